@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { imports } from '../audit/audit.table.ts';
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import type { Executor } from '../db/db.ts';
+import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
+import { columnCountProblem, fileSize, readCsv, type CsvRecord } from '../imports/csv-source.ts';
+import { listRounds } from '../rounds/round.repository.ts';
+import { writePersonChunk } from './case.repository.ts';
+import { HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
+
+export interface PersonImportSummary {
+  importId: number;
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  casesAdded: number;
+  casesUpdated: number;
+  /** Persons with an arrival date that no round's period holds and whose row names no round. */
+  outsideAnyRound: number;
+}
+
+export interface PersonImportProgress {
+  rows: number;
+  /** Share of the input read, 0..1, where it is known. */
+  fraction: number | null;
+}
+
+const CHUNK = 20_000;
+/** Problems kept in full; beyond this only their number grows, so a broken file cannot exhaust memory. */
+const MAX_PROBLEMS = 10_000;
+
+/**
+ * Imports persons (and their cases) from records: one pass that validates every row and writes
+ * in chunks inside one transaction. When any row is bad, the transaction is rolled back and every
+ * bad row reported: nothing of a failing input is written. The aggregates of the state of play
+ * follow in the same transaction (triggers).
+ */
+export async function importPersons(opts: {
+  db: Executor;
+  actor: Actor;
+  records: AsyncIterable<CsvRecord>;
+  source: string;
+  sha256?: string | null;
+  today?: string;
+  onProgress?: (p: PersonImportProgress) => void;
+  fraction?: () => number | null;
+}): Promise<PersonImportSummary> {
+  const { db, actor, records, source } = opts;
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const reader = new PersonRowReader(await listRounds(db), today);
+  const households = new HouseholdCheck();
+  const problems: RowProblem[] = [];
+  let problemCount = 0;
+  const note = (ps: RowProblem[]) => {
+    problemCount += ps.length;
+    for (const p of ps) if (problems.length < MAX_PROBLEMS) problems.push(p);
+  };
+
+  class Rollback extends Error {}
+  let summary: PersonImportSummary | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      const [imp] = await tx.insert(imports).values({ kind: 'persons', source, sha256: opts.sha256 ?? null, actor: actor.id }).returning({ id: imports.id });
+      const s: PersonImportSummary = { importId: imp!.id, rows: 0, added: 0, updated: 0, unchanged: 0, casesAdded: 0, casesUpdated: 0, outsideAnyRound: 0 };
+      const perState = new Map<string, { added: number; updated: number }>();
+      let chunk: PersonRow[] = [];
+      const flush = async () => {
+        if (chunk.length === 0 || problemCount > 0) return (chunk = []);
+        const out = await writePersonChunk(tx, chunk, s.importId);
+        s.casesAdded += out.casesAdded;
+        s.casesUpdated += out.casesUpdated;
+        for (const st of out.byState) {
+          s.added += st.added;
+          s.updated += st.updated;
+          const sum = perState.get(st.stateCode) ?? { added: 0, updated: 0 };
+          sum.added += st.added;
+          sum.updated += st.updated;
+          perState.set(st.stateCode, sum);
+        }
+        chunk = [];
+      };
+
+      for await (const rec of records) {
+        s.rows++;
+        const width = columnCountProblem(rec, PERSON_COLUMNS.length);
+        if (width) {
+          note([width]);
+          continue;
+        }
+        const read = reader.read(rec.values, rec.row);
+        if (!read.ok) {
+          note(read.problems);
+          continue;
+        }
+        const clash = households.check(read.person, rec.row, rec.values);
+        if (clash.length > 0) {
+          note(clash);
+          continue;
+        }
+        if (read.person.arrivedOn !== null && read.person.roundId === null) s.outsideAnyRound++;
+        if (problemCount === 0) {
+          chunk.push(read.person);
+          if (chunk.length >= CHUNK) await flush();
+        }
+        if (s.rows % 5000 === 0) opts.onProgress?.({ rows: s.rows, fraction: opts.fraction?.() ?? null });
+      }
+      await flush();
+      opts.onProgress?.({ rows: s.rows, fraction: 1 });
+      if (problemCount > 0) throw new Rollback();
+
+      s.unchanged = s.rows - s.added - s.updated;
+      await tx.update(imports).set({ rows: s.rows, added: s.added, updated: s.updated, unchanged: s.unchanged }).where(eq(imports.id, s.importId));
+      // One audit line per tenant whose persons this import wrote, in the import's transaction.
+      for (const [stateCode, counts] of [...perState].sort(([a], [b]) => a.localeCompare(b))) {
+        await recordAudit(tx, {
+          actor,
+          action: 'persons.import',
+          subject: `import:${s.importId}`,
+          stateCode,
+          details: { source, sha256: opts.sha256 ?? null, ...counts },
+        });
+      }
+      summary = s;
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  if (problemCount > 0) {
+    const more = problemCount > problems.length ? ` (the first ${problems.length} are listed)` : '';
+    throw new AppError(ErrorCode.BadInput, `${source}: ${problemCount} problem(s) in the rows${more}; nothing was imported.`, problems);
+  }
+  return summary!;
+}
+
+/** Imports a person CSV file, with its SHA-256 kept in the import record. */
+export async function importPersonsFile(opts: {
+  db: Executor;
+  actor: Actor;
+  path: string;
+  today?: string;
+  onProgress?: (p: PersonImportProgress) => void;
+}): Promise<PersonImportSummary> {
+  let fraction: number | null = 0;
+  const records = readCsv(opts.path, {
+    required: PERSON_COLUMNS,
+    onProgress: (read, total) => (fraction = total > 0 ? read / total : null),
+  });
+  const sha256 = await hashFile(opts.path);
+  return importPersons({ ...opts, records, source: opts.path, sha256, fraction: () => fraction });
+}
+
+function hashFile(path: string): Promise<string> {
+  fileSize(path); // a clear error for a missing file, before anything else
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (d) => h.update(d))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', (e) => reject(new AppError(ErrorCode.NotFound, `Cannot read ${path}: ${e.message}`)));
+  });
+}

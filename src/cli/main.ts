@@ -1,0 +1,282 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { cliActor } from '../audit/audit.ts';
+import { importPersons, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import { openDatabase, type Database } from '../db/db.ts';
+import { demoSource } from '../demo/demo.ts';
+import { AppError, ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
+import { formatCount, isLang, translator } from '../i18n/i18n.ts';
+import { pledgeCsvRows, pledgeJson, pledgeTable } from '../pledges/pledge.present.ts';
+import { importPledges, pledgeListing } from '../pledges/pledge.service.ts';
+import type { Lang } from '../reference/country.ts';
+import { renderTable, toCsv } from '../presentation/table.ts';
+import { addRound, listRounds } from '../rounds/round.service.ts';
+import { startServer } from '../server/server.ts';
+import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
+import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
+import { progressBar } from './progress.ts';
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Whether stderr is a terminal (progress bars only there). */
+  tty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+  tty: Boolean(process.stderr.isTTY),
+};
+
+const formatOption = (choices: string[]) => new Option('--format <format>', 'output format').choices(choices).default('table');
+const langOption = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);
+
+/** Runs the CLI with the given arguments; returns the exit code. Never calls process.exit. */
+export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    return report(e, io, 'en');
+  }
+  let lang: Lang = config.PATHWAYS_LANG;
+  const program = new Command('pathways')
+    .description("Pathways: the EU's legal pathways to protection — pledges, persons and the Commission's state of play.")
+    .option('--data <dir>', 'folder of the embedded database (ignored when DATABASE_URL is set)', config.PATHWAYS_DATA)
+    .addOption(langOption())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+
+  const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
+    const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
+    if (opts.lang && isLang(opts.lang)) lang = opts.lang;
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: opts.data });
+    try {
+      return await work(database);
+    } finally {
+      await database.close();
+    }
+  };
+  const actor = cliActor(config.PATHWAYS_ACTOR);
+  const t = () => translator(lang);
+
+  const rounds = program.command('rounds').description('pledging rounds and Union Plans');
+  rounds
+    .command('list')
+    .description('list the rounds')
+    .addOption(formatOption(['table', 'json']))
+    .action(async (o: { format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const all = await listRounds(db);
+        if (o.format === 'json') return io.out(JSON.stringify(all, null, 2));
+        io.out(
+          renderTable({
+            headers: [t()('rounds.id'), t()('rounds.title'), t()('rounds.period'), t()('rounds.target'), t()('rounds.pathways')],
+            rows: all.map((r) => [r.id, r.title, `${r.start} – ${r.end}`, r.target ? [t()(`qualifier.${r.target.qualifier}`), formatCount(r.target.value, lang)].filter(Boolean).join(' ') : '', r.pathways.join(', ')]),
+          }),
+        );
+      }),
+    );
+  rounds
+    .command('add')
+    .description('add a round from a JSON file {id, title, legal_basis, start, end, target?, previous?, priorities?, incentives?, sources?}')
+    .argument('<file>', 'round file (JSON)')
+    .action(async (file: string, _o: unknown, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const input = readJson(file);
+        const round = await db.transaction((tx) => addRound({ db: tx, actor, input }));
+        io.out(t()('rounds.added', { id: round.id, title: round.title, start: round.start, end: round.end }));
+      }),
+    );
+
+  const pledges = program.command('pledges').description("Member States' pledges");
+  pledges
+    .command('list')
+    .description('list the pledges of a round, as the Annex prints them')
+    .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
+    .addOption(langOption())
+    .addOption(formatOption(['table', 'csv', 'json']))
+    .action(async (o: { round: string; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const listing = await pledgeListing(db, o.round);
+        if (o.format === 'json') return io.out(JSON.stringify(pledgeJson(listing, lang), null, 2));
+        if (o.format === 'csv') {
+          const { headers, rows } = pledgeCsvRows(listing, lang);
+          return io.out(toCsv(headers, rows));
+        }
+        const view = pledgeTable(listing, lang);
+        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+      }),
+    );
+  pledges
+    .command('import')
+    .description('import pledges from CSV: member_state,pathway,places,carry_over,country_of_departure,note[,target_group]')
+    .argument('<file>', 'pledge CSV file')
+    .requiredOption('--round <id>', 'round id')
+    .action(async (file: string, o: { round: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const s = await importPledges({ db, actor, roundId: o.round, path: file });
+        io.out(t()('pledges.imported', { ...s }));
+      }),
+    );
+
+  const persons = program.command('persons').description('persons and their cases');
+  persons
+    .command('import')
+    .description('import persons from CSV: case_ref,person_ref,member_state,pathway,round,citizenship,sex,birth_year,country_of_departure,arrived_on')
+    .argument('<file>', 'person CSV file')
+    .action(async (file: string, _o: unknown, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const bar = progressBar(io.tty, t()('persons.progress'));
+        try {
+          const s = await importPersonsFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) });
+          bar.stop();
+          printImport(s, io, lang);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+
+  program
+    .command('report')
+    .description('reports')
+    .command('state-of-play')
+    .description("the Commission's state of play of a round: pledged, arrived, share delivered, by country of departure")
+    .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
+    .option('--as-of <date>', 'count arrivals up to this day (YYYY-MM-DD); default today')
+    .option('--pathway <pathway...>', "pathways to count (default: the round's)")
+    .addOption(langOption())
+    .addOption(formatOption(['table', 'csv', 'json']))
+    .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const sop = await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway });
+        if (o.format === 'json') return io.out(JSON.stringify(sop, null, 2));
+        if (o.format === 'csv') {
+          const { headers, rows } = stateOfPlayCsvRows(sop);
+          return io.out(toCsv(headers, rows));
+        }
+        const round = (await listRounds(db)).find((r) => r.id === o.round)!;
+        const view = stateOfPlayTable(sop, round.sources, lang);
+        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('load realistic synthetic persons (seeded, reproducible) into the 2020–2021 round')
+    .requiredOption('--persons <n>', 'number of persons', positiveInt)
+    .option('--seed <s>', 'seed', positiveInt, 2020)
+    .action(async (o: { persons: number; seed: number }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const bar = progressBar(io.tty, t()('persons.progress'));
+        try {
+          const s = await importPersons({
+            db,
+            actor,
+            records: demoSource({ persons: o.persons, seed: o.seed }),
+            source: `demo:persons=${o.persons},seed=${o.seed}`,
+            fraction: () => null,
+            onProgress: (p) => bar.update(p.rows / o.persons, p.rows),
+          });
+          bar.stop();
+          printImport(s, io, lang);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('serve the platform over HTTP (for now: health and the state of play as JSON)')
+    .option('--port <port>', 'port (0 picks a free one)', portNumber, config.PORT)
+    .option('--host <host>', 'address to listen on', config.HOST)
+    .action(async (o: { port: number; host: string }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
+      if (opts.lang && isLang(opts.lang)) lang = opts.lang;
+      const database = await openDatabase({ url: config.DATABASE_URL, dataDir: opts.data });
+      const server = await startServer({ database, port: o.port, host: o.host });
+      io.out(t()('serve.listening', { url: server.url, location: database.location }));
+      await new Promise<void>((resolve) => {
+        const stop = async () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          await server.close();
+          await database.close();
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    return report(e, io, lang);
+  }
+}
+
+function printImport(s: PersonImportSummary, io: Io, lang: Lang) {
+  const t = translator(lang);
+  io.out(t('persons.imported', { ...s }));
+  if (s.outsideAnyRound > 0) io.err(t('persons.outsideRound', { n: s.outsideAnyRound }));
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AppError(ErrorCode.NotFound, `Cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError(ErrorCode.BadInput, `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function positiveInt(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommanderErrorInvalid(`"${v}" is not a whole number of 1 or more`);
+  return Number(v);
+}
+
+function portNumber(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CommanderErrorInvalid(`"${v}" is not a port number (0–65535)`);
+  return Number(v);
+}
+
+class CommanderErrorInvalid extends CommanderError {
+  constructor(message: string) {
+    super(1, 'commander.invalidArgument', message);
+  }
+}
+
+const MAX_LISTED = 200;
+
+/** Prints an error for a person: what went wrong, every bad row, what to do. Returns the exit code. */
+function report(e: unknown, io: Io, lang: Lang): number {
+  const t = translator(lang);
+  if (isAppError(e)) {
+    io.err(`${t('error.prefix')}: ${e.message}`);
+    if (Array.isArray(e.details) && e.details.length > 0) {
+      const problems = e.details as RowProblem[];
+      io.err(t('problems.header', { n: problems.length }));
+      for (const p of problems.slice(0, MAX_LISTED)) io.err(`  ${t('problems.row', { row: p.row, column: p.column || '-', value: p.value, reason: p.reason })}`);
+      if (problems.length > MAX_LISTED) {
+        io.err(`  ${t('problems.more', { n: problems.length - MAX_LISTED })}`);
+        io.err(JSON.stringify(problems.slice(MAX_LISTED)));
+      }
+    }
+    return exitCodeOf[e.code];
+  }
+  io.err(`${t('error.prefix')}: ${(e as Error)?.stack ?? String(e)}`);
+  return exitCodeOf.internal;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+
+/**
+ * The whole configuration, read once from the environment and validated at start.
+ * Every bad variable is reported at once. `.env.example` documents each.
+ */
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PATHWAYS_DATA: z.string().min(1).default('./.pathways'),
+  PATHWAYS_LANG: z.enum(['en', 'nl']).default('en'),
+  PATHWAYS_ACTOR: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new AppError(ErrorCode.Configuration, `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,9 @@
+// Every table of the platform, gathered for drizzle-kit and for the typed database handle.
+// Each table is defined in the folder of the concept that owns it.
+export * from '../reference/reference.table.ts';
+export * from '../rounds/round.table.ts';
+export * from '../pledges/pledge.table.ts';
+export * from '../audit/audit.table.ts';
+export * from '../cases/case.table.ts';
+export * from '../state-of-play/arrivals.table.ts';
+export * from './seed.table.ts';

@@ -1,0 +1,58 @@
+/**
+ * Transport-neutral errors. A domain error carries one code from `ErrorCode`; the tables below
+ * map each code to an HTTP status and a CLI exit code, so neither the CLI nor the server
+ * needs to know where an error came from. `message` tells the user what to do next.
+ */
+export const ErrorCode = {
+  BadInput: 'bad_input',
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  DataDirLocked: 'data_dir_locked',
+  DatabaseUnavailable: 'database_unavailable',
+  Configuration: 'configuration',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  bad_input: 400,
+  not_found: 404,
+  conflict: 409,
+  data_dir_locked: 503,
+  database_unavailable: 503,
+  configuration: 500,
+  internal: 500,
+};
+
+/** Exit 1 for anything the user can fix in their input (the CLI contract), 2 for the environment. */
+export const exitCodeOf: Record<ErrorCode, number> = {
+  bad_input: 1,
+  not_found: 1,
+  conflict: 1,
+  data_dir_locked: 2,
+  database_unavailable: 2,
+  configuration: 2,
+  internal: 3,
+};
+
+/** One problem in one row and column of an input file. `row` is the row as a spreadsheet numbers it: the header is row 1. */
+export interface RowProblem {
+  row: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: RowProblem[] | Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: RowProblem[] | Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

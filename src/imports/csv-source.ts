@@ -1,0 +1,93 @@
+import { parse, CsvError } from 'csv-parse';
+import { createReadStream, statSync } from 'node:fs';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+
+export interface CsvRecord {
+  /** The row as a spreadsheet numbers it: the header is row 1. */
+  row: number;
+  values: Record<string, string>;
+}
+
+export interface CsvSourceOptions {
+  required: readonly string[];
+  optional?: readonly string[];
+  /** Called with the bytes read so far and the file's size, for a progress bar. */
+  onProgress?: (read: number, total: number) => void;
+}
+
+/** The size of a file, or a clear error where it cannot be read. */
+export function fileSize(path: string): number {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new AppError(ErrorCode.BadInput, `${path} is not a file.`);
+    return st.size;
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError(ErrorCode.NotFound, `Cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Streams a CSV file's rows as records keyed by column name. The header is checked first:
+ * a missing required column or an unknown column stops the import before any row is read.
+ */
+export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
+  const total = fileSize(path);
+  const stream = createReadStream(path);
+  let read = 0;
+  stream.on('data', (chunk) => {
+    read += chunk.length;
+    opts.onProgress?.(read, total);
+  });
+  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  let header: string[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (header === null) {
+        header = record.map((h) => h.trim().toLowerCase());
+        checkHeader(path, header, opts);
+        continue;
+      }
+      const values: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i] ?? '';
+      if (record.length !== header.length) values['__columns'] = String(record.length);
+      yield { row: info.lines, values };
+    }
+  } catch (e) {
+    if (e instanceof CsvError) {
+      throw new AppError(ErrorCode.BadInput, `${path} is not a readable CSV file: ${e.message}`, [
+        { row: (e as CsvError & { lines?: number }).lines ?? 0, column: '', value: '', reason: e.message },
+      ]);
+    }
+    throw e;
+  } finally {
+    stream.destroy();
+  }
+  if (header === null) throw new AppError(ErrorCode.BadInput, `${path} is empty: it needs a header row with the columns ${opts.required.join(',')}.`);
+}
+
+function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
+  const known = new Set([...opts.required, ...(opts.optional ?? [])]);
+  const missing = opts.required.filter((c) => !header.includes(c));
+  const unknown = header.filter((c) => !known.has(c));
+  const dupes = header.filter((c, i) => header.indexOf(c) !== i);
+  if (missing.length || unknown.length || dupes.length) {
+    const parts = [
+      missing.length ? `missing column(s): ${missing.join(', ')}` : '',
+      unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
+      dupes.length ? `repeated column(s): ${dupes.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new AppError(
+      ErrorCode.BadInput,
+      `The header of ${path} does not fit: ${parts.join('; ')}. Expected: ${opts.required.join(',')}` +
+        (opts.optional?.length ? ` (optional: ${opts.optional.join(',')})` : ''),
+      [...missing.map((c) => ({ row: 1, column: c, value: '', reason: 'missing column' })), ...unknown.map((c) => ({ row: 1, column: c, value: c, reason: 'unknown column' }))],
+    );
+  }
+}
+
+/** A problem for a row whose number of fields differs from the header's, or null. */
+export function columnCountProblem(rec: CsvRecord, expected: number) {
+  const n = rec.values['__columns'];
+  return n === undefined ? null : { row: rec.row, column: '', value: n, reason: `has ${n} fields where the header has ${expected}` };
+}

@@ -1,0 +1,54 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/db.ts';
+import type { Pathway } from '../rounds/round.ts';
+import type { Pledge } from './pledge.ts';
+import { pledges } from './pledge.table.ts';
+
+export async function listPledges(db: Executor, roundId: string): Promise<Pledge[]> {
+  const rows = await db
+    .select()
+    .from(pledges)
+    .where(eq(pledges.roundId, roundId))
+    .orderBy(asc(pledges.stateCode), asc(pledges.carryOver), asc(pledges.pathway), asc(pledges.countryOfDeparture), asc(pledges.targetGroup));
+  return rows.map((r) => ({
+    roundId: r.roundId,
+    stateCode: r.stateCode,
+    pathway: r.pathway as Pathway,
+    places: r.places,
+    carryOver: r.carryOver,
+    countryOfDeparture: r.countryOfDeparture || null,
+    targetGroup: r.targetGroup || null,
+    note: r.note,
+  }));
+}
+
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+/** Adds a pledge or changes its places and note; reports which, and the places it had before. */
+export async function upsertPledge(db: Executor, p: Pledge): Promise<{ outcome: UpsertOutcome; before: number | null }> {
+  const key = and(
+    eq(pledges.roundId, p.roundId),
+    eq(pledges.stateCode, p.stateCode),
+    eq(pledges.pathway, p.pathway),
+    eq(pledges.carryOver, p.carryOver),
+    eq(pledges.countryOfDeparture, p.countryOfDeparture ?? ''),
+    eq(pledges.targetGroup, p.targetGroup ?? ''),
+  );
+  const [existing] = await db.select({ places: pledges.places, note: pledges.note }).from(pledges).where(key).for('update');
+  if (!existing) {
+    await db.insert(pledges).values({
+      roundId: p.roundId,
+      stateCode: p.stateCode,
+      pathway: p.pathway,
+      places: p.places,
+      carryOver: p.carryOver,
+      countryOfDeparture: p.countryOfDeparture ?? '',
+      targetGroup: p.targetGroup ?? '',
+      note: p.note,
+    });
+    return { outcome: 'added', before: null };
+  }
+  if (existing.places === p.places && existing.note === p.note) return { outcome: 'unchanged', before: existing.places };
+  await db.update(pledges).set({ places: p.places, note: p.note, updatedAt: sql`now()` }).where(key);
+  return { outcome: 'updated', before: existing.places };
+}

@@ -1,0 +1,92 @@
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import type { Executor } from '../db/db.ts';
+import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
+import { columnCountProblem, readCsv } from '../imports/csv-source.ts';
+import { getRound } from '../rounds/round.service.ts';
+import { memberStatesOn, STATES, type State } from '../reference/state.ts';
+import type { Round } from '../rounds/round.ts';
+import { parsePledgeRow, pledgeKey, pledgeTotals, PLEDGE_COLUMNS, PLEDGE_OPTIONAL_COLUMNS, type Pledge, type PledgeTotals } from './pledge.ts';
+import { listPledges, upsertPledge } from './pledge.repository.ts';
+
+export interface PledgeListing {
+  round: Round;
+  /** One entry per participating state and per state with a pledge, in protocol order. */
+  states: { state: State; pledged: number; carryOver: number; pledges: Pledge[] }[];
+  totals: PledgeTotals;
+}
+
+/** The states a round lists: its participants (or the Member States on its first day), and any state with a pledge. */
+export function roundStates(round: Round, withData: Iterable<string>): State[] {
+  const codes = new Set(round.participants ?? memberStatesOn(round.start).map((s) => s.code));
+  for (const c of withData) codes.add(c);
+  return STATES.filter((s) => codes.has(s.code));
+}
+
+export async function pledgeListing(db: Executor, roundId: string): Promise<PledgeListing> {
+  const round = await getRound(db, roundId);
+  const all = await listPledges(db, roundId);
+  const states = roundStates(round, all.map((p) => p.stateCode)).map((state) => {
+    const own = all.filter((p) => p.stateCode === state.code);
+    return { state, ...pledgeTotals(own), pledges: own };
+  });
+  return { round, states, totals: pledgeTotals(all) };
+}
+
+export interface ImportSummary {
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Imports a pledge CSV into a round. Every bad row is reported and nothing of a failing file is
+ * written; importing the same file again changes nothing.
+ */
+export async function importPledges(opts: { db: Executor; actor: Actor; roundId: string; path: string }): Promise<ImportSummary> {
+  const { db, actor, roundId, path } = opts;
+  await getRound(db, roundId);
+  const problems: RowProblem[] = [];
+  const accepted: Pledge[] = [];
+  const seen = new Map<string, number>();
+  for await (const rec of readCsv(path, { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
+    const width = columnCountProblem(rec, PLEDGE_COLUMNS.length);
+    if (width) {
+      problems.push(width);
+      continue;
+    }
+    const parsed = parsePledgeRow(roundId, rec.values, rec.row);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const key = pledgeKey(parsed.pledge);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({ row: rec.row, column: 'member_state', value: rec.values['member_state'] ?? '', reason: `repeats the pledge of row ${first} (same state, pathway, carry-over, country and target group)` });
+      continue;
+    }
+    seen.set(key, rec.row);
+    accepted.push(parsed.pledge);
+  }
+  if (problems.length > 0) {
+    throw new AppError(ErrorCode.BadInput, `${path}: ${problems.length} problem(s); nothing was imported.`, problems);
+  }
+  const summary: ImportSummary = { rows: accepted.length, added: 0, updated: 0, unchanged: 0 };
+  await db.transaction(async (tx) => {
+    for (const p of accepted) {
+      const { outcome, before } = await upsertPledge(tx, p);
+      summary[outcome]++;
+      if (outcome !== 'unchanged') {
+        await recordAudit(tx, {
+          actor,
+          action: `pledge.${outcome === 'added' ? 'add' : 'change'}`,
+          subject: `pledge:${roundId}:${pledgeKey(p)}`,
+          stateCode: p.stateCode,
+          details: { places: p.places, before, file: path },
+        });
+      }
+    }
+  });
+  return summary;
+}

@@ -1,0 +1,51 @@
+import type { Executor } from '../db/db.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import { findState } from '../reference/state.ts';
+import { findCountry } from '../reference/country.ts';
+import { findRound, insertRound, listRounds } from './round.repository.ts';
+import { roundFileSchema, roundFromFile, type Round } from './round.ts';
+
+export { listRounds, findRound };
+
+export async function getRound(db: Executor, id: string): Promise<Round> {
+  const round = await findRound(db, id);
+  if (!round) {
+    const known = (await listRounds(db)).map((r) => r.id).join(', ');
+    throw new AppError(ErrorCode.NotFound, `There is no round "${id}". Known rounds: ${known}. See \`pathways rounds list\`.`);
+  }
+  return round;
+}
+
+/**
+ * Validates a round file and adds the round. Every problem of the file is reported at once;
+ * an id that exists is refused, never overwritten.
+ */
+export async function addRound(opts: { db: Executor; actor: Actor; input: unknown }): Promise<Round> {
+  const { db, actor, input } = opts;
+  const parsed = roundFileSchema.safeParse(input);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+  if (parsed.success) {
+    const f = parsed.data;
+    for (const code of f.participants ?? []) {
+      if (!findState(code)) problems.push(`participants: "${code}" is not a known state`);
+    }
+    for (const p of f.priorities) {
+      for (const c of p.countries) if (!findCountry(c).ok) problems.push(`priorities.${p.id}: "${c}" is not an ISO 3166-1 alpha-3 country`);
+    }
+    const sourceIds = new Set(f.sources.map((s) => s.id));
+    const cited = [f.target?.source, f.budget?.source, ...f.priorities.map((p) => p.source), ...f.incentives.map((i) => i.source), ...f.document_figures.map((d) => d.source)];
+    for (const s of cited) if (s !== undefined && !sourceIds.has(s)) problems.push(`source "${s}" is cited but not listed in sources`);
+    if (f.previous !== undefined && !(await findRound(db, f.previous))) problems.push(`previous: there is no round "${f.previous}"`);
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new AppError(ErrorCode.BadInput, `The round file is not valid:\n  ${problems.join('\n  ')}`, { problems });
+  }
+  const round = roundFromFile(parsed.data);
+  round.participants = round.participants?.map((c) => findState(c)!.code) ?? null;
+  if (!(await insertRound(db, round))) {
+    throw new AppError(ErrorCode.Conflict, `A round with id "${round.id}" exists already; a round is never overwritten. Choose another id.`);
+  }
+  await recordAudit(db, { actor, action: 'round.add', subject: `round:${round.id}`, details: { title: round.title } });
+  return round;
+}

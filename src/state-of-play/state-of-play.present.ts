@@ -1,0 +1,77 @@
+import { formatCount, formatShare, translator } from '../i18n/i18n.ts';
+import type { Lang } from '../reference/country.ts';
+import type { Table } from '../presentation/table.ts';
+import type { Source } from '../rounds/round.ts';
+import type { DocumentFigureCheck, StateOfPlay } from './state-of-play.ts';
+
+const isShare = (f: Pick<DocumentFigureCheck, 'figure'>) => f.figure === 'delivered_share';
+
+/** One line per figure a document states: its words, the ledger's figure, the difference. Never smoothed over. */
+export function documentFigureLines(figures: readonly DocumentFigureCheck[], sources: readonly Source[], lang: Lang): string[] {
+  const t = translator(lang);
+  const num = (f: DocumentFigureCheck, v: number) => (isShare(f) ? formatShare(v, lang) : formatCount(v, lang));
+  return figures.map((f) => {
+    const sourceName = sources.find((s) => s.id === f.source)?.citation.replace(/ of .*/, '') ?? f.source ?? '?';
+    const statement = [t(`qualifier.${f.qualifier}`), num(f, f.value)].filter(Boolean).join(' ');
+    const diff = f.difference === null ? '–' : isShare(f) ? `${(f.difference * 100).toFixed(1)} pp` : (f.difference > 0 ? '+' : '') + formatCount(f.difference, lang);
+    return `  ${t('figure.line', {
+      label: t(`figure.${f.figure}`),
+      source: sourceName,
+      locator: f.locator ?? '',
+      statement,
+      asOf: f.asOf ?? 'none',
+      computed: f.computed === null ? t('figure.notComputed') : num(f, f.computed),
+      difference: diff,
+    })}`;
+  });
+}
+
+function topDepartures(byDeparture: Record<string, number>, lang: Lang, n = 3): string {
+  return Object.entries(byDeparture)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, n)
+    .map(([c, k]) => `${c} ${formatCount(k, lang)}`)
+    .join(', ');
+}
+
+export function stateOfPlayTable(s: StateOfPlay, sources: readonly Source[], lang: Lang): { title: string; table: Table; notes: string[] } {
+  const t = translator(lang);
+  const totalDep: Record<string, number> = {};
+  for (const st of s.states) for (const [c, n] of Object.entries(st.byDeparture)) totalDep[c] = (totalDep[c] ?? 0) + n;
+  const rows: Table['rows'] = s.states.map((st) => [
+    st.code,
+    st.name,
+    formatCount(st.pledged, lang),
+    st.carryOver ? `[${formatCount(st.carryOver, lang)}]` : '',
+    formatCount(st.arrived, lang),
+    formatShare(st.deliveredShare, lang),
+    topDepartures(st.byDeparture, lang),
+  ]);
+  rows.push(['', t('sop.total'), formatCount(s.totals.pledged, lang), s.totals.carryOver ? `[${formatCount(s.totals.carryOver, lang)}]` : '', formatCount(s.totals.arrived, lang), formatShare(s.totals.deliveredShare, lang), topDepartures(totalDep, lang)]);
+  const notes: string[] = [];
+  if (s.target !== null) {
+    const statement = [t(`qualifier.${s.targetQualifier ?? 'exact'}`), formatCount(s.target, lang)].filter(Boolean).join(' ');
+    notes.push(t('sop.target', { statement, arrived: formatCount(s.totals.arrived, lang), share: formatShare(s.totals.targetShare, lang) }));
+  } else notes.push(t('sop.noTarget'));
+  if (s.documentFigures.length > 0) notes.push(t('sop.documentFigures'), ...documentFigureLines(s.documentFigures, sources, lang));
+  return {
+    title: t('sop.title', { title: s.title, asOf: s.asOf }),
+    table: {
+      headers: [t('sop.code'), t('sop.state'), t('sop.pledged'), t('sop.carryOver'), t('sop.arrived'), t('sop.delivered'), t('sop.departures')],
+      rows,
+      align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+      ruleBefore: [rows.length - 1],
+    },
+    notes,
+  };
+}
+
+/** Wide CSV: a row per state and a total row; one column per country of departure (ISO alpha-3). */
+export function stateOfPlayCsvRows(s: StateOfPlay) {
+  const departures = [...new Set(s.states.flatMap((st) => Object.keys(st.byDeparture)))].sort();
+  const headers = ['code', 'name', 'pledged', 'carry_over', 'arrived', 'delivered_share', ...departures.map((d) => `departure_${d}`)];
+  const share = (v: number | null) => (v === null ? null : Number(v.toFixed(6)));
+  const rows: (string | number | null)[][] = s.states.map((st) => [st.code, st.name, st.pledged, st.carryOver, st.arrived, share(st.deliveredShare), ...departures.map((d) => st.byDeparture[d] ?? 0)]);
+  rows.push(['EU', 'total', s.totals.pledged, s.totals.carryOver, s.totals.arrived, share(s.totals.deliveredShare), ...departures.map((d) => s.states.reduce((n, st) => n + (st.byDeparture[d] ?? 0), 0))]);
+  return { headers, rows };
+}
