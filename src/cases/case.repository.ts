@@ -25,8 +25,8 @@ export async function writePersonChunk(db: Executor, persons: readonly PersonRow
     db,
     sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id)
         SELECT s, r, p, rd, d, ${importId}::bigint
-          FROM unnest(${hs.map((h) => h.stateCode)}::text[], ${hs.map((h) => h.caseRef)}::text[], ${hs.map((h) => h.pathway)}::text[],
-                      ${hs.map((h) => h.namedRound)}::text[], ${hs.map((h) => h.countryOfDeparture)}::text[]) AS u(s, r, p, rd, d)
+          FROM unnest(${sql.param(hs.map((h) => h.stateCode))}::text[], ${sql.param(hs.map((h) => h.caseRef))}::text[], ${sql.param(hs.map((h) => h.pathway))}::text[],
+                      ${sql.param(hs.map((h) => h.namedRound))}::text[], ${sql.param(hs.map((h) => h.countryOfDeparture))}::text[]) AS u(s, r, p, rd, d)
         ON CONFLICT (state_code, case_ref) DO UPDATE
            SET pathway = excluded.pathway, round_id = excluded.round_id,
                country_of_departure = excluded.country_of_departure, import_id = excluded.import_id
@@ -39,17 +39,17 @@ export async function writePersonChunk(db: Executor, persons: readonly PersonRow
     await db.execute(sql`
       UPDATE persons p SET pathway = c.pathway, country_of_departure = c.country_of_departure
         FROM cases c
-       WHERE p.case_id = c.id AND c.id = ANY(${changedCases}::bigint[])
+       WHERE p.case_id = c.id AND c.id = ANY(${sql.param(changedCases)}::bigint[])
          AND (p.pathway, p.country_of_departure) IS DISTINCT FROM (c.pathway, c.country_of_departure)`);
   }
   const byState = await rows<{ stateCode: string; added: number; updated: number }>(
     db,
     sql`WITH u AS (
           SELECT * FROM unnest(
-            ${persons.map((p) => p.caseRef)}::text[], ${persons.map((p) => p.personRef)}::text[], ${persons.map((p) => p.stateCode)}::text[],
-            ${persons.map((p) => p.pathway)}::text[], ${persons.map((p) => p.roundId)}::text[], ${persons.map((p) => p.countryOfDeparture)}::text[],
-            ${persons.map((p) => p.citizenship)}::text[], ${persons.map((p) => p.sex)}::text[], ${persons.map((p) => p.birthYear)}::int2[],
-            ${persons.map((p) => p.arrivedOn)}::date[]
+            ${sql.param(persons.map((p) => p.caseRef))}::text[], ${sql.param(persons.map((p) => p.personRef))}::text[], ${sql.param(persons.map((p) => p.stateCode))}::text[],
+            ${sql.param(persons.map((p) => p.pathway))}::text[], ${sql.param(persons.map((p) => p.roundId))}::text[], ${sql.param(persons.map((p) => p.countryOfDeparture))}::text[],
+            ${sql.param(persons.map((p) => p.citizenship))}::text[], ${sql.param(persons.map((p) => p.sex))}::text[], ${sql.param(persons.map((p) => p.birthYear))}::int2[],
+            ${sql.param(persons.map((p) => p.arrivedOn))}::date[]
           ) AS u(case_ref, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on)
         ), ins AS (
           INSERT INTO persons AS p (case_id, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on, import_id)

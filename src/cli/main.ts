@@ -277,6 +277,9 @@ function report(e: unknown, io: Io, lang: Lang): number {
     }
     return exitCodeOf[e.code];
   }
-  io.err(`${t('error.prefix')}: ${(e as Error)?.stack ?? String(e)}`);
+  // An unexpected failure: say so plainly, with enough to report it, but never a megabyte of SQL parameters.
+  const err = e as Error & { cause?: unknown };
+  const cause = err?.cause instanceof Error ? `\n  cause: ${err.cause.message}` : '';
+  io.err(`${t('error.prefix')}: ${String(err?.stack ?? err).slice(0, 2000)}${cause}`);
   return exitCodeOf.internal;
 }

@@ -13,10 +13,10 @@ export async function arrivalCells(db: Executor, roundId: string, pathways: stri
     sql`SELECT state_code AS "stateCode", country_of_departure AS "countryOfDeparture", to_char(month, 'YYYY-MM') AS month, sum(persons)::int AS persons
           FROM (
             SELECT state_code, country_of_departure, month, persons FROM arrivals_monthly
-             WHERE round_id = ${roundId} AND pathway = ANY(${pathways}::text[]) AND month < date_trunc('month', ${asOf}::date)
+             WHERE round_id = ${roundId} AND pathway = ANY(${sql.param(pathways)}::text[]) AND month < date_trunc('month', ${asOf}::date)
             UNION ALL
             SELECT state_code, country_of_departure, date_trunc('month', arrived_on)::date, persons FROM arrivals_daily
-             WHERE round_id = ${roundId} AND pathway = ANY(${pathways}::text[])
+             WHERE round_id = ${roundId} AND pathway = ANY(${sql.param(pathways)}::text[])
                AND arrived_on >= date_trunc('month', ${asOf}::date) AND arrived_on <= ${asOf}::date
           ) cells
          GROUP BY 1, 2, 3
@@ -31,7 +31,7 @@ export async function pledgesByState(db: Executor, roundId: string, pathways: st
     sql`SELECT state_code,
                coalesce(sum(places) FILTER (WHERE NOT carry_over), 0)::int AS pledged,
                coalesce(sum(places) FILTER (WHERE carry_over), 0)::int AS carry_over
-          FROM pledges WHERE round_id = ${roundId} AND pathway = ANY(${pathways}::text[])
+          FROM pledges WHERE round_id = ${roundId} AND pathway = ANY(${sql.param(pathways)}::text[])
          GROUP BY state_code`,
   );
   return new Map(result.map((r) => [r.state_code, { pledged: r.pledged, carryOver: r.carry_over }]));
@@ -46,7 +46,7 @@ export async function arrivalCellsFromPersons(db: Executor, roundId: string, pat
     db,
     sql`SELECT state_code AS "stateCode", country_of_departure AS "countryOfDeparture", to_char(arrived_on, 'YYYY-MM') AS month, count(*)::int AS persons
           FROM persons
-         WHERE round_id = ${roundId} AND pathway = ANY(${pathways}::text[]) AND arrived_on <= ${asOf}::date
+         WHERE round_id = ${roundId} AND pathway = ANY(${sql.param(pathways)}::text[]) AND arrived_on <= ${asOf}::date
          GROUP BY 1, 2, 3
          ORDER BY 1, 2, 3`,
   );
