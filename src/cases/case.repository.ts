@@ -34,14 +34,6 @@ export async function writePersonChunk(db: Executor, persons: readonly PersonRow
         RETURNING c.id::int AS id, (c.xmax = 0) AS inserted`,
   );
   const changedCases = caseResult.filter((c) => !c.inserted).map((c) => c.id);
-  if (changedCases.length > 0) {
-    // A household's departure and pathway are the household's: carry a change to every member.
-    await db.execute(sql`
-      UPDATE persons p SET pathway = c.pathway, country_of_departure = c.country_of_departure
-        FROM cases c
-       WHERE p.case_id = c.id AND c.id = ANY(${sql.param(changedCases)}::bigint[])
-         AND (p.pathway, p.country_of_departure) IS DISTINCT FROM (c.pathway, c.country_of_departure)`);
-  }
   const byState = await rows<{ stateCode: string; added: number; updated: number }>(
     db,
     sql`WITH u AS (
@@ -66,6 +58,25 @@ export async function writePersonChunk(db: Executor, persons: readonly PersonRow
         SELECT state_code AS "stateCode", (count(*) FILTER (WHERE inserted))::int AS added, (count(*) FILTER (WHERE NOT inserted))::int AS updated
           FROM ins GROUP BY state_code`,
   );
+  if (changedCases.length > 0) {
+    // A household's departure and pathway are the household's: carry a change to the members
+    // that this chunk did not list (the chunk's own rows were written above, and counted there).
+    const carried = await rows<{ stateCode: string; n: number }>(
+      db,
+      sql`WITH upd AS (
+            UPDATE persons p SET pathway = c.pathway, country_of_departure = c.country_of_departure, import_id = ${importId}::bigint
+              FROM cases c
+             WHERE p.case_id = c.id AND c.id = ANY(${sql.param(changedCases)}::bigint[])
+               AND (p.pathway, p.country_of_departure) IS DISTINCT FROM (c.pathway, c.country_of_departure)
+            RETURNING p.state_code)
+          SELECT state_code AS "stateCode", count(*)::int AS n FROM upd GROUP BY state_code`,
+    );
+    for (const c of carried) {
+      const entry = byState.find((b) => b.stateCode === c.stateCode);
+      if (entry) entry.updated += c.n;
+      else byState.push({ stateCode: c.stateCode, added: 0, updated: c.n });
+    }
+  }
   return {
     casesAdded: caseResult.filter((c) => c.inserted).length,
     casesUpdated: changedCases.length,

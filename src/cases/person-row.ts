@@ -88,7 +88,10 @@ export class PersonRowReader {
     let birthYear: number | null = null;
     if (yearText) {
       birthYear = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
-      if (!(birthYear >= 1900 && birthYear <= this.thisYear)) bad('birth_year', `must be a year from 1900 to ${this.thisYear}`);
+      if (!(birthYear >= 1900 && birthYear <= this.thisYear)) {
+        bad('birth_year', `must be a year from 1900 to ${this.thisYear}`);
+        birthYear = null; // no second complaint about the arrival for the same cell
+      }
     }
 
     const arrivedOn = v('arrived_on') || null;

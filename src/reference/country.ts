@@ -55,6 +55,8 @@ function build(): { list: Country[]; keys: Map<string, Set<string>> } {
   // EU protocol codes, as a state field would carry them.
   add('EL', 'GRC');
   add('UK', 'GBR');
+  // Everyday English names that the package's lists lack, for countries of the field.
+  for (const [alias, iso3] of [['Syria', 'SYR'], ['DR Congo', 'COD'], ['DRC', 'COD'], ['Moldova', 'MDA'], ['Burma', 'MMR']] as const) add(alias, iso3);
   return { list: list.sort((a, b) => a.iso3.localeCompare(b.iso3)), keys };
 }
 

@@ -1,0 +1,182 @@
+/**
+ * What every benchmark shares: fresh databases that clean up after themselves, temp folders,
+ * timing, percentiles, progress lines on stderr and the formatting of results.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+// ---------------------------------------------------------------------------------------------
+// Progress and cleanup
+
+const started = performance.now();
+
+/** A progress line on stderr, with the seconds since the run started. */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(7)}s] ${message}\n`);
+}
+
+type Cleanup = () => Promise<void> | void;
+const cleanups = new Set<Cleanup>();
+
+/** Runs `fn` with a cleanup registered for the run's lifetime: also run on Ctrl-C. */
+export async function withCleanup<T>(cleanup: Cleanup, fn: () => Promise<T>): Promise<T> {
+  cleanups.add(cleanup);
+  try {
+    return await fn();
+  } finally {
+    cleanups.delete(cleanup);
+    await cleanup();
+  }
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress(`${signal}: cleaning up (again to quit at once)`);
+    void (async () => {
+      for (const c of [...cleanups].reverse()) await Promise.resolve(c()).catch((e) => progress(`cleanup failed: ${(e as Error).message}`));
+      process.exit(130);
+    })();
+  });
+}
+
+/** A temp folder, removed when `fn` ends however it ends. */
+export function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `pathways-bench-${prefix}-`));
+  return withCleanup(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => fn(dir),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fresh databases
+
+export interface BenchDb {
+  kind: DbKind;
+  database: Database;
+  /** The embedded client, for COPY from a blob (PGlite only). */
+  pglite: PGlite | null;
+  /** A connection string to the fresh database (PostgreSQL only), for extra clients such as COPY. */
+  url: string | null;
+  /** A raw statement, no result wanted. */
+  exec(text: string): Promise<void>;
+  /** The first column of the first row of a raw query. */
+  scalar<T>(text: string): Promise<T>;
+}
+
+/**
+ * Opens a database nobody has used: PGlite in a new temp folder, or a new database
+ * `pathways_bench_<random>` on the PostgreSQL server of `adminUrl`, dropped at the end.
+ * Migrations and reference data are applied by `openDatabase`, as the platform does.
+ */
+export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | undefined, fn: (db: BenchDb) => Promise<T>): Promise<T> {
+  if (kind === 'pglite') {
+    return withTempDir('pglite', async (dir) => {
+      const database = await openDatabase({ dataDir: dir });
+      return withCleanup(
+        () => database.close(),
+        () => fn(benchDb(kind, database, (database.db as unknown as { $client: PGlite }).$client, null)),
+      );
+    });
+  }
+  if (!adminUrl) throw new Error('PostgreSQL needs DATABASE_URL (an admin URL such as postgres://postgres:postgres@127.0.0.1:5432/postgres).');
+  const name = `pathways_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    await admin.end();
+    throw e;
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dropDb = async () => {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  return withCleanup(dropDb, async () => {
+    const database = await openDatabase({ url: url.toString() });
+    return withCleanup(
+      () => database.close(),
+      () => fn(benchDb(kind, database, null, url.toString())),
+    );
+  });
+}
+
+function benchDb(kind: DbKind, database: Database, pglite: PGlite | null, url: string | null): BenchDb {
+  return {
+    kind,
+    database,
+    pglite,
+    url,
+    async exec(text) {
+      await database.db.execute(sql.raw(text));
+    },
+    async scalar<T>(text: string) {
+      const [row] = await rows<Record<string, T>>(database.db, sql.raw(text));
+      return Object.values(row ?? {})[0] as T;
+    },
+  };
+}
+
+/** On PostgreSQL, a checkpoint before a timed write, so no earlier write's checkpoint lands in it. */
+export async function checkpoint(db: BenchDb): Promise<void> {
+  if (db.kind === 'postgres') await db.exec('CHECKPOINT');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+/** Nearest-rank percentile of a sample (p in 0..100). */
+export function percentile(sample: readonly number[], p: number): number {
+  const sorted = [...sample].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export interface Stats {
+  runs: number;
+  minMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export function stats(sample: readonly number[]): Stats {
+  return { runs: sample.length, minMs: Math.min(...sample), p50Ms: percentile(sample, 50), p95Ms: percentile(sample, 95), maxMs: Math.max(...sample) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+export const fmtPct = (x: number) => `${(x * 100).toFixed(1)} %`;
+export const fmtX = (x: number) => `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)}×`;
+export const fmtSize = (n: number) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+/** A Markdown table. */
+export function markdownTable(headers: string[], body: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...body.map(line)].join('\n');
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/db/db.ts';
+
+/**
+ * The databases every database test runs on: the embedded one always, PostgreSQL where
+ * DATABASE_URL is set (CI sets it). Each test suite gets a fresh, migrated, seeded database.
+ */
+export interface TestDatabaseKind {
+  name: 'pglite' | 'postgres';
+  open: () => Promise<Database>;
+}
+
+export const databaseKinds: TestDatabaseKind[] = [
+  { name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) },
+  ...(process.env.DATABASE_URL ? [{ name: 'postgres' as const, open: () => freshPostgres(process.env.DATABASE_URL!) }] : []),
+];
+
+/** A new database on the server of `adminUrl`, dropped again when the handle is closed. */
+export async function freshPostgres(adminUrl: string): Promise<Database> {
+  const name = `pathways_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      try {
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+/** Where the shared public material lives; tests that need it skip with a clear message where it is absent. */
+export const SHARED = new URL('../../shared/', import.meta.url);
