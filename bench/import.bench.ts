@@ -16,7 +16,7 @@ import { imports } from '../src/audit/audit.table.ts';
 import { writePersonChunk } from '../src/cases/case.repository.ts';
 import { importPersonsFile, type PersonImportSummary } from '../src/cases/person.import.ts';
 import { HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from '../src/cases/person-row.ts';
-import type { Executor, Tx } from '../src/db/db.ts';
+import type { Executor } from '../src/db/db.ts';
 import { columnCountProblem, readCsv } from '../src/imports/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
@@ -235,7 +235,7 @@ async function measureWrites(kind: DbKind, adminUrl: string | undefined, persons
 }
 
 /** The transaction, with every `execute` timed (wall and this process's CPU) into `calls`. */
-function timingExecutor(tx: Tx, calls: { ms: number; cpuMs: number }[]): Executor {
+function timingExecutor<T extends Executor>(tx: T, calls: { ms: number; cpuMs: number }[]): T {
   return new Proxy(tx, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);

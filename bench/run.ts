@@ -1,0 +1,167 @@
+/**
+ * `npm run bench [-- options]`: the import and state-of-play benchmarks on PGlite and, where
+ * DATABASE_URL is set (an admin URL: each run creates and drops its own databases), PostgreSQL.
+ * Progress goes to stderr, the results (Markdown) to stdout. See docs/benchmarks.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { importBenchmark, type ImportResult } from './import.bench.ts';
+import { fmtInt, fmtMs, fmtPct, fmtSize, fmtX, markdownTable, progress, type DbKind } from './harness.ts';
+import { AS_OF, ROUND, stateOfPlayBenchmark, type StateOfPlayResult } from './state-of-play.bench.ts';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --only import|state-of-play   run one part (default: both)
+  --db pglite|postgres          one database (default: pglite, and postgres when DATABASE_URL is set)
+  --sizes 100000,1000000        persons per run (default: import 1000000; state of play 100000,1000000
+                                and, on PostgreSQL only, 10000000)
+  --runs N                      timed stateOfPlay() runs per size (default 50, at least 30)
+  --scan-runs N                 timed full scans per size (default 3, at least 3)
+  --loader auto|importer|sql    how the state of play's persons are loaded (default auto: the importer
+                                up to 1000000, set-based SQL above)
+  --no-phases                   skip taking the import's time apart (saves two imports per database)
+  --json FILE                   also write the results as JSON
+Environment: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres (admin URL)`;
+
+const GOAL = { importShare: 0.5, sopP95Ms: 50, speedup: 100, at: 10_000_000 };
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      db: { type: 'string' },
+      sizes: { type: 'string' },
+      runs: { type: 'string', default: '50' },
+      'scan-runs': { type: 'string', default: '3' },
+      loader: { type: 'string', default: 'auto' },
+      'no-phases': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const fail = (msg: string): never => {
+    process.stderr.write(`${msg}\n\n${USAGE}\n`);
+    process.exit(2);
+  };
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const only = values.only;
+  if (only !== undefined && only !== 'import' && only !== 'state-of-play') fail(`--only must be import or state-of-play, not "${only}".`);
+  const adminUrl = process.env['DATABASE_URL'] || undefined;
+  let kinds: DbKind[];
+  if (values.db === undefined) kinds = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
+  else if (values.db === 'pglite' || values.db === 'postgres') kinds = [values.db];
+  else kinds = fail(`--db must be pglite or postgres, not "${values.db}".`);
+  if (kinds.includes('postgres') && !adminUrl) fail('--db postgres needs DATABASE_URL (an admin URL; the bench creates and drops its own databases).');
+  const sizes = values.sizes?.split(',').map((s) => {
+    const n = Number(s.replaceAll('_', ''));
+    return Number.isInteger(n) && n > 0 ? n : fail(`--sizes: "${s}" is not a positive whole number.`);
+  });
+  const count = (name: string, v: string, min: number) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= min ? n : fail(`--${name} must be a whole number of at least ${min}.`);
+  };
+  const loader = values.loader;
+  if (loader !== 'auto' && loader !== 'importer' && loader !== 'sql') fail(`--loader must be auto, importer or sql, not "${loader}".`);
+  return {
+    parts: only ? [only] : ['import', 'state-of-play'],
+    kinds,
+    adminUrl,
+    sizes,
+    runs: count('runs', values.runs, 30),
+    scanRuns: count('scan-runs', values['scan-runs'], 3),
+    loader: loader as 'auto' | 'importer' | 'sql',
+    phases: !values['no-phases'],
+    json: values.json,
+  };
+}
+
+async function main() {
+  const o = parseOptions();
+  const environment = {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  progress(`bench: ${o.parts.join(' + ')} on ${o.kinds.join(' + ')}; ${environment.cpus} CPUs, ${environment.memoryGiB} GiB, Node ${environment.node}`);
+
+  let imports: ImportResult[] = [];
+  let sops: StateOfPlayResult[] = [];
+  if (o.parts.includes('import')) {
+    imports = await importBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, sizes: o.sizes ?? [1_000_000], phases: o.phases });
+  }
+  if (o.parts.includes('state-of-play')) {
+    const sizesFor = (kind: DbKind) => o.sizes ?? (kind === 'postgres' ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]);
+    sops = await stateOfPlayBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, sizes: [], runs: o.runs, scanRuns: o.scanRuns, loader: o.loader }, sizesFor);
+  }
+  process.stdout.write(report(imports, sops) + '\n');
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops }, null, 2) + '\n');
+  progress('bench: done');
+}
+
+function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {
+  const out: string[] = [];
+  if (imports.length > 0) {
+    out.push('## Import (importPersonsFile vs COPY of the same CSV into a bare table)', '');
+    out.push(
+      markdownTable(
+        ['database', 'persons', 'COPY', 'COPY rows/s', 'import', 'import rows/s', 'import / COPY', `goal ≥ ${fmtPct(GOAL.importShare)} (PostgreSQL)`],
+        imports.map((r) => [
+          r.db, fmtInt(r.persons), fmtMs(r.copyMs), fmtInt(r.copyRowsPerS), fmtMs(r.importMs), fmtInt(r.importRowsPerS), fmtPct(r.ratio),
+          r.db === 'postgres' ? (r.ratio >= GOAL.importShare ? 'met' : 'not met') : '–',
+        ]),
+      ),
+    );
+    const withPhases = imports.filter((r) => r.phases);
+    if (withPhases.length > 0) {
+      out.push('', '### Where the import\'s time goes (each part measured on its own)', '');
+      const rowsOf = (r: ImportResult) => {
+        const p = r.phases!;
+        const validate = p.parseValidateMs - p.parseMs;
+        const trigger = p.writes.personsMs - p.writesNoTriggers.personsMs;
+        const sum = p.hashMs + p.parseValidateMs + p.writes.totalMs;
+        const share = (ms: number) => fmtPct(ms / r.importMs);
+        return [
+          [`${r.db}: SHA-256 of the file`, fmtMs(p.hashMs), share(p.hashMs)],
+          [`${r.db}: CSV parse (readCsv)`, fmtMs(p.parseMs), share(p.parseMs)],
+          [`${r.db}: validation (PersonRowReader + HouseholdCheck)`, fmtMs(validate), share(validate)],
+          [`${r.db}: chunk writes, cases upsert`, fmtMs(p.writes.casesMs), share(p.writes.casesMs)],
+          [`${r.db}: chunk writes, persons upsert without trigger`, fmtMs(p.writesNoTriggers.personsMs), share(p.writesNoTriggers.personsMs)],
+          [`${r.db}: chunk writes, arrivals trigger (persons with − without)`, fmtMs(trigger), share(trigger)],
+          [`${r.db}: chunk writes, other statements + commit`, fmtMs(p.writes.otherMs + p.writes.commitMs), share(p.writes.otherMs + p.writes.commitMs)],
+          [`${r.db}: chunk writes, Node CPU inside the statements (${p.writes.chunks} chunks)`, fmtMs(p.writes.nodeCpuMs), share(p.writes.nodeCpuMs)],
+          [`${r.db}: sum of the parts (hash + parse + validate + writes)`, fmtMs(sum), share(sum)],
+          [`${r.db}: the import, measured whole`, fmtMs(r.importMs), '100.0 %'],
+        ];
+      };
+      out.push(markdownTable(['part', 'time', 'share of the import'], withPhases.flatMap(rowsOf)));
+    }
+    out.push('');
+  }
+  if (sops.length > 0) {
+    out.push(`## State of play (stateOfPlay() of round ${ROUND} as of ${AS_OF} vs the full scan arrivalCellsFromPersons())`, '');
+    out.push(
+      markdownTable(
+        ['database', 'persons', 'loaded by', 'load', 'aggregate rows (monthly / daily)', 'stateOfPlay p50', 'p95', 'runs', 'scan p50', 'scan min–max', 'scan runs', 'scan ÷ sop p50', 'scan ÷ sop p95', 'goal (10M: p95 ≤ 50 ms, ≥ 100×)'],
+        sops.map((r) => [
+          r.db, fmtSize(r.persons), r.loader, fmtMs(r.loadMs), `${fmtInt(r.monthlyRows)} / ${fmtInt(r.dailyRows)}`,
+          fmtMs(r.sop.p50Ms), fmtMs(r.sop.p95Ms), r.sop.runs, fmtMs(r.scan.p50Ms), `${fmtMs(r.scan.minMs)}–${fmtMs(r.scan.maxMs)}`, r.scan.runs,
+          fmtX(r.speedup), fmtX(r.speedupAtP95),
+          r.persons >= GOAL.at ? (r.sop.p95Ms <= GOAL.sopP95Ms && r.speedup >= GOAL.speedup ? 'met' : 'not met') : `(p95 ${r.sop.p95Ms <= GOAL.sopP95Ms ? '≤' : '>'} 50 ms)`,
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+main().catch((e) => {
+  progress(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { annexFromSeed, SEED_ABSENT } from './seed-annex.ts';
+import { tempDir, writeFile } from './files.ts';
+
+const dir = tempDir();
+const data = join(dir, 'db');
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'pathways', '--data', data, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, { PATHWAYS_ACTOR: 'cli-test' });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const annex = annexFromSeed();
+
+describe('the command line', () => {
+  it.skipIf(!annex)(`reproduces the Annex row by row with --lang nl (${annex ? 'seed text read' : SEED_ABSENT})`, async () => {
+    const { code, out } = await run('pledges', 'list', '--round', '2020-2021', '--lang', 'nl');
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('België'));
+    const printed = lines.slice(first, first + 28).map((l) => {
+      const m = /^(.+?)(?:\s{2,}(.*))?$/.exec(l)!;
+      return [m[1]!.trim(), (m[2] ?? '').trim()];
+    });
+    const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+    expect(printed).toEqual(annex!.rows.map((r) => [r.state, r.places !== null ? fmt(r.places) : r.carryOver !== null ? `(*) [${fmt(r.carryOver)}]` : '']));
+    const computed = annex!.rows.reduce((n, r) => n + (r.places ?? 0), 0);
+    expect(out).toMatch(new RegExp(`TOTAAL\\s+${fmt(computed)}\\n`));
+    // The printed total stays the document's figure, and the difference is shown.
+    expect(out).toContain(`vermeldt ${fmt(annex!.printedTotal)}; berekend ${fmt(computed)}; verschil ${computed - annex!.printedTotal}`);
+    expect(out).toContain('(*) Uitvoering van toezeggingen in het kader van de vorige regeling');
+  });
+
+  it('lists pledges as CSV and JSON with computed totals', async () => {
+    const csv = await run('pledges', 'list', '--round', '2020-2021', '--format', 'csv');
+    expect(csv.out.split('\r\n')[0]).toBe('member_state,name,pathway,places,carry_over,country_of_departure,target_group,note');
+    const json = JSON.parse((await run('pledges', 'list', '--round', '2020-2021', '--format', 'json')).out);
+    expect(json.totals.pledged).toBe(json.states.reduce((n: number, s: { pledged: number }) => n + s.pledged, 0));
+  });
+
+  it('imports persons, reports the state of play, and adds nothing on a second import', async () => {
+    const file = writeFile(dir, 'p.csv', [
+      'case_ref,person_ref,member_state,pathway,round,citizenship,sex,birth_year,country_of_departure,arrived_on',
+      'NL-1,1,Nederland,resettlement,,Syrië,V,1985,Libanon,2020-02-03',
+      'NL-1,2,NL,resettlement,,SYR,M,2012,LBN,2020-02-03',
+      'FR-9,1,FRA,resettlement,,stateless,X,1990,TUR,2021-05-20',
+      'FR-9,2,France,resettlement,,SYR,F,,Turkey,',
+    ].join('\n'));
+    expect(await run('persons', 'import', file)).toMatchObject({ code: 0 });
+    expect((await run('persons', 'import', file)).out).toContain('0 persons added, 0 changed, 4 unchanged');
+    const json = JSON.parse((await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--format', 'json')).out);
+    expect(json).toMatchObject({ round: '2020-2021', asOf: '2021-12-31', target: 29500, totals: { arrived: 3 } });
+    expect(json.states.find((s: { code: string }) => s.code === 'NL')).toMatchObject({ arrived: 2, byDeparture: { LBN: 2 }, byMonth: { '2020-02': 2 }, deliveredShare: 2 / 1902 });
+    expect(json.states.find((s: { code: string }) => s.code === 'FR')).toMatchObject({ arrived: 1, byDeparture: { TUR: 1 } });
+    const table = await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2020-12-31', '--lang', 'nl');
+    expect(table.out).toContain('Stand van zaken');
+    expect(table.out).toMatch(/NL\s+Nederland\s+1 902\s+2\s+0,1%\s+LBN 2/);
+  });
+
+  it('exits 1 with every bad row (row, column, value, reason) and writes nothing', async () => {
+    const file = writeFile(dir, 'bad.csv', [
+      'case_ref,person_ref,member_state,pathway,round,citizenship,sex,birth_year,country_of_departure,arrived_on',
+      'X-1,1,NL,resettlement,,SYR,F,1980,LBN,2020-01-10',
+      'X-1,2,Atlantis,resettlement,,SYR,F,1980,LBN,2020-01-10',
+      'X-2,1,NL,flying,,SYR,F,1980,LBN,2020-13-10',
+    ].join('\n'));
+    const r = await run('persons', 'import', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('row 3, member_state "Atlantis"');
+    expect(r.err).toContain('row 4, pathway "flying"');
+    expect(r.err).toContain('row 4, arrived_on "2020-13-10"');
+    const json = JSON.parse((await run('report', 'state-of-play', '--round', '2020-2021', '--format', 'json', '--as-of', '2021-12-31')).out);
+    expect(json.totals.arrived).toBe(3);
+  });
+
+  it('gives clear errors for a missing file, a wrong header, an unknown round and a bad date', async () => {
+    expect((await run('persons', 'import', join(dir, 'none.csv'))).err).toMatch(/Cannot read .*none\.csv/);
+    const header = await run('persons', 'import', writeFile(dir, 'h.csv', 'case,person\n1,2\n'));
+    expect(header).toMatchObject({ code: 1 });
+    expect(header.err).toMatch(/missing column\(s\): case_ref, person_ref/);
+    expect((await run('pledges', 'list', '--round', '1999'))).toMatchObject({ code: 1, err: expect.stringMatching(/no round "1999".*Known rounds: 2015-2017/) });
+    expect((await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '31-12-2021'))).toMatchObject({ code: 1, err: expect.stringMatching(/YYYY-MM-DD/) });
+    expect((await run('rounds', 'add', writeFile(dir, 'r.json', '{"id": "2020-2021"}'))).code).toBe(1);
+  });
+
+  it('adds a round from a file and lists it', async () => {
+    const file = writeFile(dir, 'round.json', JSON.stringify({ id: 'nl-2022', title: 'Dutch national programme 2022', legal_basis: 'national', start: '2022-01-01', end: '2022-12-31', target: 500 }));
+    expect(await run('rounds', 'add', file)).toMatchObject({ code: 0 });
+    expect(await run('rounds', 'add', file)).toMatchObject({ code: 1, err: expect.stringMatching(/exists already/) });
+    const list = JSON.parse((await run('rounds', 'list', '--format', 'json')).out);
+    expect(list.map((r: { id: string }) => r.id)).toContain('nl-2022');
+  });
+});
+
+describe('the embedded database folder', () => {
+  let child: ReturnType<typeof spawn>;
+  let url = '';
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['bin/pathways.js', '--data', data, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (c) => reject(new Error(`serve exited with ${c}`)));
+      lines.on('line', (l) => {
+        const m = /running at (http:\/\/\S+)/.exec(l);
+        if (m) resolve(m[1]!);
+      });
+    });
+  });
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('serves health and the state of play as JSON', async () => {
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', database: 'pglite' });
+    const sop = await (await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=2021-12-31&lang=nl`)).json();
+    expect(sop).toMatchObject({ round: '2020-2021', totals: { arrived: 3 } });
+    expect(sop.states[0]).toMatchObject({ code: 'BE', name: 'België' });
+    const missing = await fetch(`${url}/api/rounds/nope/state-of-play`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'not_found' });
+    expect((await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=yesterday`)).status).toBe(400);
+  });
+
+  it('is held by one process: a second gets a clear error, and the lock goes with the first', async () => {
+    const second = await run('rounds', 'list');
+    expect(second.code).toBe(2);
+    expect(second.err).toMatch(new RegExp(`in use by process ${child.pid}`));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((await run('rounds', 'list')).code).toBe(0);
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    writeFileSync(join(data, 'pathways.lock'), '999999999\n');
+    expect((await run('rounds', 'list')).code).toBe(0);
+  });
+});
