@@ -103,6 +103,13 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
   url.pathname = `/${name}`;
   const dropDb = async () => {
     try {
+      // pool.end() resolves before its sockets are closed: wait for the sessions to go, so that
+      // the FORCE below (there for a run that was interrupted) terminates nobody still closing.
+      for (let i = 0; i < 50; i++) {
+        const { rows: r } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (r[0].n === 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     } finally {
       await admin.end();
@@ -110,6 +117,8 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
   };
   return withCleanup(dropDb, async () => {
     const database = await openDatabase({ url: url.toString() });
+    // The platform's pool has no 'error' listener: a session ended by the server would crash the run.
+    (database.db as unknown as { $client: pg.Pool }).$client.on('error', (e) => progress(`postgres pool: ${e.message}`));
     return withCleanup(
       () => database.close(),
       () => fn(benchDb(kind, database, null, url.toString())),
