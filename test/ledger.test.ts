@@ -167,7 +167,7 @@ describe.each(databaseKinds)('the ledger on $name', (kind) => {
     const input = { id: '2028-2029', title: 'Union Plan 2028–2029', legal_basis: 'Regulation (EU) 2024/1350', start: '2028-01-01', end: '2029-12-31', previous: '2026-2027', target: 20000 };
     await addRound({ db, actor, input });
     await expect(addRound({ db, actor, input })).rejects.toThrow(/exists already/);
-    const error = await addRound({ db, actor, input: { ...input, id: 'other', previous: 'nope', participants: ['XX'] } }).catch((e: Error) => e);
+    const error = (await addRound({ db, actor, input: { ...input, id: "other", previous: "nope", participants: ["XX"] } }).catch((e: Error) => e)) as Error;
     expect(error.message).toMatch(/previous: there is no round "nope"/);
     expect(error.message).toMatch(/participants: "XX" is not a known state/);
   });
