@@ -76,6 +76,9 @@ describe('the command line', () => {
     expect(r.err).toContain('row 3, member_state "Atlantis"');
     expect(r.err).toContain('row 4, pathway "flying"');
     expect(r.err).toContain('row 4, arrived_on "2020-13-10"');
+    const nl = await run('persons', 'import', file, '--lang', 'nl');
+    expect(nl.code).toBe(1);
+    expect(nl.err).toContain('rij 3, member_state "Atlantis": is geen bekende staat');
     const json = JSON.parse((await run('report', 'state-of-play', '--round', '2020-2021', '--format', 'json', '--as-of', '2021-12-31')).out);
     expect(json.totals.arrived).toBe(3);
   });
@@ -103,7 +106,10 @@ describe('the embedded database folder', () => {
   let child: ReturnType<typeof spawn>;
   let url = '';
   beforeAll(async () => {
-    child = spawn(process.execPath, ['bin/pathways.js', '--data', data, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The embedded database is what is under test here, whatever the environment says.
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    child = spawn(process.execPath, ['bin/pathways.js', '--data', data, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env });
     const lines = createInterface({ input: child.stdout! });
     url = await new Promise<string>((resolve, reject) => {
       child.once('exit', (c) => reject(new Error(`serve exited with ${c}`)));

@@ -92,9 +92,9 @@ describe.each(databaseKinds)('the ledger on $name', (kind) => {
     const error = await importPersonsFile({ db, actor, path: writePersonsCsv(dir, good) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).details).toEqual([
-      { row: 7, column: 'country_of_departure', value: 'Atlantis', reason: expect.any(String) },
-      { row: 1202, column: 'arrived_on', value: '2020-02-31', reason: expect.any(String) },
-      { row: 25_002, column: 'member_state', value: 'Mars', reason: expect.any(String) },
+      { row: 7, column: 'country_of_departure', value: 'Atlantis', code: 'countryUnknown', params: {}, reason: expect.stringMatching(/not a known country/) },
+      { row: 1202, column: 'arrived_on', value: '2020-02-31', code: 'date', params: {}, reason: 'must be a date as YYYY-MM-DD' },
+      { row: 25_002, column: 'member_state', value: 'Mars', code: 'stateUnknown', params: {}, reason: expect.stringMatching(/not a known state/) },
     ]);
     expect(await Promise.all(tables.map((t) => count(db, t)))).toEqual(before);
     expect(await stateOfPlay({ db, roundId: '2020-2021', asOf: '2021-12-31' })).toEqual(sopBefore);

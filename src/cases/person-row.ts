@@ -1,4 +1,5 @@
 import type { RowProblem } from '../errors/app-error.ts';
+import { rowProblem } from '../i18n/problem.ts';
 import { findCountry, STATELESS, type CountryLookup } from '../reference/country.ts';
 import { findState, type State } from '../reference/state.ts';
 import { isPathway, isValidIsoDate, PATHWAYS, roundForDate, type Pathway, type Round } from '../rounds/round.ts';
@@ -55,51 +56,51 @@ export class PersonRowReader {
   read(rec: Record<string, string>, row: number): { ok: true; person: PersonRow } | { ok: false; problems: RowProblem[] } {
     const problems: RowProblem[] = [];
     const v = (c: string) => (rec[c] ?? '').trim();
-    const bad = (column: string, reason: string) => problems.push({ row, column, value: rec[column] ?? '', reason });
+    const bad = (column: string, code: string, params?: Record<string, string | number>) => problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
 
     const caseRef = v('case_ref');
-    if (!caseRef) bad('case_ref', 'is required');
-    else if (!REF.test(caseRef)) bad('case_ref', 'must be 1–64 letters, digits or . _ / : # - (starting with a letter or digit)');
+    if (!caseRef) bad('case_ref', 'required');
+    else if (!REF.test(caseRef)) bad('case_ref', 'ref');
     const personRef = v('person_ref');
-    if (!personRef) bad('person_ref', 'is required');
-    else if (!REF.test(personRef)) bad('person_ref', 'must be 1–64 letters, digits or . _ / : # - (starting with a letter or digit)');
+    if (!personRef) bad('person_ref', 'required');
+    else if (!REF.test(personRef)) bad('person_ref', 'ref');
 
     const stateText = v('member_state');
     let state = this.states.get(stateText);
     if (state === undefined) this.states.set(stateText, (state = findState(stateText)));
-    if (!stateText) bad('member_state', 'is required');
-    else if (!state) bad('member_state', 'is not a known state (use an EU protocol code, ISO code, or English or Dutch name)');
+    if (!stateText) bad('member_state', 'required');
+    else if (!state) bad('member_state', 'stateUnknown');
 
     const pathway = v('pathway').toLowerCase();
-    if (!isPathway(pathway)) bad('pathway', `must be one of ${PATHWAYS.join(', ')}`);
+    if (!isPathway(pathway)) bad('pathway', 'pathway', { pathways: PATHWAYS.join(', ') });
 
     const namedRound = v('round') || null;
-    if (namedRound !== null && !this.roundIds.has(namedRound)) bad('round', 'is not a known round (see `pathways rounds list`)');
+    if (namedRound !== null && !this.roundIds.has(namedRound)) bad('round', 'roundUnknown');
 
     const citizenship = this.country(v('citizenship'), 'citizenship', bad, false);
     const departure = this.country(v('country_of_departure'), 'country_of_departure', bad, true);
-    if (departure === STATELESS) bad('country_of_departure', 'must be a country, not "stateless"');
+    if (departure === STATELESS) bad('country_of_departure', 'departureStateless');
 
     const sexText = v('sex').toLowerCase();
     const sex = sexText ? (SEX[sexText] ?? null) : null;
-    if (sexText && !sex) bad('sex', 'must be F, M or X (or empty when not known)');
+    if (sexText && !sex) bad('sex', 'sex');
 
     const yearText = v('birth_year');
     let birthYear: number | null = null;
     if (yearText) {
       birthYear = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
       if (!(birthYear >= 1900 && birthYear <= this.thisYear)) {
-        bad('birth_year', `must be a year from 1900 to ${this.thisYear}`);
+        bad('birth_year', 'birthYear', { max: this.thisYear });
         birthYear = null; // no second complaint about the arrival for the same cell
       }
     }
 
     const arrivedOn = v('arrived_on') || null;
     if (arrivedOn !== null) {
-      if (!isValidIsoDate(arrivedOn)) bad('arrived_on', 'must be a date as YYYY-MM-DD');
-      else if (arrivedOn > this.today) bad('arrived_on', `is in the future (today is ${this.today}); record an arrival once it has happened`);
-      else if (arrivedOn < '1950-01-01') bad('arrived_on', 'is before 1950');
-      else if (birthYear !== null && Number(arrivedOn.slice(0, 4)) < birthYear) bad('arrived_on', 'is before the year of birth');
+      if (!isValidIsoDate(arrivedOn)) bad('arrived_on', 'date');
+      else if (arrivedOn > this.today) bad('arrived_on', 'dateFuture', { today: this.today });
+      else if (arrivedOn < '1950-01-01') bad('arrived_on', 'dateTooEarly');
+      else if (birthYear !== null && Number(arrivedOn.slice(0, 4)) < birthYear) bad('arrived_on', 'arrivalBeforeBirth');
     }
 
     if (problems.length > 0) return { ok: false, problems };
@@ -122,15 +123,16 @@ export class PersonRowReader {
     };
   }
 
-  private country(text: string, column: string, bad: (c: string, r: string) => void, required: boolean): string | null {
+  private country(text: string, column: string, bad: (c: string, code: string, params?: Record<string, string>) => void, required: boolean): string | null {
     if (!text) {
-      if (required) bad(column, 'is required');
+      if (required) bad(column, 'required');
       return null;
     }
     let found = this.countries.get(text);
     if (!found) this.countries.set(text, (found = findCountry(text)));
     if (found.ok) return found.country.iso3;
-    bad(column, found.reason === 'ambiguous' ? `is ambiguous: ${found.candidates.join(' or ')}` : 'is not a known country (use ISO 3166-1 alpha-3, alpha-2, or an English or Dutch name; "stateless" for citizenship)');
+    if (found.reason === 'ambiguous') bad(column, 'countryAmbiguous', { candidates: found.candidates.join(' / ') });
+    else bad(column, column === 'citizenship' ? 'citizenshipUnknown' : 'countryUnknown');
     return null;
   }
 }
@@ -149,7 +151,7 @@ export class HouseholdCheck {
     const personKey = `${caseKey}\u0000${p.personRef}`;
     const firstPerson = this.persons.get(personKey);
     if (firstPerson !== undefined) {
-      problems.push({ row, column: 'person_ref', value: rec['person_ref'] ?? '', reason: `repeats person ${p.personRef} of case ${p.caseRef} (row ${firstPerson})` });
+      problems.push(rowProblem(row, 'person_ref', rec['person_ref'] ?? '', 'personRepeated', { person: p.personRef, case: p.caseRef, first: firstPerson }));
       return problems;
     }
     this.persons.set(personKey, row);
@@ -159,7 +161,7 @@ export class HouseholdCheck {
       return problems;
     }
     const differs = (column: string, mine: string | null, theirs: string | null) => {
-      if (mine !== theirs) problems.push({ row, column, value: rec[column] ?? '', reason: `differs from row ${h.row} of the same case (${theirs ?? 'empty'}); a household shares it` });
+      if (mine !== theirs) problems.push(rowProblem(row, column, rec[column] ?? '', 'householdDiffers', { first: h.row, theirs: theirs ?? '–' }));
     };
     differs('pathway', p.pathway, h.pathway);
     differs('round', p.namedRound, h.round);

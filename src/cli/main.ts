@@ -119,7 +119,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .action(async (file: string, o: { round: string }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
         const s = await importPledges({ db, actor, roundId: o.round, path: file });
-        io.out(t()('pledges.imported', { ...s }));
+        io.out(t()('pledges.imported', counts(s, lang)));
       }),
     );
 
@@ -225,8 +225,16 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
 
 function printImport(s: PersonImportSummary, io: Io, lang: Lang) {
   const t = translator(lang);
-  io.out(t('persons.imported', { ...s }));
+  io.out(t('persons.imported', counts(s, lang)));
   if (s.outsideAnyRound > 0) io.err(t('persons.outsideRound', { n: s.outsideAnyRound }));
+}
+
+/** Counts for a message: each formatted as the language prints numbers, and `rows` kept as a number for the plural. */
+function counts(s: object, lang: Lang): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(s)) if (typeof v === 'number') out[k] = formatCount(v, lang);
+  const rows = (s as { rows?: number }).rows ?? 0;
+  return { ...out, rows, rowsText: formatCount(rows, lang) };
 }
 
 function readJson(file: string): unknown {
@@ -269,7 +277,10 @@ function report(e: unknown, io: Io, lang: Lang): number {
     if (Array.isArray(e.details) && e.details.length > 0) {
       const problems = e.details as RowProblem[];
       io.err(t('problems.header', { n: problems.length }));
-      for (const p of problems.slice(0, MAX_LISTED)) io.err(`  ${t('problems.row', { row: p.row, column: p.column || '-', value: p.value, reason: p.reason })}`);
+      for (const p of problems.slice(0, MAX_LISTED)) {
+        const reason = p.code ? t(`problem.${p.code}`, p.params) : p.reason;
+        io.err(`  ${t('problems.row', { row: p.row, column: p.column || '-', value: p.value, reason })}`);
+      }
       if (problems.length > MAX_LISTED) {
         io.err(`  ${t('problems.more', { n: problems.length - MAX_LISTED })}`);
         io.err(JSON.stringify(problems.slice(MAX_LISTED)));

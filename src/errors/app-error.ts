@@ -40,7 +40,10 @@ export interface RowProblem {
   row: number;
   column: string;
   value: string;
+  /** In English; `code` and `params` let an interface say it in its own language (catalogue key `problem.<code>`). */
   reason: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

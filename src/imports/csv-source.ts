@@ -1,6 +1,7 @@
 import { parse, CsvError } from 'csv-parse';
 import { createReadStream, statSync } from 'node:fs';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { rowProblem } from '../i18n/problem.ts';
 
 export interface CsvRecord {
   /** The row as a spreadsheet numbers it: the header is row 1. */
@@ -81,7 +82,7 @@ function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
       ErrorCode.BadInput,
       `The header of ${path} does not fit: ${parts.join('; ')}. Expected: ${opts.required.join(',')}` +
         (opts.optional?.length ? ` (optional: ${opts.optional.join(',')})` : ''),
-      [...missing.map((c) => ({ row: 1, column: c, value: '', reason: 'missing column' })), ...unknown.map((c) => ({ row: 1, column: c, value: c, reason: 'unknown column' }))],
+      [...missing.map((c) => rowProblem(1, c, '', 'columnMissing')), ...unknown.map((c) => rowProblem(1, c, c, 'columnUnknown'))],
     );
   }
 }
@@ -89,5 +90,5 @@ function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
 /** A problem for a row whose number of fields differs from the header's, or null. */
 export function columnCountProblem(rec: CsvRecord, expected: number) {
   const n = rec.values['__columns'];
-  return n === undefined ? null : { row: rec.row, column: '', value: n, reason: `has ${n} fields where the header has ${expected}` };
+  return n === undefined ? null : rowProblem(rec.row, '', n, 'fieldCount', { n, expected });
 }

@@ -1,6 +1,7 @@
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
+import { rowProblem } from '../i18n/problem.ts';
 import { columnCountProblem, readCsv } from '../imports/csv-source.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { memberStatesOn, STATES, type State } from '../reference/state.ts';
@@ -63,7 +64,7 @@ export async function importPledges(opts: { db: Executor; actor: Actor; roundId:
     const key = pledgeKey(parsed.pledge);
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push({ row: rec.row, column: 'member_state', value: rec.values['member_state'] ?? '', reason: `repeats the pledge of row ${first} (same state, pathway, carry-over, country and target group)` });
+      problems.push(rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'pledgeRepeated', { first }));
       continue;
     }
     seen.set(key, rec.row);

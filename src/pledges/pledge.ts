@@ -1,4 +1,5 @@
 import type { RowProblem } from '../errors/app-error.ts';
+import { rowProblem } from '../i18n/problem.ts';
 import { findCountry } from '../reference/country.ts';
 import { findState } from '../reference/state.ts';
 import { isPathway, PATHWAYS, type Pathway } from '../rounds/round.ts';
@@ -32,29 +33,30 @@ export function parsePledgeRow(
   row: number,
 ): { ok: true; pledge: Pledge } | { ok: false; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
-  const bad = (column: string, reason: string) => problems.push({ row, column, value: rec[column] ?? '', reason });
+  const bad = (column: string, code: string, params?: Record<string, string | number>) => problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
   const v = (c: string) => (rec[c] ?? '').trim();
 
   const state = findState(v('member_state'));
-  if (!v('member_state')) bad('member_state', 'is required');
-  else if (!state) bad('member_state', 'is not a known state (use an EU protocol code, ISO code, or English or Dutch name)');
+  if (!v('member_state')) bad('member_state', 'required');
+  else if (!state) bad('member_state', 'stateUnknown');
 
   const pathway = v('pathway').toLowerCase();
-  if (!isPathway(pathway)) bad('pathway', `must be one of ${PATHWAYS.join(', ')}`);
+  if (!isPathway(pathway)) bad('pathway', 'pathway', { pathways: PATHWAYS.join(', ') });
 
   const placesText = v('places').replace(/[\s\u00a0\u202f]/g, '');
   const places = Number(placesText);
-  if (!/^\d+$/.test(placesText)) bad('places', 'must be a whole number of places, 0 or more');
-  else if (places > 10_000_000) bad('places', 'is implausibly large');
+  if (!/^\d+$/.test(placesText)) bad('places', 'places');
+  else if (places > 10_000_000) bad('places', 'placesTooLarge');
 
   const carry = v('carry_over').toLowerCase();
-  if (!TRUE.has(carry) && !FALSE.has(carry)) bad('carry_over', 'must be true or false (or empty for false)');
+  if (!TRUE.has(carry) && !FALSE.has(carry)) bad('carry_over', 'carryOver');
 
   let country: string | null = null;
   if (v('country_of_departure')) {
     const found = findCountry(v('country_of_departure'));
     if (found.ok) country = found.country.iso3;
-    else bad('country_of_departure', found.reason === 'ambiguous' ? `is ambiguous: ${found.candidates.join(' or ')}` : 'is not a known country');
+    else if (found.reason === 'ambiguous') bad('country_of_departure', 'countryAmbiguous', { candidates: found.candidates.join(' / ') });
+    else bad('country_of_departure', 'countryUnknown');
   }
 
   if (problems.length > 0 || !state || !isPathway(pathway)) return { ok: false, problems };
