@@ -5,7 +5,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
@@ -17,9 +17,10 @@ export type DbKind = 'pglite' | 'postgres';
 
 const started = performance.now();
 
-/** A progress line on stderr, with the seconds since the run started. */
+/** A progress line on stderr, with the seconds since the run started and the 1-minute load average (other work on the machine skews timings). */
 export function progress(message: string): void {
-  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(7)}s] ${message}\n`);
+  const load = loadavg()[0]!.toFixed(1);
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(7)}s load ${load.padStart(4)}] ${message}\n`);
 }
 
 type Cleanup = () => Promise<void> | void;

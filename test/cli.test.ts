@@ -93,6 +93,15 @@ describe('the command line', () => {
     expect((await run('rounds', 'add', writeFile(dir, 'r.json', '{"id": "2020-2021"}'))).code).toBe(1);
   });
 
+  it('imports pledges split by country of departure and shows each beneath its state', async () => {
+    const file = writeFile(dir, 'pl.csv', 'member_state,pathway,places,carry_over,country_of_departure,note\nnl-2023,resettlement,1,,,\n');
+    expect((await run('pledges', 'import', file, '--round', '2020-2021')).err).toContain('member_state "nl-2023"');
+    const split = writeFile(dir, 'split.csv', 'member_state,pathway,places,carry_over,country_of_departure,note\nPT,resettlement,900,,TUR,\nPT,resettlement,250,,Egypte,\n');
+    expect((await run('pledges', 'import', split, '--round', '2020-2021')).out).toContain('2 pledges read: 2 added, 0 changed, 0 unchanged.');
+    const { out } = await run('pledges', 'list', '--round', '2020-2021');
+    expect(out).toMatch(/Portugal\s+2,300\n\s+– resettlement\s+1,150\n\s+– resettlement, Egypt\s+250\n\s+– resettlement, Türkiye\s+900\n/);
+  });
+
   it('adds a round from a file and lists it', async () => {
     const file = writeFile(dir, 'round.json', JSON.stringify({ id: 'nl-2022', title: 'Dutch national programme 2022', legal_basis: 'national', start: '2022-01-01', end: '2022-12-31', target: 500 }));
     expect(await run('rounds', 'add', file)).toMatchObject({ code: 0 });

@@ -19,11 +19,12 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
       .filter(Boolean)
       .join(' ');
     rows.push([stateName(s.state, lang), placesCell]);
-    const split = s.pledges.filter((p) => p.countryOfDeparture || p.targetGroup || p.pathway !== 'resettlement');
-    if (split.length > 1 || (split.length === 1 && s.pledges.length > 1) || split.some((p) => p.countryOfDeparture || p.targetGroup)) {
-      for (const p of split) {
+    // A state with several pledges, or one split by country or target group, shows each beneath it.
+    const own = s.pledges.filter((p) => !p.carryOver);
+    if (own.length > 1 || own.some((p) => p.countryOfDeparture || p.targetGroup)) {
+      for (const p of own) {
         const what = [p.pathway, p.countryOfDeparture ? countryName(p.countryOfDeparture, lang) : null, p.targetGroup].filter(Boolean).join(', ');
-        rows.push([`  – ${what}`, p.carryOver ? `(*) [${formatCount(p.places, lang)}]` : formatCount(p.places, lang)]);
+        rows.push([`  – ${what}`, formatCount(p.places, lang)]);
       }
     }
   }
