@@ -63,6 +63,8 @@ export interface WritePhase {
   /** CPU time of this Node process during the statements: the client side (driver, serialising the arrays); on PGlite also the database itself. */
   nodeCpuMs: number;
   chunks: number;
+  /** The persons upsert of each chunk in order: whether its cost grows with the persons already written. */
+  personsChunkMs: number[];
 }
 
 export interface ImportOptions {
@@ -206,18 +208,21 @@ async function measureWrites(kind: DbKind, adminUrl: string | undefined, persons
     if (!triggers) await db.exec('ALTER TABLE persons DISABLE TRIGGER persons_arrivals_insert');
     await checkpoint(db);
     progress(`import phases ${kind}: chunk writes ${triggers ? 'with' : 'without'} the arrivals trigger`);
-    const w: WritePhase = { casesMs: 0, personsMs: 0, otherMs: 0, commitMs: 0, totalMs: 0, nodeCpuMs: 0, chunks: 0 };
+    const w: WritePhase = { casesMs: 0, personsMs: 0, otherMs: 0, commitMs: 0, totalMs: 0, nodeCpuMs: 0, chunks: 0, personsChunkMs: [] };
     const t0 = performance.now();
     let lastStatementEnd = 0;
     await db.database.db.transaction(async (tx) => {
       const [imp] = await tx.insert(imports).values({ kind: 'persons', source: 'bench', actor: ACTOR.id }).returning({ id: imports.id });
       for (let i = 0; i < persons.length; i += CHUNK) {
         const calls: { ms: number; cpuMs: number }[] = [];
-        await writePersonChunk(timingExecutor(tx, calls), persons.slice(i, i + CHUNK), imp!.id);
+        await writePersonChunk(timingExecutor(tx, calls), persons.slice(i, i + CHUNK), imp!.id, ACTOR.id, new Date().toISOString().slice(0, 10));
         w.chunks++;
         for (const [j, c] of calls.entries()) {
           if (j === 0) w.casesMs += c.ms;
-          else if (j === calls.length - 1) w.personsMs += c.ms;
+          else if (j === calls.length - 1) {
+            w.personsMs += c.ms;
+            w.personsChunkMs.push(c.ms);
+          }
           else w.otherMs += c.ms;
           w.nodeCpuMs += c.cpuMs;
         }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from '../db/db.ts';
 import type { PersonRow } from './person-row.ts';
+import { PRE_ARRIVAL } from './stage.ts';
 
 export interface ChunkOutcome {
   casesAdded: number;
@@ -14,25 +15,45 @@ export interface ChunkOutcome {
  * parameters and unnested, the same SQL on PGlite and PostgreSQL. A person or case that exists is
  * updated only where a value differs, so the same file twice changes nothing.
  */
-export async function writePersonChunk(db: Executor, persons: readonly PersonRow[], importId: number): Promise<ChunkOutcome> {
-  const households = new Map<string, PersonRow>();
+export async function writePersonChunk(
+  db: Executor,
+  persons: readonly PersonRow[],
+  importId: number,
+  actor: string,
+  today: string,
+): Promise<ChunkOutcome> {
+  // One entry per household in the chunk, with its first arrival (a case with an arrived member
+  // is created at 'arrived', any other at 'referred').
+  const households = new Map<string, { p: PersonRow; firstArrival: string | null }>();
   for (const p of persons) {
     const key = `${p.stateCode}\u0000${p.caseRef}`;
-    if (!households.has(key)) households.set(key, p);
+    const h = households.get(key);
+    if (!h) households.set(key, { p, firstArrival: p.arrivedOn });
+    else if (p.arrivedOn && (!h.firstArrival || p.arrivedOn < h.firstArrival)) h.firstArrival = p.arrivedOn;
   }
   const hs = [...households.values()];
-  const caseResult = await rows<{ id: number; inserted: boolean }>(
+  const caseResult = await rows<{ id: number; inserted: boolean; stateCode: string; status: string; statusOn: string }>(
     db,
-    sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id)
-        SELECT s, r, p, rd, d, ${importId}::bigint
-          FROM unnest(${sql.param(hs.map((h) => h.stateCode))}::text[], ${sql.param(hs.map((h) => h.caseRef))}::text[], ${sql.param(hs.map((h) => h.pathway))}::text[],
-                      ${sql.param(hs.map((h) => h.namedRound))}::text[], ${sql.param(hs.map((h) => h.countryOfDeparture))}::text[]) AS u(s, r, p, rd, d)
+    sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on)
+        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, coalesce(a, ${today}::date)
+          FROM unnest(${sql.param(hs.map((h) => h.p.stateCode))}::text[], ${sql.param(hs.map((h) => h.p.caseRef))}::text[], ${sql.param(hs.map((h) => h.p.pathway))}::text[],
+                      ${sql.param(hs.map((h) => h.p.namedRound))}::text[], ${sql.param(hs.map((h) => h.p.countryOfDeparture))}::text[],
+                      ${sql.param(hs.map((h) => h.firstArrival))}::date[]) AS u(s, r, p, rd, d, a)
         ON CONFLICT (state_code, case_ref) DO UPDATE
            SET pathway = excluded.pathway, round_id = excluded.round_id,
-               country_of_departure = excluded.country_of_departure, import_id = excluded.import_id
+               country_of_departure = excluded.country_of_departure, import_id = excluded.import_id, version = c.version + 1
          WHERE (c.pathway, c.round_id, c.country_of_departure) IS DISTINCT FROM (excluded.pathway, excluded.round_id, excluded.country_of_departure)
-        RETURNING c.id::int AS id, (c.xmax = 0) AS inserted`,
+        RETURNING c.id::int AS id, (c.xmax = 0) AS inserted, c.state_code AS "stateCode", c.status, c.status_on AS "statusOn"`,
   );
+  const created = caseResult.filter((c) => c.inserted);
+  if (created.length > 0) {
+    // The first line of each new case's history.
+    await db.execute(sql`
+      INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
+      SELECT id, s, d, ${actor}, NULL, st, 'created by import', jsonb_build_object('import', ${importId}::bigint)
+        FROM unnest(${sql.param(created.map((c) => c.id))}::bigint[], ${sql.param(created.map((c) => c.stateCode))}::text[],
+                    ${sql.param(created.map((c) => c.status))}::text[], ${sql.param(created.map((c) => c.statusOn))}::date[]) AS u(id, s, st, d)`);
+  }
   const changedCases = caseResult.filter((c) => !c.inserted).map((c) => c.id);
   const byState = await rows<{ stateCode: string; added: number; updated: number }>(
     db,
@@ -76,6 +97,26 @@ export async function writePersonChunk(db: Executor, persons: readonly PersonRow
       if (entry) entry.updated += c.n;
       else byState.push({ stateCode: c.stateCode, added: 0, updated: c.n });
     }
+  }
+  // A case that existed before its members' arrival was recorded now moves to 'arrived', with a line in its history.
+  const arrivedHouseholds = hs.filter((h) => h.firstArrival !== null);
+  if (arrivedHouseholds.length > 0) {
+    await db.execute(sql`
+      WITH a AS (
+        SELECT c.id, c.state_code, c.status, min(p.arrived_on) AS first_arrival
+          FROM unnest(${sql.param(arrivedHouseholds.map((h) => h.p.stateCode))}::text[], ${sql.param(arrivedHouseholds.map((h) => h.p.caseRef))}::text[]) AS u(s, r)
+          JOIN cases c ON c.state_code = u.s AND c.case_ref = u.r
+          JOIN persons p ON p.case_id = c.id AND p.arrived_on IS NOT NULL
+         WHERE c.status = ANY(${sql.param([...PRE_ARRIVAL, 'on_hold'])}::text[])
+         GROUP BY c.id, c.state_code, c.status
+      ), upd AS (
+        UPDATE cases c SET status = 'arrived', held_from = NULL, status_on = a.first_arrival, version = c.version + 1
+          FROM a WHERE c.id = a.id
+        RETURNING c.id, c.state_code, a.status AS from_status, a.first_arrival
+      )
+      INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
+      SELECT id, state_code, first_arrival, ${actor}, from_status, 'arrived', 'arrival recorded by import', jsonb_build_object('import', ${importId}::bigint)
+        FROM upd`);
   }
   return {
     casesAdded: caseResult.filter((c) => c.inserted).length,

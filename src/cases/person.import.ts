@@ -69,7 +69,7 @@ export async function importPersons(opts: {
       let chunk: PersonRow[] = [];
       const flush = async () => {
         if (chunk.length === 0 || problemCount > 0) return (chunk = []);
-        const out = await writePersonChunk(tx, chunk, s.importId);
+        const out = await writePersonChunk(tx, chunk, s.importId, actor.id, today);
         s.casesAdded += out.casesAdded;
         s.casesUpdated += out.casesUpdated;
         for (const st of out.byState) {
