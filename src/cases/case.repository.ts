@@ -23,7 +23,7 @@ export async function writePersonChunk(
   today: string,
 ): Promise<ChunkOutcome> {
   // One entry per household in the chunk, with its first arrival (a case with an arrived member
-  // is created at 'arrived', any other at 'referred').
+  // is created at 'arrived' on that day, any other at 'referred' on a day the import does not know).
   const households = new Map<string, { p: PersonRow; firstArrival: string | null }>();
   for (const p of persons) {
     const key = `${p.stateCode}\u0000${p.caseRef}`;
@@ -35,7 +35,7 @@ export async function writePersonChunk(
   const caseResult = await rows<{ id: number; inserted: boolean; stateCode: string; status: string; statusOn: string }>(
     db,
     sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on)
-        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, coalesce(a, ${today}::date)
+        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, a
           FROM unnest(${sql.param(hs.map((h) => h.p.stateCode))}::text[], ${sql.param(hs.map((h) => h.p.caseRef))}::text[], ${sql.param(hs.map((h) => h.p.pathway))}::text[],
                       ${sql.param(hs.map((h) => h.p.namedRound))}::text[], ${sql.param(hs.map((h) => h.p.countryOfDeparture))}::text[],
                       ${sql.param(hs.map((h) => h.firstArrival))}::date[]) AS u(s, r, p, rd, d, a)
@@ -50,7 +50,7 @@ export async function writePersonChunk(
     // The first line of each new case's history.
     await db.execute(sql`
       INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
-      SELECT id, s, d, ${actor}, NULL, st, 'created by import', jsonb_build_object('import', ${importId}::bigint)
+      SELECT id, s, coalesce(d, ${today}::date), ${actor}, NULL, st, 'created by import', jsonb_build_object('import', ${importId}::bigint)
         FROM unnest(${sql.param(created.map((c) => c.id))}::bigint[], ${sql.param(created.map((c) => c.stateCode))}::text[],
                     ${sql.param(created.map((c) => c.status))}::text[], ${sql.param(created.map((c) => c.statusOn))}::date[]) AS u(id, s, st, d)`);
   }

@@ -52,7 +52,8 @@ const NEXT: Record<Stage, readonly Stage[]> = {
 };
 
 /** Stages from which a case may be put on hold: before the household is on its way. */
-const HOLDABLE: ReadonlySet<Stage> = new Set(['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged']);
+export const HOLDABLE_STAGES: readonly Stage[] = ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged'];
+const HOLDABLE: ReadonlySet<Stage> = new Set(HOLDABLE_STAGES);
 /** Stages from which a case may be withdrawn: any before arrival (after arrival it is impossible). */
 const WITHDRAWABLE: ReadonlySet<Stage> = new Set([...HOLDABLE, 'departed']);
 /** Moves that must say why. */

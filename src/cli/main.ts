@@ -1,6 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { cliActor } from '../audit/audit.ts';
+import { advanceCase, parseAction } from '../cases/advance-case.ts';
+import { getCase, listCases, stateOfCase } from '../cases/case.service.ts';
+import { holdCases, resumeCases, type CaseScope } from '../cases/hold-cases.ts';
+import { MODALITIES, STAGES, type Modality } from '../cases/stage.ts';
+import { pipelineCsvRows, pipelineTable } from '../pipeline/pipeline.present.ts';
+import { pipeline } from '../pipeline/pipeline.service.ts';
+import { findCountry } from '../reference/country.ts';
+import { findState } from '../reference/state.ts';
 import { importPersons, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
@@ -141,9 +149,123 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       }),
     );
 
-  program
-    .command('report')
-    .description('reports')
+  const cases = program.command('cases').description("a Member State's resettlement cases: households from referral to integration");
+  cases
+    .command('list')
+    .description('the cases of a state')
+    .requiredOption('--state <code>', 'Member State (protocol code, ISO code or name)')
+    .option('--stage <stage>', 'only cases in this stage or status')
+    .addOption(formatOption(['table', 'json']))
+    .action(async (o: { state: string; stage?: string; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const stateCode = stateCodeOf(o.state);
+        const list = await db.transaction((tx) => listCases({ db: tx, actor, stateCode, status: o.stage }));
+        if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
+        io.out(
+          renderTable({
+            headers: [t()('cases.ref'), t()('cases.status'), t()('cases.since'), t()('cases.persons'), t()('cases.departure'), t()('cases.priority'), t()('cases.version')],
+            rows: list.map((c) => [c.caseRef, c.status === 'on_hold' ? `on_hold (${c.heldFrom})` : c.status, c.statusOn ?? '', c.persons, c.countryOfDeparture, c.priority, c.version]),
+            align: ['l', 'l', 'l', 'r', 'l', 'l', 'r'],
+          }),
+        );
+      }),
+    );
+  cases
+    .command('show')
+    .description('one case: household, needs, history')
+    .argument('<case_ref>', 'the case reference')
+    .option('--state <code>', 'Member State, where two states use the reference')
+    .addOption(formatOption(['table', 'json']))
+    .action(async (caseRef: string, o: { state?: string; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const detail = await db.transaction(async (tx) => getCase({ db: tx, actor, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), caseRef }));
+        if (o.format === 'json') return io.out(JSON.stringify(detail, null, 2));
+        io.out(
+          [
+            `${detail.stateCode} ${detail.caseRef}: ${detail.status}${detail.heldFrom ? ` (${detail.heldFrom})` : ''} · ${detail.pathway} · ${detail.countryOfDeparture} · ${detail.priority} · v${detail.version}`,
+            '',
+            renderTable({
+              headers: ['person', 'citizenship', 'sex', 'born', 'relationship', 'arrived', 'needs'],
+              rows: detail.members.map((m) => [m.personRef, m.citizenship, m.sex, m.birthYear, m.relationship, m.arrivedOn, m.needs.map((n) => n.type).join(', ')]),
+            }),
+            '',
+            renderTable({
+              headers: ['on', 'from', 'to', 'by', 'reason'],
+              rows: detail.history.map((h) => [h.on, h.fromStatus, h.toStatus, h.actor, h.reason]),
+            }),
+          ].join('\n'),
+        );
+      }),
+    );
+  cases
+    .command('advance')
+    .description('move a case: to a stage, or hold, resume, withdraw')
+    .argument('<case_ref>', 'the case reference')
+    .requiredOption('--to <stage>', `a stage (${STAGES.join(', ')}) or hold, resume, withdraw`)
+    .option('--reason <text>', 'why (required to reject, defer, hold or withdraw)')
+    .addOption(new Option('--modality <modality>', 'how the case was reviewed').choices([...MODALITIES]))
+    .option('--on <date>', 'the day it happened (YYYY-MM-DD); default today')
+    .option('--state <code>', 'Member State, where two states use the reference')
+    .option('--version <n>', 'the version you read; refused if the case changed since', positiveInt)
+    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const r = await db.transaction(async (tx) =>
+          advanceCase({
+            db: tx, actor, caseRef, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), action: parseAction(o.to),
+            reason: o.reason, modality: o.modality, on: o.on, expectedVersion: o.version,
+          }),
+        );
+        io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
+      }),
+    );
+  const scopeOptions = (c: Command) =>
+    c
+      .option('--state <code>', 'the cases of one Member State')
+      .option('--departure <country>', 'the cases departing from one country')
+      .option('--all', 'every case')
+      .option('--on <date>', 'the day it happened (YYYY-MM-DD); default today');
+  const scopeOf = (o: { state?: string; departure?: string; all?: boolean }): CaseScope => ({
+    stateCode: o.state ? stateCodeOf(o.state) : undefined,
+    countryOfDeparture: o.departure ? countryCodeOf(o.departure) : undefined,
+    all: o.all,
+  });
+  scopeOptions(cases.command('hold').description('put cases on hold (for one state, one country of departure, or all)'))
+    .requiredOption('--reason <text>', 'why')
+    .action(async (o: { state?: string; departure?: string; all?: boolean; reason: string; on?: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const r = await db.transaction((tx) => holdCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() }));
+        io.out(t()('cases.held', { total: r.total }));
+      }),
+    );
+  scopeOptions(cases.command('resume').description('resume cases on hold, each at the stage it was held from'))
+    .option('--reason <text>', 'why')
+    .action(async (o: { state?: string; departure?: string; all?: boolean; reason?: string; on?: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const r = await db.transaction((tx) => resumeCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() }));
+        io.out(t()('cases.resumed', { total: r.total }));
+      }),
+    );
+
+  const reports = program.command("report").description("reports");
+  reports
+    .command('pipeline')
+    .description('where the cases of a round stand, per state: in review, accepted, departing, arrived, on hold, rejected, withdrawn')
+    .requiredOption('--round <id>', 'round id')
+    .addOption(langOption())
+    .addOption(formatOption(['table', 'csv', 'json']))
+    .action(async (o: { round: string; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const p = await pipeline({ db, roundId: o.round });
+        if (o.format === 'json') return io.out(JSON.stringify(p, null, 2));
+        if (o.format === 'csv') {
+          const { headers, rows } = pipelineCsvRows(p);
+          return io.out(toCsv(headers, rows));
+        }
+        const view = pipelineTable(p, lang);
+        io.out([view.title, '', renderTable(view.table)].join('\n'));
+      }),
+    );
+  reports
     .command('state-of-play')
     .description("the Commission's state of play of a round: pledged, arrived, share delivered, by country of departure")
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
@@ -249,6 +371,20 @@ function readJson(file: string): unknown {
   } catch (e) {
     throw new AppError(ErrorCode.BadInput, `${file} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function stateCodeOf(input: string): string {
+  const s = findState(input);
+  if (!s) throw new AppError(ErrorCode.BadInput, `"${input}" is not a known state (use an EU protocol code, ISO code, or English or Dutch name).`);
+  return s.code;
+}
+
+function countryCodeOf(input: string): string {
+  const c = findCountry(input);
+  if (!c.ok) throw new AppError(ErrorCode.BadInput, `"${input}" is not a known country${c.reason === 'ambiguous' ? ` (it could be ${c.candidates.join(' or ')})` : ''}.`);
+  return c.country.iso3;
 }
 
 function positiveInt(v: string): number {

@@ -34,7 +34,6 @@ ALTER TABLE "cases" ADD CONSTRAINT "cases_status" CHECK ("status" IN ('referred'
 UPDATE "cases" c SET "status" = 'arrived', "status_on" = a.first_arrival
   FROM (SELECT case_id, min(arrived_on) AS first_arrival FROM persons WHERE arrived_on IS NOT NULL GROUP BY case_id) a
  WHERE a.case_id = c.id;--> statement-breakpoint
-UPDATE "cases" SET "status_on" = created_at::date WHERE "status_on" IS NULL;--> statement-breakpoint
 -- The history of a case is never edited.
 CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN

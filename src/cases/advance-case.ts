@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import { rows, type Executor } from '../db/db.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { translator } from '../i18n/i18n.ts';
+import { listRounds } from '../rounds/round.repository.ts';
+import { isValidIsoDate, roundForDate } from '../rounds/round.ts';
+import { isStage, MODALITIES, transition, type Action, type Modality, type Stage, type Status } from './stage.ts';
+
+const en = translator('en');
+
+export interface AdvanceResult {
+  from: Status;
+  to: Status;
+  version: number;
+  /** Persons whose arrival this move recorded. */
+  arrived: number;
+}
+
+/**
+ * Moves one case: advance to a stage, hold, resume or withdraw. The pure `transition` decides; this
+ * writes the new status, raises the version, adds a line to the history and to the audit trail,
+ * and on arrival records each member's arrival so the state of play counts them — all in the
+ * caller's transaction. A change made against an older version than the case's is refused.
+ */
+export async function advanceCase(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  caseRef: string;
+  action: Action;
+  reason?: string | null;
+  modality?: Modality | null;
+  /** The day it happened; default today. */
+  on?: string;
+  /** The version the user saw; when given and stale, the change is refused. */
+  expectedVersion?: number;
+  today?: string;
+}): Promise<AdvanceResult> {
+  const { db, actor, stateCode, caseRef, action } = opts;
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const on = opts.on ?? today;
+  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `The date "${on}" is not a date as YYYY-MM-DD.`);
+  if (on > today) throw new AppError(ErrorCode.BadInput, `The date ${on} is in the future (today is ${today}); record a move once it has happened.`);
+  if (opts.modality != null && !MODALITIES.includes(opts.modality)) throw new AppError(ErrorCode.BadInput, `The modality must be one of ${MODALITIES.join(', ')}.`);
+
+  const [c] = await rows<{ id: number; status: Status; heldFrom: Stage | null; statusOn: string | null; version: number; roundId: string | null }>(
+    db,
+    sql`SELECT id::int AS id, status, held_from AS "heldFrom", status_on AS "statusOn", version, round_id AS "roundId"
+          FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
+  );
+  if (!c) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}" in ${stateCode}.`);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
+    throw new AppError(
+      ErrorCode.Conflict,
+      `Someone changed case ${caseRef} since you read it (your version ${opts.expectedVersion}, now ${c.version}): reload it and try again.`,
+      { version: c.version },
+    );
+  }
+  if (c.statusOn && on < c.statusOn) {
+    throw new AppError(ErrorCode.BadInput, `Case ${caseRef} entered "${c.status}" on ${c.statusOn}; a move dated ${on} would come before it.`);
+  }
+  const result = transition({ status: c.status, heldFrom: c.heldFrom }, action, opts.reason);
+  if (!result.ok) {
+    const to = action.type === 'advance' ? action.to : action.type;
+    throw new AppError(ErrorCode.BadInput, en(`transition.${result.refusal}`, { ref: caseRef, from: c.status, to, allowed: result.allowed.join(', ') || '–' }), {
+      refusal: result.refusal,
+      allowed: result.allowed,
+    });
+  }
+  const next = result.next;
+  const version = c.version + 1;
+  await db.execute(sql`
+    UPDATE cases SET status = ${next.status}, held_from = ${next.heldFrom}, status_on = ${on}::date, version = ${version},
+                     modality = coalesce(${opts.modality ?? null}, modality)
+     WHERE id = ${c.id} AND version = ${c.version}`);
+  await db.execute(sql`
+    INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
+    VALUES (${c.id}, ${stateCode}, ${on}::date, ${actor.id}, ${c.status}, ${next.status}, ${opts.reason ?? null},
+            ${JSON.stringify(opts.modality ? { modality: opts.modality } : {})}::jsonb)`);
+
+  let arrived = 0;
+  if (next.status === 'arrived') {
+    // Arrival counts each member who has not arrived yet, in the round the case names or else the
+    // round whose period holds the day, against the case's country of departure.
+    const roundId = c.roundId ?? roundForDate(await listRounds(db), on);
+    const written = await rows<{ n: number }>(
+      db,
+      sql`WITH upd AS (
+            UPDATE persons p SET arrived_on = ${on}::date, round_id = coalesce(p.round_id, ${roundId}), country_of_departure = cs.country_of_departure
+              FROM cases cs WHERE cs.id = p.case_id AND p.case_id = ${c.id} AND p.arrived_on IS NULL
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM upd`,
+    );
+    arrived = written[0]?.n ?? 0;
+  }
+  await recordAudit(db, {
+    actor,
+    action: 'case.transition',
+    subject: `case:${stateCode}:${caseRef}`,
+    stateCode,
+    details: { from: c.status, to: next.status, on, reason: opts.reason ?? null, version, arrived },
+  });
+  return { from: c.status, to: next.status, version, arrived };
+}
+
+/** Reads an action from the words of the CLI or API: a stage, or hold, resume, withdraw. */
+export function parseAction(to: string): Action {
+  if (to === 'hold' || to === 'on_hold') return { type: 'hold' };
+  if (to === 'resume') return { type: 'resume' };
+  if (to === 'withdraw' || to === 'withdrawn') return { type: 'withdraw' };
+  if (isStage(to)) return { type: 'advance', to };
+  throw new AppError(ErrorCode.BadInput, `"${to}" is not a stage or an action (hold, resume, withdraw).`);
+}

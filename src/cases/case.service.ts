@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import { rows, type Executor } from '../db/db.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import type { CaseDetail, CaseEvent, CasePerson, CaseSummary } from './case.ts';
+import { isStatus } from './stage.ts';
+
+const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
+  c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
+  c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
+
+/** The cases of one state, optionally in one status. Reading them is audited (they belong to persons). */
+export async function listCases(opts: { db: Executor; actor: Actor; stateCode: string; status?: string; limit?: number }): Promise<CaseSummary[]> {
+  const { db, actor, stateCode } = opts;
+  if (opts.status !== undefined && !isStatus(opts.status)) throw new AppError(ErrorCode.BadInput, `"${opts.status}" is not a stage or status.`);
+  const list = await rows<CaseSummary>(
+    db,
+    sql`SELECT ${SUMMARY} FROM cases c
+         WHERE c.state_code = ${stateCode} ${opts.status ? sql`AND c.status = ${opts.status}` : sql``}
+         ORDER BY c.case_ref LIMIT ${opts.limit ?? 1000}`,
+  );
+  await recordAudit(db, { actor, action: 'case.list', subject: `state:${stateCode}`, stateCode, details: { status: opts.status ?? null, rows: list.length } });
+  return list;
+}
+
+/** Finds a case by its reference, within a state (a reference is unique per state). */
+export async function findCaseId(db: Executor, stateCode: string, caseRef: string): Promise<number> {
+  const [found] = await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef}`);
+  if (!found) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}" in ${stateCode}. See \`pathways cases list --state ${stateCode}\`.`);
+  return found.id;
+}
+
+/** One case with its members and its whole history. Reading it is audited. */
+export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string }): Promise<CaseDetail> {
+  const { db, actor, stateCode, caseRef } = opts;
+  const id = await findCaseId(db, stateCode, caseRef);
+  const [c] = await rows<CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>>(
+    db,
+    sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory",
+               c.referring_partner AS "referringPartner", c.partner_ref AS "partnerRef", c.linked_refs AS "linkedRefs"
+          FROM cases c WHERE c.id = ${id}`,
+  );
+  const members = await rows<CasePerson>(
+    db,
+    sql`SELECT person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn", round_id AS "roundId", needs
+          FROM persons WHERE case_id = ${id} ORDER BY person_ref`,
+  );
+  const history = await rows<CaseEvent>(
+    db,
+    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason
+          FROM case_events WHERE case_id = ${id} ORDER BY id`,
+  );
+  await recordAudit(db, { actor, action: 'case.read', subject: `case:${stateCode}:${caseRef}`, stateCode });
+  return { ...c!, members, history };
+}
+
+/** The state of a case given only its reference; asks for --state where two states use the reference. */
+export async function stateOfCase(db: Executor, caseRef: string, stateCode?: string): Promise<string> {
+  if (stateCode) return stateCode;
+  const found = await rows<{ s: string }>(db, sql`SELECT state_code AS s FROM cases WHERE case_ref = ${caseRef} ORDER BY 1`);
+  if (found.length === 0) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}".`);
+  if (found.length > 1) throw new AppError(ErrorCode.BadInput, `Case reference "${caseRef}" is used by ${found.map((f) => f.s).join(' and ')}: say which with --state.`);
+  return found[0]!.s;
+}

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/audit.ts';
+import { rows, type Executor } from '../db/db.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { isValidIsoDate } from '../rounds/round.ts';
+import { HOLDABLE_STAGES } from './stage.ts';
+
+/** Which cases a hold or resume covers: one state's, one country of departure's, or all. */
+export interface CaseScope {
+  stateCode?: string;
+  countryOfDeparture?: string;
+  all?: boolean;
+}
+
+function scopeSql(scope: CaseScope) {
+  const n = Number(Boolean(scope.stateCode)) + Number(Boolean(scope.countryOfDeparture)) + Number(Boolean(scope.all));
+  if (n === 0) throw new AppError(ErrorCode.BadInput, 'Say which cases: --state XX, --departure ISO3, or --all.');
+  return sql`${scope.stateCode ? sql`AND state_code = ${scope.stateCode}` : sql``} ${scope.countryOfDeparture ? sql`AND country_of_departure = ${scope.countryOfDeparture}` : sql``}`;
+}
+
+export interface BulkResult {
+  /** Cases moved, per state. */
+  byState: Record<string, number>;
+  total: number;
+}
+
+async function finish(db: Executor, actor: Actor, action: string, moved: { stateCode: string }[], details: Record<string, unknown>): Promise<BulkResult> {
+  const byState: Record<string, number> = {};
+  for (const m of moved) byState[m.stateCode] = (byState[m.stateCode] ?? 0) + 1;
+  for (const [stateCode, n] of Object.entries(byState).sort()) {
+    await recordAudit(db, { actor, action, subject: `state:${stateCode}`, stateCode, details: { ...details, cases: n } });
+  }
+  return { byState, total: moved.length };
+}
+
+/**
+ * Puts on hold every case of the scope that may be held (the stages `transition` lets hold: before
+ * departure), as in the worldwide suspension of mid-March 2020 (R 17). Each case keeps the stage
+ * it returns to, and gets a line in its history.
+ */
+export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason: string; on: string }): Promise<BulkResult> {
+  const { db, actor, scope, reason, on } = opts;
+  if (!reason.trim()) throw new AppError(ErrorCode.BadInput, 'A hold needs a reason (--reason).');
+  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `"${on}" is not a date as YYYY-MM-DD.`);
+  const moved = await rows<{ stateCode: string }>(
+    db,
+    sql`WITH held AS (
+          UPDATE cases SET held_from = status, status = 'on_hold', status_on = greatest(status_on, ${on}::date), version = version + 1
+           WHERE status = ANY(${sql.param([...HOLDABLE_STAGES])}::text[]) ${scopeSql(scope)}
+          RETURNING id, state_code, held_from, status_on)
+        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason)
+        SELECT id, state_code, status_on, ${actor.id}, held_from, 'on_hold', ${reason} FROM held
+        RETURNING state_code AS "stateCode"`,
+  );
+  return finish(db, actor, 'case.hold', moved, { reason, on, scope });
+}
+
+/** Resumes every case of the scope that is on hold, at the stage it was held from (as on 18 June 2020). */
+export async function resumeCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason?: string; on: string }): Promise<BulkResult> {
+  const { db, actor, scope, on } = opts;
+  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `"${on}" is not a date as YYYY-MM-DD.`);
+  const moved = await rows<{ stateCode: string }>(
+    db,
+    sql`WITH resumed AS (
+          UPDATE cases SET status = held_from, held_from = NULL, status_on = greatest(status_on, ${on}::date), version = version + 1
+           WHERE status = 'on_hold' ${scopeSql(scope)}
+          RETURNING id, state_code, status, status_on)
+        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason)
+        SELECT id, state_code, status_on, ${actor.id}, 'on_hold', status, ${opts.reason ?? null} FROM resumed
+        RETURNING state_code AS "stateCode"`,
+  );
+  return finish(db, actor, 'case.resume', moved, { on, scope });
+}

@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Executor } from '../db/db.ts';
+import { STATES } from '../reference/state.ts';
+import { getRound } from '../rounds/round.service.ts';
+import { assemblePipeline, type Pipeline, type PipelineCell } from './pipeline.ts';
+
+/**
+ * Where the cases of a round stand: per state, cases and persons in each status. A case belongs to
+ * the round it names, or else to the round its members count in. Aggregates only: no person is read.
+ */
+export async function pipeline(opts: { db: Executor; roundId: string }): Promise<Pipeline> {
+  const { db, roundId } = opts;
+  await getRound(db, roundId);
+  const cells = await rows<PipelineCell>(
+    db,
+    sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(m.n)::int AS persons
+          FROM cases c
+          JOIN LATERAL (SELECT count(*) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
+         WHERE coalesce(c.round_id, m.counted) = ${roundId}
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return assemblePipeline(roundId, STATES.map((s) => s.code), cells);
+}
