@@ -17,6 +17,7 @@ import { writePersonChunk } from '../src/cases/case.repository.ts';
 import { importPersonsFile, type PersonImportSummary } from '../src/cases/person.import.ts';
 import { HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from '../src/cases/person-row.ts';
 import type { Executor } from '../src/db/db.ts';
+import type { SQL } from 'drizzle-orm';
 import { columnCountProblem, readCsv } from '../src/imports/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
@@ -52,19 +53,21 @@ export interface ImportPhases {
 }
 
 export interface WritePhase {
-  /** INSERT … ON CONFLICT into cases, summed over the chunks. */
-  casesMs: number;
-  /** INSERT … ON CONFLICT into persons, with the statement trigger where enabled. */
-  personsMs: number;
-  /** Any other statement of the chunk writes (the household update; none on a fresh database). */
-  otherMs: number;
+  /** Each statement `writePersonChunk` sent, labelled by what it writes, in order of first use. */
+  statements: StatementTiming[];
   commitMs: number;
   totalMs: number;
   /** CPU time of this Node process during the statements: the client side (driver, serialising the arrays); on PGlite also the database itself. */
   nodeCpuMs: number;
   chunks: number;
-  /** The persons upsert of each chunk in order: whether its cost grows with the persons already written. */
-  personsChunkMs: number[];
+}
+
+export interface StatementTiming {
+  label: string;
+  ms: number;
+  calls: number;
+  /** Time per chunk, in order: whether the statement's cost grows with the rows already written. */
+  perChunkMs: number[];
 }
 
 export interface ImportOptions {
@@ -186,7 +189,7 @@ async function measureJsPhases(kind: DbKind, adminUrl: string | undefined, path:
     const households = new HouseholdCheck();
     const out: PersonRow[] = [];
     for await (const rec of readCsv(path, { required: PERSON_COLUMNS })) {
-      if (columnCountProblem(rec, PERSON_COLUMNS.length)) throw new Error(`row ${rec.row}: wrong width`);
+      if (columnCountProblem(rec)) throw new Error(`row ${rec.row}: wrong width`);
       const read = reader.read(rec.values, rec.row);
       if (!read.ok) throw new Error(`row ${rec.row}: ${JSON.stringify(read.problems)}`);
       if (households.check(read.person, rec.row, rec.values).length > 0) throw new Error(`row ${rec.row}: household clash`);
@@ -201,58 +204,86 @@ async function measureJsPhases(kind: DbKind, adminUrl: string | undefined, path:
 /**
  * The chunk writes alone, on a fresh database: the validated persons written in the importer's
  * chunks by `writePersonChunk`, in one transaction, each statement timed through a proxy of the
- * transaction. Without triggers, the arrivals trigger on insert is disabled first.
+ * transaction and labelled by its SQL. Without triggers, the arrivals triggers that an
+ * INSERT … ON CONFLICT DO UPDATE fires (on insert and on update) are disabled first.
  */
 async function measureWrites(kind: DbKind, adminUrl: string | undefined, persons: readonly PersonRow[], triggers: boolean): Promise<WritePhase> {
   return withFreshDatabase(kind, adminUrl, async (db) => {
-    if (!triggers) await db.exec('ALTER TABLE persons DISABLE TRIGGER persons_arrivals_insert');
+    if (!triggers) {
+      await db.exec('ALTER TABLE persons DISABLE TRIGGER persons_arrivals_insert');
+      await db.exec('ALTER TABLE persons DISABLE TRIGGER persons_arrivals_update');
+    }
     await checkpoint(db);
-    progress(`import phases ${kind}: chunk writes ${triggers ? 'with' : 'without'} the arrivals trigger`);
-    const w: WritePhase = { casesMs: 0, personsMs: 0, otherMs: 0, commitMs: 0, totalMs: 0, nodeCpuMs: 0, chunks: 0, personsChunkMs: [] };
+    progress(`import phases ${kind}: chunk writes ${triggers ? 'with' : 'without'} the arrivals triggers`);
+    const w: WritePhase = { statements: [], commitMs: 0, totalMs: 0, nodeCpuMs: 0, chunks: 0 };
+    const byLabel = new Map<string, StatementTiming>();
+    const today = new Date().toISOString().slice(0, 10);
     const t0 = performance.now();
     let lastStatementEnd = 0;
     await db.database.db.transaction(async (tx) => {
       const [imp] = await tx.insert(imports).values({ kind: 'persons', source: 'bench', actor: ACTOR.id }).returning({ id: imports.id });
       for (let i = 0; i < persons.length; i += CHUNK) {
-        const calls: { ms: number; cpuMs: number }[] = [];
-        await writePersonChunk(timingExecutor(tx, calls), persons.slice(i, i + CHUNK), imp!.id, ACTOR.id, new Date().toISOString().slice(0, 10));
-        w.chunks++;
-        for (const [j, c] of calls.entries()) {
-          if (j === 0) w.casesMs += c.ms;
-          else if (j === calls.length - 1) {
-            w.personsMs += c.ms;
-            w.personsChunkMs.push(c.ms);
-          }
-          else w.otherMs += c.ms;
+        const calls: Call[] = [];
+        await writePersonChunk(timingExecutor(tx, calls), persons.slice(i, i + CHUNK), imp!.id, ACTOR.id, today);
+        for (const c of calls) {
+          let t = byLabel.get(c.label);
+          if (!t) byLabel.set(c.label, (t = { label: c.label, ms: 0, calls: 0, perChunkMs: [] }));
+          t.ms += c.ms;
+          t.calls++;
+          while (t.perChunkMs.length <= w.chunks) t.perChunkMs.push(0);
+          t.perChunkMs[w.chunks]! += c.ms;
           w.nodeCpuMs += c.cpuMs;
         }
+        w.chunks++;
       }
       lastStatementEnd = performance.now();
     });
     const end = performance.now();
+    w.statements = [...byLabel.values()];
+    for (const t of w.statements) while (t.perChunkMs.length < w.chunks) t.perChunkMs.push(0);
     w.commitMs = end - lastStatementEnd;
     w.totalMs = end - t0;
     const stored = Number(await db.scalar('SELECT count(*) FROM persons'));
     if (stored !== persons.length) throw new Error(`chunk writes stored ${stored} persons, expected ${persons.length}`);
-    progress(`import phases ${kind}: writes ${triggers ? 'with' : 'without'} trigger ${fmtMs(w.totalMs)} (cases ${fmtMs(w.casesMs)}, persons ${fmtMs(w.personsMs)}, commit ${fmtMs(w.commitMs)})`);
+    const parts = w.statements.map((t) => `${t.label} ${fmtMs(t.ms)}`).join(', ');
+    progress(`import phases ${kind}: writes ${triggers ? 'with' : 'without'} triggers ${fmtMs(w.totalMs)} (${parts}, commit ${fmtMs(w.commitMs)})`);
     return w;
   });
 }
 
-/** The transaction, with every `execute` timed (wall and this process's CPU) into `calls`. */
-function timingExecutor<T extends Executor>(tx: T, calls: { ms: number; cpuMs: number }[]): T {
+interface Call {
+  label: string;
+  ms: number;
+  cpuMs: number;
+}
+
+/** What a statement of `writePersonChunk` writes, from its SQL. */
+export function statementLabel(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  if (/\bINSERT INTO persons\b/i.test(t)) return 'persons upsert';
+  if (/\bUPDATE persons\b/i.test(t)) return 'household change carried to members';
+  if (/\bUPDATE cases\b/i.test(t)) return 'case status update (arrivals)';
+  if (/^\s*INSERT INTO cases\b/i.test(t)) return 'cases upsert';
+  if (/\bINSERT INTO case_events\b/i.test(t)) return 'case history insert';
+  return `other: ${t.trim().slice(0, 40)}`;
+}
+
+/** The transaction, with every `execute` timed (wall and this process's CPU) into `calls`, labelled by its SQL. */
+function timingExecutor<T extends Executor>(tx: T, calls: Call[]): T {
+  const dialect = (tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string } } }).dialect;
   return new Proxy(tx, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (prop !== 'execute' || typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
+      return async (query: SQL) => {
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          return await (value as (q: SQL) => Promise<unknown>).call(target, query);
         } finally {
+          const ms = performance.now() - t0;
           const cpu = process.cpuUsage(cpu0);
-          calls.push({ ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 });
+          calls.push({ label: statementLabel(dialect.sqlToQuery(query).sql), ms, cpuMs: (cpu.user + cpu.system) / 1000 });
         }
       };
     },

@@ -32,17 +32,34 @@ export async function writePersonChunk(
     else if (p.arrivedOn && (!h.firstArrival || p.arrivedOn < h.firstArrival)) h.firstArrival = p.arrivedOn;
   }
   const hs = [...households.values()];
+  // A case file (`cases import`) also carries the household's priority, categories, partner and
+  // linked cases; a plain person file leaves what the case has.
+  const ext = hs.some((h) => h.p.caseFields !== undefined);
+  const cf = (f: (c: NonNullable<PersonRow['caseFields']>) => string | null) => sql.param(hs.map((h) => (h.p.caseFields ? f(h.p.caseFields) : null)));
   const caseResult = await rows<{ id: number; inserted: boolean; stateCode: string; status: string; statusOn: string }>(
     db,
-    sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on)
-        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, a
+    sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on,
+                               priority, primary_category, secondary_category, referring_partner, partner_ref, linked_refs)
+        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, a,
+               coalesce(pr, 'normal'), c1, c2, rp, pref, coalesce(string_to_array(nullif(lr, ''), chr(31)), '{}')
           FROM unnest(${sql.param(hs.map((h) => h.p.stateCode))}::text[], ${sql.param(hs.map((h) => h.p.caseRef))}::text[], ${sql.param(hs.map((h) => h.p.pathway))}::text[],
                       ${sql.param(hs.map((h) => h.p.namedRound))}::text[], ${sql.param(hs.map((h) => h.p.countryOfDeparture))}::text[],
-                      ${sql.param(hs.map((h) => h.firstArrival))}::date[]) AS u(s, r, p, rd, d, a)
+                      ${sql.param(hs.map((h) => h.firstArrival))}::date[],
+                      ${cf((c) => c.priority)}::text[], ${cf((c) => c.primaryCategory)}::text[], ${cf((c) => c.secondaryCategory)}::text[],
+                      ${cf((c) => c.referringPartner)}::text[], ${cf((c) => c.partnerRef)}::text[], ${cf((c) => c.linkedRefs.join('\u001f'))}::text[])
+               AS u(s, r, p, rd, d, a, pr, c1, c2, rp, pref, lr)
         ON CONFLICT (state_code, case_ref) DO UPDATE
            SET pathway = excluded.pathway, round_id = excluded.round_id,
-               country_of_departure = excluded.country_of_departure, import_id = excluded.import_id, version = c.version + 1
+               country_of_departure = excluded.country_of_departure, import_id = excluded.import_id, version = c.version + 1,
+               priority = CASE WHEN ${ext} THEN excluded.priority ELSE c.priority END,
+               primary_category = CASE WHEN ${ext} THEN excluded.primary_category ELSE c.primary_category END,
+               secondary_category = CASE WHEN ${ext} THEN excluded.secondary_category ELSE c.secondary_category END,
+               referring_partner = CASE WHEN ${ext} THEN excluded.referring_partner ELSE c.referring_partner END,
+               partner_ref = CASE WHEN ${ext} THEN excluded.partner_ref ELSE c.partner_ref END,
+               linked_refs = CASE WHEN ${ext} THEN excluded.linked_refs ELSE c.linked_refs END
          WHERE (c.pathway, c.round_id, c.country_of_departure) IS DISTINCT FROM (excluded.pathway, excluded.round_id, excluded.country_of_departure)
+            OR (${ext} AND (c.priority, c.primary_category, c.secondary_category, c.referring_partner, c.partner_ref, c.linked_refs)
+                 IS DISTINCT FROM (excluded.priority, excluded.primary_category, excluded.secondary_category, excluded.referring_partner, excluded.partner_ref, excluded.linked_refs))
         RETURNING c.id::int AS id, (c.xmax = 0) AS inserted, c.state_code AS "stateCode", c.status, c.status_on AS "statusOn"`,
   );
   const created = caseResult.filter((c) => c.inserted);
@@ -62,18 +79,23 @@ export async function writePersonChunk(
             ${sql.param(persons.map((p) => p.caseRef))}::text[], ${sql.param(persons.map((p) => p.personRef))}::text[], ${sql.param(persons.map((p) => p.stateCode))}::text[],
             ${sql.param(persons.map((p) => p.pathway))}::text[], ${sql.param(persons.map((p) => p.roundId))}::text[], ${sql.param(persons.map((p) => p.countryOfDeparture))}::text[],
             ${sql.param(persons.map((p) => p.citizenship))}::text[], ${sql.param(persons.map((p) => p.sex))}::text[], ${sql.param(persons.map((p) => p.birthYear))}::int2[],
-            ${sql.param(persons.map((p) => p.arrivedOn))}::date[]
-          ) AS u(case_ref, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on)
+            ${sql.param(persons.map((p) => p.arrivedOn))}::date[],
+            ${sql.param(persons.map((p) => p.relationship ?? null))}::text[], ${sql.param(persons.map((p) => (p.needs ? JSON.stringify(p.needs) : null)))}::text[]
+          ) AS u(case_ref, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on, relationship, needs)
         ), ins AS (
-          INSERT INTO persons AS p (case_id, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on, import_id)
-          SELECT c.id, u.person_ref, u.state_code, u.pathway, u.round_id, u.country_of_departure, u.citizenship, u.sex, u.birth_year, u.arrived_on, ${importId}::bigint
+          INSERT INTO persons AS p (case_id, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on, import_id, relationship, needs)
+          SELECT c.id, u.person_ref, u.state_code, u.pathway, u.round_id, u.country_of_departure, u.citizenship, u.sex, u.birth_year, u.arrived_on, ${importId}::bigint,
+                 u.relationship, coalesce(u.needs::jsonb, '[]'::jsonb)
             FROM u JOIN cases c ON c.state_code = u.state_code AND c.case_ref = u.case_ref
           ON CONFLICT (case_id, person_ref) DO UPDATE
              SET pathway = excluded.pathway, round_id = excluded.round_id, country_of_departure = excluded.country_of_departure,
                  citizenship = excluded.citizenship, sex = excluded.sex, birth_year = excluded.birth_year,
-                 arrived_on = excluded.arrived_on, import_id = excluded.import_id
+                 arrived_on = excluded.arrived_on, import_id = excluded.import_id,
+                 relationship = CASE WHEN ${ext} THEN excluded.relationship ELSE p.relationship END,
+                 needs = CASE WHEN ${ext} THEN excluded.needs ELSE p.needs END
            WHERE (p.pathway, p.round_id, p.country_of_departure, p.citizenship, p.sex, p.birth_year, p.arrived_on)
                  IS DISTINCT FROM (excluded.pathway, excluded.round_id, excluded.country_of_departure, excluded.citizenship, excluded.sex, excluded.birth_year, excluded.arrived_on)
+              OR (${ext} AND (p.relationship, p.needs) IS DISTINCT FROM (excluded.relationship, excluded.needs))
           RETURNING p.state_code, (p.xmax = 0) AS inserted
         )
         SELECT state_code AS "stateCode", (count(*) FILTER (WHERE inserted))::int AS added, (count(*) FILTER (WHERE NOT inserted))::int AS updated

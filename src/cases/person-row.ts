@@ -3,10 +3,36 @@ import { rowProblem } from '../i18n/problem.ts';
 import { findCountry, STATELESS, type CountryLookup } from '../reference/country.ts';
 import { findState, type State } from '../reference/state.ts';
 import { isPathway, isValidIsoDate, PATHWAYS, roundForDate, type Pathway, type Round } from '../rounds/round.ts';
+import { PRIORITIES, REFERRING_PARTNERS, SUBMISSION_CATEGORIES, type Priority } from './case.ts';
 
 export const PERSON_COLUMNS = [
   'case_ref', 'person_ref', 'member_state', 'pathway', 'round', 'citizenship', 'sex', 'birth_year', 'country_of_departure', 'arrived_on',
 ] as const;
+
+/**
+ * Optional columns of a case file (`cases import`), close to UNHCR's Resettlement Registration
+ * Form: the household's priority, submission categories, referring partner and linked cases, and
+ * each member's relationship and specific needs with the accommodation they need (R 37).
+ */
+export const CASE_OPTIONAL_COLUMNS = [
+  'priority', 'primary_category', 'secondary_category', 'referring_partner', 'partner_ref', 'linked_cases', 'relationship', 'needs',
+] as const;
+
+export const RELATIONSHIPS = ['principal', 'spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const;
+/** Specific needs, after UNHCR's specific-needs groups; `disability(wheelchair access)` carries its accommodation. */
+export const NEEDS = [
+  'disability', 'medical', 'mental_health', 'survivor_of_torture', 'woman_at_risk', 'child_at_risk', 'unaccompanied_child',
+  'older_person', 'single_parent', 'pregnancy', 'lgbtiq_at_risk', 'other',
+] as const;
+
+export interface CaseFields {
+  priority: Priority | null;
+  primaryCategory: string | null;
+  secondaryCategory: string | null;
+  referringPartner: string | null;
+  partnerRef: string | null;
+  linkedRefs: string[];
+}
 
 export type Sex = 'F' | 'M' | 'X';
 
@@ -25,6 +51,10 @@ export interface PersonRow {
   birthYear: number | null;
   countryOfDeparture: string;
   arrivedOn: string | null;
+  /** Present when the file has the case columns (`cases import`). */
+  caseFields?: CaseFields;
+  relationship?: string | null;
+  needs?: { type: string; accommodation?: string }[];
 }
 
 const SEX: Record<string, Sex> = {
@@ -103,6 +133,7 @@ export class PersonRowReader {
       else if (birthYear !== null && Number(arrivedOn.slice(0, 4)) < birthYear) bad('arrived_on', 'arrivalBeforeBirth');
     }
 
+    const extended = this.readCaseColumns(rec, bad);
     if (problems.length > 0) return { ok: false, problems };
     const roundId = namedRound ?? (arrivedOn ? roundForDate(this.rounds, arrivedOn) : null);
     return {
@@ -119,7 +150,41 @@ export class PersonRowReader {
         birthYear,
         countryOfDeparture: departure!,
         arrivedOn,
+        ...extended,
       },
+    };
+  }
+
+  private readCaseColumns(rec: Record<string, string>, bad: (c: string, code: string, params?: Record<string, string | number>) => void) {
+    if (!('priority' in rec)) return {};
+    const v = (c: string) => (rec[c] ?? '').trim();
+    const oneOf = <T extends string>(column: string, list: readonly T[]): T | null => {
+      const x = v(column).toLowerCase();
+      if (!x) return null;
+      if (!(list as readonly string[]).includes(x)) bad(column, 'oneOf', { values: list.join(', ') });
+      return x as T;
+    };
+    const priority = oneOf('priority', PRIORITIES);
+    const primaryCategory = oneOf('primary_category', SUBMISSION_CATEGORIES);
+    const secondaryCategory = oneOf('secondary_category', SUBMISSION_CATEGORIES);
+    const referringPartner = oneOf('referring_partner', REFERRING_PARTNERS);
+    const relationship = oneOf('relationship', RELATIONSHIPS);
+    const linkedRefs = v('linked_cases') ? v('linked_cases').split(/[;|]/).map((x) => x.trim()).filter(Boolean) : [];
+    for (const l of linkedRefs) if (!REF.test(l)) bad('linked_cases', 'ref');
+    const needs: { type: string; accommodation?: string }[] = [];
+    for (const part of v('needs') ? v('needs').split(';') : []) {
+      const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(part);
+      const type = m?.[1]?.toLowerCase();
+      if (!m || !type || !(NEEDS as readonly string[]).includes(type)) {
+        bad('needs', 'need', { values: NEEDS.join(', ') });
+        continue;
+      }
+      needs.push(m[2]?.trim() ? { type, accommodation: m[2].trim() } : { type });
+    }
+    return {
+      caseFields: { priority, primaryCategory, secondaryCategory, referringPartner, partnerRef: v('partner_ref') || null, linkedRefs },
+      relationship,
+      needs,
     };
   }
 
@@ -143,7 +208,7 @@ export class PersonRowReader {
  */
 export class HouseholdCheck {
   private readonly persons = new Map<string, number>();
-  private readonly households = new Map<string, { row: number; pathway: string; round: string | null; departure: string }>();
+  private readonly households = new Map<string, { row: number; pathway: string; round: string | null; departure: string; caseFields: string | null }>();
 
   check(p: PersonRow, row: number, rec: Record<string, string>): RowProblem[] {
     const problems: RowProblem[] = [];
@@ -157,7 +222,7 @@ export class HouseholdCheck {
     this.persons.set(personKey, row);
     const h = this.households.get(caseKey);
     if (!h) {
-      this.households.set(caseKey, { row, pathway: p.pathway, round: p.namedRound, departure: p.countryOfDeparture });
+      this.households.set(caseKey, { row, pathway: p.pathway, round: p.namedRound, departure: p.countryOfDeparture, caseFields: p.caseFields ? JSON.stringify(p.caseFields) : null });
       return problems;
     }
     const differs = (column: string, mine: string | null, theirs: string | null) => {
@@ -166,6 +231,11 @@ export class HouseholdCheck {
     differs('pathway', p.pathway, h.pathway);
     differs('round', p.namedRound, h.round);
     differs('country_of_departure', p.countryOfDeparture, h.departure);
+    // The case columns of a case file are the household's too: the first row of a case gives them,
+    // and a later row that states them differently is refused.
+    if (p.caseFields && JSON.stringify(p.caseFields) !== h.caseFields && Object.values(p.caseFields).some((x) => x !== null && !(Array.isArray(x) && x.length === 0))) {
+      problems.push(rowProblem(row, 'priority', rec['priority'] ?? '', 'householdDiffers', { first: h.row, theirs: 'priority, categories, partner, linked cases' }));
+    }
     return problems;
   }
 }

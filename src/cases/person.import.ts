@@ -8,7 +8,8 @@ import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { columnCountProblem, fileSize, readCsv, type CsvRecord } from '../imports/csv-source.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { writePersonChunk } from './case.repository.ts';
-import { HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
+import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
+import { readXlsx } from '../imports/xlsx-source.ts';
 
 export interface PersonImportSummary {
   importId: number;
@@ -85,7 +86,7 @@ export async function importPersons(opts: {
 
       for await (const rec of records) {
         s.rows++;
-        const width = columnCountProblem(rec, PERSON_COLUMNS.length);
+        const width = columnCountProblem(rec);
         if (width) {
           note([width]);
           continue;
@@ -150,6 +151,32 @@ export async function importPersonsFile(opts: {
   });
   const sha256 = await hashFile(opts.path);
   return importPersons({ ...opts, records, source: opts.path, sha256, fraction: () => fraction });
+}
+
+/**
+ * Imports a case file, CSV or XLSX: the person columns and the case columns (priority, categories,
+ * partner, linked cases, relationship, needs), close to UNHCR's Resettlement Registration Form.
+ */
+export async function importCasesFile(opts: {
+  db: Executor;
+  actor: Actor;
+  path: string;
+  today?: string;
+  onProgress?: (p: PersonImportProgress) => void;
+}): Promise<PersonImportSummary> {
+  let fraction: number | null = 0;
+  const source = { required: PERSON_COLUMNS, optional: CASE_OPTIONAL_COLUMNS, onProgress: (read: number, total: number) => (fraction = total > 0 ? read / total : null) };
+  const records = /\.xlsx$/i.test(opts.path) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
+  const sha256 = await hashFile(opts.path);
+  return importPersons({ ...opts, records: withCaseColumns(records), source: opts.path, sha256, fraction: () => fraction });
+}
+
+/** Every record of a case file carries the case columns, empty where the file lacks one. */
+async function* withCaseColumns(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
+  for await (const r of records) {
+    for (const c of CASE_OPTIONAL_COLUMNS) if (!(c in r.values)) r.values[c] = '';
+    yield r;
+  }
 }
 
 function hashFile(path: string): Promise<string> {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { cliActor } from '../audit/audit.ts';
 import { advanceCase, parseAction } from '../cases/advance-case.ts';
+import { importCaseEvents } from '../cases/case-events.import.ts';
 import { getCase, listCases, stateOfCase } from '../cases/case.service.ts';
 import { holdCases, resumeCases, type CaseScope } from '../cases/hold-cases.ts';
 import { MODALITIES, STAGES, type Modality } from '../cases/stage.ts';
@@ -9,7 +10,7 @@ import { pipelineCsvRows, pipelineTable } from '../pipeline/pipeline.present.ts'
 import { pipeline } from '../pipeline/pipeline.service.ts';
 import { findCountry } from '../reference/country.ts';
 import { findState } from '../reference/state.ts';
-import { importPersons, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
+import { importCasesFile, importPersons, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
 import { demoSource } from '../demo/demo.ts';
@@ -216,6 +217,40 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
           }),
         );
         io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
+      }),
+    );
+  cases
+    .command('import')
+    .description('import cases and their members from CSV or XLSX: the person columns, and priority, primary_category, secondary_category, referring_partner, partner_ref, linked_cases, relationship, needs')
+    .argument('<file>', 'case file (.csv or .xlsx)')
+    .action(async (file: string, _o: unknown, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const bar = progressBar(io.tty, t()('persons.progress'));
+        try {
+          const s = await importCasesFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) });
+          bar.stop();
+          printImport(s, io, lang);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+  cases
+    .command('events')
+    .description('the history of cases')
+    .command('import')
+    .description('back-fill moves of cases from CSV: case_ref,stage,date,actor,reason[,member_state,modality]')
+    .argument('<file>', 'event CSV file')
+    .action(async (file: string, _o: unknown, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const bar = progressBar(io.tty, t()('persons.progress'));
+        try {
+          const s = await importCaseEvents({ db, actor, path: file, onProgress: (rows, fraction) => bar.update(fraction, rows) });
+          bar.stop();
+          io.out(t()('events.imported', { rows: s.moved, rowsText: formatCount(s.moved, lang), cases: formatCount(s.cases, lang) }));
+        } finally {
+          bar.stop();
+        }
       }),
     );
   const scopeOptions = (c: Command) =>

@@ -51,7 +51,7 @@ export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGener
       }
       const values: Record<string, string> = {};
       for (let i = 0; i < header.length; i++) values[header[i]!] = record[i] ?? '';
-      if (record.length !== header.length) values['__columns'] = String(record.length);
+      if (record.length !== header.length) values['__columns'] = `${record.length}/${header.length}`;
       yield { row: info.lines, values };
     }
   } catch (e) {
@@ -67,7 +67,7 @@ export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGener
   if (header === null) throw new AppError(ErrorCode.BadInput, `${path} is empty: it needs a header row with the columns ${opts.required.join(',')}.`);
 }
 
-function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
+export function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
   const known = new Set([...opts.required, ...(opts.optional ?? [])]);
   const missing = opts.required.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => !known.has(c));
@@ -88,7 +88,9 @@ function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {
 }
 
 /** A problem for a row whose number of fields differs from the header's, or null. */
-export function columnCountProblem(rec: CsvRecord, expected: number) {
-  const n = rec.values['__columns'];
-  return n === undefined ? null : rowProblem(rec.row, '', n, 'fieldCount', { n, expected });
+export function columnCountProblem(rec: CsvRecord) {
+  const counts = rec.values['__columns'];
+  if (counts === undefined) return null;
+  const [n, expected] = counts.split('/');
+  return rowProblem(rec.row, '', n!, 'fieldCount', { n: n!, expected: expected! });
 }

@@ -1,0 +1,50 @@
+import ExcelJS from 'exceljs';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { checkHeader, fileSize, type CsvRecord, type CsvSourceOptions } from './csv-source.ts';
+
+/** A cell as the text a CSV file would hold: dates as YYYY-MM-DD, numbers as written, formulas by their result. */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('error' in v) return String(v.error);
+    return '';
+  }
+  return String(v);
+}
+
+/**
+ * Streams the first worksheet of an XLSX workbook as the same records a CSV file gives: its first
+ * row is the header, checked the same way.
+ */
+export async function* readXlsx(path: string, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
+  const total = fileSize(path);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  let header: string[] | null = null;
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+        if (header === null) {
+          header = values.map((h) => h.trim().toLowerCase());
+          while (header.length > 0 && header[header.length - 1] === '') header.pop();
+          checkHeader(path, header, opts);
+          continue;
+        }
+        if (values.every((x) => x.trim() === '')) continue;
+        const rec: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) rec[header[i]!] = values[i] ?? '';
+        opts.onProgress?.(Math.min(total, row.number * 100), total);
+        yield { row: row.number, values: rec };
+      }
+      break; // the first worksheet only
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError(ErrorCode.BadInput, `${path} is not a readable XLSX workbook: ${(e as Error).message}`);
+  }
+  if (header === null) throw new AppError(ErrorCode.BadInput, `${path} has no rows: it needs a header row with the columns ${opts.required.join(',')}.`);
+}
