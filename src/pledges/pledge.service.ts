@@ -51,7 +51,7 @@ export async function importPledges(opts: { db: Executor; actor: Actor; roundId:
   const accepted: Pledge[] = [];
   const seen = new Map<string, number>();
   for await (const rec of readCsv(path, { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
-    const width = columnCountProblem(rec, PLEDGE_COLUMNS.length);
+    const width = columnCountProblem(rec);
     if (width) {
       problems.push(width);
       continue;
