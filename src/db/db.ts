@@ -92,6 +92,9 @@ async function openPostgres(url: string): Promise<Database> {
     },
   });
   const location = redact(url);
+  // An idle connection the server ends (a restart, an administrator) must not take the process down:
+  // the pool drops it and the next query opens another.
+  pool.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
   try {
     const db = drizzlePg({ client: pool, schema });
     // Two processes starting at once must not both migrate.
