@@ -13,7 +13,8 @@ export interface ChunkOutcome {
 /**
  * Writes a chunk of validated persons, and their cases, in set-based statements: arrays bound as
  * parameters and unnested, the same SQL on PGlite and PostgreSQL. A person or case that exists is
- * updated only where a value differs, so the same file twice changes nothing.
+ * updated only where a value differs, so the same file twice changes nothing. An empty arrival or
+ * round never erases one already recorded (by an earlier import or by the case's arrival).
  */
 export async function writePersonChunk(
   db: Executor,
@@ -40,14 +41,15 @@ export async function writePersonChunk(
     db,
     sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on,
                                priority, primary_category, secondary_category, referring_partner, partner_ref, linked_refs)
-        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, a,
+        SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, coalesce(a, ro),
                coalesce(pr, 'normal'), c1, c2, rp, pref, coalesce(string_to_array(nullif(lr, ''), chr(31)), '{}')
           FROM unnest(${sql.param(hs.map((h) => h.p.stateCode))}::text[], ${sql.param(hs.map((h) => h.p.caseRef))}::text[], ${sql.param(hs.map((h) => h.p.pathway))}::text[],
                       ${sql.param(hs.map((h) => h.p.namedRound))}::text[], ${sql.param(hs.map((h) => h.p.countryOfDeparture))}::text[],
                       ${sql.param(hs.map((h) => h.firstArrival))}::date[],
                       ${cf((c) => c.priority)}::text[], ${cf((c) => c.primaryCategory)}::text[], ${cf((c) => c.secondaryCategory)}::text[],
-                      ${cf((c) => c.referringPartner)}::text[], ${cf((c) => c.partnerRef)}::text[], ${cf((c) => c.linkedRefs.join('\u001f'))}::text[])
-               AS u(s, r, p, rd, d, a, pr, c1, c2, rp, pref, lr)
+                      ${cf((c) => c.referringPartner)}::text[], ${cf((c) => c.partnerRef)}::text[], ${cf((c) => c.linkedRefs.join('\u001f'))}::text[],
+                      ${cf((c) => c.referredOn)}::date[])
+               AS u(s, r, p, rd, d, a, pr, c1, c2, rp, pref, lr, ro)
         ON CONFLICT (state_code, case_ref) DO UPDATE
            SET pathway = excluded.pathway, round_id = excluded.round_id,
                country_of_departure = excluded.country_of_departure, import_id = excluded.import_id, version = c.version + 1,
@@ -88,13 +90,14 @@ export async function writePersonChunk(
                  u.relationship, coalesce(u.needs::jsonb, '[]'::jsonb)
             FROM u JOIN cases c ON c.state_code = u.state_code AND c.case_ref = u.case_ref
           ON CONFLICT (case_id, person_ref) DO UPDATE
-             SET pathway = excluded.pathway, round_id = excluded.round_id, country_of_departure = excluded.country_of_departure,
+             SET pathway = excluded.pathway, round_id = coalesce(excluded.round_id, p.round_id), country_of_departure = excluded.country_of_departure,
                  citizenship = excluded.citizenship, sex = excluded.sex, birth_year = excluded.birth_year,
-                 arrived_on = excluded.arrived_on, import_id = excluded.import_id,
+                 arrived_on = coalesce(excluded.arrived_on, p.arrived_on), import_id = excluded.import_id,
                  relationship = CASE WHEN ${ext} THEN excluded.relationship ELSE p.relationship END,
                  needs = CASE WHEN ${ext} THEN excluded.needs ELSE p.needs END
            WHERE (p.pathway, p.round_id, p.country_of_departure, p.citizenship, p.sex, p.birth_year, p.arrived_on)
-                 IS DISTINCT FROM (excluded.pathway, excluded.round_id, excluded.country_of_departure, excluded.citizenship, excluded.sex, excluded.birth_year, excluded.arrived_on)
+                 IS DISTINCT FROM (excluded.pathway, coalesce(excluded.round_id, p.round_id), excluded.country_of_departure, excluded.citizenship,
+                                   excluded.sex, excluded.birth_year, coalesce(excluded.arrived_on, p.arrived_on))
               OR (${ext} AND (p.relationship, p.needs) IS DISTINCT FROM (excluded.relationship, excluded.needs))
           RETURNING p.state_code, (p.xmax = 0) AS inserted
         )

@@ -15,7 +15,7 @@ export const PERSON_COLUMNS = [
  * each member's relationship and specific needs with the accommodation they need (R 37).
  */
 export const CASE_OPTIONAL_COLUMNS = [
-  'priority', 'primary_category', 'secondary_category', 'referring_partner', 'partner_ref', 'linked_cases', 'relationship', 'needs',
+  'priority', 'primary_category', 'secondary_category', 'referring_partner', 'partner_ref', 'linked_cases', 'relationship', 'needs', 'referred_on',
 ] as const;
 
 export const RELATIONSHIPS = ['principal', 'spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const;
@@ -32,6 +32,8 @@ export interface CaseFields {
   referringPartner: string | null;
   partnerRef: string | null;
   linkedRefs: string[];
+  /** The day the referral was received: the first day of the case's history. */
+  referredOn: string | null;
 }
 
 export type Sex = 'F' | 'M' | 'X';
@@ -171,6 +173,11 @@ export class PersonRowReader {
     const relationship = oneOf('relationship', RELATIONSHIPS);
     const linkedRefs = v('linked_cases') ? v('linked_cases').split(/[;|]/).map((x) => x.trim()).filter(Boolean) : [];
     for (const l of linkedRefs) if (!REF.test(l)) bad('linked_cases', 'ref');
+    const referredOn = v('referred_on') || null;
+    if (referredOn !== null) {
+      if (!isValidIsoDate(referredOn)) bad('referred_on', 'date');
+      else if (referredOn > this.today) bad('referred_on', 'dateFuture', { today: this.today });
+    }
     const needs: { type: string; accommodation?: string }[] = [];
     for (const part of v('needs') ? v('needs').split(';') : []) {
       const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(part);
@@ -182,7 +189,7 @@ export class PersonRowReader {
       needs.push(m[2]?.trim() ? { type, accommodation: m[2].trim() } : { type });
     }
     return {
-      caseFields: { priority, primaryCategory, secondaryCategory, referringPartner, partnerRef: v('partner_ref') || null, linkedRefs },
+      caseFields: { priority, primaryCategory, secondaryCategory, referringPartner, partnerRef: v('partner_ref') || null, linkedRefs, referredOn },
       relationship,
       needs,
     };

@@ -128,3 +128,11 @@ const reasonGiven = (target: Status, reason?: string | null) => !NEEDS_REASON.ha
 /** Stages in which a case still counts towards future arrivals (for the pipeline and forecast). */
 export const PRE_ARRIVAL: readonly Stage[] = ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed'];
 export const isArrivedOrLater = (s: Status) => s === 'arrived' || s === 'post_arrival' || s === 'reception' || s === 'integration' || s === 'closed';
+
+/** The action that takes a case from where it is to `to`: what a recorded history's next line says. */
+export function actionTo(current: CaseStatus, to: Status): Action {
+  if (to === 'on_hold') return { type: 'hold' };
+  if (to === 'withdrawn') return { type: 'withdraw' };
+  if (current.status === 'on_hold') return { type: 'resume' };
+  return { type: 'advance', to: to as Stage };
+}

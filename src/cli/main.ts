@@ -10,10 +10,12 @@ import { pipelineCsvRows, pipelineTable } from '../pipeline/pipeline.present.ts'
 import { pipeline } from '../pipeline/pipeline.service.ts';
 import { findCountry } from '../reference/country.ts';
 import { findState } from '../reference/state.ts';
-import { importCasesFile, importPersons, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
+import { importCasesFile, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
-import { demoSource } from '../demo/demo.ts';
+import { loadDemo } from '../demo/load-demo.ts';
+import { forecastTable, processingTimesTables } from '../evaluation/evaluation.present.ts';
+import { forecastReport, processingTimesReport } from '../evaluation/evaluation.service.ts';
 import { AppError, ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { formatCount, isLang, translator } from '../i18n/i18n.ts';
 import { pledgeCsvRows, pledgeJson, pledgeTable } from '../pledges/pledge.present.ts';
@@ -301,6 +303,38 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       }),
     );
   reports
+    .command('processing-times')
+    .description('days spent in each stage and from referral to arrival (median, 90th percentile), and drop-outs (P 10)')
+    .requiredOption('--round <id>', 'round id')
+    .option('--by <dimensions>', `group by any of ${['state', 'round', 'pathway', 'priority', 'modality'].join(', ')} (comma-separated); default state`, 'state')
+    .option('--as-of <date>', 'as things stood at the end of this day')
+    .addOption(langOption())
+    .addOption(formatOption(['table', 'json']))
+    .action(async (o: { round: string; by: string; asOf?: string; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const list = await processingTimesReport({ db, roundId: o.round, groupBy: o.by.split(',').map((x) => x.trim()).filter(Boolean), asOf: o.asOf });
+        if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
+        io.out(processingTimesTables(list, lang).map((v) => [v.title, '', renderTable(v.table), '', ...v.notes].join('\n')).join('\n\n'));
+      }),
+    );
+  reports
+    .command('forecast')
+    .description("the arrivals expected by the end of the round's period, per state and for the EU, with an 80 % interval")
+    .requiredOption('--round <id>', 'round id')
+    .option('--as-of <date>', 'make the forecast as things stood on this day (default today, or the round end)')
+    .option('--iterations <n>', 'simulated futures', positiveInt, 200)
+    .option('--seed <s>', 'seed of the simulation', positiveInt, 1)
+    .addOption(langOption())
+    .addOption(formatOption(['table', 'json']))
+    .action(async (o: { round: string; asOf?: string; iterations: number; seed: number; format: string }, cmd: Command) =>
+      withDb(cmd, async ({ db }) => {
+        const r = await forecastReport({ db, roundId: o.round, asOf: o.asOf, iterations: o.iterations, seed: o.seed });
+        if (o.format === 'json') return io.out(JSON.stringify({ round: r.round.id, target: r.round.target, pledged: r.pledged, ...r.forecast }, null, 2));
+        const view = forecastTable(r, lang);
+        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+      }),
+    );
+  reports
     .command('state-of-play')
     .description("the Commission's state of play of a round: pledged, arrived, share delivered, by country of departure")
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
@@ -324,21 +358,14 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
 
   program
     .command('demo')
-    .description('load realistic synthetic persons (seeded, reproducible) into the 2020–2021 round')
+    .description('load realistic synthetic households with their whole case histories (seeded, reproducible) into the 2020–2021 round')
     .requiredOption('--persons <n>', 'number of persons', positiveInt)
     .option('--seed <s>', 'seed', positiveInt, 2020)
     .action(async (o: { persons: number; seed: number }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
         const bar = progressBar(io.tty, t()('persons.progress'));
         try {
-          const s = await importPersons({
-            db,
-            actor,
-            records: demoSource({ persons: o.persons, seed: o.seed }),
-            source: `demo:persons=${o.persons},seed=${o.seed}`,
-            fraction: () => null,
-            onProgress: (p) => bar.update(p.rows / o.persons, p.rows),
-          });
+          const s = await loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) });
           bar.stop();
           printImport(s, io, lang);
         } finally {

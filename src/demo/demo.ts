@@ -21,7 +21,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-function picker<T>(entries: readonly (readonly [T, number])[]): (r: number) => T {
+export function picker<T>(entries: readonly (readonly [T, number])[]): (r: number) => T {
   const total = entries.reduce((n, [, w]) => n + w, 0);
   const cumulative: number[] = [];
   let acc = 0;
@@ -39,15 +39,15 @@ function picker<T>(entries: readonly (readonly [T, number])[]): (r: number) => T
 }
 
 // States in proportion to their 2020 pledges (the Annex, carry-overs apart).
-const pickState = picker(ANNEX_2020.filter((a) => a.places).map((a) => [findState(a.state)!.code, a.places!] as const));
+export const pickState = picker(ANNEX_2020.filter((a) => a.places).map((a) => [findState(a.state)!.code, a.places!] as const));
 
 // Countries of departure: the priority regions of P 5 and R 15, and a few other first-asylum countries.
-const pickDeparture = picker([
+export const pickDeparture = picker([
   ['TUR', 40], ['LBN', 14], ['JOR', 10], ['EGY', 4], ['ETH', 4], ['SDN', 3], ['LBY', 2], ['NER', 6], ['RWA', 4], ['TCD', 2],
   ['KEN', 3], ['UGA', 3], ['PAK', 3], ['IRN', 2],
 ] as const);
 
-const CITIZENSHIP: Record<string, (r: number) => string> = {
+export const CITIZENSHIP: Record<string, (r: number) => string> = {
   TUR: picker([['SYR', 90], ['IRQ', 5], ['AFG', 3], ['XXA', 2]] as const),
   LBN: picker([['SYR', 95], ['IRQ', 3], ['XXA', 2]] as const),
   JOR: picker([['SYR', 85], ['IRQ', 10], ['YEM', 3], ['SDN', 2]] as const),
@@ -65,7 +65,7 @@ const CITIZENSHIP: Record<string, (r: number) => string> = {
 };
 
 // Household sizes of resettlement submissions (mean about four).
-const pickSize = picker([[1, 20], [2, 12], [3, 14], [4, 16], [5, 15], [6, 11], [7, 7], [8, 5]] as const);
+export const pickSize = picker([[1, 20], [2, 12], [3, 14], [4, 16], [5, 15], [6, 11], [7, 7], [8, 5]] as const);
 
 /** Relative arrivals per month of 2020–2021: operations stopped in mid-March 2020 and resumed slowly from late June. */
 const MONTH_WEIGHTS: readonly (readonly [string, number])[] = [

@@ -14,7 +14,9 @@ export const PIPELINE_GROUPS: { id: string; statuses: Status[] }[] = [
   { id: 'review', statuses: ['referred', 'under_review', 'deferred'] },
   { id: 'accepted', statuses: ['accepted', 'checks'] },
   { id: 'departure', statuses: ['pre_departure', 'travel_arranged', 'departed'] },
-  { id: 'arrived', statuses: ['arrived', 'post_arrival', 'reception', 'integration', 'closed'] },
+  { id: 'arrived', statuses: ['arrived', 'post_arrival', 'reception', 'integration'] },
+  // Closed after integration, or after a rejection: its own column, so that neither is miscounted.
+  { id: 'closed', statuses: ['closed'] },
   { id: 'on_hold', statuses: ['on_hold'] },
   { id: 'rejected', statuses: ['rejected'] },
   { id: 'withdrawn', statuses: ['withdrawn'] },
