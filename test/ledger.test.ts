@@ -123,7 +123,7 @@ describe.each(databaseKinds)('the ledger on $name', (kind) => {
     emptied.arrived_on = '';
     const s = await importPersonsFile({ db, actor, path: writePersonsCsv(dir, changed) });
     expect(s.updated).toBe(household.length + 1 - (household.includes(moved) ? 1 : 0));
-    emptied.arrived_on = kept;
+    emptied.arrived_on = kept!;
     const [still] = await rows<{ arrived_on: string }>(db, sql`SELECT arrived_on FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.case_ref = ${emptied.case_ref} AND p.person_ref = ${emptied.person_ref}`);
     expect(still!.arrived_on).toBe(kept);
     // Writes outside the importer are counted too: the triggers hold for every statement.

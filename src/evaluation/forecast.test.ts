@@ -169,18 +169,7 @@ describe('forecast of arrivals', () => {
     expect(covered / assessed).toBeGreaterThanOrEqual(0.5);
   });
 
-  it('forecasts 100 000 open cases × 200 iterations in well under 30 s', () => {
-    const asOf = '2021-06-30';
-    const base = [...demoCaseHistories({ persons: 60_000, seed: 4 })].map(householdHistory);
-    const open = base.filter((h) => PRE_ARRIVAL.includes(statusOn(h, asOf) as never));
-    const histories = [...base];
-    for (let i = 0; histories.length - base.length + open.length < 100_000; i++) histories.push(...open.map((h) => ({ ...h, key: `${h.key}/${i}` })));
-    const started = performance.now();
-    const f = forecastArrivals({ histories, asOf, until: '2021-12-31', iterations: 200, seed: 1 });
-    const seconds = (performance.now() - started) / 1000;
-    expect(f.eu.openCases).toBeGreaterThanOrEqual(100_000);
-    expect(seconds).toBeLessThan(30);
-  });
+  // Its speed at 100 000 open cases is measured in bench/forecast.bench.ts, not timed here.
 });
 
 describe('stays corrected for those still running', () => {
