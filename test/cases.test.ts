@@ -115,6 +115,23 @@ describe.each(databaseKinds)('the case workflow on $name', (kind) => {
     await expect(holdCases({ db: database.db, actor, scope: {}, reason: 'x', on: '2020-03-17' })).rejects.toThrow(/--state XX, --departure ISO3, or --all/);
   });
 
+  it('accepts some members in a split decision; the others neither travel nor count', async () => {
+    await importPersonsFile({ db: database.db, actor, path: writePersonsCsv(dir, [person('S-1', 'P1'), person('S-1', 'P2'), person('S-1', 'P3')]) });
+    await move('S-1', 'under_review', { on: '2020-01-02' });
+    const split = (members: string[], reason?: string) =>
+      database.db.transaction((tx) => advanceCase({ db: tx, actor, stateCode: 'NL', caseRef: 'S-1', action: { type: 'advance', to: 'accepted' }, acceptedMembers: members, reason, on: '2020-01-03' }));
+    await expect(split(['P1', 'P9'], 'x')).rejects.toThrow(/has no member P9; its members are P1, P2, P3/);
+    await expect(split(['P1'])).rejects.toThrow(/split decision needs a reason/);
+    await split(['P1', 'P3'], 'P2 has another durable solution');
+    for (const [i, to] of ['checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived'].entries()) expect((await move('S-1', to, { on: `2020-02-0${i + 1}` })).to).toBe(to);
+    const s1 = await getCase({ db: database.db, actor, stateCode: 'NL', caseRef: 'S-1' });
+    expect(s1.members.map((m) => [m.personRef, m.arrivedOn, m.excludedReason])).toEqual([
+      ['P1', '2020-02-05', null],
+      ['P2', null, 'P2 has another durable solution'],
+      ['P3', '2020-02-05', null],
+    ]);
+  });
+
   it('never edits the history', async () => {
     await expect(database.db.execute(sql`UPDATE case_events SET reason = 'rewritten'`)).rejects.toThrow();
     await expect(database.db.execute(sql`DELETE FROM case_events`)).rejects.toThrow();
@@ -126,7 +143,7 @@ describe.each(databaseKinds)('the case workflow on $name', (kind) => {
     await listCases({ db: database.db, actor, stateCode: 'NL', status: 'arrived' });
     await getCase({ db: database.db, actor, stateCode: 'NL', caseRef: 'W-3' });
     expect(await n()).toBe(before + 2);
-    expect((await listCases({ db: database.db, actor, stateCode: 'NL', status: 'arrived' })).map((c) => c.caseRef)).toEqual(['ALL-arrived', 'W-1', 'W-3']);
+    expect((await listCases({ db: database.db, actor, stateCode: 'NL', status: 'arrived' })).map((c) => c.caseRef)).toEqual(['ALL-arrived', 'S-1', 'W-1', 'W-3']);
   });
 
   it('lists every stage as a known status', () => {

@@ -35,6 +35,11 @@ export async function advanceCase(opts: {
   on?: string;
   /** The version the user saw; when given and stale, the change is refused. */
   expectedVersion?: number;
+  /**
+   * A split decision: on acceptance, the members accepted (by person_ref); the others are excluded
+   * with the move's reason, and neither travel nor count on arrival.
+   */
+  acceptedMembers?: string[];
   today?: string;
 }): Promise<AdvanceResult> {
   const { db, actor, stateCode, caseRef, action } = opts;
@@ -70,6 +75,19 @@ export async function advanceCase(opts: {
   }
   const next = result.next;
   const version = c.version + 1;
+  let excluded: string[] = [];
+  if (opts.acceptedMembers !== undefined) {
+    if (next.status !== 'accepted') throw new AppError(ErrorCode.BadInput, 'Members can be chosen only when a case is accepted (a split decision).');
+    const members = (await rows<{ ref: string }>(db, sql`SELECT person_ref AS ref FROM persons WHERE case_id = ${c.id} ORDER BY person_ref`)).map((m) => m.ref);
+    const unknown = opts.acceptedMembers.filter((m) => !members.includes(m));
+    if (unknown.length > 0) throw new AppError(ErrorCode.BadInput, `Case ${caseRef} has no member ${unknown.join(', ')}; its members are ${members.join(', ')}.`);
+    if (opts.acceptedMembers.length === 0) throw new AppError(ErrorCode.BadInput, 'A split decision accepts at least one member; to accept none, reject the case.');
+    excluded = members.filter((m) => !opts.acceptedMembers!.includes(m));
+    if (excluded.length > 0 && !opts.reason?.trim()) throw new AppError(ErrorCode.BadInput, `A split decision needs a reason (--reason): ${excluded.join(', ')} would not be accepted.`);
+    if (excluded.length > 0) {
+      await db.execute(sql`UPDATE persons SET excluded_reason = ${opts.reason!} WHERE case_id = ${c.id} AND person_ref = ANY(${sql.param(excluded)}::text[])`);
+    }
+  }
   await db.execute(sql`
     UPDATE cases SET status = ${next.status}, held_from = ${next.heldFrom}, status_on = ${on}::date, version = ${version},
                      modality = coalesce(${opts.modality ?? null}, modality)
@@ -77,7 +95,7 @@ export async function advanceCase(opts: {
   await db.execute(sql`
     INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
     VALUES (${c.id}, ${stateCode}, ${on}::date, ${actor.id}, ${c.status}, ${next.status}, ${opts.reason ?? null},
-            ${JSON.stringify(opts.modality ? { modality: opts.modality } : {})}::jsonb)`);
+            ${JSON.stringify({ ...(opts.modality ? { modality: opts.modality } : {}), ...(excluded.length ? { excluded } : {}) })}::jsonb)`);
 
   let arrived = 0;
   if (next.status === 'arrived') {
@@ -88,7 +106,7 @@ export async function advanceCase(opts: {
       db,
       sql`WITH upd AS (
             UPDATE persons p SET arrived_on = ${on}::date, round_id = coalesce(p.round_id, ${roundId}), country_of_departure = cs.country_of_departure
-              FROM cases cs WHERE cs.id = p.case_id AND p.case_id = ${c.id} AND p.arrived_on IS NULL
+              FROM cases cs WHERE cs.id = p.case_id AND p.case_id = ${c.id} AND p.arrived_on IS NULL AND p.excluded_reason IS NULL
             RETURNING 1)
           SELECT count(*)::int AS n FROM upd`,
     );
@@ -99,7 +117,7 @@ export async function advanceCase(opts: {
     action: 'case.transition',
     subject: `case:${stateCode}:${caseRef}`,
     stateCode,
-    details: { from: c.status, to: next.status, on, reason: opts.reason ?? null, version, arrived },
+    details: { from: c.status, to: next.status, on, reason: opts.reason ?? null, version, arrived, ...(excluded.length ? { excluded } : {}) },
   });
   return { from: c.status, to: next.status, version, arrived };
 }

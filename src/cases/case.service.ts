@@ -42,7 +42,7 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
   );
   const members = await rows<CasePerson>(
     db,
-    sql`SELECT person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn", round_id AS "roundId", needs
+    sql`SELECT person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn", round_id AS "roundId", needs, excluded_reason AS "excludedReason"
           FROM persons WHERE case_id = ${id} ORDER BY person_ref`,
   );
   const history = await rows<CaseEvent>(

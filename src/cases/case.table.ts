@@ -96,6 +96,8 @@ export const persons = pgTable(
     relationship: text('relationship'),
     /** Specific needs, disability and the accommodation it needs (UN CRPD, R 37), carried to reception. */
     needs: jsonb('needs').$type<{ type: string; note?: string; accommodation?: string }[]>().notNull().default([]),
+    /** Set by a split decision: a member the decision did not accept does not travel or count. */
+    excludedReason: text('excluded_reason'),
   },
   (t) => [
     uniqueIndex('persons_case_ref').on(t.caseId, t.personRef),

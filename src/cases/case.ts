@@ -41,6 +41,8 @@ export interface CasePerson {
   arrivedOn: string | null;
   roundId: string | null;
   needs: { type: string; note?: string; accommodation?: string }[];
+  /** Why a split decision did not accept this member; null for a member who travels. */
+  excludedReason: string | null;
 }
 
 export interface CaseEvent {

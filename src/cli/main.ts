@@ -210,12 +210,14 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--on <date>', 'the day it happened (YYYY-MM-DD); default today')
     .option('--state <code>', 'Member State, where two states use the reference')
     .option('--version <n>', 'the version you read; refused if the case changed since', positiveInt)
-    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number }, cmd: Command) =>
+    .option('--members <refs>', 'a split decision: the members accepted (person refs, comma-separated); the others are not')
+    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number; members?: string }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
         const r = await db.transaction(async (tx) =>
           advanceCase({
             db: tx, actor, caseRef, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), action: parseAction(o.to),
             reason: o.reason, modality: o.modality, on: o.on, expectedVersion: o.version,
+            ...(o.members !== undefined ? { acceptedMembers: o.members.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
           }),
         );
         io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
