@@ -84,6 +84,7 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
   if (kind === 'pglite') {
     return withTempDir('pglite', async (dir) => {
       const database = await openDatabase({ dataDir: dir });
+      await database.db.execute(sql.raw(`SET track_functions = 'pl'`));
       return withCleanup(
         () => database.close(),
         () => fn(benchDb(kind, database, (database.db as unknown as { $client: PGlite }).$client, null)),
@@ -96,6 +97,8 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
+    // Time spent in PL/pgSQL functions (the arrivals triggers) is then counted in pg_stat_user_functions.
+    await admin.query(`ALTER DATABASE ${name} SET track_functions = 'pl'`);
   } catch (e) {
     await admin.end();
     throw e;
@@ -148,6 +151,35 @@ export async function checkpoint(db: BenchDb): Promise<void> {
   if (db.kind === 'postgres') await db.exec('CHECKPOINT');
 }
 
+/** Clears the statistics of the database, the function timings included. */
+export async function resetStats(db: BenchDb): Promise<void> {
+  await db.exec('SELECT pg_stat_reset()');
+}
+
+/**
+ * Calls of and time in a PL/pgSQL function since the last reset, as the server measured them
+ * (track_functions = 'pl'). A PostgreSQL session reports its counts within about a second of
+ * going idle: read until two readings half a second apart agree.
+ */
+export async function functionTime(db: BenchDb, name: string): Promise<{ calls: number; ms: number }> {
+  const read = async () => {
+    if (db.kind === 'pglite') await db.exec('SELECT pg_stat_force_next_flush()');
+    const [r] = await rows<{ calls: string; ms: number }>(
+      db.database.db,
+      sql`SELECT calls, total_time AS ms FROM pg_stat_user_functions WHERE funcname = ${name}`,
+    );
+    return { calls: Number(r?.calls ?? 0), ms: Number(r?.ms ?? 0) };
+  };
+  let last = await read();
+  for (let i = 0; i < 30; i++) {
+    await new Promise((res) => setTimeout(res, 500));
+    const now = await read();
+    if (now.calls > 0 && now.calls === last.calls && now.ms === last.ms) return now;
+    last = now;
+  }
+  return last;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Timing
 
@@ -183,7 +215,7 @@ export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)} %`;
 export const fmtX = (x: number) => `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)}×`;
-export const fmtSize = (n: number) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+export const fmtSize = (n: number) => (n >= 1_000_000 && n % 100_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 /** A Markdown table. */
 export function markdownTable(headers: string[], body: (string | number)[][]): string {

@@ -76,7 +76,8 @@ async function loadWithSql(db: BenchDb, persons: number, seed: number): Promise<
     }
     await flush();
     await db.exec(`CREATE TABLE bench_template_households AS
-      SELECT DISTINCT ON (hh) hh, o AS first_o, state_code, pathway, named_round, country_of_departure FROM bench_template ORDER BY hh, o`);
+      SELECT DISTINCT ON (hh) hh, o AS first_o, state_code, pathway, named_round, country_of_departure, min(arrived_on) OVER (PARTITION BY hh) AS first_arrival
+        FROM bench_template ORDER BY hh, o`);
     await db.exec('ANALYZE bench_template');
     await db.exec('ANALYZE bench_template_households');
     const households = hh + 1;
@@ -85,8 +86,10 @@ async function loadWithSql(db: BenchDb, persons: number, seed: number): Promise<
     const cycles = Math.ceil(persons / templateSize);
     for (let c = 0; c < cycles; c++) {
       const caseRef = (h: string) => `'GEN-${seed}-' || (${c * households} + ${h})`;
-      await db.exec(`INSERT INTO cases (state_code, case_ref, pathway, round_id, country_of_departure)
-        SELECT state_code, ${caseRef('hh')}, pathway, named_round, country_of_departure
+      // A case with an arrived member is at 'arrived' since the first arrival, as the importer makes it.
+      await db.exec(`INSERT INTO cases (state_code, case_ref, pathway, round_id, country_of_departure, status, status_on)
+        SELECT state_code, ${caseRef('hh')}, pathway, named_round, country_of_departure,
+               CASE WHEN first_arrival IS NULL THEN 'referred' ELSE 'arrived' END, first_arrival
           FROM bench_template_households WHERE ${c * templateSize} + first_o < ${persons} ORDER BY hh`);
       await db.exec(`INSERT INTO persons (case_id, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on)
         SELECT k.id, t.person_ref, t.state_code, t.pathway, t.round_id, t.country_of_departure, t.citizenship, t.sex, t.birth_year, t.arrived_on

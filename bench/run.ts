@@ -4,7 +4,7 @@
  * Progress goes to stderr, the results (Markdown) to stdout. See docs/benchmarks.md.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { importBenchmark, type ImportResult } from './import.bench.ts';
 import { fmtInt, fmtMs, fmtPct, fmtSize, fmtX, markdownTable, progress, type DbKind } from './harness.ts';
@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --json FILE                   also write the results as JSON
 Environment: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres (admin URL)`;
 
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const GOAL = { importShare: 0.5, sopP95Ms: 50, speedup: 100, at: 10_000_000 };
 
 function parseOptions() {
@@ -87,6 +88,8 @@ async function main() {
     cpuModel: cpus()[0]?.model ?? '?',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    loadAverageAtStart: loadavg(),
+    loadAverageAtEnd: [] as number[],
   };
   progress(`bench: ${o.parts.join(' + ')} on ${o.kinds.join(' + ')}; ${environment.cpus} CPUs, ${environment.memoryGiB} GiB, Node ${environment.node}`);
 
@@ -99,6 +102,12 @@ async function main() {
     const sizesFor = (kind: DbKind) => o.sizes ?? (kind === 'postgres' ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]);
     sops = await stateOfPlayBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, sizes: [], runs: o.runs, scanRuns: o.scanRuns, loader: o.loader }, sizesFor);
   }
+  environment.loadAverageAtEnd = loadavg();
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  process.stdout.write(
+    `Run ${environment.date}: ${environment.cpus} × ${environment.cpuModel}, ${environment.memoryGiB} GiB, Node ${environment.node}; ` +
+      `load average (1 / 5 / 15 min) at start ${load(environment.loadAverageAtStart)}, at end ${load(environment.loadAverageAtEnd)}.\n\n`,
+  );
   process.stdout.write(report(imports, sops) + '\n');
   if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops }, null, 2) + '\n');
   progress('bench: done');
@@ -110,9 +119,10 @@ function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {
     out.push('## Import (importPersonsFile vs COPY of the same CSV into a bare table)', '');
     out.push(
       markdownTable(
-        ['database', 'persons', 'COPY', 'COPY rows/s', 'import', 'import rows/s', 'import / COPY', `goal ≥ ${fmtPct(GOAL.importShare)} (PostgreSQL)`],
+        ['database', 'persons', 'COPY', 'COPY rows/s', 'import', 'import rows/s', 'import / COPY', 'in the arrivals triggers', `goal ≥ ${fmtPct(GOAL.importShare)} (PostgreSQL)`],
         imports.map((r) => [
           r.db, fmtInt(r.persons), fmtMs(r.copyMs), fmtInt(r.copyRowsPerS), fmtMs(r.importMs), fmtInt(r.importRowsPerS), fmtPct(r.ratio),
+          `${fmtMs(r.arrivalsTrigger.ms)} (${fmtPct(r.arrivalsTrigger.ms / r.importMs)})`,
           r.db === 'postgres' ? (r.ratio >= GOAL.importShare ? 'met' : 'not met') : '–',
         ]),
       ),
@@ -123,23 +133,32 @@ function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {
       const rowsOf = (r: ImportResult) => {
         const p = r.phases!;
         const validate = p.parseValidateMs - p.parseMs;
-        const trigger = p.writes.personsMs - p.writesNoTriggers.personsMs;
         const sum = p.hashMs + p.parseValidateMs + p.writes.totalMs;
         const share = (ms: number) => fmtPct(ms / r.importMs);
-        return [
-          [`${r.db}: SHA-256 of the file`, fmtMs(p.hashMs), share(p.hashMs)],
-          [`${r.db}: CSV parse (readCsv)`, fmtMs(p.parseMs), share(p.parseMs)],
-          [`${r.db}: validation (PersonRowReader + HouseholdCheck)`, fmtMs(validate), share(validate)],
-          [`${r.db}: chunk writes, cases upsert`, fmtMs(p.writes.casesMs), share(p.writes.casesMs)],
-          [`${r.db}: chunk writes, persons upsert without trigger`, fmtMs(p.writesNoTriggers.personsMs), share(p.writesNoTriggers.personsMs)],
-          [`${r.db}: chunk writes, arrivals trigger (persons with − without)`, fmtMs(trigger), share(trigger)],
-          [`${r.db}: chunk writes, other statements + commit`, fmtMs(p.writes.otherMs + p.writes.commitMs), share(p.writes.otherMs + p.writes.commitMs)],
-          [`${r.db}: chunk writes, Node CPU inside the statements (${p.writes.chunks} chunks)`, fmtMs(p.writes.nodeCpuMs), share(p.writes.nodeCpuMs)],
-          [`${r.db}: sum of the parts (hash + parse + validate + writes)`, fmtMs(sum), share(sum)],
-          [`${r.db}: the import, measured whole`, fmtMs(r.importMs), '100.0 %'],
+        const growth = (perChunk: readonly number[]) => `${fmtMs(mean(perChunk.slice(0, 5)))} → ${fmtMs(mean(perChunk.slice(-5)))}`;
+        const rows: string[][] = [
+          [`${r.db}: SHA-256 of the file`, fmtMs(p.hashMs), share(p.hashMs), ''],
+          [`${r.db}: CSV parse (readCsv)`, fmtMs(p.parseMs), share(p.parseMs), ''],
+          [`${r.db}: validation (PersonRowReader + HouseholdCheck)`, fmtMs(validate), share(validate), ''],
+          ...p.writes.statements.map((t) => [`${r.db}: chunk writes: ${t.label} (${t.calls} statements)`, fmtMs(t.ms), share(t.ms), growth(t.perChunkMs)]),
         ];
+        const trig = p.writes.arrivalsTrigger;
+        rows.push([`${r.db}: … of which inside the arrivals triggers (${trig.calls} calls, server-timed)`, fmtMs(trig.ms), share(trig.ms), '']);
+        const sb = p.setBased;
+        rows.push(
+          [`${r.db}: chunk writes: commit`, fmtMs(p.writes.commitMs), share(p.writes.commitMs), ''],
+          [`${r.db}: chunk writes: Node CPU inside the statements (${p.writes.chunks} chunks)`, fmtMs(p.writes.nodeCpuMs), share(p.writes.nodeCpuMs), ''],
+          [`${r.db}: sum of the parts (hash + parse + validate + chunk writes)`, fmtMs(sum), share(sum), ''],
+          [`${r.db}: the import, measured whole`, fmtMs(r.importMs), '100.0 %', ''],
+          [`${r.db}: set-based ceiling, no Node in the loop: COPY into a staging table`, fmtMs(sb.copyMs), share(sb.copyMs), ''],
+          [`${r.db}: set-based ceiling: INSERT … SELECT into cases`, fmtMs(sb.casesMs), share(sb.casesMs), ''],
+          [`${r.db}: set-based ceiling: INSERT … SELECT into case history`, fmtMs(sb.caseHistoryMs), share(sb.caseHistoryMs), ''],
+          [`${r.db}: set-based ceiling: INSERT … SELECT into persons (arrivals trigger included)`, fmtMs(sb.personsMs), share(sb.personsMs), ''],
+          [`${r.db}: set-based ceiling, whole (${fmtInt(r.persons / (sb.totalMs / 1000))} rows/s, ${fmtPct(r.copyMs / sb.totalMs)} of COPY)`, fmtMs(sb.totalMs), share(sb.totalMs), ''],
+        );
+        return rows;
       };
-      out.push(markdownTable(['part', 'time', 'share of the import'], withPhases.flatMap(rowsOf)));
+      out.push(markdownTable(['part', 'time', 'share of the import', 'per chunk, first 5 → last 5 (mean)'], withPhases.flatMap(rowsOf)));
     }
     out.push('');
   }
@@ -153,6 +172,21 @@ function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {
           fmtMs(r.sop.p50Ms), fmtMs(r.sop.p95Ms), r.sop.runs, fmtMs(r.scan.p50Ms), `${fmtMs(r.scan.minMs)}–${fmtMs(r.scan.maxMs)}`, r.scan.runs,
           fmtX(r.speedup), fmtX(r.speedupAtP95),
           r.persons >= GOAL.at ? (r.sop.p95Ms <= GOAL.sopP95Ms && r.speedup >= GOAL.speedup ? 'met' : 'not met') : `(p95 ${r.sop.p95Ms <= GOAL.sopP95Ms ? '≤' : '>'} 50 ms)`,
+        ]),
+      ),
+    );
+    out.push('', "### Where stateOfPlay()'s time goes (each of its queries timed alone, p50 / p95)", '');
+    const labels = [...new Set(sops.flatMap((r) => r.parts.map((p) => p.label)))];
+    out.push(
+      markdownTable(
+        ['database', 'persons', ...labels, 'stateOfPlay() whole'],
+        sops.map((r) => [
+          r.db, fmtSize(r.persons),
+          ...labels.map((l) => {
+            const p = r.parts.find((x) => x.label === l);
+            return p ? `${fmtMs(p.stats.p50Ms)} / ${fmtMs(p.stats.p95Ms)}` : '–';
+          }),
+          `${fmtMs(r.sop.p50Ms)} / ${fmtMs(r.sop.p95Ms)}`,
         ]),
       ),
     );

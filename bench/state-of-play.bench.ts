@@ -4,7 +4,7 @@
  * holding N persons loaded through the real tables and triggers (see load-persons.ts).
  */
 import { deepStrictEqual } from 'node:assert';
-import { arrivalCells, arrivalCellsFromPersons } from '../src/state-of-play/state-of-play.repository.ts';
+import { arrivalCells, arrivalCellsFromPersons, pledgesByState } from '../src/state-of-play/state-of-play.repository.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { getRound } from '../src/rounds/round.service.ts';
 import { fmtInt, fmtMs, fmtSize, progress, stats, timed, withFreshDatabase, type BenchDb, type DbKind, type Stats } from './harness.ts';
@@ -32,6 +32,8 @@ export interface StateOfPlayResult {
   speedup: number;
   /** Scan p50 ÷ state-of-play p95: the speed-up at the slow end of the state of play. */
   speedupAtP95: number;
+  /** The queries stateOfPlay() makes, each timed alone: where its time goes. */
+  parts: { label: string; stats: Stats }[];
 }
 
 export interface StateOfPlayOptions {
@@ -85,6 +87,16 @@ async function measure(db: BenchDb, persons: number, loader: Loader, opts: State
   const sop = await sample(WARMUP, opts.runs, () => stateOfPlay({ db: d, roundId: ROUND, asOf: AS_OF }));
   const sopStats = stats(sop);
   progress(`${label}: stateOfPlay p50 ${fmtMs(sopStats.p50Ms)}, p95 ${fmtMs(sopStats.p95Ms)} over ${opts.runs} runs`);
+  const figureDates = [...new Set((await getRound(d, ROUND)).documentFigures.filter((f) => f.figure === 'arrived_total' && f.as_of).map((f) => f.as_of!))];
+  const partFns: [string, () => Promise<unknown>][] = [
+    ['getRound', () => getRound(d, ROUND)],
+    ['pledgesByState', () => pledgesByState(d, ROUND, pathways)],
+    [`arrivalCells as of ${AS_OF}`, () => arrivalCells(d, ROUND, pathways, AS_OF)],
+    ...figureDates.map((day): [string, () => Promise<unknown>] => [`arrivalCells as of ${day} (a document figure's date)`, () => arrivalCells(d, ROUND, pathways, day)]),
+  ];
+  const parts: { label: string; stats: Stats }[] = [];
+  for (const [label, fn] of partFns) parts.push({ label, stats: stats(await sample(WARMUP, opts.runs, fn)) });
+  progress(`${label}: parts p50 ${parts.map((p) => `${p.label} ${fmtMs(p.stats.p50Ms)}`).join(', ')}`);
   const scan = await sample(1, opts.scanRuns, () => arrivalCellsFromPersons(d, ROUND, pathways, AS_OF));
   const scanStats = stats(scan);
   progress(`${label}: full scan p50 ${fmtMs(scanStats.p50Ms)} over ${opts.scanRuns} runs`);
@@ -102,6 +114,7 @@ async function measure(db: BenchDb, persons: number, loader: Loader, opts: State
     scan: scanStats,
     speedup: scanStats.p50Ms / sopStats.p50Ms,
     speedupAtP95: scanStats.p50Ms / sopStats.p95Ms,
+    parts,
   };
 }
 

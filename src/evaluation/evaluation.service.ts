@@ -21,7 +21,7 @@ export async function loadHistories(db: Executor, roundId: string): Promise<Case
     sql`SELECT c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, coalesce(c.round_id, m.counted) AS "roundId",
                c.country_of_departure AS "countryOfDeparture", c.priority, c.modality, m.n::int AS persons
           FROM cases c
-          JOIN LATERAL (SELECT count(*) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
+          JOIN LATERAL (SELECT count(*) FILTER (WHERE p.excluded_reason IS NULL) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
          WHERE coalesce(c.round_id, m.counted) = ${roundId}
          ORDER BY c.id`,
   );

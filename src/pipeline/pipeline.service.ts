@@ -6,7 +6,8 @@ import { assemblePipeline, type Pipeline, type PipelineCell } from './pipeline.t
 
 /**
  * Where the cases of a round stand: per state, cases and persons in each status. A case belongs to
- * the round it names, or else to the round its members count in. Aggregates only: no person is read.
+ * the round it names, or else to the round its members count in; members a split decision did not
+ * accept are not counted. Aggregates only: no person is read.
  */
 export async function pipeline(opts: { db: Executor; roundId: string }): Promise<Pipeline> {
   const { db, roundId } = opts;
@@ -15,7 +16,7 @@ export async function pipeline(opts: { db: Executor; roundId: string }): Promise
     db,
     sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(m.n)::int AS persons
           FROM cases c
-          JOIN LATERAL (SELECT count(*) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
+          JOIN LATERAL (SELECT count(*) FILTER (WHERE p.excluded_reason IS NULL) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
          WHERE coalesce(c.round_id, m.counted) = ${roundId}
          GROUP BY 1, 2 ORDER BY 1, 2`,
   );
