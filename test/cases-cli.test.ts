@@ -1,17 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { cliRunner } from './cli-run.ts';
 import { tempDir, writeFile } from './files.ts';
 
 const dir = tempDir();
 const data = join(dir, 'db');
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'pathways', '--data', data, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, { PATHWAYS_ACTOR: 'officer-nl' });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = cliRunner(data, 'officer-nl');
 
 describe('cases on the command line', () => {
   it('moves a household from referral to arrival, holds and resumes, and reports the pipeline', async () => {

@@ -3,19 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
 import { annexFromSeed, SEED_ABSENT } from './seed-annex.ts';
+import { cliRunner } from './cli-run.ts';
 import { tempDir, writeFile } from './files.ts';
 
 const dir = tempDir();
 const data = join(dir, 'db');
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'pathways', '--data', data, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, { PATHWAYS_ACTOR: 'cli-test' });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = cliRunner(data, 'cli-test');
 
 const annex = annexFromSeed();
 

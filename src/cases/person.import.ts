@@ -136,39 +136,33 @@ export async function importPersons(opts: {
   return summary!;
 }
 
+type FileImport = { db: Executor; actor: Actor; path: string; today?: string; onProgress?: (p: PersonImportProgress) => void };
+
 /** Imports a person CSV file, with its SHA-256 kept in the import record. */
-export async function importPersonsFile(opts: {
-  db: Executor;
-  actor: Actor;
-  path: string;
-  today?: string;
-  onProgress?: (p: PersonImportProgress) => void;
-}): Promise<PersonImportSummary> {
-  let fraction: number | null = 0;
-  const records = readCsv(opts.path, {
-    required: PERSON_COLUMNS,
-    onProgress: (read, total) => (fraction = total > 0 ? read / total : null),
-  });
-  const sha256 = await hashFile(opts.path);
-  return importPersons({ ...opts, records, source: opts.path, sha256, fraction: () => fraction });
+export function importPersonsFile(opts: FileImport): Promise<PersonImportSummary> {
+  return importFile(opts, false);
 }
 
 /**
  * Imports a case file, CSV or XLSX: the person columns and the case columns (priority, categories,
- * partner, linked cases, relationship, needs), close to UNHCR's Resettlement Registration Form.
+ * partner, linked cases, relationship, needs, referral day), close to UNHCR's Resettlement
+ * Registration Form.
  */
-export async function importCasesFile(opts: {
-  db: Executor;
-  actor: Actor;
-  path: string;
-  today?: string;
-  onProgress?: (p: PersonImportProgress) => void;
-}): Promise<PersonImportSummary> {
+export function importCasesFile(opts: FileImport): Promise<PersonImportSummary> {
+  return importFile(opts, true);
+}
+
+async function importFile(opts: FileImport, caseFile: boolean): Promise<PersonImportSummary> {
   let fraction: number | null = 0;
-  const source = { required: PERSON_COLUMNS, optional: CASE_OPTIONAL_COLUMNS, onProgress: (read: number, total: number) => (fraction = total > 0 ? read / total : null) };
-  const records = /\.xlsx$/i.test(opts.path) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
+  const source = {
+    required: PERSON_COLUMNS,
+    optional: caseFile ? CASE_OPTIONAL_COLUMNS : [],
+    onProgress: (read: number, total: number) => (fraction = total > 0 ? read / total : null),
+  };
+  const read = caseFile && /\.xlsx$/i.test(opts.path) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
+  const records = caseFile ? withCaseColumns(read) : read;
   const sha256 = await hashFile(opts.path);
-  return importPersons({ ...opts, records: withCaseColumns(records), source: opts.path, sha256, fraction: () => fraction });
+  return importPersons({ ...opts, records, source: opts.path, sha256, fraction: () => fraction });
 }
 
 /** Every record of a case file carries the case columns, empty where the file lacks one. */

@@ -141,14 +141,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .argument('<file>', 'person CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const bar = progressBar(io.tty, t()('persons.progress'));
-        try {
-          const s = await importPersonsFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) });
-          bar.stop();
-          printImport(s, io, lang);
-        } finally {
-          bar.stop();
-        }
+        const s = await withProgress(io, t()('persons.progress'), (bar) => importPersonsFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        printImport(s, io, lang);
       }),
     );
 
@@ -229,14 +223,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .argument('<file>', 'case file (.csv or .xlsx)')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const bar = progressBar(io.tty, t()('persons.progress'));
-        try {
-          const s = await importCasesFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) });
-          bar.stop();
-          printImport(s, io, lang);
-        } finally {
-          bar.stop();
-        }
+        const s = await withProgress(io, t()('persons.progress'), (bar) => importCasesFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        printImport(s, io, lang);
       }),
     );
   cases
@@ -247,14 +235,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .argument('<file>', 'event CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const bar = progressBar(io.tty, t()('persons.progress'));
-        try {
-          const s = await importCaseEvents({ db, actor, path: file, onProgress: (rows, fraction) => bar.update(fraction, rows) });
-          bar.stop();
-          io.out(t()('events.imported', { rows: s.moved, rowsText: formatCount(s.moved, lang), cases: formatCount(s.cases, lang) }));
-        } finally {
-          bar.stop();
-        }
+        const s = await withProgress(io, t()('persons.progress'), (bar) => importCaseEvents({ db, actor, path: file, onProgress: (rows, fraction) => bar.update(fraction, rows) }));
+        io.out(t()('events.imported', { rows: s.moved, rowsText: formatCount(s.moved, lang), cases: formatCount(s.cases, lang) }));
       }),
     );
   const scopeOptions = (c: Command) =>
@@ -365,14 +347,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--seed <s>', 'seed', positiveInt, 2020)
     .action(async (o: { persons: number; seed: number }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const bar = progressBar(io.tty, t()('persons.progress'));
-        try {
-          const s = await loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) });
-          bar.stop();
-          printImport(s, io, lang);
-        } finally {
-          bar.stop();
-        }
+        const s = await withProgress(io, t()('persons.progress'), (bar) => loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        printImport(s, io, lang);
       }),
     );
 
@@ -438,6 +414,16 @@ function readJson(file: string): unknown {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** Runs long work with a progress bar on a terminal, and takes the bar away however the work ends. */
+async function withProgress<T>(io: Io, label: string, work: (bar: ReturnType<typeof progressBar>) => Promise<T>): Promise<T> {
+  const bar = progressBar(io.tty, label);
+  try {
+    return await work(bar);
+  } finally {
+    bar.stop();
+  }
+}
 
 function stateCodeOf(input: string): string {
   const s = findState(input);
