@@ -17,16 +17,20 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 /**
- * Streams the first worksheet of an XLSX workbook as the same records a CSV file gives: its first
- * row is the header, checked the same way.
+ * The first worksheet of an XLSX workbook as the same records a CSV file gives: its first row is
+ * the header, checked the same way. The workbook is read whole: exceljs's streaming reader leaves
+ * temporary files behind when a sheet comes before the shared strings in the archive.
  */
 export async function* readXlsx(path: string, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
   const total = fileSize(path);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const wb = new ExcelJS.Workbook();
   let header: string[] | null = null;
   try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
+    await wb.xlsx.readFile(path);
+    for (const sheet of wb.worksheets) {
+      const rows: ExcelJS.Row[] = [];
+      sheet.eachRow({ includeEmpty: false }, (r) => rows.push(r));
+      for (const row of rows) {
         const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
         if (header === null) {
           header = values.map((h) => h.trim().toLowerCase());
@@ -37,7 +41,7 @@ export async function* readXlsx(path: string, opts: CsvSourceOptions): AsyncGene
         if (values.every((x) => x.trim() === '')) continue;
         const rec: Record<string, string> = {};
         for (let i = 0; i < header.length; i++) rec[header[i]!] = values[i] ?? '';
-        opts.onProgress?.(Math.min(total, row.number * 100), total);
+        opts.onProgress?.(Math.round((total * row.number) / Math.max(1, sheet.rowCount)), total);
         yield { row: row.number, values: rec };
       }
       break; // the first worksheet only
