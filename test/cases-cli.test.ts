@@ -30,13 +30,18 @@ describe('cases on the command line', () => {
     const refused = await run('cases', 'advance', 'NL-7', '--to', 'pre_departure');
     expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/Case NL-7 is on hold: resume it/) });
     expect((await run('cases', 'resume', '--departure', 'Libanon', '--on', '2020-06-18')).out).toBe('1 case resumed.');
-    for (const [i, to] of ['pre_departure', 'travel_arranged', 'departed'].entries()) expect((await run('cases', 'advance', 'NL-7', '--to', to, '--on', `2020-07-0${i + 1}`)).code).toBe(0);
+    for (const [i, to] of ['pre_departure', 'travel_arranged', 'departed'].entries()) {
+      const orientation = to === 'pre_departure' ? ['--modality', 'in_person'] : [];
+      expect((await run('cases', 'advance', 'NL-7', '--to', to, '--on', `2020-07-0${i + 1}`, ...orientation)).code).toBe(0);
+    }
     const arrived = await run('cases', 'advance', 'NL-7', '--to', 'arrived', '--on', '2020-07-04', '--version', '9');
     expect(arrived.out).toBe('Case NL-7: departed → arrived (version 10); 2 persons arrived.');
     expect((await run('cases', 'advance', 'NL-7', '--to', 'post_arrival', '--version', '3')).err).toMatch(/Someone changed case NL-7 since you read it/);
 
     const show = JSON.parse((await run('cases', 'show', 'NL-7', '--format', 'json')).out);
+    // The review was remote; the pre-departure orientation in person, kept with its move.
     expect(show).toMatchObject({ status: 'arrived', modality: 'remote', version: 10 });
+    expect(show.history.find((h: { toStatus: string }) => h.toStatus === 'pre_departure').details).toEqual({ modality: 'in_person' });
     expect(show.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['referred', 'under_review', 'accepted', 'checks', 'on_hold', 'checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived']);
 
     const sop = JSON.parse((await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--format', 'json')).out);

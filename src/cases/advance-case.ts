@@ -75,6 +75,9 @@ export async function advanceCase(opts: {
   }
   const next = result.next;
   const version = c.version + 1;
+  // The case's modality is how it was reviewed (R 19); a modality given with another move (the
+  // pre-departure orientation, in person or remote: P 8) stays with that move in the history.
+  const reviewModality = opts.modality && ['under_review', 'accepted', 'rejected', 'deferred'].includes(next.status) ? opts.modality : null;
   let excluded: string[] = [];
   if (opts.acceptedMembers !== undefined) {
     if (next.status !== 'accepted') throw new AppError(ErrorCode.BadInput, 'Members can be chosen only when a case is accepted (a split decision).');
@@ -90,7 +93,7 @@ export async function advanceCase(opts: {
   }
   await db.execute(sql`
     UPDATE cases SET status = ${next.status}, held_from = ${next.heldFrom}, status_on = ${on}::date, version = ${version},
-                     modality = coalesce(${opts.modality ?? null}, modality)
+                     modality = coalesce(${reviewModality}, modality)
      WHERE id = ${c.id} AND version = ${c.version}`);
   await db.execute(sql`
     INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)

@@ -47,7 +47,7 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
   );
   const history = await rows<CaseEvent>(
     db,
-    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason
+    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
           FROM case_events WHERE case_id = ${id} ORDER BY id`,
   );
   await recordAudit(db, { actor, action: 'case.read', subject: `case:${stateCode}:${caseRef}`, stateCode });

@@ -52,6 +52,8 @@ export interface CaseEvent {
   fromStatus: Status | null;
   toStatus: Status;
   reason: string | null;
+  /** What else the move recorded: the modality (review or orientation), the members a split decision left out. */
+  details: Record<string, unknown>;
 }
 
 export interface CaseDetail extends CaseSummary {

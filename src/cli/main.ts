@@ -187,8 +187,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
             }),
             '',
             renderTable({
-              headers: ['on', 'from', 'to', 'by', 'reason'],
-              rows: detail.history.map((h) => [h.on, h.fromStatus, h.toStatus, h.actor, h.reason]),
+              headers: ['on', 'from', 'to', 'by', 'reason', 'details'],
+              rows: detail.history.map((h) => [h.on, h.fromStatus, h.toStatus, h.actor, h.reason, Object.keys(h.details).length ? JSON.stringify(h.details) : '']),
             }),
           ].join('\n'),
         );
