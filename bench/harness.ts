@@ -121,7 +121,7 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
   };
   return withCleanup(dropDb, async () => {
     const database = await openDatabase({ url: url.toString() });
-    // The platform's pool has no 'error' listener: a session ended by the server would crash the run.
+    // A session ended by the server must not end the run (src/db/db.ts has its own listener since 9806218).
     (database.db as unknown as { $client: pg.Pool }).$client.on('error', (e) => progress(`postgres pool: ${e.message}`));
     return withCleanup(
       () => database.close(),

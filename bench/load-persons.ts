@@ -5,8 +5,8 @@
  * - `importer`: the platform's importer (`importPersons`) over the demo records;
  * - `sql`: set-based, for tens of millions. The demo records (seeded, validated by the importer's
  *   own `PersonRowReader`) are stored once as a template of `TEMPLATE` persons; `INSERT … SELECT`
- *   statements over `generate_series` then repeat the template with new case references, one
- *   million persons per statement, into `cases` and `persons`. Each statement fires the arrivals
+ *   statements then repeat the template with new case references (a statement per repetition, one
+ *   million persons), into `cases` and `persons`. Each statement fires the arrivals
  *   trigger on its transition table, as an import does. The template is dropped at the end.
  */
 import { importPersons } from '../src/cases/person.import.ts';

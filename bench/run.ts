@@ -19,7 +19,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --scan-runs N                 timed full scans per size (default 3, at least 3)
   --loader auto|importer|sql    how the state of play's persons are loaded (default auto: the importer
                                 up to 1000000, set-based SQL above)
-  --no-phases                   skip taking the import's time apart (saves two imports per database)
+  --no-phases                   skip taking the import's time apart (two parse passes, and two more fresh
+                                databases per database: the chunk writes and the set-based ceiling)
   --json FILE                   also write the results as JSON
 Environment: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres (admin URL)`;
 
@@ -90,6 +91,7 @@ async function main() {
     node: process.version,
     loadAverageAtStart: loadavg(),
     loadAverageAtEnd: [] as number[],
+    maxRssMiB: 0,
   };
   progress(`bench: ${o.parts.join(' + ')} on ${o.kinds.join(' + ')}; ${environment.cpus} CPUs, ${environment.memoryGiB} GiB, Node ${environment.node}`);
 
@@ -103,10 +105,12 @@ async function main() {
     sops = await stateOfPlayBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, sizes: [], runs: o.runs, scanRuns: o.scanRuns, loader: o.loader }, sizesFor);
   }
   environment.loadAverageAtEnd = loadavg();
+  environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   process.stdout.write(
     `Run ${environment.date}: ${environment.cpus} × ${environment.cpuModel}, ${environment.memoryGiB} GiB, Node ${environment.node}; ` +
-      `load average (1 / 5 / 15 min) at start ${load(environment.loadAverageAtStart)}, at end ${load(environment.loadAverageAtEnd)}.\n\n`,
+      `load average (1 / 5 / 15 min) at start ${load(environment.loadAverageAtStart)}, at end ${load(environment.loadAverageAtEnd)}; ` +
+      `peak memory of this process ${environment.maxRssMiB} MiB.\n\n`,
   );
   process.stdout.write(report(imports, sops) + '\n');
   if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops }, null, 2) + '\n');

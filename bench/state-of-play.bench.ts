@@ -7,7 +7,7 @@ import { deepStrictEqual } from 'node:assert';
 import { arrivalCells, arrivalCellsFromPersons, pledgesByState } from '../src/state-of-play/state-of-play.repository.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { getRound } from '../src/rounds/round.service.ts';
-import { fmtInt, fmtMs, fmtSize, progress, stats, timed, withFreshDatabase, type BenchDb, type DbKind, type Stats } from './harness.ts';
+import { checkpoint, fmtInt, fmtMs, fmtSize, progress, stats, timed, withFreshDatabase, type BenchDb, type DbKind, type Stats } from './harness.ts';
 import { loadPersons, type Loader } from './load-persons.ts';
 
 const SEED = 2020;
@@ -68,6 +68,7 @@ async function measure(db: BenchDb, persons: number, loader: Loader, opts: State
   if (stored !== persons) throw new Error(`${label}: ${stored} persons stored, expected ${persons}`);
   progress(`${label}: loaded in ${fmtMs(load.ms)} (${fmtInt(persons / (load.ms / 1000))} persons/s); VACUUM ANALYZE`);
   const vacuum = await timed(() => db.exec('VACUUM ANALYZE'));
+  await settle(db, label);
 
   // Once per size: the aggregates (kept by the triggers) must give exactly what the scan gives.
   const pathways = (await getRound(d, ROUND)).pathways;
@@ -116,6 +117,22 @@ async function measure(db: BenchDb, persons: number, loader: Loader, opts: State
     speedupAtP95: scanStats.p50Ms / sopStats.p95Ms,
     parts,
   };
+}
+
+/**
+ * On PostgreSQL, lets the server finish what the load left it to do before anything is timed: a
+ * checkpoint (the load's dirty pages written out), and no autovacuum worker left on the database.
+ * On two cores either would otherwise compete with the timed queries.
+ */
+async function settle(db: BenchDb, label: string): Promise<void> {
+  if (db.kind !== 'postgres') return;
+  await checkpoint(db);
+  for (let i = 0; i < 240; i++) {
+    const busy = Number(await db.scalar(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`));
+    if (busy === 0) return;
+    if (i % 20 === 0) progress(`${label}: waiting for autovacuum to finish`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 async function sample(warmup: number, runs: number, fn: () => Promise<unknown>): Promise<number[]> {
