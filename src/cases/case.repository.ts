@@ -88,7 +88,8 @@ export async function writePersonChunk(
           INSERT INTO persons AS p (case_id, person_ref, state_code, pathway, round_id, country_of_departure, citizenship, sex, birth_year, arrived_on, import_id, relationship, needs)
           SELECT c.id, u.person_ref, u.state_code, u.pathway, u.round_id, u.country_of_departure, u.citizenship, u.sex, u.birth_year, u.arrived_on, ${importId}::bigint,
                  u.relationship, coalesce(u.needs::jsonb, '[]'::jsonb)
-            FROM u JOIN cases c ON c.state_code = u.state_code AND c.case_ref = u.case_ref
+            -- One index lookup per row (LATERAL … OFFSET 0): a hash join would scan every case in every chunk.
+            FROM u CROSS JOIN LATERAL (SELECT c.id FROM cases c WHERE c.state_code = u.state_code AND c.case_ref = u.case_ref OFFSET 0) c
           ON CONFLICT (case_id, person_ref) DO UPDATE
              SET pathway = excluded.pathway, round_id = coalesce(excluded.round_id, p.round_id), country_of_departure = excluded.country_of_departure,
                  citizenship = excluded.citizenship, sex = excluded.sex, birth_year = excluded.birth_year,
@@ -128,12 +129,12 @@ export async function writePersonChunk(
   if (arrivedHouseholds.length > 0) {
     await db.execute(sql`
       WITH a AS (
-        SELECT c.id, c.state_code, c.status, min(p.arrived_on) AS first_arrival
+        SELECT c.id, c.state_code, c.status, p.first_arrival
           FROM unnest(${sql.param(arrivedHouseholds.map((h) => h.p.stateCode))}::text[], ${sql.param(arrivedHouseholds.map((h) => h.p.caseRef))}::text[]) AS u(s, r)
-          JOIN cases c ON c.state_code = u.s AND c.case_ref = u.r
-          JOIN persons p ON p.case_id = c.id AND p.arrived_on IS NOT NULL
-         WHERE c.status = ANY(${sql.param([...PRE_ARRIVAL, 'on_hold'])}::text[])
-         GROUP BY c.id, c.state_code, c.status
+          CROSS JOIN LATERAL (SELECT c.id, c.state_code, c.status FROM cases c
+                               WHERE c.state_code = u.s AND c.case_ref = u.r AND c.status = ANY(${sql.param([...PRE_ARRIVAL, 'on_hold'])}::text[]) OFFSET 0) c
+          CROSS JOIN LATERAL (SELECT min(p.arrived_on) AS first_arrival FROM persons p WHERE p.case_id = c.id AND p.arrived_on IS NOT NULL) p
+         WHERE p.first_arrival IS NOT NULL
       ), upd AS (
         UPDATE cases c SET status = 'arrived', held_from = NULL, status_on = a.first_arrival, version = c.version + 1
           FROM a WHERE c.id = a.id

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { imports } from '../audit/audit.table.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
@@ -64,6 +64,9 @@ export async function importPersons(opts: {
   let summary: PersonImportSummary | undefined;
   try {
     await db.transaction(async (tx) => {
+      // The chunk statements' plans are cheap index lookups; PostgreSQL's JIT would compile them
+      // anew in every chunk for nothing (measured: 47 ms a chunk).
+      await tx.execute(sql`SET LOCAL jit = off`);
       const [imp] = await tx.insert(imports).values({ kind: 'persons', source, sha256: opts.sha256 ?? null, actor: actor.id }).returning({ id: imports.id });
       const s: PersonImportSummary = { importId: imp!.id, rows: 0, added: 0, updated: 0, unchanged: 0, casesAdded: 0, casesUpdated: 0, outsideAnyRound: 0 };
       const perState = new Map<string, { added: number; updated: number }>();
