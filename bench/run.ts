@@ -9,9 +9,13 @@ import { parseArgs } from 'node:util';
 import { importBenchmark, type ImportResult } from './import.bench.ts';
 import { fmtInt, fmtMs, fmtPct, fmtSize, fmtX, markdownTable, progress, type DbKind } from './harness.ts';
 import { AS_OF, ROUND, stateOfPlayBenchmark, type StateOfPlayResult } from './state-of-play.bench.ts';
+import { transitionsBenchmark, type TransitionsResult } from './transitions.bench.ts';
+import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play   run one part (default: both)
+  --only import|state-of-play|transitions|forecast
+                                run one part (default: all four; transitions on PostgreSQL where
+                                DATABASE_URL is set, else PGlite)
   --db pglite|postgres          one database (default: pglite, and postgres when DATABASE_URL is set)
   --sizes 100000,1000000        persons per run (default: import 1000000; state of play 100000,1000000
                                 and, on PostgreSQL only, 10000000)
@@ -51,7 +55,8 @@ function parseOptions() {
     process.exit(0);
   }
   const only = values.only;
-  if (only !== undefined && only !== 'import' && only !== 'state-of-play') fail(`--only must be import or state-of-play, not "${only}".`);
+  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast'];
+  if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
   if (values.db === undefined) kinds = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
@@ -69,7 +74,7 @@ function parseOptions() {
   const loader = values.loader;
   if (loader !== 'auto' && loader !== 'importer' && loader !== 'sql') fail(`--loader must be auto, importer or sql, not "${loader}".`);
   return {
-    parts: only ? [only] : ['import', 'state-of-play'],
+    parts: only ? [only] : PARTS,
     kinds,
     adminUrl,
     sizes,
@@ -104,6 +109,13 @@ async function main() {
     const sizesFor = (kind: DbKind) => o.sizes ?? (kind === 'postgres' ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]);
     sops = await stateOfPlayBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, sizes: [], runs: o.runs, scanRuns: o.scanRuns, loader: o.loader }, sizesFor);
   }
+  let transitions: TransitionsResult[] = [];
+  if (o.parts.includes('transitions')) {
+    const kind: DbKind = o.kinds.includes('postgres') ? 'postgres' : 'pglite';
+    transitions = [await transitionsBenchmark({ kind, adminUrl: o.adminUrl, cases: 5000, concurrency: 4 })];
+  }
+  let forecast: ForecastResult | null = null;
+  if (o.parts.includes('forecast')) forecast = await forecastBenchmark();
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -113,8 +125,37 @@ async function main() {
       `peak memory of this process ${environment.maxRssMiB} MiB.\n\n`,
   );
   process.stdout.write(report(imports, sops) + '\n');
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops }, null, 2) + '\n');
+  process.stdout.write(caseReport(transitions, forecast));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast }, null, 2) + '\n');
   progress('bench: done');
+}
+
+function caseReport(transitions: TransitionsResult[], forecast: ForecastResult | null): string {
+  const out: string[] = [];
+  if (transitions.length > 0) {
+    out.push(
+      '## Stage transitions (advanceCase: rules, version, history line, audit line, arrivals) vs a bare status UPDATE, same database and concurrency\n',
+      markdownTable(
+        ['database', 'cases', 'moves', 'concurrency', 'advanceCase moves/s', 'bare UPDATEs/s', 'ratio'],
+        transitions.map((t) => [t.kind, fmtInt(t.cases), fmtInt(t.transitions), t.concurrency, fmtInt(t.perSecond), fmtInt(t.baselinePerSecond), fmtPct(t.ratio)]),
+      ),
+    );
+  }
+  if (forecast) {
+    out.push(
+      '\n## Forecast of delivery\n',
+      markdownTable(
+        ['open cases', 'histories', 'iterations', 'forecast', 'one processing-times pass over the same histories', 'ratio'],
+        [[fmtInt(forecast.openCases), fmtInt(forecast.histories), forecast.iterations, fmtMs(forecast.forecastMs), fmtMs(forecast.passMs), fmtX(forecast.ratio)]],
+      ),
+      '\nCalibration on demo histories (30,000 persons a seed), forecast at the cut for 2021-12-31:\n',
+      markdownTable(
+        ['cut', 'seeds', 'states inside the 80 % interval', 'coverage', 'EU total inside'],
+        forecast.calibration.map((c) => [c.cut, c.seeds, `${c.covered} of ${c.assessed}`, fmtPct(c.coverage), `${c.euCovered} of ${c.seeds}`]),
+      ),
+    );
+  }
+  return out.length ? out.join('\n') + '\n' : '';
 }
 
 function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {
