@@ -86,6 +86,8 @@ describe('the command line', () => {
     expect((await run('pledges', 'list', '--round', '1999'))).toMatchObject({ code: 1, err: expect.stringMatching(/no round "1999".*Known rounds: 2015-2017/) });
     expect((await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '31-12-2021'))).toMatchObject({ code: 1, err: expect.stringMatching(/YYYY-MM-DD/) });
     expect((await run('rounds', 'add', writeFile(dir, 'r.json', '{"id": "2020-2021"}'))).code).toBe(1);
+    // And in Dutch, from the same catalogue key.
+    expect((await run('pledges', 'list', '--round', '1999', '--lang', 'nl')).err).toMatch(/^Fout: Er is geen ronde "1999"\. Bekende rondes: 2015-2017/);
   });
 
   it('imports pledges split by country of departure and shows each beneath its state', async () => {

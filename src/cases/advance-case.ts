@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -45,25 +46,23 @@ export async function advanceCase(opts: {
   const { db, actor, stateCode, caseRef, action } = opts;
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const on = opts.on ?? today;
-  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `The date "${on}" is not a date as YYYY-MM-DD.`);
-  if (on > today) throw new AppError(ErrorCode.BadInput, `The date ${on} is in the future (today is ${today}); record a move once it has happened.`);
-  if (opts.modality != null && !MODALITIES.includes(opts.modality)) throw new AppError(ErrorCode.BadInput, `The modality must be one of ${MODALITIES.join(', ')}.`);
+  if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: on });
+  if (on > today) throw appError(ErrorCode.BadInput, 'dateFuture', { p1: on, p2: today });
+  if (opts.modality != null && !MODALITIES.includes(opts.modality)) throw appError(ErrorCode.BadInput, 'modality', { p1: MODALITIES.join(', ') });
 
   const [c] = await rows<{ id: number; status: Status; heldFrom: Stage | null; statusOn: string | null; version: number; roundId: string | null }>(
     db,
     sql`SELECT id::int AS id, status, held_from AS "heldFrom", status_on AS "statusOn", version, round_id AS "roundId"
           FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
   );
-  if (!c) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}" in ${stateCode}.`);
+  if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
-    throw new AppError(
-      ErrorCode.Conflict,
-      `Someone changed case ${caseRef} since you read it (your version ${opts.expectedVersion}, now ${c.version}): reload it and try again.`,
+    throw appError(ErrorCode.Conflict, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version },
       { version: c.version },
     );
   }
   if (c.statusOn && on < c.statusOn) {
-    throw new AppError(ErrorCode.BadInput, `Case ${caseRef} entered "${c.status}" on ${c.statusOn}; a move dated ${on} would come before it.`);
+    throw appError(ErrorCode.BadInput, 'moveBeforeStatus', { p1: caseRef, p2: c.status, p3: c.statusOn, p4: on });
   }
   const result = transition({ status: c.status, heldFrom: c.heldFrom }, action, opts.reason);
   if (!result.ok) {
@@ -80,13 +79,13 @@ export async function advanceCase(opts: {
   const reviewModality = opts.modality && ['under_review', 'accepted', 'rejected', 'deferred'].includes(next.status) ? opts.modality : null;
   let excluded: string[] = [];
   if (opts.acceptedMembers !== undefined) {
-    if (next.status !== 'accepted') throw new AppError(ErrorCode.BadInput, 'Members can be chosen only when a case is accepted (a split decision).');
+    if (next.status !== 'accepted') throw appError(ErrorCode.BadInput, 'membersOnAcceptance');
     const members = (await rows<{ ref: string }>(db, sql`SELECT person_ref AS ref FROM persons WHERE case_id = ${c.id} ORDER BY person_ref`)).map((m) => m.ref);
     const unknown = opts.acceptedMembers.filter((m) => !members.includes(m));
-    if (unknown.length > 0) throw new AppError(ErrorCode.BadInput, `Case ${caseRef} has no member ${unknown.join(', ')}; its members are ${members.join(', ')}.`);
-    if (opts.acceptedMembers.length === 0) throw new AppError(ErrorCode.BadInput, 'A split decision accepts at least one member; to accept none, reject the case.');
+    if (unknown.length > 0) throw appError(ErrorCode.BadInput, 'memberUnknown', { p1: caseRef, p2: unknown.join(', '), p3: members.join(', ') });
+    if (opts.acceptedMembers.length === 0) throw appError(ErrorCode.BadInput, 'splitNone');
     excluded = members.filter((m) => !opts.acceptedMembers!.includes(m));
-    if (excluded.length > 0 && !opts.reason?.trim()) throw new AppError(ErrorCode.BadInput, `A split decision needs a reason (--reason): ${excluded.join(', ')} would not be accepted.`);
+    if (excluded.length > 0 && !opts.reason?.trim()) throw appError(ErrorCode.BadInput, 'splitReason', { p1: excluded.join(', ') });
     if (excluded.length > 0) {
       await db.execute(sql`UPDATE persons SET excluded_reason = ${opts.reason!} WHERE case_id = ${c.id} AND person_ref = ANY(${sql.param(excluded)}::text[])`);
     }
@@ -131,5 +130,5 @@ export function parseAction(to: string): Action {
   if (to === 'resume') return { type: 'resume' };
   if (to === 'withdraw' || to === 'withdrawn') return { type: 'withdraw' };
   if (isStage(to)) return { type: 'advance', to };
-  throw new AppError(ErrorCode.BadInput, `"${to}" is not a stage or an action (hold, resume, withdraw).`);
+  throw appError(ErrorCode.BadInput, 'notStageOrAction', { p1: to });
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -35,7 +36,7 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
   const arrivals = { id: [] as number[], on: [] as string[] };
   for (const item of items) {
     const c = byKey.get(`${item.stateCode}\u0000${item.caseRef}`);
-    if (!c) throw new AppError(ErrorCode.NotFound, `There is no case "${item.caseRef}" in ${item.stateCode}.`);
+    if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: item.caseRef, p2: item.stateCode });
     let at: CaseStatus = { status: c.status, heldFrom: c.heldFrom };
     for (const e of item.events) {
       const r = transition(at, actionTo(at, e.status), e.reason);

@@ -1,7 +1,7 @@
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
-import { rowProblem } from '../i18n/problem.ts';
+import { appError, rowProblem } from '../i18n/problem.ts';
 import { columnCountProblem, readCsv, type CsvRecord } from '../imports/csv-source.ts';
 import { findState } from '../reference/state.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
@@ -49,7 +49,7 @@ export async function importCaseEvents(opts: { db: Executor; actor: Actor; path:
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
-  if (problems.length > 0) throw new AppError(ErrorCode.BadInput, `${path}: ${problems.length} problem(s) in the rows; nothing was imported.`, problems);
+  if (problems.length > 0) throw appError(ErrorCode.BadInput, 'rowProblems', { p1: path, p2: problems.length }, problems);
   return summary;
 }
 

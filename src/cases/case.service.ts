@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -12,7 +13,7 @@ const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS 
 /** The cases of one state, optionally in one status. Reading them is audited (they belong to persons). */
 export async function listCases(opts: { db: Executor; actor: Actor; stateCode: string; status?: string; limit?: number }): Promise<CaseSummary[]> {
   const { db, actor, stateCode } = opts;
-  if (opts.status !== undefined && !isStatus(opts.status)) throw new AppError(ErrorCode.BadInput, `"${opts.status}" is not a stage or status.`);
+  if (opts.status !== undefined && !isStatus(opts.status)) throw appError(ErrorCode.BadInput, 'notStatus', { p1: opts.status });
   const list = await rows<CaseSummary>(
     db,
     sql`SELECT ${SUMMARY} FROM cases c
@@ -26,7 +27,7 @@ export async function listCases(opts: { db: Executor; actor: Actor; stateCode: s
 /** Finds a case by its reference, within a state (a reference is unique per state). */
 export async function findCaseId(db: Executor, stateCode: string, caseRef: string): Promise<number> {
   const [found] = await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef}`);
-  if (!found) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}" in ${stateCode}. See \`pathways cases list --state ${stateCode}\`.`);
+  if (!found) throw appError(ErrorCode.NotFound, 'caseNotFoundInSee', { p1: caseRef, p2: stateCode, p3: stateCode });
   return found.id;
 }
 
@@ -58,7 +59,7 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
 export async function stateOfCase(db: Executor, caseRef: string, stateCode?: string): Promise<string> {
   if (stateCode) return stateCode;
   const found = await rows<{ s: string }>(db, sql`SELECT state_code AS s FROM cases WHERE case_ref = ${caseRef} ORDER BY 1`);
-  if (found.length === 0) throw new AppError(ErrorCode.NotFound, `There is no case "${caseRef}".`);
-  if (found.length > 1) throw new AppError(ErrorCode.BadInput, `Case reference "${caseRef}" is used by ${found.map((f) => f.s).join(' and ')}: say which with --state.`);
+  if (found.length === 0) throw appError(ErrorCode.NotFound, 'caseNotFound', { p1: caseRef });
+  if (found.length > 1) throw appError(ErrorCode.BadInput, 'caseRefAmbiguous', { p1: caseRef, p2: found.map((f) => f.s).join(' and ') });
   return found[0]!.s;
 }

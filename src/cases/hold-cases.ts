@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -14,7 +15,7 @@ export interface CaseScope {
 
 function scopeSql(scope: CaseScope) {
   const n = Number(Boolean(scope.stateCode)) + Number(Boolean(scope.countryOfDeparture)) + Number(Boolean(scope.all));
-  if (n === 0) throw new AppError(ErrorCode.BadInput, 'Say which cases: --state XX, --departure ISO3, or --all.');
+  if (n === 0) throw appError(ErrorCode.BadInput, 'scopeMissing');
   return sql`${scope.stateCode ? sql`AND state_code = ${scope.stateCode}` : sql``} ${scope.countryOfDeparture ? sql`AND country_of_departure = ${scope.countryOfDeparture}` : sql``}`;
 }
 
@@ -40,8 +41,8 @@ async function finish(db: Executor, actor: Actor, action: string, moved: { state
  */
 export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason: string; on: string }): Promise<BulkResult> {
   const { db, actor, scope, reason, on } = opts;
-  if (!reason.trim()) throw new AppError(ErrorCode.BadInput, 'A hold needs a reason (--reason).');
-  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `"${on}" is not a date as YYYY-MM-DD.`);
+  if (!reason.trim()) throw appError(ErrorCode.BadInput, 'holdReason');
+  if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
   const moved = await rows<{ stateCode: string }>(
     db,
     sql`WITH held AS (
@@ -58,7 +59,7 @@ export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseS
 /** Resumes every case of the scope that is on hold, at the stage it was held from (as on 18 June 2020). */
 export async function resumeCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason?: string; on: string }): Promise<BulkResult> {
   const { db, actor, scope, on } = opts;
-  if (!isValidIsoDate(on)) throw new AppError(ErrorCode.BadInput, `"${on}" is not a date as YYYY-MM-DD.`);
+  if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
   const moved = await rows<{ stateCode: string }>(
     db,
     sql`WITH resumed AS (

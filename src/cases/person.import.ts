@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appError } from '../i18n/problem.ts';
 import { createReadStream } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { imports } from '../audit/audit.table.ts';
@@ -183,6 +184,6 @@ function hashFile(path: string): Promise<string> {
     createReadStream(path)
       .on('data', (d) => h.update(d))
       .on('end', () => resolve(h.digest('hex')))
-      .on('error', (e) => reject(new AppError(ErrorCode.NotFound, `Cannot read ${path}: ${e.message}`)));
+      .on('error', (e) => reject(appError(ErrorCode.NotFound, 'cannotRead', { p1: path, p2: e.message })));
   });
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { appError } from '../i18n/problem.ts';
 import { readFileSync } from 'node:fs';
 import { cliActor } from '../audit/audit.ts';
 import { advanceCase, parseAction } from '../cases/advance-case.ts';
@@ -404,12 +405,12 @@ function readJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new AppError(ErrorCode.NotFound, `Cannot read ${file}: ${(e as Error).message}`);
+    throw appError(ErrorCode.NotFound, 'cannotRead', { p1: file, p2: (e as Error).message });
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new AppError(ErrorCode.BadInput, `${file} is not valid JSON: ${(e as Error).message}`);
+    throw appError(ErrorCode.BadInput, 'notJson', { p1: file, p2: (e as Error).message });
   }
 }
 
@@ -427,7 +428,7 @@ async function withProgress<T>(io: Io, label: string, work: (bar: ReturnType<typ
 
 function stateCodeOf(input: string): string {
   const s = findState(input);
-  if (!s) throw new AppError(ErrorCode.BadInput, `"${input}" is not a known state (use an EU protocol code, ISO code, or English or Dutch name).`);
+  if (!s) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: input });
   return s.code;
 }
 
@@ -459,7 +460,7 @@ const MAX_LISTED = 200;
 function report(e: unknown, io: Io, lang: Lang): number {
   const t = translator(lang);
   if (isAppError(e)) {
-    io.err(`${t('error.prefix')}: ${e.message}`);
+    io.err(`${t('error.prefix')}: ${e.messageKey ? t(`error.${e.messageKey}`, e.params) : e.message}`);
     if (Array.isArray(e.details) && e.details.length > 0) {
       const problems = e.details as RowProblem[];
       io.err(t('problems.header', { n: problems.length }));

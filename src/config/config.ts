@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 /**
@@ -26,7 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new AppError(ErrorCode.Configuration, `Invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw appError(ErrorCode.Configuration, 'configuration', { p1: lines.join('\n  ') });
   }
   return result.data;
 }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { appError } from '../i18n/problem.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -117,9 +118,7 @@ async function openPostgres(url: string): Promise<Database> {
     if (e instanceof AppError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === '28P01' || err.code === '3D000') {
-      throw new AppError(
-        ErrorCode.DatabaseUnavailable,
-        `Cannot reach PostgreSQL at ${location} (${err.message}). Check DATABASE_URL, or unset it to use the embedded database.`,
+      throw appError(ErrorCode.DatabaseUnavailable, 'postgresUnreachable', { p1: location, p2: err.message },
       );
     }
     throw e;

@@ -1,4 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { appError } from '../i18n/problem.ts';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
@@ -33,12 +34,12 @@ export function lockDataDir(dir: string): () => void {
         );
       }
       if (holder === process.pid) {
-        throw new AppError(ErrorCode.DataDirLocked, `The database folder ${dir} is already open in this process.`);
+        throw appError(ErrorCode.DataDirLocked, 'dataDirOpenHere', { p1: dir });
       }
       rmSync(path, { force: true }); // stale: its process is gone
     }
   }
-  throw new AppError(ErrorCode.DataDirLocked, `Could not lock the database folder ${dir}.`);
+  throw appError(ErrorCode.DataDirLocked, 'dataDirLockFailed', { p1: dir });
 }
 
 function isRunning(pid: number): boolean {

@@ -49,12 +49,23 @@ export interface RowProblem {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: RowProblem[] | Record<string, unknown> | undefined;
+  /** The catalogue key (`error.<key>`) and values of the message, so an interface can say it in its language. */
+  readonly messageKey: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: RowProblem[] | Record<string, unknown>) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: RowProblem[] | Record<string, unknown>,
+    messageKey?: string,
+    params?: Record<string, string | number>,
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    this.messageKey = messageKey;
+    this.params = params;
   }
 }
 

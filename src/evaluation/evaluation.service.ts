@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '../i18n/problem.ts';
 import type { Modality, Status } from '../cases/stage.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -59,8 +60,8 @@ export async function loadHistories(db: Executor, roundId: string): Promise<Case
 export async function processingTimesReport(opts: { db: Executor; roundId: string; groupBy?: string[]; asOf?: string }): Promise<ProcessingTimes[]> {
   const groupBy = opts.groupBy ?? ['state'];
   const bad = groupBy.find((g) => !(GROUP_DIMENSIONS as readonly string[]).includes(g));
-  if (bad) throw new AppError(ErrorCode.BadInput, `--by takes ${GROUP_DIMENSIONS.join(', ')}; "${bad}" is none of them.`);
-  if (opts.asOf !== undefined && !isValidIsoDate(opts.asOf)) throw new AppError(ErrorCode.BadInput, `--as-of must be a date as YYYY-MM-DD; "${opts.asOf}" is not.`);
+  if (bad) throw appError(ErrorCode.BadInput, 'groupBy', { p1: GROUP_DIMENSIONS.join(', '), p2: bad });
+  if (opts.asOf !== undefined && !isValidIsoDate(opts.asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: opts.asOf });
   await getRound(opts.db, opts.roundId);
   const histories = await loadHistories(opts.db, opts.roundId);
   return processingTimes(histories, { groupBy: groupBy as GroupDimension[], ...(opts.asOf ? { asOf: opts.asOf } : {}) });
@@ -81,7 +82,7 @@ export async function forecastReport(opts: { db: Executor; roundId: string; asOf
   const round = await getRound(opts.db, opts.roundId);
   const today = new Date().toISOString().slice(0, 10);
   const asOf = opts.asOf ?? (today < round.end ? today : round.end);
-  if (!isValidIsoDate(asOf)) throw new AppError(ErrorCode.BadInput, `--as-of must be a date as YYYY-MM-DD; "${asOf}" is not.`);
+  if (!isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
   const histories = await loadHistories(opts.db, opts.roundId);
   const forecast = forecastArrivals({ histories, asOf, until: round.end, from: round.start, iterations: opts.iterations ?? 200, seed: opts.seed ?? 1 });
   const pledged = Object.fromEntries([...(await pledgesByState(opts.db, round.id, round.pathways))].map(([k, v]) => [k, v.pledged]));

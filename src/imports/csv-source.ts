@@ -1,7 +1,7 @@
 import { parse, CsvError } from 'csv-parse';
 import { createReadStream, statSync } from 'node:fs';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { rowProblem } from '../i18n/problem.ts';
+import { appError, rowProblem } from '../i18n/problem.ts';
 
 export interface CsvRecord {
   /** The row as a spreadsheet numbers it: the header is row 1. */
@@ -20,11 +20,11 @@ export interface CsvSourceOptions {
 export function fileSize(path: string): number {
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new AppError(ErrorCode.BadInput, `${path} is not a file.`);
+    if (!st.isFile()) throw appError(ErrorCode.BadInput, 'notAFile', { p1: path });
     return st.size;
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError(ErrorCode.NotFound, `Cannot read ${path}: ${(e as Error).message}`);
+    throw appError(ErrorCode.NotFound, 'cannotRead', { p1: path, p2: (e as Error).message });
   }
 }
 
@@ -60,7 +60,7 @@ export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGener
     }
   } catch (e) {
     if (e instanceof CsvError) {
-      throw new AppError(ErrorCode.BadInput, `${path} is not a readable CSV file: ${e.message}`, [
+      throw appError(ErrorCode.BadInput, 'csvUnreadable', { p1: path, p2: e.message }, [
         { row: (e as CsvError & { lines?: number }).lines ?? 0, column: '', value: '', reason: e.message },
       ]);
     }
@@ -68,7 +68,7 @@ export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGener
   } finally {
     stream.destroy();
   }
-  if (header === null) throw new AppError(ErrorCode.BadInput, `${path} is empty: it needs a header row with the columns ${opts.required.join(',')}.`);
+  if (header === null) throw appError(ErrorCode.BadInput, 'csvEmpty', { p1: path, p2: opts.required.join(',') });
 }
 
 export function checkHeader(path: string, header: string[], opts: CsvSourceOptions) {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { checkHeader, fileSize, type CsvRecord, type CsvSourceOptions } from './csv-source.ts';
 
@@ -48,7 +49,7 @@ export async function* readXlsx(path: string, opts: CsvSourceOptions): AsyncGene
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError(ErrorCode.BadInput, `${path} is not a readable XLSX workbook: ${(e as Error).message}`);
+    throw appError(ErrorCode.BadInput, 'xlsxUnreadable', { p1: path, p2: (e as Error).message });
   }
-  if (header === null) throw new AppError(ErrorCode.BadInput, `${path} has no rows: it needs a header row with the columns ${opts.required.join(',')}.`);
+  if (header === null) throw appError(ErrorCode.BadInput, 'xlsxEmpty', { p1: path, p2: opts.required.join(',') });
 }

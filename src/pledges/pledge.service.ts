@@ -1,7 +1,7 @@
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
-import { rowProblem } from '../i18n/problem.ts';
+import { appError, rowProblem } from '../i18n/problem.ts';
 import { columnCountProblem, readCsv } from '../imports/csv-source.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { memberStatesOn, STATES, type State } from '../reference/state.ts';
@@ -71,7 +71,7 @@ export async function importPledges(opts: { db: Executor; actor: Actor; roundId:
     accepted.push(parsed.pledge);
   }
   if (problems.length > 0) {
-    throw new AppError(ErrorCode.BadInput, `${path}: ${problems.length} problem(s); nothing was imported.`, problems);
+    throw appError(ErrorCode.BadInput, 'pledgeProblems', { p1: path, p2: problems.length }, problems);
   }
   const summary: ImportSummary = { rows: accepted.length, added: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {

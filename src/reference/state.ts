@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
 import { normaliseName, type Lang } from './country.ts';
 
 export interface State {
@@ -88,7 +89,7 @@ export function findState(input: string): State | null {
 
 export function stateByCode(code: string): State {
   const s = byCode.get(code);
-  if (!s) throw new AppError(ErrorCode.NotFound, `Unknown state code ${code}.`);
+  if (!s) throw appError(ErrorCode.NotFound, 'stateCodeUnknown', { p1: code });
   return s;
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/db.ts';
+import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { findState } from '../reference/state.ts';
@@ -12,7 +13,7 @@ export async function getRound(db: Executor, id: string): Promise<Round> {
   const round = await findRound(db, id);
   if (!round) {
     const known = (await listRounds(db)).map((r) => r.id).join(', ');
-    throw new AppError(ErrorCode.NotFound, `There is no round "${id}". Known rounds: ${known}. See \`pathways rounds list\`.`);
+    throw appError(ErrorCode.NotFound, 'roundNotFound', { p1: id, p2: known });
   }
   return round;
 }
@@ -39,12 +40,12 @@ export async function addRound(opts: { db: Executor; actor: Actor; input: unknow
     if (f.previous !== undefined && !(await findRound(db, f.previous))) problems.push(`previous: there is no round "${f.previous}"`);
   }
   if (problems.length > 0 || !parsed.success) {
-    throw new AppError(ErrorCode.BadInput, `The round file is not valid:\n  ${problems.join('\n  ')}`, { problems });
+    throw appError(ErrorCode.BadInput, 'roundFileInvalid', { p1: problems.join('\n  ') }, { problems });
   }
   const round = roundFromFile(parsed.data);
   round.participants = round.participants?.map((c) => findState(c)!.code) ?? null;
   if (!(await insertRound(db, round))) {
-    throw new AppError(ErrorCode.Conflict, `A round with id "${round.id}" exists already; a round is never overwritten. Choose another id.`);
+    throw appError(ErrorCode.Conflict, 'roundExists', { p1: round.id });
   }
   await recordAudit(db, { actor, action: 'round.add', subject: `round:${round.id}`, details: { title: round.title } });
   return round;

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { appError } from '../i18n/problem.ts';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { sql, type Database } from '../db/db.ts';
@@ -17,7 +18,7 @@ export function createApp(database: Database) {
 
   app.get('/health', async (c) => {
     await db.execute(sql`SELECT 1`).catch(() => {
-      throw new AppError(ErrorCode.DatabaseUnavailable, 'The database does not answer.');
+      throw appError(ErrorCode.DatabaseUnavailable, 'databaseSilent');
     });
     return c.json({ status: 'ok', database: database.kind });
   });
@@ -26,7 +27,7 @@ export function createApp(database: Database) {
 
   app.get('/api/rounds/:id/state-of-play', async (c) => {
     const lang = c.req.query('lang') ?? 'en';
-    if (!isLang(lang)) throw new AppError(ErrorCode.BadInput, 'lang must be en or nl', { lang });
+    if (!isLang(lang)) throw appError(ErrorCode.BadInput, 'langInvalid', { lang });
     const pathways = c.req.queries('pathway');
     return c.json(await stateOfPlay({ db, roundId: c.req.param('id'), asOf: c.req.query('asOf') ?? c.req.query('as-of'), lang, pathways }));
   });

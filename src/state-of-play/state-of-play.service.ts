@@ -1,4 +1,5 @@
 import type { Executor } from '../db/db.ts';
+import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { roundStates } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
@@ -16,11 +17,11 @@ export async function stateOfPlay(opts: {
 }): Promise<StateOfPlay> {
   const { db, roundId } = opts;
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
-  if (!isValidIsoDate(asOf)) throw new AppError(ErrorCode.BadInput, `--as-of must be a date as YYYY-MM-DD; "${asOf}" is not.`);
+  if (!isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
   const round = await getRound(db, roundId);
   const pathways = opts.pathways?.length ? opts.pathways : round.pathways;
   const badPathway = pathways.find((p) => !isPathway(p));
-  if (badPathway) throw new AppError(ErrorCode.BadInput, `"${badPathway}" is not a pathway.`);
+  if (badPathway) throw appError(ErrorCode.BadInput, 'notPathway', { p1: badPathway });
 
   const [pledges, arrivals] = await Promise.all([pledgesByState(db, roundId, pathways), arrivalCells(db, roundId, pathways, asOf)]);
   const arrivedAsOf = new Map<string, number>();
