@@ -5,7 +5,7 @@ import { roundStates } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isPathway, isValidIsoDate } from '../rounds/round.ts';
-import { arrivalCells, pledgesByState } from './state-of-play.repository.ts';
+import { arrivalCells, arrivedTotal, pledgesByState } from './state-of-play.repository.ts';
 import { assembleStateOfPlay, type StateOfPlay } from './state-of-play.ts';
 
 export async function stateOfPlay(opts: {
@@ -23,14 +23,13 @@ export async function stateOfPlay(opts: {
   const badPathway = pathways.find((p) => !isPathway(p));
   if (badPathway) throw appError(ErrorCode.BadInput, 'notPathway', { p1: badPathway });
 
-  const [pledges, arrivals] = await Promise.all([pledgesByState(db, roundId, pathways), arrivalCells(db, roundId, pathways, asOf)]);
-  const arrivedAsOf = new Map<string, number>();
-  for (const f of round.documentFigures) {
-    if (f.figure === 'arrived_total' && f.as_of && !arrivedAsOf.has(f.as_of)) {
-      const cells = await arrivalCells(db, roundId, pathways, f.as_of);
-      arrivedAsOf.set(f.as_of, cells.reduce((n, c) => n + c.persons, 0));
-    }
-  }
+  const figureDays = [...new Set(round.documentFigures.flatMap((f) => (f.figure === 'arrived_total' && f.as_of ? [f.as_of] : [])))];
+  const [pledges, arrivals, ...figureTotals] = await Promise.all([
+    pledgesByState(db, roundId, pathways),
+    arrivalCells(db, roundId, pathways, asOf),
+    ...figureDays.map((day) => arrivedTotal(db, roundId, pathways, day)),
+  ]);
+  const arrivedAsOf = new Map(figureDays.map((day, i) => [day, figureTotals[i] as number]));
   const states = roundStates(round, [...pledges.keys(), ...arrivals.map((a) => a.stateCode)]);
   return assembleStateOfPlay({ round, asOf, lang: opts.lang ?? 'en', pathways, states, pledges, arrivals, arrivedAsOf });
 }

@@ -13,11 +13,14 @@ const round: Round = {
   ],
 };
 const [be, bg, de] = ['BE', 'BG', 'DE'].map((c) => STATES.find((s) => s.code === c)!);
+// Each arrival is in one cell per state × country and one per state × month (GROUPING SETS).
 const cells: ArrivalCell[] = [
-  { stateCode: 'BE', countryOfDeparture: 'TUR', month: '2020-01', persons: 4 },
-  { stateCode: 'BE', countryOfDeparture: 'LBN', month: '2020-01', persons: 1 },
-  { stateCode: 'BE', countryOfDeparture: 'TUR', month: '2021-03', persons: 5 },
-  { stateCode: 'DE', countryOfDeparture: 'NER', month: '2020-02', persons: 30 },
+  { stateCode: 'BE', countryOfDeparture: 'LBN', month: null, persons: 1 },
+  { stateCode: 'BE', countryOfDeparture: 'TUR', month: null, persons: 9 },
+  { stateCode: 'BE', countryOfDeparture: null, month: '2020-01', persons: 5 },
+  { stateCode: 'BE', countryOfDeparture: null, month: '2021-03', persons: 5 },
+  { stateCode: 'DE', countryOfDeparture: 'NER', month: null, persons: 30 },
+  { stateCode: 'DE', countryOfDeparture: null, month: '2020-02', persons: 30 },
 ];
 
 describe('the state of play', () => {

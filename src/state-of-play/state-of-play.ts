@@ -2,11 +2,14 @@ import type { Lang } from '../reference/country.ts';
 import { stateName, type State } from '../reference/state.ts';
 import type { DocumentFigure, Round } from '../rounds/round.ts';
 
-/** Arrivals in one cell: state × country of departure × month ("YYYY-MM"). */
+/**
+ * Arrivals in one cell: a state × a country of departure (month null), or a state × a month
+ * ("YYYY-MM"; country null). Each arrival is in one cell of each kind.
+ */
 export interface ArrivalCell {
   stateCode: string;
-  countryOfDeparture: string;
-  month: string;
+  countryOfDeparture: string | null;
+  month: string | null;
   persons: number;
 }
 
@@ -71,9 +74,11 @@ export function assembleStateOfPlay(input: {
   for (const c of input.arrivals) {
     let s = perState.get(c.stateCode);
     if (!s) perState.set(c.stateCode, (s = { dep: new Map(), month: new Map(), total: 0 }));
-    s.total += c.persons;
-    s.dep.set(c.countryOfDeparture, (s.dep.get(c.countryOfDeparture) ?? 0) + c.persons);
-    s.month.set(c.month, (s.month.get(c.month) ?? 0) + c.persons);
+    if (c.countryOfDeparture !== null) {
+      s.total += c.persons;
+      s.dep.set(c.countryOfDeparture, (s.dep.get(c.countryOfDeparture) ?? 0) + c.persons);
+    }
+    if (c.month !== null) s.month.set(c.month, (s.month.get(c.month) ?? 0) + c.persons);
   }
   const states: StateOfPlayRow[] = input.states.map((st) => {
     const p = input.pledges.get(st.code) ?? { pledged: 0, carryOver: 0 };
