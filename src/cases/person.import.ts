@@ -134,8 +134,7 @@ export async function importPersons(opts: {
     if (!(e instanceof Rollback)) throw e;
   }
   if (problemCount > 0) {
-    const more = problemCount > problems.length ? ` (the first ${problems.length} are listed)` : '';
-    throw new AppError(ErrorCode.BadInput, `${source}: ${problemCount} problem(s) in the rows${more}; nothing was imported.`, problems);
+    throw appError(ErrorCode.BadInput, problemCount > problems.length ? 'rowProblemsListed' : 'rowProblems', { p1: source, p2: problemCount, listed: problems.length }, problems);
   }
   return summary!;
 }

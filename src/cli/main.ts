@@ -434,7 +434,7 @@ function stateCodeOf(input: string): string {
 
 function countryCodeOf(input: string): string {
   const c = findCountry(input);
-  if (!c.ok) throw new AppError(ErrorCode.BadInput, `"${input}" is not a known country${c.reason === 'ambiguous' ? ` (it could be ${c.candidates.join(' or ')})` : ''}.`);
+  if (!c.ok) throw c.reason === 'ambiguous' ? appError(ErrorCode.BadInput, 'countryAmbiguous', { input, candidates: c.candidates.join(' / ') }) : appError(ErrorCode.BadInput, 'countryUnknown', { input });
   return c.country.iso3;
 }
 

@@ -26,12 +26,7 @@ export function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
-        throw new AppError(
-          ErrorCode.DataDirLocked,
-          `The database folder ${dir} is in use by process ${holder}. ` +
-            'Stop that process (for example a running `pathways serve`) or use another folder with --data.',
-          { pid: holder, dir },
-        );
+        throw appError(ErrorCode.DataDirLocked, 'dataDirInUse', { dir, pid: holder }, { pid: holder, dir });
       }
       if (holder === process.pid) {
         throw appError(ErrorCode.DataDirLocked, 'dataDirOpenHere', { p1: dir });
