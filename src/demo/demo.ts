@@ -1,6 +1,7 @@
 import type { CsvRecord } from '../imports/csv-source.ts';
 import { ANNEX_2020 } from '../pledges/annex-2020.data.ts';
 import { findState } from '../reference/state.ts';
+import { rng } from '../evaluation/random.ts';
 
 /**
  * Synthetic but realistic resettlement data for demonstrations and benchmarks: households of
@@ -9,17 +10,7 @@ import { findState } from '../reference/state.ts';
  * (R 17). Seeded: the same seed gives the same rows, so running it twice adds nothing.
  */
 
-/** mulberry32: small, fast, and good enough for sampling; not for anything secret. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export function picker<T>(entries: readonly (readonly [T, number])[]): (r: number) => T {
   const total = entries.reduce((n, [, w]) => n + w, 0);

@@ -1,5 +1,5 @@
 import { isArrivedOrLater, PRE_ARRIVAL, STATUSES, type Status } from '../cases/stage.ts';
-import { rng } from '../demo/demo.ts';
+import { rng } from './random.ts';
 import { cutAt, dayNumber, dayString, nearestRank, walk, type CaseHistory } from './case-history.ts';
 
 /**
