@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,14 @@ describe('the embedded database folder', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'not_found' });
     expect((await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=yesterday`)).status).toBe(400);
+  });
+
+  it('says so plainly when the port is taken, and lets its own folder go', async () => {
+    const other = join(dir, 'other-db');
+    const port = new URL(url).port;
+    const taken = await cliRunner(other, 'cli-test')('serve', '--port', port);
+    expect(taken).toMatchObject({ code: 2, err: expect.stringMatching(new RegExp(`Port ${port} on 127.0.0.1 is in use by another program`)) });
+    expect(existsSync(join(other, 'pathways.lock'))).toBe(false);
   });
 
   it('is held by one process: a second gets a clear error, and the lock goes with the first', async () => {

@@ -64,7 +64,6 @@ export type Action =
   | { type: 'hold' }
   | { type: 'resume' }
   | { type: 'withdraw' };
-export const ACTION_TYPES = ['advance', 'hold', 'resume', 'withdraw'] as const;
 
 export interface CaseStatus {
   status: Status;

@@ -23,7 +23,7 @@ import { pledgeCsvRows, pledgeJson, pledgeTable } from '../pledges/pledge.presen
 import { importPledges, pledgeListing } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
-import { addRound, listRounds } from '../rounds/round.service.ts';
+import { addRound, getRound, listRounds } from '../rounds/round.service.ts';
 import { startServer } from '../server/server.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
@@ -335,7 +335,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
           const { headers, rows } = stateOfPlayCsvRows(sop);
           return io.out(toCsv(headers, rows));
         }
-        const round = (await listRounds(db)).find((r) => r.id === o.round)!;
+        const round = await getRound(db, o.round);
         const view = stateOfPlayTable(sop, round.sources, lang);
         io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
       }),
@@ -362,7 +362,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
       const database = await openDatabase({ url: config.DATABASE_URL, dataDir: opts.data });
-      const server = await startServer({ database, port: o.port, host: o.host });
+      const server = await startServer({ database, port: o.port, host: o.host }).catch(async (e: unknown) => {
+        await database.close(); // releases the folder's lock too
+        throw e;
+      });
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       await new Promise<void>((resolve) => {
         const stop = async () => {

@@ -1,6 +1,6 @@
 import type { Modality, Stage, Status } from '../cases/stage.ts';
 import { dayNumber, dayString, type CaseEvent, type CaseHistory, type Priority } from '../evaluation/case-history.ts';
-import { CITIZENSHIP, pickDeparture, picker, pickSize, pickState, rng, SUSPENSION } from './demo.ts';
+import { drawHousehold, picker, rng, SUSPENSION } from './demo.ts';
 
 /**
  * Synthetic but realistic case histories for the 2020–2021 round: households referred from mid-2019
@@ -124,11 +124,7 @@ export function* demoCaseHistories(opts: DemoCaseOptions): Generator<DemoHouseho
   let household = 0;
   while (made < opts.persons) {
     household++;
-    const size = Math.min(pickSize(random()), opts.persons - made);
-    const memberState = pickState(random());
-    const departure = pickDeparture(random());
-    const citizenshipOf = CITIZENSHIP[departure]!;
-    const householdCitizenship = citizenshipOf(random());
+    const { size, state: memberState, departure, citizenshipOf, citizenship: householdCitizenship } = drawHousehold(random, opts.persons - made);
     const priority = pickPriority(random());
 
     const month = pickReferralMonth(random());

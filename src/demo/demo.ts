@@ -30,15 +30,15 @@ export function picker<T>(entries: readonly (readonly [T, number])[]): (r: numbe
 }
 
 // States in proportion to their 2020 pledges (the Annex, carry-overs apart).
-export const pickState = picker(ANNEX_2020.filter((a) => a.places).map((a) => [findState(a.state)!.code, a.places!] as const));
+const pickState = picker(ANNEX_2020.filter((a) => a.places).map((a) => [findState(a.state)!.code, a.places!] as const));
 
 // Countries of departure: the priority regions of P 5 and R 15, and a few other first-asylum countries.
-export const pickDeparture = picker([
+const pickDeparture = picker([
   ['TUR', 40], ['LBN', 14], ['JOR', 10], ['EGY', 4], ['ETH', 4], ['SDN', 3], ['LBY', 2], ['NER', 6], ['RWA', 4], ['TCD', 2],
   ['KEN', 3], ['UGA', 3], ['PAK', 3], ['IRN', 2],
 ] as const);
 
-export const CITIZENSHIP: Record<string, (r: number) => string> = {
+const CITIZENSHIP: Record<string, (r: number) => string> = {
   TUR: picker([['SYR', 90], ['IRQ', 5], ['AFG', 3], ['XXA', 2]] as const),
   LBN: picker([['SYR', 95], ['IRQ', 3], ['XXA', 2]] as const),
   JOR: picker([['SYR', 85], ['IRQ', 10], ['YEM', 3], ['SDN', 2]] as const),
@@ -56,7 +56,7 @@ export const CITIZENSHIP: Record<string, (r: number) => string> = {
 };
 
 // Household sizes of resettlement submissions (mean about four).
-export const pickSize = picker([[1, 20], [2, 12], [3, 14], [4, 16], [5, 15], [6, 11], [7, 7], [8, 5]] as const);
+const pickSize = picker([[1, 20], [2, 12], [3, 14], [4, 16], [5, 15], [6, 11], [7, 7], [8, 5]] as const);
 
 /** Relative arrivals per month of 2020–2021: operations stopped in mid-March 2020 and resumed slowly from late June. */
 const MONTH_WEIGHTS: readonly (readonly [string, number])[] = [
@@ -87,6 +87,18 @@ export interface DemoOptions {
   pending?: number;
 }
 
+/**
+ * A household's size (at most `remaining`), receiving state, country of departure and citizenship,
+ * drawn in this order from `random`: the part every demo household shares.
+ */
+export function drawHousehold(random: () => number, remaining: number) {
+  const size = Math.min(pickSize(random()), remaining);
+  const state = pickState(random());
+  const departure = pickDeparture(random());
+  const citizenshipOf = CITIZENSHIP[departure]!;
+  return { size, state, departure, citizenshipOf, citizenship: citizenshipOf(random()) };
+}
+
 /** Rows in the shape of a person CSV file. */
 export function* demoRecords(opts: DemoOptions): Generator<CsvRecord> {
   const random = rng(opts.seed);
@@ -95,11 +107,7 @@ export function* demoRecords(opts: DemoOptions): Generator<CsvRecord> {
   let household = 0;
   while (made < opts.persons) {
     household++;
-    const size = Math.min(pickSize(random()), opts.persons - made);
-    const state = pickState(random());
-    const departure = pickDeparture(random());
-    const citizenshipOf = CITIZENSHIP[departure]!;
-    const householdCitizenship = citizenshipOf(random());
+    const { size, state, departure, citizenshipOf, citizenship: householdCitizenship } = drawHousehold(random, opts.persons - made);
     const arrivedOn = random() < pending ? '' : arrivalDay(pickMonth(random()), random());
     const arrivalYear = arrivedOn ? Number(arrivedOn.slice(0, 4)) : 2021;
     const principalAge = 18 + Math.floor(random() * 45);

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../cases/stage.ts';
-import { cutAt, dayNumber, dayString, nearestRank, statusOn, walk, type CaseHistory } from './case-history.ts';
+import { buildHistory } from './case-history.factory.ts';
+import { cutAt, dayNumber, dayString, nearestRank, statusOn, walk } from './case-history.ts';
 
-function history(events: [Status, string, string?][], fields: Partial<CaseHistory> = {}): CaseHistory {
-  return {
-    key: 'K',
-    stateCode: 'DE',
-    pathway: 'resettlement',
-    roundId: '2020-2021',
-    countryOfDeparture: 'TUR',
-    priority: 'normal',
-    modality: null,
-    persons: 1,
-    events: events.map(([status, on, reason]) => (reason ? { status, on, reason } : { status, on })),
-    ...fields,
-  };
-}
+const history = buildHistory;
 
 const h = history([
   ['referred', '2020-01-01'],

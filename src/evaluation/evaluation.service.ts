@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import type { Modality, Status } from '../cases/stage.ts';
+import { casesOfRound } from '../cases/case.repository.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
@@ -19,19 +20,16 @@ import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type Processing
 export async function loadHistories(db: Executor, roundId: string): Promise<CaseHistory[]> {
   const cases = await rows<{ id: number; stateCode: string; caseRef: string; pathway: string; roundId: string; countryOfDeparture: string; priority: Priority; modality: Modality | null; persons: number }>(
     db,
-    sql`SELECT c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, coalesce(c.round_id, m.counted) AS "roundId",
-               c.country_of_departure AS "countryOfDeparture", c.priority, c.modality, m.n::int AS persons
-          FROM cases c
-          JOIN LATERAL (SELECT count(*) FILTER (WHERE p.excluded_reason IS NULL) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
-         WHERE coalesce(c.round_id, m.counted) = ${roundId}
+    sql`SELECT c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, ${roundId}::text AS "roundId",
+               c.country_of_departure AS "countryOfDeparture", c.priority, c.modality, c.persons
+          FROM ${casesOfRound(roundId)}
          ORDER BY c.id`,
   );
   const events = await rows<{ caseId: number; status: Status; on: string; reason: string | null }>(
     db,
     sql`SELECT e.case_id::int AS "caseId", e.to_status AS status, e."on", e.reason
           FROM case_events e
-         WHERE e.case_id IN (SELECT c.id FROM cases c WHERE c.round_id = ${roundId}
-                              OR (c.round_id IS NULL AND EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.round_id = ${roundId})))
+         WHERE e.case_id = ANY(${sql.param(cases.map((c) => c.id))}::bigint[])
          ORDER BY e.case_id, e.id`,
   );
   const byCase = new Map<number, CaseHistory['events']>();

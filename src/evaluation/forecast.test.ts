@@ -1,3 +1,4 @@
+import { buildHistory } from './case-history.factory.ts';
 import { describe, expect, it } from 'vitest';
 import { PRE_ARRIVAL, type Status } from '../cases/stage.ts';
 import { demoCaseHistories, householdHistory } from '../demo/case-histories.ts';
@@ -11,17 +12,8 @@ const ORDER = ['referred', 'under_review', 'accepted', 'checks', 'pre_departure'
 const HOLD = 93;
 const AS_OF = '2021-06-30';
 
-const make = (key: string, stateCode: string, persons: number, events: CaseEvent[]): CaseHistory => ({
-  key,
-  stateCode,
-  pathway: 'resettlement',
-  roundId: '2020-2021',
-  countryOfDeparture: 'TUR',
-  priority: 'normal',
-  modality: 'in_person',
-  persons,
-  events,
-});
+const make = (key: string, stateCode: string, persons: number, events: CaseEvent[]): CaseHistory =>
+  ({ ...buildHistory([], { key, stateCode, persons, modality: 'in_person' }), events });
 
 /** The events of a case that went through the stages at the usual pace and entered `stage` on `day`. */
 function upTo(stage: (typeof ORDER)[number], day: string): CaseEvent[] {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../cases/stage.ts';
+import { buildHistory } from './case-history.factory.ts';
 import type { CaseHistory } from './case-history.ts';
 import { processingTimes, type ProcessingTimes } from './processing-times.ts';
 
-const history = (key: string, fields: Partial<CaseHistory>, events: [Status, string, string?][]): CaseHistory => ({
-  key,
-  stateCode: 'DE',
-  pathway: 'resettlement',
-  roundId: '2020-2021',
-  countryOfDeparture: 'TUR',
-  priority: 'normal',
-  modality: null,
-  persons: 1,
-  events: events.map(([status, on, reason]) => (reason ? { status, on, reason } : { status, on })),
-  ...fields,
-});
+const history = (key: string, fields: Partial<CaseHistory>, events: [Status, string, string?][]) => buildHistory(events, { key, ...fields });
 
 // Six cases; the days of each stay are in the comments, and the expected figures below are
 // worked out from them by hand.

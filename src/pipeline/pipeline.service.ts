@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { casesOfRound } from '../cases/case.repository.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { STATES } from '../reference/state.ts';
 import { getRound } from '../rounds/round.service.ts';
@@ -14,10 +15,8 @@ export async function pipeline(opts: { db: Executor; roundId: string }): Promise
   await getRound(db, roundId);
   const cells = await rows<PipelineCell>(
     db,
-    sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(m.n)::int AS persons
-          FROM cases c
-          JOIN LATERAL (SELECT count(*) FILTER (WHERE p.excluded_reason IS NULL) AS n, min(p.round_id) AS counted FROM persons p WHERE p.case_id = c.id) m ON true
-         WHERE coalesce(c.round_id, m.counted) = ${roundId}
+    sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(c.persons)::int AS persons
+          FROM ${casesOfRound(roundId)}
          GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return assemblePipeline(roundId, STATES.map((s) => s.code), cells);

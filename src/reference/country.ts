@@ -74,7 +74,6 @@ export function findCountry(input: string): CountryLookup {
   return { ok: true, country: byIso3.get([...hits][0]!)! };
 }
 
-export const countryByIso3 = (iso3: string): Country | undefined => byIso3.get(iso3);
 export const countryName = (iso3: string, lang: Lang): string => {
   const c = byIso3.get(iso3);
   return c ? (lang === 'nl' ? c.nameNl : c.nameEn) : iso3;

@@ -47,7 +47,13 @@ export async function startServer(opts: { database: Database; port: number; host
   const app = createApp(opts.database);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE' || e.code === 'EACCES'
+          ? appError(ErrorCode.Configuration, e.code === 'EADDRINUSE' ? 'portInUse' : 'portDenied', { host: opts.host, port: opts.port })
+          : e,
+      ),
+    );
   });
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
