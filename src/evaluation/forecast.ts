@@ -487,6 +487,21 @@ function simulate(p: Simulation): void {
   const count = new Int32Array(size);
   for (let r = 0; r < runOff.length; r++) for (let j = 0; j < runLen[r]!; j++) before[runOff[r]! + j] = j;
 
+  // Draws a stay in status group g: one that lasted longer than the `elapsed` days already spent
+  // (from index `lo` on), or, beyond the longest observed, any one afresh (at least `minStep` days).
+  // Returns its index; `step` is set to the days it adds.
+  let step = 0;
+  const draw = (g: number, lo: number, elapsed: number, minStep: number): number => {
+    const n = len[g]!;
+    if (lo < n) {
+      const k = off[g]! + lo + Math.floor(random() * (n - lo));
+      step = bDur[k]! - elapsed;
+      return k;
+    }
+    const k = off[g]! + Math.floor(random() * n);
+    step = Math.max(minStep, bDur[k]!);
+    return k;
+  };
   for (let it = 0; it < iterations; it++) {
     if (bootstrap && it % BOOTSTRAP_EVERY === 0) {
       count.fill(0);
@@ -515,16 +530,9 @@ function simulate(p: Simulation): void {
       // Beyond the longest observed stay, a fresh one; at least a day when nothing may move today.
       let minStep = 1;
       if (cStatus[c] === HOLD) {
-        const n = len[g]!;
-        if (n === 0) continue;
-        let k: number;
-        if (lo < n) {
-          k = off[g]! + lo + Math.floor(random() * (n - lo));
-          t += bDur[k]! - elapsed;
-        } else {
-          k = off[g]! + Math.floor(random() * n);
-          t += Math.max(1, bDur[k]!);
-        }
+        if (len[g] === 0) continue;
+        const k = draw(g, lo, elapsed, minStep);
+        t += step;
         if (t > horizon || bNxt[k] === STOP) continue;
         g = cHeld[c]! * G + pr;
         lo = cHeldLo[c]!;
@@ -533,16 +541,9 @@ function simulate(p: Simulation): void {
         minStep = 0;
       }
       for (;;) {
-        const n = len[g]!;
-        if (n === 0) break;
-        let k: number;
-        if (lo < n) {
-          k = off[g]! + lo + Math.floor(random() * (n - lo));
-          t += bDur[k]! - elapsed;
-        } else {
-          k = off[g]! + Math.floor(random() * n);
-          t += Math.max(minStep, bDur[k]!);
-        }
+        if (len[g] === 0) break;
+        const k = draw(g, lo, elapsed, minStep);
+        t += step;
         if (t > horizon) break;
         const x = bNxt[k]!;
         if (x === ARRIVE) {
