@@ -83,7 +83,7 @@ export interface BenchDb {
 export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | undefined, fn: (db: BenchDb) => Promise<T>): Promise<T> {
   if (kind === 'pglite') {
     return withTempDir('pglite', async (dir) => {
-      const database = await openDatabase({ dataDir: dir });
+      const database = await openDatabase({ dataDir: dir, scope: '*' });
       await database.db.execute(sql.raw(`SET track_functions = 'pl'`));
       return withCleanup(
         () => database.close(),
@@ -120,7 +120,7 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
     }
   };
   return withCleanup(dropDb, async () => {
-    const database = await openDatabase({ url: url.toString() });
+    const database = await openDatabase({ url: url.toString(), scope: '*' });
     // A session ended by the server must not end the run (src/db/db.ts has its own listener since 9806218).
     (database.db as unknown as { $client: pg.Pool }).$client.on('error', (e) => progress(`postgres pool: ${e.message}`));
     return withCleanup(

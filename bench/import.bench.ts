@@ -25,7 +25,8 @@ import { writeDemoCsv } from './demo-csv.ts';
 import { checkpoint, fmtInt, fmtMs, fmtSize, functionTime, progress, resetStats, timed, withFreshDatabase, withTempDir, type BenchDb, type DbKind } from './harness.ts';
 
 const SEED = 2020;
-const ACTOR = { id: 'bench' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const ACTOR = __cliActor('bench');
 /** The importer's chunk size (src/cases/person.import.ts), used by the phase measurement. */
 const CHUNK = 20_000;
 

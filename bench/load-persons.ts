@@ -10,6 +10,7 @@
  *   trigger on its transition table, as an import does. The template is dropped at the end.
  */
 import { importPersons } from '../src/cases/person.import.ts';
+import { cliActor } from '../src/audit/audit.ts';
 import { PersonRowReader, type PersonRow } from '../src/cases/person-row.ts';
 import { sql } from '../src/db/db.ts';
 import { demoRecords, demoSource } from '../src/demo/demo.ts';
@@ -27,7 +28,7 @@ export async function loadPersons(db: BenchDb, persons: number, seed: number, lo
     let nextTenth = 1;
     const s = await importPersons({
       db: db.database.db,
-      actor: { id: 'bench' },
+      actor: cliActor('bench'),
       records: demoSource({ persons, seed }),
       source: `bench:demo persons=${persons} seed=${seed}`,
       onProgress: (p) => {

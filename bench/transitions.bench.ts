@@ -11,7 +11,8 @@ import type { CsvRecord } from '../src/imports/csv-source.ts';
 import { fmtInt, fmtX, progress, timed, withFreshDatabase, type DbKind } from './harness.ts';
 
 const PATH: Stage[] = ['under_review', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived'];
-const ACTOR = { id: 'bench' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const ACTOR = __cliActor('bench');
 
 export interface TransitionsResult {
   kind: DbKind;

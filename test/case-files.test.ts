@@ -11,7 +11,8 @@ import { toCsv } from '../src/presentation/table.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
 
-const actor = { id: 'importer' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const actor = __cliActor('importer');
 const dir = tempDir();
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 const member = (over: Record<string, string>) => ({

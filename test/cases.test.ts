@@ -10,7 +10,8 @@ import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writePersonsCsv } from './files.ts';
 
-const actor = { id: 'caseworker-1' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const actor = __cliActor('caseworker-1');
 const dir = tempDir();
 const person = (caseRef: string, personRef: string, over: Record<string, string> = {}) => ({
   case_ref: caseRef, person_ref: personRef, member_state: 'NL', pathway: 'resettlement', round: '2020-2021', citizenship: 'SYR',

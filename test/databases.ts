@@ -12,12 +12,12 @@ export interface TestDatabaseKind {
 }
 
 export const databaseKinds: TestDatabaseKind[] = [
-  { name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) },
+  { name: 'pglite', open: () => openDatabase({ dataDir: 'memory://', scope: '*' }) },
   ...(process.env.DATABASE_URL ? [{ name: 'postgres' as const, open: () => freshPostgres(process.env.DATABASE_URL!) }] : []),
 ];
 
 /** A new database on the server of `adminUrl`, dropped again when the handle is closed. */
-export async function freshPostgres(adminUrl: string): Promise<Database> {
+export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { scope: '*' }): Promise<Database> {
   const name = `pathways_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -28,7 +28,7 @@ export async function freshPostgres(adminUrl: string): Promise<Database> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  const database = await openDatabase({ url: url.toString(), ...opts });
   return {
     ...database,
     async close() {

@@ -9,7 +9,8 @@ import { pipeline } from '../src/pipeline/pipeline.service.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 
-const actor = { id: 'demo' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const actor = __cliActor('demo');
 const PERSONS = 4000;
 const SEED = 4;
 const households = [...demoCaseHistories({ persons: PERSONS, seed: SEED })];

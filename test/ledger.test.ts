@@ -11,7 +11,8 @@ import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile, writePersonsCsv } from './files.ts';
 
-const actor = { id: 'test' };
+import { cliActor as __cliActor } from '../src/audit/audit.ts';
+const actor = __cliActor('test');
 const dir = tempDir();
 const count = async (db: Database['db'], table: string) =>
   (await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n;

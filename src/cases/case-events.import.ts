@@ -38,7 +38,7 @@ export async function importCaseEvents(opts: { db: Executor; actor: Actor; path:
       for await (const rec of records) {
         summary.rows++;
         if (summary.rows % 1000 === 0) opts.onProgress?.(summary.rows, fraction);
-        const problem = await applyRow(tx, rec, broken, touched, opts.today);
+        const problem = await applyRow(tx, actor, rec, broken, touched, opts.today);
         if (problem) problems.push(problem);
         else summary.moved++;
       }
@@ -53,7 +53,7 @@ export async function importCaseEvents(opts: { db: Executor; actor: Actor; path:
   return summary;
 }
 
-async function applyRow(db: Executor, rec: CsvRecord, broken: Set<string>, touched: Set<string>, today?: string): Promise<RowProblem | null> {
+async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<string>, touched: Set<string>, today?: string): Promise<RowProblem | null> {
   const v = (c: string) => (rec.values[c] ?? '').trim();
   const width = columnCountProblem(rec);
   if (width) return width;
@@ -72,7 +72,7 @@ async function applyRow(db: Executor, rec: CsvRecord, broken: Set<string>, touch
     const modality = v('modality') || null;
     await advanceCase({
       db,
-      actor: { id: v('actor') },
+      actor: { ...actor, id: v('actor') },
       stateCode,
       caseRef,
       action: parseAction(v('stage')),

@@ -65,7 +65,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
     const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
     if (opts.lang && isLang(opts.lang)) lang = opts.lang;
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: opts.data });
+    // The command line on the database's own machine acts as the operator, across every state.
+    const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data, scope: '*' });
     try {
       return await work(database);
     } finally {
@@ -361,7 +362,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .action(async (o: { port: number; host: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
-      const database = await openDatabase({ url: config.DATABASE_URL, dataDir: opts.data });
+      const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
       const server = await startServer({ database, port: o.port, host: o.host }).catch(async (e: unknown) => {
         await database.close(); // releases the folder's lock too
         throw e;

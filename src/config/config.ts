@@ -11,6 +11,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** The application role's own URL (`pathways_app`); without it the connections of DATABASE_URL switch to that role. */
+  DATABASE_APP_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   PATHWAYS_DATA: z.string().min(1).default('./.pathways'),
   PATHWAYS_LANG: z.enum(['en', 'nl']).default('en'),
   PATHWAYS_ACTOR: z.string().min(1).optional(),

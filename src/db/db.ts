@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { appError } from '../i18n/problem.ts';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -17,7 +17,7 @@ import { seedReferenceData } from './seed.ts';
 export type Schema = typeof schema;
 /** A database handle or a transaction: services take either, and the caller owns the transaction. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Executor = Db | Tx;
 
 export interface Database {
@@ -35,7 +35,22 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Load the reference data (states, countries, rounds, the 2020 Annex). Default true. */
   seed?: boolean;
+  /**
+   * PostgreSQL URL of the application's own role (`pathways_app`, which owns nothing). When absent,
+   * the connections of `url` switch to that role as they open (`SET ROLE`); set it in production
+   * so that the application cannot even switch back (docs/security.md).
+   */
+  appUrl?: string | undefined;
+  /**
+   * The scope a connection starts in: '*' for the operator at the command line (every state, as
+   * psql would be); absent for the server, where each transaction names its scope and a
+   * connection that names none sees nothing (src/access/scope.ts).
+   */
+  scope?: '*' | undefined;
 }
+
+/** The role the application runs as: no table of its own, row-level security applies to it. */
+export const APP_ROLE = 'pathways_app';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const DATE_OID = 1082;
@@ -43,17 +58,10 @@ const TIMESTAMPTZ_OID = 1184;
 const keepText = (v: string) => v;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir ?? './.pathways');
-  try {
-    if (opts.seed !== false) await seedReferenceData(database.db);
-  } catch (e) {
-    await database.close();
-    throw e;
-  }
-  return database;
+  return opts.url ? await openPostgres(opts.url, opts) : await openPglite(opts.dataDir ?? './.pathways', opts);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
   let client: PGlite | undefined;
@@ -63,6 +71,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     });
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder });
+    if (opts.seed !== false) await seedReferenceData(db as unknown as Db);
+    // PGlite runs as a superuser, which row-level security does not bind: from here on the one
+    // connection is the application's role, bound like on PostgreSQL.
+    await client.exec(`SET ROLE ${APP_ROLE}`);
+    if (opts.scope) await client.query(`SELECT set_config('pathways.tenant', $1, false)`, [opts.scope]);
     const opened = client;
     return {
       db: db as unknown as Db,
@@ -83,29 +96,34 @@ async function openPglite(dataDir: string): Promise<Database> {
   }
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 8,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === DATE_OID || oid === TIMESTAMPTZ_OID ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-    },
-  });
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === DATE_OID || oid === TIMESTAMPTZ_OID ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  // Migrations and reference data as the owner, on one connection; everything else as the app role.
+  const owner = new pg.Pool({ connectionString: url, max: 1, types });
+  const startup = [...(opts.appUrl ? [] : [`-c role=${APP_ROLE}`]), ...(opts.scope ? [`-c pathways.tenant=${opts.scope}`] : [])].join(' ');
+  const pool = new pg.Pool({ connectionString: opts.appUrl ?? url, max: 8, types, ...(startup ? { options: startup } : {}) });
   const location = redact(url);
   // An idle connection the server ends (a restart, an administrator) must not take the process down:
   // the pool drops it and the next query opens another.
   pool.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
+  owner.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
   try {
     const db = drizzlePg({ client: pool, schema });
     // Two processes starting at once must not both migrate.
-    const conn = await pool.connect();
+    const conn = await owner.connect();
     try {
       await conn.query('SELECT pg_advisory_lock(727274)');
-      await migratePg(drizzlePg({ client: conn, schema }), { migrationsFolder });
+      const ownerDb = drizzlePg({ client: conn, schema });
+      await migratePg(ownerDb, { migrationsFolder });
+      if (opts.seed !== false) await seedReferenceData(ownerDb as unknown as Db);
     } finally {
       await conn.query('SELECT pg_advisory_unlock(727274)').catch(() => {});
       conn.release();
+      await owner.end().catch(() => {});
     }
     return {
       db: db as unknown as Db,
@@ -115,6 +133,7 @@ async function openPostgres(url: string): Promise<Database> {
     };
   } catch (e) {
     await pool.end().catch(() => {});
+    await owner.end().catch(() => {});
     if (e instanceof AppError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === '28P01' || err.code === '3D000') {

@@ -7,3 +7,5 @@ export * from '../audit/audit.table.ts';
 export * from '../cases/case.table.ts';
 export * from '../state-of-play/arrivals.table.ts';
 export * from './seed.table.ts';
+export * from '../identity/identity.table.ts';
+export * from '../access/access.table.ts';

@@ -53,6 +53,8 @@ export async function seedReferenceData(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     // Two processes starting on one PostgreSQL database must not seed twice.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(727275)`);
+    // The owner is bound by row-level security too (it is forced): the seed writes as the operator.
+    await tx.execute(sql`SELECT set_config('pathways.tenant', '*', true)`);
     const applied = new Set((await tx.select({ name: seedRuns.name }).from(seedRuns)).map((r) => r.name));
     for (const seed of SEEDS) {
       if (applied.has(seed.name)) continue;

@@ -7,6 +7,17 @@ export const ErrorCode = {
   BadInput: 'bad_input',
   NotFound: 'not_found',
   Conflict: 'conflict',
+  /** Not signed in, or the session is over. */
+  Unauthenticated: 'unauthenticated',
+  /** Signed in, but this principal may not do this (a named policy refused it). */
+  Forbidden: 'forbidden',
+  /** The change was made against an older version (If-Match). */
+  PreconditionFailed: 'precondition_failed',
+  /** A change without If-Match. */
+  PreconditionRequired: 'precondition_required',
+  /** Well-formed but refused: an Idempotency-Key reused with another request. */
+  Unprocessable: 'unprocessable',
+  TooManyRequests: 'too_many_requests',
   DataDirLocked: 'data_dir_locked',
   DatabaseUnavailable: 'database_unavailable',
   Configuration: 'configuration',
@@ -18,6 +29,12 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   bad_input: 400,
   not_found: 404,
   conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  precondition_failed: 412,
+  precondition_required: 428,
+  unprocessable: 422,
+  too_many_requests: 429,
   data_dir_locked: 503,
   database_unavailable: 503,
   configuration: 500,
@@ -29,6 +46,12 @@ export const exitCodeOf: Record<ErrorCode, number> = {
   bad_input: 1,
   not_found: 1,
   conflict: 1,
+  unauthenticated: 1,
+  forbidden: 1,
+  precondition_failed: 1,
+  precondition_required: 1,
+  unprocessable: 1,
+  too_many_requests: 1,
   data_dir_locked: 2,
   database_unavailable: 2,
   configuration: 2,

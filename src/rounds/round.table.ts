@@ -1,4 +1,4 @@
-import { date, jsonb, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DocumentFigure, Incentive, Priority, Source, TargetFigure, BudgetFigure } from './round.ts';
 
 /** A pledging round or Union Plan. Everything that differs between rounds is data here, not code. */
@@ -20,4 +20,9 @@ export const rounds = pgTable('rounds', {
   /** Figures that a document states about the round (its total, its results), kept as that document's figures. */
   documentFigures: jsonb('document_figures').$type<DocumentFigure[]>().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * How long the personal data of the round's cases is kept after the round ends (GDPR art. 5(1)(e));
+   * the retention job anonymises cases past it. Aggregates are kept.
+   */
+  retentionMonths: integer('retention_months').notNull().default(60),
 });

@@ -1,0 +1,75 @@
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+import type { Principal } from './principal.ts';
+
+/**
+ * Who may do what: one named, pure policy per kind of action. Services call them explicitly
+ * (`authorize(policies.readCase, principal, resource)`), before touching the data; the database's
+ * row-level security (migration 0005) enforces tenancy again on its own.
+ */
+export type Policy<R = void> = { name: string; allows: (p: Principal, resource: R) => boolean };
+
+const policy = <R = void>(name: string, allows: (p: Principal, resource: R) => boolean): Policy<R> => ({ name, allows });
+
+const isOperator = (p: Principal) => p.role === 'operator';
+const officerOf = (p: Principal, stateCode: string) => p.role === 'state_officer' && p.stateCode === stateCode;
+
+/** What a policy over a case needs to know of it. */
+export interface CaseResource {
+  stateCode: string;
+  referringPartner: string | null;
+  /** Organisations supporting the household (community sponsorship), with their phases. */
+  supporters: { organisation: string; phases: string[] }[];
+}
+
+export const policies = {
+  /** Rounds, pledges and the figures built from counts carry no person: every signed-in principal reads them. */
+  readRounds: policy('readRounds', () => true),
+  readPledges: policy('readPledges', () => true),
+  readFigures: policy('readFigures', () => true),
+  /** The Commission opens rounds. */
+  manageRounds: policy('manageRounds', (p) => isOperator(p) || p.role === 'commission_analyst'),
+  /** A state enters its own pledges. */
+  writePledges: policy<{ stateCode: string }>('writePledges', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** The cases of a state, in full: its officers. */
+  listCases: policy<{ stateCode: string }>('listCases', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** Referral partners list the status of their referrals; sponsors the households they support. */
+  listOwnReferrals: policy('listOwnReferrals', (p) => p.role === 'referral_partner' && p.organisation !== null),
+  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null),
+  readCase: policy<CaseResource>(
+    'readCase',
+    (p, c) =>
+      isOperator(p) ||
+      officerOf(p, c.stateCode) ||
+      (p.role === 'referral_partner' && p.organisation !== null && c.referringPartner === p.organisation) ||
+      (p.role === 'sponsor' && c.supporters.some((s) => s.organisation === p.organisation)),
+  ),
+  changeCase: policy<{ stateCode: string }>('changeCase', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  importCases: policy<{ stateCode: string | null }>('importCases', (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode))),
+  /** Users: the platform's administrator all; a state's administrator the state roles of its state. */
+  manageUsers: policy<{ stateCode: string | null; role: string }>(
+    'manageUsers',
+    (p, u) =>
+      isOperator(p) ||
+      p.role === 'system_admin' ||
+      (p.role === 'state_admin' && p.stateCode !== null && u.stateCode === p.stateCode && (u.role === 'state_officer' || u.role === 'state_admin')),
+  ),
+  listUsers: policy<{ stateCode: string | null }>(
+    'listUsers',
+    (p, r) => isOperator(p) || p.role === 'system_admin' || (p.role === 'state_admin' && r.stateCode === p.stateCode),
+  ),
+  /** The audit trail of a scope (a state, or null for the Commission's and the platform's own lines): its auditors. */
+  readAudit: policy<{ stateCode: string | null }>(
+    'readAudit',
+    (p, r) => isOperator(p) || (p.role === 'auditor' && p.stateCode === r.stateCode),
+  ),
+  /** Access requests and erasure (GDPR art. 15, 17) are handled by the state that holds the data. */
+  handleSubjectRequest: policy<{ stateCode: string }>('handleSubjectRequest', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+} as const;
+
+export type PolicyName = keyof typeof policies;
+
+/** Refuses (403) unless the policy allows; the refusal names the policy, never the data. */
+export function authorize<R>(policy: Policy<R>, p: Principal, resource: R): void {
+  if (!policy.allows(p, resource)) throw appError(ErrorCode.Forbidden, 'forbidden', { policy: policy.name, role: p.role });
+}
