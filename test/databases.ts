@@ -28,7 +28,14 @@ export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { 
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), ...opts });
+  // Where the application's role can log in (CI), the suite connects as it, as production should.
+  let appUrl: string | undefined;
+  if (process.env.DATABASE_APP_URL) {
+    const u = new URL(process.env.DATABASE_APP_URL);
+    u.pathname = `/${name}`;
+    appUrl = u.toString();
+  }
+  const database = await openDatabase({ url: url.toString(), appUrl, ...opts });
   return {
     ...database,
     async close() {

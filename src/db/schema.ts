@@ -9,3 +9,4 @@ export * from '../state-of-play/arrivals.table.ts';
 export * from './seed.table.ts';
 export * from '../identity/identity.table.ts';
 export * from '../access/access.table.ts';
+export * from '../imports/upload.table.ts';
