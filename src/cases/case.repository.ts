@@ -3,18 +3,6 @@ import { rows, type Executor } from '../db/db.ts';
 import type { PersonRow } from './person-row.ts';
 import { PRE_ARRIVAL } from './stage.ts';
 
-/**
- * The cases of a round, as a subquery `c` with the members who travel (`persons`) beside each: a
- * case belongs to the round it names, or else to the round its members count in. The pipeline and
- * the evaluation read a round's cases through this one rule.
- */
-export const casesOfRound = (roundId: string) => sql`(
-  SELECT c.*, m.n::int AS persons
-    FROM cases c
-    JOIN LATERAL (SELECT count(*) FILTER (WHERE p.excluded_reason IS NULL) AS n, min(p.round_id) AS counted
-                    FROM persons p WHERE p.case_id = c.id) m ON true
-   WHERE coalesce(c.round_id, m.counted) = ${roundId}) c`;
-
 export interface ChunkOutcome {
   casesAdded: number;
   casesUpdated: number;

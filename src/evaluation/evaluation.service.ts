@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import type { Modality, Status } from '../cases/stage.ts';
-import { casesOfRound } from '../cases/case.repository.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
@@ -18,34 +17,23 @@ import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type Processing
  * referral day, its history back-filled later) takes the next one's day.
  */
 export async function loadHistories(db: Executor, roundId: string): Promise<CaseHistory[]> {
-  const cases = await rows<{ id: number; stateCode: string; caseRef: string; pathway: string; roundId: string; countryOfDeparture: string; priority: Priority; modality: Modality | null; persons: number }>(
+  // Through `statistics_cases` (migration 0007): the Commission's scope gets every state's histories
+  // without case references, a state's scope its own.
+  const cases = await rows<{ seq: number; stateCode: string; caseRef: string | null; pathway: string; countryOfDeparture: string; priority: Priority; modality: Modality | null; persons: number; events: { status: Status; on: string; reason: string | null }[] }>(
     db,
-    sql`SELECT c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, ${roundId}::text AS "roundId",
-               c.country_of_departure AS "countryOfDeparture", c.priority, c.modality, c.persons
-          FROM ${casesOfRound(roundId)}
-         ORDER BY c.id`,
+    sql`SELECT c.seq, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.country_of_departure AS "countryOfDeparture",
+               c.priority, c.modality, c.persons, c.events
+          FROM statistics_cases(${roundId}) c
+         ORDER BY c.seq`,
   );
-  const events = await rows<{ caseId: number; status: Status; on: string; reason: string | null }>(
-    db,
-    sql`SELECT e.case_id::int AS "caseId", e.to_status AS status, e."on", e.reason
-          FROM case_events e
-         WHERE e.case_id = ANY(${sql.param(cases.map((c) => c.id))}::bigint[])
-         ORDER BY e.case_id, e.id`,
-  );
-  const byCase = new Map<number, CaseHistory['events']>();
-  for (const e of events) {
-    let list = byCase.get(e.caseId);
-    if (!list) byCase.set(e.caseId, (list = []));
-    list.push(e.reason ? { status: e.status, on: e.on, reason: e.reason } : { status: e.status, on: e.on });
-  }
   return cases.map((c) => {
-    const evs = byCase.get(c.id) ?? [];
+    const evs: CaseHistory['events'] = c.events.map((e) => (e.reason ? { status: e.status, on: e.on, reason: e.reason } : { status: e.status, on: e.on }));
     if (evs.length > 1 && evs[0]!.on > evs[1]!.on) evs[0] = { ...evs[0]!, on: evs[1]!.on };
     return {
-      key: `${c.stateCode}:${c.caseRef}`,
+      key: c.caseRef === null ? `${c.stateCode}:#${c.seq}` : `${c.stateCode}:${c.caseRef}`,
       stateCode: c.stateCode,
       pathway: c.pathway,
-      roundId: c.roundId,
+      roundId,
       countryOfDeparture: c.countryOfDeparture,
       priority: c.priority,
       modality: c.modality,

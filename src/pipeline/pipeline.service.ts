@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { casesOfRound } from '../cases/case.repository.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { STATES } from '../reference/state.ts';
 import { getRound } from '../rounds/round.service.ts';
@@ -8,7 +7,8 @@ import { assemblePipeline, type Pipeline, type PipelineCell } from './pipeline.t
 /**
  * Where the cases of a round stand: per state, cases and persons in each status. A case belongs to
  * the round it names, or else to the round its members count in; members a split decision did not
- * accept are not counted. Aggregates only: no person is read.
+ * accept are not counted. Aggregates only, through `statistics_cases` (migration 0007): a state's
+ * scope gets its own state, the Commission every state, and neither a row of a person.
  */
 export async function pipeline(opts: { db: Executor; roundId: string }): Promise<Pipeline> {
   const { db, roundId } = opts;
@@ -16,7 +16,7 @@ export async function pipeline(opts: { db: Executor; roundId: string }): Promise
   const cells = await rows<PipelineCell>(
     db,
     sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(c.persons)::int AS persons
-          FROM ${casesOfRound(roundId)}
+          FROM statistics_cases(${roundId}) c
          GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return assemblePipeline(roundId, STATES.map((s) => s.code), cells);
