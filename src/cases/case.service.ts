@@ -20,7 +20,16 @@ export async function listCases(opts: { db: Executor; actor: Actor; stateCode: s
          WHERE c.state_code = ${stateCode} ${opts.status ? sql`AND c.status = ${opts.status}` : sql``}
          ORDER BY c.case_ref LIMIT ${opts.limit ?? 1000}`,
   );
-  await recordAudit(db, { actor, action: 'case.list', subject: `state:${stateCode}`, stateCode, details: { status: opts.status ?? null, rows: list.length } });
+  await recordAudit(db, {
+    actor,
+    action: 'case.list',
+    purpose: 'case management: list of cases',
+    subject: `state:${stateCode}`,
+    stateCode,
+    recordIds: list.map((c) => `case:${c.caseRef}`),
+    fields: Object.keys(list[0] ?? {}),
+    details: { status: opts.status ?? null, rows: list.length },
+  });
   return list;
 }
 
@@ -51,7 +60,15 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
     sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
           FROM case_events WHERE case_id = ${id} ORDER BY id`,
   );
-  await recordAudit(db, { actor, action: 'case.read', subject: `case:${stateCode}:${caseRef}`, stateCode });
+  await recordAudit(db, {
+    actor,
+    action: 'case.read',
+    purpose: 'case management: one case',
+    subject: `case:${stateCode}:${caseRef}`,
+    stateCode,
+    recordIds: [`case:${caseRef}`, ...members.map((m) => `person:${m.personRef}`)],
+    fields: [...Object.keys(c ?? {}), ...(members[0] ? Object.keys(members[0]).map((k) => `members.${k}`) : []), 'history'],
+  });
   return { ...c!, members, history };
 }
 

@@ -1,0 +1,110 @@
+import { sql, rows, type Executor } from '../db/db.ts';
+import { authorize, policies } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+import { recordAudit } from './audit.ts';
+
+export interface AuditLine {
+  id: number;
+  at: string;
+  actor: string;
+  role: string | null;
+  tenant: string | null;
+  action: string;
+  purpose: string | null;
+  stateCode: string | null;
+  subject: string;
+  recordIds: string[];
+  fields: string[];
+  details: Record<string, unknown>;
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The audit trail of a scope (a state, or null for the Commission's and the platform's own lines),
+ * newest first, for its auditor. Reading it is itself a line of the trail.
+ */
+export async function listAudit(
+  db: Executor,
+  by: Principal,
+  opts: { stateCode: string | null; from?: string; to?: string; action?: string; limit?: number; before?: number },
+): Promise<AuditLine[]> {
+  authorize(policies.readAudit, by, { stateCode: opts.stateCode });
+  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+  const list = await rows<AuditLine>(
+    db,
+    sql`SELECT id::int AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, role, tenant, action, purpose,
+               state_code AS "stateCode", subject, record_ids AS "recordIds", fields, details, chain, seq::int AS seq, hash
+          FROM audit_log
+         WHERE ${opts.stateCode === null ? sql`state_code IS NULL` : sql`state_code = ${opts.stateCode}`}
+           ${opts.from ? sql`AND at >= ${opts.from}::timestamptz` : sql``}
+           ${opts.to ? sql`AND at < ${opts.to}::timestamptz` : sql``}
+           ${opts.action ? sql`AND action = ${opts.action}` : sql``}
+           ${opts.before ? sql`AND id < ${opts.before}` : sql``}
+         ORDER BY id DESC LIMIT ${limit}`,
+  );
+  await recordAudit(db, {
+    actor: by,
+    action: 'audit.read',
+    purpose: 'audit of processing (GDPR art. 5(2), 32)',
+    subject: `audit:${opts.stateCode ?? 'EU'}`,
+    stateCode: opts.stateCode,
+    recordIds: list.map((l) => `audit:${l.id}`),
+    details: { rows: list.length },
+  });
+  return list;
+}
+
+export interface ChainReport {
+  chain: string;
+  entries: number;
+  /** The hash of the chain's last line: keep it somewhere else to detect a rewrite of the whole chain. */
+  head: string;
+  problems: { id: number | null; seq: number; problem: 'hash' | 'link' | 'gap' | 'head' }[];
+}
+
+/**
+ * Checks every chain of the trail: each line's hash is recomputed from its fields and its
+ * predecessor's hash; sequence numbers have no gap; the last line is the head the trigger recorded.
+ * A changed line breaks its own hash; a removed one leaves a gap or a broken link.
+ * Runs as the operator (it reads every line); returns no line's content, only where it breaks.
+ */
+export async function verifyAudit(db: Executor): Promise<ChainReport[]> {
+  const bad = await rows<{ chain: string; id: number; seq: number; hashOk: boolean; linkOk: boolean; gapOk: boolean }>(
+    db,
+    sql`SELECT chain, id::int AS id, seq::int AS seq, "hashOk", "linkOk", "gapOk" FROM (
+          SELECT a.chain, a.id, a.seq,
+                 a.hash = audit_entry_hash(a) AS "hashOk",
+                 a.prev_hash = coalesce(lag(a.hash) OVER w, '') AS "linkOk",
+                 a.seq = coalesce(lag(a.seq) OVER w, 0) + 1 AS "gapOk"
+            FROM audit_log a
+          WINDOW w AS (PARTITION BY a.chain ORDER BY a.seq)) x
+         WHERE NOT ("hashOk" AND "linkOk" AND "gapOk") ORDER BY chain, seq`,
+  );
+  const chains = await rows<{ chain: string; entries: number; lastSeq: number | null; lastHash: string | null; headSeq: number | null; headHash: string | null }>(
+    db,
+    sql`SELECT coalesce(a.chain, h.chain) AS chain, coalesce(a.entries, 0)::int AS entries, a.last_seq::int AS "lastSeq", a.last_hash AS "lastHash",
+               h.seq::int AS "headSeq", h.hash AS "headHash"
+          FROM (SELECT chain, count(*) AS entries, max(seq) AS last_seq, (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
+                  FROM audit_log GROUP BY chain) a
+          FULL JOIN audit_chains_heads() h ON h.chain = a.chain
+         ORDER BY 1`,
+  );
+  return chains.map((c) => {
+    const problems: ChainReport['problems'] = bad
+      .filter((b) => b.chain === c.chain)
+      .map((b) => ({ id: b.id, seq: b.seq, problem: !b.hashOk ? 'hash' : !b.linkOk ? 'link' : 'gap' }));
+    if (c.headSeq !== c.lastSeq || c.headHash !== c.lastHash) problems.push({ id: null, seq: c.headSeq ?? 0, problem: 'head' });
+    return { chain: c.chain, entries: c.entries, head: c.lastHash ?? '', problems };
+  });
+}
+
+export function assertAuditIntact(reports: ChainReport[]): void {
+  const broken = reports.filter((r) => r.problems.length > 0);
+  if (broken.length > 0) {
+    throw appError(ErrorCode.Conflict, 'auditBroken', { chains: broken.map((b) => `${b.chain} (${b.problems.length})`).join(', ') }, { chains: broken });
+  }
+}
