@@ -45,3 +45,28 @@ $$;
 REVOKE ALL ON FUNCTION audit_chains_heads() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION audit_chains_heads() TO pathways_app;
+--> statement-breakpoint
+-- Who touched a data subject's records (GDPR art. 15(1)(c)), for the state that holds them: the
+-- lines of the caller's own state whose record ids name the person or the case.
+CREATE FUNCTION audit_lines_about(p_state text, p_person text, p_case text)
+RETURNS TABLE (at text, actor text, role text, action text, purpose text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  scope constant text := pathways_tenant();
+BEGIN
+  IF scope <> p_state AND scope <> '*' THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('pathways.tenant', '*', true);
+  RETURN QUERY
+    SELECT to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), a.actor, a.role, a.action, a.purpose
+      FROM audit_log a
+     WHERE a.state_code = p_state AND (p_person = ANY(a.record_ids) OR p_case = ANY(a.record_ids))
+     ORDER BY a.id;
+  PERFORM set_config('pathways.tenant', scope, true);
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION audit_lines_about(text, text, text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION audit_lines_about(text, text, text) TO pathways_app;

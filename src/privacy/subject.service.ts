@@ -1,0 +1,56 @@
+import { sql, rows, type Executor } from '../db/db.ts';
+import { authorize, policies } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
+import { getCase, findCaseId } from '../cases/case.service.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
+
+/**
+ * A data subject's rights, handled by the state that holds the data: access (GDPR art. 15) and
+ * erasure where the law allows it (art. 17). The subject is a household member, named by the
+ * case and person references (never by name: the platform keeps none).
+ */
+export interface SubjectExport {
+  generatedAt: string;
+  controller: string;
+  subject: { stateCode: string; caseRef: string; personRef: string };
+  person: Record<string, unknown>;
+  household: Record<string, unknown>;
+  history: unknown[];
+  /** Who read or changed the subject's data, when, for what (art. 15(1)(c): recipients). */
+  accesses: { at: string; actor: string; role: string | null; action: string; purpose: string | null }[];
+}
+
+export async function exportSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; personRef: string }): Promise<SubjectExport> {
+  authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
+  const detail = await getCase({ db, actor: by, stateCode: ref.stateCode, caseRef: ref.caseRef });
+  const person = detail.members.find((m) => m.personRef === ref.personRef);
+  if (!person) throw appError(ErrorCode.NotFound, 'personNotFound', { person: ref.personRef, case: ref.caseRef });
+  const accesses = await rows<SubjectExport['accesses'][number]>(
+    db,
+    sql`SELECT at, actor, role, action, purpose FROM audit_lines_about(${ref.stateCode}, ${`person:${ref.personRef}`}, ${`case:${ref.caseRef}`})`,
+  );
+  const { members, history, ...household } = detail;
+  return {
+    generatedAt: new Date().toISOString(),
+    controller: `the resettlement authority of ${ref.stateCode}`,
+    subject: ref,
+    person: { ...person },
+    household: { ...household, members: members.length },
+    history,
+    accesses,
+  };
+}
+
+/** Erases (anonymises) a household once its case is closed, withdrawn or rejected; refuses while it is being processed. */
+export async function eraseSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; reason: string }): Promise<{ cases: number; persons: number }> {
+  authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
+  if (!ref.reason.trim()) throw appError(ErrorCode.BadInput, 'erasureReason');
+  const id = await findCaseId(db, ref.stateCode, ref.caseRef);
+  const [c] = await rows<{ status: string }>(db, sql`SELECT status FROM cases WHERE id = ${id} FOR UPDATE`);
+  if (!(CLOSED_FOR_ERASURE as readonly string[]).includes(c!.status)) {
+    throw appError(ErrorCode.Conflict, 'erasureOpenCase', { case: ref.caseRef, status: c!.status, allowed: CLOSED_FOR_ERASURE.join(', ') });
+  }
+  return anonymiseCases(db, by, [id], { action: 'subject.erase', purpose: `erasure request (GDPR art. 17): ${ref.reason.trim()}` });
+}
