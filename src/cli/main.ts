@@ -28,6 +28,8 @@ import { startServer } from '../server/server.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { progressBar } from './progress.ts';
+import { announceFirstAdministrator, registerUserCommands } from './users.command.ts';
+import { registerAuditCommands, registerPrivacyCommands } from './privacy.command.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -75,6 +77,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   };
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
+  registerAuditCommands(program, { withDb, actor, out: io.out, t });
+  registerPrivacyCommands(program, { withDb, actor, out: io.out, t });
+  registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
   rounds
@@ -363,6 +368,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
       const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
+      await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => { await database.close(); throw e; });
       const server = await startServer({ database, port: o.port, host: o.host }).catch(async (e: unknown) => {
         await database.close(); // releases the folder's lock too
         throw e;

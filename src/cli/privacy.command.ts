@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import type { Principal } from '../access/principal.ts';
+import { assertAuditIntact, listAudit, verifyAudit } from '../audit/audit.service.ts';
+import type { Database } from '../db/db.ts';
+import { renderTable } from '../presentation/table.ts';
+import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
+import { runRetention } from '../privacy/retention.ts';
+import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
+import { findState } from '../reference/state.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+
+/** What a command module needs of the CLI around it. */
+export interface CommandContext {
+  withDb: <T>(cmd: Command, work: (d: Database) => Promise<T>) => Promise<T>;
+  actor: Principal;
+  out: (s: string) => void;
+  t: () => (key: string, params?: Record<string, string | number>) => string;
+}
+
+const stateCode = (s: string): string => {
+  const found = findState(s);
+  if (!found) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: s });
+  return found.code;
+};
+
+/** `pathways audit verify|list`: the audit trail, for the operator and the auditors. */
+export function registerAuditCommands(program: Command, ctx: CommandContext): void {
+  const audit = program.command('audit').description('the audit trail: verify its hash chains, list its lines');
+  audit
+    .command('verify')
+    .description('recompute every chain of the audit trail; exit 1 if a line was changed or removed')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (o: { format: string }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const reports = await db.transaction((tx) => verifyAudit(tx));
+        if (o.format === 'json') ctx.out(JSON.stringify(reports, null, 2));
+        else
+          ctx.out(
+            renderTable({
+              headers: [ctx.t()('audit.chain'), ctx.t()('audit.entries'), ctx.t()('audit.head'), ctx.t()('audit.problems')],
+              rows: reports.map((r) => [r.chain, String(r.entries), r.head.slice(0, 16), r.problems.map((p) => `${p.problem}@${p.seq}`).join(' ') || '—']),
+            }),
+          );
+        assertAuditIntact(reports);
+        if (o.format !== 'json') ctx.out(ctx.t()('audit.intact', { chains: reports.length, entries: reports.reduce((n, r) => n + r.entries, 0) }));
+      }),
+    );
+  audit
+    .command('list')
+    .description("the newest lines of a scope's audit trail")
+    .option('--state <state>', "a Member State's lines (default: the Commission's and the platform's own)")
+    .option('--action <action>', 'only this action, e.g. case.read')
+    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
+    .action(async (o: { state?: string; action?: string; limit: number }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const lines = await db.transaction((tx) =>
+          listAudit(tx, ctx.actor, { stateCode: o.state ? stateCode(o.state) : null, limit: o.limit, ...(o.action ? { action: o.action } : {}) }),
+        );
+        ctx.out(
+          renderTable({
+            headers: ['#', ctx.t()('audit.at'), ctx.t()('audit.actor'), ctx.t()('audit.action'), ctx.t()('audit.subject'), ctx.t()('audit.records')],
+            rows: lines.map((l) => [String(l.seq), l.at, `${l.actor} (${l.role ?? ''})`, l.action, l.subject, String(l.recordIds.length)]),
+          }),
+        );
+      }),
+    );
+}
+
+/** `pathways privacy …`: a data subject's rights, retention, the records of processing. */
+export function registerPrivacyCommands(program: Command, ctx: CommandContext): void {
+  const privacy = program.command('privacy').description("data protection: a subject's access and erasure, retention, records of processing");
+  privacy
+    .command('export')
+    .description("everything held on one household member, and who accessed it (GDPR art. 15), as JSON")
+    .requiredOption('--state <state>', 'the Member State holding the case')
+    .requiredOption('--case <ref>', 'case reference')
+    .requiredOption('--person <ref>', 'person reference')
+    .option('--out <file>', 'write to a file instead of the terminal')
+    .action(async (o: { state: string; case: string; person: string; out?: string }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCode(o.state), caseRef: o.case, personRef: o.person }));
+        const text = JSON.stringify(data, null, 2);
+        if (o.out) {
+          writeFileSync(o.out, text, { mode: 0o600 });
+          ctx.out(ctx.t()('privacy.exported', { file: o.out }));
+        } else ctx.out(text);
+      }),
+    );
+  privacy
+    .command('erase')
+    .description('anonymise a closed, withdrawn or rejected case (GDPR art. 17); the counts stay')
+    .requiredOption('--state <state>', 'the Member State holding the case')
+    .requiredOption('--case <ref>', 'case reference')
+    .requiredOption('--reason <text>', 'the request (who, when)')
+    .action(async (o: { state: string; case: string; reason: string }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const r = await db.transaction((tx) => eraseSubject(tx, ctx.actor, { stateCode: stateCode(o.state), caseRef: o.case, reason: o.reason }));
+        ctx.out(ctx.t()('privacy.erased', { cases: r.cases, persons: r.persons }));
+      }),
+    );
+  privacy
+    .command('retention')
+    .description('anonymise the closed cases of rounds past their retention period (the server does this daily)')
+    .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
+    .action(async (o: { today: string }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const r = await db.transaction((tx) => runRetention(tx, ctx.actor, o.today));
+        for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
+        ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
+      }),
+    );
+  privacy
+    .command('records')
+    .description('the records of processing activities (GDPR art. 30), from configuration and the rounds')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .action(async (o: { format: string }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const records = await db.transaction((tx) => processingRecords(tx));
+        ctx.out(o.format === 'json' ? JSON.stringify(records, null, 2) : processingRecordsMarkdown(records));
+      }),
+    );
+}
