@@ -22,7 +22,8 @@ import type { Executor } from '../src/db/db.ts';
 import { columnCountProblem, readCsv } from '../src/imports/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
-import { checkpoint, fmtInt, fmtMs, fmtSize, functionTime, progress, resetStats, timed, withFreshDatabase, withTempDir, type BenchDb, type DbKind } from './harness.ts';
+import { APP_ROLE } from '../src/db/db.ts';
+import { asOwner, checkpoint, fmtInt, fmtMs, fmtSize, functionTime, progress, resetStats, timed, withFreshDatabase, withTempDir, type BenchDb, type DbKind } from './harness.ts';
 
 const SEED = 2020;
 import { cliActor as __cliActor } from '../src/audit/audit.ts';
@@ -169,7 +170,8 @@ async function copyCsv(db: BenchDb, path: string, table = 'bench_copy', session:
   const statement = `COPY ${table} FROM %s WITH (FORMAT csv, HEADER true)`;
   if (db.pglite) {
     const blob = await openAsBlob(path);
-    await db.pglite.query(statement.replace('%s', `'/dev/blob'`), [], { blob });
+    const client = db.pglite;
+    await asOwner(client, null, async () => void (await client.query(statement.replace('%s', `'/dev/blob'`), [], { blob })));
     return;
   }
   const client = session ?? new pg.Client({ connectionString: db.url! });
@@ -294,8 +296,10 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
     progress(`import phases ${kind}: set-based ceiling (COPY to staging, INSERT … SELECT)`);
     const p: SetBasedPhase = { copyMs: 0, casesMs: 0, caseHistoryMs: 0, personsMs: 0, commitMs: 0, totalMs: 0 };
     // One session for the whole transaction, the COPY included.
-    const client = db.url ? new pg.Client({ connectionString: db.url }) : null;
+    // As the owner (the bare database, in the operator's scope where the owner is bound by the policies).
+    const client = db.url ? new pg.Client({ connectionString: db.url, options: '-c pathways.tenant=*' }) : null;
     await client?.connect();
+    await db.pglite?.exec('RESET ROLE');
     const session = {
       exec: async (text: string) => void (client ? await client.query(text) : await db.pglite!.exec(text)),
       scalar: async (text: string) => (client ? (await client.query(text)).rows : (await db.pglite!.query<Record<string, unknown>>(text)).rows)[0]!,
@@ -341,6 +345,7 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
       throw e;
     } finally {
       await client?.end();
+      await db.pglite?.exec(`SET ROLE ${APP_ROLE}`);
     }
     p.totalMs = performance.now() - t0;
     const stored = Number(await db.scalar('SELECT count(*) FROM persons'));
