@@ -10,10 +10,11 @@ import { importBenchmark, type ImportResult } from './import.bench.ts';
 import { fmtInt, fmtMs, fmtPct, fmtSize, fmtX, markdownTable, progress, type DbKind } from './harness.ts';
 import { AS_OF, ROUND, stateOfPlayBenchmark, type StateOfPlayResult } from './state-of-play.bench.ts';
 import { transitionsBenchmark, type TransitionsResult } from './transitions.bench.ts';
+import { API_GOAL, apiBenchmark, type ApiResult } from './api.bench.ts';
 import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play|transitions|forecast
+  --only import|state-of-play|transitions|forecast|api
                                 run one part (default: all four; transitions on PostgreSQL where
                                 DATABASE_URL is set, else PGlite)
   --db pglite|postgres          one database (default: pglite, and postgres when DATABASE_URL is set)
@@ -55,7 +56,7 @@ function parseOptions() {
     process.exit(0);
   }
   const only = values.only;
-  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast'];
+  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api'];
   if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
@@ -116,6 +117,10 @@ async function main() {
   }
   let forecast: ForecastResult | null = null;
   if (o.parts.includes('forecast')) forecast = await forecastBenchmark();
+  const apis: ApiResult[] = [];
+  if (o.parts.includes('api')) {
+    for (const kind of o.kinds) apis.push(await apiBenchmark({ kind, adminUrl: o.adminUrl, persons: o.sizes?.[0] ?? 5000, connections: 8, seconds: 10 }));
+  }
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -126,8 +131,28 @@ async function main() {
   );
   process.stdout.write(report(imports, sops) + '\n');
   process.stdout.write(caseReport(transitions, forecast));
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast }, null, 2) + '\n');
+  process.stdout.write(apiReport(apis));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis }, null, 2) + '\n');
   progress('bench: done');
+}
+
+function apiReport(apis: ApiResult[]): string {
+  if (apis.length === 0) return '';
+  const rowsOf = (a: ApiResult) =>
+    [a.bare, a.reads, a.transitions].map((r) => {
+      const share = r.perSecond / a.bare.perSecond;
+      const judged = r !== a.bare;
+      return [
+        a.kind, fmtInt(a.persons), a.connections, r.label, fmtInt(r.requests), fmtInt(r.perSecond), `${r.p50Ms} ms`, `${r.p99Ms} ms`, fmtInt(r.non2xx + r.errors),
+        judged ? fmtPct(share) : '100 %',
+        judged ? (share >= API_GOAL.share && r.p99Ms <= API_GOAL.p99Ms ? 'met' : 'not met') : '–',
+      ];
+    });
+  return [
+    '\n## The API under load (autocannon on loopback, in the same process), against the bare JSON endpoint of the same framework in the same run\n',
+    markdownTable(['database', 'persons', 'connections', 'requests', 'total', 'req/s', 'p50', 'p99', 'non-2xx or errors', 'share of bare', `goal ≥ ${fmtPct(API_GOAL.share)}, p99 ≤ ${API_GOAL.p99Ms} ms`], apis.flatMap(rowsOf)),
+    '',
+  ].join('\n');
 }
 
 function caseReport(transitions: TransitionsResult[], forecast: ForecastResult | null): string {

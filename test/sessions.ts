@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
 import { operator, type Principal, type Role } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import type { Database } from '../src/db/db.ts';
+import { httpStatusOf, isAppError } from '../src/errors/app-error.ts';
+import { authenticate, type AuthVariables } from '../src/identity/authenticate.ts';
+import { AUTH_BASE, identityRoutes, type IdentityRouteOptions } from '../src/identity/identity.routes.ts';
 import { createSession } from '../src/identity/session.ts';
 import { createUser } from '../src/identity/user.service.ts';
 
@@ -29,4 +33,43 @@ export async function signIn(
     const principal: Principal = { id: `user:${id}`, userId: id, username, role: who.role, stateCode: who.stateCode ?? null, organisation: who.organisation ?? null };
     return { principal, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
   });
+}
+
+/** A local account with a password, written like any other; returns its id. */
+export async function addAccount(
+  database: Database,
+  who: { username: string; password?: string | null; role: Role; stateCode?: string | null; organisation?: string | null; oidcIssuer?: string; oidcSubject?: string },
+): Promise<number> {
+  const admin = operator('test-setup');
+  const { id } = await inScope(database.db, admin, (tx) =>
+    createUser(tx, admin, {
+      username: who.username,
+      displayName: who.username,
+      role: who.role,
+      stateCode: who.stateCode ?? null,
+      organisation: who.organisation ?? null,
+      password: who.password ?? null,
+      oidcIssuer: who.oidcIssuer ?? null,
+      oidcSubject: who.oidcSubject ?? null,
+    }),
+  );
+  return id;
+}
+
+/**
+ * The identity routes mounted as the API mounts them, with the one error shape, and two probes
+ * behind the API's own middleware (`authenticate`): GET and POST /api/probe.
+ */
+export function identityTestApp(database: Database, opts: IdentityRouteOptions = {}) {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.onError((e, c) => {
+    if (isAppError(e)) return c.json({ code: e.code, message: e.message, details: e.details ?? {} }, httpStatusOf[e.code] as 400);
+    console.error(e);
+    return c.json({ code: 'internal', message: String(e) }, 500);
+  });
+  app.route(AUTH_BASE, identityRoutes(database, opts));
+  app.use('/api/probe', authenticate(database, opts));
+  app.get('/api/probe', (c) => c.json({ principal: c.var.principal, authMethod: c.var.authMethod }));
+  app.post('/api/probe', (c) => c.json({ changed: true, principal: c.var.principal }));
+  return app;
 }

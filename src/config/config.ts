@@ -19,8 +19,21 @@ const schema = z.object({
   PATHWAYS_DATA: z.string().min(1).default('./.pathways'),
   PATHWAYS_LANG: z.enum(['en', 'nl']).default('en'),
   PATHWAYS_ACTOR: z.string().min(1).optional(),
+  /** A running instance the command line talks to instead of the database (the CLI's --server overrides it). */
+  PATHWAYS_SERVER: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  /** The session token the command line sends to PATHWAYS_SERVER (or --token-file). */
+  PATHWAYS_TOKEN: z.string().min(20).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Sign-in by OpenID Connect (EU Login): the provider's issuer, this client's id and secret, the callback URL registered there. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URI: z.url().optional(),
+  /** `acr` values of the provider that mean a second factor was checked (comma-separated). */
+  OIDC_STRONG_ACR: z.string().min(1).optional(),
+  /** Key of the signed sign-in cookies (32+ characters); when unset, a random key per process. */
+  PATHWAYS_SECRET: z.string().min(32).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

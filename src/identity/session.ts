@@ -9,12 +9,32 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 export const SESSION_MINUTES = 8 * 60;
 /** A session unused for this long ends (ASVS 7.3.1). */
 export const IDLE_MINUTES = 30;
+/** A session that still awaits its second factor ends sooner: it can do nothing but pass it. */
+export const AWAITING_MINUTES = 10;
 
-export async function createSession(
-  db: Executor,
-  userId: number,
-  opts: { mfaPassed: boolean; minutes?: number } ,
-): Promise<{ token: string; csrfToken: string; expiresAt: string }> {
+/**
+ * Where a session stands with the second factor: `not_needed` (the role reads no personal data and
+ * the user has no TOTP), `passed`, `required` (TOTP is set up: enter a code), `enrol` (the role needs
+ * one and none is set up yet: set up an authenticator app first).
+ */
+export type SecondFactor = 'not_needed' | 'passed' | 'required' | 'enrol';
+
+/** A second factor is asked of every role that reads personal data, and of anyone who set one up. */
+export const secondFactorRequired = (role: Role | 'operator', totpEnabled: boolean): boolean => needsSecondFactor(role) || totpEnabled;
+
+export function secondFactorOf(role: Role | 'operator', totpEnabled: boolean, mfaPassed: boolean): SecondFactor {
+  if (!secondFactorRequired(role, totpEnabled)) return 'not_needed';
+  if (mfaPassed) return 'passed';
+  return totpEnabled ? 'required' : 'enrol';
+}
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export async function createSession(db: Executor, userId: number, opts: { mfaPassed: boolean; minutes?: number }): Promise<NewSession> {
   const token = newToken();
   const csrfToken = newToken();
   const [row] = await rows<{ expiresAt: string }>(
@@ -26,12 +46,24 @@ export async function createSession(
   return { token, csrfToken, expiresAt: row!.expiresAt };
 }
 
+/**
+ * The session a sign-in opens: a full one when the second factor is passed or not needed, else a
+ * short one that can only pass it.
+ */
+export function openSession(db: Executor, userId: number, secondFactor: SecondFactor): Promise<NewSession> {
+  const full = secondFactor === 'passed' || secondFactor === 'not_needed';
+  return createSession(db, userId, { mfaPassed: full, ...(full ? {} : { minutes: AWAITING_MINUTES }) });
+}
+
 export interface SessionUser {
   principal: Principal;
   csrfToken: string;
   mfaPassed: boolean;
-  /** The role needs a second factor and this session has not passed one. */
+  totpEnabled: boolean;
+  secondFactor: SecondFactor;
+  /** The role needs a second factor (or the user set one up) and this session has not passed one. */
   awaitingSecondFactor: boolean;
+  expiresAt: string;
 }
 
 /**
@@ -48,6 +80,8 @@ export async function sessionUser(db: Executor, token: string): Promise<SessionU
     organisation: string | null;
     csrfToken: string;
     mfaPassed: boolean;
+    totpEnabled: boolean;
+    expiresAt: string;
   }>(
     db,
     sql`UPDATE sessions s SET last_seen_at = now()
@@ -57,7 +91,8 @@ export async function sessionUser(db: Executor, token: string): Promise<SessionU
            AND s.last_seen_at > now() - make_interval(mins => ${IDLE_MINUTES})
            AND u.disabled_at IS NULL
         RETURNING u.id::int AS "userId", u.username, u.role, u.state_code AS "stateCode", u.organisation,
-                  s.csrf_token AS "csrfToken", s.mfa_passed AS "mfaPassed"`,
+                  s.csrf_token AS "csrfToken", s.mfa_passed AS "mfaPassed", u.totp_enabled AS "totpEnabled",
+                  s.expires_at::text AS "expiresAt"`,
   );
   if (!row) return null;
   const principal: Principal = {
@@ -68,9 +103,28 @@ export async function sessionUser(db: Executor, token: string): Promise<SessionU
     stateCode: row.stateCode,
     organisation: row.organisation,
   };
-  return { principal, csrfToken: row.csrfToken, mfaPassed: row.mfaPassed, awaitingSecondFactor: needsSecondFactor(row.role) && !row.mfaPassed };
+  const secondFactor = secondFactorOf(row.role, row.totpEnabled, row.mfaPassed);
+  return {
+    principal,
+    csrfToken: row.csrfToken,
+    mfaPassed: row.mfaPassed,
+    totpEnabled: row.totpEnabled,
+    secondFactor,
+    awaitingSecondFactor: secondFactor === 'required' || secondFactor === 'enrol',
+    expiresAt: row.expiresAt,
+  };
 }
 
 export async function revokeSession(db: Executor, token: string): Promise<void> {
   await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE token_hash = ${tokenHash(token)} AND revoked_at IS NULL`);
+}
+
+/** Ends every session of a user (disabled, locked out); returns how many were live. */
+export async function revokeUserSessions(db: Executor, userId: number): Promise<number> {
+  const ended = await rows<{ live: boolean }>(
+    db,
+    sql`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL
+        RETURNING expires_at > now() AND last_seen_at > now() - make_interval(mins => ${IDLE_MINUTES}) AS live`,
+  );
+  return ended.filter((s) => s.live).length;
 }

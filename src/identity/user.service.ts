@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { sql, rows, type Executor } from '../db/db.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { authorize, policies } from '../access/policy.ts';
 import { ORGANISATION_ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { hashPassword } from './password.ts';
+import { checkNewPassword, hashPassword } from './password.ts';
+import { revokeUserSessions } from './session.ts';
 
 export interface NewUser {
   username: string;
@@ -24,23 +26,94 @@ export async function createUser(db: Executor, by: Principal, input: NewUser): P
   authorize(policies.manageUsers, by, { stateCode, role: input.role });
   if (STATE_ROLES.includes(input.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: input.role });
   if (ORGANISATION_ROLES.includes(input.role) && !input.organisation) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
+  if (!input.oidcIssuer !== !input.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
+  if (input.password) checkNewPassword(input.password);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const [row] = await rows<{ id: number }>(
     db,
     sql`INSERT INTO users (username, display_name, role, state_code, organisation, password_hash, oidc_issuer, oidc_subject, created_by)
         VALUES (${input.username}, ${input.displayName}, ${input.role}, ${stateCode}, ${input.organisation ?? null}, ${passwordHash},
-                ${input.oidcIssuer ?? null}, ${input.oidcSubject ?? null}, ${by.id})
+                ${input.oidcIssuer || null}, ${input.oidcSubject || null}, ${by.id})
         ON CONFLICT DO NOTHING
         RETURNING id::int AS id`,
   );
-  if (!row) throw appError(ErrorCode.Conflict, 'userExists', { username: input.username });
+  if (!row) throw appError(ErrorCode.Conflict, input.oidcIssuer ? 'userOrOidcExists' : 'userExists', { username: input.username });
   await recordAudit(db, {
     actor: by,
     action: 'user.create',
     subject: `user:${row.id}`,
     stateCode,
     recordIds: [`user:${row.id}`],
-    fields: ['username', 'displayName', 'role', 'stateCode', 'organisation'],
+    fields: ['username', 'displayName', 'role', 'stateCode', 'organisation', ...(input.oidcIssuer ? ['oidcIssuer', 'oidcSubject'] : [])],
   });
   return row;
+}
+
+/** An account as the administration shows it: never its hash, its TOTP secret or its sessions. */
+export interface UserSummary {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  stateCode: string | null;
+  organisation: string | null;
+  password: boolean;
+  oidc: boolean;
+  totpEnabled: boolean;
+  locked: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** The users of a state (or, for the platform's administrator and the operator, every user). */
+export async function listUsers(db: Executor, by: Principal, filter: { stateCode?: string | null } = {}): Promise<UserSummary[]> {
+  const stateCode = filter.stateCode ?? null;
+  authorize(policies.listUsers, by, { stateCode });
+  return rows<UserSummary>(
+    db,
+    sql`SELECT id::int AS id, username, display_name AS "displayName", role, state_code AS "stateCode", organisation,
+               password_hash IS NOT NULL AS password, oidc_subject IS NOT NULL AS oidc, totp_enabled AS "totpEnabled",
+               coalesce(locked_until > now(), false) AS locked, disabled_at IS NOT NULL AS disabled, created_at::text AS "createdAt"
+          FROM users
+         WHERE ${stateCode}::text IS NULL OR state_code = ${stateCode}
+         ORDER BY state_code NULLS FIRST, lower(username)`,
+  );
+}
+
+/** Disables an account and ends its sessions at once; its history stays. Returns the sessions ended. */
+export async function disableUser(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
+  const [user] = await rows<{ id: number; role: Role; stateCode: string | null; disabled: boolean }>(
+    db,
+    sql`SELECT id::int AS id, role, state_code AS "stateCode", disabled_at IS NOT NULL AS disabled FROM users WHERE lower(username) = lower(${username})`,
+  );
+  if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
+  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  if (!user.disabled) await db.execute(sql`UPDATE users SET disabled_at = now() WHERE id = ${user.id}`);
+  const sessionsEnded = await revokeUserSessions(db, user.id);
+  await recordAudit(db, {
+    actor: by,
+    action: 'user.disable',
+    subject: `user:${user.id}`,
+    stateCode: user.stateCode,
+    recordIds: [`user:${user.id}`],
+    fields: ['disabledAt'],
+    details: { sessionsEnded, alreadyDisabled: user.disabled },
+  });
+  return { id: user.id, sessionsEnded };
+}
+
+/** The administrator created at first run, with the password shown once. */
+export const FIRST_ADMIN = 'admin';
+
+/**
+ * At first run (no user at all): creates a platform administrator `admin` with a random password,
+ * returned once for the terminal; null when any user exists. Two servers starting at once create one.
+ */
+export async function ensureFirstAdministrator(db: Executor, by: Principal): Promise<{ username: string; password: string } | null> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pathways.first-admin'))`);
+  const [any] = await rows<{ one: number }>(db, sql`SELECT 1 AS one FROM users LIMIT 1`);
+  if (any) return null;
+  const password = randomBytes(18).toString('base64url');
+  await createUser(db, by, { username: FIRST_ADMIN, displayName: 'Administrator', role: 'system_admin', password });
+  return { username: FIRST_ADMIN, password };
 }
