@@ -130,12 +130,12 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const known: number[] = [];
     const missing: number[] = [];
     const other = await account();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       known.push(await time(other.username));
       missing.push(await time(`ghost.${kind.name}.${i}`));
     }
-    // Measured here: about 1 with the dummy check, under 0.5 without it.
-    expect(median(missing) / median(known)).toBeGreaterThan(0.7);
+    // Measured here: about 1 with the dummy check (0.67 on a loaded machine), 0.37–0.47 without it.
+    expect(median(missing) / median(known)).toBeGreaterThan(0.55);
   });
 
   it(`locks an account for ${LOCK_MINUTES} minutes after ${LOCK_AFTER} failures, even against the right password, and says so in the audit trail`, async () => {
