@@ -2,7 +2,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import { operator, type Principal } from '../access/principal.ts';
-import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
@@ -58,7 +57,7 @@ function sessionMiddleware(database: Database, opts: AuthenticateOptions, allowA
     const unsafe = UNSAFE.has(c.req.method);
     // A cross-site request is refused before the session is even looked up (or touched).
     if (!bearer && unsafe) refuseCrossSite(c, opts.origins);
-    const user = await inScope(database.db, IDENTITY_SCOPE, (tx) => sessionUser(tx, token));
+    const user = await sessionUser(database.db, token);
     if (!user) throw appError(ErrorCode.Unauthenticated, 'sessionOver');
     if (user.awaitingSecondFactor && !allowAwaiting) throw appError(ErrorCode.Unauthenticated, 'secondFactorRequired');
     if (!bearer && unsafe && !sameSecret(c.req.header(CSRF_HEADER), user.csrfToken)) throw appError(ErrorCode.Forbidden, 'csrfMissing');

@@ -69,7 +69,7 @@ export interface SessionUser {
 /**
  * The principal of a live session: not expired, not revoked, not idle too long, its user not
  * disabled. Touches `last_seen_at` (at most every 30 s). Null when there is none (the caller answers 401).
- * Runs in a transaction whose scope lets it read users (ADMIN).
+ * One statement, in any scope or none.
  */
 export async function sessionUser(db: Executor, token: string): Promise<SessionUser | null> {
   const [row] = await rows<{
@@ -84,21 +84,9 @@ export async function sessionUser(db: Executor, token: string): Promise<SessionU
     expiresAt: string;
   }>(
     db,
-    // `last_seen_at` is written at most every 30 s: most requests only read (the idle limit is minutes).
-    sql`WITH live AS (
-          SELECT s.token_hash, s.last_seen_at, u.id, u.username, u.role, u.state_code, u.organisation, s.csrf_token, s.mfa_passed, u.totp_enabled, s.expires_at
-            FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = ${tokenHash(token)}
-             AND s.revoked_at IS NULL AND s.expires_at > now()
-             AND s.last_seen_at > now() - make_interval(mins => ${IDLE_MINUTES})
-             AND u.disabled_at IS NULL),
-        touched AS (
-          UPDATE sessions SET last_seen_at = now()
-           WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds') RETURNING 1)
-        SELECT id::int AS "userId", username, role, state_code AS "stateCode", organisation,
-               csrf_token AS "csrfToken", mfa_passed AS "mfaPassed", totp_enabled AS "totpEnabled",
-               expires_at::text AS "expiresAt", (SELECT count(*) FROM touched) AS touched
-          FROM live`,
+    // One statement (migration 0007): it reads the user in the ADMIN scope itself, so the caller needs
+    // no transaction of its own; `last_seen_at` is written at most every 30 s.
+    sql`SELECT * FROM session_principal(${tokenHash(token)}, ${IDLE_MINUTES})`,
   );
   if (!row) return null;
   const principal: Principal = {

@@ -90,3 +90,34 @@ BEGIN
   UPDATE audit_chains SET hash = NEW.hash WHERE chain = k;
   RETURN NEW;
 END $$;
+--> statement-breakpoint
+-- The principal of a session token, in one statement (every API request asks it): the session must
+-- be live, not idle longer than p_idle_minutes, its user not disabled; `last_seen_at` is written at
+-- most every 30 seconds. It reads users in the ADMIN scope and puts the caller's scope back.
+CREATE FUNCTION session_principal(p_token_hash text, p_idle_minutes int)
+RETURNS TABLE ("userId" int, username text, role text, "stateCode" text, organisation text, "csrfToken" text, "mfaPassed" boolean, "totpEnabled" boolean, "expiresAt" text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  scope constant text := pathways_tenant();
+BEGIN
+  PERFORM set_config('pathways.tenant', 'ADMIN', true);
+  RETURN QUERY
+    WITH live AS (
+      SELECT s.token_hash, s.last_seen_at, u.id, u.username, u.role, u.state_code, u.organisation, s.csrf_token, s.mfa_passed, u.totp_enabled, s.expires_at
+        FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = p_token_hash
+         AND s.revoked_at IS NULL AND s.expires_at > now()
+         AND s.last_seen_at > now() - make_interval(mins => p_idle_minutes)
+         AND u.disabled_at IS NULL),
+    touched AS (
+      UPDATE sessions SET last_seen_at = now()
+       WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds') RETURNING 1)
+    SELECT l.id::int, l.username, l.role, l.state_code, l.organisation, l.csrf_token, l.mfa_passed, l.totp_enabled, l.expires_at::text
+      FROM live l LEFT JOIN (SELECT count(*) AS n FROM touched) t ON true;
+  PERFORM set_config('pathways.tenant', scope, true);
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION session_principal(text, int) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION session_principal(text, int) TO pathways_app;
