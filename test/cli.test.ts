@@ -129,15 +129,16 @@ describe('the embedded database folder', () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('serves health and the state of play as JSON', async () => {
+  it('serves health and the API: its description to anyone, its data only with a session', async () => {
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', database: 'pglite' });
-    const sop = await (await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=2021-12-31&lang=nl`)).json();
-    expect(sop).toMatchObject({ round: '2020-2021', totals: { arrived: 3 } });
-    expect(sop.states[0]).toMatchObject({ code: 'BE', name: 'België' });
-    const missing = await fetch(`${url}/api/rounds/nope/state-of-play`);
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ code: 'not_found' });
-    expect((await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=yesterday`)).status).toBe(400);
+    const doc = await fetch(`${url}/api/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect((await doc.json()).openapi).toBe('3.1.0');
+    // The figures are there, behind sign-in (test/api.test.ts reads them with a session).
+    const denied = await fetch(`${url}/api/rounds/2020-2021/state-of-play?asOf=2021-12-31&lang=nl`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('cache-control')).toBe('no-store');
+    expect(await denied.json()).toEqual({ code: 'unauthenticated', message: expect.stringMatching(/^Sign in first/), details: {} });
   });
 
   it('says so plainly when the port is taken, and lets its own folder go', async () => {

@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
-import { columnCountProblem, readCsv, type CsvRecord } from '../imports/csv-source.ts';
+import { columnCountProblem, inputName, readCsv, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
 import { findState } from '../reference/state.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { advanceCase, parseAction } from './advance-case.ts';
@@ -24,10 +24,11 @@ export interface EventImportSummary {
  * nothing of a failing file is written. Each move keeps the actor the file names, beside the
  * importing user in the audit trail.
  */
-export async function importCaseEvents(opts: { db: Executor; actor: Actor; path: string; today?: string; onProgress?: (rows: number, fraction: number | null) => void }): Promise<EventImportSummary> {
-  const { db, actor, path } = opts;
+export async function importCaseEvents(opts: { db: Executor; actor: Actor; path: FileInput; today?: string; onProgress?: (rows: number, fraction: number | null) => void }): Promise<EventImportSummary> {
+  const { db, actor } = opts;
+  const path = inputName(opts.path);
   let fraction: number | null = 0;
-  const records = readCsv(path, { required: EVENT_COLUMNS, optional: EVENT_OPTIONAL_COLUMNS, onProgress: (r, t) => (fraction = t ? r / t : null) });
+  const records = readCsv(opts.path, { required: EVENT_COLUMNS, optional: EVENT_OPTIONAL_COLUMNS, onProgress: (r, t) => (fraction = t ? r / t : null) });
   const problems: RowProblem[] = [];
   const broken = new Set<string>();
   const touched = new Set<string>();

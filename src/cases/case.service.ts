@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { CaseDetail, CaseEvent, CasePerson, CaseSummary } from './case.ts';
 import { isStatus } from './stage.ts';
 
-const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
+export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
   c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
   c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
 

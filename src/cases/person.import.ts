@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { appError } from '../i18n/problem.ts';
+import { appError, rowProblem } from '../i18n/problem.ts';
 import { createReadStream } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { imports } from '../audit/audit.table.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
-import { columnCountProblem, fileSize, readCsv, type CsvRecord } from '../imports/csv-source.ts';
+import { columnCountProblem, fileSize, inputName, readCsv, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { writePersonChunk } from './case.repository.ts';
 import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
@@ -49,6 +49,8 @@ export async function importPersons(opts: {
   today?: string;
   onProgress?: (p: PersonImportProgress) => void;
   fraction?: () => number | null;
+  /** An upload for one state (the API's): a row of another state is a problem of that row. */
+  onlyState?: string;
 }): Promise<PersonImportSummary> {
   const { db, actor, records, source } = opts;
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
@@ -100,6 +102,10 @@ export async function importPersons(opts: {
           note(read.problems);
           continue;
         }
+        if (opts.onlyState !== undefined && read.person.stateCode !== opts.onlyState) {
+          note([rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'otherState', { state: opts.onlyState })]);
+          continue;
+        }
         const clash = households.check(read.person, rec.row, rec.values);
         if (clash.length > 0) {
           note(clash);
@@ -139,7 +145,7 @@ export async function importPersons(opts: {
   return summary!;
 }
 
-type FileImport = { db: Executor; actor: Actor; path: string; today?: string; onProgress?: (p: PersonImportProgress) => void };
+type FileImport = { db: Executor; actor: Actor; path: FileInput; today?: string; onProgress?: (p: PersonImportProgress) => void; onlyState?: string };
 
 /** Imports a person CSV file, with its SHA-256 kept in the import record. */
 export function importPersonsFile(opts: FileImport): Promise<PersonImportSummary> {
@@ -162,10 +168,10 @@ async function importFile(opts: FileImport, caseFile: boolean): Promise<PersonIm
     optional: caseFile ? CASE_OPTIONAL_COLUMNS : [],
     onProgress: (read: number, total: number) => (fraction = total > 0 ? read / total : null),
   };
-  const read = caseFile && /\.xlsx$/i.test(opts.path) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
+  const read = caseFile && /\.xlsx$/i.test(inputName(opts.path)) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
   const records = caseFile ? withCaseColumns(read) : read;
-  const sha256 = await hashFile(opts.path);
-  return importPersons({ ...opts, records, source: opts.path, sha256, fraction: () => fraction });
+  const sha256 = typeof opts.path === 'string' ? await hashFile(opts.path) : createHash('sha256').update(opts.path.bytes).digest('hex');
+  return importPersons({ ...opts, records, source: inputName(opts.path), sha256, fraction: () => fraction });
 }
 
 /** Every record of a case file carries the case columns, empty where the file lacks one. */

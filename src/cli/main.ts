@@ -25,9 +25,19 @@ import type { Lang } from '../reference/country.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { addRound, getRound, listRounds } from '../rounds/round.service.ts';
 import { startServer } from '../server/server.ts';
+import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { progressBar } from './progress.ts';
+import {
+  remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
+  remoteStateOfPlay, serverClient,
+} from './remote.ts';
+import type { ApiClient } from '../api/client.ts';
+import { caseDetailView, caseListTable } from '../cases/case.present.ts';
+import { isStatus } from '../cases/stage.ts';
+import { roundsTable } from '../rounds/round.present.ts';
+import { isPathway, isValidIsoDate } from '../rounds/round.ts';
 import { announceFirstAdministrator, registerUserCommands } from './users.command.ts';
 import { registerAuditCommands, registerPrivacyCommands } from './privacy.command.ts';
 
@@ -60,13 +70,16 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .description("Pathways: the EU's legal pathways to protection — pledges, persons and the Commission's state of play.")
     .option('--data <dir>', 'folder of the embedded database (ignored when DATABASE_URL is set)', config.PATHWAYS_DATA)
     .addOption(langOption())
+    .option('--server <url>', 'talk to a running instance instead of the database (env PATHWAYS_SERVER); the token from PATHWAYS_TOKEN or --token-file')
+    .option('--token-file <file>', 'file holding the session token for --server')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
 
   const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
-    const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
+    const opts = cmd.optsWithGlobals() as { data: string; lang?: string; server?: string };
     if (opts.lang && isLang(opts.lang)) lang = opts.lang;
+    if (opts.server ?? config.PATHWAYS_SERVER) throw appError(ErrorCode.BadInput, 'localOnly', { command: commandPath(cmd) });
     // The command line on the database's own machine acts as the operator, across every state.
     const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data, scope: '*' });
     try {
@@ -74,6 +87,24 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     } finally {
       await database.close();
     }
+  };
+  /**
+   * The commands that also work against a running instance (`--server`): the client, or null for
+   * the local mode. Either way the same presenters print the data.
+   */
+  const remoteOf = (cmd: Command): ApiClient | null => {
+    const opts = cmd.optsWithGlobals() as { lang?: string; server?: string; tokenFile?: string };
+    if (opts.lang && isLang(opts.lang)) lang = opts.lang;
+    return serverClient({ server: opts.server ?? config.PATHWAYS_SERVER, tokenFile: opts.tokenFile, token: config.PATHWAYS_TOKEN, lang });
+  };
+  const either = async <T>(cmd: Command, local: (d: Database) => Promise<T>, remote: (api: ApiClient) => Promise<T>): Promise<T> => {
+    const api = remoteOf(cmd);
+    return api ? remote(api) : withDb(cmd, local);
+  };
+  /** Over the API a case's state cannot be looked up across states: it must be named. */
+  const stateForServer = (state: string | undefined): string => {
+    if (!state) throw appError(ErrorCode.BadInput, 'serverNeedsState');
+    return stateCodeOf(state);
   };
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
@@ -86,18 +117,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .command('list')
     .description('list the rounds')
     .addOption(formatOption(['table', 'json']))
-    .action(async (o: { format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const all = await listRounds(db);
-        if (o.format === 'json') return io.out(JSON.stringify(all, null, 2));
-        io.out(
-          renderTable({
-            headers: [t()('rounds.id'), t()('rounds.title'), t()('rounds.period'), t()('rounds.target'), t()('rounds.pathways')],
-            rows: all.map((r) => [r.id, r.title, `${r.start} – ${r.end}`, r.target ? [t()(`qualifier.${r.target.qualifier}`), formatCount(r.target.value, lang)].filter(Boolean).join(' ') : '', r.pathways.join(', ')]),
-          }),
-        );
-      }),
-    );
+    .action(async (o: { format: string }, cmd: Command) => {
+      const all = await either(cmd, ({ db }) => listRounds(db), remoteRounds);
+      io.out(o.format === 'json' ? JSON.stringify(all, null, 2) : renderTable(roundsTable(all, lang)));
+    });
   rounds
     .command('add')
     .description('add a round from a JSON file {id, title, legal_basis, start, end, target?, previous?, priorities?, incentives?, sources?}')
@@ -117,18 +140,23 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
     .addOption(langOption())
     .addOption(formatOption(['table', 'csv', 'json']))
-    .action(async (o: { round: string; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const listing = await pledgeListing(db, o.round);
-        if (o.format === 'json') return io.out(JSON.stringify(pledgeJson(listing, lang), null, 2));
-        if (o.format === 'csv') {
-          const { headers, rows } = pledgeCsvRows(listing, lang);
-          return io.out(toCsv(headers, rows));
-        }
-        const view = pledgeTable(listing, lang);
-        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
-      }),
-    );
+    .action(async (o: { round: string; format: string }, cmd: Command) => {
+      const { json, listing } = await either(
+        cmd,
+        async ({ db }) => {
+          const l = await pledgeListing(db, o.round);
+          return { json: pledgeJson(l, lang), listing: async () => l };
+        },
+        (api) => remotePledges(api, o.round, lang),
+      );
+      if (o.format === 'json') return io.out(JSON.stringify(json, null, 2));
+      if (o.format === 'csv') {
+        const { headers, rows } = pledgeCsvRows(await listing(), lang);
+        return io.out(toCsv(headers, rows));
+      }
+      const view = pledgeTable(await listing(), lang);
+      io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+    });
   pledges
     .command('import')
     .description('import pledges from CSV: member_state,pathway,places,carry_over,country_of_departure,note[,target_group]')
@@ -160,47 +188,34 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .requiredOption('--state <code>', 'Member State (protocol code, ISO code or name)')
     .option('--stage <stage>', 'only cases in this stage or status')
     .addOption(formatOption(['table', 'json']))
-    .action(async (o: { state: string; stage?: string; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const stateCode = stateCodeOf(o.state);
-        const list = await db.transaction((tx) => listCases({ db: tx, actor, stateCode, status: o.stage }));
-        if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
-        io.out(
-          renderTable({
-            headers: [t()('cases.ref'), t()('cases.status'), t()('cases.since'), t()('cases.persons'), t()('cases.departure'), t()('cases.priority'), t()('cases.version')],
-            rows: list.map((c) => [c.caseRef, c.status === 'on_hold' ? `on_hold (${c.heldFrom})` : c.status, c.statusOn ?? '', c.persons, c.countryOfDeparture, c.priority, c.version]),
-            align: ['l', 'l', 'l', 'r', 'l', 'l', 'r'],
-          }),
-        );
-      }),
-    );
+    .action(async (o: { state: string; stage?: string; format: string }, cmd: Command) => {
+      const list = await either(
+        cmd,
+        ({ db }) => db.transaction((tx) => listCases({ db: tx, actor, stateCode: stateCodeOf(o.state), status: o.stage })),
+        (api) => {
+          const stateCode = stateCodeOf(o.state);
+          if (o.stage !== undefined && !isStatus(o.stage)) throw appError(ErrorCode.BadInput, 'notStatus', { p1: o.stage });
+          return remoteCases(api, stateCode, o.stage);
+        },
+      );
+      io.out(o.format === 'json' ? JSON.stringify(list, null, 2) : renderTable(caseListTable(list, lang)));
+    });
   cases
     .command('show')
     .description('one case: household, needs, history')
     .argument('<case_ref>', 'the case reference')
     .option('--state <code>', 'Member State, where two states use the reference')
     .addOption(formatOption(['table', 'json']))
-    .action(async (caseRef: string, o: { state?: string; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const detail = await db.transaction(async (tx) => getCase({ db: tx, actor, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), caseRef }));
-        if (o.format === 'json') return io.out(JSON.stringify(detail, null, 2));
-        io.out(
-          [
-            `${detail.stateCode} ${detail.caseRef}: ${detail.status}${detail.heldFrom ? ` (${detail.heldFrom})` : ''} · ${detail.pathway} · ${detail.countryOfDeparture} · ${detail.priority} · v${detail.version}`,
-            '',
-            renderTable({
-              headers: ['person', 'citizenship', 'sex', 'born', 'relationship', 'arrived', 'needs'],
-              rows: detail.members.map((m) => [m.personRef, m.citizenship, m.sex, m.birthYear, m.relationship, m.arrivedOn, m.needs.map((n) => n.type).join(', ')]),
-            }),
-            '',
-            renderTable({
-              headers: ['on', 'from', 'to', 'by', 'reason', 'details'],
-              rows: detail.history.map((h) => [h.on, h.fromStatus, h.toStatus, h.actor, h.reason, Object.keys(h.details).length ? JSON.stringify(h.details) : '']),
-            }),
-          ].join('\n'),
-        );
-      }),
-    );
+    .action(async (caseRef: string, o: { state?: string; format: string }, cmd: Command) => {
+      const detail = await either(
+        cmd,
+        ({ db }) => db.transaction(async (tx) => getCase({ db: tx, actor, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), caseRef })),
+        async (api) => (await remoteCase(api, stateForServer(o.state), caseRef)).detail,
+      );
+      if (o.format === 'json') return io.out(JSON.stringify(detail, null, 2));
+      const view = caseDetailView(detail);
+      io.out([view.heading, '', renderTable(view.members), '', renderTable(view.history)].join('\n'));
+    });
   cases
     .command('advance')
     .description('move a case: to a stage, or hold, resume, withdraw')
@@ -212,18 +227,22 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--state <code>', 'Member State, where two states use the reference')
     .option('--version <n>', 'the version you read; refused if the case changed since', positiveInt)
     .option('--members <refs>', 'a split decision: the members accepted (person refs, comma-separated); the others are not')
-    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number; members?: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const r = await db.transaction(async (tx) =>
-          advanceCase({
-            db: tx, actor, caseRef, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), action: parseAction(o.to),
-            reason: o.reason, modality: o.modality, on: o.on, expectedVersion: o.version,
-            ...(o.members !== undefined ? { acceptedMembers: o.members.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
-          }),
-        );
-        io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
-      }),
-    );
+    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number; members?: string }, cmd: Command) => {
+      const members = o.members !== undefined ? o.members.split(',').map((m) => m.trim()).filter(Boolean) : undefined;
+      const r = await either(
+        cmd,
+        ({ db }) =>
+          db.transaction(async (tx) =>
+            advanceCase({
+              db: tx, actor, caseRef, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), action: parseAction(o.to),
+              reason: o.reason, modality: o.modality, on: o.on, expectedVersion: o.version,
+              ...(members !== undefined ? { acceptedMembers: members } : {}),
+            }),
+          ),
+        (api) => remoteAdvance(api, { state: stateForServer(o.state), ref: caseRef, action: parseAction(o.to), reason: o.reason, modality: o.modality, on: o.on, version: o.version, members }),
+      );
+      io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
+    });
   cases
     .command('import')
     .description('import cases and their members from CSV or XLSX: the person columns, and priority, primary_category, secondary_category, referring_partner, partner_ref, linked_cases, relationship, needs')
@@ -257,22 +276,31 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     countryOfDeparture: o.departure ? countryCodeOf(o.departure) : undefined,
     all: o.all,
   });
+  /** Over the API, a hold or resumption is one state's (its officers' policy): --all is the operator's, on the database's machine. */
+  const remoteScope = (o: { state?: string; departure?: string; all?: boolean }) => {
+    if (o.all) throw appError(ErrorCode.BadInput, 'localOnly', { command: 'cases hold/resume --all' });
+    return { state: stateForServer(o.state), countryOfDeparture: o.departure ? countryCodeOf(o.departure) : undefined };
+  };
   scopeOptions(cases.command('hold').description('put cases on hold (for one state, one country of departure, or all)'))
     .requiredOption('--reason <text>', 'why')
-    .action(async (o: { state?: string; departure?: string; all?: boolean; reason: string; on?: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => holdCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() }));
-        io.out(t()('cases.held', { total: r.total }));
-      }),
-    );
+    .action(async (o: { state?: string; departure?: string; all?: boolean; reason: string; on?: string }, cmd: Command) => {
+      const r = await either(
+        cmd,
+        ({ db }) => db.transaction((tx) => holdCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() })),
+        (api) => remoteBulk(api, 'hold', { ...remoteScope(o), reason: o.reason, on: o.on ?? today() }),
+      );
+      io.out(t()('cases.held', { total: r.total }));
+    });
   scopeOptions(cases.command('resume').description('resume cases on hold, each at the stage it was held from'))
     .option('--reason <text>', 'why')
-    .action(async (o: { state?: string; departure?: string; all?: boolean; reason?: string; on?: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => resumeCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() }));
-        io.out(t()('cases.resumed', { total: r.total }));
-      }),
-    );
+    .action(async (o: { state?: string; departure?: string; all?: boolean; reason?: string; on?: string }, cmd: Command) => {
+      const r = await either(
+        cmd,
+        ({ db }) => db.transaction((tx) => resumeCases({ db: tx, actor, scope: scopeOf(o), reason: o.reason, on: o.on ?? today() })),
+        (api) => remoteBulk(api, 'resume', { ...remoteScope(o), reason: o.reason, on: o.on ?? today() }),
+      );
+      io.out(t()('cases.resumed', { total: r.total }));
+    });
 
   const reports = program.command("report").description("reports");
   reports
@@ -281,18 +309,16 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .requiredOption('--round <id>', 'round id')
     .addOption(langOption())
     .addOption(formatOption(['table', 'csv', 'json']))
-    .action(async (o: { round: string; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const p = await pipeline({ db, roundId: o.round });
-        if (o.format === 'json') return io.out(JSON.stringify(p, null, 2));
-        if (o.format === 'csv') {
-          const { headers, rows } = pipelineCsvRows(p);
-          return io.out(toCsv(headers, rows));
-        }
-        const view = pipelineTable(p, lang);
-        io.out([view.title, '', renderTable(view.table)].join('\n'));
-      }),
-    );
+    .action(async (o: { round: string; format: string }, cmd: Command) => {
+      const p = await either(cmd, ({ db }) => pipeline({ db, roundId: o.round }), (api) => remotePipeline(api, o.round));
+      if (o.format === 'json') return io.out(JSON.stringify(p, null, 2));
+      if (o.format === 'csv') {
+        const { headers, rows } = pipelineCsvRows(p);
+        return io.out(toCsv(headers, rows));
+      }
+      const view = pipelineTable(p, lang);
+      io.out([view.title, '', renderTable(view.table)].join('\n'));
+    });
   reports
     .command('processing-times')
     .description('days spent in each stage and from referral to arrival (median, 90th percentile), and drop-outs (P 10)')
@@ -301,13 +327,15 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--as-of <date>', 'as things stood at the end of this day')
     .addOption(langOption())
     .addOption(formatOption(['table', 'json']))
-    .action(async (o: { round: string; by: string; asOf?: string; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const list = await processingTimesReport({ db, roundId: o.round, groupBy: o.by.split(',').map((x) => x.trim()).filter(Boolean), asOf: o.asOf });
-        if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
-        io.out(processingTimesTables(list, lang).map((v) => [v.title, '', renderTable(v.table), '', ...v.notes].join('\n')).join('\n\n'));
-      }),
-    );
+    .action(async (o: { round: string; by: string; asOf?: string; format: string }, cmd: Command) => {
+      const list = await either(
+        cmd,
+        ({ db }) => processingTimesReport({ db, roundId: o.round, groupBy: o.by.split(',').map((x) => x.trim()).filter(Boolean), asOf: o.asOf }),
+        (api) => remoteProcessingTimes(api, { round: o.round, by: o.by, asOf: checkedAsOf(o.asOf) }),
+      );
+      if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
+      io.out(processingTimesTables(list, lang).map((v) => [v.title, '', renderTable(v.table), '', ...v.notes].join('\n')).join('\n\n'));
+    });
   reports
     .command('forecast')
     .description("the arrivals expected by the end of the round's period, per state and for the EU, with an 80 % interval")
@@ -317,14 +345,16 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--seed <s>', 'seed of the simulation', positiveInt, 1)
     .addOption(langOption())
     .addOption(formatOption(['table', 'json']))
-    .action(async (o: { round: string; asOf?: string; iterations: number; seed: number; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const r = await forecastReport({ db, roundId: o.round, asOf: o.asOf, iterations: o.iterations, seed: o.seed });
-        if (o.format === 'json') return io.out(JSON.stringify({ round: r.round.id, target: r.round.target, pledged: r.pledged, ...r.forecast }, null, 2));
-        const view = forecastTable(r, lang);
-        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
-      }),
-    );
+    .action(async (o: { round: string; asOf?: string; iterations: number; seed: number; format: string }, cmd: Command) => {
+      const r = await either(
+        cmd,
+        ({ db }) => forecastReport({ db, roundId: o.round, asOf: o.asOf, iterations: o.iterations, seed: o.seed }),
+        (api) => remoteForecast(api, { round: o.round, asOf: checkedAsOf(o.asOf), iterations: o.iterations, seed: o.seed }),
+      );
+      if (o.format === 'json') return io.out(JSON.stringify({ round: r.round.id, target: r.round.target, pledged: r.pledged, ...r.forecast }, null, 2));
+      const view = forecastTable(r, lang);
+      io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+    });
   reports
     .command('state-of-play')
     .description("the Commission's state of play of a round: pledged, arrived, share delivered, by country of departure")
@@ -333,19 +363,25 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--pathway <pathway...>', "pathways to count (default: the round's)")
     .addOption(langOption())
     .addOption(formatOption(['table', 'csv', 'json']))
-    .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string }, cmd: Command) =>
-      withDb(cmd, async ({ db }) => {
-        const sop = await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway });
-        if (o.format === 'json') return io.out(JSON.stringify(sop, null, 2));
-        if (o.format === 'csv') {
-          const { headers, rows } = stateOfPlayCsvRows(sop);
-          return io.out(toCsv(headers, rows));
-        }
-        const round = await getRound(db, o.round);
-        const view = stateOfPlayTable(sop, round.sources, lang);
-        io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
-      }),
-    );
+    .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string }, cmd: Command) => {
+      const { sop, round } = await either(
+        cmd,
+        async ({ db }) => ({ sop: await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway }), round: await getRound(db, o.round) }),
+        async (api) => {
+          const bad = o.pathway?.find((p) => !isPathway(p));
+          if (bad) throw appError(ErrorCode.BadInput, 'notPathway', { p1: bad });
+          const sop = await remoteStateOfPlay(api, { round: o.round, asOf: checkedAsOf(o.asOf), pathways: o.pathway, lang });
+          return { sop, round: await remoteRound(api, o.round) };
+        },
+      );
+      if (o.format === 'json') return io.out(JSON.stringify(sop, null, 2));
+      if (o.format === 'csv') {
+        const { headers, rows } = stateOfPlayCsvRows(sop);
+        return io.out(toCsv(headers, rows));
+      }
+      const view = stateOfPlayTable(sop, round.sources, lang);
+      io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
+    });
 
   program
     .command('demo')
@@ -361,7 +397,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
 
   program
     .command('serve')
-    .description('serve the platform over HTTP (for now: health and the state of play as JSON)')
+    .description('serve the platform over HTTP: the API (reference at /api/docs, document at /api/openapi.json) and /health')
     .option('--port <port>', 'port (0 picks a free one)', portNumber, config.PORT)
     .option('--host <host>', 'address to listen on', config.HOST)
     .action(async (o: { port: number; host: string }, cmd: Command) => {
@@ -369,7 +405,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
       const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
       await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => { await database.close(); throw e; });
-      const server = await startServer({ database, port: o.port, host: o.host }).catch(async (e: unknown) => {
+      const server = await startServer({ database, port: o.port, host: o.host, identity: identityOptionsFromConfig(config) }).catch(async (e: unknown) => {
         await database.close(); // releases the folder's lock too
         throw e;
       });
@@ -425,6 +461,19 @@ function readJson(file: string): unknown {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** An --as-of checked as the services check it, so that --server says the same as the local mode. */
+function checkedAsOf(asOf: string | undefined): string | undefined {
+  if (asOf !== undefined && !isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
+  return asOf;
+}
+
+/** "cases list", for messages. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
 
 /** Runs long work with a progress bar on a terminal, and takes the bar away however the work ends. */
 async function withProgress<T>(io: Io, label: string, work: (bar: ReturnType<typeof progressBar>) => Promise<T>): Promise<T> {

@@ -18,6 +18,10 @@ export const ErrorCode = {
   /** Well-formed but refused: an Idempotency-Key reused with another request. */
   Unprocessable: 'unprocessable',
   TooManyRequests: 'too_many_requests',
+  /** A request body of a media type the operation does not take. */
+  UnsupportedMediaType: 'unsupported_media_type',
+  /** A request body over the operation's limit. */
+  PayloadTooLarge: 'payload_too_large',
   DataDirLocked: 'data_dir_locked',
   DatabaseUnavailable: 'database_unavailable',
   Configuration: 'configuration',
@@ -35,6 +39,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   precondition_required: 428,
   unprocessable: 422,
   too_many_requests: 429,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
   data_dir_locked: 503,
   database_unavailable: 503,
   configuration: 500,
@@ -52,6 +58,8 @@ export const exitCodeOf: Record<ErrorCode, number> = {
   precondition_required: 1,
   unprocessable: 1,
   too_many_requests: 1,
+  unsupported_media_type: 1,
+  payload_too_large: 1,
   data_dir_locked: 2,
   database_unavailable: 2,
   configuration: 2,

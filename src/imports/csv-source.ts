@@ -1,5 +1,6 @@
 import { parse, CsvError } from 'csv-parse';
 import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
 
@@ -15,6 +16,13 @@ export interface CsvSourceOptions {
   /** Called with the bytes read so far and the file's size, for a progress bar. */
   onProgress?: (read: number, total: number) => void;
 }
+
+/**
+ * What an import reads: a file's path, or a file held in memory (an upload through the API) with the
+ * name its messages use.
+ */
+export type FileInput = string | { name: string; bytes: Uint8Array };
+export const inputName = (input: FileInput): string => (typeof input === 'string' ? input : input.name);
 
 /** The size of a file, or a clear error where it cannot be read. */
 export function fileSize(path: string): number {
@@ -32,11 +40,12 @@ export function fileSize(path: string): number {
  * Streams a CSV file's rows as records keyed by column name. The header is checked first:
  * a missing required column or an unknown column stops the import before any row is read.
  */
-export async function* readCsv(path: string, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
-  const total = fileSize(path);
-  const stream = createReadStream(path);
+export async function* readCsv(input: FileInput, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
+  const path = inputName(input);
+  const total = typeof input === 'string' ? fileSize(input) : input.bytes.length;
+  const stream = typeof input === 'string' ? createReadStream(input) : Readable.from([Buffer.from(input.bytes)]);
   let read = 0;
-  stream.on('data', (chunk) => {
+  stream.on('data', (chunk: Buffer) => {
     read += chunk.length;
     opts.onProgress?.(read, total);
   });

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { checkHeader, fileSize, type CsvRecord, type CsvSourceOptions } from './csv-source.ts';
+import { checkHeader, fileSize, inputName, type CsvRecord, type CsvSourceOptions, type FileInput } from './csv-source.ts';
 
 /** A cell as the text a CSV file would hold: dates as YYYY-MM-DD, numbers as written, formulas by their result. */
 function cellText(v: ExcelJS.CellValue): string {
@@ -22,12 +22,14 @@ function cellText(v: ExcelJS.CellValue): string {
  * the header, checked the same way. The workbook is read whole: exceljs's streaming reader leaves
  * temporary files behind when a sheet comes before the shared strings in the archive.
  */
-export async function* readXlsx(path: string, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
-  const total = fileSize(path);
+export async function* readXlsx(input: FileInput, opts: CsvSourceOptions): AsyncGenerator<CsvRecord> {
+  const path = inputName(input);
+  const total = typeof input === 'string' ? fileSize(input) : input.bytes.length;
   const wb = new ExcelJS.Workbook();
   let header: string[] | null = null;
   try {
-    await wb.xlsx.readFile(path);
+    if (typeof input === 'string') await wb.xlsx.readFile(input);
+    else await wb.xlsx.load(Buffer.from(input.bytes) as never);
     for (const sheet of wb.worksheets) {
       const rows: ExcelJS.Row[] = [];
       sheet.eachRow({ includeEmpty: false }, (r) => rows.push(r));

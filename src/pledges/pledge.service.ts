@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
-import { columnCountProblem, readCsv } from '../imports/csv-source.ts';
+import { columnCountProblem, inputName, readCsv, type FileInput } from '../imports/csv-source.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { memberStatesOn, STATES, type State } from '../reference/state.ts';
 import type { Round } from '../rounds/round.ts';
@@ -44,13 +44,21 @@ export interface ImportSummary {
  * Imports a pledge CSV into a round. Every bad row is reported and nothing of a failing file is
  * written; importing the same file again changes nothing.
  */
-export async function importPledges(opts: { db: Executor; actor: Actor; roundId: string; path: string }): Promise<ImportSummary> {
-  const { db, actor, roundId, path } = opts;
+export async function importPledges(opts: {
+  db: Executor;
+  actor: Actor;
+  roundId: string;
+  path: FileInput;
+  /** An upload for one state (the API's): a row of another state is a problem of that row. */
+  onlyState?: string;
+}): Promise<ImportSummary> {
+  const { db, actor, roundId } = opts;
+  const path = inputName(opts.path);
   await getRound(db, roundId);
   const problems: RowProblem[] = [];
   const accepted: Pledge[] = [];
   const seen = new Map<string, number>();
-  for await (const rec of readCsv(path, { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
+  for await (const rec of readCsv(opts.path, { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
     const width = columnCountProblem(rec);
     if (width) {
       problems.push(width);
@@ -59,6 +67,10 @@ export async function importPledges(opts: { db: Executor; actor: Actor; roundId:
     const parsed = parsePledgeRow(roundId, rec.values, rec.row);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
+      continue;
+    }
+    if (opts.onlyState !== undefined && parsed.pledge.stateCode !== opts.onlyState) {
+      problems.push(rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'otherState', { state: opts.onlyState }));
       continue;
     }
     const key = pledgeKey(parsed.pledge);
@@ -73,9 +85,18 @@ export async function importPledges(opts: { db: Executor; actor: Actor; roundId:
   if (problems.length > 0) {
     throw appError(ErrorCode.BadInput, 'pledgeProblems', { p1: path, p2: problems.length }, problems);
   }
-  const summary: ImportSummary = { rows: accepted.length, added: 0, updated: 0, unchanged: 0 };
+  return savePledges({ db, actor, roundId, pledges: accepted, source: path });
+}
+
+/**
+ * Adds or changes pledges of a round (each by its key: state, pathway, carry-over, country, target
+ * group), in one transaction, with an audit line per pledge that changed; unchanged ones stay.
+ */
+export async function savePledges(opts: { db: Executor; actor: Actor; roundId: string; pledges: readonly Pledge[]; source: string }): Promise<ImportSummary> {
+  const { db, actor, roundId, source: path } = opts;
+  const summary: ImportSummary = { rows: opts.pledges.length, added: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
-    for (const p of accepted) {
+    for (const p of opts.pledges) {
       const { outcome, before } = await upsertPledge(tx, p);
       summary[outcome]++;
       if (outcome !== 'unchanged') {

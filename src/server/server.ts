@@ -1,50 +1,42 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { appError } from '../i18n/problem.ts';
-import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { createApi } from '../api/api.ts';
+import type { IdentityRouteOptions } from '../identity/identity.routes.ts';
+import { onApiError, onNotFound } from '../api/errors.ts';
 import { sql, type Database } from '../db/db.ts';
-import { AppError, ErrorCode, httpStatusOf, isAppError } from '../errors/app-error.ts';
-import { isLang } from '../i18n/i18n.ts';
-import { listRounds } from '../rounds/round.service.ts';
-import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
 
 /**
- * The HTTP face of the platform. For now: health, the rounds, and the state of play as JSON;
- * the full API (identity, authorisation, audit of reads) is the API capability's.
+ * The HTTP face of the platform: health (for the load balancer: no session, no data) and the API
+ * (src/api/), with its OpenAPI document at /api/openapi.json and its reference page at /api/docs.
  */
-export function createApp(database: Database) {
-  const app = new Hono();
-  const { db } = database;
+export function createApp(database: Database, opts: { identity?: IdentityRouteOptions } = {}) {
+  const app = createApi(database, opts);
 
   app.get('/health', async (c) => {
-    await db.execute(sql`SELECT 1`).catch(() => {
+    await database.db.execute(sql`SELECT 1`).catch(() => {
       throw appError(ErrorCode.DatabaseUnavailable, 'databaseSilent');
     });
+    c.header('cache-control', 'no-store');
     return c.json({ status: 'ok', database: database.kind });
   });
 
-  app.get('/api/rounds', async (c) => c.json({ rounds: await listRounds(db) }));
+  app.get('/', (c) => c.redirect('/api/docs'));
 
-  app.get('/api/rounds/:id/state-of-play', async (c) => {
-    const lang = c.req.query('lang') ?? 'en';
-    if (!isLang(lang)) throw appError(ErrorCode.BadInput, 'langInvalid', { lang });
-    const pathways = c.req.queries('pathway');
-    return c.json(await stateOfPlay({ db, roundId: c.req.param('id'), asOf: c.req.query('asOf') ?? c.req.query('as-of'), lang, pathways }));
-  });
-
-  app.get('/', (c) => c.redirect('/api/rounds/2020-2021/state-of-play'));
-
-  app.notFound((c) => c.json({ code: ErrorCode.NotFound, message: `Nothing at ${c.req.path}. Try /health or /api/rounds.` }, 404));
-  app.onError((e, c) => {
-    if (isAppError(e)) return c.json({ code: e.code, message: e.message, details: e.details ?? {} }, httpStatusOf[e.code] as 400);
-    console.error(e);
-    return c.json({ code: ErrorCode.Internal, message: 'Something went wrong on our side; it has been logged.' }, 500);
-  });
+  app.notFound(onNotFound);
+  app.onError(onApiError);
   return app;
 }
 
-export async function startServer(opts: { database: Database; port: number; host: string }): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = createApp(opts.database);
+export async function startServer(opts: {
+  database: Database;
+  port: number;
+  host: string;
+  /** Sign-in options (OpenID Connect, the cookie key): `identityOptionsFromConfig(config)`. */
+  identity?: IdentityRouteOptions;
+}): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createApp(opts.database, opts.identity ? { identity: opts.identity } : {});
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) =>
@@ -59,6 +51,11 @@ export async function startServer(opts: { database: Database; port: number; host
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections of clients would hold the close open until they time out.
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }),
   };
 }

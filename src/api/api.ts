@@ -1,0 +1,81 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Database } from '../db/db.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { authenticate } from '../identity/authenticate.ts';
+import { AUTH_BASE, identityRoutes, type IdentityRouteOptions } from '../identity/identity.routes.ts';
+import { appError } from '../i18n/problem.ts';
+import { adminRoutes } from './admin.routes.ts';
+import { casesRoutes } from './cases.routes.ts';
+import { onApiError, onNotFound, validationHook } from './errors.ts';
+import { importsRoutes, UPLOAD_LIMIT } from './imports.routes.ts';
+import { apiDocument, docsPage, registerSecuritySchemes } from './openapi.ts';
+import { pledgesRoutes } from './pledges.routes.ts';
+import { reportsRoutes } from './reports.routes.ts';
+import type { ApiEnv } from './router.ts';
+import { roundsRoutes } from './rounds.routes.ts';
+
+/** The paths under /api that need no session: the description of the API. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
+/** Signing in (src/identity/identity.routes.ts): those routes check sessions themselves, where they need one. */
+const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`);
+
+/** A JSON body above this is refused (413) before it is read; file uploads have their own limit. */
+export const JSON_LIMIT = 1024 * 1024;
+
+/**
+ * The HTTP API: every resource's operations, behind the authentication middleware (a bearer token
+ * or the session cookie), each authorised by its named policy and run in the caller's database
+ * scope. Every answer under /api is `Cache-Control: no-store` (they carry personal data, or may),
+ * except the public description of the API.
+ */
+export function createApi(database: Database, opts: { identity?: IdentityRouteOptions | false } = {}): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook as never });
+  app.onError(onApiError);
+  app.notFound(onNotFound);
+
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('cache-control', PUBLIC_PATHS.has(c.req.path) ? 'no-cache' : 'no-store');
+    c.header('x-content-type-options', 'nosniff');
+    c.header('vary', 'Accept-Language, Authorization, Cookie');
+  });
+  const limits = (max: number) =>
+    bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw appError(ErrorCode.PayloadTooLarge, 'bodyTooLarge', { max: Math.round(max / 1024) });
+      },
+    });
+  const uploadLimit = limits(UPLOAD_LIMIT);
+  const jsonLimit = limits(JSON_LIMIT);
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/imports' ? uploadLimit(c, next) : jsonLimit(c, next)));
+  const auth = authenticate(database) as MiddlewareHandler<ApiEnv>;
+  app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
+
+  if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
+  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes]) app.route('/', routes(database));
+
+  registerSecuritySchemes(app as never);
+  let document: ReturnType<typeof apiDocument> | undefined;
+  let page: ReturnType<typeof docsPage> | undefined;
+  const doc = () => (document ??= apiDocument(app as never));
+  app.get('/api/openapi.json', (c) => c.json(doc()));
+  app.get('/api/docs', (c) => {
+    page ??= docsPage(doc() as never);
+    c.header('content-security-policy', page.csp);
+    return c.html(page.html);
+  });
+  return app;
+}
+
+/** The OpenAPI document, without a database (for `npm run api:types` and the tests): no handler runs. */
+export function openApiDocument() {
+  const noDatabase = new Proxy({} as Database, {
+    get: () => {
+      throw new Error('The API was built for its document only: no database');
+    },
+  });
+  return apiDocument(createApi(noDatabase, { identity: false }) as never);
+}
