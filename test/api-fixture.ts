@@ -193,7 +193,10 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
   const content = op.requestBody?.content ?? {};
   if (content['application/json']) {
     h['content-type'] = 'application/json';
-    init.body = JSON.stringify(sample(doc, content['application/json'].schema));
+    const body = sample(doc, content['application/json'].schema) as Record<string, unknown>;
+    // A body that names an account names the target state's spare one.
+    if (body && typeof body === 'object' && 'username' in body && op.method === 'POST' && op.path.startsWith('/api/users/')) body.username = fx.spareUserOf[state];
+    init.body = JSON.stringify(body);
   } else if (content['text/csv']) {
     h['content-type'] = 'text/csv';
     init.body = 'case_ref,person_ref\nX-1,P-1\n';

@@ -39,8 +39,8 @@ const PHASE_FIELDS: Record<SponsorPhase, FieldSet> = {
   finance: { case: [], member: [], history: false },
 };
 
-/** A referral partner follows its referrals: whose they are, where they stand. */
-const PARTNER: FieldSet = { case: ['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn', 'persons'], member: [], history: false };
+/** A referral partner follows its referrals: whose they are, where they stand (not who is in them: it reads no person). */
+const PARTNER: FieldSet = { case: ['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn'], member: [], history: false };
 
 const union = (sets: FieldSet[]): FieldSet => ({
   case: CASE_FIELDS.filter((f) => sets.some((s) => s.case.includes(f))),

@@ -88,13 +88,17 @@ const createUserRoute = createRoute({
 
 const disableUserRoute = createRoute({
   method: 'post',
-  path: '/api/users/{username}/disable',
+  path: '/api/users/disable',
   operationId: 'disableUser',
   tags: ['users'],
   summary: 'Disable an account and end its sessions',
+  description: 'The username travels in the body, never in the address (it names a person).',
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
-    params: z.object({ username: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' }).openapi({ param: { name: 'username', in: 'path' } }) }),
+    body: {
+      required: true,
+      content: { 'application/json': { schema: z.object({ username: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' }) }).strict() } },
+    },
   },
   responses: { 200: { description: 'Disabled.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } }, ...errorResponses(404, 422) },
 });
@@ -140,7 +144,7 @@ export function adminRoutes(database: Database) {
 
   app.openapi({ ...disableUserRoute, middleware: [idempotency(database)] }, async (c) => {
     const p = principalOf(c);
-    const done = await inScope(database.db, p, (tx) => disableUser(tx, p, c.req.valid('param').username));
+    const done = await inScope(database.db, p, (tx) => disableUser(tx, p, c.req.valid('json').username));
     return c.json(done, 200);
   });
 

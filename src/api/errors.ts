@@ -96,7 +96,9 @@ export const onApiError: ErrorHandler = (e, c) => {
   if (!err) {
     // Logged without the error's text: a database error's message can quote the values of a row.
     const code = (e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code;
-    console.error(`API ${c.req.method} ${c.req.routePath}: unexpected ${e.name}${typeof code === 'string' ? ` (${code})` : ''}`);
+    const log = (c.get as (k: string) => { error: (o: object, m: string) => void } | undefined)('log');
+    if (log) log.error({ method: c.req.method, route: c.req.routePath, error: e.name, code: typeof code === 'string' ? code : null }, 'unexpected error');
+    else console.error(`API ${c.req.method} ${c.req.routePath}: unexpected ${e.name}${typeof code === 'string' ? ` (${code})` : ''}`);
     err = appError(ErrorCode.Internal, 'internal');
   }
   c.header('cache-control', 'no-store');

@@ -379,7 +379,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/users/{username}/disable": {
+    "/api/users/disable": {
         parameters: {
             query?: never;
             header?: never;
@@ -388,7 +388,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable an account and end its sessions */
+        /**
+         * Disable an account and end its sessions
+         * @description The username travels in the body, never in the address (it names a person).
+         */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -3573,12 +3576,16 @@ export interface operations {
                 /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
-            path: {
-                username: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                };
+            };
+        };
         responses: {
             /** @description Disabled. */
             200: {

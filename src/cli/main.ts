@@ -24,7 +24,8 @@ import { importPledges, pledgeListing } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { addRound, getRound, listRounds } from '../rounds/round.service.ts';
-import { startServer } from '../server/server.ts';
+import { scheduleRetention, startServer } from '../server/server.ts';
+import { createLogger } from '../server/logger.ts';
 import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
@@ -405,15 +406,18 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
       const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
       await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => { await database.close(); throw e; });
-      const server = await startServer({ database, port: o.port, host: o.host, identity: identityOptionsFromConfig(config) }).catch(async (e: unknown) => {
+      const logger = createLogger();
+      const server = await startServer({ database, port: o.port, host: o.host, identity: identityOptionsFromConfig(config), logger }).catch(async (e: unknown) => {
         await database.close(); // releases the folder's lock too
         throw e;
       });
+      const stopRetention = scheduleRetention(database, logger);
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       await new Promise<void>((resolve) => {
         const stop = async () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          stopRetention();
           await server.close();
           await database.close();
           resolve();

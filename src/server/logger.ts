@@ -40,6 +40,7 @@ export function requestLogger(logger: Logger): MiddlewareHandler {
     const started = performance.now();
     const id = randomUUID();
     c.header('X-Request-Id', id);
+    c.set('log' as never, logger as never);
     await next();
     const principal = (c.get as (k: string) => { id?: string } | undefined)('principal');
     logger.info({

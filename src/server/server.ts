@@ -1,4 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { operator } from '../access/principal.ts';
+import { inScope } from '../access/scope.ts';
+import { runRetention } from '../privacy/retention.ts';
+import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../api/api.ts';
 import type { IdentityRouteOptions } from '../identity/identity.routes.ts';
@@ -35,8 +41,17 @@ export async function startServer(opts: {
   host: string;
   /** Sign-in options (OpenID Connect, the cookie key): `identityOptionsFromConfig(config)`. */
   identity?: IdentityRouteOptions;
+  /** Structured request logs (no personal data: src/server/logger.ts); none when absent. */
+  logger?: Logger;
 }): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = createApp(opts.database, opts.identity ? { identity: opts.identity } : {});
+  const api = createApp(opts.database, opts.identity ? { identity: opts.identity } : {});
+  let app: { fetch: typeof api.fetch } = api;
+  if (opts.logger) {
+    const outer = new Hono();
+    outer.use(requestLogger(opts.logger));
+    outer.route('/', api);
+    app = outer;
+  }
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) =>
@@ -57,5 +72,27 @@ export async function startServer(opts: {
         // Keep-alive connections of clients would hold the close open until they time out.
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       }),
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The retention job (GDPR art. 5(1)(e)): once at start and then every day, the closed cases of rounds
+ * past their retention period are anonymised (src/privacy/retention.ts). Returns the stop function.
+ */
+export function scheduleRetention(database: Database, logger: Logger): () => void {
+  const actor = operator('retention-job');
+  const run = () =>
+    inScope(database.db, actor, (tx) => runRetention(tx, actor, new Date().toISOString().slice(0, 10)))
+      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention }, 'retention job done'))
+      .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
+  const first = setTimeout(run, 5_000);
+  const daily = setInterval(run, DAY_MS);
+  first.unref();
+  daily.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(daily);
   };
 }
