@@ -160,9 +160,11 @@ CREATE POLICY audit_read ON audit_log FOR SELECT
           AND (state_code = pathways_tenant() OR (pathways_tenant() = 'EU' AND state_code IS NULL))));
 --> statement-breakpoint
 -- ── The audit trail cannot lose a line ───────────────────────────────────────────────────────
--- One hash chain per tenant (state code, or '-' for lines without a state). Each line's hash covers
--- the previous line's hash and every field of the line; the chain's head is kept in audit_chains,
--- which only this trigger writes (the application role has no right on it).
+-- Hash chains per tenant (state code, or '-' for lines without a state): eight of them, a line
+-- joining the chain of its database session (`pg_backend_pid() % 8`), so that reads of one state on
+-- several connections do not all wait for one chain head's row lock until they commit. Each line's
+-- hash covers the previous line's hash and every field of the line; each chain's head is kept in
+-- audit_chains, which only this trigger writes (the application role has no right on it).
 CREATE OR REPLACE FUNCTION audit_entry_hash(e audit_log) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT encode(sha256(convert_to(jsonb_build_array(
     e.prev_hash, e.chain, e.seq, e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -172,7 +174,7 @@ $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION audit_chain_append() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  k text := coalesce(NEW.state_code, '-');
+  k text := coalesce(NEW.state_code, '-') || '.' || (pg_backend_pid() % 8);
   s bigint;
   h text;
 BEGIN

@@ -70,26 +70,7 @@ END $$;
 REVOKE ALL ON FUNCTION audit_lines_about(text, text, text) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION audit_lines_about(text, text, text) TO pathways_app;
---> statement-breakpoint
--- Eight chains per tenant instead of one: a line joins the chain of its database session
--- (`pg_backend_pid() % 8`), so that reads of one state on several connections do not all wait for
--- one chain head's row lock until they commit. Each chain stays whole and ordered; `audit verify`
--- checks each. The lines written before keep their chain.
-CREATE OR REPLACE FUNCTION audit_chain_append() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-  k text := coalesce(NEW.state_code, '-') || '.' || (pg_backend_pid() % 8);
-  s bigint;
-  h text;
-BEGIN
-  INSERT INTO audit_chains (chain, seq, hash) VALUES (k, 0, '') ON CONFLICT (chain) DO NOTHING;
-  UPDATE audit_chains SET seq = seq + 1 WHERE chain = k RETURNING seq, hash INTO s, h;
-  NEW.chain := k;
-  NEW.seq := s;
-  NEW.prev_hash := h;
-  NEW.hash := audit_entry_hash(NEW);
-  UPDATE audit_chains SET hash = NEW.hash WHERE chain = k;
-  RETURN NEW;
-END $$;
+
 --> statement-breakpoint
 -- The principal of a session token, in one statement (every API request asks it): the session must
 -- be live, not idle longer than p_idle_minutes, its user not disabled; `last_seen_at` is written at
