@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -110,6 +111,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   // An idle connection the server ends (a restart, an administrator) must not take the process down:
   // the pool drops it and the next query opens another.
   pool.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
+  pool.on('connect', (client) => preparedStatements(client));
   owner.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
   try {
     const db = drizzlePg({ client: pool, schema });
@@ -142,6 +144,33 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     }
     throw e;
   }
+}
+
+const PREPARED_PER_CONNECTION = 1000;
+
+/**
+ * Parameterised queries become named prepared statements on each connection: PostgreSQL then
+ * plans a query once per connection instead of at every call, which row-level security makes
+ * costly (its policies are planned into every query). The name is a hash of the text; a
+ * connection keeps at most PREPARED_PER_CONNECTION of them, beyond which queries go unnamed.
+ */
+function preparedStatements(client: pg.PoolClient): void {
+  const names = new Set<string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    if (config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name) {
+      const c = config as { text: string; values?: unknown[] };
+      const values = c.values ?? (Array.isArray(rest[0]) ? rest[0] : undefined);
+      if (values && values.length > 0 && c.text.length < 8000) {
+        const name = `p${createHash('sha1').update(c.text).digest('base64url')}`;
+        if (names.has(name) || names.size < PREPARED_PER_CONNECTION) {
+          names.add(name);
+          return query({ ...c, name }, ...rest);
+        }
+      }
+    }
+    return query(config, ...rest);
+  };
 }
 
 function redact(url: string): string {
