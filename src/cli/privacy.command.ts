@@ -7,6 +7,7 @@ import type { Database } from '../db/db.ts';
 import { renderTable } from '../presentation/table.ts';
 import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
 import { runRetention } from '../privacy/retention.ts';
+import { purgeIdentityRecords } from '../identity/housekeeping.ts';
 import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
 import { findState } from '../reference/state.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -108,6 +109,8 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .action(async (o: { today: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const r = await db.transaction((tx) => runRetention(tx, ctx.actor, o.today));
+        const purged = await db.transaction((tx) => purgeIdentityRecords(tx, `${o.today}T00:00:00Z`));
+        ctx.out(ctx.t()('privacy.purged', { attempts: purged.loginAttempts, sessions: purged.sessions }));
         for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
         ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
       }),

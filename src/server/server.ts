@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { operator } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import { runRetention } from '../privacy/retention.ts';
+import { purgeIdentityRecords } from '../identity/housekeeping.ts';
 import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../api/api.ts';
@@ -79,13 +80,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The retention job (GDPR art. 5(1)(e)): once at start and then every day, the closed cases of rounds
- * past their retention period are anonymised (src/privacy/retention.ts). Returns the stop function.
+ * past their retention period are anonymised (src/privacy/retention.ts), and old sign-in attempts and
+ * ended sessions removed (src/identity/housekeeping.ts). Returns the stop function.
  */
 export function scheduleRetention(database: Database, logger: Logger): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inScope(database.db, actor, (tx) => runRetention(tx, actor, new Date().toISOString().slice(0, 10)))
-      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention }, 'retention job done'))
+    inScope(database.db, actor, async (tx) => ({ ...(await runRetention(tx, actor, new Date().toISOString().slice(0, 10))), identity: await purgeIdentityRecords(tx) }))
+      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention, purged: r.identity }, 'retention job done'))
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
   const daily = setInterval(run, DAY_MS);

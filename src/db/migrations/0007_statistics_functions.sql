@@ -102,3 +102,6 @@ END $$;
 REVOKE ALL ON FUNCTION session_principal(text, int) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION session_principal(text, int) TO pathways_app;
+--> statement-breakpoint
+-- Ended sessions are removed after a while (src/identity/housekeeping.ts).
+GRANT DELETE ON sessions TO pathways_app;
