@@ -11,7 +11,7 @@ import { findState } from '../reference/state.ts';
 import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
 import { checkNewPassword } from '../identity/password.ts';
 import { secondFactorRequired } from '../identity/session.ts';
-import { createUser, disableUser, ensureFirstAdministrator, listUsers } from '../identity/user.service.ts';
+import { createUser, disableUser, ensureFirstAdministrator, listUsers, resetTotp, setPassword } from '../identity/user.service.ts';
 
 /** What the user commands need of the command line (src/cli/main.ts). */
 export interface UserCommandContext {
@@ -32,7 +32,7 @@ export interface UserCommandContext {
  */
 export function registerUserCommands(program: Command, ctx: UserCommandContext): void {
   const { io, t } = ctx;
-  const users = program.command('users').description('accounts of the platform: add, list, disable');
+  const users = program.command('users').description('accounts of the platform: add, list, disable, password, reset-totp');
 
   users
     .command('add')
@@ -110,6 +110,30 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
       ctx.withDb(cmd, async ({ db }) => {
         const r = await inScope(db, ctx.actor, (tx) => disableUser(tx, ctx.actor, username));
         io.out(t()('users.disabled', { username, sessions: r.sessionsEnded }));
+      }),
+    );
+
+  users
+    .command('password')
+    .description('set an account’s password (asked at a terminal, or --password-stdin); its sessions end')
+    .argument('<username>', 'the account')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (username: string, o: { passwordStdin?: boolean }, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const password = (await passwordFor({ username, ...(o.passwordStdin ? { passwordStdin: true } : {}) }, ctx))!;
+        const r = await inScope(db, ctx.actor, (tx) => setPassword(tx, ctx.actor, username, password));
+        io.out(t()('users.passwordSet', { username, sessions: r.sessionsEnded }));
+      }),
+    );
+
+  users
+    .command('reset-totp')
+    .description('forget an account’s authenticator (a lost phone): it enrols again at the next sign-in; its sessions end')
+    .argument('<username>', 'the account')
+    .action(async (username: string, _o: unknown, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const r = await inScope(db, ctx.actor, (tx) => resetTotp(tx, ctx.actor, username));
+        io.out(t()('users.totpReset', { username, sessions: r.sessionsEnded }));
       }),
     );
 }

@@ -117,3 +117,36 @@ export async function ensureFirstAdministrator(db: Executor, by: Principal): Pro
   await createUser(db, by, { username: FIRST_ADMIN, displayName: 'Administrator', role: 'system_admin', password });
   return { username: FIRST_ADMIN, password };
 }
+
+/**
+ * Sets an account's password (an administrator, or the operator, for someone who lost theirs; or
+ * the first administrator's own) and ends its sessions; the failure count and lock are cleared.
+ */
+export async function setPassword(db: Executor, by: Principal, username: string, password: string): Promise<{ id: number; sessionsEnded: number }> {
+  checkNewPassword(password);
+  const user = await accountOf(db, username);
+  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  await db.execute(sql`UPDATE users SET password_hash = ${await hashPassword(password)}, failed_logins = 0, locked_until = NULL WHERE id = ${user.id}`);
+  const sessionsEnded = await revokeUserSessions(db, user.id);
+  await recordAudit(db, { actor: by, action: 'user.password', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['password'], details: { sessionsEnded } });
+  return { id: user.id, sessionsEnded };
+}
+
+/** Forgets an account's TOTP secret (a lost phone): the user enrols again at the next sign-in. Ends its sessions. */
+export async function resetTotp(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
+  const user = await accountOf(db, username);
+  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  await db.execute(sql`UPDATE users SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = ${user.id}`);
+  const sessionsEnded = await revokeUserSessions(db, user.id);
+  await recordAudit(db, { actor: by, action: 'user.totp.reset', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['totp'], details: { sessionsEnded } });
+  return { id: user.id, sessionsEnded };
+}
+
+async function accountOf(db: Executor, username: string): Promise<{ id: number; role: Role; stateCode: string | null }> {
+  const [user] = await rows<{ id: number; role: Role; stateCode: string | null }>(
+    db,
+    sql`SELECT id::int AS id, role, state_code AS "stateCode" FROM users WHERE lower(username) = lower(${username})`,
+  );
+  if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
+  return user;
+}

@@ -91,6 +91,26 @@ describe.each(databaseKinds)('pathways users, on $name', (kind) => {
     expect((await users(['disable', 'nobody-here'])).error?.messageKey).toBe('userNotFound');
   });
 
+  it('sets a password (sessions end, the old one no longer signs in) and forgets an authenticator (enrolment asked again)', async () => {
+    await users(['add', '--username', 'forgetful', '--name', 'F', '--role', 'commission_analyst', '--password-stdin'], PASSWORD);
+    await signIn('forgetful');
+    const newPassword = `${PASSWORD} but newer`;
+    const r = await users(['password', 'forgetful', '--password-stdin'], newPassword);
+    expect(r.out).toContain('The password of forgetful is set; 1 session ended.');
+    await expect(signIn('forgetful')).rejects.toMatchObject({ messageKey: 'invalidCredentials' });
+    await expect(signIn('forgetful', newPassword)).resolves.toMatchObject({ user: { username: 'forgetful' } });
+    expect((await users(['password', 'forgetful', '--password-stdin'], 'short')).error?.code).toBe('bad_input');
+
+    await users(['add', '--username', 'phone-lost', '--name', 'P', '--role', 'state_officer', '--state', 'NL', '--password-stdin'], PASSWORD);
+    // As if enrolled: a secret and TOTP on; sign-in then asks for a code.
+    await database.db.execute(sql`UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enabled = true WHERE username = 'phone-lost'`);
+    await expect(signIn('phone-lost')).resolves.toMatchObject({ secondFactor: 'required' });
+    const reset = await users(['reset-totp', 'phone-lost']);
+    expect(reset.out).toContain('The authenticator of phone-lost is forgotten');
+    await expect(signIn('phone-lost')).resolves.toMatchObject({ secondFactor: 'enrol' });
+    expect((await users(['reset-totp', 'nobody-here'])).error?.messageKey).toBe('userNotFound');
+  });
+
   it('creates the first administrator once, on an empty database, with a password that signs in and asks for TOTP enrolment', async () => {
     const fresh = await kind.open();
     try {
