@@ -198,7 +198,7 @@ export function casesRoutes(database: Database) {
     const { state, ref } = c.req.valid('param');
     const { view, etag } = await inScope(database.db, p, async (tx) => {
       const r = await readableCase(tx, p, state, ref);
-      const detail = await getCase({ db: tx, actor: p, stateCode: state, caseRef: ref });
+      const detail = await getCase({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id });
       return { view: presentCase(p, detail, r.phases), etag: caseEtag(detail.id, detail.version) };
     });
     c.header('etag', etag);

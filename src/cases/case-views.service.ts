@@ -114,17 +114,14 @@ export async function listCasePage(opts: {
 
 /** What a policy needs of a case (its state, referring partner, supporters), its id and version; null where the scope sees none. */
 export async function caseResource(db: Executor, stateCode: string, caseRef: string): Promise<(CaseResource & { id: number; version: number }) | null> {
-  const [c] = await rows<{ id: number; version: number; stateCode: string; referringPartner: string | null }>(
+  const [c] = await rows<{ id: number; version: number; stateCode: string; referringPartner: string | null; supporters: { organisation: string; phases: string[] }[] }>(
     db,
-    sql`SELECT id::int AS id, version, state_code AS "stateCode", referring_partner AS "referringPartner"
-          FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef}`,
+    sql`SELECT c.id::int AS id, c.version, c.state_code AS "stateCode", c.referring_partner AS "referringPartner",
+               coalesce((SELECT json_agg(json_build_object('organisation', s.organisation, 'phases', s.phases) ORDER BY s.organisation)
+                           FROM case_supporters s WHERE s.case_id = c.id), '[]'::json) AS supporters
+          FROM cases c WHERE c.state_code = ${stateCode} AND c.case_ref = ${caseRef}`,
   );
-  if (!c) return null;
-  const supporters = await rows<{ organisation: string; phases: string[] }>(
-    db,
-    sql`SELECT organisation, phases FROM case_supporters WHERE case_id = ${c.id} ORDER BY organisation`,
-  );
-  return { ...c, supporters };
+  return c ?? null;
 }
 
 /** The history of one case, oldest first. Reading it is audited. */

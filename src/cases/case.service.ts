@@ -41,9 +41,9 @@ export async function findCaseId(db: Executor, stateCode: string, caseRef: strin
 }
 
 /** One case with its members and its whole history. Reading it is audited. */
-export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string }): Promise<CaseDetail> {
+export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; /** Known already (the caller looked the case up). */ caseId?: number }): Promise<CaseDetail> {
   const { db, actor, stateCode, caseRef } = opts;
-  const id = await findCaseId(db, stateCode, caseRef);
+  const id = opts.caseId ?? (await findCaseId(db, stateCode, caseRef));
   const [c] = await rows<CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>>(
     db,
     sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory",
