@@ -5,6 +5,7 @@ import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { CaseDetail, CaseEvent, CasePerson, CaseSummary } from './case.ts';
 import { isStatus } from './stage.ts';
+import { listCasePage } from './case-views.service.ts';
 
 export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
   c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
@@ -12,25 +13,17 @@ export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_
 
 /** The cases of one state, optionally in one status. Reading them is audited (they belong to persons). */
 export async function listCases(opts: { db: Executor; actor: Actor; stateCode: string; status?: string; limit?: number }): Promise<CaseSummary[]> {
-  const { db, actor, stateCode } = opts;
   if (opts.status !== undefined && !isStatus(opts.status)) throw appError(ErrorCode.BadInput, 'notStatus', { p1: opts.status });
-  const list = await rows<CaseSummary>(
-    db,
-    sql`SELECT ${SUMMARY} FROM cases c
-         WHERE c.state_code = ${stateCode} ${opts.status ? sql`AND c.status = ${opts.status}` : sql``}
-         ORDER BY c.case_ref LIMIT ${opts.limit ?? 1000}`,
-  );
-  await recordAudit(db, {
-    actor,
-    action: 'case.list',
-    purpose: 'case management: list of cases',
-    subject: `state:${stateCode}`,
-    stateCode,
-    recordIds: list.map((c) => `case:${c.caseRef}`),
-    fields: Object.keys(list[0] ?? {}),
-    details: { status: opts.status ?? null, rows: list.length },
+  // The first page of the API's list, in the order of the references: one query, one audit rule.
+  const page = await listCasePage({
+    db: opts.db,
+    actor: opts.actor,
+    stateCode: opts.stateCode,
+    filters: opts.status ? { status: opts.status } : {},
+    sort: 'case_ref',
+    limit: opts.limit ?? 1000,
   });
-  return list;
+  return page.cases;
 }
 
 /** Finds a case by its reference, within a state (a reference is unique per state). */
