@@ -1,3 +1,4 @@
+import { caseFieldsFor, shownFields } from '../src/access/fields.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
@@ -228,6 +229,8 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const read = (await auditOf(nl.principal.id, 'case.read')).at(-1)!;
     expect(read.recordIds).toEqual(['case:N-01', 'person:N-01-A', 'person:N-01-B']);
     expect(read.fields).toEqual(expect.arrayContaining(['caseRef', 'members.personRef', 'members.needs', 'history']));
+    // Exactly the fields the role is shown (src/access/fields.ts), no more.
+    expect(read.fields).toEqual(shownFields(caseFieldsFor(nl.principal), true));
     await get(nl, '/api/states/NL/cases/N-02/history');
     expect((await auditOf(nl.principal.id, 'case.history.read')).at(-1)).toEqual({ recordIds: ['case:N-02'], fields: ['history'], stateCode: 'NL' });
   });

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { caseFieldsFor, presentCase } from '../access/fields.ts';
+import { caseFieldsFor, presentCase, shownFields } from '../access/fields.ts';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
@@ -198,7 +198,7 @@ export function casesRoutes(database: Database) {
     const { state, ref } = c.req.valid('param');
     const { view, etag } = await inScope(database.db, p, async (tx) => {
       const r = await readableCase(tx, p, state, ref);
-      const detail = await getCase({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id });
+      const detail = await getCase({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id, shown: shownFields(caseFieldsFor(p, r.phases), true) });
       return { view: presentCase(p, detail, r.phases), etag: caseEtag(detail.id, detail.version) };
     });
     c.header('etag', etag);

@@ -34,7 +34,7 @@ export async function findCaseId(db: Executor, stateCode: string, caseRef: strin
 }
 
 /** One case with its members and its whole history. Reading it is audited. */
-export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; /** Known already (the caller looked the case up). */ caseId?: number }): Promise<CaseDetail> {
+export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; /** Known already (the caller looked the case up). */ caseId?: number; /** The fields the caller will show (its role's), for the audit line; default all read. */ shown?: string[] }): Promise<CaseDetail> {
   const { db, actor, stateCode, caseRef } = opts;
   const id = opts.caseId ?? (await findCaseId(db, stateCode, caseRef));
   const [c] = await rows<CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>>(
@@ -60,7 +60,7 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
     subject: `case:${stateCode}:${caseRef}`,
     stateCode,
     recordIds: [`case:${caseRef}`, ...members.map((m) => `person:${m.personRef}`)],
-    fields: [...Object.keys(c ?? {}), ...(members[0] ? Object.keys(members[0]).map((k) => `members.${k}`) : []), 'history'],
+    fields: opts.shown ?? [...Object.keys(c ?? {}), ...(members[0] ? Object.keys(members[0]).map((k) => `members.${k}`) : []), 'history'],
   });
   return { ...c!, members, history };
 }
