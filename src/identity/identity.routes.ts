@@ -5,8 +5,8 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode, isAppError } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { authenticateAwaiting, refuseCrossSite, SESSION_COOKIE, type AuthenticateOptions, type SessionVariables } from './authenticate.ts';
-import { endSession, enrolTotp, issueApiToken, loginWithPassword, logout, signInExternal, verifyTotp, viewOf } from './login.service.ts';
+import { authenticate, authenticateAwaiting, refuseCrossSite, SESSION_COOKIE, type AuthenticateOptions, type SessionVariables } from './authenticate.ts';
+import { changeOwnPassword, endSession, enrolTotp, issueApiToken, loginWithPassword, logout, signInExternal, verifyTotp, viewOf } from './login.service.ts';
 import { flowKey, OidcClient, oidcSettingsFromConfig, openFlow, sealFlow, FLOW_MINUTES } from './oidc.ts';
 import { PASSWORD_MAX } from './password.ts';
 
@@ -45,6 +45,7 @@ const credentials = z.object({
   totp: z.string().regex(/^\d{6}$/).optional(),
 });
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/) });
+const passwordChange = z.object({ current: z.string().min(1).max(1024), new: z.string().min(1).max(1024) }).strict();
 
 const peerAddress = (c: Context): string =>
   (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
@@ -64,6 +65,7 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
   const { db } = database;
   const addressOf = opts.clientAddress ?? peerAddress;
   const awaiting = authenticateAwaiting(database, opts);
+  const signedIn = authenticate(database, opts) as unknown as typeof awaiting;
   const key = flowKey(opts.secret);
   const afterSignIn = opts.afterSignIn && /^\/(?![/\\])/.test(opts.afterSignIn) ? opts.afterSignIn : '/';
 
@@ -100,6 +102,12 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
     const bearer = c.var.authMethod === 'bearer';
     if (!bearer) setCookie(c, SESSION_COOKIE, v.session.token, SESSION_FLAGS);
     return c.json({ secondFactor: v.secondFactor, csrfToken: v.session.csrfToken, expiresAt: v.session.expiresAt, ...(bearer ? { token: v.session.token } : {}) });
+  });
+
+  app.post('/password', signedIn, async (c) => {
+    const input = await bodyOf(c, passwordChange);
+    const r = await changeOwnPassword(db, { sessionToken: c.var.sessionToken, current: input.current, next: input.new });
+    return c.json(r);
   });
 
   app.post('/logout', awaiting, async (c) => {

@@ -79,6 +79,29 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     return { ...u, secret: enrol.body.secret as string, session: verify.session!, csrf: verify.body.csrfToken as string };
   };
 
+  it('lets a signed-in user change their own password: the current one asked again, the other sessions ended, this one kept', async () => {
+    const u = await account('commission_analyst');
+    const other = await login(u.username);
+    const me = await login(u.username);
+    const change = (current: string, next: string, extra: Call = {}) =>
+      call('/api/auth/password', { body: { current, new: next }, session: me.session, csrf: me.body.csrfToken, ...extra });
+    const newPassword = `${PASSWORD} and then some`;
+    // A cookie-authenticated change without its CSRF token is refused before anything.
+    expect((await change(PASSWORD, newPassword, { csrf: 'wrong' })).status).toBe(403);
+    const wrong = await change('not the current one', newPassword);
+    expect(wrong).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+    expect((await one<{ n: number }>(sql`SELECT failed_logins AS n FROM users WHERE id = ${u.id}`)).n).toBe(1);
+    expect((await change(PASSWORD, 'too short')).status).toBe(400);
+    const done = await change(PASSWORD, newPassword);
+    expect(done).toMatchObject({ status: 200, body: { sessionsEnded: 1 } });
+    expect((await call('/api/probe', { session: me.session })).status).toBe(200);
+    expect((await call('/api/probe', { session: other.session })).status).toBe(401);
+    expect((await login(u.username)).status).toBe(401);
+    expect((await login(u.username, newPassword)).status).toBe(200);
+    const lines = await rows<{ outcome: string }>(database.db, sql`SELECT details->>'outcome' AS outcome FROM audit_log WHERE action = 'auth.password' AND actor = ${`user:${u.id}`} ORDER BY id`);
+    expect(lines.map((l) => l.outcome)).toEqual(['wrong_current', 'changed']);
+  });
+
   it('stores passwords as argon2id with OWASP’s parameters, and only the hash', async () => {
     const u = await account();
     const { hash } = await one<{ hash: string }>(sql`SELECT password_hash AS hash FROM users WHERE id = ${u.id}`);

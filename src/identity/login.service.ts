@@ -6,8 +6,8 @@ import { sql, rows, type Db, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { IDENTITY_SCOPE } from './authenticate.ts';
-import { verifyAgainstDummy, verifyPassword } from './password.ts';
-import { openSession, revokeSession, secondFactorOf, sessionUser, type NewSession, type SecondFactor } from './session.ts';
+import { checkNewPassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
+import { openSession, revokeSession, secondFactorOf, sessionUser, tokenHash, type NewSession, type SecondFactor } from './session.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 
 /**
@@ -386,6 +386,40 @@ export async function signInExternal(
     const principal = principalOf(account);
     return { ok: { principal, user: viewOf(principal), session, secondFactor } };
   });
+  if ('error' in result) throw result.error;
+  return result.ok;
+}
+
+/**
+ * A signed-in user changes their own password (ASVS 6.2.3): the current one is asked again (a wrong
+ * one counts towards the lock-out), the new one must satisfy the rules, and every other session of
+ * the user ends; the one making the change stays.
+ */
+export async function changeOwnPassword(db: Db, input: { sessionToken: string; current: string; next: string }): Promise<{ sessionsEnded: number }> {
+  checkNewPassword(input.next);
+  const result = await inScope(db, IDENTITY_SCOPE, async (tx): Promise<{ ok: { sessionsEnded: number } } | { error: ReturnType<typeof appError> }> => {
+    const s = await sessionUser(tx, input.sessionToken);
+    if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
+    const userId = s.principal.userId!;
+    const [account] = await rows<{ hash: string | null }>(tx, sql`SELECT password_hash AS hash FROM users WHERE id = ${userId} FOR UPDATE`);
+    const audit = (outcome: string) =>
+      recordAudit(tx, { actor: s.principal, action: 'auth.password', subject: s.principal.id, stateCode: s.principal.stateCode, recordIds: [s.principal.id], details: { outcome } });
+    if (!account?.hash) return { error: appError(ErrorCode.Conflict, 'passwordExternal') };
+    if (!(await verifyPassword(account.hash, input.current))) {
+      await recordFailure(tx, userId);
+      await audit('wrong_current');
+      return { error: appError(ErrorCode.Unauthenticated, 'currentPasswordWrong') };
+    }
+    await tx.execute(sql`UPDATE users SET password_hash = ${await hashPassword(input.next)}, failed_logins = 0, locked_until = NULL WHERE id = ${userId}`);
+    const ended = await rows<{ n: number }>(
+      tx,
+      sql`WITH gone AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND token_hash <> ${tokenHash(input.sessionToken)} RETURNING 1)
+          SELECT count(*)::int AS n FROM gone`,
+    );
+    await audit('changed');
+    return { ok: { sessionsEnded: ended[0]!.n } };
+  });
+  // A wrong current password is recorded (committed) before it is refused.
   if ('error' in result) throw result.error;
   return result.ok;
 }
