@@ -26,6 +26,7 @@ import { renderTable, toCsv } from '../presentation/table.ts';
 import { addRound, getRound, listRounds } from '../rounds/round.service.ts';
 import { scheduleRetention, startServer } from '../server/server.ts';
 import { createLogger } from '../server/logger.ts';
+import { sealingConfigured } from '../identity/secret-box.ts';
 import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
@@ -413,6 +414,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       });
       const stopRetention = scheduleRetention(database, logger);
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
+      if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));
       await new Promise<void>((resolve) => {
         const stop = async () => {
           process.off('SIGINT', stop);

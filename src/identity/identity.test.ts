@@ -102,6 +102,25 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     expect(lines.map((l) => l.outcome)).toEqual(['wrong_current', 'changed']);
   });
 
+  it('seals the TOTP secret at rest when PATHWAYS_SECRET is set, and still checks codes with it', async () => {
+    const before = process.env.PATHWAYS_SECRET;
+    process.env.PATHWAYS_SECRET = 'a pathways secret of more than thirty-two characters';
+    try {
+      const u = await enrolled('state_officer');
+      const { stored } = await one<{ stored: string }>(sql`SELECT totp_secret AS stored FROM users WHERE username = ${u.username}`);
+      expect(stored).toMatch(/^v1:/);
+      expect(stored).not.toContain(u.secret);
+      const again = await login(u.username);
+      expect(again.body.secondFactor).toBe('required');
+      const code = totpCode(u.secret, Date.now() + 30_000);
+      const verify = await call('/api/auth/totp/verify', { body: { code }, session: again.session, csrf: again.body.csrfToken });
+      expect(verify.status, JSON.stringify(verify.body)).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.PATHWAYS_SECRET;
+      else process.env.PATHWAYS_SECRET = before;
+    }
+  });
+
   it('stores passwords as argon2id with OWASP’s parameters, and only the hash', async () => {
     const u = await account();
     const { hash } = await one<{ hash: string }>(sql`SELECT password_hash AS hash FROM users WHERE id = ${u.id}`);

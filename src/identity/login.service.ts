@@ -9,6 +9,7 @@ import { IDENTITY_SCOPE } from './authenticate.ts';
 import { checkNewPassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { openSession, revokeSession, secondFactorOf, sessionUser, tokenHash, type NewSession, type SecondFactor } from './session.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
+import { openSecret, sealSecret } from './secret-box.ts';
 
 /**
  * Signing in with a password (and a TOTP code), passing and setting up the second factor, signing
@@ -96,7 +97,7 @@ async function readAccount(db: Executor, where: ReturnType<typeof sql>): Promise
                disabled_at IS NOT NULL AS disabled
           FROM users WHERE ${where} FOR UPDATE`,
   );
-  return a;
+  return a && a.totpSecret ? { ...a, totpSecret: openSecret(a.totpSecret) } : a;
 }
 
 /**
@@ -282,7 +283,7 @@ export async function enrolTotp(db: Db, input: { sessionToken: string }): Promis
     const secret = newTotpSecret();
     const set = await rows<{ id: number }>(
       tx,
-      sql`UPDATE users SET totp_secret = ${secret} WHERE id = ${s.principal.userId} AND NOT totp_enabled RETURNING id::int AS id`,
+      sql`UPDATE users SET totp_secret = ${sealSecret(secret)} WHERE id = ${s.principal.userId} AND NOT totp_enabled RETURNING id::int AS id`,
     );
     if (set.length === 0) return { error: appError(ErrorCode.Conflict, 'totpAlreadyEnrolled') };
     await recordAudit(tx, {
