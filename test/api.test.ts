@@ -348,6 +348,11 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect((await post(nl, `/api/imports/${invalid.body.id}/commit`, undefined, { 'if-match': report.headers.get('etag')! })).body).toMatchObject({ code: 'conflict' });
     expect(await count()).toBe(before + 2);
 
+    // An events file for NL naming a case of BE: said to be another state's, not "no such case".
+    const events = await upload(nl, ['case_ref,member_state,stage,date,actor,reason', 'N-01,BE,under_review,2020-03-01,officer-1,'].join('\n'), 'kind=events&state=NL');
+    const eventsReport = await get(nl, `/api/imports/${events.body.id}`);
+    expect(eventsReport.body.report.problems.map((p: { row: number; column: string; code: string }) => [p.row, p.column, p.code])).toEqual([[2, 'member_state', 'otherState']]);
+
     expect((await upload(be, good)).status).toBe(403);
     expect((await upload(nl, good, 'kind=persons&state=NL', 'application/json')).status).toBe(415);
     expect((await upload(nl, good, 'kind=persons&state=NL', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).status).toBe(415);

@@ -24,7 +24,15 @@ export interface EventImportSummary {
  * nothing of a failing file is written. Each move keeps the actor the file names, beside the
  * importing user in the audit trail.
  */
-export async function importCaseEvents(opts: { db: Executor; actor: Actor; path: FileInput; today?: string; onProgress?: (rows: number, fraction: number | null) => void }): Promise<EventImportSummary> {
+export async function importCaseEvents(opts: {
+  db: Executor;
+  actor: Actor;
+  path: FileInput;
+  today?: string;
+  onProgress?: (rows: number, fraction: number | null) => void;
+  /** A file for one state (an upload): a row naming another state is a bad row, said as such. */
+  onlyState?: string;
+}): Promise<EventImportSummary> {
   const { db, actor } = opts;
   const path = inputName(opts.path);
   let fraction: number | null = 0;
@@ -39,7 +47,7 @@ export async function importCaseEvents(opts: { db: Executor; actor: Actor; path:
       for await (const rec of records) {
         summary.rows++;
         if (summary.rows % 1000 === 0) opts.onProgress?.(summary.rows, fraction);
-        const problem = await applyRow(tx, actor, rec, broken, touched, opts.today);
+        const problem = await applyRow(tx, actor, rec, broken, touched, opts.today, opts.onlyState);
         if (problem) problems.push(problem);
         else summary.moved++;
       }
@@ -54,7 +62,7 @@ export async function importCaseEvents(opts: { db: Executor; actor: Actor; path:
   return summary;
 }
 
-async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<string>, touched: Set<string>, today?: string): Promise<RowProblem | null> {
+async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<string>, touched: Set<string>, today?: string, onlyState?: string): Promise<RowProblem | null> {
   const v = (c: string) => (rec.values[c] ?? '').trim();
   const width = columnCountProblem(rec);
   if (width) return width;
@@ -63,13 +71,14 @@ async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<
   const stateText = v('member_state');
   const state = stateText ? findState(stateText) : null;
   if (stateText && !state) return rowProblem(rec.row, 'member_state', stateText, 'stateUnknown');
+  if (onlyState !== undefined && state && state.code !== onlyState) return rowProblem(rec.row, 'member_state', stateText, 'otherState', { state: onlyState });
   const date = v('date');
   if (!isValidIsoDate(date)) return rowProblem(rec.row, 'date', date, 'date');
   if (!v('actor')) return rowProblem(rec.row, 'actor', '', 'required');
   const key = `${state?.code ?? ''}\u0000${caseRef}`;
   if (broken.has(key)) return rowProblem(rec.row, 'case_ref', caseRef, 'afterBadRow');
   try {
-    const stateCode = await stateOfCase(db, caseRef, state?.code);
+    const stateCode = await stateOfCase(db, caseRef, state?.code ?? onlyState);
     const modality = v('modality') || null;
     await advanceCase({
       db,

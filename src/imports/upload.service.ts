@@ -74,7 +74,7 @@ async function runImport(db: Executor, actor: Principal, u: ImportInput): Promis
       return { rows: counts.rows, summary: counts, importId };
     }
     case 'events': {
-      const s = await importCaseEvents({ db, actor, path });
+      const s = await importCaseEvents({ db, actor, path, onlyState: u.stateCode });
       return { rows: s.rows, summary: { ...s }, importId: null };
     }
     case 'pledges': {
