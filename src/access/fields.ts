@@ -1,11 +1,10 @@
-import { ErrorCode } from '../errors/app-error.ts';
-import { appError } from '../i18n/problem.ts';
 import type { Principal } from './principal.ts';
 
 /**
  * Field-level presentation (data minimisation, GDPR art. 5(1)(c) and 25): which fields of a case
- * and of its members each role sees. A field a role does not see is absent from the response, and
- * a write that names it is refused. Pure.
+ * and of its members each role sees. A field a role does not see is absent from the response. Pure.
+ * (Writes name no case field: a case changes only through its moves, which only its state's officers
+ * make, with bodies whose schemas refuse any other key.)
  */
 export const CASE_FIELDS = [
   'id', 'stateCode', 'caseRef', 'pathway', 'roundId', 'countryOfDeparture', 'status', 'heldFrom', 'statusOn', 'version',
@@ -78,11 +77,4 @@ export function presentCase<C extends object & { members?: object[]; history?: u
 /** The fields a response carried, for the audit line (`fields`). */
 export function shownFields(fields: FieldSet, withMembers: boolean): string[] {
   return [...fields.case, ...(withMembers ? fields.member.map((f) => `members.${f}`) : []), ...(fields.history ? ['history'] : [])];
-}
-
-/** Refuses a write that names a field the principal does not see (403, naming the field). */
-export function refuseHiddenFields(p: Principal, body: Record<string, unknown>, phases: readonly string[] = []): void {
-  const visible = caseFieldsFor(p, phases);
-  const hidden = Object.keys(body).filter((k) => !(visible.case as readonly string[]).includes(k) && k !== 'members');
-  if (hidden.length > 0) throw appError(ErrorCode.Forbidden, 'fieldHidden', { fields: hidden.join(', '), role: p.role });
 }

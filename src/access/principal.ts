@@ -17,7 +17,6 @@ export const ROLES = [
   'system_admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
-export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
 export interface Principal {
   /** How the audit trail names them: `user:<id>` for an account, `cli:<os user>` for the operator. */

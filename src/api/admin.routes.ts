@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import { listAudit } from '../audit/audit.service.ts';
-import { recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/db.ts';
 import { createUser, disableUser, listUsers } from '../identity/user.service.ts';
 import { errorResponses } from './errors.ts';
@@ -127,11 +126,7 @@ export function adminRoutes(database: Database) {
   app.openapi(listUsersRoute, async (c) => {
     const p = principalOf(c);
     const { state } = c.req.valid('query');
-    const users = await inScope(database.db, p, async (tx) => {
-      const list = await listUsers(tx, p, { stateCode: state ?? (p.role === 'state_admin' ? p.stateCode : null) });
-      await recordAudit(tx, { actor: p, action: 'user.list', subject: `users:${state ?? 'all'}`, stateCode: state ?? p.stateCode, recordIds: list.map((u) => `user:${u.id}`), fields: Object.keys(list[0] ?? {}) });
-      return list;
-    });
+    const users = await inScope(database.db, p, (tx) => listUsers(tx, p, { stateCode: state ?? (p.role === 'state_admin' ? p.stateCode : null) }));
     return c.json({ users }, 200);
   });
 

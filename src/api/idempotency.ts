@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
+import { IDEMPOTENCY_HOURS } from '../identity/housekeeping.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
@@ -26,7 +27,6 @@ import { appError } from '../i18n/problem.ts';
  */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,255}$/;
-const KEPT_HOURS = 24;
 /** Headers of the first answer that a replay repeats. */
 const KEPT_HEADERS = ['content-type', 'etag', 'location'];
 
@@ -49,11 +49,14 @@ type Claim =
 
 async function claim(database: Database, p: Principal, key: string, requestHash: string): Promise<Claim> {
   return inScope(database.db, p, async (tx) => {
-    await tx.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${p.id} AND created_at < now() - make_interval(hours => ${KEPT_HOURS})`);
+    // A key older than IDEMPOTENCY_HOURS is free again (taken over here); the housekeeping job removes the rest.
     const inserted = await rows<{ ok: number }>(
       tx,
       sql`INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (${p.id}, ${key}, ${requestHash})
-          ON CONFLICT (principal, key) DO NOTHING RETURNING 1 AS ok`,
+          ON CONFLICT (principal, key) DO UPDATE
+            SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
+            WHERE idempotency_keys.created_at < now() - make_interval(hours => ${IDEMPOTENCY_HOURS})
+          RETURNING 1 AS ok`,
     );
     if (inserted.length > 0) return { kind: 'claimed' };
     const [row] = await rows<{ requestHash: string; status: number | null; response: unknown; headers: Record<string, string> | null }>(

@@ -7,6 +7,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import type { CaseEvent, CasePerson, CaseSummary, Priority } from './case.ts';
 import { SUMMARY } from './case.service.ts';
+import { caseEventRows } from './case.repository.ts';
 import type { Modality, Status } from './stage.ts';
 
 /**
@@ -127,11 +128,7 @@ export async function caseResource(db: Executor, stateCode: string, caseRef: str
 /** The history of one case, oldest first. Reading it is audited. */
 export async function caseHistory(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; caseId: number }): Promise<CaseEvent[]> {
   const { db, actor, stateCode, caseRef } = opts;
-  const history = await rows<CaseEvent>(
-    db,
-    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
-          FROM case_events WHERE case_id = ${opts.caseId} ORDER BY id`,
-  );
+  const history = await caseEventRows(db, opts.caseId);
   await recordAudit(db, {
     actor,
     action: 'case.history.read',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from '../db/db.ts';
+import type { CaseEvent } from './case.ts';
 import type { PersonRow } from './person-row.ts';
 import { PRE_ARRIVAL } from './stage.ts';
 
@@ -149,4 +150,13 @@ export async function writePersonChunk(
     casesUpdated: changedCases.length,
     byState,
   };
+}
+
+/** The history of one case, oldest first, as every view shows it. */
+export function caseEventRows(db: Executor, caseId: number): Promise<CaseEvent[]> {
+  return rows<CaseEvent>(
+    db,
+    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
+          FROM case_events WHERE case_id = ${caseId} ORDER BY id`,
+  );
 }

@@ -3,8 +3,9 @@ import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import type { CaseDetail, CaseEvent, CasePerson, CaseSummary } from './case.ts';
+import type { CaseDetail, CasePerson, CaseSummary } from './case.ts';
 import { isStatus } from './stage.ts';
+import { caseEventRows } from './case.repository.ts';
 import { listCasePage } from './case-views.service.ts';
 
 export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
@@ -48,11 +49,7 @@ export async function getCase(opts: { db: Executor; actor: Actor; stateCode: str
     sql`SELECT person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn", round_id AS "roundId", needs, excluded_reason AS "excludedReason"
           FROM persons WHERE case_id = ${id} ORDER BY person_ref`,
   );
-  const history = await rows<CaseEvent>(
-    db,
-    sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
-          FROM case_events WHERE case_id = ${id} ORDER BY id`,
-  );
+  const history = await caseEventRows(db, id);
   await recordAudit(db, {
     actor,
     action: 'case.read',

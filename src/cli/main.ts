@@ -10,7 +10,6 @@ import { MODALITIES, STAGES, type Modality } from '../cases/stage.ts';
 import { pipelineCsvRows, pipelineTable } from '../pipeline/pipeline.present.ts';
 import { pipeline } from '../pipeline/pipeline.service.ts';
 import { findCountry } from '../reference/country.ts';
-import { findState } from '../reference/state.ts';
 import { importCasesFile, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
@@ -31,6 +30,7 @@ import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { progressBar } from './progress.ts';
+import { portNumber, positiveInt, stateCodeOf } from './options.ts';
 import {
   remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
   remoteStateOfPlay, serverClient,
@@ -491,11 +491,6 @@ async function withProgress<T>(io: Io, label: string, work: (bar: ReturnType<typ
   }
 }
 
-function stateCodeOf(input: string): string {
-  const s = findState(input);
-  if (!s) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: input });
-  return s.code;
-}
 
 function countryCodeOf(input: string): string {
   const c = findCountry(input);
@@ -503,21 +498,8 @@ function countryCodeOf(input: string): string {
   return c.country.iso3;
 }
 
-function positiveInt(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CommanderErrorInvalid(`"${v}" is not a whole number of 1 or more`);
-  return Number(v);
-}
 
-function portNumber(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CommanderErrorInvalid(`"${v}" is not a port number (0–65535)`);
-  return Number(v);
-}
 
-class CommanderErrorInvalid extends CommanderError {
-  constructor(message: string) {
-    super(1, 'commander.invalidArgument', message);
-  }
-}
 
 const MAX_LISTED = 200;
 

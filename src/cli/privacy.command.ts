@@ -6,12 +6,9 @@ import { assertAuditIntact, listAudit, verifyAudit } from '../audit/audit.servic
 import type { Database } from '../db/db.ts';
 import { renderTable } from '../presentation/table.ts';
 import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
-import { runRetention } from '../privacy/retention.ts';
-import { purgeIdentityRecords } from '../identity/housekeeping.ts';
+import { runStorageLimitation } from '../privacy/retention.ts';
 import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
-import { findState } from '../reference/state.ts';
-import { ErrorCode } from '../errors/app-error.ts';
-import { appError } from '../i18n/problem.ts';
+import { positiveInt, stateCodeOf } from './options.ts';
 
 /** What a command module needs of the CLI around it. */
 export interface CommandContext {
@@ -21,11 +18,6 @@ export interface CommandContext {
   t: () => (key: string, params?: Record<string, string | number>) => string;
 }
 
-const stateCode = (s: string): string => {
-  const found = findState(s);
-  if (!found) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: s });
-  return found.code;
-};
 
 /** `pathways audit verify|list`: the audit trail, for the operator and the auditors. */
 export function registerAuditCommands(program: Command, ctx: CommandContext): void {
@@ -54,11 +46,11 @@ export function registerAuditCommands(program: Command, ctx: CommandContext): vo
     .description("the newest lines of a scope's audit trail")
     .option('--state <state>', "a Member State's lines (default: the Commission's and the platform's own)")
     .option('--action <action>', 'only this action, e.g. case.read')
-    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
+    .option('--limit <n>', 'how many (1–1000)', positiveInt, 50)
     .action(async (o: { state?: string; action?: string; limit: number }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const lines = await db.transaction((tx) =>
-          listAudit(tx, ctx.actor, { stateCode: o.state ? stateCode(o.state) : null, limit: o.limit, ...(o.action ? { action: o.action } : {}) }),
+          listAudit(tx, ctx.actor, { stateCode: o.state ? stateCodeOf(o.state) : null, limit: o.limit, ...(o.action ? { action: o.action } : {}) }),
         );
         ctx.out(
           renderTable({
@@ -82,7 +74,7 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .option('--out <file>', 'write to a file instead of the terminal')
     .action(async (o: { state: string; case: string; person: string; out?: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCode(o.state), caseRef: o.case, personRef: o.person }));
+        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }));
         const text = JSON.stringify(data, null, 2);
         if (o.out) {
           writeFileSync(o.out, text, { mode: 0o600 });
@@ -98,7 +90,7 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .requiredOption('--reason <text>', 'the request (who, when)')
     .action(async (o: { state: string; case: string; reason: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => eraseSubject(tx, ctx.actor, { stateCode: stateCode(o.state), caseRef: o.case, reason: o.reason }));
+        const r = await db.transaction((tx) => eraseSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, reason: o.reason }));
         ctx.out(ctx.t()('privacy.erased', { cases: r.cases, persons: r.persons }));
       }),
     );
@@ -108,9 +100,8 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
     .action(async (o: { today: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => runRetention(tx, ctx.actor, o.today));
-        const purged = await db.transaction((tx) => purgeIdentityRecords(tx, `${o.today}T00:00:00Z`));
-        ctx.out(ctx.t()('privacy.purged', { attempts: purged.loginAttempts, sessions: purged.sessions }));
+        const r = await db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today));
+        ctx.out(ctx.t()('privacy.purged', { attempts: r.identity.loginAttempts, sessions: r.identity.sessions, keys: r.idempotencyKeys }));
         for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
         ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
       }),

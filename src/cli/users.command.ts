@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { renderTable } from '../presentation/table.ts';
-import { findState } from '../reference/state.ts';
+import { stateCodeOf } from './options.ts';
 import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
 import { checkNewPassword } from '../identity/password.ts';
 import { secondFactorRequired } from '../identity/session.ts';
@@ -148,11 +148,6 @@ export async function announceFirstAdministrator(database: Database, io: { out: 
   if (created) io.out(t('users.firstAdmin', created));
 }
 
-function stateCodeOf(input: string): string {
-  const s = findState(input);
-  if (!s) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: input });
-  return s.code;
-}
 
 async function passwordFor(o: { username: string; oidcIssuer?: string; passwordStdin?: boolean }, ctx: UserCommandContext): Promise<string | null> {
   const stdin = ctx.stdin ?? process.stdin;

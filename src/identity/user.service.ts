@@ -65,11 +65,11 @@ export interface UserSummary {
   createdAt: string;
 }
 
-/** The users of a state (or, for the platform's administrator and the operator, every user). */
+/** The users of a state (or, for the platform's administrator and the operator, every user). Reading them is audited. */
 export async function listUsers(db: Executor, by: Principal, filter: { stateCode?: string | null } = {}): Promise<UserSummary[]> {
   const stateCode = filter.stateCode ?? null;
   authorize(policies.listUsers, by, { stateCode });
-  return rows<UserSummary>(
+  const list = await rows<UserSummary>(
     db,
     sql`SELECT id::int AS id, username, display_name AS "displayName", role, state_code AS "stateCode", organisation,
                password_hash IS NOT NULL AS password, oidc_subject IS NOT NULL AS oidc, totp_enabled AS "totpEnabled",
@@ -78,6 +78,15 @@ export async function listUsers(db: Executor, by: Principal, filter: { stateCode
          WHERE ${stateCode}::text IS NULL OR state_code = ${stateCode}
          ORDER BY state_code NULLS FIRST, lower(username)`,
   );
+  await recordAudit(db, {
+    actor: by,
+    action: 'user.list',
+    subject: `users:${stateCode ?? 'all'}`,
+    stateCode,
+    recordIds: list.map((u) => `user:${u.id}`),
+    fields: Object.keys(list[0] ?? {}),
+  });
+  return list;
 }
 
 /** Disables an account and ends its sessions at once; its history stays. Returns the sessions ended. */

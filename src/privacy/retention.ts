@@ -1,5 +1,9 @@
 import { sql, rows, type Executor } from '../db/db.ts';
 import type { Principal } from '../access/principal.ts';
+import { purgeIdempotencyKeys, purgeIdentityRecords } from '../identity/housekeeping.ts';
+import { isValidIsoDate } from '../rounds/round.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
 import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
 
 export interface RetentionResult {
@@ -13,6 +17,7 @@ export interface RetentionResult {
  * and counted, so an operator sees them. Run by `pathways retention run` and daily by the server.
  */
 export async function runRetention(db: Executor, by: Principal, today: string): Promise<RetentionResult & { openPastRetention: number }> {
+  if (!isValidIsoDate(today)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: today });
   const due = await rows<{ roundId: string; retainUntil: string }>(
     db,
     sql`SELECT id AS "roundId", (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
@@ -36,4 +41,15 @@ export async function runRetention(db: Executor, by: Principal, today: string): 
     result.push({ ...r, ...done });
   }
   return { rounds: result, openPastRetention: open };
+}
+
+/**
+ * Everything storage limitation asks, in one pass: the rounds past their retention (above), old
+ * sign-in attempts and ended sessions, and the replies kept for expired Idempotency-Keys. What the
+ * server's daily job and `pathways privacy retention` run.
+ */
+export async function runStorageLimitation(db: Executor, by: Principal, today: string) {
+  const retention = await runRetention(db, by, today);
+  const now = `${today}T00:00:00Z`;
+  return { ...retention, identity: await purgeIdentityRecords(db, now), idempotencyKeys: await purgeIdempotencyKeys(db, now) };
 }

@@ -3,8 +3,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { operator } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
-import { runRetention } from '../privacy/retention.ts';
-import { purgeIdentityRecords } from '../identity/housekeeping.ts';
+import { runStorageLimitation } from '../privacy/retention.ts';
 import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../api/api.ts';
@@ -86,8 +85,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function scheduleRetention(database: Database, logger: Logger): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inScope(database.db, actor, async (tx) => ({ ...(await runRetention(tx, actor, new Date().toISOString().slice(0, 10))), identity: await purgeIdentityRecords(tx) }))
-      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention, purged: r.identity }, 'retention job done'))
+    inScope(database.db, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10)))
+      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
   const daily = setInterval(run, DAY_MS);

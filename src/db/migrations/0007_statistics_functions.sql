@@ -91,11 +91,12 @@ BEGIN
          AND s.revoked_at IS NULL AND s.expires_at > now()
          AND s.last_seen_at > now() - make_interval(mins => p_idle_minutes)
          AND u.disabled_at IS NULL),
+    -- A data-modifying WITH runs whether or not the query reads it.
     touched AS (
       UPDATE sessions SET last_seen_at = now()
-       WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds') RETURNING 1)
+       WHERE token_hash IN (SELECT token_hash FROM live WHERE last_seen_at < now() - interval '30 seconds'))
     SELECT l.id::int, l.username, l.role, l.state_code, l.organisation, l.csrf_token, l.mfa_passed, l.totp_enabled, l.expires_at::text
-      FROM live l LEFT JOIN (SELECT count(*) AS n FROM touched) t ON true;
+      FROM live l;
   PERFORM set_config('pathways.tenant', scope, true);
 END $$;
 --> statement-breakpoint
