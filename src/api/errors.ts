@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { AppError, ErrorCode, httpStatusOf, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { catalogueKeys, translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
+import { databaseError } from '../db/database-error.ts';
 import type { Lang } from '../reference/country.ts';
 
 /**
@@ -77,16 +78,6 @@ export function errorBody(e: AppError, lang: Lang): ErrorBody {
 }
 
 const translateProblem = (p: RowProblem, t: Translate): RowProblem => (p.code ? { ...p, reason: t(`problem.${p.code}`, p.params) } : p);
-
-/** PostgreSQL errors that bad input or a race can cause: a clear 4xx, never a 500 (class 22: data, 23: integrity, 40: serialization). */
-function databaseError(e: unknown): AppError | null {
-  const code = (e as { code?: unknown })?.code ?? (e as { cause?: { code?: unknown } })?.cause?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
-  if (code === '42501') return appError(ErrorCode.Forbidden, 'outsideScope');
-  if (code === '23505' || code.startsWith('40')) return appError(ErrorCode.Conflict, 'concurrentChange');
-  if (code.startsWith('22') || code.startsWith('23')) return appError(ErrorCode.BadInput, 'valueRefused');
-  return null;
-}
 
 /** Everything thrown on the way becomes the one shape. */
 export const onApiError: ErrorHandler = (e, c) => {

@@ -30,6 +30,7 @@ import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { progressBar } from './progress.ts';
+import { databaseError } from '../db/database-error.ts';
 import { portNumber, positiveInt, stateCodeOf } from './options.ts';
 import {
   remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
@@ -504,8 +505,9 @@ function countryCodeOf(input: string): string {
 const MAX_LISTED = 200;
 
 /** Prints an error for a person: what went wrong, every bad row, what to do. Returns the exit code. */
-function report(e: unknown, io: Io, lang: Lang): number {
+function report(thrown: unknown, io: Io, lang: Lang): number {
   const t = translator(lang);
+  const e = isAppError(thrown) ? thrown : (databaseError(thrown) ?? thrown);
   if (isAppError(e)) {
     io.err(`${t('error.prefix')}: ${e.messageKey ? t(`error.${e.messageKey}`, e.params) : e.message}`);
     if (Array.isArray(e.details) && e.details.length > 0) {

@@ -142,6 +142,11 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       throw appError(ErrorCode.DatabaseUnavailable, 'postgresUnreachable', { p1: location, p2: err.message },
       );
     }
+    // The migrations create the application's role where it is missing; a role without CREATEROLE cannot.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause ?? (e as { code?: string; message?: string });
+    if (cause.code === '42501' && /role/i.test(cause.message ?? '')) {
+      throw appError(ErrorCode.Configuration, 'appRoleMissing', { role: APP_ROLE, p1: location });
+    }
     throw e;
   }
 }

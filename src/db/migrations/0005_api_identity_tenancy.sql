@@ -178,8 +178,10 @@ DECLARE
   s bigint;
   h text;
 BEGIN
-  INSERT INTO audit_chains (chain, seq, hash) VALUES (k, 0, '') ON CONFLICT (chain) DO NOTHING;
-  UPDATE audit_chains SET seq = seq + 1 WHERE chain = k RETURNING seq, hash INTO s, h;
+  -- The chain's next number and its last hash, in one statement (a new chain starts at 1 after '').
+  INSERT INTO audit_chains AS c (chain, seq, hash) VALUES (k, 1, '')
+    ON CONFLICT (chain) DO UPDATE SET seq = c.seq + 1
+    RETURNING c.seq, c.hash INTO s, h;
   NEW.chain := k;
   NEW.seq := s;
   NEW.prev_hash := h;
@@ -195,8 +197,9 @@ DECLARE k text; s bigint; h text;
 BEGIN
   FOR r IN SELECT * FROM audit_log ORDER BY id LOOP
     k := coalesce(r.state_code, '-');
-    INSERT INTO audit_chains (chain, seq, hash) VALUES (k, 0, '') ON CONFLICT (chain) DO NOTHING;
-    UPDATE audit_chains SET seq = seq + 1 WHERE chain = k RETURNING seq, hash INTO s, h;
+    INSERT INTO audit_chains AS c (chain, seq, hash) VALUES (k, 1, '')
+      ON CONFLICT (chain) DO UPDATE SET seq = c.seq + 1
+      RETURNING c.seq, c.hash INTO s, h;
     r.chain := k; r.seq := s; r.prev_hash := h;
     r.hash := audit_entry_hash(r);
     UPDATE audit_log SET chain = r.chain, seq = r.seq, prev_hash = r.prev_hash, hash = r.hash WHERE id = r.id;
