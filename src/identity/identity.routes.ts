@@ -57,7 +57,7 @@ const SESSION_FLAGS = { httpOnly: true, secure: true, sameSite: 'Strict', path: 
  *   POST /login {username, password, totp?} → session cookie + {user, csrfToken, secondFactor, expiresAt}
  *   POST /token {username, password, totp?} → {token, expiresAt} (second factor passed or not needed)
  *   POST /totp/enrol → {secret, otpauthUrl};  POST /totp/verify {code} → new session, second factor passed
- *   POST /logout;  GET /me;  GET /oidc/login → the provider;  GET /oidc/callback → session cookie
+ *   POST /logout;  GET /me;  GET /methods → {password, oidc} (what the sign-in page offers);  GET /oidc/login → the provider;  GET /oidc/callback → session cookie
  * Enrol, verify, me and logout accept a session still awaiting its second factor; nothing else does.
  */
 export function identityRoutes(database: Database, opts: IdentityRouteOptions = {}) {
@@ -126,6 +126,9 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
       ...(c.var.authMethod === 'cookie' ? { csrfToken: s.csrfToken } : {}),
     });
   });
+
+  // What the sign-in page offers (no session needed, nothing about anyone).
+  app.get('/methods', (c) => c.json({ password: true, oidc: !!opts.oidc }));
 
   app.get('/oidc/login', async (c) => {
     if (!opts.oidc) throw appError(ErrorCode.NotFound, 'oidcNotConfigured');

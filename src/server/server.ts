@@ -12,10 +12,12 @@ import { onApiError, onNotFound } from '../api/errors.ts';
 import { sql, type Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
+import { mountWeb } from '../web/web.routes.ts';
 
 /**
- * The HTTP face of the platform: health (for the load balancer: no session, no data) and the API
- * (src/api/), with its OpenAPI document at /api/openapi.json and its reference page at /api/docs.
+ * The HTTP face of the platform: health (for the load balancer: no session, no data), the API
+ * (src/api/), with its OpenAPI document at /api/openapi.json and its reference page at /api/docs,
+ * and the web interface (src/web/ serves the build of web/).
  */
 export function createApp(database: Database, opts: { identity?: IdentityRouteOptions } = {}) {
   const app = createApi(database, opts);
@@ -28,7 +30,7 @@ export function createApp(database: Database, opts: { identity?: IdentityRouteOp
     return c.json({ status: 'ok', database: database.kind });
   });
 
-  app.get('/', (c) => c.redirect('/api/docs'));
+  mountWeb(app);
 
   app.notFound(onNotFound);
   app.onError(onApiError);

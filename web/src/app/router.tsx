@@ -1,0 +1,68 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
+import { Layout } from './layout.tsx';
+import { NotFound } from './not-found.tsx';
+
+/**
+ * The pages, each loaded when first opened (the dashboard's charts and map are not in the first
+ * load). Search parameters carry a page's filters, so a view is a link that can be kept or shared;
+ * nothing is kept in browser storage.
+ */
+const root = createRootRouteWithContext<{ queryClient: QueryClient }>()({ component: Layout, notFoundComponent: NotFound });
+
+const page = <P extends string>(path: P, load: () => Promise<Record<string, unknown>>, name: string, validateSearch?: (s: Record<string, unknown>) => Record<string, unknown>) =>
+  createRoute({
+    getParentRoute: () => root,
+    path,
+    component: lazyRouteComponent(load as never, name as never),
+    ...(validateSearch ? { validateSearch } : {}),
+  });
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length < 200 ? v : undefined);
+const clean = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const roundSearch = (s: Record<string, unknown>) => clean({ round: text(s.round) });
+
+const index = createRoute({
+  getParentRoute: () => root,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/dashboard' });
+  },
+});
+
+export const routeTree = root.addChildren([
+  index,
+  page('/dashboard', () => import('../dashboard/dashboard.page.tsx'), 'DashboardPage', roundSearch),
+  page('/state-of-play', () => import('../state-of-play/state-of-play.page.tsx'), 'StateOfPlayPage', roundSearch),
+  page('/rounds', () => import('../rounds/rounds.page.tsx'), 'RoundsPage'),
+  page('/rounds/$round', () => import('../rounds/round.page.tsx'), 'RoundPage'),
+  page('/cases', () => import('../cases/cases.page.tsx'), 'CasesPage', (s) =>
+    clean({
+      status: text(s.status),
+      priority: text(s.priority),
+      category: text(s.category),
+      departure: text(s.departure),
+      modality: text(s.modality),
+      pathway: text(s.pathway),
+      needs: text(s.needs),
+      sort: text(s.sort),
+    }),
+  ),
+  page('/cases/$ref', () => import('../cases/case.page.tsx'), 'CasePage'),
+  page('/imports', () => import('../imports/imports.page.tsx'), 'ImportsPage'),
+  page('/users', () => import('../admin/users.page.tsx'), 'UsersPage'),
+  page('/audit', () => import('../audit/audit.page.tsx'), 'AuditPage'),
+  page('/account', () => import('../identity/account.page.tsx'), 'AccountPage'),
+  page('/accessibility', () => import('../accessibility/accessibility.page.tsx'), 'AccessibilityPage'),
+]);
+
+export const router = createRouter({ routeTree, context: { queryClient: undefined! }, defaultPreload: 'intent', scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
+
+/** Pages anyone may open without signing in. */
+export const PUBLIC_PATHS = ['/accessibility'];

@@ -1,0 +1,142 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { authRequest, setCsrfToken } from '../api/client.ts';
+import type { Me, SecondFactor, User } from '../api/session.ts';
+import { ErrorNotice, PageHeader } from '../ui/status.tsx';
+
+type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol'; secret: string; otpauthUrl: string };
+
+interface LoginAnswer {
+  user: User;
+  csrfToken: string;
+  secondFactor: SecondFactor;
+  expiresAt: string;
+}
+
+/**
+ * Sign-in: name and password, then the six-digit code of the authenticator app (set up here at the
+ * first sign-in: the key is shown to type or paste into the app), or the organisation's own sign-in
+ * (OpenID Connect) where the platform is set up for it. The session lives in an HttpOnly cookie.
+ */
+export function LoginPage() {
+  const intl = useIntl();
+  const queryClient = useQueryClient();
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const methods = useQuery({ queryKey: ['auth-methods'], queryFn: () => authRequest<{ oidc: boolean }>('/methods'), staleTime: Infinity });
+  const ids = { user: useId(), password: useId(), code: useId() };
+
+  const finish = (answer: { csrfToken: string; secondFactor: SecondFactor }) => {
+    setCsrfToken(answer.csrfToken);
+    if (answer.secondFactor === 'passed' || answer.secondFactor === 'not_needed') {
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+      return;
+    }
+    if (answer.secondFactor === 'required') setStep({ kind: 'code' });
+    else void authRequest<{ secret: string; otpauthUrl: string }>('/totp/enrol', {}).then((e) => setStep({ kind: 'enrol', ...e }), setError);
+  };
+
+  const run = (work: () => Promise<void>) => async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onPassword = run(async () => {
+    const form = new FormData(document.getElementById('login-form') as HTMLFormElement);
+    const answer = await authRequest<LoginAnswer>('/login', { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') });
+    finish(answer);
+  });
+
+  const onCode = run(async () => {
+    const form = new FormData(document.getElementById('code-form') as HTMLFormElement);
+    const answer = await authRequest<Pick<Me, 'secondFactor'> & { csrfToken: string }>('/totp/verify', { code: String(form.get('code') ?? '').replace(/\s/g, '') });
+    finish(answer);
+  });
+
+  return (
+    <div className="login">
+      <PageHeader title={<FormattedMessage id="login.title" />} />
+      {error !== null && <ErrorNotice error={error} />}
+      {step.kind === 'password' && (
+        <form id="login-form" onSubmit={onPassword} className="form narrow" noValidate>
+          <div className="field">
+            <label htmlFor={ids.user}>
+              <FormattedMessage id="login.username" />
+            </label>
+            <input id={ids.user} name="username" autoComplete="username" required autoFocus />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.password}>
+              <FormattedMessage id="login.password" />
+            </label>
+            <input id={ids.password} name="password" type="password" autoComplete="current-password" required />
+          </div>
+          <button type="submit" disabled={busy}>
+            <FormattedMessage id="login.submit" />
+          </button>
+          {methods.data?.oidc && (
+            <p>
+              <a className="button-secondary" href="/api/auth/oidc/login">
+                <FormattedMessage id="login.oidc" />
+              </a>
+            </p>
+          )}
+        </form>
+      )}
+      {step.kind !== 'password' && (
+        <form id="code-form" onSubmit={onCode} className="form narrow" noValidate>
+          {step.kind === 'enrol' && (
+            <div className="enrol">
+              <p>
+                <FormattedMessage id="login.enrol.intro" />
+              </p>
+              <p>
+                <FormattedMessage id="login.enrol.key" />{' '}
+                <code className="secret" data-testid="totp-secret">
+                  {step.secret}
+                </code>
+              </p>
+              <p className="hint">
+                <a href={step.otpauthUrl}>
+                  <FormattedMessage id="login.enrol.link" />
+                </a>
+              </p>
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor={ids.code}>
+              <FormattedMessage id="login.code" />
+            </label>
+            <input
+              id={ids.code}
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9 ]*"
+              maxLength={7}
+              required
+              autoFocus
+              aria-describedby={`${ids.code}-hint`}
+            />
+            <p className="hint" id={`${ids.code}-hint`}>
+              {intl.formatMessage({ id: 'login.codeHint' })}
+            </p>
+          </div>
+          <button type="submit" disabled={busy}>
+            <FormattedMessage id="login.verify" />
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
+import type { Cell } from './download.ts';
+
+export interface Column<R> {
+  key: string;
+  header: ReactNode;
+  /** The value (sorting, downloads); `render` shows it otherwise when given. */
+  value: (row: R) => Cell;
+  render?: (row: R) => ReactNode;
+  numeric?: boolean;
+  /** Not sortable (e.g. actions). */
+  fixed?: boolean;
+}
+
+/**
+ * A table of figures: a caption (its accessible name), headers with scope, numbers aligned on the
+ * end side and formatted in the page's language, sortable by any column with the state announced
+ * (aria-sort), an optional footer row of totals computed by the caller.
+ */
+export function DataTable<R>(props: {
+  caption: ReactNode;
+  columns: Column<R>[];
+  rows: R[];
+  rowKey: (row: R) => string;
+  footer?: Cell[];
+  initialSort?: { key: string; descending?: boolean };
+  captionHidden?: boolean;
+}) {
+  const intl = useIntl();
+  const [sort, setSort] = useState(props.initialSort ?? null);
+  const sorted = useMemo(() => {
+    if (!sort) return props.rows;
+    const col = props.columns.find((c) => c.key === sort.key);
+    if (!col) return props.rows;
+    const collator = new Intl.Collator(intl.locale, { numeric: true });
+    const out = [...props.rows].sort((a, b) => {
+      const x = col.value(a);
+      const y = col.value(b);
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+      return sort.descending ? -c : c;
+    });
+    return out;
+  }, [props.rows, props.columns, sort, intl.locale]);
+
+  const show = (c: Column<R>, r: R): ReactNode => {
+    if (c.render) return c.render(r);
+    const v = c.value(r);
+    if (v === null) return '—';
+    return typeof v === 'number' ? intl.formatNumber(v) : v;
+  };
+
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={typeof props.caption === 'string' ? props.caption : undefined}>
+      <table className="data-table">
+        <caption className={props.captionHidden ? 'visually-hidden' : undefined}>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => {
+              const active = sort?.key === c.key;
+              return (
+                <th
+                  key={c.key}
+                  scope="col"
+                  className={c.numeric ? 'num' : undefined}
+                  aria-sort={active ? (sort!.descending ? 'descending' : 'ascending') : undefined}
+                >
+                  {c.fixed ? (
+                    c.header
+                  ) : (
+                    <button type="button" className="sort" onClick={() => setSort({ key: c.key, descending: active ? !sort!.descending : false })}>
+                      {c.header}
+                      <span aria-hidden="true" className="sort-mark">{active ? (sort!.descending ? ' ▼' : ' ▲') : ' ↕'}</span>
+                    </button>
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((r) => (
+            <tr key={props.rowKey(r)}>
+              {props.columns.map((c, i) =>
+                i === 0 ? (
+                  <th key={c.key} scope="row" className={c.numeric ? 'num' : undefined}>
+                    {show(c, r)}
+                  </th>
+                ) : (
+                  <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                    {show(c, r)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+        {props.footer && (
+          <tfoot>
+            <tr>
+              {props.footer.map((v, i) =>
+                i === 0 ? (
+                  <th key={i} scope="row">{v}</th>
+                ) : (
+                  <td key={i} className={typeof v === 'number' ? 'num' : undefined}>
+                    {v === null ? '' : typeof v === 'number' ? intl.formatNumber(v) : v}
+                  </td>
+                ),
+              )}
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </div>
+  );
+}
