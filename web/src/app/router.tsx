@@ -56,7 +56,8 @@ export const routeTree = root.addChildren([
   page('/accessibility', () => import('../accessibility/accessibility.page.tsx'), 'AccessibilityPage'),
 ]);
 
-export const router = createRouter({ routeTree, context: { queryClient: undefined! }, defaultPreload: 'intent', scrollRestoration: true });
+export const router = createRouter({ routeTree, context: { queryClient: undefined! }, defaultPreload: 'intent' });
+// No scrollRestoration: TanStack keeps it in sessionStorage, and the interface keeps nothing in browser storage.
 
 declare module '@tanstack/react-router' {
   interface Register {
