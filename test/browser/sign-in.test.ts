@@ -36,7 +36,7 @@ describe('sign-in in the browser', () => {
     try {
       const analyst = await platform.account('commission_analyst');
       await b.page.goto(`${platform.url}/dashboard`);
-      await expect(b.page.locator('html').getAttribute('lang')).resolves.toBe('nl');
+      await b.page.waitForFunction(() => document.documentElement.lang === 'nl');
       await b.page.getByLabel('Gebruikersnaam').fill(analyst.username);
       await b.page.getByLabel('Wachtwoord').fill('wrong-password-here');
       await b.page.getByRole('button', { name: 'Aanmelden' }).click();

@@ -42,8 +42,9 @@ export function useSignOut() {
   return async () => {
     await authRequest('/logout', {}).catch(() => undefined);
     setCsrfToken(null);
-    client.clear();
+    // Who is signed in becomes no one; everything read under the session is dropped from memory.
     client.setQueryData(['me'], null);
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
   };
 }
 
