@@ -38,7 +38,7 @@ describe('the OpenAPI document', () => {
       [
         'listRounds', 'getRound', 'createRound', 'listPledges', 'getStatePledges', 'savePledges', 'listCases', 'getCase', 'getCaseHistory', 'transitionCase',
         'holdCases', 'resumeCases', 'listReferrals', 'listHouseholds', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast', 'uploadImport', 'getImport', 'commitImport',
-        'listUsers', 'createUser', 'disableUser', 'listAudit',
+        'listUsers', 'createUser', 'disableUser', 'listAudit', 'getPledgeHistory', 'listViews', 'saveView', 'deleteView',
       ].sort(),
     );
   });

@@ -15,6 +15,7 @@ import { pledgesRoutes } from './pledges.routes.ts';
 import { reportsRoutes } from './reports.routes.ts';
 import type { ApiEnv } from './router.ts';
 import { roundsRoutes } from './rounds.routes.ts';
+import { viewsRoutes } from './views.routes.ts';
 
 /** The paths under /api that need no session: the description of the API. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
@@ -55,7 +56,7 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
-  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes]) app.route('/', routes(database));
+  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes]) app.route('/', routes(database));
 
   registerSecuritySchemes(app as never);
   let document: ReturnType<typeof apiDocument> | undefined;

@@ -6,7 +6,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { pledgeJson } from '../pledges/pledge.present.ts';
-import { listPledges } from '../pledges/pledge.repository.ts';
+import { listPledgeChanges, listPledges } from '../pledges/pledge.repository.ts';
 import { pledgeListing, savePledges } from '../pledges/pledge.service.ts';
 import { pledgeKey, type Pledge } from '../pledges/pledge.ts';
 import { findCountry } from '../reference/country.ts';
@@ -109,6 +109,39 @@ const saveRoute = createRoute({
   },
 });
 
+const PledgeHistory = z
+  .object({
+    round: z.string(),
+    state: z.string(),
+    changes: z.array(
+      z.object({
+        at: z.string().openapi({ description: 'When (UTC, ISO 8601).' }),
+        actor: z.string().openapi({ description: 'Who: `user:<id>` for an account, `cli:<name>` for the operator.' }),
+        pathway: z.string(),
+        carryOver: z.boolean(),
+        countryOfDeparture: z.string().nullable(),
+        targetGroup: z.string().nullable(),
+        placesBefore: z.number().int().nullable().openapi({ description: 'null when the pledge was added.' }),
+        placesAfter: z.number().int(),
+        source: z.string().openapi({ description: 'The file, or `api`.' }),
+      }),
+    ),
+  })
+  .openapi('PledgeHistory');
+
+const historyRoute = createRoute({
+  method: 'get',
+  path: '/api/rounds/{round}/pledges/{state}/history',
+  operationId: 'getPledgeHistory',
+  tags: ['pledges'],
+  summary: 'The history of a state’s pledges in a round, newest first',
+  request: { params },
+  responses: {
+    200: { description: 'Every pledge added or changed, with its places before and after.', content: { 'application/json': { schema: PledgeHistory } } },
+    ...errorResponses(404),
+  },
+});
+
 async function statePledges(db: Executor, roundId: string, stateCode: string) {
   const pledges = (await listPledges(db, roundId))
     .filter((p) => p.stateCode === stateCode)
@@ -140,6 +173,17 @@ export function pledgesRoutes(database: Database) {
     });
     c.header('etag', etag);
     return c.json(body, 200);
+  });
+
+  app.openapi(historyRoute, async (c) => {
+    const p = principalOf(c);
+    authorize(policies.readPledges, p, undefined);
+    const { round, state } = c.req.valid('param');
+    const changes = await inScope(database.db, p, async (tx) => {
+      await getRound(tx, round);
+      return listPledgeChanges(tx, round, state);
+    });
+    return c.json({ round, state, changes }, 200);
   });
 
   app.openapi({ ...saveRoute, middleware: [idempotency(database)] }, async (c) => {

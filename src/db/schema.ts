@@ -10,3 +10,4 @@ export * from './seed.table.ts';
 export * from '../identity/identity.table.ts';
 export * from '../access/access.table.ts';
 export * from '../imports/upload.table.ts';
+export * from '../identity/saved-view.table.ts';

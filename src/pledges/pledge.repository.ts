@@ -1,8 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/db.ts';
 import type { Pathway } from '../rounds/round.ts';
 import type { Pledge } from './pledge.ts';
-import { pledges } from './pledge.table.ts';
+import { pledgeChanges, pledges } from './pledge.table.ts';
 
 export async function listPledges(db: Executor, roundId: string): Promise<Pledge[]> {
   const rows = await db
@@ -51,4 +51,37 @@ export async function upsertPledge(db: Executor, p: Pledge): Promise<{ outcome: 
   if (existing.places === p.places && existing.note === p.note) return { outcome: 'unchanged', before: existing.places };
   await db.update(pledges).set({ places: p.places, note: p.note, updatedAt: sql`now()` }).where(key);
   return { outcome: 'updated', before: existing.places };
+}
+
+export interface PledgeChange {
+  at: string;
+  actor: string;
+  pathway: string;
+  carryOver: boolean;
+  countryOfDeparture: string | null;
+  targetGroup: string | null;
+  placesBefore: number | null;
+  placesAfter: number;
+  source: string;
+}
+
+/** A state's pledge changes in a round, newest first (written by savePledges in the change's transaction). */
+export async function listPledgeChanges(db: Executor, roundId: string, stateCode: string, limit = 500): Promise<PledgeChange[]> {
+  const found = await db
+    .select()
+    .from(pledgeChanges)
+    .where(and(eq(pledgeChanges.roundId, roundId), eq(pledgeChanges.stateCode, stateCode)))
+    .orderBy(desc(pledgeChanges.id))
+    .limit(limit);
+  return found.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    pathway: r.pathway,
+    carryOver: r.carryOver,
+    countryOfDeparture: r.countryOfDeparture || null,
+    targetGroup: r.targetGroup || null,
+    placesBefore: r.placesBefore,
+    placesAfter: r.placesAfter,
+    source: r.source,
+  }));
 }

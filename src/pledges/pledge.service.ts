@@ -8,6 +8,7 @@ import { memberStatesOn, STATES, type State } from '../reference/state.ts';
 import type { Round } from '../rounds/round.ts';
 import { parsePledgeRow, pledgeKey, pledgeTotals, PLEDGE_COLUMNS, PLEDGE_OPTIONAL_COLUMNS, type Pledge, type PledgeTotals } from './pledge.ts';
 import { listPledges, upsertPledge } from './pledge.repository.ts';
+import { pledgeChanges } from './pledge.table.ts';
 
 export interface PledgeListing {
   round: Round;
@@ -100,6 +101,11 @@ export async function savePledges(opts: { db: Executor; actor: Actor; roundId: s
       const { outcome, before } = await upsertPledge(tx, p);
       summary[outcome]++;
       if (outcome !== 'unchanged') {
+        await tx.insert(pledgeChanges).values({
+          roundId, stateCode: p.stateCode, pathway: p.pathway, carryOver: p.carryOver,
+          countryOfDeparture: p.countryOfDeparture ?? '', targetGroup: p.targetGroup ?? '',
+          placesBefore: before ?? null, placesAfter: p.places, actor: actor.id, source: path,
+        });
         await recordAudit(tx, {
           actor,
           action: `pledge.${outcome === 'added' ? 'add' : 'change'}`,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { states } from '../reference/reference.table.ts';
 import { rounds } from '../rounds/round.table.ts';
 
@@ -31,4 +31,29 @@ export const pledges = pgTable(
       sql`${t.countryOfDeparture} = '' OR ${t.countryOfDeparture} ~ '^[A-Z]{3}$'`,
     ),
   ],
+);
+
+/**
+ * The history of a state's pledges: one row per pledge added or changed, written in the same
+ * transaction as the change (src/pledges/pledge.service.ts), never updated or deleted. Figures
+ * only: who changed it is an account reference, as in the audit trail.
+ */
+export const pledgeChanges = pgTable(
+  'pledge_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    roundId: text('round_id').notNull().references(() => rounds.id),
+    stateCode: text('state_code').notNull().references(() => states.code),
+    pathway: text('pathway').notNull(),
+    carryOver: boolean('carry_over').notNull(),
+    countryOfDeparture: text('country_of_departure').notNull(),
+    targetGroup: text('target_group').notNull(),
+    /** null when the pledge was added. */
+    placesBefore: integer('places_before'),
+    placesAfter: integer('places_after').notNull(),
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('pledge_changes_by_state').on(t.roundId, t.stateCode, t.id)],
 );
