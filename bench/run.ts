@@ -12,10 +12,12 @@ import { AS_OF, ROUND, stateOfPlayBenchmark, type StateOfPlayResult } from './st
 import { transitionsBenchmark, type TransitionsResult } from './transitions.bench.ts';
 import { API_GOAL, apiBenchmark, type ApiResult } from './api.bench.ts';
 import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
+import { WEB_GOAL, webBenchmark, type WebResult } from './web.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play|transitions|forecast|api
-                                run one part (default: all four; transitions on PostgreSQL where
+  --only import|state-of-play|transitions|forecast|api|web
+                                run one part (default: all; web: the dashboard's first render in
+                                headless Chromium at 100000 demo persons, and the first load's JavaScript; transitions on PostgreSQL where
                                 DATABASE_URL is set, else PGlite)
   --db pglite|postgres          one database (default: pglite, and postgres when DATABASE_URL is set)
   --sizes 100000,1000000        persons per run (default: import 1000000; state of play 100000,1000000
@@ -56,7 +58,7 @@ function parseOptions() {
     process.exit(0);
   }
   const only = values.only;
-  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api'];
+  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web'];
   if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
@@ -121,6 +123,10 @@ async function main() {
   if (o.parts.includes('api')) {
     for (const kind of o.kinds) apis.push(await apiBenchmark({ kind, adminUrl: o.adminUrl, persons: o.sizes?.[0] ?? 5000, connections: 8, seconds: 10 }));
   }
+  const webs: WebResult[] = [];
+  if (o.parts.includes('web')) {
+    for (const kind of o.kinds) webs.push(await webBenchmark({ kind, adminUrl: o.adminUrl, persons: o.sizes?.[0] ?? 100_000, runs: 10 }));
+  }
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -132,8 +138,29 @@ async function main() {
   process.stdout.write(report(imports, sops) + '\n');
   process.stdout.write(caseReport(transitions, forecast));
   process.stdout.write(apiReport(apis));
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis }, null, 2) + '\n');
+  process.stdout.write(webReport(webs));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs }, null, 2) + '\n');
   progress('bench: done');
+}
+
+function webReport(webs: WebResult[]): string {
+  if (webs.length === 0) return '';
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const body = webs.map((w) => [
+    w.kind, fmtInt(w.persons), w.runs,
+    fmtMs(w.dashboard.p50), fmtMs(w.dashboard.p95), fmtMs(w.stateOfPlayApi.p50), fmtX(w.dashboard.p50 / w.stateOfPlayApi.p50),
+    fmtMs(w.staticPage.p50), fmtX(w.dashboard.p50 / w.staticPage.p50),
+    w.dashboard.p95 <= WEB_GOAL.firstRenderMs ? 'met' : 'not met',
+    `${kb(w.initialJs.gzip)} (${w.initialJs.files} files, ${kb(w.initialJs.raw)} raw)`, `${kb(w.dashboardJs.gzip)} (${w.dashboardJs.files} files)`,
+    w.initialJs.gzip <= WEB_GOAL.initialKbGzip * 1024 ? 'met' : 'not met',
+  ]);
+  return (
+    `\n### Web interface: the dashboard's first render in headless Chromium (cache disabled), and the JavaScript of the first load\n\n` +
+    markdownTable(
+      ['database', 'persons', 'runs', 'dashboard p50', 'dashboard p95', 'state-of-play API p50', 'dashboard ÷ API', 'static page p50', 'dashboard ÷ static page', `goal p95 ≤ ${WEB_GOAL.firstRenderMs} ms`, 'first-load JS (gzip)', 'dashboard visit JS (gzip)', `goal ≤ ${WEB_GOAL.initialKbGzip} KB`],
+      body,
+    ) + '\n'
+  );
 }
 
 function apiReport(apis: ApiResult[]): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const IGNORED = new Set(['node_modules', '.git', '.pathways', 'meta', 'coverage', '.bench-data']);
+const IGNORED = new Set(['node_modules', '.git', '.pathways', 'meta', 'coverage', '.bench-data', 'screens']);
 
 function folders(dir: string, rel = ''): string[] {
   return readdirSync(join(root, dir, rel))
@@ -16,7 +16,7 @@ describe('ARCHITECTURE.md', () => {
   const listed = [...text.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
 
   it('has a line for every folder of the tree', () => {
-    const tree = ['.ci/', 'bin/', 'bench/', 'docs/', 'test/', 'src/' as const]
+    const tree = ['.ci/', 'bin/', 'bench/', 'docs/', 'test/', 'src/', 'web/' as const]
       .filter((d) => existsSync(join(root, d)))
       .flatMap((d) => (d === 'src/' ? folders('src') : [d, ...folders(d.slice(0, -1))]));
     expect(tree.filter((f) => !listed.includes(f))).toEqual([]);

@@ -1,0 +1,111 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operator } from '../../src/access/principal.ts';
+import { inScope } from '../../src/access/scope.ts';
+import { rows, sql } from '../../src/db/db.ts';
+import { openBrowser } from './chromium.ts';
+import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
+
+/**
+ * Every page of the web interface, in English and in Dutch, as the role that uses it: axe-core
+ * (run in the page) finds no WCAG 2.1 A/AA violation, the page has one h1 and a main landmark, no
+ * error reached the console, and a screenshot is saved under docs/screens/ (shown in the README).
+ */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SCREENS = new URL('../../docs/screens/', import.meta.url).pathname;
+
+type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor';
+interface PageCase {
+  name: string;
+  who: Who;
+  path: (ctx: { caseRef: string; state: string }) => string;
+  /** Something the page shows once its data is there. */
+  ready: string;
+}
+
+const PAGES: PageCase[] = [
+  { name: 'sign-in', who: 'nobody', path: () => '/dashboard', ready: '#login-form' },
+  { name: 'accessibility', who: 'nobody', path: () => '/accessibility', ready: 'main h2' },
+  { name: 'dashboard', who: 'commission_analyst', path: () => '/dashboard', ready: 'main .panel' },
+  { name: 'state-of-play', who: 'commission_analyst', path: () => '/state-of-play', ready: 'main table' },
+  { name: 'rounds', who: 'commission_analyst', path: () => '/rounds', ready: 'main table' },
+  { name: 'round', who: 'commission_analyst', path: () => '/rounds/2020-2021', ready: 'main table' },
+  { name: 'cases', who: 'state_officer', path: () => '/cases', ready: 'main table' },
+  { name: 'case', who: 'state_officer', path: ({ caseRef }) => `/cases/${encodeURIComponent(caseRef)}`, ready: 'main .timeline, main ol' },
+  { name: 'imports', who: 'state_officer', path: () => '/imports', ready: 'main input[type=file]' },
+  { name: 'account', who: 'state_officer', path: () => '/account', ready: 'main form' },
+  { name: 'users', who: 'system_admin', path: () => '/users', ready: 'main table' },
+  { name: 'audit', who: 'auditor', path: () => '/audit', ready: 'main table' },
+];
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function axe(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays as it is.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe.run;
+    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+describe('every page, in English and Dutch: accessible, and shown in docs/screens/', () => {
+  let platform: Platform;
+  let state: string;
+  let caseRef: string;
+  beforeAll(async () => {
+    platform = await startPlatform({ demoPersons: 1500 });
+    const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
+      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
+    );
+    state = first!.s;
+    caseRef = first!.r;
+    mkdirSync(SCREENS, { recursive: true });
+  });
+  afterAll(async () => platform?.close());
+
+  for (const lang of ['en', 'nl'] as const) {
+    it(`passes axe-core on every page in ${lang === 'en' ? 'English' : 'Dutch'}`, async () => {
+      const found: string[] = [];
+      const byRole = new Map<Who, PageCase[]>();
+      for (const p of PAGES) byRole.set(p.who, [...(byRole.get(p.who) ?? []), p]);
+      for (const [who, pages] of byRole) {
+        const b = await openBrowser({ locale: lang === 'en' ? 'en-GB' : 'nl-NL' });
+        const errors: string[] = [];
+        b.page.on('pageerror', (e) => errors.push(String(e)));
+        b.page.on('console', (m) => {
+          // The sign-in page asks who is signed in first: its 401 is the expected answer.
+          if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text());
+        });
+        try {
+          if (who !== 'nobody') {
+            const account = await platform.account(who, who === 'state_officer' ? state : null);
+            await signInThroughPage(b.page, platform, account);
+          }
+          for (const p of pages) {
+            await b.page.goto(`${platform.url}${p.path({ caseRef, state })}`);
+            await b.page.waitForFunction((l) => document.documentElement.lang === l, lang);
+            await b.page.locator(p.ready).first().waitFor({ timeout: 20_000 });
+            await b.page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+            expect(await b.page.locator('h1').count(), `${p.name}: one h1`).toBe(1);
+            expect(await b.page.locator('main').count(), `${p.name}: one main`).toBe(1);
+            for (const v of await axe(b.page)) found.push(`${p.name} (${lang}): ${v.id} [${v.impact}] ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+            await b.page.screenshot({ path: `${SCREENS}${p.name}.${lang}.png`, fullPage: true });
+          }
+          expect(errors, `${who}: errors in the console`).toEqual([]);
+        } finally {
+          await b.close();
+        }
+      }
+      expect(found).toEqual([]);
+    }, 300_000);
+  }
+});
