@@ -19,5 +19,5 @@ export default defineConfig({
     // The size of the first load is measured by `npm run bench -- --only web` (goal ≤ 300 KB gzip).
     reportCompressedSize: false,
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080', '/health': 'http://127.0.0.1:8080' } },
+  server: { proxy: { '/api': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' } },
 });
