@@ -201,6 +201,26 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect((await get(nl, '/api/states/XX/cases')).body.details).toHaveProperty('state');
   });
 
+  it("filters a state's cases by a member's specific need, page by page, and audits the filter", async () => {
+    // N-01's child has a disability (the file); a medical need is given here to every fourth case's principal.
+    const medical = NL_CASES.filter((_, i) => i % 4 === 2).map((c) => c.ref);
+    await op((tx) => tx.execute(sql`UPDATE persons SET needs = '[{"type":"medical","note":"dialysis"}]'::jsonb
+                                     WHERE state_code = 'NL' AND person_ref = ANY(${sql.param(medical.map((r) => `${r}-A`))}::text[])`));
+    expect(await allPages(nl, '/api/states/NL/cases?needs=medical&limit=2')).toEqual({ refs: medical, pages: Math.ceil(medical.length / 2) });
+    expect((await allPages(nl, '/api/states/NL/cases?needs=medical&sort=-case_ref&limit=1')).refs).toEqual([...medical].reverse());
+    const medicalUrgent = NL_CASES.filter((c) => medical.includes(c.ref) && c.priority === 'urgent').map((c) => c.ref);
+    expect((await allPages(nl, '/api/states/NL/cases?needs=medical&priority=urgent')).refs).toEqual(medicalUrgent);
+    expect((await allPages(nl, '/api/states/NL/cases?needs=disability')).refs).toEqual(['N-01']);
+    expect((await allPages(nl, '/api/states/NL/cases?needs=pregnancy')).refs).toEqual([]);
+    const [audit] = await op((tx) =>
+      rows<{ details: { filters: Record<string, string> } }>(tx, sql`SELECT details FROM audit_log WHERE actor = ${nl.principal.id} AND action = 'case.list' ORDER BY id DESC LIMIT 1`),
+    );
+    expect(audit!.details.filters).toEqual({ needs: 'pregnancy' });
+    const bad = await get(nl, '/api/states/NL/cases?needs=tall');
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.details)).toEqual(['needs']);
+  });
+
   it("shows a state's officer one case with its members, history and ETag; another state's officer and the Commission get nothing", async () => {
     const r = await get(nl, '/api/states/NL/cases/N-01');
     expect(r.status).toBe(200);

@@ -2,7 +2,7 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPLETE, LOCALES } from '../web/src/i18n/locales.ts';
+import { COMPLETE, directionOf, LOCALES, preferredLocale } from '../web/src/i18n/locales.ts';
 
 /**
  * The web interface's catalogues (web/src/i18n/messages/<area>.<locale>.json): valid ICU in every
@@ -99,5 +99,19 @@ describe('the web catalogues', () => {
     }
     expect(used.size).toBeGreaterThan(20);
     expect([...used].filter((k) => !(k in english)).sort()).toEqual([]);
+  });
+});
+
+describe('the languages of the interface', () => {
+  it('takes the first of the browser’s languages that it speaks, English otherwise', () => {
+    expect(preferredLocale(['fr-BE', 'nl-BE'])).toBe('fr');
+    expect(preferredLocale(['ar-EG', 'nl'])).toBe('nl');
+    expect(preferredLocale(['ja'])).toBe('en');
+  });
+
+  it('knows the direction of a script, so a right-to-left catalogue mirrors the layout', () => {
+    for (const locale of LOCALES) expect(directionOf(locale), locale).toBe('ltr');
+    expect(directionOf('ar')).toBe('rtl');
+    expect(directionOf('he-IL')).toBe('rtl');
   });
 });
