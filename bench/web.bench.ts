@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 
 export const WEB_GOAL = { firstRenderMs: 1000, initialKbGzip: 300 };
 /** The dashboard has rendered its figures: the key-figure cards with their numbers. */
-export const DASHBOARD_READY = '[data-ready="dashboard"]';
+export const DASHBOARD_READY = '[data-testid="figure-arrived"]';
 
 export interface WebResult {
   kind: DbKind;

@@ -7,6 +7,7 @@ import { advanceCase, parseAction } from '../cases/advance-case.ts';
 import { CASE_SORTS, caseHistory, caseResource, listCasePage, listHouseholds, listReferrals } from '../cases/case-views.service.ts';
 import { getCase } from '../cases/case.service.ts';
 import { holdCases, resumeCases } from '../cases/hold-cases.ts';
+import { NEEDS } from '../cases/person-row.ts';
 import { STAGES } from '../cases/stage.ts';
 import type { Database, Executor } from '../db/db.ts';
 import { AppError, ErrorCode, isAppError } from '../errors/app-error.ts';
@@ -51,6 +52,7 @@ const listRoute = createRoute({
       departure: iso3.optional().openapi(q('departure', 'Only cases departing from this country (ISO 3166-1 alpha-3).')),
       modality: modality.optional().openapi(q('modality', 'Only cases reviewed this way.')),
       pathway: z.enum(PATHWAYS).optional().openapi(q('pathway', 'Only cases on this pathway.')),
+      needs: z.enum(NEEDS).optional().openapi(q('needs', 'Only cases with a member who has a specific need of this type.')),
       sort: z.enum(CASE_SORTS).default('case_ref').openapi(q('sort', 'Order: by reference, status date or priority; `-` for descending.')),
     }),
   },

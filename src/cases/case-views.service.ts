@@ -25,6 +25,8 @@ export interface CaseFilters {
   countryOfDeparture?: string;
   modality?: Modality;
   pathway?: string;
+  /** A type of specific need (`NEEDS`) that some member of the household has. */
+  needs?: string;
 }
 
 export const CASE_SORTS = ['case_ref', '-case_ref', 'status_on', '-status_on', 'priority', '-priority'] as const;
@@ -88,6 +90,8 @@ export async function listCasePage(opts: {
     f.countryOfDeparture ? sql`c.country_of_departure = ${f.countryOfDeparture}` : null,
     f.modality ? sql`c.modality = ${f.modality}` : null,
     f.pathway ? sql`c.pathway = ${f.pathway}` : null,
+    // Containment of [{type}] matches a member's need of that type whatever its note or accommodation.
+    f.needs ? sql`EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.needs @> ${JSON.stringify([{ type: f.needs }])}::jsonb)` : null,
     after ? sql`(${key.expr}, c.case_ref) ${desc ? sql`<` : sql`>`} (${after[1]}::${key.cast}, ${after[2]}::text)` : null,
   ].filter((x): x is SQL => x !== null);
   const direction = desc ? sql`DESC` : sql`ASC`;

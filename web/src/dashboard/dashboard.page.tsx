@@ -1,6 +1,114 @@
-import { FormattedMessage } from 'react-intl';
-import { PageHeader } from '../ui/status.tsx';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { formatCount, formatDay, formatShare, formatStatement } from '../state-of-play/format.ts';
+import { RoundSelect } from '../state-of-play/round-select.tsx';
+import { useForecast, useSelectedRound, useStateOfPlay, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
+import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { departures, keyFigures, months, stateFigures } from './dashboard.figures.ts';
+import { DeparturesPanel } from './departures.panel.tsx';
+import { ForecastPanel } from './forecast.panel.tsx';
+import { MapPanel } from './map.panel.tsx';
+import { MonthsPanel } from './months.panel.tsx';
+import { StatesPanel } from './states.panel.tsx';
+import './dashboard.css';
 
+/**
+ * The EU dashboard (for the Commission; every role may read it): a round's key figures, then
+ * pledged against arrived per state, the map of the share delivered, arrivals by country of
+ * departure and by month (the 2020 suspension marked), and the forecast of delivery, each chart
+ * with its table and downloads. The forecast loads on its own: the page never waits for it.
+ */
 export function DashboardPage() {
-  return <PageHeader title={<FormattedMessage id="nav.dashboard" />} />;
+  const intl = useIntl();
+  // The router checks the parameter (router.tsx, roundSearch): a short string or nothing.
+  const search = useSearch({ strict: false }) as { round?: string };
+  const navigate = useNavigate();
+  const { rounds, round } = useSelectedRound(search.round);
+  const sop = useStateOfPlay(round?.id);
+  const forecast = useForecast(round?.id);
+
+  let body;
+  if (rounds.isPending) body = <Loading />;
+  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
+  else if (!round) body = <Notice kind="warning"><FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} /></Notice>;
+  else if (sop.isPending) body = <Loading />;
+  else if (sop.isError) body = <ErrorNotice error={sop.error} />;
+  else body = <Figures sop={sop.data} round={round} forecast={forecast} />;
+
+  return (
+    <>
+      <PageHeader title={<FormattedMessage id="dashboard.title" />}>
+        {sop.data && (
+          <p className="lead">
+            <FormattedMessage id="dashboard.lead" values={{ title: sop.data.title, asOf: formatDay(intl, sop.data.asOf) }} />
+          </p>
+        )}
+      </PageHeader>
+      {rounds.data && rounds.data.length > 0 && (
+        <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/dashboard', search: { round: id } })} />
+      )}
+      {body}
+    </>
+  );
+}
+
+function Figures({ sop, round, forecast }: { sop: StateOfPlay; round: { id: string; start: string; end: string }; forecast: ReturnType<typeof useForecast> }) {
+  const rows = useMemo(() => stateFigures(sop), [sop]);
+  const names = useMemo(() => new Map(sop.states.map((s) => [s.code, s.name])), [sop]);
+  const byDeparture = useMemo(() => departures(sop), [sop]);
+  const byMonth = useMemo(() => months(sop, round), [sop, round]);
+  return (
+    <>
+      <KeyFigureCards sop={sop} />
+      <div className="grid-2">
+        <StatesPanel rows={rows} roundId={round.id} />
+        <MapPanel rows={rows} roundId={round.id} />
+        <DeparturesPanel departures={byDeparture} roundId={round.id} />
+        <MonthsPanel months={byMonth} roundId={round.id} />
+      </div>
+      <ForecastPanel query={forecast} names={names} roundId={round.id} />
+    </>
+  );
+}
+
+function KeyFigureCards({ sop }: { sop: StateOfPlay }) {
+  const intl = useIntl();
+  const k = keyFigures(sop);
+  const cards: { id: string; label: string; figure: string; note?: string }[] = [
+    {
+      id: 'target',
+      label: 'dashboard.figure.target',
+      figure: k.target === null ? intl.formatMessage({ id: 'dashboard.figure.noTarget' }) : formatStatement(intl, k.targetQualifier, formatCount(intl, k.target)),
+    },
+    {
+      id: 'pledged',
+      label: 'dashboard.figure.pledged',
+      figure: formatCount(intl, k.pledged),
+      ...(k.carryOver > 0 ? { note: intl.formatMessage({ id: 'dashboard.figure.carryOver' }, { count: formatCount(intl, k.carryOver) }) } : {}),
+    },
+    { id: 'arrived', label: 'dashboard.figure.arrived', figure: formatCount(intl, k.arrived) },
+    { id: 'share-of-target', label: 'dashboard.figure.shareOfTarget', figure: formatShare(intl, k.shareOfTarget) },
+    { id: 'share-of-pledges', label: 'dashboard.figure.shareOfPledges', figure: formatShare(intl, k.shareOfPledges) },
+  ];
+  return (
+    <section>
+      <h2 className="visually-hidden">
+        <FormattedMessage id="dashboard.figures" />
+      </h2>
+      <dl className="cards key-figures">
+        {cards.map((c) => (
+          <div className="card" key={c.id}>
+            <dt>
+              <FormattedMessage id={c.label} />
+            </dt>
+            <dd className="figure" data-testid={`figure-${c.id}`}>
+              {c.figure}
+            </dd>
+            {c.note && <dd className="hint">{c.note}</dd>}
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
 }

@@ -1,0 +1,53 @@
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
+
+/**
+ * A modal dialog on the native `<dialog>` with `showModal()`: the browser keeps focus inside,
+ * Escape closes it, and closing puts focus back on what opened it. Mounted to open; `onClose`
+ * (Escape, a Cancel button calling `close()`) lets the caller unmount it. A caller that changes
+ * the page moves focus itself after `close()`.
+ */
+export function Modal(props: {
+  title: ReactNode;
+  /** What the dialog is for: read out with its title when it opens. */
+  description?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  dialogRef?: RefObject<HTMLDialogElement | null>;
+  className?: string;
+}) {
+  const own = useRef<HTMLDialogElement>(null);
+  const ref = props.dialogRef ?? own;
+  const titleId = useId();
+  const descriptionId = useId();
+  // The latest onClose, without reopening the dialog when the caller passes a new function.
+  const onClose = useRef(props.onClose);
+  useEffect(() => {
+    onClose.current = props.onClose;
+  });
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+    const closed = () => {
+      // Development's double mount reopens it before this event arrives: only a real close counts.
+      if (dialog.open) return;
+      if (opener?.isConnected && (document.activeElement === document.body || document.activeElement === null)) opener.focus();
+      onClose.current();
+    };
+    dialog.addEventListener('close', closed);
+    return () => {
+      dialog.removeEventListener('close', closed);
+      if (dialog.open) dialog.close();
+    };
+  }, [ref]);
+
+  return (
+    <dialog ref={ref} aria-labelledby={titleId} aria-describedby={props.description ? descriptionId : undefined} className={props.className}>
+      <h2 id={titleId}>{props.title}</h2>
+      {props.description && <p id={descriptionId}>{props.description}</p>}
+      {props.children}
+    </dialog>
+  );
+}

@@ -1,0 +1,24 @@
+import { useId } from 'react';
+import { FormattedMessage } from 'react-intl';
+import type { Round } from './state-of-play.queries.ts';
+
+/** The round a page shows, chosen from the rounds the API lists; the choice goes into the address (`?round=`). */
+export function RoundSelect({ rounds, value, onChange }: { rounds: readonly Round[]; value: string | undefined; onChange: (id: string) => void }) {
+  const id = useId();
+  return (
+    <form className="filters no-print" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor={id}>
+          <FormattedMessage id="common.round" />
+        </label>
+        <select id={id} name="round" value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+          {rounds.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.title}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}

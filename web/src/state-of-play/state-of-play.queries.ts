@@ -1,0 +1,59 @@
+import { useQuery } from '@tanstack/react-query';
+import { useIntl } from 'react-intl';
+import type { components } from '../../../src/api/openapi.types.ts';
+import { api } from '../api/client.ts';
+
+export type Round = components['schemas']['Round'];
+export type StateOfPlay = components['schemas']['StateOfPlay'];
+export type StateOfPlayRow = StateOfPlay['states'][number];
+export type DocumentFigure = StateOfPlay['documentFigures'][number];
+export type ForecastReport = components['schemas']['ForecastReport'];
+
+/**
+ * The round shown when the address names none: the 2020 pledging round (Recommendation (EU)
+ * 2020/1364), the one with an Annex of pledges and a target to measure against; the newest round
+ * that has begun where it is not listed.
+ */
+const DEFAULT_ROUND = '2020-2021';
+
+export function defaultRound(rounds: readonly Round[], today = new Date().toISOString().slice(0, 10)): Round | undefined {
+  return rounds.find((r) => r.id === DEFAULT_ROUND) ?? [...rounds].reverse().find((r) => r.start <= today) ?? rounds[rounds.length - 1];
+}
+
+export function useRounds() {
+  return useQuery({
+    queryKey: ['rounds'],
+    queryFn: async () => (await api.GET('/api/rounds')).data!.rounds,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The round of the address, or the default; undefined while the rounds load or when the id is not a round. */
+export function useSelectedRound(requested: string | undefined): { rounds: ReturnType<typeof useRounds>; round: Round | undefined } {
+  const rounds = useRounds();
+  const list = rounds.data ?? [];
+  const round = requested ? list.find((r) => r.id === requested) : defaultRound(list);
+  return { rounds, round };
+}
+
+/** The language of names in the figures: the API speaks English and Dutch (the Annex's); English for the other languages. */
+export const useFiguresLang = (): 'en' | 'nl' => (useIntl().locale === 'nl' ? 'nl' : 'en');
+
+export function useStateOfPlay(roundId: string | undefined) {
+  const lang = useFiguresLang();
+  return useQuery({
+    queryKey: ['state-of-play', roundId, lang],
+    enabled: roundId !== undefined,
+    queryFn: async () => (await api.GET('/api/rounds/{round}/state-of-play', { params: { path: { round: roundId! }, query: { lang } } })).data!,
+  });
+}
+
+/** The forecast simulates futures and can take seconds: its own query, so nothing waits for it. */
+export function useForecast(roundId: string | undefined) {
+  return useQuery({
+    queryKey: ['forecast', roundId],
+    enabled: roundId !== undefined,
+    queryFn: async () => (await api.GET('/api/rounds/{round}/forecast', { params: { path: { round: roundId! } } })).data!,
+    staleTime: 5 * 60_000,
+  });
+}
