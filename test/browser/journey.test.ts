@@ -59,9 +59,10 @@ describe('a case taken to arrival shows on the Commission’s dashboard', () => 
         await worker.page.locator('dialog[open]').waitFor({ state: 'detached' });
         now = to;
       }
-      const [{ n: persons }] = await inScope(platform.database.db, operator('test'), (tx) =>
+      const [counted] = await inScope(platform.database.db, operator('test'), (tx) =>
         rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.state_code = ${state} AND c.case_ref = ${caseRef} AND p.arrived_on IS NOT NULL`),
       );
+      const persons = counted!.n;
       expect(persons).toBeGreaterThan(0);
 
       // The analyst's next look at the dashboard (a reload: the interface keeps no language, the browser's applies again).

@@ -1,6 +1,278 @@
-import { FormattedMessage } from 'react-intl';
-import { PageHeader } from '../ui/status.tsx';
+import { Link, useParams } from '@tanstack/react-router';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { signedIn, useMe } from '../api/session.ts';
+import { DataTable, type Column } from '../ui/data-table.tsx';
+import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PledgeHistory } from './pledge-history.tsx';
+import { PledgeEditor } from './pledge.form.tsx';
+import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
+import { usePledges, useRound } from './round.queries.ts';
+import { day, statedFigure } from './rounds.page.tsx';
+import './rounds.css';
 
+/**
+ * One round: its facts (period, target, budget, pathways, priorities, incentives, each with its
+ * source), and its pledges per state as the Annex prints them, with the total summed here and the
+ * total the documents state beside it. A Member State's officer enters its state's pledge here.
+ */
 export function RoundPage() {
-  return <PageHeader title={<FormattedMessage id="nav.rounds" />} />;
+  const { round: id } = useParams({ from: '/rounds/$round' });
+  const intl = useIntl();
+  const me = useMe();
+  const user = signedIn(me.data) ? me.data.user : null;
+  const round = useRound(id);
+  const pledges = usePledges(id, namesLanguage(intl.locale));
+
+  if (round.isPending) return <Loading />;
+  if (round.isError)
+    return (
+      <>
+        <PageHeader title={<FormattedMessage id="rounds.round.notFound" />} />
+        <ErrorNotice error={round.error} />
+        <p>
+          <Link to="/rounds">
+            <FormattedMessage id="rounds.round.back" />
+          </Link>
+        </p>
+      </>
+    );
+  const r = round.data;
+  const ownState = user?.role === 'state_officer' && user.stateCode ? (user.stateCode as StateCode) : null;
+
+  return (
+    <>
+      <PageHeader title={r.title}>
+        <Link to="/rounds">
+          <FormattedMessage id="rounds.round.back" />
+        </Link>
+      </PageHeader>
+      <RoundFacts round={r} />
+      {pledges.isPending && <Loading />}
+      {pledges.isError && <ErrorNotice error={pledges.error} />}
+      {pledges.data && <PledgeTable round={r} listing={pledges.data} />}
+      {ownState && <PledgeEditor round={r} state={ownState} />}
+      {pledges.data && <PledgeHistory roundId={r.id} listing={pledges.data} ownState={ownState} />}
+    </>
+  );
+}
+
+/** "(rec-2020-1364, P 2)", the source a link to its entry in the list of sources. */
+function Cite({ source, locator }: { source?: string | undefined; locator?: string | undefined }) {
+  if (!source && !locator) return null;
+  return (
+    <span className="hint">
+      {' ('}
+      {source ? <a href={`#source-${source}`}>{source}</a> : null}
+      {source && locator ? ', ' : ''}
+      {locator}
+      {')'}
+    </span>
+  );
+}
+
+function RoundFacts({ round: r }: { round: Round }) {
+  const intl = useIntl();
+  const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
+  const status = roundStatus(r, today());
+  const incentiveColumns: Column<Round['incentives'][number]>[] = [
+    { key: 'label', header: <FormattedMessage id="rounds.facts.incentive" />, value: (x) => labelIn(x.label, intl.locale) },
+    { key: 'pathway', header: <FormattedMessage id="rounds.facts.pathway" />, value: (x) => (x.pathway ? t(`rounds.pathway.${x.pathway}`) : t('rounds.form.anyPathway')) },
+    {
+      key: 'amount',
+      header: <FormattedMessage id="rounds.facts.amount" />,
+      value: (x) => x.amount,
+      render: (x) => intl.formatNumber(x.amount, { style: 'currency', currency: x.currency, maximumFractionDigits: 0 }),
+      numeric: true,
+    },
+    { key: 'source', header: <FormattedMessage id="rounds.facts.source" />, value: (x) => [x.source, x.locator].filter(Boolean).join(', ') || null },
+  ];
+
+  return (
+    <section className="panel" aria-labelledby="round-facts-title">
+      <h2 id="round-facts-title">
+        <FormattedMessage id="rounds.facts.heading" />
+      </h2>
+      <dl className="facts">
+        <dt>
+          <FormattedMessage id="rounds.facts.id" />
+        </dt>
+        <dd>
+          <code>{r.id}</code>
+        </dd>
+        <dt>
+          <FormattedMessage id="rounds.facts.legalBasis" />
+        </dt>
+        <dd>{r.legalBasis}</dd>
+        <dt>
+          <FormattedMessage id="rounds.facts.period" />
+        </dt>
+        <dd>
+          {day(intl, r.start)} – {day(intl, r.end)} <span className="badge">{t(`rounds.status.${status}`)}</span>
+        </dd>
+        <dt>
+          <FormattedMessage id="rounds.facts.target" />
+        </dt>
+        <dd>
+          {r.target ? statedFigure(intl, r.target) : t('rounds.facts.noTarget')}
+          {r.target && <Cite source={r.target.source} locator={r.target.locator} />}
+        </dd>
+        {r.budget && (
+          <>
+            <dt>
+              <FormattedMessage id="rounds.facts.budget" />
+            </dt>
+            <dd>
+              {statedFigure(intl, r.budget, r.budget.currency)}
+              <Cite source={r.budget.source} locator={r.budget.locator} />
+            </dd>
+          </>
+        )}
+        {r.previous && (
+          <>
+            <dt>
+              <FormattedMessage id="rounds.facts.previous" />
+            </dt>
+            <dd>
+              <Link to="/rounds/$round" params={{ round: r.previous }}>
+                {r.previous}
+              </Link>
+            </dd>
+          </>
+        )}
+        <dt>
+          <FormattedMessage id="rounds.facts.pathways" />
+        </dt>
+        <dd>{r.pathways.map((p) => t(`rounds.pathway.${p}`)).join(', ')}</dd>
+        <dt>
+          <FormattedMessage id="rounds.facts.participants" />
+        </dt>
+        <dd>{r.participants ? r.participants.join(', ') : t('rounds.facts.allMemberStates')}</dd>
+      </dl>
+
+      <h3>
+        <FormattedMessage id="rounds.facts.priorities" />
+      </h3>
+      {r.priorities.length === 0 ? (
+        <p>{t('common.none')}</p>
+      ) : (
+        <ul>
+          {r.priorities.map((p) => (
+            <li key={p.id}>
+              {labelIn(p.label, intl.locale)}
+              {p.countries.length > 0 && <span className="hint"> — {p.countries.join(', ')}</span>}
+              <Cite source={p.source} locator={p.locator} />
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>
+        <FormattedMessage id="rounds.facts.incentives" />
+      </h3>
+      {r.incentives.length === 0 ? (
+        <p>{t('common.none')}</p>
+      ) : (
+        <DataTable caption={t('rounds.facts.incentivesCaption')} captionHidden columns={incentiveColumns} rows={r.incentives} rowKey={(x) => x.id} />
+      )}
+
+      {r.sources.length > 0 && (
+        <>
+          <h3>
+            <FormattedMessage id="rounds.facts.sources" />
+          </h3>
+          <ul className="source-list">
+            {r.sources.map((s) => (
+              <li key={s.id} id={`source-${s.id}`}>
+                <code>{s.id}</code>: {s.citation}
+                {s.url && (
+                  <>
+                    {' '}
+                    <a href={s.url} rel="noreferrer noopener">
+                      {s.url}
+                    </a>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The pledges per state as the Annex prints them: places pledged, carry-overs apart, the total summed here. */
+function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing }) {
+  const intl = useIntl();
+  const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
+  const totals = pledgeTotals(listing.states);
+  const breakdown = (s: StatePledgeRow) =>
+    s.pledges
+      .filter((p) => !p.carryOver)
+      .map((p) => `${t(`rounds.pathway.${p.pathway}`)}${p.countryOfDeparture || p.targetGroup ? ` (${[p.countryOfDeparture, p.targetGroup].filter(Boolean).join(', ')})` : ''}: ${intl.formatNumber(p.places)}`)
+      .join('; ');
+  const columns: Column<StatePledgeRow>[] = [
+    { key: 'state', header: <FormattedMessage id="common.state" />, value: (s) => s.name },
+    { key: 'pledged', header: <FormattedMessage id="rounds.pledges.pledged" />, value: (s) => s.pledged, numeric: true },
+    { key: 'carryOver', header: <FormattedMessage id="rounds.pledges.carryOver" />, value: (s) => s.carryOver, render: (s) => (s.carryOver > 0 ? `(*) ${intl.formatNumber(s.carryOver)}` : '—'), numeric: true },
+    { key: 'pledges', header: <FormattedMessage id="rounds.pledges.breakdown" />, value: (s) => breakdown(s) || null },
+  ];
+  const caption = t('rounds.pledges.caption', { title: round.title });
+  const sourceOf = (id?: string) => round.sources.find((s) => s.id === id);
+
+  return (
+    <section className="panel" aria-labelledby="pledges-title">
+      <div className="panel-head">
+        <h2 id="pledges-title">
+          <FormattedMessage id="rounds.pledges.heading" />
+        </h2>
+        <DownloadButtons
+          what={caption}
+          filename={`pledges-${round.id}`}
+          sheet={() => ({
+            name: caption,
+            header: [t('rounds.pledges.code'), t('common.state'), t('rounds.pledges.pledged'), t('rounds.pledges.carryOver'), t('rounds.pledges.breakdown')],
+            rows: [
+              ...listing.states.map((s) => [s.code, s.name, s.pledged, s.carryOver, breakdown(s)]),
+              ['', t('common.total'), totals.pledged, totals.carryOver, ''],
+            ],
+          })}
+        />
+      </div>
+      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} footer={[t('common.total'), totals.pledged, totals.carryOver, '']} />
+      {totals.carryOver > 0 && (
+        <p className="hint">
+          <FormattedMessage id="rounds.pledges.carryOverNote" />
+        </p>
+      )}
+      {listing.documentFigures.length > 0 && (
+        <div className="figures-beside">
+          <h3>
+            <FormattedMessage id="rounds.pledges.documentsHeading" />
+          </h3>
+          {listing.documentFigures.map((f, i) => {
+            const difference = totals.pledged - f.value;
+            return (
+              <p key={i} data-testid="document-figure">
+                <FormattedMessage
+                  id="rounds.pledges.documentFigure"
+                  values={{
+                    source: sourceOf(f.source)?.id ?? f.source ?? '—',
+                    locator: f.locator ?? '',
+                    stated: statedFigure(intl, f),
+                    computed: intl.formatNumber(totals.pledged),
+                    difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
+                  }}
+                />{' '}
+                <span className={difference === 0 ? 'difference-none' : 'difference-some'}>
+                  <FormattedMessage id={difference === 0 ? 'rounds.pledges.agrees' : 'rounds.pledges.differs'} />
+                </span>
+              </p>
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
 }
