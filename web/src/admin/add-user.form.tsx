@@ -3,7 +3,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api, ApiError } from '../api/client.ts';
 import type { Role, User } from '../api/session.ts';
-import { Field, fieldErrorsOf, type FieldErrors } from '../rounds/field.tsx';
+import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
 import { ErrorNotice } from '../ui/status.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
 

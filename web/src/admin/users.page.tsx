@@ -8,9 +8,8 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { AddUserForm } from './add-user.form.tsx';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
-import '../rounds/rounds.css';
 
 type Account = components['schemas']['User'];
 

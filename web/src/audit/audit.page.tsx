@@ -7,7 +7,6 @@ import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
-import '../rounds/rounds.css';
 
 type Line = components['schemas']['AuditLine'];
 type AuditState = NonNullable<NonNullable<operations['listAudit']['parameters']['query']>['state']>;

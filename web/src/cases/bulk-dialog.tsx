@@ -3,7 +3,7 @@ import { FormattedMessage } from 'react-intl';
 import { holdable, type CaseSummary, type StateCode } from './case-options.ts';
 import { moveCases, type BulkOutcome } from './cases.api.ts';
 import { useLabels } from './labels.ts';
-import { Modal } from './modal.tsx';
+import { Modal } from '../ui/modal.tsx';
 
 export type BulkDone = BulkOutcome & { action: 'hold' | 'resume' };
 

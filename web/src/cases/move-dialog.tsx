@@ -5,7 +5,7 @@ import { ErrorNotice } from '../ui/status.tsx';
 import { MODALITIES, needsOf, today, type CaseView, type Move, type StateCode, type Status, type Transition } from './case-options.ts';
 import { moveCase, type TransitionInput } from './cases.api.ts';
 import { useLabels } from './labels.ts';
-import { Modal } from './modal.tsx';
+import { Modal } from '../ui/modal.tsx';
 
 export type MoveOutcome = { kind: 'moved'; from: Status; to: Status; arrived: number } | { kind: 'reload' };
 

@@ -3,9 +3,8 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { authRequest } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { stateName } from '../admin/states.ts';
-import { Field, type FieldErrors } from '../rounds/field.tsx';
+import { Field, type FieldErrors } from '../ui/field.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
-import '../rounds/rounds.css';
 
 /** The server's minimum (src/identity/password.ts PASSWORD_MIN). */
 const PASSWORD_MIN = 15;

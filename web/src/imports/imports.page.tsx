@@ -7,7 +7,6 @@ import { useRounds } from '../rounds/round.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { countCsvRows, FILE_KINDS, isXlsx, KIND_ORDER, sendFile, templateCsv, type ImportUpload, type Progress, type RowProblem, type UploadKind, type UploadState } from './import-file.ts';
-import '../rounds/rounds.css';
 
 type Step =
   | { kind: 'idle' }

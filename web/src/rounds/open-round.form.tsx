@@ -3,7 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { api, ApiError } from '../api/client.ts';
-import { Field, fieldErrorsOf, type FieldErrors } from './field.tsx';
+import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
 import { PATHWAYS, QUALIFIERS, type Pathway, type Round } from './round.ts';
 import {
   checkRoundDraft,

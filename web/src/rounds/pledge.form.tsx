@@ -4,7 +4,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { api, ApiError } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice } from '../ui/status.tsx';
-import { Field, fieldErrorsOf, type FieldErrors } from './field.tsx';
+import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
 import { pledgeKey, type Pathway, type Pledge, type Round, type StateCode } from './round.ts';
 import { useStatePledges } from './round.queries.ts';
 

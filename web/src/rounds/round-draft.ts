@@ -1,5 +1,5 @@
 import type { operations } from '../../../src/api/openapi.types.ts';
-import type { FieldErrors } from './field.tsx';
+import type { FieldErrors } from '../ui/field.tsx';
 import type { Pathway, Qualifier } from './round.ts';
 
 /**

@@ -9,7 +9,6 @@ import { PledgeEditor } from './pledge.form.tsx';
 import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
 import { usePledges, useRound } from './round.queries.ts';
 import { day, statedFigure } from './rounds.page.tsx';
-import './rounds.css';
 
 /**
  * One round: its facts (period, target, budget, pathways, priorities, incentives, each with its

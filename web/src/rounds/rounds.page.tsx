@@ -9,7 +9,6 @@ import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
 import { OpenRoundForm } from './open-round.form.tsx';
 import { namesLanguage, pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
 import { pledgesQuery, useRounds } from './round.queries.ts';
-import './rounds.css';
 
 interface RoundRow {
   round: Round;

@@ -13,6 +13,8 @@ export function Modal(props: {
   onClose: () => void;
   children: ReactNode;
   dialogRef?: RefObject<HTMLDialogElement | null>;
+  /** Where focus goes when it opens (a confirmation: the harmless choice); the first control otherwise. */
+  initialFocus?: RefObject<HTMLElement | null>;
   className?: string;
 }) {
   const own = useRef<HTMLDialogElement>(null);
@@ -30,10 +32,14 @@ export function Modal(props: {
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    props.initialFocus?.current?.focus();
     const closed = () => {
       // Development's double mount reopens it before this event arrives: only a real close counts.
       if (dialog.open) return;
-      if (opener?.isConnected && (document.activeElement === document.body || document.activeElement === null)) opener.focus();
+      if (document.activeElement === document.body || document.activeElement === null) {
+        // The opener may be gone (a disabled account's row has no button any more): then the page's title.
+        (opener?.isConnected ? opener : document.getElementById('page-title'))?.focus();
+      }
       onClose.current();
     };
     dialog.addEventListener('close', closed);
