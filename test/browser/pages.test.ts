@@ -64,7 +64,7 @@ describe('every page, in English and Dutch: accessible, and shown in docs/screen
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: 1500 });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
-      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
+      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected', 'arrived') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
     );
     state = first!.s;
     caseRef = first!.r;
