@@ -1,9 +1,10 @@
 /**
  * The web interface in headless Chromium (Debian's, driven by playwright-core): the dashboard's first
  * render on localhost with the demo data (goal ≤ 1 s at 100k persons), beside two baselines measured
- * in the same run on the same server — the state-of-play API call the dashboard waits for, and a
- * static page of the same shell and scripts (the accessibility statement) — and the JavaScript a first visit loads
- * (goal ≤ 300 KB gzip).
+ * in the same run on the same server — the state-of-play API call the dashboard waits for, and the
+ * page's frame (header and navigation, drawn once the session is known) in the same visit — and the
+ * JavaScript a first visit loads (goal ≤ 300 KB gzip). Times are taken in the page (from the
+ * navigation's start to the moment the element is in the document).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ export interface WebResult {
   persons: number;
   runs: number;
   dashboard: { p50: number; p95: number; max: number };
-  staticPage: { p50: number };
+  shell: { p50: number };
   stateOfPlayApi: { p50: number };
   initialJs: { files: number; raw: number; gzip: number };
   dashboardJs: { files: number; gzip: number };
@@ -56,10 +57,23 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
     const server = await startServer({ database, port: 0, host: '127.0.0.1' });
     const b = await openBrowser();
     try {
-      await b.context.addCookies([{ name: SESSION_COOKIE, value: token, url: server.url, secure: true, httpOnly: true, sameSite: 'Strict' }]);
+      // The session as after a sign-in (a __Host- cookie is host-only, which the DevTools protocol cannot set: the page sets it).
+      await b.page.goto(`${server.url}/health`);
+      await b.page.evaluate(([name, value]) => (document.cookie = `${name}=${value}; Secure; Path=/; SameSite=Strict`), [SESSION_COOKIE, token] as const);
       const cdp = await b.context.newCDPSession(b.page);
       // Every visit is a first visit: nothing from the browser's cache.
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      // The moment the figures appear, taken in the page itself: this process also runs the server, whose
+      // forecast (CPU-bound, started once the figures are in) would otherwise delay Playwright's own look.
+      // (A string, not a function: the TypeScript loader names functions with a helper the page does not have.)
+      const selectors = JSON.stringify({ dashboard: DASHBOARD_READY, shell: 'nav.site-nav' });
+      await b.context.addInitScript(`(() => {
+        const selectors = ${selectors};
+        const shown = (window.__shown = {});
+        new MutationObserver(() => {
+          for (const [name, selector] of Object.entries(selectors)) if (shown[name] === undefined && document.querySelector(selector)) shown[name] = performance.now();
+        }).observe(document, { childList: true, subtree: true, characterData: true });
+      })();`);
       const jsOfVisit = new Map<string, Buffer>();
       b.page.on('response', async (r) => {
         if (r.url().endsWith('.js')) jsOfVisit.set(r.url(), await r.body().catch(() => Buffer.alloc(0)));
@@ -68,7 +82,7 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
       const round = rounds.rounds?.find((r) => r.id === '2020-2021')?.id ?? '2020-2021';
       let dashboardJs = { files: 0, gzip: 0 };
       const dashboard: number[] = [];
-      const signIn: number[] = [];
+      const shell: number[] = [];
       const api: number[] = [];
       for (let i = 0; i < opts.runs + 1; i++) {
         progress(`web: run ${i + 1}/${opts.runs + 1}${i === 0 ? ' (warm-up, not counted)' : ''}`);
@@ -77,23 +91,20 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
         await res.arrayBuffer();
         const apiMs = performance.now() - t0;
         jsOfVisit.clear();
+        // The forecast is asked for after the figures; the next run waits for it, so that no run starts behind the last one's simulation.
+        const forecastDone = b.page.waitForResponse((r) => r.url().includes('/forecast'), { timeout: 300_000 });
         await b.page.goto(`${server.url}/dashboard`, { waitUntil: 'commit' });
         await b.page.locator(DASHBOARD_READY).first().waitFor({ timeout: 30_000 });
-        const dashMs = await b.page.evaluate(() => performance.now());
+        const { dashboard: dashMs, shell: shellMs } = await b.page.evaluate(() => (window as unknown as { __shown: { dashboard: number; shell: number } }).__shown);
         const js = new Map(jsOfVisit);
-        // The baseline page: the same shell and scripts, static text, no figures (the accessibility statement).
-        const p = await b.context.newPage();
-        await p.goto(`${server.url}/accessibility`, { waitUntil: 'commit' });
-        await p.locator('main h2').first().waitFor({ timeout: 30_000 });
-        const signMs = await p.evaluate(() => performance.now());
-        await p.close();
+        await forecastDone;
         if (i === 0) {
           const sizes = [...js.values()].map((body) => gzipSync(body, { level: 9 }).length);
           dashboardJs = { files: sizes.length, gzip: sizes.reduce((a, n) => a + n, 0) };
           continue;
         }
         dashboard.push(dashMs);
-        signIn.push(signMs);
+        shell.push(shellMs);
         api.push(apiMs);
       }
       const sorted = [...dashboard].sort((x, y) => x - y);
@@ -102,7 +113,7 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
         persons: opts.persons,
         runs: opts.runs,
         dashboard: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]! },
-        staticPage: { p50: percentile([...signIn].sort((x, y) => x - y), 50) },
+        shell: { p50: percentile([...shell].sort((x, y) => x - y), 50) },
         stateOfPlayApi: { p50: percentile([...api].sort((x, y) => x - y), 50) },
         initialJs: initialJavaScript(),
         dashboardJs,

@@ -1,77 +1,15 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test/databases.ts';
+import { OIDC_TEST_CLIENT as CLIENT, startTestProvider, type TestProvider } from '../../test/oidc-provider.ts';
 import { addAccount, identityTestApp } from '../../test/sessions.ts';
 import { rows, sql, type Database } from '../db/db.ts';
 import { SESSION_COOKIE } from './authenticate.ts';
 import { OIDC_FLOW_COOKIE } from './identity.routes.ts';
 import { OidcClient, openFlow, sealFlow, flowKey, strongAuthentication, type OidcSettings } from './oidc.ts';
 
-/**
- * A real OpenID Connect provider (`oidc-provider`) on the loopback, with one confidential client
- * (Pathways) and accounts named by whatever is typed at its sign-in form. Its interaction pages are
- * plain HTML forms, driven here with fetch as a browser would; a box on the form says whether the
- * person also gave a second factor (the ID token's `amr` then says `otp`).
- */
 const REDIRECT = 'http://localhost/api/auth/oidc/callback';
-const CLIENT = { id: 'pathways', secret: 'pathways-client-secret-for-tests-only' };
-
-interface TestProvider {
-  issuer: string;
-  close(): Promise<void>;
-}
-
-async function startProvider(): Promise<TestProvider> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const { default: Provider } = (await import('oidc-provider' as string)) as { default: new (issuer: string, config: object) => any };
-  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [REDIRECT], response_types: ['code'], grant_types: ['authorization_code'] }],
-    jwks: { keys: [{ ...signingKey, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
-    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    features: { devInteractions: { enabled: false } },
-    cookies: { keys: ['oidc-test-cookie-key'] },
-    pkce: { required: () => true },
-    // oidc-provider puts amr in the ID token only when the scope names it; a provider like EU Login states it.
-    claims: { acr: null, amr: null, auth_time: null, iss: null, sid: null, openid: ['sub', 'amr', 'acr', 'auth_time'] },
-  });
-  const callback = provider.callback();
-  server.on('request', async (req: IncomingMessage, res) => {
-    const m = req.url?.match(/^\/interaction\/([^/?]+)(\/(login|confirm))?/);
-    if (!m) return callback(req, res);
-    try {
-      const details = await provider.interactionDetails(req, res);
-      if (req.method === 'GET') {
-        res.setHeader('content-type', 'text/html');
-        const form =
-          details.prompt.name === 'login'
-            ? `<form method="post" action="/interaction/${m[1]}/login"><input type="hidden" name="uid" value="${m[1]}"><input name="login"><input type="checkbox" name="otp" value="1"><button>Sign in</button></form>`
-            : `<form method="post" action="/interaction/${m[1]}/confirm"><input type="hidden" name="uid" value="${m[1]}"><button>Continue</button></form>`;
-        return res.end(`<!doctype html><title>${details.prompt.name}</title>${form}`);
-      }
-      let raw = '';
-      for await (const chunk of req) raw += chunk;
-      const body = new URLSearchParams(raw);
-      if (m[3] === 'login') {
-        const amr = body.get('otp') ? ['pwd', 'otp'] : ['pwd'];
-        return await provider.interactionFinished(req, res, { login: { accountId: body.get('login'), amr } }, { mergeWithLastSubmission: false });
-      }
-      const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
-      grant.addOIDCScope('openid');
-      return await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-    } catch (e) {
-      res.statusCode = 500;
-      res.end(String(e));
-    }
-  });
-  return { issuer, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+const startProvider = () => startTestProvider(REDIRECT);
 
 /**
  * What a browser does at the provider: follow redirects, keep its cookies, fill in and post the

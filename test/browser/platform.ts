@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { operator, type Role } from '../../src/access/principal.ts';
 import { openDatabase, type Database } from '../../src/db/db.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
+import type { IdentityRouteOptions } from '../../src/identity/identity.routes.ts';
 import { startServer } from '../../src/server/server.ts';
 import { WEB_ROOT } from '../../src/web/web.routes.ts';
 import { addAccount } from '../sessions.ts';
@@ -33,11 +34,11 @@ export interface Platform {
 
 let counter = 0;
 
-export async function startPlatform(opts: { demoPersons?: number; seed?: number } = {}): Promise<Platform> {
+export async function startPlatform(opts: { demoPersons?: number; seed?: number; port?: number; identity?: IdentityRouteOptions } = {}): Promise<Platform> {
   if (!existsSync(`${WEB_ROOT}index.html`)) throw new Error(`No build of the web interface in ${WEB_ROOT}: \`npm run build:web\` failed or did not run.`);
   const database = await openDatabase({ dataDir: 'memory://', scope: '*' });
   if (opts.demoPersons) await loadDemo({ db: database.db, actor: operator('test-setup'), persons: opts.demoPersons, seed: opts.seed ?? 2020 });
-  const server = await startServer({ database, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ database, port: opts.port ?? 0, host: '127.0.0.1', ...(opts.identity ? { identity: opts.identity } : {}) });
   return {
     url: server.url,
     database,

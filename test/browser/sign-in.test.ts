@@ -1,4 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OidcClient } from '../../src/identity/oidc.ts';
+import { OIDC_TEST_CLIENT, startTestProvider, type TestProvider } from '../oidc-provider.ts';
+import { addAccount } from '../sessions.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
@@ -43,6 +48,47 @@ describe('sign-in in the browser', () => {
       const alert = b.page.getByRole('alert');
       await alert.waitFor();
       expect(await alert.textContent()).not.toMatch(/password/i);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('sign-in through the organisation’s own provider (OpenID Connect) in the browser', () => {
+  let platform: Platform;
+  let provider: TestProvider;
+  beforeAll(async () => {
+    // The redirect address names the platform's port, so the port is chosen first.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address() as AddressInfo;
+        s.close(() => resolve(p));
+      });
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    provider = await startTestProvider(`${origin}/api/auth/oidc/callback`);
+    const oidc = new OidcClient({ issuer: provider.issuer, clientId: OIDC_TEST_CLIENT.id, clientSecret: OIDC_TEST_CLIENT.secret, redirectUri: `${origin}/api/auth/oidc/callback` });
+    platform = await startPlatform({ port, identity: { oidc, secret: 'a key for the flow cookie of this test run only', origins: [origin] } });
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await provider?.close();
+  });
+
+  it('signs a person in with the button on the sign-in page, the provider’s second factor counting as theirs', async () => {
+    await addAccount(platform.database, { username: 'maria', role: 'commission_analyst', oidcIssuer: provider.issuer, oidcSubject: 'maria-at-the-provider' });
+    const b = await openBrowser();
+    try {
+      await b.page.goto(`${platform.url}/state-of-play`);
+      await b.page.getByRole('link', { name: /Sign in with your organisation/ }).click();
+      // The provider's own pages (plain forms): who, with a second factor; then consent.
+      await b.page.locator('input[name=login]').fill('maria-at-the-provider');
+      await b.page.locator('input[name=otp]').check();
+      await b.page.getByRole('button', { name: 'Sign in' }).click();
+      await b.page.getByRole('button', { name: 'Continue' }).click();
+      await b.page.locator('nav.site-nav').waitFor();
+      await expect(b.page.locator('.account-link').textContent()).resolves.toContain('maria');
+      expect(new URL(b.page.url()).origin).toBe(platform.url);
     } finally {
       await b.close();
     }

@@ -26,7 +26,7 @@ export function DashboardPage() {
   const navigate = useNavigate();
   const { rounds, round } = useSelectedRound(search.round);
   const sop = useStateOfPlay(round?.id);
-  const forecast = useForecast(round?.id);
+  const forecast = useForecast(round?.id, sop.isSuccess);
 
   let body;
   if (rounds.isPending) body = <Loading />;

@@ -50,11 +50,14 @@ export function useStateOfPlay(roundId: string | undefined) {
   });
 }
 
-/** The forecast simulates futures and can take seconds: its own query, so nothing waits for it. */
-export function useForecast(roundId: string | undefined) {
+/**
+ * The forecast simulates futures and can take seconds: its own query, asked for only once the
+ * figures it would otherwise hold up are in (the embedded database answers one query at a time).
+ */
+export function useForecast(roundId: string | undefined, after = true) {
   return useQuery({
     queryKey: ['forecast', roundId],
-    enabled: roundId !== undefined,
+    enabled: roundId !== undefined && after,
     queryFn: async () => (await api.GET('/api/rounds/{round}/forecast', { params: { path: { round: roundId! } } })).data!,
     staleTime: 5 * 60_000,
   });
