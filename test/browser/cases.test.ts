@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
@@ -8,6 +7,7 @@ import { inScope } from '../../src/access/scope.ts';
 import { allowedMoves, HOLDABLE_STAGES, STAGES, type Status } from '../../src/cases/stage.ts';
 import { rows, sql } from '../../src/db/db.ts';
 import { signIn } from '../sessions.ts';
+import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, totpCode, type Account, type Platform } from './platform.ts';
 
@@ -20,7 +20,6 @@ import { signInThroughPage, startPlatform, totpCode, type Account, type Platform
  */
 const EN = JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/cases.en.json', import.meta.url), 'utf8')) as Record<string, string>;
 const statusLabel = (s: string) => EN[`cases.status.${s}`]!;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface Row {
   caseRef: string;
@@ -338,12 +337,5 @@ async function signInWithKeyboard(page: Page, platform: Platform, account: Accou
 
 /** No WCAG 2.1 A/AA violation that axe-core finds on the page as it is now. */
 async function expectAccessible(page: Page): Promise<void> {
-  // Evaluated through the DevTools protocol, which the page's Content Security Policy does not govern.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    }),
-  );
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 }

@@ -1,10 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
 import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
+import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
@@ -13,7 +12,6 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
  * (run in the page) finds no WCAG 2.1 A/AA violation, the page has one h1 and a main landmark, no
  * error reached the console, and a screenshot is saved under docs/screens/ (shown in the README).
  */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCREENS = new URL('../../docs/screens/', import.meta.url).pathname;
 
 type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor';
@@ -39,23 +37,6 @@ const PAGES: PageCase[] = [
   { name: 'users', who: 'system_admin', path: () => '/users', ready: 'main table' },
   { name: 'audit', who: 'auditor', path: () => '/audit', ready: 'main table' },
 ];
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays as it is.
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe.run;
-    const r = await run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-}
 
 describe('every page, in English and Dutch: accessible, and shown in docs/screens/', () => {
   let platform: Platform;
@@ -97,7 +78,7 @@ describe('every page, in English and Dutch: accessible, and shown in docs/screen
             await b.page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
             expect(await b.page.locator('h1').count(), `${p.name}: one h1`).toBe(1);
             expect(await b.page.locator('main').count(), `${p.name}: one main`).toBe(1);
-            for (const v of await axe(b.page)) found.push(`${p.name} (${lang}): ${v.id} [${v.impact}] ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+            for (const v of await axeViolations(b.page)) found.push(`${p.name} (${lang}): ${v}`);
             await b.page.screenshot({ path: `${SCREENS}${p.name}.${lang}.png`, fullPage: true });
           }
           expect(errors, `${who}: errors in the console`).toEqual([]);
