@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { authorize, policies } from '../access/policy.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
-import { forecastReport, processingTimesReport } from '../evaluation/evaluation.service.ts';
+import { forecastInputs, processingTimesReport, simulateForecast } from '../evaluation/evaluation.service.ts';
 import { GROUP_DIMENSIONS } from '../evaluation/processing-times.ts';
 import { pipeline } from '../pipeline/pipeline.service.ts';
 import { PATHWAYS, QUALIFIERS } from '../rounds/round.ts';
@@ -209,7 +209,9 @@ export function reportsRoutes(database: Database) {
     const p = principalOf(c);
     authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
-    const r = await inScope(database.db, p, (tx) => forecastReport({ db: tx, roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }));
+    // Read in the transaction; simulated after it (a worker thread for a large round), holding no connection.
+    const inputs = await inScope(database.db, p, (tx) => forecastInputs(tx, { roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }));
+    const r = await simulateForecast(inputs);
     return c.json(r as z.infer<typeof ForecastReport>, 200);
   });
 

@@ -7,7 +7,8 @@ import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate, type Round } from '../rounds/round.ts';
 import type { CaseHistory, Priority } from './case-history.ts';
-import { forecastArrivals, type Forecast } from './forecast.ts';
+import type { Forecast } from './forecast.ts';
+import { forecastOffThread } from './forecast-thread.ts';
 import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type ProcessingTimes } from './processing-times.ts';
 
 /**
@@ -64,13 +65,35 @@ export interface ForecastReport {
  * Will the round's pledges be delivered by the end of its period? The arrivals expected by then,
  * with an 80 % interval, simulated from the cases open on `asOf` and the stays observed up to it.
  */
-export async function forecastReport(opts: { db: Executor; roundId: string; asOf?: string; iterations?: number; seed?: number }): Promise<ForecastReport> {
-  const round = await getRound(opts.db, opts.roundId);
+export async function forecastReport(opts: ForecastRequest & { db: Executor }): Promise<ForecastReport> {
+  return simulateForecast(await forecastInputs(opts.db, opts));
+}
+
+export interface ForecastRequest {
+  roundId: string;
+  asOf?: string | undefined;
+  iterations?: number | undefined;
+  seed?: number | undefined;
+}
+
+export interface ForecastInputs {
+  round: Round;
+  pledged: Record<string, number>;
+  options: Parameters<typeof forecastOffThread>[0];
+}
+
+/** What the forecast reads (inside the caller's transaction); the simulation then runs outside it. */
+export async function forecastInputs(db: Executor, opts: ForecastRequest): Promise<ForecastInputs> {
+  const round = await getRound(db, opts.roundId);
   const today = new Date().toISOString().slice(0, 10);
   const asOf = opts.asOf ?? (today < round.end ? today : round.end);
   if (!isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
-  const histories = await loadHistories(opts.db, opts.roundId);
-  const forecast = forecastArrivals({ histories, asOf, until: round.end, from: round.start, iterations: opts.iterations ?? 200, seed: opts.seed ?? 1 });
-  const pledged = Object.fromEntries([...(await pledgesByState(opts.db, round.id, round.pathways))].map(([k, v]) => [k, v.pledged]));
-  return { round, forecast, pledged };
+  const histories = await loadHistories(db, opts.roundId);
+  const pledged = Object.fromEntries([...(await pledgesByState(db, round.id, round.pathways))].map(([k, v]) => [k, v.pledged]));
+  return { round, pledged, options: { histories, asOf, until: round.end, from: round.start, iterations: opts.iterations ?? 200, seed: opts.seed ?? 1 } };
+}
+
+/** The simulation, in a worker thread for a large round (no database, no transaction held meanwhile). */
+export async function simulateForecast(inputs: ForecastInputs): Promise<ForecastReport> {
+  return { round: inputs.round, forecast: await forecastOffThread(inputs.options), pledged: inputs.pledged };
 }

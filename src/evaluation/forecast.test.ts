@@ -4,6 +4,7 @@ import { PRE_ARRIVAL, type Status } from '../cases/stage.ts';
 import { demoCaseHistories, householdHistory } from '../demo/case-histories.ts';
 import { dayNumber, dayString, statusOn, type CaseEvent, type CaseHistory } from './case-history.ts';
 import { calibrate, equalWeightRun, forecastArrivals } from './forecast.ts';
+import { forecastOffThread } from './forecast-thread.ts';
 
 // A world where every stay lasts the same: each open case's future is certain.
 const STAY = { referred: 10, under_review: 20, accepted: 5, checks: 30, pre_departure: 20, travel_arranged: 10, departed: 1 } as const;
@@ -177,5 +178,20 @@ describe('stays corrected for those still running', () => {
     // Read back at the quantiles 1/8, 3/8, 5/8, 7/8: 1, 1, 5, 5.
     const run = equalWeightRun([1, 1, 1, 5], [0, 0, 0, 0], [2, 2, 2, 2]);
     expect([...run.days]).toEqual([1, 1, 5, 5]);
+  });
+});
+
+describe('the forecast in a worker thread', () => {
+  it('gives the same figures off the event loop as on it, and leaves the loop free meanwhile', async () => {
+    const opts = { histories: WORLD, asOf: AS_OF, until: '2021-12-31', from: '2021-01-01', iterations: 400, seed: 11 };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const offThread = await forecastOffThread(opts, 0);
+    clearInterval(timer);
+    expect(offThread).toEqual(forecastArrivals(opts));
+    // The loop ran timers while the thread simulated (a simulation on the loop would allow none).
+    expect(ticks).toBeGreaterThan(0);
+    // Below the threshold it runs in place: the same function.
+    expect(await forecastOffThread(opts)).toEqual(offThread);
   });
 });
