@@ -47,6 +47,12 @@ describe('rounds and pledges in the browser', () => {
       await expect(table.locator('tbody tr').first().locator('th').textContent()).resolves.toBe(largest.name);
       // The documents' total stands beside it, with the difference from the sum.
       await expect(page.getByTestId('document-figure').first().textContent()).resolves.toContain(`Summed from the pledges above: ${n(pledged)}`);
+      // An exact figure that differs is said to differ; "fewer than 29 500" (recital 13) holds for the sum.
+      const verdicts = await page.getByTestId('document-figure').allTextContents();
+      for (const [i, f] of listing.documentFigures.entries()) {
+        const expected = pledged === f.value ? 'The figures agree.' : f.qualifier === 'fewer_than' && pledged < f.value ? 'the document’s statement holds' : 'The figures differ.';
+        expect(verdicts[i], `${f.source} ${f.locator}`).toContain(expected);
+      }
 
       await page.getByRole('link', { name: 'All rounds' }).click();
       const rounds = page.getByRole('table', { name: 'Pledging rounds and Union Plans' });

@@ -3,6 +3,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { verdictOf } from '../ui/statement.ts';
 import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
 import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
@@ -252,6 +253,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           </h3>
           {listing.documentFigures.map((f, i) => {
             const difference = totals.pledged - f.value;
+            const verdict = verdictOf(f.qualifier, f.value, totals.pledged);
             return (
               <p key={i} data-testid="document-figure">
                 <FormattedMessage
@@ -264,8 +266,8 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
                     difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
                   }}
                 />{' '}
-                <span className={difference === 0 ? 'difference-none' : 'difference-some'}>
-                  <FormattedMessage id={difference === 0 ? 'rounds.pledges.agrees' : 'rounds.pledges.differs'} />
+                <span className={verdict === 'differs' ? 'difference-some' : 'difference-none'}>
+                  <FormattedMessage id={`rounds.pledges.${verdict}`} />
                 </span>
               </p>
             );

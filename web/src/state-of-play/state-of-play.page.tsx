@@ -4,6 +4,7 @@ import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { verdictOf } from '../ui/statement.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { formatCount, formatDay, formatShare, formatStatement } from './format.ts';
 import { RoundSelect } from './round-select.tsx';
@@ -176,7 +177,11 @@ function DocumentFigures({ figures, sources }: { figures: DocumentFigure[]; sour
       render: (f) => (
         <>
           <span data-testid="difference">{difference(f)}</span>{' '}
-          {f.difference !== null && f.difference !== 0 && <span className="badge badge-warning">{t('stateOfPlay.differs')}</span>}
+          {f.difference !== null && f.computed !== null && f.difference !== 0 && (
+            <span className={verdictOf(f.qualifier, f.value, f.computed) === 'holds' ? 'badge badge-success' : 'badge badge-warning'}>
+              {t(verdictOf(f.qualifier, f.value, f.computed) === 'holds' ? 'stateOfPlay.holds' : 'stateOfPlay.differs')}
+            </span>
+          )}
         </>
       ),
       numeric: true,
