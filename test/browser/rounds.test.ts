@@ -8,6 +8,7 @@ const n = (x: number) => new Intl.NumberFormat('en').format(x);
 
 interface Listing {
   states: { code: string; name: string; pledged: number; carryOver: number; pledges: { pathway: string; places: number; carryOver: boolean; countryOfDeparture: string | null; targetGroup: string | null }[] }[];
+  documentFigures: { source: string | null; locator: string | null; qualifier: string; value: number }[];
 }
 
 /** A GET of the API with the page's own session. */
