@@ -26,7 +26,7 @@ const User = z
     totpEnabled: z.boolean(),
     locked: z.boolean(),
     disabled: z.boolean(),
-    createdAt: z.string(),
+    createdAt: z.string().openapi({ description: 'When the account was made (UTC, ISO 8601).' }),
   })
   .openapi('User');
 

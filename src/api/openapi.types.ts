@@ -1071,6 +1071,7 @@ export interface components {
             totpEnabled: boolean;
             locked: boolean;
             disabled: boolean;
+            /** @description When the account was made (UTC, ISO 8601). */
             createdAt: string;
         };
         NewUser: {

@@ -73,7 +73,7 @@ export async function listUsers(db: Executor, by: Principal, filter: { stateCode
     db,
     sql`SELECT id::int AS id, username, display_name AS "displayName", role, state_code AS "stateCode", organisation,
                password_hash IS NOT NULL AS password, oidc_subject IS NOT NULL AS oidc, totp_enabled AS "totpEnabled",
-               coalesce(locked_until > now(), false) AS locked, disabled_at IS NOT NULL AS disabled, created_at::text AS "createdAt"
+               coalesce(locked_until > now(), false) AS locked, disabled_at IS NOT NULL AS disabled, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
           FROM users
          WHERE ${stateCode}::text IS NULL OR state_code = ${stateCode}
          ORDER BY state_code NULLS FIRST, lower(username)`,

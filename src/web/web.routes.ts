@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, Hono, Next } from 'hono';
@@ -39,10 +39,21 @@ function secured(c: Context) {
  */
 export function mountWeb(app: Hono<any>, root = WEB_ROOT): void {
   const index = `${root}index.html`;
-  const assets = serveStatic({ root, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') });
+  // The page, read once per build (a rebuild replaces it and the hashed assets it names), not per request.
+  let page: { mtimeMs: number; html: string } | null = null;
+  const currentPage = (): string | null => {
+    const stat = statSync(index, { throwIfNoEntry: false });
+    if (!stat) return null;
+    if (page?.mtimeMs !== stat.mtimeMs) page = { mtimeMs: stat.mtimeMs, html: readFileSync(index, 'utf8') };
+    return page.html;
+  };
+  const assets = serveStatic({ root });
   app.use('/assets/*', async (c: Context, next: Next) => {
     secured(c);
-    return assets(c, next);
+    const found = await assets(c, next);
+    // Set on the answer itself: serveStatic's onFound runs after its response is made, too late for a header.
+    if (found && (found.status === 200 || found.status === 206)) found.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    return found;
   });
   app.get('*', async (c: Context, next: Next) => {
     const path = c.req.path;
@@ -50,9 +61,8 @@ export function mountWeb(app: Hono<any>, root = WEB_ROOT): void {
     if (!(c.req.header('accept') ?? '*/*').match(/text\/html|\*\/\*/)) return next();
     secured(c);
     c.header('Cache-Control', 'no-cache');
-    if (!existsSync(index)) {
-      return c.text('The web interface is not built: run `npm run build:web` (npm start does it for you). The API is at /api/docs.', 503);
-    }
-    return c.html(readFileSync(index, 'utf8'));
+    const html = currentPage();
+    if (html === null) return c.text('The web interface is not built: run `npm run build:web` (npm start does it for you). The API is at /api/docs.', 503);
+    return c.html(html);
   });
 }

@@ -1,4 +1,5 @@
 import { FormattedMessage, useIntl } from 'react-intl';
+import { formatDay } from '../ui/format.ts';
 import { PageHeader } from '../ui/status.tsx';
 import './accessibility.css';
 
@@ -16,7 +17,7 @@ const METHODS = ['automated', 'keyboard'] as const;
  */
 export function AccessibilityPage() {
   const intl = useIntl();
-  const prepared = intl.formatDate(`${PREPARED_ON}T00:00:00Z`, { dateStyle: 'long', timeZone: 'UTC' });
+  const prepared = formatDay(intl, PREPARED_ON);
   return (
     <article className="statement">
       <PageHeader title={<FormattedMessage id="accessibility.title" />} />

@@ -13,9 +13,6 @@ import { STATE_CODES, stateName, type StateCode } from './states.ts';
 
 type Account = components['schemas']['User'];
 
-/** PostgreSQL's text of a timestamp ("2026-11-28 09:30:00.123+00") as ISO 8601, which every browser parses. */
-const isoOf = (pg: string) => pg.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-
 /**
  * The accounts: the platform's administrator sees and manages every account, a state's
  * administrator its state's officers and administrators. An account is added here, or disabled
@@ -79,7 +76,7 @@ export function UsersPage() {
       value: (u) => t(`users.status.${statusOf(u)}`),
       render: (u) => <span className={u.disabled ? 'badge badge-danger' : u.locked ? 'badge badge-warning' : 'badge badge-success'}>{t(`users.status.${statusOf(u)}`)}</span>,
     },
-    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => intl.formatDate(isoOf(u.createdAt), { dateStyle: 'medium' }) },
+    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => intl.formatDate(u.createdAt, { dateStyle: 'medium' }) },
     {
       key: 'actions',
       header: <FormattedMessage id="users.col.actions" />,

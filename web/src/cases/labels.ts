@@ -1,3 +1,4 @@
+import { formatDay } from '../ui/format.ts';
 import { useIntl, type IntlShape } from 'react-intl';
 
 /** The groups of coded values the catalogue names: `cases.<group>.<value>`. */
@@ -16,7 +17,7 @@ export function useLabels() {
     intl,
     label: (group: LabelGroup, value: string | null | undefined) => labelOf(intl, group, value),
     /** A calendar day (YYYY-MM-DD) in the page's language; the day itself, whatever the time zone. */
-    day: (iso: string | null | undefined) => (iso ? intl.formatDate(`${iso}T00:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' }) : '—'),
+    day: (iso: string | null | undefined) => (iso ? formatDay(intl, iso, 'medium') : '—'),
     t: (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values),
   };
 }

@@ -5,8 +5,6 @@ import type { ForecastReport, Round, StateOfPlay } from '../state-of-play/state-
  * in, every total is a sum of what the API returned).
  */
 
-const share = (part: number, whole: number | null) => (whole ? part / whole : null);
-
 export interface KeyFigures {
   target: number | null;
   targetQualifier: StateOfPlay['targetQualifier'];
@@ -19,9 +17,10 @@ export interface KeyFigures {
   shareOfPledges: number | null;
 }
 
+/** The round's totals as the API computes them (its shares: arrived ÷ target, arrived ÷ pledged). */
 export function keyFigures(s: StateOfPlay): KeyFigures {
-  const { pledged, carryOver, arrived } = s.totals;
-  return { target: s.target, targetQualifier: s.targetQualifier, pledged, carryOver, arrived, shareOfTarget: share(arrived, s.target), shareOfPledges: share(arrived, pledged) };
+  const { pledged, carryOver, arrived, targetShare, deliveredShare } = s.totals;
+  return { target: s.target, targetQualifier: s.targetQualifier, pledged, carryOver, arrived, shareOfTarget: targetShare, shareOfPledges: deliveredShare };
 }
 
 /**
@@ -36,17 +35,11 @@ export const ISO_NUMERIC: Readonly<Record<string, string>> = {
   IS: '352', LI: '438', NO: '578', CH: '756',
 };
 
-export interface StateFigures {
-  code: string;
-  name: string;
-  pledged: number;
-  carryOver: number;
-  arrived: number;
-  deliveredShare: number | null;
-}
+/** A state's line as the API gives it (its share delivered included). */
+export type StateFigures = Pick<StateOfPlay['states'][number], 'code' | 'name' | 'pledged' | 'carryOver' | 'arrived' | 'deliveredShare'>;
 
 export const stateFigures = (s: StateOfPlay): StateFigures[] =>
-  s.states.map(({ code, name, pledged, carryOver, arrived }) => ({ code, name, pledged, carryOver, arrived, deliveredShare: share(arrived, pledged) }));
+  s.states.map(({ code, name, pledged, carryOver, arrived, deliveredShare }) => ({ code, name, pledged, carryOver, arrived, deliveredShare }));
 
 export const sumOf = <R>(rows: readonly R[], f: (r: R) => number): number => rows.reduce((n, r) => n + f(r), 0);
 

@@ -1,10 +1,10 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { formatCount, formatDay, formatShare, formatStatement } from '../state-of-play/format.ts';
+import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
 import { RoundSelect } from '../state-of-play/round-select.tsx';
-import { useForecast, useSelectedRound, useStateOfPlay, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { useRoundInAddress } from '../state-of-play/round-in-address.tsx';
+import { useForecast, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
+import { PageHeader } from '../ui/status.tsx';
 import { departures, keyFigures, months, stateFigures } from './dashboard.figures.ts';
 import { DeparturesPanel } from './departures.panel.tsx';
 import { ForecastPanel } from './forecast.panel.tsx';
@@ -21,20 +21,9 @@ import './dashboard.css';
  */
 export function DashboardPage() {
   const intl = useIntl();
-  // The router checks the parameter (router.tsx, roundSearch): a short string or nothing.
-  const search = useSearch({ strict: false }) as { round?: string };
-  const navigate = useNavigate();
-  const { rounds, round } = useSelectedRound(search.round);
-  const sop = useStateOfPlay(round?.id);
+  const { rounds, round, sop, choose, waiting } = useRoundInAddress('/dashboard');
   const forecast = useForecast(round?.id, sop.isSuccess);
-
-  let body;
-  if (rounds.isPending) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round) body = <Notice kind="warning"><FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} /></Notice>;
-  else if (sop.isPending) body = <Loading />;
-  else if (sop.isError) body = <ErrorNotice error={sop.error} />;
-  else body = <Figures sop={sop.data} round={round} forecast={forecast} />;
+  const body = waiting ?? (sop.data && round ? <Figures sop={sop.data} round={round} forecast={forecast} /> : null);
 
   return (
     <>
@@ -46,7 +35,7 @@ export function DashboardPage() {
         )}
       </PageHeader>
       {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/dashboard', search: { round: id } })} />
+        <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />
       )}
       {body}
     </>

@@ -4,7 +4,7 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption } from '../charts/option.ts';
 import { COLOURS, escapeHtml } from '../charts/style.ts';
-import { formatCount, formatShare } from '../state-of-play/format.ts';
+import { formatCount, formatShare } from '../ui/format.ts';
 import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { sumOf, type DepartureFigures } from './dashboard.figures.ts';

@@ -5,7 +5,7 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption, RenderItem } from '../charts/option.ts';
 import { COLOURS, escapeHtml } from '../charts/style.ts';
-import { formatCount, formatDay } from '../state-of-play/format.ts';
+import { formatCount, formatDay } from '../ui/format.ts';
 import type { ForecastReport } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice } from '../ui/status.tsx';

@@ -3,7 +3,7 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import type { MapArea } from '../charts/europe-map.tsx';
 import { LazyEuropeMap } from '../charts/lazy.ts';
 import { escapeHtml } from '../charts/style.ts';
-import { formatCount, formatShare } from '../state-of-play/format.ts';
+import { formatCount, formatShare } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ISO_NUMERIC, scaleTop, type StateFigures } from './dashboard.figures.ts';
 

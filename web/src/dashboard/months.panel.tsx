@@ -4,7 +4,7 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption } from '../charts/option.ts';
 import { COLOURS, escapeHtml } from '../charts/style.ts';
-import { formatCount, formatDay } from '../state-of-play/format.ts';
+import { formatCount, formatDay } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { SUSPENSION_2020, sumOf, type MonthFigures } from './dashboard.figures.ts';
 

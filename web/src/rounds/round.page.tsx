@@ -1,6 +1,7 @@
 import { Link, useParams } from '@tanstack/react-router';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
+import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
@@ -9,7 +10,6 @@ import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
 import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
 import { usePledges, useRound } from './round.queries.ts';
-import { day, statedFigure } from './rounds.page.tsx';
 
 /**
  * One round: its facts (period, target, budget, pathways, priorities, incentives, each with its
@@ -108,13 +108,13 @@ function RoundFacts({ round: r }: { round: Round }) {
           <FormattedMessage id="rounds.facts.period" />
         </dt>
         <dd>
-          {day(intl, r.start)} – {day(intl, r.end)} <span className="badge">{t(`rounds.status.${status}`)}</span>
+          {formatDay(intl, r.start, 'medium')} – {formatDay(intl, r.end, 'medium')} <span className="badge">{t(`rounds.status.${status}`)}</span>
         </dd>
         <dt>
           <FormattedMessage id="rounds.facts.target" />
         </dt>
         <dd>
-          {r.target ? statedFigure(intl, r.target) : t('rounds.facts.noTarget')}
+          {r.target ? formatStated(intl, r.target) : t('rounds.facts.noTarget')}
           {r.target && <Cite source={r.target.source} locator={r.target.locator} />}
         </dd>
         {r.budget && (
@@ -123,7 +123,7 @@ function RoundFacts({ round: r }: { round: Round }) {
               <FormattedMessage id="rounds.facts.budget" />
             </dt>
             <dd>
-              {statedFigure(intl, r.budget, r.budget.currency)}
+              {formatStated(intl, r.budget, r.budget.currency)}
               <Cite source={r.budget.source} locator={r.budget.locator} />
             </dd>
           </>
@@ -261,7 +261,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
                   values={{
                     source: sourceOf(f.source)?.id ?? f.source ?? '—',
                     locator: f.locator ?? '',
-                    stated: statedFigure(intl, f),
+                    stated: formatStated(intl, f),
                     computed: intl.formatNumber(totals.pledged),
                     difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
                   }}

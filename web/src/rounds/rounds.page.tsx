@@ -1,8 +1,9 @@
 import { useQueries } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useId, useState } from 'react';
-import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
+import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
@@ -18,14 +19,8 @@ interface RoundRow {
 }
 
 /** The date of a round's period, as a day (dates carry no time: shown in UTC so no zone moves them). */
-export const day = (intl: IntlShape, iso: string) => intl.formatDate(`${iso}T00:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' });
 
 /** The figure a round states, with its qualifier: "at least 29,500". */
-export function statedFigure(intl: IntlShape, f: { value: number; qualifier: string } | null, currency?: string): string {
-  if (!f) return '';
-  const n = currency ? intl.formatNumber(f.value, { style: 'currency', currency, maximumFractionDigits: 0 }) : intl.formatNumber(f.value);
-  return intl.formatMessage({ id: `rounds.stated.${f.qualifier}` }, { n });
-}
 
 const STATUS_BADGE: Record<RoundStatus, string> = { upcoming: 'badge', open: 'badge badge-success', closed: 'badge badge-warning' };
 
@@ -59,8 +54,8 @@ export function RoundsPage() {
         </Link>
       ),
     },
-    { key: 'period', header: <FormattedMessage id="rounds.col.period" />, value: (r) => r.round.start, render: (r) => `${day(intl, r.round.start)} – ${day(intl, r.round.end)}` },
-    { key: 'target', header: <FormattedMessage id="rounds.col.target" />, value: (r) => r.round.target?.value ?? null, render: (r) => statedFigure(intl, r.round.target) || '—', numeric: true },
+    { key: 'period', header: <FormattedMessage id="rounds.col.period" />, value: (r) => r.round.start, render: (r) => `${formatDay(intl, r.round.start, 'medium')} – ${formatDay(intl, r.round.end, 'medium')}` },
+    { key: 'target', header: <FormattedMessage id="rounds.col.target" />, value: (r) => r.round.target?.value ?? null, render: (r) => formatStated(intl, r.round.target) || '—', numeric: true },
     { key: 'pledged', header: <FormattedMessage id="rounds.col.pledged" />, value: (r) => r.pledged, numeric: true },
     {
       key: 'status',

@@ -1,15 +1,15 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
-import { formatCount, formatDay, formatShare, formatStatement } from './format.ts';
+import { PageHeader } from '../ui/status.tsx';
+import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
 import { RoundSelect } from './round-select.tsx';
+import { useRoundInAddress } from './round-in-address.tsx';
 import { stateOfPlaySheet, topDepartures, totalsOf } from './state-of-play.figures.ts';
-import { useSelectedRound, useStateOfPlay, type DocumentFigure, type Round, type StateOfPlay, type StateOfPlayRow } from './state-of-play.queries.ts';
+import { type DocumentFigure, type Round, type StateOfPlay, type StateOfPlayRow } from './state-of-play.queries.ts';
 import './state-of-play.css';
 
 /**
@@ -21,19 +21,8 @@ import './state-of-play.css';
  */
 export function StateOfPlayPage() {
   const intl = useIntl();
-  // The router checks the parameter (router.tsx, roundSearch): a short string or nothing.
-  const search = useSearch({ strict: false }) as { round?: string };
-  const navigate = useNavigate();
-  const { rounds, round } = useSelectedRound(search.round);
-  const sop = useStateOfPlay(round?.id);
-
-  let body;
-  if (rounds.isPending) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round) body = <Notice kind="warning"><FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} /></Notice>;
-  else if (sop.isPending) body = <Loading />;
-  else if (sop.isError) body = <ErrorNotice error={sop.error} />;
-  else body = <Report sop={sop.data} round={round} />;
+  const { rounds, round, sop, choose, waiting } = useRoundInAddress('/state-of-play');
+  const body = waiting ?? (sop.data && round ? <Report sop={sop.data} round={round} /> : null);
 
   return (
     <div className="state-of-play">
@@ -50,7 +39,7 @@ export function StateOfPlayPage() {
         </p>
       )}
       {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/state-of-play', search: { round: id } })} />
+        <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />
       )}
       {body}
     </div>

@@ -1,0 +1,32 @@
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { FormattedMessage } from 'react-intl';
+import { ErrorNotice, Loading, Notice } from '../ui/status.tsx';
+import { useSelectedRound, useStateOfPlay } from './state-of-play.queries.ts';
+
+/**
+ * The round a page of figures shows (the dashboard, the state of play): the one its address names
+ * (`?round=`, checked by the router) or the default, its state of play, a way to choose another
+ * (a new address), and what stands in place of the figures while they are not there (loading, a
+ * refusal, a round that does not exist).
+ */
+export function useRoundInAddress(to: '/dashboard' | '/state-of-play') {
+  const search = useSearch({ strict: false }) as { round?: string };
+  const navigate = useNavigate();
+  const { rounds, round } = useSelectedRound(search.round);
+  const sop = useStateOfPlay(round?.id);
+  const choose = (id: string) => void navigate({ to, search: { round: id } });
+
+  let waiting: ReactNode = null;
+  if (rounds.isPending) waiting = <Loading />;
+  else if (rounds.isError) waiting = <ErrorNotice error={rounds.error} />;
+  else if (!round)
+    waiting = (
+      <Notice kind="warning">
+        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
+      </Notice>
+    );
+  else if (sop.isPending) waiting = <Loading />;
+  else if (sop.isError) waiting = <ErrorNotice error={sop.error} />;
+  return { rounds, round, sop, choose, waiting };
+}
