@@ -16,6 +16,8 @@ export const caseSupporters = pgTable(
     organisation: text('organisation').notNull(),
     phases: text('phases').array().notNull(),
     since: timestamp('since', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** When the support ended (completed, or broken down into the safety net): the sponsor no longer sees the household. */
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'string' }),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.organisation] })],
 );

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { imports } from '../audit/audit.table.ts';
 import { countries, states } from '../reference/reference.table.ts';
+import { programmes } from '../programmes/programme.table.ts';
 import { rounds } from '../rounds/round.table.ts';
 
 /**
@@ -36,6 +37,8 @@ export const cases = pgTable(
     partnerRef: text('partner_ref'),
     /** Other cases of the same family (split across cases), by case_ref in the same state. */
     linkedRefs: text('linked_refs').array().notNull().default(sql`'{}'::text[]`),
+    /** The programme the case was admitted under (humanitarian admission, a sponsorship scheme, an education or labour pathway), where one. */
+    programmeId: bigint('programme_id', { mode: 'number' }).references(() => programmes.id),
   },
   (t) => [
     uniqueIndex('cases_state_ref').on(t.stateCode, t.caseRef),
@@ -98,6 +101,11 @@ export const persons = pgTable(
     needs: jsonb('needs').$type<{ type: string; note?: string; accommodation?: string }[]>().notNull().default([]),
     /** Set by a split decision: a member the decision did not accept does not travel or count. */
     excludedReason: text('excluded_reason'),
+    /**
+     * Vulnerable groups recorded for the person by the state (evidence of the AMIF incentive's rate,
+     * beside what the case's categories and the person's needs show): src/incentives/incentive.ts.
+     */
+    vulnerableGroups: text('vulnerable_groups').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex('persons_case_ref').on(t.caseId, t.personRef),

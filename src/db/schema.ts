@@ -11,3 +11,7 @@ export * from '../identity/identity.table.ts';
 export * from '../access/access.table.ts';
 export * from '../imports/upload.table.ts';
 export * from '../identity/saved-view.table.ts';
+export * from '../programmes/programme.table.ts';
+export * from '../sponsorship/sponsorship.table.ts';
+export * from '../complementary/complementary.table.ts';
+export * from '../incentives/incentive.table.ts';
