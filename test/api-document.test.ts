@@ -39,6 +39,16 @@ describe('the OpenAPI document', () => {
         'listRounds', 'getRound', 'createRound', 'listPledges', 'getStatePledges', 'savePledges', 'listCases', 'getCase', 'getCaseHistory', 'transitionCase',
         'holdCases', 'resumeCases', 'listReferrals', 'listHouseholds', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast', 'uploadImport', 'getImport', 'commitImport',
         'listUsers', 'createUser', 'disableUser', 'listAudit', 'getPledgeHistory', 'listViews', 'saveView', 'deleteView',
+        // AMIF incentives (issue 6)
+        'getRoundIncentives', 'getCaseIncentives', 'recordVulnerableGroups', 'listIncentiveClaims', 'makeIncentiveClaim', 'getRoundBudget',
+        // community sponsorship (issue 6)
+        'listSponsors', 'createSponsor', 'getSponsor', 'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'listSchemes', 'createScheme', 'publishSchemeVersion',
+        'listMemoranda', 'createMemorandum', 'newMemorandumVersion', 'matchSponsorship', 'listSponsorships', 'sponsorshipBreakdowns', 'getSponsorship',
+        'breakDownSponsorship', 'endSponsorship', 'listSponsorshipMessages', 'sendSponsorshipMessage', 'sponsorPortal', 'listSponsorTasks', 'completeSponsorTask',
+        // programmes, complementary pathways and the returns of point 27 (issue 6)
+        'listProgrammes', 'getProgramme', 'createProgramme', 'changeProgramme', 'moveProgramme', 'recordProgrammeCondition', 'setCaseProgramme', 'admissionsReport',
+        'listCandidates', 'getCandidate', 'createCandidate', 'moveCandidate', 'addCandidateSupport', 'listFamilyRequests', 'createFamilyRequest', 'closeFamilyRequest',
+        'familyReunificationFigures',
       ].sort(),
     );
   });
@@ -92,8 +102,15 @@ describe('the OpenAPI document', () => {
       expect(op.responses['422'], `${path}: 422 for a key reused`).toBeDefined();
     }
     // Changes of a resource that exists (a case, a state's pledges, an upload) name the version they were made against.
-    const changes = posts.filter((o) => /\{(ref|state|id)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path));
-    expect(changes.map((o) => o.op.operationId).sort()).toEqual(['commitImport', 'savePledges', 'transitionCase']);
+    // (A message added to a sponsorship's thread, and a sponsor's task marked done, change nothing that could be overwritten.)
+    const changes = posts.filter((o) => /\{(ref|state|id)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path) && !/\/(messages|done)$/.test(o.path)
+      // A new candidate or family reunification request is created, not changed.
+      && !/\/(candidates|family-reunification)$/.test(o.path));
+    expect(changes.map((o) => o.op.operationId).sort()).toEqual(
+      ['commitImport', 'savePledges', 'transitionCase',
+       'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'publishSchemeVersion', 'newMemorandumVersion', 'breakDownSponsorship', 'endSponsorship',
+       'moveCandidate', 'addCandidateSupport', 'closeFamilyRequest'].sort(),
+    );
     for (const { path, op } of changes) {
       expect(header(op, 'If-Match'), path).toMatchObject({ required: true });
       expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(['412', '428']));

@@ -30,6 +30,8 @@ export interface ApiFixture {
   refsOf: (state: string) => Promise<{ cases: string[]; persons: string[] }>;
   /** A fingerprint of everything a state holds: any write shows in it. */
   fingerprint: (state: string) => Promise<string>;
+  /** State A's community sponsorship: a sponsor (organisation sponsor-a), a scheme, a memorandum, a sponsorship of one of its households and a task of it. */
+  sponsorshipOf: Record<string, { sponsor: number; scheme: number; memorandum: number; sponsorship: number; task: number }>;
 }
 
 export async function apiFixture(database: Database, persons = 300): Promise<ApiFixture> {
@@ -58,6 +60,20 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
     await tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
                          SELECT id, state_code, 'sponsor-a', ARRAY['reception'] FROM cases WHERE state_code = ${a} ORDER BY id DESC LIMIT 2`);
   });
+  const [sp] = await op((tx) =>
+    rows<{ sponsor: number; scheme: number; memorandum: number; sponsorship: number; task: number }>(
+      tx,
+      sql`WITH s AS (INSERT INTO sponsors (state_code, organisation, kind, name, household_size, status) VALUES (${a}, 'sponsor-a', 'group', 'Sponsor A', 6, 'active') RETURNING id),
+               sc AS (INSERT INTO sponsorship_schemes (state_code, code, title) VALUES (${a}, 'CS-A', 'Scheme A') RETURNING id),
+               v AS (INSERT INTO sponsorship_scheme_versions (scheme_id, version, state_code, criteria, roles, published_by)
+                     SELECT id, 1, ${a}, '[]'::jsonb, '{"selection":"state","pre_departure":"state","reception":"sponsor","housing":"state","integration":"state","finance":"state"}'::jsonb, 'fixture' FROM sc),
+               m AS (INSERT INTO memoranda (state_code, code, version, title, parties, valid_from, recorded_by) VALUES (${a}, 'MOU-A', 1, 'MoU A', '[{"name":"A","role":"state"}]'::jsonb, DATE '2026-01-01', 'fixture') RETURNING id),
+               sh AS (INSERT INTO sponsorships (state_code, sponsor_id, case_id, scheme_id, scheme_version, phases, matched_on, matched_by)
+                      SELECT ${a}, s.id, (SELECT case_id FROM case_supporters WHERE state_code = ${a} AND organisation = 'sponsor-a' ORDER BY case_id LIMIT 1), sc.id, 1, ARRAY['reception'], DATE '2026-01-05', 'fixture' FROM s, sc RETURNING id),
+               t AS (INSERT INTO sponsorship_tasks (sponsorship_id, state_code, organisation, phase, task, holder) SELECT id, ${a}, 'sponsor-a', 'reception', 'meet_at_arrival', 'sponsor' FROM sh RETURNING id)
+          SELECT s.id::int AS sponsor, sc.id::int AS scheme, m.id::int AS memorandum, sh.id::int AS sponsorship, t.id::int AS task FROM s, sc, m, sh, t`,
+    ),
+  );
   const roles: { name: string; role: Role; stateCode?: string; organisation?: string }[] = [
     { name: 'commission analyst', role: 'commission_analyst' },
     { name: `officer of ${a}`, role: 'state_officer', stateCode: a },
@@ -81,6 +97,7 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
     uploadOf,
     spareUserOf,
     principals,
+    sponsorshipOf: { [a]: sp! },
     refsOf: async (state) => {
       const cases = await op((tx) => rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = ${state}`));
       const people = await op((tx) => rows<{ r: string }>(tx, sql`SELECT DISTINCT person_ref AS r FROM persons WHERE state_code = ${state}`));
@@ -170,6 +187,15 @@ export function sample(doc: OpenApiDocument, schema: JsonSchema | undefined, dep
   }
 }
 
+/** The records of community sponsorship an `{id}` of these paths names. */
+const SPONSORSHIP_IDS = [
+  ['/api/sponsors/', 'sponsor'],
+  ['/api/schemes/', 'scheme'],
+  ['/api/memoranda/', 'memorandum'],
+  ['/api/sponsorships/', 'sponsorship'],
+  ['/api/sponsor/tasks/', 'task'],
+] as const;
+
 /** The request for an operation, aimed at `state` where it names one. */
 export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, state: string, headers: Record<string, string>): { url: string; init: RequestInit } {
   let path = op.path;
@@ -182,6 +208,8 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
       : p.name === 'round' ? '2020-2021'
       : p.name === 'id' && op.path.startsWith('/api/imports') ? String(fx.uploadOf[state])
       : p.name === 'username' ? fx.spareUserOf[state]!
+      : p.name === 'id' && SPONSORSHIP_IDS.some(([prefix]) => op.path.startsWith(prefix)) && fx.sponsorshipOf[state]
+        ? String(fx.sponsorshipOf[state]![SPONSORSHIP_IDS.find(([prefix]) => op.path.startsWith(prefix))![1]])
       : p.name === 'Idempotency-Key' ? randomUUID()
       : p.name === 'If-Match' ? '*'
       : String(sample(doc, p.schema));
@@ -196,6 +224,8 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
     const body = sample(doc, content['application/json'].schema) as Record<string, unknown>;
     // A body that names an account names the target state's spare one.
     if (body && typeof body === 'object' && 'username' in body && op.method === 'POST' && op.path.startsWith('/api/users/')) body.username = fx.spareUserOf[state];
+    // A sponsorship record created in a state names the target state.
+    if (body && typeof body === 'object' && 'state' in body && ['/api/sponsors', '/api/schemes', '/api/memoranda', '/api/sponsorships'].includes(op.path)) body.state = state;
     init.body = JSON.stringify(body);
   } else if (content['text/csv']) {
     h['content-type'] = 'text/csv';

@@ -20,7 +20,11 @@ const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 
 /** The platform's own administrator manages every state's accounts (staff, not persons in the records). */
 const PLATFORM_WIDE: Record<string, string[]> = { listUsers: ['system_admin'], createUser: ['system_admin'], disableUser: ['system_admin'] };
 /** Operations whose answers are figures or reference data: any signed-in principal may read them, for any state. */
-const FIGURES = new Set(['listRounds', 'getRound', 'listPledges', 'getStatePledges', 'getPledgeHistory', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast']);
+const FIGURES = new Set(['listRounds', 'getRound', 'listPledges', 'getStatePledges', 'getPledgeHistory', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast',
+  // AMIF incentives: the Commission's totals of any state (figures only; a state's officer is refused another state's report).
+  'getRoundIncentives',
+  // Programmes (no person) and the returns of point 27 (counts; a state's officer is refused another state's returns).
+  'listProgrammes', 'getProgramme', 'admissionsReport']);
 /** A principal's own saved views (a page's filters, no person): every account has its own, whatever the state. */
 const OWN = new Set(['listViews', 'saveView', 'deleteView']);
 

@@ -63,6 +63,24 @@ export const policies = {
     'readAudit',
     (p, r) => isOperator(p) || (p.role === 'auditor' && p.stateCode === r.stateCode),
   ),
+  /** A round's AMIF incentives: the Commission and a state's officers (persons: only the officers of their state, decided by the service). */
+  readIncentives: policy<{ stateCode: string | null }>(
+    'readIncentives',
+    (p, r) => isOperator(p) || p.role === 'commission_analyst' || (r.stateCode !== null && officerOf(p, r.stateCode)),
+  ),
+  /** A state claims its incentives. */
+  claimIncentives: policy<{ stateCode: string }>('claimIncentives', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** Community sponsorship (P 15): a state's officers record its sponsors, schemes, memoranda and sponsorships. */
+  manageSponsorship: policy<{ stateCode: string }>('manageSponsorship', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** A sponsor's portal: its own record, sponsorships and tasks. */
+  useSponsorPortal: policy('useSponsorPortal', (p) => p.role === 'sponsor' && p.organisation !== null),
+  /** The messages of a sponsorship (P 17): its state's officers and the sponsor holding it. */
+  converseOnSponsorship: policy<{ stateCode: string; organisation: string }>(
+    'converseOnSponsorship',
+    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation),
+  ),
+  /** Breakdowns of sponsorships: a state's officers their own with reasons, the Commission the counts. */
+  readSponsorshipFigures: policy('readSponsorshipFigures', (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null)),
   /** Access requests and erasure (GDPR art. 15, 17) are handled by the state that holds the data. */
   handleSubjectRequest: policy<{ stateCode: string }>('handleSubjectRequest', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
 } as const;

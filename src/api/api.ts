@@ -8,13 +8,17 @@ import { AUTH_BASE, identityRoutes, type IdentityRouteOptions } from '../identit
 import { appError } from '../i18n/problem.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { casesRoutes } from './cases.routes.ts';
+import { complementaryRoutes } from './complementary.routes.ts';
 import { onApiError, onNotFound, validationHook } from './errors.ts';
 import { importsRoutes, UPLOAD_LIMIT } from './imports.routes.ts';
+import { incentivesRoutes } from './incentives.routes.ts';
 import { apiDocument, docsPage, registerSecuritySchemes } from './openapi.ts';
 import { pledgesRoutes } from './pledges.routes.ts';
+import { programmesRoutes } from './programmes.routes.ts';
 import { reportsRoutes } from './reports.routes.ts';
 import type { ApiEnv } from './router.ts';
 import { roundsRoutes } from './rounds.routes.ts';
+import { sponsorshipRoutes } from './sponsorship.routes.ts';
 import { viewsRoutes } from './views.routes.ts';
 
 /** The paths under /api that need no session: the description of the API. */
@@ -56,7 +60,7 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
-  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes]) app.route('/', routes(database));
+  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes]) app.route('/', routes(database));
 
   registerSecuritySchemes(app as never);
   let document: ReturnType<typeof apiDocument> | undefined;

@@ -471,6 +471,764 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rounds/{round}/incentives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A round's AMIF incentives: totals per state and rate; per person for a state's officers
+         * @description The Commission: totals per state and rate, never a person. A state's officer: their state's persons, rate, amount and evidence, with totals computed from them (audited).
+         */
+        get: operations["getRoundIncentives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/cases/{ref}/incentives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incentives of a case's members, each with its history (why each change)
+         * @description The state's officers. Audited. The ETag is the case's: send it as If-Match when recording vulnerable groups.
+         */
+        get: operations["getCaseIncentives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/cases/{ref}/vulnerable-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record the vulnerable groups of a case's member, and recompute their incentive
+         * @description If-Match: the case’s ETag as read; a case changed since: 412. The change is audited and the incentive’s history says why it changed.
+         */
+        put: operations["recordVulnerableGroups"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rounds/{round}/incentives/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state's claims of incentives in a round */
+        get: operations["listIncentiveClaims"];
+        put?: never;
+        /**
+         * Claim the incentives of the persons arrived in a period
+         * @description Sums, per rate, the incentives of the state’s persons arrived in the period. A period overlapping an earlier claim: 409.
+         */
+        post: operations["makeIncentiveClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rounds/{round}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The round's budget, what the incentives of every state commit, and what remains */
+        get: operations["getRoundBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/sponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state's sponsors */
+        get: operations["listSponsors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a sponsor's application (status applied)
+         * @description An individual, a group, a non-profit or a faith-based organisation (P 13, R 28).
+         */
+        post: operations["createSponsor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sponsor: members, checks, history */
+        get: operations["getSponsor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsors/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a member to the sponsor’s roster, to be screened */
+        post: operations["addSponsorMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsors/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a check of the sponsor or of a member, with its result and date
+         * @description Identity, criminal record and safeguarding are checks of a member (`memberId`); financial capacity, housing and training of the sponsor (P 15, R 30).
+         */
+        post: operations["recordSponsorCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsors/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a sponsor: screened, approved, active, suspended, ended
+         * @description Screened needs every member screened; approved every member cleared and the checks passed; suspending or ending needs a reason. A refused move: 409 with why.
+         */
+        post: operations["moveSponsor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state's sponsorship schemes, each with every published version */
+        get: operations["listSchemes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a new scheme (version 1): its selection criteria and roles per phase
+         * @description A criterion that selects on a protected characteristic (Charter art. 21) is refused (422; `details.criteria`: each criterion, the characteristic, the article); every phase needs a role, and selection is never the sponsor’s alone.
+         */
+        post: operations["createScheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schemes/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a new version of a scheme (the old stay readable) */
+        post: operations["publishSchemeVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/memoranda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state's memoranda of understanding, with every version and what each changed */
+        get: operations["listMemoranda"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/memoranda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a memorandum of understanding (version 1)
+         * @description Humanitarian corridors (R 28): the parties, dates, places, the costs the sponsors bear.
+         */
+        post: operations["createMemorandum"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/memoranda/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a new version of a memorandum (the previous stay) */
+        post: operations["newMemorandumVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Match a sponsor to a household
+         * @description The sponsor approved or active; the household of the state, on community sponsorship, resettlement or humanitarian admission; its phases from the scheme’s roles. A household larger than the sponsor can take, or with needs it does not support: 409 with why, unless `override` gives a reason.
+         */
+        post: operations["matchSponsorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/sponsorships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state's sponsorships */
+        get: operations["listSponsorships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships/breakdowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sponsorships that broke down: counts per state, and a state’s own with reasons
+         * @description A state’s officer: its own breakdowns with their reasons and its counts. The Commission: the counts of every state (no household).
+         */
+        get: operations["sponsorshipBreakdowns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sponsorship: phases, who does what, tasks */
+        get: operations["getSponsorship"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships/{id}/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a breakdown: the state takes over (safety net)
+         * @description The sponsor loses sight of the household at once; its open tasks of the phases taken over become the state’s; the case keeps its stage (P 15).
+         */
+        post: operations["breakDownSponsorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a sponsorship that ran its course */
+        post: operations["endSponsorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsorships/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of a sponsorship (both sides, P 17) */
+        get: operations["listSponsorshipMessages"];
+        put?: never;
+        /**
+         * Write a message on a sponsorship
+         * @description Added to the thread (nothing is changed, so no If-Match).
+         */
+        post: operations["sendSponsorshipMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sponsor's own record and active sponsorships, with who does what */
+        get: operations["sponsorPortal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsor/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tasks of a sponsor's active sponsorships */
+        get: operations["listSponsorTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sponsor/tasks/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of its tasks done
+         * @description Done stays done: sending it again changes nothing (so no If-Match).
+         */
+        post: operations["completeSponsorTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Programmes: the states’ and the EU’s own
+         * @description Programmes carry no person: every signed-in principal reads them.
+         */
+        get: operations["listProgrammes"];
+        put?: never;
+        /**
+         * Add a programme (a state’s officer for its state; the Commission for the EU’s own)
+         * @description It starts planned. Its pathway follows from its kind. Every problem of it is reported at once (400).
+         */
+        post: operations["createProgramme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One programme: criteria, places, target groups, status and its conditions */
+        get: operations["getProgramme"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change what a programme offers (not its kind, state or status) */
+        patch: operations["changeProgramme"];
+        trace?: never;
+    };
+    "/api/programmes/{code}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a programme: planned → active → suspended ↔ active → closed
+         * @description A programme with conditions of activation (the VHAS, P 5(a)) becomes active only when every one is met; the refusal (400) names the unmet ones.
+         */
+        post: operations["moveProgramme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{code}/conditions/{condition}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a finding on a condition of activation: met or not, on a day, on what evidence */
+        post: operations["recordProgrammeCondition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/cases/{ref}/programme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A case joins a programme (or leaves it: null)
+         * @description The programme must be the state’s or the EU’s, active, and of the case’s pathway; its arrivals then count under it in the returns of point 27. If-Match: the case’s ETag; the case gets a new one. Audited.
+         */
+        put: operations["setCaseProgramme"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/admissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The returns of point 27: admissions under humanitarian admission and complementary pathways
+         * @description For a round’s period, or from–to. The Commission gets every state’s counts, a state’s officer its own (with its family reunification support and candidates admitted). Counts only: no case or person is named.
+         */
+        get: operations["admissionsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A state’s candidates of education and labour programmes
+         * @description Audited. A candidacy is without prejudice to the right to protection (P 21): admission under a labour or education scheme changes only the candidacy; the case keeps its pathway, its protection categories and its stage.
+         */
+        get: operations["listCandidates"];
+        put?: never;
+        /**
+         * A member of a case applies to one of the state’s education or labour programmes
+         * @description The case must be of the programme’s pathway, the person one of its members. A candidacy is without prejudice to the right to protection (P 21): admission under a labour or education scheme changes only the candidacy; the case keeps its pathway, its protection categories and its stage.
+         */
+        post: operations["createCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/candidates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One candidate: skills profile, status, support, history
+         * @description Audited.
+         */
+        get: operations["getCandidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/candidates/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a candidacy: shortlisted, admitted, refused, withdrawn, arrived, graduated, placed
+         * @description A refusal or withdrawal says why. A candidacy is without prejudice to the right to protection (P 21): admission under a labour or education scheme changes only the candidacy; the case keeps its pathway, its protection categories and its stage.
+         */
+        post: operations["moveCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/candidates/{id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record support given: scholarship, language course, flexible admission; counselling and job search after graduation (P 20) */
+        post: operations["addCandidateSupport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/family-reunification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A state’s family reunification support requests
+         * @description Newest first; audited.
+         */
+        get: operations["listFamilyRequests"];
+        put?: never;
+        /** Record a family reunification support request */
+        post: operations["createFamilyRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/family-reunification/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a request with its outcome; the days it took follow */
+        post: operations["closeFamilyRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/family-reunification/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state’s family reunification support: requests, outcomes, days taken (median, 90th percentile) */
+        get: operations["familyReunificationFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -531,6 +1289,10 @@ export interface components {
                 currency: string;
                 /** @enum {string} */
                 pathway?: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
+                /** @description The rate applies when any of these holds; empty or absent: always. */
+                requires?: ("priority_region" | "vulnerable_group")[];
+                vulnerable_groups?: string[];
+                note?: string;
                 source?: string;
                 locator?: string;
             }[];
@@ -1126,6 +1888,870 @@ export interface components {
                 [key: string]: string;
             };
         };
+        IncentiveReport: {
+            round: string;
+            title: string;
+            currency: string;
+            state: string | null;
+            rates: {
+                id: string;
+                label: string;
+                amount: number;
+                pathway: string | null;
+                source: string | null;
+                locator: string | null;
+                note: string | null;
+            }[];
+            byRate: {
+                stateCode: string;
+                rateId: string | null;
+                persons: number;
+                amount: number;
+            }[];
+            states: {
+                stateCode: string;
+                persons: number;
+                amount: number;
+            }[];
+            total: {
+                persons: number;
+                amount: number;
+            };
+            /** @description Per person (pseudonymous references): a state's officers only; null for the Commission. */
+            persons: {
+                stateCode: string;
+                caseRef: string;
+                personRef: string;
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                arrivedOn: string;
+                countryOfDeparture: string;
+                rateId: string | null;
+                amount: number;
+                evidence: components["schemas"]["IncentiveEvidence"];
+                explanation: string;
+            }[] | null;
+        };
+        /** @description What decided the rate: the pathway, the departure's priority region, each vulnerable group with what shows it. */
+        IncentiveEvidence: {
+            pathway: string;
+            countryOfDeparture: string;
+            priorityRegion: string | null;
+            vulnerableGroups: {
+                group: string;
+                from: string;
+            }[];
+        };
+        CaseIncentives: {
+            members: {
+                personRef: string;
+                vulnerableGroups: string[];
+                incentive: {
+                    roundId: string;
+                    /**
+                     * Format: date
+                     * @example 2021-12-31
+                     */
+                    arrivedOn: string;
+                    rateId: string | null;
+                    amount: number;
+                    currency: string;
+                    evidence: components["schemas"]["IncentiveEvidence"];
+                    explanation: string;
+                    revision: number;
+                } | null;
+                history: {
+                    revision: number;
+                    rateBefore: string | null;
+                    amountBefore: number | null;
+                    rateAfter: string | null;
+                    amountAfter: number;
+                    evidenceBefore: components["schemas"]["IncentiveEvidence"] & (Record<string, never> | null);
+                    evidenceAfter: components["schemas"]["IncentiveEvidence"];
+                    /** @description arrival, evidence or rates */
+                    reason: string;
+                    actor: string;
+                    at: string;
+                }[];
+            }[];
+        };
+        VulnerableGroups: {
+            /** @description The member's reference in the case. */
+            member: string;
+            /** @description Every group the state records for the member (replaces what was recorded). */
+            groups: ("women_children_at_risk" | "unaccompanied_minor" | "medical_needs" | "legal_physical_protection" | "emergency_resettlement")[];
+        };
+        IncentiveClaims: {
+            claims: components["schemas"]["IncentiveClaim"][];
+        };
+        IncentiveClaim: {
+            id: number;
+            stateCode: string;
+            roundId: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            to: string;
+            persons: number;
+            amount: number;
+            currency: string;
+            byRate: {
+                [key: string]: {
+                    persons: number;
+                    amount: number;
+                };
+            };
+            status: string;
+            madeBy: string;
+            madeAt: string;
+        };
+        NewIncentiveClaim: {
+            /** @example NL */
+            state: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            to: string;
+        };
+        RoundBudget: {
+            round: string;
+            currency: string;
+            /** @description The document's figure as stated, with its qualifier (e.g. about EUR 300 million). */
+            budget: {
+                value: number;
+                qualifier: string;
+                currency: string;
+                source?: string;
+                locator?: string;
+            } | null;
+            committed: number;
+            persons: number;
+            remaining: number | null;
+        };
+        SponsorList: {
+            sponsors: components["schemas"]["SponsorSummary"][];
+        };
+        SponsorSummary: {
+            id: number;
+            stateCode: string;
+            organisation: string;
+            /** @enum {string} */
+            kind: "individual" | "group" | "non_profit" | "faith_based";
+            name: string;
+            region: string;
+            householdSize: number;
+            needsSupported: string[];
+            languages: string[];
+            /** @enum {string} */
+            status: "applied" | "screened" | "approved" | "active" | "suspended" | "ended";
+            statusReason: string | null;
+            version: number;
+        };
+        Sponsor: components["schemas"]["SponsorSummary"] & {
+            contact: {
+                email?: string;
+                phone?: string;
+                address?: string;
+            };
+            members: {
+                id: number;
+                name: string;
+                role: string;
+                /** @enum {string} */
+                screening: "pending" | "cleared" | "refused";
+                screenedOn: string | null;
+            }[];
+            checks: components["schemas"]["SponsorCheck"][];
+            history: {
+                id: number;
+                kind: string;
+                fromStatus: string | null;
+                toStatus: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                reason: string | null;
+                actor: string;
+                at: string;
+            }[];
+        };
+        SponsorCheck: {
+            /** @enum {string} */
+            check: "identity" | "criminal_record" | "safeguarding" | "financial_capacity" | "housing" | "training";
+            memberId: number | null;
+            /** @enum {string} */
+            result: "passed" | "failed";
+            on: string;
+        };
+        NewSponsor: {
+            /**
+             * @description The Member State (EU protocol code).
+             * @example NL
+             * @enum {string}
+             */
+            state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            /**
+             * @description The code its portal accounts carry (unique).
+             * @example sponsor-utrecht
+             */
+            organisation: string;
+            /** @enum {string} */
+            kind: "individual" | "group" | "non_profit" | "faith_based";
+            name: string;
+            /** @default {} */
+            contact: {
+                email?: string;
+                phone?: string;
+                address?: string;
+            };
+            /** @default  */
+            region: string;
+            householdSize: number;
+            /** @default [] */
+            needsSupported: ("disability" | "medical" | "mental_health" | "survivor_of_torture" | "woman_at_risk" | "child_at_risk" | "unaccompanied_child" | "older_person" | "single_parent" | "pregnancy" | "lgbtiq_at_risk" | "other")[];
+            /** @default [] */
+            languages: string[];
+        };
+        NewSponsorMember: {
+            name: string;
+            /** @default member */
+            role: string;
+        };
+        NewSponsorCheck: {
+            /** @enum {string} */
+            check: "identity" | "criminal_record" | "safeguarding" | "financial_capacity" | "housing" | "training";
+            /** @default null */
+            memberId: number | null;
+            /** @enum {string} */
+            result: "passed" | "failed";
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            on: string;
+            note?: string;
+        };
+        SponsorMove: {
+            /** @enum {string} */
+            to: "applied" | "screened" | "approved" | "active" | "suspended" | "ended";
+            reason?: string;
+        };
+        SchemeList: {
+            schemes: components["schemas"]["Scheme"][];
+        };
+        Scheme: {
+            id: number;
+            stateCode: string;
+            programmeId: number | null;
+            code: string;
+            title: string;
+            version: number;
+            versions: components["schemas"]["SchemeVersion"][];
+        };
+        SchemeVersion: {
+            version: number;
+            criteria: components["schemas"]["SchemeCriterion"][];
+            roles: components["schemas"]["SchemeRoles"];
+            publishedAt: string;
+            publishedBy: string;
+        };
+        SchemeCriterion: {
+            /** @example size */
+            id: string;
+            label: string;
+            /** @enum {string} */
+            field?: "householdSize" | "needs" | "primaryCategory" | "secondaryCategory" | "priority" | "countryOfDeparture" | "sex" | "gender" | "citizenship" | "nationality" | "religion" | "birthYear" | "age" | "disability" | "ethnicity" | "race" | "colour" | "language" | "politicalOpinion" | "sexualOrientation" | "income" | "property" | "countryOfBirth";
+            /** @enum {string} */
+            operator?: "eq" | "ne" | "in" | "lte" | "gte" | "includes";
+            value?: string | number | (string | number)[];
+        };
+        SchemeRoles: {
+            /** @enum {string} */
+            selection: "state" | "sponsor" | "shared";
+            /** @enum {string} */
+            pre_departure: "state" | "sponsor" | "shared";
+            /** @enum {string} */
+            reception: "state" | "sponsor" | "shared";
+            /** @enum {string} */
+            housing: "state" | "sponsor" | "shared";
+            /** @enum {string} */
+            integration: "state" | "sponsor" | "shared";
+            /** @enum {string} */
+            finance: "state" | "sponsor" | "shared";
+        };
+        NewScheme: {
+            /**
+             * @description The Member State (EU protocol code).
+             * @example NL
+             * @enum {string}
+             */
+            state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            /** @example CS-2026 */
+            code: string;
+            title: string;
+            /** @default null */
+            programmeId: number | null;
+            criteria: components["schemas"]["SchemeCriterion"][];
+            roles: components["schemas"]["SchemeRoles"];
+        };
+        NewSchemeVersion: {
+            criteria: components["schemas"]["SchemeCriterion"][];
+            roles: components["schemas"]["SchemeRoles"];
+        };
+        MemorandumList: {
+            memoranda: components["schemas"]["Memorandum"][];
+        };
+        Memorandum: {
+            code: string;
+            stateCode: string;
+            versions: components["schemas"]["MemorandumVersion"][];
+        };
+        MemorandumVersion: {
+            id: number;
+            version: number;
+            title: string;
+            schemeId: number | null;
+            parties: {
+                name: string;
+                role: string;
+                sponsorId?: number;
+            }[];
+            signedOn: string | null;
+            validFrom: string;
+            validTo: string | null;
+            places: number | null;
+            costsBorne: {
+                item: string;
+                note?: string;
+            }[];
+            note: string;
+            recordedBy: string;
+            recordedAt: string;
+            changes: {
+                field: string;
+                from?: unknown;
+                to?: unknown;
+            }[];
+        };
+        NewMemorandum: {
+            /**
+             * @description The Member State (EU protocol code).
+             * @example NL
+             * @enum {string}
+             */
+            state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            /** @example HC-2026 */
+            code: string;
+            title: string;
+            /** @default null */
+            schemeId: number | null;
+            parties: {
+                name: string;
+                /** @enum {string} */
+                role: "state" | "sponsor" | "other";
+                sponsorId?: number;
+            }[];
+            /**
+             * Format: date
+             * @default null
+             * @example 2021-12-31
+             */
+            signedOn: string | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @default null
+             * @example 2021-12-31
+             */
+            validTo: string | null;
+            /** @default null */
+            places: number | null;
+            /** @default [] */
+            costsBorne: {
+                /** @enum {string} */
+                item: "travel" | "reception" | "housing" | "subsistence" | "integration" | "language" | "health" | "other";
+                note?: string;
+            }[];
+            /** @default  */
+            note: string;
+        };
+        NewMemorandumVersion: {
+            title: string;
+            /** @default null */
+            schemeId: number | null;
+            parties: {
+                name: string;
+                /** @enum {string} */
+                role: "state" | "sponsor" | "other";
+                sponsorId?: number;
+            }[];
+            /**
+             * Format: date
+             * @default null
+             * @example 2021-12-31
+             */
+            signedOn: string | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @default null
+             * @example 2021-12-31
+             */
+            validTo: string | null;
+            /** @default null */
+            places: number | null;
+            /** @default [] */
+            costsBorne: {
+                /** @enum {string} */
+                item: "travel" | "reception" | "housing" | "subsistence" | "integration" | "language" | "health" | "other";
+                note?: string;
+            }[];
+            /** @default  */
+            note: string;
+        };
+        Sponsorship: components["schemas"]["SponsorshipSummary"] & {
+            roles: components["schemas"]["SchemeRoles"] & (Record<string, never> | null);
+            tasks: components["schemas"]["SponsorshipTask"][];
+        };
+        SponsorshipTask: {
+            id: number;
+            phase: string;
+            task: string;
+            /** @enum {string} */
+            holder: "sponsor" | "state";
+            doneAt: string | null;
+            doneBy: string | null;
+        };
+        SponsorshipSummary: {
+            id: number;
+            stateCode: string;
+            sponsorId: number;
+            sponsorName: string;
+            organisation: string;
+            caseRef: string;
+            schemeId: number | null;
+            schemeVersion: number | null;
+            phases: string[];
+            /** @enum {string} */
+            status: "active" | "ended" | "broken_down";
+            matchedOn: string;
+            endedOn: string | null;
+            endReason: string | null;
+            safetyNet: {
+                phases: string[];
+                note?: string;
+            } | null;
+            version: number;
+        };
+        NewSponsorship: {
+            /**
+             * @description The Member State (EU protocol code).
+             * @example NL
+             * @enum {string}
+             */
+            state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            sponsorId: number;
+            /**
+             * @description The household (case reference).
+             * @example NL-2020-0042
+             */
+            caseRef: string;
+            schemeId: number;
+            /** @description Match despite a household too large or needs not supported, for this reason (recorded). */
+            override?: {
+                reason: string;
+            };
+        };
+        SponsorshipList: {
+            sponsorships: components["schemas"]["SponsorshipSummary"][];
+        };
+        SponsorshipBreakdowns: {
+            counts: {
+                stateCode: string;
+                active: number;
+                ended: number;
+                brokenDown: number;
+            }[];
+            breakdowns: components["schemas"]["SponsorshipSummary"][];
+        };
+        SponsorshipBreakdown: {
+            reason: string;
+            /** @description The phases the state takes over; default all the sponsorship’s. */
+            phases?: ("selection" | "pre_departure" | "reception" | "housing" | "integration" | "finance")[];
+            note?: string;
+        };
+        SponsorshipEnd: {
+            reason: string;
+        };
+        SponsorshipMessages: {
+            messages: components["schemas"]["SponsorshipMessage"][];
+        };
+        SponsorshipMessage: {
+            id: number;
+            /** @enum {string} */
+            side: "sponsor" | "state";
+            author: string;
+            body: string;
+            at: string;
+        };
+        NewSponsorshipMessage: {
+            body: string;
+        };
+        SponsorPortal: {
+            sponsor: {
+                id: number;
+                name: string;
+                kind: string;
+                status: string;
+                region: string;
+                householdSize: number;
+                needsSupported: string[];
+                languages: string[];
+            } | null;
+            sponsorships: {
+                id: number;
+                stateCode: string;
+                caseRef: string;
+                phases: string[];
+                roles: components["schemas"]["SchemeRoles"] & (Record<string, never> | null);
+                matchedOn: string;
+            }[];
+        };
+        SponsorTasks: {
+            tasks: components["schemas"]["SponsorPortalTask"][];
+        };
+        SponsorPortalTask: components["schemas"]["SponsorshipTask"] & {
+            sponsorshipId: number;
+            caseRef: string;
+        };
+        Programmes: {
+            programmes: components["schemas"]["Programme"][];
+        };
+        Programme: {
+            id: number;
+            code: string;
+            /** @description null: the EU’s own programme. */
+            stateCode: string | null;
+            /** @enum {string} */
+            kind: "national_humanitarian_admission" | "family_sponsorship" | "community_sponsorship" | "humanitarian_corridor" | "vhas" | "emergency_admission" | "education" | "labour" | "family_reunification_support";
+            /**
+             * @description The pathway its admissions count under in the returns of point 27.
+             * @enum {string}
+             */
+            pathway: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
+            roundId: string | null;
+            title: string;
+            criteria: string;
+            targetGroups: string[];
+            places: number | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            startDate: string | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            endDate: string | null;
+            /** @enum {string} */
+            status: "planned" | "active" | "suspended" | "closed";
+            activation: components["schemas"]["ActivationCondition"][];
+            partner: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            source: string | null;
+            version: number;
+            /** @description The statuses it may move to now. */
+            moves: ("planned" | "active" | "suspended" | "closed")[];
+        };
+        /** @description A condition of activation (the VHAS: P 5(a)), met or not, with the day and evidence of the last finding. */
+        ActivationCondition: {
+            id: string;
+            label: string;
+            met: boolean;
+            source?: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            metOn?: string | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            assessedOn?: string | null;
+            evidence?: string | null;
+        };
+        ProgrammeMove: {
+            /** @enum {string} */
+            to: "planned" | "active" | "suspended" | "closed";
+            reason?: string;
+        };
+        ConditionFinding: {
+            met: boolean;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            on: string;
+            evidence: string;
+        };
+        CaseProgrammeResult: {
+            caseRef: string;
+            programme: string | null;
+            version: number;
+        };
+        CaseProgramme: {
+            programme: string | null;
+        };
+        /** @description Persons admitted (arrived) under humanitarian admission and every complementary pathway, per state, pathway and programme, with totals (P 27). Counts only. */
+        AdmissionReturns: {
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            to: string;
+            round: string | null;
+            pathways: string[];
+            states: {
+                stateCode: string;
+                byPathway: {
+                    [key: string]: number;
+                };
+                total: number;
+                programmes: {
+                    code: string | null;
+                    kind: string | null;
+                    pathway: string;
+                    persons: number;
+                }[];
+                familyReunification: {
+                    requests: number;
+                    familyMembers: number;
+                    byOutcome: {
+                        [key: string]: number;
+                    };
+                } | null;
+                candidatesAdmitted: {
+                    [key: string]: number;
+                } | null;
+            }[];
+            totals: {
+                byPathway: {
+                    [key: string]: number;
+                };
+                total: number;
+                familyReunification: {
+                    requests: number;
+                    familyMembers: number;
+                    byOutcome: {
+                        [key: string]: number;
+                    };
+                } | null;
+                candidatesAdmitted: {
+                    [key: string]: number;
+                } | null;
+            };
+            supportShown: boolean;
+        };
+        Candidates: {
+            candidates: components["schemas"]["Candidate"][];
+        };
+        /** @description A candidate of an education or labour programme, with the skills profile of the EU Skills Profile Tool (occupations in ESCO or ISCO-08). */
+        Candidate: {
+            id: number;
+            stateCode: string;
+            programme: string;
+            /** @enum {string} */
+            pathway: "education" | "labour";
+            caseRef: string;
+            personRef: string;
+            skills: {
+                /** @default [] */
+                education: {
+                    /** @enum {string} */
+                    level: "primary" | "lower_secondary" | "upper_secondary" | "vocational" | "short_tertiary" | "bachelor" | "master" | "doctorate";
+                    field?: string;
+                    country?: string;
+                    completed?: boolean;
+                }[];
+                /** @default [] */
+                languages: {
+                    language: string;
+                    /** @enum {string} */
+                    level: "A1" | "A2" | "B1" | "B2" | "C1" | "C2" | "native";
+                }[];
+                /** @default [] */
+                work: {
+                    occupation: string;
+                    esco?: string;
+                    years?: number;
+                }[];
+                /** @default [] */
+                other: string[];
+            };
+            occupations: string[];
+            /** @enum {string} */
+            status: "applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed";
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            statusOn: string | null;
+            support: ("scholarship" | "language_course" | "flexible_admission" | "counselling" | "job_search")[];
+            version: number;
+            moves: ("applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed")[];
+        };
+        /** @description A candidate of an education or labour programme, with the skills profile of the EU Skills Profile Tool (occupations in ESCO or ISCO-08). */
+        CandidateDetail: components["schemas"]["Candidate"] & {
+            history: {
+                /** @enum {string|null} */
+                fromStatus: "applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed" | null;
+                /** @enum {string} */
+                toStatus: "applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed";
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                on: string;
+                reason: string | null;
+                actor: string;
+            }[];
+        };
+        NewCandidate: {
+            programme: string;
+            caseRef: string;
+            personRef: string;
+            skills?: {
+                /** @default [] */
+                education: {
+                    /** @enum {string} */
+                    level: "primary" | "lower_secondary" | "upper_secondary" | "vocational" | "short_tertiary" | "bachelor" | "master" | "doctorate";
+                    field?: string;
+                    country?: string;
+                    completed?: boolean;
+                }[];
+                /** @default [] */
+                languages: {
+                    language: string;
+                    /** @enum {string} */
+                    level: "A1" | "A2" | "B1" | "B2" | "C1" | "C2" | "native";
+                }[];
+                /** @default [] */
+                work: {
+                    occupation: string;
+                    esco?: string;
+                    years?: number;
+                }[];
+                /** @default [] */
+                other: string[];
+            };
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            on?: string;
+        };
+        CandidateMove: {
+            /** @enum {string} */
+            to: "applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed";
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            on?: string;
+            reason?: string;
+        };
+        CandidateSupport: {
+            /** @enum {string} */
+            support: "scholarship" | "language_course" | "flexible_admission" | "counselling" | "job_search";
+        };
+        FamilyReunificationRequests: {
+            requests: components["schemas"]["FamilyReunificationRequest"][];
+        };
+        /** @description A request for family reunification support (P 12): information, or help with the visa procedure. */
+        FamilyReunificationRequest: {
+            id: number;
+            stateCode: string;
+            reference: string;
+            programme: string | null;
+            /** @enum {string} */
+            kind: "information" | "visa_assistance";
+            familyMembers: number;
+            countryOfResidence: string | null;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            receivedOn: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            closedOn: string | null;
+            /** @enum {string} */
+            outcome: "open" | "informed" | "visa_issued" | "visa_refused" | "referred" | "withdrawn";
+            note: string;
+            version: number;
+            /** @description Days from receipt to closure; null while open. */
+            days: number | null;
+        };
+        FamilyRequestClosure: {
+            /** @enum {string} */
+            outcome: "informed" | "visa_issued" | "visa_refused" | "referred" | "withdrawn";
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            on?: string;
+            note?: string;
+        };
+        FamilyReunificationFigures: {
+            stateCode: string;
+            requests: number;
+            familyMembers: number;
+            open: number;
+            byKind: {
+                [key: string]: number;
+            };
+            byOutcome: {
+                [key: string]: number;
+            };
+            days: {
+                count: number;
+                median: number | null;
+                p90: number | null;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -1290,6 +2916,11 @@ export interface operations {
                         currency?: string;
                         /** @enum {string} */
                         pathway?: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
+                        /** @default [] */
+                        requires?: ("priority_region" | "vulnerable_group")[];
+                        /** @default [] */
+                        vulnerable_groups?: ("women_children_at_risk" | "unaccompanied_minor" | "medical_needs" | "legal_physical_protection" | "emergency_resettlement")[];
+                        note?: string;
                         source?: string;
                         locator?: string;
                     }[];
@@ -4206,6 +5837,5235 @@ export interface operations {
             };
             /** @description There is no such resource (or none your scope may see). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRoundIncentives: {
+        parameters: {
+            query?: {
+                /** @description Only this Member State (a state's officer: their own, the default). */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveReport"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCaseIncentives: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                /** @description The case reference (pseudonymous, unique within the state). */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per member. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseIncentives"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordVulnerableGroups: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                /** @description The case reference (pseudonymous, unique within the state). */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VulnerableGroups"];
+            };
+        };
+        responses: {
+            /** @description The member with their incentive; the case’s new ETag. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        personRef: string;
+                        vulnerableGroups: string[];
+                        incentive: {
+                            roundId: string;
+                            /**
+                             * Format: date
+                             * @example 2021-12-31
+                             */
+                            arrivedOn: string;
+                            rateId: string | null;
+                            amount: number;
+                            currency: string;
+                            evidence: components["schemas"]["IncentiveEvidence"];
+                            explanation: string;
+                            revision: number;
+                        } | null;
+                        history: {
+                            revision: number;
+                            rateBefore: string | null;
+                            amountBefore: number | null;
+                            rateAfter: string | null;
+                            amountAfter: number;
+                            evidenceBefore: components["schemas"]["IncentiveEvidence"] & (Record<string, never> | null);
+                            evidenceAfter: components["schemas"]["IncentiveEvidence"];
+                            /** @description arrival, evidence or rates */
+                            reason: string;
+                            actor: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listIncentiveClaims: {
+        parameters: {
+            query: {
+                /** @description The Member State. */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveClaims"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    makeIncentiveClaim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewIncentiveClaim"];
+            };
+        };
+        responses: {
+            /** @description The claim. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncentiveClaim"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRoundBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures only. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundBudget"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSponsors: {
+        parameters: {
+            query?: {
+                /** @description Only sponsors in this status. */
+                status?: "applied" | "screened" | "approved" | "active" | "suspended" | "ended";
+            };
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By name. Reading the list is audited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorList"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSponsor: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSponsor"];
+            };
+        };
+        responses: {
+            /** @description The sponsor. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsor"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSponsor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sponsor. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sponsor. Reading it is audited. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsor"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addSponsorMember: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The sponsor. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSponsorMember"];
+            };
+        };
+        responses: {
+            /** @description The sponsor. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsor"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordSponsorCheck: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The sponsor. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSponsorCheck"];
+            };
+        };
+        responses: {
+            /** @description The sponsor. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsor"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    moveSponsor: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The sponsor. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SponsorMove"];
+            };
+        };
+        responses: {
+            /** @description The sponsor. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsor"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSchemes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeList"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createScheme: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewScheme"];
+            };
+        };
+        responses: {
+            /** @description The scheme. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scheme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publishSchemeVersion: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The scheme. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSchemeVersion"];
+            };
+        };
+        responses: {
+            /** @description The scheme. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scheme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMemoranda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By code; versions newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemorandumList"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMemorandum: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMemorandum"];
+            };
+        };
+        responses: {
+            /** @description The memorandum. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memorandum"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    newMemorandumVersion: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The latest version of the memorandum. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMemorandumVersion"];
+            };
+        };
+        responses: {
+            /** @description The memorandum, with what the version changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memorandum"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    matchSponsorship: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSponsorship"];
+            };
+        };
+        responses: {
+            /** @description The sponsorship, with its tasks. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsorship"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSponsorships: {
+        parameters: {
+            query?: {
+                /** @description Only sponsorships in this status. */
+                status?: "active" | "ended" | "broken_down";
+                /** @description Only this sponsor’s. */
+                sponsor?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. Reading the list is audited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorshipList"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sponsorshipBreakdowns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts and breakdowns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorshipBreakdowns"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSponsorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sponsorship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sponsorship. Reading it is audited. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsorship"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    breakDownSponsorship: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The sponsorship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SponsorshipBreakdown"];
+            };
+        };
+        responses: {
+            /** @description The sponsorship. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsorship"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endSponsorship: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The sponsorship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SponsorshipEnd"];
+            };
+        };
+        responses: {
+            /** @description The sponsorship. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sponsorship"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSponsorshipMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sponsorship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorshipMessages"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendSponsorshipMessage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The sponsorship. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSponsorshipMessage"];
+            };
+        };
+        responses: {
+            /** @description The message. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorshipMessage"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sponsorPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its record (null if the state has not recorded it) and sponsorships. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorPortal"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSponsorTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its own and the state’s. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorTasks"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeSponsorTask: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The task. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SponsorPortalTask"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProgrammes: {
+        parameters: {
+            query?: {
+                /** @description A Member State’s programmes, or EU for the EU’s own. */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH" | "EU";
+                /** @description Only programmes of this kind. */
+                kind?: "national_humanitarian_admission" | "family_sponsorship" | "community_sponsorship" | "humanitarian_corridor" | "vhas" | "emergency_admission" | "education" | "labour" | "family_reunification_support";
+                /** @description Only programmes in this status. */
+                status?: "planned" | "active" | "suspended" | "closed";
+                /** @description Only programmes of this round or Union Plan. */
+                round?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The EU’s first, then by state and code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programmes"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createProgramme: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    /** @default null */
+                    state?: string | null;
+                    /** @enum {string} */
+                    kind: "national_humanitarian_admission" | "family_sponsorship" | "community_sponsorship" | "humanitarian_corridor" | "vhas" | "emergency_admission" | "education" | "labour" | "family_reunification_support";
+                    /** @default null */
+                    round?: string | null;
+                    title: string;
+                    /** @default  */
+                    criteria?: string;
+                    /** @default [] */
+                    targetGroups?: string[];
+                    /** @default null */
+                    places?: number | null;
+                    /** @default null */
+                    startDate?: string | null;
+                    /** @default null */
+                    endDate?: string | null;
+                    /** @default null */
+                    partner?: string | null;
+                    /** @default {} */
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                    /** @default null */
+                    source?: string | null;
+                    /** @default [] */
+                    conditions?: {
+                        id: string;
+                        label: string;
+                        source?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The programme as added. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProgramme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The programme’s code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The programme; its ETag for If-Match. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeProgramme: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The programme’s code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    /** @default  */
+                    criteria?: string;
+                    /** @default [] */
+                    targetGroups?: string[];
+                    /** @default null */
+                    places?: number | null;
+                    /** @default null */
+                    startDate?: string | null;
+                    /** @default null */
+                    endDate?: string | null;
+                    /** @default null */
+                    partner?: string | null;
+                    /** @default {} */
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                    /** @default null */
+                    source?: string | null;
+                    /** @default null */
+                    round?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The programme as changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    moveProgramme: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The programme’s code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgrammeMove"];
+            };
+        };
+        responses: {
+            /** @description The programme in its new status. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordProgrammeCondition: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The programme’s code. */
+                code: string;
+                condition: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConditionFinding"];
+            };
+        };
+        responses: {
+            /** @description The programme with the finding recorded. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setCaseProgramme: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                /** @description The case reference (pseudonymous, unique within the state). */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseProgramme"];
+            };
+        };
+        responses: {
+            /** @description The case’s programme; the case’s new ETag. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseProgrammeResult"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admissionsReport: {
+        parameters: {
+            query?: {
+                /** @description The round or Union Plan whose period to count. */
+                round?: string;
+                /** @description The first day (with `to`, instead of `round`). */
+                from?: string;
+                /** @description The last day. */
+                to?: string;
+                /** @description One Member State only. */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The returns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdmissionReturns"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCandidates: {
+        parameters: {
+            query?: {
+                /** @description Only candidates in this status. */
+                status?: "applied" | "shortlisted" | "admitted" | "refused" | "withdrawn" | "arrived" | "graduated" | "placed";
+                /** @description Only candidates of this programme. */
+                programme?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidates"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCandidate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCandidate"];
+            };
+        };
+        responses: {
+            /** @description The candidate, applied. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidate"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidate; its ETag for If-Match. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateDetail"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    moveCandidate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateMove"];
+            };
+        };
+        responses: {
+            /** @description The candidate in its new status. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidate"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addCandidateSupport: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateSupport"];
+            };
+        };
+        responses: {
+            /** @description The candidate with the support recorded. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidate"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFamilyRequests: {
+        parameters: {
+            query?: {
+                /** @description Only the open (true) or the closed (false) ones. */
+                open?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyReunificationRequests"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createFamilyRequest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reference: string;
+                    /** @enum {string} */
+                    kind: "information" | "visa_assistance";
+                    /** @default 1 */
+                    familyMembers?: number;
+                    /** @default null */
+                    countryOfResidence?: string | null;
+                    receivedOn: string;
+                    /** @default null */
+                    programme?: string | null;
+                    /** @default  */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request, open. */
+            201: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyReunificationRequest"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeFamilyRequest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyRequestClosure"];
+            };
+        };
+        responses: {
+            /** @description The request, closed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyReunificationRequest"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    familyReunificationFigures: {
+        parameters: {
+            query?: {
+                /** @description Requests received from this day. */
+                from?: string;
+                /** @description Requests received up to this day. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyReunificationFigures"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -67,7 +67,13 @@ export const Round = z
     pathways: z.array(pathway),
     participants: z.array(z.string()).nullable(),
     priorities: z.array(z.object({ id: z.string(), label, countries: z.array(z.string()), ...citation })),
-    incentives: z.array(z.object({ id: z.string(), label, amount: z.number(), currency: z.string(), pathway: pathway.optional(), ...citation })),
+    incentives: z.array(
+      z.object({
+        id: z.string(), label, amount: z.number(), currency: z.string(), pathway: pathway.optional(),
+        requires: z.array(z.enum(['priority_region', 'vulnerable_group'])).optional().openapi({ description: 'The rate applies when any of these holds; empty or absent: always.' }),
+        vulnerable_groups: z.array(z.string()).optional(), note: z.string().optional(), ...citation,
+      }),
+    ),
     sources: z.array(z.object({ id: z.string(), citation: z.string(), url: z.string().optional() })),
     documentFigures: z.array(DocumentFigure),
   })

@@ -4,6 +4,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
+import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { isValidIsoDate, roundForDate } from '../rounds/round.ts';
 import { isStage, MODALITIES, transition, type Action, type Modality, type Stage, type Status } from './stage.ts';
@@ -113,6 +114,7 @@ export async function advanceCase(opts: {
           SELECT count(*)::int AS n FROM upd`,
     );
     arrived = written[0]?.n ?? 0;
+    if (arrived > 0) await refreshIncentives(db, actor, { caseId: c.id, reason: 'arrival' });
   }
   await recordAudit(db, {
     actor,

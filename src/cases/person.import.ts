@@ -7,6 +7,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { columnCountProblem, fileSize, inputName, readCsv, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
+import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { writePersonChunk } from './case.repository.ts';
 import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
@@ -122,6 +123,8 @@ export async function importPersons(opts: {
       opts.onProgress?.({ rows: s.rows, fraction: 1 });
       if (problemCount > 0) throw new Rollback();
 
+      // Persons imported as arrived (or whose evidence the file changed) get their AMIF incentive.
+      await refreshIncentives(tx, actor, { importId: s.importId, reason: 'evidence' });
       s.unchanged = s.rows - s.added - s.updated;
       await tx.update(imports).set({ rows: s.rows, added: s.added, updated: s.updated, unchanged: s.unchanged }).where(eq(imports.id, s.importId));
       // One audit line per tenant whose persons this import wrote, in the import's transaction.

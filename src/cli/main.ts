@@ -43,6 +43,8 @@ import { roundsTable } from '../rounds/round.present.ts';
 import { isPathway, isValidIsoDate } from '../rounds/round.ts';
 import { announceFirstAdministrator, registerUserCommands } from './users.command.ts';
 import { registerAuditCommands, registerPrivacyCommands } from './privacy.command.ts';
+import { registerIncentiveCommands } from './incentives.command.ts';
+import { registerProgrammeCommands } from './programmes.command.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -386,6 +388,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
     });
 
+  registerIncentiveCommands(program, { withDb, actor, out: io.out, t });
+  registerProgrammeCommands(program, { withDb, actor, out: io.out, t });
   program
     .command('demo')
     .description('load realistic synthetic households with their whole case histories (seeded, reproducible) into the 2020–2021 round')

@@ -5,6 +5,8 @@ import { upsertPledge } from '../pledges/pledge.repository.ts';
 import { COUNTRIES } from '../reference/country.ts';
 import { countries, states } from '../reference/reference.table.ts';
 import { findState, STATES } from '../reference/state.ts';
+import { EU_PROGRAMMES } from '../programmes/programme.data.ts';
+import { insertProgramme } from '../programmes/programme.repository.ts';
 import { SHIPPED_ROUNDS } from '../rounds/round.data.ts';
 import { addRound } from '../rounds/round.service.ts';
 import type { Db, Executor } from './db.ts';
@@ -31,6 +33,13 @@ const SEEDS: { name: string; run: (tx: Executor) => Promise<void> }[] = [
     name: 'rounds@1',
     run: async (tx) => {
       for (const input of SHIPPED_ROUNDS) await addRound({ db: tx, actor: SYSTEM_ACTOR, input });
+    },
+  },
+  {
+    // The EU's own programmes (no state): the VHAS (P 5(a)) and the Union Plan's emergency admission.
+    name: 'programmes-eu@1',
+    run: async (tx) => {
+      for (const p of EU_PROGRAMMES) await insertProgramme(tx, { ...p, stateCode: null, places: null, partner: null, details: {} });
     },
   },
   {

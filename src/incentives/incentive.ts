@@ -2,6 +2,28 @@
  * The AMIF incentive of a person: which of the round's rates applies, decided by evidence. Pure.
  * (The rules and their table tests: this module; the rates: the round's data, src/rounds/round.data.ts.)
  */
+import type { Incentive, Round } from '../rounds/round.ts';
+
+/** What a rate may require: any one of them (an empty list: always). */
+export const INCENTIVE_CONDITIONS = ['priority_region', 'vulnerable_group'] as const;
+export type IncentiveCondition = (typeof INCENTIVE_CONDITIONS)[number];
+
+/**
+ * The vulnerable groups the lump sums name. Regulation (EU) No 516/2014 art. 17 (the 2014–2020
+ * AMIF, read for the "particularly vulnerable groups" of R 16) and Regulation (EU) 2021/1147
+ * art. 19(3) as replaced by Regulation (EU) 2024/1350 art. 14(2) list the same four, (d) worded
+ * for each: emergency or urgent resettlement (2014–2020), legal or physical protection needs
+ * including victims of violence or torture (both).
+ */
+export const VULNERABLE_GROUPS = [
+  'women_children_at_risk',
+  'unaccompanied_minor',
+  'medical_needs',
+  'legal_physical_protection',
+  'emergency_resettlement',
+] as const;
+export type VulnerableGroup = (typeof VULNERABLE_GROUPS)[number];
+export const isVulnerableGroup = (s: string): s is VulnerableGroup => (VULNERABLE_GROUPS as readonly string[]).includes(s);
 
 /** What decided a person's rate, kept with the incentive. */
 export interface IncentiveEvidence {
@@ -11,4 +33,115 @@ export interface IncentiveEvidence {
   priorityRegion: string | null;
   /** The vulnerable groups the person belongs to, each with what shows it ('category:…', 'need:…', 'priority:…', 'recorded'). */
   vulnerableGroups: { group: string; from: string }[];
+}
+
+/** UNHCR's submission categories (src/cases/case.ts) that show a group; the others show none. */
+const BY_CATEGORY: Record<string, VulnerableGroup> = {
+  legal_physical_protection: 'legal_physical_protection',
+  survivors_of_violence_torture: 'legal_physical_protection',
+  // UNHCR's Medical Needs category is for needs that cannot be met where the person is.
+  medical_needs: 'medical_needs',
+  women_girls_at_risk: 'women_children_at_risk',
+  children_adolescents_at_risk: 'women_children_at_risk',
+};
+
+/**
+ * A person's specific needs (src/cases/person-row.ts NEEDS) that show a group. A need `medical`
+ * alone does not show that it can be met only through resettlement: it counts when recorded so.
+ */
+const BY_NEED: Record<string, VulnerableGroup> = {
+  unaccompanied_child: 'unaccompanied_minor',
+  woman_at_risk: 'women_children_at_risk',
+  child_at_risk: 'women_children_at_risk',
+  survivor_of_torture: 'legal_physical_protection',
+};
+
+/** The case's priority: an emergency or urgent submission is the 2014–2020 group (d). */
+const BY_PRIORITY: Record<string, VulnerableGroup> = { emergency: 'emergency_resettlement', urgent: 'emergency_resettlement' };
+
+/** What `evidenceOf` reads of a person and their case. */
+export interface EvidenceInput {
+  pathway: string;
+  countryOfDeparture: string;
+  needs: readonly { type: string }[];
+  /** Groups the state recorded for the person (`persons.vulnerable_groups`). */
+  vulnerableGroups: readonly string[];
+}
+export interface CaseEvidenceInput {
+  priority: string;
+  primaryCategory: string | null;
+  secondaryCategory: string | null;
+}
+
+/** The evidence of a person's rate: the priority region of the departure, and each group with what shows it. */
+export function evidenceOf(person: EvidenceInput, c: CaseEvidenceInput, round: Pick<Round, 'priorities'>): IncentiveEvidence {
+  const region = round.priorities.find((p) => p.countries.includes(person.countryOfDeparture));
+  const found: { group: string; from: string }[] = [];
+  const add = (group: VulnerableGroup | undefined, from: string) => {
+    if (group && !found.some((f) => f.group === group && f.from === from)) found.push({ group, from });
+  };
+  for (const cat of [c.primaryCategory, c.secondaryCategory]) if (cat) add(BY_CATEGORY[cat], `category:${cat}`);
+  for (const n of person.needs) add(BY_NEED[n.type], `need:${n.type}`);
+  add(BY_PRIORITY[c.priority], `priority:${c.priority}`);
+  for (const g of person.vulnerableGroups) if (isVulnerableGroup(g)) add(g, 'recorded');
+  return { pathway: person.pathway, countryOfDeparture: person.countryOfDeparture, priorityRegion: region?.id ?? null, vulnerableGroups: found };
+}
+
+/** The rate decided, and why: which condition held (null where the rate needs none), or none applies. */
+export interface RateDecision {
+  rate: Incentive | null;
+  amount: number;
+  /** The condition that made the rate apply; null for a rate that requires nothing, or no rate. */
+  because: IncentiveCondition | null;
+  /** The groups that counted for the rate (those of the evidence the rate lists). */
+  groups: { group: string; from: string }[];
+}
+
+/** Which of a rate's conditions the evidence meets, in the rate's order. */
+function conditionsMet(rate: Incentive, e: IncentiveEvidence): { met: IncentiveCondition[]; groups: { group: string; from: string }[] } {
+  const listed = rate.vulnerable_groups ?? [];
+  const groups = e.vulnerableGroups.filter((g) => (listed as readonly string[]).includes(g.group));
+  const met = (rate.requires ?? []).filter((c) => (c === 'priority_region' ? e.priorityRegion !== null : groups.length > 0));
+  return { met, groups };
+}
+
+/**
+ * Among the rates of the person's pathway whose conditions hold (any one of them; none required:
+ * always), the highest amount; the first listed on a tie. No rate: amount 0 and `rate` null.
+ */
+export function rateFor(rates: readonly Incentive[], e: IncentiveEvidence): RateDecision {
+  let best: RateDecision = { rate: null, amount: 0, because: null, groups: [] };
+  for (const rate of rates) {
+    if (rate.pathway !== undefined && rate.pathway !== e.pathway) continue;
+    const requires = rate.requires ?? [];
+    const { met, groups } = conditionsMet(rate, e);
+    if (requires.length > 0 && met.length === 0) continue;
+    if (best.rate !== null && rate.amount <= best.amount) continue;
+    best = { rate, amount: rate.amount, because: met[0] ?? null, groups: met.includes('vulnerable_group') ? groups : [] };
+  }
+  return best;
+}
+
+/** The evidence and the rate as words (English), for the report and the CLI. */
+export function describeIncentive(e: IncentiveEvidence, d: Pick<RateDecision, 'rate' | 'because' | 'groups'>): string {
+  const parts = [`${e.pathway.replace(/_/g, ' ')} from ${e.countryOfDeparture}`];
+  parts.push(e.priorityRegion ? `priority region ${e.priorityRegion}` : 'no priority region');
+  parts.push(e.vulnerableGroups.length > 0 ? `vulnerable: ${e.vulnerableGroups.map((g) => `${g.group} (${g.from})`).join(', ')}` : 'no vulnerable group');
+  if (d.rate === null) parts.push(`no rate applies to ${e.pathway.replace(/_/g, ' ')} in this round`);
+  else if (d.because === 'priority_region') parts.push(`rate ${d.rate.id}: priority region`);
+  else if (d.because === 'vulnerable_group') parts.push(`rate ${d.rate.id}: ${d.groups.map((g) => g.group).join(', ')}`);
+  else parts.push(`rate ${d.rate.id}`);
+  return parts.join('; ');
+}
+
+/** JSON with its keys sorted, to compare evidence as read back from jsonb (which reorders keys). */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
 }

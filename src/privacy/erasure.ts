@@ -24,13 +24,19 @@ export async function anonymiseCases(db: Executor, by: Principal, caseIds: numbe
   const persons = await rows<{ id: number }>(
     db,
     sql`UPDATE persons SET person_ref = 'erased-' || id, citizenship = NULL, sex = NULL, birth_year = NULL, relationship = NULL,
-                           needs = '[]'::jsonb, excluded_reason = CASE WHEN excluded_reason IS NULL THEN NULL ELSE 'erased' END
+                           needs = '[]'::jsonb, vulnerable_groups = '{}',
+                           excluded_reason = CASE WHEN excluded_reason IS NULL THEN NULL ELSE 'erased' END
          WHERE case_id = ANY(${ids}::bigint[]) RETURNING id`,
   );
   await db.execute(
     sql`UPDATE cases SET case_ref = 'erased-' || id, partner_ref = NULL, referring_partner = NULL, linked_refs = '{}',
                          primary_category = NULL, secondary_category = NULL, version = version + 1
          WHERE id = ANY(${ids}::bigint[])`,
+  );
+  // A candidate's skills profile (complementary pathways) goes with the person; the candidacy's status stays counted.
+  await db.execute(
+    sql`UPDATE pathway_candidates SET person_ref = 'erased-' || id, skills = '{}'::jsonb, occupations = '{}', version = version + 1
+         WHERE case_id = ANY(${ids}::bigint[])`,
   );
   await db.execute(sql`UPDATE case_events SET reason = NULL, details = '{}'::jsonb WHERE case_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`);
   await db.execute(sql`SELECT set_config('pathways.erasure', 'off', true)`);
@@ -42,7 +48,7 @@ export async function anonymiseCases(db: Executor, by: Principal, caseIds: numbe
       subject: `case:${r.stateCode}:${r.caseRef}`,
       stateCode: r.stateCode,
       recordIds: [`case:${r.caseRef}`, ...r.persons.map((p) => `person:${p}`)],
-      fields: ['caseRef', 'partnerRef', 'referringPartner', 'linkedRefs', 'primaryCategory', 'secondaryCategory', 'members.*', 'history.reason', 'history.details'],
+      fields: ['caseRef', 'partnerRef', 'referringPartner', 'linkedRefs', 'primaryCategory', 'secondaryCategory', 'members.*', 'candidates.skills', 'history.reason', 'history.details'],
     });
   }
   return { cases: refs.length, persons: persons.length };

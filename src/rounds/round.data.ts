@@ -83,7 +83,13 @@ export const SHIPPED_ROUNDS: RoundInput[] = [
       { id: 'emergency', label: { en: 'Emergency resettlement places', nl: 'Plaatsen voor hervestiging in noodsituaties' }, source: 'rec-2020-1364', locator: 'R 15' },
     ],
     incentives: [
-      { id: 'priority-or-vulnerable', label: { en: 'Per person resettled from a priority region or belonging to a particularly vulnerable group', nl: 'Per hervestigde persoon uit een prioritaire regio of een bijzonder kwetsbare groep' }, amount: 10000, pathway: 'resettlement', source: 'rec-2020-1364', locator: 'R 16' },
+      {
+        id: 'priority-or-vulnerable', label: { en: 'Per person resettled from a priority region or belonging to a particularly vulnerable group', nl: 'Per hervestigde persoon uit een prioritaire regio of een bijzonder kwetsbare groep' },
+        amount: 10000, pathway: 'resettlement', requires: ['priority_region', 'vulnerable_group'],
+        vulnerable_groups: ['women_children_at_risk', 'unaccompanied_minor', 'medical_needs', 'legal_physical_protection', 'emergency_resettlement'],
+        note: 'R 16 does not list the particularly vulnerable groups: read as those of the AMIF 2014-2020 lump sums (Regulation (EU) No 516/2014, art. 17 and Annex III): women and children at risk; unaccompanied minors; persons with medical needs that can be addressed only through resettlement; persons in need of emergency or urgent resettlement for legal or physical protection needs, including victims of violence or torture. The priority regions are the round\'s priorities (P 5).',
+        source: 'rec-2020-1364', locator: 'R 16',
+      },
       { id: 'other', label: { en: 'Per other person resettled', nl: 'Per overige hervestigde persoon' }, amount: 6000, pathway: 'resettlement', source: 'rec-2020-1364', locator: 'R 16' },
     ],
     sources: [REC_2020],
@@ -102,13 +108,19 @@ export const SHIPPED_ROUNDS: RoundInput[] = [
     end: '2027-12-31',
     pathways: ['resettlement', 'humanitarian_admission', 'emergency_admission'],
     incentives: [
-      { id: 'resettled', label: { en: 'Per person resettled', nl: 'Per hervestigde persoon' }, amount: 10000, pathway: 'resettlement', source: 'reg-2021-1147', locator: 'art. 19' },
-      { id: 'humanitarian', label: { en: 'Per person admitted on humanitarian grounds', nl: 'Per persoon toegelaten op humanitaire gronden' }, amount: 6000, pathway: 'humanitarian_admission', source: 'reg-2021-1147', locator: 'art. 19' },
-      { id: 'vulnerable', label: { en: 'Per person of a vulnerable group listed in the article', nl: 'Per persoon uit een in het artikel genoemde kwetsbare groep' }, amount: 8000, source: 'reg-2021-1147', locator: 'art. 19' },
+      { id: 'resettled', label: { en: 'Per person admitted through resettlement', nl: 'Per via hervestiging toegelaten persoon' }, amount: 10000, pathway: 'resettlement', source: 'reg-2021-1147', locator: 'art. 19(1)' },
+      { id: 'humanitarian', label: { en: 'Per person admitted through humanitarian admission', nl: 'Per via toelating op humanitaire gronden toegelaten persoon' }, amount: 6000, pathway: 'humanitarian_admission', source: 'reg-2021-1147', locator: 'art. 19(2)' },
+      {
+        id: 'vulnerable', label: { en: 'Per person admitted through humanitarian admission who belongs to a vulnerable group listed in the article', nl: 'Per via toelating op humanitaire gronden toegelaten persoon uit een in het artikel genoemde kwetsbare groep' },
+        amount: 8000, pathway: 'humanitarian_admission', requires: ['vulnerable_group'],
+        vulnerable_groups: ['women_children_at_risk', 'unaccompanied_minor', 'medical_needs', 'legal_physical_protection'],
+        note: 'Art. 19(3) raises the amount of art. 19(2) for (a) women and children at risk; (b) unaccompanied minors; (c) persons having medical needs that can be addressed only through humanitarian admission; (d) persons in need of humanitarian admission for legal or physical protection needs, including victims of violence or torture. A person resettled stays at art. 19(1). No rate is given for emergency admission as such.',
+        source: 'reg-2021-1147', locator: 'art. 19(3)',
+      },
     ],
     sources: [
       { id: 'reg-2024-1350', citation: 'Regulation (EU) 2024/1350 of the European Parliament and of the Council of 14 May 2024 establishing a Union Resettlement and Humanitarian Admission Framework (OJ L, 2024/1350, 22.5.2024)' },
-      { id: 'reg-2021-1147', citation: 'Regulation (EU) 2021/1147 establishing the Asylum, Migration and Integration Fund, art. 19, as amended by Regulation (EU) 2024/1350' },
+      { id: 'reg-2021-1147', citation: 'Regulation (EU) 2021/1147 of the European Parliament and of the Council of 7 July 2021 establishing the Asylum, Migration and Integration Fund, art. 19(1) to (3), as replaced by Regulation (EU) 2024/1350, art. 14(2)' },
     ],
   },
 ];

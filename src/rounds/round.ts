@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCENTIVE_CONDITIONS, VULNERABLE_GROUPS } from '../incentives/incentive.ts';
 
 /** The pathways of the framework (RULES.md §1, §4, §5; Regulation (EU) 2024/1350 for emergency admission). */
 export const PATHWAYS = [
@@ -59,8 +60,20 @@ export const roundFileSchema = z
           label,
           amount: z.number().nonnegative(),
           currency: z.string().length(3).default('EUR'),
+          /** The pathway the rate pays for; absent: every pathway of the round. */
           pathway: z.enum(PATHWAYS).optional(),
+          /** The rate applies when any of these holds (src/incentives/incentive.ts); empty: always. */
+          requires: z.array(z.enum(INCENTIVE_CONDITIONS)).default([]),
+          /** The vulnerable groups that count for `requires: vulnerable_group`. */
+          vulnerable_groups: z.array(z.enum(VULNERABLE_GROUPS)).default([]),
+          /** How the rate's text is read, where the text leaves it open. */
+          note: z.string().min(1).optional(),
           ...citation,
+        })
+        .strict()
+        .refine((i) => i.requires.includes('vulnerable_group') === i.vulnerable_groups.length > 0, {
+          message: 'vulnerable_groups are needed exactly when the rate requires a vulnerable group',
+          path: ['vulnerable_groups'],
         }),
       )
       .default([]),

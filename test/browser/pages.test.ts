@@ -36,6 +36,12 @@ const PAGES: PageCase[] = [
   { name: 'account', who: 'state_officer', path: () => '/account', ready: 'main form' },
   { name: 'users', who: 'system_admin', path: () => '/users', ready: 'main table' },
   { name: 'audit', who: 'auditor', path: () => '/audit', ready: 'main table' },
+  { name: 'incentives', who: 'state_officer', path: () => '/incentives', ready: 'main table' },
+  { name: 'programmes', who: 'commission_analyst', path: () => '/programmes', ready: 'main table' },
+  { name: 'programme', who: 'commission_analyst', path: () => '/programmes/EU-VHAS', ready: '[data-testid=conditions]' },
+  { name: 'returns', who: 'commission_analyst', path: () => '/returns', ready: '[data-testid=returns-period]' },
+  { name: 'candidates', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
+  { name: 'family-reunification', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
 ];
 
 describe('every page, in English and Dutch: accessible, and shown in docs/screens/', () => {

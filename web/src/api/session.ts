@@ -57,6 +57,13 @@ export const AREAS = {
   imports: ['state_officer'],
   users: ['system_admin', 'state_admin'],
   audit: ['auditor'],
+  incentives: ['commission_analyst', 'state_officer'],
+  sponsorship: ['state_officer'],
+  sponsorships: ['state_officer', 'commission_analyst'],
+  sponsorPortal: ['sponsor'],
+  programmes: ['commission_analyst', 'state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor', 'system_admin'],
+  returns: ['commission_analyst', 'state_officer'],
+  complementary: ['state_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Area = keyof typeof AREAS;
 export const mayOpen = (user: User | undefined | null, area: Area): boolean => !!user && (AREAS[area] as readonly Role[]).includes(user.role);

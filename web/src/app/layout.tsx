@@ -16,6 +16,14 @@ const NAV: { to: string; area: Area; label: string }[] = [
   { to: '/imports', area: 'imports', label: 'nav.imports' },
   { to: '/users', area: 'users', label: 'nav.users' },
   { to: '/audit', area: 'audit', label: 'nav.audit' },
+  { to: '/incentives', area: 'incentives', label: 'nav.incentives' },
+  { to: '/sponsors', area: 'sponsorship', label: 'nav.sponsorship' },
+  { to: '/sponsorships', area: 'sponsorships', label: 'nav.sponsorships' },
+  { to: '/sponsor', area: 'sponsorPortal', label: 'nav.sponsorPortal' },
+  { to: '/programmes', area: 'programmes', label: 'nav.programmes' },
+  { to: '/returns', area: 'returns', label: 'nav.returns' },
+  { to: '/candidates', area: 'complementary', label: 'nav.candidates' },
+  { to: '/family-reunification', area: 'complementary', label: 'nav.familyReunification' },
 ];
 
 /**

@@ -1,0 +1,73 @@
+import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { inScope } from '../access/scope.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+import { incentiveCsv, incentiveTables, incentiveWorkbook } from '../incentives/incentive.present.ts';
+import { incentiveReport, makeClaim, refreshIncentives } from '../incentives/incentive.service.ts';
+import { renderTable, toCsv } from '../presentation/table.ts';
+import { isValidIsoDate } from '../rounds/round.ts';
+import { stateCodeOf } from './options.ts';
+import type { CommandContext } from './privacy.command.ts';
+
+const isoDate = (v: string) => {
+  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
+  return v;
+};
+
+/**
+ * `pathways report incentives` (per person and in totals, as a table, CSV, JSON or an XLSX workbook
+ * with a sheet per state), `pathways incentives claim` (a state's claim for a period) and
+ * `pathways incentives refresh` (recompute after the round's rates changed).
+ */
+export function registerIncentiveCommands(program: Command, ctx: CommandContext): void {
+  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  report
+    .command('incentives')
+    .description("a round's AMIF incentives: per person (pseudonymous references), rate, amount and evidence, with totals per state and the grand total")
+    .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
+    .option('--state <state>', 'only this Member State')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx']).default('table'))
+    .option('--output <file>', 'write to this file (needed for xlsx)')
+    .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
+    .action(async (o: { round: string; state?: string; format: string; output?: string }, cmd: Command) => {
+      if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
+      const stateCode = o.state ? stateCodeOf(o.state) : null;
+      const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode })));
+      const t = ctx.t();
+      let text: string | Buffer;
+      if (o.format === 'json') text = JSON.stringify(r, null, 2);
+      else if (o.format === 'csv') {
+        const { headers, rows } = incentiveCsv(r, t);
+        text = toCsv(headers, rows);
+      } else if (o.format === 'xlsx') text = await incentiveWorkbook(r, t);
+      else text = [r.title, '', ...incentiveTables(r, t).map(renderTable).join('\n\n').split('\n')].join('\n');
+      if (o.output) {
+        writeFileSync(o.output, text);
+        ctx.out(t('incentives.written', { file: o.output }));
+      } else ctx.out(String(text));
+    });
+
+  const incentives = program.command('incentives').description('AMIF incentives: claims, recomputation');
+  incentives
+    .command('claim')
+    .description("claim a state's incentives of the persons arrived in a period (a period overlapping an earlier claim is refused)")
+    .requiredOption('--round <id>', 'round id')
+    .requiredOption('--state <state>', 'the Member State')
+    .requiredOption('--from <date>', 'first day of the period (YYYY-MM-DD)', isoDate)
+    .requiredOption('--to <date>', 'last day of the period (YYYY-MM-DD)', isoDate)
+    .action(async (o: { round: string; state: string; from: string; to: string }, cmd: Command) => {
+      const stateCode = stateCodeOf(o.state);
+      const c = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => makeClaim(tx, ctx.actor, { roundId: o.round, stateCode, from: o.from, to: o.to })));
+      ctx.out(ctx.t()('incentives.claimMade', { id: c.id, state: c.stateCode, from: c.from, to: c.to, persons: c.persons, amount: c.amount }));
+    });
+  incentives
+    .command('refresh')
+    .description("recompute every arrived person's incentive (after a round's rates changed); each change gets a line of history")
+    .option('--state <state>', 'only this Member State')
+    .action(async (o: { state?: string }, cmd: Command) => {
+      const stateCode = o.state ? stateCodeOf(o.state) : undefined;
+      const s = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => refreshIncentives(tx, ctx.actor, { ...(stateCode ? { stateCode } : {}), reason: 'rates' })));
+      ctx.out(JSON.stringify(s));
+    });
+}

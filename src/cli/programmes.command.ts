@@ -1,0 +1,55 @@
+import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { inScope } from '../access/scope.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
+import { returnsCsv, returnsTables, returnsWorkbook } from '../programmes/returns.present.ts';
+import { admissionsReport } from '../programmes/returns.service.ts';
+import { renderTable, toCsv } from '../presentation/table.ts';
+import { isValidIsoDate } from '../rounds/round.ts';
+import { stateCodeOf } from './options.ts';
+import type { CommandContext } from './privacy.command.ts';
+
+const isoDate = (v: string) => {
+  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
+  return v;
+};
+
+/** `pathways report admissions`: the returns of point 27 for a round's period or from–to, as a table, CSV, JSON or XLSX. */
+export function registerProgrammeCommands(program: Command, ctx: CommandContext): void {
+  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  report
+    .command('admissions')
+    .description('the returns of point 27: persons admitted under humanitarian admission and each complementary pathway, per state, pathway and programme, with totals')
+    .option('--round <id>', "the round or Union Plan whose period to count (or --from and --to)")
+    .option('--from <date>', 'first day (YYYY-MM-DD)', isoDate)
+    .option('--to <date>', 'last day (YYYY-MM-DD)', isoDate)
+    .option('--state <state>', 'only this Member State')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx']).default('table'))
+    .option('--output <file>', 'write to this file (needed for xlsx)')
+    .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
+    .action(async (o: { round?: string; from?: string; to?: string; state?: string; format: string; output?: string }, cmd: Command) => {
+      if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
+      const stateCode = o.state ? stateCodeOf(o.state) : undefined;
+      const r = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) =>
+          admissionsReport({ db: tx, actor: ctx.actor, ...(o.round !== undefined && { round: o.round }), ...(o.from !== undefined && { from: o.from }), ...(o.to !== undefined && { to: o.to }), ...(stateCode && { stateCode }) }),
+        ),
+      );
+      const t = ctx.t();
+      let text: string | Buffer;
+      if (o.format === 'json') text = JSON.stringify(r, null, 2);
+      else if (o.format === 'csv') {
+        const { headers, rows } = returnsCsv(r);
+        text = toCsv(headers, rows);
+      } else if (o.format === 'xlsx') text = await returnsWorkbook(r, t);
+      else {
+        const view = returnsTables(r, t);
+        text = [view.title, '', renderTable(view.byPathway), '', renderTable(view.byProgramme), ...(view.notes.length ? ['', ...view.notes] : [])].join('\n');
+      }
+      if (o.output) {
+        writeFileSync(o.output, text);
+        ctx.out(t('returns.written', { file: o.output }));
+      } else ctx.out(String(text));
+    });
+}
