@@ -247,5 +247,14 @@ describe('the incentives report at the command line (embedded database)', () => 
     const table = await run('report', 'incentives', '--round', '2020-2021', '--state', 'NL', '--lang', 'nl');
     expect(table.out).toMatch(/Totaal/);
     expect((await run('report', 'incentives', '--round', '2020-2021', '--format', 'xlsx')).code).toBe(1);
+
+    // A claim of the state with the most incentives, for the whole round; the same period again is refused.
+    const top = [...report.states].sort((a, b) => b.amount - a.amount)[0]!;
+    const claim = await run('incentives', 'claim', '--round', '2020-2021', '--state', top.stateCode, '--from', '2020-01-01', '--to', '2021-12-31');
+    expect(claim.code, claim.err).toBe(0);
+    expect(claim.out).toContain(`EUR ${top.amount}`);
+    const again = await run('incentives', 'claim', '--round', '2020-2021', '--state', top.stateCode, '--from', '2021-06-01', '--to', '2021-06-30');
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already claimed a period that overlaps/);
   }, 180_000);
 });

@@ -5,10 +5,12 @@ import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { importCasesFile } from '../src/cases/person.import.ts';
-import { rows, sql, type Database } from '../src/db/db.ts';
+import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
+import { createSponsor } from '../src/sponsorship/sponsor.service.ts';
 import { tasksFor } from '../src/sponsorship/sponsorship.ts';
+import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
 import { signIn } from './sessions.ts';
@@ -269,5 +271,31 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 
   it('names every phase in the roles', () => {
     expect(Object.keys(ROLES)).toEqual([...SPONSOR_PHASES]);
+  });
+});
+
+describe('sponsorship on the command line', () => {
+  const dir = tempDir();
+  const data = `${dir}/db`;
+  const run = cliRunner(data, 'officer-nl');
+
+  it('lists a state’s sponsors and its breakdowns, as a table, CSV or JSON', async () => {
+    expect(JSON.parse((await run('sponsors', 'list', '--state', 'NL', '--format', 'json')).out)).toEqual([]);
+    const database = await openDatabase({ dataDir: data, scope: '*' });
+    try {
+      await inScope(database.db, OP, (tx) =>
+        createSponsor({ db: tx, actor: OP, stateCode: 'NL', input: { organisation: 'cli-group', kind: 'faith_based', name: 'Kerkgroep Zwolle', contact: {}, region: 'Zwolle', householdSize: 5, needsSupported: [], languages: [] } }),
+      );
+    } finally {
+      await database.close();
+    }
+    const table = await run('sponsors', 'list', '--state', 'Nederland');
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/Kerkgroep Zwolle\s+faith_based\s+Zwolle\s+5\s+applied/);
+    expect((await run('sponsors', 'list', '--state', 'NL', '--status', 'approved', '--format', 'csv')).out.trim()).toBe('id,Name,Kind,Region,Largest household,Status');
+    const breakdowns = await run('sponsorships', 'breakdowns', '--state', 'NL');
+    expect(breakdowns.code).toBe(0);
+    expect(breakdowns.out).toContain('0 sponsorships broke down in NL.');
+    expect((await run('sponsors', 'list', '--state', 'XX')).code).toBe(1);
   });
 });

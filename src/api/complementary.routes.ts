@@ -6,12 +6,11 @@ import { OUTCOMES } from '../complementary/family-reunification.ts';
 import { closeFamilyRequest, createFamilyRequest, familyReunificationFigures, familyRequestInput, listFamilyRequests } from '../complementary/family-reunification.service.ts';
 import { skillsProfile } from '../complementary/skills.ts';
 import type { Database } from '../db/db.ts';
-import { ErrorCode } from '../errors/app-error.ts';
-import { appError } from '../i18n/problem.ts';
 import { CODE } from '../programmes/programme.ts';
 import { errorResponses } from './errors.ts';
 import { etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
+import { rowEtag, rowVersionOf } from './programmes.routes.ts';
 import { principalOf, router } from './router.ts';
 import { isoDate, stateParam } from './schemas.ts';
 
@@ -25,16 +24,6 @@ const idParam = z.coerce.number().int().positive().openapi({ param: { name: 'id'
 const stateOnly = z.object({ state: stateParam });
 const oneRecord = z.object({ state: stateParam, id: idParam });
 const changeHeaders = z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader });
-
-/** ETags of a candidate and of a request: the row's id and version. */
-const etagOf = (kind: 'candidate' | 'family-request', r: { id: number; version: number }) => `"${kind}-${r.id}-v${r.version}"`;
-function versionOf(kind: 'candidate' | 'family-request', tags: string[], id: number): number {
-  for (const tag of tags) {
-    const m = new RegExp(`^"${kind}-(\\d+)-v(\\d+)"$`).exec(tag);
-    if (m && Number(m[1]) === id) return Number(m[2]);
-  }
-  throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
-}
 
 const P21 =
   'A candidacy is without prejudice to the right to protection (P 21): admission under a labour or education scheme changes only the candidacy; the case keeps its pathway, its protection categories and its stage.';
@@ -247,7 +236,7 @@ export function complementaryRoutes(database: Database) {
     const p = principalOf(c);
     const { state, id } = c.req.valid('param');
     const candidate = await inScope(database.db, p, (tx) => getCandidate({ db: tx, actor: p, stateCode: state, id }));
-    c.header('etag', etagOf('candidate', candidate));
+    c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 200);
   });
 
@@ -256,7 +245,7 @@ export function complementaryRoutes(database: Database) {
     const { state } = c.req.valid('param');
     const body = c.req.valid('json');
     const candidate = await inScope(database.db, p, (tx) => createCandidate({ db: tx, actor: p, stateCode: state, ...body }));
-    c.header('etag', etagOf('candidate', candidate));
+    c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 201);
   });
 
@@ -266,9 +255,9 @@ export function complementaryRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
     const candidate = await inScope(database.db, p, (tx) =>
-      transitionCandidate({ db: tx, actor: p, stateCode: state, id, expectedVersion: versionOf('candidate', tags, id), to: body.to, on: body.on, reason: body.reason ?? null }),
+      transitionCandidate({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('candidate', tags, id), to: body.to, on: body.on, reason: body.reason ?? null }),
     );
-    c.header('etag', etagOf('candidate', candidate));
+    c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 200);
   });
 
@@ -277,9 +266,9 @@ export function complementaryRoutes(database: Database) {
     const { state, id } = c.req.valid('param');
     const tags = requireIfMatch(c);
     const candidate = await inScope(database.db, p, (tx) =>
-      addSupport({ db: tx, actor: p, stateCode: state, id, expectedVersion: versionOf('candidate', tags, id), support: c.req.valid('json').support }),
+      addSupport({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('candidate', tags, id), support: c.req.valid('json').support }),
     );
-    c.header('etag', etagOf('candidate', candidate));
+    c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 200);
   });
 
@@ -295,7 +284,7 @@ export function complementaryRoutes(database: Database) {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
     const request = await inScope(database.db, p, (tx) => createFamilyRequest({ db: tx, actor: p, stateCode: state, input: c.req.valid('json') }));
-    c.header('etag', etagOf('family-request', request));
+    c.header('etag', rowEtag('family-request', request));
     return c.json(request, 201);
   });
 
@@ -305,9 +294,9 @@ export function complementaryRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
     const request = await inScope(database.db, p, (tx) =>
-      closeFamilyRequest({ db: tx, actor: p, stateCode: state, id, expectedVersion: versionOf('family-request', tags, id), outcome: body.outcome, on: body.on, note: body.note }),
+      closeFamilyRequest({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('family-request', tags, id), outcome: body.outcome, on: body.on, note: body.note }),
     );
-    c.header('etag', etagOf('family-request', request));
+    c.header('etag', rowEtag('family-request', request));
     return c.json(request, 200);
   });
 

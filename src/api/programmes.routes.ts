@@ -68,20 +68,26 @@ const Programme = z
   })
   .openapi('Programme');
 
-export const programmeEtag = (p: Pick<ProgrammeRecord, 'id' | 'version'>): string => `"programme-${p.id}-v${p.version}"`;
+/**
+ * ETags of the rows of programmes and complementary pathways: the row's kind, id and version
+ * (`"programme-3-v2"`), as a case's (src/api/etag.ts); the services check the version again under
+ * the row's lock.
+ */
+export const rowEtag = (kind: string, r: { id: number; version: number }): string => `"${kind}-${r.id}-v${r.version}"`;
 
-/** The version of a programme an If-Match names; 412 when it names another programme or none. */
-function programmeVersionOf(tags: string[], id: number): number {
+/** The version of the row an If-Match names; 412 when it names another row or none. */
+export function rowVersionOf(kind: string, tags: string[], id: number): number {
+  const prefix = `"${kind}-${id}-v`;
   for (const tag of tags) {
-    const m = /^"programme-(\d+)-v(\d+)"$/.exec(tag);
-    if (m && Number(m[1]) === id) return Number(m[2]);
+    if (tag.startsWith(prefix) && /^\d+"$/.test(tag.slice(prefix.length))) return Number(tag.slice(prefix.length, -1));
   }
   throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
 }
+const programmeEtag = (p: Pick<ProgrammeRecord, 'id' | 'version'>) => rowEtag('programme', p);
 
 /** The version the If-Match names of the programme `code` (the service checks it again under the row's lock). */
 async function versionIn(tx: Tx, p: Principal, code: string, tags: string[]): Promise<number> {
-  return programmeVersionOf(tags, (await getProgramme({ db: tx, actor: p, code })).id);
+  return rowVersionOf('programme', tags, (await getProgramme({ db: tx, actor: p, code })).id);
 }
 
 const changeHeaders = z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader });

@@ -45,6 +45,7 @@ import { announceFirstAdministrator, registerUserCommands } from './users.comman
 import { registerAuditCommands, registerPrivacyCommands } from './privacy.command.ts';
 import { registerIncentiveCommands } from './incentives.command.ts';
 import { registerProgrammeCommands } from './programmes.command.ts';
+import { registerSponsorshipCommands } from './sponsorship.command.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -390,6 +391,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
 
   registerIncentiveCommands(program, { withDb, actor, out: io.out, t });
   registerProgrammeCommands(program, { withDb, actor, out: io.out, t });
+  registerSponsorshipCommands(program, { withDb, actor, out: io.out, t });
   program
     .command('demo')
     .description('load realistic synthetic households with their whole case histories (seeded, reproducible) into the 2020–2021 round')

@@ -323,7 +323,7 @@ export async function incentiveReport(db: Executor, principal: Principal, opts: 
 
 // ── Claims and the budget ────────────────────────────────────────────────────────────────────
 
-export type IncentiveClaim = Omit<ClaimRow, never>;
+export type IncentiveClaim = ClaimRow;
 
 /** A state's claim for a period: the incentives of its persons arrived in it, per rate. A period overlapping an earlier claim is refused (409). */
 export async function makeClaim(db: Executor, principal: Principal, opts: { roundId: string; stateCode: string; from: string; to: string }): Promise<IncentiveClaim> {

@@ -40,7 +40,7 @@ function checkScheme(criteria: Criterion[], roles: Record<string, string>): void
   const refused = criteriaRefusals(criteria);
   if (refused.length > 0) {
     const first = refused[0]!;
-    throw appError(ErrorCode.Unprocessable, 'schemeCriteriaRefused', { count: refused.length, label: first.label, characteristic: first.characteristic.replaceAll('_', ' '), article: first.article }, { criteria: refused });
+    throw appError(ErrorCode.Unprocessable, 'schemeCriteriaRefused', { count: refused.length, label: first.label, characteristic: first.characteristic, article: first.article }, { criteria: refused });
   }
   const roleRefusal = rolesRefusal(roles);
   if (roleRefusal) throw appError(ErrorCode.Unprocessable, roleRefusal.code, roleRefusal.params as Record<string, string>, { roles: [roleRefusal.code] });

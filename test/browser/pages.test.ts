@@ -14,7 +14,7 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
  */
 const SCREENS = new URL('../../docs/screens/', import.meta.url).pathname;
 
-type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor';
+type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor' | 'sponsor';
 interface PageCase {
   name: string;
   who: Who;
@@ -37,11 +37,18 @@ const PAGES: PageCase[] = [
   { name: 'users', who: 'system_admin', path: () => '/users', ready: 'main table' },
   { name: 'audit', who: 'auditor', path: () => '/audit', ready: 'main table' },
   { name: 'incentives', who: 'state_officer', path: () => '/incentives', ready: 'main table' },
+  { name: 'incentive-totals', who: 'commission_analyst', path: () => '/incentives', ready: 'main table' },
   { name: 'programmes', who: 'commission_analyst', path: () => '/programmes', ready: 'main table' },
   { name: 'programme', who: 'commission_analyst', path: () => '/programmes/EU-VHAS', ready: '[data-testid=conditions]' },
   { name: 'returns', who: 'commission_analyst', path: () => '/returns', ready: '[data-testid=returns-period]' },
   { name: 'candidates', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
   { name: 'family-reunification', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
+  { name: 'sponsors', who: 'state_officer', path: () => '/sponsors', ready: 'main table' },
+  { name: 'sponsorship-schemes', who: 'state_officer', path: () => '/sponsorship-schemes', ready: 'main form' },
+  { name: 'memoranda', who: 'state_officer', path: () => '/memoranda', ready: 'main form' },
+  { name: 'sponsorships', who: 'state_officer', path: () => '/sponsorships', ready: 'main table' },
+  { name: 'sponsorship-counts', who: 'commission_analyst', path: () => '/sponsorships', ready: 'main table' },
+  { name: 'sponsor-portal', who: 'sponsor', path: () => '/sponsor', ready: 'main h2' },
 ];
 
 describe('every page, in English and Dutch: accessible, and shown in docs/screens/', () => {
@@ -74,7 +81,7 @@ describe('every page, in English and Dutch: accessible, and shown in docs/screen
         });
         try {
           if (who !== 'nobody') {
-            const account = await platform.account(who, who === 'state_officer' ? state : null);
+            const account = await platform.account(who, who === 'state_officer' ? state : null, who === 'sponsor' ? 'pages-sponsor' : null);
             await signInThroughPage(b.page, platform, account);
           }
           for (const p of pages) {
