@@ -156,11 +156,13 @@ describe.each(databaseKinds)('complementary pathways on $name', (kind) => {
     expect(figures.body).toMatchObject({ requests: 3, familyMembers: 5, open: 1, byOutcome: { visa_issued: 1, informed: 1, open: 1 }, days: { count: 2, median: 10, p90: 60 } });
     expect((await call(se, 'GET', '/api/states/SE/family-reunification?open=true')).body.requests.map((r: { reference: string }) => r.reference)).toEqual(['FR-3']);
     expect((await call(commission, 'GET', '/api/states/SE/family-reunification')).status).toBe(403);
-    // The state's returns of point 27 carry its support and candidates admitted; the Commission's do not (no statistics function yet).
+    // The returns of point 27 carry the support and candidates admitted: the state's own, and the same counts for the Commission (counted by the owner-run function), no reference.
     const own = await call(se, 'GET', '/api/reports/admissions?from=2021-01-01&to=2021-12-31');
-    expect(own.body.states[0]).toMatchObject({ stateCode: 'SE', familyReunification: { requests: 3, familyMembers: 5 }, candidatesAdmitted: { labour: 1, education: 1 } });
+    const sweden = { stateCode: 'SE', familyReunification: { requests: 3, familyMembers: 5, byOutcome: { visa_issued: 1, informed: 1, open: 1 } }, candidatesAdmitted: { labour: 1, education: 1 } };
+    expect(own.body.states[0]).toMatchObject(sweden);
     const eu = await call(commission, 'GET', '/api/reports/admissions?from=2021-01-01&to=2021-12-31');
-    expect(eu.body.supportShown).toBe(false);
+    expect(eu.body.states.find((s: { stateCode: string }) => s.stateCode === 'SE')).toMatchObject(sweden);
+    expect(eu.text).not.toContain('FR-');
   });
 
   it('audits every read and write of candidates and requests, in the state’s trail', async () => {

@@ -2560,10 +2560,10 @@ export interface components {
                     byOutcome: {
                         [key: string]: number;
                     };
-                } | null;
+                };
                 candidatesAdmitted: {
                     [key: string]: number;
-                } | null;
+                };
             }[];
             totals: {
                 byPathway: {
@@ -2576,12 +2576,11 @@ export interface components {
                     byOutcome: {
                         [key: string]: number;
                     };
-                } | null;
+                };
                 candidatesAdmitted: {
                     [key: string]: number;
-                } | null;
+                };
             };
-            supportShown: boolean;
         };
         Candidates: {
             candidates: components["schemas"]["Candidate"][];

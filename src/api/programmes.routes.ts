@@ -211,12 +211,11 @@ const AdmissionReturns = z
         byPathway: z.record(z.string(), count),
         total: count,
         programmes: z.array(z.object({ code: z.string().nullable(), kind: z.string().nullable(), pathway: z.string(), persons: count })),
-        familyReunification: support.nullable(),
-        candidatesAdmitted: z.record(z.string(), count).nullable(),
+        familyReunification: support,
+        candidatesAdmitted: z.record(z.string(), count),
       }),
     ),
-    totals: z.object({ byPathway: z.record(z.string(), count), total: count, familyReunification: support.nullable(), candidatesAdmitted: z.record(z.string(), count).nullable() }),
-    supportShown: z.boolean(),
+    totals: z.object({ byPathway: z.record(z.string(), count), total: count, familyReunification: support, candidatesAdmitted: z.record(z.string(), count) }),
   })
   .openapi('AdmissionReturns', { description: 'Persons admitted (arrived) under humanitarian admission and every complementary pathway, per state, pathway and programme, with totals (P 27). Counts only.' });
 

@@ -5,17 +5,18 @@ import type { AdmissionReturns } from './returns.ts';
 
 /**
  * The returns of point 27 as the command line prints them and a spreadsheet takes them: a table of
- * states × pathways with totals (and the family reunification requests and candidates admitted
- * where the reader holds them), and a table per programme.
+ * states × pathways with totals, the family reunification requests and candidates admitted, and a
+ * table per programme.
  */
 export function returnsTables(r: AdmissionReturns, t: Translate): { title: string; byPathway: Table; byProgramme: Table; notes: string[] } {
-  const extra = r.supportShown ? [t('returns.familyRequests'), t('returns.candidatesAdmitted')] : [];
-  const sum = (o: Record<string, number> | null) => (o ? Object.values(o).reduce((a, b) => a + b, 0) : 0);
+  const extra = [t('returns.familyRequests'), t('returns.candidatesAdmitted')];
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const line = (label: string, s: AdmissionReturns['totals']) => [
     label,
     ...r.pathways.map((p) => s.byPathway[p] ?? 0),
     s.total,
-    ...(r.supportShown ? [s.familyReunification?.requests ?? 0, sum(s.candidatesAdmitted)] : []),
+    s.familyReunification.requests,
+    sum(s.candidatesAdmitted),
   ];
   return {
     title: t('returns.title', { from: r.from, to: r.to }),
@@ -30,7 +31,7 @@ export function returnsTables(r: AdmissionReturns, t: Translate): { title: strin
       rows: r.states.flatMap((s) => s.programmes.map((p) => [s.stateCode, p.code ?? t('returns.noProgramme'), t(`pathway.${p.pathway}`), p.persons])),
       align: ['l', 'l', 'l', 'r'],
     },
-    notes: r.supportShown ? [] : [t('returns.supportHidden')],
+    notes: [],
   };
 }
 

@@ -11,9 +11,9 @@ import { admissionReturns, type AdmissionCount, type AdmissionReturns, type Cand
 
 /**
  * The returns of point 27 for a period (a round's, or from–to): the admissions from the owner-run
- * `statistics_admissions` (the Commission every state's counts, a state's officer its own), and
- * where the reader holds the rows (a state's officer, the operator) its family reunification
- * support and candidates admitted. Counts only: no case or person is named.
+ * `statistics_admissions` (the Commission every state's counts, a state's officer its own), with the
+ * family reunification support and candidates admitted from `statistics_pathway_support`, scoped the
+ * same way. Counts only: no case or person is named.
  */
 export async function admissionsReport(opts: {
   db: Executor;
@@ -45,27 +45,23 @@ export async function admissionsReport(opts: {
     sql`SELECT state_code AS "stateCode", pathway, programme_code AS "programmeCode", programme_kind AS "programmeKind", persons
           FROM statistics_admissions(${from}::date, ${to}::date) WHERE true ${only}`,
   );
-  // The Commission sees no row of these tables (row-level security) and no statistics function gives their counts yet.
-  const holdsRows = actor.role === 'operator' || actor.role === 'state_officer';
-  const support = holdsRows
-    ? await rows<SupportCount>(
-        db,
-        sql`SELECT state_code AS "stateCode", sum(n)::int AS requests, sum(family_members)::int AS "familyMembers",
-                   jsonb_object_agg(outcome, n) AS "byOutcome"
-              FROM (SELECT state_code, outcome, count(*)::int AS n, sum(family_members)::int AS family_members
-                      FROM family_reunification_requests WHERE received_on BETWEEN ${from}::date AND ${to}::date ${only}
-                     GROUP BY state_code, outcome) o
-             GROUP BY state_code`,
-      )
-    : null;
-  const candidates = holdsRows
-    ? await rows<CandidateCount>(
-        db,
-        sql`SELECT c.state_code AS "stateCode", g.pathway, count(DISTINCT c.id)::int AS admitted
-              FROM pathway_candidate_events e JOIN pathway_candidates c ON c.id = e.candidate_id JOIN programmes g ON g.id = c.programme_id
-             WHERE e.to_status = 'admitted' AND e."on" BETWEEN ${from}::date AND ${to}::date ${state ? sql`AND c.state_code = ${state}` : sql``}
-             GROUP BY c.state_code, g.pathway`,
-      )
-    : null;
+  // Family reunification support and candidates admitted, counted by the owner-run function: the Commission every state's, a state its own.
+  const supportRows = await rows<{ stateCode: string; measure: string; category: string; n: number; familyMembers: number | null }>(
+    db,
+    sql`SELECT state_code AS "stateCode", measure, category, n, family_members AS "familyMembers"
+          FROM statistics_pathway_support(${from}::date, ${to}::date) WHERE true ${only}`,
+  );
+  const bySupportState = new Map<string, SupportCount>();
+  for (const r of supportRows.filter((x) => x.measure === 'family_reunification')) {
+    const s = bySupportState.get(r.stateCode) ?? { stateCode: r.stateCode, requests: 0, familyMembers: 0, byOutcome: {} };
+    s.requests += r.n;
+    s.familyMembers += r.familyMembers ?? 0;
+    s.byOutcome[r.category] = (s.byOutcome[r.category] ?? 0) + r.n;
+    bySupportState.set(r.stateCode, s);
+  }
+  const support = [...bySupportState.values()];
+  const candidates: CandidateCount[] = supportRows
+    .filter((x) => x.measure === 'candidates_admitted')
+    .map((r) => ({ stateCode: r.stateCode, pathway: r.category, admitted: r.n }));
   return admissionReturns({ from, to, round: opts.round ?? null, admissions, support, candidates });
 }

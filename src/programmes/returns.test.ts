@@ -17,7 +17,7 @@ describe('the returns of point 27', () => {
   });
 
   it('add up per state, per pathway and per programme, and in total, leaving resettlement out', () => {
-    const r = admissionReturns({ from: '2026-01-01', to: '2027-12-31', admissions: rows, support: null, candidates: null });
+    const r = admissionReturns({ from: '2026-01-01', to: '2027-12-31', admissions: rows, support: [], candidates: [] });
     const de = r.states.find((s) => s.stateCode === 'DE')!;
     expect(de.total).toBe(7 + 2 + 3);
     expect(de.byPathway).toMatchObject({ humanitarian_admission: 9, labour: 3, education: 0, community_sponsorship: 0 });
@@ -31,11 +31,11 @@ describe('the returns of point 27', () => {
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     for (const s of r.states) expect(sum(s.byPathway)).toBe(s.total);
     expect(sum(r.totals.byPathway)).toBe(r.totals.total);
-    expect(r.supportShown).toBe(false);
-    expect(de.familyReunification).toBeNull();
+    expect(de.familyReunification).toEqual({ requests: 0, familyMembers: 0, byOutcome: {} });
+    expect(de.candidatesAdmitted).toEqual({ education: 0, labour: 0 });
   });
 
-  it('carry family reunification support and candidates admitted where the reader holds them', () => {
+  it('carry family reunification support and candidates admitted, per state and in total', () => {
     const r = admissionReturns({
       from: '2026-01-01',
       to: '2027-12-31',

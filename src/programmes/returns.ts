@@ -55,9 +55,8 @@ export interface StateReturn {
   byPathway: Record<string, number>;
   total: number;
   programmes: ProgrammeLine[];
-  /** null where the reader may not see it (see `AdmissionReturns.supportShown`). */
-  familyReunification: FamilySupport | null;
-  candidatesAdmitted: Record<string, number> | null;
+  familyReunification: FamilySupport;
+  candidatesAdmitted: Record<string, number>;
 }
 
 export interface AdmissionReturns {
@@ -67,8 +66,6 @@ export interface AdmissionReturns {
   pathways: string[];
   states: StateReturn[];
   totals: Omit<StateReturn, 'stateCode' | 'programmes'>;
-  /** Whether family reunification support and candidates are counted (not for the Commission yet: no statistics function gives them). */
-  supportShown: boolean;
 }
 
 const zeros = () => Object.fromEntries(RETURN_PATHWAYS.map((p) => [p, 0])) as Record<string, number>;
@@ -79,12 +76,11 @@ export function admissionReturns(input: {
   to: string;
   round?: string | null;
   admissions: readonly AdmissionCount[];
-  support: readonly SupportCount[] | null;
-  candidates: readonly CandidateCount[] | null;
+  support: readonly SupportCount[];
+  candidates: readonly CandidateCount[];
 }): AdmissionReturns {
   const counted = input.admissions.filter((a) => a.pathway !== 'resettlement');
-  const shown = input.support !== null && input.candidates !== null;
-  const codes = [...new Set([...counted.map((a) => a.stateCode), ...(input.support ?? []).map((s) => s.stateCode), ...(input.candidates ?? []).map((c) => c.stateCode)])].sort();
+  const codes = [...new Set([...counted.map((a) => a.stateCode), ...input.support.map((s) => s.stateCode), ...input.candidates.map((c) => c.stateCode)])].sort();
   const states: StateReturn[] = codes.map((stateCode) => {
     const own = counted.filter((a) => a.stateCode === stateCode);
     const byPathway = zeros();
@@ -96,7 +92,7 @@ export function admissionReturns(input: {
       line.persons += a.persons;
       programmes.set(key, line);
     }
-    const support = input.support?.filter((s) => s.stateCode === stateCode) ?? [];
+    const support = input.support.filter((s) => s.stateCode === stateCode);
     const family: FamilySupport = { requests: 0, familyMembers: 0, byOutcome: {} };
     for (const s of support) {
       family.requests += s.requests;
@@ -104,32 +100,30 @@ export function admissionReturns(input: {
       for (const [o, n] of Object.entries(s.byOutcome)) add(family.byOutcome, o, n);
     }
     const candidates: Record<string, number> = { education: 0, labour: 0 };
-    for (const c of input.candidates?.filter((x) => x.stateCode === stateCode) ?? []) add(candidates, c.pathway, c.admitted);
+    for (const c of input.candidates.filter((x) => x.stateCode === stateCode)) add(candidates, c.pathway, c.admitted);
     const order = (l: ProgrammeLine) => RETURN_PATHWAYS.indexOf(l.pathway as never);
     return {
       stateCode,
       byPathway,
       total: own.reduce((n, a) => n + a.persons, 0),
       programmes: [...programmes.values()].sort((a, b) => order(a) - order(b) || (a.code === null ? 1 : b.code === null ? -1 : a.code.localeCompare(b.code))),
-      familyReunification: shown ? family : null,
-      candidatesAdmitted: shown ? candidates : null,
+      familyReunification: family,
+      candidatesAdmitted: candidates,
     };
   });
   const totals: AdmissionReturns['totals'] = {
     byPathway: zeros(),
     total: 0,
-    familyReunification: shown ? { requests: 0, familyMembers: 0, byOutcome: {} } : null,
-    candidatesAdmitted: shown ? { education: 0, labour: 0 } : null,
+    familyReunification: { requests: 0, familyMembers: 0, byOutcome: {} },
+    candidatesAdmitted: { education: 0, labour: 0 },
   };
   for (const s of states) {
     for (const [p, n] of Object.entries(s.byPathway)) add(totals.byPathway, p, n);
     totals.total += s.total;
-    if (totals.familyReunification && s.familyReunification) {
-      totals.familyReunification.requests += s.familyReunification.requests;
-      totals.familyReunification.familyMembers += s.familyReunification.familyMembers;
-      for (const [o, n] of Object.entries(s.familyReunification.byOutcome)) add(totals.familyReunification.byOutcome, o, n);
-    }
-    if (totals.candidatesAdmitted && s.candidatesAdmitted) for (const [p, n] of Object.entries(s.candidatesAdmitted)) add(totals.candidatesAdmitted, p, n);
+    totals.familyReunification.requests += s.familyReunification.requests;
+    totals.familyReunification.familyMembers += s.familyReunification.familyMembers;
+    for (const [o, n] of Object.entries(s.familyReunification.byOutcome)) add(totals.familyReunification.byOutcome, o, n);
+    for (const [p, n] of Object.entries(s.candidatesAdmitted)) add(totals.candidatesAdmitted, p, n);
   }
-  return { from: input.from, to: input.to, round: input.round ?? null, pathways: [...RETURN_PATHWAYS], states, totals, supportShown: shown };
+  return { from: input.from, to: input.to, round: input.round ?? null, pathways: [...RETURN_PATHWAYS], states, totals };
 }

@@ -446,3 +446,36 @@ END $$;
 REVOKE ALL ON FUNCTION statistics_incentives(text) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION statistics_incentives(text) TO pathways_app;
+--> statement-breakpoint
+-- The rest of the returns of point 27 for the Commission: family reunification support given
+-- (requests received in the period, by outcome) and candidates admitted to education and labour
+-- programmes (their move to 'admitted' in the period). Counts only, scoped as statistics_admissions.
+CREATE FUNCTION statistics_pathway_support(p_from date, p_to date)
+RETURNS TABLE (state_code text, measure text, category text, n int, family_members int)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  scope constant text := pathways_tenant();
+BEGIN
+  IF scope IN ('', 'ADMIN', 'partner', 'sponsor') THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('pathways.tenant', '*', true);
+  RETURN QUERY
+    SELECT r.state_code, 'family_reunification'::text, r.outcome, count(*)::int, sum(r.family_members)::int
+      FROM family_reunification_requests r
+     WHERE r.received_on BETWEEN p_from AND p_to AND (scope IN ('EU', '*') OR r.state_code = scope)
+     GROUP BY r.state_code, r.outcome
+    UNION ALL
+    SELECT c.state_code, 'candidates_admitted'::text, g.pathway, count(DISTINCT c.id)::int, NULL::int
+      FROM pathway_candidate_events e
+      JOIN pathway_candidates c ON c.id = e.candidate_id
+      JOIN programmes g ON g.id = c.programme_id
+     WHERE e.to_status = 'admitted' AND e."on" BETWEEN p_from AND p_to AND (scope IN ('EU', '*') OR c.state_code = scope)
+     GROUP BY c.state_code, g.pathway;
+  PERFORM set_config('pathways.tenant', scope, true);
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION statistics_pathway_support(date, date) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION statistics_pathway_support(date, date) TO pathways_app;

@@ -67,17 +67,14 @@ function Returns({ r }: { r: AdmissionReturns }) {
     { key: 'state', header: t('common.state'), value: (s) => name(s.stateCode) },
     ...r.pathways.map((p): Column<StateLine> => ({ key: p, header: pathwayName(p), value: (s) => s.byPathway[p] ?? 0, numeric: true })),
     { key: 'total', header: t('common.total'), value: (s) => s.total, numeric: true },
-    ...(r.supportShown
-      ? [
-          { key: 'family', header: t('returns.familyRequests'), value: (s: StateLine) => s.familyReunification?.requests ?? 0, numeric: true },
-          { key: 'candidates', header: t('returns.candidatesAdmitted'), value: (s: StateLine) => Object.values(s.candidatesAdmitted ?? {}).reduce((a, b) => a + b, 0), numeric: true },
-        ]
-      : []),
+    { key: 'family', header: t('returns.familyRequests'), value: (s) => s.familyReunification.requests, numeric: true },
+    { key: 'candidates', header: t('returns.candidatesAdmitted'), value: (s) => Object.values(s.candidatesAdmitted).reduce((a, b) => a + b, 0), numeric: true },
   ];
   const totalsRow = [
     ...r.pathways.map((p) => r.totals.byPathway[p] ?? 0),
     r.totals.total,
-    ...(r.supportShown ? [r.totals.familyReunification?.requests ?? 0, Object.values(r.totals.candidatesAdmitted ?? {}).reduce((a, b) => a + b, 0)] : []),
+    r.totals.familyReunification.requests,
+    Object.values(r.totals.candidatesAdmitted).reduce((a, b) => a + b, 0),
   ];
   const sheet = () => ({
     name: title,
@@ -124,11 +121,6 @@ function Returns({ r }: { r: AdmissionReturns }) {
             <div data-testid="returns">
               <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />
             </div>
-            {!r.supportShown && (
-              <p className="hint">
-                <FormattedMessage id="returns.supportHidden" />
-              </p>
-            )}
           </section>
           <ChartPanel
             title={t('returns.chartTitle')}
