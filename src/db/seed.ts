@@ -9,6 +9,7 @@ import { EU_PROGRAMMES } from '../programmes/programme.data.ts';
 import { insertProgramme } from '../programmes/programme.repository.ts';
 import { SHIPPED_ROUNDS } from '../rounds/round.data.ts';
 import { addRound } from '../rounds/round.service.ts';
+import { roundFileSchema, roundFromFile } from '../rounds/round.ts';
 import type { Db, Executor } from './db.ts';
 import { seedRuns } from './seed.table.ts';
 
@@ -40,6 +41,18 @@ const SEEDS: { name: string; run: (tx: Executor) => Promise<void> }[] = [
     name: 'programmes-eu@1',
     run: async (tx) => {
       for (const p of EU_PROGRAMMES) await insertProgramme(tx, { ...p, stateCode: null, places: null, partner: null, details: {} });
+    },
+  },
+  {
+    // The incentive rates with their conditions (issue 6): an installation seeded before them gets them
+    // (the 2026–2027 plan's EUR 8 000 applies to humanitarian admission only, art. 19(3)). Rates are
+    // not edited by users, so rewriting the shipped rounds' rates overwrites no one's change.
+    name: 'incentive-rates@2',
+    run: async (tx) => {
+      for (const input of SHIPPED_ROUNDS) {
+        const round = roundFromFile(roundFileSchema.parse(input));
+        await tx.execute(sql`UPDATE rounds SET incentives = ${JSON.stringify(round.incentives)}::jsonb WHERE id = ${round.id}`);
+      }
     },
   },
   {

@@ -148,20 +148,13 @@ export function incentiveTotals(db: Executor, roundId: string): Promise<RateTota
   );
 }
 
-/**
- * The sum committed in a round across every state, for any signed-in scope: the function's
- * Commission scope for this one figure, then the caller's again. A stopgap until an owner-run
- * function gives this total to every scope itself (asked of the lead; see the report).
- */
+/** The sum committed in a round across every state, for any signed-in scope. */
 export async function committedAllStates(db: Executor, roundId: string): Promise<{ persons: number; amount: number }> {
-  const [{ was } = { was: '' }] = await rows<{ was: string }>(db, sql`SELECT coalesce(current_setting('pathways.tenant', true), '') AS was`);
-  await db.execute(sql`SELECT set_config('pathways.tenant', 'EU', true)`);
-  // An error aborts the transaction, and its local settings with it: nothing to restore then.
+  // The owner-run function (migration 0009) sums every state's incentives of the round: one figure, no person.
   const [r] = await rows<{ persons: number; amount: number }>(
     db,
-    sql`SELECT coalesce(sum(persons), 0)::int AS persons, coalesce(sum(amount), 0)::float8 AS amount FROM statistics_incentives(${roundId})`,
+    sql`SELECT coalesce(sum(persons), 0)::int AS persons, coalesce(sum(amount), 0)::float8 AS amount FROM statistics_incentives_committed(${roundId})`,
   );
-  await db.execute(sql`SELECT set_config('pathways.tenant', ${was}, true)`);
   return { persons: r?.persons ?? 0, amount: r?.amount ?? 0 };
 }
 

@@ -13,7 +13,8 @@ import type { IncentiveEvidence } from './incentive.ts';
 export const personIncentives = pgTable(
   'person_incentives',
   {
-    personId: bigint('person_id', { mode: 'number' }).primaryKey().references(() => persons.id),
+    /** A person deleted (recorded in error) takes its incentive along; its history stays in `incentive_changes`. */
+    personId: bigint('person_id', { mode: 'number' }).primaryKey().references(() => persons.id, { onDelete: 'cascade' }),
     stateCode: text('state_code').notNull(),
     roundId: text('round_id').notNull().references(() => rounds.id),
     arrivedOn: date('arrived_on', { mode: 'string' }).notNull(),

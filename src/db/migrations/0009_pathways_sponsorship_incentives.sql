@@ -269,7 +269,7 @@ ALTER TABLE "family_reunification_requests" ADD CONSTRAINT "family_reunification
 ALTER TABLE "family_reunification_requests" ADD CONSTRAINT "family_reunification_requests_programme_id_programmes_id_fk" FOREIGN KEY ("programme_id") REFERENCES "public"."programmes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incentive_claims" ADD CONSTRAINT "incentive_claims_state_code_states_code_fk" FOREIGN KEY ("state_code") REFERENCES "public"."states"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incentive_claims" ADD CONSTRAINT "incentive_claims_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "person_incentives" ADD CONSTRAINT "person_incentives_person_id_persons_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."persons"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "person_incentives" ADD CONSTRAINT "person_incentives_person_id_persons_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."persons"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "person_incentives" ADD CONSTRAINT "person_incentives_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "programmes_code" ON "programmes" USING btree ("code");--> statement-breakpoint
 CREATE INDEX "programmes_state" ON "programmes" USING btree ("state_code");--> statement-breakpoint
@@ -479,3 +479,24 @@ END $$;
 REVOKE ALL ON FUNCTION statistics_pathway_support(date, date) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION statistics_pathway_support(date, date) TO pathways_app;
+--> statement-breakpoint
+-- A round's budget committed: the sum of its incentives over every state, for every signed-in scope
+-- (one figure, no state's split, no person).
+CREATE FUNCTION statistics_incentives_committed(p_round text)
+RETURNS TABLE (persons int, amount bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  scope constant text := pathways_tenant();
+BEGIN
+  IF scope = '' THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('pathways.tenant', '*', true);
+  RETURN QUERY SELECT count(*)::int, coalesce(sum(i.amount), 0)::bigint FROM person_incentives i WHERE i.round_id = p_round;
+  PERFORM set_config('pathways.tenant', scope, true);
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION statistics_incentives_committed(text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION statistics_incentives_committed(text) TO pathways_app;
