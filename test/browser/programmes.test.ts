@@ -8,10 +8,16 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 const n = (x: number) => new Intl.NumberFormat('en').format(x);
 const dir = tempDir();
 
+interface Line {
+  total: number;
+  byPathway: Record<string, number>;
+  familyReunification: { requests: number };
+  candidatesAdmitted: Record<string, number>;
+}
 interface Returns {
   pathways: string[];
-  states: { stateCode: string; total: number; byPathway: Record<string, number> }[];
-  totals: { total: number; byPathway: Record<string, number> };
+  states: (Line & { stateCode: string })[];
+  totals: Line;
 }
 
 /** The returns of point 27 in the browser: the page's table and totals are the API's figures. */
@@ -48,10 +54,11 @@ describe('the returns of point 27 in the browser', () => {
       await table.waitFor();
       await expect(table.locator('tbody tr').count()).resolves.toBe(api.states.length);
       const footer = (await table.locator('tfoot th, tfoot td').allTextContents()).map((s) => s.trim());
-      expect(footer).toEqual(['Total', ...api.pathways.map((p) => n(api.totals.byPathway[p] ?? 0)), n(api.totals.total)]);
+      const support = (s: Line) => [n(s.familyReunification.requests), n(Object.values(s.candidatesAdmitted).reduce((x, y) => x + y, 0))];
+      expect(footer).toEqual(['Total', ...api.pathways.map((p) => n(api.totals.byPathway[p] ?? 0)), n(api.totals.total), ...support(api.totals)]);
       const germany = (await table.locator('tbody tr', { hasText: 'Germany' }).locator('th, td').allTextContents()).map((s) => s.trim());
       const de = api.states.find((s) => s.stateCode === 'DE')!;
-      expect(germany).toEqual(['Germany', ...api.pathways.map((p) => n(de.byPathway[p] ?? 0)), n(de.total)]);
+      expect(germany).toEqual(['Germany', ...api.pathways.map((p) => n(de.byPathway[p] ?? 0)), n(de.total), ...support(de)]);
 
       // The EU-Turkey VHAS: planned, both conditions of P 5(a) shown as not met.
       await page.getByRole('link', { name: 'Programmes' }).click();
