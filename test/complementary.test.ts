@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
@@ -9,7 +8,7 @@ import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { signIn } from './sessions.ts';
+import { apiCaller, signIn, type Session } from './sessions.ts';
 
 /**
  * Complementary pathways through the API on both databases: a candidate of a labour and of an
@@ -19,7 +18,6 @@ import { signIn } from './sessions.ts';
  */
 const OP = operator('complementary-test');
 const dir = tempDir();
-type Session = Awaited<ReturnType<typeof signIn>>;
 const UUID = 'f2b15a0e-e65a-438a-affb-29b9d50b77d1';
 
 function caseFile(): string {
@@ -39,15 +37,8 @@ describe.each(databaseKinds)('complementary pathways on $name', (kind) => {
   let app: ReturnType<typeof createApp>;
   let se: Session, fi: Session, commission: Session;
 
-  const call = async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
-      body: json !== undefined ? JSON.stringify(json) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : null, text };
-  };
+  // `app` is made in beforeAll: the caller is taken at each call.
+  const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
   const caseRow = (ref: string) =>
     inScope(database.db, OP, (tx) =>
       rows<Record<string, unknown>>(tx, sql`SELECT pathway, status, version, priority, primary_category, secondary_category, programme_id, status_on::text AS status_on FROM cases WHERE case_ref = ${ref}`),

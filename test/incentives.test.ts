@@ -16,7 +16,7 @@ import { createApp } from '../src/server/server.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { signIn } from './sessions.ts';
+import { apiCaller, signIn, type Session } from './sessions.ts';
 
 /**
  * The AMIF incentives on a database (both kinds): computed on arrival in the arrival's transaction,
@@ -50,18 +50,10 @@ const CASES: Line[] = [
 describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
   let database: Database;
   let app: ReturnType<typeof createApp>;
-  type Session = Awaited<ReturnType<typeof signIn>>;
   let nl: Session, be: Session, commission: Session, partner: Session;
   const op = <T>(work: Parameters<typeof inScope<T>>[2]) => inScope(database.db, OP, work);
-  const call = async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
-      body: json !== undefined ? JSON.stringify(json) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : null, text };
-  };
+  // `app` is made in beforeAll: the caller is taken at each call.
+  const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
   const arrive = (state: string, caseRef: string, from = '2020-02-01') =>
     op(async (tx) => {
       const start = new Date(`${from}T00:00:00Z`);

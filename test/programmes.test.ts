@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
@@ -13,7 +12,7 @@ import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { cliRunner } from './cli-run.ts';
 import { tempDir, writeFile, writePersonsCsv } from './files.ts';
-import { signIn } from './sessions.ts';
+import { apiCaller, signIn, type Session } from './sessions.ts';
 
 /**
  * Programmes through the API (the VHAS's conditions, a state's own, a case joining one) and the
@@ -23,7 +22,6 @@ import { signIn } from './sessions.ts';
  */
 const OP = operator('programmes-test');
 const dir = tempDir();
-type Session = Awaited<ReturnType<typeof signIn>>;
 
 /** The households: state, case, pathway, members, the programme it joins, whether it arrives, and a member a split decision leaves out. */
 const HOUSEHOLDS = [
@@ -73,15 +71,8 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
   let app: ReturnType<typeof createApp>;
   let nl: Session, de: Session, commission: Session;
 
-  const call = async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
-      body: json !== undefined ? JSON.stringify(json) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : null, text };
-  };
+  // `app` is made in beforeAll: the caller is taken at each call.
+  const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
 
   beforeAll(async () => {
     database = await kind.open();

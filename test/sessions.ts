@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { operator, type Principal, type Role } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
@@ -72,4 +72,32 @@ export function identityTestApp(database: Database, opts: IdentityRouteOptions =
   app.get('/api/probe', (c) => c.json({ principal: c.var.principal, authMethod: c.var.authMethod }));
   app.post('/api/probe', (c) => c.json({ changed: true, principal: c.var.principal }));
   return app;
+}
+
+export type Session = Awaited<ReturnType<typeof signIn>>;
+/** An answer of the API as the tests read it: JSON parsed where it is JSON, the text as it came. */
+export type Answer = { status: number; headers: Headers; etag: string | null; body: any; text: string };
+
+/**
+ * A caller of an API app as a signed-in session: JSON bodies, a fresh Idempotency-Key on every POST
+ * (the API requires one), any other header given (If-Match…).
+ */
+export function apiCaller(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }) {
+  return async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
+    const res = await app.request(path, {
+      method,
+      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
+      body: json !== undefined ? JSON.stringify(json) : undefined,
+    });
+    const text = await res.text();
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { status: res.status, headers: res.headers, etag: res.headers.get('etag'), body, text };
+  };
 }

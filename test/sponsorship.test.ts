@@ -13,7 +13,7 @@ import { tasksFor } from '../src/sponsorship/sponsorship.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { signIn } from './sessions.ts';
+import { apiCaller, signIn, type Session } from './sessions.ts';
 
 /**
  * Community sponsorship through the API, on each database: a sponsor recorded, screened and
@@ -37,9 +37,6 @@ function caseFile(): string {
   ];
   return writeFile(dir, `sponsorship-${randomUUID()}.csv`, toCsv(COLUMNS, lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? ''))));
 }
-
-type Session = Awaited<ReturnType<typeof signIn>>;
-type Answer = { status: number; headers: Headers; body: any; text: string };
 const ROLES = { selection: 'state', pre_departure: 'shared', reception: 'sponsor', housing: 'sponsor', integration: 'shared', finance: 'state' } as const;
 
 describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
@@ -47,21 +44,8 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
   let app: ReturnType<typeof createApp>;
   let nl: Session, be: Session, commission: Session, sponsor: Session, otherSponsor: Session;
 
-  const call = async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
-      body: json !== undefined ? JSON.stringify(json) : undefined,
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, headers: res.headers, body, text };
-  };
+  // `app` is made in beforeAll: the caller is taken at each call.
+  const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
   const get = (who: Session, path: string) => call(who, 'GET', path);
   const post = (who: Session, path: string, json?: unknown, ifMatch?: string | null) => call(who, 'POST', path, json ?? {}, ifMatch ? { 'if-match': ifMatch } : {});
   const op = <T>(work: Parameters<typeof inScope<T>>[2]) => inScope(database.db, OP, work);

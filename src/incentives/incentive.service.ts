@@ -12,7 +12,7 @@ import { isValidIsoDate, type BudgetFigure, type Incentive, type Round } from '.
 import { canonical, describeIncentive, evidenceOf, isVulnerableGroup, rateFor, VULNERABLE_GROUPS, type IncentiveEvidence } from './incentive.ts';
 import {
   caseIncentiveRows, claimRows, claimSums, committedAllStates, evidenceRows, incentiveRows, incentiveTotals, insertClaim, overlappingClaims, writeIncentives,
-  type ClaimRow, type IncentiveWrite, type PersonFilter, type RateTotal,
+  type ChangeRow, type ClaimRow, type IncentiveWrite, type PersonFilter, type RateTotal,
 } from './incentive.repository.ts';
 
 /**
@@ -94,18 +94,8 @@ export async function refreshIncentives(
 
 // ── One case: its members' incentives and history; recording a member's vulnerable groups ──────
 
-export interface IncentiveChange {
-  revision: number;
-  rateBefore: string | null;
-  amountBefore: number | null;
-  rateAfter: string | null;
-  amountAfter: number;
-  evidenceBefore: IncentiveEvidence | null;
-  evidenceAfter: IncentiveEvidence;
-  reason: string;
-  actor: string;
-  at: string;
-}
+/** A line of a person's incentive history (the person is the member it belongs to). */
+export type IncentiveChange = Omit<ChangeRow, 'personRef'>;
 
 export interface MemberIncentive {
   personRef: string;
