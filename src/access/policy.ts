@@ -81,6 +81,20 @@ export const policies = {
   ),
   /** Breakdowns of sponsorships: a state's officers their own with reasons, the Commission the counts. */
   readSponsorshipFigures: policy('readSponsorshipFigures', (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null)),
+  /** Programmes carry no person: every signed-in principal reads them. */
+  readProgrammes: policy('readProgrammes', () => true),
+  /** A state's officers write its programmes; the Commission the EU's own (no state). */
+  writeProgramme: policy<{ stateCode: string | null }>(
+    'writeProgramme',
+    (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode)) || (r.stateCode === null && p.role === 'commission_analyst'),
+  ),
+  /** Candidates and family reunification requests are a state's personal data: its officers. */
+  handleComplementary: policy<{ stateCode: string }>('handleComplementary', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** The returns of point 27: the Commission every state's counts, a state's officer its own. */
+  readAdmissionReturns: policy<{ stateCode: string | null }>(
+    'readAdmissionReturns',
+    (p, r) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null && (r.stateCode === null || r.stateCode === p.stateCode)),
+  ),
   /** Access requests and erasure (GDPR art. 15, 17) are handled by the state that holds the data. */
   handleSubjectRequest: policy<{ stateCode: string }>('handleSubjectRequest', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
 } as const;

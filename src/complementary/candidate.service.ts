@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { authorize } from '../access/policy.ts';
+import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { programmePolicies } from '../programmes/programme.policy.ts';
 import { selectProgramme } from '../programmes/programme.repository.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { candidateMoves, isCandidatePathway, moveCandidate, supportRefusal, type CandidatePathway, type CandidateStatus, type Support } from './candidate.ts';
@@ -81,7 +80,7 @@ export async function createCandidate(opts: {
   today?: string;
 }): Promise<Candidate> {
   const { db, actor, stateCode } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const on = opts.on ?? opts.today ?? today();
   checkDay(on, opts.today ?? today());
   const parsed = skillsProfile.safeParse(opts.skills ?? {});
@@ -121,7 +120,7 @@ async function one(db: Executor, stateCode: string, id: number, lock = false): P
 
 export async function listCandidates(opts: { db: Executor; actor: Actor; stateCode: string; status?: CandidateStatus; programme?: string }): Promise<Candidate[]> {
   const { db, actor, stateCode } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const list = (
     await rows<Omit<Candidate, 'moves'>>(
       db,
@@ -136,7 +135,7 @@ export async function listCandidates(opts: { db: Executor; actor: Actor; stateCo
 
 export async function getCandidate(opts: { db: Executor; actor: Actor; stateCode: string; id: number }): Promise<Candidate & { history: CandidateEvent[] }> {
   const { db, actor, stateCode, id } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const c = await one(db, stateCode, id);
   const history = await rows<CandidateEvent>(
     db,
@@ -159,7 +158,7 @@ export async function transitionCandidate(opts: {
   today?: string;
 }): Promise<Candidate> {
   const { db, actor, stateCode, id, to } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const now = opts.today ?? today();
   const on = opts.on ?? now;
   checkDay(on, now);
@@ -181,7 +180,7 @@ export async function transitionCandidate(opts: {
 /** Records support given (P 20): a scholarship, a language course, flexible admission; counselling and job search after graduation. */
 export async function addSupport(opts: { db: Executor; actor: Actor; stateCode: string; id: number; expectedVersion: number; support: Support }): Promise<Candidate> {
   const { db, actor, stateCode, id, support } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const c = await one(db, stateCode, id, true);
   if (c.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'candidateStale', { p1: id, p2: opts.expectedVersion, p3: c.version });
   const refusal = supportRefusal(c.pathway, c.status, support);

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorize } from '../access/policy.ts';
+import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { programmePolicies } from '../programmes/programme.policy.ts';
 import { selectProgramme } from '../programmes/programme.repository.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { closeProblem, daysTaken, familyReunificationReport, REQUEST_KINDS, type FamilyReunificationLine, type Outcome, type RequestKind } from './family-reunification.ts';
@@ -72,7 +71,7 @@ async function one(db: Executor, stateCode: string, id: number, lock = false): P
 
 export async function createFamilyRequest(opts: { db: Executor; actor: Actor; stateCode: string; input: unknown; today?: string }): Promise<FamilyRequest> {
   const { db, actor, stateCode } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const parsed = familyRequestInput.safeParse(opts.input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`);
@@ -101,7 +100,7 @@ export async function createFamilyRequest(opts: { db: Executor; actor: Actor; st
 
 export async function listFamilyRequests(opts: { db: Executor; actor: Actor; stateCode: string; open?: boolean }): Promise<FamilyRequest[]> {
   const { db, actor, stateCode } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const list = (
     await rows<Omit<FamilyRequest, 'days'>>(
       db,
@@ -127,7 +126,7 @@ export async function closeFamilyRequest(opts: {
   today?: string;
 }): Promise<FamilyRequest> {
   const { db, actor, stateCode, id } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const now = opts.today ?? today();
   const on = opts.on ?? now;
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: on });
@@ -145,7 +144,7 @@ export async function closeFamilyRequest(opts: {
 /** A state's requests: how many, open, by kind and outcome, and the days the closed ones took (median, 90th percentile). */
 export async function familyReunificationFigures(opts: { db: Executor; actor: Actor; stateCode: string; from?: string; to?: string }): Promise<FamilyReunificationLine> {
   const { db, actor, stateCode } = opts;
-  authorize(programmePolicies.handleComplementary, actor, { stateCode });
+  authorize(policies.handleComplementary, actor, { stateCode });
   const list = await rows<{ stateCode: string; kind: RequestKind; familyMembers: number; receivedOn: string; closedOn: string | null; outcome: string }>(
     db,
     sql`SELECT state_code AS "stateCode", kind, family_members AS "familyMembers", received_on::text AS "receivedOn", closed_on::text AS "closedOn", outcome

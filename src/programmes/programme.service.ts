@@ -6,7 +6,6 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { findRound } from '../rounds/round.repository.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { programmePolicies } from './programme.policy.ts';
 import { insertProgramme, selectProgramme, selectProgrammes, updateProgramme, type ProgrammeFilters, type ProgrammeRow } from './programme.repository.ts';
 import {
   allowedMoves,
@@ -33,12 +32,12 @@ export interface Programme extends ProgrammeRow {
 const present = (p: ProgrammeRow): Programme => ({ ...p, moves: [...allowedMoves(p.status)] });
 
 export async function listProgrammes(opts: { db: Executor; actor: Actor; filters?: ProgrammeFilters }): Promise<Programme[]> {
-  authorize(programmePolicies.readProgrammes, opts.actor, undefined);
+  authorize(policies.readProgrammes, opts.actor, undefined);
   return (await selectProgrammes(opts.db, opts.filters ?? {})).map(present);
 }
 
 export async function getProgramme(opts: { db: Executor; actor: Actor; code: string }): Promise<Programme> {
-  authorize(programmePolicies.readProgrammes, opts.actor, undefined);
+  authorize(policies.readProgrammes, opts.actor, undefined);
   return present(await found(opts.db, opts.code));
 }
 
@@ -75,7 +74,7 @@ export async function createProgramme(opts: { db: Executor; actor: Actor; input:
   const parsed = programmeInput.safeParse(opts.input);
   if (!parsed.success) invalid(parsed.error.issues.map((i) => `${i.path.join('.') || '(programme)'}: ${i.message}`));
   const p = parsed.data;
-  authorize(programmePolicies.writeProgramme, actor, { stateCode: p.state });
+  authorize(policies.writeProgramme, actor, { stateCode: p.state });
   const problems = programmeProblems(p).map(problemText);
   if (p.round !== null && !(await findRound(db, p.round))) problems.push(`round: there is no round "${p.round}"`);
   if (problems.length > 0) invalid(problems);
@@ -105,7 +104,7 @@ export async function createProgramme(opts: { db: Executor; actor: Actor; input:
 /** The programme, locked, after its policy and the version the caller read (412 when stale). */
 async function forChange(db: Executor, actor: Actor, code: string, expectedVersion: number): Promise<ProgrammeRow> {
   // Authorised before the lock: a row the scope may read but not change is not seen by FOR UPDATE (row-level security).
-  authorize(programmePolicies.writeProgramme, actor, { stateCode: (await found(db, code)).stateCode });
+  authorize(policies.writeProgramme, actor, { stateCode: (await found(db, code)).stateCode });
   const p = await found(db, code, true);
   if (p.version !== expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'programmeStale', { p1: code, p2: expectedVersion, p3: p.version });
   return p;

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { authorize } from '../access/policy.ts';
+import { authorize, policies } from '../access/policy.ts';
 import type { Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { programmePolicies } from './programme.policy.ts';
 import { admissionReturns, type AdmissionCount, type AdmissionReturns, type CandidateCount, type SupportCount } from './returns.ts';
 
 /**
@@ -26,7 +25,7 @@ export async function admissionsReport(opts: {
 }): Promise<AdmissionReturns> {
   const { db, actor } = opts;
   const state = opts.stateCode ?? null;
-  authorize(programmePolicies.readAdmissionReturns, actor, { stateCode: state });
+  authorize(policies.readAdmissionReturns, actor, { stateCode: state });
   let from: string;
   let to: string;
   if (opts.round !== undefined) {
