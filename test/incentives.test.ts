@@ -96,6 +96,10 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     expect(await incentiveOf('NL-EA-1')).toMatchObject({ rateId: null, amount: 0, evidence: { vulnerableGroups: [{ group: 'women_children_at_risk', from: 'need:woman_at_risk' }] } });
     const r = await call(nl, 'GET', '/api/rounds/2026-2027/incentives');
     expect(r.body.persons.find((p: { personRef: string }) => p.personRef === 'NL-EA-1').explanation).toMatch(/no rate applies to emergency admission/);
+    const nlExplained = await call(nl, 'GET', '/api/rounds/2026-2027/incentives', undefined, { 'accept-language': 'nl' });
+    expect(nlExplained.body.persons.find((p: { personRef: string }) => p.personRef === 'NL-EA-1').explanation).toMatch(
+      /kwetsbare groep: vrouwen en kinderen in een risicosituatie \(specifieke behoefte vrouw in een risicosituatie\); geen tarief van toepassing op toelating in noodsituaties/,
+    );
   });
 
   it('records a vulnerable group (If-Match, audited): 6,000 becomes 10,000, and the history says why, with the evidence before and after', async () => {

@@ -13,6 +13,7 @@ import { tasksFor } from '../src/sponsorship/sponsorship.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
+import { databaseRefusal } from './owner.ts';
 import { apiCaller, signIn, type Session } from './sessions.ts';
 
 /**
@@ -236,12 +237,22 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     expect((await get(sponsor, '/api/sponsor/tasks')).body.tasks).toEqual([]);
     expect((await get(sponsor, '/api/states/NL/cases/S-01')).status).toBe(404);
     // … and neither does the database, asked directly in the sponsor's scope.
-    const seen = await inScope(database.db, sponsor.principal, async (tx) => ({
-      cases: await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`),
-      persons: await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons`),
-      supporters: await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM case_supporters`),
-    }));
-    expect([seen.cases[0]!.n, seen.persons[0]!.n, seen.supporters[0]!.n]).toEqual([0, 0, 0]);
+    const TABLES = ['cases', 'persons', 'case_supporters', 'sponsorships', 'sponsorship_tasks', 'sponsorship_messages'];
+    const seen = await inScope(database.db, sponsor.principal, async (tx) => {
+      const n: Record<string, number> = {};
+      for (const t of TABLES) n[t] = (await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ${sql.identifier(t)}`))[0]!.n;
+      return n;
+    });
+    expect(seen).toEqual(Object.fromEntries(TABLES.map((t) => [t, 0])));
+    // It cannot write to the ended sponsorship's thread either (the row-level policy, not only the service).
+    expect(
+      await databaseRefusal(
+        inScope(database.db, sponsor.principal, (tx) =>
+          tx.execute(sql`INSERT INTO sponsorship_messages (sponsorship_id, state_code, organisation, side, author, body)
+                         VALUES (${sponsorshipId}, 'NL', ${sponsor.principal.organisation}, 'sponsor', ${sponsor.principal.id}, 'hello')`),
+        ),
+      ),
+    ).toMatch(/row-level security/);
     // Counted: the state with its reasons, the Commission the counts only.
     const own = await get(nl, '/api/sponsorships/breakdowns');
     expect(own.body.breakdowns.map((b: { id: number; endReason: string }) => [b.id, b.endReason])).toEqual([[sponsorshipId, 'The group dissolved']]);

@@ -4,10 +4,11 @@ import type { Database } from '../db/db.ts';
 import { authorize, policies } from '../access/policy.ts';
 import { caseResource } from '../cases/case-views.service.ts';
 import { ErrorCode } from '../errors/app-error.ts';
+import { translator } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { VULNERABLE_GROUPS } from '../incentives/incentive.ts';
 import { caseIncentives, incentiveReport, listClaims, makeClaim, recordVulnerableGroups, roundBudget } from '../incentives/incentive.service.ts';
-import { errorResponses } from './errors.ts';
+import { errorResponses, langOf } from './errors.ts';
 import { caseEtag, caseVersionOf, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
 import { principalOf, router } from './router.ts';
@@ -225,14 +226,14 @@ export function incentivesRoutes(database: Database) {
   app.openapi(reportRoute, async (c) => {
     const p = principalOf(c);
     const { round } = c.req.valid('param');
-    const report = await inScope(database.db, p, (tx) => incentiveReport(tx, p, { roundId: round, stateCode: c.req.valid('query').state ?? null }));
+    const report = await inScope(database.db, p, (tx) => incentiveReport(tx, p, { roundId: round, stateCode: c.req.valid('query').state ?? null, t: translator(langOf(c)) }));
     return c.json(report, 200);
   });
 
   app.openapi(caseRoute, async (c) => {
     const p = principalOf(c);
     const { state: s, ref } = c.req.valid('param');
-    const read = await inScope(database.db, p, (tx) => caseIncentives(tx, p, { stateCode: s, caseRef: ref }));
+    const read = await inScope(database.db, p, (tx) => caseIncentives(tx, p, { stateCode: s, caseRef: ref, t: translator(langOf(c)) }));
     c.header('etag', caseEtag(read.caseId, read.version));
     return c.json({ members: read.members }, 200);
   });
@@ -247,7 +248,7 @@ export function incentivesRoutes(database: Database) {
       const r = await caseResource(tx, s, ref);
       if (!r) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: s });
       const expectedVersion = caseVersionOf(tags, r.id);
-      const result = await recordVulnerableGroups(tx, p, { stateCode: s, caseRef: ref, personRef: body.member, groups: body.groups, expectedVersion });
+      const result = await recordVulnerableGroups(tx, p, { stateCode: s, caseRef: ref, personRef: body.member, groups: body.groups, expectedVersion, t: translator(langOf(c)) });
       return { caseId: r.id, result };
     });
     c.header('etag', caseEtag(caseId, result.version));

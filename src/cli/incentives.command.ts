@@ -33,7 +33,8 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .action(async (o: { round: string; state?: string; format: string; output?: string }, cmd: Command) => {
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : null;
-      const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode })));
+      // The language is known once the command's options are read (in withDb): the translator is taken there.
+      const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode, t: ctx.t() })));
       const t = ctx.t();
       let text: string | Buffer;
       if (o.format === 'json') text = JSON.stringify(r, null, 2);

@@ -74,7 +74,7 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .option('--out <file>', 'write to a file instead of the terminal')
     .action(async (o: { state: string; case: string; person: string; out?: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }));
+        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }, ctx.t()));
         const text = JSON.stringify(data, null, 2);
         if (o.out) {
           writeFileSync(o.out, text, { mode: 0o600 });

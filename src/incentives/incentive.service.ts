@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
+import type { Translate } from '../i18n/i18n.ts';
 import { findState } from '../reference/state.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { getRound } from '../rounds/round.service.ts';
@@ -114,8 +115,8 @@ async function caseOf(db: Executor, stateCode: string, caseRef: string, lock = f
   return c;
 }
 
-/** The incentives of a case's members, each with its history (why each change). Audited. */
-export async function caseIncentives(db: Executor, principal: Principal, opts: { stateCode: string; caseRef: string }): Promise<{ caseId: number; version: number; members: MemberIncentive[] }> {
+/** The incentives of a case's members, each with its history (why each change), explained in `t`'s language. Audited. */
+export async function caseIncentives(db: Executor, principal: Principal, opts: { stateCode: string; caseRef: string; t: Translate }): Promise<{ caseId: number; version: number; members: MemberIncentive[] }> {
   const { stateCode, caseRef } = opts;
   // A person's incentive is part of the case: its state's officers only (the Commission reads totals).
   authorize(policies.listCases, principal, { stateCode });
@@ -132,7 +133,7 @@ export async function caseIncentives(db: Executor, principal: Principal, opts: {
             amount: m.amount,
             currency: 'EUR',
             evidence: m.evidence,
-            explanation: explain(m.evidence, m.rateId, rates.get(m.roundId) ?? []),
+            explanation: explain(m.evidence, m.rateId, rates.get(m.roundId) ?? [], opts.t),
             revision: m.revision ?? 1,
           }
         : null;
@@ -152,10 +153,10 @@ export async function caseIncentives(db: Executor, principal: Principal, opts: {
 }
 
 /** The words of a stored incentive: the evidence, and which rate it decided and why. */
-function explain(e: IncentiveEvidence, rateId: string | null, rates: readonly Incentive[]): string {
+function explain(e: IncentiveEvidence, rateId: string | null, rates: readonly Incentive[], t: Translate): string {
   const d = rateFor(rates, e);
   // Where the round's rates changed since (and the incentive not yet recomputed), name the stored rate.
-  return describeIncentive(e, d.rate?.id === rateId ? d : { rate: rates.find((r) => r.id === rateId) ?? null, because: null, groups: [] });
+  return describeIncentive(e, d.rate?.id === rateId ? d : { rate: rates.find((r) => r.id === rateId) ?? null, because: null, groups: [] }, t);
 }
 
 /**
@@ -166,7 +167,7 @@ function explain(e: IncentiveEvidence, rateId: string | null, rates: readonly In
 export async function recordVulnerableGroups(
   db: Executor,
   principal: Principal,
-  opts: { stateCode: string; caseRef: string; personRef: string; groups: string[]; expectedVersion?: number },
+  opts: { stateCode: string; caseRef: string; personRef: string; groups: string[]; expectedVersion?: number; t: Translate },
 ): Promise<{ version: number; member: MemberIncentive }> {
   const { stateCode, caseRef, personRef } = opts;
   authorize(policies.changeCase, principal, { stateCode });
@@ -196,7 +197,7 @@ export async function recordVulnerableGroups(
     fields: ['vulnerableGroups'],
     details: { before: p.before, after: groups, version },
   });
-  const read = await caseIncentives(db, principal, { stateCode, caseRef });
+  const read = await caseIncentives(db, principal, { stateCode, caseRef, t: opts.t });
   return { version, member: read.members.find((m) => m.personRef === personRef)! };
 }
 
@@ -233,9 +234,9 @@ export interface IncentiveReport {
 /**
  * A round's incentives. The Commission gets totals per state and rate (the statistics function,
  * no person); a state's officer their state's persons with the totals computed from them; the
- * operator every state's persons. Reading persons is audited.
+ * operator every state's persons, each explained in `t`'s language. Reading persons is audited.
  */
-export async function incentiveReport(db: Executor, principal: Principal, opts: { roundId: string; stateCode?: string | null }): Promise<IncentiveReport> {
+export async function incentiveReport(db: Executor, principal: Principal, opts: { roundId: string; stateCode?: string | null; t: Translate }): Promise<IncentiveReport> {
   const state = opts.stateCode ?? (principal.role === 'state_officer' ? principal.stateCode : null);
   authorize(policies.readIncentives, principal, { stateCode: state });
   const round = await getRound(db, opts.roundId);
@@ -253,7 +254,7 @@ export async function incentiveReport(db: Executor, principal: Principal, opts: 
       rateId: r.rateId,
       amount: r.amount,
       evidence: r.evidence,
-      explanation: explain(r.evidence, r.rateId, round.incentives),
+      explanation: explain(r.evidence, r.rateId, round.incentives, opts.t),
     }));
     const sums = new Map<string, RateTotal>();
     for (const p of persons) {

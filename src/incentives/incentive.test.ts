@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_ROUNDS } from '../rounds/round.data.ts';
 import { roundFileSchema, roundFromFile, type Round } from '../rounds/round.ts';
+import { translator } from '../i18n/i18n.ts';
 import { describeIncentive, evidenceOf, rateFor, type CaseEvidenceInput, type EvidenceInput } from './incentive.ts';
 
 const shipped = (id: string): Round => roundFromFile(roundFileSchema.parse(SHIPPED_ROUNDS.find((r) => r.id === id)));
@@ -100,7 +101,15 @@ describe('the 2020 round (R 16)', () => {
     const { e, d } = decide(r2020, person({ pathway: 'humanitarian_admission', countryOfDeparture: 'TUR' }));
     expect(e.priorityRegion).toBe('turkey');
     expect([d.rate, d.amount]).toEqual([null, 0]);
-    expect(describeIncentive(e, d)).toMatch(/no rate applies to humanitarian admission/);
+    expect(describeIncentive(e, d, translator('en'))).toMatch(/no rate applies to humanitarian admission/);
+    expect(describeIncentive(e, d, translator('nl'))).toBe('toelating op humanitaire gronden vanuit TUR; prioritaire regio turkey; geen kwetsbare groep; geen tarief van toepassing op toelating op humanitaire gronden in deze ronde');
+  });
+
+  it('says in words which group counted and what shows it, and which rate it decided', () => {
+    const { e, d } = decide(r2020, person({ needs: [{ type: 'unaccompanied_child' }], vulnerableGroups: ['medical_needs'] }));
+    expect(describeIncentive(e, d, translator('en'))).toBe(
+      'resettlement from KEN; no priority region; vulnerable: unaccompanied minor (specific need unaccompanied child), medical needs (recorded by the Member State); rate priority-or-vulnerable: unaccompanied minor, medical needs',
+    );
   });
 });
 

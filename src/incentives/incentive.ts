@@ -2,6 +2,7 @@
  * The AMIF incentive of a person: which of the round's rates applies, decided by evidence. Pure.
  * (The rules and their table tests: this module; the rates: the round's data, src/rounds/round.data.ts.)
  */
+import type { Translate } from '../i18n/i18n.ts';
 import type { Incentive, Round } from '../rounds/round.ts';
 
 /** What a rate may require: any one of them (an empty list: always). */
@@ -122,15 +123,28 @@ export function rateFor(rates: readonly Incentive[], e: IncentiveEvidence): Rate
   return best;
 }
 
-/** The evidence and the rate as words (English), for the report and the CLI. */
-export function describeIncentive(e: IncentiveEvidence, d: Pick<RateDecision, 'rate' | 'because' | 'groups'>): string {
-  const parts = [`${e.pathway.replace(/_/g, ' ')} from ${e.countryOfDeparture}`];
-  parts.push(e.priorityRegion ? `priority region ${e.priorityRegion}` : 'no priority region');
-  parts.push(e.vulnerableGroups.length > 0 ? `vulnerable: ${e.vulnerableGroups.map((g) => `${g.group} (${g.from})`).join(', ')}` : 'no vulnerable group');
-  if (d.rate === null) parts.push(`no rate applies to ${e.pathway.replace(/_/g, ' ')} in this round`);
-  else if (d.because === 'priority_region') parts.push(`rate ${d.rate.id}: priority region`);
-  else if (d.because === 'vulnerable_group') parts.push(`rate ${d.rate.id}: ${d.groups.map((g) => g.group).join(', ')}`);
-  else parts.push(`rate ${d.rate.id}`);
+/** What shows a group, in words: `category:…`, `need:…`, `priority:…` or `recorded`. */
+function sourceWords(from: string, t: Translate): string {
+  const [kind, value = ''] = from.split(':', 2);
+  if (kind === 'category' || kind === 'need' || kind === 'priority') return t(`incentives.describe.from.${kind}`, { value });
+  return kind === 'recorded' ? t('incentives.describe.from.recorded') : from;
+}
+
+/** The evidence and the rate as words in the translator's language (server catalogues `incentives.describe.*`), for the report and the CLI. */
+export function describeIncentive(e: IncentiveEvidence, d: Pick<RateDecision, 'rate' | 'because' | 'groups'>, t: Translate): string {
+  const pathway = t('incentives.describe.pathway', { pathway: e.pathway });
+  const group = (g: { group: string }) => t('incentives.describe.group', { group: g.group });
+  const parts = [t('incentives.describe.departure', { pathway, country: e.countryOfDeparture })];
+  parts.push(e.priorityRegion ? t('incentives.describe.priorityRegion', { region: e.priorityRegion }) : t('incentives.describe.noPriorityRegion'));
+  parts.push(
+    e.vulnerableGroups.length > 0
+      ? t('incentives.describe.vulnerable', { groups: e.vulnerableGroups.map((g) => t('incentives.describe.groupFrom', { group: group(g), from: sourceWords(g.from, t) })).join(', ') })
+      : t('incentives.describe.noVulnerableGroup'),
+  );
+  if (d.rate === null) parts.push(t('incentives.describe.noRate', { pathway }));
+  else if (d.because === 'priority_region') parts.push(t('incentives.describe.ratePriority', { rate: d.rate.id }));
+  else if (d.because === 'vulnerable_group') parts.push(t('incentives.describe.rateGroups', { rate: d.rate.id, groups: d.groups.map(group).join(', ') }));
+  else parts.push(t('incentives.describe.rate', { rate: d.rate.id }));
   return parts.join('; ');
 }
 

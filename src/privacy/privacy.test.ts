@@ -3,16 +3,27 @@ import { operator, type Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import { advanceCase } from '../cases/advance-case.ts';
 import { getCase } from '../cases/case.service.ts';
+import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../cases/person-row.ts';
+import { importCasesFile } from '../cases/person.import.ts';
+import { createCandidate, transitionCandidate } from '../complementary/candidate.service.ts';
+import { translator } from '../i18n/i18n.ts';
+import { recordVulnerableGroups, refreshIncentives } from '../incentives/incentive.service.ts';
+import { toCsv } from '../presentation/table.ts';
+import { createProgramme } from '../programmes/programme.service.ts';
 import { rows, sql, type Database } from '../db/db.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { databaseKinds } from '../../test/databases.ts';
+import { tempDir, writeFile } from '../../test/files.ts';
+import { databaseRefusal } from '../../test/owner.ts';
 import { verifyAudit } from '../audit/audit.service.ts';
 import { processingRecords, processingRecordsMarkdown } from './processing.records.ts';
 import { runRetention } from './retention.ts';
 import { eraseSubject, exportSubject } from './subject.service.ts';
 
 const OPERATOR = operator('privacy-test');
+const COMMISSION: Principal = { id: 'test:commission', userId: null, username: 'commission', role: 'commission_analyst', stateCode: null, organisation: null };
+const en = translator('en');
 const officer = (stateCode: string): Principal => ({ id: `test:officer:${stateCode}`, userId: null, username: 'officer', role: 'state_officer', stateCode, organisation: null });
 
 describe.each(databaseKinds)('data protection ($name)', (kind) => {
@@ -29,11 +40,11 @@ describe.each(databaseKinds)('data protection ($name)', (kind) => {
     const me = officer(c!.s);
     const other = officer(c!.s === 'NL' ? 'BE' : 'NL');
     await inScope(database.db, me, (tx) => getCase({ db: tx, actor: me, stateCode: c!.s, caseRef: c!.r }));
-    const out = await inScope(database.db, me, (tx) => exportSubject(tx, me, { stateCode: c!.s, caseRef: c!.r, personRef: c!.p }));
+    const out = await inScope(database.db, me, (tx) => exportSubject(tx, me, { stateCode: c!.s, caseRef: c!.r, personRef: c!.p }, en));
     expect(out.person).toMatchObject({ personRef: c!.p });
     // The read above and the export's own read are both listed, with who and why.
     expect(out.accesses.filter((a) => a.actor === me.id && a.action === 'case.read').length).toBeGreaterThanOrEqual(2);
-    await expect(inScope(database.db, other, (tx) => exportSubject(tx, other, { stateCode: c!.s, caseRef: c!.r, personRef: c!.p }))).rejects.toThrow(/may not/);
+    await expect(inScope(database.db, other, (tx) => exportSubject(tx, other, { stateCode: c!.s, caseRef: c!.r, personRef: c!.p }, en))).rejects.toThrow(/may not/);
   });
 
   it('refuses to erase a case still being processed, erases a closed one, and leaves the counts as they were', async () => {
@@ -61,6 +72,144 @@ describe.each(databaseKinds)('data protection ($name)', (kind) => {
     expect((await asOp((tx) => verifyAudit(tx))).flatMap((c) => c.problems)).toEqual([]);
   });
 
+  it("exports a person's incentive, groups and candidacy; erasure keeps every count and amount, the skills go, the evidence shrinks to the claim's", async () => {
+    // A household resettled from outside the priority regions (its rate decided by a category and a need), and a labour candidate.
+    const columns = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
+    const row = (c: string, p: string, pathway: string, more: Record<string, string>) => {
+      const r: Record<string, string> = { case_ref: c, person_ref: p, member_state: 'NL', pathway, citizenship: 'AFG', sex: 'F', birth_year: '1990', country_of_departure: 'PAK', priority: 'normal', ...more };
+      return columns.map((k) => r[k] ?? '');
+    };
+    const arrived = { arrived_on: '2021-03-01', primary_category: 'survivors_of_violence_torture' };
+    const file = writeFile(tempDir(), 'cases.csv', toCsv(columns, [
+      row('PV-R-1', 'PV-R-1-A', 'resettlement', { ...arrived, needs: 'survivor_of_torture' }),
+      row('PV-R-1', 'PV-R-1-B', 'resettlement', arrived),
+      row('PV-L-1', 'PV-L-1-A', 'labour', {}),
+    ]));
+    await importCasesFile({ db: database.db, actor: OPERATOR, path: file });
+    const nl = officer('NL');
+    const asNl = <T>(work: Parameters<typeof inScope<T>>[2]) => inScope(database.db, nl, work);
+    await asNl((tx) => recordVulnerableGroups(tx, nl, { stateCode: 'NL', caseRef: 'PV-R-1', personRef: 'PV-R-1-B', groups: ['women_children_at_risk'], t: en }));
+    await asNl((tx) => createProgramme({ db: tx, actor: nl, input: { code: 'NL-LAB-PV', state: 'NL', kind: 'labour', title: 'Welders', details: { employer: 'Werf BV', occupations: ['7212'] } } }));
+    const skills = { languages: [{ language: 'prs', level: 'native' }], work: [{ occupation: 'Welder', esco: '7212', years: 8 }], other: ['forklift licence'] };
+    let cand = await asNl((tx) => createCandidate({ db: tx, actor: nl, stateCode: 'NL', programme: 'NL-LAB-PV', caseRef: 'PV-L-1', personRef: 'PV-L-1-A', skills, on: '2021-02-01' }));
+    for (const [to, on] of [['shortlisted', '2021-03-01'], ['admitted', '2021-04-01']] as const) {
+      cand = await asNl((tx) => transitionCandidate({ db: tx, actor: nl, stateCode: 'NL', id: cand.id, expectedVersion: cand.version, to, on }));
+    }
+    for (const [to, on] of [['post_arrival', '2021-03-02'], ['reception', '2021-03-03'], ['integration', '2021-04-01'], ['closed', '2022-04-01']] as const) {
+      await asNl((tx) => advanceCase({ db: tx, actor: nl, stateCode: 'NL', caseRef: 'PV-R-1', action: { type: 'advance', to }, on }));
+    }
+    await asNl((tx) => advanceCase({ db: tx, actor: nl, stateCode: 'NL', caseRef: 'PV-L-1', action: { type: 'withdraw' }, reason: 'Mr K. took another job' }));
+
+    // Access (art. 15): the incentive with its evidence and history, the groups recorded, the candidacy with its skills and history; each read audited.
+    const a = await asNl((tx) => exportSubject(tx, nl, { stateCode: 'NL', caseRef: 'PV-R-1', personRef: 'PV-R-1-A' }, en));
+    expect(a.vulnerableGroups).toEqual([]);
+    expect(a.incentive).toMatchObject({ roundId: '2020-2021', rateId: 'priority-or-vulnerable', amount: 10000, evidence: { priorityRegion: null, countryOfDeparture: 'PAK' } });
+    expect(a.incentive!.evidence.vulnerableGroups).toEqual([
+      { group: 'legal_physical_protection', from: 'category:survivors_of_violence_torture' },
+      { group: 'legal_physical_protection', from: 'need:survivor_of_torture' },
+    ]);
+    expect(a.incentiveHistory.map((h) => [h.reason, h.amountAfter])).toEqual([['arrival', 10000]]);
+    expect(a.candidacies).toEqual([]);
+    const b = await asNl((tx) => exportSubject(tx, nl, { stateCode: 'NL', caseRef: 'PV-R-1', personRef: 'PV-R-1-B' }, en));
+    expect(b.vulnerableGroups).toEqual(['women_children_at_risk']);
+    expect(b.incentiveHistory.map((h) => h.reason)).toEqual(['arrival', 'evidence']);
+    const l = await asNl((tx) => exportSubject(tx, nl, { stateCode: 'NL', caseRef: 'PV-L-1', personRef: 'PV-L-1-A' }, en));
+    expect(l.incentive).toBeNull();
+    expect(l.candidacies).toEqual([
+      expect.objectContaining({ programme: 'NL-LAB-PV', pathway: 'labour', status: 'admitted', statusOn: '2021-04-01', occupations: ['7212'], skills: expect.objectContaining({ work: skills.work, other: skills.other }) }),
+    ]);
+    expect(l.candidacies[0]!.history.map((h) => h.toStatus)).toEqual(['applied', 'shortlisted', 'admitted']);
+    expect(l.accesses.filter((x) => x.actor === nl.id).map((x) => x.action)).toEqual(expect.arrayContaining(['case.read', 'incentive.read', 'candidate.read']));
+
+    // The Commission's counts: state of play, the returns of point 27, the incentives per state and rate, the budget committed.
+    const counts = () =>
+      inScope(database.db, COMMISSION, async (tx) => ({
+        stateOfPlay: await stateOfPlay({ db: tx, roundId: '2020-2021', lang: 'en' }),
+        admissions: await rows(tx, sql`SELECT * FROM statistics_admissions('2020-01-01', '2027-12-31') ORDER BY 1, 2, 3`),
+        support: await rows(tx, sql`SELECT * FROM statistics_pathway_support('2020-01-01', '2027-12-31') ORDER BY 1, 2, 3`),
+        incentives: await rows(tx, sql`SELECT * FROM statistics_incentives('2020-2021') ORDER BY 1, 2`),
+        committed: await rows(tx, sql`SELECT * FROM statistics_incentives_committed('2020-2021')`),
+      }));
+    const before = await counts();
+    expect(before.support).toContainEqual({ state_code: 'NL', measure: 'candidates_admitted', category: 'labour', n: 1, family_members: null });
+    const ids = await asNl((tx) => rows<{ id: number }>(tx, sql`SELECT id::int AS id FROM cases WHERE case_ref IN ('PV-R-1', 'PV-L-1') ORDER BY case_ref DESC`));
+    for (const caseRef of ['PV-R-1', 'PV-L-1']) await asNl((tx) => eraseSubject(tx, nl, { stateCode: 'NL', caseRef, reason: 'request of 2026-11-02' }));
+    expect(await counts()).toEqual(before);
+
+    const held = await asOp((tx) =>
+      rows<{ persons: string[]; groups: string[][]; amounts: number[]; rates: string[]; evidence: unknown[]; skills: unknown[]; occupations: string[][]; candidates: string[] }>(
+        tx,
+        sql`SELECT array_agg(p.person_ref ORDER BY p.id) AS persons, array_agg(to_jsonb(p.vulnerable_groups) ORDER BY p.id) AS groups,
+                   array_agg(i.amount ORDER BY p.id) AS amounts, array_agg(i.rate_id ORDER BY p.id) AS rates, array_agg(i.evidence ORDER BY p.id) AS evidence,
+                   (SELECT array_agg(c.skills) FROM pathway_candidates c WHERE c.case_id = ANY(${sql.param(ids.map((x) => x.id))}::bigint[])) AS skills,
+                   (SELECT array_agg(to_jsonb(c.occupations)) FROM pathway_candidates c WHERE c.case_id = ANY(${sql.param(ids.map((x) => x.id))}::bigint[])) AS occupations,
+                   (SELECT array_agg(c.person_ref) FROM pathway_candidates c WHERE c.case_id = ANY(${sql.param(ids.map((x) => x.id))}::bigint[])) AS candidates
+              FROM persons p JOIN person_incentives i ON i.person_id = p.id WHERE p.case_id = ${ids[0]!.id}`,
+      ),
+    );
+    const h = held[0]!;
+    expect(h.persons.every((r) => r.startsWith('erased-'))).toBe(true);
+    // The skills profile is gone; the candidacy stays counted (above).
+    expect([h.skills, h.occupations, h.candidates.every((r) => r.startsWith('erased-'))]).toEqual([[{}], [[]], true]);
+    // The amounts and rates of the claim stay; the evidence keeps the groups' codes, not what showed them.
+    expect([h.amounts, h.rates]).toEqual([[10000, 10000], ['priority-or-vulnerable', 'priority-or-vulnerable']]);
+    expect(h.groups).toEqual([['legal_physical_protection'], ['legal_physical_protection', 'women_children_at_risk']]);
+    const reduced = (groups: string[]) => ({ pathway: 'resettlement', countryOfDeparture: 'PAK', priorityRegion: null, vulnerableGroups: groups.map((group) => ({ group, from: 'recorded' })) });
+    expect(h.evidence).toEqual([reduced(['legal_physical_protection']), reduced(['legal_physical_protection', 'women_children_at_risk'])]);
+    // The incentives' history keeps its lines and amounts; what showed each group (a UNHCR category, a need) is gone from it too.
+    const sources = await asOp((tx) =>
+      rows<{ from: string }>(
+        tx,
+        sql`SELECT DISTINCT g->>'from' AS "from" FROM incentive_changes ic JOIN persons p ON p.id = ic.person_id,
+                   jsonb_array_elements(coalesce(ic.evidence_before->'vulnerableGroups', '[]'::jsonb) || (ic.evidence_after->'vulnerableGroups')) g
+             WHERE p.case_id = ${ids[0]!.id} ORDER BY 1`,
+      ),
+    );
+    expect(sources.map((x) => x.from)).toEqual(['erased', 'recorded']);
+    // Recomputing every incentive of the state later finds the same evidence and amounts: nothing changes, no line of history.
+    expect(await asOp((tx) => refreshIncentives(tx, OPERATOR, { stateCode: 'NL', reason: 'rates' }))).toMatchObject({ changed: 0 });
+    expect(await counts()).toEqual(before);
+    expect((await asOp((tx) => verifyAudit(tx))).flatMap((c) => c.problems)).toEqual([]);
+  });
+
+  it("keeps issue 6's histories append-only, for the owner too; erasure may blank only their free text and sources", async () => {
+    const HISTORY = ['sponsor_events', 'sponsorship_scheme_versions', 'memoranda', 'sponsorship_messages', 'pathway_candidate_events', 'incentive_changes', 'sponsorship_tasks'];
+    const grants = await asOp((tx) =>
+      rows<{ t: string; upd: boolean; del: boolean }>(
+        tx,
+        sql`SELECT t, has_table_privilege('pathways_app', t, 'UPDATE') AS upd, has_table_privilege('pathways_app', t, 'DELETE') AS del
+              FROM unnest(${sql.param(HISTORY)}::text[]) AS t ORDER BY t`,
+      ),
+    );
+    expect(grants.filter((g) => g.upd || g.del)).toEqual([]);
+    // Column by column: a task marked done; the free text and sources that erasure blanks.
+    const columns = await asOp((tx) =>
+      rows<{ c: string }>(
+        tx,
+        sql`SELECT table_name || '.' || column_name AS c FROM information_schema.column_privileges
+             WHERE grantee = 'pathways_app' AND privilege_type = 'UPDATE' AND table_name = ANY(${sql.param(HISTORY)}::text[]) ORDER BY 1`,
+      ),
+    );
+    expect(columns.map((x) => x.c)).toEqual([
+      'incentive_changes.evidence_after', 'incentive_changes.evidence_before', 'pathway_candidate_events.reason', 'sponsor_events.details', 'sponsor_events.reason',
+      'sponsorship_messages.body', 'sponsorship_tasks.done_at', 'sponsorship_tasks.done_by',
+    ]);
+    const nl = officer('NL');
+    expect(await databaseRefusal(inScope(database.db, nl, (tx) => tx.execute(sql`UPDATE incentive_changes SET reason = 'edited'`)))).toMatch(/permission denied/);
+    // Outside an erasure even a permitted column is refused — by a trigger, which binds the owner too (on every history of issue 6); in an erasure it is let through.
+    expect(await databaseRefusal(inScope(database.db, nl, (tx) => tx.execute(sql`UPDATE incentive_changes SET evidence_after = evidence_after`)))).toMatch(/never edited/);
+    const erasing = (statement: ReturnType<typeof sql>) =>
+      inScope(database.db, OPERATOR, async (tx) => {
+        await tx.execute(sql`SELECT set_config('pathways.erasure', 'on', true)`);
+        await tx.execute(statement);
+      });
+    await erasing(sql`UPDATE incentive_changes SET evidence_after = evidence_after`);
+    const triggers = await asOp((tx) =>
+      rows<{ t: string }>(tx, sql`SELECT DISTINCT tgrelid::regclass::text AS t FROM pg_trigger WHERE tgfoid = 'history_append_only'::regproc ORDER BY 1`),
+    );
+    expect(triggers.map((x) => x.t)).toEqual(['incentive_changes', 'memoranda', 'pathway_candidate_events', 'sponsor_events', 'sponsorship_messages', 'sponsorship_scheme_versions']);
+  });
+
   it("anonymises the closed cases of rounds past their retention, and no others", async () => {
     const [r] = await asOp((tx) => rows<{ until: string }>(tx, sql`SELECT (end_date + make_interval(months => retention_months))::date::text AS until FROM rounds WHERE id = '2020-2021'`));
     const closedOf2020 = async () =>
@@ -82,6 +231,16 @@ describe.each(databaseKinds)('data protection ($name)', (kind) => {
     expect(records.retentionByRound.map((x) => x.roundId).sort()).toEqual(rounds.map((x) => x.id).sort());
     const md = processingRecordsMarkdown(records);
     for (const a of records.activities) expect(md).toContain(`## ${a.name}`);
+    // Issue 6's processing is recorded, each activity complete.
+    expect(records.activities.map((a) => a.id)).toEqual(expect.arrayContaining(['sponsor-screening', 'sponsorship-support', 'complementary-pathways', 'amif-incentives']));
+    expect(new Set(records.activities.map((a) => a.id)).size).toBe(records.activities.length);
+    for (const a of records.activities) {
+      expect([a.id, a.purposes.length > 0, a.legalBasis, a.dataSubjects.length > 0, a.recipients.length > 0, a.retention].every(Boolean), a.id).toBe(true);
+      // Special categories (art. 9) or criminal records (art. 10) name the article that allows them.
+      if (a.specialCategories.length > 0) expect(a.legalBasis, a.id).toMatch(/art\. (9\(2\)|10)/);
+      // The Commission receives counts only.
+      for (const r of a.recipients.filter((x) => /Commission/.test(x))) expect(r, a.id).toMatch(/\b(only|aggregates)\b/);
+    }
     expect(md).toContain('| 2020-2021 | 2021-12-31 | 60 | 2026-12-31 |');
   });
 });

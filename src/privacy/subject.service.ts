@@ -2,7 +2,10 @@ import { sql, rows, type Executor } from '../db/db.ts';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { getCase, findCaseId } from '../cases/case.service.ts';
+import { getCandidate, type Candidate, type CandidateEvent } from '../complementary/candidate.service.ts';
+import { caseIncentives, type IncentiveChange, type MemberIncentive } from '../incentives/incentive.service.ts';
 import { ErrorCode } from '../errors/app-error.ts';
+import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
 
@@ -18,15 +21,37 @@ export interface SubjectExport {
   person: Record<string, unknown>;
   household: Record<string, unknown>;
   history: unknown[];
+  /** The groups the state recorded for the person (evidence of the AMIF rate). */
+  vulnerableGroups: string[];
+  /** The person's AMIF incentive (rate, amount, the evidence that decided it), null before arrival or without rates. */
+  incentive: MemberIncentive['incentive'];
+  /** Each change of the incentive: before, after and why. */
+  incentiveHistory: IncentiveChange[];
+  /** Candidacies for education or labour programmes: programme, status, skills profile, support and history. */
+  candidacies: (Omit<Candidate, 'id' | 'stateCode' | 'caseRef' | 'personRef' | 'version' | 'moves'> & { history: CandidateEvent[] })[];
   /** Who read or changed the subject's data, when, for what (art. 15(1)(c): recipients). */
   accesses: { at: string; actor: string; role: string | null; action: string; purpose: string | null }[];
 }
 
-export async function exportSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; personRef: string }): Promise<SubjectExport> {
+/** The export of one household member; the incentive's explanation in `t`'s language. */
+export async function exportSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; personRef: string }, t: Translate): Promise<SubjectExport> {
   authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
   const detail = await getCase({ db, actor: by, stateCode: ref.stateCode, caseRef: ref.caseRef });
   const person = detail.members.find((m) => m.personRef === ref.personRef);
   if (!person) throw appError(ErrorCode.NotFound, 'personNotFound', { person: ref.personRef, case: ref.caseRef });
+  // The incentive and the candidacies through their own services, so each read is audited as theirs is.
+  const incentives = await caseIncentives(db, by, { stateCode: ref.stateCode, caseRef: ref.caseRef, t });
+  const mine = incentives.members.find((m) => m.personRef === ref.personRef);
+  const candidacies: SubjectExport['candidacies'] = [];
+  const ids = await rows<{ id: number }>(
+    db,
+    sql`SELECT c.id::int AS id FROM pathway_candidates c JOIN cases cs ON cs.id = c.case_id
+         WHERE cs.state_code = ${ref.stateCode} AND cs.case_ref = ${ref.caseRef} AND c.person_ref = ${ref.personRef} ORDER BY c.id`,
+  );
+  for (const { id } of ids) {
+    const { id: _id, stateCode: _s, caseRef: _c, personRef: _p, version: _v, moves: _m, ...candidacy } = await getCandidate({ db, actor: by, stateCode: ref.stateCode, id });
+    candidacies.push(candidacy);
+  }
   const accesses = await rows<SubjectExport['accesses'][number]>(
     db,
     sql`SELECT at, actor, role, action, purpose FROM audit_lines_about(${ref.stateCode}, ${`person:${ref.personRef}`}, ${`case:${ref.caseRef}`})`,
@@ -39,6 +64,10 @@ export async function exportSubject(db: Executor, by: Principal, ref: { stateCod
     person: { ...person },
     household: { ...household, members: members.length },
     history,
+    vulnerableGroups: mine?.vulnerableGroups ?? [],
+    incentive: mine?.incentive ?? null,
+    incentiveHistory: mine?.history ?? [],
+    candidacies,
     accesses,
   };
 }

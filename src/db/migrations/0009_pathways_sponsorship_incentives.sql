@@ -331,25 +331,31 @@ CREATE POLICY programmes_change ON programmes FOR UPDATE
   USING (pathways_tenant() = '*' OR state_code = pathways_tenant() OR (state_code IS NULL AND pathways_tenant() = 'EU'))
   WITH CHECK (pathways_tenant() = '*' OR state_code = pathways_tenant() OR (state_code IS NULL AND pathways_tenant() = 'EU'));
 --> statement-breakpoint
--- A sponsor's portal: its own record, its sponsorships, their tasks (it marks its own done) and messages (it writes its own side).
+-- A sponsor's portal: its own record, its active sponsorships, their tasks (it marks its own done) and messages (it writes its own side);
+-- when a sponsorship ends or breaks down, all of it goes out of the sponsor's sight with the household.
 CREATE POLICY sponsor_own ON sponsors FOR SELECT
   USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation());
 --> statement-breakpoint
 CREATE POLICY sponsor_own ON sponsorships FOR SELECT
-  USING (pathways_tenant() = 'sponsor' AND EXISTS (SELECT 1 FROM sponsors s WHERE s.id = sponsorships.sponsor_id AND s.organisation = pathways_organisation()));
+  USING (pathways_tenant() = 'sponsor' AND status = 'active'
+         AND EXISTS (SELECT 1 FROM sponsors s WHERE s.id = sponsorships.sponsor_id AND s.organisation = pathways_organisation()));
 --> statement-breakpoint
 CREATE POLICY sponsor_own ON sponsorship_tasks FOR SELECT
-  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation());
+  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation()
+         AND EXISTS (SELECT 1 FROM sponsorships s WHERE s.id = sponsorship_tasks.sponsorship_id AND s.status = 'active'));
 --> statement-breakpoint
 CREATE POLICY sponsor_done ON sponsorship_tasks FOR UPDATE
-  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation() AND holder = 'sponsor')
+  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation() AND holder = 'sponsor'
+         AND EXISTS (SELECT 1 FROM sponsorships s WHERE s.id = sponsorship_tasks.sponsorship_id AND s.status = 'active'))
   WITH CHECK (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation() AND holder = 'sponsor');
 --> statement-breakpoint
 CREATE POLICY sponsor_own ON sponsorship_messages FOR SELECT
-  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation());
+  USING (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation()
+         AND EXISTS (SELECT 1 FROM sponsorships s WHERE s.id = sponsorship_messages.sponsorship_id AND s.status = 'active'));
 --> statement-breakpoint
 CREATE POLICY sponsor_write ON sponsorship_messages FOR INSERT
-  WITH CHECK (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation() AND side = 'sponsor');
+  WITH CHECK (pathways_tenant() = 'sponsor' AND organisation = pathways_organisation() AND side = 'sponsor'
+              AND EXISTS (SELECT 1 FROM sponsorships s WHERE s.id = sponsorship_messages.sponsorship_id AND s.status = 'active'));
 --> statement-breakpoint
 CREATE POLICY sponsor_party ON memoranda FOR SELECT
   USING (pathways_tenant() = 'sponsor' AND EXISTS (SELECT 1 FROM sponsors s WHERE s.organisation = pathways_organisation()
@@ -500,3 +506,38 @@ END $$;
 REVOKE ALL ON FUNCTION statistics_incentives_committed(text) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION statistics_incentives_committed(text) TO pathways_app;
+--> statement-breakpoint
+-- The histories of issue 6 are append-only for everyone, the owner included (grants alone bind only
+-- the application), with the one exception the law asks for, as for case_events (migration 0005):
+-- erasure blanks the free text or the evidence of a line — the columns named as the trigger's
+-- arguments — and nothing else, in a transaction that declares it (pathways.erasure = on).
+CREATE FUNCTION history_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'UPDATE' AND current_setting('pathways.erasure', true) = 'on'
+     AND (to_jsonb(NEW) - TG_ARGV) = (to_jsonb(OLD) - TG_ARGV)
+  THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'a history is never edited (% on % refused)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+END
+$fn$;
+--> statement-breakpoint
+CREATE TRIGGER sponsor_events_append_only BEFORE UPDATE OR DELETE ON sponsor_events FOR EACH ROW EXECUTE FUNCTION history_append_only('reason', 'details');
+--> statement-breakpoint
+CREATE TRIGGER sponsorship_messages_append_only BEFORE UPDATE OR DELETE ON sponsorship_messages FOR EACH ROW EXECUTE FUNCTION history_append_only('body');
+--> statement-breakpoint
+CREATE TRIGGER pathway_candidate_events_append_only BEFORE UPDATE OR DELETE ON pathway_candidate_events FOR EACH ROW EXECUTE FUNCTION history_append_only('reason');
+--> statement-breakpoint
+CREATE TRIGGER incentive_changes_append_only BEFORE UPDATE OR DELETE ON incentive_changes FOR EACH ROW EXECUTE FUNCTION history_append_only('evidence_before', 'evidence_after');
+--> statement-breakpoint
+CREATE TRIGGER sponsorship_scheme_versions_append_only BEFORE UPDATE OR DELETE ON sponsorship_scheme_versions FOR EACH ROW EXECUTE FUNCTION history_append_only();
+--> statement-breakpoint
+CREATE TRIGGER memoranda_append_only BEFORE UPDATE OR DELETE ON memoranda FOR EACH ROW EXECUTE FUNCTION history_append_only();
+--> statement-breakpoint
+GRANT UPDATE (reason, details) ON sponsor_events TO pathways_app;
+--> statement-breakpoint
+GRANT UPDATE (body) ON sponsorship_messages TO pathways_app;
+--> statement-breakpoint
+GRANT UPDATE (reason) ON pathway_candidate_events TO pathways_app;
+--> statement-breakpoint
+GRANT UPDATE (evidence_before, evidence_after) ON incentive_changes TO pathways_app;

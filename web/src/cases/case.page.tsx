@@ -1,6 +1,8 @@
 import { Link, useParams } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
 import { FormattedMessage } from 'react-intl';
+import { CaseIncentivesPanel } from '../incentives/case-incentives.tsx';
+import { useRefreshCaseIncentives } from '../incentives/incentives.api.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { badgeOf, movesOf, type CaseEvent, type CaseView, type Member, type Move, type StateCode } from './case-options.ts';
@@ -13,7 +15,7 @@ import './cases.css';
  * One case (household) as its caseworker handles it: where it stands, the members with their
  * specific needs and the accommodation each needs, the referral's references, the history, and
  * the moves the stage rules allow now, each confirmed in a dialog and made against the version
- * read (If-Match).
+ * read (If-Match); each member's AMIF incentive with its evidence, history and vulnerable groups.
  */
 export function CasePage() {
   const state = useCaseState();
@@ -36,6 +38,7 @@ export function CasePage() {
 function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }) {
   const one = useCase(state, caseRef);
   const history = useHistory(state, caseRef);
+  const refresh = useRefreshCases();
   return (
     <div className="cases-page">
       <PageHeader title={<FormattedMessage id="cases.case.title" values={{ ref: caseRef }} />}>
@@ -52,6 +55,7 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
           <Standing view={one.data.view} />
           <Actions state={state} view={one.data.view} etag={one.data.etag} />
           <Household members={one.data.view.members ?? []} />
+          <CaseIncentivesPanel state={state} caseRef={caseRef} household={one.data.view.members ?? []} onChanged={() => void refresh()} />
           <Referral state={state} view={one.data.view} />
           <section className="panel" aria-labelledby="case-history">
             <h2 id="case-history">
@@ -126,6 +130,7 @@ function Standing({ view }: { view: CaseView }) {
 function Actions({ state, view, etag }: { state: StateCode; view: CaseView; etag: string }) {
   const { label, t } = useLabels();
   const refresh = useRefreshCases();
+  const refreshIncentives = useRefreshCaseIncentives(state, view.caseRef ?? '');
   const heading = useRef<HTMLHeadingElement>(null);
   const [open, setOpen] = useState<Move | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -139,6 +144,8 @@ function Actions({ state, view, etag }: { state: StateCode; view: CaseView; etag
       setResult(t('cases.reloaded'));
     }
     void refresh();
+    // A move changes the case's version, and an arrival computes the members' incentives.
+    void refreshIncentives();
     heading.current?.focus();
   };
 

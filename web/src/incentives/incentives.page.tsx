@@ -1,6 +1,6 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
-import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { RoundSelect } from '../state-of-play/round-select.tsx';
@@ -12,6 +12,8 @@ import { formatCount, formatDay, formatStated } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useBudget, useCaseIncentives, useClaims, useIncentiveReport, useMakeClaim, type IncentiveReport, type PersonLine, type RateTotal, type RoundBudget } from './incentives.api.ts';
+import { IncentiveHistory } from './case-incentives.tsx';
+import { euros, rateName } from './incentive.ts';
 import './incentives.css';
 
 /**
@@ -68,8 +70,6 @@ export function IncentivesPage() {
     </div>
   );
 }
-
-const euros = (intl: IntlShape, v: number) => intl.formatNumber(v, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 
 function BudgetPanel({ budget }: { budget: RoundBudget }) {
   const intl = useIntl();
@@ -141,8 +141,6 @@ function RatesPanel({ report }: { report: IncentiveReport }) {
     </section>
   );
 }
-
-const rateName = (intl: IntlShape, id: string | null) => id ?? intl.formatMessage({ id: 'incentives.noRate' });
 
 function TotalsPanel({ report }: { report: IncentiveReport }) {
   const intl = useIntl();
@@ -238,41 +236,13 @@ function PersonsPanel({ report, persons }: { report: IncentiveReport; persons: P
 
 /** A person's incentive and every change of it: before, after, and why. */
 function HistoryDialog({ person, onClose }: { person: PersonLine; onClose: () => void }) {
-  const intl = useIntl();
-  const members = useCaseIncentives(person.stateCode, person.caseRef);
-  const member = members.data?.find((m) => m.personRef === person.personRef);
-  const groups = (e: { vulnerableGroups: { group: string; from: string }[] } | null) =>
-    e && e.vulnerableGroups.length > 0 ? e.vulnerableGroups.map((g) => `${g.group} (${g.from})`).join(', ') : intl.formatMessage({ id: 'common.none' });
+  const read = useCaseIncentives(person.stateCode, person.caseRef);
+  const member = read.data?.members.find((m) => m.personRef === person.personRef);
   return (
     <Modal title={<FormattedMessage id="incentives.historyTitle" values={{ person: person.personRef, case: person.caseRef }} />} onClose={onClose}>
-      {members.isPending && <Loading />}
-      {members.isError && <ErrorNotice error={members.error} />}
-      {member && (
-        <ol className="incentive-history" data-testid="incentive-history">
-          {member.history.map((h) => (
-            <li key={h.revision}>
-              <p>
-                <strong>
-                  <FormattedMessage id={`incentives.reason.${h.reason}`} />
-                </strong>{' '}
-                <span className="hint">{h.at.slice(0, 10)}</span>
-              </p>
-              <p>
-                <FormattedMessage
-                  id="incentives.change"
-                  values={{
-                    before: h.amountBefore === null ? '–' : `${euros(intl, h.amountBefore)} (${rateName(intl, h.rateBefore)})`,
-                    after: `${euros(intl, h.amountAfter)} (${rateName(intl, h.rateAfter)})`,
-                  }}
-                />
-              </p>
-              <p className="hint">
-                <FormattedMessage id="incentives.groupsChange" values={{ before: groups(h.evidenceBefore), after: groups(h.evidenceAfter) }} />
-              </p>
-            </li>
-          ))}
-        </ol>
-      )}
+      {read.isPending && <Loading />}
+      {read.isError && <ErrorNotice error={read.error} />}
+      {member && <IncentiveHistory history={member.history} />}
       <form method="dialog">
         <button type="submit" className="button-secondary">
           <FormattedMessage id="common.close" />

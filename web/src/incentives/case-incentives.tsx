@@ -1,0 +1,288 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { ApiError } from '../api/client.ts';
+import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
+import { formatDay } from '../ui/format.ts';
+import { ErrorNotice, Loading } from '../ui/status.tsx';
+import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
+import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
+import './incentives.css';
+
+/** What the case page knows of a member: whether they arrived, or were not accepted. */
+export interface HouseholdMember {
+  personRef?: string | null;
+  arrivedOn?: string | null;
+  excludedReason?: string | null;
+}
+
+/**
+ * The AMIF incentive of each member of a case (R 16; Regulation (EU) 2021/1147 art. 19), on the
+ * case page: the rate and amount, the evidence that decided them in words, every change with why,
+ * and the vulnerable groups the state records for the member, saved against the case's version
+ * (If-Match). `onChanged` tells the case page its version moved on.
+ */
+export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { state: string; caseRef: string; household: readonly HouseholdMember[]; onChanged: () => void }) {
+  const incentives = useCaseIncentives(state, caseRef);
+  const rounds = useRounds();
+  return (
+    <section className="panel case-incentives" aria-labelledby="case-incentives">
+      <h2 id="case-incentives">
+        <FormattedMessage id="incentives.case.title" />
+      </h2>
+      <p className="hint">
+        <FormattedMessage id="incentives.case.lead" />
+      </p>
+      {incentives.isPending ? (
+        <Loading />
+      ) : incentives.isError ? (
+        <ErrorNotice error={incentives.error} />
+      ) : (
+        incentives.data.members.map((m) => (
+          <MemberIncentive
+            key={m.personRef}
+            state={state}
+            caseRef={caseRef}
+            member={m}
+            etag={incentives.data.etag}
+            household={household.find((h) => h.personRef === m.personRef)}
+            rounds={rounds.data ?? []}
+            onReload={() => {
+              onChanged();
+              return incentives.refetch();
+            }}
+            onChanged={onChanged}
+          />
+        ))
+      )}
+    </section>
+  );
+}
+
+function MemberIncentive(props: {
+  state: string;
+  caseRef: string;
+  member: CaseMember;
+  etag: string;
+  household: HouseholdMember | undefined;
+  rounds: readonly Round[];
+  onReload: () => Promise<unknown>;
+  onChanged: () => void;
+}) {
+  const { member, household } = props;
+  const intl = useIntl();
+  const titleId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const i = member.incentive;
+  const round = i ? props.rounds.find((r) => r.id === i.roundId) : undefined;
+  const rate = i?.rateId ? round?.incentives.find((r) => r.id === i.rateId) : undefined;
+  const region = i?.evidence.priorityRegion ? round?.priorities.find((p) => p.id === i.evidence.priorityRegion) : undefined;
+  const none = household?.excludedReason ? 'incentives.case.notAccepted' : !household?.arrivedOn ? 'incentives.case.notArrived' : 'incentives.case.noRates';
+
+  return (
+    <article className="member-incentive" aria-labelledby={titleId} data-person={member.personRef}>
+      <h3 id={titleId} ref={heading} tabIndex={-1}>
+        <FormattedMessage id="incentives.case.member" values={{ person: member.personRef }} />
+      </h3>
+      {i === null ? (
+        <p>
+          <FormattedMessage id={none} />
+        </p>
+      ) : (
+        <dl className="facts">
+          <dt>
+            <FormattedMessage id="incentives.case.amount" />
+          </dt>
+          <dd data-testid="incentive-amount">{i.rateId === null ? <FormattedMessage id="incentives.case.noRateApplies" /> : euros(intl, i.amount)}</dd>
+          <dt>
+            <FormattedMessage id="incentives.case.rate" />
+          </dt>
+          <dd>{rate ? `${localLabel(intl, rate.label)} (${rate.id})` : rateName(intl, i.rateId)}</dd>
+          <dt>
+            <FormattedMessage id="incentives.case.round" />
+          </dt>
+          <dd>
+            <FormattedMessage id="incentives.case.roundArrived" values={{ round: i.roundId, date: formatDay(intl, i.arrivedOn, 'medium') }} />
+          </dd>
+          <dt>
+            <FormattedMessage id="incentives.case.region" />
+          </dt>
+          <dd>
+            {i.evidence.priorityRegion ? (
+              <FormattedMessage
+                id="incentives.case.inRegion"
+                values={{ country: i.evidence.countryOfDeparture, region: region ? localLabel(intl, region.label) : i.evidence.priorityRegion }}
+              />
+            ) : (
+              <FormattedMessage id="incentives.case.noRegion" values={{ country: i.evidence.countryOfDeparture }} />
+            )}
+          </dd>
+          <dt>
+            <FormattedMessage id="incentives.case.groups" />
+          </dt>
+          <dd>
+            {i.evidence.vulnerableGroups.length === 0 ? (
+              <FormattedMessage id="incentives.case.noGroups" />
+            ) : (
+              <ul className="needs">
+                {i.evidence.vulnerableGroups.map((g) => (
+                  <li key={`${g.group}:${g.from}`}>
+                    <FormattedMessage id="incentives.groupShownBy" values={{ group: groupName(intl, g.group), source: sourceWords(intl, g.from) }} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </dl>
+      )}
+      <h4>
+        <FormattedMessage id="incentives.history" />
+      </h4>
+      {member.history.length === 0 ? (
+        <p>
+          <FormattedMessage id="incentives.case.noHistory" />
+        </p>
+      ) : (
+        <IncentiveHistory history={member.history} />
+      )}
+      <GroupsForm
+        {...props}
+        onSaved={(saved) => {
+          setResult(
+            saved.incentive
+              ? intl.formatMessage({ id: 'incentives.case.saved' }, { person: saved.personRef, amount: saved.incentive.rateId === null ? intl.formatMessage({ id: 'incentives.case.noRateApplies' }) : euros(intl, saved.incentive.amount) })
+              : intl.formatMessage({ id: 'incentives.case.savedNoIncentive' }, { person: saved.personRef }),
+          );
+          props.onChanged();
+        }}
+        onReloaded={() => {
+          setResult(intl.formatMessage({ id: 'incentives.case.reloaded' }));
+          heading.current?.focus();
+        }}
+      />
+      <div role="status" className="case-result">
+        {result && <p className="notice notice-success">{result}</p>}
+      </div>
+    </article>
+  );
+}
+
+/**
+ * The vulnerable groups the state records for a member (beside those the case's category, the
+ * member's needs and the case's priority show), sent with the case's ETag. A stale ETag (412):
+ * the case page's "someone changed this case — reload" notice, focus on its button.
+ */
+function GroupsForm(props: { state: string; caseRef: string; member: CaseMember; etag: string; onReload: () => Promise<unknown>; onSaved: (m: CaseMember) => void; onReloaded: () => void }) {
+  const { member } = props;
+  const intl = useIntl();
+  const id = useId();
+  const record = useRecordVulnerableGroups(props.state, props.caseRef);
+  // What the officer ticked and has not saved yet; null: what is recorded.
+  const [draft, setDraft] = useState<Set<VulnerableGroup> | null>(null);
+  const reload = useRef<HTMLButtonElement>(null);
+  const ticked = draft ?? new Set(member.vulnerableGroups as VulnerableGroup[]);
+  const stale = record.error instanceof ApiError && record.error.status === 412;
+  // The only way on from a stale version is to reload: focus goes there (saving again is of no use).
+  useEffect(() => {
+    if (stale) reload.current?.focus();
+  }, [stale]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (record.isPending || stale) return;
+    record.mutate(
+      { etag: props.etag, member: member.personRef, groups: VULNERABLE_GROUPS.filter((g) => ticked.has(g)) },
+      {
+        onSuccess: ({ member: saved }) => {
+          setDraft(null);
+          props.onSaved(saved);
+        },
+      },
+    );
+  };
+
+  const doReload = async () => {
+    await props.onReload();
+    setDraft(null);
+    record.reset();
+    props.onReloaded();
+  };
+
+  return (
+    <form className="groups-form" onSubmit={submit} noValidate>
+      <fieldset>
+        <legend>
+          <FormattedMessage id="incentives.case.groupsLegend" values={{ person: member.personRef }} />
+        </legend>
+        <p className="hint" id={`${id}-hint`}>
+          <FormattedMessage id="incentives.case.groupsHint" />
+        </p>
+        {VULNERABLE_GROUPS.map((g) => (
+          <label key={g} className="check">
+            <input
+              type="checkbox"
+              name="group"
+              value={g}
+              checked={ticked.has(g)}
+              aria-describedby={`${id}-hint`}
+              onChange={(e) => {
+                const next = new Set(ticked);
+                if (e.target.checked) next.add(g);
+                else next.delete(g);
+                setDraft(next);
+              }}
+            />{' '}
+            {groupName(intl, g)}
+          </label>
+        ))}
+      </fieldset>
+      {stale ? (
+        <div className="notice notice-warning" role="alert">
+          <p>
+            <FormattedMessage id="cases.stale" />
+          </p>
+          <p>
+            <button type="button" ref={reload} onClick={() => void doReload()}>
+              <FormattedMessage id="cases.reload" />
+            </button>
+          </p>
+        </div>
+      ) : (
+        record.isError && <ErrorNotice error={record.error} />
+      )}
+      {!stale && (
+        <button type="submit" aria-disabled={record.isPending}>
+          <FormattedMessage id="incentives.case.save" values={{ person: member.personRef }} />
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** Every change of a person's incentive, oldest first: when, why, the amount and rate before and after, the groups before and after. */
+export function IncentiveHistory({ history }: { history: CaseMember['history'] }) {
+  const intl = useIntl();
+  const amount = (a: number | null, rate: string | null) => (a === null ? '–' : `${euros(intl, a)} (${rateName(intl, rate)})`);
+  return (
+    <ol className="incentive-history" data-testid="incentive-history">
+      {history.map((h) => (
+        <li key={h.revision}>
+          <p>
+            <strong>
+              <FormattedMessage id={`incentives.reason.${h.reason}`} />
+            </strong>{' '}
+            <span className="hint">
+              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: h.actor }} />
+            </span>
+          </p>
+          <p>
+            <FormattedMessage id="incentives.change" values={{ before: amount(h.amountBefore, h.rateBefore), after: amount(h.amountAfter, h.rateAfter) }} />
+          </p>
+          <p className="hint">
+            <FormattedMessage id="incentives.groupsChange" values={{ before: groupsInWords(intl, h.evidenceBefore), after: groupsInWords(intl, h.evidenceAfter) }} />
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
