@@ -103,13 +103,13 @@ describe('the OpenAPI document', () => {
     }
     // Changes of a resource that exists (a case, a state's pledges, an upload) name the version they were made against.
     // (A message added to a sponsorship's thread, and a sponsor's task marked done, change nothing that could be overwritten.)
-    const changes = posts.filter((o) => /\{(ref|state|id)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path) && !/\/(messages|done)$/.test(o.path)
+    const changes = posts.filter((o) => /\{(ref|state|id|code)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path) && !/\/(messages|done)$/.test(o.path)
       // A new candidate or family reunification request is created, not changed.
       && !/\/(candidates|family-reunification)$/.test(o.path));
     expect(changes.map((o) => o.op.operationId).sort()).toEqual(
       ['commitImport', 'savePledges', 'transitionCase',
        'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'publishSchemeVersion', 'newMemorandumVersion', 'breakDownSponsorship', 'endSponsorship',
-       'moveCandidate', 'addCandidateSupport', 'closeFamilyRequest'].sort(),
+       'moveCandidate', 'addCandidateSupport', 'closeFamilyRequest', 'moveProgramme', 'recordProgrammeCondition'].sort(),
     );
     for (const { path, op } of changes) {
       expect(header(op, 'If-Match'), path).toMatchObject({ required: true });
