@@ -1,5 +1,5 @@
-import type { Pathway } from '../rounds/round.ts';
-import { pathwayOfKind, VHAS_CONDITIONS, type ActivationCondition, type ProgrammeKind, type ProgrammeStatus } from './programme.ts';
+import type { ProgrammeRow } from './programme.repository.ts';
+import { pathwayOfKind, VHAS_CONDITIONS } from './programme.ts';
 
 /**
  * The EU's own programmes, shipped with the platform (no state): the EU-Turkey Voluntary
@@ -7,20 +7,8 @@ import { pathwayOfKind, VHAS_CONDITIONS, type ActivationCondition, type Programm
  * admission of the Union Resettlement and Humanitarian Admission Plan 2026–2027 (Regulation (EU)
  * 2024/1350). Each names its source; nothing is stated that the source does not state.
  */
-export interface ShippedProgramme {
-  code: string;
-  kind: ProgrammeKind;
-  pathway: Pathway;
-  roundId: string | null;
-  title: string;
-  criteria: string;
-  targetGroups: string[];
-  startDate: string | null;
-  endDate: string | null;
-  status: ProgrammeStatus;
-  activation: ActivationCondition[];
-  source: string;
-}
+/** A programme the platform ships: the EU's own (no state, places or partner), with its source. */
+export type ShippedProgramme = Omit<ProgrammeRow, 'id' | 'stateCode' | 'places' | 'partner' | 'details' | 'source' | 'version'> & { source: string };
 
 export const EU_PROGRAMMES: ShippedProgramme[] = [
   {
