@@ -115,7 +115,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
   registerAuditCommands(program, { withDb, actor, out: io.out, t });
-  registerPrivacyCommands(program, { withDb, actor, out: io.out, t });
+  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
   registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
@@ -419,7 +419,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         await database.close(); // releases the folder's lock too
         throw e;
       });
-      const stopRetention = scheduleRetention(database, logger);
+      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS);
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));
       await new Promise<void>((resolve) => {

@@ -63,7 +63,7 @@ export function registerAuditCommands(program: Command, ctx: CommandContext): vo
 }
 
 /** `pathways privacy …`: a data subject's rights, retention, the records of processing. */
-export function registerPrivacyCommands(program: Command, ctx: CommandContext): void {
+export function registerPrivacyCommands(program: Command, ctx: CommandContext & { sponsorRetentionMonths: number }): void {
   const privacy = program.command('privacy').description("data protection: a subject's access and erasure, retention, records of processing");
   privacy
     .command('export')
@@ -96,14 +96,15 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     );
   privacy
     .command('retention')
-    .description('anonymise the closed cases of rounds past their retention period (the server does this daily)')
+    .description('anonymise the closed cases of rounds past their retention period, ended sponsors and closed family reunification requests past PATHWAYS_SPONSOR_RETENTION_MONTHS (the server does this daily)')
     .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
     .action(async (o: { today: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today));
+        const r = await db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths));
         ctx.out(ctx.t()('privacy.purged', { attempts: r.identity.loginAttempts, sessions: r.identity.sessions, keys: r.idempotencyKeys }));
         for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
         ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
+        ctx.out(ctx.t()('privacy.retainedSponsors', { months: ctx.sponsorRetentionMonths, sponsors: r.sponsors, requests: r.familyRequests }));
       }),
     );
   privacy
@@ -112,7 +113,7 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext): 
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const records = await db.transaction((tx) => processingRecords(tx));
+        const records = await db.transaction((tx) => processingRecords(tx, ctx.sponsorRetentionMonths));
         ctx.out(o.format === 'json' ? JSON.stringify(records, null, 2) : processingRecordsMarkdown(records));
       }),
     );

@@ -34,6 +34,8 @@ const schema = z.object({
   OIDC_STRONG_ACR: z.string().min(1).optional(),
   /** Key of the signed sign-in cookies (32+ characters); when unset, a random key per process. */
   PATHWAYS_SECRET: z.string().min(32).optional(),
+  /** Months an ended sponsor and a closed family reunification request are kept before the retention job anonymises them. */
+  PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -6,10 +6,15 @@ import { getCase } from '../cases/case.service.ts';
 import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../cases/person-row.ts';
 import { importCasesFile } from '../cases/person.import.ts';
 import { createCandidate, transitionCandidate } from '../complementary/candidate.service.ts';
+import { closeFamilyRequest, createFamilyRequest, listFamilyRequests } from '../complementary/family-reunification.service.ts';
 import { translator } from '../i18n/i18n.ts';
 import { recordVulnerableGroups, refreshIncentives } from '../incentives/incentive.service.ts';
 import { toCsv } from '../presentation/table.ts';
 import { createProgramme } from '../programmes/programme.service.ts';
+import { createScheme } from '../sponsorship/scheme.service.ts';
+import { MEMBER_CHECKS, SPONSOR_CHECKS } from '../sponsorship/sponsor.ts';
+import { addSponsorMember, createSponsor, getSponsor, moveSponsor, recordSponsorCheck, type SponsorDetail } from '../sponsorship/sponsor.service.ts';
+import { endSponsorship, listMessages, matchSponsorship, sendMessage } from '../sponsorship/sponsorship.service.ts';
 import { rows, sql, type Database } from '../db/db.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
@@ -216,17 +221,113 @@ describe.each(databaseKinds)('data protection ($name)', (kind) => {
       (await asOp((tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases c WHERE status IN ('closed','withdrawn','rejected') AND case_ref NOT LIKE 'erased-%' AND coalesce(c.round_id, (SELECT min(p.round_id) FROM persons p WHERE p.case_id = c.id)) = '2020-2021'`)))[0]!.n;
     const waiting = await closedOf2020();
     expect(waiting).toBeGreaterThan(0);
-    const early = await asOp((tx) => runRetention(tx, OPERATOR, r!.until));
+    const early = await asOp((tx) => runRetention(tx, OPERATOR, r!.until, 60));
     expect(early.rounds.find((x) => x.roundId === '2020-2021')).toBeUndefined();
     expect(await closedOf2020()).toBe(waiting);
     const dayAfter = new Date(Date.parse(`${r!.until}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const due = await asOp((tx) => runRetention(tx, OPERATOR, dayAfter));
+    const due = await asOp((tx) => runRetention(tx, OPERATOR, dayAfter, 60));
     expect(due.rounds.find((x) => x.roundId === '2020-2021')).toMatchObject({ cases: waiting });
     expect(await closedOf2020()).toBe(0);
   });
 
+  it('anonymises a sponsor ended longer ago than PATHWAYS_SPONSOR_RETENTION_MONTHS and a family reunification request closed so long ago, and no others; the counts stay', async () => {
+    const nl = officer('NL');
+    const asNl = <T>(work: Parameters<typeof inScope<T>>[2]) => inScope(database.db, nl, work);
+    const columns = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
+    const household = (c: string) => {
+      const r: Record<string, string> = { case_ref: c, person_ref: `${c}-A`, member_state: 'NL', pathway: 'community_sponsorship', round: '2020-2021', citizenship: 'SYR', sex: 'F', birth_year: '1985', country_of_departure: 'LBN', relationship: 'principal', priority: 'normal' };
+      return columns.map((k) => r[k] ?? '');
+    };
+    await importCasesFile({ db: database.db, actor: OPERATOR, path: writeFile(tempDir(), 'sponsored.csv', toCsv(columns, [household('RT-S-1'), household('RT-S-2')])) });
+    const roles = { selection: 'state', pre_departure: 'shared', reception: 'sponsor', housing: 'sponsor', integration: 'shared', finance: 'state' } as const;
+    const scheme = await asNl((tx) => createScheme({ db: tx, actor: nl, stateCode: 'NL', code: 'RT-CS', title: 'Community sponsorship', programmeId: null, criteria: [], roles }));
+
+    // Sponsors made through the services: applied with a member, or screened and approved with every check.
+    const applied = async (organisation: string, name: string) => {
+      const s = await asNl((tx) => createSponsor({ db: tx, actor: nl, stateCode: 'NL', input: { organisation, kind: 'group', name, contact: { email: `${organisation}@example.nl`, phone: '+31 6 1234 5678' }, region: 'Utrecht', householdSize: 3, needsSupported: ['medical'], languages: ['ar', 'nl'] } }));
+      return asNl((tx) => addSponsorMember({ db: tx, actor: nl, id: s.id, expectedVersion: s.version, name: `${name}: Anna Jansen`, role: 'coordinator' }));
+    };
+    const approved = async (organisation: string, name: string) => {
+      let s: SponsorDetail = await applied(organisation, name);
+      const { id, members: [member] } = s;
+      for (const check of MEMBER_CHECKS) s = await asNl((tx) => recordSponsorCheck({ db: tx, actor: nl, id, expectedVersion: s.version, check, memberId: member!.id, result: 'passed', on: '2019-01-05', note: 'passport of Mrs Jansen seen' }));
+      s = await asNl((tx) => moveSponsor({ db: tx, actor: nl, id, expectedVersion: s.version, to: 'screened', reason: null }));
+      for (const check of SPONSOR_CHECKS) s = await asNl((tx) => recordSponsorCheck({ db: tx, actor: nl, id, expectedVersion: s.version, check, memberId: null, result: 'passed', on: '2019-01-06' }));
+      return asNl((tx) => moveSponsor({ db: tx, actor: nl, id, expectedVersion: s.version, to: 'approved', reason: null }));
+    };
+    // The move to `ended` written as moveSponsor writes it, but on a day in the past: the history's time is the database's now(), and no one may change it afterwards.
+    const endedOn = (id: number, at: string) =>
+      asOp(async (tx) => {
+        const reason = 'the group dissolved: Mr Jansen moved to Canada';
+        await tx.execute(sql`INSERT INTO sponsor_events (sponsor_id, state_code, kind, from_status, to_status, reason, actor, at)
+                             SELECT id, state_code, 'status', status, 'ended', ${reason}, ${OPERATOR.id}, ${at}::timestamptz FROM sponsors WHERE id = ${id}`);
+        await tx.execute(sql`UPDATE sponsors SET status = 'ended', status_reason = ${reason}, version = version + 1 WHERE id = ${id}`);
+      });
+
+    const old = await approved('rt-old', 'Old Group');
+    const oldShip = await asNl((tx) => matchSponsorship({ db: tx, actor: nl, stateCode: 'NL', sponsorId: old.id, caseRef: 'RT-S-1', schemeId: scheme.id }));
+    await asNl((tx) => sendMessage({ db: tx, actor: nl, id: oldShip.id, body: 'Mrs Jansen meets the family at Schiphol' }));
+    await asNl((tx) => endSponsorship({ db: tx, actor: nl, id: oldShip.id, expectedVersion: oldShip.version, reason: 'the family moved to Amsterdam' }));
+    await endedOn(old.id, '2020-06-15T12:00:00Z');
+    // Ended as long ago, but still supporting a household: kept.
+    const busy = await approved('rt-busy', 'Busy Group');
+    const busyShip = await asNl((tx) => matchSponsorship({ db: tx, actor: nl, stateCode: 'NL', sponsorId: busy.id, caseRef: 'RT-S-2', schemeId: scheme.id }));
+    await asNl((tx) => sendMessage({ db: tx, actor: nl, id: busyShip.id, body: 'the flat is ready' }));
+    await endedOn(busy.id, '2020-06-15T12:00:00Z');
+    const recent = await applied('rt-recent', 'Recent Group');
+    await endedOn(recent.id, '2021-06-01T12:00:00Z');
+    const current = await applied('rt-current', 'Current Group');
+
+    const closed = await asNl((tx) => createFamilyRequest({ db: tx, actor: nl, stateCode: 'NL', input: { reference: 'RT-FR-1', kind: 'information', familyMembers: 3, countryOfResidence: 'SYR', receivedOn: '2020-05-01', note: 'Mr Haddad, in Idlib with his wife and son' } }));
+    await asNl((tx) => closeFamilyRequest({ db: tx, actor: nl, stateCode: 'NL', id: closed.id, expectedVersion: closed.version, outcome: 'informed', on: '2020-06-15' }));
+    await asNl((tx) => createFamilyRequest({ db: tx, actor: nl, stateCode: 'NL', input: { reference: 'RT-FR-2', kind: 'visa_assistance', familyMembers: 2, countryOfResidence: 'ERI', receivedOn: '2019-02-01', note: 'Mrs Tesfay' } }));
+
+    const sponsors = () => Promise.all([old, busy, recent, current].map((s) => asNl((tx) => getSponsor({ db: tx, actor: nl, id: s.id }))));
+    const requests = () => asNl((tx) => listFamilyRequests({ db: tx, actor: nl, stateCode: 'NL' }));
+    const messages = () => Promise.all([oldShip, busyShip].map((s) => asNl((tx) => listMessages({ db: tx, actor: nl, id: s.id }))));
+    const counts = () =>
+      inScope(database.db, COMMISSION, async (tx) => ({
+        sponsorships: await rows(tx, sql`SELECT * FROM statistics_sponsorships() ORDER BY 1, 2`),
+        support: await rows(tx, sql`SELECT * FROM statistics_pathway_support('2000-01-01', '2030-12-31') ORDER BY 1, 2, 3`),
+      }));
+    const before = { sponsors: await sponsors(), requests: await requests(), messages: await messages(), counts: await counts() };
+    expect(before.counts.sponsorships).toContainEqual({ state_code: 'NL', status: 'ended', sponsorships: 1, households: 1 });
+
+    // 60 months after 2020-06-15 is 2025-06-15: on that day nothing is due yet; the day after, the old sponsor and the closed request are.
+    expect(await asOp((tx) => runRetention(tx, OPERATOR, '2025-06-15', 60))).toMatchObject({ sponsors: 0, familyRequests: 0 });
+    expect({ sponsors: await sponsors(), requests: await requests(), messages: await messages() }).toEqual({ sponsors: before.sponsors, requests: before.requests, messages: before.messages });
+    expect(await asOp((tx) => runRetention(tx, OPERATOR, '2025-06-16', 60))).toMatchObject({ sponsors: 1, familyRequests: 1 });
+    // Once done, not again.
+    expect(await asOp((tx) => runRetention(tx, OPERATOR, '2025-06-17', 60))).toMatchObject({ sponsors: 0, familyRequests: 0 });
+
+    const after = { sponsors: await sponsors(), requests: await requests(), messages: await messages(), counts: await counts() };
+    const [o, ...kept] = after.sponsors;
+    expect(kept).toEqual(before.sponsors.slice(1));
+    expect(o).toMatchObject({ name: `erased-${old.id}`, contact: {}, region: '', languages: [], needsSupported: [], status: 'ended', statusReason: null, organisation: 'rt-old', householdSize: 3 });
+    expect(o!.members.map((m) => m.name)).toEqual(o!.members.map((m) => `erased-${m.id}`));
+    expect(o!.history.length).toBe(before.sponsors[0]!.history.length);
+    expect(o!.history.filter((e) => e.reason !== null || Object.keys(e.details).length > 0)).toEqual([]);
+    expect(after.messages.map((m) => m.map((x) => x.body))).toEqual([['erased'], ['the flat is ready']]);
+    // The sponsorship stays, and so does every count.
+    expect(after.counts).toEqual(before.counts);
+    // The request keeps its kind, outcome, dates and family members; the open one is untouched.
+    const was = before.requests.find((r) => r.id === closed.id)!;
+    expect(after.requests.find((r) => r.id === closed.id)).toEqual({ ...was, reference: `erased-${closed.id}`, note: '', countryOfResidence: null, version: was.version + 1 });
+    expect(after.requests.find((r) => r.reference === 'RT-FR-2')).toEqual(before.requests.find((r) => r.reference === 'RT-FR-2'));
+
+    // One audit line per sponsor and one per state's requests, in the state's trail; the chains stay intact.
+    const lines = await asOp((tx) =>
+      rows<{ subject: string; stateCode: string; recordIds: string[] }>(tx, sql`SELECT subject, state_code AS "stateCode", record_ids AS "recordIds" FROM audit_log WHERE action = 'retention.anonymise' AND (subject LIKE 'sponsor:%' OR record_ids && ARRAY['family-request:RT-FR-1']) ORDER BY id`),
+    );
+    expect(lines).toEqual([
+      { subject: `sponsor:${old.id}`, stateCode: 'NL', recordIds: [`sponsor:${old.id}`, `sponsor-member:${old.members[0]!.id}`] },
+      { subject: 'state:NL', stateCode: 'NL', recordIds: ['family-request:RT-FR-1'] },
+    ]);
+    expect((await asOp((tx) => verifyAudit(tx))).flatMap((c) => c.problems)).toEqual([]);
+  });
+
   it('exports the records of processing with the retention of every round from the database', async () => {
-    const records = await asOp((tx) => processingRecords(tx));
+    const records = await asOp((tx) => processingRecords(tx, 60));
     const rounds = await asOp((tx) => rows<{ id: string }>(tx, sql`SELECT id FROM rounds`));
     expect(records.retentionByRound.map((x) => x.roundId).sort()).toEqual(rounds.map((x) => x.id).sort());
     const md = processingRecordsMarkdown(records);
@@ -242,5 +343,8 @@ describe.each(databaseKinds)('data protection ($name)', (kind) => {
       for (const r of a.recipients.filter((x) => /Commission/.test(x))) expect(r, a.id).toMatch(/\b(only|aggregates)\b/);
     }
     expect(md).toContain('| 2020-2021 | 2021-12-31 | 60 | 2026-12-31 |');
+    // The sponsors' and family reunification requests' retention is the configured one.
+    const configured = await asOp((tx) => processingRecords(tx, 37));
+    for (const id of ['sponsor-screening', 'sponsorship-support', 'complementary-pathways']) expect(configured.activities.find((a) => a.id === id)!.retention, id).toContain('37 months');
   });
 });

@@ -4,7 +4,8 @@ import { sql, rows, type Executor } from '../db/db.ts';
  * The records of processing activities (GDPR art. 30(1)), as configuration: each activity the
  * platform performs on personal data, with its purpose, subjects, data, recipients, transfers,
  * retention and security measures. `pathways privacy records` prints them with the retention of
- * each round read from the database, so the record and the running system cannot drift apart.
+ * each round read from the database and the sponsors' from the configuration
+ * (PATHWAYS_SPONSOR_RETENTION_MONTHS), so the record and the running system cannot drift apart.
  */
 export interface ProcessingActivity {
   id: string;
@@ -28,7 +29,8 @@ const SECURITY = [
   'no personal data in URLs, logs (redacted) or browser storage; Cache-Control: no-store (docs/security.md §5)',
 ];
 
-export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
+/** The activities, with the months an ended sponsor and a closed family reunification request are kept (configured). */
+export const processingActivities = (sponsorMonths: number): readonly ProcessingActivity[] => [
   {
     id: 'case-management',
     name: 'Resettlement and humanitarian admission case management',
@@ -65,7 +67,7 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     specialCategories: ['the results of security checks (art. 10: criminal convictions), where national law has them checked'],
     recipients: ["the Member State's sponsorship unit", 'the sponsor itself (its own record, in the portal)', 'the European Commission (counts of sponsorships only, statistics_sponsorships)'],
     transfersOutsideEu: 'none',
-    retention: 'while the sponsor takes part; no automatic rule yet for an ended sponsor (docs/security.md, Issue 6)',
+    retention: `while the sponsor takes part; ${sponsorMonths} months after it ended (with no active sponsorship left), the retention job anonymises it: name, contact, region, languages, needs supported, its members' names, the reasons and checks of its history (its sponsorships stay counted)`,
     securityMeasures: SECURITY,
   },
   {
@@ -78,7 +80,7 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     specialCategories: ['specific needs and disability of household members, to sponsors holding reception, housing or integration'],
     recipients: ['the sponsor, only while its sponsorship is active (row-level security on case_supporters.ended_at)', "the Member State's caseworkers", 'the European Commission (counts of sponsorships and breakdowns only, statistics_sponsorships)'],
     transfersOutsideEu: 'none',
-    retention: 'with the case: the round’s retention, then anonymised (why it ended blanked, the safety net’s note removed); the messages are not anonymised yet (docs/security.md, Issue 6)',
+    retention: `with the case: the round’s retention, then anonymised (why it ended blanked, the safety net’s note removed, the messages blanked); the messages also when the sponsor is anonymised, ${sponsorMonths} months after it ended`,
     securityMeasures: SECURITY,
   },
   {
@@ -91,7 +93,7 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     specialCategories: [],
     recipients: ["the Member State's officers", 'the European Commission (counts only: admissions and support per state, statistics_pathway_support)'],
     transfersOutsideEu: 'none by the platform',
-    retention: 'candidacies with the case: the round’s retention, then anonymised (skills profile and occupations erased, status kept for the counts; the reasons in their history not yet); family reunification requests: no rule yet (docs/security.md, Issue 6)',
+    retention: `candidacies with the case: the round’s retention, then anonymised (skills profile and occupations erased, status kept for the counts, the reasons in its history blanked); family reunification requests: ${sponsorMonths} months after they closed, anonymised (reference, note and country of residence go; kind, outcome, dates and family members stay counted)`,
     securityMeasures: SECURITY,
   },
   {
@@ -128,14 +130,14 @@ export interface ProcessingRecords {
   retentionByRound: { roundId: string; title: string; endDate: string; retentionMonths: number; retainUntil: string }[];
 }
 
-export async function processingRecords(db: Executor): Promise<ProcessingRecords> {
+export async function processingRecords(db: Executor, sponsorMonths: number): Promise<ProcessingRecords> {
   const retentionByRound = await rows<ProcessingRecords['retentionByRound'][number]>(
     db,
     sql`SELECT id AS "roundId", title, end_date::text AS "endDate", retention_months AS "retentionMonths",
                (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
           FROM rounds ORDER BY start_date`,
   );
-  return { generatedAt: new Date().toISOString(), activities: PROCESSING_ACTIVITIES, retentionByRound };
+  return { generatedAt: new Date().toISOString(), activities: processingActivities(sponsorMonths), retentionByRound };
 }
 
 export function processingRecordsMarkdown(r: ProcessingRecords): string {

@@ -1,5 +1,6 @@
 import { sql, rows, type Executor } from '../db/db.ts';
 import type { Principal } from '../access/principal.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { purgeIdempotencyKeys, purgeIdentityRecords } from '../identity/housekeeping.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -8,15 +9,21 @@ import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
 
 export interface RetentionResult {
   rounds: { roundId: string; retainUntil: string; cases: number; persons: number }[];
+  /** Ended sponsors anonymised (issue 6): `sponsorMonths` after their end. */
+  sponsors: number;
+  /** Closed family reunification requests anonymised: `sponsorMonths` after their closure. */
+  familyRequests: number;
 }
 
 /**
  * Storage limitation (GDPR art. 5(1)(e)): the personal data of a round's cases is kept for the
  * round's `retention_months` after its end; then the retention job anonymises the cases of that
  * round that are over (closed, withdrawn, rejected). Aggregates stay. Cases still open are left
- * and counted, so an operator sees them. Run by `pathways retention run` and daily by the server.
+ * and counted, so an operator sees them. Ended sponsors and closed family reunification requests,
+ * which belong to no round, are anonymised `sponsorMonths` (PATHWAYS_SPONSOR_RETENTION_MONTHS) after
+ * they ended or closed. Run by `pathways privacy retention` and daily by the server.
  */
-export async function runRetention(db: Executor, by: Principal, today: string): Promise<RetentionResult & { openPastRetention: number }> {
+export async function runRetention(db: Executor, by: Principal, today: string, sponsorMonths: number): Promise<RetentionResult & { openPastRetention: number }> {
   if (!isValidIsoDate(today)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: today });
   const due = await rows<{ roundId: string; retainUntil: string }>(
     db,
@@ -40,7 +47,92 @@ export async function runRetention(db: Executor, by: Principal, today: string): 
     });
     result.push({ ...r, ...done });
   }
-  return { rounds: result, openPastRetention: open };
+  const sponsors = await anonymiseEndedSponsors(db, by, today, sponsorMonths);
+  const familyRequests = await anonymiseClosedFamilyRequests(db, by, today, sponsorMonths);
+  return { rounds: result, sponsors, familyRequests, openPastRetention: open };
+}
+
+/**
+ * A sponsor ended more than `months` before `today` (the day of its move to `ended` in its
+ * history), with no active sponsorship left: its name, contact, region, languages, needs supported
+ * and status reason go, its members' names, the reasons and details of its history (the checks, a
+ * criminal record's among them) and the messages of its sponsorships. The sponsorships stay, so
+ * every count does (`statistics_sponsorships`). Audited per sponsor in its state's trail.
+ */
+async function anonymiseEndedSponsors(db: Executor, by: Principal, today: string, months: number): Promise<number> {
+  const due = await rows<{ id: number; stateCode: string; endedOn: string; members: number[] }>(
+    db,
+    sql`SELECT s.id::int AS id, s.state_code AS "stateCode", e.ended::text AS "endedOn",
+               coalesce((SELECT array_agg(m.id::int ORDER BY m.id) FROM sponsor_members m WHERE m.sponsor_id = s.id), '{}') AS members
+          FROM sponsors s,
+               LATERAL (SELECT max((x.at AT TIME ZONE 'UTC')::date) AS ended FROM sponsor_events x
+                         WHERE x.sponsor_id = s.id AND x.kind = 'status' AND x.to_status = 'ended') e
+         WHERE s.status = 'ended' AND s.name <> 'erased-' || s.id
+           AND e.ended + make_interval(months => ${months}) < ${today}::date
+           AND NOT EXISTS (SELECT 1 FROM sponsorships p WHERE p.sponsor_id = s.id AND p.status = 'active')
+         ORDER BY s.id`,
+  );
+  if (due.length === 0) return 0;
+  const ids = sql.param(due.map((s) => s.id));
+  await db.execute(
+    sql`UPDATE sponsors SET name = 'erased-' || id, contact = '{}'::jsonb, region = '', languages = '{}', needs_supported = '{}', status_reason = NULL, version = version + 1
+         WHERE id = ANY(${ids}::bigint[])`,
+  );
+  await db.execute(sql`UPDATE sponsor_members SET name = 'erased-' || id WHERE sponsor_id = ANY(${ids}::bigint[])`);
+  // The histories keep their lines; the trigger of migration 0009 lets an erasure blank just these columns.
+  await db.execute(sql`SELECT set_config('pathways.erasure', 'on', true)`);
+  await db.execute(
+    sql`UPDATE sponsor_events SET reason = NULL, details = '{}'::jsonb
+         WHERE sponsor_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`,
+  );
+  await db.execute(
+    sql`UPDATE sponsorship_messages SET body = 'erased'
+         WHERE body <> 'erased' AND sponsorship_id IN (SELECT id FROM sponsorships WHERE sponsor_id = ANY(${ids}::bigint[]))`,
+  );
+  await db.execute(sql`SELECT set_config('pathways.erasure', 'off', true)`);
+  for (const s of due) {
+    await recordAudit(db, {
+      actor: by,
+      action: 'retention.anonymise',
+      purpose: `end of retention for a sponsor ended on ${s.endedOn} (${months} months)`,
+      subject: `sponsor:${s.id}`,
+      stateCode: s.stateCode,
+      recordIds: [`sponsor:${s.id}`, ...s.members.map((m) => `sponsor-member:${m}`)],
+      fields: ['name', 'contact', 'region', 'languages', 'needsSupported', 'statusReason', 'members.name', 'history.reason', 'history.details', 'sponsorships.messages'],
+    });
+  }
+  return due.length;
+}
+
+/**
+ * A family reunification request closed more than `months` before `today`: its reference, note and
+ * country of residence go; kind, outcome, dates and the number of family members stay, so the
+ * returns of point 27 do not move (`statistics_pathway_support`). Audited in one line per state.
+ */
+async function anonymiseClosedFamilyRequests(db: Executor, by: Principal, today: string, months: number): Promise<number> {
+  const due = await rows<{ id: number; stateCode: string; reference: string }>(
+    db,
+    sql`SELECT id::int AS id, state_code AS "stateCode", reference FROM family_reunification_requests
+         WHERE outcome <> 'open' AND closed_on + make_interval(months => ${months}) < ${today}::date AND reference <> 'erased-' || id
+         ORDER BY state_code, id`,
+  );
+  if (due.length === 0) return 0;
+  await db.execute(
+    sql`UPDATE family_reunification_requests SET reference = 'erased-' || id, note = '', country_of_residence = NULL, version = version + 1
+         WHERE id = ANY(${sql.param(due.map((r) => r.id))}::bigint[])`,
+  );
+  for (const stateCode of [...new Set(due.map((r) => r.stateCode))]) {
+    await recordAudit(db, {
+      actor: by,
+      action: 'retention.anonymise',
+      purpose: `end of retention for family reunification requests closed more than ${months} months before ${today}`,
+      subject: `state:${stateCode}`,
+      stateCode,
+      recordIds: due.filter((r) => r.stateCode === stateCode).map((r) => `family-request:${r.reference}`),
+      fields: ['reference', 'note', 'countryOfResidence'],
+    });
+  }
+  return due.length;
 }
 
 /**
@@ -48,8 +140,8 @@ export async function runRetention(db: Executor, by: Principal, today: string): 
  * sign-in attempts and ended sessions, and the replies kept for expired Idempotency-Keys. What the
  * server's daily job and `pathways privacy retention` run.
  */
-export async function runStorageLimitation(db: Executor, by: Principal, today: string) {
-  const retention = await runRetention(db, by, today);
+export async function runStorageLimitation(db: Executor, by: Principal, today: string, sponsorMonths: number) {
+  const retention = await runRetention(db, by, today, sponsorMonths);
   const now = `${today}T00:00:00Z`;
   return { ...retention, identity: await purgeIdentityRecords(db, now), idempotencyKeys: await purgeIdempotencyKeys(db, now) };
 }

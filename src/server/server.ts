@@ -82,13 +82,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The retention job (GDPR art. 5(1)(e)): once at start and then every day, the closed cases of rounds
  * past their retention period are anonymised (src/privacy/retention.ts), and old sign-in attempts and
- * ended sessions removed (src/identity/housekeeping.ts). Returns the stop function.
+ * ended sessions removed (src/identity/housekeeping.ts); ended sponsors and closed family reunification
+ * requests are anonymised `sponsorMonths` after (PATHWAYS_SPONSOR_RETENTION_MONTHS). Returns the stop function.
  */
-export function scheduleRetention(database: Database, logger: Logger): () => void {
+export function scheduleRetention(database: Database, logger: Logger, sponsorMonths: number): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inScope(database.db, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10)))
-      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, openPastRetention: r.openPastRetention, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
+    inScope(database.db, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths))
+      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, sponsors: r.sponsors, familyRequests: r.familyRequests, openPastRetention: r.openPastRetention, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
   const daily = setInterval(run, DAY_MS);

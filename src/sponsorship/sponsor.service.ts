@@ -128,8 +128,9 @@ async function readSponsor(db: Executor, id: number): Promise<SponsorDetail> {
   return { ...s, members, checks: checksOf(history), history };
 }
 
+/** The checks recorded (a check whose details the end of retention blanked is no longer one to show). */
 const checksOf = (history: SponsorEvent[]): CheckRecord[] =>
-  history.filter((e) => e.kind === 'check').map((e) => e.details as unknown as CheckRecord);
+  history.filter((e) => e.kind === 'check' && Object.keys(e.details).length > 0).map((e) => e.details as unknown as CheckRecord);
 
 /** Locks the sponsor, and refuses (412) a change made against another version than the current one. */
 async function lockedSponsor(db: Executor, actor: Actor, id: number, expectedVersion: number): Promise<SponsorSummary> {
