@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/db.ts';
+import { operator } from '../src/access/principal.ts';
+import { inScope } from '../src/access/scope.ts';
+import { rows, sql, type Database } from '../src/db/db.ts';
 import { demoCaseHistories, householdHistory } from '../src/demo/case-histories.ts';
 import { loadDemo } from '../src/demo/load-demo.ts';
 import { forecastReport, loadHistories, processingTimesReport } from '../src/evaluation/evaluation.service.ts';
@@ -45,6 +47,15 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
     const lastStatus = (s: string) => households.filter((h) => h.events.at(-1)!.status === s).reduce((n, h) => n + h.members.length, 0);
     expect(p.totals.byStatus['withdrawn']!.persons).toBe(lastStatus('withdrawn'));
     expect(p.totals.byStatus['integration']!.persons).toBe(lastStatus('integration'));
+  });
+
+  it('earn each arrived person their AMIF incentive on arrival, as the histories record it', async () => {
+    const arrivedPersons = households.filter((h) => h.events.some((e) => e.status === 'arrived')).reduce((n, h) => n + h.members.length, 0);
+    const [r] = await inScope(database.db, operator('evaluation-test'), (tx) =>
+      rows<{ n: number; history: number }>(tx, sql`SELECT count(*)::int AS n, (SELECT count(*)::int FROM incentive_changes WHERE round_id = '2020-2021' AND reason = 'arrival') AS history
+                                                     FROM person_incentives WHERE round_id = '2020-2021'`),
+    );
+    expect(r).toEqual({ n: arrivedPersons, history: arrivedPersons });
   });
 
   it('give the same processing times and forecast as the histories themselves', async () => {

@@ -114,7 +114,7 @@ export async function advanceCase(opts: {
           SELECT count(*)::int AS n FROM upd`,
     );
     arrived = written[0]?.n ?? 0;
-    if (arrived > 0) await refreshIncentives(db, actor, { caseId: c.id, reason: 'arrival' });
+    if (arrived > 0) await refreshIncentives(db, actor, { caseIds: [c.id], reason: 'arrival' });
   }
   await recordAudit(db, {
     actor,

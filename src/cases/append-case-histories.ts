@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
+import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { actionTo, transition, type CaseStatus, type Modality, type Stage, type Status } from './stage.ts';
 
@@ -71,6 +72,8 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
         FROM unnest(${sql.param(arrivals.id)}::bigint[], ${sql.param(arrivals.on)}::date[]) AS u(id, d)
         JOIN cases c ON c.id = u.id
        WHERE p.case_id = u.id AND p.arrived_on IS NULL`);
+    // Arrival earns the AMIF incentive, as a move to arrival does (src/cases/advance-case.ts).
+    await refreshIncentives(db, actor, { caseIds: arrivals.id, reason: 'arrival' });
   }
   const perState = new Map<string, number>();
   for (const s of ev.state) perState.set(s, (perState.get(s) ?? 0) + 1);

@@ -4,7 +4,6 @@ import { appendCaseHistories, type HistoryToAppend } from '../cases/append-case-
 import { importPersons, type PersonImportProgress, type PersonImportSummary } from '../cases/person.import.ts';
 import { CASE_OPTIONAL_COLUMNS } from '../cases/person-row.ts';
 import { rows, type Executor } from '../db/db.ts';
-import { refreshIncentives } from '../incentives/incentive.service.ts';
 import type { CsvRecord } from '../imports/csv-source.ts';
 import { demoCaseHistories } from './case-histories.ts';
 
@@ -61,7 +60,6 @@ export async function loadDemo(opts: {
       if (batch.length >= 2000) await flush();
     }
     await flush();
-    await refreshIncentives(tx, actor, { reason: 'arrival' });
     return { ...summary, moves };
   });
 }

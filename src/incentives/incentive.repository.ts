@@ -25,11 +25,11 @@ export interface EvidenceRow {
   oldArrived: string | null;
 }
 
-export type PersonFilter = { personIds: number[] } | { caseId: number } | { stateCode: string } | { importId: number } | Record<string, never>;
+export type PersonFilter = { personIds: number[] } | { caseIds: number[] } | { stateCode: string } | { importId: number } | Record<string, never>;
 
 function filterSql(f: PersonFilter): SQL {
   if ('personIds' in f) return sql`AND p.id = ANY(${sql.param(f.personIds)}::bigint[])`;
-  if ('caseId' in f) return sql`AND p.case_id = ${f.caseId}`;
+  if ('caseIds' in f) return sql`AND p.case_id = ANY(${sql.param(f.caseIds)}::bigint[])`;
   if ('stateCode' in f) return sql`AND p.state_code = ${f.stateCode}`;
   // An import marks the persons and the cases it changed.
   if ('importId' in f) return sql`AND (p.import_id = ${f.importId} OR c.import_id = ${f.importId})`;

@@ -40,14 +40,14 @@ export interface RefreshSummary {
 export async function refreshIncentives(
   db: Executor,
   principal: Principal,
-  opts: { personIds?: number[]; caseId?: number; stateCode?: string; importId?: number; reason: RefreshReason },
+  opts: { personIds?: number[]; caseIds?: number[]; stateCode?: string; importId?: number; reason: RefreshReason },
 ): Promise<RefreshSummary> {
   if (opts.stateCode !== undefined) authorize(policies.changeCase, principal, { stateCode: opts.stateCode });
   const rounds = new Map((await listRounds(db)).filter((r) => r.incentives.length > 0).map((r) => [r.id, r]));
   if (rounds.size === 0) return { computed: 0, changed: 0 };
   const filter: PersonFilter =
     opts.personIds !== undefined ? { personIds: opts.personIds }
-    : opts.caseId !== undefined ? { caseId: opts.caseId }
+    : opts.caseIds !== undefined ? { caseIds: opts.caseIds }
     : opts.stateCode !== undefined ? { stateCode: opts.stateCode }
     : opts.importId !== undefined ? { importId: opts.importId }
     : {};
