@@ -69,6 +69,6 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .action(async (o: { state?: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const s = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => refreshIncentives(tx, ctx.actor, { ...(stateCode ? { stateCode } : {}), reason: 'rates' })));
-      ctx.out(JSON.stringify(s));
+      ctx.out(ctx.t()('incentives.refreshed', { computed: s.computed, changed: s.changed }));
     });
 }
