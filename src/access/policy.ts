@@ -95,6 +95,17 @@ export const policies = {
     'readAdmissionReturns',
     (p, r) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null && (r.stateCode === null || r.stateCode === p.stateCode)),
   ),
+  /** Reference statistics (UNHCR, Eurostat) are public figures: every signed-in principal reads them; the Commission imports them. */
+  readStatistics: policy('readStatistics', () => true),
+  importStatistics: policy('importStatistics', (p) => isOperator(p) || p.role === 'commission_analyst'),
+  /** Federation (issue 7): the Commission registers each state's public key and reads every state's returns received. */
+  manageFederationKeys: policy('manageFederationKeys', (p) => isOperator(p) || p.role === 'commission_analyst'),
+  readReturnsReceived: policy<{ stateCode: string | null }>(
+    'readReturnsReceived',
+    (p, r) => isOperator(p) || p.role === 'commission_analyst' || (r.stateCode !== null && officerOf(p, r.stateCode)),
+  ),
+  /** A state's officers send its return to the Commission and read what they sent, with the receipts. */
+  sendReturns: policy<{ stateCode: string }>('sendReturns', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** Access requests and erasure (GDPR art. 15, 17) are handled by the state that holds the data. */
   handleSubjectRequest: policy<{ stateCode: string }>('handleSubjectRequest', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
 } as const;

@@ -16,3 +16,15 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
     return work(tx);
   });
 }
+
+/**
+ * Runs `work` in one transaction in the public scope (tenant 'public'): what anyone may read without
+ * signing in — pledges and arrival counts, reference statistics — and nothing of any state's cases
+ * or persons, whose policies name a state (migration 0005). The open-data page runs here.
+ */
+export async function inPublicScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`);
+    return work(tx);
+  });
+}

@@ -15,3 +15,5 @@ export * from '../programmes/programme.table.ts';
 export * from '../sponsorship/sponsorship.table.ts';
 export * from '../complementary/complementary.table.ts';
 export * from '../incentives/incentive.table.ts';
+export * from '../statistics/statistics.table.ts';
+export * from '../federation/federation.table.ts';
