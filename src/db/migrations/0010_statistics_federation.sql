@@ -78,7 +78,8 @@ CREATE UNIQUE INDEX "federation_keys_fingerprint" ON "federation_keys" USING btr
 CREATE UNIQUE INDEX "federation_returns_nonce" ON "federation_returns" USING btree ("nonce");--> statement-breakpoint
 CREATE UNIQUE INDEX "federation_returns_content" ON "federation_returns" USING btree ("state_code","round_id","as_of","digest");--> statement-breakpoint
 -- ── Hand-written: grants and row-level security of issue 7 ────────────────────────────────────
--- Reference statistics are public figures: every scope reads them (the open-data page too); the
+-- Reference statistics are public figures: every scope reads them (the open-data page too, in the
+-- public scope; a connection that set no scope sees nothing, as everywhere); the
 -- Commission and the operator import and remove them (the services check who, the policy again).
 GRANT SELECT, INSERT, DELETE ON statistics_datasets, statistics_figures TO pathways_app;
 --> statement-breakpoint
@@ -97,16 +98,16 @@ BEGIN
   END LOOP;
 END $$;
 --> statement-breakpoint
-CREATE POLICY public_read ON statistics_datasets FOR SELECT USING (true);
+CREATE POLICY public_read ON statistics_datasets FOR SELECT USING (pathways_tenant() <> '');
 --> statement-breakpoint
 CREATE POLICY commission_write ON statistics_datasets FOR ALL USING (pathways_tenant() IN ('EU', '*')) WITH CHECK (pathways_tenant() IN ('EU', '*'));
 --> statement-breakpoint
-CREATE POLICY public_read ON statistics_figures FOR SELECT USING (true);
+CREATE POLICY public_read ON statistics_figures FOR SELECT USING (pathways_tenant() <> '');
 --> statement-breakpoint
 CREATE POLICY commission_write ON statistics_figures FOR ALL USING (pathways_tenant() IN ('EU', '*')) WITH CHECK (pathways_tenant() IN ('EU', '*'));
 --> statement-breakpoint
 -- Public keys are public: whoever verifies a return reads them; the Commission registers and revokes them.
-CREATE POLICY public_read ON federation_keys FOR SELECT USING (true);
+CREATE POLICY public_read ON federation_keys FOR SELECT USING (pathways_tenant() <> '');
 --> statement-breakpoint
 CREATE POLICY commission_write ON federation_keys FOR ALL USING (pathways_tenant() IN ('EU', '*')) WITH CHECK (pathways_tenant() IN ('EU', '*'));
 --> statement-breakpoint
