@@ -10,9 +10,14 @@ import { adminRoutes } from './admin.routes.ts';
 import { casesRoutes } from './cases.routes.ts';
 import { complementaryRoutes } from './complementary.routes.ts';
 import { onApiError, onNotFound, validationHook } from './errors.ts';
+import { federationRoutes } from './federation.routes.ts';
+import { RETURNS_PATH } from '../federation/send-return.ts';
+import { exportsRoutes } from './exports.routes.ts';
 import { importsRoutes, UPLOAD_LIMIT } from './imports.routes.ts';
+import { STATISTICS_UPLOAD_PATH, statisticsRoutes } from './statistics.routes.ts';
 import { incentivesRoutes } from './incentives.routes.ts';
 import { apiDocument, docsPage, registerSecuritySchemes } from './openapi.ts';
+import { OPEN_DATA_BASE, openDataRoutes } from './open-data.routes.ts';
 import { pledgesRoutes } from './pledges.routes.ts';
 import { programmesRoutes } from './programmes.routes.ts';
 import { reportsRoutes } from './reports.routes.ts';
@@ -23,8 +28,8 @@ import { viewsRoutes } from './views.routes.ts';
 
 /** The paths under /api that need no session: the description of the API. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
-/** Signing in (src/identity/identity.routes.ts): those routes check sessions themselves, where they need one. */
-const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`);
+/** Signing in (src/identity/identity.routes.ts): those routes check sessions themselves, where they need one; the open data needs none. */
+const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`) || path.startsWith(OPEN_DATA_BASE);
 
 /** A JSON body above this is refused (413) before it is read; file uploads have their own limit. */
 export const JSON_LIMIT = 1024 * 1024;
@@ -55,12 +60,14 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
     });
   const uploadLimit = limits(UPLOAD_LIMIT);
   const jsonLimit = limits(JSON_LIMIT);
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/imports' ? uploadLimit(c, next) : jsonLimit(c, next)));
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && (c.req.path === '/api/imports' || c.req.path === STATISTICS_UPLOAD_PATH) ? uploadLimit(c, next) : jsonLimit(c, next)));
   const auth = authenticate(database) as MiddlewareHandler<ApiEnv>;
-  app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
+  // A Member State's return is authenticated by its signature, not by a session (src/federation/).
+  const isSigned = (method: string, path: string) => method === 'POST' && path === RETURNS_PATH;
+  app.use('/api/*', (c, next) => (isPublic(c.req.path) || isSigned(c.req.method, c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
-  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes]) app.route('/', routes(database));
+  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes, exportsRoutes, openDataRoutes, federationRoutes, statisticsRoutes]) app.route('/', routes(database));
 
   registerSecuritySchemes(app as never);
   let document: ReturnType<typeof apiDocument> | undefined;

@@ -20,6 +20,7 @@ export const TAGS = [
   { name: 'imports', description: 'Files of persons, cases, moves or pledges: upload, validation report (a dry run), commit.' },
   { name: 'users', description: "Accounts: a state's administrator manages its state's, the system administrator all. Signing in is under /api/auth." },
   { name: 'audit', description: "The audit trail of an auditor's scope: every read and write of a person's data." },
+  { name: 'federation', description: "Member States' signed returns to the Commission (points 26, 27): keys, receipts, who reported, the state of play from returns. Counts only." },
 ];
 
 export function registerSecuritySchemes(app: OpenAPIHono<never>): void {

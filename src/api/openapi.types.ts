@@ -1229,6 +1229,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/{report}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report as a file: CSV, XLSX, HXL-tagged CSV or SDMX-CSV 2.0
+         * @description The state of play, the pipeline, the admissions of point 27, the incentives (totals per state and rate only) or the reconciliation with UNHCR and Eurostat, as observations whose columns carry an SDMX concept id and an HXL hashtag. The same policies as the JSON operations.
+         */
+        get: operations["exportReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open-data/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rounds whose open data can be read (public: no session) */
+        get: operations["listOpenDataRounds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open-data/rounds/{round}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open data of a round (public: no session) */
+        get: operations["openData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open-data/rounds/{round}/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open data of a round as CSV, HXL-tagged CSV or SDMX-CSV 2.0 (public: no session) */
+        get: operations["openDataFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which states reported for which day: the latest return received per state and day (a state officer: its own) */
+        get: operations["listReturnsReceived"];
+        put?: never;
+        /**
+         * Receive a Member State's signed return (no session: the signature authenticates it)
+         * @description Verified against the key registered for the return's state; refused when tampered with (401), signed more than 10 minutes from the receiver's clock, or replayed (422: a nonce seen with other content, or a return older than one received for the same day). The same return again: 200 with the first receipt. Idempotent by its content, so it takes no Idempotency-Key.
+         */
+        post: operations["receiveReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Member States' public keys registered, revoked or not */
+        get: operations["listFederationKeys"];
+        put?: never;
+        /** Register a Member State's public key: returns signed with it are accepted as that state's */
+        post: operations["registerFederationKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/keys/{fingerprint}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a key: returns signed with it are refused from now on */
+        post: operations["revokeFederationKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/rounds/{round}/state-of-play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Commission's state of play built from the returns received */
+        get: operations["stateOfPlayFromReturns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The returns this instance sent for the caller's state, with the receipts (or the refusals) */
+        get: operations["listReturnsSent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reference statistics imported, newest first, each with its source, extraction date and definitions */
+        get: operations["listStatisticsDatasets"];
+        put?: never;
+        /**
+         * Import a publisher's file: UNHCR's resettlement arrivals (CSV) or a Eurostat table (SDMX-CSV 2.0/1.0, or its TSV)
+         * @description The body is the file itself. Every figure or none: a file with a problem is refused (400) with its problems row by row. The same file again is answered 200 with the dataset it made, and adds nothing.
+         */
+        post: operations["importStatisticsDataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/datasets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a dataset and its figures */
+        delete: operations["deleteStatisticsDataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A source's figures as it gives them: by country of origin (UNHCR) or citizenship (Eurostat) */
+        get: operations["listStatisticsFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures (never merged), the differences and what explains them */
+        get: operations["getReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The EU context figures of an imported UNHCR dataset beside the Recommendation's own (R 6, R 7) */
+        get: operations["getStatisticsContext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2751,6 +3001,358 @@ export interface components {
                 p90: number | null;
             };
         };
+        OpenDataRounds: {
+            rounds: {
+                id: string;
+                title: string;
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                start: string;
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                end: string;
+            }[];
+        };
+        /** @description A round’s open data: pledges exact, arrivals rounded with small counts withheld (null). */
+        OpenData: {
+            round: string;
+            title: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            asOf: string;
+            /** @description Counts rounded to the nearest multiple of roundingBase; counts of 1 to threshold − 1 withheld (null), and more withheld where a total would reveal one; every withheld figure can still be any of at least `protection` counts. */
+            method: {
+                roundingBase: number;
+                threshold: number;
+                protection: number;
+            };
+            /** @description Countries of departure (ISO 3166-1 alpha-3): the columns of byDeparture. */
+            departures: string[];
+            states: {
+                code: string;
+                name: string;
+                pledged: number;
+                carryOver: number;
+                arrived: number | null;
+                byDeparture: (number | null)[];
+            }[];
+            totals: {
+                pledged: number;
+                carryOver: number;
+                arrived: number | null;
+                byDeparture: (number | null)[];
+            };
+        };
+        /** @description What the Commission stored: the digest (SHA-256 of the canonical bytes signed) lets the sender check it is what it sent. */
+        ReturnReceipt: {
+            id: number;
+            /** @example NL */
+            state: string;
+            round: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            asOf: string;
+            digest: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @enum {string} */
+            outcome: "accepted" | "duplicate";
+        };
+        FederationKeys: {
+            keys: components["schemas"]["FederationKey"][];
+        };
+        FederationKey: {
+            /** @example NL */
+            state: string;
+            /**
+             * @description SHA-256 of the public key (SPKI DER), hex.
+             * @example aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+             */
+            fingerprint: string;
+            publicKey: string;
+            /** Format: date-time */
+            registeredAt: string;
+            registeredBy: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        NewFederationKey: {
+            /** @example NL */
+            state: string;
+            /** @description The Ed25519 public key, PEM (SPKI). */
+            publicKey: string;
+        };
+        /** @description Per state, per day reported for, the latest return received; a day missing is not reported. */
+        ReturnsMatrix: {
+            round: string | null;
+            dates: string[];
+            states: {
+                /** @example NL */
+                state: string;
+                reported: {
+                    [key: string]: {
+                        digest: string;
+                        /** Format: date-time */
+                        sentAt: string;
+                        /** Format: date-time */
+                        receivedAt: string;
+                        returns: number;
+                    };
+                };
+            }[];
+        };
+        /** @description The Commission's state of play built from the returns received: per state its latest return on or before the day. */
+        ReturnsStateOfPlay: {
+            round: string;
+            title: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            asOf: string;
+            target: number | null;
+            targetQualifier: string | null;
+            pathways: string[];
+            totals: {
+                pledged: number;
+                carryOver: number;
+                arrived: number;
+                deliveredShare: number | null;
+                targetShare: number | null;
+            };
+            states: {
+                /** @example NL */
+                code: string;
+                name: string;
+                pledged: number;
+                carryOver: number;
+                /** @description null: not reported (which is not zero). */
+                arrived: number | null;
+                deliveredShare: number | null;
+                byDeparture: {
+                    [key: string]: number;
+                };
+                byMonth: {
+                    [key: string]: number;
+                };
+                reported: {
+                    /**
+                     * Format: date
+                     * @example 2021-12-31
+                     */
+                    asOf: string;
+                    digest: string;
+                    /** Format: date-time */
+                    sentAt: string;
+                    /** Format: date-time */
+                    receivedAt: string;
+                } | null;
+            }[];
+            documentFigures: {
+                value: number;
+                /** @enum {string} */
+                qualifier: "exact" | "at_least" | "about" | "fewer_than" | "more_than";
+                source?: string;
+                locator?: string;
+                /** @enum {string} */
+                figure: "pledged_total" | "arrived_total" | "delivered_share" | "target";
+                note?: string;
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                asOf: string | null;
+                computed: number | null;
+                difference: number | null;
+            }[];
+            reported: number;
+            notReported: number;
+        };
+        ReturnsSent: {
+            sent: components["schemas"]["SentReturn"][];
+        };
+        SentReturn: {
+            id: number;
+            /** @example NL */
+            state: string;
+            round: string;
+            /**
+             * Format: date
+             * @example 2021-12-31
+             */
+            asOf: string;
+            digest: string;
+            to: string;
+            /** Format: date-time */
+            sentAt: string;
+            sentBy: string;
+            /** @enum {string} */
+            outcome: "accepted" | "duplicate" | "refused";
+            receipt: {
+                id: number;
+                /** @example NL */
+                state: string;
+                round: string;
+                /**
+                 * Format: date
+                 * @example 2021-12-31
+                 */
+                asOf: string;
+                digest: string;
+                /** Format: date-time */
+                receivedAt: string;
+                /** @enum {string} */
+                outcome: "accepted" | "duplicate";
+            } | null;
+            error: string | null;
+        };
+        StatisticsDatasets: {
+            datasets: components["schemas"]["StatisticsDataset"][];
+        };
+        StatisticsDataset: {
+            id: number;
+            /** @enum {string} */
+            source: "unhcr" | "eurostat";
+            code: string;
+            title: string;
+            /** @enum {string} */
+            basis: "origin" | "citizenship" | "departure";
+            unit: string;
+            rounding: number;
+            /** @description The day the figures were extracted from the publisher; null when unknown (never invented). */
+            extractedOn: string | null;
+            /** @description What a figure counts. */
+            definitions: string;
+            fileName: string;
+            sha256: string;
+            figures: number;
+            importedAt: string;
+            importedBy: string;
+        };
+        StatisticsImportDuplicate: {
+            dataset: components["schemas"]["StatisticsDataset"];
+            /** @enum {boolean} */
+            duplicate: true;
+        };
+        StatisticsImported: {
+            dataset: components["schemas"]["StatisticsDataset"];
+            /** @enum {boolean} */
+            duplicate: false;
+            notKept: {
+                rows: number;
+                by: {
+                    [key: string]: number;
+                };
+            };
+        };
+        StatisticsFigures: {
+            datasets: components["schemas"]["StatisticsDataset"][];
+            figures: components["schemas"]["StatisticsFigure"][];
+        };
+        StatisticsFigure: {
+            datasetId: number;
+            year: number;
+            /** @description The country of arrival as the source codes it. */
+            area: string;
+            stateCode: string | null;
+            /** @description Country of origin (UNHCR) or citizenship (Eurostat), or an aggregate, as the source codes it. */
+            partner: string;
+            partnerIso3: string | null;
+            /** @description null: the source marks it not available (":"). A figure the source has no row for is absent, never 0. */
+            value: number | null;
+            flags: string | null;
+        };
+        Reconciliation: {
+            year: number;
+            pathways: ("resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification")[];
+            datasets: components["schemas"]["StatisticsSourceDataset"][];
+            rows: {
+                stateCode: string;
+                platform: {
+                    persons: number;
+                    otherPathways: number;
+                    rounds: {
+                        id: string;
+                        start: string;
+                        end: string;
+                        persons: number;
+                        crossesYear: boolean;
+                    }[];
+                };
+                sources: {
+                    dataset: components["schemas"]["StatisticsSourceDataset"];
+                    /** @enum {string} */
+                    status: "figure" | "no_row" | "not_available";
+                    value: number | null;
+                    flags: string | null;
+                    /** @description Platform − source, where the source has a figure. */
+                    difference: number | null;
+                    explanations: components["schemas"]["ReconciliationExplanation"][];
+                }[];
+            }[];
+        };
+        StatisticsSourceDataset: {
+            id: number;
+            /** @enum {string} */
+            source: "unhcr" | "eurostat";
+            code: string;
+            title: string;
+            /** @enum {string} */
+            basis: "origin" | "citizenship" | "departure";
+            rounding: number;
+            /** @description The day the figures were extracted from the publisher; null when unknown (never invented). */
+            extractedOn: string | null;
+        };
+        ReconciliationExplanation: {
+            /** @enum {string} */
+            code: "basis" | "rounding" | "period" | "missing" | "not_available" | "pathways";
+            en: string;
+            nl: string;
+        };
+        StatisticsContextAnswer: {
+            context: components["schemas"]["StatisticsContext"];
+        };
+        StatisticsContext: {
+            dataset: components["schemas"]["StatisticsSourceDataset"];
+            /** @enum {string} */
+            coverage: "european" | "global";
+            countriesCovered: string[];
+            years: {
+                year: number;
+                euArrivals: number;
+                allArrivals: number;
+                euCountries: number;
+                allCountries: number;
+                shareOfCovered: number | null;
+                shareGlobal: number | null;
+            }[];
+            document: {
+                id: string;
+                locator: string;
+                text: {
+                    nl: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                measure: "share" | "persons" | "countries" | "ratio";
+                /** @enum {string} */
+                qualifier: "exact" | "fewer_than" | "more_than";
+                value: number;
+                years: string;
+                computed: number | null;
+                difference: number | null;
+                /** @enum {string} */
+                note: "globalOnly" | "share" | "ratio" | "schemes" | "pledges" | "departures";
+            }[];
+        } | null;
     };
     responses: never;
     parameters: never;
@@ -11065,6 +11667,1724 @@ export interface operations {
             };
             /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportReport: {
+        parameters: {
+            query: {
+                /** @description csv, xlsx, hxl (HXL-tagged CSV) or sdmx (SDMX-CSV 2.0). */
+                format: "csv" | "xlsx" | "hxl" | "sdmx";
+                /** @description The round (every report; admissions: or from and to). */
+                round?: string;
+                /** @description One Member State only. */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                /** @description State of play: as things stood at the end of this day (default today). */
+                asOf?: string;
+                /** @description Admissions: the first day (with to, instead of round). */
+                from?: string;
+                /** @description Admissions: the last day. */
+                to?: string;
+                /** @description Reconciliation: the calendar year. */
+                year?: number;
+                /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
+                lang?: "en" | "nl";
+            };
+            header?: never;
+            path: {
+                /** @description The report. */
+                report: "state-of-play" | "pipeline" | "admissions" | "incentives" | "reconciliation";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.sdmx.data+csv": string;
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpenDataRounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By start. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDataRounds"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openData: {
+        parameters: {
+            query?: {
+                /** @description As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps. */
+                asOf?: string;
+                /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
+                lang?: "en" | "nl";
+            };
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The open data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenData"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openDataFile: {
+        parameters: {
+            query?: {
+                /** @description As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps. */
+                asOf?: string;
+                /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
+                lang?: "en" | "nl";
+            };
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+                /** @description csv, hxl or sdmx. */
+                format: "csv" | "hxl" | "sdmx";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.sdmx.data+csv": string;
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReturnsReceived: {
+        parameters: {
+            query?: {
+                /** @description Only this round; its states are all listed, reported or not. */
+                round?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description States × days. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnsMatrix"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payload: {
+                        /** @enum {string} */
+                        schema: "pathways-return/1";
+                        state: string;
+                        round: string;
+                        asOf: string;
+                        sentAt: string;
+                        nonce: string;
+                        key: string;
+                        resettlement: {
+                            arrived: number;
+                            byDeparture: {
+                                [key: string]: number;
+                            };
+                            byMonth: {
+                                [key: string]: number;
+                            };
+                            pathways: ("resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification")[];
+                        };
+                        admissions: {
+                            /** @enum {string} */
+                            pathway: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
+                            programme: string | null;
+                            persons: number;
+                        }[];
+                        familyReunificationSupport?: {
+                            requests: number;
+                            familyMembers: number;
+                            byOutcome: {
+                                [key: string]: number;
+                            };
+                        };
+                        candidatesAdmitted?: {
+                            resettlement?: number;
+                            humanitarian_admission?: number;
+                            community_sponsorship?: number;
+                            emergency_admission?: number;
+                            education?: number;
+                            labour?: number;
+                            family_reunification?: number;
+                        };
+                    };
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received before: the first receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnReceipt"];
+                };
+            };
+            /** @description Stored: the receipt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnReceipt"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFederationKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FederationKeys"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    registerFederationKey: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFederationKey"];
+            };
+        };
+        responses: {
+            /** @description Registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FederationKey"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeFederationKey: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description SHA-256 of the public key (SPKI DER), hex. */
+                fingerprint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FederationKey"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stateOfPlayFromReturns: {
+        parameters: {
+            query?: {
+                /** @description Each state’s latest return on or before this day (default: today). */
+                asOf?: string;
+                /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
+                lang?: "en" | "nl";
+            };
+            header?: never;
+            path: {
+                /** @description The round id. */
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state of play from returns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnsStateOfPlay"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReturnsSent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnsSent"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStatisticsDatasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The datasets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsDatasets"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importStatisticsDataset: {
+        parameters: {
+            query: {
+                source: "unhcr" | "eurostat";
+                /** @description The day the figures were extracted from the publisher. */
+                extractedOn?: string;
+                /** @description The publisher's code of the table (e.g. migr_asyresa), where the file does not say it. */
+                code?: string;
+                /** @description The file's name (Eurostat names its TSV estat_<code>.tsv). */
+                filename?: string;
+            };
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "text/tab-separated-values": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The same file was imported before: its dataset; nothing added. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsImportDuplicate"];
+                };
+            };
+            /** @description The dataset imported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsImported"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteStatisticsDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStatisticsFigures: {
+        parameters: {
+            query: {
+                source: "unhcr" | "eurostat";
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                year?: number;
+                dataset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The datasets of the source and their figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsFigures"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliation: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state?: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                /** @description The platform pathways counted (default: resettlement). */
+                pathway?: ("resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reconciliation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatisticsContext: {
+        parameters: {
+            query?: {
+                dataset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures, or null where no UNHCR dataset is imported. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsContextAnswer"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

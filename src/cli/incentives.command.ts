@@ -7,7 +7,9 @@ import { incentiveCsv, incentiveTables, incentiveWorkbook } from '../incentives/
 import { incentiveReport, makeClaim, refreshIncentives } from '../incentives/incentive.service.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
+import { incentiveDataset } from '../incentives/incentive.dataset.ts';
 import { stateCodeOf } from './options.ts';
+import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
 const isoDate = (v: string) => {
@@ -27,7 +29,7 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .description("a round's AMIF incentives: per person (pseudonymous references), rate, amount and evidence, with totals per state and the grand total")
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
     .option('--state <state>', 'only this Member State')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']).default('table'))
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
     .action(async (o: { round: string; state?: string; format: string; output?: string }, cmd: Command) => {
@@ -37,6 +39,7 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
       const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode, t: ctx.t() })));
       const t = ctx.t();
       let text: string | Buffer;
+      if (o.format === 'hxl' || o.format === 'sdmx') return writeDataset({ format: o.format, dataset: incentiveDataset(r, t), t, out: ctx.out, output: o.output });
       if (o.format === 'json') text = JSON.stringify(r, null, 2);
       else if (o.format === 'csv') {
         const { headers, rows } = incentiveCsv(r, t);

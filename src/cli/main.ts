@@ -30,6 +30,9 @@ import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
 import { stateOfPlayCsvRows, stateOfPlayTable } from '../state-of-play/state-of-play.present.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { progressBar } from './progress.ts';
+import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.ts';
+import { pipelineDataset } from '../pipeline/pipeline.dataset.ts';
+import { stateOfPlayDataset } from '../state-of-play/state-of-play.dataset.ts';
 import { databaseError } from '../db/database-error.ts';
 import { portNumber, positiveInt, stateCodeOf } from './options.ts';
 import {
@@ -46,6 +49,8 @@ import { registerAuditCommands, registerPrivacyCommands } from './privacy.comman
 import { registerIncentiveCommands } from './incentives.command.ts';
 import { registerProgrammeCommands } from './programmes.command.ts';
 import { registerSponsorshipCommands } from './sponsorship.command.ts';
+import { registerStatisticsCommands } from './statistics.command.ts';
+import { registerFederationCommands } from './federation.command.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -314,10 +319,12 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .description('where the cases of a round stand, per state: in review, accepted, departing, arrived, on hold, rejected, withdrawn')
     .requiredOption('--round <id>', 'round id')
     .addOption(langOption())
-    .addOption(formatOption(['table', 'csv', 'json']))
-    .action(async (o: { round: string; format: string }, cmd: Command) => {
+    .addOption(formatOption(['table', 'csv', 'json', ...DATASET_FORMATS]))
+    .option('--output <file>', 'write to this file (needed for xlsx)')
+    .action(async (o: { round: string; format: string; output?: string }, cmd: Command) => {
       const p = await either(cmd, ({ db }) => pipeline({ db, roundId: o.round }), (api) => remotePipeline(api, o.round));
       if (o.format === 'json') return io.out(JSON.stringify(p, null, 2));
+      if (isDatasetFormat(o.format)) return writeDataset({ format: o.format, dataset: pipelineDataset(p, t()), t: t(), out: io.out, output: o.output });
       if (o.format === 'csv') {
         const { headers, rows } = pipelineCsvRows(p);
         return io.out(toCsv(headers, rows));
@@ -368,8 +375,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--as-of <date>', 'count arrivals up to this day (YYYY-MM-DD); default today')
     .option('--pathway <pathway...>', "pathways to count (default: the round's)")
     .addOption(langOption())
-    .addOption(formatOption(['table', 'csv', 'json']))
-    .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string }, cmd: Command) => {
+    .addOption(formatOption(['table', 'csv', 'json', ...DATASET_FORMATS]))
+    .option('--output <file>', 'write to this file (needed for xlsx)')
+    .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string; output?: string }, cmd: Command) => {
       const { sop, round } = await either(
         cmd,
         async ({ db }) => ({ sop: await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway }), round: await getRound(db, o.round) }),
@@ -381,6 +389,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         },
       );
       if (o.format === 'json') return io.out(JSON.stringify(sop, null, 2));
+      if (isDatasetFormat(o.format)) return writeDataset({ format: o.format, dataset: stateOfPlayDataset(sop, t()), t: t(), out: io.out, output: o.output });
       if (o.format === 'csv') {
         const { headers, rows } = stateOfPlayCsvRows(sop);
         return io.out(toCsv(headers, rows));
@@ -392,6 +401,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   registerIncentiveCommands(program, { withDb, actor, out: io.out, t });
   registerProgrammeCommands(program, { withDb, actor, out: io.out, t });
   registerSponsorshipCommands(program, { withDb, actor, out: io.out, t });
+  registerStatisticsCommands(program, { withDb, actor, out: io.out, t });
+  registerFederationCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, returnKey: config.PATHWAYS_RETURN_KEY });
   program
     .command('demo')
     .description('load realistic synthetic households with their whole case histories (seeded, reproducible) into the 2020–2021 round')

@@ -7,7 +7,9 @@ import { returnsCsv, returnsTables, returnsWorkbook } from '../programmes/return
 import { admissionsReport } from '../programmes/returns.service.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
+import { returnsDataset } from '../programmes/returns.dataset.ts';
 import { stateCodeOf } from './options.ts';
+import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
 const isoDate = (v: string) => {
@@ -25,7 +27,7 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
     .option('--from <date>', 'first day (YYYY-MM-DD)', isoDate)
     .option('--to <date>', 'last day (YYYY-MM-DD)', isoDate)
     .option('--state <state>', 'only this Member State')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx']).default('table'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']).default('table'))
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
     .action(async (o: { round?: string; from?: string; to?: string; state?: string; format: string; output?: string }, cmd: Command) => {
@@ -38,6 +40,7 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
       );
       const t = ctx.t();
       let text: string | Buffer;
+      if (o.format === 'hxl' || o.format === 'sdmx') return writeDataset({ format: o.format, dataset: returnsDataset(r, t), t, out: ctx.out, output: o.output });
       if (o.format === 'json') text = JSON.stringify(r, null, 2);
       else if (o.format === 'csv') {
         const { headers, rows } = returnsCsv(r);

@@ -36,6 +36,8 @@ const schema = z.object({
   PATHWAYS_SECRET: z.string().min(32).optional(),
   /** Months an ended sponsor and a closed family reunification request are kept before the retention job anonymises them. */
   PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
+  /** A Member State's instance: the file of its Ed25519 private key (PEM) that signs its returns to the Commission (`pathways returns send`; --key overrides it). */
+  PATHWAYS_RETURN_KEY: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -26,6 +26,7 @@ interface PageCase {
 const PAGES: PageCase[] = [
   { name: 'sign-in', who: 'nobody', path: () => '/dashboard', ready: '#login-form' },
   { name: 'accessibility', who: 'nobody', path: () => '/accessibility', ready: 'main h2' },
+  { name: 'open-data', who: 'nobody', path: () => '/open-data', ready: '[data-testid=open-data-states] table' },
   { name: 'dashboard', who: 'commission_analyst', path: () => '/dashboard', ready: 'main .panel' },
   { name: 'state-of-play', who: 'commission_analyst', path: () => '/state-of-play', ready: 'main table' },
   { name: 'rounds', who: 'commission_analyst', path: () => '/rounds', ready: 'main table' },
@@ -41,6 +42,9 @@ const PAGES: PageCase[] = [
   { name: 'programmes', who: 'commission_analyst', path: () => '/programmes', ready: 'main table' },
   { name: 'programme', who: 'commission_analyst', path: () => '/programmes/EU-VHAS', ready: '[data-testid=conditions]' },
   { name: 'returns', who: 'commission_analyst', path: () => '/returns', ready: '[data-testid=returns-period]' },
+  { name: 'statistics', who: 'commission_analyst', path: () => '/statistics?year=2021', ready: '[data-testid=reconciliation], [data-testid=reconciliation-none]' },
+  { name: 'federation', who: 'commission_analyst', path: () => '/federation', ready: '[data-testid=federation-reported]' },
+  { name: 'federation-sent', who: 'state_officer', path: () => '/federation', ready: '#federation-sent' },
   { name: 'candidates', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
   { name: 'family-reunification', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
   { name: 'sponsors', who: 'state_officer', path: () => '/sponsors', ready: 'main table' },

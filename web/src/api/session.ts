@@ -63,6 +63,8 @@ export const AREAS = {
   sponsorPortal: ['sponsor'],
   programmes: ['commission_analyst', 'state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor', 'system_admin'],
   returns: ['commission_analyst', 'state_officer'],
+  statistics: ['commission_analyst', 'state_officer'],
+  federation: ['commission_analyst', 'state_officer'],
   complementary: ['state_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Area = keyof typeof AREAS;

@@ -22,6 +22,8 @@ const NAV: { to: string; area: Area; label: string }[] = [
   { to: '/sponsor', area: 'sponsorPortal', label: 'nav.sponsorPortal' },
   { to: '/programmes', area: 'programmes', label: 'nav.programmes' },
   { to: '/returns', area: 'returns', label: 'nav.returns' },
+  { to: '/statistics', area: 'statistics', label: 'nav.statistics' },
+  { to: '/federation', area: 'federation', label: 'nav.federation' },
   { to: '/candidates', area: 'complementary', label: 'nav.candidates' },
   { to: '/family-reunification', area: 'complementary', label: 'nav.familyReunification' },
 ];
@@ -118,6 +120,9 @@ export function Layout() {
       <footer className="site-footer">
         <Link to="/accessibility">
           <FormattedMessage id="nav.accessibility" />
+        </Link>
+        <Link to="/open-data">
+          <FormattedMessage id="openData.nav" />
         </Link>
         <span>
           <FormattedMessage id="app.footer" />

@@ -63,11 +63,14 @@ export const routeTree = root.addChildren([
   page('/programmes', () => import('../programmes/programmes.page.tsx'), 'ProgrammesPage', (s) => clean({ state: text(s.state), kind: text(s.kind), status: text(s.status), round: text(s.round) })),
   page('/programmes/$code', () => import('../programmes/programme.page.tsx'), 'ProgrammePage'),
   page('/returns', () => import('../programmes/returns.page.tsx'), 'ReturnsPage', roundSearch),
+  page('/statistics', () => import('../statistics/statistics.page.tsx'), 'StatisticsPage', (s) => clean({ year: text(s.year) })),
+  page('/federation', () => import('../federation/returns-federation.page.tsx'), 'FederationReturnsPage', roundSearch),
   page('/candidates', () => import('../complementary/candidates.page.tsx'), 'CandidatesPage', (s) => clean({ status: text(s.status) })),
   page('/candidates/$id', () => import('../complementary/candidate.page.tsx'), 'CandidatePage'),
   page('/family-reunification', () => import('../complementary/family-reunification.page.tsx'), 'FamilyReunificationPage'),
   page('/account', () => import('../identity/account.page.tsx'), 'AccountPage'),
   page('/accessibility', () => import('../accessibility/accessibility.page.tsx'), 'AccessibilityPage'),
+  page('/open-data', () => import('../open-data/open-data.page.tsx'), 'OpenDataPage', roundSearch),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient: undefined! }, defaultPreload: 'intent' });
@@ -80,4 +83,4 @@ declare module '@tanstack/react-router' {
 }
 
 /** Pages anyone may open without signing in. */
-export const PUBLIC_PATHS = ['/accessibility'];
+export const PUBLIC_PATHS = ['/accessibility', '/open-data'];

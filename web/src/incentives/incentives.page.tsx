@@ -6,7 +6,7 @@ import { signedIn, useMe } from '../api/session.ts';
 import { RoundSelect } from '../state-of-play/round-select.tsx';
 import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay, formatStated } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
@@ -163,7 +163,7 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
         <h2 id="totals-title">
           <FormattedMessage id="incentives.totals" />
         </h2>
-        <DownloadButtons sheet={sheet} filename={`incentives-${report.round}-totals`} what={caption} />
+        <DownloadButtons sheet={sheet} filename={`incentives-${report.round}-totals`} what={caption} exchange={exportLink('incentives', { round: report.round, state: report.state }, intl.locale)} />
       </div>
       <div data-testid="totals">
         <DataTable

@@ -9,7 +9,7 @@ import { COLOURS } from '../charts/style.ts';
 import { RoundSelect } from '../state-of-play/round-select.tsx';
 import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useAdmissions, type AdmissionReturns } from './programmes.api.ts';
@@ -116,7 +116,12 @@ function Returns({ r }: { r: AdmissionReturns }) {
           <section className="panel" aria-labelledby="returns-table">
             <div className="panel-head">
               <h2 id="returns-table">{title}</h2>
-              <DownloadButtons sheet={sheet} filename={`admissions-${r.round ?? `${r.from}-${r.to}`}`} what={title} />
+              <DownloadButtons
+                sheet={sheet}
+                filename={`admissions-${r.round ?? `${r.from}-${r.to}`}`}
+                what={title}
+                exchange={exportLink('admissions', r.round ? { round: r.round } : { from: r.from, to: r.to }, intl.locale)}
+              />
             </div>
             <div data-testid="returns">
               <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />

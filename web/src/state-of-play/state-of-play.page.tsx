@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { DownloadButtons } from '../ui/download-buttons.tsx';
+import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
@@ -86,7 +86,12 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
           <h2>
             <FormattedMessage id="stateOfPlay.tableTitle" />
           </h2>
-          <DownloadButtons sheet={() => stateOfPlaySheet(sop, t('nav.stateOfPlay'))} filename={`state-of-play-${sop.round}-${sop.asOf}`} what={caption} />
+          <DownloadButtons
+            sheet={() => stateOfPlaySheet(sop, t('nav.stateOfPlay'))}
+            filename={`state-of-play-${sop.round}-${sop.asOf}`}
+            what={caption}
+            exchange={exportLink('state-of-play', { round: sop.round, asOf: sop.asOf }, intl.locale)}
+          />
         </div>
         <div className="sop-table" data-testid="sop-table">
           <DataTable caption={caption} columns={columns} rows={sop.states} rowKey={(r) => r.code} footer={footer} />

@@ -1,0 +1,165 @@
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { inScope } from '../access/scope.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { translator, type Translate } from '../i18n/i18n.ts';
+import { appError } from '../i18n/problem.ts';
+import type { Lang } from '../reference/country.ts';
+import { fileSize } from '../imports/csv-source.ts';
+import { renderTable, toCsv } from '../presentation/table.ts';
+import { isPathway, isValidIsoDate, type Pathway } from '../rounds/round.ts';
+import { contextTables, datasetsTable, figuresCsv, figuresTable, reconciliationCsv, reconciliationTable } from '../statistics/statistics.present.ts';
+import {
+  importStatistics, listDatasets, reconciliationReport, removeDataset, statisticsContext, statisticsFigures,
+} from '../statistics/statistics.service.ts';
+import { isStatisticsSource, type StatisticsSource } from '../statistics/statistics.ts';
+import { reconciliationDataset } from '../statistics/reconciliation.ts';
+import { positiveInt, stateCodeOf } from './options.ts';
+import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.ts';
+import type { CommandContext } from './privacy.command.ts';
+
+const isoDate = (v: string) => {
+  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
+  return v;
+};
+const year = (v: string) => {
+  if (!/^\d{4}$/.test(v)) throw appError(ErrorCode.BadInput, 'statsYearInvalid', { p1: v });
+  return Number(v);
+};
+const source = (v: string): StatisticsSource => {
+  if (!isStatisticsSource(v)) throw appError(ErrorCode.BadInput, 'statsSource', { p1: v });
+  return v;
+};
+const pathways = (v: string): Pathway[] =>
+  v.split(',').map((p) => {
+    const x = p.trim();
+    if (!isPathway(x)) throw appError(ErrorCode.BadInput, 'statsPathway', { p1: x });
+    return x;
+  });
+const format = (choices: string[]) => new Option('--format <format>', 'output format').choices(choices).default('table');
+const lang = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);
+/** The language of the numbers: --lang, else the one the context's translator speaks (PATHWAYS_LANG). */
+const language = (cmd: Command, t: Translate): Lang => {
+  const chosen = (cmd.optsWithGlobals() as { lang?: string }).lang;
+  if (chosen === 'nl' || chosen === 'en') return chosen;
+  return t('stats.unknown') === translator('nl')('stats.unknown') ? 'nl' : 'en';
+};
+
+/**
+ * `pathways stats import|list|show|remove|context` and `pathways report reconciliation`: reference
+ * statistics (UNHCR, Eurostat) kept per source, and the platform's arrivals beside them.
+ */
+export function registerStatisticsCommands(program: Command, ctx: CommandContext): void {
+  const stats = program.command('stats').description('reference statistics of UNHCR and Eurostat, each kept with its source, extraction date and definitions');
+  stats
+    .command('import')
+    .description("import a publisher's file: UNHCR's resettlement arrivals by origin (CSV), or a Eurostat table (SDMX-CSV 2.0/1.0 or Eurostat's TSV)")
+    .argument('<source>', 'unhcr or eurostat', source)
+    .argument('<file>', 'the file')
+    .option('--extracted-on <date>', 'the day the figures were extracted from the publisher (YYYY-MM-DD); unknown when not given', isoDate)
+    .option('--code <code>', "the publisher's code of the table (Eurostat: e.g. migr_asyresa), where the file does not say it")
+    .addOption(lang())
+    .action(async (src: StatisticsSource, file: string, o: { extractedOn?: string; code?: string }, cmd: Command) => {
+      fileSize(file);
+      const bytes = readFileSync(file);
+      const out = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) =>
+          importStatistics({ db: tx, actor: ctx.actor, source: src, file: { name: file, bytes }, ...(o.extractedOn && { extractedOn: o.extractedOn }), ...(o.code && { code: o.code }) }),
+        ),
+      );
+      const t = ctx.t();
+      const d = out.dataset;
+      if (out.duplicate) ctx.out(t('stats.duplicate', { id: d.id, source: d.source, code: d.code, figures: d.figures }));
+      else {
+        ctx.out(t('stats.imported', { id: d.id, source: d.source, code: d.code, figures: d.figures, extracted: d.extractedOn ?? t('stats.unknown') }));
+        if (out.notKept.rows) ctx.out(t('stats.notKept', { rows: out.notKept.rows, by: Object.entries(out.notKept.by).map(([k, n]) => `${k} ${n}`).join(', ') }));
+      }
+    });
+  stats
+    .command('list')
+    .description('the datasets imported, with source, extraction date and definitions')
+    .addOption(format(['table', 'json']))
+    .addOption(lang())
+    .action(async (o: { format: string }, cmd: Command) => {
+      const all = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listDatasets(tx, ctx.actor)));
+      const t = ctx.t();
+      if (o.format === 'json') return ctx.out(JSON.stringify(all, null, 2));
+      if (!all.length) return ctx.out(t('stats.noDatasets'));
+      ctx.out([renderTable(datasetsTable(all, t)), '', ...all.map((d) => `#${d.id} ${d.title}: ${d.definitions}`)].join('\n'));
+    });
+  stats
+    .command('show')
+    .description("a source's figures as it gives them: by country of origin (UNHCR) or citizenship (Eurostat)")
+    .requiredOption('--source <source>', 'unhcr or eurostat', source)
+    .option('--state <state>', 'only this state (country of arrival)')
+    .option('--year <year>', 'only this year', year)
+    .option('--dataset <id>', 'only this dataset', positiveInt)
+    .addOption(format(['table', 'csv', 'json']))
+    .addOption(lang())
+    .action(async (o: { source: StatisticsSource; state?: string; year?: number; dataset?: number; format: string }, cmd: Command) => {
+      const stateCode = o.state ? stateCodeOf(o.state) : undefined;
+      const r = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) =>
+          statisticsFigures({ db: tx, actor: ctx.actor, source: o.source, ...(stateCode && { stateCode }), ...(o.year !== undefined && { year: o.year }), ...(o.dataset !== undefined && { datasetId: o.dataset }) }),
+        ),
+      );
+      if (o.format === 'json') return ctx.out(JSON.stringify(r, null, 2));
+      if (o.format === 'csv') {
+        const { headers, rows } = figuresCsv(r.figures);
+        return ctx.out(toCsv(headers, rows));
+      }
+      const t = ctx.t();
+      if (!r.datasets.length) return ctx.out(t('stats.noDatasets'));
+      ctx.out([renderTable(datasetsTable(r.datasets, t)), '', renderTable(figuresTable(r.figures, t))].join('\n'));
+    });
+  stats
+    .command('remove')
+    .description('remove a dataset and its figures')
+    .argument('<id>', 'dataset id', positiveInt)
+    .addOption(lang())
+    .action(async (id: number, _o: unknown, cmd: Command) => {
+      const d = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => removeDataset({ db: tx, actor: ctx.actor, id })));
+      ctx.out(ctx.t()('stats.removed', { id: d.id, source: d.source, code: d.code, figures: d.figures }));
+    });
+  stats
+    .command('context')
+    .description("the EU context figures of an imported UNHCR dataset (the EU's share, the countries with arrivals) beside the Recommendation's own")
+    .option('--dataset <id>', 'this UNHCR dataset (default: the newest)', positiveInt)
+    .addOption(format(['table', 'json']))
+    .addOption(lang())
+    .action(async (o: { dataset?: number; format: string }, cmd: Command) => {
+      const c = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => statisticsContext({ db: tx, actor: ctx.actor, ...(o.dataset !== undefined && { datasetId: o.dataset }) })));
+      const t = ctx.t();
+      if (o.format === 'json') return ctx.out(JSON.stringify(c, null, 2));
+      if (!c) return ctx.out(t('stats.noContext'));
+      const v = contextTables(c, t, language(cmd, t));
+      ctx.out([v.title, '', renderTable(v.years), '', renderTable(v.document), '', ...v.notes].join('\n'));
+    });
+
+  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  report
+    .command('reconciliation')
+    .description("per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures, with the differences and what explains them")
+    .requiredOption('--year <year>', 'the calendar year', year)
+    .option('--state <state>', 'only this state')
+    .option('--pathways <list>', 'the platform pathways counted, comma-separated (default: resettlement)', pathways)
+    .addOption(format(['table', 'csv', 'json', ...DATASET_FORMATS]))
+    .option('--output <file>', 'write to this file (needed for xlsx)')
+    .addOption(lang())
+    .action(async (o: { year: number; state?: string; pathways?: Pathway[]; format: string; output?: string }, cmd: Command) => {
+      const stateCode = o.state ? stateCodeOf(o.state) : undefined;
+      const r = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => reconciliationReport({ db: tx, actor: ctx.actor, year: o.year, ...(stateCode && { stateCode }), ...(o.pathways && { pathways: o.pathways }) })),
+      );
+      if (o.format === 'json') return ctx.out(JSON.stringify(r, null, 2));
+      if (isDatasetFormat(o.format)) {
+        return writeDataset({ format: o.format, dataset: reconciliationDataset(r, language(cmd, ctx.t())), t: ctx.t(), out: ctx.out, output: o.output });
+      }
+      if (o.format === 'csv') {
+        const { headers, rows } = reconciliationCsv(r);
+        return ctx.out(toCsv(headers, rows));
+      }
+      const v = reconciliationTable(r, ctx.t(), language(cmd, ctx.t()));
+      ctx.out([v.title, '', renderTable(v.table), '', ...v.explanations, '', ...v.notes].join('\n'));
+    });
+}
