@@ -106,6 +106,8 @@ export const policies = {
   ),
   /** A state's officers send its return to the Commission and read what they sent, with the receipts. */
   sendReturns: policy<{ stateCode: string }>('sendReturns', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
+  /** Placement (issue 8): a state's officers keep its receiving places, run the optimiser and decide placements. */
+  planPlacement: policy<{ stateCode: string }>('planPlacement', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** Access requests and erasure (GDPR art. 15, 17) are handled by the state that holds the data. */
   handleSubjectRequest: policy<{ stateCode: string }>('handleSubjectRequest', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
 } as const;

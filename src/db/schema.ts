@@ -17,3 +17,4 @@ export * from '../complementary/complementary.table.ts';
 export * from '../incentives/incentive.table.ts';
 export * from '../statistics/statistics.table.ts';
 export * from '../federation/federation.table.ts';
+export * from '../placement/placement.table.ts';
