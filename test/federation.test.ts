@@ -243,6 +243,8 @@ describe.each(databaseKinds)('the federation of returns: a state and the Commiss
     expect(other).toBeDefined();
     expect(fromReturns.body.states.find((s: { code: string }) => s.code === other.code)).toMatchObject({ arrived: null, reported: null });
     expect(fromReturns.body.totals.arrived).toBe(ownRow.arrived);
+    // The total's share delivered is of the places the reporting state pledged, not of every state's pledges.
+    expect(fromReturns.body.totals.deliveredShare).toBeCloseTo(ownRow.arrived / ownRow.pledged, 12);
   }, 120_000);
 
   it('refuses a tampered return, and one signed by an unregistered key, by a key of another state or by a revoked key; nothing is stored', async () => {

@@ -217,7 +217,7 @@ export type ReturnsStateOfPlay = Omit<StateOfPlay, 'states'> & { states: Returns
 /**
  * Per state, its latest return fed as arrival cells into the same pure `assembleStateOfPlay` the
  * Commission's own ledger feeds; the states without a return keep their pledges and show no
- * arrivals at all. The totals count what was reported.
+ * arrivals at all. The totals count what was reported; the share delivered is that of the states that reported.
  */
 export function assembleFromReturns(input: {
   round: Round;
@@ -237,6 +237,10 @@ export function assembleFromReturns(input: {
     if (!r) return { ...row, arrived: null, deliveredShare: null, reported: null };
     return { ...row, reported: { asOf: r.asOf, digest: r.digest, sentAt: r.sentAt, receivedAt: r.receivedAt } };
   });
-  const reported = states.filter((s) => s.reported).length;
-  return { ...sop, states, reported, notReported: states.length - reported };
+  const reporting = states.filter((s) => s.reported);
+  // The share delivered is of the places pledged by the states that reported: the others' arrivals
+  // are unknown, not zero. None reported: no share at all.
+  const pledgedReporting = reporting.reduce((n, s) => n + s.pledged, 0);
+  const deliveredShare = pledgedReporting > 0 ? sop.totals.arrived / pledgedReporting : null;
+  return { ...sop, totals: { ...sop.totals, deliveredShare }, states, reported: reporting.length, notReported: states.length - reporting.length };
 }

@@ -1,8 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
 import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
+import { buildStateReturn, receiveReturn, registerKey } from '../../src/federation/federation.service.ts';
+import { signReturn } from '../../src/federation/return.ts';
+import { sendReturn } from '../../src/federation/send-return.ts';
+import { importStatistics } from '../../src/statistics/statistics.service.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
@@ -13,6 +18,8 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
  * error reached the console, and a screenshot is saved under docs/screens/ (shown in the README).
  */
 const SCREENS = new URL('../../docs/screens/', import.meta.url).pathname;
+/** Real public figures for the statistics page (read from ../shared/data, never copied; the page is shown without them where absent). */
+const UNHCR_FILE = new URL('../../../shared/data/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url).pathname;
 
 type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor' | 'sponsor';
 interface PageCase {
@@ -66,6 +73,21 @@ describe('every page, in English and Dutch: accessible, and shown in docs/screen
     );
     state = first!.s;
     caseRef = first!.r;
+    const op = operator('test');
+    const db = platform.database.db;
+    if (existsSync(UNHCR_FILE)) {
+      await inScope(db, op, (tx) => importStatistics({ db: tx, actor: op, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FILE) } }));
+    }
+    // Returns to the Commission: the officer's state sends its own through the API (sent and received,
+    // with the receipt); two more states' returns are received; the others have not reported.
+    const states = await inScope(db, op, (tx) => rows<{ s: string }>(tx, sql`SELECT DISTINCT state_code AS s FROM arrivals_monthly WHERE state_code <> ${state} ORDER BY 1 LIMIT 2`));
+    for (const code of [state, ...states.map((r) => r.s)]) {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      await inScope(db, op, (tx) => registerKey({ db: tx, actor: op, stateCode: code, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() }));
+      const asOf = '2021-06-30';
+      if (code === state) await sendReturn({ db, actor: op, to: platform.url, stateCode: code, roundId: '2020-2021', asOf, key: privateKey });
+      else await receiveReturn({ db, body: signReturn(await buildStateReturn({ db, actor: op, stateCode: code, roundId: '2020-2021', asOf, key: privateKey }), privateKey) });
+    }
     mkdirSync(SCREENS, { recursive: true });
   });
   afterAll(async () => platform?.close());

@@ -152,7 +152,7 @@ function StateOfPlayFromReturns({ s }: { s: ReturnsStateOfPlay }) {
         columns={columns}
         rows={s.states}
         rowKey={(r) => r.code}
-        footer={[t('common.total'), s.totals.pledged, s.totals.arrived, formatShare(intl, s.totals.deliveredShare), '']}
+        footer={[t('common.total'), s.totals.pledged, s.reported > 0 ? s.totals.arrived : t('federation.notReported'), s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare), '']}
       />
     </section>
   );
