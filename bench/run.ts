@@ -13,9 +13,10 @@ import { transitionsBenchmark, type TransitionsResult } from './transitions.benc
 import { API_GOAL, apiBenchmark, type ApiResult } from './api.bench.ts';
 import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 import { WEB_GOAL, webBenchmark, type WebResult } from './web.bench.ts';
+import { PLACEMENT_CASES, placementBenchmark, placementReport, type PlacementBenchResult, type PlacementCase } from './placement.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play|transitions|forecast|api|web
+  --only import|state-of-play|transitions|forecast|api|web|placement
                                 run one part (default: all; web: the dashboard's first render in
                                 headless Chromium at 100000 demo persons, and the first load's JavaScript; transitions on PostgreSQL where
                                 DATABASE_URL is set, else PGlite)
@@ -28,6 +29,10 @@ const USAGE = `Usage: npm run bench -- [options]
                                 up to 1000000, set-based SQL above)
   --no-phases                   skip taking the import's time apart (two parse passes, and two more fresh
                                 databases per database: the chunk writes and the set-based ceiling)
+  --cases weekly,medium,large,hias,batch
+                                placement: which cases (default all; large is 33,000 households × 200
+                                places, about 3 minutes; hias reads PATHWAYS_HIAS_DIR, default
+                                /work/shared/data/placement-hias)
   --json FILE                   also write the results as JSON
 Environment: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres (admin URL)`;
 
@@ -45,6 +50,7 @@ function parseOptions() {
       loader: { type: 'string', default: 'auto' },
       'no-phases': { type: 'boolean', default: false },
       json: { type: 'string' },
+      cases: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -58,7 +64,7 @@ function parseOptions() {
     process.exit(0);
   }
   const only = values.only;
-  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web'];
+  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web', 'placement'];
   if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
@@ -76,7 +82,9 @@ function parseOptions() {
   };
   const loader = values.loader;
   if (loader !== 'auto' && loader !== 'importer' && loader !== 'sql') fail(`--loader must be auto, importer or sql, not "${loader}".`);
+  const cases = values.cases?.split(',').map((c) => (PLACEMENT_CASES.includes(c as PlacementCase) ? (c as PlacementCase) : fail(`--cases: "${c}" is not one of ${PLACEMENT_CASES.join(', ')}.`)));
   return {
+    cases,
     parts: only ? [only] : PARTS,
     kinds,
     adminUrl,
@@ -127,6 +135,8 @@ async function main() {
   if (o.parts.includes('web')) {
     for (const kind of o.kinds) webs.push(await webBenchmark({ kind, adminUrl: o.adminUrl, persons: o.sizes?.[0] ?? 100_000, runs: 10 }));
   }
+  let placement: PlacementBenchResult | null = null;
+  if (o.parts.includes('placement')) placement = await placementBenchmark(o.cases ? { cases: o.cases } : {});
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -139,7 +149,8 @@ async function main() {
   process.stdout.write(caseReport(transitions, forecast));
   process.stdout.write(apiReport(apis));
   process.stdout.write(webReport(webs));
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs }, null, 2) + '\n');
+  process.stdout.write(placementReport(placement));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement }, null, 2) + '\n');
   progress('bench: done');
 }
 

@@ -55,6 +55,8 @@ describe('the OpenAPI document', () => {
         'exportReport', 'listOpenDataRounds', 'openData', 'openDataFile',
         // reference statistics and the reconciliation (issue 7)
         'listStatisticsDatasets', 'importStatisticsDataset', 'deleteStatisticsDataset', 'listStatisticsFigures', 'getReconciliation', 'getStatisticsContext',
+        // placement (issue 8)
+        'listPlacementPlaces', 'importPlacementPlaces', 'changePlacementPlace', 'listPlacementRuns', 'startPlacementRun', 'getPlacementRun', 'decidePlacements', 'listPlacements',
       ].sort(),
     );
   });
@@ -112,7 +114,10 @@ describe('the OpenAPI document', () => {
     // (A message added to a sponsorship's thread, and a sponsor's task marked done, change nothing that could be overwritten.)
     const changes = posts.filter((o) => /\{(ref|state|id|code)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path) && !/\/(messages|done)$/.test(o.path)
       // A new candidate or family reunification request is created, not changed.
-      && !/\/(candidates|family-reunification)$/.test(o.path));
+      && !/\/(candidates|family-reunification)$/.test(o.path)
+      // Placement: a run is a new job; decisions are new rows, each ending the previous, checked against all current ones under a lock;
+      // a places file is imported whole (a place is changed one by one with If-Match: changePlacementPlace, a PUT).
+      && !/\/placement\/(places|runs|runs\/\{id\}\/decisions)$/.test(o.path));
     expect(changes.map((o) => o.op.operationId).sort()).toEqual(
       ['commitImport', 'savePledges', 'transitionCase',
        'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'publishSchemeVersion', 'newMemorandumVersion', 'breakDownSponsorship', 'endSponsorship',

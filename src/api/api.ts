@@ -15,6 +15,7 @@ import { RETURNS_PATH } from '../federation/send-return.ts';
 import { exportsRoutes } from './exports.routes.ts';
 import { importsRoutes, UPLOAD_LIMIT } from './imports.routes.ts';
 import { STATISTICS_UPLOAD_PATH, statisticsRoutes } from './statistics.routes.ts';
+import { placementRoutes } from './placement.routes.ts';
 import { incentivesRoutes } from './incentives.routes.ts';
 import { apiDocument, docsPage, registerSecuritySchemes } from './openapi.ts';
 import { OPEN_DATA_BASE, openDataRoutes } from './open-data.routes.ts';
@@ -67,7 +68,7 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   app.use('/api/*', (c, next) => (isPublic(c.req.path) || isSigned(c.req.method, c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
-  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes, exportsRoutes, openDataRoutes, federationRoutes, statisticsRoutes]) app.route('/', routes(database));
+  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes, exportsRoutes, openDataRoutes, federationRoutes, statisticsRoutes, placementRoutes]) app.route('/', routes(database));
 
   registerSecuritySchemes(app as never);
   let document: ReturnType<typeof apiDocument> | undefined;

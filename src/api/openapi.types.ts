@@ -1479,6 +1479,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/states/{state}/placement/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state’s receiving places with their capacities */
+        get: operations["listPlacementPlaces"];
+        put?: never;
+        /**
+         * Add or change receiving places by code, all or none
+         * @description Each place: code, name, kind, the five capacities (persons, housingUnits, schoolPlaces, medicalSlots, languageSupport) and optionally employmentRate, languages, communities, sponsor (a sponsor group’s approved or active sponsor). A problem in any row refuses them all (400, row by row).
+         */
+        post: operations["importPlacementPlaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/placement/places/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a receiving place (name, kind, capacities, profile); its code stays */
+        put: operations["changePlacementPlace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/placement/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A state’s latest placement runs (without their results) */
+        get: operations["listPlacementRuns"];
+        put?: never;
+        /**
+         * Start the optimiser on a round’s accepted households not yet placed (a job)
+         * @description Answers 202 at once; the solve runs in a worker thread within the time limit. Read the run for its progress and, when done, its proposal. One run at a time per state (409).
+         */
+        post: operations["startPlacementRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/placement/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A placement run: status, progress, and its proposal with the certificate
+         * @description Audited when it carries a proposal.
+         */
+        get: operations["getPlacementRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/placement/runs/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm households at the proposed place or another; each change carries its cost against the proposal
+         * @description All or none. Refused (422) when the placements would break a capacity, a link, a tie or compatibility. A new decision ends the household’s previous one.
+         */
+        post: operations["decidePlacements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/states/{state}/placement/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A state’s current placements, with who decided
+         * @description Audited.
+         */
+        get: operations["listPlacements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3353,6 +3472,173 @@ export interface components {
                 note: "globalOnly" | "share" | "ratio" | "schemes" | "pledges" | "departures";
             }[];
         } | null;
+        PlacementPlaces: {
+            places: components["schemas"]["PlacementPlace"][];
+        };
+        /** @description A receiving place: capacity per dimension and the profile the score model reads. */
+        PlacementPlace: {
+            id: number;
+            stateCode: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "reception_centre" | "sponsor_group";
+            capacity: {
+                persons: number;
+                housingUnits: number;
+                schoolPlaces: number;
+                medicalSlots: number;
+                languageSupport: number;
+            };
+            profile: {
+                employmentRate: number;
+                languages: string[];
+                communities?: string[];
+                sponsor?: string;
+            };
+            version: number;
+            updatedAt: string;
+        };
+        PlacementPlacesImported: {
+            created: number;
+            changed: number;
+        };
+        PlacementPlacesIn: {
+            places: {
+                [key: string]: string | number | string[] | {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        PlacementPlaceChange: {
+            [key: string]: string | number | string[] | {
+                [key: string]: unknown;
+            };
+        };
+        PlacementRuns: {
+            runs: components["schemas"]["PlacementRun"][];
+        };
+        PlacementRun: {
+            id: number;
+            stateCode: string;
+            roundId: string;
+            requestedBy: string;
+            requestedAt: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            timeLimitSeconds: number;
+            progress: components["schemas"]["PlacementProgress"];
+            result: components["schemas"]["PlacementResult"];
+            error: string | null;
+            finishedAt: string | null;
+        };
+        PlacementProgress: {
+            phase: string;
+            message: string;
+            seconds: number;
+            objective?: number;
+            bound?: number;
+        } | null;
+        /** @description The proposal with the instance it was solved on, its LP bound and gap (checked by the certificate), the binding capacities and each household’s why. */
+        PlacementResult: {
+            dimensions: string[];
+            places: {
+                id: number;
+                code: string;
+                name: string;
+                kind: string;
+                capacity: number[];
+            }[];
+            households: {
+                ref: string;
+                caseId: number;
+                size: number[];
+                penalty: number;
+                links: string[];
+                tie: string | null;
+                scores: {
+                    [key: string]: number;
+                };
+            }[];
+            assignment: {
+                [key: string]: string | null;
+            };
+            objective: number;
+            bound: number;
+            gap: number;
+            optimal: boolean;
+            prices: number[];
+            certificate: {
+                valid: boolean;
+                feasible: boolean;
+                provenBound: number;
+                violations: string[];
+            };
+            binding: {
+                place: string;
+                dimension: string;
+                used: number;
+                capacity: number;
+                price: number;
+            }[];
+            explanations: {
+                household: string;
+                place: string | null;
+                value: number;
+                tied: boolean;
+                linkedWith: string[];
+                alternatives: {
+                    place: string;
+                    score: number;
+                    /** @enum {string} */
+                    by: "tie" | "link" | "capacity" | "price";
+                    dimension?: string;
+                    free?: number;
+                    need?: number;
+                    pricedValue?: number;
+                }[];
+                incompatible: number;
+            }[];
+            unplaced: {
+                ref: string;
+                penalty: number;
+            }[];
+            ms: number;
+        } | null;
+        PlacementRunStart: {
+            round: string;
+            /** @default 30 */
+            timeLimitSeconds: number;
+        };
+        PlacementsDecided: {
+            placements: components["schemas"]["Placement"][];
+            cost: number;
+        };
+        /** @description A confirmed placement: who decided, the place proposed, the cost of a change against the proposal. */
+        Placement: {
+            id: number;
+            caseRef: string;
+            placeId: number;
+            placeCode: string;
+            placeName: string;
+            runId: number | null;
+            proposedPlaceCode: string | null;
+            score: number | null;
+            costOfChange: number | null;
+            reason: string | null;
+            decidedBy: string;
+            decidedAt: string;
+        };
+        PlacementDecisions: {
+            decisions: {
+                caseRef: string;
+                place: string;
+                reason?: string;
+            }[];
+        };
+        Placements: {
+            placements: components["schemas"]["Placement"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -13385,6 +13671,844 @@ export interface operations {
             };
             /** @description There is no such resource (or none your scope may see). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlacementPlaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementPlaces"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importPlacementPlaces: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementPlacesIn"];
+            };
+        };
+        responses: {
+            /** @description How many were added and changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementPlacesImported"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changePlacementPlace: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
+                "If-Match": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementPlaceChange"];
+            };
+        };
+        responses: {
+            /** @description The place as changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, for If-Match on a change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementPlace"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names a version that is no longer the current one: read the resource again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A change needs If-Match with the ETag you read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlacementRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementRuns"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startPlacementRun: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementRunStart"];
+            };
+        };
+        responses: {
+            /** @description The run, started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementRun"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPlacementRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementRun"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decidePlacements: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementDecisions"];
+            };
+        };
+        responses: {
+            /** @description The placements recorded and the objective given up against the proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementsDecided"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlacements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Member State, by its EU protocol code (EL for Greece). */
+                state: "BE" | "BG" | "CZ" | "DK" | "DE" | "EE" | "IE" | "EL" | "ES" | "FR" | "HR" | "IT" | "CY" | "LV" | "LT" | "LU" | "HU" | "MT" | "NL" | "AT" | "PL" | "PT" | "RO" | "SI" | "SK" | "FI" | "SE" | "UK" | "IS" | "LI" | "NO" | "CH";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By case reference. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Placements"];
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

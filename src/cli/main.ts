@@ -49,6 +49,7 @@ import { registerAuditCommands, registerPrivacyCommands } from './privacy.comman
 import { registerIncentiveCommands } from './incentives.command.ts';
 import { registerProgrammeCommands } from './programmes.command.ts';
 import { registerSponsorshipCommands } from './sponsorship.command.ts';
+import { registerPlacementCommands } from './placement.command.ts';
 import { registerStatisticsCommands } from './statistics.command.ts';
 import { registerFederationCommands } from './federation.command.ts';
 
@@ -401,6 +402,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   registerIncentiveCommands(program, { withDb, actor, out: io.out, t });
   registerProgrammeCommands(program, { withDb, actor, out: io.out, t });
   registerSponsorshipCommands(program, { withDb, actor, out: io.out, t });
+  registerPlacementCommands(program, { withDb, actor, out: io.out, t });
   registerStatisticsCommands(program, { withDb, actor, out: io.out, t });
   registerFederationCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, returnKey: config.PATHWAYS_RETURN_KEY });
   program

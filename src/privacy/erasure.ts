@@ -71,6 +71,8 @@ export async function anonymiseCases(db: Executor, by: Principal, caseIds: numbe
          WHERE person_id IN (SELECT id FROM persons WHERE case_id = ANY(${ids}::bigint[]))`,
   );
   await db.execute(sql`UPDATE case_events SET reason = NULL, details = '{}'::jsonb WHERE case_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`);
+  // Placement decisions (issue 8) keep who, where and the cost; their free-text reason goes (migration 0011 lets erasure blank just it).
+  await db.execute(sql`UPDATE case_placements SET reason = NULL WHERE case_id = ANY(${ids}::bigint[]) AND reason IS NOT NULL`);
   await db.execute(sql`SELECT set_config('pathways.erasure', 'off', true)`);
   for (const r of refs) {
     await recordAudit(db, {

@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
+import { casePlacementHistory, type PlacementRow } from '../placement/placement.repository.ts';
 
 /**
  * A data subject's rights, handled by the state that holds the data: access (GDPR art. 15) and
@@ -29,6 +30,8 @@ export interface SubjectExport {
   incentiveHistory: IncentiveChange[];
   /** Candidacies for education or labour programmes: programme, status, skills profile, support and history. */
   candidacies: (Omit<Candidate, 'id' | 'stateCode' | 'caseRef' | 'personRef' | 'version' | 'moves'> & { history: CandidateEvent[] })[];
+  /** The household's placements decided (issue 8), newest first: place, proposal, cost of a change, reason, who decided, until when. */
+  placements: Omit<PlacementRow & { endedAt: string | null }, 'id' | 'caseRef' | 'placeId'>[];
   /** Who read or changed the subject's data, when, for what (art. 15(1)(c): recipients). */
   accesses: { at: string; actor: string; role: string | null; action: string; purpose: string | null }[];
 }
@@ -52,6 +55,9 @@ export async function exportSubject(db: Executor, by: Principal, ref: { stateCod
     const { id: _id, stateCode: _s, caseRef: _c, personRef: _p, version: _v, moves: _m, ...candidacy } = await getCandidate({ db, actor: by, stateCode: ref.stateCode, id });
     candidacies.push(candidacy);
   }
+  const placements = (
+    await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM cases WHERE state_code = ${ref.stateCode} AND case_ref = ${ref.caseRef}`).then(([c]) => (c ? casePlacementHistory(db, c.id) : []))
+  ).map(({ id: _id, caseRef: _c, placeId: _p, ...p }) => p);
   const accesses = await rows<SubjectExport['accesses'][number]>(
     db,
     sql`SELECT at, actor, role, action, purpose FROM audit_lines_about(${ref.stateCode}, ${`person:${ref.personRef}`}, ${`case:${ref.caseRef}`})`,
@@ -68,6 +74,7 @@ export async function exportSubject(db: Executor, by: Principal, ref: { stateCod
     incentive: mine?.incentive ?? null,
     incentiveHistory: mine?.history ?? [],
     candidacies,
+    placements,
     accesses,
   };
 }

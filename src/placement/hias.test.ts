@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { certify } from './certificate.ts';
+import { parseHias, readHiasFiles } from './hias.ts';
+import { solvePlacement } from './solve.ts';
+
+// The real HIAS instances are benchmark input only, never in this repository (see
+// /work/shared/data/SOURCES.md): these tests run where the folder is, and say so where it is not.
+const DIR = process.env['PATHWAYS_HIAS_DIR'] ?? '/work/shared/data/placement-hias';
+const present = existsSync(`${DIR}/FY16_size.csv`);
+if (!present) console.warn(`hias.test.ts: skipped, no HIAS instances in ${DIR} (set PATHWAYS_HIAS_DIR to their folder)`);
+
+describe.skipIf(!present)('the HIAS loader', () => {
+  it.each([
+    ['FY16', 499, 1304, 10],
+    ['FY17', 329, 839, 2],
+  ] as const)('reads %s: %i households, %i persons, the published facts (about 63 %% compatible, median 13 of 20 affiliates, some with none)', (year, households, persons, withNone) => {
+    const { instance, facts } = parseHias(readHiasFiles(DIR, year));
+    expect(facts).toMatchObject({ households, persons, servingAffiliates: 20, medianCompatible: 13, withNone });
+    expect(Math.abs(facts.compatibleShare - 0.63)).toBeLessThan(0.01);
+    expect(instance.places).toHaveLength(21); // 20 serving and one listed with no case (NA throughout)
+    expect(instance.households.reduce((s, h) => s + h.size[0]!, 0)).toBe(persons);
+  });
+
+  it('takes the stated capacity (FY17) or, where none is stated (FY16), what was actually resettled', () => {
+    const fy16 = parseHias(readHiasFiles(DIR, 'FY16')).instance;
+    const fy17 = parseHias(readHiasFiles(DIR, 'FY17')).instance;
+    expect(fy16.places.find((p) => p.id === 'CA-San Diego')!.capacity).toEqual([56 + 77 + 4]);
+    expect(fy17.places.find((p) => p.id === 'CA-San Diego')!.capacity).toEqual([42]);
+    expect(fy16.places.reduce((s, p) => s + p.capacity[0]!, 0)).toBe(1304);
+  });
+
+  it('solves FY17 to a certified assignment at least as good as the HIAS affiliates\' capacity allows, within 1 % of the LP bound', async () => {
+    const { instance } = parseHias(readHiasFiles(DIR, 'FY17'));
+    const result = await solvePlacement(instance, { timeLimitSeconds: 6 });
+    expect(certify(instance, result).valid).toBe(true);
+    expect(result.gap).toBeLessThan(0.01);
+  });
+});
