@@ -7,6 +7,8 @@ import { rows, sql } from '../../src/db/db.ts';
 import { buildStateReturn, receiveReturn, registerKey } from '../../src/federation/federation.service.ts';
 import { signReturn } from '../../src/federation/return.ts';
 import { sendReturn } from '../../src/federation/send-return.ts';
+import { importPlaces, startRun } from '../../src/placement/placement.service.ts';
+import { checkPlaces } from '../../src/placement/places.ts';
 import { importStatistics } from '../../src/statistics/statistics.service.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
@@ -60,6 +62,7 @@ const PAGES: PageCase[] = [
   { name: 'sponsorships', who: 'state_officer', path: () => '/sponsorships', ready: 'main table' },
   { name: 'sponsorship-counts', who: 'commission_analyst', path: () => '/sponsorships', ready: 'main table' },
   { name: 'sponsor-portal', who: 'sponsor', path: () => '/sponsor', ready: 'main h2' },
+  { name: 'placement', who: 'state_officer', path: () => '/placement', ready: '[data-testid=placement-certificate]' },
 ];
 
 describe('every page, in English and Dutch: accessible, and shown in docs/screens/', () => {
@@ -88,6 +91,16 @@ describe('every page, in English and Dutch: accessible, and shown in docs/screen
       if (code === state) await sendReturn({ db, actor: op, to: platform.url, stateCode: code, roundId: '2020-2021', asOf, key: privateKey });
       else await receiveReturn({ db, body: signReturn(await buildStateReturn({ db, actor: op, stateCode: code, roundId: '2020-2021', asOf, key: privateKey }), privateKey) });
     }
+    // Placement: the officer's state's receiving places and a proposal of the optimiser for its households waiting for a place.
+    const { places } = checkPlaces(
+      [
+        { code: 'GM-A', name: 'Gemeente A', kind: 'municipality', persons: 6, housing_units: 2, school_places: 2, medical_slots: 1, language_support: 4, employment_rate: 0.78, languages: 'en' },
+        { code: 'GM-B', name: 'Gemeente B', kind: 'municipality', persons: 60, housing_units: 20, school_places: 20, medical_slots: 3, language_support: 40, employment_rate: 0.7, languages: 'en' },
+        { code: 'AZC-1', name: 'Opvang 1', kind: 'reception_centre', persons: 60, housing_units: 20, school_places: 20, medical_slots: 3, language_support: 40, employment_rate: 0.62, languages: '' },
+      ].map((values, i) => ({ row: i + 2, values })),
+    );
+    await inScope(db, op, (tx) => importPlaces({ db: tx, actor: op, stateCode: state, places, source: 'test' }));
+    await (await startRun({ db, actor: op, stateCode: state, roundId: '2020-2021', timeLimitSeconds: 10 })).done;
     mkdirSync(SCREENS, { recursive: true });
   });
   afterAll(async () => platform?.close());

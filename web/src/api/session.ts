@@ -66,6 +66,7 @@ export const AREAS = {
   statistics: ['commission_analyst', 'state_officer'],
   federation: ['commission_analyst', 'state_officer'],
   complementary: ['state_officer'],
+  placement: ['state_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Area = keyof typeof AREAS;
 export const mayOpen = (user: User | undefined | null, area: Area): boolean => !!user && (AREAS[area] as readonly Role[]).includes(user.role);

@@ -26,6 +26,7 @@ const NAV: { to: string; area: Area; label: string }[] = [
   { to: '/federation', area: 'federation', label: 'nav.federation' },
   { to: '/candidates', area: 'complementary', label: 'nav.candidates' },
   { to: '/family-reunification', area: 'complementary', label: 'nav.familyReunification' },
+  { to: '/placement', area: 'placement', label: 'nav.placement' },
 ];
 
 /**

@@ -68,6 +68,7 @@ export const routeTree = root.addChildren([
   page('/candidates', () => import('../complementary/candidates.page.tsx'), 'CandidatesPage', (s) => clean({ status: text(s.status) })),
   page('/candidates/$id', () => import('../complementary/candidate.page.tsx'), 'CandidatePage'),
   page('/family-reunification', () => import('../complementary/family-reunification.page.tsx'), 'FamilyReunificationPage'),
+  page('/placement', () => import('../placement/placement.page.tsx'), 'PlacementPage', (s) => clean({ run: text(s.run) })),
   page('/account', () => import('../identity/account.page.tsx'), 'AccountPage'),
   page('/accessibility', () => import('../accessibility/accessibility.page.tsx'), 'AccessibilityPage'),
   page('/open-data', () => import('../open-data/open-data.page.tsx'), 'OpenDataPage', roundSearch),
