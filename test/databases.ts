@@ -43,7 +43,18 @@ export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { 
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
       try {
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // The application role's backends may still be on their way out after the pool ended; the test
+        // role may not terminate them (only its own), so the drop waits for them a little.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (e) {
+            const code = (e as { code?: string }).code;
+            if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw e;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
       } finally {
         await a.end();
       }
