@@ -29,8 +29,16 @@ import { viewsRoutes } from './views.routes.ts';
 
 /** The paths under /api that need no session: the description of the API. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
-/** Signing in (src/identity/identity.routes.ts): those routes check sessions themselves, where they need one; the open data needs none. */
-const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`) || path.startsWith(OPEN_DATA_BASE);
+/**
+ * What needs no session: the description, signing in (src/identity/identity.routes.ts: those routes
+ * check sessions themselves, where they need one), the open data, and a Member State's return, which
+ * is authenticated by its signature (src/federation/).
+ */
+const isPublic = (method: string, path: string) =>
+  PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`) || path.startsWith(OPEN_DATA_BASE) || (method === 'POST' && path === RETURNS_PATH);
+
+/** The POSTs whose body is a file, given the file limit instead of the JSON one. */
+const FILE_UPLOADS: ReadonlySet<string> = new Set(['/api/imports', STATISTICS_UPLOAD_PATH]);
 
 /** A JSON body above this is refused (413) before it is read; file uploads have their own limit. */
 export const JSON_LIMIT = 1024 * 1024;
@@ -61,11 +69,9 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
     });
   const uploadLimit = limits(UPLOAD_LIMIT);
   const jsonLimit = limits(JSON_LIMIT);
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && (c.req.path === '/api/imports' || c.req.path === STATISTICS_UPLOAD_PATH) ? uploadLimit(c, next) : jsonLimit(c, next)));
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && FILE_UPLOADS.has(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
   const auth = authenticate(database) as MiddlewareHandler<ApiEnv>;
-  // A Member State's return is authenticated by its signature, not by a session (src/federation/).
-  const isSigned = (method: string, path: string) => method === 'POST' && path === RETURNS_PATH;
-  app.use('/api/*', (c, next) => (isPublic(c.req.path) || isSigned(c.req.method, c.req.path) ? next() : auth(c, next)));
+  app.use('/api/*', (c, next) => (isPublic(c.req.method, c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
   for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes, exportsRoutes, openDataRoutes, federationRoutes, statisticsRoutes, placementRoutes]) app.route('/', routes(database));

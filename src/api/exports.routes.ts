@@ -21,7 +21,7 @@ import { reconciliationDataset } from '../statistics/reconciliation.ts';
 import { reconciliationReport } from '../statistics/statistics.service.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { principalOf, router } from './router.ts';
-import { isoDate, langQuery, stateParam } from './schemas.ts';
+import { isoDate, langQuery, roundId, stateParam } from './schemas.ts';
 
 /**
  * Every report in the exchange formats: plain CSV, XLSX, HXL-tagged CSV and SDMX-CSV 2.0, built
@@ -32,7 +32,6 @@ export const EXPORT_REPORTS = ['state-of-play', 'pipeline', 'admissions', 'incen
 type ExportReport = (typeof EXPORT_REPORTS)[number];
 
 const q = (name: string, description: string) => ({ param: { name, in: 'query' as const }, description });
-const roundId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'roundId' });
 
 /** A file of an export answer: its media type, the file name it is saved under. */
 export function fileResponse(c: Context, format: ExportFormat, name: string, body: string | Buffer) {

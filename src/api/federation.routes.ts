@@ -10,7 +10,7 @@ import { appError } from '../i18n/problem.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
 import { principalOf, router } from './router.ts';
-import { DocumentFigure, isoDate, langQuery, roundParam } from './schemas.ts';
+import { DocumentFigure, isoDate, langQuery, roundId, roundParam } from './schemas.ts';
 
 /**
  * The federation (P 26, P 27; issue 7). A Member State's instance posts its signed return here, with
@@ -129,7 +129,7 @@ const revokeKeyRoute = createRoute({
   responses: { 200: { description: 'Revoked.', content: { 'application/json': { schema: FederationKey } } }, ...errorResponses(404, 409, 422) },
 });
 
-const roundQuery = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'roundId' }).optional().openapi({ param: { name: 'round', in: 'query' }, description: 'Only this round; its states are all listed, reported or not.', example: '2020-2021' });
+const roundQuery = roundId.optional().openapi({ param: { name: 'round', in: 'query' }, description: 'Only this round; its states are all listed, reported or not.', example: '2020-2021' });
 
 const matrixRoute = createRoute({
   method: 'get',

@@ -4,13 +4,14 @@ import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { PLACE_KINDS_DB, checkPlaces, jsonPlaceRecords } from '../placement/places.ts';
-import { changePlace, decide, getRun, importPlaces, listPlacements, listPlaces, listRuns, startRun, TIME_LIMIT } from '../placement/placement.service.ts';
+import { changePlace, decide, getRun, importPlaces, listPlacements, listPlaces, listRuns, startRun } from '../placement/placement.service.ts';
+import { TIME_LIMIT } from '../placement/decision.ts';
 import { errorResponses } from './errors.ts';
 import { etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
 import { rowEtag, rowVersionOf } from './programmes.routes.ts';
 import { principalOf, router } from './router.ts';
-import { stateParam } from './schemas.ts';
+import { roundId, stateParam } from './schemas.ts';
 
 /**
  * Placement (issue 8): a state's receiving places, the optimiser's runs as jobs (202, then progress
@@ -169,7 +170,7 @@ const startRunRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ round: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'roundId' }), timeLimitSeconds: z.number().int().min(TIME_LIMIT.min).max(TIME_LIMIT.max).default(TIME_LIMIT.default) })
+            .object({ round: roundId, timeLimitSeconds: z.number().int().min(TIME_LIMIT.min).max(TIME_LIMIT.max).default(TIME_LIMIT.default) })
             .strict()
             .openapi('PlacementRunStart'),
         },

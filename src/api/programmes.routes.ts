@@ -15,7 +15,7 @@ import { errorResponses } from './errors.ts';
 import { caseEtag, caseVersionOf, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
 import { principalOf, router } from './router.ts';
-import { caseRefParam, isoDate, stateParam } from './schemas.ts';
+import { caseRefParam, isoDate, roundId, stateParam } from './schemas.ts';
 
 /**
  * Programmes (humanitarian admission, family sponsorship, community sponsorship, humanitarian
@@ -105,7 +105,7 @@ const listRoute = createRoute({
       state: z.enum([...STATE_CODES, 'EU']).optional().openapi(q('state', 'A Member State’s programmes, or EU for the EU’s own.')),
       kind: z.enum(PROGRAMME_KINDS).optional().openapi(q('kind', 'Only programmes of this kind.')),
       status: z.enum(PROGRAMME_STATUSES).optional().openapi(q('status', 'Only programmes in this status.')),
-      round: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional().openapi(q('round', 'Only programmes of this round or Union Plan.')),
+      round: roundId.optional().openapi(q('round', 'Only programmes of this round or Union Plan.')),
     }),
   },
   responses: { 200: { description: 'The EU’s first, then by state and code.', content: { 'application/json': { schema: z.object({ programmes: z.array(Programme) }).openapi('Programmes') } } }, ...errorResponses() },
@@ -229,7 +229,7 @@ const returnsRoute = createRoute({
     'For a round’s period, or from–to. The Commission gets every state’s counts, a state’s officer its own (with its family reunification support and candidates admitted). Counts only: no case or person is named.',
   request: {
     query: z.object({
-      round: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional().openapi(q('round', 'The round or Union Plan whose period to count.')),
+      round: roundId.optional().openapi(q('round', 'The round or Union Plan whose period to count.')),
       from: isoDate.optional().openapi(q('from', 'The first day (with `to`, instead of `round`).')),
       to: isoDate.optional().openapi(q('to', 'The last day.')),
       state: z.enum(STATE_CODES).optional().openapi(q('state', 'One Member State only.')),

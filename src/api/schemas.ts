@@ -19,10 +19,9 @@ export const stateParam = z.enum(STATE_CODES).openapi({
   example: 'NL',
 });
 
-export const roundParam = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'roundId' })
-  .openapi({ param: { name: 'round', in: 'path' }, description: 'The round id.', example: '2020-2021' });
+/** A round's id, wherever it is given (path, query, body). */
+export const roundId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'roundId' });
+export const roundParam = roundId.openapi({ param: { name: 'round', in: 'path' }, description: 'The round id.', example: '2020-2021' });
 
 /** Case references are the state's pseudonymous references: allowed in a path (person references never are). */
 const CASE_REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]{0,63}$/u;

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
@@ -9,30 +9,22 @@ import { fingerprintOf } from '../federation/return.ts';
 import { returnSigningKey, sendReturn } from '../federation/send-return.ts';
 import { appError } from '../i18n/problem.ts';
 import { renderTable } from '../presentation/table.ts';
-import type { Lang } from '../reference/country.ts';
-import { isValidIsoDate } from '../rounds/round.ts';
-import { stateCodeOf } from './options.ts';
+import { formatOption, isoDate, stateCodeOf } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
 
 export interface FederationCommandContext extends CommandContext {
-  lang: () => Lang;
   /** PATHWAYS_RETURN_KEY: the file of the state's private key, when --key is not given. */
   returnKey: string | undefined;
 }
 
-const isoDate = (v: string) => {
-  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
-  return v;
-};
 const fingerprintArg = (v: string) => {
   if (!/^[0-9a-f]{64}$/.test(v)) throw appError(ErrorCode.BadInput, 'federationKeyNotFound', { fingerprint: v });
   return v;
 };
 const httpUrl = (v: string) => {
-  if (!/^https?:\/\/\S+$/.test(v)) throw appError(ErrorCode.BadInput, 'returnSendFailed', { url: v, reason: 'not an http:// or https:// URL' });
+  if (!/^https?:\/\/\S+$/.test(v)) throw appError(ErrorCode.BadInput, 'returnUrlInvalid', { url: v });
   return v;
 };
-const format = (choices: string[]) => new Option('--format <format>', 'output format').choices(choices).default('table');
 
 /**
  * `pathways returns …`: the federation of returns (P 26, P 27). On a Member State's instance: make a
@@ -83,7 +75,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
   returns
     .command('keys')
     .description('the keys registered, per state, revoked or not')
-    .addOption(format(['table', 'json']))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) => {
       const keys = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listKeys({ db: tx, actor: ctx.actor })));
       ctx.out(o.format === 'json' ? JSON.stringify(keys, null, 2) : renderTable(keysTable(keys, ctx.lang())));
@@ -97,7 +89,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .requiredOption('--state <state>', 'the Member State whose return it is')
     .option('--as-of <date>', 'the day the figures are counted to (YYYY-MM-DD); default today', isoDate)
     .option('--key <file>', 'private key (PEM) to sign with; default PATHWAYS_RETURN_KEY')
-    .addOption(format(['table', 'json']))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { to: string; round: string; state: string; asOf?: string; key?: string; format: string }, cmd: Command) => {
       const keyFile = o.key ?? ctx.returnKey;
       if (!keyFile) throw appError(ErrorCode.BadInput, 'returnKeyMissing');
@@ -126,7 +118,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .description("the returns: on a state's instance those sent, with their receipts; on the Commission's the matrix of those received")
     .option('--state <state>', 'only this Member State')
     .option('--round <id>', 'only this round (returns received)')
-    .addOption(format(['table', 'json']))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { state?: string; round?: string; format: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const { sent, received } = await ctx.withDb(cmd, ({ db }) =>
@@ -147,7 +139,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .command('status')
     .description("the Commission's view: which states reported for which day (the latest receipt per day), every state of the round named")
     .option('--round <id>', 'the round (its states are all listed, reported or not)')
-    .addOption(format(['table', 'json']))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { round?: string; format: string }, cmd: Command) => {
       const m = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => returnsMatrix({ db: tx, actor: ctx.actor, round: o.round })));
       ctx.out(o.format === 'json' ? JSON.stringify(m, null, 2) : m.dates.length ? renderTable(matrixTable(m, ctx.lang())) : ctx.t()('federation.cli.noReturns'));
@@ -158,7 +150,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .description("the Commission's state of play built from the returns received: per state its latest return on or before the day; a state without one is not reported")
     .requiredOption('--round <id>', 'round id')
     .option('--as-of <date>', 'the day (YYYY-MM-DD); default today', isoDate)
-    .addOption(format(['table', 'json']))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; asOf?: string; format: string }, cmd: Command) => {
       const sop = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => stateOfPlayFromReturns({ db: tx, actor: ctx.actor, roundId: o.round, asOf: o.asOf, lang: ctx.lang() })),

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -6,16 +6,11 @@ import { appError } from '../i18n/problem.ts';
 import { incentiveCsv, incentiveTables, incentiveWorkbook } from '../incentives/incentive.present.ts';
 import { incentiveReport, makeClaim, refreshIncentives } from '../incentives/incentive.service.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
-import { isValidIsoDate } from '../rounds/round.ts';
 import { incentiveDataset } from '../incentives/incentive.dataset.ts';
-import { stateCodeOf } from './options.ts';
+import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
-const isoDate = (v: string) => {
-  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
-  return v;
-};
 
 /**
  * `pathways report incentives` (per person and in totals, as a table, CSV, JSON or an XLSX workbook
@@ -29,9 +24,9 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .description("a round's AMIF incentives: per person (pseudonymous references), rate, amount and evidence, with totals per state and the grand total")
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
     .option('--state <state>', 'only this Member State')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']).default('table'))
+    .addOption(formatOption(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']))
     .option('--output <file>', 'write to this file (needed for xlsx)')
-    .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
+    .addOption(langOption())
     .action(async (o: { round: string; state?: string; format: string; output?: string }, cmd: Command) => {
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : null;

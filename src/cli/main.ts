@@ -16,7 +16,7 @@ import { openDatabase, type Database } from '../db/db.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { forecastTable, processingTimesTables } from '../evaluation/evaluation.present.ts';
 import { forecastReport, processingTimesReport } from '../evaluation/evaluation.service.ts';
-import { AppError, ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
+import { ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { formatCount, isLang, translator } from '../i18n/i18n.ts';
 import { pledgeCsvRows, pledgeJson, pledgeTable } from '../pledges/pledge.present.ts';
 import { importPledges, pledgeListing } from '../pledges/pledge.service.ts';
@@ -34,7 +34,7 @@ import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.
 import { pipelineDataset } from '../pipeline/pipeline.dataset.ts';
 import { stateOfPlayDataset } from '../state-of-play/state-of-play.dataset.ts';
 import { databaseError } from '../db/database-error.ts';
-import { portNumber, positiveInt, stateCodeOf } from './options.ts';
+import { formatOption, langOption, portNumber, positiveInt, stateCodeOf } from './options.ts';
 import {
   remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
   remoteStateOfPlay, serverClient,
@@ -66,8 +66,6 @@ const defaultIo: Io = {
   tty: Boolean(process.stderr.isTTY),
 };
 
-const formatOption = (choices: string[]) => new Option('--format <format>', 'output format').choices(choices).default('table');
-const langOption = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);
 
 /** Runs the CLI with the given arguments; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -120,8 +118,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   };
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
-  registerAuditCommands(program, { withDb, actor, out: io.out, t });
-  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
+  registerAuditCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
   registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
@@ -399,11 +397,11 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
     });
 
-  registerIncentiveCommands(program, { withDb, actor, out: io.out, t });
-  registerProgrammeCommands(program, { withDb, actor, out: io.out, t });
-  registerSponsorshipCommands(program, { withDb, actor, out: io.out, t });
-  registerPlacementCommands(program, { withDb, actor, out: io.out, t });
-  registerStatisticsCommands(program, { withDb, actor, out: io.out, t });
+  registerIncentiveCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerProgrammeCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerSponsorshipCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerPlacementCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerStatisticsCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
   registerFederationCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, returnKey: config.PATHWAYS_RETURN_KEY });
   program
     .command('demo')

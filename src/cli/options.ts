@@ -1,7 +1,8 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { findState } from '../reference/state.ts';
+import { isValidIsoDate } from '../rounds/round.ts';
 
 /** Parsers of option values, shared by every command: a bad value is refused before anything runs. */
 export function positiveInt(v: string): number {
@@ -20,3 +21,14 @@ export function stateCodeOf(input: string): string {
   if (!s) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: input });
   return s.code;
 }
+
+/** A day as YYYY-MM-DD. */
+export function isoDate(v: string): string {
+  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
+  return v;
+}
+
+/** `--format` with its choices, `table` unless said otherwise. */
+export const formatOption = (choices: readonly string[], byDefault = 'table') => new Option('--format <format>', 'output format').choices(choices).default(byDefault);
+/** `--lang` on a command (the global one works too). */
+export const langOption = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);

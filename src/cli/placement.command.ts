@@ -1,10 +1,11 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { placementsTable, placesTable, runText } from '../placement/placement.present.ts';
-import { decide, getRun, importPlaces, listPlaces, readPlacesFile, startRun, TIME_LIMIT } from '../placement/placement.service.ts';
-import { positiveInt, stateCodeOf } from './options.ts';
+import { decide, getRun, importPlaces, listPlaces, readPlacesFile, startRun } from '../placement/placement.service.ts';
+import { TIME_LIMIT } from '../placement/decision.ts';
+import { formatOption, positiveInt, stateCodeOf } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
 import { progressBar } from './progress.ts';
 
@@ -43,7 +44,7 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .requiredOption('--state <state>', 'the Member State')
     .option('--places <file>', 'import these places first (CSV or JSON)')
     .option('--time-limit <seconds>', `time limit (${TIME_LIMIT.min}–${TIME_LIMIT.max})`, positiveInt, TIME_LIMIT.default)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; state: string; places?: string; timeLimit: number; format: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
       if (o.timeLimit > TIME_LIMIT.max) throw appError(ErrorCode.BadInput, 'placementTimeLimit', { p1: TIME_LIMIT.max });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import type { Principal } from '../access/principal.ts';
 import { assertAuditIntact, listAudit, verifyAudit } from '../audit/audit.service.ts';
@@ -8,7 +7,8 @@ import { renderTable } from '../presentation/table.ts';
 import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
 import { runStorageLimitation } from '../privacy/retention.ts';
 import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
-import { positiveInt, stateCodeOf } from './options.ts';
+import type { Lang } from '../reference/country.ts';
+import { formatOption, positiveInt, stateCodeOf } from './options.ts';
 
 /** What a command module needs of the CLI around it. */
 export interface CommandContext {
@@ -16,6 +16,8 @@ export interface CommandContext {
   actor: Principal;
   out: (s: string) => void;
   t: () => (key: string, params?: Record<string, string | number>) => string;
+  /** The language of the output, once the command's options are read (--lang, else PATHWAYS_LANG). */
+  lang: () => Lang;
 }
 
 
@@ -25,7 +27,7 @@ export function registerAuditCommands(program: Command, ctx: CommandContext): vo
   audit
     .command('verify')
     .description('recompute every chain of the audit trail; exit 1 if a line was changed or removed')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const reports = await db.transaction((tx) => verifyAudit(tx));
@@ -110,7 +112,7 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext & 
   privacy
     .command('records')
     .description('the records of processing activities (GDPR art. 30), from configuration and the rounds')
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addOption(formatOption(['md', 'json'], 'md'))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const records = await db.transaction((tx) => processingRecords(tx, ctx.sponsorRetentionMonths));

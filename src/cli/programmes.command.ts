@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -6,16 +6,11 @@ import { appError } from '../i18n/problem.ts';
 import { returnsCsv, returnsTables, returnsWorkbook } from '../programmes/returns.present.ts';
 import { admissionsReport } from '../programmes/returns.service.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
-import { isValidIsoDate } from '../rounds/round.ts';
 import { returnsDataset } from '../programmes/returns.dataset.ts';
-import { stateCodeOf } from './options.ts';
+import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
-const isoDate = (v: string) => {
-  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
-  return v;
-};
 
 /** `pathways report admissions`: the returns of point 27 for a round's period or from–to, as a table, CSV, JSON or XLSX. */
 export function registerProgrammeCommands(program: Command, ctx: CommandContext): void {
@@ -27,9 +22,9 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
     .option('--from <date>', 'first day (YYYY-MM-DD)', isoDate)
     .option('--to <date>', 'last day (YYYY-MM-DD)', isoDate)
     .option('--state <state>', 'only this Member State')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']).default('table'))
+    .addOption(formatOption(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']))
     .option('--output <file>', 'write to this file (needed for xlsx)')
-    .addOption(new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']))
+    .addOption(langOption())
     .action(async (o: { round?: string; from?: string; to?: string; state?: string; format: string; output?: string }, cmd: Command) => {
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;

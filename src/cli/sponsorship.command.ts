@@ -4,7 +4,7 @@ import { renderTable, toCsv } from '../presentation/table.ts';
 import { SPONSOR_STATUSES, type SponsorStatus } from '../sponsorship/sponsor.ts';
 import { listSponsors } from '../sponsorship/sponsor.service.ts';
 import { listSponsorships } from '../sponsorship/sponsorship.service.ts';
-import { stateCodeOf } from './options.ts';
+import { formatOption, stateCodeOf } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
 
 /**
@@ -13,7 +13,7 @@ import type { CommandContext } from './privacy.command.ts';
  * read through the same services as the API, in the operator's scope, audited.
  */
 export function registerSponsorshipCommands(program: Command, ctx: CommandContext): void {
-  const format = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
+  const format = () => formatOption(['table', 'csv', 'json']);
   const print = (o: { format: string }, headers: string[], rows: (string | number | null)[][], json: unknown) =>
     ctx.out(o.format === 'json' ? JSON.stringify(json, null, 2) : o.format === 'csv' ? toCsv(headers, rows) : renderTable({ headers, rows: rows.map((r) => r.map((v) => (v === null ? '—' : String(v)))) }));
 

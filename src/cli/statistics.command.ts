@@ -1,27 +1,21 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
-import { translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
-import type { Lang } from '../reference/country.ts';
 import { fileSize } from '../imports/csv-source.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
-import { isPathway, isValidIsoDate, type Pathway } from '../rounds/round.ts';
+import { isPathway, type Pathway } from '../rounds/round.ts';
 import { contextTables, datasetsTable, figuresCsv, figuresTable, reconciliationCsv, reconciliationTable } from '../statistics/statistics.present.ts';
 import {
   importStatistics, listDatasets, reconciliationReport, removeDataset, statisticsContext, statisticsFigures,
 } from '../statistics/statistics.service.ts';
 import { isStatisticsSource, type StatisticsSource } from '../statistics/statistics.ts';
 import { reconciliationDataset } from '../statistics/reconciliation.ts';
-import { positiveInt, stateCodeOf } from './options.ts';
+import { formatOption, isoDate, langOption, positiveInt, stateCodeOf } from './options.ts';
 import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
-const isoDate = (v: string) => {
-  if (!isValidIsoDate(v)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: v });
-  return v;
-};
 const year = (v: string) => {
   if (!/^\d{4}$/.test(v)) throw appError(ErrorCode.BadInput, 'statsYearInvalid', { p1: v });
   return Number(v);
@@ -36,14 +30,6 @@ const pathways = (v: string): Pathway[] =>
     if (!isPathway(x)) throw appError(ErrorCode.BadInput, 'statsPathway', { p1: x });
     return x;
   });
-const format = (choices: string[]) => new Option('--format <format>', 'output format').choices(choices).default('table');
-const lang = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);
-/** The language of the numbers: --lang, else the one the context's translator speaks (PATHWAYS_LANG). */
-const language = (cmd: Command, t: Translate): Lang => {
-  const chosen = (cmd.optsWithGlobals() as { lang?: string }).lang;
-  if (chosen === 'nl' || chosen === 'en') return chosen;
-  return t('stats.unknown') === translator('nl')('stats.unknown') ? 'nl' : 'en';
-};
 
 /**
  * `pathways stats import|list|show|remove|context` and `pathways report reconciliation`: reference
@@ -58,7 +44,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .argument('<file>', 'the file')
     .option('--extracted-on <date>', 'the day the figures were extracted from the publisher (YYYY-MM-DD); unknown when not given', isoDate)
     .option('--code <code>', "the publisher's code of the table (Eurostat: e.g. migr_asyresa), where the file does not say it")
-    .addOption(lang())
+    .addOption(langOption())
     .action(async (src: StatisticsSource, file: string, o: { extractedOn?: string; code?: string }, cmd: Command) => {
       fileSize(file);
       const bytes = readFileSync(file);
@@ -78,8 +64,8 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
   stats
     .command('list')
     .description('the datasets imported, with source, extraction date and definitions')
-    .addOption(format(['table', 'json']))
-    .addOption(lang())
+    .addOption(formatOption(['table', 'json']))
+    .addOption(langOption())
     .action(async (o: { format: string }, cmd: Command) => {
       const all = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listDatasets(tx, ctx.actor)));
       const t = ctx.t();
@@ -94,8 +80,8 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .option('--state <state>', 'only this state (country of arrival)')
     .option('--year <year>', 'only this year', year)
     .option('--dataset <id>', 'only this dataset', positiveInt)
-    .addOption(format(['table', 'csv', 'json']))
-    .addOption(lang())
+    .addOption(formatOption(['table', 'csv', 'json']))
+    .addOption(langOption())
     .action(async (o: { source: StatisticsSource; state?: string; year?: number; dataset?: number; format: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
@@ -116,7 +102,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .command('remove')
     .description('remove a dataset and its figures')
     .argument('<id>', 'dataset id', positiveInt)
-    .addOption(lang())
+    .addOption(langOption())
     .action(async (id: number, _o: unknown, cmd: Command) => {
       const d = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => removeDataset({ db: tx, actor: ctx.actor, id })));
       ctx.out(ctx.t()('stats.removed', { id: d.id, source: d.source, code: d.code, figures: d.figures }));
@@ -125,14 +111,14 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .command('context')
     .description("the EU context figures of an imported UNHCR dataset (the EU's share, the countries with arrivals) beside the Recommendation's own")
     .option('--dataset <id>', 'this UNHCR dataset (default: the newest)', positiveInt)
-    .addOption(format(['table', 'json']))
-    .addOption(lang())
+    .addOption(formatOption(['table', 'json']))
+    .addOption(langOption())
     .action(async (o: { dataset?: number; format: string }, cmd: Command) => {
       const c = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => statisticsContext({ db: tx, actor: ctx.actor, ...(o.dataset !== undefined && { datasetId: o.dataset }) })));
       const t = ctx.t();
       if (o.format === 'json') return ctx.out(JSON.stringify(c, null, 2));
       if (!c) return ctx.out(t('stats.noContext'));
-      const v = contextTables(c, t, language(cmd, t));
+      const v = contextTables(c, t, ctx.lang());
       ctx.out([v.title, '', renderTable(v.years), '', renderTable(v.document), '', ...v.notes].join('\n'));
     });
 
@@ -143,9 +129,9 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .requiredOption('--year <year>', 'the calendar year', year)
     .option('--state <state>', 'only this state')
     .option('--pathways <list>', 'the platform pathways counted, comma-separated (default: resettlement)', pathways)
-    .addOption(format(['table', 'csv', 'json', ...DATASET_FORMATS]))
+    .addOption(formatOption(['table', 'csv', 'json', ...DATASET_FORMATS]))
     .option('--output <file>', 'write to this file (needed for xlsx)')
-    .addOption(lang())
+    .addOption(langOption())
     .action(async (o: { year: number; state?: string; pathways?: Pathway[]; format: string; output?: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
@@ -153,13 +139,13 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
       );
       if (o.format === 'json') return ctx.out(JSON.stringify(r, null, 2));
       if (isDatasetFormat(o.format)) {
-        return writeDataset({ format: o.format, dataset: reconciliationDataset(r, language(cmd, ctx.t())), t: ctx.t(), out: ctx.out, output: o.output });
+        return writeDataset({ format: o.format, dataset: reconciliationDataset(r, ctx.lang()), t: ctx.t(), out: ctx.out, output: o.output });
       }
       if (o.format === 'csv') {
         const { headers, rows } = reconciliationCsv(r);
         return ctx.out(toCsv(headers, rows));
       }
-      const v = reconciliationTable(r, ctx.t(), language(cmd, ctx.t()));
+      const v = reconciliationTable(r, ctx.t(), ctx.lang());
       ctx.out([v.title, '', renderTable(v.table), '', ...v.explanations, '', ...v.notes].join('\n'));
     });
 }

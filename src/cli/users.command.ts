@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { renderTable } from '../presentation/table.ts';
-import { stateCodeOf } from './options.ts';
+import { formatOption, stateCodeOf } from './options.ts';
 import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
 import { checkNewPassword } from '../identity/password.ts';
 import { secondFactorRequired } from '../identity/session.ts';
@@ -76,7 +76,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .command('list')
     .description('list the accounts (of one Member State with --state)')
     .option('--state <code>', 'only the accounts of this Member State')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption(['table', 'json']))
     .action(async (o: { state?: string; format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);

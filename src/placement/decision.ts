@@ -15,6 +15,9 @@
 import { certify, type Binding, type Explanation } from './certificate.ts';
 import { DIMENSIONS, type Assignment, type PlacementInstance } from './placement.ts';
 
+/** The time limits a run may be given, in seconds (the API, the command line and the page). */
+export const TIME_LIMIT = { min: 1, max: 600, default: 30 } as const;
+
 export interface RunPlace {
   id: number;
   code: string;

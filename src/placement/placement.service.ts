@@ -30,7 +30,6 @@ import { solveInThread } from './solve-thread.ts';
 export const STALE_RUN_SECONDS = 120;
 /** Progress is written at most this often. */
 export const PROGRESS_EVERY_MS = 500;
-export const TIME_LIMIT = { min: 1, max: 600, default: 30 } as const;
 
 // ── Places ───────────────────────────────────────────────────────────────────────────────────
 

@@ -3,7 +3,7 @@ import { translator } from '../i18n/i18n.ts';
 import type { Lang } from '../reference/country.ts';
 import { STATES } from '../reference/state.ts';
 import type { Pathway } from '../rounds/round.ts';
-import type { Basis, StatisticsSource } from './statistics.ts';
+import type { ParsedStatistics } from './statistics.ts';
 
 /**
  * The reconciliation of a calendar year: per state, the platform's arrivals beside UNHCR's and
@@ -19,16 +19,8 @@ export interface Explanation {
   nl: string;
 }
 
-/** A dataset the report compares with. */
-export interface SourceDataset {
-  id: number;
-  source: StatisticsSource;
-  code: string;
-  title: string;
-  basis: Basis;
-  rounding: number;
-  extractedOn: string | null;
-}
+/** A dataset the report compares with: what describes its file, and its id. */
+export type SourceDataset = Pick<ParsedStatistics, 'source' | 'code' | 'title' | 'basis' | 'rounding' | 'extractedOn'> & { id: number };
 
 /** A source's figures for the year, per state: the total as the source gives it, or its parts to add. */
 export interface SourceTotal {

@@ -15,10 +15,9 @@ import { formatCount } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useDecide, usePlacements, useRun, useRuns, useStartRun, type Placement, type PlacementResult, type PlacementRun, type StateCode } from './placement.api.ts';
 import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
+import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
 
-/** Time limits the API accepts (placement.service.ts TIME_LIMIT). */
-const TIME_LIMIT = { min: 1, max: 600, default: 30 };
 
 /** A score, an objective, a cost: three decimals, in the page's language. */
 export const formatScore = (intl: IntlShape, v: number): string => intl.formatNumber(v, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
@@ -467,38 +466,21 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
         <FormattedMessage id="placement.proposal" />
       </h2>
       <dl className="cards">
-        <div className="card">
-          <dt>
-            <FormattedMessage id="placement.objective" />
-          </dt>
-          <dd className="figure" data-testid="placement-objective">
-            {values.objective}
-          </dd>
-        </div>
-        <div className="card">
-          <dt>
-            <FormattedMessage id="placement.bound" />
-          </dt>
-          <dd className="figure" data-testid="placement-bound">
-            {values.bound}
-          </dd>
-        </div>
-        <div className="card">
-          <dt>
-            <FormattedMessage id="placement.gap" />
-          </dt>
-          <dd className="figure" data-testid="placement-gap">
-            {values.gap}
-          </dd>
-        </div>
-        <div className="card">
-          <dt>
-            <FormattedMessage id="placement.planObjective" />
-          </dt>
-          <dd className="figure" data-testid="placement-plan-objective">
-            {formatScore(intl, plan.objective)}
-          </dd>
-        </div>
+        {(
+          [
+            [<FormattedMessage id="placement.objective" />, 'placement-objective', values.objective],
+            [<FormattedMessage id="placement.bound" />, 'placement-bound', values.bound],
+            [<FormattedMessage id="placement.gap" />, 'placement-gap', values.gap],
+            [<FormattedMessage id="placement.planObjective" />, 'placement-plan-objective', formatScore(intl, plan.objective)],
+          ] as const
+        ).map(([label, testId, value]) => (
+          <div className="card" key={testId}>
+            <dt>{label}</dt>
+            <dd className="figure" data-testid={testId}>
+              {value}
+            </dd>
+          </div>
+        ))}
       </dl>
       <p data-testid="placement-meaning">
         <FormattedMessage id={result.optimal ? 'placement.meaningOptimal' : 'placement.meaning'} values={values} />{' '}
