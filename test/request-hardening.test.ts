@@ -26,7 +26,7 @@ describe.each(databaseKinds)('requests and answers of the server on $name', (kin
   });
 
   /** A save of NL's pledges with these bytes as its body, against the ETag of now. */
-  const savePledges = async (body: Uint8Array, lang = 'en') => {
+  const savePledges = async (body: Uint8Array<ArrayBuffer>, lang = 'en') => {
     const read = await fetch(url('/api/rounds/2020-2021/pledges/NL'), { headers: auth });
     return fetch(url('/api/rounds/2020-2021/pledges/NL'), {
       method: 'POST',
@@ -36,7 +36,7 @@ describe.each(databaseKinds)('requests and answers of the server on $name', (kin
   };
   const notes = async (): Promise<string[]> =>
     ((await (await fetch(url('/api/rounds/2020-2021/pledges/NL'), { headers: auth })).json()) as { pledges: { note: string }[] }).pledges.map((p) => p.note);
-  const bodyWith = (note: Uint8Array) => {
+  const bodyWith = (note: Uint8Array): Uint8Array<ArrayBuffer> => {
     const enc = new TextEncoder();
     const [head, tail] = ['{"pledges":[{"pathway":"humanitarian_admission","places":7,"countryOfDeparture":"LBN","note":"', '"}]}'].map((s) => enc.encode(s));
     return Uint8Array.from([...head!, ...note, ...tail!]);
