@@ -40,6 +40,28 @@ const isPublic = (method: string, path: string) =>
 /** The POSTs whose body is a file, given the file limit instead of the JSON one. */
 const FILE_UPLOADS: ReadonlySet<string> = new Set(['/api/imports', STATISTICS_UPLOAD_PATH]);
 
+/** Strict-Transport-Security on every answer: a year, subdomains too. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** A JSON media type (`application/json`, `application/problem+json`, …), as the body validators take it. */
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A JSON body must be UTF-8 (RFC 8259 §8.1): bytes that are not are refused (400), never read with
+ * U+FFFD in their place (what `Request.json()` would do) and stored as something the sender did
+ * not send. The bytes stay in the request's cache for the validator that reads them next.
+ */
+const strictUtf8Json: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || !JSON_TYPE.test(c.req.header('content-type') ?? '')) return next();
+  const bytes = await c.req.arrayBuffer();
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw appError(ErrorCode.BadInput, 'jsonNotUtf8');
+  }
+  return next();
+};
+
 /** A JSON body above this is refused (413) before it is read; file uploads have their own limit. */
 export const JSON_LIMIT = 1024 * 1024;
 
@@ -54,6 +76,12 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   app.onError(onApiError);
   app.notFound(onNotFound);
 
+  // Every answer of the server, pages, API, health and errors alike. Browsers heed it only when it
+  // comes over HTTPS (RFC 6797 §8.1): the platform is served behind a TLS-terminating proxy.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('strict-transport-security', HSTS);
+  });
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('cache-control', PUBLIC_PATHS.has(c.req.path) ? 'no-cache' : 'no-store');
@@ -70,6 +98,7 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   const uploadLimit = limits(UPLOAD_LIMIT);
   const jsonLimit = limits(JSON_LIMIT);
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && FILE_UPLOADS.has(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
+  app.use('/api/*', strictUtf8Json);
   const auth = authenticate(database) as MiddlewareHandler<ApiEnv>;
   app.use('/api/*', (c, next) => (isPublic(c.req.method, c.req.path) ? next() : auth(c, next)));
 

@@ -1,3 +1,5 @@
+import { csvText } from '../exchange/csv-cell.ts';
+
 /**
  * Plain tables for a terminal and CSV for spreadsheets: the two text shapes every report takes.
  * A report's presenter builds a `Table`; the CLI prints it, the server sends it as CSV.
@@ -30,13 +32,10 @@ export function renderTable(t: Table): string {
   return out.join('\n');
 }
 
-/** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe. */
+/**
+ * RFC 4180 CSV through the platform's one rule (`src/exchange/csv-cell.ts`): figures as they are,
+ * text that a spreadsheet would run as a formula defused, quoted where a separator could split it.
+ */
 export function toCsv(headers: string[], rows: (string | number | null | boolean)[][]): string {
-  const cell = (v: string | number | null | boolean) => {
-    if (v === null) return '';
-    let s = String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return csvText(headers, rows);
 }

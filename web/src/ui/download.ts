@@ -1,9 +1,11 @@
 import { strToU8, zipSync } from 'fflate';
+import { csvText } from '../../../src/exchange/csv-cell.ts';
 
 /**
- * Downloads of what a page shows: CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet
- * programs read accents right) and XLSX (a minimal Office Open XML workbook written here: numbers as
- * numbers, one sheet, a bold header). Made in the browser from the figures on screen; nothing is
+ * Downloads of what a page shows: CSV (RFC 4180 under the platform's one rule of
+ * `src/exchange/csv-cell.ts`, UTF-8 with a byte-order mark so spreadsheet programs read accents
+ * right) and XLSX (a minimal Office Open XML workbook written here: numbers as numbers, text as
+ * inline strings — never a formula —, one sheet, a bold header). Made in the browser from the figures on screen; nothing is
  * sent anywhere.
  */
 export type Cell = string | number | null;
@@ -13,16 +15,8 @@ export interface Sheet {
   rows: Cell[][];
 }
 
-const csvCell = (v: Cell): string => {
-  if (v === null) return '';
-  const s = String(v);
-  // A leading =, +, - or @ would be a formula to a spreadsheet (CSV injection): quoted with a ' first.
-  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-export const toCsv = (sheet: Sheet): string =>
-  [sheet.header, ...sheet.rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+/** The platform's one CSV rule, shared with the command line and the API (text defused, figures as they are). */
+export const toCsv = (sheet: Sheet): string => csvText(sheet.header, sheet.rows);
 
 const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
