@@ -315,7 +315,7 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   const unhcr = await importStatistics({ db: tx, actor, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FIXTURE) }, extractedOn: '2025-12-01' });
   progress(0.7);
   return {
-    programmes: PROGRAMMES.length, admittedPersons: imported.added, sponsors: sponsors.length, sponsorships: matched.length, breakdowns: 1, candidates,
+    programmes: PROGRAMMES.length, admittedPersons: imported.added && cases.filter((c) => c.arrivedOn).reduce((n, c) => n + c.size, 0), sponsors: sponsors.length, sponsorships: matched.length, breakdowns: 1, candidates,
     familyRequests: requests, datasets: unhcr.duplicate ? 0 : 1,
   };
 }
