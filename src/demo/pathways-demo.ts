@@ -260,7 +260,7 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   }
   // The safety net: the third sponsorship breaks down, the state takes over; its sponsor is suspended.
   const broken = matched[2]!;
-  await breakDownSponsorship({ db: tx, actor, id: broken.id, expectedVersion: broken.version, reason: 'The sponsor group could no longer provide housing', phases: ['reception', 'housing'], note: 'Municipal housing found by the state' });
+  const safetyNet = await breakDownSponsorship({ db: tx, actor, id: broken.id, expectedVersion: broken.version, reason: 'The sponsor group could no longer provide housing', phases: ['reception', 'housing'], note: 'Municipal housing found by the state' });
   const susp = await getSponsor({ db: tx, actor, id: sponsors[5]!.id });
   await moveSponsor({ db: tx, actor, id: susp.id, expectedVersion: susp.version, to: 'suspended', reason: 'Sponsorship broke down; review of the group before any new match' });
   progress(0.5);
@@ -315,7 +315,7 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   const unhcr = await importStatistics({ db: tx, actor, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FIXTURE) }, extractedOn: '2025-12-01' });
   progress(0.7);
   return {
-    programmes: PROGRAMMES.length, admittedPersons: imported.added && cases.filter((c) => c.arrivedOn).reduce((n, c) => n + c.size, 0), sponsors: sponsors.length, sponsorships: matched.length, breakdowns: 1, candidates,
+    programmes: codes.size, admittedPersons: imported.added === 0 ? 0 : cases.filter((c) => c.arrivedOn).reduce((n, c) => n + c.size, 0), sponsors: sponsors.length, sponsorships: matched.length, breakdowns: safetyNet.status === 'broken_down' ? 1 : 0, candidates,
     familyRequests: requests, datasets: unhcr.duplicate ? 0 : 1,
   };
 }
