@@ -14,6 +14,7 @@ import { importCasesFile, importPersonsFile, type PersonImportSummary } from '..
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
 import { loadDemo } from '../demo/load-demo.ts';
+import { loadPathwaysDemo } from '../demo/pathways-demo.ts';
 import { forecastTable, processingTimesTables } from '../evaluation/evaluation.present.ts';
 import { forecastReport, processingTimesReport } from '../evaluation/evaluation.service.ts';
 import { ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
@@ -405,13 +406,15 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   registerFederationCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, returnKey: config.PATHWAYS_RETURN_KEY });
   program
     .command('demo')
-    .description('load realistic synthetic households with their whole case histories (seeded, reproducible) into the 2020–2021 round')
+    .description('load realistic synthetic data (seeded, reproducible) into the 2020–2021 round: households with their whole case histories, and every other pathway and area')
     .requiredOption('--persons <n>', 'number of persons', positiveInt)
     .option('--seed <s>', 'seed', positiveInt, 2020)
     .action(async (o: { persons: number; seed: number }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
         const s = await withProgress(io, t()('persons.progress'), (bar) => loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) }));
         printImport(s, io, lang);
+        const more = await withProgress(io, t()('demo.pathwaysProgress'), (bar) => loadPathwaysDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (f) => bar.update(f, 0) }));
+        io.out(t()('demo.pathways', counts(more, lang)));
       }),
     );
 

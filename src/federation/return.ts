@@ -48,7 +48,7 @@ export const ReturnPayload = z
       .object({ requests: count, familyMembers: count, byOutcome: z.record(code(/^[a-z][a-z_]{0,39}$/, 'an outcome code'), count) })
       .strict()
       .optional(),
-    candidatesAdmitted: z.record(pathway, count).optional(),
+    candidatesAdmitted: z.partialRecord(pathway, count).optional(),
   })
   .strict();
 export type ReturnPayload = z.infer<typeof ReturnPayload>;
