@@ -27,11 +27,14 @@ export function sharedData(opts: { relative: string; probe: string; envVar: stri
   const shown = env[opts.envVar] ? dir : `../shared/${opts.relative}`;
   const present = existsSync(`${dir}/${opts.probe}`);
   const skip = !present && !onCi(env);
+  const why = `${shown} not present (${opts.why}; set ${opts.envVar} to its folder)`;
+  // Said in the run's output too, where the default reporter does not list skipped tests by name.
+  if (skip && opts.env === undefined) console.warn(`skipped: ${why}`);
   return {
     dir,
     present,
     skip,
-    title: (name) => (skip ? `${name} — skipped: ${shown} not present (${opts.why}; set ${opts.envVar} to its folder)` : name),
+    title: (name) => (skip ? `${name} — skipped: ${why}` : name),
     require: () => {
       if (!present) throw new Error(`${shown} is not present (${opts.why}): on CI (CI=true) these tests must run; put the folder beside the checkout or set ${opts.envVar}.`);
     },
