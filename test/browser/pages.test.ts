@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
@@ -108,6 +109,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
   });
   afterAll(async () => platform?.close());
 
+  // Thirty pages with axe-core each: some five minutes on a machine shared by several runs, so twice that at most.
   for (const lang of ['en', 'nl'] as const) {
     it(`passes axe-core on every page in ${lang === 'en' ? 'English' : 'Dutch'}`, async () => {
       const found: string[] = [];
@@ -142,6 +144,16 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
         }
       }
       expect(found).toEqual([]);
-    }, 300_000);
+    }, 600_000);
   }
+
+  // A test run leaves the checkout as it was: the screenshots it wrote are ignored by git (unless
+  // they were asked for elsewhere, as `npm run screens` asks for docs/screens/).
+  it.skipIf(Boolean(process.env.PATHWAYS_SCREENSHOTS) || !existsSync(`${REPO}.git`))('writes its screenshots where git ignores them', () => {
+    const written = readdirSync(SCREENS).filter((f) => f.endsWith('.png')).map((f) => `${SCREENS}${f}`);
+    expect(written.length).toBeGreaterThan(0);
+    const ignored = execFileSync('git', ['check-ignore', '--no-index', ...written], { cwd: REPO, encoding: 'utf8' }).trim().split('\n');
+    expect(ignored).toHaveLength(written.length);
+    expect(execFileSync('git', ['status', '--porcelain', '--', relative(REPO, SCREENS)], { cwd: REPO, encoding: 'utf8' })).toBe('');
+  });
 });
