@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,25 +15,22 @@ import {
 } from '../src/statistics/statistics.service.ts';
 import { createApp } from '../src/server/server.ts';
 import { cliRunner } from './cli-run.ts';
-import { databaseKinds, SHARED } from './databases.ts';
+import { databaseKinds, UNHCR_ARRIVALS } from './databases.ts';
 import { tempDir } from './files.ts';
 import { signIn } from './sessions.ts';
 
-const UNHCR_FILE = new URL('data/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', SHARED);
-const haveFile = existsSync(UNHCR_FILE);
-if (!haveFile) console.warn(`statistics.test: ${UNHCR_FILE.pathname} is absent: the tests of the real UNHCR file are skipped.`);
+/** UNHCR's public file (CC BY 4.0), shipped with the tests: test/fixtures/unhcr/README.md. */
+const UNHCR_FILE = UNHCR_ARRIVALS;
 
 const OPERATOR = operator('statistics-test');
 const ANALYST: Principal = { id: 'user:900', userId: 900, username: 'analyst', role: 'commission_analyst', stateCode: null, organisation: null };
 const OFFICER: Principal = { id: 'user:901', userId: 901, username: 'officer', role: 'state_officer', stateCode: 'DE', organisation: null };
 
 /** The file read by the test itself (no quotes in it): year, arrival ISO3, origin ISO3, persons. */
-const unhcrRows = haveFile
-  ? readFileSync(UNHCR_FILE, 'utf8').trim().split('\n').slice(1).map((l) => {
-      const c = l.split(',');
-      return { year: Number(c[0]), arrival: c[1]!, origin: c[3]!, persons: Number(c[5]) };
-    })
-  : [];
+const unhcrRows = readFileSync(UNHCR_FILE, 'utf8').trim().split('\n').slice(1).map((l) => {
+  const c = l.split(',');
+  return { year: Number(c[0]), arrival: c[1]!, origin: c[3]!, persons: Number(c[5]) };
+});
 const stateOfIso3 = new Map(STATES.map((s) => [s.iso3, s]));
 
 /** Per state and year, the sum the file gives (computed here, from the CSV itself). */
@@ -114,7 +111,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
   });
   afterAll(async () => database?.close());
 
-  it.skipIf(!haveFile)("imports UNHCR's file: every figure stored, the sum per state and year the file's, a missing row left absent", async () => {
+  it("imports UNHCR's file: every figure stored, the sum per state and year the file's, a missing row left absent", async () => {
     const out = await run(ANALYST, (tx) =>
       importStatistics({ db: tx, actor: ANALYST, source: 'unhcr', file: { name: 'unhcr.csv', bytes: readFileSync(UNHCR_FILE) }, extractedOn: '2025-12-01' }),
     );
@@ -132,7 +129,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
     expect(audit!.n).toBe(1);
   });
 
-  it.skipIf(!haveFile)('says so when the same file comes again, and adds nothing', async () => {
+  it('says so when the same file comes again, and adds nothing', async () => {
     const before = await counts();
     const again = await run(OPERATOR, (tx) => importStatistics({ db: tx, actor: OPERATOR, source: 'unhcr', file: { name: 'again.csv', bytes: readFileSync(UNHCR_FILE) } }));
     expect(again.duplicate).toBe(true);
@@ -143,7 +140,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
     await expect(run(OFFICER, (tx) => importStatistics({ db: tx, actor: OFFICER, source: 'unhcr', file: { name: 'x.csv', bytes: bytes('year\n') } }))).rejects.toMatchObject({ code: 'forbidden' });
   });
 
-  it.skipIf(!haveFile)("reconciles the platform's demo arrivals with UNHCR's, source by source (the issue's done-when)", async () => {
+  it("reconciles the platform's demo arrivals with UNHCR's, source by source (the issue's done-when)", async () => {
     for (const year of [2020, 2021]) {
       const r = await run(ANALYST, (tx) => reconciliationReport({ db: tx, actor: ANALYST, year }));
       // Independently: arrivals from the persons table, UNHCR from the CSV.
@@ -178,7 +175,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
     expect(france.rows[0]!.sources[0]!.status).toBe('no_row');
   });
 
-  it.skipIf(!haveFile)("imports Eurostat's SDMX-CSV 2.0 and TSV alike: the same figures, ':' kept as not available, flags kept, breakdowns counted", async () => {
+  it("imports Eurostat's SDMX-CSV 2.0 and TSV alike: the same figures, ':' kept as not available, flags kept, breakdowns counted", async () => {
     const sdmx = await run(ANALYST, (tx) => importStatistics({ db: tx, actor: ANALYST, source: 'eurostat', file: { name: 'migr_asyresa.csv', bytes: bytes(sdmxCsv()) } }));
     const tsv = await run(ANALYST, (tx) => importStatistics({ db: tx, actor: ANALYST, source: 'eurostat', file: { name: 'estat_migr_asyresa.tsv', bytes: bytes(eurostatTsv()) } }));
     const obs = eurostatObservations();
@@ -228,7 +225,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
     expect(await counts()).toEqual(before);
   });
 
-  it.skipIf(!haveFile)('answers through the API: the Commission uploads, an officer is refused, anyone signed in reads the reconciliation', async () => {
+  it('answers through the API: the Commission uploads, an officer is refused, anyone signed in reads the reconciliation', async () => {
     const app = createApp(database);
     const analyst = await signIn(database, { role: 'commission_analyst' });
     const officer = await signIn(database, { role: 'state_officer', stateCode: 'DE' });
@@ -254,7 +251,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
     expect(list.datasets.some((d) => d.source === 'unhcr')).toBe(true);
   });
 
-  it.skipIf(!haveFile)("gives the EU context figures of the UNHCR file, the Recommendation's own beside them", async () => {
+  it("gives the EU context figures of the UNHCR file, the Recommendation's own beside them", async () => {
     const c = (await run(ANALYST, (tx) => statisticsContext({ db: tx, actor: ANALYST })))!;
     expect(c.coverage).toBe('european');
     const y2018 = c.years.find((y) => y.year === 2018)!;
@@ -271,7 +268,7 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
 describe('the command line of reference statistics', () => {
   const run = cliRunner(join(tempDir(), 'db'), 'statistics-cli');
 
-  it.skipIf(!haveFile)('imports, says so the second time, lists, shows, reconciles (table in Dutch, CSV), removes', async () => {
+  it('imports, says so the second time, lists, shows, reconciles (table in Dutch, CSV), removes', async () => {
     const first = await run('stats', 'import', 'unhcr', fileURLToPath(UNHCR_FILE), '--extracted-on', '2025-12-01');
     expect(first).toMatchObject({ code: 0, err: '' });
     expect(first.out).toMatch(new RegExp(`^Imported dataset (\\d+) \\(unhcr solutions\\): ${unhcrRows.length} figures, extracted on 2025-12-01\\.`));

@@ -11,6 +11,7 @@ import { pipelineCsvRows, pipelineTable } from '../pipeline/pipeline.present.ts'
 import { pipeline } from '../pipeline/pipeline.service.ts';
 import { findCountry } from '../reference/country.ts';
 import { importCasesFile, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
+import { RELATIONSHIPS } from '../cases/person-row.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/db.ts';
 import { loadDemo } from '../demo/load-demo.ts';
@@ -35,7 +36,7 @@ import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.
 import { pipelineDataset } from '../pipeline/pipeline.dataset.ts';
 import { stateOfPlayDataset } from '../state-of-play/state-of-play.dataset.ts';
 import { databaseError } from '../db/database-error.ts';
-import { formatOption, langOption, portNumber, positiveInt, stateCodeOf } from './options.ts';
+import { CLI_LANGS, formatOption, langOption, portNumber, positiveInt, stateCodeOf, UnknownLang } from './options.ts';
 import {
   remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
   remoteStateOfPlay, serverClient,
@@ -85,7 +86,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--token-file <file>', 'file holding the session token for --server')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError();
+    // A mistake in the options is said in a line or two, not followed by the whole help.
+    .showHelpAfterError('(add --help for the usage)');
 
   const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
     const opts = cmd.optsWithGlobals() as { data: string; lang?: string; server?: string };
@@ -256,7 +258,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     });
   cases
     .command('import')
-    .description('import cases and their members from CSV or XLSX: the person columns, and priority, primary_category, secondary_category, referring_partner, partner_ref, linked_cases, relationship, needs')
+    .description(
+      'import cases and their members from CSV or XLSX: the person columns, and priority, primary_category, secondary_category, referring_partner, partner_ref, linked_cases, relationship, needs, referred_on' +
+        ` (relationship, each member's to the principal applicant: ${RELATIONSHIPS.join(', ')}; an example file: the template of the Imports page)`,
+    )
     .argument('<file>', 'case file (.csv or .xlsx)')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
@@ -455,6 +460,11 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    if (e instanceof UnknownLang) {
+      const tr = translator(lang);
+      io.err(`${tr('error.prefix')}: ${tr('error.langUnknown', { p1: e.value, choices: CLI_LANGS.join(', ') })}`);
+      return 2;
+    }
     return report(e, io, lang);
   }
 }

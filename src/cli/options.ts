@@ -30,5 +30,19 @@ export function isoDate(v: string): string {
 
 /** `--format` with its choices, `table` unless said otherwise. */
 export const formatOption = (choices: readonly string[], byDefault = 'table') => new Option('--format <format>', 'output format').choices(choices).default(byDefault);
+/** The languages of the command line's output. */
+export const CLI_LANGS = ['en', 'nl'] as const;
+
+/** A `--lang` that is not one of them: main says so in one line (exit 2), without the whole help. */
+export class UnknownLang extends Error {
+  constructor(readonly value: string) {
+    super(`--lang ${value}: not a language of the command line (${CLI_LANGS.join(', ')})`);
+  }
+}
+
 /** `--lang` on a command (the global one works too). */
-export const langOption = () => new Option('--lang <lang>', 'language of the output (en or nl)').choices(['en', 'nl']);
+export const langOption = () =>
+  new Option('--lang <lang>', 'language of the output (en or nl)').choices(CLI_LANGS).argParser((v: string) => {
+    if (!(CLI_LANGS as readonly string[]).includes(v)) throw new UnknownLang(v);
+    return v;
+  });

@@ -15,7 +15,7 @@ import { progressBar } from './progress.ts';
  * proposal). The same services as the API, in the operator's scope, audited.
  */
 export function registerPlacementCommands(program: Command, ctx: CommandContext): void {
-  const placement = program.command('placement').description('placing households at receiving places: proposal by the optimiser, decision by a caseworker (issue 8)');
+  const placement = program.command('placement').description('placing households at receiving places: proposal by the optimiser, decision by a caseworker');
   const places = placement.command('places').description("a Member State's receiving places");
   places
     .command('import <file>')

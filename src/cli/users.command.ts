@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Readable } from 'node:stream';
-import { ROLES, type Principal, type Role } from '../access/principal.ts';
+import { ORGANISATION_ROLES, ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -40,8 +40,8 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .requiredOption('--username <username>', 'the name to sign in with')
     .requiredOption('--name <name>', 'the person’s name, as shown')
     .addOption(new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory())
-    .option('--state <code>', 'the Member State (state roles; an auditor of a state)')
-    .option('--organisation <org>', 'the organisation (referral partner, sponsor)')
+    .option('--state <code>', 'the Member State: required for state_officer and state_admin (an auditor of a state too)')
+    .option('--organisation <org>', 'the organisation: required for referral_partner and sponsor (for a sponsor, the organisation code it was recorded with)')
     .option('--oidc-issuer <url>', 'the OpenID Connect issuer the person signs in with (EU Login)')
     .option('--oidc-subject <sub>', 'the person’s subject at that issuer')
     .option('--password-stdin', 'read the password from standard input')
@@ -51,6 +51,9 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
         cmd: Command,
       ) => {
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);
+        // Said before the password is asked for (the service checks the same again).
+        if (STATE_ROLES.includes(o.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: o.role });
+        if (ORGANISATION_ROLES.includes(o.role) && !o.organisation?.trim()) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: o.role });
         if (!o.oidcIssuer !== !o.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
         const password = await passwordFor(o, ctx);
         await ctx.withDb(cmd, ({ db }) =>

@@ -1,16 +1,17 @@
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../test/shared-data.ts';
 import { certify } from './certificate.ts';
 import { parseHias, readHiasFiles } from './hias.ts';
 import { solvePlacement } from './solve.ts';
 
-// The real HIAS instances are benchmark input only, never in this repository (see
-// /work/shared/data/SOURCES.md): these tests run where the folder is, and say so where it is not.
-const DIR = process.env['PATHWAYS_HIAS_DIR'] ?? '/work/shared/data/placement-hias';
-const present = existsSync(`${DIR}/FY16_size.csv`);
-if (!present) console.warn(`hias.test.ts: skipped, no HIAS instances in ${DIR} (set PATHWAYS_HIAS_DIR to their folder)`);
+// The real HIAS instances carry no licence: never in this repository, they stay in
+// ../shared/data/placement-hias (see its SOURCES.md). Where the folder is absent these tests are
+// skipped with a name that says why; on CI (CI=true) they fail instead.
+const HIAS = sharedData({ relative: 'data/placement-hias', probe: 'FY16_size.csv', envVar: 'PATHWAYS_HIAS_DIR', why: 'no licence to ship it' });
+const DIR = HIAS.dir;
 
-describe.skipIf(!present)('the HIAS loader', () => {
+describe.skipIf(HIAS.skip)(HIAS.title('the HIAS loader'), () => {
+  beforeAll(() => HIAS.require());
   it.each([
     ['FY16', 499, 1304, 10],
     ['FY17', 329, 839, 2],

@@ -56,10 +56,12 @@ describe('imports in the browser', () => {
       const page = b.page;
       await page.getByRole('heading', { level: 1, name: 'Imports' }).waitFor();
 
-      // The template's header row is the importer's column list.
+      // The template's header row is the importer's column list, with an example row under it (test/import-template.test.ts reads it as the importer does).
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('template-link').click()]);
       const template = readFileSync((await download.path())!, 'utf8');
-      expect(template.replace(/^\ufeff/, '').trim()).toBe(COLUMNS.join(','));
+      const [header, example] = template.replace(/^\ufeff/, '').trim().split('\r\n');
+      expect(header).toBe(COLUMNS.join(','));
+      expect(example).toMatch(/^EXAMPLE-1,/);
 
       const stamp = Date.now().toString(36).toUpperCase();
       const good = [person(`T${stamp}-1`, 'P1'), person(`T${stamp}-1`, 'P2', { birth_year: '2015' }), person(`T${stamp}-2`, 'P1', { sex: 'M' }), person(`T${stamp}-3`, 'P1')];

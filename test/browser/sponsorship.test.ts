@@ -113,21 +113,27 @@ describe('community sponsorship in the browser', () => {
       await page.getByRole('heading', { level: 2, name: 'CS-1 — Community sponsorship' }).waitFor();
       await expectAccessible(page);
 
-      // A memorandum, the sponsor a party.
+      // A memorandum, the sponsor a party. The schemes page has a Code and a Title field too, and it
+      // stays on screen while the memoranda page loads (a chunk of its own): the form is filled only
+      // once the memoranda page is there, and only within its form.
       await page.getByRole('link', { name: 'Memoranda of understanding' }).click();
-      await page.getByLabel('Code').fill('HC-1');
-      await page.getByLabel('Title').fill('Humanitarian corridor 2026');
-      await page.getByLabel('Welkom Utrecht').check();
-      await page.getByLabel('Valid from').fill('2026-01-01');
-      await page.getByLabel('Places').fill('20');
-      await page.getByLabel('Travel').check();
-      await page.getByRole('button', { name: 'Record' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Memoranda of understanding' }).waitFor();
+      const memorandum = page.getByRole('region', { name: 'Record a memorandum' });
+      await memorandum.getByLabel('Code').fill('HC-1');
+      await memorandum.getByLabel('Title').fill('Humanitarian corridor 2026');
+      await memorandum.getByLabel('Welkom Utrecht').check();
+      await memorandum.getByLabel('Valid from').fill('2026-01-01');
+      await memorandum.getByLabel('Places').fill('20');
+      await memorandum.getByLabel('Travel').check();
+      await memorandum.getByRole('button', { name: 'Record', exact: true }).click();
       await page.getByRole('heading', { level: 2, name: 'HC-1 — Humanitarian corridor 2026' }).waitFor();
       await expectAccessible(page);
 
       // The match, from the sponsor's page.
       await page.getByRole('link', { name: 'Sponsors' }).first().click();
+      await page.getByRole('heading', { level: 1, name: 'Sponsors' }).waitFor();
       await page.getByRole('link', { name: 'Welkom Utrecht' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Welkom Utrecht' }).waitFor();
       await page.getByLabel('Case reference of the household').fill(household.caseRef);
       await page.getByRole('button', { name: 'Match the sponsor to the household' }).click();
       await page.getByRole('heading', { level: 1, name: `Sponsorship of ${household.caseRef} by Welkom Utrecht` }).waitFor();

@@ -1,21 +1,19 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED } from '../databases.ts';
+import { UNHCR_ARRIVALS } from '../databases.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
-const UNHCR_FILE = fileURLToPath(new URL('data/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', SHARED));
-const haveFile = existsSync(UNHCR_FILE);
-if (!haveFile) console.warn(`browser/statistics.test: ${UNHCR_FILE} is absent: the upload through the page is skipped.`);
+/** UNHCR's public file (CC BY 4.0), shipped with the tests: test/fixtures/unhcr/README.md. */
+const UNHCR_FILE = fileURLToPath(UNHCR_ARRIVALS);
 
 interface Reconciliation {
   rows: { stateCode: string; platform: { persons: number }; sources: { status: string; value: number | null; difference: number | null; dataset: { source: string } }[] }[];
 }
 
 /** Reference statistics in the browser: the Commission uploads UNHCR's file through the page and sees the reconciliation, source by source. */
-describe.skipIf(!haveFile)('reference statistics in the browser', () => {
+describe('reference statistics in the browser', () => {
   let platform: Platform;
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: 800, seed: 7 });

@@ -26,8 +26,35 @@ export const FILE_KINDS: Record<UploadKind, { required: string[]; optional: stri
 };
 export const KIND_ORDER: UploadKind[] = ['cases', 'persons', 'events', 'pledges'];
 
-/** A template of a kind of file: its header row (every column, required first), UTF-8 with a byte-order mark for spreadsheet programs. */
-export const templateCsv = (kind: UploadKind): string => `\ufeff${[...FILE_KINDS[kind].required, ...FILE_KINDS[kind].optional].join(',')}\r\n`;
+/** An example person of a made-up household (EXAMPLE-1): how each column is written. Replace it before uploading. */
+const EXAMPLE_PERSON: Record<string, string> = {
+  case_ref: 'EXAMPLE-1', person_ref: 'EXAMPLE-1-A', member_state: 'NL', pathway: 'resettlement', round: '2020-2021', citizenship: 'SYR',
+  sex: 'F', birth_year: '1986', country_of_departure: 'LBN', arrived_on: '',
+};
+/**
+ * The example row under each household file's header. `relationship` is each member's relationship
+ * to the principal applicant: principal, spouse, child, parent, sibling, grandchild, other
+ * (RELATIONSHIPS in src/cases/person-row.ts).
+ */
+export const TEMPLATE_EXAMPLES: Partial<Record<UploadKind, Record<string, string>>> = {
+  cases: {
+    ...EXAMPLE_PERSON, priority: 'normal', primary_category: 'medical_needs', secondary_category: 'women_girls_at_risk', referring_partner: 'unhcr',
+    partner_ref: 'UNHCR-0001', linked_cases: '', relationship: 'principal', needs: 'disability(wheelchair access);medical', referred_on: '2020-03-02',
+  },
+  persons: EXAMPLE_PERSON,
+};
+
+const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * A template of a kind of file: its header row (every column, required first) and, for the household
+ * files, an example row; UTF-8 with a byte-order mark for spreadsheet programs.
+ */
+export const templateCsv = (kind: UploadKind): string => {
+  const columns = [...FILE_KINDS[kind].required, ...FILE_KINDS[kind].optional];
+  const example = TEMPLATE_EXAMPLES[kind];
+  return `\ufeff${columns.join(',')}\r\n${example ? `${columns.map((c) => csvCell(example[c] ?? '')).join(',')}\r\n` : ''}`;
+};
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const isXlsx = (file: Pick<File, 'name'>) => /\.xlsx$/i.test(file.name);
