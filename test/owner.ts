@@ -17,12 +17,13 @@ function urlFor(database: Database, base: string): string {
 export async function asOwner<T = Record<string, unknown>>(database: Database, text: string, params: unknown[] = []): Promise<T[]> {
   if (database.kind === 'pglite') {
     const client = (database.db as unknown as { $client: PGlite }).$client;
+    const role = await currentRole(client);
     await client.exec('RESET ROLE');
     try {
       if (params.length === 0) return ((await client.exec(text)).at(-1)?.rows ?? []) as T[];
       return (await client.query<T>(text, params)).rows;
     } finally {
-      await client.exec(`SET ROLE ${APP_ROLE}`);
+      await client.exec(`SET ROLE ${role}`);
     }
   }
   // The owner is bound by the forced policies too: it acts in the operator's scope.
@@ -43,10 +44,14 @@ export async function asUnscopedApp<T = Record<string, unknown>>(database: Datab
   if (database.kind === 'pglite') {
     const client = (database.db as unknown as { $client: PGlite }).$client;
     const [{ before }] = (await client.query<{ before: string }>(`SELECT coalesce(current_setting('pathways.tenant', true), '') AS before`)).rows as [{ before: string }];
+    // The suite's connection may be the operator's (scope '*'): the application's role, unscoped.
+    const role = await currentRole(client);
+    await client.exec(`SET ROLE ${APP_ROLE}`);
     await client.query(`SELECT set_config('pathways.tenant', '', false)`);
     try {
       return (await client.query<T>(text, params)).rows;
     } finally {
+      await client.exec(`SET ROLE ${role}`);
       await client.query(`SELECT set_config('pathways.tenant', $1, false)`, [before]);
     }
   }
@@ -59,6 +64,10 @@ export async function asUnscopedApp<T = Record<string, unknown>>(database: Datab
   } finally {
     await c.end();
   }
+}
+
+async function currentRole(client: PGlite): Promise<string> {
+  return ((await client.query<{ r: string }>('SELECT current_user AS r')).rows[0]!).r;
 }
 
 /** What the database said, under the query wrapper's message (drizzle puts it in `cause`). */

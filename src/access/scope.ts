@@ -1,4 +1,4 @@
-import { sql, type Db, type Tx } from '../db/db.ts';
+import { sql, type Database, type Db, type Tx } from '../db/db.ts';
 import { scopeOf, type Principal } from './principal.ts';
 
 /**
@@ -13,6 +13,19 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
       sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation ?? ''}, true),
                  set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
     );
+    return work(tx);
+  });
+}
+
+/**
+ * Runs `work` in one transaction of the operator role in the operator's scope ('*', every state): the
+ * server's scheduled jobs. The application's role cannot hold '*' (migration 0012), so this is a
+ * connection of its own (`Database.asOperator`).
+ */
+export async function inOperatorScope<T>(database: Database, principal: Principal, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const scope = scopeOf(principal);
+  return database.asOperator(async (tx) => {
+    await tx.execute(sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`);
     return work(tx);
   });
 }

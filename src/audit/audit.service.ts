@@ -4,6 +4,7 @@ import type { Principal } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit } from './audit.ts';
+import { brokenAnchors, type Anchor } from './anchor.ts';
 
 export interface AuditLine {
   id: number;
@@ -63,16 +64,25 @@ export interface ChainReport {
   entries: number;
   /** The hash of the chain's last line: keep it somewhere else to detect a rewrite of the whole chain. */
   head: string;
-  problems: { id: number | null; seq: number; problem: 'hash' | 'link' | 'gap' | 'head' }[];
+  /**
+   * `anchor`: the line at an anchored position no longer carries the anchored hash (rewritten, even
+   * if re-hashed consistently, or removed); `signature`: a line of the anchor file whose signature
+   * does not hold (src/audit/anchor.ts).
+   */
+  problems: { id: number | null; seq: number; problem: 'hash' | 'link' | 'gap' | 'head' | 'anchor' | 'signature' }[];
+  /** How many anchors of this chain were checked. */
+  anchors?: number;
 }
 
 /**
  * Checks every chain of the trail: each line's hash is recomputed from its fields and its
  * predecessor's hash; sequence numbers have no gap; the last line is the head the trigger recorded.
- * A changed line breaks its own hash; a removed one leaves a gap or a broken link.
+ * A changed line breaks its own hash; a removed one leaves a gap or a broken link. With `anchors`
+ * (signed heads kept outside the database), each anchored line must still carry its anchored hash:
+ * a chain rewritten and re-hashed by its owner is found there.
  * Runs as the operator (it reads every line); returns no line's content, only where it breaks.
  */
-export async function verifyAudit(db: Executor): Promise<ChainReport[]> {
+export async function verifyAudit(db: Executor, opts: { anchors?: Anchor[]; forged?: { line: number; chain: string | null }[] } = {}): Promise<ChainReport[]> {
   const bad = await rows<{ chain: string; id: number; seq: number; hashOk: boolean; linkOk: boolean; gapOk: boolean }>(
     db,
     sql`SELECT chain, id::int AS id, seq::int AS seq, "hashOk", "linkOk", "gapOk" FROM (
@@ -93,12 +103,25 @@ export async function verifyAudit(db: Executor): Promise<ChainReport[]> {
           FULL JOIN audit_chains_heads() h ON h.chain = a.chain
          ORDER BY 1`,
   );
+  const anchors = opts.anchors ?? [];
+  const broken = await brokenAnchors(db, anchors);
+  // A chain an anchor names but the database no longer holds at all is reported too.
+  const forged = (opts.forged ?? []).map((f) => ({ line: f.line, chain: f.chain ?? '?' }));
+  for (const a of [...anchors, ...forged]) {
+    if (!chains.some((c) => c.chain === a.chain)) {
+      chains.push({ chain: a.chain, entries: 0, lastSeq: null, lastHash: null, headSeq: null, headHash: null });
+    }
+  }
   return chains.map((c) => {
     const problems: ChainReport['problems'] = bad
       .filter((b) => b.chain === c.chain)
       .map((b) => ({ id: b.id, seq: b.seq, problem: !b.hashOk ? 'hash' : !b.linkOk ? 'link' : 'gap' }));
     if (c.headSeq !== c.lastSeq || c.headHash !== c.lastHash) problems.push({ id: null, seq: c.headSeq ?? 0, problem: 'head' });
-    return { chain: c.chain, entries: c.entries, head: c.lastHash ?? '', problems };
+    for (const a of broken.filter((x) => x.chain === c.chain)) problems.push({ id: null, seq: a.seq, problem: 'anchor' });
+    for (const f of forged.filter((x) => x.chain === c.chain)) problems.push({ id: null, seq: f.line, problem: 'signature' });
+    const report: ChainReport = { chain: c.chain, entries: c.entries, head: c.lastHash ?? '', problems };
+    if (opts.anchors) report.anchors = anchors.filter((a) => a.chain === c.chain).length;
+    return report;
   });
 }
 

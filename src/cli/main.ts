@@ -25,7 +25,8 @@ import { importPledges, pledgeListing } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { addRound, getRound, listRounds } from '../rounds/round.service.ts';
-import { scheduleRetention, startServer } from '../server/server.ts';
+import { scheduleAnchors, scheduleRetention, startServer } from '../server/server.ts';
+import { anchorFiles } from '../audit/anchor.ts';
 import { createLogger } from '../server/logger.ts';
 import { sealingConfigured } from '../identity/secret-box.ts';
 import { identityOptionsFromConfig } from '../identity/identity.routes.ts';
@@ -121,7 +122,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   };
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
-  registerAuditCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
+  registerAuditCommands(program, {
+    withDb, actor, out: io.out, t, lang: () => lang,
+    anchorFiles: (cmd) => anchorFiles(config, (cmd.optsWithGlobals() as { data: string }).data),
+  });
   registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
   registerUserCommands(program, { io, withDb, t, actor });
 
@@ -431,6 +435,12 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .action(async (o: { port: number; host: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as { data: string; lang?: string };
       if (opts.lang && isLang(opts.lang)) lang = opts.lang;
+      // Without its own login the application switches to its role on the owner's connections, and an
+      // injected RESET ROLE would make it the owner again: refused in production, loudly warned elsewhere.
+      if (config.DATABASE_URL && !config.DATABASE_APP_URL) {
+        if (env.NODE_ENV === 'production') throw appError(ErrorCode.Configuration, 'appUrlRequired');
+        io.err(t()('serve.appUrlMissing'));
+      }
       const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
       await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => { await database.close(); throw e; });
       const logger = createLogger();
@@ -439,6 +449,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         throw e;
       });
       const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS);
+      const stopAnchors = scheduleAnchors(database, logger, anchorFiles(config, opts.data));
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));
       await new Promise<void>((resolve) => {
@@ -447,6 +458,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
           process.off('SIGTERM', stop);
           stopRetention();
           await server.close();
+          await stopAnchors();
           await database.close();
           resolve();
         };

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import type { Principal } from '../access/principal.ts';
 import { assertAuditIntact, listAudit, verifyAudit } from '../audit/audit.service.ts';
+import { anchorKey, readAnchors, writeAnchors, type AnchorFiles } from '../audit/anchor.ts';
+import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { renderTable } from '../presentation/table.ts';
 import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
@@ -21,16 +23,18 @@ export interface CommandContext {
 }
 
 
-/** `pathways audit verify|list`: the audit trail, for the operator and the auditors. */
-export function registerAuditCommands(program: Command, ctx: CommandContext): void {
+/** `pathways audit verify|anchor|list`: the audit trail, for the operator and the auditors. */
+export function registerAuditCommands(program: Command, ctx: CommandContext & { anchorFiles: (cmd: Command) => AnchorFiles }): void {
   const audit = program.command('audit').description('the audit trail: verify its hash chains, list its lines');
   audit
     .command('verify')
-    .description('recompute every chain of the audit trail; exit 1 if a line was changed or removed')
+    .description('recompute every chain of the audit trail and check it against every signed anchor; exit 1 if a line was changed or removed')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const reports = await db.transaction((tx) => verifyAudit(tx));
+        const files = ctx.anchorFiles(cmd);
+        const { anchors, forged } = readAnchors(files.anchorFile, anchorKey(files.keyFile).publicKey);
+        const reports = await inScope(db, ctx.actor, (tx) => verifyAudit(tx, { anchors, forged }));
         if (o.format === 'json') ctx.out(JSON.stringify(reports, null, 2));
         else
           ctx.out(
@@ -41,6 +45,17 @@ export function registerAuditCommands(program: Command, ctx: CommandContext): vo
           );
         assertAuditIntact(reports);
         if (o.format !== 'json') ctx.out(ctx.t()('audit.intact', { chains: reports.length, entries: reports.reduce((n, r) => n + r.entries, 0) }));
+        if (o.format !== 'json') ctx.out(ctx.t()('audit.anchorsChecked', { anchors: anchors.length, file: files.anchorFile }));
+      }),
+    );
+  audit
+    .command('anchor')
+    .description("sign each chain's head and append it to the anchor file outside the database (the server does so hourly and when it stops)")
+    .action(async (_o: unknown, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const files = ctx.anchorFiles(cmd);
+        const taken = await inScope(db, ctx.actor, (tx) => writeAnchors(tx, files));
+        ctx.out(ctx.t()('audit.anchored', { anchors: taken.length, file: files.anchorFile }));
       }),
     );
   audit

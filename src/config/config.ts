@@ -38,6 +38,9 @@ const schema = z.object({
   PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
   /** A Member State's instance: the file of its Ed25519 private key (PEM) that signs its returns to the Commission (`pathways returns send`; --key overrides it). */
   PATHWAYS_RETURN_KEY: z.string().min(1).optional(),
+  /** The audit trail's anchors (issue 19): the signing key (made on first use) and the append-only file; default in PATHWAYS_DATA. */
+  PATHWAYS_AUDIT_ANCHOR_KEY: z.string().min(1).optional(),
+  PATHWAYS_AUDIT_ANCHORS: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

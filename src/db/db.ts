@@ -26,6 +26,13 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Where the data lives, for messages: a folder or a server address without password. */
   location: string;
+  /**
+   * Runs `work` in one transaction as the operator role (`pathways_operator`), the only role besides
+   * the owner for which the scope '*' counts (migration 0012): the server's scheduled jobs. On
+   * PostgreSQL a connection of the owner's URL that switches to that role; the application's own
+   * connections cannot give themselves '*'.
+   */
+  asOperator<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,14 +51,18 @@ export interface OpenOptions {
   appUrl?: string | undefined;
   /**
    * The scope a connection starts in: '*' for the operator at the command line (every state, as
-   * psql would be); absent for the server, where each transaction names its scope and a
-   * connection that names none sees nothing (src/access/scope.ts).
+   * psql would be), whose connections are then the operator role's (`pathways_operator`, reached
+   * from the owner's URL: the application's role may not hold '*'); absent for the server, where
+   * each transaction names its scope and a connection that names none sees nothing
+   * (src/access/scope.ts).
    */
   scope?: '*' | undefined;
 }
 
 /** The role the application runs as: no table of its own, row-level security applies to it. */
 export const APP_ROLE = 'pathways_app';
+/** The operator's role: the application's rights, bound by row-level security, and the scope '*' (migration 0012). */
+export const OPERATOR_ROLE = 'pathways_operator';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const DATE_OID = 1082;
@@ -74,14 +85,20 @@ async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database>
     await migratePglite(db, { migrationsFolder });
     if (opts.seed !== false) await seedReferenceData(db as unknown as Db);
     // PGlite runs as a superuser, which row-level security does not bind: from here on the one
-    // connection is the application's role, bound like on PostgreSQL.
-    await client.exec(`SET ROLE ${APP_ROLE}`);
+    // connection is the application's role (or the operator's), bound like on PostgreSQL.
+    await client.exec(`SET ROLE ${opts.scope ? OPERATOR_ROLE : APP_ROLE}`);
     if (opts.scope) await client.query(`SELECT set_config('pathways.tenant', $1, false)`, [opts.scope]);
     const opened = client;
     return {
       db: db as unknown as Db,
       kind: 'pglite',
       location: inMemory ? 'memory' : dataDir,
+      // The one connection's session is the superuser's, so a transaction may switch to the operator.
+      asOperator: (work) =>
+        (db as unknown as Db).transaction(async (tx) => {
+          await tx.execute(sql.raw(`SET LOCAL ROLE ${OPERATOR_ROLE}`));
+          return work(tx);
+        }),
       async close() {
         try {
           if (!opened.closed) await opened.close();
@@ -105,9 +122,21 @@ const types = {
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   // Migrations and reference data as the owner, on one connection; everything else as the app role.
   const owner = new pg.Pool({ connectionString: url, max: 1, types });
-  const startup = [...(opts.appUrl ? [] : [`-c role=${APP_ROLE}`]), ...(opts.scope ? [`-c pathways.tenant=${opts.scope}`] : [])].join(' ');
-  const pool = new pg.Pool({ connectionString: opts.appUrl ?? url, max: 8, types, ...(startup ? { options: startup } : {}) });
+  // The operator ('*') switches from the owner to its own role; the application connects as its role
+  // (DATABASE_APP_URL) or, where that is unset, switches to it (which a connection can undo: RESET ROLE).
+  const operatorStartup = `-c role=${OPERATOR_ROLE} -c pathways.tenant=*`;
+  const startup = opts.scope ? operatorStartup : opts.appUrl ? '' : `-c role=${APP_ROLE}`;
+  const pool = new pg.Pool({ connectionString: opts.scope ? url : (opts.appUrl ?? url), max: 8, types, ...(startup ? { options: startup } : {}) });
   const location = redact(url);
+  let operatorPool: pg.Pool | undefined;
+  const operatorDb = (): Db => {
+    if (opts.scope) return drizzlePg({ client: pool, schema }) as unknown as Db;
+    if (!operatorPool) {
+      operatorPool = new pg.Pool({ connectionString: url, max: 2, types, options: operatorStartup });
+      operatorPool.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
+    }
+    return drizzlePg({ client: operatorPool, schema }) as unknown as Db;
+  };
   // An idle connection the server ends (a restart, an administrator) must not take the process down:
   // the pool drops it and the next query opens another.
   pool.on('error', (e) => console.error(`PostgreSQL connection lost (${location}): ${e.message}`));
@@ -117,26 +146,40 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     const db = drizzlePg({ client: pool, schema });
     // Two processes starting at once must not both migrate.
     const conn = await owner.connect();
+    let ready = false;
     try {
       await conn.query('SELECT pg_advisory_lock(727274)');
       const ownerDb = drizzlePg({ client: conn, schema });
       await migratePg(ownerDb, { migrationsFolder });
       if (opts.seed !== false) await seedReferenceData(ownerDb as unknown as Db);
+      ready = true;
     } finally {
       await conn.query('SELECT pg_advisory_unlock(727274)').catch(() => {});
       conn.release();
       await owner.end().catch(() => {});
     }
+    // The first connection of the pool: a role this user may not switch to fails here, not at the first request.
+    if (ready) await pool.query('SELECT 1');
     return {
       db: db as unknown as Db,
       kind: 'postgres',
       location,
-      close: () => pool.end(),
+      asOperator: (work) => operatorDb().transaction(work),
+      close: async () => {
+        await pool.end();
+        await operatorPool?.end();
+      },
     };
   } catch (e) {
     await pool.end().catch(() => {});
     await owner.end().catch(() => {});
     if (e instanceof AppError) throw e;
+    // A shared cluster's roles exist, but this user is no member of them (GRANT … TO owner).
+    const denied = (e as { code?: string; message?: string });
+    const setRole = /permission denied to set role "?([a-z_]+)"?/i.exec(denied.message ?? '');
+    if (denied.code === '42501' && setRole) {
+      throw appError(ErrorCode.Configuration, 'appRoleNotMember', { role: setRole[1]!, owner: ownerName(url), p1: location });
+    }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === '28P01' || err.code === '3D000') {
       throw appError(ErrorCode.DatabaseUnavailable, 'postgresUnreachable', { p1: location, p2: err.message },
@@ -176,6 +219,14 @@ function preparedStatements(client: pg.PoolClient): void {
     }
     return query(config, ...rest);
   };
+}
+
+function ownerName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || 'CURRENT_USER';
+  } catch {
+    return 'CURRENT_USER';
+  }
 }
 
 function redact(url: string): string {

@@ -2,7 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { operator } from '../access/principal.ts';
-import { inScope } from '../access/scope.ts';
+import { inOperatorScope } from '../access/scope.ts';
+import { writeAnchors, type AnchorFiles } from '../audit/anchor.ts';
 import { runStorageLimitation } from '../privacy/retention.ts';
 import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
@@ -88,7 +89,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function scheduleRetention(database: Database, logger: Logger, sponsorMonths: number): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inScope(database.db, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths))
+    inOperatorScope(database, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths))
       .then((r) => logger.info({ job: 'retention', rounds: r.rounds, sponsors: r.sponsors, familyRequests: r.familyRequests, openPastRetention: r.openPastRetention, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
@@ -98,5 +99,24 @@ export function scheduleRetention(database: Database, logger: Logger, sponsorMon
   return () => {
     clearTimeout(first);
     clearInterval(daily);
+  };
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Anchors of the audit trail's chain heads outside the database (src/audit/anchor.ts): every hour,
+ * and once more when the server stops (the returned function, awaited before the database closes).
+ */
+export function scheduleAnchors(database: Database, logger: Logger, files: AnchorFiles, everyMs = HOUR_MS): () => Promise<void> {
+  const run = () =>
+    inOperatorScope(database, operator('audit-anchor'), (tx) => writeAnchors(tx, files))
+      .then((taken) => logger.info({ job: 'audit-anchor', anchors: taken.length }, 'audit anchors written'))
+      .catch((e: Error) => logger.error({ job: 'audit-anchor', error: e.name, message: e.message }, 'audit anchors failed'));
+  const hourly = setInterval(run, everyMs);
+  hourly.unref();
+  return async () => {
+    clearInterval(hourly);
+    await run();
   };
 }
