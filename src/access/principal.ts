@@ -3,9 +3,11 @@
  *
  * Roles (issue 4): the Commission's analyst sees every state's figures and no person; a Member
  * State's officer the cases of its state; its administrator the users of its state; a referral
- * partner the status of its own referrals; a sponsor the households it supports; an auditor the
+ * partner the status of the referrals its organisation made to the one state it has a referral
+ * agreement with (the account's state); a sponsor the households it supports; an auditor the
  * audit trail of its scope (a state, or the Commission's own); the system administrator users and
- * configuration, no personal data. The operator is the command line on the database's machine.
+ * configuration, no personal data, and it mints no account that reads any. The operator is the
+ * command line on the database's machine.
  */
 export const ROLES = [
   'commission_analyst',
@@ -37,12 +39,26 @@ export const needsSecondFactor = (role: Role | 'operator'): boolean => role !== 
 /** Roles that must name a state, and roles that must name an organisation. */
 export const STATE_ROLES: readonly Role[] = ['state_officer', 'state_admin'];
 export const ORGANISATION_ROLES: readonly Role[] = ['referral_partner', 'sponsor'];
+/**
+ * A referral partner's account belongs to the one state its organisation has a referral agreement
+ * with: the account's state is the agreement's state, and the partner sees that state's referrals
+ * by its organisation only (policy `readCase`, row-level policy `partner_read`, migration 0014).
+ */
+export const AGREEMENT_ROLES: readonly Role[] = ['referral_partner'];
+/**
+ * The accounts that read no person's data and can mint no account that does: the only ones the
+ * platform's administrator may create or change (issue 19, finding 5). Every other role reads
+ * personal data (a state's administrator indirectly: it creates its state's officers).
+ */
+export const NO_PERSONAL_DATA_ROLES: readonly Role[] = ['commission_analyst', 'system_admin'];
 
 /** The database scope of a principal: what `pathways.tenant` (and friends) are set to per transaction. */
 export interface DbScope {
   tenant: string;
   organisation: string | null;
   auditor: boolean;
+  /** A referral partner's state (`pathways.partner_state`): the state of its referral agreement. */
+  partnerState?: string | null;
 }
 
 export function scopeOf(p: Principal): DbScope {
@@ -56,7 +72,7 @@ export function scopeOf(p: Principal): DbScope {
     case 'state_admin':
       return { ...base, tenant: p.stateCode ?? '' };
     case 'referral_partner':
-      return { ...base, tenant: 'partner', organisation: p.organisation };
+      return { ...base, tenant: 'partner', organisation: p.organisation, partnerState: p.stateCode };
     case 'sponsor':
       return { ...base, tenant: 'sponsor', organisation: p.organisation };
     case 'auditor':
