@@ -312,7 +312,8 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(lines.flatMap((l) => l.recordIds).length).toBe(expected.length);
     const inBelgium = await get(partnerBe, '/api/referrals?limit=100');
     expect(inBelgium.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`)).toEqual(['BE B-1']);
-    expect((await get(partner, '/api/states/BE/cases/B-1')).status).toBe(403);
+    // Asked for by its path, the Belgian referral is not found in this account's scope (the database hides it).
+    expect((await get(partner, '/api/states/BE/cases/B-1')).status).toBe(404);
     expect((await get(nl, '/api/referrals')).status).toBe(403);
     expect((await get(sponsor, '/api/referrals')).status).toBe(403);
   });
