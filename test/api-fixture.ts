@@ -81,7 +81,7 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
     { name: `officer of ${a}`, role: 'state_officer', stateCode: a },
     { name: `administrator of ${a}`, role: 'state_admin', stateCode: a },
     { name: 'referral partner (unhcr)', role: 'referral_partner', stateCode: a, organisation: 'unhcr' },
-    { name: 'sponsor (sponsor-a)', role: 'sponsor', organisation: 'sponsor-a' },
+    { name: 'sponsor (sponsor-a)', role: 'sponsor', stateCode: a, organisation: 'sponsor-a' },
     { name: `auditor of ${a}`, role: 'auditor', stateCode: a },
     { name: "the Commission's auditor", role: 'auditor' },
     { name: 'system administrator', role: 'system_admin' },

@@ -105,7 +105,7 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     commission2 = await signIn(database, { role: 'commission_analyst' });
     partner = await signIn(database, { role: 'referral_partner', stateCode: 'NL', organisation: 'unhcr' });
     partnerBe = await signIn(database, { role: 'referral_partner', stateCode: 'BE', organisation: 'unhcr' });
-    sponsor = await signIn(database, { role: 'sponsor', organisation: 'ngo-x' });
+    sponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'ngo-x' });
   });
   afterAll(async () => database?.close());
 

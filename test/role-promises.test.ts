@@ -154,7 +154,7 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect((await call(partner, 'GET', `/api/states/${fx.a}/cases?limit=5`)).status).toBe(403);
   });
 
-  it('sponsor: sees only the households it supports, in the fields of its phases', async () => {
+  it("sponsor: sees only the households it supports in the state that registered it, in the fields of its phases; its code tells another state nothing", async () => {
     const sponsor = as('sponsor');
     const r = await call(sponsor, 'GET', '/api/households?limit=100');
     expect(r.status).toBe(200);
@@ -166,6 +166,17 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     for (const c of r.body.cases) expect(c).not.toHaveProperty('priority');
     expect((await call(sponsor, 'GET', `/api/states/${fx.a}/cases?limit=5`)).status).toBe(403);
     expect((await call(sponsor, 'GET', '/api/referrals')).status).toBe(403);
+    // Finding 11: B registers a sponsor under the code A's sponsor has: accepted, as any new code would be (unique per state).
+    const application = (state: string) => ({ state, organisation: 'sponsor-a', kind: 'group', name: 'Another group', region: 'South', householdSize: 2, needsSupported: [], languages: ['en'] });
+    const inB = await call(as('state_officer', fx.b), 'POST', '/api/sponsors', application(fx.b));
+    expect(inB.status, JSON.stringify(inB.body)).toBe(201);
+    const again = await call(as('state_officer', fx.a), 'POST', '/api/sponsors', application(fx.a));
+    expect([again.status, again.body.code]).toEqual([409, 'conflict']);
+    // A's sponsor still sees its own record and households only, not B's namesake.
+    const portal = await call(sponsor, 'GET', '/api/sponsor');
+    expect(portal.status).toBe(200);
+    expect(portal.body.sponsor.name).toBe('Sponsor A');
+    expect((await call(sponsor, 'GET', '/api/households?limit=100')).body.cases.map((c: { stateCode: string }) => c.stateCode)).toEqual(truth.map(() => fx.a));
   });
 
   it('auditor: reads only the audit trail of its scope (its state, or the Commission its own), and no case', async () => {

@@ -147,9 +147,18 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     // Without the state of an agreement, a partner's scope sees nothing at all.
     const stateless = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
     expect(stateless).toEqual([{ n: 0 }]);
-    const sponsorSees = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
-    expect(sponsorSees).toEqual([{ n: 3 }]);
-    const otherSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-b'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    // A sponsor's account belongs to the state that registered it: its households there, none elsewhere.
+    const supported = await inScope(database.db, OPERATOR, (tx) =>
+      rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM case_supporters WHERE organisation = 'sponsor-a' GROUP BY 1 ORDER BY 1`),
+    );
+    expect(supported.reduce((t, x) => t + x.n, 0)).toBe(3);
+    for (const { s, n } of supported) {
+      const sponsorSees = await inScope(database.db, who('sponsor', s, 'sponsor-a'), (tx) => rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`));
+      expect(sponsorSees).toEqual([{ s, n }]);
+    }
+    const statelessSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    expect(statelessSponsor).toEqual([{ n: 0 }]);
+    const otherSponsor = await inScope(database.db, who('sponsor', supported[0]!.s, 'sponsor-b'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
     expect(otherSponsor).toEqual([{ n: 0 }]);
   });
 });

@@ -16,8 +16,8 @@ const officerOf = (p: Principal, stateCode: string) => p.role === 'state_officer
 /** A referral partner bound to its agreement's state (the account's state) and its organisation. */
 const partnerOf = (p: Principal, stateCode: string, organisation: string | null) =>
   p.role === 'referral_partner' && p.stateCode !== null && p.stateCode === stateCode && p.organisation !== null && p.organisation === organisation;
-/** The accounts a state's administrator makes and looks after: its staff, and the referral partners it has an agreement with. */
-const STATE_ADMINISTERED: readonly string[] = ['state_officer', 'state_admin', 'referral_partner'];
+/** The accounts a state's administrator makes and looks after: its staff, the referral partners it has an agreement with, its sponsors' portal accounts. */
+const STATE_ADMINISTERED: readonly string[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor'];
 /** The system administrator's accounts: those that read no person's data and mint none that does. */
 export const systemAdminMayManage = (role: string) => NO_PERSONAL_DATA_ROLES.includes(role as Role);
 
@@ -42,14 +42,14 @@ export const policies = {
   listCases: policy<{ stateCode: string }>('listCases', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** Referral partners list the status of their referrals to the state of their agreement; sponsors the households they support. */
   listOwnReferrals: policy('listOwnReferrals', (p) => p.role === 'referral_partner' && p.organisation !== null && p.stateCode !== null),
-  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null),
+  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null),
   readCase: policy<CaseResource>(
     'readCase',
     (p, c) =>
       isOperator(p) ||
       officerOf(p, c.stateCode) ||
       partnerOf(p, c.stateCode, c.referringPartner) ||
-      (p.role === 'sponsor' && c.supporters.some((s) => s.organisation === p.organisation)),
+      (p.role === 'sponsor' && p.stateCode === c.stateCode && c.supporters.some((s) => s.organisation === p.organisation)),
   ),
   changeCase: policy<{ stateCode: string }>('changeCase', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   importCases: policy<{ stateCode: string | null }>('importCases', (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode))),
@@ -93,11 +93,11 @@ export const policies = {
   /** Community sponsorship (P 15): a state's officers record its sponsors, schemes, memoranda and sponsorships. */
   manageSponsorship: policy<{ stateCode: string }>('manageSponsorship', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** A sponsor's portal: its own record, sponsorships and tasks. */
-  useSponsorPortal: policy('useSponsorPortal', (p) => p.role === 'sponsor' && p.organisation !== null),
+  useSponsorPortal: policy('useSponsorPortal', (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null),
   /** The messages of a sponsorship (P 17): its state's officers and the sponsor holding it. */
   converseOnSponsorship: policy<{ stateCode: string; organisation: string }>(
     'converseOnSponsorship',
-    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation),
+    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation && p.stateCode === r.stateCode),
   ),
   /** Breakdowns of sponsorships: a state's officers their own with reasons, the Commission the counts. */
   readSponsorshipFigures: policy('readSponsorshipFigures', (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null)),

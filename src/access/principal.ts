@@ -40,11 +40,13 @@ export const needsSecondFactor = (role: Role | 'operator'): boolean => role !== 
 export const STATE_ROLES: readonly Role[] = ['state_officer', 'state_admin'];
 export const ORGANISATION_ROLES: readonly Role[] = ['referral_partner', 'sponsor'];
 /**
- * A referral partner's account belongs to the one state its organisation has a referral agreement
- * with: the account's state is the agreement's state, and the partner sees that state's referrals
- * by its organisation only (policy `readCase`, row-level policy `partner_read`, migration 0014).
+ * An organisation's account belongs to one state: a referral partner's to the state its
+ * organisation has a referral agreement with, a sponsor's to the state that registered it (a
+ * sponsor's organisation code is unique per state only). It sees that state's rows of its
+ * organisation only (policies `readCase`, `listOwnReferrals`, `useSponsorPortal`; row-level
+ * policies `partner_read` and `sponsor_state`, migration 0014).
  */
-export const AGREEMENT_ROLES: readonly Role[] = ['referral_partner'];
+export const AGREEMENT_ROLES: readonly Role[] = ['referral_partner', 'sponsor'];
 /**
  * The accounts that read no person's data and can mint no account that does: the only ones the
  * platform's administrator may create or change (issue 19, finding 5). Every other role reads
@@ -57,8 +59,8 @@ export interface DbScope {
   tenant: string;
   organisation: string | null;
   auditor: boolean;
-  /** A referral partner's state (`pathways.partner_state`): the state of its referral agreement. */
-  partnerState?: string | null;
+  /** An organisation's state (`pathways.organisation_state`): a referral partner's agreement, a sponsor's registration. */
+  organisationState?: string | null;
 }
 
 export function scopeOf(p: Principal): DbScope {
@@ -72,9 +74,9 @@ export function scopeOf(p: Principal): DbScope {
     case 'state_admin':
       return { ...base, tenant: p.stateCode ?? '' };
     case 'referral_partner':
-      return { ...base, tenant: 'partner', organisation: p.organisation, partnerState: p.stateCode };
+      return { ...base, tenant: 'partner', organisation: p.organisation, organisationState: p.stateCode };
     case 'sponsor':
-      return { ...base, tenant: 'sponsor', organisation: p.organisation };
+      return { ...base, tenant: 'sponsor', organisation: p.organisation, organisationState: p.stateCode };
     case 'auditor':
       return { ...base, tenant: p.stateCode ?? 'EU', auditor: true };
     case 'system_admin':

@@ -15,7 +15,7 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
     );
     // A referral partner's agreement state (migration 0014). Unset for every other scope, where the
     // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
-    if (scope.partnerState) await tx.execute(sql`SELECT set_config('pathways.partner_state', ${scope.partnerState}, true)`);
+    if (scope.organisationState) await tx.execute(sql`SELECT set_config('pathways.organisation_state', ${scope.organisationState}, true)`);
     return work(tx);
   });
 }

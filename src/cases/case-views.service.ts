@@ -160,7 +160,7 @@ function orgCursor(cursor: string | undefined): [string, string] | null {
 /**
  * A referral partner's referrals: where each stands, in the fields its role sees
  * (`caseFieldsFor`), of the one state its referral agreement is with (the account's state). The
- * scope (`partner`, with `pathways.partner_state`) lets the database show it those only, too.
+ * scope (`partner`, with `pathways.organisation_state`) lets the database show it those only, too.
  */
 export async function listReferrals(opts: { db: Executor; actor: Actor; limit: number; cursor?: string | undefined }): Promise<OrgPage<Record<string, unknown>>> {
   const { db, actor, limit } = opts;
@@ -193,7 +193,7 @@ export async function listHouseholds(opts: { db: Executor; actor: Actor; limit: 
   const found = await rows<Record<string, unknown> & { id: number; stateCode: string; caseRef: string; phases: string[] }>(
     db,
     sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory", s.phases
-          FROM cases c JOIN case_supporters s ON s.case_id = c.id AND s.organisation = ${actor.organisation}
+          FROM cases c JOIN case_supporters s ON s.case_id = c.id AND s.organisation = ${actor.organisation} AND s.state_code = ${actor.stateCode}
          WHERE true ${after ? sql`AND (c.state_code, c.case_ref) > (${after[0]}, ${after[1]})` : sql``}
          ORDER BY c.state_code, c.case_ref LIMIT ${limit + 1}`,
   );

@@ -12,13 +12,13 @@ type NewUser = components['schemas']['NewUser'];
 /**
  * Roles by who may create them (src/access/policy.ts manageUsers): the platform's administrator only
  * roles that read no personal data; a state's administrator its state's staff and the referral
- * partners it has an agreement with. Auditors and sponsors are added by the operator (`pathways users add`).
+ * partners it has an agreement with and its sponsors' portal accounts. Auditors are added by the operator (`pathways users add`).
  */
 const SYSTEM_ADMIN_ROLES: Role[] = ['commission_analyst', 'system_admin'];
-const STATE_ADMIN_ROLES: Role[] = ['state_officer', 'state_admin', 'referral_partner'];
+const STATE_ADMIN_ROLES: Role[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor'];
 const STATE_ROLES: Role[] = ['state_officer', 'state_admin'];
-/** A referral partner belongs to the state of its referral agreement. */
-const STATE_BOUND_ROLES: Role[] = [...STATE_ROLES, 'referral_partner'];
+/** A referral partner belongs to the state of its referral agreement, a sponsor to the state that registered it. */
+const STATE_BOUND_ROLES: Role[] = [...STATE_ROLES, 'referral_partner', 'sponsor'];
 const ORGANISATION_ROLES: Role[] = ['referral_partner', 'sponsor'];
 /** The server's minimum (src/identity/password.ts PASSWORD_MIN). */
 const PASSWORD_MIN = 15;

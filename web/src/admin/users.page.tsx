@@ -44,7 +44,7 @@ export function UsersPage() {
   // As the server's `disableUser` policy; one's own account is never offered (the server refuses it).
   const mayManage = (u: Account) =>
     u.username.toLowerCase() !== by.username.toLowerCase() &&
-    (isSystemAdmin || (by.role === 'state_admin' && u.stateCode === by.stateCode && ['state_officer', 'state_admin', 'referral_partner'].includes(u.role)));
+    (isSystemAdmin || (by.role === 'state_admin' && u.stateCode === by.stateCode && ['state_officer', 'state_admin', 'referral_partner', 'sponsor'].includes(u.role)));
 
   const disable = async () => {
     if (!toDisable) return;
