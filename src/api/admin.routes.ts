@@ -81,7 +81,7 @@ const createUserRoute = createRoute({
   tags: ['users'],
   summary: 'Create an account',
   description:
-    "A state's administrator creates its state's officers, administrators and referral partners (a partner names the state of its referral agreement); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.",
+    "A state's administrator creates its state's officers, administrators, referral partners and sponsors' accounts (a partner or sponsor names its state); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.",
   request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: NewUser } } } },
   responses: { 201: { description: 'Created.', content: { 'application/json': { schema: z.object({ id: z.number().int() }) } } }, ...errorResponses(409, 422) },
 });

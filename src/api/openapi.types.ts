@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description A state's administrator creates its state's officers, administrators and referral partners (a partner names the state of its referral agreement); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.
+         * @description A state's administrator creates its state's officers, administrators, referral partners and sponsors' accounts (a partner or sponsor names its state); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.
          */
         post: operations["createUser"];
         delete?: never;
