@@ -7,6 +7,7 @@ import { isAppError } from '../src/errors/app-error.ts';
 import { resetTotp, setPassword } from '../src/identity/user.service.ts';
 import { apiFixture, operationsOf, requestFor, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
 import { databaseKinds } from './databases.ts';
+import { signIn } from './sessions.ts';
 
 /**
  * The promise of each role (docs/security.md §0, README "Roles"), each stated in its test's name
@@ -168,7 +169,8 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect((await call(sponsor, 'GET', '/api/referrals')).status).toBe(403);
     // Finding 11: B registers a sponsor under the code A's sponsor has: accepted, as any new code would be (unique per state).
     const application = (state: string) => ({ state, organisation: 'sponsor-a', kind: 'group', name: 'Another group', region: 'South', householdSize: 2, needsSupported: [], languages: ['en'] });
-    const inB = await call(as('state_officer', fx.b), 'POST', '/api/sponsors', application(fx.b));
+    const officerOfB = await signIn(database, { role: 'state_officer', stateCode: fx.b });
+    const inB = await call(officerOfB, 'POST', '/api/sponsors', application(fx.b));
     expect(inB.status, JSON.stringify(inB.body)).toBe(201);
     const again = await call(as('state_officer', fx.a), 'POST', '/api/sponsors', application(fx.a));
     expect([again.status, again.body.code]).toEqual([409, 'conflict']);
