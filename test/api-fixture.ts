@@ -8,8 +8,8 @@ import { createApp } from '../src/server/server.ts';
 import { signIn } from './sessions.ts';
 
 /**
- * A database with two Member States' cases (A and B), a referral partner's referrals and a
- * sponsor's household in A, one upload and one spare user per state, and a signed-in principal of
+ * A database with two Member States' cases (A and B), a referral partner's referrals in A and B
+ * (its account has its agreement with A), a sponsor's household in A, one upload and one spare user per state, and a signed-in principal of
  * every role: what the authorisation matrix and the fuzzing send their requests as.
  */
 export const OPERATOR = operator('api-fixture');
@@ -57,6 +57,8 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
   await op(async (tx) => {
     await tx.execute(sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${a} ORDER BY id LIMIT 3)`);
     await tx.execute(sql`UPDATE cases SET referring_partner = 'iom' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 3)`);
+    // The same partner organisation refers to B too: its account, bound to its agreement with A, must not see them.
+    await tx.execute(sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 2 OFFSET 3)`);
     await tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
                          SELECT id, state_code, 'sponsor-a', ARRAY['reception'] FROM cases WHERE state_code = ${a} ORDER BY id DESC LIMIT 2`);
   });
@@ -78,8 +80,8 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
     { name: 'commission analyst', role: 'commission_analyst' },
     { name: `officer of ${a}`, role: 'state_officer', stateCode: a },
     { name: `administrator of ${a}`, role: 'state_admin', stateCode: a },
-    { name: 'referral partner (unhcr)', role: 'referral_partner', organisation: 'unhcr' },
-    { name: 'sponsor (sponsor-a)', role: 'sponsor', organisation: 'sponsor-a' },
+    { name: 'referral partner (unhcr)', role: 'referral_partner', stateCode: a, organisation: 'unhcr' },
+    { name: 'sponsor (sponsor-a)', role: 'sponsor', stateCode: a, organisation: 'sponsor-a' },
     { name: `auditor of ${a}`, role: 'auditor', stateCode: a },
     { name: "the Commission's auditor", role: 'auditor' },
     { name: 'system administrator', role: 'system_admin' },

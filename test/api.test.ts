@@ -58,7 +58,7 @@ type Answer = { status: number; headers: Headers; body: any; text: string };
 describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   let database: Database;
   let app: ReturnType<typeof createApp>;
-  let nl: Session, be: Session, commission: Session, commission2: Session, partner: Session, sponsor: Session;
+  let nl: Session, be: Session, commission: Session, commission2: Session, partner: Session, partnerBe: Session, sponsor: Session;
 
   const call = async (who: Session | null, method: string, path: string, opts: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Answer> => {
     const headers: Record<string, string> = { ...(who?.headers ?? {}), ...(opts.json !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
@@ -103,8 +103,9 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
     commission = await signIn(database, { role: 'commission_analyst' });
     commission2 = await signIn(database, { role: 'commission_analyst' });
-    partner = await signIn(database, { role: 'referral_partner', organisation: 'unhcr' });
-    sponsor = await signIn(database, { role: 'sponsor', organisation: 'ngo-x' });
+    partner = await signIn(database, { role: 'referral_partner', stateCode: 'NL', organisation: 'unhcr' });
+    partnerBe = await signIn(database, { role: 'referral_partner', stateCode: 'BE', organisation: 'unhcr' });
+    sponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'ngo-x' });
   });
   afterAll(async () => database?.close());
 
@@ -296,18 +297,23 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   });
 
   // ── Referral partners and sponsors ───────────────────────────────────────────────────────────
-  it('shows a referral partner where its own referrals stand, in its fields only', async () => {
+  it("shows a referral partner where its own referrals to its agreement's state stand, in its fields only", async () => {
     const r = await get(partner, '/api/referrals?limit=100');
     expect(r.status).toBe(200);
-    const expected = [...NL_CASES.filter((c) => c.partner === 'unhcr').map((c) => `NL ${c.ref}`), 'BE B-1'].sort();
+    // The same organisation's referral to Belgium (B-1) belongs to its agreement with Belgium, not to this account.
+    const expected = NL_CASES.filter((c) => c.partner === 'unhcr').map((c) => `NL ${c.ref}`).sort();
     expect(r.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`).sort()).toEqual(expected);
     for (const c of r.body.cases) {
       for (const k of Object.keys(c)) expect(['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn']).toContain(k);
       expect(c.referringPartner).toBe('unhcr');
     }
     const lines = await auditOf(partner.principal.id, 'referral.list');
-    expect(lines.map((l) => l.stateCode).sort()).toEqual(['BE', 'NL']);
+    expect(lines.map((l) => l.stateCode).sort()).toEqual(['NL']);
     expect(lines.flatMap((l) => l.recordIds).length).toBe(expected.length);
+    const inBelgium = await get(partnerBe, '/api/referrals?limit=100');
+    expect(inBelgium.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`)).toEqual(['BE B-1']);
+    // Asked for by its path, the Belgian referral is not found in this account's scope (the database hides it).
+    expect((await get(partner, '/api/states/BE/cases/B-1')).status).toBe(404);
     expect((await get(nl, '/api/referrals')).status).toBe(403);
     expect((await get(sponsor, '/api/referrals')).status).toBe(403);
   });

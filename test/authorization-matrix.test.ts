@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
@@ -132,6 +133,46 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
       const strings = stringsOf(c.body);
       expect(refsA.persons.filter((r) => mentions(strings, r)), `${c.op} × ${c.who}`).toEqual([]);
     }
+  });
+
+  it("shows a referral partner of one state none of another state's referrals, even those of its own organisation", async () => {
+    // The fixture's partner organisation (unhcr) referred cases to both states; the account's agreement is with A.
+    const [inB] = await inScope(database.db, operator('matrix'), (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases WHERE state_code = ${fx.b} AND referring_partner = 'unhcr'`),
+    );
+    expect(inB!.n).toBeGreaterThan(0);
+    const partner = fx.principals.find((p) => p.role === 'referral_partner')!;
+    const cell = cells.find((c) => c.op === 'listReferrals' && c.who === partner.name)!;
+    expect(cell.status).toBe(200);
+    const listed = (cell.body as { cases: { stateCode: string; referringPartner: string }[] }).cases;
+    expect(listed.length).toBeGreaterThan(0);
+    expect([...new Set(listed.map((c) => `${c.stateCode} ${c.referringPartner}`))]).toEqual([`${fx.a} unhcr`]);
+    // Every operation aimed at B, as the partner: nothing of B's cases (those of its organisation included).
+    const refsB = await fx.refsOf(fx.b);
+    for (const c of cells.filter((x) => x.who === partner.name && x.status < 300)) expect(refsB.cases.filter((r) => mentions(stringsOf(c.body), r)), c.op).toEqual([]);
+  });
+
+  it('refuses the system administrator (403, said plainly) an account of any role that reads personal data, and makes none', async () => {
+    const sys = fx.principals.find((p) => p.role === 'system_admin')!;
+    const post = (body: Record<string, unknown>) =>
+      fx.app.request('http://pathways.test/api/users', {
+        method: 'POST',
+        headers: { ...sys.headers, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'en' },
+        body: JSON.stringify({ displayName: 'Minted', password: 'a long enough first password', ...body }),
+      });
+    const prefix = `minted-${kind.name}-`;
+    for (const role of ['state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor']) {
+      for (const stateCode of [fx.a, fx.b, null]) {
+        const res = await post({ username: `${prefix}${role.replace('_', '-')}-${stateCode ?? 'eu'}`, role, stateCode, organisation: ['referral_partner', 'sponsor'].includes(role) ? 'unhcr' : null });
+        const body = (await res.json()) as { code: string; message: string };
+        expect({ role, stateCode, status: res.status, code: body.code }).toEqual({ role, stateCode, status: 403, code: 'forbidden' });
+        expect(body.message).toMatch(/reads personal data/);
+      }
+    }
+    const [made] = await inScope(database.db, operator('matrix'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM users WHERE username LIKE ${`${prefix}%`}`));
+    expect(made!.n).toBe(0);
+    // What it may make: an account that reads no personal data.
+    expect((await post({ username: `${prefix}analyst`, role: 'commission_analyst' })).status).toBe(201);
   });
 
   it("writes an audit line for every successful answer that carried a person's data", async () => {

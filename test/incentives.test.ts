@@ -76,7 +76,7 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
     be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
     commission = await signIn(database, { role: 'commission_analyst' });
-    partner = await signIn(database, { role: 'referral_partner', organisation: 'unhcr' });
+    partner = await signIn(database, { role: 'referral_partner', stateCode: 'NL', organisation: 'unhcr' });
   }, 120_000);
   afterAll(async () => database?.close());
 

@@ -66,8 +66,8 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
     be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
     commission = await signIn(database, { role: 'commission_analyst' });
-    sponsor = await signIn(database, { role: 'sponsor', organisation: 'utrecht-welcome' });
-    otherSponsor = await signIn(database, { role: 'sponsor', organisation: 'other-group' });
+    sponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'utrecht-welcome' });
+    otherSponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'other-group' });
   }, 120_000);
   afterAll(async () => database?.close());
 

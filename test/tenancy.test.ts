@@ -32,6 +32,9 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     // A referral partner and a sponsor with something of their own.
     await inScope(database.db, OPERATOR, async (tx) => {
       await tx.execute(sql`UPDATE cases SET referring_partner = 'iom' WHERE id IN (SELECT id FROM cases ORDER BY id LIMIT 5)`);
+      // The same organisation refers to a second state too (issue 19, finding 4).
+      await tx.execute(sql`UPDATE cases SET referring_partner = 'iom'
+                            WHERE id IN (SELECT id FROM cases WHERE state_code <> (SELECT state_code FROM cases ORDER BY id LIMIT 1) ORDER BY id LIMIT 5)`);
       await tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
                            SELECT id, state_code, 'sponsor-a', ARRAY['reception'] FROM cases ORDER BY id DESC LIMIT 3`);
     });
@@ -128,15 +131,34 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     expect(JSON.stringify(asEu)).not.toMatch(/DEMO-/);
   });
 
-  it('lets a referral partner see only its referrals and a sponsor only the households it supports', async () => {
-    const partnerSees = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
-    const partnerTruth = await inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases WHERE referring_partner = 'iom'`));
-    expect(partnerSees).toEqual(partnerTruth);
-    const partnerPersons = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons`));
-    expect(partnerPersons).toEqual([{ n: 0 }]);
-    const sponsorSees = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
-    expect(sponsorSees).toEqual([{ n: 3 }]);
-    const otherSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-b'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+  it("lets a referral partner see only its referrals to its agreement's state and a sponsor only the households it supports", async () => {
+    const perState = await inScope(database.db, OPERATOR, (tx) =>
+      rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases WHERE referring_partner = 'iom' GROUP BY 1 ORDER BY 1`),
+    );
+    expect(perState.length).toBeGreaterThanOrEqual(2);
+    for (const { s, n } of perState) {
+      const partnerSees = await inScope(database.db, who('referral_partner', s, 'iom'), (tx) =>
+        rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`),
+      );
+      expect(partnerSees).toEqual([{ s, n }]);
+      const partnerPersons = await inScope(database.db, who('referral_partner', s, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons`));
+      expect(partnerPersons).toEqual([{ n: 0 }]);
+    }
+    // Without the state of an agreement, a partner's scope sees nothing at all.
+    const stateless = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    expect(stateless).toEqual([{ n: 0 }]);
+    // A sponsor's account belongs to the state that registered it: its households there, none elsewhere.
+    const supported = await inScope(database.db, OPERATOR, (tx) =>
+      rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM case_supporters WHERE organisation = 'sponsor-a' GROUP BY 1 ORDER BY 1`),
+    );
+    expect(supported.reduce((t, x) => t + x.n, 0)).toBe(3);
+    for (const { s, n } of supported) {
+      const sponsorSees = await inScope(database.db, who('sponsor', s, 'sponsor-a'), (tx) => rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`));
+      expect(sponsorSees).toEqual([{ s, n }]);
+    }
+    const statelessSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    expect(statelessSponsor).toEqual([{ n: 0 }]);
+    const otherSponsor = await inScope(database.db, who('sponsor', supported[0]!.s, 'sponsor-b'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
     expect(otherSponsor).toEqual([{ n: 0 }]);
   });
 });

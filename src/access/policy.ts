@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import type { Principal } from './principal.ts';
+import { NO_PERSONAL_DATA_ROLES, type Principal, type Role } from './principal.ts';
 
 /**
  * Who may do what: one named, pure policy per kind of action. Services call them explicitly
@@ -13,6 +13,13 @@ const policy = <R = void>(name: string, allows: (p: Principal, resource: R) => b
 
 const isOperator = (p: Principal) => p.role === 'operator';
 const officerOf = (p: Principal, stateCode: string) => p.role === 'state_officer' && p.stateCode === stateCode;
+/** A referral partner bound to its agreement's state (the account's state) and its organisation. */
+const partnerOf = (p: Principal, stateCode: string, organisation: string | null) =>
+  p.role === 'referral_partner' && p.stateCode !== null && p.stateCode === stateCode && p.organisation !== null && p.organisation === organisation;
+/** The accounts a state's administrator makes and looks after: its staff, the referral partners it has an agreement with, its sponsors' portal accounts. */
+const STATE_ADMINISTERED: readonly string[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor'];
+/** The system administrator's accounts: those that read no person's data and mint none that does. */
+export const systemAdminMayManage = (role: string) => NO_PERSONAL_DATA_ROLES.includes(role as Role);
 
 /** What a policy over a case needs to know of it. */
 export interface CaseResource {
@@ -33,26 +40,39 @@ export const policies = {
   writePledges: policy<{ stateCode: string }>('writePledges', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** The cases of a state, in full: its officers. */
   listCases: policy<{ stateCode: string }>('listCases', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
-  /** Referral partners list the status of their referrals; sponsors the households they support. */
-  listOwnReferrals: policy('listOwnReferrals', (p) => p.role === 'referral_partner' && p.organisation !== null),
-  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null),
+  /** Referral partners list the status of their referrals to the state of their agreement; sponsors the households they support. */
+  listOwnReferrals: policy('listOwnReferrals', (p) => p.role === 'referral_partner' && p.organisation !== null && p.stateCode !== null),
+  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null),
   readCase: policy<CaseResource>(
     'readCase',
     (p, c) =>
       isOperator(p) ||
       officerOf(p, c.stateCode) ||
-      (p.role === 'referral_partner' && p.organisation !== null && c.referringPartner === p.organisation) ||
-      (p.role === 'sponsor' && c.supporters.some((s) => s.organisation === p.organisation)),
+      partnerOf(p, c.stateCode, c.referringPartner) ||
+      (p.role === 'sponsor' && p.stateCode === c.stateCode && c.supporters.some((s) => s.organisation === p.organisation)),
   ),
   changeCase: policy<{ stateCode: string }>('changeCase', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   importCases: policy<{ stateCode: string | null }>('importCases', (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode))),
-  /** Users: the platform's administrator all; a state's administrator the state roles of its state. */
+  /**
+   * Creating an account, or setting its password or second factor: the platform's administrator only
+   * accounts that read no personal data (the Commission's analysts, its own kind); a state's
+   * administrator its state's officers, administrators and referral partners; anything else (auditors,
+   * sponsors, and the first administrator of a state) the operator at the machine.
+   */
   manageUsers: policy<{ stateCode: string | null; role: string }>(
     'manageUsers',
     (p, u) =>
       isOperator(p) ||
+      (p.role === 'system_admin' && systemAdminMayManage(u.role)) ||
+      (p.role === 'state_admin' && p.stateCode !== null && u.stateCode === p.stateCode && STATE_ADMINISTERED.includes(u.role)),
+  ),
+  /** Disabling takes access away and gives none: the platform's administrator any account (an incident), a state's administrator those it manages. */
+  disableUser: policy<{ stateCode: string | null; role: string }>(
+    'disableUser',
+    (p, u) =>
+      isOperator(p) ||
       p.role === 'system_admin' ||
-      (p.role === 'state_admin' && p.stateCode !== null && u.stateCode === p.stateCode && (u.role === 'state_officer' || u.role === 'state_admin')),
+      (p.role === 'state_admin' && p.stateCode !== null && u.stateCode === p.stateCode && STATE_ADMINISTERED.includes(u.role)),
   ),
   listUsers: policy<{ stateCode: string | null }>(
     'listUsers',
@@ -73,11 +93,11 @@ export const policies = {
   /** Community sponsorship (P 15): a state's officers record its sponsors, schemes, memoranda and sponsorships. */
   manageSponsorship: policy<{ stateCode: string }>('manageSponsorship', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** A sponsor's portal: its own record, sponsorships and tasks. */
-  useSponsorPortal: policy('useSponsorPortal', (p) => p.role === 'sponsor' && p.organisation !== null),
+  useSponsorPortal: policy('useSponsorPortal', (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null),
   /** The messages of a sponsorship (P 17): its state's officers and the sponsor holding it. */
   converseOnSponsorship: policy<{ stateCode: string; organisation: string }>(
     'converseOnSponsorship',
-    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation),
+    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation && p.stateCode === r.stateCode),
   ),
   /** Breakdowns of sponsorships: a state's officers their own with reasons, the Commission the counts. */
   readSponsorshipFigures: policy('readSponsorshipFigures', (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null)),

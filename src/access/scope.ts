@@ -13,6 +13,9 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
       sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation ?? ''}, true),
                  set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
     );
+    // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
+    // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
+    if (scope.organisationState) await tx.execute(sql`SELECT set_config('pathways.organisation_state', ${scope.organisationState}, true)`);
     return work(tx);
   });
 }

@@ -80,7 +80,8 @@ const createUserRoute = createRoute({
   operationId: 'createUser',
   tags: ['users'],
   summary: 'Create an account',
-  description: "A state's administrator creates its state's officers and administrators; the system administrator any account. The second factor is enrolled at first sign-in.",
+  description:
+    "A state's administrator creates its state's officers, administrators, referral partners and sponsors' accounts (a partner or sponsor names its state); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.",
   request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: NewUser } } } },
   responses: { 201: { description: 'Created.', content: { 'application/json': { schema: z.object({ id: z.number().int() }) } } }, ...errorResponses(409, 422) },
 });
@@ -91,7 +92,7 @@ const disableUserRoute = createRoute({
   operationId: 'disableUser',
   tags: ['users'],
   summary: 'Disable an account and end its sessions',
-  description: 'The username travels in the body, never in the address (it names a person).',
+  description: "The username travels in the body, never in the address (it names a person). One's own account and a state's last active administrator are refused (409).",
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     body: {
@@ -99,7 +100,7 @@ const disableUserRoute = createRoute({
       content: { 'application/json': { schema: z.object({ username: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' }) }).strict() } },
     },
   },
-  responses: { 200: { description: 'Disabled.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } }, ...errorResponses(404, 422) },
+  responses: { 200: { description: 'Disabled.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } }, ...errorResponses(404, 409, 422) },
 });
 
 const listAuditRoute = createRoute({

@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description A state's administrator creates its state's officers and administrators; the system administrator any account. The second factor is enrolled at first sign-in.
+         * @description A state's administrator creates its state's officers, administrators, referral partners and sponsors' accounts (a partner or sponsor names its state); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.
          */
         post: operations["createUser"];
         delete?: never;
@@ -407,7 +407,7 @@ export interface paths {
         put?: never;
         /**
          * Disable an account and end its sessions
-         * @description The username travels in the body, never in the address (it names a person).
+         * @description The username travels in the body, never in the address (it names a person). One's own account and a state's last active administrator are refused (409).
          */
         post: operations["disableUser"];
         delete?: never;
@@ -6337,6 +6337,15 @@ export interface operations {
             };
             /** @description There is no such resource (or none your scope may see). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -159,7 +159,8 @@ function orgCursor(cursor: string | undefined): [string, string] | null {
 
 /**
  * A referral partner's referrals: where each stands, in the fields its role sees
- * (`caseFieldsFor`). The scope (`partner`) lets the database show it its own referrals only.
+ * (`caseFieldsFor`), of the one state its referral agreement is with (the account's state). The
+ * scope (`partner`, with `pathways.organisation_state`) lets the database show it those only, too.
  */
 export async function listReferrals(opts: { db: Executor; actor: Actor; limit: number; cursor?: string | undefined }): Promise<OrgPage<Record<string, unknown>>> {
   const { db, actor, limit } = opts;
@@ -169,7 +170,7 @@ export async function listReferrals(opts: { db: Executor; actor: Actor; limit: n
     sql`SELECT c.state_code AS "stateCode", c.case_ref AS "caseRef", c.referring_partner AS "referringPartner", c.partner_ref AS "partnerRef",
                c.round_id AS "roundId", c.status, c.status_on AS "statusOn"
           FROM cases c
-         WHERE c.referring_partner = ${actor.organisation}
+         WHERE c.referring_partner = ${actor.organisation} AND c.state_code = ${actor.stateCode}
            ${after ? sql`AND (c.state_code, c.case_ref) > (${after[0]}, ${after[1]})` : sql``}
          ORDER BY c.state_code, c.case_ref LIMIT ${limit + 1}`,
   );
@@ -192,7 +193,7 @@ export async function listHouseholds(opts: { db: Executor; actor: Actor; limit: 
   const found = await rows<Record<string, unknown> & { id: number; stateCode: string; caseRef: string; phases: string[] }>(
     db,
     sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory", s.phases
-          FROM cases c JOIN case_supporters s ON s.case_id = c.id AND s.organisation = ${actor.organisation}
+          FROM cases c JOIN case_supporters s ON s.case_id = c.id AND s.organisation = ${actor.organisation} AND s.state_code = ${actor.stateCode}
          WHERE true ${after ? sql`AND (c.state_code, c.case_ref) > (${after[0]}, ${after[1]})` : sql``}
          ORDER BY c.state_code, c.case_ref LIMIT ${limit + 1}`,
   );

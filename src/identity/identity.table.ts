@@ -39,6 +39,8 @@ export const users = pgTable(
     ),
     check('users_state_role', sql`(${t.role} IN ('state_officer', 'state_admin')) <= (${t.stateCode} IS NOT NULL)`),
     check('users_org_role', sql`(${t.role} IN ('referral_partner', 'sponsor')) <= (${t.organisation} IS NOT NULL)`),
+    // A referral partner belongs to the state of its referral agreement, a sponsor to the state that registered it (migration 0013).
+    check('users_partner_state', sql`(${t.role} IN ('referral_partner', 'sponsor')) <= (${t.stateCode} IS NOT NULL)`),
   ],
 );
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql, rows, type Executor } from '../db/db.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { authorize, policies } from '../access/policy.ts';
-import { ORGANISATION_ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
+import { authorize, policies, systemAdminMayManage } from '../access/policy.ts';
+import { AGREEMENT_ROLES, ORGANISATION_ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { checkNewPassword, hashPassword } from './password.ts';
@@ -20,11 +20,24 @@ export interface NewUser {
   oidcSubject?: string | null;
 }
 
+/**
+ * The `manageUsers` policy for creating an account or setting its password or second factor. The
+ * platform's administrator asking for an account that reads personal data is told so plainly: it
+ * could otherwise sign in as what it made (issue 19, finding 5).
+ */
+function authorizeAccount(by: Principal, account: { stateCode: string | null; role: string }): void {
+  if (by.role === 'system_admin' && !systemAdminMayManage(account.role)) {
+    throw appError(ErrorCode.Forbidden, 'accountReadsPersonalData', { role: account.role });
+  }
+  authorize(policies.manageUsers, by, account);
+}
+
 /** Creates an account, after the `manageUsers` policy; the line in the audit trail names who did it. */
 export async function createUser(db: Executor, by: Principal, input: NewUser): Promise<{ id: number }> {
   const stateCode = input.stateCode ?? null;
-  authorize(policies.manageUsers, by, { stateCode, role: input.role });
+  authorizeAccount(by, { stateCode, role: input.role });
   if (STATE_ROLES.includes(input.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: input.role });
+  if (AGREEMENT_ROLES.includes(input.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsAgreementState', { role: input.role });
   if (ORGANISATION_ROLES.includes(input.role) && !input.organisation) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
   if (!input.oidcIssuer !== !input.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
   if (input.password) checkNewPassword(input.password);
@@ -89,14 +102,28 @@ export async function listUsers(db: Executor, by: Principal, filter: { stateCode
   return list;
 }
 
-/** Disables an account and ends its sessions at once; its history stays. Returns the sessions ended. */
+/**
+ * Disables an account and ends its sessions at once; its history stays. Returns the sessions ended.
+ * Refused: one's own account (a signed-in administrator would lock itself out), and a state's last
+ * active administrator (its state could no longer manage its staff); the operator may do both.
+ */
 export async function disableUser(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
   const [user] = await rows<{ id: number; role: Role; stateCode: string | null; disabled: boolean }>(
     db,
     sql`SELECT id::int AS id, role, state_code AS "stateCode", disabled_at IS NOT NULL AS disabled FROM users WHERE lower(username) = lower(${username})`,
   );
   if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
-  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  authorize(policies.disableUser, by, { stateCode: user.stateCode, role: user.role });
+  if (by.role !== 'operator' && by.userId === user.id) throw appError(ErrorCode.Conflict, 'cannotDisableSelf');
+  if (by.role !== 'operator' && user.role === 'state_admin' && !user.disabled && user.stateCode) {
+    // One at a time per state, so that two administrators disabling each other cannot both succeed.
+    await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pathways.state-admins.' || ${user.stateCode}))`);
+    const [others] = await rows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM users WHERE role = 'state_admin' AND state_code = ${user.stateCode} AND disabled_at IS NULL AND id <> ${user.id}`,
+    );
+    if (others!.n === 0) throw appError(ErrorCode.Conflict, 'lastStateAdmin', { state: user.stateCode });
+  }
   if (!user.disabled) await db.execute(sql`UPDATE users SET disabled_at = now() WHERE id = ${user.id}`);
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, {
@@ -134,7 +161,7 @@ export async function ensureFirstAdministrator(db: Executor, by: Principal): Pro
 export async function setPassword(db: Executor, by: Principal, username: string, password: string): Promise<{ id: number; sessionsEnded: number }> {
   checkNewPassword(password);
   const user = await accountOf(db, username);
-  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  authorizeAccount(by, user);
   await db.execute(sql`UPDATE users SET password_hash = ${await hashPassword(password)}, failed_logins = 0, locked_until = NULL WHERE id = ${user.id}`);
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, { actor: by, action: 'user.password', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['password'], details: { sessionsEnded } });
@@ -144,7 +171,7 @@ export async function setPassword(db: Executor, by: Principal, username: string,
 /** Forgets an account's TOTP secret (a lost phone): the user enrols again at the next sign-in. Ends its sessions. */
 export async function resetTotp(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
   const user = await accountOf(db, username);
-  authorize(policies.manageUsers, by, { stateCode: user.stateCode, role: user.role });
+  authorizeAccount(by, user);
   await db.execute(sql`UPDATE users SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = ${user.id}`);
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, { actor: by, action: 'user.totp.reset', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['totp'], details: { sessionsEnded } });

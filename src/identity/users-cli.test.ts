@@ -138,7 +138,7 @@ describe('pathways users, through the command line', () => {
   it('is registered: add, list and disable run from `pathways`', async () => {
     // Imported here: the whole command line (and the server behind it) loads only for this test.
     const run = (await import('../../test/cli-run.ts')).cliRunner(data, 'cli-test');
-    const add = await run('users', 'add', '--username', 'sponsor.one', '--name', 'Sponsor', '--role', 'sponsor', '--organisation', 'Caritas', '--oidc-issuer', 'https://idp.example', '--oidc-subject', 's-1');
+    const add = await run('users', 'add', '--username', 'sponsor.one', '--name', 'Sponsor', '--role', 'sponsor', '--state', 'NL', '--organisation', 'Caritas', '--oidc-issuer', 'https://idp.example', '--oidc-subject', 's-1');
     expect(add).toMatchObject({ code: 0 });
     expect(add.out).toContain('User sponsor.one added (sponsor).');
     const list = await run('users', 'list', '--format', 'json');

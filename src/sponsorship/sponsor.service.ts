@@ -76,7 +76,8 @@ const subject = (id: number) => `sponsor:${id}`;
 export async function createSponsor(opts: { db: Executor; actor: Actor; stateCode: string; input: SponsorInput }): Promise<SponsorDetail> {
   const { db, actor, stateCode, input } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
-  const [taken] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM sponsors WHERE organisation = ${input.organisation}`);
+  // Unique per state (issue 19, finding 11): another state's sponsor of the same code is neither seen nor told.
+  const [taken] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND organisation = ${input.organisation}`);
   if (taken!.n > 0) throw appError(ErrorCode.Conflict, 'sponsorOrganisationTaken', { organisation: input.organisation });
   const [row] = await db.insert(sponsors).values({ stateCode, ...input }).returning({ id: sponsors.id });
   await db.insert(sponsorEvents).values({ sponsorId: row!.id, stateCode, kind: 'status', fromStatus: null, toStatus: 'applied', reason: null, actor: actor.id });

@@ -303,7 +303,7 @@ export async function sponsorPortal(opts: { db: Executor; actor: Actor }): Promi
   authorize(policies.useSponsorPortal, actor, undefined);
   const [sponsor] = await rows<NonNullable<SponsorPortal['sponsor']>>(
     db,
-    sql`SELECT id::int AS id, name, kind, status, region, household_size AS "householdSize", needs_supported AS "needsSupported", languages FROM sponsors WHERE organisation = ${actor.organisation}`,
+    sql`SELECT id::int AS id, name, kind, status, region, household_size AS "householdSize", needs_supported AS "needsSupported", languages FROM sponsors WHERE organisation = ${actor.organisation} AND state_code = ${actor.stateCode}`,
   );
   const list = sponsor
     ? await rows<SponsorPortal['sponsorships'][number]>(
@@ -337,7 +337,7 @@ export async function sponsorTasks(opts: { db: Executor; actor: Actor }): Promis
     sql`SELECT t.id::int AS id, t.sponsorship_id::int AS "sponsorshipId", c.case_ref AS "caseRef", c.state_code AS "stateCode", t.phase, t.task, t.holder,
                to_char(t.done_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "doneAt", t.done_by AS "doneBy"
           FROM sponsorship_tasks t JOIN sponsorships s ON s.id = t.sponsorship_id JOIN cases c ON c.id = s.case_id
-         WHERE t.organisation = ${actor.organisation} AND s.status = 'active' ORDER BY t.sponsorship_id, t.id`,
+         WHERE t.organisation = ${actor.organisation} AND t.state_code = ${actor.stateCode} AND s.status = 'active' ORDER BY t.sponsorship_id, t.id`,
   );
   for (const stateCode of [...new Set(list.map((t) => t.stateCode))]) {
     await recordAudit(db, {
@@ -355,7 +355,7 @@ export async function completeTask(opts: { db: Executor; actor: Actor; taskId: n
   const [t] = await rows<{ holder: string; status: string; stateCode: string; caseRef: string | null }>(
     db,
     sql`SELECT t.holder, s.status, t.state_code AS "stateCode", c.case_ref AS "caseRef" FROM sponsorship_tasks t JOIN sponsorships s ON s.id = t.sponsorship_id
-          LEFT JOIN cases c ON c.id = s.case_id WHERE t.id = ${taskId} AND t.organisation = ${actor.organisation}`,
+          LEFT JOIN cases c ON c.id = s.case_id WHERE t.id = ${taskId} AND t.organisation = ${actor.organisation} AND t.state_code = ${actor.stateCode}`,
   );
   if (!t || t.status !== 'active' || t.caseRef === null) throw appError(ErrorCode.NotFound, 'taskNotFound', { id: taskId });
   if (t.holder !== 'sponsor') throw appError(ErrorCode.Forbidden, 'taskOfState', { id: taskId });

@@ -16,7 +16,7 @@ export const sponsors = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     stateCode: text('state_code').notNull().references(() => states.code),
-    /** The organisation code its portal accounts carry (users.organisation): unique per platform. */
+    /** The organisation code its portal accounts carry (users.organisation, with users.state_code): unique per state. */
     organisation: text('organisation').notNull(),
     kind: text('kind').notNull(),
     name: text('name').notNull(),
@@ -35,7 +35,7 @@ export const sponsors = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('sponsors_organisation').on(t.organisation),
+    uniqueIndex('sponsors_organisation').on(t.stateCode, t.organisation),
     index('sponsors_state').on(t.stateCode, t.status),
     check('sponsors_kind', sql`${t.kind} IN ('individual', 'group', 'non_profit', 'faith_based')`),
     check('sponsors_status', sql`${t.status} IN ('applied', 'screened', 'approved', 'active', 'suspended', 'ended')`),

@@ -125,7 +125,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
         });
         try {
           if (who !== 'nobody') {
-            const account = await platform.account(who, who === 'state_officer' ? state : null, who === 'sponsor' ? 'pages-sponsor' : null);
+            const account = await platform.account(who, who === 'state_officer' || who === 'sponsor' ? state : null, who === 'sponsor' ? 'pages-sponsor' : null);
             await signInThroughPage(b.page, platform, account);
           }
           for (const p of pages) {

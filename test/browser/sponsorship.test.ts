@@ -142,11 +142,11 @@ describe('community sponsorship in the browser', () => {
 
       // The sponsor, in its own browser.
       const portal = sponsorBrowser.page;
-      await signInThroughPage(portal, platform, await platform.account('sponsor', null, organisation), '/sponsor');
+      await signInThroughPage(portal, platform, await platform.account('sponsor', state, organisation), '/sponsor');
       await portal.getByRole('heading', { level: 1, name: 'My sponsorship' }).waitFor();
       await portal.getByRole('heading', { name: new RegExp(`^Household ${esc(household.caseRef)}`) }).waitFor();
       // Only the fields of its phases (pre-departure, reception, housing, integration, finance): no citizenship, no category.
-      const shown = caseFieldsFor({ id: 'x', userId: null, username: 'x', role: 'sponsor', stateCode: null, organisation }, ['pre_departure', 'reception', 'housing', 'integration', 'finance']);
+      const shown = caseFieldsFor({ id: 'x', userId: null, username: 'x', role: 'sponsor', stateCode: state, organisation }, ['pre_departure', 'reception', 'housing', 'integration', 'finance']);
       expect(shown.member).not.toContain('citizenship');
       const headers = (await portal.getByRole('table', { name: new RegExp(`^Members of household ${esc(household.caseRef)}`) }).locator('thead th').allTextContents()).join(' | ');
       expect(headers).toContain('Year of birth');

@@ -9,9 +9,16 @@ import { STATE_CODES, stateName, type StateCode } from './states.ts';
 
 type NewUser = components['schemas']['NewUser'];
 
-/** Roles by who may create them (src/access/policy.ts manageUsers): a state's administrator its state's roles only. */
-const ALL_ROLES: Role[] = ['commission_analyst', 'state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor', 'system_admin'];
+/**
+ * Roles by who may create them (src/access/policy.ts manageUsers): the platform's administrator only
+ * roles that read no personal data; a state's administrator its state's staff and the referral
+ * partners it has an agreement with and its sponsors' portal accounts. Auditors are added by the operator (`pathways users add`).
+ */
+const SYSTEM_ADMIN_ROLES: Role[] = ['commission_analyst', 'system_admin'];
+const STATE_ADMIN_ROLES: Role[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor'];
 const STATE_ROLES: Role[] = ['state_officer', 'state_admin'];
+/** A referral partner belongs to the state of its referral agreement, a sponsor to the state that registered it. */
+const STATE_BOUND_ROLES: Role[] = [...STATE_ROLES, 'referral_partner', 'sponsor'];
 const ORGANISATION_ROLES: Role[] = ['referral_partner', 'sponsor'];
 /** The server's minimum (src/identity/password.ts PASSWORD_MIN). */
 const PASSWORD_MIN = 15;
@@ -38,7 +45,7 @@ const fid = (f: string) => `user-f-${f}`;
 export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: string) => void }) {
   const intl = useIntl();
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
-  const roles = by.role === 'system_admin' ? ALL_ROLES : STATE_ROLES;
+  const roles = by.role === 'system_admin' ? SYSTEM_ADMIN_ROLES : STATE_ADMIN_ROLES;
   const fixedState = by.role === 'state_admin' ? (by.stateCode as StateCode) : null;
   const blank: Draft = { username: '', displayName: '', role: roles[0]!, stateCode: fixedState ?? '', organisation: '', method: 'password', password: '', oidcIssuer: '', oidcSubject: '' };
   const [d, setD] = useState<Draft>(blank);
@@ -47,7 +54,7 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
 
-  const hasState = STATE_ROLES.includes(d.role) || d.role === 'auditor';
+  const hasState = STATE_BOUND_ROLES.includes(d.role) || d.role === 'auditor';
   const hasOrganisation = ORGANISATION_ROLES.includes(d.role);
 
   const check = (): FieldErrors => {
@@ -57,7 +64,7 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
     };
     need('username', /^[A-Za-z0-9._@-]{2,64}$/.test(d.username.trim()), d.username.trim() ? 'users.form.usernameRule' : 'users.form.required');
     need('displayName', d.displayName.trim().length > 0);
-    if (STATE_ROLES.includes(d.role)) need('stateCode', d.stateCode !== '', 'users.form.stateRequired');
+    if (STATE_BOUND_ROLES.includes(d.role)) need('stateCode', d.stateCode !== '', 'users.form.stateRequired');
     if (hasOrganisation) need('organisation', d.organisation.trim().length > 0);
     if (d.method === 'password') need('password', [...d.password].length >= PASSWORD_MIN, 'users.form.passwordShort');
     else {

@@ -41,7 +41,10 @@ export function UsersPage() {
 
   if (!by) return null;
   // What this administrator may change (src/access/policy.ts manageUsers).
-  const mayManage = (u: Account) => isSystemAdmin || (by.role === 'state_admin' && u.stateCode === by.stateCode && (u.role === 'state_officer' || u.role === 'state_admin'));
+  // As the server's `disableUser` policy; one's own account is never offered (the server refuses it).
+  const mayManage = (u: Account) =>
+    u.username.toLowerCase() !== by.username.toLowerCase() &&
+    (isSystemAdmin || (by.role === 'state_admin' && u.stateCode === by.stateCode && ['state_officer', 'state_admin', 'referral_partner', 'sponsor'].includes(u.role)));
 
   const disable = async () => {
     if (!toDisable) return;
