@@ -20,7 +20,7 @@ export const XLSX_LIMITS = {
    * megabytes, not after the whole of it (inflating 490 MB takes seconds however it is read).
    */
   ratio: 100,
-  ratioFloor: 4 * 1024 * 1024,
+  ratioFloor: 1024 * 1024,
 };
 
 const SLICE = 4096; // compressed bytes pushed at a time: deflate's 1:1032 bound keeps one push's output under 4.2 MB
@@ -30,6 +30,8 @@ interface ZipEntry {
   method: number;
   flags: number;
   compressedSize: number;
+  /** As the archive declares it: checked before inflating, and held to while inflating. */
+  size: number;
   offset: number;
 }
 
@@ -64,6 +66,7 @@ function centralDirectory(zip: Uint8Array): Map<string, ZipEntry> {
       flags: view.getUint16(p + 8, true),
       method: view.getUint16(p + 10, true),
       compressedSize: view.getUint32(p + 20, true),
+      size: view.getUint32(p + 24, true),
       offset: view.getUint32(p + 42, true),
     });
     p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
@@ -74,6 +77,9 @@ function centralDirectory(zip: Uint8Array): Map<string, ZipEntry> {
 /** A part's text, inflated a slice at a time; every byte counts against the workbook's budget. */
 function* inflatePart(zip: Uint8Array, e: ZipEntry, budget: { left: number }): Generator<string> {
   if (e.flags & 1) throw new Error(`${e.name} is encrypted`);
+  // What the archive declares refuses an honest bomb at once; a dishonest one is held to it below.
+  if (e.size > budget.left) throw new Refused('xlsxTooLarge', { mb: Math.round(XLSX_LIMITS.inflatedBytes / 1024 / 1024) });
+  if (e.size > XLSX_LIMITS.ratioFloor + XLSX_LIMITS.ratio * e.compressedSize) throw new Refused('xlsxRatio', { ratio: XLSX_LIMITS.ratio });
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   if (e.offset + 30 > zip.length || view.getUint32(e.offset, true) !== 0x04034b50) throw new Error(`a damaged zip entry: ${e.name}`);
   const start = e.offset + 30 + view.getUint16(e.offset + 26, true) + view.getUint16(e.offset + 28, true);
@@ -88,6 +94,7 @@ function* inflatePart(zip: Uint8Array, e: ZipEntry, budget: { left: number }): G
     inflated += chunk.length;
     if (budget.left < 0) throw new Refused('xlsxTooLarge', { mb: Math.round(XLSX_LIMITS.inflatedBytes / 1024 / 1024) });
     if (inflated > XLSX_LIMITS.ratioFloor + XLSX_LIMITS.ratio * consumed) throw new Refused('xlsxRatio', { ratio: XLSX_LIMITS.ratio });
+    if (inflated > e.size) throw new Error(`${e.name} holds more than the archive declares`);
     out.push(text.decode(chunk, { stream: true }));
   };
   if (e.method === 0) {
@@ -143,6 +150,7 @@ function* scanXml(chunks: Iterable<string>): Generator<Tag | string> {
         if (buf.length > XLSX_LIMITS.tagBytes) throw new Refused('xlsxTagTooLong', { kb: XLSX_LIMITS.tagBytes / 1024 });
         break;
       }
+      if (end - lt > XLSX_LIMITS.tagBytes) throw new Refused('xlsxTagTooLong', { kb: XLSX_LIMITS.tagBytes / 1024 });
       p = end + 1;
       const c = buf.charCodeAt(lt + 1);
       if (c === 63 /* ? */ || c === 33 /* ! */) continue;
