@@ -78,7 +78,11 @@ export async function* readCsv(input: FileInput, opts: CsvSourceOptions): AsyncG
       yield { row: rowNumber, values };
     }
   } catch (e) {
-    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') throw appError(ErrorCode.BadInput, 'cellTooLong', { p1: path, max: MAX_CELL_CHARS, row: rowNumber + 1 });
+    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') {
+      // csv-parse may be records ahead of this loop: its own count of records says the row.
+      const parsed = (e as CsvError & { records?: number }).records;
+      throw appError(ErrorCode.BadInput, 'cellTooLong', { p1: path, max: MAX_CELL_CHARS, row: (typeof parsed === 'number' ? parsed : rowNumber) + 1 });
+    }
     if (e instanceof CsvError) {
       throw appError(ErrorCode.BadInput, 'csvUnreadable', { p1: path, p2: e.message }, [
         { row: (e as CsvError & { lines?: number }).lines ?? 0, column: '', value: '', reason: e.message },
