@@ -119,7 +119,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
   registerAuditCommands(program, { withDb, actor, out: io.out, t, lang: () => lang });
-  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
+  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS, uploadRetentionHours: config.PATHWAYS_UPLOAD_RETENTION_HOURS });
   registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
@@ -430,7 +430,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         await database.close(); // releases the folder's lock too
         throw e;
       });
-      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS);
+      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS, config.PATHWAYS_UPLOAD_RETENTION_HOURS);
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));
       await new Promise<void>((resolve) => {
