@@ -1,6 +1,5 @@
 /**
- * `npm run bench [-- options]`: the import { uploadsBenchmark, type UploadsResult } from './uploads.bench.ts';
-import and state-of-play benchmarks on PGlite and, where
+ * `npm run bench [-- options]`: the import and state-of-play benchmarks on PGlite and, where
  * DATABASE_URL is set (an admin URL: each run creates and drops its own databases), PostgreSQL.
  * Progress goes to stderr, the results (Markdown) to stdout. See docs/benchmarks.md.
  */
@@ -15,6 +14,7 @@ import { API_GOAL, apiBenchmark, type ApiResult } from './api.bench.ts';
 import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 import { WEB_GOAL, webBenchmark, type WebResult } from './web.bench.ts';
 import { PLACEMENT_CASES, placementBenchmark, placementReport, type PlacementBenchResult, type PlacementCase } from './placement.bench.ts';
+import { uploadsBenchmark, type UploadsResult } from './uploads.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
   --only import|state-of-play|transitions|forecast|api|web|placement|uploads
