@@ -34,7 +34,7 @@ const summary = (xs: number[]) => ({ n: xs.length, p50Ms: quantile(xs, 0.5), p99
 function demoCsv(rows: number, stateCode: string): string {
   const lines = [PERSON_COLUMNS.join(',')];
   for (const rec of demoRecords({ persons: rows, seed: 19 })) {
-    const v = { ...rec.values, case_ref: `${rec.values['member_state']}-${rec.values['case_ref']}`, member_state: stateCode };
+    const v: Record<string, string> = { ...rec.values, case_ref: `${rec.values['member_state']}-${rec.values['case_ref']}`, member_state: stateCode };
     lines.push(PERSON_COLUMNS.map((c) => field(v[c] ?? '')).join(','));
   }
   return lines.join('\n') + '\n';
