@@ -14,9 +14,10 @@ import { API_GOAL, apiBenchmark, type ApiResult } from './api.bench.ts';
 import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 import { WEB_GOAL, webBenchmark, type WebResult } from './web.bench.ts';
 import { PLACEMENT_CASES, placementBenchmark, placementReport, type PlacementBenchResult, type PlacementCase } from './placement.bench.ts';
+import { uploadsBenchmark, type UploadsResult } from './uploads.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play|transitions|forecast|api|web|placement
+  --only import|state-of-play|transitions|forecast|api|web|placement|uploads
                                 run one part (default: all; web: the dashboard's first render in
                                 headless Chromium at 100000 demo persons, and the first load's JavaScript; transitions on PostgreSQL where
                                 DATABASE_URL is set, else PGlite)
@@ -64,7 +65,7 @@ function parseOptions() {
     process.exit(0);
   }
   const only = values.only;
-  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web', 'placement'];
+  const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web', 'placement', 'uploads'];
   if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
@@ -137,6 +138,10 @@ async function main() {
   }
   let placement: PlacementBenchResult | null = null;
   if (o.parts.includes('placement')) placement = await placementBenchmark(o.cases ? { cases: o.cases } : {});
+  const uploads: UploadsResult[] = [];
+  if (o.parts.includes('uploads')) {
+    for (const kind of o.kinds) uploads.push(await uploadsBenchmark({ kind, adminUrl: o.adminUrl, rows: o.sizes?.[0] ?? 100_000 }));
+  }
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -150,8 +155,22 @@ async function main() {
   process.stdout.write(apiReport(apis));
   process.stdout.write(webReport(webs));
   process.stdout.write(placementReport(placement));
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement }, null, 2) + '\n');
+  process.stdout.write(uploadsReport(uploads));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement, uploads }, null, 2) + '\n');
   progress('bench: done');
+}
+
+function uploadsReport(uploads: UploadsResult[]): string {
+  if (uploads.length === 0) return '';
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const body = uploads.map((u) => [
+    u.kind, fmtInt(u.rows), `${(u.bytes / 2 ** 20).toFixed(1)} MiB`, fmtMs(u.uploadMs), u.valid ? 'valid' : 'invalid',
+    ms(u.idle.p50Ms), ms(u.idle.p99Ms), ms(u.during.p50Ms), ms(u.during.p99Ms), ms(u.during.maxMs), fmtInt(u.during.n),
+  ]);
+  return (
+    `\n### Uploads: GET /health while a state officer uploads a person CSV (parsed in a worker thread), against idle\n\n` +
+    markdownTable(['database', 'rows', 'file', 'upload (dry run)', 'report', '/health p50 idle', '/health p99 idle', 'p50 during upload', 'p99 during upload', 'max during upload', 'probes during'], body) + '\n'
+  );
 }
 
 function webReport(webs: WebResult[]): string {

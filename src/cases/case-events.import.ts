@@ -2,7 +2,8 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
-import { columnCountProblem, inputName, readCsv, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
+import { columnCountProblem, inputName, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
+import { readRecords } from '../imports/read-thread.ts';
 import { findState } from '../reference/state.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { advanceCase, parseAction } from './advance-case.ts';
@@ -36,7 +37,7 @@ export async function importCaseEvents(opts: {
   const { db, actor } = opts;
   const path = inputName(opts.path);
   let fraction: number | null = 0;
-  const records = readCsv(opts.path, { required: EVENT_COLUMNS, optional: EVENT_OPTIONAL_COLUMNS, onProgress: (r, t) => (fraction = t ? r / t : null) });
+  const records = readRecords(opts.path, 'csv', { required: EVENT_COLUMNS, optional: EVENT_OPTIONAL_COLUMNS, onProgress: (r, t) => (fraction = t ? r / t : null) });
   const problems: RowProblem[] = [];
   const broken = new Set<string>();
   const touched = new Set<string>();

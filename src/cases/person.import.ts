@@ -6,12 +6,12 @@ import { imports } from '../audit/audit.table.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
-import { columnCountProblem, fileSize, inputName, readCsv, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
+import { columnCountProblem, fileSize, inputName, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { writePersonChunk } from './case.repository.ts';
 import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
-import { readXlsx } from '../imports/xlsx-source.ts';
+import { readRecords } from '../imports/read-thread.ts';
 
 export interface PersonImportSummary {
   importId: number;
@@ -171,7 +171,7 @@ async function importFile(opts: FileImport, caseFile: boolean): Promise<PersonIm
     optional: caseFile ? CASE_OPTIONAL_COLUMNS : [],
     onProgress: (read: number, total: number) => (fraction = total > 0 ? read / total : null),
   };
-  const read = caseFile && /\.xlsx$/i.test(inputName(opts.path)) ? readXlsx(opts.path, source) : readCsv(opts.path, source);
+  const read = readRecords(opts.path, caseFile && /\.xlsx$/i.test(inputName(opts.path)) ? 'xlsx' : 'csv', source);
   const records = caseFile ? withCaseColumns(read) : read;
   const sha256 = typeof opts.path === 'string' ? await hashFile(opts.path) : createHash('sha256').update(opts.path.bytes).digest('hex');
   return importPersons({ ...opts, records, source: inputName(opts.path), sha256, fraction: () => fraction });

@@ -126,7 +126,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     withDb, actor, out: io.out, t, lang: () => lang,
     anchorFiles: (cmd) => anchorFiles(config, (cmd.optsWithGlobals() as { data: string }).data),
   });
-  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS });
+  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS, uploadRetentionHours: config.PATHWAYS_UPLOAD_RETENTION_HOURS });
   registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
@@ -448,7 +448,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         await database.close(); // releases the folder's lock too
         throw e;
       });
-      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS);
+      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS, config.PATHWAYS_UPLOAD_RETENTION_HOURS);
       const stopAnchors = scheduleAnchors(database, logger, anchorFiles(config, opts.data));
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));

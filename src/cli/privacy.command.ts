@@ -7,7 +7,7 @@ import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { renderTable } from '../presentation/table.ts';
 import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
-import { runStorageLimitation } from '../privacy/retention.ts';
+import { runStorageLimitation, vacuumEmbedded } from '../privacy/retention.ts';
 import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { formatOption, positiveInt, stateCodeOf } from './options.ts';
@@ -80,7 +80,7 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
 }
 
 /** `pathways privacy …`: a data subject's rights, retention, the records of processing. */
-export function registerPrivacyCommands(program: Command, ctx: CommandContext & { sponsorRetentionMonths: number }): void {
+export function registerPrivacyCommands(program: Command, ctx: CommandContext & { sponsorRetentionMonths: number; uploadRetentionHours: number }): void {
   const privacy = program.command('privacy').description("data protection: a subject's access and erasure, retention, records of processing");
   privacy
     .command('export')
@@ -113,15 +113,17 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext & 
     );
   privacy
     .command('retention')
-    .description('anonymise the closed cases of rounds past their retention period, ended sponsors and closed family reunification requests past PATHWAYS_SPONSOR_RETENTION_MONTHS (the server does this daily)')
+    .description('anonymise the closed cases of rounds past their retention period, ended sponsors and closed family reunification requests past PATHWAYS_SPONSOR_RETENTION_MONTHS, delete uploads not committed within PATHWAYS_UPLOAD_RETENTION_HOURS (the server does this daily)')
     .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
     .action(async (o: { today: string }, cmd: Command) =>
-      ctx.withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths));
+      ctx.withDb(cmd, async (database) => {
+        const r = await database.db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths, ctx.uploadRetentionHours));
+        await vacuumEmbedded(database);
         ctx.out(ctx.t()('privacy.purged', { attempts: r.identity.loginAttempts, sessions: r.identity.sessions, keys: r.idempotencyKeys }));
         for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
         ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
         ctx.out(ctx.t()('privacy.retainedSponsors', { months: ctx.sponsorRetentionMonths, sponsors: r.sponsors, requests: r.familyRequests }));
+        ctx.out(ctx.t()('privacy.uploadsDeleted', { hours: ctx.uploadRetentionHours, uploads: r.uploads.deleted }));
       }),
     );
   privacy

@@ -36,6 +36,8 @@ const schema = z.object({
   PATHWAYS_SECRET: z.string().min(32).optional(),
   /** Months an ended sponsor and a closed family reunification request are kept before the retention job anonymises them. */
   PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
+  /** Hours an uploaded file not committed (valid or refused) is kept before the daily retention job deletes it. */
+  PATHWAYS_UPLOAD_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   /** A Member State's instance: the file of its Ed25519 private key (PEM) that signs its returns to the Commission (`pathways returns send`; --key overrides it). */
   PATHWAYS_RETURN_KEY: z.string().min(1).optional(),
   /** The audit trail's anchors (issue 19): the signing key (made on first use) and the append-only file; default in PATHWAYS_DATA. */

@@ -177,7 +177,8 @@ export async function commitUpload(opts: { db: Executor; actor: Principal; uploa
   const [{ content } = { content: null }] = await rows<{ content: Uint8Array | null }>(db, sql`SELECT content FROM import_uploads WHERE id = ${u.id}`);
   if (!content) throw appError(ErrorCode.NotFound, 'uploadNotFound', { id: u.id });
   const outcome = await runImport(db, actor, { kind: u.kind, stateCode: u.stateCode, roundId: u.roundId, filename: u.filename, bytes: content });
-  const report: UploadReport = { ...u.report, rows: outcome.rows, summary: outcome.summary };
+  // The record keeps counts only: no row of the file (a report's problems quote them) outlives the commit.
+  const report: UploadReport = { ...u.report, rows: outcome.rows, summary: outcome.summary, problems: [] };
   const [committed] = await rows<Upload>(
     db,
     sql`UPDATE import_uploads SET status = 'committed', committed_at = now(), import_id = ${outcome.importId}, content = ''::bytea,

@@ -2,7 +2,8 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
-import { columnCountProblem, inputName, readCsv, type FileInput } from '../imports/csv-source.ts';
+import { columnCountProblem, inputName, type FileInput } from '../imports/csv-source.ts';
+import { readRecords } from '../imports/read-thread.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { memberStatesOn, STATES, type State } from '../reference/state.ts';
 import type { Round } from '../rounds/round.ts';
@@ -59,7 +60,7 @@ export async function importPledges(opts: {
   const problems: RowProblem[] = [];
   const accepted: Pledge[] = [];
   const seen = new Map<string, number>();
-  for await (const rec of readCsv(opts.path, { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
+  for await (const rec of readRecords(opts.path, 'csv', { required: PLEDGE_COLUMNS, optional: PLEDGE_OPTIONAL_COLUMNS })) {
     const width = columnCountProblem(rec);
     if (width) {
       problems.push(width);

@@ -136,12 +136,59 @@ async function anonymiseClosedFamilyRequests(db: Executor, by: Principal, today:
 }
 
 /**
- * Everything storage limitation asks, in one pass: the rounds past their retention (above), old
- * sign-in attempts and ended sessions, and the replies kept for expired Idempotency-Keys. What the
- * server's daily job and `pathways privacy retention` run.
+ * Uploaded files never committed (still valid, or refused) are deleted `hours` after their upload
+ * (PATHWAYS_UPLOAD_RETENTION_HOURS): each holds up to 16 MiB of personal data, needed only until
+ * its commit (issue 19, finding 10). A committed upload stays as the record of its import, its
+ * content already dropped at the commit; any quoted rows left in its report are dropped too.
+ * Audited in one line per state.
  */
-export async function runStorageLimitation(db: Executor, by: Principal, today: string, sponsorMonths: number) {
+export async function purgeUploads(db: Executor, by: Principal, now: Date, hours: number): Promise<{ deleted: number; blanked: number }> {
+  const before = new Date(now.getTime() - hours * 3600_000).toISOString();
+  const deleted = await rows<{ id: number; stateCode: string }>(
+    db,
+    sql`DELETE FROM import_uploads WHERE status <> 'committed' AND created_at < ${before}::timestamptz
+        RETURNING id::int AS id, state_code AS "stateCode"`,
+  );
+  const blanked = await rows<{ id: number }>(
+    db,
+    sql`UPDATE import_uploads SET content = ''::bytea, report = jsonb_set(report, '{problems}', '[]'::jsonb)
+         WHERE status = 'committed' AND (octet_length(content) > 0 OR jsonb_array_length(coalesce(report->'problems', '[]'::jsonb)) > 0)
+        RETURNING id::int AS id`,
+  );
+  for (const stateCode of [...new Set(deleted.map((u) => u.stateCode))].sort()) {
+    await recordAudit(db, {
+      actor: by,
+      action: 'retention.delete',
+      purpose: `end of retention for uploads not committed within ${hours} hours`,
+      subject: `state:${stateCode}`,
+      stateCode,
+      recordIds: deleted.filter((u) => u.stateCode === stateCode).map((u) => `upload:${u.id}`),
+      fields: ['content', 'report'],
+    });
+  }
+  return { deleted: deleted.length, blanked: blanked.length };
+}
+
+/**
+ * Everything storage limitation asks, in one pass: the rounds past their retention (above), old
+ * sign-in attempts and ended sessions, the replies kept for expired Idempotency-Keys, and uploads
+ * not committed within `uploadHours`. What the server's daily job and `pathways privacy retention` run.
+ */
+export async function runStorageLimitation(db: Executor, by: Principal, today: string, sponsorMonths: number, uploadHours = 24, clock: Date = new Date()) {
   const retention = await runRetention(db, by, today, sponsorMonths);
   const now = `${today}T00:00:00Z`;
-  return { ...retention, identity: await purgeIdentityRecords(db, now), idempotencyKeys: await purgeIdempotencyKeys(db, now) };
+  const uploads = await purgeUploads(db, by, clock, uploadHours);
+  return { ...retention, uploads, identity: await purgeIdentityRecords(db, now), idempotencyKeys: await purgeIdempotencyKeys(db, now) };
+}
+
+/**
+ * After the retention job has deleted rows, the embedded database is vacuumed, so the space of the
+ * deleted uploads (and of dry runs' rolled-back rows) is used again instead of the folder growing
+ * (a plain VACUUM: it holds no lock that stops other work). On PostgreSQL autovacuum does this; the
+ * application's role does not own the tables and may not vacuum them.
+ */
+export async function vacuumEmbedded(database: { db: Executor; kind: 'pglite' | 'postgres' }): Promise<boolean> {
+  if (database.kind !== 'pglite') return false;
+  await database.db.execute(sql`VACUUM`);
+  return true;
 }

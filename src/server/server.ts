@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { operator } from '../access/principal.ts';
 import { inOperatorScope } from '../access/scope.ts';
 import { writeAnchors, type AnchorFiles } from '../audit/anchor.ts';
-import { runStorageLimitation } from '../privacy/retention.ts';
+import { runStorageLimitation, vacuumEmbedded } from '../privacy/retention.ts';
 import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../api/api.ts';
@@ -84,13 +84,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The retention job (GDPR art. 5(1)(e)): once at start and then every day, the closed cases of rounds
  * past their retention period are anonymised (src/privacy/retention.ts), and old sign-in attempts and
  * ended sessions removed (src/identity/housekeeping.ts); ended sponsors and closed family reunification
- * requests are anonymised `sponsorMonths` after (PATHWAYS_SPONSOR_RETENTION_MONTHS). Returns the stop function.
+ * requests are anonymised `sponsorMonths` after (PATHWAYS_SPONSOR_RETENTION_MONTHS); uploads not committed are
+ * deleted `uploadHours` after (PATHWAYS_UPLOAD_RETENTION_HOURS), and the embedded database vacuumed. Returns the stop function.
  */
-export function scheduleRetention(database: Database, logger: Logger, sponsorMonths: number): () => void {
+export function scheduleRetention(database: Database, logger: Logger, sponsorMonths: number, uploadHours = 24): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inOperatorScope(database, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths))
-      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, sponsors: r.sponsors, familyRequests: r.familyRequests, openPastRetention: r.openPastRetention, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
+    inOperatorScope(database, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths, uploadHours))
+      .then(async (r) => ({ ...r, vacuumed: await vacuumEmbedded(database) }))
+      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, sponsors: r.sponsors, familyRequests: r.familyRequests, openPastRetention: r.openPastRetention, uploads: r.uploads, vacuumed: r.vacuumed, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
   const daily = setInterval(run, DAY_MS);
