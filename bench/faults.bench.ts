@@ -596,7 +596,7 @@ async function attacks(t: Target, o: FaultsOptions, state: string, token: string
           const res = await fetch(`${server.base}/api/imports?kind=${attack.kind}&state=${state}`, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': attack.type, 'idempotency-key': randomUUID(), 'content-disposition': 'attachment; filename="faults"' },
-            body: Buffer.from(attack.body.buffer, attack.body.byteOffset, attack.body.byteLength),
+            body: attack.body as unknown as BodyInit,
             signal: AbortSignal.timeout(o.attackSeconds * 1000),
           });
           await res.arrayBuffer();
