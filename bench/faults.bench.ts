@@ -96,6 +96,8 @@ export interface FaultsResult {
   kind: DbKind;
   importRows: number;
   importFullMs: number;
+  /** A command's start to its exit with no work (\`rounds list\`): the kills land after it. */
+  startMs: number;
   imports: ImportCycle[];
   finalImportOk: boolean;
   importCliVerifyOk: boolean;
@@ -314,6 +316,10 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
   // Migrations first (the first open of a fresh database), so that the calibration times an import.
   const first = await runCli([...t.args, 'rounds', 'list'], t.env, 600);
   if (first.code !== 0) throw new Error(`pathways rounds list failed: ${first.out.slice(-1000)}`);
+  // The process's start (tsx, the database opened) is not the import: the kills land after it.
+  const s0 = performance.now();
+  await runCli([...t.args, 'rounds', 'list'], t.env, 600);
+  r.startMs = performance.now() - s0;
   progress(`faults ${t.kind}: imports: one whole import of ${fmtInt(lines.length)} rows to time it`);
   const calib = fileOf('K0');
   const t0 = performance.now();
@@ -321,13 +327,14 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
   r.importFullMs = performance.now() - t0;
   rmSync(calib, { force: true });
   if (full.code !== 0) throw new Error(`the timing import failed (${full.code}): ${full.out.slice(-1000)}`);
-  progress(`faults ${t.kind}: imports: a whole import takes ${fmtMs(r.importFullMs)} (process start to exit); ${o.cycles} kills at random moments in 15–105 % of it`);
+  const span = Math.max(500, r.importFullMs - r.startMs);
+  progress(`faults ${t.kind}: imports: a whole import takes ${fmtMs(r.importFullMs)} (process start to exit; a command's start alone ${fmtMs(r.startMs)}); ${o.cycles} kills at random moments from the start's end to 10 % past the exit`);
 
   const random = seeded(o.seed + (t.kind === 'pglite' ? 1 : 2));
   for (let cycle = 1; cycle <= o.cycles; cycle++) {
     const label = `K${cycle}`;
     const path = fileOf(label);
-    const killAfterMs = Math.round(r.importFullMs * (0.15 + 0.9 * random()));
+    const killAfterMs = Math.round(r.startMs + span * 1.1 * random());
     const child = pathways([...t.args, 'persons', 'import', path], t.env);
     const early = await Promise.race([child.exited.then(() => true), sleep(killAfterMs).then(() => false)]);
     await kill9(child);
@@ -459,7 +466,7 @@ async function moveCycles(t: Target, o: FaultsOptions, r: FaultsResult): Promise
     const server = await startServe(t);
     const restartMs = performance.now() - t0;
     if (!token) token = await signIn(server);
-    const killAfterMs = Math.round(300 + 1700 * random());
+    const killDelayMs = Math.round(1500 * random());
     const acks: Ack[] = [];
     let refused = 0;
     let stop = false;
@@ -488,7 +495,11 @@ async function moveCycles(t: Target, o: FaultsOptions, r: FaultsResult): Promise
         }
       }
     });
-    await Promise.race([Promise.all(workers), sleep(killAfterMs)]);
+    // Mid-burst: a seeded moment after the first answer (waited for at most 60 s).
+    const burstStart = performance.now();
+    for (let i = 0; i < 600 && acks.length === 0 && refused < o.concurrency; i++) await Promise.race([Promise.all(workers), sleep(100)]);
+    await Promise.race([Promise.all(workers), sleep(killDelayMs)]);
+    const killAfterMs = performance.now() - burstStart;
     await kill9(server.child);
     stop = true;
     await Promise.all(workers);
@@ -514,7 +525,7 @@ async function moveCycles(t: Target, o: FaultsOptions, r: FaultsResult): Promise
     const m: MoveCycle = { cycle, killAfterMs, ...checked.lost, refused, staleLockTakenOver, auditOk: checked.auditOk, restartMs };
     r.moves.push(m);
     progress(
-      `faults ${t.kind}: server kill ${cycle}/${o.cycles} at ${fmtMs(killAfterMs)} into the burst (started in ${fmtMs(restartMs)}): ` +
+      `faults ${t.kind}: server kill ${cycle}/${o.cycles} at ${fmtMs(killAfterMs)} into the burst (${fmtMs(killDelayMs)} after its first answer) (started in ${fmtMs(restartMs)}): ` +
         `${m.acknowledged} acknowledged, ${m.stored} stored, lost ${m.lostWrites} writes / ${m.lostAuditLines} audit lines, ` +
         `${m.unansweredButStored} committed unanswered, ${m.refused} refused${m.staleLockTakenOver ? ', stale lock taken over' : ''}, audit ${m.auditOk ? 'intact' : 'BROKEN'}`,
     );
@@ -577,6 +588,7 @@ interface Attack {
 async function attacks(t: Target, o: FaultsOptions, state: string, token: string, files: { bomb: Uint8Array; wide: Uint8Array; csv100k: Uint8Array; max: Uint8Array }, r: FaultsResult): Promise<void> {
   let server = await startServe(t);
   const POLLED = ['/health', '/api/openapi.json'];
+  const POLL_MS = 20;
   const list: (Attack | null)[] = [
     null, // idle
     { label: `XLSX bomb (${fmtInt(o.bombRows)} rows)`, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind: 'cases', body: files.bomb },
@@ -588,7 +600,7 @@ async function attacks(t: Target, o: FaultsOptions, state: string, token: string
     for (const attack of list) {
       const label = attack?.label ?? 'idle (no upload)';
       progress(`faults ${t.kind}: attack: ${label}`);
-      const polling = startPolling(server.base, POLLED, 15);
+      const polling = startPolling(server.base, POLLED, POLL_MS);
       const t0 = performance.now();
       let answer = '–';
       if (attack) {
@@ -685,7 +697,7 @@ export async function faultsBenchmark(o: FaultsOptions): Promise<FaultsResult[]>
       };
       for (const kind of o.kinds) {
         const r: FaultsResult = {
-          kind, importRows: o.rows, importFullMs: 0, imports: [], finalImportOk: false, importCliVerifyOk: false,
+          kind, importRows: o.rows, importFullMs: 0, startMs: 0, imports: [], finalImportOk: false, importCliVerifyOk: false,
           persons: o.persons, concurrency: o.concurrency, moves: [], movesCliVerifyOk: false, finalRestartOk: false, attacks: [], failures: [],
         };
         results.push(r);
@@ -738,7 +750,7 @@ export function faultsReport(results: FaultsResult[]): string {
   );
   out.push(
     '\nThe import file and the timing: ' +
-      results.map((r) => `${r.kind} ${fmtInt(r.importRows)} rows, a whole import ${fmtMs(r.importFullMs)} from process start to exit`).join('; ') +
+      results.map((r) => `${r.kind} ${fmtInt(r.importRows)} rows, a whole import ${fmtMs(r.importFullMs)} from process start to exit (a command with no work: ${fmtMs(r.startMs)})`).join('; ') +
       '. Server restarts (process start to /health answering): ' +
       results.map((r) => {
         const s = r.moves.map((m) => m.restartMs).sort((a, b) => a - b);
@@ -747,7 +759,7 @@ export function faultsReport(results: FaultsResult[]): string {
       '.\n',
   );
   out.push(
-    '### Availability during upload attacks (/health and /api/openapi.json polled every 15 ms, 5 s time-out each)\n',
+    '### Availability during upload attacks (/health and /api/openapi.json each polled every 20 ms, 5 s time-out each)\n',
     markdownTable(
       ['database', 'upload', 'size', 'answer', 'upload time', '/health answered', 'p50', 'p99', 'max', 'longest gap', '/api/openapi.json answered', 'p99', 'server'],
       results.flatMap((r) =>
