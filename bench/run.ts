@@ -15,9 +15,10 @@ import { forecastBenchmark, type ForecastResult } from './forecast.bench.ts';
 import { WEB_GOAL, webBenchmark, type WebResult } from './web.bench.ts';
 import { PLACEMENT_CASES, placementBenchmark, placementReport, type PlacementBenchResult, type PlacementCase } from './placement.bench.ts';
 import { uploadsBenchmark, type UploadsResult } from './uploads.bench.ts';
+import { faultsBenchmark, faultsFailed, faultsReport, type FaultsResult } from './faults.bench.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only import|state-of-play|transitions|forecast|api|web|placement|uploads
+  --only import|state-of-play|transitions|forecast|api|web|placement|uploads|faults
                                 run one part (default: all; web: the dashboard's first render in
                                 headless Chromium at 100000 demo persons, and the first load's JavaScript; transitions on PostgreSQL where
                                 DATABASE_URL is set, else PGlite)
@@ -34,6 +35,13 @@ const USAGE = `Usage: npm run bench -- [options]
                                 placement: which cases (default all; large is 33,000 households × 200
                                 places, about 3 minutes; hias reads PATHWAYS_HIAS_DIR, default
                                 /work/shared/data/placement-hias)
+  --cycles N                    faults: kill -9 cycles per database, of imports and of the server each
+                                (default 20); faults is never part of a run of all parts: --only faults
+  --rows N                      faults: rows of the import file killed mid-import (default 100000)
+  --persons N                   faults: demo persons behind the server (default 3000)
+  --attack-seconds S            faults: the time box of each upload attack (default 30)
+  --bomb-rows N                 faults: rows of the XLSX bomb's sheet (default 10000000)
+  --seed S                      faults: the seed of the kill moments and the data (default 19)
   --json FILE                   also write the results as JSON
 Environment: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres (admin URL)`;
 
@@ -52,6 +60,12 @@ function parseOptions() {
       'no-phases': { type: 'boolean', default: false },
       json: { type: 'string' },
       cases: { type: 'string' },
+      cycles: { type: 'string', default: '20' },
+      rows: { type: 'string', default: '100000' },
+      persons: { type: 'string', default: '3000' },
+      'attack-seconds': { type: 'string', default: '30' },
+      'bomb-rows': { type: 'string', default: '10000000' },
+      seed: { type: 'string', default: '19' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -66,7 +80,7 @@ function parseOptions() {
   }
   const only = values.only;
   const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web', 'placement', 'uploads'];
-  if (only !== undefined && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, not "${only}".`);
+  if (only !== undefined && only !== 'faults' && !PARTS.includes(only)) fail(`--only must be one of ${PARTS.join(', ')}, faults, not "${only}".`);
   const adminUrl = process.env['DATABASE_URL'] || undefined;
   let kinds: DbKind[];
   if (values.db === undefined) kinds = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
@@ -95,6 +109,14 @@ function parseOptions() {
     loader: loader as 'auto' | 'importer' | 'sql',
     phases: !values['no-phases'],
     json: values.json,
+    faults: {
+      cycles: count('cycles', values.cycles, 1),
+      rows: count('rows', values.rows, 10),
+      persons: count('persons', values.persons, 100),
+      attackSeconds: count('attack-seconds', values['attack-seconds'], 1),
+      bombRows: count('bomb-rows', values['bomb-rows'], 1),
+      seed: count('seed', values.seed, 0),
+    },
   };
 }
 
@@ -142,6 +164,8 @@ async function main() {
   if (o.parts.includes('uploads')) {
     for (const kind of o.kinds) uploads.push(await uploadsBenchmark({ kind, adminUrl: o.adminUrl, rows: o.sizes?.[0] ?? 100_000 }));
   }
+  let faults: FaultsResult[] = [];
+  if (o.parts.includes('faults')) faults = await faultsBenchmark({ kinds: o.kinds, adminUrl: o.adminUrl, concurrency: 8, ...o.faults });
   environment.loadAverageAtEnd = loadavg();
   environment.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -156,7 +180,12 @@ async function main() {
   process.stdout.write(webReport(webs));
   process.stdout.write(placementReport(placement));
   process.stdout.write(uploadsReport(uploads));
-  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement, uploads }, null, 2) + '\n');
+  process.stdout.write(faultsReport(faults));
+  if (o.json) writeFileSync(o.json, JSON.stringify({ environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement, uploads, faults }, null, 2) + '\n');
+  if (faultsFailed(faults)) {
+    progress('bench: faults: a write, an audit line or part of a file was lost, or the bench could not run (see above)');
+    process.exitCode = 1;
+  }
   progress('bench: done');
 }
 
