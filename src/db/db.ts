@@ -84,6 +84,9 @@ async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database>
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder });
     if (opts.seed !== false) await seedReferenceData(db as unknown as Db);
+    // The daily retention job vacuums the embedded database (src/privacy/retention.ts), as the
+    // application's role: PGlite is PostgreSQL 18, whose pg_maintain lets it without owning a table.
+    await client.exec(`GRANT pg_maintain TO ${APP_ROLE}`);
     // PGlite runs as a superuser, which row-level security does not bind: from here on the one
     // connection is the application's role (or the operator's), bound like on PostgreSQL.
     await client.exec(`SET ROLE ${opts.scope ? OPERATOR_ROLE : APP_ROLE}`);
