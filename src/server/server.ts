@@ -20,15 +20,33 @@ import { mountWeb } from '../web/web.routes.ts';
  * (src/api/), with its OpenAPI document at /api/openapi.json and its reference page at /api/docs,
  * and the web interface (src/web/ serves the build of web/).
  */
+/** How long `/health` waits for the database before it answers that the database is busy. */
+export const HEALTH_PROBE_WAIT_MS = 250;
+
 export function createApp(database: Database, opts: { identity?: IdentityRouteOptions } = {}) {
   const app = createApi(database, opts);
 
+  // One probe of the database at a time. The embedded database has one connection: while an import's
+  // transaction holds it, a probe waits, and the answer says the database is busy instead of waiting
+  // with it (the process is alive and working; a load balancer must not take it out of service).
+  let probe: Promise<void> | null = null;
   app.get('/health', async (c) => {
-    await database.db.execute(sql`SELECT 1`).catch(() => {
-      throw appError(ErrorCode.DatabaseUnavailable, 'databaseSilent');
-    });
+    probe ??= database.db
+      .execute(sql`SELECT 1`)
+      .then(() => undefined)
+      .finally(() => {
+        probe = null;
+      });
+    const answer = await Promise.race([
+      probe.then(
+        () => 'ok' as const,
+        () => 'failed' as const,
+      ),
+      new Promise<'busy'>((resolve) => setTimeout(resolve, HEALTH_PROBE_WAIT_MS, 'busy').unref()),
+    ]);
+    if (answer === 'failed') throw appError(ErrorCode.DatabaseUnavailable, 'databaseSilent');
     c.header('cache-control', 'no-store');
-    return c.json({ status: 'ok', database: database.kind });
+    return c.json(answer === 'busy' ? { status: 'ok', database: database.kind, busy: true } : { status: 'ok', database: database.kind });
   });
 
   mountWeb(app);
