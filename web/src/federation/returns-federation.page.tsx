@@ -152,7 +152,7 @@ function StateOfPlayFromReturns({ s }: { s: ReturnsStateOfPlay }) {
         columns={columns}
         rows={s.states}
         rowKey={(r) => r.code}
-        footer={[t('common.total'), s.totals.pledged, s.reported > 0 ? s.totals.arrived : t('federation.notReported'), s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare), '']}
+        totals={{ label: t('common.total'), values: { pledged: s.totals.pledged, arrived: s.reported > 0 ? s.totals.arrived : t('federation.notReported'), share: s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare) } }}
       />
     </section>
   );

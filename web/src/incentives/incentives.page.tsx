@@ -171,7 +171,7 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
           columns={columns}
           rows={report.byRate}
           rowKey={(r) => `${r.stateCode}:${r.rateId ?? ''}`}
-          footer={[t('common.total'), '', formatCount(intl, report.total.persons), formatCount(intl, report.total.amount)]}
+          totals={{ label: t('common.total'), values: { persons: report.total.persons, amount: report.total.amount } }}
         />
       </div>
       {report.states.length > 1 && (

@@ -540,7 +540,7 @@ function Unplaced({ result, plan }: { result: PlacementResult; plan: Plan }) {
             ]}
             rows={rows}
             rowKey={(u) => u.ref}
-            footer={[t('common.total'), formatScore(intl, rows.reduce((s, u) => s + u.penalty, 0))]}
+            totals={{ label: t('common.total'), values: { penalty: formatScore(intl, rows.reduce((s, u) => s + u.penalty, 0)) } }}
           />
         </div>
       )}
@@ -577,7 +577,7 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
     { key: 'free', header: t('placement.free'), value: (p) => p.capacity - p.used, numeric: true },
   ];
   const totals = data.reduce((s, p) => ({ capacity: s.capacity + p.capacity, used: s.used + p.used }), { capacity: 0, used: 0 });
-  const footer = [t('common.total'), totals.capacity, totals.used, totals.capacity - totals.used];
+  const footer = { label: t('common.total'), values: { capacity: totals.capacity, used: totals.used, free: totals.capacity - totals.used } };
   const sheet = () => ({ name: title, header: [t('placement.code'), t('placement.place'), capacityLabel, usedLabel], rows: data.map((p) => [p.code, p.name, p.capacity, p.used]) });
   const label = t('placement.chartLabel', { places: data.length, used: formatCount(intl, totals.used), capacity: formatCount(intl, totals.capacity) });
   return (
@@ -587,7 +587,7 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
       filename="placement-capacity"
       empty={data.length === 0}
       chart={<LazyChart option={option} label={label} height={Math.max(180, data.length * 36 + 80)} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={data} rowKey={(p) => p.code} footer={footer} />}
+      table={<DataTable caption={title} captionHidden columns={columns} rows={data} rowKey={(p) => p.code} totals={footer} />}
       sheet={sheet}
       note={<FormattedMessage id="placement.chartNote" />}
     />

@@ -76,6 +76,15 @@ function Returns({ r }: { r: AdmissionReturns }) {
     r.totals.familyReunification.requests,
     Object.values(r.totals.candidatesAdmitted).reduce((a, b) => a + b, 0),
   ];
+  const totals = {
+    label: t('common.total'),
+    values: {
+      ...Object.fromEntries(r.pathways.map((p) => [p, r.totals.byPathway[p] ?? 0])),
+      total: r.totals.total,
+      family: r.totals.familyReunification.requests,
+      candidates: Object.values(r.totals.candidatesAdmitted).reduce((a, b) => a + b, 0),
+    },
+  };
   const sheet = () => ({
     name: title,
     header: [t('returns.code'), ...columns.map((c) => String(c.header))],
@@ -124,14 +133,14 @@ function Returns({ r }: { r: AdmissionReturns }) {
               />
             </div>
             <div data-testid="returns">
-              <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />
+              <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} totals={totals} />
             </div>
           </section>
           <ChartPanel
             title={t('returns.chartTitle')}
             filename={`admissions-chart-${r.round ?? r.from}`}
             chart={<LazyChart option={option} label={label} height={Math.max(180, r.states.length * 32 + 80)} />}
-            table={<DataTable caption={t('returns.chartTitle')} captionHidden columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />}
+            table={<DataTable caption={t('returns.chartTitle')} captionHidden columns={columns} rows={r.states} rowKey={(s) => s.stateCode} totals={totals} />}
             sheet={sheet}
           />
           <section className="panel" aria-labelledby="returns-programmes">

@@ -240,7 +240,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           })}
         />
       </div>
-      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} footer={[t('common.total'), totals.pledged, totals.carryOver, '']} />
+      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} totals={{ label: t('common.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver } }} />
       {totals.carryOver > 0 && (
         <p className="hint">
           <FormattedMessage id="rounds.pledges.carryOverNote" />
