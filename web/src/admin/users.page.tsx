@@ -10,6 +10,7 @@ import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { AddUserForm } from './add-user.form.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Account = components['schemas']['User'];
 
@@ -150,8 +151,7 @@ export function UsersPage() {
             </div>
           </div>
         )}
-        {users.isPending && <Loading />}
-        {users.isError && <ErrorNotice error={users.error} />}
+        <NotReady query={users} />
         {users.data && <DataTable caption={caption} captionHidden columns={columns} rows={users.data} rowKey={(u) => String(u.id)} />}
       </section>
 

@@ -7,6 +7,7 @@ import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Line = components['schemas']['AuditLine'];
 type AuditState = NonNullable<NonNullable<operations['listAudit']['parameters']['query']>['state']>;
@@ -151,8 +152,7 @@ export function AuditPage() {
             />
           )}
         </div>
-        {lines.isPending && <Loading />}
-        {lines.isError && <ErrorNotice error={lines.error} />}
+        <NotReady query={lines} />
         {lines.data && rows.length === 0 && (
           <p>
             <FormattedMessage id="audit.none" />

@@ -10,6 +10,7 @@ import { useCase, useCaseState, useHistory, useRefreshCases } from './cases.api.
 import { useLabels } from './labels.ts';
 import { MoveDialog, type MoveOutcome } from './move-dialog.tsx';
 import './cases.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * One case (household) as its caseworker handles it: where it stands, the members with their
@@ -46,11 +47,9 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
           <FormattedMessage id="cases.case.back" />
         </Link>
       </PageHeader>
-      {one.isPending ? (
-        <Loading />
-      ) : one.isError ? (
-        <ErrorNotice error={one.error} />
-      ) : (
+      {one.status !== 'success' ? (
+        <NotReady query={one} />
+        ) : (
         <>
           <Standing view={one.data.view} />
           <Actions state={state} view={one.data.view} etag={one.data.etag} />
@@ -61,7 +60,7 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
             <h2 id="case-history">
               <FormattedMessage id="cases.case.history" />
             </h2>
-            {history.isPending ? <Loading /> : history.isError ? <ErrorNotice error={history.error} /> : <History events={history.data} />}
+            {history.status !== 'success' ? <NotReady query={history} /> : <History events={history.data} />}
           </section>
         </>
       )}

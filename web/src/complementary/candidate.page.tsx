@@ -7,6 +7,7 @@ import { formatDay } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { SUPPORT, useAddSupport, useCandidate, useMoveCandidate, useOfficerState, type CandidateDetail, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * One candidate: the skills profile (the sections of the EU Skills Profile Tool), where the
@@ -28,8 +29,7 @@ export function CandidatePage() {
         </Notice>
       </>
     );
-  if (one.isPending) return <><PageHeader title={title} /><Loading /></>;
-  if (one.isError) return <><PageHeader title={title} /><ErrorNotice error={one.error} /></>;
+  if (one.status !== 'success') return <><PageHeader title={title} /><NotReady query={one} whenIdle="notFound" /></>;
   const { candidate: c, etag } = one.data;
   return (
     <div className="complementary">

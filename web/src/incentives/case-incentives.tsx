@@ -7,6 +7,7 @@ import { ErrorNotice, Loading } from '../ui/status.tsx';
 import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
 import './incentives.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /** What the case page knows of a member: whether they arrived, or were not accepted. */
 export interface HouseholdMember {
@@ -32,11 +33,9 @@ export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { 
       <p className="hint">
         <FormattedMessage id="incentives.case.lead" />
       </p>
-      {incentives.isPending ? (
-        <Loading />
-      ) : incentives.isError ? (
-        <ErrorNotice error={incentives.error} />
-      ) : (
+      {incentives.status !== 'success' ? (
+        <NotReady query={incentives} />
+        ) : (
         incentives.data.members.map((m) => (
           <MemberIncentive
             key={m.personRef}

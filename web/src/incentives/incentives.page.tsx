@@ -15,6 +15,7 @@ import { useBudget, useCaseIncentives, useClaims, useIncentiveReport, useMakeCla
 import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';
 import './incentives.css';
+import { NotReady, roundWaiting } from '../ui/page-state.tsx';
 
 /**
  * The AMIF incentives of a round (R 16; Regulation (EU) 2021/1147 art. 19 as replaced by Regulation
@@ -33,17 +34,8 @@ export function IncentivesPage() {
   const officerState = signedIn(me.data) && me.data.user.role === 'state_officer' ? me.data.user.stateCode : null;
   const choose = (id: string) => void navigate({ to: '/incentives', search: { round: id, ...(search.state ? { state: search.state } : {}) } });
 
-  let body = null;
-  if (rounds.isPending || (round && report.isPending)) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    body = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (report.isError) body = <ErrorNotice error={report.error} />;
-  else if (report.data)
+  let body = roundWaiting({ rounds, round, requested: search.round, queries: [report] });
+  if (body === null && report.data)
     body = (
       <>
         {budget.data && <BudgetPanel budget={budget.data} />}
@@ -240,8 +232,7 @@ function HistoryDialog({ person, onClose }: { person: PersonLine; onClose: () =>
   const member = read.data?.members.find((m) => m.personRef === person.personRef);
   return (
     <Modal title={<FormattedMessage id="incentives.historyTitle" values={{ person: person.personRef, case: person.caseRef }} />} onClose={onClose}>
-      {read.isPending && <Loading />}
-      {read.isError && <ErrorNotice error={read.error} />}
+      <NotReady query={read} />
       {member && <IncentiveHistory history={member.history} />}
       <form method="dialog">
         <button type="submit" className="button-secondary">
@@ -270,8 +261,7 @@ function ClaimsPanel({ round, state }: { round: string; state: string }) {
       <h2 id="claims-title">
         <FormattedMessage id="incentives.claims" />
       </h2>
-      {claims.isPending && <Loading />}
-      {claims.isError && <ErrorNotice error={claims.error} />}
+      <NotReady query={claims} />
       {claims.data &&
         (claims.data.length === 0 ? (
           <p>

@@ -12,6 +12,7 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
 import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
 import { openDataFile, useOpenData, useOpenDataRounds, type OpenData, type OpenDataState } from './open-data.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 const DEFAULT_ROUND = '2020-2021';
 
@@ -41,7 +42,7 @@ export function OpenDataPage() {
         // RoundSelect reads a round's id and title only, which the public list gives.
         <RoundSelect rounds={rounds.data as unknown as Parameters<typeof RoundSelect>[0]['rounds']} value={roundId} onChange={(id) => void navigate({ to: '/open-data', search: { round: id } })} />
       )}
-      {data.isError ? <ErrorNotice error={data.error} /> : data.data ? <Figures o={data.data} lang={lang} /> : <Loading />}
+      {data.status !== 'success' ? <NotReady query={data} whenIdle="notFound" /> : <Figures o={data.data} lang={lang} />}
     </div>
   );
 }

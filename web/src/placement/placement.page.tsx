@@ -17,6 +17,7 @@ import { useDecide, usePlacements, useRun, useRuns, useStartRun, type Placement,
 import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
 import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 
 /** A score, an objective, a cost: three decimals, in the page's language. */
@@ -56,7 +57,7 @@ export function PlacementPage() {
       ) : (
         <>
           <StartRun state={state} />
-          {runs.isError ? <ErrorNotice error={runs.error} /> : runs.isPending ? <Loading /> : runId === undefined ? null : <RunView key={runId} state={state} id={runId} />}
+          {runs.status !== 'success' ? <NotReady query={runs} /> : runId === undefined ? null : <RunView key={runId} state={state} id={runId} />}
           <CurrentPlacements state={state} />
         </>
       )}
@@ -126,8 +127,7 @@ function RunView({ state, id }: { state: StateCode; id: number }) {
   const intl = useIntl();
   const time = useTime();
   const run = useRun(state, id);
-  if (run.isPending) return <Loading />;
-  if (run.isError) return <ErrorNotice error={run.error} />;
+  if (run.status !== 'success') return <NotReady query={run} />;
   const r = run.data;
   return (
     <>
@@ -621,11 +621,9 @@ function CurrentPlacements({ state }: { state: StateCode }) {
         <h2 id="placement-placements">{title}</h2>
         {placements.data && placements.data.length > 0 && <DownloadButtons sheet={sheet} filename="placements" what={title} />}
       </div>
-      {placements.isPending ? (
-        <Loading />
-      ) : placements.isError ? (
-        <ErrorNotice error={placements.error} />
-      ) : placements.data.length === 0 ? (
+      {placements.status !== 'success' ? (
+        <NotReady query={placements} />
+        ) : placements.data.length === 0 ? (
         <Notice>{t('placement.noPlacements')}</Notice>
       ) : (
         <div data-testid="placement-placements">

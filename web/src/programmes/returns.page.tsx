@@ -14,6 +14,7 @@ import { formatCount, formatDay } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useAdmissions, type AdmissionReturns } from './programmes.api.ts';
 import './programmes.css';
+import { roundWaiting } from '../ui/page-state.tsx';
 
 type StateLine = AdmissionReturns['states'][number];
 /** One colour per pathway, told apart by colour-blind readers too (Okabe–Ito); the table carries the meaning as text. */
@@ -31,17 +32,8 @@ export function ReturnsPage() {
   const { rounds, round } = useSelectedRound(search.round);
   const returns = useAdmissions(round ? { round: round.id } : {});
 
-  let body = null;
-  if (rounds.isPending || (round && returns.isPending)) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    body = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (returns.isError) body = <ErrorNotice error={returns.error} />;
-  else if (returns.data) body = <Returns r={returns.data} />;
+  let body = roundWaiting({ rounds, round, requested: search.round, queries: [returns] });
+  if (body === null && returns.data) body = <Returns r={returns.data} />;
 
   return (
     <div className="programmes">

@@ -5,6 +5,7 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading } from '../ui/status.tsx';
 import type { PledgeChange, PledgeListing, StateCode } from './round.ts';
 import { usePledgeHistory } from './round.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 interface Row extends PledgeChange {
   n: number;
@@ -78,8 +79,7 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
           </select>
         </div>
       </div>
-      {history.isPending && <Loading />}
-      {history.isError && <ErrorNotice error={history.error} />}
+      <NotReady query={history} />
       {history.data && rows.length === 0 && (
         <p>
           <FormattedMessage id="rounds.history.none" />

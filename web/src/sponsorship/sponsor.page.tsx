@@ -10,6 +10,7 @@ import {
   type Sponsor, type SponsorshipSummary, type StateCode,
 } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -22,8 +23,7 @@ export function SponsorPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const sponsor = useSponsor(Number(id));
   const { t, label } = useLabel();
-  if (sponsor.isPending) return <Loading />;
-  if (sponsor.error) return <ErrorNotice error={sponsor.error} />;
+  if (sponsor.status !== 'success') return <NotReady query={sponsor} whenIdle="notFound" />;
   const { data: s, etag } = sponsor.data;
   return (
     <>

@@ -1,9 +1,10 @@
 import type { UseQueryResult } from '@tanstack/react-query';
+import { useRouterState } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { useIntl } from 'react-intl';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import type { Area } from '../api/session.ts';
-import { AREA_LABEL, ErrorNotice as Failure, Forbidden, Loading, NotFoundNotice, PageHeader } from './status.tsx';
+import { AREA_LABEL, ErrorNotice as Failure, Forbidden, Loading, NotFoundNotice, Notice, PageHeader } from './status.tsx';
 
 /**
  * The state of a page or of a part of it, said the same way everywhere: loading, not open to the
@@ -98,4 +99,43 @@ export function QueriesState(props: { queries: UseQueryResult<unknown>[]; area?:
     return <Failure error={q.error} area={props.area} />;
   }
   return <>{props.children()}</>;
+}
+
+/**
+ * What a page shows in place of a query's answer until it is there: nothing once it is (`ready`),
+ * else loading, not open to the reader's role, not found or the failure — the area taken from the
+ * address. The page's body follows behind `query.status === 'success'`.
+ */
+export function NotReady(props: { query: UseQueryResult<unknown>; whenIdle?: 'forbidden' | 'notFound' }) {
+  const path = useRouterState({ select: (s) => s.location.pathname });
+  const area = areaOfPath(path);
+  const { query } = props;
+  switch (outcomeOf(query, props.whenIdle ?? 'forbidden')) {
+    case 'ready':
+      return null;
+    case 'loading':
+      return <Loading />;
+    case 'notFound':
+      return query.error ? <Failure error={query.error} area={area} /> : <NotFoundNotice />;
+    case 'forbidden':
+      return query.error ? <Failure error={query.error} area={area} /> : <Forbidden area={area} />;
+    case 'failed':
+      return <Failure error={query.error} area={area} />;
+  }
+}
+
+/**
+ * The ladder of a page of a round's figures, said once: the rounds loading or failed, a round the
+ * address names that does not exist, then each of the page's queries not ready; null once all are.
+ */
+export function roundWaiting(opts: { rounds: UseQueryResult<unknown>; round: unknown; requested: string | undefined; queries: UseQueryResult<unknown>[] }): ReactNode {
+  if (opts.rounds.status !== 'success') return <NotReady query={opts.rounds} />;
+  if (!opts.round)
+    return (
+      <Notice kind="warning">
+        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: opts.requested ?? '' }} />
+      </Notice>
+    );
+  const waiting = opts.queries.find((q) => q.status !== 'success');
+  return waiting ? <NotReady query={waiting} /> : null;
 }
