@@ -11,6 +11,7 @@ import { useLabels } from './labels.ts';
 import { MoveDialog, type MoveOutcome } from './move-dialog.tsx';
 import './cases.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /**
  * One case (household) as its caseworker handles it: where it stands, the members with their
@@ -287,7 +288,7 @@ function History({ events }: { events: CaseEvent[] }) {
               {e.fromStatus ? t('cases.history.move', { from: label('status', e.fromStatus), to: label('status', e.toStatus) }) : label('status', e.toStatus)}
             </p>
             <p className="hint">
-              <FormattedMessage id="cases.history.by" values={{ actor: e.actor }} />
+              <FormattedMessage id="cases.history.by" values={{ actor: <Actor id={e.actor} /> }} />
               {modality && (
                 <>
                   {' · '}

@@ -8,6 +8,7 @@ import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { SUPPORT, useAddSupport, useCandidate, useMoveCandidate, useOfficerState, type CandidateDetail, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /**
  * One candidate: the skills profile (the sections of the EU Skills Profile Tool), where the
@@ -54,7 +55,7 @@ export function CandidatePage() {
           {c.history.map((h, i) => (
             <li key={i}>
               {formatDay(intl, h.on, 'medium')}: <FormattedMessage id={`candidates.status.${h.toStatus}`} />
-              {h.reason && <> — {h.reason}</>} <span className="hint">({h.actor})</span>
+              {h.reason && <> — {h.reason}</>} <span className="hint">(<Actor id={h.actor} />)</span>
             </li>
           ))}
         </ol>

@@ -8,6 +8,7 @@ import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VUL
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
 import './incentives.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /** What the case page knows of a member: whether they arrived, or were not accepted. */
 export interface HouseholdMember {
@@ -271,7 +272,7 @@ export function IncentiveHistory({ history }: { history: CaseMember['history'] }
               <FormattedMessage id={`incentives.reason.${h.reason}`} />
             </strong>{' '}
             <span className="hint">
-              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: h.actor }} />
+              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: <Actor id={h.actor} /> }} />
             </span>
           </p>
           <p>

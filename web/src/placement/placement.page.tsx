@@ -18,6 +18,7 @@ import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Ho
 import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 
 /** A score, an objective, a cost: three decimals, in the page's language. */
@@ -607,7 +608,7 @@ function CurrentPlacements({ state }: { state: StateCode }) {
     { key: 'score', header: t('placement.score'), value: (p) => p.score, render: (p) => (p.score === null ? '–' : formatScore(intl, p.score)), numeric: true },
     { key: 'cost', header: t('placement.cost'), value: (p) => p.costOfChange, render: (p) => (p.costOfChange === null ? '–' : formatScore(intl, p.costOfChange)), numeric: true },
     { key: 'reason', header: t('placement.reason'), value: (p) => p.reason },
-    { key: 'by', header: t('placement.decidedBy'), value: (p) => p.decidedBy },
+    { key: 'by', header: t('placement.decidedBy'), value: (p) => p.decidedBy, render: (p) => <Actor id={p.decidedBy} /> },
     { key: 'at', header: t('placement.decidedAt'), value: (p) => p.decidedAt, render: (p) => time(p.decidedAt) },
   ];
   const sheet = () => ({

@@ -11,6 +11,7 @@ import {
 } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -296,7 +297,7 @@ function History({ sponsor }: { sponsor: Sponsor }) {
       value: (e) => (e.kind === 'check' ? `${label('check', String(e.details.check))}: ${label('result', String(e.details.result))}` : `${e.fromStatus ? label('status', e.fromStatus) : '—'} → ${e.toStatus ? label('status', e.toStatus) : '—'}`),
     },
     { key: 'reason', header: <FormattedMessage id="sponsorship.history.reason" />, value: (e) => e.reason },
-    { key: 'actor', header: <FormattedMessage id="sponsorship.history.actor" />, value: (e) => e.actor },
+    { key: 'actor', header: <FormattedMessage id="sponsorship.history.actor" />, value: (e) => e.actor, render: (e) => <Actor id={e.actor} /> },
   ];
   return (
     <section aria-labelledby={headingId}>
