@@ -24,7 +24,13 @@ export function SponsorPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const sponsor = useSponsor(Number(id));
   const { t, label } = useLabel();
-  if (sponsor.status !== 'success') return <NotReady query={sponsor} whenIdle="notFound" />;
+  if (sponsor.status !== 'success')
+    return (
+      <>
+        <PageHeader title={t('sponsorship.sponsors.title')} />
+        <NotReady query={sponsor} whenIdle="notFound" />
+      </>
+    );
   const { data: s, etag } = sponsor.data;
   return (
     <>
