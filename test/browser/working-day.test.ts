@@ -20,7 +20,7 @@ const MACHINE = [/\brule\b/i, ROLE_CODE, /\buser:\d+/, /\bcli:[a-z]/i, /\bNaN\b/
 /** Waits until the page has its title and nothing of it is loading any more; fails naming the page if it stays loading. */
 async function settled(page: Page, what: string): Promise<void> {
   try {
-    await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('main .loading') && !document.body.textContent!.includes('…'), undefined, { timeout: 45_000 });
+    await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('main .loading') && ![...document.querySelectorAll('[data-actor]')].some((e) => e.textContent === '…'), undefined, { timeout: 45_000 });
   } catch {
     const text = (await page.locator('main').textContent()) ?? '';
     throw new Error(`${what}: still loading after 45 s (${text.slice(0, 200)})`);
