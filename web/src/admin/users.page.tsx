@@ -6,7 +6,7 @@ import { api } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { AddUserForm } from './add-user.form.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';

@@ -4,7 +4,7 @@ import { FormattedMessage } from 'react-intl';
 import { CaseIncentivesPanel } from '../incentives/case-incentives.tsx';
 import { useRefreshCaseIncentives } from '../incentives/incentives.api.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { badgeOf, movesOf, type CaseEvent, type CaseView, type Member, type Move, type StateCode } from './case-options.ts';
 import { useCase, useCaseState, useHistory, useRefreshCases } from './cases.api.ts';
 import { useLabels } from './labels.ts';

@@ -2,7 +2,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { BulkDialog, type BulkDone } from './bulk-dialog.tsx';
 import { badgeOf, queryOf, type CaseSummary, type StateCode } from './case-options.ts';
 import { CaseFilters } from './case-filters.tsx';

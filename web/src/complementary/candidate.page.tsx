@@ -4,7 +4,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { Field } from '../ui/field.tsx';
 import { Modal } from '../ui/modal.tsx';
 import { formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { SUPPORT, useAddSupport, useCandidate, useMoveCandidate, useOfficerState, type CandidateDetail, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';

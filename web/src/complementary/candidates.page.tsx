@@ -6,7 +6,7 @@ import { useProgrammes } from '../programmes/programmes.api.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { CANDIDATE_STATUSES, useCandidates, useCreateCandidate, useOfficerState, type Candidate, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';

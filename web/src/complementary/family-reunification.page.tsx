@@ -6,7 +6,7 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import {
   OUTCOMES_BY_KIND,
   useCloseFamilyRequest,

@@ -10,7 +10,7 @@ import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay, formatStated } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { useBudget, useCaseIncentives, useClaims, useIncentiveReport, useMakeClaim, type IncentiveReport, type PersonLine, type RateTotal, type RoundBudget } from './incentives.api.ts';
 import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';

@@ -10,7 +10,7 @@ import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { openDataFile, useOpenData, useOpenDataRounds, type OpenData, type OpenDataState } from './open-data.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
 

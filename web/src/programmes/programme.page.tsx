@@ -6,7 +6,7 @@ import { signedIn, useMe, type User } from '../api/session.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { Field } from '../ui/field.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { useMoveProgramme, useProgramme, useRecordCondition, type Programme, type ProgrammeStatus } from './programmes.api.ts';
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';

@@ -5,7 +5,7 @@ import { STATE_CODES, stateName } from '../admin/states.ts';
 import { useRounds } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { formatCount } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { PROGRAMME_KINDS, PROGRAMME_STATUSES, useProgrammes, type Programme, type ProgrammeFilters } from './programmes.api.ts';
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';

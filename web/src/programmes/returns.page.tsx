@@ -11,7 +11,7 @@ import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { useAdmissions, type AdmissionReturns } from './programmes.api.ts';
 import './programmes.css';
 import { roundWaiting } from '../ui/page-state.tsx';

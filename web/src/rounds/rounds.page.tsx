@@ -6,7 +6,7 @@ import { signedIn, useMe } from '../api/session.ts';
 import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { OpenRoundForm } from './open-round.form.tsx';
 import { namesLanguage, pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
 import { pledgesQuery, useRounds } from './round.queries.ts';

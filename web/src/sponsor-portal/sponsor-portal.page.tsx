@@ -4,7 +4,7 @@ import { FormattedMessage } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { useLabel } from '../sponsorship/sponsorship.api.ts';
 import { MessagesThread, Refusal, RolesTable } from '../sponsorship/sponsorship.parts.tsx';
 import { taskLabel } from '../sponsorship/sponsorships.page.tsx';

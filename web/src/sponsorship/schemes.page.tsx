@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { calls, HOLDERS, PHASES, useLabel, useRefresh, useSchemes, type Criterion, type Roles, type Scheme, type StateCode } from './sponsorship.api.ts';
 import { Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';

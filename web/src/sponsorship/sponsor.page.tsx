@@ -4,7 +4,7 @@ import { FormattedMessage } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import {
   calls, MEMBER_CHECKS, NEXT, REASON_NEEDED, SPONSOR_CHECKS, useLabel, useRefresh, useSchemes, useSponsor, useSponsorships,
   type Sponsor, type SponsorshipSummary, type StateCode,

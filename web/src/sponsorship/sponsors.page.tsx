@@ -5,7 +5,7 @@ import { ApiError } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { fieldErrorsOf } from '../ui/field.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { calls, NEEDS, SPONSOR_KINDS, useLabel, useRefresh, useSponsors, type SponsorSummary, type StateCode } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';

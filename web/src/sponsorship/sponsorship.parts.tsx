@@ -4,7 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading } from '../ui/status.tsx';
+import { ErrorNotice } from '../ui/status.tsx';
 import { calls, PHASES, useLabel, useMessages, type Roles } from './sponsorship.api.ts';
 import { NotReady } from '../ui/page-state.tsx';
 

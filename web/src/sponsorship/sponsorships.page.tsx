@@ -4,7 +4,7 @@ import { FormattedMessage } from 'react-intl';
 import { mayOpen, signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { calls, useBreakdowns, useLabel, useRefresh, useSponsorship, useSponsorships, type Sponsorship, type SponsorshipSummary, type StateCode } from './sponsorship.api.ts';
 import { MessagesThread, Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';

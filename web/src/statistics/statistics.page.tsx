@@ -13,7 +13,7 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field } from '../ui/field.tsx';
 import { formatCount, formatDay, formatShare } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import {
   useContext, useDatasets, useImportDataset, useReconciliation, useRemoveDataset,
   type Reconciliation, type StatisticsContext, type StatisticsDataset, type StatisticsSource,
