@@ -135,7 +135,7 @@ describe.each(databaseKinds)('the command line with --server, against a server o
 
   it("reports the server's refusals as local errors, and refuses plainly what only the database's machine does", async () => {
     const other = await remote('cases', 'list', '--state', 'BE');
-    expect(other).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: You may not do this: the rule “listCases” does not allow it to the role state_officer/) });
+    expect(other).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: You may not do this: it is not part of your role’s work/) });
     expect(await remote('cases', 'show', 'C-1')).toMatchObject({ code: 1, err: expect.stringMatching(/name the Member State \(--state XX\)/) });
     expect(await remote('cases', 'hold', '--all', '--reason', 'x')).toMatchObject({ code: 1, err: expect.stringMatching(/works on the database's machine only/) });
     expect(await remote('persons', 'import', FILE)).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: `persons import` works on the database's machine only/) });

@@ -74,6 +74,8 @@ export function errorBody(e: AppError, lang: Lang): ErrorBody {
   let details: Record<string, unknown> = {};
   if (Array.isArray(e.details)) details = { rows: e.details.map((p) => translateProblem(p, t)) };
   else if (e.details) details = e.details;
+  // A refusal names its rule for programs only (`details.policy`), never in the message for people.
+  else if (e.code === ErrorCode.Forbidden && typeof e.params?.policy === 'string') details = { policy: e.params.policy };
   return { code: e.code, message, details };
 }
 

@@ -9,6 +9,7 @@ import { authenticate, authenticateAwaiting, refuseCrossSite, SESSION_COOKIE, ty
 import { changeOwnPassword, endSession, enrolTotp, issueApiToken, loginWithPassword, logout, signInExternal, verifyTotp, viewOf } from './login.service.ts';
 import { flowKey, OidcClient, oidcSettingsFromConfig, openFlow, sealFlow, FLOW_MINUTES } from './oidc.ts';
 import { PASSWORD_MAX } from './password.ts';
+import { displayNames, NAMES_MAX } from './display-names.ts';
 
 /** Where the identity routes are mounted: `app.route(AUTH_BASE, identityRoutes(database, opts))`. */
 export const AUTH_BASE = '/api/auth';
@@ -125,6 +126,12 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
       // The web interface reads its CSRF token here after a sign-in by redirect (OpenID Connect).
       ...(c.var.authMethod === 'cookie' ? { csrfToken: s.csrfToken } : {}),
     });
+  });
+
+  // The display names of the people the pages name by id (`?ids=user:3,user:5`): for anyone signed in.
+  app.get('/names', signedIn, async (c) => {
+    const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, NAMES_MAX);
+    return c.json({ names: await displayNames(db, ids) });
   });
 
   // What the sign-in page offers (no session needed, nothing about anyone).

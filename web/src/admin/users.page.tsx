@@ -6,10 +6,11 @@ import { api } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { AddUserForm } from './add-user.form.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Account = components['schemas']['User'];
 
@@ -153,8 +154,7 @@ export function UsersPage() {
             </div>
           </div>
         )}
-        {users.isPending && <Loading />}
-        {users.isError && <ErrorNotice error={users.error} />}
+        <NotReady query={users} />
         {users.data && <DataTable caption={caption} captionHidden columns={columns} rows={users.data} rowKey={(u) => String(u.id)} />}
       </section>
 

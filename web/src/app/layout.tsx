@@ -5,6 +5,7 @@ import { mayOpen, signedIn, useMe, useSignOut, type Area } from '../api/session.
 import { LoginPage } from '../identity/login.page.tsx';
 import { ENDONYMS, LOCALES, isLocale } from '../i18n/locales.ts';
 import { Loading, ErrorNotice } from '../ui/status.tsx';
+import { areaOfPath, ForbiddenPage } from '../ui/page-state.tsx';
 import { useLanguage } from './intl.tsx';
 import { PUBLIC_PATHS } from './router.tsx';
 
@@ -41,6 +42,9 @@ export function Layout() {
   const signOut = useSignOut();
   const path = useRouterState({ select: (s) => s.location.pathname });
   const isPublic = PUBLIC_PATHS.includes(path);
+  // A page of an area the reader's role may not open is said so in the frame: nothing of the page is
+  // shown (no form it could not use) and nothing is asked of the API.
+  const area = areaOfPath(path);
   const first = useRef(true);
 
   useEffect(() => {
@@ -65,6 +69,7 @@ export function Layout() {
   if (me.isPending) content = <Loading />;
   else if (me.isError) content = <ErrorNotice error={me.error} />;
   else if (!user && !isPublic) content = <LoginPage />;
+  else if (user && area && !mayOpen(user, area)) content = <ForbiddenPage area={area} />;
   else content = <Outlet />;
 
   return (

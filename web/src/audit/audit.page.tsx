@@ -6,7 +6,11 @@ import { api } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
+
+const isActor = (id: string) => /^(user|cli):/.test(id);
 
 type Line = components['schemas']['AuditLine'];
 type AuditState = NonNullable<NonNullable<operations['listAudit']['parameters']['query']>['state']>;
@@ -69,14 +73,29 @@ export function AuditPage() {
   const records = (l: Line) => (l.recordIds.length <= 3 ? l.recordIds.join(', ') : t('audit.moreRecords', { first: l.recordIds.slice(0, 3).join(', '), more: intl.formatNumber(l.recordIds.length - 3) }));
   const columns: Column<Line>[] = [
     { key: 'at', header: <FormattedMessage id="audit.col.at" />, value: (l) => l.at, render: (l) => <time dateTime={l.at}>{when(l.at)}</time> },
-    { key: 'actor', header: <FormattedMessage id="audit.col.actor" />, value: (l) => l.actor },
+    { key: 'actor', header: <FormattedMessage id="audit.col.actor" />, value: (l) => l.actor, render: (l) => <Actor id={l.actor} /> },
     { key: 'role', header: <FormattedMessage id="audit.col.role" />, value: (l) => (l.role ? (intl.messages[`role.${l.role}`] ? t(`role.${l.role}`) : l.role) : null) },
     { key: 'action', header: <FormattedMessage id="audit.col.action" />, value: (l) => l.action, render: (l) => <code>{l.action}</code> },
-    { key: 'purpose', header: <FormattedMessage id="audit.col.purpose" />, value: (l) => l.purpose },
-    { key: 'subject', header: <FormattedMessage id="audit.col.subject" />, value: (l) => l.subject, render: (l) => <code>{l.subject}</code> },
-    { key: 'records', header: <FormattedMessage id="audit.col.records" />, value: (l) => records(l) || null },
+    // A purpose that only repeats the action says nothing more: left empty.
+    { key: 'purpose', header: <FormattedMessage id="audit.col.purpose" />, value: (l) => (l.purpose && l.purpose !== l.action ? l.purpose : null) },
+    { key: 'subject', header: <FormattedMessage id="audit.col.subject" />, value: (l) => l.subject, render: (l) => (l.subject && isActor(l.subject) ? <Actor id={l.subject} /> : <code>{l.subject}</code>) },
+    { key: 'records', header: <FormattedMessage id="audit.col.records" />, value: (l) => records(l) || null, render: (l) => <Records l={l} /> },
   ];
   const caption = t('audit.caption');
+  const Records = ({ l }: { l: Line }) => {
+    const shown = l.recordIds.slice(0, 3);
+    return (
+      <>
+        {shown.map((r, i) => (
+          <span key={r}>
+            {i > 0 && ', '}
+            {isActor(r) ? <Actor id={r} /> : r}
+          </span>
+        ))}
+        {l.recordIds.length > 3 && ` ${t('audit.more', { more: intl.formatNumber(l.recordIds.length - 3) })}`}
+      </>
+    );
+  };
 
   return (
     <>
@@ -151,8 +170,7 @@ export function AuditPage() {
             />
           )}
         </div>
-        {lines.isPending && <Loading />}
-        {lines.isError && <ErrorNotice error={lines.error} />}
+        <NotReady query={lines} />
         {lines.data && rows.length === 0 && (
           <p>
             <FormattedMessage id="audit.none" />

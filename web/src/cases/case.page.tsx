@@ -4,12 +4,14 @@ import { FormattedMessage } from 'react-intl';
 import { CaseIncentivesPanel } from '../incentives/case-incentives.tsx';
 import { useRefreshCaseIncentives } from '../incentives/incentives.api.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { badgeOf, movesOf, type CaseEvent, type CaseView, type Member, type Move, type StateCode } from './case-options.ts';
 import { useCase, useCaseState, useHistory, useRefreshCases } from './cases.api.ts';
 import { useLabels } from './labels.ts';
 import { MoveDialog, type MoveOutcome } from './move-dialog.tsx';
 import './cases.css';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /**
  * One case (household) as its caseworker handles it: where it stands, the members with their
@@ -46,11 +48,9 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
           <FormattedMessage id="cases.case.back" />
         </Link>
       </PageHeader>
-      {one.isPending ? (
-        <Loading />
-      ) : one.isError ? (
-        <ErrorNotice error={one.error} />
-      ) : (
+      {one.status !== 'success' ? (
+        <NotReady query={one} />
+        ) : (
         <>
           <Standing view={one.data.view} />
           <Actions state={state} view={one.data.view} etag={one.data.etag} />
@@ -61,7 +61,7 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
             <h2 id="case-history">
               <FormattedMessage id="cases.case.history" />
             </h2>
-            {history.isPending ? <Loading /> : history.isError ? <ErrorNotice error={history.error} /> : <History events={history.data} />}
+            {history.status !== 'success' ? <NotReady query={history} /> : <History events={history.data} />}
           </section>
         </>
       )}
@@ -288,7 +288,7 @@ function History({ events }: { events: CaseEvent[] }) {
               {e.fromStatus ? t('cases.history.move', { from: label('status', e.fromStatus), to: label('status', e.toStatus) }) : label('status', e.toStatus)}
             </p>
             <p className="hint">
-              <FormattedMessage id="cases.history.by" values={{ actor: e.actor }} />
+              <FormattedMessage id="cases.history.by" values={{ actor: <Actor id={e.actor} /> }} />
               {modality && (
                 <>
                   {' · '}

@@ -2,7 +2,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { BulkDialog, type BulkDone } from './bulk-dialog.tsx';
 import { badgeOf, queryOf, type CaseSummary, type StateCode } from './case-options.ts';
 import { CaseFilters } from './case-filters.tsx';
@@ -10,6 +10,7 @@ import { useCasePages, useCaseState, useRefreshCases } from './cases.api.ts';
 import { useLabels } from './labels.ts';
 import { SavedViews } from './saved-views.tsx';
 import './cases.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * A state's cases for its caseworkers: filters kept in the URL (a view is a link, and can be saved
@@ -61,8 +62,7 @@ function CaseList({ state, search, view }: { state: StateCode; search: Record<st
   const count = useRef<HTMLParagraphElement>(null);
   const resultRegion = useRef<HTMLDivElement>(null);
 
-  if (pages.isPending) return <Loading />;
-  if (pages.isError) return <ErrorNotice error={pages.error} />;
+  if (pages.status !== 'success') return <NotReady query={pages} />;
   const rows = pages.data.pages.flatMap((p) => p.cases);
   const chosen = rows.filter((r) => selected.has(r.caseRef));
   const toggle = (ref: string, on: boolean) => {

@@ -1,4 +1,5 @@
 import { MapChart } from 'echarts/charts';
+import { GraphicComponent } from 'echarts/components';
 import { registerMap, use } from 'echarts/core';
 import { useMemo } from 'react';
 import Chart from './chart.tsx';
@@ -8,7 +9,7 @@ import { laea, laeaInverse } from './laea.ts';
 import { COLOURS } from './style.ts';
 
 // This module is the map's chunk: the dashboard imports it dynamically, never the first load.
-use([MapChart]);
+use([MapChart, GraphicComponent]);
 registerMap('europe', europe as Parameters<typeof registerMap>[1]);
 
 /** The EU's projection (laea.ts), the frame europe.geo.json was cut to; ECharts draws y downwards. */
@@ -19,6 +20,9 @@ const projection = {
   },
   unproject: ([x, y]: number[]): number[] => laeaInverse([x!, -y!]),
 };
+
+/** Above the top of the scale: a class of its own, darker than the scale's darkest. */
+const OVER = '#3f007d';
 
 export interface MapArea {
   /** The country's ISO 3166-1 numeric code, as the map's features are named ("528"). */
@@ -37,13 +41,26 @@ export interface EuropeMapProps {
   /** A value of the scale as text ("20 %"): its ends, and the pointer's place on it. */
   format: (value: number) => string;
   height?: number;
+  /** The legend of the values above `max`, shaded apart (their tooltip keeps the true figure): "over 100 %". */
+  over?: string;
 }
 
 /** Europe, the given countries shaded on a light-to-dark scale; every other country pale grey, without a tooltip. */
-export default function EuropeMap({ areas, label, max, format, height = 520 }: EuropeMapProps) {
+export default function EuropeMap({ areas, label, max, format, over, height = 520 }: EuropeMapProps) {
   const option = useMemo((): ChartOption => {
     const tooltips = new Map(areas.map((a) => [a.id, a.tooltip]));
+    const above = (v: number | null) => v !== null && v > max;
+    const anyAbove = areas.some((a) => above(a.value));
     return {
+      // The class above the scale: its own swatch and words under the scale.
+      ...(anyAbove && over
+        ? {
+            graphic: [
+              { type: 'rect', left: 0, bottom: 160, shape: { width: 20, height: 14 }, style: { fill: OVER, stroke: COLOURS.ink } },
+              { type: 'text', left: 26, bottom: 160, style: { text: over, fill: COLOURS.ink, font: '12px sans-serif' } },
+            ],
+          }
+        : {}),
       tooltip: { trigger: 'item', formatter: (p) => tooltips.get((p as { name: string }).name) ?? '' },
       visualMap: {
         type: 'continuous',
@@ -75,7 +92,14 @@ export default function EuropeMap({ areas, label, max, format, height = 520 }: E
           // Countries outside the round do not react to the pointer; the states get a thick edge.
           emphasis: { disabled: true },
           data: areas.map((a) =>
-            a.value === null
+            above(a.value)
+              ? {
+                  name: a.id,
+                  value: Number.NaN,
+                  itemStyle: { areaColor: OVER, borderColor: COLOURS.ink },
+                  emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } },
+                }
+              : a.value === null
               ? {
                   name: a.id,
                   value: Number.NaN,
@@ -87,6 +111,6 @@ export default function EuropeMap({ areas, label, max, format, height = 520 }: E
         },
       ],
     };
-  }, [areas, max, format]);
+  }, [areas, max, format, over]);
   return <Chart option={option} label={label} height={height} />;
 }

@@ -4,9 +4,11 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { Field } from '../ui/field.tsx';
 import { Modal } from '../ui/modal.tsx';
 import { formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { SUPPORT, useAddSupport, useCandidate, useMoveCandidate, useOfficerState, type CandidateDetail, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /**
  * One candidate: the skills profile (the sections of the EU Skills Profile Tool), where the
@@ -28,8 +30,7 @@ export function CandidatePage() {
         </Notice>
       </>
     );
-  if (one.isPending) return <><PageHeader title={title} /><Loading /></>;
-  if (one.isError) return <><PageHeader title={title} /><ErrorNotice error={one.error} /></>;
+  if (one.status !== 'success') return <><PageHeader title={title} /><NotReady query={one} whenIdle="notFound" /></>;
   const { candidate: c, etag } = one.data;
   return (
     <div className="complementary">
@@ -54,7 +55,7 @@ export function CandidatePage() {
           {c.history.map((h, i) => (
             <li key={i}>
               {formatDay(intl, h.on, 'medium')}: <FormattedMessage id={`candidates.status.${h.toStatus}`} />
-              {h.reason && <> — {h.reason}</>} <span className="hint">({h.actor})</span>
+              {h.reason && <> — {h.reason}</>} <span className="hint">(<Actor id={h.actor} />)</span>
             </li>
           ))}
         </ol>

@@ -6,9 +6,10 @@ import { useProgrammes } from '../programmes/programmes.api.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { CANDIDATE_STATUSES, useCandidates, useCreateCandidate, useOfficerState, type Candidate, type CandidateStatus, type StateCode } from './complementary.api.ts';
 import './complementary.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * A state's candidates of its education and labour programmes (P 19–21): the list by status, and a
@@ -78,8 +79,7 @@ export function CandidatesPage() {
             <h2 id={`${id}-list`}>
               <FormattedMessage id="candidates.listTitle" />
             </h2>
-            {list.isPending && <Loading />}
-            {list.isError && <ErrorNotice error={list.error} />}
+            <NotReady query={list} />
             {list.data &&
               (list.data.length === 0 ? (
                 <p>

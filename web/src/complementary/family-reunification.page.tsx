@@ -6,7 +6,7 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import {
   OUTCOMES_BY_KIND,
   useCloseFamilyRequest,
@@ -20,6 +20,7 @@ import {
   type StateCode,
 } from './complementary.api.ts';
 import './complementary.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * Family reunification support (P 12, R 31): a state's requests for information or help with the
@@ -58,8 +59,7 @@ function Figures({ state }: { state: StateCode }) {
       <h2 id="family-figures">
         <FormattedMessage id="family.figures" />
       </h2>
-      {figures.isPending && <Loading />}
-      {figures.isError && <ErrorNotice error={figures.error} />}
+      <NotReady query={figures} />
       {figures.data && (
         <dl className="facts" data-testid="family-figures">
           <dt><FormattedMessage id="family.requests" /></dt>
@@ -115,8 +115,7 @@ function Requests({ state }: { state: StateCode }) {
         </h2>
         {list.data && list.data.length > 0 && <DownloadButtons sheet={sheet} filename={`family-reunification-${state}`} what={t('family.listTitle')} />}
       </div>
-      {list.isPending && <Loading />}
-      {list.isError && <ErrorNotice error={list.error} />}
+      <NotReady query={list} />
       {list.data &&
         (list.data.length === 0 ? (
           <p>

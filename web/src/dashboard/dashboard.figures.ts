@@ -44,7 +44,8 @@ export const stateFigures = (s: StateOfPlay): StateFigures[] =>
 export const sumOf = <R>(rows: readonly R[], f: (r: R) => number): number => rows.reduce((n, r) => n + f(r), 0);
 
 /** The top of the map's scale: the highest share delivered, up to the next 10 % (never under 10 %). */
-export const scaleTop = (shares: readonly (number | null)[]): number => Math.max(0.1, Math.ceil(Math.max(0, ...shares.map((v) => v ?? 0)) * 10) / 10);
+/** The top of the map's scale: the highest share rounded up to a tenth, never above 100 % (a state past its pledge is a class of its own, so it does not pale the others). */
+export const scaleTop = (shares: readonly (number | null)[]): number => Math.min(1, Math.max(0.1, Math.ceil(Math.max(0, ...shares.map((v) => v ?? 0)) * 10) / 10));
 
 export interface DepartureFigures {
   /** ISO 3166-1 alpha-3, or null for the rest taken together. */

@@ -63,7 +63,7 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
       empty={rows.length === 0}
       filename={`departures-${roundId}`}
       chart={<LazyChart option={option} label={label} height={Math.max(160, rows.length * 26 + 40)} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={rows} rowKey={(r) => r.country ?? 'other'} footer={[t('stateOfPlay.total'), null, total, formatShare(intl, total ? 1 : null)]} />}
+      table={<DataTable caption={title} captionHidden columns={columns} rows={rows} rowKey={(r) => r.country ?? 'other'} totals={{ label: t('stateOfPlay.total'), values: { arrived: total, share: formatShare(intl, total ? 1 : null) } }} />}
       sheet={() => ({
         name: title,
         header: columns.map((c) => String(c.header)),

@@ -6,6 +6,7 @@ import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption, RenderItem } from '../charts/option.ts';
 import { COLOURS, escapeHtml } from '../charts/style.ts';
 import { formatCount, formatDay } from '../ui/format.ts';
+import { signedIn, useMe } from '../api/session.ts';
 import type { ForecastReport } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice } from '../ui/status.tsx';
@@ -61,15 +62,23 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
   const until = formatDay(intl, f.until);
   const title = intl.formatMessage({ id: 'dashboard.forecast.title' }, { until });
   const rows = useMemo(() => forecastFigures(report, names), [report, names]);
-  const pledgedTotal = Object.values(report.pledged).reduce((n, v) => n + v, 0);
+  // The scope of the forecast is the reader's: a state's officer sees their state's forecast, so its
+  // line is named after that state and set against that state's pledges, never the EU's.
+  const me = useMe();
+  const ownState = signedIn(me.data) ? me.data.user.stateCode : null;
+  const scope = ownState ? (names.get(ownState) ?? ownState) : t('dashboard.forecast.eu');
+  const inScope = new Set(f.states.map((s) => s.stateCode));
+  const pledgedTotal = Object.entries(report.pledged).reduce((n, [code, v]) => (ownState === null || inScope.has(code) ? n + v : n), 0);
+  const ended = f.asOf >= f.until;
   const eu = {
+    scope,
     expected: formatCount(intl, f.eu.total.expected),
     low: formatCount(intl, f.eu.total.low),
     high: formatCount(intl, f.eu.total.high),
     pledged: formatCount(intl, pledgedTotal),
     until,
   };
-  const label = intl.formatMessage({ id: 'dashboard.forecast.label' }, eu);
+  const label = intl.formatMessage({ id: 'dashboard.forecast.scopeLabel' }, eu);
 
   const option = useMemo((): ChartOption => {
     const pledged = t('stateOfPlay.col.pledged');
@@ -115,7 +124,8 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
     { key: 'low', header: t('dashboard.forecast.low'), value: (r) => r.low, numeric: true },
     { key: 'high', header: t('dashboard.forecast.high'), value: (r) => r.high, numeric: true },
   ];
-  const euRow = [t('dashboard.forecast.eu'), pledgedTotal, f.eu.arrived, f.eu.openPersons, Math.round(f.eu.total.expected), f.eu.total.low, f.eu.total.high];
+  const euRow = [scope, pledgedTotal, f.eu.arrived, f.eu.openPersons, Math.round(f.eu.total.expected), f.eu.total.low, f.eu.total.high];
+  const totals = { label: scope, values: { pledged: pledgedTotal, arrived: f.eu.arrived, openPersons: f.eu.openPersons, expected: Math.round(f.eu.total.expected), low: f.eu.total.low, high: f.eu.total.high } };
 
   return (
     <ChartPanel
@@ -124,16 +134,21 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
       empty={rows.length === 0}
       filename={`forecast-${roundId}`}
       chart={<LazyChart option={option} label={label} height={Math.max(160, rows.length * 30 + 60)} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={rows} rowKey={(r) => r.code} footer={euRow} />}
+      table={<DataTable caption={title} captionHidden columns={columns} rows={rows} rowKey={(r) => r.code} totals={totals} />}
       sheet={() => ({
         name: title,
         header: [t('stateOfPlay.col.code'), ...columns.map((c) => String(c.header))],
-        rows: [...rows.map((r) => [r.code, r.name, r.pledged, r.arrived, r.openPersons, Math.round(r.expected), r.low, r.high]), ['EU', ...euRow]],
+        rows: [...rows.map((r) => [r.code, r.name, r.pledged, r.arrived, r.openPersons, Math.round(r.expected), r.low, r.high]), [ownState ?? 'EU', ...euRow]],
       })}
       note={
         <>
-          <p>
-            <FormattedMessage id="dashboard.forecast.euLine" values={eu} />
+          {ended && (
+            <p data-testid="forecast-ended">
+              <FormattedMessage id="dashboard.forecast.ended" values={{ until }} />
+            </p>
+          )}
+          <p data-testid="forecast-line">
+            <FormattedMessage id="dashboard.forecast.scopeLine" values={eu} />
           </p>
           <p>
             <FormattedMessage

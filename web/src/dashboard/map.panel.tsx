@@ -53,7 +53,7 @@ export function MapPanel({ rows, roundId }: { rows: StateFigures[]; roundId: str
       title={title}
       testId="panel-map"
       filename={`share-delivered-${roundId}`}
-      chart={<LazyEuropeMap areas={areas} label={label} max={top} format={(v) => formatShare(intl, v)} />}
+      chart={<LazyEuropeMap areas={areas} label={label} max={top} format={(v) => formatShare(intl, v)} over={intl.formatMessage({ id: 'dashboard.map.over' }, { share: formatShare(intl, top) })} />}
       table={<DataTable caption={title} captionHidden columns={columns} rows={withPledge} rowKey={(r) => r.code} initialSort={{ key: 'share', descending: true }} />}
       sheet={() => ({
         name: title,

@@ -90,7 +90,7 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
       empty={months.every((m) => m.arrived === 0)}
       filename={`arrivals-per-month-${roundId}`}
       chart={<LazyChart option={option} label={label} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={months} rowKey={(r) => r.month} footer={[t('stateOfPlay.total'), total]} />}
+      table={<DataTable caption={title} captionHidden columns={columns} rows={months} rowKey={(r) => r.month} totals={{ label: t('stateOfPlay.total'), values: { arrived: total } }} />}
       sheet={() => ({ name: title, header: columns.map((c) => String(c.header)), rows: [...months.map((m) => [m.month, m.arrived]), [t('stateOfPlay.total'), total]] })}
       note={showsSuspension ? <FormattedMessage id="dashboard.months.note" values={suspension} /> : undefined}
     />

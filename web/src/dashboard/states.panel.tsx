@@ -76,7 +76,7 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
           columns={columns}
           rows={rows}
           rowKey={(r) => r.code}
-          footer={[t('stateOfPlay.total'), totals.pledged, totals.carryOver, totals.arrived, formatShare(intl, totals.pledged ? totals.arrived / totals.pledged : null)]}
+          totals={{ label: t('stateOfPlay.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver, arrived: totals.arrived, share: formatShare(intl, totals.pledged ? totals.arrived / totals.pledged : null) } }}
         />
       }
       sheet={() => ({

@@ -7,8 +7,9 @@ import { useFiguresLang, useSelectedRound } from '../state-of-play/state-of-play
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay, formatShare } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useReturnsMatrix, useReturnsSent, useStateOfPlayFromReturns, type ReturnsMatrix, type ReturnsStateOfPlay, type SentReturn } from './federation.api.ts';
+import { NotReady, roundWaiting } from '../ui/page-state.tsx';
 
 type SopRow = ReturnsStateOfPlay['states'][number];
 type MatrixRow = ReturnsMatrix['states'][number];
@@ -47,18 +48,8 @@ function CommissionView() {
   const matrix = useReturnsMatrix(round?.id);
   const sop = useStateOfPlayFromReturns(round?.id, undefined, lang);
 
-  let body = null;
-  if (rounds.isPending || (round && (matrix.isPending || sop.isPending))) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    body = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (matrix.isError) body = <ErrorNotice error={matrix.error} />;
-  else if (sop.isError) body = <ErrorNotice error={sop.error} />;
-  else if (matrix.data && sop.data)
+  let body = roundWaiting({ rounds, round, requested: search.round, queries: [matrix, sop] });
+  if (body === null && matrix.data && sop.data)
     body = (
       <>
         <Matrix m={matrix.data} />
@@ -152,7 +143,7 @@ function StateOfPlayFromReturns({ s }: { s: ReturnsStateOfPlay }) {
         columns={columns}
         rows={s.states}
         rowKey={(r) => r.code}
-        footer={[t('common.total'), s.totals.pledged, s.reported > 0 ? s.totals.arrived : t('federation.notReported'), s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare), '']}
+        totals={{ label: t('common.total'), values: { pledged: s.totals.pledged, arrived: s.reported > 0 ? s.totals.arrived : t('federation.notReported'), share: s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare) } }}
       />
     </section>
   );
@@ -163,8 +154,7 @@ function Sent() {
   const time = useTime();
   const sent = useReturnsSent(true);
   const t = (id: string) => intl.formatMessage({ id });
-  if (sent.isPending) return <Loading />;
-  if (sent.isError) return <ErrorNotice error={sent.error} />;
+  if (sent.status !== 'success') return <NotReady query={sent} />;
   const title = t('federation.sent');
   const columns: Column<SentReturn>[] = [
     { key: 'round', header: t('federation.round'), value: (r) => r.round },

@@ -204,7 +204,7 @@ export function ImportsPage() {
           {step.upload.report.valid ? (
             <ValidReport upload={step.upload} rows={step.rows} onCommit={() => void onCommit()} committing={step.kind === 'committing'} />
           ) : (
-            <ProblemReport upload={step.upload} problems={step.kind === 'report' ? step.problems : []} rows={step.rows} />
+            <ProblemReport upload={step.upload} problems={step.kind === 'report' ? step.problems : []} />
           )}
         </section>
       )}
@@ -297,10 +297,12 @@ function ValidReport({ upload, rows, onCommit, committing }: { upload: ImportUpl
   );
 }
 
-function ProblemReport({ upload, problems, rows }: { upload: ImportUpload; problems: RowProblem[]; rows: number | null }) {
+function ProblemReport({ upload, problems }: { upload: ImportUpload; problems: RowProblem[] }) {
   const intl = useIntl();
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
   const count = upload.report.problemCount;
+  // The rows with a problem (not the rows read): known when every problem is listed.
+  const rows = problems.length > 0 && problems.length >= count ? new Set(problems.map((p) => p.row)).size : null;
   const problemsText = t('common.problems', { count });
   const columns: Column<RowProblem & { n: number }>[] = [
     { key: 'row', header: <FormattedMessage id="imports.problem.row" />, value: (p) => p.row, numeric: true },

@@ -3,10 +3,12 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
 import { formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading } from '../ui/status.tsx';
+import { ErrorNotice } from '../ui/status.tsx';
 import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
 import './incentives.css';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 /** What the case page knows of a member: whether they arrived, or were not accepted. */
 export interface HouseholdMember {
@@ -32,11 +34,9 @@ export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { 
       <p className="hint">
         <FormattedMessage id="incentives.case.lead" />
       </p>
-      {incentives.isPending ? (
-        <Loading />
-      ) : incentives.isError ? (
-        <ErrorNotice error={incentives.error} />
-      ) : (
+      {incentives.status !== 'success' ? (
+        <NotReady query={incentives} />
+        ) : (
         incentives.data.members.map((m) => (
           <MemberIncentive
             key={m.personRef}
@@ -272,7 +272,7 @@ export function IncentiveHistory({ history }: { history: CaseMember['history'] }
               <FormattedMessage id={`incentives.reason.${h.reason}`} />
             </strong>{' '}
             <span className="hint">
-              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: h.actor }} />
+              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: <Actor id={h.actor} /> }} />
             </span>
           </p>
           <p>

@@ -1,6 +1,7 @@
 import type { IntlShape } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { labelOf } from '../cases/labels.ts';
+import { codeLabel } from '../ui/code-label.ts';
 
 /** The words and figures of a person's incentive, shared by the incentives page and the case page (pure). */
 
@@ -19,7 +20,7 @@ export const VULNERABLE_GROUPS: readonly VulnerableGroup[] = [
 /** An amount in euros, in the page's language, without cents (the lump sums are whole euros). */
 export const euros = (intl: IntlShape, v: number): string => intl.formatNumber(v, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 
-export const rateName = (intl: IntlShape, id: string | null): string => id ?? intl.formatMessage({ id: 'incentives.noRate' });
+export const rateName = (intl: IntlShape, id: string | null): string => (id === null ? intl.formatMessage({ id: 'incentives.noRate' }) : codeLabel(intl, 'incentives', id));
 
 /** A group by name; a code the catalogue does not know (stored before a group was renamed) as it is. */
 export function groupName(intl: IntlShape, group: string): string {

@@ -10,11 +10,12 @@ import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay, formatStated } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { useBudget, useCaseIncentives, useClaims, useIncentiveReport, useMakeClaim, type IncentiveReport, type PersonLine, type RateTotal, type RoundBudget } from './incentives.api.ts';
 import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';
 import './incentives.css';
+import { NotReady, roundWaiting } from '../ui/page-state.tsx';
 
 /**
  * The AMIF incentives of a round (R 16; Regulation (EU) 2021/1147 art. 19 as replaced by Regulation
@@ -33,17 +34,8 @@ export function IncentivesPage() {
   const officerState = signedIn(me.data) && me.data.user.role === 'state_officer' ? me.data.user.stateCode : null;
   const choose = (id: string) => void navigate({ to: '/incentives', search: { round: id, ...(search.state ? { state: search.state } : {}) } });
 
-  let body = null;
-  if (rounds.isPending || (round && report.isPending)) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    body = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (report.isError) body = <ErrorNotice error={report.error} />;
-  else if (report.data)
+  let body = roundWaiting({ rounds, round, requested: search.round, queries: [report] });
+  if (body === null && report.data)
     body = (
       <>
         {budget.data && <BudgetPanel budget={budget.data} />}
@@ -171,7 +163,7 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
           columns={columns}
           rows={report.byRate}
           rowKey={(r) => `${r.stateCode}:${r.rateId ?? ''}`}
-          footer={[t('common.total'), '', formatCount(intl, report.total.persons), formatCount(intl, report.total.amount)]}
+          totals={{ label: t('common.total'), values: { persons: report.total.persons, amount: report.total.amount } }}
         />
       </div>
       {report.states.length > 1 && (
@@ -240,8 +232,7 @@ function HistoryDialog({ person, onClose }: { person: PersonLine; onClose: () =>
   const member = read.data?.members.find((m) => m.personRef === person.personRef);
   return (
     <Modal title={<FormattedMessage id="incentives.historyTitle" values={{ person: person.personRef, case: person.caseRef }} />} onClose={onClose}>
-      {read.isPending && <Loading />}
-      {read.isError && <ErrorNotice error={read.error} />}
+      <NotReady query={read} />
       {member && <IncentiveHistory history={member.history} />}
       <form method="dialog">
         <button type="submit" className="button-secondary">
@@ -270,8 +261,7 @@ function ClaimsPanel({ round, state }: { round: string; state: string }) {
       <h2 id="claims-title">
         <FormattedMessage id="incentives.claims" />
       </h2>
-      {claims.isPending && <Loading />}
-      {claims.isError && <ErrorNotice error={claims.error} />}
+      <NotReady query={claims} />
       {claims.data &&
         (claims.data.length === 0 ? (
           <p>

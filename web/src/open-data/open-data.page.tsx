@@ -10,8 +10,9 @@ import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { openDataFile, useOpenData, useOpenDataRounds, type OpenData, type OpenDataState } from './open-data.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 const DEFAULT_ROUND = '2020-2021';
 
@@ -41,7 +42,7 @@ export function OpenDataPage() {
         // RoundSelect reads a round's id and title only, which the public list gives.
         <RoundSelect rounds={rounds.data as unknown as Parameters<typeof RoundSelect>[0]['rounds']} value={roundId} onChange={(id) => void navigate({ to: '/open-data', search: { round: id } })} />
       )}
-      {data.isError ? <ErrorNotice error={data.error} /> : data.data ? <Figures o={data.data} lang={lang} /> : <Loading />}
+      {data.status !== 'success' ? <NotReady query={data} whenIdle="notFound" /> : <Figures o={data.data} lang={lang} />}
     </div>
   );
 }
@@ -59,7 +60,7 @@ function Figures({ o, lang }: { o: OpenData; lang: 'en' | 'nl' }) {
     { key: 'carryOver', header: t('openData.col.carryOver'), value: (s) => s.carryOver, numeric: true },
     { key: 'arrived', header: t('openData.col.arrived'), value: (s) => s.arrived, render: (s) => shown(s.arrived), numeric: true },
   ];
-  const footer = [t('openData.total'), o.totals.pledged, o.totals.carryOver, shown(o.totals.arrived)];
+  const footer = { label: t('openData.total'), values: { pledged: o.totals.pledged, carryOver: o.totals.carryOver, arrived: shown(o.totals.arrived) } };
   const sheet = () => ({
     name: t('openData.title'),
     header: [t('openData.col.code'), ...columns.map((c) => String(c.header))],
@@ -110,7 +111,7 @@ function Figures({ o, lang }: { o: OpenData; lang: 'en' | 'nl' }) {
         title={chartTitle}
         filename={`open-data-${o.round}-chart`}
         chart={<LazyChart option={option} label={t('openData.chartLabel', { states: formatCount(intl, o.states.length) })} height={Math.max(200, o.states.length * 28 + 80)} />}
-        table={<DataTable caption={chartTitle} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} footer={footer} />}
+        table={<DataTable caption={chartTitle} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} totals={footer} />}
         sheet={sheet}
       />
       <section className="panel" aria-labelledby="open-data-states">
@@ -121,7 +122,7 @@ function Figures({ o, lang }: { o: OpenData; lang: 'en' | 'nl' }) {
           <DownloadButtons sheet={sheet} filename={`open-data-${o.round}-${o.asOf}`} what={t('openData.byState')} exchange={files} />
         </div>
         <div data-testid="open-data-states">
-          <DataTable caption={t('openData.byState')} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} footer={footer} />
+          <DataTable caption={t('openData.byState')} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} totals={footer} />
         </div>
       </section>
       <section className="panel" aria-labelledby="open-data-departures">
@@ -138,7 +139,7 @@ function Figures({ o, lang }: { o: OpenData; lang: 'en' | 'nl' }) {
             columns={departureColumns}
             rows={o.states.filter((s) => s.arrived !== 0)}
             rowKey={(s) => s.code}
-            footer={[t('openData.total'), ...o.totals.byDeparture.map(shown), shown(o.totals.arrived)]}
+            totals={{ label: t('openData.total'), values: { ...Object.fromEntries(o.departures.map((d, j) => [d, shown(o.totals.byDeparture[j] ?? null)])), total: shown(o.totals.arrived) } }}
           />
         </div>
       </section>

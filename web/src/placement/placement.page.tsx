@@ -17,6 +17,8 @@ import { useDecide, usePlacements, useRun, useRuns, useStartRun, type Placement,
 import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
 import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 
 /** A score, an objective, a cost: three decimals, in the page's language. */
@@ -56,7 +58,7 @@ export function PlacementPage() {
       ) : (
         <>
           <StartRun state={state} />
-          {runs.isError ? <ErrorNotice error={runs.error} /> : runs.isPending ? <Loading /> : runId === undefined ? null : <RunView key={runId} state={state} id={runId} />}
+          {runs.status !== 'success' ? <NotReady query={runs} /> : runId === undefined ? null : <RunView key={runId} state={state} id={runId} />}
           <CurrentPlacements state={state} />
         </>
       )}
@@ -126,8 +128,7 @@ function RunView({ state, id }: { state: StateCode; id: number }) {
   const intl = useIntl();
   const time = useTime();
   const run = useRun(state, id);
-  if (run.isPending) return <Loading />;
-  if (run.isError) return <ErrorNotice error={run.error} />;
+  if (run.status !== 'success') return <NotReady query={run} />;
   const r = run.data;
   return (
     <>
@@ -540,7 +541,7 @@ function Unplaced({ result, plan }: { result: PlacementResult; plan: Plan }) {
             ]}
             rows={rows}
             rowKey={(u) => u.ref}
-            footer={[t('common.total'), formatScore(intl, rows.reduce((s, u) => s + u.penalty, 0))]}
+            totals={{ label: t('common.total'), values: { penalty: formatScore(intl, rows.reduce((s, u) => s + u.penalty, 0)) } }}
           />
         </div>
       )}
@@ -577,7 +578,7 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
     { key: 'free', header: t('placement.free'), value: (p) => p.capacity - p.used, numeric: true },
   ];
   const totals = data.reduce((s, p) => ({ capacity: s.capacity + p.capacity, used: s.used + p.used }), { capacity: 0, used: 0 });
-  const footer = [t('common.total'), totals.capacity, totals.used, totals.capacity - totals.used];
+  const footer = { label: t('common.total'), values: { capacity: totals.capacity, used: totals.used, free: totals.capacity - totals.used } };
   const sheet = () => ({ name: title, header: [t('placement.code'), t('placement.place'), capacityLabel, usedLabel], rows: data.map((p) => [p.code, p.name, p.capacity, p.used]) });
   const label = t('placement.chartLabel', { places: data.length, used: formatCount(intl, totals.used), capacity: formatCount(intl, totals.capacity) });
   return (
@@ -587,7 +588,7 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
       filename="placement-capacity"
       empty={data.length === 0}
       chart={<LazyChart option={option} label={label} height={Math.max(180, data.length * 36 + 80)} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={data} rowKey={(p) => p.code} footer={footer} />}
+      table={<DataTable caption={title} captionHidden columns={columns} rows={data} rowKey={(p) => p.code} totals={footer} />}
       sheet={sheet}
       note={<FormattedMessage id="placement.chartNote" />}
     />
@@ -607,7 +608,7 @@ function CurrentPlacements({ state }: { state: StateCode }) {
     { key: 'score', header: t('placement.score'), value: (p) => p.score, render: (p) => (p.score === null ? '–' : formatScore(intl, p.score)), numeric: true },
     { key: 'cost', header: t('placement.cost'), value: (p) => p.costOfChange, render: (p) => (p.costOfChange === null ? '–' : formatScore(intl, p.costOfChange)), numeric: true },
     { key: 'reason', header: t('placement.reason'), value: (p) => p.reason },
-    { key: 'by', header: t('placement.decidedBy'), value: (p) => p.decidedBy },
+    { key: 'by', header: t('placement.decidedBy'), value: (p) => p.decidedBy, render: (p) => <Actor id={p.decidedBy} /> },
     { key: 'at', header: t('placement.decidedAt'), value: (p) => p.decidedAt, render: (p) => time(p.decidedAt) },
   ];
   const sheet = () => ({
@@ -621,11 +622,9 @@ function CurrentPlacements({ state }: { state: StateCode }) {
         <h2 id="placement-placements">{title}</h2>
         {placements.data && placements.data.length > 0 && <DownloadButtons sheet={sheet} filename="placements" what={title} />}
       </div>
-      {placements.isPending ? (
-        <Loading />
-      ) : placements.isError ? (
-        <ErrorNotice error={placements.error} />
-      ) : placements.data.length === 0 ? (
+      {placements.status !== 'success' ? (
+        <NotReady query={placements} />
+        ) : placements.data.length === 0 ? (
         <Notice>{t('placement.noPlacements')}</Notice>
       ) : (
         <div data-testid="placement-placements">

@@ -6,10 +6,11 @@ import { signedIn, useMe, type User } from '../api/session.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { Field } from '../ui/field.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { useMoveProgramme, useProgramme, useRecordCondition, type Programme, type ProgrammeStatus } from './programmes.api.ts';
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /** A state's officers change its programmes; the Commission the EU's own. */
 const mayChange = (user: User | null, p: Programme) =>
@@ -27,8 +28,7 @@ export function ProgrammePage() {
   const one = useProgramme(code);
   const user = signedIn(me.data) ? me.data.user : null;
 
-  if (one.isPending) return <><PageHeader title={code} /><Loading /></>;
-  if (one.isError) return <><PageHeader title={code} /><ErrorNotice error={one.error} /></>;
+  if (one.status !== 'success') return <><PageHeader title={code} /><NotReady query={one} whenIdle="notFound" /></>;
   const { programme: p, etag } = one.data;
   const editable = mayChange(user, p);
   const none = intl.formatMessage({ id: 'common.none' });

@@ -5,10 +5,11 @@ import { STATE_CODES, stateName } from '../admin/states.ts';
 import { useRounds } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { formatCount } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { PROGRAMME_KINDS, PROGRAMME_STATUSES, useProgrammes, type Programme, type ProgrammeFilters } from './programmes.api.ts';
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * Programmes (P 5(a), P 11–14, P 19–21): every state's humanitarian admission, sponsorship,
@@ -78,8 +79,7 @@ export function ProgrammesPage() {
           <FormattedMessage id="programmes.apply" />
         </button>
       </form>
-      {list.isPending && <Loading />}
-      {list.isError && <ErrorNotice error={list.error} />}
+      <NotReady query={list} />
       {list.data &&
         (list.data.length === 0 ? (
           <Notice>

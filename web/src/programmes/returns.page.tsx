@@ -11,9 +11,10 @@ import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { useAdmissions, type AdmissionReturns } from './programmes.api.ts';
 import './programmes.css';
+import { roundWaiting } from '../ui/page-state.tsx';
 
 type StateLine = AdmissionReturns['states'][number];
 /** One colour per pathway, told apart by colour-blind readers too (Okabe–Ito); the table carries the meaning as text. */
@@ -31,17 +32,8 @@ export function ReturnsPage() {
   const { rounds, round } = useSelectedRound(search.round);
   const returns = useAdmissions(round ? { round: round.id } : {});
 
-  let body = null;
-  if (rounds.isPending || (round && returns.isPending)) body = <Loading />;
-  else if (rounds.isError) body = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    body = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (returns.isError) body = <ErrorNotice error={returns.error} />;
-  else if (returns.data) body = <Returns r={returns.data} />;
+  let body = roundWaiting({ rounds, round, requested: search.round, queries: [returns] });
+  if (body === null && returns.data) body = <Returns r={returns.data} />;
 
   return (
     <div className="programmes">
@@ -76,6 +68,15 @@ function Returns({ r }: { r: AdmissionReturns }) {
     r.totals.familyReunification.requests,
     Object.values(r.totals.candidatesAdmitted).reduce((a, b) => a + b, 0),
   ];
+  const totals = {
+    label: t('common.total'),
+    values: {
+      ...Object.fromEntries(r.pathways.map((p) => [p, r.totals.byPathway[p] ?? 0])),
+      total: r.totals.total,
+      family: r.totals.familyReunification.requests,
+      candidates: Object.values(r.totals.candidatesAdmitted).reduce((a, b) => a + b, 0),
+    },
+  };
   const sheet = () => ({
     name: title,
     header: [t('returns.code'), ...columns.map((c) => String(c.header))],
@@ -124,14 +125,14 @@ function Returns({ r }: { r: AdmissionReturns }) {
               />
             </div>
             <div data-testid="returns">
-              <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />
+              <DataTable caption={`${title} (${period})`} columns={columns} rows={r.states} rowKey={(s) => s.stateCode} totals={totals} />
             </div>
           </section>
           <ChartPanel
             title={t('returns.chartTitle')}
             filename={`admissions-chart-${r.round ?? r.from}`}
             chart={<LazyChart option={option} label={label} height={Math.max(180, r.states.length * 32 + 80)} />}
-            table={<DataTable caption={t('returns.chartTitle')} captionHidden columns={columns} rows={r.states} rowKey={(s) => s.stateCode} footer={[t('common.total'), ...totalsRow]} />}
+            table={<DataTable caption={t('returns.chartTitle')} captionHidden columns={columns} rows={r.states} rowKey={(s) => s.stateCode} totals={totals} />}
             sheet={sheet}
           />
           <section className="panel" aria-labelledby="returns-programmes">

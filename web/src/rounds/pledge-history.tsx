@@ -5,6 +5,8 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, Loading } from '../ui/status.tsx';
 import type { PledgeChange, PledgeListing, StateCode } from './round.ts';
 import { usePledgeHistory } from './round.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 interface Row extends PledgeChange {
   n: number;
@@ -31,7 +33,7 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
   const rows: Row[] = (history.data ?? []).map((c, n) => ({ ...c, n }));
   const columns: Column<Row>[] = [
     { key: 'at', header: <FormattedMessage id="rounds.history.at" />, value: (r) => r.at, render: (r) => <time dateTime={r.at}>{when(r.at)}</time> },
-    { key: 'actor', header: <FormattedMessage id="rounds.history.actor" />, value: (r) => r.actor },
+    { key: 'actor', header: <FormattedMessage id="rounds.history.actor" />, value: (r) => r.actor, render: (r) => <Actor id={r.actor} /> },
     { key: 'pledge', header: <FormattedMessage id="rounds.pledge.pledge" />, value: what },
     { key: 'before', header: <FormattedMessage id="rounds.history.before" />, value: (r) => r.placesBefore, render: (r) => (r.placesBefore === null ? intl.formatMessage({ id: 'rounds.history.added' }) : intl.formatNumber(r.placesBefore)), numeric: true },
     { key: 'after', header: <FormattedMessage id="rounds.history.after" />, value: (r) => r.placesAfter, numeric: true },
@@ -78,8 +80,7 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
           </select>
         </div>
       </div>
-      {history.isPending && <Loading />}
-      {history.isError && <ErrorNotice error={history.error} />}
+      <NotReady query={history} />
       {history.data && rows.length === 0 && (
         <p>
           <FormattedMessage id="rounds.history.none" />

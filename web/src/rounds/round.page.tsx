@@ -5,11 +5,12 @@ import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
 import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
 import { usePledges, useRound } from './round.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * One round: its facts (period, target, budget, pathways, priorities, incentives, each with its
@@ -24,12 +25,12 @@ export function RoundPage() {
   const round = useRound(id);
   const pledges = usePledges(id, namesLanguage(intl.locale));
 
-  if (round.isPending) return <Loading />;
+  if (round.status === 'pending') return <NotReady query={round} whenIdle="notFound" />;
   if (round.isError)
     return (
       <>
         <PageHeader title={<FormattedMessage id="rounds.round.notFound" />} />
-        <ErrorNotice error={round.error} />
+        <NotReady query={round} />
         <p>
           <Link to="/rounds">
             <FormattedMessage id="rounds.round.back" />
@@ -48,8 +49,7 @@ export function RoundPage() {
         </Link>
       </PageHeader>
       <RoundFacts round={r} />
-      {pledges.isPending && <Loading />}
-      {pledges.isError && <ErrorNotice error={pledges.error} />}
+      <NotReady query={pledges} />
       {pledges.data && <PledgeTable round={r} listing={pledges.data} />}
       {ownState && <PledgeEditor round={r} state={ownState} />}
       {pledges.data && <PledgeHistory roundId={r.id} listing={pledges.data} ownState={ownState} />}
@@ -240,7 +240,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           })}
         />
       </div>
-      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} footer={[t('common.total'), totals.pledged, totals.carryOver, '']} />
+      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} totals={{ label: t('common.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver } }} />
       {totals.carryOver > 0 && (
         <p className="hint">
           <FormattedMessage id="rounds.pledges.carryOverNote" />

@@ -6,10 +6,11 @@ import { signedIn, useMe } from '../api/session.ts';
 import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { OpenRoundForm } from './open-round.form.tsx';
 import { namesLanguage, pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
 import { pledgesQuery, useRounds } from './round.queries.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 interface RoundRow {
   round: Round;
@@ -72,8 +73,7 @@ export function RoundsPage() {
       <p className="lead">
         <FormattedMessage id="rounds.list.lead" />
       </p>
-      {rounds.isPending && <Loading />}
-      {rounds.isError && <ErrorNotice error={rounds.error} />}
+      <NotReady query={rounds} />
       {rounds.data && (
         <section className="panel" aria-labelledby="rounds-list-title">
           <div className="panel-head">

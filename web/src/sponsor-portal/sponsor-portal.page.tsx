@@ -4,10 +4,11 @@ import { FormattedMessage } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { useLabel } from '../sponsorship/sponsorship.api.ts';
 import { MessagesThread, Refusal, RolesTable } from '../sponsorship/sponsorship.parts.tsx';
 import { taskLabel } from '../sponsorship/sponsorships.page.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Task = components['schemas']['SponsorPortalTask'];
 type Household = components['schemas']['CaseView'] & { phases?: string[] };
@@ -42,9 +43,8 @@ export function SponsorPortalPage() {
     }
   };
 
-  if (portal.isPending || households.isPending || tasks.isPending) return <Loading />;
-  const failed = portal.error ?? households.error ?? tasks.error;
-  if (failed) return <ErrorNotice error={failed} />;
+  const waiting = [portal, households, tasks].find((q) => q.status !== 'success');
+  if (waiting) return <NotReady query={waiting} />;
   const mine = portal.data!;
   const households_ = households.data!;
   const tasks_ = tasks.data!;

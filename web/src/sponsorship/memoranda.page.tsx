@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { calls, COST_ITEMS, useLabel, useMemoranda, useRefresh, useSchemes, useSponsors, type Memorandum, type StateCode } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 /**
  * Memoranda of understanding (humanitarian corridors, R 28): the parties, the dates, the places,
@@ -21,7 +22,7 @@ export function MemorandaPage() {
       <PageHeader title={<FormattedMessage id="sponsorship.memoranda.title" />} />
       <Subnav />
       <p className="lead"><FormattedMessage id="sponsorship.memoranda.lead" /></p>
-      {memoranda.isPending ? <Loading /> : memoranda.error ? <ErrorNotice error={memoranda.error} /> : memoranda.data.length === 0 ? (
+      {memoranda.status !== 'success' ? <NotReady query={memoranda} /> : memoranda.data.length === 0 ? (
         <p><FormattedMessage id="sponsorship.memoranda.none" /></p>
       ) : (
         memoranda.data.map((m) => (

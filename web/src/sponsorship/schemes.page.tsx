@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Notice, PageHeader } from '../ui/status.tsx';
 import { calls, HOLDERS, PHASES, useLabel, useRefresh, useSchemes, type Criterion, type Roles, type Scheme, type StateCode } from './sponsorship.api.ts';
 import { Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 /** The fields a criterion may name: needs-based ones (the server refuses a protected characteristic with the article it breaks). */
 const FIELDS = ['', 'householdSize', 'needs', 'primaryCategory', 'secondaryCategory', 'priority', 'countryOfDeparture'] as const;
@@ -34,7 +35,7 @@ export function SchemesPage() {
       <PageHeader title={<FormattedMessage id="sponsorship.schemes.title" />} />
       <Subnav />
       <p className="lead"><FormattedMessage id="sponsorship.schemes.lead" /></p>
-      {schemes.isPending ? <Loading /> : schemes.error ? <ErrorNotice error={schemes.error} /> : schemes.data.length === 0 ? (
+      {schemes.status !== 'success' ? <NotReady query={schemes} /> : schemes.data.length === 0 ? (
         <p><FormattedMessage id="sponsorship.schemes.none" /></p>
       ) : (
         schemes.data.map((s) => (

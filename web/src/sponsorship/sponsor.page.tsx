@@ -4,12 +4,14 @@ import { FormattedMessage } from 'react-intl';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import {
   calls, MEMBER_CHECKS, NEXT, REASON_NEEDED, SPONSOR_CHECKS, useLabel, useRefresh, useSchemes, useSponsor, useSponsorships,
   type Sponsor, type SponsorshipSummary, type StateCode,
 } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
+import { Actor } from '../ui/actor.tsx';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -22,8 +24,13 @@ export function SponsorPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const sponsor = useSponsor(Number(id));
   const { t, label } = useLabel();
-  if (sponsor.isPending) return <Loading />;
-  if (sponsor.error) return <ErrorNotice error={sponsor.error} />;
+  if (sponsor.status !== 'success')
+    return (
+      <>
+        <PageHeader title={t('sponsorship.sponsors.title')} />
+        <NotReady query={sponsor} whenIdle="notFound" />
+      </>
+    );
   const { data: s, etag } = sponsor.data;
   return (
     <>
@@ -296,7 +303,7 @@ function History({ sponsor }: { sponsor: Sponsor }) {
       value: (e) => (e.kind === 'check' ? `${label('check', String(e.details.check))}: ${label('result', String(e.details.result))}` : `${e.fromStatus ? label('status', e.fromStatus) : '—'} → ${e.toStatus ? label('status', e.toStatus) : '—'}`),
     },
     { key: 'reason', header: <FormattedMessage id="sponsorship.history.reason" />, value: (e) => e.reason },
-    { key: 'actor', header: <FormattedMessage id="sponsorship.history.actor" />, value: (e) => e.actor },
+    { key: 'actor', header: <FormattedMessage id="sponsorship.history.actor" />, value: (e) => e.actor, render: (e) => <Actor id={e.actor} /> },
   ];
   return (
     <section aria-labelledby={headingId}>

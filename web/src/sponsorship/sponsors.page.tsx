@@ -5,9 +5,10 @@ import { ApiError } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { fieldErrorsOf } from '../ui/field.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { calls, NEEDS, SPONSOR_KINDS, useLabel, useRefresh, useSponsors, type SponsorSummary, type StateCode } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 const STATUSES = ['applied', 'screened', 'approved', 'active', 'suspended', 'ended'] as const;
 
@@ -51,7 +52,7 @@ export function SponsorsPage() {
           </select>
         </div>
       </form>
-      {sponsors.isPending ? <Loading /> : sponsors.error ? <ErrorNotice error={sponsors.error} /> : (
+      {sponsors.status !== 'success' ? <NotReady query={sponsors} /> : (
         <DataTable caption={t('sponsorship.sponsors.caption')} columns={columns} rows={sponsors.data} rowKey={(s) => String(s.id)} initialSort={{ key: 'name' }} />
       )}
       {state && <NewSponsorForm state={state} />}

@@ -46,8 +46,9 @@ export const useSponsors = (state: StateCode | null, status?: string) =>
     enabled: !!state,
   });
 
+/** A sponsor by its id; an address whose id is not a number asks nothing (the page says not found). */
 export const useSponsor = (id: number) =>
-  useQuery({ queryKey: ['sponsorship', 'sponsor', id], queryFn: async () => withEtag(await api.GET('/api/sponsors/{id}', { params: { path: { id } } })) });
+  useQuery({ queryKey: ['sponsorship', 'sponsor', id], enabled: Number.isSafeInteger(id) && id > 0, queryFn: async () => withEtag(await api.GET('/api/sponsors/{id}', { params: { path: { id } } })) });
 
 export const useSchemes = (state: StateCode | null) =>
   useQuery({

@@ -4,8 +4,9 @@ import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice, Loading } from '../ui/status.tsx';
+import { ErrorNotice } from '../ui/status.tsx';
 import { calls, PHASES, useLabel, useMessages, type Roles } from './sponsorship.api.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 /** The pages of the state's side of sponsorship, one link each. */
 export function Subnav() {
@@ -92,11 +93,9 @@ export function MessagesThread({ sponsorshipId, canWrite }: { sponsorshipId: num
       <h2 id={`${id}-h`}>
         <FormattedMessage id="sponsorship.messages.title" />
       </h2>
-      {messages.isPending ? (
-        <Loading />
-      ) : messages.error ? (
-        <ErrorNotice error={messages.error} />
-      ) : messages.data.length === 0 ? (
+      {messages.status !== 'success' ? (
+        <NotReady query={messages} />
+        ) : messages.data.length === 0 ? (
         <p>
           <FormattedMessage id="sponsorship.messages.none" />
         </p>

@@ -4,9 +4,10 @@ import { FormattedMessage } from 'react-intl';
 import { mayOpen, signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
-import { ErrorNotice, Loading, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { calls, useBreakdowns, useLabel, useRefresh, useSponsorship, useSponsorships, type Sponsorship, type SponsorshipSummary, type StateCode } from './sponsorship.api.ts';
 import { MessagesThread, Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Counts = { stateCode: string; active: number; ended: number; brokenDown: number };
 
@@ -41,7 +42,7 @@ export function SponsorshipsPage() {
       <PageHeader title={<FormattedMessage id="sponsorship.sponsorships.title" />} />
       {mayOpen(user, 'sponsorship') && <Subnav />}
       <p className="lead"><FormattedMessage id={officer ? 'sponsorship.sponsorships.leadState' : 'sponsorship.sponsorships.leadCommission'} /></p>
-      {figures.isPending ? <Loading /> : figures.error ? <ErrorNotice error={figures.error} /> : (
+      {figures.status !== 'success' ? <NotReady query={figures} /> : (
         <>
           <DataTable caption={t('sponsorship.counts.caption')} columns={countColumns} rows={figures.data.counts} rowKey={(c) => c.stateCode} />
           {officer && (
@@ -49,7 +50,7 @@ export function SponsorshipsPage() {
           )}
         </>
       )}
-      {officer && (list.isPending ? <Loading /> : list.error ? <ErrorNotice error={list.error} /> : (
+      {officer && (list.status !== 'success' ? <NotReady query={list} /> : (
         <DataTable caption={t('sponsorship.sponsorships.caption')} columns={columns} rows={list.data} rowKey={(s) => String(s.id)} />
       ))}
     </>
@@ -61,8 +62,7 @@ export function SponsorshipPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const one = useSponsorship(Number(id));
   const { t, label } = useLabel();
-  if (one.isPending) return <Loading />;
-  if (one.error) return <ErrorNotice error={one.error} />;
+  if (one.status !== 'success') return <NotReady query={one} />;
   const { data: s, etag } = one.data;
   const taskColumns: Column<Sponsorship['tasks'][number]>[] = [
     { key: 'phase', header: <FormattedMessage id="sponsorship.tasks.phase" />, value: (x) => label('phase', x.phase) },

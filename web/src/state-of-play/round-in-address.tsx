@@ -1,8 +1,8 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { FormattedMessage } from 'react-intl';
 import { ErrorNotice, Loading, Notice } from '../ui/status.tsx';
 import { useSelectedRound, useStateOfPlay } from './state-of-play.queries.ts';
+import { roundWaiting } from '../ui/page-state.tsx';
 
 /**
  * The round a page of figures shows (the dashboard, the state of play): the one its address names
@@ -17,16 +17,6 @@ export function useRoundInAddress(to: '/dashboard' | '/state-of-play') {
   const sop = useStateOfPlay(round?.id);
   const choose = (id: string) => void navigate({ to, search: { round: id } });
 
-  let waiting: ReactNode = null;
-  if (rounds.isPending) waiting = <Loading />;
-  else if (rounds.isError) waiting = <ErrorNotice error={rounds.error} />;
-  else if (!round)
-    waiting = (
-      <Notice kind="warning">
-        <FormattedMessage id="stateOfPlay.unknownRound" values={{ round: search.round ?? '' }} />
-      </Notice>
-    );
-  else if (sop.isPending) waiting = <Loading />;
-  else if (sop.isError) waiting = <ErrorNotice error={sop.error} />;
+  const waiting: ReactNode = roundWaiting({ rounds, round, requested: search.round, queries: [sop] });
   return { rounds, round, sop, choose, waiting };
 }

@@ -69,15 +69,17 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
     { key: 'delivered', header: t('stateOfPlay.col.delivered'), value: (r) => r.deliveredShare, render: (r) => formatShare(intl, r.deliveredShare), numeric: true },
     { key: 'departures', header: t('stateOfPlay.col.departures'), value: (r) => departuresText(intl, r.byDeparture) },
   ];
-  const footer = [
-    'EU',
-    t('stateOfPlay.total'),
-    formatCount(intl, totals.pledged),
-    bracketed(intl, totals.carryOver),
-    formatCount(intl, totals.arrived),
-    formatShare(intl, totals.deliveredShare),
-    departuresText(intl, totals.byDeparture),
-  ];
+  const footer = {
+    label: 'EU',
+    values: {
+      name: t('stateOfPlay.total'),
+      pledged: totals.pledged,
+      carryOver: bracketed(intl, totals.carryOver),
+      arrived: totals.arrived,
+      delivered: formatShare(intl, totals.deliveredShare),
+      departures: departuresText(intl, totals.byDeparture),
+    },
+  };
 
   return (
     <>
@@ -94,7 +96,7 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
           />
         </div>
         <div className="sop-table" data-testid="sop-table">
-          <DataTable caption={caption} columns={columns} rows={sop.states} rowKey={(r) => r.code} footer={footer} />
+          <DataTable caption={caption} columns={columns} rows={sop.states} rowKey={(r) => r.code} totals={footer} />
         </div>
         <p className="target-line">
           {sop.target === null ? (

@@ -13,11 +13,12 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field } from '../ui/field.tsx';
 import { formatCount, formatDay, formatShare } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import {
   useContext, useDatasets, useImportDataset, useReconciliation, useRemoveDataset,
   type Reconciliation, type StatisticsContext, type StatisticsDataset, type StatisticsSource,
 } from './statistics.api.ts';
+import { NotReady } from '../ui/page-state.tsx';
 
 type Row = Reconciliation['rows'][number];
 type SourceCell = Row['sources'][number];
@@ -71,7 +72,7 @@ export function StatisticsPage() {
         </div>
         <ReconciliationView year={year} />
       </section>
-      {context.isPending ? <Loading /> : context.isError ? <ErrorNotice error={context.error} /> : context.data ? <Context c={context.data} /> : null}
+      {context.status !== 'success' ? <NotReady query={context} /> : context.data ? <Context c={context.data} /> : null}
       <p className="hint">{intl.formatMessage({ id: 'statistics.never' })}</p>
     </div>
   );
@@ -109,11 +110,9 @@ function Datasets({ mayImport }: { mayImport: boolean }) {
           <FormattedMessage id="statistics.datasets" />
         </h2>
       </div>
-      {datasets.isPending ? (
-        <Loading />
-      ) : datasets.isError ? (
-        <ErrorNotice error={datasets.error} />
-      ) : datasets.data.length === 0 ? (
+      {datasets.status !== 'success' ? (
+        <NotReady query={datasets} />
+        ) : datasets.data.length === 0 ? (
         <Notice>
           <FormattedMessage id="statistics.noDatasets" />
         </Notice>
@@ -212,8 +211,7 @@ function Upload() {
 
 function ReconciliationView({ year }: { year: number }) {
   const r = useReconciliation(year);
-  if (r.isPending) return <Loading />;
-  if (r.isError) return <ErrorNotice error={r.error} />;
+  if (r.status !== 'success') return <NotReady query={r} />;
   return <ReconciliationTable r={r.data} />;
 }
 

@@ -14,16 +14,28 @@ export interface Column<R> {
 }
 
 /**
+ * The totals row of a table, keyed by column: each total sits under the column of its key whatever
+ * the columns' order or number (a column without a total is left empty); the first column carries
+ * the label. Numbers are formatted in the page's language and aligned as their column.
+ */
+export interface Totals {
+  label: ReactNode;
+  values: Partial<Record<string, Cell | ReactNode>>;
+}
+
+/**
  * A table of figures: a caption (its accessible name), headers with scope, numbers aligned on the
  * end side and formatted in the page's language, sortable by any column with the state announced
- * (aria-sort), an optional footer row of totals computed by the caller.
+ * (aria-sort), an optional footer row of totals computed by the caller, keyed by column.
+ * The rows shown are `visible` (sorted; a page of them once paging is added here, the totals
+ * staying those of all rows).
  */
 export function DataTable<R>(props: {
   caption: ReactNode;
   columns: Column<R>[];
   rows: R[];
   rowKey: (row: R) => string;
-  footer?: Cell[];
+  totals?: Totals;
   initialSort?: { key: string; descending?: boolean };
   captionHidden?: boolean;
 }) {
@@ -45,6 +57,8 @@ export function DataTable<R>(props: {
     });
     return out;
   }, [props.rows, props.columns, sort, intl.locale]);
+
+  const visible = sorted;
 
   const show = (c: Column<R>, r: R): ReactNode => {
     if (c.render) return c.render(r);
@@ -82,7 +96,7 @@ export function DataTable<R>(props: {
           </tr>
         </thead>
         <tbody>
-          {sorted.map((r) => (
+          {visible.map((r) => (
             <tr key={props.rowKey(r)}>
               {props.columns.map((c, i) =>
                 i === 0 ? (
@@ -98,18 +112,23 @@ export function DataTable<R>(props: {
             </tr>
           ))}
         </tbody>
-        {props.footer && (
+        {props.totals && (
           <tfoot>
             <tr>
-              {props.footer.map((v, i) =>
-                i === 0 ? (
-                  <th key={i} scope="row">{v}</th>
-                ) : (
-                  <td key={i} className={typeof v === 'number' ? 'num' : undefined}>
-                    {v === null ? '' : typeof v === 'number' ? intl.formatNumber(v) : v}
+              {props.columns.map((c, i) => {
+                if (i === 0)
+                  return (
+                    <th key={c.key} scope="row">
+                      {props.totals!.label}
+                    </th>
+                  );
+                const v = props.totals!.values[c.key];
+                return (
+                  <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                    {v === null || v === undefined ? '' : typeof v === 'number' ? intl.formatNumber(v) : v}
                   </td>
-                ),
-              )}
+                );
+              })}
             </tr>
           </tfoot>
         )}

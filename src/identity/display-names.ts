@@ -1,0 +1,23 @@
+import { inScope } from '../access/scope.ts';
+import { operator } from '../access/principal.ts';
+import { rows, sql, type Db } from '../db/db.ts';
+
+/** At most this many names in one request. */
+export const NAMES_MAX = 200;
+
+/**
+ * The identity feature's read interface for the people the trail names: the display name of each
+ * `user:<id>` an audit line, a history or a decision names, so that no page shows a person as an
+ * internal code (the id stays beside it, and in exports). The command line's `cli:<os user>` has no
+ * account: its name is said by the caller ("root (command line)"). A name only, nothing else of the
+ * account; read across states (an officer's history may name the platform's administrator), which
+ * is why it is a use case of this feature and not a query into its table from another.
+ */
+export async function displayNames(db: Db, actors: readonly string[]): Promise<Record<string, string>> {
+  const ids = [...new Set(actors.map((a) => /^user:(\d{1,9})$/.exec(a)?.[1]).filter((v): v is string => v !== undefined))].slice(0, NAMES_MAX).map(Number);
+  if (ids.length === 0) return {};
+  const found = await inScope(db, operator('display-names'), (tx) =>
+    rows<{ id: number; name: string }>(tx, sql`SELECT id::int AS id, display_name AS name FROM users WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`),
+  );
+  return Object.fromEntries(found.map((r) => [`user:${r.id}`, r.name]));
+}

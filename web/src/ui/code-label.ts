@@ -1,0 +1,22 @@
+import type { IntlShape } from 'react-intl';
+
+/** A code as people read it in development when its catalogue entry is missing: "priority-or-vulnerable" → "Priority or vulnerable". */
+export const humanise = (code: string): string => {
+  const words = code.replace(/[-_.:]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/**
+ * The label of a code of an area from the catalogues: `<area>.code.<value>`, in the page's language.
+ * A code without its entry is a missing translation: in development it shows humanised (and says
+ * so in the console), in a build as the code itself, which the catalogue test is there to prevent.
+ */
+export function codeLabel(intl: IntlShape, area: string, value: string): string {
+  const id = `${area}.code.${value}`;
+  if (intl.messages[id] !== undefined) return intl.formatMessage({ id });
+  if (import.meta.env.DEV) {
+    console.warn(`No catalogue entry ${id}`);
+    return humanise(value);
+  }
+  return value;
+}
