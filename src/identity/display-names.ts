@@ -1,6 +1,6 @@
-import { inScope } from '../access/scope.ts';
-import { operator } from '../access/principal.ts';
-import { rows, sql, type Db } from '../db/db.ts';
+import { inOperatorScope } from '../access/scope.ts';
+import { operator, type Principal } from '../access/principal.ts';
+import { rows, sql, type Database } from '../db/db.ts';
 
 /** At most this many names in one request. */
 export const NAMES_MAX = 200;
@@ -11,13 +11,22 @@ export const NAMES_MAX = 200;
  * internal code (the id stays beside it, and in exports). The command line's `cli:<os user>` has no
  * account: its name is said by the caller ("root (command line)"). A name only, nothing else of the
  * account; read across states (an officer's history may name the platform's administrator), which
- * is why it is a use case of this feature and not a query into its table from another.
+ * is why it is a use case of this feature and not a query into its table from another. A reader of a
+ * state learns the names of its own state's accounts and of the accounts of no state (the
+ * Commission's, the administrators'), never another state's staff; a reader of no state, any name.
+ * It runs in the operator's scope (the application's role may not widen its own: migration 0012).
  */
-export async function displayNames(db: Db, actors: readonly string[]): Promise<Record<string, string>> {
+export async function displayNames(database: Database, reader: Principal, actors: readonly string[]): Promise<Record<string, string>> {
   const ids = [...new Set(actors.map((a) => /^user:(\d{1,9})$/.exec(a)?.[1]).filter((v): v is string => v !== undefined))].slice(0, NAMES_MAX).map(Number);
   if (ids.length === 0) return {};
-  const found = await inScope(db, operator('display-names'), (tx) =>
-    rows<{ id: number; name: string }>(tx, sql`SELECT id::int AS id, display_name AS name FROM users WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`),
+  const state = reader.stateCode ?? null;
+  const found = await inOperatorScope(database, operator('display-names'), (tx) =>
+    rows<{ id: number; name: string }>(
+      tx,
+      sql`SELECT id::int AS id, display_name AS name FROM users
+           WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})
+             AND (${state}::text IS NULL OR state_code IS NULL OR state_code = ${state})`,
+    ),
   );
   return Object.fromEntries(found.map((r) => [`user:${r.id}`, r.name]));
 }

@@ -128,10 +128,10 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
     });
   });
 
-  // The display names of the people the pages name by id (`?ids=user:3,user:5`): for anyone signed in.
+  // The display names of the people the pages name by id (`?ids=user:3,user:5`): for anyone signed in, within its state.
   app.get('/names', signedIn, async (c) => {
     const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, NAMES_MAX);
-    return c.json({ names: await displayNames(db, ids) });
+    return c.json({ names: await displayNames(database, c.var.session.principal, ids) });
   });
 
   // What the sign-in page offers (no session needed, nothing about anyone).
