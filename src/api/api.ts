@@ -49,11 +49,13 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /**
  * A JSON body must be UTF-8 (RFC 8259 §8.1): bytes that are not are refused (400), never read with
  * U+FFFD in their place (what `Request.json()` would do) and stored as something the sender did
- * not send. The bytes stay in the request's cache for the validator that reads them next.
+ * not send.
  */
 const strictUtf8Json: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || !JSON_TYPE.test(c.req.header('content-type') ?? '')) return next();
-  const bytes = await c.req.arrayBuffer();
+  // Read from a copy: a route may still put its own, smaller limit on the body (the federation's
+  // returns), which needs the request's stream unread.
+  const bytes = await c.req.raw.clone().arrayBuffer();
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

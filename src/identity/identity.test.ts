@@ -71,7 +71,7 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     call('/api/auth/login', { body: { username, password }, address, ...extra });
   /** Signs a personal-data role in and sets up its TOTP; returns the secret and the full session. */
   const enrolled = async (role: 'state_officer' | 'sponsor' = 'state_officer') => {
-    const u = await account(role, role === 'state_officer' ? { stateCode: 'BE' } : { organisation: 'Caritas' });
+    const u = await account(role, role === 'state_officer' ? { stateCode: 'BE' } : { stateCode: 'BE', organisation: 'Caritas' });
     const first = await login(u.username);
     const enrol = await call('/api/auth/totp/enrol', { method: 'POST', session: first.session, csrf: first.body.csrfToken });
     const verify = await call('/api/auth/totp/verify', { body: { code: totpCode(enrol.body.secret, Date.now()) }, session: first.session, csrf: first.body.csrfToken });
