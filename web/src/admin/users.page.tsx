@@ -11,6 +11,7 @@ import { AddUserForm } from './add-user.form.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { formatMomentDay } from '../ui/format.ts';
 
 type Account = components['schemas']['User'];
 
@@ -77,7 +78,7 @@ export function UsersPage() {
       value: (u) => t(`users.status.${statusOf(u)}`),
       render: (u) => <span className={u.disabled ? 'badge badge-danger' : u.locked ? 'badge badge-warning' : 'badge badge-success'}>{t(`users.status.${statusOf(u)}`)}</span>,
     },
-    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => intl.formatDate(u.createdAt, { dateStyle: 'medium' }) },
+    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => formatMomentDay(intl, u.createdAt) },
     {
       key: 'actions',
       header: <FormattedMessage id="users.col.actions" />,

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
-import { formatDay } from '../ui/format.ts';
+import { formatDay, formatMoment } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/status.tsx';
 import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
@@ -272,7 +272,7 @@ export function IncentiveHistory({ history }: { history: CaseMember['history'] }
               <FormattedMessage id={`incentives.reason.${h.reason}`} />
             </strong>{' '}
             <span className="hint">
-              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: <Actor id={h.actor} /> }} />
+              <FormattedMessage id="incentives.when" values={{ at: formatMoment(intl, h.at), actor: <Actor id={h.actor} /> }} />
             </span>
           </p>
           <p>
