@@ -1780,6 +1780,8 @@ export interface components {
             cases: components["schemas"]["CaseSummary"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
+            /** @description How many cases the filters find, over all pages. */
+            total: number;
         };
         /** @description A case (household) in a list: where it stands, no person. */
         CaseSummary: {
@@ -4491,7 +4493,9 @@ export interface operations {
                 pathway?: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
                 /** @description Only cases with a member who has a specific need of this type. */
                 needs?: "disability" | "medical" | "mental_health" | "survivor_of_torture" | "woman_at_risk" | "child_at_risk" | "unaccompanied_child" | "older_person" | "single_parent" | "pregnancy" | "lgbtiq_at_risk" | "other";
-                /** @description Order: by reference, status date or priority; `-` for descending. */
+                /** @description Only cases whose reference contains this (any case). */
+                ref?: string;
+                /** @description Order: by reference (natural: H147 before H1459), status date or priority; `-` for descending. */
                 sort?: "case_ref" | "-case_ref" | "status_on" | "-status_on" | "priority" | "-priority";
             };
             header?: never;
