@@ -153,7 +153,7 @@ export function DataTable<R>(props: {
   return (
     <div className="paged-table">
       {table}
-      <nav className="table-pager" aria-label={intl.formatMessage({ id: 'common.table.pager' })}>
+      <div className="table-pager" role="group" aria-label={intl.formatMessage({ id: 'common.table.pager' })}>
         <p className="table-range" aria-live="polite">
           <FormattedMessage id="common.table.range" values={{ first: intl.formatNumber(first), last: intl.formatNumber(last), total: intl.formatNumber(total) }} />
         </p>
@@ -180,7 +180,7 @@ export function DataTable<R>(props: {
             </option>
           ))}
         </select>
-      </nav>
+      </div>
     </div>
   );
 }
