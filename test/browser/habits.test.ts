@@ -130,7 +130,8 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       await expect(persons.locator('.table-range').textContent()).resolves.toBe(`Rows 101–${n(Math.min(200, report.persons.length))} of ${n(report.persons.length)}`);
       await persons.getByLabel('Rows per page').selectOption('500');
       await expect(persons.locator('tbody tr').count()).resolves.toBe(Math.min(500, report.persons.length));
-      await expect(persons.locator('tfoot').textContent()).resolves.toContain(n(report.total.persons));
+      // The totals stay those of every person, not of the page shown.
+      await expect(b.page.locator('[data-testid=totals] tfoot').textContent()).resolves.toContain(n(report.total.persons));
 
       // The navigation in labelled groups, each a list of links.
       const groups = b.page.locator('nav.site-nav .nav-group');
