@@ -179,6 +179,18 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   });
 
   // ── Cases ────────────────────────────────────────────────────────────────────────────────────
+  it('finds cases by part of their reference, in any case, and counts what the filters find over all pages', async () => {
+    const first = await get(nl, '/api/states/NL/cases?ref=n-1&limit=2');
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.cases.map((c: { caseRef: string }) => c.caseRef)).toEqual(['N-10', 'N-11']);
+    expect(first.body.total).toBe(3);
+    expect(first.body.nextCursor).not.toBeNull();
+    expect((await get(nl, '/api/states/NL/cases?limit=1')).body.total).toBe(NL_CASES.length);
+    // `%` and `_` are taken as they are, not as patterns.
+    expect((await get(nl, '/api/states/NL/cases?ref=N_0')).body.total).toBe(0);
+  });
+
+  // ── Cases ────────────────────────────────────────────────────────────────────────────────────
   it("pages through a state's cases in each sort and filter, every case once and in order", async () => {
     const byRef = NL_CASES.map((c) => c.ref).sort();
     const plain = await allPages(nl, '/api/states/NL/cases?limit=5');

@@ -173,4 +173,51 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       await b.close();
     }
   }, 180_000);
+
+  it('lets an administrator set a password and reset the second factor from the web; the account then signs in with them', async () => {
+    const target = await platform.account('commission_analyst');
+    const first = await openBrowser();
+    try {
+      await signInThroughPage(first.page, platform, target, '/dashboard');
+    } finally {
+      await first.close();
+    }
+    const enrolled = target.totpSecret;
+    expect(enrolled).not.toBeNull();
+
+    const b = await openBrowser();
+    try {
+      const admin = await platform.account('system_admin');
+      await signInThroughPage(b.page, platform, admin, '/users');
+      const page = b.page;
+      const row = page.getByRole('table', { name: 'Accounts, their roles and status' }).locator('tbody tr', { has: page.locator('th', { hasText: target.username }) });
+      await row.getByRole('button', { name: `Set a password ${target.username}` }).click();
+      const dialog = page.getByRole('dialog', { name: 'Set a password' });
+      await dialog.getByLabel(`New password for ${target.username}`).fill('a brand new and long enough password');
+      await dialog.getByRole('button', { name: 'Set a password' }).click();
+      await expect.poll(() => page.getByTestId('reset-done').textContent()).toMatch(new RegExp(`^The password of ${target.username} is set; sessions ended: \\d+\\.$`));
+
+      await row.getByRole('button', { name: `Reset the second factor ${target.username}` }).click();
+      const confirm = page.getByRole('dialog', { name: 'Reset the second factor' });
+      await expect(confirm.textContent()).resolves.toContain(`Forget the authenticator of ${target.username}?`);
+      await confirm.getByRole('button', { name: 'Reset the second factor' }).click();
+      await expect.poll(() => page.getByTestId('reset-done').textContent()).toMatch(new RegExp(`^The authenticator of ${target.username} is forgotten`));
+      await expect(row.getByRole('button', { name: /Reset the second factor/ }).count()).resolves.toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await b.close();
+    }
+
+    // The new password signs in, and the authenticator is set up again (a new key).
+    target.password = 'a brand new and long enough password';
+    target.totpSecret = null;
+    const again = await openBrowser();
+    try {
+      await signInThroughPage(again.page, platform, target, '/dashboard');
+      expect(target.totpSecret).not.toBeNull();
+      expect(target.totpSecret).not.toBe(enrolled);
+    } finally {
+      await again.close();
+    }
+  }, 240_000);
 });
