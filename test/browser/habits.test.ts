@@ -157,7 +157,7 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
     }
   }, 180_000);
 
-  it("shows an ended round's pledges read-only with the reason, and the API refuses a change", async () => {
+  it("shows an ended round's pledges read-only with the reason (the API's refusal: test/api.test.ts)", async () => {
     const b = await openBrowser();
     try {
       await signInThroughPage(b.page, platform, officer, '/rounds/2020-2021');

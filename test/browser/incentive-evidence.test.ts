@@ -71,7 +71,7 @@ describe("a member's incentive and its evidence on the case page", () => {
       await expect(first.textContent()).resolves.toContain("Unaccompanied minor, shown by the Member State's record");
       const lines = first.getByTestId('incentive-history').locator('li');
       await expect(lines.count()).resolves.toBe(2);
-      await expect(lines.nth(1).textContent()).resolves.toMatch(/^The evidence changed.*Before: €6,000 \(other\)\. After: €10,000 \(priority-or-vulnerable\)\./);
+      await expect(lines.nth(1).textContent()).resolves.toMatch(/^The evidence changed.*Before: €6,000 \(Other person resettled\)\. After: €10,000 \(Priority region or particularly vulnerable group\)\./);
       await expect(second.getByTestId('incentive-amount').textContent()).resolves.toBe('€6,000');
       expect(await axeViolations(page)).toEqual([]);
 
