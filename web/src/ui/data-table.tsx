@@ -99,7 +99,10 @@ export function DataTable<R>(props: {
                   {c.fixed ? (
                     c.header
                   ) : (
-                    <button type="button" className="sort" onClick={() => setSort({ key: c.key, descending: active ? !sort!.descending : false })}>
+                    <button type="button" className="sort" onClick={() => {
+                        setSort({ key: c.key, descending: active ? !sort!.descending : false });
+                        setPageIndex(0);
+                      }}>
                       {c.header}
                       <span aria-hidden="true" className="sort-mark">{active ? (sort!.descending ? ' ▼' : ' ▲') : ' ↕'}</span>
                     </button>
