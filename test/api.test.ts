@@ -179,6 +179,15 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   });
 
   // ── Cases ────────────────────────────────────────────────────────────────────────────────────
+  it('answers in the language chosen in the web (its cookie) when the request names none', async () => {
+    const plain = await call(null, 'GET', '/api/users');
+    const dutch = await call(null, 'GET', '/api/users', { headers: { cookie: 'pathways_lang=nl' } });
+    expect([plain.status, dutch.status]).toEqual([401, 401]);
+    expect(dutch.body.message).not.toBe(plain.body.message);
+    const named = await call(null, 'GET', '/api/users', { headers: { cookie: 'pathways_lang=nl', 'accept-language': 'en' } });
+    expect(named.body.message).toBe(plain.body.message);
+  });
+
   it('finds cases by part of their reference, in any case, and counts what the filters find over all pages', async () => {
     const first = await get(nl, '/api/states/NL/cases?ref=n-1&limit=2');
     expect(first.status, first.text).toBe(200);
