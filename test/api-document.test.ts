@@ -38,7 +38,7 @@ describe('the OpenAPI document', () => {
       [
         'listRounds', 'getRound', 'createRound', 'listPledges', 'getStatePledges', 'savePledges', 'listCases', 'getCase', 'getCaseHistory', 'transitionCase',
         'holdCases', 'resumeCases', 'listReferrals', 'listHouseholds', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast', 'uploadImport', 'getImport', 'commitImport',
-        'listUsers', 'createUser', 'disableUser', 'listAudit', 'getPledgeHistory', 'listViews', 'saveView', 'deleteView',
+        'listUsers', 'createUser', 'disableUser', 'setUserPassword', 'resetUserTotp', 'listAudit', 'getPledgeHistory', 'listViews', 'saveView', 'deleteView',
         // AMIF incentives (issue 6)
         'getRoundIncentives', 'getCaseIncentives', 'recordVulnerableGroups', 'listIncentiveClaims', 'makeIncentiveClaim', 'getRoundBudget',
         // community sponsorship (issue 6)

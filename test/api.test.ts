@@ -149,25 +149,55 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   });
 
   it("lets a state enter its own pledges against the ETag it read, and refuses another state's officer, a missing If-Match (428) and a stale one (412)", async () => {
-    const before = await get(nl, '/api/rounds/2020-2021/pledges/NL');
+    const before = await get(nl, '/api/rounds/2026-2027/pledges/NL');
     const etag = before.headers.get('etag')!;
     const pledge = { pathway: 'humanitarian_admission', places: 120, countryOfDeparture: 'Libanon', note: 'via the API' };
-    expect((await post(be, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] }, { 'if-match': etag })).status).toBe(403);
-    expect((await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] })).body).toMatchObject({ code: 'precondition_required' });
-    const saved = await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] }, { 'if-match': etag });
+    expect((await post(be, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': etag })).status).toBe(403);
+    expect((await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] })).body).toMatchObject({ code: 'precondition_required' });
+    const saved = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': etag });
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body).toEqual({ rows: 1, added: 1, updated: 0, unchanged: 0 });
-    const after = await get(nl, '/api/rounds/2020-2021/pledges/NL');
+    const after = await get(nl, '/api/rounds/2026-2027/pledges/NL');
     expect(after.body.pledges).toHaveLength(before.body.pledges.length + 1);
     expect(after.body.pledges).toContainEqual({ pathway: 'humanitarian_admission', places: 120, carryOver: false, countryOfDeparture: 'LBN', targetGroup: null, note: 'via the API' });
     expect(saved.headers.get('etag')).toBe(after.headers.get('etag'));
     expect(after.headers.get('etag')).not.toBe(etag);
-    const stale = await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [{ ...pledge, places: 1 }] }, { 'if-match': etag });
+    const stale = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [{ ...pledge, places: 1 }] }, { 'if-match': etag });
     expect(stale.body).toMatchObject({ code: 'precondition_failed' });
     expect(stale.status).toBe(412);
-    const twice = await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge, pledge, { ...pledge, countryOfDeparture: 'Atlantis' }] }, { 'if-match': after.headers.get('etag')! });
+    const twice = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge, pledge, { ...pledge, countryOfDeparture: 'Atlantis' }] }, { 'if-match': after.headers.get('etag')! });
     expect(twice.status).toBe(400);
     expect(Object.keys(twice.body.details).sort()).toEqual(['pledges.1', 'pledges.2.countryOfDeparture']);
+  });
+
+  it("refuses a change to an ended round's pledges, saying why (409), and keeps them as they were", async () => {
+    const before = await get(nl, '/api/rounds/2020-2021/pledges/NL');
+    const pledge = { pathway: 'humanitarian_admission', places: 7, countryOfDeparture: 'Libanon', note: 'too late' };
+    const refused = await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] }, { 'if-match': before.headers.get('etag')! });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe('Round 2020-2021 ended on 2021-12-31: its pledges are what it delivered against and can no longer be changed.');
+    expect((await get(nl, '/api/rounds/2020-2021/pledges/NL')).headers.get('etag')).toBe(before.headers.get('etag'));
+  });
+
+  // ── Cases ────────────────────────────────────────────────────────────────────────────────────
+  it('answers in the language chosen in the web (its cookie) when the request names none', async () => {
+    const plain = await call(null, 'GET', '/api/users');
+    const dutch = await call(null, 'GET', '/api/users', { headers: { cookie: 'pathways_lang=nl' } });
+    expect([plain.status, dutch.status]).toEqual([401, 401]);
+    expect(dutch.body.message).not.toBe(plain.body.message);
+    const named = await call(null, 'GET', '/api/users', { headers: { cookie: 'pathways_lang=nl', 'accept-language': 'en' } });
+    expect(named.body.message).toBe(plain.body.message);
+  });
+
+  it('finds cases by part of their reference, in any case, and counts what the filters find over all pages', async () => {
+    const first = await get(nl, '/api/states/NL/cases?ref=n-1&limit=2');
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.cases.map((c: { caseRef: string }) => c.caseRef)).toEqual(['N-10', 'N-11']);
+    expect(first.body.total).toBe(3);
+    expect(first.body.nextCursor).not.toBeNull();
+    expect((await get(nl, '/api/states/NL/cases?limit=1')).body.total).toBe(NL_CASES.length);
+    // `%` and `_` are taken as they are, not as patterns.
+    expect((await get(nl, '/api/states/NL/cases?ref=N_0')).body.total).toBe(0);
   });
 
   // ── Cases ────────────────────────────────────────────────────────────────────────────────────

@@ -19,7 +19,7 @@ import { databaseKinds } from './databases.ts';
  */
 const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 'members', 'caseRef', 'partnerRef', 'linkedRefs', 'relationship', 'excludedReason'];
 /** The platform's own administrator manages every state's accounts (staff, not persons in the records). */
-const PLATFORM_WIDE: Record<string, string[]> = { listUsers: ['system_admin'], createUser: ['system_admin'], disableUser: ['system_admin'] };
+const PLATFORM_WIDE: Record<string, string[]> = { listUsers: ['system_admin'], createUser: ['system_admin'], disableUser: ['system_admin'], setUserPassword: ['system_admin'], resetUserTotp: ['system_admin'] };
 /** Operations whose answers are figures or reference data: any signed-in principal may read them, for any state. */
 const FIGURES = new Set(['listRounds', 'getRound', 'listPledges', 'getStatePledges', 'getPledgeHistory', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast',
   // AMIF incentives: the Commission's totals of any state (figures only; a state's officer is refused another state's report).

@@ -55,15 +55,15 @@ describe.each(databaseKinds)('saved views and pledge history on $name', (kind) =
   });
 
   it('keeps the history of a state’s pledges: each change with its places before and after, readable by the Commission', async () => {
-    const before = await call(nl, 'GET', '/api/rounds/2020-2021/pledges/NL/history');
+    const before = await call(nl, 'GET', '/api/rounds/2026-2027/pledges/NL/history');
     expect(before.status).toBe(200);
-    const read = await call(nl, 'GET', '/api/rounds/2020-2021/pledges/NL');
+    const read = await call(nl, 'GET', '/api/rounds/2026-2027/pledges/NL');
     const pledge = { pathway: 'humanitarian_admission', places: 40, note: 'history test' };
-    const first = await call(nl, 'POST', '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] }, { 'if-match': read.headers.get('etag')! });
+    const first = await call(nl, 'POST', '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': read.headers.get('etag')! });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    const second = await call(nl, 'POST', '/api/rounds/2020-2021/pledges/NL', { pledges: [{ ...pledge, places: 55 }] }, { 'if-match': first.headers.get('etag')! });
+    const second = await call(nl, 'POST', '/api/rounds/2026-2027/pledges/NL', { pledges: [{ ...pledge, places: 55 }] }, { 'if-match': first.headers.get('etag')! });
     expect(second.status).toBe(200);
-    const after = await call(commission, 'GET', '/api/rounds/2020-2021/pledges/NL/history');
+    const after = await call(commission, 'GET', '/api/rounds/2026-2027/pledges/NL/history');
     const added = after.body.changes.length - before.body.changes.length;
     expect(added).toBe(2);
     const [latest, earlier] = after.body.changes;

@@ -3,7 +3,7 @@ import { ROLES } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import { listAudit } from '../audit/audit.service.ts';
 import type { Database } from '../db/db.ts';
-import { createUser, disableUser, listUsers } from '../identity/user.service.ts';
+import { createUser, disableUser, listUsers, resetTotp, setPassword } from '../identity/user.service.ts';
 import { errorResponses } from './errors.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
 import { principalOf, router } from './router.ts';
@@ -103,6 +103,37 @@ const disableUserRoute = createRoute({
   responses: { 200: { description: 'Disabled.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } }, ...errorResponses(404, 409, 422) },
 });
 
+const usernameField = z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' });
+const sessionsEnded = { 200: { description: 'Done; the account\'s sessions ended.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } } };
+
+const setPasswordRoute = createRoute({
+  method: 'post',
+  path: '/api/users/password',
+  operationId: 'setUserPassword',
+  tags: ['users'],
+  summary: "Set an account's password (someone who lost theirs) and end its sessions",
+  description: 'For an administrator allowed to manage the account (the user service decides). The username travels in the body; the password is checked as at creation.',
+  request: {
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: z.object({ username: usernameField, password: z.string().min(1).max(200) }).strict() } } },
+  },
+  responses: { ...sessionsEnded, ...errorResponses(404, 422) },
+});
+
+const resetTotpRoute = createRoute({
+  method: 'post',
+  path: '/api/users/totp-reset',
+  operationId: 'resetUserTotp',
+  tags: ['users'],
+  summary: "Forget an account's authenticator (a lost phone) and end its sessions",
+  description: 'The user sets up the second factor again at the next sign-in. For an administrator allowed to manage the account (the user service decides).',
+  request: {
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: z.object({ username: usernameField }).strict() } } },
+  },
+  responses: { ...sessionsEnded, ...errorResponses(404, 422) },
+});
+
 const listAuditRoute = createRoute({
   method: 'get',
   path: '/api/audit',
@@ -136,6 +167,18 @@ export function adminRoutes(database: Database) {
     const body = c.req.valid('json');
     const created = await inScope(database.db, p, (tx) => createUser(tx, p, body));
     return c.json(created, 201);
+  });
+
+  app.openapi({ ...setPasswordRoute, middleware: [idempotency(database)] }, async (c) => {
+    const p = principalOf(c);
+    const { username, password } = c.req.valid('json');
+    return c.json(await inScope(database.db, p, (tx) => setPassword(tx, p, username, password)), 200);
+  });
+
+  app.openapi({ ...resetTotpRoute, middleware: [idempotency(database)] }, async (c) => {
+    const p = principalOf(c);
+    const { username } = c.req.valid('json');
+    return c.json(await inScope(database.db, p, (tx) => resetTotp(tx, p, username)), 200);
   });
 
   app.openapi({ ...disableUserRoute, middleware: [idempotency(database)] }, async (c) => {

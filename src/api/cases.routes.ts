@@ -25,7 +25,11 @@ const iso3 = z.string().regex(/^[A-Z]{3}$/, { message: 'iso3' });
 const q = (name: string, description: string) => ({ param: { name, in: 'query' as const }, description });
 
 const CasePage = z
-  .object({ cases: z.array(CaseSummary), nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
+  .object({
+    cases: z.array(CaseSummary),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+    total: z.number().int().openapi({ description: 'How many cases the filters find, over all pages.' }),
+  })
   .openapi('CasePage');
 
 const ViewPage = z.object({ cases: z.array(CaseView), nextCursor: z.string().nullable() }).openapi('CaseViewPage');
@@ -53,7 +57,8 @@ const listRoute = createRoute({
       modality: modality.optional().openapi(q('modality', 'Only cases reviewed this way.')),
       pathway: z.enum(PATHWAYS).optional().openapi(q('pathway', 'Only cases on this pathway.')),
       needs: z.enum(NEEDS).optional().openapi(q('needs', 'Only cases with a member who has a specific need of this type.')),
-      sort: z.enum(CASE_SORTS).default('case_ref').openapi(q('sort', 'Order: by reference, status date or priority; `-` for descending.')),
+      ref: z.string().trim().min(1).max(64).optional().openapi(q('ref', 'Only cases whose reference contains this (any case).')),
+      sort: z.enum(CASE_SORTS).default('case_ref').openapi(q('sort', 'Order: by reference (natural: H147 before H1459), status date or priority; `-` for descending.')),
     }),
   },
   responses: { 200: { description: 'A page of cases.', content: { 'application/json': { schema: CasePage } } }, ...errorResponses() },

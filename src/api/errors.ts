@@ -51,10 +51,14 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S | 4
   return Object.fromEntries(all.map((s) => [s, errorResponse(s)])) as never;
 }
 
-/** The language of the response: the first of en/nl the client accepts (Accept-Language, with q-values); English otherwise. */
+/**
+ * The language of the response: the first of en/nl the client accepts (Accept-Language, with
+ * q-values); without that header the language chosen in the web interface (the cookie
+ * `pathways_lang`); English otherwise.
+ */
 export function langOf(c: Context): Lang {
   const header = c.req.header('accept-language');
-  if (!header) return 'en';
+  if (!header) return /(?:^|;\s*)pathways_lang=nl(?:;|$)/.test(c.req.header('cookie') ?? '') ? 'nl' : 'en';
   let best: { lang: Lang; q: number } | null = null;
   for (const part of header.split(',').slice(0, 20)) {
     const [tag, ...params] = part.trim().split(';');

@@ -396,6 +396,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set an account's password (someone who lost theirs) and end its sessions
+         * @description For an administrator allowed to manage the account (the user service decides). The username travels in the body; the password is checked as at creation.
+         */
+        post: operations["setUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/totp-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forget an account's authenticator (a lost phone) and end its sessions
+         * @description The user sets up the second factor again at the next sign-in. For an administrator allowed to manage the account (the user service decides).
+         */
+        post: operations["resetUserTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/disable": {
         parameters: {
             query?: never;
@@ -1780,6 +1820,8 @@ export interface components {
             cases: components["schemas"]["CaseSummary"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
+            /** @description How many cases the filters find, over all pages. */
+            total: number;
         };
         /** @description A case (household) in a list: where it stands, no person. */
         CaseSummary: {
@@ -4491,7 +4533,9 @@ export interface operations {
                 pathway?: "resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification";
                 /** @description Only cases with a member who has a specific need of this type. */
                 needs?: "disability" | "medical" | "mental_health" | "survivor_of_torture" | "woman_at_risk" | "child_at_risk" | "unaccompanied_child" | "older_person" | "single_parent" | "pregnancy" | "lgbtiq_at_risk" | "other";
-                /** @description Order: by reference, status date or priority; `-` for descending. */
+                /** @description Only cases whose reference contains this (any case). */
+                ref?: string;
+                /** @description Order: by reference (natural: H147 before H1459), status date or priority; `-` for descending. */
                 sort?: "case_ref" | "-case_ref" | "status_on" | "-status_on" | "priority" | "-priority";
             };
             header?: never;
@@ -6224,6 +6268,233 @@ export interface operations {
             };
             /** @description Conflict: the resource is not in a state that allows this, or a request with the same Idempotency-Key is still running. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setUserPassword: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; the account's sessions ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        sessionsEnded: number;
+                    };
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than this operation takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is of a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server; nothing of it is shown. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetUserTotp: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; the account's sessions ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        sessionsEnded: number;
+                    };
+                };
+            };
+            /** @description Bad input: the body, a parameter or a header is not valid (details per field), or a file has bad rows. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, the session is over, or the second factor is still to be passed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but a named policy does not allow this to your role or tenant (or a cookie-authenticated change lacks its CSRF token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such resource (or none your scope may see). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,14 +27,22 @@ export interface CaseFilters {
   pathway?: string;
   /** A type of specific need (`NEEDS`) that some member of the household has. */
   needs?: string;
+  /** Part of the case reference, in any case ("h14" finds H147 and H1459). */
+  ref?: string;
 }
 
 export const CASE_SORTS = ['case_ref', '-case_ref', 'status_on', '-status_on', 'priority', '-priority'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
 
+/**
+ * A reference in natural order as one text key: each run of digits left-padded to 20 places, so
+ * H147 comes before H1459 (as the web's tables sort, Intl.Collator numeric), compared bytewise.
+ */
+const NATURAL_REF = sql`(regexp_replace(regexp_replace(c.case_ref, '([0-9]+)', '00000000000000000000\\1', 'g'), '0*([0-9]{20})', '\\1', 'g') COLLATE "C")`;
+
 /** What each sort orders by; the case reference breaks ties (it is unique within a state). */
 const SORT_KEYS: Record<string, { expr: SQL; cast: SQL }> = {
-  case_ref: { expr: sql`c.case_ref`, cast: sql`text` },
+  case_ref: { expr: NATURAL_REF, cast: sql`text` },
   status_on: { expr: sql`coalesce(c.status_on, DATE '0001-01-01')`, cast: sql`date` },
   priority: { expr: sql`(CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END)`, cast: sql`int` },
 };
@@ -64,7 +72,12 @@ export interface CasePage {
   cases: CaseSummary[];
   /** The cursor of the next page; null on the last. */
   nextCursor: string | null;
+  /** How many cases the filters find, over all pages. */
+  total: number;
 }
+
+/** `%` and `_` taken literally in a LIKE pattern. */
+const likeLiteral = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** A page of a state's cases, filtered and sorted; keyset pagination, so rows added meanwhile shift nothing. */
 export async function listCasePage(opts: {
@@ -92,16 +105,21 @@ export async function listCasePage(opts: {
     f.pathway ? sql`c.pathway = ${f.pathway}` : null,
     // Containment of [{type}] matches a member's need of that type whatever its note or accommodation.
     f.needs ? sql`EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.needs @> ${JSON.stringify([{ type: f.needs }])}::jsonb)` : null,
+    f.ref ? sql`c.case_ref ILIKE ${`%${likeLiteral(f.ref)}%`}` : null,
+  ].filter((x): x is SQL => x !== null);
+  const filtered = [
+    ...where,
     after ? sql`(${key.expr}, c.case_ref) ${desc ? sql`<` : sql`>`} (${after[1]}::${key.cast}, ${after[2]}::text)` : null,
   ].filter((x): x is SQL => x !== null);
   const direction = desc ? sql`DESC` : sql`ASC`;
   const found = await rows<CaseSummary & { sortKey: string | number }>(
     db,
     sql`SELECT ${SUMMARY}, ${key.expr} AS "sortKey" FROM cases c
-         WHERE ${sql.join(where, sql` AND `)}
+         WHERE ${sql.join(filtered, sql` AND `)}
          ORDER BY ${key.expr} ${direction}, c.case_ref ${direction}
          LIMIT ${limit + 1}`,
   );
+  const [counted] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM cases c WHERE ${sql.join(where, sql` AND `)}`);
   const page = found.slice(0, limit).map(({ sortKey: _, ...c }) => c);
   const last = found.length > limit ? found[limit - 1]! : null;
   await recordAudit(db, {
@@ -114,7 +132,7 @@ export async function listCasePage(opts: {
     fields: page.length > 0 ? Object.keys(page[0]!) : [],
     details: { filters: f, sort, rows: page.length, cursor: opts.cursor ?? null },
   });
-  return { cases: page, nextCursor: last ? encodeCursor([sort, last.sortKey, last.caseRef]) : null };
+  return { cases: page, nextCursor: last ? encodeCursor([sort, last.sortKey, last.caseRef]) : null, total: counted?.n ?? 0 };
 }
 
 /** What a policy needs of a case (its state, referring partner, supporters), its id and version; null where the scope sees none. */

@@ -91,6 +91,15 @@ export async function importPledges(opts: {
 }
 
 /**
+ * A round's pledges are changed while its period lasts (and before it starts); once it has ended
+ * (its last day before today, UTC) they are what the round delivered against and stay as they are.
+ * The API's change refuses then; the import of a document's figures (the 2020 Annex) is not a change.
+ */
+export function assertPledgesOpen(round: { id: string; end: string }, today = new Date().toISOString().slice(0, 10)): void {
+  if (round.end < today) throw appError(ErrorCode.Conflict, 'roundEndedPledges', { round: round.id, end: round.end });
+}
+
+/**
  * Adds or changes pledges of a round (each by its key: state, pathway, carry-over, country, target
  * group), in one transaction, with an audit line per pledge that changed; unchanged ones stay.
  */

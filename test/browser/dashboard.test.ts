@@ -106,7 +106,7 @@ describe('the EU dashboard and the state of play in the browser', () => {
       release();
       const forecast = b.page.getByTestId('panel-forecast');
       await forecast.locator('[role=img]').waitFor({ timeout: 60_000 });
-      expect(await forecast.textContent()).toMatch(/80 % interval/);
+      expect(await forecast.textContent()).toMatch(/80% interval/);
       expect(await axeViolations(b.page, { bestPractice: true })).toEqual([]);
     } finally {
       await b.close();

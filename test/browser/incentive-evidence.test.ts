@@ -51,19 +51,27 @@ describe("a member's incentive and its evidence on the case page", () => {
       await expect(first.getByTestId('incentive-history').textContent()).resolves.toContain('On arrival');
       expect(await axeViolations(page)).toEqual([]);
 
+      // One form for the household, below the members' incentives and the case's history, one Save.
+      const groups = panel.getByRole('form', { name: 'Vulnerable groups the state records' });
+      await expect(groups.getByRole('button', { name: 'Save the vulnerable groups' }).count()).resolves.toBe(1);
+      expect(await page.evaluate(() => {
+        const history = document.getElementById('case-history')!;
+        const form = document.querySelector('.groups-form')!;
+        return !!(history.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING);
+      })).toBe(true);
       // Ticked and saved with the keyboard: the amount, the evidence and the history change at once.
-      const minor = first.getByRole('checkbox', { name: 'Unaccompanied minor' });
+      const minor = groups.getByRole('group', { name: 'Vulnerable groups recorded for NL-EV-1-1' }).getByRole('checkbox', { name: 'Unaccompanied minor' });
       await minor.focus();
       await page.keyboard.press('Space');
       await expect(minor.isChecked()).resolves.toBe(true);
-      await first.getByRole('button', { name: 'Save the vulnerable groups of NL-EV-1-1' }).focus();
+      await groups.getByRole('button', { name: 'Save the vulnerable groups' }).focus();
       await page.keyboard.press('Enter');
-      await expect.poll(() => first.getByRole('status').textContent()).toBe('Saved. The incentive of NL-EV-1-1 is now: €10,000.');
+      await expect.poll(() => groups.getByRole('status').textContent()).toBe('Saved. The incentive of NL-EV-1-1 is now: €10,000.');
       await expect(first.getByTestId('incentive-amount').textContent()).resolves.toBe('€10,000');
       await expect(first.textContent()).resolves.toContain("Unaccompanied minor, shown by the Member State's record");
       const lines = first.getByTestId('incentive-history').locator('li');
       await expect(lines.count()).resolves.toBe(2);
-      await expect(lines.nth(1).textContent()).resolves.toMatch(/^The evidence changed.*Before: €6,000 \(other\)\. After: €10,000 \(priority-or-vulnerable\)\./);
+      await expect(lines.nth(1).textContent()).resolves.toMatch(/^The evidence changed.*Before: €6,000 \(Other person resettled\)\. After: €10,000 \(Priority region or particularly vulnerable group\)\./);
       await expect(second.getByTestId('incentive-amount').textContent()).resolves.toBe('€6,000');
       expect(await axeViolations(page)).toEqual([]);
 
@@ -78,16 +86,17 @@ describe("a member's incentive and its evidence on the case page", () => {
       await inScope(platform.database.db, other, (tx) =>
         recordVulnerableGroups(tx, other, { stateCode: 'NL', caseRef: CASE, personRef: 'NL-EV-1-2', groups: ['medical_needs'], t: translator('en') }),
       );
-      await second.getByRole('checkbox', { name: 'Women and children at risk' }).check();
-      await second.getByRole('button', { name: 'Save the vulnerable groups of NL-EV-1-2' }).click();
-      const reload = second.getByRole('button', { name: 'Reload the case' });
+      const secondGroups = groups.getByRole('group', { name: 'Vulnerable groups recorded for NL-EV-1-2' });
+      await secondGroups.getByRole('checkbox', { name: 'Women and children at risk' }).check();
+      await groups.getByRole('button', { name: 'Save the vulnerable groups' }).click();
+      const reload = groups.getByRole('button', { name: 'Reload the case' });
       await reload.waitFor();
-      await expect(second.getByRole('alert').textContent()).resolves.toMatch(/^Someone changed this case since you opened it/);
+      await expect(groups.getByRole('alert').textContent()).resolves.toMatch(/^Someone changed this case since you opened it/);
       await expect(reload.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
       await reload.click();
       await expect.poll(() => second.getByTestId('incentive-amount').textContent()).toBe('€10,000');
-      await expect(second.getByRole('checkbox', { name: 'Medical needs that only resettlement can meet' }).isChecked()).resolves.toBe(true);
-      await expect(second.getByRole('checkbox', { name: 'Women and children at risk' }).isChecked()).resolves.toBe(false);
+      await expect(secondGroups.getByRole('checkbox', { name: 'Medical needs that only resettlement can meet' }).isChecked()).resolves.toBe(true);
+      await expect(secondGroups.getByRole('checkbox', { name: 'Women and children at risk' }).isChecked()).resolves.toBe(false);
     } finally {
       await b.close();
     }

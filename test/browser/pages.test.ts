@@ -130,7 +130,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
           }
           for (const p of pages) {
             await b.page.goto(`${platform.url}${p.path({ caseRef, state })}`);
-            await b.page.waitForFunction((l) => document.documentElement.lang === l, lang);
+            await b.page.waitForFunction((l) => document.documentElement.lang.split('-')[0] === l, lang);
             await b.page.locator(p.ready).first().waitFor({ timeout: 20_000 });
             await b.page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
             expect(await b.page.locator('h1').count(), `${p.name}: one h1`).toBe(1);

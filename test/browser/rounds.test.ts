@@ -1,9 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operator } from '../../src/access/principal.ts';
+import { inScope } from '../../src/access/scope.ts';
+import { savePledges } from '../../src/pledges/pledge.service.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
 const ROUND = '2020-2021';
+/** A round whose period lasts: its pledges can still change (an ended round's cannot). */
+const OPEN_ROUND = '2026-2027';
 const n = (x: number) => new Intl.NumberFormat('en').format(x);
 
 interface Listing {
@@ -22,6 +27,12 @@ describe('rounds and pledges in the browser', () => {
   let platform: Platform;
   beforeAll(async () => {
     platform = await startPlatform();
+    await inScope(platform.database.db, operator('test'), (tx) =>
+      savePledges({ db: tx, actor: operator('test'), roundId: OPEN_ROUND, source: 'test', pledges: [
+        { roundId: OPEN_ROUND, stateCode: 'NL', pathway: 'resettlement', places: 500, carryOver: false, countryOfDeparture: null, targetGroup: null, note: '' },
+        { roundId: OPEN_ROUND, stateCode: 'BE', pathway: 'resettlement', places: 300, carryOver: false, countryOfDeparture: null, targetGroup: null, note: '' },
+      ] }),
+    );
   });
   afterAll(async () => platform?.close());
 
@@ -68,9 +79,9 @@ describe('rounds and pledges in the browser', () => {
     const b = await openBrowser();
     try {
       const officer = await platform.account('state_officer', 'NL');
-      await signInThroughPage(b.page, platform, officer, `/rounds/${ROUND}`);
+      await signInThroughPage(b.page, platform, officer, `/rounds/${OPEN_ROUND}`);
       const page = b.page;
-      const before = (await apiGet<Listing>(page, `/api/rounds/${ROUND}/pledges?lang=en`)).body!;
+      const before = (await apiGet<Listing>(page, `/api/rounds/${OPEN_ROUND}/pledges?lang=en`)).body!;
       const nl = before.states.find((s) => s.code === 'NL')!;
       const own = nl.pledges.find((p) => p.pathway === 'resettlement' && !p.carryOver && !p.countryOfDeparture && !p.targetGroup)!;
       const places = own.places + 137;
@@ -90,11 +101,11 @@ describe('rounds and pledges in the browser', () => {
       await expect.poll(() => row.locator('td').first().textContent()).toBe(n(places));
       await expect.poll(() => table.locator('tfoot td').first().textContent()).toBe(n(total));
 
-      const after = (await apiGet<Listing>(page, `/api/rounds/${ROUND}/pledges?lang=en`)).body!;
+      const after = (await apiGet<Listing>(page, `/api/rounds/${OPEN_ROUND}/pledges?lang=en`)).body!;
       expect(after.states.find((s) => s.code === 'NL')!.pledged).toBe(nl.pledged + 137);
 
       // The history of changes, where the server offers it: the change is its newest line.
-      const history = await apiGet<{ changes: unknown[] }>(page, `/api/rounds/${ROUND}/pledges/NL/history`);
+      const history = await apiGet<{ changes: unknown[] }>(page, `/api/rounds/${OPEN_ROUND}/pledges/NL/history`);
       if (history.status === 200) {
         const lines = page.getByRole('table', { name: /Changes to the pledges of/ });
         const first = lines.locator('tbody tr').first();

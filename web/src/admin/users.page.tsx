@@ -11,6 +11,7 @@ import { AddUserForm } from './add-user.form.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { STATE_CODES, stateName, type StateCode } from './states.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { formatMomentDay } from '../ui/format.ts';
 
 type Account = components['schemas']['User'];
 
@@ -39,6 +40,12 @@ export function UsersPage() {
   const [disableError, setDisableError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const closeDialog = useCallback(() => setToDisable(null), []);
+  // Setting a password or forgetting the authenticator: the user service decides who may (as for disabling).
+  const [toReset, setToReset] = useState<{ user: Account; what: 'password' | 'totp' } | null>(null);
+  const [newPassword, setNewPassword] = useState('');
+  const [resetError, setResetError] = useState<unknown>(null);
+  const [resetDone, setResetDone] = useState<{ id: string; username: string; sessions: number } | null>(null);
+  const closeReset = useCallback(() => setToReset(null), []);
 
   if (!by) return null;
   // What this administrator may change (src/access/policy.ts manageUsers).
@@ -64,6 +71,35 @@ export function UsersPage() {
     }
   };
 
+  const reset = async () => {
+    if (!toReset) return;
+    setBusy(true);
+    setResetError(null);
+    try {
+      const header = { 'Idempotency-Key': crypto.randomUUID() };
+      const username = toReset.user.username;
+      const { data } =
+        toReset.what === 'password'
+          ? await api.POST('/api/users/password', { body: { username, password: newPassword }, params: { header } })
+          : await api.POST('/api/users/totp-reset', { body: { username }, params: { header } });
+      setResetDone({ id: toReset.what === 'password' ? 'users.passwordDone' : 'users.totpDone', username, sessions: data!.sessionsEnded });
+      setAdded(null);
+      setDisabled(null);
+      setToReset(null);
+      setNewPassword('');
+      await queryClient.invalidateQueries({ queryKey: ['admin-area', 'users'] });
+    } catch (x) {
+      setResetError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const openReset = (user: Account, what: 'password' | 'totp') => {
+    setResetError(null);
+    setNewPassword('');
+    setToReset({ user, what });
+  };
+
   const statusOf = (u: Account) => (u.disabled ? 'disabled' : u.locked ? 'locked' : 'active');
   const signIn = (u: Account) => [u.password ? t('users.signIn.password') : null, u.oidc ? t('users.signIn.oidc') : null].filter(Boolean).join(', ') || t('users.signIn.none');
   const columns: Column<Account>[] = [
@@ -80,7 +116,7 @@ export function UsersPage() {
       value: (u) => t(`users.status.${statusOf(u)}`),
       render: (u) => <span className={u.disabled ? 'badge badge-danger' : u.locked ? 'badge badge-warning' : 'badge badge-success'}>{t(`users.status.${statusOf(u)}`)}</span>,
     },
-    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => intl.formatDate(u.createdAt, { dateStyle: 'medium' }) },
+    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => formatMomentDay(intl, u.createdAt) },
     {
       key: 'actions',
       header: <FormattedMessage id="users.col.actions" />,
@@ -88,13 +124,27 @@ export function UsersPage() {
       fixed: true,
       render: (u) =>
         !u.disabled && mayManage(u) && u.username !== by.username ? (
-          <button type="button" className="button-link" onClick={() => {
-              setDisableError(null);
-              setToDisable(u);
-            }}>
-            <FormattedMessage id="users.disable" />
-            <span className="visually-hidden"> {u.username}</span>
-          </button>
+          <span className="row-actions">
+            <button type="button" className="button-link" onClick={() => {
+                setDisableError(null);
+                setToDisable(u);
+              }}>
+              <FormattedMessage id="users.disable" />
+              <span className="visually-hidden"> {u.username}</span>
+            </button>{' '}
+            {u.password && (
+              <button type="button" className="button-link" onClick={() => openReset(u, 'password')}>
+                <FormattedMessage id="users.setPassword" />
+                <span className="visually-hidden"> {u.username}</span>
+              </button>
+            )}{' '}
+            {u.totpEnabled && (
+              <button type="button" className="button-link" onClick={() => openReset(u, 'totp')}>
+                <FormattedMessage id="users.resetTotp" />
+                <span className="visually-hidden"> {u.username}</span>
+              </button>
+            )}
+          </span>
         ) : null,
     },
   ];
@@ -110,6 +160,13 @@ export function UsersPage() {
         <Notice kind="success">
           <p>
             <FormattedMessage id="users.added" values={{ username: added }} />
+          </p>
+        </Notice>
+      )}
+      {resetDone && (
+        <Notice kind="success">
+          <p data-testid="reset-done">
+            <FormattedMessage id={resetDone.id} values={{ username: resetDone.username, sessions: intl.formatNumber(resetDone.sessions) }} />
           </p>
         </Notice>
       )}
@@ -184,6 +241,29 @@ export function UsersPage() {
           <FormattedMessage id="users.confirm.body" values={{ name: toDisable?.displayName ?? '', role: toDisable ? t(`role.${toDisable.role}`) : '' }} />
         </p>
         {disableError !== null && <ErrorNotice error={disableError} />}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={toReset !== null}
+        title={<FormattedMessage id={toReset?.what === 'totp' ? 'users.resetTotp' : 'users.setPassword'} />}
+        confirmLabel={<FormattedMessage id={toReset?.what === 'totp' ? 'users.resetTotp' : 'users.setPassword'} />}
+        busy={busy}
+        onConfirm={() => void reset()}
+        onClose={closeReset}
+      >
+        {toReset?.what === 'password' ? (
+          <div className="field">
+            <label htmlFor={`${filterId}-password`}>
+              <FormattedMessage id="users.newPassword" values={{ username: toReset.user.username }} />
+            </label>
+            <input id={`${filterId}-password`} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} />
+          </div>
+        ) : (
+          <p>
+            <FormattedMessage id="users.totpConfirm" values={{ username: toReset?.user.username ?? '' }} />
+          </p>
+        )}
+        {resetError !== null && <ErrorNotice error={resetError} />}
       </ConfirmDialog>
     </>
   );

@@ -2,7 +2,21 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import { IntlProvider } from 'react-intl';
 import { setApiLanguage } from '../api/client.ts';
 import { catalogueOf, ENGLISH, type Messages } from '../i18n/catalogue.ts';
-import { directionOf, preferredLocale, type Locale } from '../i18n/locales.ts';
+import { directionOf, isLocale, preferredLocale, type Locale } from '../i18n/locales.ts';
+import { formattingLocale } from '../ui/format.ts';
+
+/** The cookie that keeps the language chosen (a cookie, not browser storage; read by the server too). */
+export const LANGUAGE_COOKIE = 'pathways_lang';
+
+function chosenLocale(): Locale | null {
+  const m = /(?:^|;\s*)pathways_lang=([a-z]{2})(?:;|$)/.exec(document.cookie);
+  return m && isLocale(m[1]!) ? m[1] : null;
+}
+
+function rememberLocale(l: Locale): void {
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${LANGUAGE_COOKIE}=${l}; Path=/; Max-Age=${60 * 60 * 24 * 400}; SameSite=Lax${secure}`;
+}
 
 interface LanguageState {
   locale: Locale;
@@ -12,12 +26,13 @@ const LanguageContext = createContext<LanguageState>({ locale: 'en', setLocale: 
 export const useLanguage = () => useContext(LanguageContext);
 
 /**
- * The interface's language: the browser's first language the interface speaks, or the one chosen
- * in the switcher (kept in memory for the visit: nothing is written to browser storage). Sets the
- * document's lang and dir, and the API's Accept-Language.
+ * The interface's language: the one chosen in the switcher (remembered in the cookie
+ * `pathways_lang`, so a reload keeps it: nothing is written to browser storage), else the browser's
+ * first language the interface speaks. Sets the document's lang and dir, and the API's
+ * Accept-Language. Figures and dates are formatted for `formattingLocale` (English as en-GB).
  */
 export function LanguageProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() => preferredLocale(navigator.languages ?? [navigator.language]));
+  const [locale, setLocaleState] = useState<Locale>(() => chosenLocale() ?? preferredLocale(navigator.languages ?? [navigator.language]));
   const [messages, setMessages] = useState<Messages>(ENGLISH);
   const [shown, setShown] = useState<Locale>('en');
 
@@ -34,15 +49,18 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   }, [locale]);
 
   useEffect(() => {
-    document.documentElement.lang = shown;
+    document.documentElement.lang = formattingLocale(shown);
     document.documentElement.dir = directionOf(shown);
     setApiLanguage(shown);
   }, [shown]);
 
-  const setLocale = useCallback((l: Locale) => setLocaleState(l), []);
+  const setLocale = useCallback((l: Locale) => {
+    rememberLocale(l);
+    setLocaleState(l);
+  }, []);
   return (
     <LanguageContext.Provider value={{ locale: shown, setLocale }}>
-      <IntlProvider locale={shown} messages={messages} defaultLocale="en" onError={reportMissing}>
+      <IntlProvider locale={formattingLocale(shown)} messages={messages} defaultLocale="en" onError={reportMissing}>
         {children}
       </IntlProvider>
     </LanguageContext.Provider>

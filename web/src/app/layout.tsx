@@ -9,25 +9,53 @@ import { areaOfPath, ForbiddenPage } from '../ui/page-state.tsx';
 import { useLanguage } from './intl.tsx';
 import { PUBLIC_PATHS } from './router.tsx';
 
-const NAV: { to: string; area: Area; label: string }[] = [
-  { to: '/dashboard', area: 'dashboard', label: 'nav.dashboard' },
-  { to: '/state-of-play', area: 'stateOfPlay', label: 'nav.stateOfPlay' },
-  { to: '/rounds', area: 'rounds', label: 'nav.rounds' },
-  { to: '/cases', area: 'cases', label: 'nav.cases' },
-  { to: '/imports', area: 'imports', label: 'nav.imports' },
-  { to: '/users', area: 'users', label: 'nav.users' },
-  { to: '/audit', area: 'audit', label: 'nav.audit' },
-  { to: '/incentives', area: 'incentives', label: 'nav.incentives' },
-  { to: '/sponsors', area: 'sponsorship', label: 'nav.sponsorship' },
-  { to: '/sponsorships', area: 'sponsorships', label: 'nav.sponsorships' },
-  { to: '/sponsor', area: 'sponsorPortal', label: 'nav.sponsorPortal' },
-  { to: '/programmes', area: 'programmes', label: 'nav.programmes' },
-  { to: '/returns', area: 'returns', label: 'nav.returns' },
-  { to: '/statistics', area: 'statistics', label: 'nav.statistics' },
-  { to: '/federation', area: 'federation', label: 'nav.federation' },
-  { to: '/candidates', area: 'complementary', label: 'nav.candidates' },
-  { to: '/family-reunification', area: 'complementary', label: 'nav.familyReunification' },
-  { to: '/placement', area: 'placement', label: 'nav.placement' },
+type NavItem = { to: string; area: Area; label: string };
+
+/** The navigation in groups, the same for every role (a role sees the items it may open, a group only with one of them). */
+const NAV: { group: string; items: NavItem[] }[] = [
+  {
+    group: 'nav.group.overview',
+    items: [
+      { to: '/dashboard', area: 'dashboard', label: 'nav.dashboard' },
+      { to: '/state-of-play', area: 'stateOfPlay', label: 'nav.stateOfPlay' },
+    ],
+  },
+  {
+    group: 'nav.group.cases',
+    items: [
+      { to: '/cases', area: 'cases', label: 'nav.cases' },
+      { to: '/placement', area: 'placement', label: 'nav.placement' },
+      { to: '/candidates', area: 'complementary', label: 'nav.candidates' },
+      { to: '/family-reunification', area: 'complementary', label: 'nav.familyReunification' },
+      { to: '/imports', area: 'imports', label: 'nav.imports' },
+    ],
+  },
+  {
+    group: 'nav.group.programmes',
+    items: [
+      { to: '/rounds', area: 'rounds', label: 'nav.rounds' },
+      { to: '/programmes', area: 'programmes', label: 'nav.programmes' },
+      { to: '/incentives', area: 'incentives', label: 'nav.incentives' },
+      { to: '/sponsors', area: 'sponsorship', label: 'nav.sponsorship' },
+      { to: '/sponsorships', area: 'sponsorships', label: 'nav.sponsorships' },
+      { to: '/sponsor', area: 'sponsorPortal', label: 'nav.sponsorPortal' },
+    ],
+  },
+  {
+    group: 'nav.group.reports',
+    items: [
+      { to: '/returns', area: 'returns', label: 'nav.returns' },
+      { to: '/federation', area: 'federation', label: 'nav.federation' },
+      { to: '/statistics', area: 'statistics', label: 'nav.statistics' },
+    ],
+  },
+  {
+    group: 'nav.group.admin',
+    items: [
+      { to: '/users', area: 'users', label: 'nav.users' },
+      { to: '/audit', area: 'audit', label: 'nav.audit' },
+    ],
+  },
 ];
 
 /**
@@ -109,14 +137,25 @@ export function Layout() {
       </header>
       {user && (
         <nav className="site-nav" aria-label={intl.formatMessage({ id: 'nav.label' })}>
-          <ul>
-            {NAV.filter((n) => mayOpen(user, n.area)).map((n) => (
-              <li key={n.to}>
-                <Link to={n.to} activeProps={{ 'aria-current': 'page', className: 'active' }} activeOptions={{ exact: false, includeSearch: false }}>
-                  <FormattedMessage id={n.label} />
-                </Link>
-              </li>
-            ))}
+          <ul className="nav-groups">
+            {NAV.map((g) => ({ ...g, items: g.items.filter((n) => mayOpen(user, n.area)) }))
+              .filter((g) => g.items.length > 0)
+              .map((g) => (
+                <li key={g.group} className="nav-group">
+                  <span className="nav-group-label" id={`nav-${g.group}`}>
+                    <FormattedMessage id={g.group} />
+                  </span>
+                  <ul aria-labelledby={`nav-${g.group}`}>
+                    {g.items.map((n) => (
+                      <li key={n.to}>
+                        <Link to={n.to} activeProps={{ 'aria-current': 'page', className: 'active' }} activeOptions={{ exact: false, includeSearch: false }}>
+                          <FormattedMessage id={n.label} />
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
           </ul>
         </nav>
       )}

@@ -9,6 +9,7 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { PageHeader } from '../ui/status.tsx';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { formatMoment } from '../ui/format.ts';
 
 const isActor = (id: string) => /^(user|cli):/.test(id);
 
@@ -69,7 +70,7 @@ export function AuditPage() {
   };
 
   const rows = lines.data?.pages.flat() ?? [];
-  const when = (at: string) => intl.formatDate(at, { dateStyle: 'medium', timeStyle: 'medium' });
+  const when = (at: string) => formatMoment(intl, at, { seconds: true });
   const records = (l: Line) => (l.recordIds.length <= 3 ? l.recordIds.join(', ') : t('audit.moreRecords', { first: l.recordIds.slice(0, 3).join(', '), more: intl.formatNumber(l.recordIds.length - 3) }));
   const columns: Column<Line>[] = [
     { key: 'at', header: <FormattedMessage id="audit.col.at" />, value: (l) => l.at, render: (l) => <time dateTime={l.at}>{when(l.at)}</time> },

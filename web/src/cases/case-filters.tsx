@@ -3,7 +3,7 @@ import { FormattedMessage } from 'react-intl';
 import { choicesOf, DEPARTURE, FILTER_KEYS, SORTS, type FilterKey, type Filters } from './case-options.ts';
 import { useLabels, type LabelGroup } from './labels.ts';
 
-const GROUP: Record<Exclude<FilterKey, 'departure'>, LabelGroup> = {
+const GROUP: Record<Exclude<FilterKey, 'departure' | 'ref'>, LabelGroup> = {
   status: 'status',
   priority: 'priority',
   category: 'category',
@@ -53,7 +53,7 @@ export function CaseFilters({ query, onApply }: { query: Filters; onApply: (next
     onApply(next);
   };
 
-  const select = (key: Exclude<FilterKey, 'departure'>, caption: string) => (
+  const select = (key: Exclude<FilterKey, 'departure' | 'ref'>, caption: string) => (
     <div className="field" key={key}>
       <label htmlFor={`${base}-${key}`}>{caption}</label>
       <select id={`${base}-${key}`} name={key} defaultValue={query[key] ?? ''}>
@@ -69,6 +69,12 @@ export function CaseFilters({ query, onApply }: { query: Filters; onApply: (next
 
   return (
     <form ref={form} className="filters" role="search" aria-label={t('cases.filter.label')} onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor={`${base}-ref`}>
+          <FormattedMessage id="cases.filter.ref" />
+        </label>
+        <input id={`${base}-ref`} name="ref" type="search" defaultValue={query.ref ?? ''} size={14} maxLength={64} autoComplete="off" />
+      </div>
       {select('status', t('cases.filter.status'))}
       {select('priority', t('cases.filter.priority'))}
       {select('category', t('cases.filter.category'))}

@@ -49,11 +49,11 @@ export const PARTNERS = ['unhcr', 'iom', 'sponsor', 'embassy', 'other'] as const
 export const SEXES = ['F', 'M', 'X'] as const;
 
 /** The filters of the list, as the page's URL carries them. */
-export const FILTER_KEYS = ['status', 'priority', 'category', 'departure', 'modality', 'pathway', 'needs'] as const;
+export const FILTER_KEYS = ['ref', 'status', 'priority', 'category', 'departure', 'modality', 'pathway', 'needs'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey | 'sort', string>>;
 
-const CHOICES: Record<Exclude<FilterKey, 'departure'>, readonly string[]> = {
+const CHOICES: Record<Exclude<FilterKey, 'departure' | 'ref'>, readonly string[]> = {
   status: STATUSES,
   priority: PRIORITIES,
   category: CATEGORIES,
@@ -61,7 +61,10 @@ const CHOICES: Record<Exclude<FilterKey, 'departure'>, readonly string[]> = {
   pathway: PATHWAYS,
   needs: NEEDS,
 };
-export const choicesOf = (key: Exclude<FilterKey, 'departure'>) => CHOICES[key];
+export const choicesOf = (key: Exclude<FilterKey, 'departure' | 'ref'>) => CHOICES[key];
+
+/** Part of a case reference, as the list's search takes it. */
+export const REF_SEARCH = /^[\p{L}\p{N} ._:/-]{1,64}$/u;
 
 export const DEPARTURE = /^[A-Z]{3}$/;
 
@@ -71,7 +74,7 @@ export function queryOf(search: Record<string, unknown>): ListQuery {
   for (const key of FILTER_KEYS) {
     const v = search[key];
     if (typeof v !== 'string') continue;
-    if (key === 'departure' ? DEPARTURE.test(v) : CHOICES[key].includes(v)) q[key] = v;
+    if (key === 'ref' ? REF_SEARCH.test(v.trim()) : key === 'departure' ? DEPARTURE.test(v) : CHOICES[key].includes(v)) q[key] = key === 'ref' ? v.trim() : v;
   }
   if (typeof search.sort === 'string' && (SORTS as readonly string[]).includes(search.sort)) q.sort = search.sort;
   return q as ListQuery;

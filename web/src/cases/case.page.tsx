@@ -55,7 +55,6 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
           <Standing view={one.data.view} />
           <Actions state={state} view={one.data.view} etag={one.data.etag} />
           <Household members={one.data.view.members ?? []} />
-          <CaseIncentivesPanel state={state} caseRef={caseRef} household={one.data.view.members ?? []} onChanged={() => void refresh()} />
           <Referral state={state} view={one.data.view} />
           <section className="panel" aria-labelledby="case-history">
             <h2 id="case-history">
@@ -63,6 +62,7 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
             </h2>
             {history.status !== 'success' ? <NotReady query={history} /> : <History events={history.data} />}
           </section>
+          <CaseIncentivesPanel state={state} caseRef={caseRef} household={one.data.view.members ?? []} onChanged={() => void refresh()} />
         </>
       )}
     </div>

@@ -1,6 +1,7 @@
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { FormattedMessage } from 'react-intl';
+import { formatCount } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Notice, PageHeader } from '../ui/status.tsx';
 import { BulkDialog, type BulkDone } from './bulk-dialog.tsx';
@@ -50,7 +51,7 @@ const NONE: ReadonlySet<string> = new Set();
 
 /** The list under the current filters (`view`); a choice of cases or a result belongs to the filters it was made under. */
 function CaseList({ state, search, view }: { state: StateCode; search: Record<string, unknown>; view: string }) {
-  const { label, day, t } = useLabels();
+  const { label, day, t, intl } = useLabels();
   const pages = useCasePages(state, search);
   const refresh = useRefreshCases();
   const [selection, setSelection] = useState<{ view: string; refs: ReadonlySet<string> }>({ view, refs: NONE });
@@ -126,11 +127,13 @@ function CaseList({ state, search, view }: { state: StateCode; search: Record<st
       ) : (
         <>
           <BulkBar rows={rows} selected={selected} setSelected={setSelected} onAction={setBulk} />
-          <DataTable caption={t('cases.caption', { state })} columns={columns} rows={rows} rowKey={(c) => c.caseRef} />
+          <DataTable caption={t('cases.caption', { state })} columns={columns} rows={rows} rowKey={(c) => c.caseRef} unpaged />
         </>
       )}
       <p className="cases-count" ref={count} tabIndex={-1} aria-live="polite">
-        {t(pages.hasNextPage ? 'cases.shownMore' : 'cases.shown', { cases: t('common.cases', { count: rows.length }) })}
+        {pages.hasNextPage
+          ? t('cases.shownOf', { shown: formatCount(intl, rows.length), total: formatCount(intl, pages.data.pages[0]?.total ?? rows.length) })
+          : t('cases.shown', { cases: t('common.cases', { count: rows.length }) })}
       </p>
       {pages.hasNextPage && (
         <p className="load-more">

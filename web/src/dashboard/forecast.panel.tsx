@@ -5,7 +5,7 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption, RenderItem } from '../charts/option.ts';
 import { COLOURS, escapeHtml } from '../charts/style.ts';
-import { formatCount, formatDay } from '../ui/format.ts';
+import { formatCount, formatDay, formatPercent } from '../ui/format.ts';
 import { signedIn, useMe } from '../api/session.ts';
 import type { ForecastReport } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
@@ -70,6 +70,7 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
   const inScope = new Set(f.states.map((s) => s.stateCode));
   const pledgedTotal = Object.entries(report.pledged).reduce((n, [code, v]) => (ownState === null || inScope.has(code) ? n + v : n), 0);
   const ended = f.asOf >= f.until;
+  const level = formatPercent(intl, 0.8);
   const eu = {
     scope,
     expected: formatCount(intl, f.eu.total.expected),
@@ -77,13 +78,14 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
     high: formatCount(intl, f.eu.total.high),
     pledged: formatCount(intl, pledgedTotal),
     until,
+    level,
   };
   const label = intl.formatMessage({ id: 'dashboard.forecast.scopeLabel' }, eu);
 
   const option = useMemo((): ChartOption => {
     const pledged = t('stateOfPlay.col.pledged');
     const expected = t('dashboard.forecast.expected');
-    const interval = t('dashboard.forecast.interval');
+    const interval = intl.formatMessage({ id: 'dashboard.forecast.interval' }, { level });
     return {
       legend: { top: 0, left: 0, data: [pledged, expected, interval], textStyle: { color: COLOURS.ink } },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
@@ -93,7 +95,7 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
         formatter: (params) => {
           const r = rows[(params as { dataIndex: number }[])[0]?.dataIndex ?? -1];
           if (!r) return '';
-          const range = intl.formatMessage({ id: 'dashboard.forecast.range' }, { low: formatCount(intl, r.low), high: formatCount(intl, r.high) });
+          const range = intl.formatMessage({ id: 'dashboard.forecast.range' }, { level, low: formatCount(intl, r.low), high: formatCount(intl, r.high) });
           return `<strong>${escapeHtml(r.name)}</strong><br>${escapeHtml(pledged)}: ${formatCount(intl, r.pledged)}<br>${escapeHtml(expected)}: ${formatCount(intl, r.expected)} (${escapeHtml(range)})`;
         },
       },

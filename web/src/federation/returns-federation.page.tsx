@@ -6,8 +6,8 @@ import { RoundSelect } from '../state-of-play/round-select.tsx';
 import { useFiguresLang, useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { formatCount, formatDay, formatShare } from '../ui/format.ts';
-import { Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { formatCount, formatDay, formatMoment, formatShare } from '../ui/format.ts';
+import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useReturnsMatrix, useReturnsSent, useStateOfPlayFromReturns, type ReturnsMatrix, type ReturnsStateOfPlay, type SentReturn } from './federation.api.ts';
 import { NotReady, roundWaiting } from '../ui/page-state.tsx';
 
@@ -17,7 +17,7 @@ type MatrixRow = ReturnsMatrix['states'][number];
 /** A time as the page's language writes it, in UTC (the receipts' clock). */
 const useTime = () => {
   const intl = useIntl();
-  return (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return (iso: string) => formatMoment(intl, iso, { utc: true });
 };
 
 /**

@@ -5,6 +5,7 @@ import { signedIn, useMe } from '../api/session.ts';
 import { stateName } from '../admin/states.ts';
 import { Field, type FieldErrors } from '../ui/field.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { formatMoment } from '../ui/format.ts';
 
 /** The server's minimum (src/identity/password.ts PASSWORD_MIN). */
 const PASSWORD_MIN = 15;
@@ -58,7 +59,7 @@ export function AccountPage() {
             <FormattedMessage id="account.facts.session" />
           </dt>
           <dd>
-            <time dateTime={expiresAt}>{intl.formatDate(expiresAt, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+            <time dateTime={expiresAt}>{formatMoment(intl, expiresAt)}</time>
           </dd>
         </dl>
       </section>

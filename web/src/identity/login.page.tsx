@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { authRequest, setCsrfToken } from '../api/client.ts';
 import type { Me, SecondFactor, User } from '../api/session.ts';
 import { ErrorNotice, PageHeader } from '../ui/status.tsx';
+import { qrModules, qrPath } from '../ui/qr.ts';
 
 type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol'; secret: string; otpauthUrl: string };
 
@@ -100,6 +101,7 @@ export function LoginPage() {
               <p>
                 <FormattedMessage id="login.enrol.intro" />
               </p>
+              <TotpQr uri={step.otpauthUrl} label={intl.formatMessage({ id: 'login.enrol.qr' })} />
               <p>
                 <FormattedMessage id="login.enrol.key" />{' '}
                 <code className="secret" data-testid="totp-secret">
@@ -138,5 +140,16 @@ export function LoginPage() {
         </form>
       )}
     </div>
+  );
+}
+
+/** The authenticator's key as a QR code, drawn here from its otpauth:// URI (nothing fetched). */
+function TotpQr({ uri, label }: { uri: string; label: string }) {
+  const { size, d } = useMemo(() => qrPath(qrModules(uri)), [uri]);
+  return (
+    <svg className="totp-qr" data-testid="totp-qr" role="img" aria-label={label} viewBox={`0 0 ${size} ${size}`} width={size * 4} height={size * 4} shapeRendering="crispEdges">
+      <rect width={size} height={size} fill="#fff" />
+      <path d={d} fill="#000" />
+    </svg>
   );
 }

@@ -7,6 +7,7 @@ import { useRounds } from '../rounds/round.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { countCsvRows, FILE_KINDS, isXlsx, KIND_ORDER, sendFile, templateCsv, type ImportUpload, type Progress, type RowProblem, type UploadKind, type UploadState } from './import-file.ts';
+import { formatPercent } from '../ui/format.ts';
 
 type Step =
   | { kind: 'idle' }
@@ -242,7 +243,7 @@ function UploadProgress({ progress, id }: { progress: Progress; id: string }) {
       <label htmlFor={id}>
         {sending ? (
           percent !== null ? (
-            <FormattedMessage id="imports.progress.sending" values={{ percent: intl.formatNumber(percent / 100, { style: 'percent' }) }} />
+            <FormattedMessage id="imports.progress.sending" values={{ percent: formatPercent(intl, percent / 100) }} />
           ) : (
             <FormattedMessage id="imports.progress.sendingUnknown" />
           )

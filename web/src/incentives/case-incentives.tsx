@@ -2,8 +2,8 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
-import { formatDay } from '../ui/format.ts';
-import { ErrorNotice } from '../ui/status.tsx';
+import { formatDay, formatMoment } from '../ui/format.ts';
+import { ErrorNotice, Loading } from '../ui/status.tsx';
 import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
 import './incentives.css';
@@ -37,42 +37,31 @@ export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { 
       {incentives.status !== 'success' ? (
         <NotReady query={incentives} />
         ) : (
-        incentives.data.members.map((m) => (
-          <MemberIncentive
-            key={m.personRef}
+        <>
+          {incentives.data.members.map((m) => (
+            <MemberIncentive key={m.personRef} member={m} household={household.find((h) => h.personRef === m.personRef)} rounds={rounds.data ?? []} />
+          ))}
+          <GroupsForm
             state={state}
             caseRef={caseRef}
-            member={m}
+            members={incentives.data.members}
             etag={incentives.data.etag}
-            household={household.find((h) => h.personRef === m.personRef)}
-            rounds={rounds.data ?? []}
             onReload={() => {
               onChanged();
               return incentives.refetch();
             }}
             onChanged={onChanged}
           />
-        ))
+        </>
       )}
     </section>
   );
 }
 
-function MemberIncentive(props: {
-  state: string;
-  caseRef: string;
-  member: CaseMember;
-  etag: string;
-  household: HouseholdMember | undefined;
-  rounds: readonly Round[];
-  onReload: () => Promise<unknown>;
-  onChanged: () => void;
-}) {
+function MemberIncentive(props: { member: CaseMember; household: HouseholdMember | undefined; rounds: readonly Round[] }) {
   const { member, household } = props;
   const intl = useIntl();
   const titleId = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [result, setResult] = useState<string | null>(null);
   const i = member.incentive;
   const round = i ? props.rounds.find((r) => r.id === i.roundId) : undefined;
   const rate = i?.rateId ? round?.incentives.find((r) => r.id === i.rateId) : undefined;
@@ -81,7 +70,7 @@ function MemberIncentive(props: {
 
   return (
     <article className="member-incentive" aria-labelledby={titleId} data-person={member.personRef}>
-      <h3 id={titleId} ref={heading} tabIndex={-1}>
+      <h3 id={titleId}>
         <FormattedMessage id="incentives.case.member" values={{ person: member.personRef }} />
       </h3>
       {i === null ? (
@@ -145,97 +134,103 @@ function MemberIncentive(props: {
       ) : (
         <IncentiveHistory history={member.history} />
       )}
-      <GroupsForm
-        {...props}
-        onSaved={(saved) => {
-          setResult(
-            saved.incentive
-              ? intl.formatMessage({ id: 'incentives.case.saved' }, { person: saved.personRef, amount: saved.incentive.rateId === null ? intl.formatMessage({ id: 'incentives.case.noRateApplies' }) : euros(intl, saved.incentive.amount) })
-              : intl.formatMessage({ id: 'incentives.case.savedNoIncentive' }, { person: saved.personRef }),
-          );
-          props.onChanged();
-        }}
-        onReloaded={() => {
-          setResult(intl.formatMessage({ id: 'incentives.case.reloaded' }));
-          heading.current?.focus();
-        }}
-      />
-      <div role="status" className="case-result">
-        {result && <p className="notice notice-success">{result}</p>}
-      </div>
     </article>
   );
 }
 
 /**
- * The vulnerable groups the state records for a member (beside those the case's category, the
- * member's needs and the case's priority show), sent with the case's ETag. A stale ETag (412):
- * the case page's "someone changed this case — reload" notice, focus on its button.
+ * The vulnerable groups the state records for the members (beside those the case's category, the
+ * members' needs and the case's priority show): one form for the household, one Save, below each
+ * member's incentive and its history. Each member whose groups changed is sent in turn, each with
+ * the case's ETag the previous answer gave. A stale ETag (412): the case page's "someone changed
+ * this case — reload" notice, focus on its button.
  */
-function GroupsForm(props: { state: string; caseRef: string; member: CaseMember; etag: string; onReload: () => Promise<unknown>; onSaved: (m: CaseMember) => void; onReloaded: () => void }) {
-  const { member } = props;
+function GroupsForm(props: { state: string; caseRef: string; members: CaseMember[]; etag: string; onReload: () => Promise<unknown>; onChanged: () => void }) {
   const intl = useIntl();
   const id = useId();
   const record = useRecordVulnerableGroups(props.state, props.caseRef);
-  // What the officer ticked and has not saved yet; null: what is recorded.
-  const [draft, setDraft] = useState<Set<VulnerableGroup> | null>(null);
+  // What the officer ticked and has not saved yet, per member; absent: what is recorded.
+  const [draft, setDraft] = useState<Record<string, Set<VulnerableGroup>>>({});
+  const [result, setResult] = useState<string[]>([]);
   const reload = useRef<HTMLButtonElement>(null);
-  const ticked = draft ?? new Set(member.vulnerableGroups as VulnerableGroup[]);
+  const title = useRef<HTMLHeadingElement>(null);
+  const tickedOf = (m: CaseMember) => draft[m.personRef] ?? new Set(m.vulnerableGroups as VulnerableGroup[]);
   const stale = record.error instanceof ApiError && record.error.status === 412;
-  // The only way on from a stale version is to reload: focus goes there (saving again is of no use).
   useEffect(() => {
     if (stale) reload.current?.focus();
   }, [stale]);
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (record.isPending || stale) return;
-    record.mutate(
-      { etag: props.etag, member: member.personRef, groups: VULNERABLE_GROUPS.filter((g) => ticked.has(g)) },
-      {
-        onSuccess: ({ member: saved }) => {
-          setDraft(null);
-          props.onSaved(saved);
-        },
-      },
-    );
+    const changed = props.members.filter((m) => {
+      const now = VULNERABLE_GROUPS.filter((g) => tickedOf(m).has(g));
+      return now.join() !== VULNERABLE_GROUPS.filter((g) => (m.vulnerableGroups as string[]).includes(g)).join();
+    });
+    let etag = props.etag;
+    const said: string[] = [];
+    try {
+      for (const m of changed) {
+        const { member: saved, etag: next } = await record.mutateAsync({ etag, member: m.personRef, groups: VULNERABLE_GROUPS.filter((g) => tickedOf(m).has(g)) });
+        etag = next;
+        said.push(
+          saved.incentive
+            ? intl.formatMessage({ id: 'incentives.case.saved' }, { person: saved.personRef, amount: saved.incentive.rateId === null ? intl.formatMessage({ id: 'incentives.case.noRateApplies' }) : euros(intl, saved.incentive.amount) })
+            : intl.formatMessage({ id: 'incentives.case.savedNoIncentive' }, { person: saved.personRef }),
+        );
+        setDraft((d) => {
+          const { [m.personRef]: _, ...rest } = d;
+          return rest;
+        });
+      }
+      setResult(said.length > 0 ? said : [intl.formatMessage({ id: 'incentives.case.nothingChanged' })]);
+    } catch {
+      setResult(said);
+    }
+    if (said.length > 0) props.onChanged();
   };
 
   const doReload = async () => {
     await props.onReload();
-    setDraft(null);
+    setDraft({});
     record.reset();
-    props.onReloaded();
+    setResult([intl.formatMessage({ id: 'incentives.case.reloaded' })]);
+    title.current?.focus();
   };
 
   return (
-    <form className="groups-form" onSubmit={submit} noValidate>
-      <fieldset>
-        <legend>
-          <FormattedMessage id="incentives.case.groupsLegend" values={{ person: member.personRef }} />
-        </legend>
-        <p className="hint" id={`${id}-hint`}>
-          <FormattedMessage id="incentives.case.groupsHint" />
-        </p>
-        {VULNERABLE_GROUPS.map((g) => (
-          <label key={g} className="check">
-            <input
-              type="checkbox"
-              name="group"
-              value={g}
-              checked={ticked.has(g)}
-              aria-describedby={`${id}-hint`}
-              onChange={(e) => {
-                const next = new Set(ticked);
-                if (e.target.checked) next.add(g);
-                else next.delete(g);
-                setDraft(next);
-              }}
-            />{' '}
-            {groupName(intl, g)}
-          </label>
-        ))}
-      </fieldset>
+    <form className="groups-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} ref={title} tabIndex={-1}>
+        <FormattedMessage id="incentives.case.groupsTitle" />
+      </h3>
+      <p className="hint" id={`${id}-hint`}>
+        <FormattedMessage id="incentives.case.groupsHint" />
+      </p>
+      {props.members.map((member) => (
+        <fieldset key={member.personRef}>
+          <legend>
+            <FormattedMessage id="incentives.case.groupsLegend" values={{ person: member.personRef }} />
+          </legend>
+          {VULNERABLE_GROUPS.map((g) => (
+            <label key={g} className="check">
+              <input
+                type="checkbox"
+                name={`group-${member.personRef}`}
+                value={g}
+                checked={tickedOf(member).has(g)}
+                aria-describedby={`${id}-hint`}
+                onChange={(e) => {
+                  const next = new Set(tickedOf(member));
+                  if (e.target.checked) next.add(g);
+                  else next.delete(g);
+                  setDraft((d) => ({ ...d, [member.personRef]: next }));
+                }}
+              />{' '}
+              {groupName(intl, g)}
+            </label>
+          ))}
+        </fieldset>
+      ))}
       {stale ? (
         <div className="notice notice-warning" role="alert">
           <p>
@@ -252,9 +247,16 @@ function GroupsForm(props: { state: string; caseRef: string; member: CaseMember;
       )}
       {!stale && (
         <button type="submit" aria-disabled={record.isPending}>
-          <FormattedMessage id="incentives.case.save" values={{ person: member.personRef }} />
+          <FormattedMessage id="incentives.case.saveAll" />
         </button>
       )}
+      <div role="status" className="case-result">
+        {result.length > 0 && (
+          <p className="notice notice-success">
+            {result.join(' ')}
+          </p>
+        )}
+      </div>
     </form>
   );
 }
@@ -272,7 +274,7 @@ export function IncentiveHistory({ history }: { history: CaseMember['history'] }
               <FormattedMessage id={`incentives.reason.${h.reason}`} />
             </strong>{' '}
             <span className="hint">
-              <FormattedMessage id="incentives.when" values={{ at: intl.formatDate(h.at, { dateStyle: 'medium', timeStyle: 'short' }), actor: <Actor id={h.actor} /> }} />
+              <FormattedMessage id="incentives.when" values={{ at: formatMoment(intl, h.at), actor: <Actor id={h.actor} /> }} />
             </span>
           </p>
           <p>

@@ -11,7 +11,7 @@ import { defaultRound, useRounds } from '../state-of-play/state-of-play.queries.
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field } from '../ui/field.tsx';
-import { formatCount } from '../ui/format.ts';
+import { formatCount, formatMoment } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
 import { useDecide, usePlacements, useRun, useRuns, useStartRun, type Placement, type PlacementResult, type PlacementRun, type StateCode } from './placement.api.ts';
 import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
@@ -26,7 +26,7 @@ export const formatScore = (intl: IntlShape, v: number): string => intl.formatNu
 const formatGap = (intl: IntlShape, v: number): string => intl.formatNumber(v, { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const useTime = () => {
   const intl = useIntl();
-  return (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return (iso: string) => formatMoment(intl, iso, { utc: true });
 };
 
 /**

@@ -7,6 +7,7 @@ import type { PledgeChange, PledgeListing, StateCode } from './round.ts';
 import { usePledgeHistory } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { formatMoment } from '../ui/format.ts';
 
 interface Row extends PledgeChange {
   n: number;
@@ -29,7 +30,7 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
     [intl.formatMessage({ id: `rounds.pathway.${c.pathway}` }), c.countryOfDeparture, c.targetGroup, c.carryOver ? intl.formatMessage({ id: 'rounds.pledge.carryOverShort' }) : null]
       .filter(Boolean)
       .join(', ');
-  const when = (at: string) => intl.formatDate(at, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = (at: string) => formatMoment(intl, at);
   const rows: Row[] = (history.data ?? []).map((c, n) => ({ ...c, n }));
   const columns: Column<Row>[] = [
     { key: 'at', header: <FormattedMessage id="rounds.history.at" />, value: (r) => r.at, render: (r) => <time dateTime={r.at}>{when(r.at)}</time> },

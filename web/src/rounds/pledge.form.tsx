@@ -5,7 +5,8 @@ import { api, ApiError } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice } from '../ui/status.tsx';
 import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
-import { pledgeKey, type Pathway, type Pledge, type Round, type StateCode } from './round.ts';
+import { formatDay } from '../ui/format.ts';
+import { pledgeKey, roundStatus, today, type Pathway, type Pledge, type Round, type StateCode } from './round.ts';
 import { useStatePledges } from './round.queries.ts';
 
 interface PledgeDraft {
@@ -48,6 +49,8 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
   const [saved, setSaved] = useState<{ added: number; updated: number; unchanged: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
+  // An ended round's pledges are what it delivered against: shown, not changed (the API refuses too).
+  const ended = roundStatus(round, today()) === 'closed';
 
   const existing = current.data?.pledges.find(
     (p) => pledgeKey(p) === pledgeKey({ pathway: draft.pathway, carryOver: draft.carryOver, countryOfDeparture: draft.country.trim() || null, targetGroup: draft.targetGroup.trim() || null }),
@@ -150,8 +153,14 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
         </p>
       )}
       {current.data && current.data.pledges.length > 0 && (
-        <DataTable caption={t('rounds.pledge.caption', { state })} columns={columns} rows={current.data.pledges} rowKey={pledgeKey} />
+        <DataTable caption={t('rounds.pledge.caption', { state })} columns={ended ? columns.filter((c) => c.key !== 'change') : columns} rows={current.data.pledges} rowKey={pledgeKey} />
       )}
+      {ended ? (
+        <p className="notice" data-testid="pledges-closed">
+          <FormattedMessage id="rounds.pledge.ended" values={{ end: formatDay(intl, round.end) }} />
+        </p>
+      ) : (
+      <>
       <h3>
         <FormattedMessage id="rounds.pledge.formHeading" />
       </h3>
@@ -226,6 +235,8 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
           </button>
         </p>
       </form>
+      </>
+      )}
     </section>
   );
 }

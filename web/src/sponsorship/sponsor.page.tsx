@@ -12,6 +12,7 @@ import {
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { formatMoment } from '../ui/format.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -297,7 +298,7 @@ function History({ sponsor }: { sponsor: Sponsor }) {
   const { t, label, intl } = useLabel();
   const headingId = useId();
   const columns: Column<Sponsor['history'][number]>[] = [
-    { key: 'at', header: <FormattedMessage id="sponsorship.history.at" />, value: (e) => e.at, render: (e) => <time dateTime={e.at}>{intl.formatDate(e.at, { dateStyle: 'medium', timeStyle: 'short' })}</time> },
+    { key: 'at', header: <FormattedMessage id="sponsorship.history.at" />, value: (e) => e.at, render: (e) => <time dateTime={e.at}>{formatMoment(intl, e.at)}</time> },
     {
       key: 'what', header: <FormattedMessage id="sponsorship.history.what" />,
       value: (e) => (e.kind === 'check' ? `${label('check', String(e.details.check))}: ${label('result', String(e.details.result))}` : `${e.fromStatus ? label('status', e.fromStatus) : '—'} → ${e.toStatus ? label('status', e.toStatus) : '—'}`),

@@ -7,6 +7,7 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice } from '../ui/status.tsx';
 import { calls, PHASES, useLabel, useMessages, type Roles } from './sponsorship.api.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { formatMoment } from '../ui/format.ts';
 
 /** The pages of the state's side of sponsorship, one link each. */
 export function Subnav() {
@@ -104,7 +105,7 @@ export function MessagesThread({ sponsorshipId, canWrite }: { sponsorshipId: num
           {messages.data.map((m) => (
             <li key={m.id}>
               <p>
-                <strong>{label('side', m.side)}</strong> · {m.author} · <time dateTime={m.at}>{intl.formatDate(m.at, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+                <strong>{label('side', m.side)}</strong> · {m.author} · <time dateTime={m.at}>{formatMoment(intl, m.at)}</time>
               </p>
               <p>{m.body}</p>
             </li>

@@ -1,5 +1,5 @@
-import { useMemo, useState, type ReactNode } from 'react';
-import { useIntl } from 'react-intl';
+import { useId, useMemo, useState, type ReactNode } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { Cell } from './download.ts';
 
 export interface Column<R> {
@@ -23,12 +23,15 @@ export interface Totals {
   values: Partial<Record<string, Cell | ReactNode>>;
 }
 
+/** The sizes of a page of rows; a table of no more rows than the smallest is not paged. */
+export const PAGE_SIZES = [100, 250, 500] as const;
+
 /**
  * A table of figures: a caption (its accessible name), headers with scope, numbers aligned on the
  * end side and formatted in the page's language, sortable by any column with the state announced
- * (aria-sort), an optional footer row of totals computed by the caller, keyed by column.
- * The rows shown are `visible` (sorted; a page of them once paging is added here, the totals
- * staying those of all rows).
+ * (aria-sort; text in natural order, Intl.Collator numeric: H147 before H1459), an optional footer
+ * row of totals computed by the caller, keyed by column. Beyond 100 rows it is paged (a page size
+ * chosen, "Rows 1–100 of 1,361", previous and next); the totals stay those of all rows.
  */
 export function DataTable<R>(props: {
   caption: ReactNode;
@@ -38,6 +41,8 @@ export function DataTable<R>(props: {
   totals?: Totals;
   initialSort?: { key: string; descending?: boolean };
   captionHidden?: boolean;
+  /** Not paged here (a list the server pages). */
+  unpaged?: boolean;
 }) {
   const intl = useIntl();
   const [sort, setSort] = useState(props.initialSort ?? null);
@@ -58,7 +63,16 @@ export function DataTable<R>(props: {
     return out;
   }, [props.rows, props.columns, sort, intl.locale]);
 
-  const visible = sorted;
+  const pagerId = useId();
+  const [pageSize, setPageSize] = useState<number>(PAGE_SIZES[0]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const total = sorted.length;
+  const paged = !props.unpaged && total > PAGE_SIZES[0];
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(pageIndex, pages - 1);
+  const visible = paged ? sorted.slice(page * pageSize, (page + 1) * pageSize) : sorted;
+  const first = total === 0 ? 0 : page * pageSize + 1;
+  const last = Math.min(total, (page + 1) * pageSize);
 
   const show = (c: Column<R>, r: R): ReactNode => {
     if (c.render) return c.render(r);
@@ -67,7 +81,7 @@ export function DataTable<R>(props: {
     return typeof v === 'number' ? intl.formatNumber(v) : v;
   };
 
-  return (
+  const table = (
     <div className="table-scroll" tabIndex={0} role="region" aria-label={typeof props.caption === 'string' ? props.caption : undefined}>
       <table className="data-table">
         <caption className={props.captionHidden ? 'visually-hidden' : undefined}>{props.caption}</caption>
@@ -85,7 +99,10 @@ export function DataTable<R>(props: {
                   {c.fixed ? (
                     c.header
                   ) : (
-                    <button type="button" className="sort" onClick={() => setSort({ key: c.key, descending: active ? !sort!.descending : false })}>
+                    <button type="button" className="sort" onClick={() => {
+                        setSort({ key: c.key, descending: active ? !sort!.descending : false });
+                        setPageIndex(0);
+                      }}>
                       {c.header}
                       <span aria-hidden="true" className="sort-mark">{active ? (sort!.descending ? ' ▼' : ' ▲') : ' ↕'}</span>
                     </button>
@@ -133,6 +150,40 @@ export function DataTable<R>(props: {
           </tfoot>
         )}
       </table>
+    </div>
+  );
+  if (!paged) return table;
+  return (
+    <div className="paged-table">
+      {table}
+      <div className="table-pager" role="group" aria-label={intl.formatMessage({ id: 'common.table.pager' })}>
+        <p className="table-range" aria-live="polite">
+          <FormattedMessage id="common.table.range" values={{ first: intl.formatNumber(first), last: intl.formatNumber(last), total: intl.formatNumber(total) }} />
+        </p>
+        <button type="button" className="button-secondary" onClick={() => setPageIndex(page - 1)} disabled={page === 0}>
+          <FormattedMessage id="common.table.previous" />
+        </button>
+        <button type="button" className="button-secondary" onClick={() => setPageIndex(page + 1)} disabled={page >= pages - 1}>
+          <FormattedMessage id="common.table.next" />
+        </button>
+        <label htmlFor={`${pagerId}-size`}>
+          <FormattedMessage id="common.table.pageSize" />
+        </label>
+        <select
+          id={`${pagerId}-size`}
+          value={pageSize}
+          onChange={(e) => {
+            setPageSize(Number(e.target.value));
+            setPageIndex(0);
+          }}
+        >
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>
+              {intl.formatNumber(n)}
+            </option>
+          ))}
+        </select>
+      </div>
     </div>
   );
 }
