@@ -320,7 +320,11 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   };
 }
 
-/** The state whose still-open resettlement households the placement demo places: the one with the fewest (at least three), so the run stays fast. */
+/**
+ * The state whose still-open resettlement households the placement demo places: the one with the
+ * fewest (at least three), so the run stays fast; in a small demo (a few hundred persons) where no
+ * state has three, the one with the most, so the placement page is never left empty.
+ */
 export function placementState(persons: number, seed: number): { state: string; households: number; persons: number } | null {
   const by = new Map<string, { households: number; persons: number }>();
   for (const h of demoCaseHistories({ persons, seed })) {
@@ -330,7 +334,9 @@ export function placementState(persons: number, seed: number): { state: string; 
     s.persons += h.members.length;
     by.set(h.memberState, s);
   }
-  const pick = [...by.entries()].filter(([, s]) => s.households >= 3).sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0];
+  const pick =
+    [...by.entries()].filter(([, s]) => s.households >= 3).sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0] ??
+    [...by.entries()].sort((a, b) => b[1].households - a[1].households || a[0].localeCompare(b[0]))[0];
   return pick ? { state: pick[0], ...pick[1] } : null;
 }
 
