@@ -192,7 +192,6 @@ describe('the demo, toured: every page of every role is filled (issue 20)', () =
   it('toured every role that has pages, and the detail pages of a case, a programme, a sponsor and a round', () => {
     const paths = visited.map((v) => v.path);
     for (const re of [/^\/cases\/./, /^\/programmes\/./, /^\/sponsors\/./, /^\/rounds\/./]) expect(paths.some((p) => re.test(p)), String(re)).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(`demo tour: ${visited.length} pages visited (${visited.filter((v) => v.full).length} checked for emptiness) by ${new Set(visited.map((v) => v.who)).size} readers`);
   });
 });
