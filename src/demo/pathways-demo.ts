@@ -22,7 +22,8 @@ import { createMemorandum, createScheme, newMemorandumVersion, publishSchemeVers
 import type { Roles } from '../sponsorship/criteria.ts';
 import { addSponsorMember, createSponsor, getSponsor, moveSponsor, recordSponsorCheck, type SponsorDetail } from '../sponsorship/sponsor.service.ts';
 import { MEMBER_CHECKS, SPONSOR_CHECKS } from '../sponsorship/sponsor.ts';
-import { breakDownSponsorship, matchSponsorship } from '../sponsorship/sponsorship.service.ts';
+import { breakDownSponsorship, matchSponsorship, sendMessage } from '../sponsorship/sponsorship.service.ts';
+import { makeClaim } from '../incentives/incentive.service.ts';
 import { importStatistics } from '../statistics/statistics.service.ts';
 import { demoCaseHistories } from './case-histories.ts';
 import { drawHousehold, rng } from './demo.ts';
@@ -258,6 +259,10 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
     }
     matched.push(await matchSponsorship({ db: tx, actor, stateCode: state, sponsorId: sponsors[sponsorIndex]!.id, caseRef: csCases[k]!.caseRef, schemeId: scheme.id }));
   }
+  // The state writes to the sponsors it works with: each sponsorship has its conversation started.
+  for (const s of matched) {
+    await sendMessage({ db: tx, actor, id: s.id, body: 'Welcome to the NesT programme. The household arrives next week; the reception plan is in your tasks. Write here with any question.' });
+  }
   // The safety net: the third sponsorship breaks down, the state takes over; its sponsor is suspended.
   const broken = matched[2]!;
   const safetyNet = await breakDownSponsorship({ db: tx, actor, id: broken.id, expectedVersion: broken.version, reason: 'The sponsor group could no longer provide housing', phases: ['reception', 'housing'], note: 'Municipal housing found by the state' });
@@ -311,6 +316,9 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   }
   progress(0.65);
 
+  // The AMIF incentives claimed by the two states that report: the round's first year.
+  for (const stateCode of RETURNING_STATES) await makeClaim(tx, actor, { roundId: DEMO_ROUND, stateCode, from: '2020-01-01', to: '2020-12-31' });
+
   // UNHCR's figures, from the fixture shipped with the project (CC BY 4.0, credited in its README).
   const unhcr = await importStatistics({ db: tx, actor, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FIXTURE) }, extractedOn: '2025-12-01' });
   progress(0.7);
@@ -320,7 +328,11 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   };
 }
 
-/** The state whose still-open resettlement households the placement demo places: the one with the fewest (at least three), so the run stays fast. */
+/**
+ * The state whose still-open resettlement households the placement demo places: the one with the
+ * fewest (at least three), so the run stays fast; in a small demo (a few hundred persons) where no
+ * state has three, the one with the most, so the placement page is never left empty.
+ */
 export function placementState(persons: number, seed: number): { state: string; households: number; persons: number } | null {
   const by = new Map<string, { households: number; persons: number }>();
   for (const h of demoCaseHistories({ persons, seed })) {
@@ -330,7 +342,9 @@ export function placementState(persons: number, seed: number): { state: string; 
     s.persons += h.members.length;
     by.set(h.memberState, s);
   }
-  const pick = [...by.entries()].filter(([, s]) => s.households >= 3).sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0];
+  const pick =
+    [...by.entries()].filter(([, s]) => s.households >= 3).sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0] ??
+    [...by.entries()].sort((a, b) => b[1].households - a[1].households || a[0].localeCompare(b[0]))[0];
   return pick ? { state: pick[0], ...pick[1] } : null;
 }
 

@@ -1,18 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
 import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
-import { buildStateReturn, receiveReturn, registerKey } from '../../src/federation/federation.service.ts';
-import { signReturn } from '../../src/federation/return.ts';
-import { sendReturn } from '../../src/federation/send-return.ts';
-import { importPlaces, startRun } from '../../src/placement/placement.service.ts';
-import { checkPlaces } from '../../src/placement/places.ts';
-import { importStatistics } from '../../src/statistics/statistics.service.ts';
+import { loadPathwaysDemo, placementState } from '../../src/demo/pathways-demo.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
@@ -27,13 +21,18 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENS = `${resolve(REPO, process.env.PATHWAYS_SCREENSHOTS || 'test-results/screens')}/`;
 /** Real public figures for the statistics page: UNHCR's file, shipped under test/fixtures/unhcr/ (CC BY 4.0). */
-const UNHCR_FILE = fileURLToPath(new URL('../fixtures/unhcr/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url));
+/** The pages show `pathways demo --persons 1500` (the households and every other area); the sponsor is one of the demo's with a household. */
+const PERSONS = 1500;
+const SEED = 2020;
+const SPONSOR = 'Familie Hoffmann';
 
 type Who = 'nobody' | 'commission_analyst' | 'state_officer' | 'system_admin' | 'auditor' | 'sponsor';
 interface PageCase {
   name: string;
   who: Who;
   path: (ctx: { caseRef: string; state: string }) => string;
+  /** The state whose officer (or sponsor) shows it, where the demo fills it in one state (default: the state of the case shown). */
+  state?: 'DE' | 'NL' | 'placement';
   /** Something the page shows once its data is there. */
   ready: string;
 }
@@ -59,63 +58,49 @@ const PAGES: PageCase[] = [
   { name: 'returns', who: 'commission_analyst', path: () => '/returns', ready: '[data-testid=returns-period]' },
   { name: 'statistics', who: 'commission_analyst', path: () => '/statistics?year=2021', ready: '[data-testid=reconciliation], [data-testid=reconciliation-none]' },
   { name: 'federation', who: 'commission_analyst', path: () => '/federation', ready: '[data-testid=federation-reported]' },
-  { name: 'federation-sent', who: 'state_officer', path: () => '/federation', ready: '#federation-sent' },
-  { name: 'candidates', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
-  { name: 'family-reunification', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
-  { name: 'sponsors', who: 'state_officer', path: () => '/sponsors', ready: 'main table' },
-  { name: 'sponsorship-schemes', who: 'state_officer', path: () => '/sponsorship-schemes', ready: 'main form' },
-  { name: 'memoranda', who: 'state_officer', path: () => '/memoranda', ready: 'main form' },
-  { name: 'sponsorships', who: 'state_officer', path: () => '/sponsorships', ready: 'main table' },
+  { name: 'federation-sent', state: 'DE', who: 'state_officer', path: () => '/federation', ready: '#federation-sent' },
+  { name: 'candidates', state: 'NL', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
+  { name: 'family-reunification', state: 'NL', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
+  { name: 'sponsors', state: 'DE', who: 'state_officer', path: () => '/sponsors', ready: 'main table' },
+  { name: 'sponsorship-schemes', state: 'DE', who: 'state_officer', path: () => '/sponsorship-schemes', ready: 'main form' },
+  { name: 'memoranda', state: 'DE', who: 'state_officer', path: () => '/memoranda', ready: 'main form' },
+  { name: 'sponsorships', state: 'DE', who: 'state_officer', path: () => '/sponsorships', ready: 'main table' },
   { name: 'sponsorship-counts', who: 'commission_analyst', path: () => '/sponsorships', ready: 'main table' },
-  { name: 'sponsor-portal', who: 'sponsor', path: () => '/sponsor', ready: 'main h2' },
-  { name: 'placement', who: 'state_officer', path: () => '/placement', ready: '[data-testid=placement-certificate]' },
+  { name: 'sponsor-portal', state: 'DE', who: 'sponsor', path: () => '/sponsor', ready: 'main h2' },
+  { name: 'placement', state: 'placement', who: 'state_officer', path: () => '/placement', ready: '[data-testid=placement-certificate]' },
 ];
 
 describe('every page, in English and Dutch: accessible, and a screenshot of each', () => {
   let platform: Platform;
   let state: string;
+  let placeState: string;
+  const stateOf = (p: PageCase) => (p.state === 'placement' ? placeState : (p.state ?? state));
   let caseRef: string;
   beforeAll(async () => {
-    platform = await startPlatform({ demoPersons: 1500 });
+    platform = await startPlatform({ demoPersons: PERSONS, seed: SEED });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
       rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected', 'arrived') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
     );
     state = first!.s;
     caseRef = first!.r;
-    const op = operator('test');
-    const db = platform.database.db;
-    await inScope(db, op, (tx) => importStatistics({ db: tx, actor: op, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FILE) } }));
-    // Returns to the Commission: the officer's state sends its own through the API (sent and received,
-    // with the receipt); two more states' returns are received; the others have not reported.
-    const states = await inScope(db, op, (tx) => rows<{ s: string }>(tx, sql`SELECT DISTINCT state_code AS s FROM arrivals_monthly WHERE state_code <> ${state} ORDER BY 1 LIMIT 2`));
-    for (const code of [state, ...states.map((r) => r.s)]) {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      await inScope(db, op, (tx) => registerKey({ db: tx, actor: op, stateCode: code, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() }));
-      const asOf = '2021-06-30';
-      if (code === state) await sendReturn({ db, actor: op, to: platform.url, stateCode: code, roundId: '2020-2021', asOf, key: privateKey });
-      else await receiveReturn({ db, body: signReturn(await buildStateReturn({ db, actor: op, stateCode: code, roundId: '2020-2021', asOf, key: privateKey }), privateKey) });
-    }
-    // Placement: the officer's state's receiving places and a proposal of the optimiser for its households waiting for a place.
-    const { places } = checkPlaces(
-      [
-        { code: 'GM-A', name: 'Gemeente A', kind: 'municipality', persons: 6, housing_units: 2, school_places: 2, medical_slots: 1, language_support: 4, employment_rate: 0.78, languages: 'en' },
-        { code: 'GM-B', name: 'Gemeente B', kind: 'municipality', persons: 60, housing_units: 20, school_places: 20, medical_slots: 3, language_support: 40, employment_rate: 0.7, languages: 'en' },
-        { code: 'AZC-1', name: 'Opvang 1', kind: 'reception_centre', persons: 60, housing_units: 20, school_places: 20, medical_slots: 3, language_support: 40, employment_rate: 0.62, languages: '' },
-      ].map((values, i) => ({ row: i + 2, values })),
-    );
-    await inScope(db, op, (tx) => importPlaces({ db: tx, actor: op, stateCode: state, places, source: 'test' }));
-    await (await startRun({ db, actor: op, stateCode: state, roundId: '2020-2021', timeLimitSeconds: 10 })).done;
+    // Every other area as `pathways demo` fills it: programmes, sponsorship (DE), candidates and family
+    // reunification (NL), placement (the placement state), UNHCR's figures, DE's and NL's returns.
+    await loadPathwaysDemo({ db: platform.database.db, actor: operator('test-setup'), persons: PERSONS, seed: SEED });
+    placeState = placementState(PERSONS, SEED)!.state;
     mkdirSync(SCREENS, { recursive: true });
-  });
+  }, 300_000);
   afterAll(async () => platform?.close());
 
   // Thirty pages with axe-core each: some five minutes on a machine shared by several runs, so twice that at most.
   for (const lang of ['en', 'nl'] as const) {
     it(`passes axe-core on every page in ${lang === 'en' ? 'English' : 'Dutch'}`, async () => {
       const found: string[] = [];
-      const byRole = new Map<Who, PageCase[]>();
-      for (const p of PAGES) byRole.set(p.who, [...(byRole.get(p.who) ?? []), p]);
-      for (const [who, pages] of byRole) {
+      // One browser per role and state: the officer of the state the demo fills an area in.
+      const byRole = new Map<string, PageCase[]>();
+      for (const p of PAGES) byRole.set(`${p.who} ${stateOf(p)}`, [...(byRole.get(`${p.who} ${stateOf(p)}`) ?? []), p]);
+      for (const [key, pages] of byRole) {
+        const who = pages[0]!.who;
+        const pageState = stateOf(pages[0]!);
         const b = await openBrowser({ locale: lang === 'en' ? 'en-GB' : 'nl-NL' });
         const errors: string[] = [];
         b.page.on('pageerror', (e) => errors.push(String(e)));
@@ -125,7 +110,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
         });
         try {
           if (who !== 'nobody') {
-            const account = await platform.account(who, who === 'state_officer' || who === 'sponsor' ? state : null, who === 'sponsor' ? 'pages-sponsor' : null);
+            const account = await platform.account(who, who === 'state_officer' || who === 'sponsor' ? pageState : null, who === 'sponsor' ? SPONSOR : null);
             await signInThroughPage(b.page, platform, account);
           }
           for (const p of pages) {
@@ -138,7 +123,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
             for (const v of await axeViolations(b.page)) found.push(`${p.name} (${lang}): ${v}`);
             await b.page.screenshot({ path: `${SCREENS}${p.name}.${lang}.png`, fullPage: true });
           }
-          expect(errors, `${who}: errors in the console`).toEqual([]);
+          expect(errors, `${key}: errors in the console`).toEqual([]);
         } finally {
           await b.close();
         }

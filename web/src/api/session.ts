@@ -69,4 +69,10 @@ export const AREAS = {
   placement: ['state_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Area = keyof typeof AREAS;
+/**
+ * The roles whose scope reads a round's case records, so a forecast made from them: an administrator,
+ * a referral partner and a sponsor read none (a sponsor only the households it supports), and a
+ * forecast in their scope would be an empty chart saying the round has no figures, which is untrue.
+ */
+export const READS_ROUND_CASES: readonly Role[] = ['commission_analyst', 'state_officer', 'state_admin', 'auditor'];
 export const mayOpen = (user: User | undefined | null, area: Area): boolean => !!user && (AREAS[area] as readonly Role[]).includes(user.role);

@@ -3,6 +3,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
 import { RoundSelect } from '../state-of-play/round-select.tsx';
 import { useRoundInAddress } from '../state-of-play/round-in-address.tsx';
+import { READS_ROUND_CASES, signedIn, useMe } from '../api/session.ts';
 import { useForecast, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { departures, keyFigures, months, stateFigures } from './dashboard.figures.ts';
@@ -22,8 +23,11 @@ import './dashboard.css';
 export function DashboardPage() {
   const intl = useIntl();
   const { rounds, round, sop, choose, waiting } = useRoundInAddress('/dashboard');
-  const forecast = useForecast(round?.id, sop.isSuccess);
-  const body = waiting ?? (sop.data && round ? <Figures sop={sop.data} round={round} forecast={forecast} /> : null);
+  // The forecast is made from the case records the reader's role reads: none for some roles, who are not shown one.
+  const me = useMe();
+  const forecastable = signedIn(me.data) && READS_ROUND_CASES.includes(me.data.user.role);
+  const forecast = useForecast(round?.id, sop.isSuccess && forecastable);
+  const body = waiting ?? (sop.data && round ? <Figures sop={sop.data} round={round} forecast={forecastable ? forecast : null} /> : null);
 
   return (
     <>
@@ -42,7 +46,7 @@ export function DashboardPage() {
   );
 }
 
-function Figures({ sop, round, forecast }: { sop: StateOfPlay; round: { id: string; start: string; end: string }; forecast: ReturnType<typeof useForecast> }) {
+function Figures({ sop, round, forecast }: { sop: StateOfPlay; round: { id: string; start: string; end: string }; forecast: ReturnType<typeof useForecast> | null }) {
   const rows = useMemo(() => stateFigures(sop), [sop]);
   const names = useMemo(() => new Map(sop.states.map((s) => [s.code, s.name])), [sop]);
   const byDeparture = useMemo(() => departures(sop), [sop]);
@@ -56,7 +60,7 @@ function Figures({ sop, round, forecast }: { sop: StateOfPlay; round: { id: stri
         <DeparturesPanel departures={byDeparture} roundId={round.id} />
         <MonthsPanel months={byMonth} roundId={round.id} />
       </div>
-      <ForecastPanel query={forecast} names={names} roundId={round.id} />
+      {forecast && <ForecastPanel query={forecast} names={names} roundId={round.id} />}
     </>
   );
 }
