@@ -8,8 +8,10 @@ export interface AnnexRow {
   carryOver: number | null;
 }
 
-const seedDir = fileURLToPath(new URL('seed/', SHARED));
-export const SEED_ABSENT = `the Recommendation's text is not at ${seedDir} (the shared/ folder beside the repository); tests that read it are skipped`;
+/** The Recommendation's text ships with the tests (test/fixtures/recommendation/, EU legal text, reusable with its source); shared/seed/ is the project's copy. */
+const fixtureDir = fileURLToPath(new URL('./fixtures/recommendation/', import.meta.url));
+const seedDir = existsSync(fixtureDir) ? fixtureDir : fileURLToPath(new URL('seed/', SHARED));
+export const SEED_ABSENT = `the Recommendation's text is not at ${seedDir}; tests that read it are skipped`;
 
 /**
  * The Annex of Recommendation (EU) 2020/1364 read from the Dutch text itself, so that tests
