@@ -152,20 +152,21 @@ describe.each(databaseKinds)('a note entered through the API, listed as CSV by t
   });
 
   it('is stored as sent and printed defused', async () => {
+    // A round still open (2026-2027): an ended round's pledges are read-only (issue 20).
     const auth = { authorization: `Bearer ${token}` };
-    const read = await fetch(`${server.url}/api/rounds/2020-2021/pledges/NL`, { headers: auth });
+    const read = await fetch(`${server.url}/api/rounds/2026-2027/pledges/NL`, { headers: auth });
     const pledges = ATTACKS.map((note, i) => ({ pathway: 'humanitarian_admission', places: 10 + i, countryOfDeparture: DEPARTURES[i], note }));
-    const saved = await fetch(`${server.url}/api/rounds/2020-2021/pledges/NL`, {
+    const saved = await fetch(`${server.url}/api/rounds/2026-2027/pledges/NL`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'if-match': read.headers.get('etag')! },
       body: JSON.stringify({ pledges }),
     });
     expect(saved.status, await saved.clone().text()).toBe(200);
-    const listed = await (await fetch(`${server.url}/api/rounds/2020-2021/pledges/NL`, { headers: auth })).json();
+    const listed = await (await fetch(`${server.url}/api/rounds/2026-2027/pledges/NL`, { headers: auth })).json();
     expect(listed.pledges.map((p: { note: string }) => p.note)).toEqual(expect.arrayContaining([...ATTACKS]));
 
     const out: string[] = [];
-    const code = await main(['node', 'pathways', '--server', server.url, 'pledges', 'list', '--round', '2020-2021', '--format', 'csv'], { out: (s) => out.push(s), err: () => {}, tty: false }, { PATHWAYS_TOKEN: token });
+    const code = await main(['node', 'pathways', '--server', server.url, 'pledges', 'list', '--round', '2026-2027', '--format', 'csv'], { out: (s) => out.push(s), err: () => {}, tty: false }, { PATHWAYS_TOKEN: token });
     expect(code).toBe(0);
     const text = out.join('');
     expectNoFormula(text);
