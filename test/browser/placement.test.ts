@@ -197,12 +197,14 @@ describe('placement in the browser', () => {
       expect([stored.placeCode, stored.reason]).toEqual([to, 'school nearby']);
       expect(stored.costOfChange).toBeCloseTo(cost, 9);
       expect(score(stored.costOfChange)).toBe(score(cost));
-      const [user] = await inScope(platform.database.db, OP, (tx) => rows<{ id: string }>(tx, sql`SELECT id::text AS id FROM users WHERE username = ${officer.username}`));
+      const [user] = await inScope(platform.database.db, OP, (tx) => rows<{ id: string; name: string }>(tx, sql`SELECT id::text AS id, display_name AS name FROM users WHERE username = ${officer.username}`));
       expect(stored.decidedBy).toBe(`user:${user!.id}`);
       const line = page.getByTestId('placement-placements').locator('tbody tr', { hasText: new RegExp(`${ref}(?!\\d)`) });
       await line.waitFor();
       const cells = (await line.locator('td, th').allTextContents()).map((s) => s.trim());
-      expect(cells).toContain(stored.decidedBy);
+      // Who decided, by name, the id in the hover title (issue 20: no `user:N` on a page).
+      expect(cells).toContain(user!.name);
+      await expect(line.locator(`[title="${stored.decidedBy}"]`).count()).resolves.toBe(1);
       expect(cells).toContain(score(cost));
       // The household's current placement now shows in the proposal's table too, and the change is no longer pending.
       await expect(page.getByTestId('placement-households').locator('tbody tr', { has: page.getByTestId(`choice-${ref}`) }).textContent()).resolves.toContain(`(${to})`);
