@@ -42,6 +42,7 @@ const NOT_EMPTY_STATES = new Set([
 /** Parts of a detail page that may rightly be empty, with the reason (the page's own data is asserted). */
 const SECTION_MAY_BE_EMPTY: Record<string, string> = {
   'incentives.case.noHistory': "a case's incentives unchanged since they were computed: the usual case",
+  'cases.case.noActions': "a case that has arrived or closed has no move left to make: the usual end of a case (its household and history are the page's data)",
   'rounds.history.none': "amendments of a state's pledge: the round's pledges stand as published (its pledges table is the page's data)",
 };
 
