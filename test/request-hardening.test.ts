@@ -25,17 +25,17 @@ describe.each(databaseKinds)('requests and answers of the server on $name', (kin
     await database?.close();
   });
 
-  /** A save of NL's pledges with these bytes as its body, against the ETag of now. */
+  /** A save of NL's pledges with these bytes as its body, against the ETag of now (in a round still open: an ended round is read-only). */
   const savePledges = async (body: Uint8Array<ArrayBuffer>, lang = 'en') => {
-    const read = await fetch(url('/api/rounds/2020-2021/pledges/NL'), { headers: auth });
-    return fetch(url('/api/rounds/2020-2021/pledges/NL'), {
+    const read = await fetch(url('/api/rounds/2026-2027/pledges/NL'), { headers: auth });
+    return fetch(url('/api/rounds/2026-2027/pledges/NL'), {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'accept-language': lang, 'idempotency-key': randomUUID(), 'if-match': read.headers.get('etag')! },
       body,
     });
   };
   const notes = async (): Promise<string[]> =>
-    ((await (await fetch(url('/api/rounds/2020-2021/pledges/NL'), { headers: auth })).json()) as { pledges: { note: string }[] }).pledges.map((p) => p.note);
+    ((await (await fetch(url('/api/rounds/2026-2027/pledges/NL'), { headers: auth })).json()) as { pledges: { note: string }[] }).pledges.map((p) => p.note);
   const bodyWith = (note: Uint8Array): Uint8Array<ArrayBuffer> => {
     const enc = new TextEncoder();
     const [head, tail] = ['{"pledges":[{"pathway":"humanitarian_admission","places":7,"countryOfDeparture":"LBN","note":"', '"}]}'].map((s) => enc.encode(s));
