@@ -4,18 +4,10 @@
  * No database, no process: test/faults-bench.test.ts checks them.
  */
 import { Zip, ZipDeflate, strToU8 } from 'fflate';
+import { rng } from '../src/evaluation/random.ts';
 
-/** mulberry32: a small seeded generator, the same moments for the same seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The platform's seeded generator (mulberry32): the same moments for the same seed. */
+export const seeded = rng;
 
 // ---------------------------------------------------------------------------------------------
 // The XLSX bomb
