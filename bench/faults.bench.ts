@@ -30,6 +30,7 @@ import { PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { HOLDABLE_STAGES } from '../src/cases/stage.ts';
 import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 import { totpCode } from '../src/identity/totp.ts';
+import { dropDatabase } from '../test/databases.ts';
 import { writeDemoCsv } from './demo-csv.ts';
 import { availability, buildXlsxBomb, countLost, seeded, wideHeaderCsv, type Ack, type Availability, type Baseline, type Poll } from './faults-lib.ts';
 import { fmtInt, fmtMs, fmtPct, markdownTable, progress, withCleanup, withTempDir, type DbKind } from './harness.ts';
@@ -243,22 +244,7 @@ async function withTarget<T>(kind: DbKind, adminUrl: string | undefined, fn: (t:
   }
   const drop = async () => {
     killAll();
-    const a = new pg.Client({ connectionString: adminUrl });
-    await a.connect();
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          break;
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw e;
-          await sleep(200);
-        }
-      }
-    } finally {
-      await a.end();
-    }
+    await dropDatabase(adminUrl, name);
   };
   return withCleanup(drop, () =>
     fn({

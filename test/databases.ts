@@ -40,26 +40,33 @@ export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { 
     ...database,
     async close() {
       await database.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      try {
-        // The application role's backends may still be on their way out after the pool ended; the test
-        // role may not terminate them (only its own), so the drop waits for them a little.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-            break;
-          } catch (e) {
-            const code = (e as { code?: string }).code;
-            if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw e;
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        }
-      } finally {
-        await a.end();
-      }
+      await dropDatabase(adminUrl, name);
     },
   };
+}
+
+/**
+ * Drops a database of the server of `adminUrl`. The application role's backends may still be on their
+ * way out after a pool ended; the test role may not terminate them (only its own), so the drop waits
+ * for them a little.
+ */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const a = new pg.Client({ connectionString: adminUrl });
+  await a.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        break;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    await a.end();
+  }
 }
 
 /** Where the shared material beside the repository lives (../shared); tests that need it skip with a clear message where it is absent (and fail on CI). */
