@@ -35,7 +35,7 @@ describe('the command line, for a newcomer', () => {
   it('documents --organisation for a partner or a sponsor, and asks for it before anything else', async () => {
     expect((await run('users', 'add', '--help')).out).toMatch(/--organisation <org>\s+the organisation: required for\s+referral_partner and\s+sponsor/);
     for (const role of ['sponsor', 'referral_partner']) {
-      const r = await run('users', 'add', '--username', `x-${role}`, '--name', 'X', '--role', role, '--password-stdin');
+      const r = await run('users', 'add', '--username', `x-${role}`, '--name', 'X', '--role', role, '--state', 'NL', '--password-stdin');
       expect(r.code).toBe(1);
       expect(r.err.trim()).toBe(`Error: A ${role} belongs to an organisation: name it (--organisation).`);
     }

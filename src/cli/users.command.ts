@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Readable } from 'node:stream';
-import { ORGANISATION_ROLES, ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
+import { ROLES, type Principal, type Role } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -11,7 +11,7 @@ import { formatOption, stateCodeOf } from './options.ts';
 import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
 import { checkNewPassword } from '../identity/password.ts';
 import { secondFactorRequired } from '../identity/session.ts';
-import { createUser, disableUser, ensureFirstAdministrator, listUsers, resetTotp, setPassword } from '../identity/user.service.ts';
+import { checkAccountFields, createUser, disableUser, ensureFirstAdministrator, listUsers, resetTotp, setPassword } from '../identity/user.service.ts';
 
 /** What the user commands need of the command line (src/cli/main.ts). */
 export interface UserCommandContext {
@@ -40,7 +40,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .requiredOption('--username <username>', 'the name to sign in with')
     .requiredOption('--name <name>', 'the person’s name, as shown')
     .addOption(new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory())
-    .option('--state <code>', 'the Member State: required for state_officer and state_admin (an auditor of a state too)')
+    .option('--state <code>', 'the Member State: required for state_officer and state_admin, and for referral_partner and sponsor (the state of the referral agreement or of the registration; an auditor of a state too)')
     .option('--organisation <org>', 'the organisation: required for referral_partner and sponsor (for a sponsor, the organisation code it was recorded with)')
     .option('--oidc-issuer <url>', 'the OpenID Connect issuer the person signs in with (EU Login)')
     .option('--oidc-subject <sub>', 'the person’s subject at that issuer')
@@ -52,9 +52,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
       ) => {
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);
         // Said before the password is asked for (the service checks the same again).
-        if (STATE_ROLES.includes(o.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: o.role });
-        if (ORGANISATION_ROLES.includes(o.role) && !o.organisation?.trim()) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: o.role });
-        if (!o.oidcIssuer !== !o.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
+        checkAccountFields({ role: o.role, stateCode, organisation: o.organisation ?? null, oidcIssuer: o.oidcIssuer ?? null, oidcSubject: o.oidcSubject ?? null });
         const password = await passwordFor(o, ctx);
         await ctx.withDb(cmd, ({ db }) =>
           inScope(db, ctx.actor, (tx) =>

@@ -36,10 +36,7 @@ function authorizeAccount(by: Principal, account: { stateCode: string | null; ro
 export async function createUser(db: Executor, by: Principal, input: NewUser): Promise<{ id: number }> {
   const stateCode = input.stateCode ?? null;
   authorizeAccount(by, { stateCode, role: input.role });
-  if (STATE_ROLES.includes(input.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: input.role });
-  if (AGREEMENT_ROLES.includes(input.role) && !stateCode) throw appError(ErrorCode.BadInput, 'userNeedsAgreementState', { role: input.role });
-  if (ORGANISATION_ROLES.includes(input.role) && !input.organisation) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
-  if (!input.oidcIssuer !== !input.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
+  checkAccountFields({ ...input, stateCode });
   if (input.password) checkNewPassword(input.password);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const [row] = await rows<{ id: number }>(
@@ -185,4 +182,16 @@ async function accountOf(db: Executor, username: string): Promise<{ id: number; 
   );
   if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
   return user;
+}
+
+/**
+ * What an account of a role must name, said before anything else is asked (the command line checks it
+ * before the password): a state for a state's roles and for an agreement's (partner, sponsor), an
+ * organisation for the latter, both halves of an OpenID Connect identity or neither.
+ */
+export function checkAccountFields(input: { role: Role; stateCode: string | null; organisation?: string | null; oidcIssuer?: string | null; oidcSubject?: string | null }): void {
+  if (STATE_ROLES.includes(input.role) && !input.stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: input.role });
+  if (AGREEMENT_ROLES.includes(input.role) && !input.stateCode) throw appError(ErrorCode.BadInput, 'userNeedsAgreementState', { role: input.role });
+  if (ORGANISATION_ROLES.includes(input.role) && !input.organisation?.trim()) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
+  if (!input.oidcIssuer !== !input.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
 }
