@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { APP_ROLE, openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+import { APP_ROLE, OPERATOR_ROLE, openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -80,10 +80,10 @@ export interface BenchDb {
  * `pathways_bench_<random>` on the PostgreSQL server of `adminUrl`, dropped at the end.
  * Migrations and reference data are applied by `openDatabase`, as the platform does.
  */
-export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | undefined, fn: (db: BenchDb) => Promise<T>): Promise<T> {
+export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | undefined, fn: (db: BenchDb) => Promise<T>, opts: { pgliteThread?: boolean } = {}): Promise<T> {
   if (kind === 'pglite') {
     return withTempDir('pglite', async (dir) => {
-      const database = await openDatabase({ dataDir: dir, scope: '*' });
+      const database = await openDatabase({ dataDir: dir, scope: '*', thread: opts.pgliteThread });
       const client = (database.db as unknown as { $client: PGlite }).$client;
       await asOwner(client, null, (q) => q(`SET track_functions = 'pl'`));
       return withCleanup(
@@ -231,12 +231,13 @@ export async function asOwner<T>(pglite: PGlite | null, url: string | null, work
   if (pglite) {
     const run = (text: string) => pglite.exec(text).then((r) => r.at(-1)?.rows ?? []);
     const [me] = await run('SELECT current_user AS u');
-    if (me?.u !== APP_ROLE) return work(run); // already the owner (a session switched by its caller)
+    const role = me?.u;
+    if (role !== APP_ROLE && role !== OPERATOR_ROLE) return work(run); // already the owner (a session switched by its caller)
     await pglite.exec('RESET ROLE');
     try {
       return await work(run);
     } finally {
-      await pglite.exec(`SET ROLE ${APP_ROLE}`);
+      await pglite.exec(`SET ROLE ${role}`);
     }
   }
   const client = new pg.Client({ connectionString: url!, options: '-c pathways.tenant=*' });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { lockDataDir } from './lockfile.ts';
+import { asPglite, openThreadedPglite, type ThreadedPglite } from './pglite-thread.ts';
 import * as schema from './schema.ts';
 import { seedReferenceData } from './seed.ts';
 
@@ -57,6 +58,11 @@ export interface OpenOptions {
    * (src/access/scope.ts).
    */
   scope?: '*' | undefined;
+  /**
+   * The embedded database in a worker thread (default), so that a long statement holds that thread
+   * and not the event loop (issue 19); false runs it in this thread (the thread's own tests compare).
+   */
+  thread?: boolean | undefined;
 }
 
 /** The role the application runs as: no table of its own, row-level security applies to it. */
@@ -76,12 +82,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
-  let client: PGlite | undefined;
+  let client: PGlite | ThreadedPglite | undefined;
   try {
-    client = await PGlite.create(inMemory ? 'memory://' : join(dataDir, 'pgdata'), {
-      parsers: { [DATE_OID]: keepText, [TIMESTAMPTZ_OID]: keepText },
-    });
-    const db = drizzlePglite({ client, schema });
+    const where = inMemory ? 'memory://' : join(dataDir, 'pgdata');
+    client =
+      opts.thread === false
+        ? await PGlite.create(where, { parsers: { [DATE_OID]: keepText, [TIMESTAMPTZ_OID]: keepText } })
+        : await openThreadedPglite(where, [DATE_OID, TIMESTAMPTZ_OID]);
+    const db = drizzlePglite({ client: client instanceof PGlite ? client : asPglite(client), schema });
     await migratePglite(db, { migrationsFolder });
     if (opts.seed !== false) await seedReferenceData(db as unknown as Db);
     // The daily retention job vacuums the embedded database (src/privacy/retention.ts), as the
