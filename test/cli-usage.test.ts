@@ -1,3 +1,4 @@
+import { LANGS } from '../src/i18n/lang.ts';
 import { describe, expect, it } from 'vitest';
 import { cliRunner } from './cli-run.ts';
 import { tempDir } from './files.ts';
@@ -8,13 +9,13 @@ describe('the command line, for a newcomer', () => {
 
   it.each([
     [['--lang', 'xx', 'rounds', 'list']],
-    [['rounds', 'list', '--lang', 'de']],
-    [['pledges', 'list', '--round', '2020-2021', '--lang', 'fr']],
+    [['rounds', 'list', '--lang', 'ja']],
+    [['pledges', 'list', '--round', '2020-2021', '--lang', 'tr']],
   ])('refuses an unknown --lang in one line naming the languages, exit 2: %j', async (args) => {
     const r = await run(...args);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err.trim().split('\n')).toEqual([`Error: "${args[args.indexOf('--lang') + 1]}" is not a language of the command line: use --lang with one of en, nl.`]);
+    expect(r.err.trim().split('\n')).toEqual([`Error: "${args[args.indexOf('--lang') + 1]}" is not a language of the command line: use --lang with one of ${LANGS.join(', ')}.`]);
   });
 
   it('says an unknown command in a few lines, not the whole help', async () => {

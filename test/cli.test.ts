@@ -1,3 +1,6 @@
+import { formatCount, translator } from '../src/i18n/i18n.ts';
+import { stateByCode, stateName } from '../src/reference/state.ts';
+import { ANNEX_2020 } from '../src/pledges/annex-2020.data.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,8 @@ const data = join(dir, 'db');
 const run = cliRunner(data, 'cli-test');
 
 const annex = annexFromSeed();
+/** A state's places in the Annex as shipped (the seed's figures), by its Dutch name. */
+const annexRow = (nameNl: string) => ANNEX_2020.find((r) => r.state === nameNl)!.places!;
 
 describe('the command line', () => {
   it.skipIf(!annex)(`reproduces the Annex row by row with --lang nl (${annex ? 'seed text read' : SEED_ABSENT})`, async () => {
@@ -24,13 +29,37 @@ describe('the command line', () => {
       const m = /^(.+?)(?:\s{2,}(.*))?$/.exec(l)!;
       return [m[1]!.trim(), (m[2] ?? '').trim()];
     });
-    const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+    // Figures as Dutch writes them (Intl, as the web does: issue 20); the values are the Annex's, row by row.
+    const fmt = (n: number) => formatCount(n, 'nl');
     expect(printed).toEqual(annex!.rows.map((r) => [r.state, r.places !== null ? fmt(r.places) : r.carryOver !== null ? `(*) [${fmt(r.carryOver)}]` : '']));
     const computed = annex!.rows.reduce((n, r) => n + (r.places ?? 0), 0);
     expect(out).toMatch(new RegExp(`TOTAAL\\s+${fmt(computed)}\\n`));
     // The printed total stays the document's figure, and the difference is shown.
     expect(out).toContain(`vermeldt ${fmt(annex!.printedTotal)}; berekend ${fmt(computed)}; verschil ${computed - annex!.printedTotal}`);
     expect(out).toContain('(*) Uitvoering van toezeggingen in het kader van de vorige regeling');
+  });
+
+  // Issue 15: the command line in every official language — its words, the states' names, the figures as the language writes them.
+  it('lists the Annex\'s pledges in French: the words, the states and the figures as French writes them', async () => {
+    const { code, out } = await run('pledges', 'list', '--round', '2020-2021', '--lang', 'fr');
+    expect(code).toBe(0);
+    const fr = translator('fr');
+    expect(out).toContain(fr('pledges.title', { title: fr('shipped.round.2020-2021.title') }));
+    expect(out).toContain(fr('pledges.state'));
+    expect(out).toMatch(new RegExp(`${stateName(stateByCode('DE'), 'fr')}\\s+${formatCount(annexRow('Duitsland'), 'fr')}`));
+    expect(out).not.toContain('Pledges:');
+    expect(out).not.toContain('Germany');
+  });
+
+  it.each(['de', 'pl', 'el', 'ga'] as const)('reports the state of play in %s, with no English heading and the document\'s Dutch words quoted', async (lang) => {
+    const { code, out } = await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--lang', lang);
+    expect(code).toBe(0);
+    const t = translator(lang);
+    expect(out).toContain(t('sop.title', { title: t('shipped.round.2020-2021.title'), asOf: '2021-12-31' }));
+    for (const h of ['sop.state', 'sop.pledged', 'sop.arrived']) expect(out, h).toContain(t(h));
+    expect(out).toContain(stateName(stateByCode('DE'), lang));
+    expect(out).toContain(t('quote.nl', { text: 'iets minder dan 29 500 plaatsen' }));
+    for (const english of ['State of play', 'Member State', 'Pledged', 'Arrived']) expect(out, english).not.toContain(english);
   });
 
   it('lists pledges as CSV and JSON with computed totals', async () => {
@@ -56,7 +85,7 @@ describe('the command line', () => {
     expect(json.states.find((s: { code: string }) => s.code === 'FR')).toMatchObject({ arrived: 1, byDeparture: { TUR: 1 } });
     const table = await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2020-12-31', '--lang', 'nl');
     expect(table.out).toContain('Stand van zaken');
-    expect(table.out).toMatch(/NL\s+Nederland\s+1 902\s+2\s+0,1%\s+LBN 2/);
+    expect(table.out).toMatch(/NL\s+Nederland\s+1\.902\s+2\s+0,1%\s+LBN 2/);
   });
 
   it('exits 1 with every bad row (row, column, value, reason) and writes nothing', async () => {

@@ -6,7 +6,7 @@ import { AppError, ErrorCode, httpStatusOf, isAppError, type RowProblem } from '
 import { catalogueKeys, translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { databaseError } from '../db/database-error.ts';
-import type { Lang } from '../reference/country.ts';
+import { isLang, type Lang } from '../i18n/lang.ts';
 
 /**
  * The API's one error shape, and the one way an error becomes a response: the domain error's code
@@ -52,13 +52,16 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S | 4
 }
 
 /**
- * The language of the response: the first of en/nl the client accepts (Accept-Language, with
+ * The language of the response: the first of the 24 the client accepts (Accept-Language, with
  * q-values); without that header the language chosen in the web interface (the cookie
  * `pathways_lang`); English otherwise.
  */
 export function langOf(c: Context): Lang {
   const header = c.req.header('accept-language');
-  if (!header) return /(?:^|;\s*)pathways_lang=nl(?:;|$)/.test(c.req.header('cookie') ?? '') ? 'nl' : 'en';
+  if (!header) {
+    const chosen = /(?:^|;\s*)pathways_lang=([a-z]{2})(?:;|$)/.exec(c.req.header('cookie') ?? '')?.[1];
+    return chosen && isLang(chosen) ? chosen : 'en';
+  }
   let best: { lang: Lang; q: number } | null = null;
   for (const part of header.split(',').slice(0, 20)) {
     const [tag, ...params] = part.trim().split(';');
@@ -66,7 +69,7 @@ export function langOf(c: Context): Lang {
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!Number.isFinite(q) || q <= 0) continue;
-    if ((primary === 'en' || primary === 'nl') && (best === null || q > best.q)) best = { lang: primary, q };
+    if (primary && isLang(primary) && (best === null || q > best.q)) best = { lang: primary, q };
   }
   return best?.lang ?? 'en';
 }

@@ -4076,7 +4076,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {
@@ -5369,7 +5369,7 @@ export interface operations {
                 /** @description Pathways to count (repeat the parameter); default the round's. */
                 pathway?: ("resettlement" | "humanitarian_admission" | "community_sponsorship" | "emergency_admission" | "education" | "labour" | "family_reunification")[];
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {
@@ -12296,7 +12296,7 @@ export interface operations {
                 /** @description Reconciliation: the calendar year. */
                 year?: number;
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {
@@ -12481,7 +12481,7 @@ export interface operations {
                 /** @description As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps. */
                 asOf?: string;
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {
@@ -12581,7 +12581,7 @@ export interface operations {
                 /** @description As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps. */
                 asOf?: string;
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {
@@ -13244,7 +13244,7 @@ export interface operations {
                 /** @description Each state’s latest return on or before this day (default: today). */
                 asOf?: string;
                 /** @description The language of names in the figures (states, countries); by default the first of Accept-Language. */
-                lang?: "en" | "nl";
+                lang?: "bg" | "cs" | "da" | "de" | "el" | "en" | "es" | "et" | "fi" | "fr" | "ga" | "hr" | "hu" | "it" | "lt" | "lv" | "mt" | "nl" | "pl" | "pt" | "ro" | "sk" | "sl" | "sv";
             };
             header?: never;
             path: {

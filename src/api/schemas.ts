@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { PRIORITIES, SUBMISSION_CATEGORIES } from '../cases/case.ts';
 import { MODALITIES, STAGES, STATUSES } from '../cases/stage.ts';
 import { STATES } from '../reference/state.ts';
+import { LANGS } from '../i18n/lang.ts';
 import { PATHWAYS, QUALIFIERS } from '../rounds/round.ts';
 
 /**
@@ -33,7 +34,7 @@ export const caseRefParam = z
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date' }).openapi({ format: 'date', example: '2021-12-31' });
 
-export const langQuery = z.enum(['en', 'nl']).optional().openapi({
+export const langQuery = z.enum(LANGS).optional().openapi({
   param: { name: 'lang', in: 'query' },
   description: 'The language of names in the figures (states, countries); by default the first of Accept-Language.',
 });

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
+import { shippedBy } from '../i18n/i18n.ts';
+import { shippedKeys } from '../i18n/shipped-keys.ts';
 import { incentiveCsv, incentiveTables, incentiveWorkbook } from '../incentives/incentive.present.ts';
 import { incentiveReport, makeClaim, refreshIncentives } from '../incentives/incentive.service.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
@@ -40,7 +42,7 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
         const { headers, rows } = incentiveCsv(r, t);
         text = toCsv(headers, rows);
       } else if (o.format === 'xlsx') text = await incentiveWorkbook(r, t);
-      else text = [r.title, '', ...incentiveTables(r, t).map(renderTable).join('\n\n').split('\n')].join('\n');
+      else text = [shippedBy(t, shippedKeys.roundTitle(r.round), r.title), '', ...incentiveTables(r, t).map(renderTable).join('\n\n').split('\n')].join('\n');
       if (o.output) {
         writeFileSync(o.output, text);
         ctx.out(t('incentives.written', { file: o.output }));

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
+import { LANGS } from '../i18n/lang.ts';
 import { findState } from '../reference/state.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 
@@ -31,7 +32,7 @@ export function isoDate(v: string): string {
 /** `--format` with its choices, `table` unless said otherwise. */
 export const formatOption = (choices: readonly string[], byDefault = 'table') => new Option('--format <format>', 'output format').choices(choices).default(byDefault);
 /** The languages of the command line's output. */
-export const CLI_LANGS = ['en', 'nl'] as const;
+export const CLI_LANGS = LANGS;
 
 /** A `--lang` that is not one of them: main says so in one line (exit 2), without the whole help. */
 export class UnknownLang extends Error {
@@ -42,7 +43,7 @@ export class UnknownLang extends Error {
 
 /** `--lang` on a command (the global one works too). */
 export const langOption = () =>
-  new Option('--lang <lang>', 'language of the output (en or nl)').choices(CLI_LANGS).argParser((v: string) => {
+  new Option('--lang <lang>', 'language of the output: one of the 24 official EU languages (de, fr, pl…); default PATHWAYS_LANG, else the shell\'s locale, else en').choices(CLI_LANGS).argParser((v: string) => {
     if (!(CLI_LANGS as readonly string[]).includes(v)) throw new UnknownLang(v);
     return v;
   });

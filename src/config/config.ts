@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { LANGS, langOfLocale } from '../i18n/lang.ts';
 
 /**
  * The whole configuration, read once from the environment and validated at start.
@@ -17,7 +18,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   PATHWAYS_DATA: z.string().min(1).default('./.pathways'),
-  PATHWAYS_LANG: z.enum(['en', 'nl']).default('en'),
+  /** The command line's language: one of the 24 (`de`); unset, the shell's locale (LC_ALL, LC_MESSAGES, LANG) where it is one of them, else English. */
+  PATHWAYS_LANG: z.enum(LANGS).default('en'),
   PATHWAYS_ACTOR: z.string().min(1).optional(),
   /** A running instance the command line talks to instead of the database (the CLI's --server overrides it). */
   PATHWAYS_SERVER: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
@@ -51,6 +53,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''),
   );
+  // POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG.
+  const shell = langOfLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
+  if (cleaned.PATHWAYS_LANG === undefined && shell) cleaned.PATHWAYS_LANG = shell;
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

@@ -1,24 +1,30 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createRequire } from 'node:module';
-import type { Lang } from '../reference/country.ts';
+import { LANGS, type Lang } from './lang.ts';
 
 /**
  * The interface's words, in ICU MessageFormat catalogues (one JSON file per language), so that
  * another official EU language is one more file. A key missing in a language falls back to English.
  */
 const require = createRequire(import.meta.url);
-const catalogues: Record<Lang, Record<string, string>> = {
-  en: require('./messages/en.json'),
-  nl: require('./messages/nl.json'),
-};
-export const LANGS: readonly Lang[] = ['en', 'nl'];
-export const isLang = (s: string): s is Lang => (LANGS as readonly string[]).includes(s);
+/**
+ * A language's catalogue: the interface's messages and the texts of what the platform ships (the
+ * rounds', programmes' and sources' titles, labels and notes, `shipped/<lang>.json`, keys
+ * `shipped.…`; the web reads the same files).
+ */
+const catalogues = Object.fromEntries(
+  LANGS.map((l) => [l, { ...(require(`./messages/${l}.json`) as Record<string, string>), ...(require(`./shipped/${l}.json`) as Record<string, string>) }]),
+) as Record<Lang, Record<string, string>>;
+export { isLang, LANGS } from './lang.ts';
 
 const compiled = new Map<string, IntlMessageFormat>();
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
+  // `<q>…</q>` in a message marks a document's own words (the Dutch text of the Recommendation):
+  // in text they stand in the language's quotation marks (`quote.nl`); the web marks them `<q lang="nl">`.
+  const quote = (chunks: string[]) => translator(lang)('quote.nl', { text: chunks.join('') });
   return (key, values) => {
     const id = `${lang}:${key}`;
     let fmt = compiled.get(id);
@@ -28,20 +34,36 @@ export function translator(lang: Lang): Translate {
       fmt = new IntlMessageFormat(text, lang);
       compiled.set(id, fmt);
     }
-    return String(fmt.format(values));
+    return String(fmt.format<string>({ q: quote, ...values }));
   };
+}
+
+/**
+ * A text the platform ships, in a language: the catalogue's `shipped.<key>` where it has one, else
+ * the text as stored (a round or programme a user added is shown as its author wrote it).
+ */
+export function shippedText(lang: Lang, key: string, stored: string): string {
+  return shippedBy(translator(lang), key, stored);
+}
+
+/** The same with a translator at hand. */
+export function shippedBy(t: Translate, key: string, stored: string): string {
+  return `shipped.${key}` in catalogues.en ? t(`shipped.${key}`) : stored;
 }
 
 /** Catalogue keys, for the test that every language has every key. */
 export const catalogueKeys = (lang: Lang) => Object.keys(catalogues[lang]);
 
+const counts = new Map<Lang, Intl.NumberFormat>();
+
 /**
- * Whole numbers as EU texts print them: Dutch groups thousands with a space, as the Annex does
- * ("5 500"); English with a comma.
+ * Whole numbers as the language writes them (Intl, the same rule as the web interface): "29,486",
+ * "29.486", "29 486". The Annex's own print ("29 486" in the Dutch text) stays the document's.
  */
 export function formatCount(n: number, lang: Lang): string {
-  const grouped = Math.abs(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'nl' ? ' ' : ',');
-  return n < 0 ? `-${grouped}` : grouped;
+  let f = counts.get(lang);
+  if (!f) counts.set(lang, (f = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang, { maximumFractionDigits: 0 })));
+  return f.format(n);
 }
 
 export function formatShare(share: number | null, lang: Lang): string {

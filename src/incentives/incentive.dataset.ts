@@ -1,6 +1,7 @@
 import { AGENCY, columns, NOT_APPLICABLE, TOTAL } from '../exchange/concepts.ts';
 import type { Dataset, DatasetCell } from '../exchange/dataset.ts';
-import type { Translate } from '../i18n/i18n.ts';
+import { shippedBy, type Translate } from '../i18n/i18n.ts';
+import { shippedKeys } from '../i18n/shipped-keys.ts';
 import type { IncentiveReport } from './incentive.service.ts';
 
 /**
@@ -17,7 +18,7 @@ export function incentiveDataset(r: IncentiveReport, t: Translate): Dataset {
   rows.push([r.round, TOTAL, TOTAL, r.total.persons, r.total.amount, r.currency]);
   return {
     dataflow: { agency: AGENCY, id: 'INCENTIVES', version: '1.0' },
-    title: r.title,
+    title: shippedBy(t, shippedKeys.roundTitle(r.round), r.title),
     columns: columns(t, [
       ['ROUND', 'dimension'],
       ['REF_AREA', 'dimension'],

@@ -1,4 +1,5 @@
-import { formatCount, translator } from '../i18n/i18n.ts';
+import { formatCount, shippedText, translator } from '../i18n/i18n.ts';
+import { shippedKeys } from '../i18n/shipped-keys.ts';
 import type { Lang } from '../reference/country.ts';
 import { countryName } from '../reference/country.ts';
 import { stateName } from '../reference/state.ts';
@@ -34,13 +35,14 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
   const pledgedFigures = l.round.documentFigures.filter((f) => f.figure === 'pledged_total');
   notes.push(
     ...documentFigureLines(
+      l.round.id,
       pledgedFigures.map(({ as_of, ...f }) => ({ ...f, asOf: as_of ?? null, computed: l.totals.pledged, difference: l.totals.pledged - f.value })),
       l.round.sources,
       lang,
     ),
   );
   return {
-    title: t('pledges.title', { title: l.round.title }),
+    title: t('pledges.title', { title: shippedText(lang, shippedKeys.roundTitle(l.round.id), l.round.title) }),
     table: { headers: [t('pledges.state'), t('pledges.places')], rows, align: ['l', 'r'], ruleBefore: [rows.length - 1] },
     notes,
   };

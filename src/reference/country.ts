@@ -1,7 +1,9 @@
 import countryNames from 'i18n-iso-countries';
 import { createRequire } from 'node:module';
+import { translator } from '../i18n/i18n.ts';
+import { LANGS, type Lang } from '../i18n/lang.ts';
 
-export type Lang = 'en' | 'nl';
+export type { Lang } from '../i18n/lang.ts';
 
 export interface Country {
   iso3: string;
@@ -14,8 +16,7 @@ export interface Country {
 export const STATELESS = 'XXA';
 
 const require = createRequire(import.meta.url);
-countryNames.registerLocale(require('i18n-iso-countries/langs/en.json'));
-countryNames.registerLocale(require('i18n-iso-countries/langs/nl.json'));
+for (const l of LANGS) countryNames.registerLocale(require(`i18n-iso-countries/langs/${l}.json`));
 
 /** Case, accents, punctuation and spacing do not matter when a name is looked up. */
 export function normaliseName(s: string): string {
@@ -74,7 +75,12 @@ export function findCountry(input: string): CountryLookup {
   return { ok: true, country: byIso3.get([...hits][0]!)! };
 }
 
+/** A country's name in a language: English and Dutch as above; the other 22 languages as i18n-iso-countries names them (its first, official name). */
 export const countryName = (iso3: string, lang: Lang): string => {
   const c = byIso3.get(iso3);
-  return c ? (lang === 'nl' ? c.nameNl : c.nameEn) : iso3;
+  if (!c) return iso3;
+  if (lang === 'en') return c.nameEn;
+  if (lang === 'nl') return c.nameNl;
+  if (c.iso3 === STATELESS) return translator(lang)('country.stateless');
+  return countryNames.getName(iso3, lang) ?? c.nameEn;
 };

@@ -93,7 +93,19 @@ export function stateByCode(code: string): State {
   return s;
 }
 
-export const stateName = (s: Pick<State, 'nameEn' | 'nameNl'>, lang: Lang) => (lang === 'nl' ? s.nameNl : s.nameEn);
+const regionNames = new Map<Lang, Intl.DisplayNames>();
+
+/**
+ * A state's name in a language: English and Dutch as the Annex prints them; the other 22 as the
+ * language's CLDR names the country (Intl, from its ISO code: "Deutschland", "Ελλάδα").
+ */
+export function stateName(s: Pick<State, 'nameEn' | 'nameNl' | 'iso2'>, lang: Lang): string {
+  if (lang === 'en') return s.nameEn;
+  if (lang === 'nl') return s.nameNl;
+  let names = regionNames.get(lang);
+  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })));
+  return names.of(s.iso2) ?? s.nameEn;
+}
 
 /** The EU Member States on a given day: the default participants of a round that starts then. */
 export function memberStatesOn(day: string): State[] {

@@ -1,6 +1,7 @@
 import { AGENCY, columns, fraction, TOTAL } from '../exchange/concepts.ts';
 import type { Dataset, DatasetCell } from '../exchange/dataset.ts';
-import type { Translate } from '../i18n/i18n.ts';
+import { shippedBy, type Translate } from '../i18n/i18n.ts';
+import { shippedKeys } from '../i18n/shipped-keys.ts';
 import type { StateOfPlay } from './state-of-play.ts';
 
 /**
@@ -24,7 +25,7 @@ export function stateOfPlayDataset(s: StateOfPlay, t: Translate): Dataset {
   for (const [dep, n] of [...totalDep].sort(([a], [b]) => a.localeCompare(b))) rows.push([...head(TOTAL, dep), null, null, n, null]);
   return {
     dataflow: { agency: AGENCY, id: 'STATE_OF_PLAY', version: '1.0' },
-    title: t('sop.title', { title: s.title, asOf: s.asOf }),
+    title: t('sop.title', { title: shippedBy(t, shippedKeys.roundTitle(s.round), s.title), asOf: s.asOf }),
     columns: columns(t, [
       ['ROUND', 'dimension'],
       ['REF_AREA', 'dimension'],

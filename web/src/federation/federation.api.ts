@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api } from '../api/client.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 /** The reads of the returns page, over the typed client. Query keys start with 'federation'. */
 export type ReturnsMatrix = components['schemas']['ReturnsMatrix'];
@@ -15,7 +16,7 @@ export function useReturnsMatrix(round: string | undefined) {
   });
 }
 
-export function useStateOfPlayFromReturns(round: string | undefined, asOf: string | undefined, lang: 'en' | 'nl') {
+export function useStateOfPlayFromReturns(round: string | undefined, asOf: string | undefined, lang: Locale) {
   return useQuery({
     queryKey: ['federation', 'state-of-play', round, asOf, lang],
     enabled: round !== undefined,

@@ -44,3 +44,9 @@ export function preferredLocale(languages: readonly string[]): Locale {
   }
   return 'en';
 }
+
+/** The language the API is asked to name states and countries in, and write exports in: the page's (all 24 are the server's too). */
+export const apiLanguage = (locale: string): Locale => {
+  const primary = locale.split('-')[0]!.toLowerCase();
+  return isLocale(primary) ? primary : 'en';
+};

@@ -8,6 +8,7 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import { countCsvRows, FILE_KINDS, isXlsx, KIND_ORDER, sendFile, templateCsv, type ImportUpload, type Progress, type RowProblem, type UploadKind, type UploadState } from './import-file.ts';
 import { formatPercent } from '../ui/format.ts';
+import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
 type Step =
   | { kind: 'idle' }
@@ -139,7 +140,7 @@ export function ImportsPage() {
                   <option value="">{t('imports.form.chooseRound')}</option>
                   {(rounds.data ?? []).map((r) => (
                     <option key={r.id} value={r.id}>
-                      {r.title}
+                      <Shipped k={shippedKeys.roundTitle(r.id)} stored={r.title} />
                     </option>
                   ))}
                 </select>

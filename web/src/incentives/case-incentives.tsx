@@ -9,6 +9,7 @@ import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from '.
 import './incentives.css';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /** What the case page knows of a member: whether they arrived, or were not accepted. */
 export interface HouseholdMember {
@@ -61,6 +62,7 @@ export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { 
 function MemberIncentive(props: { member: CaseMember; household: HouseholdMember | undefined; rounds: readonly Round[] }) {
   const { member, household } = props;
   const intl = useIntl();
+  const shipped = useShipped();
   const titleId = useId();
   const i = member.incentive;
   const round = i ? props.rounds.find((r) => r.id === i.roundId) : undefined;
@@ -86,7 +88,7 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
           <dt>
             <FormattedMessage id="incentives.case.rate" />
           </dt>
-          <dd>{rate ? `${localLabel(intl, rate.label)} (${rate.id})` : rateName(intl, i.rateId)}</dd>
+          <dd>{rate && round ? shipped.text(shippedKeys.incentive(round.id, rate.id), localLabel(intl, rate.label)) : rateName(intl, i.rateId)}</dd>
           <dt>
             <FormattedMessage id="incentives.case.round" />
           </dt>
@@ -100,7 +102,7 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
             {i.evidence.priorityRegion ? (
               <FormattedMessage
                 id="incentives.case.inRegion"
-                values={{ country: i.evidence.countryOfDeparture, region: region ? localLabel(intl, region.label) : i.evidence.priorityRegion }}
+                values={{ country: i.evidence.countryOfDeparture, region: region && round ? shipped.text(shippedKeys.region(round.id, region.id), localLabel(intl, region.label)) : i.evidence.priorityRegion }}
               />
             ) : (
               <FormattedMessage id="incentives.case.noRegion" values={{ country: i.evidence.countryOfDeparture }} />

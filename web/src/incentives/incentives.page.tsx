@@ -16,6 +16,7 @@ import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';
 import './incentives.css';
 import { NotReady, roundWaiting } from '../ui/page-state.tsx';
+import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /**
  * The AMIF incentives of a round (R 16; Regulation (EU) 2021/1147 art. 19 as replaced by Regulation
@@ -25,6 +26,7 @@ import { NotReady, roundWaiting } from '../ui/page-state.tsx';
  */
 export function IncentivesPage() {
   const intl = useIntl();
+  const shipped = useShipped();
   const search = useSearch({ strict: false }) as { round?: string; state?: string };
   const navigate = useNavigate();
   const me = useMe();
@@ -56,7 +58,7 @@ export function IncentivesPage() {
 
   return (
     <div className="incentives">
-      <PageHeader title={report.data ? intl.formatMessage({ id: 'incentives.title' }, { title: report.data.title }) : <FormattedMessage id="nav.incentives" />} />
+      <PageHeader title={report.data ? intl.formatMessage({ id: 'incentives.title' }, { title: shipped.text(shippedKeys.roundTitle(report.data.round), report.data.title) }) : <FormattedMessage id="nav.incentives" />} />
       {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
       {body}
     </div>
@@ -122,11 +124,11 @@ function RatesPanel({ report }: { report: IncentiveReport }) {
       <ul className="rates">
         {report.rates.map((r) => (
           <li key={r.id}>
-            <strong>{euros(intl, r.amount)}</strong> {r.label}{' '}
+            <strong>{euros(intl, r.amount)}</strong> <Shipped k={shippedKeys.incentive(report.round, r.id)} stored={r.label} />{' '}
             <span className="hint">
               ({r.id}; {[r.source, r.locator].filter(Boolean).join(', ')})
             </span>
-            {r.note && <p className="hint">{r.note}</p>}
+            {r.note && <p className="hint"><Shipped k={shippedKeys.incentiveNote(report.round, r.id)} stored={r.note} /></p>}
           </li>
         ))}
       </ul>

@@ -13,6 +13,7 @@ import { formatCount, formatDay } from '../ui/format.ts';
 import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { openDataFile, useOpenData, useOpenDataRounds, type OpenData, type OpenDataState } from './open-data.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { apiLanguage, type Locale } from '../i18n/locales.ts';
 
 const DEFAULT_ROUND = '2020-2021';
 
@@ -25,7 +26,7 @@ const DEFAULT_ROUND = '2020-2021';
  */
 export function OpenDataPage() {
   const intl = useIntl();
-  const lang = intl.locale === 'nl' ? 'nl' : 'en';
+  const lang = apiLanguage(intl.locale);
   const search = useSearch({ strict: false }) as { round?: string };
   const navigate = useNavigate();
   const rounds = useOpenDataRounds();
@@ -47,7 +48,7 @@ export function OpenDataPage() {
   );
 }
 
-function Figures({ o, lang }: { o: OpenData; lang: 'en' | 'nl' }) {
+function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const withheld = t('openData.withheld');

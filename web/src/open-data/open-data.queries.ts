@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api } from '../api/client.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 export type OpenData = components['schemas']['OpenData'];
 export type OpenDataState = OpenData['states'][number];
@@ -14,7 +15,7 @@ export function useOpenDataRounds() {
   });
 }
 
-export function useOpenData(roundId: string | undefined, lang: 'en' | 'nl') {
+export function useOpenData(roundId: string | undefined, lang: Locale) {
   return useQuery({
     queryKey: ['open-data', roundId, lang],
     enabled: roundId !== undefined,
@@ -24,4 +25,4 @@ export function useOpenData(roundId: string | undefined, lang: 'en' | 'nl') {
 }
 
 /** A file of the open data, as the server writes it (CSV, HXL-tagged CSV, SDMX-CSV 2.0). */
-export const openDataFile = (round: string, lang: 'en' | 'nl') => (format: 'csv' | 'hxl' | 'sdmx') => `/api/open-data/rounds/${encodeURIComponent(round)}/${format}?lang=${lang}`;
+export const openDataFile = (round: string, lang: Locale) => (format: 'csv' | 'hxl' | 'sdmx') => `/api/open-data/rounds/${encodeURIComponent(round)}/${format}?lang=${lang}`;

@@ -19,6 +19,7 @@ import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
 
 /** A score, an objective, a cost: three decimals, in the page's language. */
@@ -100,7 +101,7 @@ function StartRun({ state }: { state: StateCode }) {
             <select {...p} name="round" value={chosen ?? ''} onChange={(e) => setRound(e.target.value)}>
               {(rounds.data ?? []).map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.title}
+                  <Shipped k={shippedKeys.roundTitle(r.id)} stored={r.title} />
                 </option>
               ))}
             </select>

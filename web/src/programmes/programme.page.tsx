@@ -11,6 +11,7 @@ import { useMoveProgramme, useProgramme, useRecordCondition, type Programme, typ
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /** A state's officers change its programmes; the Commission the EU's own. */
 const mayChange = (user: User | null, p: Programme) =>
@@ -24,6 +25,7 @@ const mayChange = (user: User | null, p: Programme) =>
 export function ProgrammePage() {
   const { code } = useParams({ strict: false }) as { code: string };
   const intl = useIntl();
+  const shipped = useShipped();
   const me = useMe();
   const one = useProgramme(code);
   const user = signedIn(me.data) ? me.data.user : null;
@@ -34,7 +36,7 @@ export function ProgrammePage() {
   const none = intl.formatMessage({ id: 'common.none' });
   return (
     <div className="programmes">
-      <PageHeader title={p.title}>
+      <PageHeader title={<Shipped k={shippedKeys.programme(p.code, 'title')} stored={p.title} />}>
         <p>
           <Link to="/programmes">
             <FormattedMessage id="programmes.back" />
@@ -61,9 +63,9 @@ export function ProgrammePage() {
           <dt><FormattedMessage id="programmes.period" /></dt>
           <dd>{p.startDate || p.endDate ? `${p.startDate ? formatDay(intl, p.startDate) : '…'} – ${p.endDate ? formatDay(intl, p.endDate) : '…'}` : none}</dd>
           <dt><FormattedMessage id="programmes.targetGroups" /></dt>
-          <dd>{p.targetGroups.length ? p.targetGroups.join('; ') : none}</dd>
+          <dd>{p.targetGroups.length ? p.targetGroups.map((g, i) => shipped.text(shippedKeys.programmeTargetGroup(p.code, i), g)).join('; ') : none}</dd>
           <dt><FormattedMessage id="programmes.criteria" /></dt>
-          <dd>{p.criteria || none}</dd>
+          <dd>{p.criteria ? <Shipped k={shippedKeys.programme(p.code, 'criteria')} stored={p.criteria} /> : none}</dd>
           {p.partner && (
             <>
               <dt><FormattedMessage id="programmes.partner" /></dt>
@@ -71,7 +73,7 @@ export function ProgrammePage() {
             </>
           )}
           <dt><FormattedMessage id="programmes.source" /></dt>
-          <dd>{p.source ?? none}</dd>
+          <dd>{p.source ? <Shipped k={shippedKeys.programme(p.code, 'source')} stored={p.source} /> : none}</dd>
         </dl>
       </section>
       <StatusPanel programme={p} etag={etag} editable={editable} />

@@ -10,6 +10,7 @@ import { PROGRAMME_KINDS, PROGRAMME_STATUSES, useProgrammes, type Programme, typ
 import { StatusBadge } from './status-badge.tsx';
 import './programmes.css';
 import { NotReady } from '../ui/page-state.tsx';
+import { shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /**
  * Programmes (P 5(a), P 11–14, P 19–21): every state's humanitarian admission, sponsorship,
@@ -18,6 +19,7 @@ import { NotReady } from '../ui/page-state.tsx';
  */
 export function ProgrammesPage() {
   const intl = useIntl();
+  const shipped = useShipped();
   const t = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const search = useSearch({ strict: false }) as ProgrammeFilters;
   const navigate = useNavigate();
@@ -56,7 +58,7 @@ export function ProgrammesPage() {
         </Link>
       ),
     },
-    { key: 'title', header: t('programmes.titleColumn'), value: (p) => p.title },
+    { key: 'title', header: t('programmes.titleColumn'), value: (p) => shipped.text(shippedKeys.programme(p.code, 'title'), p.title) },
     { key: 'state', header: t('common.state'), value: (p) => (p.stateCode ? stateName(p.stateCode, intl.locale) : t('programmes.eu')) },
     { key: 'kind', header: t('programmes.kind'), value: (p) => t(`programmes.kind.${p.kind}`) },
     { key: 'pathway', header: t('programmes.pathway'), value: (p) => t(`cases.pathway.${p.pathway}`) },
@@ -74,7 +76,7 @@ export function ProgrammesPage() {
         {select('state', t('common.state'), [{ value: 'EU', label: t('programmes.eu') }, ...STATE_CODES.map((s) => ({ value: s, label: stateName(s, intl.locale) }))])}
         {select('kind', t('programmes.kind'), PROGRAMME_KINDS.map((k) => ({ value: k, label: t(`programmes.kind.${k}`) })))}
         {select('status', t('programmes.status'), PROGRAMME_STATUSES.map((s) => ({ value: s, label: t(`programmes.status.${s}`) })))}
-        {select('round', t('common.round'), (rounds.data ?? []).map((r) => ({ value: r.id, label: r.title })))}
+        {select('round', t('common.round'), (rounds.data ?? []).map((r) => ({ value: r.id, label: shipped.text(shippedKeys.roundTitle(r.id), r.title) })))}
         <button type="submit">
           <FormattedMessage id="programmes.apply" />
         </button>

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
+import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { api, ApiError } from '../api/client.ts';
@@ -162,7 +163,7 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
                 <option value="">{t('common.none')}</option>
                 {rounds.map((r) => (
                   <option key={r.id} value={r.id}>
-                    {r.id} — {r.title}
+                    {r.id} — <Shipped k={shippedKeys.roundTitle(r.id)} stored={r.title} />
                   </option>
                 ))}
               </select>

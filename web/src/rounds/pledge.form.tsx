@@ -8,6 +8,8 @@ import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
 import { formatDay } from '../ui/format.ts';
 import { pledgeKey, roundStatus, today, type Pathway, type Pledge, type Round, type StateCode } from './round.ts';
 import { useStatePledges } from './round.queries.ts';
+import { ANNEX_2020_CARRY_OVER_NOTE } from '../../../src/pledges/annex-2020.data.ts';
+import { shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 interface PledgeDraft {
   pathway: Pathway;
@@ -40,6 +42,7 @@ const FIELD_OF: Record<string, string> = { countryOfDeparture: 'country', target
  */
 export function PledgeEditor({ round, state }: { round: Round; state: StateCode }) {
   const intl = useIntl();
+  const shipped = useShipped();
   const queryClient = useQueryClient();
   const current = useStatePledges(round.id, state);
   const blank: PledgeDraft = { pathway: round.pathways[0] ?? 'resettlement', carryOver: false, country: '', targetGroup: '', places: '', note: '' };
@@ -117,7 +120,13 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
   const columns: Column<Pledge>[] = [
     { key: 'pledge', header: <FormattedMessage id="rounds.pledge.pledge" />, value: describe },
     { key: 'places', header: <FormattedMessage id="rounds.pledge.places" />, value: (p) => p.places, numeric: true },
-    { key: 'note', header: <FormattedMessage id="rounds.pledge.note" />, value: (p) => p.note || null },
+    {
+      key: 'note',
+      header: <FormattedMessage id="rounds.pledge.note" />,
+      // The Annex's carry-over note is the document's own (Dutch) words: marked, with the page's language around them.
+      value: (p) => (p.note === ANNEX_2020_CARRY_OVER_NOTE ? shipped.text(shippedKeys.annexCarryOver, p.note) : p.note || null),
+      render: (p) => (p.note === ANNEX_2020_CARRY_OVER_NOTE ? shipped.node(shippedKeys.annexCarryOver, p.note) : p.note),
+    },
     {
       key: 'change',
       header: <FormattedMessage id="rounds.pledge.actions" />,

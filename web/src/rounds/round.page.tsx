@@ -8,6 +8,7 @@ import { verdictOf } from '../ui/statement.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
+import { shippedKeys, useShipped } from '../i18n/shipped.tsx';
 import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
 import { usePledges, useRound } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
@@ -24,6 +25,7 @@ export function RoundPage() {
   const user = signedIn(me.data) ? me.data.user : null;
   const round = useRound(id);
   const pledges = usePledges(id, namesLanguage(intl.locale));
+  const shipped = useShipped();
 
   if (round.status === 'pending') return <NotReady query={round} whenIdle="notFound" />;
   if (round.isError)
@@ -43,7 +45,7 @@ export function RoundPage() {
 
   return (
     <>
-      <PageHeader title={r.title}>
+      <PageHeader title={shipped.node(shippedKeys.roundTitle(r.id), r.title)}>
         <Link to="/rounds">
           <FormattedMessage id="rounds.round.back" />
         </Link>
@@ -73,10 +75,11 @@ function Cite({ source, locator }: { source?: string | undefined; locator?: stri
 
 function RoundFacts({ round: r }: { round: Round }) {
   const intl = useIntl();
+  const shipped = useShipped();
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
   const status = roundStatus(r, today());
   const incentiveColumns: Column<Round['incentives'][number]>[] = [
-    { key: 'label', header: <FormattedMessage id="rounds.facts.incentive" />, value: (x) => labelIn(x.label, intl.locale) },
+    { key: 'label', header: <FormattedMessage id="rounds.facts.incentive" />, value: (x) => shipped.text(shippedKeys.incentive(r.id, x.id), labelIn(x.label, intl.locale)) },
     { key: 'pathway', header: <FormattedMessage id="rounds.facts.pathway" />, value: (x) => (x.pathway ? t(`rounds.pathway.${x.pathway}`) : t('rounds.form.anyPathway')) },
     {
       key: 'amount',
@@ -159,7 +162,7 @@ function RoundFacts({ round: r }: { round: Round }) {
         <ul>
           {r.priorities.map((p) => (
             <li key={p.id}>
-              {labelIn(p.label, intl.locale)}
+              {shipped.node(shippedKeys.region(r.id, p.id), labelIn(p.label, intl.locale))}
               {p.countries.length > 0 && <span className="hint"> — {p.countries.join(', ')}</span>}
               <Cite source={p.source} locator={p.locator} />
             </li>
@@ -184,7 +187,7 @@ function RoundFacts({ round: r }: { round: Round }) {
           <ul className="source-list">
             {r.sources.map((s) => (
               <li key={s.id} id={`source-${s.id}`}>
-                <code>{s.id}</code>: {s.citation}
+                <code>{s.id}</code>: {shipped.node(shippedKeys.source(s.id), s.citation)}
                 {s.url && (
                   <>
                     {' '}
@@ -205,6 +208,7 @@ function RoundFacts({ round: r }: { round: Round }) {
 /** The pledges per state as the Annex prints them: places pledged, carry-overs apart, the total summed here. */
 function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing }) {
   const intl = useIntl();
+  const shipped = useShipped();
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
   const totals = pledgeTotals(listing.states);
   const breakdown = (s: StatePledgeRow) =>
@@ -218,7 +222,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
     { key: 'carryOver', header: <FormattedMessage id="rounds.pledges.carryOver" />, value: (s) => s.carryOver, render: (s) => (s.carryOver > 0 ? `(*) ${intl.formatNumber(s.carryOver)}` : '—'), numeric: true },
     { key: 'pledges', header: <FormattedMessage id="rounds.pledges.breakdown" />, value: (s) => breakdown(s) || null },
   ];
-  const caption = t('rounds.pledges.caption', { title: round.title });
+  const caption = t('rounds.pledges.caption', { title: shipped.text(shippedKeys.roundTitle(round.id), round.title) });
   const sourceOf = (id?: string) => round.sources.find((s) => s.id === id);
 
   return (
@@ -260,7 +264,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
                   id="rounds.pledges.documentFigure"
                   values={{
                     source: sourceOf(f.source)?.id ?? f.source ?? '—',
-                    locator: f.locator ?? '',
+                    locator: f.locator ? shipped.node(shippedKeys.figureLocator(round.id, f), f.locator) : '',
                     stated: formatStated(intl, f),
                     computed: intl.formatNumber(totals.pledged),
                     difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
@@ -269,6 +273,7 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
                 <span className={verdict === 'differs' ? 'difference-some' : 'difference-none'}>
                   <FormattedMessage id={`rounds.pledges.${verdict}`} />
                 </span>
+                {f.note && <span className="hint"> — {shipped.node(shippedKeys.figureNote(round.id, f), f.note)}</span>}
               </p>
             );
           })}

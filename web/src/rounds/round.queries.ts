@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client.ts';
 import type { StateCode } from './round.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 /**
  * The reads of the rounds area. Keys start with 'rounds-area' (other pages keep their own), and
@@ -23,13 +24,13 @@ export function useRound(id: string) {
 }
 
 /** The pledges of a round as the Annex prints them, the names of states in `lang`. */
-export const pledgesQuery = (id: string, lang: 'en' | 'nl') =>
+export const pledgesQuery = (id: string, lang: Locale) =>
   queryOptions({
     queryKey: ['rounds-area', 'pledges', id, lang],
     queryFn: async () => (await api.GET('/api/rounds/{round}/pledges', { params: { path: { round: id }, query: { lang } } })).data!,
   });
 
-export const usePledges = (id: string, lang: 'en' | 'nl') => useQuery(pledgesQuery(id, lang));
+export const usePledges = (id: string, lang: Locale) => useQuery(pledgesQuery(id, lang));
 
 /** A state's own pledges with the ETag a change must send back (If-Match). */
 export function useStatePledges(id: string, state: StateCode | null) {

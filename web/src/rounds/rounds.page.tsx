@@ -11,6 +11,7 @@ import { OpenRoundForm } from './open-round.form.tsx';
 import { namesLanguage, pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
 import { pledgesQuery, useRounds } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 interface RoundRow {
   round: Round;
@@ -31,6 +32,7 @@ const STATUS_BADGE: Record<RoundStatus, string> = { upcoming: 'badge', open: 'ba
  */
 export function RoundsPage() {
   const intl = useIntl();
+  const shipped = useShipped();
   const me = useMe();
   const user = signedIn(me.data) ? me.data.user : null;
   const rounds = useRounds();
@@ -48,10 +50,10 @@ export function RoundsPage() {
     {
       key: 'title',
       header: <FormattedMessage id="rounds.col.title" />,
-      value: (r) => r.round.title,
+      value: (r) => shipped.text(shippedKeys.roundTitle(r.round.id), r.round.title),
       render: (r) => (
         <Link to="/rounds/$round" params={{ round: r.round.id }}>
-          {r.round.title}
+          <Shipped k={shippedKeys.roundTitle(r.round.id)} stored={r.round.title} />
         </Link>
       ),
     },
@@ -86,7 +88,7 @@ export function RoundsPage() {
               sheet={() => ({
                 name: caption,
                 header: columns.map((c) => intl.formatMessage({ id: `rounds.col.${c.key}` })),
-                rows: rows.map((r) => [r.round.title, `${r.round.start} – ${r.round.end}`, r.round.target?.value ?? null, r.pledged, intl.formatMessage({ id: `rounds.status.${r.status}` })]),
+                rows: rows.map((r) => [shipped.text(shippedKeys.roundTitle(r.round.id), r.round.title), `${r.round.start} – ${r.round.end}`, r.round.target?.value ?? null, r.pledged, intl.formatMessage({ id: `rounds.status.${r.status}` })]),
               })}
             />
           </div>

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { FormattedMessage } from 'react-intl';
 import type { Round } from './state-of-play.queries.ts';
+import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
 /** The round a page shows, chosen from the rounds the API lists; the choice goes into the address (`?round=`). */
 export function RoundSelect({ rounds, value, onChange }: { rounds: readonly Round[]; value: string | undefined; onChange: (id: string) => void }) {
@@ -14,7 +15,7 @@ export function RoundSelect({ rounds, value, onChange }: { rounds: readonly Roun
         <select id={id} name="round" value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
           {rounds.map((r) => (
             <option key={r.id} value={r.id}>
-              {r.title}
+              <Shipped k={shippedKeys.roundTitle(r.id)} stored={r.title} />
             </option>
           ))}
         </select>

@@ -11,6 +11,7 @@ import { useRoundInAddress } from './round-in-address.tsx';
 import { stateOfPlaySheet, topDepartures, totalsOf } from './state-of-play.figures.ts';
 import { type DocumentFigure, type Round, type StateOfPlay, type StateOfPlayRow } from './state-of-play.queries.ts';
 import './state-of-play.css';
+import { actShortName, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /**
  * The Commission's state of play of a round, the same table as `pathways report state-of-play`:
@@ -21,12 +22,13 @@ import './state-of-play.css';
  */
 export function StateOfPlayPage() {
   const intl = useIntl();
+  const shipped = useShipped();
   const { rounds, round, sop, choose, waiting } = useRoundInAddress('/state-of-play');
   const body = waiting ?? (sop.data && round ? <Report sop={sop.data} round={round} /> : null);
 
   return (
     <div className="state-of-play">
-      <PageHeader title={sop.data ? intl.formatMessage({ id: 'stateOfPlay.title' }, { title: sop.data.title }) : <FormattedMessage id="nav.stateOfPlay" />}>
+      <PageHeader title={sop.data ? intl.formatMessage({ id: 'stateOfPlay.title' }, { title: shipped.text(shippedKeys.roundTitle(sop.data.round), sop.data.title) }) : <FormattedMessage id="nav.stateOfPlay" />}>
         {sop.data && (
           <button type="button" className="button-secondary no-print" onClick={() => window.print()}>
             <FormattedMessage id="common.print" />
@@ -56,6 +58,7 @@ const bracketed = (intl: IntlShape, v: number): string => (v ? `[${formatCount(i
 
 function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
   const intl = useIntl();
+  const shipped = useShipped();
   const t = (id: string) => intl.formatMessage({ id });
   const totals = useMemo(() => totalsOf(sop.states), [sop]);
   const caption = intl.formatMessage({ id: 'stateOfPlay.caption' }, { date: formatDay(intl, sop.asOf) });
@@ -119,7 +122,7 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
           <FormattedMessage id="stateOfPlay.downloadsNote" values={{ command: <code>pathways report state-of-play --format csv</code> }} />
         </p>
       </section>
-      {sop.documentFigures.length > 0 && <DocumentFigures figures={sop.documentFigures} sources={round.sources} />}
+      {sop.documentFigures.length > 0 && <DocumentFigures roundId={round.id} figures={sop.documentFigures} sources={round.sources} />}
       {round.sources.length > 0 && (
         <section className="panel sources">
           <h2>
@@ -130,10 +133,10 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
               <li key={s.id}>
                 {s.url ? (
                   <a href={s.url} rel="noreferrer">
-                    {s.citation}
+                    {shipped.node(shippedKeys.source(s.id), s.citation)}
                   </a>
                 ) : (
-                  s.citation
+                  shipped.node(shippedKeys.source(s.id), s.citation)
                 )}
               </li>
             ))}
@@ -145,8 +148,9 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
 }
 
 /** One line per figure a document states: its words, the ledger's figure, the difference (computed minus stated). */
-function DocumentFigures({ figures, sources }: { figures: DocumentFigure[]; sources: Round['sources'] }) {
+function DocumentFigures({ roundId, figures, sources }: { roundId: string; figures: DocumentFigure[]; sources: Round['sources'] }) {
   const intl = useIntl();
+  const shipped = useShipped();
   const t = (id: string) => intl.formatMessage({ id });
   const isShare = (f: DocumentFigure) => f.figure === 'delivered_share';
   const value = (f: DocumentFigure, v: number) => (isShare(f) ? formatShare(intl, v) : formatCount(intl, v));
@@ -157,12 +161,24 @@ function DocumentFigures({ figures, sources }: { figures: DocumentFigure[]; sour
       ? intl.formatMessage({ id: 'stateOfPlay.pp' }, { value: intl.formatNumber(f.difference * 100, signed) })
       : intl.formatNumber(f.difference, signed);
   };
-  const sourceName = (f: DocumentFigure) => sources.find((s) => s.id === f.source)?.citation.replace(/ of .*/, '') ?? f.source ?? '–';
+  const sourceName = (f: DocumentFigure) => {
+    const s = sources.find((x) => x.id === f.source);
+    return s ? actShortName(shipped.text(shippedKeys.source(s.id), s.citation)) : (f.source ?? '–');
+  };
+  const locator = (f: DocumentFigure) => (f.locator ? shipped.text(shippedKeys.figureLocator(roundId, f), f.locator) : null);
   const rows = figures.map((f, i) => ({ ...f, key: `${i}` }));
   type Row = (typeof rows)[number];
   const columns: Column<Row>[] = [
     { key: 'figure', header: t('stateOfPlay.doc.figure'), value: (f) => t(`stateOfPlay.figure.${f.figure}`), fixed: true },
-    { key: 'source', header: t('stateOfPlay.doc.source'), value: (f) => [sourceName(f), f.locator].filter(Boolean).join(', '), fixed: true },
+    { key: 'source', header: t('stateOfPlay.doc.source'), value: (f) => [sourceName(f), locator(f)].filter(Boolean).join(', '),
+      render: (f) => (
+        <>
+          {sourceName(f)}
+          {f.locator && <>, {shipped.node(shippedKeys.figureLocator(roundId, f), f.locator)}</>}
+        </>
+      ),
+      fixed: true,
+    },
     { key: 'stated', header: t('stateOfPlay.doc.stated'), value: (f) => formatStatement(intl, f.qualifier, value(f, f.value)), fixed: true },
     { key: 'asOf', header: t('stateOfPlay.doc.asOf'), value: (f) => (f.asOf ? formatDay(intl, f.asOf) : '–'), fixed: true },
     { key: 'computed', header: t('stateOfPlay.doc.computed'), value: (f) => (f.computed === null ? t('stateOfPlay.notComputed') : value(f, f.computed)), numeric: true, fixed: true },
@@ -183,7 +199,13 @@ function DocumentFigures({ figures, sources }: { figures: DocumentFigure[]; sour
       numeric: true,
       fixed: true,
     },
-    { key: 'note', header: t('stateOfPlay.doc.note'), value: (f) => f.note ?? '', fixed: true },
+    {
+      key: 'note',
+      header: t('stateOfPlay.doc.note'),
+      value: (f) => (f.note ? shipped.text(shippedKeys.figureNote(roundId, f), f.note) : ''),
+      render: (f) => (f.note ? shipped.node(shippedKeys.figureNote(roundId, f), f.note) : ''),
+      fixed: true,
+    },
   ];
   const title = t('stateOfPlay.documents');
   return (

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useIntl } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { api } from '../api/client.ts';
+import { apiLanguage, type Locale } from '../i18n/locales.ts';
 
 export type Round = components['schemas']['Round'];
 export type StateOfPlay = components['schemas']['StateOfPlay'];
@@ -37,7 +38,7 @@ export function useSelectedRound(requested: string | undefined): { rounds: Retur
 }
 
 /** The language of names in the figures: the API speaks English and Dutch (the Annex's); English for the other languages. */
-export const useFiguresLang = (): 'en' | 'nl' => (useIntl().locale === 'nl' ? 'nl' : 'en');
+export const useFiguresLang = (): Locale => apiLanguage(useIntl().locale);
 
 export function useStateOfPlay(roundId: string | undefined) {
   const lang = useFiguresLang();

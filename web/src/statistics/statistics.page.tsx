@@ -19,6 +19,7 @@ import {
   type Reconciliation, type StatisticsContext, type StatisticsDataset, type StatisticsSource,
 } from './statistics.api.ts';
 import { NotReady } from '../ui/page-state.tsx';
+import { apiLanguage } from '../i18n/locales.ts';
 
 type Row = Reconciliation['rows'][number];
 type SourceCell = Row['sources'][number];
@@ -297,7 +298,7 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
           filename={`reconciliation-${r.year}`}
           what={title}
           // HXL and SDMX-CSV as the server exports them (GET /api/exports/reconciliation).
-          exchange={(format) => `/api/exports/reconciliation?${new URLSearchParams({ year: String(r.year), format, lang: nl ? 'nl' : 'en' }).toString()}`}
+          exchange={(format) => `/api/exports/reconciliation?${new URLSearchParams({ year: String(r.year), format, lang: apiLanguage(intl.locale) }).toString()}`}
         />
       </div>
       <div data-testid="reconciliation">

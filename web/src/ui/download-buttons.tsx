@@ -1,5 +1,6 @@
 import { FormattedMessage } from 'react-intl';
 import { downloadCsv, downloadXlsx, type Sheet } from './download.ts';
+import { apiLanguage } from '../i18n/locales.ts';
 
 /**
  * CSV and XLSX downloads of a table (the `what` names it for screen readers: "Download CSV: Pledged
@@ -32,7 +33,7 @@ export function DownloadButtons({ sheet, filename, what, exchange }: { sheet: ()
 /** The export endpoint of a report (`/api/exports/{report}`), its parameters in the address; headers in the page's language where the server speaks it (English otherwise). */
 export const exportLink =
   (report: 'state-of-play' | 'pipeline' | 'admissions' | 'incentives', params: Record<string, string | null | undefined>, locale: string) => (format: 'hxl' | 'sdmx') => {
-    const all = { ...params, format, lang: locale === 'nl' ? 'nl' : 'en' };
+    const all: Record<string, string | null | undefined> = { ...params, format, lang: apiLanguage(locale) };
     const q = new URLSearchParams(Object.entries(all).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
     return `/api/exports/${report}?${q.toString()}`;
   };
