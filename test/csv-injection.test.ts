@@ -120,7 +120,7 @@ describe('`pledges list --format csv` on the embedded database', () => {
       const pledges: Pledge[] = ATTACKS.map((note, i) => ({
         roundId: '2020-2021', stateCode: 'NL', pathway: 'humanitarian_admission', places: 10 + i, carryOver: false, countryOfDeparture: DEPARTURES[i]!, targetGroup: null, note,
       }));
-      await inScope(database.db, actor, (tx) => savePledges({ db: tx, actor, roundId: '2020-2021', pledges, source: 'test' }));
+      await inScope(database.db, actor, (tx) => savePledges({ db: tx, actor, roundId: '2020-2021', pledges, source: 'test', record: true }));
     } finally {
       await database.close();
     }

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPersonsFile } from '../src/cases/person.import.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
 import { demoRecords } from '../src/demo/demo.ts';
-import { AppError } from '../src/errors/app-error.ts';
+import { AppError, ErrorCode } from '../src/errors/app-error.ts';
 import { ANNEX_2020 } from '../src/pledges/annex-2020.data.ts';
-import { importPledges, pledgeListing } from '../src/pledges/pledge.service.ts';
+import { importPledges, pledgeListing, savePledges } from '../src/pledges/pledge.service.ts';
 import { addRound } from '../src/rounds/round.service.ts';
 import { arrivalCells, arrivalCellsFromPersons } from '../src/state-of-play/state-of-play.repository.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
@@ -143,8 +143,8 @@ describe.each(databaseKinds)('the ledger on $name', (kind) => {
   it('imports pledges: adds, changes with an audit line, and changes nothing the second time', async () => {
     const { db } = database;
     const file = writeFile(dir, 'pledges.csv', 'member_state,pathway,places,carry_over,country_of_departure,note\nNoorwegen,resettlement,3000,,,\nNL,resettlement,2000,false,,raised\nNL,humanitarian_admission,150,no,Turkey,VHAS\n');
-    expect(await importPledges({ db, actor, roundId: '2020-2021', path: file })).toEqual({ rows: 3, added: 2, updated: 1, unchanged: 0 });
-    expect(await importPledges({ db, actor, roundId: '2020-2021', path: file })).toEqual({ rows: 3, added: 0, updated: 0, unchanged: 3 });
+    expect(await importPledges({ db, actor, roundId: '2020-2021', path: file, record: true })).toEqual({ rows: 3, added: 2, updated: 1, unchanged: 0 });
+    expect(await importPledges({ db, actor, roundId: '2020-2021', path: file, record: true })).toEqual({ rows: 3, added: 0, updated: 0, unchanged: 3 });
     const listing = await pledgeListing(db, '2020-2021');
     const nl = listing.states.find((s) => s.state.code === 'NL')!;
     expect(nl.pledged).toBe(2150);
@@ -157,11 +157,22 @@ describe.each(databaseKinds)('the ledger on $name', (kind) => {
     expect(sop.states.find((s) => s.code === 'NL')!.pledged).toBe(2000);
   });
 
+  it('keeps an ended round\'s pledges as they are: a change or an upload is refused, the operator\'s record of a document is not a change', async () => {
+    const { db } = database;
+    const file = writeFile(dir, 'late-pledges.csv', 'member_state,pathway,places,carry_over,country_of_departure,note\nBE,resettlement,999,,,\n');
+    const before = await pledgeListing(db, '2020-2021');
+    // The round 2020-2021 ended on 2021-12-31: what it delivered against stays.
+    const refused = (await importPledges({ db, actor, roundId: '2020-2021', path: file }).catch((e: unknown) => e)) as AppError;
+    expect(refused).toMatchObject({ code: ErrorCode.Conflict, messageKey: 'roundEndedPledges' });
+    await expect(savePledges({ db, actor, roundId: '2020-2021', source: 'test', pledges: [{ roundId: '2020-2021', stateCode: 'BE', pathway: 'resettlement', places: 999, carryOver: false, countryOfDeparture: null, targetGroup: null, note: '' }] })).rejects.toMatchObject({ messageKey: 'roundEndedPledges' });
+    expect(await pledgeListing(db, '2020-2021')).toEqual(before);
+  });
+
   it('refuses a pledge file with bad rows as a whole', async () => {
     const { db } = database;
     const before = await pledgeListing(db, '2020-2021');
     const file = writeFile(dir, 'bad-pledges.csv', 'member_state,pathway,places,carry_over,country_of_departure,note\nBE,resettlement,10,,,\nXX,resettlement,5,,,\nBE,resettlement,-1,,,\nBE,resettlement,11,,,\n');
-    const error = (await importPledges({ db, actor, roundId: '2020-2021', path: file }).catch((e: unknown) => e)) as AppError;
+    const error = (await importPledges({ db, actor, roundId: '2020-2021', path: file, record: true }).catch((e: unknown) => e)) as AppError;
     expect((error.details as { row: number; column: string }[]).map((p) => [p.row, p.column])).toEqual([[3, 'member_state'], [4, 'places'], [5, 'member_state']]);
     expect(await pledgeListing(db, '2020-2021')).toEqual(before);
     await expect(importPledges({ db, actor, roundId: 'no-such-round', path: file })).rejects.toThrow(/no round "no-such-round"/);

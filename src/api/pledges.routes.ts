@@ -7,7 +7,7 @@ import { translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { pledgeJson } from '../pledges/pledge.present.ts';
 import { listPledgeChanges, listPledges } from '../pledges/pledge.repository.ts';
-import { assertPledgesOpen, pledgeListing, savePledges } from '../pledges/pledge.service.ts';
+import { pledgeListing, savePledges } from '../pledges/pledge.service.ts';
 import { pledgeKey, type Pledge } from '../pledges/pledge.ts';
 import { findCountry } from '../reference/country.ts';
 import { getRound } from '../rounds/round.service.ts';
@@ -193,7 +193,6 @@ export function pledgesRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const pledges = toPledges(round, state, c.req.valid('json').pledges, translator(langOf(c)));
     const { summary, etag } = await inScope(database.db, p, async (tx) => {
-      assertPledgesOpen(await getRound(tx, round));
       await lockResource(tx, `pledges:${round}:${state}`);
       assertMatches(tags, (await statePledges(tx, round, state)).etag);
       const summary = await savePledges({ db: tx, actor: p, roundId: round, pledges, source: 'api' });

@@ -181,7 +181,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .requiredOption('--round <id>', 'round id')
     .action(async (file: string, o: { round: string }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const s = await importPledges({ db, actor, roundId: o.round, path: file });
+        const s = await importPledges({ db, actor, roundId: o.round, path: file, record: true });
         io.out(t()('pledges.imported', counts(s, lang)));
       }),
     );

@@ -18,6 +18,8 @@ const catalogues = Object.fromEntries(
 export { isLang, LANGS } from './lang.ts';
 
 const compiled = new Map<string, IntlMessageFormat>();
+/** The messages that quote a document's words (`<q>`). */
+const quoting = new WeakSet<IntlMessageFormat>();
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
@@ -32,9 +34,10 @@ export function translator(lang: Lang): Translate {
       const text = catalogues[lang][key] ?? catalogues.en[key];
       if (text === undefined) throw new Error(`Message "${key}" is in no catalogue`);
       fmt = new IntlMessageFormat(text, lang);
+      if (text.includes('<q>')) quoting.add(fmt);
       compiled.set(id, fmt);
     }
-    return String(fmt.format<string>({ q: quote, ...values }));
+    return String(fmt.format<string>(quoting.has(fmt) ? { q: quote, ...values } : values));
   };
 }
 

@@ -53,6 +53,8 @@ export async function importPledges(opts: {
   path: FileInput;
   /** An upload for one state (the API's): a row of another state is a problem of that row. */
   onlyState?: string;
+  /** The operator recording a document's figures (the command line's import): a round that has ended takes them too. */
+  record?: boolean;
 }): Promise<ImportSummary> {
   const { db, actor, roundId } = opts;
   const path = inputName(opts.path);
@@ -87,13 +89,14 @@ export async function importPledges(opts: {
   if (problems.length > 0) {
     throw appError(ErrorCode.BadInput, 'pledgeProblems', { p1: path, p2: problems.length }, problems);
   }
-  return savePledges({ db, actor, roundId, pledges: accepted, source: path });
+  return savePledges({ db, actor, roundId, pledges: accepted, source: path, record: opts.record });
 }
 
 /**
  * A round's pledges are changed while its period lasts (and before it starts); once it has ended
  * (its last day before today, UTC) they are what the round delivered against and stay as they are.
- * The API's change refuses then; the import of a document's figures (the 2020 Annex) is not a change.
+ * Every change refuses then (the API's, an upload's); the operator recording a document's figures
+ * (`pathways pledges import`, the seed's 2020 Annex) is not a change.
  */
 export function assertPledgesOpen(round: { id: string; end: string }, today = new Date().toISOString().slice(0, 10)): void {
   if (round.end < today) throw appError(ErrorCode.Conflict, 'roundEndedPledges', { round: round.id, end: round.end });
@@ -103,8 +106,9 @@ export function assertPledgesOpen(round: { id: string; end: string }, today = ne
  * Adds or changes pledges of a round (each by its key: state, pathway, carry-over, country, target
  * group), in one transaction, with an audit line per pledge that changed; unchanged ones stay.
  */
-export async function savePledges(opts: { db: Executor; actor: Actor; roundId: string; pledges: readonly Pledge[]; source: string }): Promise<ImportSummary> {
+export async function savePledges(opts: { db: Executor; actor: Actor; roundId: string; pledges: readonly Pledge[]; source: string; record?: boolean | undefined }): Promise<ImportSummary> {
   const { db, actor, roundId, source: path } = opts;
+  if (!opts.record) assertPledgesOpen(await getRound(db, roundId));
   const summary: ImportSummary = { rows: opts.pledges.length, added: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
     for (const p of opts.pledges) {

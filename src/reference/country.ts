@@ -75,12 +75,20 @@ export function findCountry(input: string): CountryLookup {
   return { ok: true, country: byIso3.get([...hits][0]!)! };
 }
 
-/** A country's name in a language: English and Dutch as above; the other 22 languages as i18n-iso-countries names them (its first, official name). */
+const regionNames = new Map<Lang, Intl.DisplayNames>();
+
+/**
+ * A country's name in a language: English and Dutch as above; the other 22 languages by their CLDR
+ * name (Intl: "Syrien", "Συρία", "An tSiria" — the everyday name, as the states are named), else
+ * as i18n-iso-countries names it.
+ */
 export const countryName = (iso3: string, lang: Lang): string => {
   const c = byIso3.get(iso3);
   if (!c) return iso3;
   if (lang === 'en') return c.nameEn;
   if (lang === 'nl') return c.nameNl;
   if (c.iso3 === STATELESS) return translator(lang)('country.stateless');
-  return countryNames.getName(iso3, lang) ?? c.nameEn;
+  let names = regionNames.get(lang);
+  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })));
+  return (c.iso2 ? names.of(c.iso2) : undefined) ?? countryNames.getName(iso3, lang) ?? c.nameEn;
 };
