@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LANGS, type Lang } from './lang.ts';
 
@@ -8,12 +9,14 @@ import { LANGS, type Lang } from './lang.ts';
  */
 const require = createRequire(import.meta.url);
 /**
- * A language's catalogue: the interface's messages and the texts of what the platform ships (the
- * rounds', programmes' and sources' titles, labels and notes, `shipped/<lang>.json`, keys
- * `shipped.…`; the web reads the same files).
+ * A language's catalogue: the interface's messages (`messages/`), the texts of what the platform
+ * ships (the rounds', programmes' and sources' titles, labels and notes, `shipped/`, keys
+ * `shipped.…`; the web reads the same files) and the records of processing (`records/`, keys
+ * `records.…`). A test checks that each language has every key of English.
  */
+const FOLDERS = ['messages', 'shipped', 'records'] as const;
 const catalogues = Object.fromEntries(
-  LANGS.map((l) => [l, { ...(require(`./messages/${l}.json`) as Record<string, string>), ...(require(`./shipped/${l}.json`) as Record<string, string>) }]),
+  LANGS.map((l) => [l, Object.assign({}, ...FOLDERS.map((f) => (existsSync(new URL(`./${f}/${l}.json`, import.meta.url)) ? (require(`./${f}/${l}.json`) as Record<string, string>) : {})))]),
 ) as Record<Lang, Record<string, string>>;
 export { isLang, LANGS } from './lang.ts';
 
