@@ -18,6 +18,8 @@ export const shippedKeys = {
   source: (source: string) => `source.${source}`,
   programme: (code: string, field: 'title' | 'criteria' | 'source') => `programme.${code}.${field}`,
   programmeTargetGroup: (code: string, i: number) => `programme.${code}.targetGroup.${i}`,
+  condition: (code: string, id: string) => `programme.${code}.condition.${id}`,
+  conditionSource: (code: string, id: string) => `programme.${code}.condition.${id}.source`,
   annexCarryOver: 'pledge.annex2020.carryOver',
 } as const;
 

@@ -13,6 +13,7 @@ import { MapPanel } from './map.panel.tsx';
 import { MonthsPanel } from './months.panel.tsx';
 import { StatesPanel } from './states.panel.tsx';
 import './dashboard.css';
+import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
 /**
  * The EU dashboard (for the Commission; every role may read it): a round's key figures, then
@@ -34,7 +35,7 @@ export function DashboardPage() {
       <PageHeader title={<FormattedMessage id="dashboard.title" />}>
         {sop.data && (
           <p className="lead">
-            <FormattedMessage id="dashboard.lead" values={{ title: sop.data.title, asOf: formatDay(intl, sop.data.asOf) }} />
+            <FormattedMessage id="dashboard.lead" values={{ title: <Shipped k={shippedKeys.roundTitle(sop.data.round)} stored={sop.data.title} />, asOf: formatDay(intl, sop.data.asOf) }} />
           </p>
         )}
       </PageHeader>

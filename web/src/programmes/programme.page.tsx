@@ -138,10 +138,10 @@ function ConditionsPanel({ programme: p, etag, editable }: { programme: Programm
               <strong>
                 <FormattedMessage id={c.met ? 'programmes.conditionMet' : 'programmes.conditionUnmet'} />
               </strong>{' '}
-              {c.label}
+              <Shipped k={shippedKeys.condition(p.code, c.id)} stored={c.label} />
             </p>
             <p className="hint">
-              {c.source}
+              {c.source && <Shipped k={shippedKeys.conditionSource(p.code, c.id)} stored={c.source} />}
               {c.assessedOn && (
                 <>
                   {' · '}

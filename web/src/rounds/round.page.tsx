@@ -106,7 +106,7 @@ function RoundFacts({ round: r }: { round: Round }) {
         <dt>
           <FormattedMessage id="rounds.facts.legalBasis" />
         </dt>
-        <dd>{r.legalBasis}</dd>
+        <dd>{shipped.node(shippedKeys.legalBasis(r.id), r.legalBasis)}</dd>
         <dt>
           <FormattedMessage id="rounds.facts.period" />
         </dt>
