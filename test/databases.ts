@@ -72,5 +72,5 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 /** Where the shared material beside the repository lives (../shared); tests that need it skip with a clear message where it is absent (and fail on CI). */
 export const SHARED = new URL('../../shared/', import.meta.url);
 
-/** UNHCR's resettlement arrivals 2015–2024 (CC BY 4.0), shipped in the repository: test/fixtures/unhcr/README.md. */
-export const UNHCR_ARRIVALS = new URL('fixtures/unhcr/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url);
+/** UNHCR's resettlement arrivals 2015–2024 (CC BY 4.0), shipped in the repository: data/unhcr/README.md. */
+export const UNHCR_ARRIVALS = new URL('../data/unhcr/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url);

@@ -19,7 +19,7 @@ import { databaseKinds, UNHCR_ARRIVALS } from './databases.ts';
 import { tempDir } from './files.ts';
 import { signIn } from './sessions.ts';
 
-/** UNHCR's public file (CC BY 4.0), shipped with the tests: test/fixtures/unhcr/README.md. */
+/** UNHCR's public file (CC BY 4.0), shipped with the platform: data/unhcr/README.md. */
 const UNHCR_FILE = UNHCR_ARRIVALS;
 
 const OPERATOR = operator('statistics-test');

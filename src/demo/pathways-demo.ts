@@ -44,7 +44,7 @@ export const DEMO_ROUND = '2020-2021';
 export const RETURNS_AS_OF = '2021-12-31';
 /** The states whose returns the demo sends. */
 export const RETURNING_STATES = ['DE', 'NL'] as const;
-export const UNHCR_FIXTURE = new URL('../../test/fixtures/unhcr/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url);
+export const UNHCR_FIXTURE = new URL('../../data/unhcr/unhcr-resettlement-arrivals-by-origin-2015-2024.csv', import.meta.url);
 
 export interface PathwaysDemoSummary {
   programmes: number;

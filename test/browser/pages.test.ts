@@ -20,7 +20,7 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
  */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENS = `${resolve(REPO, process.env.PATHWAYS_SCREENSHOTS || 'test-results/screens')}/`;
-/** Real public figures for the statistics page: UNHCR's file, shipped under test/fixtures/unhcr/ (CC BY 4.0). */
+/** Real public figures for the statistics page: UNHCR's file, shipped under data/unhcr/ (CC BY 4.0). */
 /** The pages show `pathways demo --persons 1500` (the households and every other area); the sponsor is one of the demo's with a household. */
 const PERSONS = 1500;
 const SEED = 2020;

@@ -5,7 +5,7 @@ import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
-/** UNHCR's public file (CC BY 4.0), shipped with the tests: test/fixtures/unhcr/README.md. */
+/** UNHCR's public file (CC BY 4.0), shipped with the platform: data/unhcr/README.md. */
 const UNHCR_FILE = fileURLToPath(UNHCR_ARRIVALS);
 
 interface Reconciliation {
