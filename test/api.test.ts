@@ -1,3 +1,4 @@
+import { translator } from '../src/i18n/i18n.ts';
 import { caseFieldsFor, shownFields } from '../src/access/fields.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -422,8 +423,15 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const answers: Answer[] = [];
     const malformed = await call(nl, 'POST', path, { body: '{"reason": ', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() } });
     expect(malformed).toMatchObject({ status: 400, body: { code: 'bad_input', message: 'The body is not valid JSON.' } });
-    const dutch = await call(nl, 'POST', path, { body: '{', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'de, nl;q=0.8, en;q=0.5' } });
+    // A language the platform does not speak is passed over for the next the caller accepts.
+    const dutch = await call(nl, 'POST', path, { body: '{', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'ja, nl;q=0.8, en;q=0.5' } });
     expect(dutch.body.message).toBe('De inhoud is geen geldige JSON.');
+    // Each of the 24 official languages is spoken (issue 15).
+    for (const lang of ['de', 'pl', 'el', 'ga'] as const) {
+      const answer = await call(nl, 'POST', path, { body: '{', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': `${lang}, en;q=0.5` } });
+      expect(answer.body.message, lang).toBe(translator(lang)('error.jsonMalformed'));
+      expect(answer.body.message, lang).not.toBe('The body is not valid JSON.');
+    }
     const text = await call(nl, 'POST', path, { body: 'reason=x', headers: { 'content-type': 'text/plain', 'idempotency-key': randomUUID() } });
     expect(text).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
     const huge = await post(nl, path, { reason: 'x'.repeat(1024 * 1024 + 10) });

@@ -132,8 +132,8 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext & 
     .addOption(formatOption(['md', 'json'], 'md'))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const records = await db.transaction((tx) => processingRecords(tx, ctx.sponsorRetentionMonths));
-        ctx.out(o.format === 'json' ? JSON.stringify(records, null, 2) : processingRecordsMarkdown(records));
+        const records = await db.transaction((tx) => processingRecords(tx, ctx.sponsorRetentionMonths, ctx.lang()));
+        ctx.out(o.format === 'json' ? JSON.stringify(records, null, 2) : processingRecordsMarkdown(records, ctx.lang()));
       }),
     );
 }

@@ -149,7 +149,8 @@ describe('the EU dashboard and the state of play in the browser', () => {
       expect(sop.states.reduce((n, s) => n + s.pledged, 0)).toBe(sop.totals.pledged);
       // The document's figure beside the computed one, and the difference, never hidden.
       const annex = sop.documentFigures.find((f) => f.locator === 'Annex (TOTAAL)')!;
-      const line = b.page.locator('.documents tbody tr', { hasText: 'Annex (TOTAAL)' });
+      // The Annex's own word for its total row stays Dutch, marked as the document's (issue 20).
+      const line = b.page.locator('.documents tbody tr', { has: b.page.locator('q[lang=nl]', { hasText: /^TOTAAL$/ }) });
       expect(digits(await line.locator('td').nth(1).textContent())).toBe(annex.value);
       expect(digits(await line.locator('td').nth(3).textContent())).toBe(annex.computed);
       await expect(line.getByTestId('difference').textContent()).resolves.toBe(new Intl.NumberFormat('en', { signDisplay: 'exceptZero' }).format(annex.difference!));
