@@ -54,9 +54,13 @@ describe('a case taken to arrival shows on the Commission’s dashboard', () => 
       let now = status;
       while (now !== 'arrived') {
         const to = allowedMoves({ status: now, heldFrom: null })[0]!;
-        await worker.page.locator('.case-moves li:first-child button').click();
+        const first = worker.page.locator('.case-moves li:first-child button');
+        const offered = await first.textContent();
+        await first.click();
         await worker.page.locator('dialog[open] button[type=submit]').click();
         await worker.page.locator('dialog[open]').waitFor({ state: 'detached' });
+        // The next move is made from the case as it now is (its new version), not from the page before the move was read back.
+        await worker.page.waitForFunction((was) => document.querySelector('.case-moves li:first-child button')?.textContent !== was, offered);
         now = to;
       }
       const [counted] = await inScope(platform.database.db, operator('test'), (tx) =>
