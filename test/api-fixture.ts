@@ -236,3 +236,24 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
   const qs = query.toString();
   return { url: `http://pathways.test${path}${qs ? `?${qs}` : ''}`, init };
 }
+
+/** The keys of a response that name a person's data: none may reach a role that does not read personal data. */
+export const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 'members', 'caseRef', 'partnerRef', 'linkedRefs', 'relationship', 'excludedReason'];
+
+/** Every key of a JSON value, however deep. */
+export function keysOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) into.add(k), keysOf(v, into);
+  return into;
+}
+
+/** Every string of a JSON value, however deep. */
+export function stringsOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, into));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, into));
+  return into;
+}
+
+/** A reference appears in a text: exactly, or as the record id of an audit line (`case:REF`, `person:REF`). */
+export const mentions = (strings: Set<string>, ref: string) => strings.has(ref) || strings.has(`case:${ref}`) || strings.has(`person:${ref}`);

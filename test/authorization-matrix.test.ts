@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
-import { apiFixture, operationsOf, requestFor, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
+import { apiFixture, keysOf, mentions, operationsOf, PERSONAL_KEYS, requestFor, stringsOf, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
 import { databaseKinds } from './databases.ts';
 
 /**
@@ -17,7 +17,6 @@ import { databaseKinds } from './databases.ts';
  * - the Commission's answers carry no personal field and no reference to a case or a person;
  * - roles without access to persons never receive a person reference.
  */
-const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 'members', 'caseRef', 'partnerRef', 'linkedRefs', 'relationship', 'excludedReason'];
 /** The platform's own administrator manages every state's accounts (staff, not persons in the records). */
 const PLATFORM_WIDE: Record<string, string[]> = { listUsers: ['system_admin'], createUser: ['system_admin'], disableUser: ['system_admin'], setUserPassword: ['system_admin'], resetUserTotp: ['system_admin'] };
 /** Operations whose answers are figures or reference data: any signed-in principal may read them, for any state. */
@@ -34,22 +33,6 @@ const FIGURES = new Set(['listRounds', 'getRound', 'listPledges', 'getStatePledg
 const OWN = new Set(['listViews', 'saveView', 'deleteView']);
 /** The Commission's own operations of the federation, and the receiving of a signed return (no session): no state officer's (left out of the officer's share below). */
 const COMMISSION_FEDERATION = new Set(['receiveReturn', 'listFederationKeys', 'registerFederationKey', 'revokeFederationKey', 'stateOfPlayFromReturns']);
-
-function keysOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) into.add(k), keysOf(v, into);
-  return into;
-}
-
-function stringsOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === 'string') into.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, into));
-  return into;
-}
-
-/** A reference appears in a text: exactly, or as the record id of an audit line (`case:REF`). */
-const mentions = (strings: Set<string>, ref: string) => strings.has(ref) || strings.has(`case:${ref}`) || strings.has(`person:${ref}`);
 
 describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
   let database: Database;

@@ -5,7 +5,7 @@ import { inScope } from '../src/access/scope.ts';
 import { rows, sql, type Database, type Tx } from '../src/db/db.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 import { resetTotp, setPassword } from '../src/identity/user.service.ts';
-import { apiFixture, operationsOf, requestFor, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
+import { apiFixture, keysOf, mentions, operationsOf, PERSONAL_KEYS, requestFor, stringsOf, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
 import { databaseKinds } from './databases.ts';
 import { signIn } from './sessions.ts';
 
@@ -14,21 +14,6 @@ import { signIn } from './sessions.ts';
  * and checked through the API as that role, on both databases. The authorisation matrix checks
  * every operation against every role; this file says, role by role, what the role is for.
  */
-const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 'members', 'caseRef', 'partnerRef', 'linkedRefs', 'relationship', 'excludedReason'];
-
-function keysOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) into.add(k), keysOf(v, into);
-  return into;
-}
-function stringsOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (typeof value === 'string') into.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, into));
-  return into;
-}
-const mentions = (strings: Set<string>, ref: string) => strings.has(ref) || strings.has(`case:${ref}`) || strings.has(`person:${ref}`);
-
 describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
   let database: Database;
   let fx: ApiFixture;
