@@ -2,6 +2,7 @@ import type { IntlShape } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
 import { labelOf } from '../cases/labels.ts';
 import { codeLabel } from '../ui/code-label.ts';
+import { labelIn } from '../rounds/round.ts';
 
 /** The words and figures of a person's incentive, shared by the incentives page and the case page (pure). */
 
@@ -44,4 +45,4 @@ export function groupsInWords(intl: IntlShape, e: Pick<Evidence, 'vulnerableGrou
 }
 
 /** A label of the round's data in the page's language: Dutch where given, English otherwise. */
-export const localLabel = (intl: IntlShape, label: { en: string; nl?: string }): string => (intl.locale === 'nl' && label.nl ? label.nl : label.en);
+export const localLabel = (intl: IntlShape, label: { en: string; nl?: string }): string => labelIn(label, intl.locale);

@@ -9,7 +9,8 @@ import { PageHeader } from '../ui/status.tsx';
 import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
 import { shippedKeys, useShipped } from '../i18n/shipped.tsx';
-import { labelIn, namesLanguage, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
+import { apiLanguage } from '../i18n/locales.ts';
+import { labelIn, pledgeTotals, roundStatus, today, type PledgeListing, type Round, type StateCode, type StatePledgeRow } from './round.ts';
 import { usePledges, useRound } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
 
@@ -24,7 +25,7 @@ export function RoundPage() {
   const me = useMe();
   const user = signedIn(me.data) ? me.data.user : null;
   const round = useRound(id);
-  const pledges = usePledges(id, namesLanguage(intl.locale));
+  const pledges = usePledges(id, apiLanguage(intl.locale));
   const shipped = useShipped();
 
   if (round.status === 'pending') return <NotReady query={round} whenIdle="notFound" />;

@@ -44,7 +44,6 @@ export const pledgeKey = (p: Pick<Pledge, 'pathway' | 'carryOver' | 'countryOfDe
   [p.pathway, p.carryOver ? '1' : '0', (p.countryOfDeparture ?? '').toUpperCase(), p.targetGroup ?? ''].join('|');
 
 /** The API's names of states and countries come in English or Dutch; any other page language reads them in English. */
-export { apiLanguage as namesLanguage } from '../i18n/locales.ts';
 
 /** A label with an English text and perhaps a Dutch one, in the page's language where it has it. */
 export const labelIn = (label: { en: string; nl?: string }, locale: string): string => (locale.startsWith('nl') && label.nl ? label.nl : label.en);

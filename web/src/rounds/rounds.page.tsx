@@ -8,7 +8,8 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { ErrorNotice, PageHeader } from '../ui/status.tsx';
 import { OpenRoundForm } from './open-round.form.tsx';
-import { namesLanguage, pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
+import { apiLanguage } from '../i18n/locales.ts';
+import { pledgeTotals, roundStatus, today, type Round, type RoundStatus } from './round.ts';
 import { pledgesQuery, useRounds } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';
 import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
@@ -36,7 +37,7 @@ export function RoundsPage() {
   const me = useMe();
   const user = signedIn(me.data) ? me.data.user : null;
   const rounds = useRounds();
-  const lang = namesLanguage(intl.locale);
+  const lang = apiLanguage(intl.locale);
   const listings = useQueries({ queries: (rounds.data ?? []).map((r) => pledgesQuery(r.id, lang)) });
   const [opening, setOpening] = useState(false);
   const formId = useId();
