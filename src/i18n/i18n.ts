@@ -1,7 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { LANGS, type Lang } from './lang.ts';
+import type { Lang } from './lang.ts';
 
 /**
  * The interface's words, in ICU MessageFormat catalogues (one JSON file per language), so that
@@ -15,9 +15,16 @@ const require = createRequire(import.meta.url);
  * `records.…`). A test checks that each language has every key of English.
  */
 const FOLDERS = ['messages', 'shipped', 'records'] as const;
-const catalogues = Object.fromEntries(
-  LANGS.map((l) => [l, Object.assign({}, ...FOLDERS.map((f) => (existsSync(new URL(`./${f}/${l}.json`, import.meta.url)) ? (require(`./${f}/${l}.json`) as Record<string, string>) : {})))]),
-) as Record<Lang, Record<string, string>>;
+const loaded = new Map<Lang, Record<string, string>>();
+/** A language's catalogue, read when first asked for: a command in one language reads one (and English). */
+function catalogue(lang: Lang): Record<string, string> {
+  let c = loaded.get(lang);
+  if (!c) {
+    c = Object.assign({}, ...FOLDERS.map((f) => (existsSync(new URL(`./${f}/${lang}.json`, import.meta.url)) ? (require(`./${f}/${lang}.json`) as Record<string, string>) : {}))) as Record<string, string>;
+    loaded.set(lang, c);
+  }
+  return c;
+}
 export { isLang, LANGS } from './lang.ts';
 
 const compiled = new Map<string, IntlMessageFormat>();
@@ -34,7 +41,7 @@ export function translator(lang: Lang): Translate {
     const id = `${lang}:${key}`;
     let fmt = compiled.get(id);
     if (!fmt) {
-      const text = catalogues[lang][key] ?? catalogues.en[key];
+      const text = catalogue(lang)[key] ?? catalogue('en')[key];
       if (text === undefined) throw new Error(`Message "${key}" is in no catalogue`);
       fmt = new IntlMessageFormat(text, lang);
       if (text.includes('<q>')) quoting.add(fmt);
@@ -54,11 +61,11 @@ export function shippedText(lang: Lang, key: string, stored: string): string {
 
 /** The same with a translator at hand. */
 export function shippedBy(t: Translate, key: string, stored: string): string {
-  return `shipped.${key}` in catalogues.en ? t(`shipped.${key}`) : stored;
+  return `shipped.${key}` in catalogue('en') ? t(`shipped.${key}`) : stored;
 }
 
 /** Catalogue keys, for the test that every language has every key. */
-export const catalogueKeys = (lang: Lang) => Object.keys(catalogues[lang]);
+export const catalogueKeys = (lang: Lang) => Object.keys(catalogue(lang));
 
 const counts = new Map<Lang, Intl.NumberFormat>();
 
