@@ -41,7 +41,10 @@ export interface ApiResult {
 
 type Req = { method: string; path: string; headers?: Record<string, string>; body?: string };
 
-type Step = { next: (ctx: Record<string, unknown>) => Req; onResponse?: (ctx: Record<string, unknown>, status: number, body: string) => void };
+type Step = {
+  next: (ctx: Record<string, unknown>) => Req;
+  onResponse?: (ctx: Record<string, unknown>, status: number, body: string) => void;
+};
 
 /** autocannon, with a sequence of requests per connection (its context lives through one sequence, then starts afresh). */
 async function load(label: string, url: string, opts: { connections: number; seconds: number; steps?: Step[] }): Promise<LoadResult> {
@@ -54,7 +57,9 @@ async function load(label: string, url: string, opts: { connections: number; sec
       ? {
           requests: opts.steps.map((step) => ({
             setupRequest: (req: Record<string, unknown>, ctx: Record<string, unknown>) => ({ ...req, ...step.next(ctx) }),
-            ...(step.onResponse ? { onResponse: (status: number, body: string, ctx: Record<string, unknown>) => step.onResponse!(ctx, status, body) } : {}),
+            ...(step.onResponse
+              ? { onResponse: (status: number, body: string, ctx: Record<string, unknown>) => step.onResponse!(ctx, status, body) }
+              : {}),
           })),
         }
       : {}),
@@ -72,15 +77,26 @@ async function load(label: string, url: string, opts: { connections: number; sec
   return r;
 }
 
-export async function apiBenchmark(opts: { kind: DbKind; adminUrl: string | undefined; persons: number; connections: number; seconds: number }): Promise<ApiResult> {
+export async function apiBenchmark(opts: {
+  kind: DbKind;
+  adminUrl: string | undefined;
+  persons: number;
+  connections: number;
+  seconds: number;
+}): Promise<ApiResult> {
   const { kind, connections, seconds } = opts;
   return withFreshDatabase(kind, opts.adminUrl, async ({ database }) => {
     const op = operator('bench');
     progress(`api ${kind}: ${fmtInt(opts.persons)} demo persons`);
     await loadDemo({ db: database.db, actor: op, persons: opts.persons, seed: 41 });
-    const [{ s: state } = { s: '' }] = await inScope(database.db, op, (tx) => rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`));
+    const [{ s: state } = { s: '' }] = await inScope(database.db, op, (tx) =>
+      rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`),
+    );
     const cases = await inScope(database.db, op, (tx) =>
-      rows<{ id: number; ref: string; version: number; status: string }>(tx, sql`SELECT id::int AS id, case_ref AS ref, version, status FROM cases WHERE state_code = ${state} ORDER BY id`),
+      rows<{ id: number; ref: string; version: number; status: string }>(
+        tx,
+        sql`SELECT id::int AS id, case_ref AS ref, version, status FROM cases WHERE state_code = ${state} ORDER BY id`,
+      ),
     );
     const holdable = cases.filter((c) => (HOLDABLE_STAGES as readonly string[]).includes(c.status));
     if (holdable.length < connections) throw new Error(`only ${holdable.length} holdable cases in ${state}: load more persons`);
@@ -103,7 +119,15 @@ export async function apiBenchmark(opts: { kind: DbKind; adminUrl: string | unde
       const reads = await load('case reads (authenticated, audited)', server.url, {
         connections,
         seconds,
-        steps: [{ next: () => ({ method: 'GET', path: `/api/states/${state}/cases/${encodeURIComponent(cases[i++ % cases.length]!.ref)}`, headers: auth }) }],
+        steps: [
+          {
+            next: () => ({
+              method: 'GET',
+              path: `/api/states/${state}/cases/${encodeURIComponent(cases[i++ % cases.length]!.ref)}`,
+              headers: auth,
+            }),
+          },
+        ],
       });
       // A sequence takes a free case, holds it and resumes it, with the version each answer gives back.
       type Held = { id: number; ref: string; version: number };
@@ -112,7 +136,12 @@ export async function apiBenchmark(opts: { kind: DbKind; adminUrl: string | unde
       const move = (c: Held, body: object): Req => ({
         method: 'POST',
         path: `/api/states/${state}/cases/${encodeURIComponent(c.ref)}/transitions`,
-        headers: { ...auth, 'content-type': 'application/json', 'if-match': `"case-${c.id}-v${c.version}"`, 'idempotency-key': `bench-${key++}` },
+        headers: {
+          ...auth,
+          'content-type': 'application/json',
+          'if-match': `"case-${c.id}-v${c.version}"`,
+          'idempotency-key': `bench-${key++}`,
+        },
         body: JSON.stringify(body),
       });
       const seen = (c: Held, body: string) => {

@@ -14,7 +14,8 @@ export const seeded = rng;
 
 /** One empty-looking row of the bomb's sheet: one inline-string cell. */
 export const BOMB_ROW = '<row><c t="inlineStr"><is><t>x</t></is></c></row>';
-const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+const SHEET_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
 const SHEET_TAIL = '</sheetData></worksheet>';
 const BLOCK_ROWS = 10_000;
 
@@ -152,7 +153,13 @@ export function countLost(
     const moved = (histories.get(caseId)?.length ?? base.events) - base.events;
     unanswered += Math.max(0, moved - (highest.get(caseId) ?? 0));
   }
-  return { acknowledged: acks.length, stored, lostWrites: acks.length - stored, lostAuditLines: lostAudit, unansweredButStored: unanswered };
+  return {
+    acknowledged: acks.length,
+    stored,
+    lostWrites: acks.length - stored,
+    lostAuditLines: lostAudit,
+    unansweredButStored: unanswered,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,13 +182,17 @@ export interface Availability {
   longestGapMs: number;
 }
 
-const rank = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+const rank = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 /** The availability of a window of polls from `start` to `end` (ms). */
 export function availability(polls: readonly Poll[], start: number, end: number): Availability {
   const answered = polls.filter((p) => p.ms !== null).map((p) => p.ms!);
   const sorted = [...answered].sort((a, b) => a - b);
-  const arrivals = polls.filter((p) => p.ms !== null).map((p) => p.sentAt + p.ms!).sort((a, b) => a - b);
+  const arrivals = polls
+    .filter((p) => p.ms !== null)
+    .map((p) => p.sentAt + p.ms!)
+    .sort((a, b) => a - b);
   let gap = 0;
   let last = start;
   for (const t of arrivals) {

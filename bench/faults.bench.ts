@@ -32,7 +32,17 @@ import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 import { totpCode } from '../src/identity/totp.ts';
 import { dropDatabase } from '../test/databases.ts';
 import { writeDemoCsv } from './demo-csv.ts';
-import { availability, buildXlsxBomb, countLost, seeded, wideHeaderCsv, type Ack, type Availability, type Baseline, type Poll } from './faults-lib.ts';
+import {
+  availability,
+  buildXlsxBomb,
+  countLost,
+  seeded,
+  wideHeaderCsv,
+  type Ack,
+  type Availability,
+  type Baseline,
+  type Poll,
+} from './faults-lib.ts';
 import { fmtInt, fmtMs, fmtPct, markdownTable, progress, withCleanup, withTempDir, type DbKind } from './harness.ts';
 
 const BIN = new URL('../bin/pathways.js', import.meta.url).pathname;
@@ -217,7 +227,11 @@ async function withTarget<T>(kind: DbKind, adminUrl: string | undefined, fn: (t:
     return withTempDir('faults', async (root) => {
       const dir = join(root, 'data');
       return fn({
-        kind, args: ['--data', dir], env: baseEnv(), dir, url: null,
+        kind,
+        args: ['--data', dir],
+        env: baseEnv(),
+        dir,
+        url: null,
         async open(work) {
           const d = await openDatabase({ dataDir: dir, scope: '*' });
           try {
@@ -248,7 +262,11 @@ async function withTarget<T>(kind: DbKind, adminUrl: string | undefined, fn: (t:
   };
   return withCleanup(drop, () =>
     fn({
-      kind, args: [], env, dir: null, url: url.toString(),
+      kind,
+      args: [],
+      env,
+      dir: null,
+      url: url.toString(),
       async open(work) {
         const d = await openDatabase({ url: url.toString(), scope: '*' });
         (d.db as unknown as { $client: pg.Pool }).$client.on('error', () => {});
@@ -293,8 +311,14 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
   };
   const check = (label: string, path: string) =>
     t.open(async (d) => {
-      const [p] = await rows<{ n: number }>(d.db, sql`SELECT count(*)::int AS n FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.case_ref LIKE ${`${label}-%`}`);
-      const [i] = await rows<{ n: number; rows: number }>(d.db, sql`SELECT count(*)::int AS n, coalesce(max(rows), 0)::int AS rows FROM imports WHERE source = ${path.split('/').pop()!} OR source = ${path}`);
+      const [p] = await rows<{ n: number }>(
+        d.db,
+        sql`SELECT count(*)::int AS n FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.case_ref LIKE ${`${label}-%`}`,
+      );
+      const [i] = await rows<{ n: number; rows: number }>(
+        d.db,
+        sql`SELECT count(*)::int AS n, coalesce(max(rows), 0)::int AS rows FROM imports WHERE source = ${path.split('/').pop()!} OR source = ${path}`,
+      );
       const persons = p!.n;
       const outcome: ImportCycle['outcome'] =
         persons === 0 && i!.n === 0 ? 'none' : persons === lines.length && i!.n === 1 && i!.rows === lines.length ? 'whole' : 'partial';
@@ -316,7 +340,9 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
   rmSync(calib, { force: true });
   if (full.code !== 0) throw new Error(`the timing import failed (${full.code}): ${full.out.slice(-1000)}`);
   const span = Math.max(500, r.importFullMs - r.startMs);
-  progress(`faults ${t.kind}: imports: a whole import takes ${fmtMs(r.importFullMs)} (process start to exit; a command's start alone ${fmtMs(r.startMs)}); ${o.cycles} kills at random moments from the start's end to 10 % past the exit`);
+  progress(
+    `faults ${t.kind}: imports: a whole import takes ${fmtMs(r.importFullMs)} (process start to exit; a command's start alone ${fmtMs(r.startMs)}); ${o.cycles} kills at random moments from the start's end to 10 % past the exit`,
+  );
 
   const random = seeded(o.seed + (t.kind === 'pglite' ? 1 : 2));
   for (let cycle = 1; cycle <= o.cycles; cycle++) {
@@ -334,7 +360,8 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
       `faults ${t.kind}: import ${cycle}/${o.cycles}: killed at ${fmtMs(killAfterMs)}${early ? ' (had already ended)' : ''}: ${c.outcome} ` +
         `(${fmtInt(c.persons)} persons, ${c.records} import records)${staleLockTakenOver ? ', stale lock taken over' : ''}, audit ${c.auditOk ? 'intact' : 'BROKEN'}`,
     );
-    if (c.outcome === 'partial') r.failures.push(`${t.kind}: import cycle ${cycle} left part of its file (${c.persons} persons, ${c.records} records)`);
+    if (c.outcome === 'partial')
+      r.failures.push(`${t.kind}: import cycle ${cycle} left part of its file (${c.persons} persons, ${c.records} records)`);
     if (!c.auditOk) r.failures.push(`${t.kind}: audit trail broken after import cycle ${cycle}`);
   }
   const last = fileOf('KF');
@@ -346,7 +373,9 @@ async function importCycles(t: Target, o: FaultsOptions, baseCsv: string, dir: s
   const verify = await runCli([...t.args, 'audit', 'verify'], t.env, 600);
   r.importCliVerifyOk = verify.code === 0;
   if (!r.importCliVerifyOk) r.failures.push(`${t.kind}: pathways audit verify after the imports exited ${verify.code}`);
-  progress(`faults ${t.kind}: imports: the last one ${r.finalImportOk ? 'completed' : 'FAILED'}; pathways audit verify exit ${verify.code}`);
+  progress(
+    `faults ${t.kind}: imports: the last one ${r.finalImportOk ? 'completed' : 'FAILED'}; pathways audit verify exit ${verify.code}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,7 +408,12 @@ async function startServe(t: Target, seconds = 300): Promise<Server> {
 
 const alive = (s: Server) => s.child.proc.exitCode === null && s.child.proc.signalCode === null;
 
-async function api(s: Server, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}) {
+async function api(
+  s: Server,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+) {
   const res = await fetch(`${s.base}${path}`, {
     method,
     headers: {
@@ -404,7 +438,10 @@ async function api(s: Server, method: string, path: string, opts: { token?: stri
 async function signIn(s: Server): Promise<string> {
   const login = await api(s, 'POST', '/api/auth/login', { body: { username: USERNAME, password: PASSWORD } });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text.slice(0, 300)}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.match(/^__Host-pathways_session=([^;]+)/)?.[1]).find(Boolean);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.match(/^__Host-pathways_session=([^;]+)/)?.[1])
+    .find(Boolean);
   if (!cookie) throw new Error('login: no session cookie');
   const enrol = await api(s, 'POST', '/api/auth/totp/enrol', { token: cookie });
   if (enrol.status !== 200) throw new Error(`enrol: ${enrol.status} ${enrol.text.slice(0, 300)}`);
@@ -438,12 +475,36 @@ async function moveCycles(t: Target, o: FaultsOptions, r: FaultsResult): Promise
   if (demo.code !== 0) throw new Error(`pathways demo failed: ${demo.out.slice(-1000)}`);
   const holdable = [...HOLDABLE_STAGES, 'on_hold'];
   const { state, refs } = await t.open(async (d) => {
-    const [top] = await rows<{ s: string }>(d.db, sql`SELECT state_code AS s FROM cases WHERE status = ANY(${sql.param(holdable)}::text[]) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
-    const found = await rows<{ ref: string }>(d.db, sql`SELECT case_ref AS ref FROM cases WHERE state_code = ${top!.s} AND status = ANY(${sql.param(holdable)}::text[]) ORDER BY id`);
+    const [top] = await rows<{ s: string }>(
+      d.db,
+      sql`SELECT state_code AS s FROM cases WHERE status = ANY(${sql.param(holdable)}::text[]) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const found = await rows<{ ref: string }>(
+      d.db,
+      sql`SELECT case_ref AS ref FROM cases WHERE state_code = ${top!.s} AND status = ANY(${sql.param(holdable)}::text[]) ORDER BY id`,
+    );
     return { state: top!.s, refs: found.map((f) => f.ref) };
   });
   if (refs.length < o.concurrency) throw new Error(`only ${refs.length} holdable cases: raise --persons`);
-  const added = await runCli([...t.args, 'users', 'add', '--username', USERNAME, '--name', 'Faults bench', '--role', 'state_officer', '--state', state, '--password-stdin'], t.env, 600, `${PASSWORD}\n`);
+  const added = await runCli(
+    [
+      ...t.args,
+      'users',
+      'add',
+      '--username',
+      USERNAME,
+      '--name',
+      'Faults bench',
+      '--role',
+      'state_officer',
+      '--state',
+      state,
+      '--password-stdin',
+    ],
+    t.env,
+    600,
+    `${PASSWORD}\n`,
+  );
   if (added.code !== 0) throw new Error(`pathways users add failed: ${added.out.slice(-1000)}`);
 
   const random = seeded(o.seed + (t.kind === 'pglite' ? 11 : 12));
@@ -496,7 +557,10 @@ async function moveCycles(t: Target, o: FaultsOptions, r: FaultsResult): Promise
     const nextRefs = Array.from({ length: o.concurrency }, (_, i) => refs[(cycle * o.concurrency + i) % refs.length]!);
     const checked = await t.open(async (d) => {
       const ids = baseline.map((b) => b.id);
-      const events = await rows<{ id: number; tos: string[] }>(d.db, sql`SELECT case_id::int AS id, array_agg(to_status ORDER BY id) AS tos FROM case_events WHERE case_id = ANY(${sql.param(ids)}::bigint[]) GROUP BY case_id`);
+      const events = await rows<{ id: number; tos: string[] }>(
+        d.db,
+        sql`SELECT case_id::int AS id, array_agg(to_status ORDER BY id) AS tos FROM case_events WHERE case_id = ANY(${sql.param(ids)}::bigint[]) GROUP BY case_id`,
+      );
       const lines = await rows<{ k: string }>(
         d.db,
         sql`SELECT subject || '#' || (details->>'version') AS k FROM audit_log WHERE action = 'case.transition' AND subject = ANY(${sql.param(baseline.map((b) => subject(b.ref)))}::text[])`,
@@ -573,20 +637,42 @@ interface Attack {
   body: Uint8Array;
 }
 
-async function attacks(t: Target, o: FaultsOptions, state: string, token: string, files: { bomb: Uint8Array; wide: Uint8Array; csv100k: Uint8Array; max: Uint8Array }, r: FaultsResult): Promise<void> {
+async function attacks(
+  t: Target,
+  o: FaultsOptions,
+  state: string,
+  token: string,
+  files: { bomb: Uint8Array; wide: Uint8Array; csv100k: Uint8Array; max: Uint8Array },
+  r: FaultsResult,
+): Promise<void> {
   let server = await startServe(t);
   const POLLED = ['/health', '/api/openapi.json'];
   const POLL_MS = 20;
   const list: (Attack | null)[] = [
     null, // idle
-    { label: `XLSX bomb (${fmtInt(o.bombRows)} rows)`, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind: 'cases', body: files.bomb },
+    {
+      label: `XLSX bomb (${fmtInt(o.bombRows)} rows)`,
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      kind: 'cases',
+      body: files.bomb,
+    },
     { label: 'CSV header of 100,000 columns', type: 'text/csv', kind: 'persons', body: files.wide },
     { label: 'CSV of 100,000 rows', type: 'text/csv', kind: 'persons', body: files.csv100k },
-    { label: `largest upload allowed (${(files.max.length / 2 ** 20).toFixed(2)} MiB CSV)`, type: 'text/csv', kind: 'persons', body: files.max },
+    {
+      label: `largest upload allowed (${(files.max.length / 2 ** 20).toFixed(2)} MiB CSV)`,
+      type: 'text/csv',
+      kind: 'persons',
+      body: files.max,
+    },
   ];
   try {
     // Warm-up: the first answers of a fresh process (JIT, the OpenAPI document built) are not its idle state.
-    for (let i = 0; i < 20; i++) for (const path of POLLED) await fetch(`${server.base}${path}`, { signal: AbortSignal.timeout(10_000) }).then((x) => x.arrayBuffer(), () => null);
+    for (let i = 0; i < 20; i++)
+      for (const path of POLLED)
+        await fetch(`${server.base}${path}`, { signal: AbortSignal.timeout(10_000) }).then(
+          (x) => x.arrayBuffer(),
+          () => null,
+        );
     for (const attack of list) {
       const label = attack?.label ?? 'idle (no upload)';
       progress(`faults ${t.kind}: attack: ${label}`);
@@ -597,7 +683,12 @@ async function attacks(t: Target, o: FaultsOptions, state: string, token: string
         try {
           const res = await fetch(`${server.base}/api/imports?kind=${attack.kind}&state=${state}`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': attack.type, 'idempotency-key': randomUUID(), 'content-disposition': 'attachment; filename="faults"' },
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': attack.type,
+              'idempotency-key': randomUUID(),
+              'content-disposition': 'attachment; filename="faults"',
+            },
             body: attack.body as unknown as BodyInit,
             signal: AbortSignal.timeout(o.attackSeconds * 1000),
           });
@@ -620,12 +711,23 @@ async function attacks(t: Target, o: FaultsOptions, state: string, token: string
         const t1 = performance.now();
         let ok = false;
         while (!ok && performance.now() - t1 < 20_000 && alive(server)) {
-          ok = await fetch(`${server.base}/health`, { signal: AbortSignal.timeout(5000) }).then((x) => x.ok, () => false);
+          ok = await fetch(`${server.base}/health`, { signal: AbortSignal.timeout(5000) }).then(
+            (x) => x.ok,
+            () => false,
+          );
           if (!ok) await sleep(200);
         }
         if (!ok) verdict = alive(server) ? `stalled ${((performance.now() - t0) / 1000).toFixed(0)} s+ (killed)` : 'died';
       }
-      const a: AttackResult = { label, uploadBytes: attack?.body.length ?? 0, answer, uploadMs, health: stats.get('/health')!, openapi: stats.get('/api/openapi.json')!, server: verdict };
+      const a: AttackResult = {
+        label,
+        uploadBytes: attack?.body.length ?? 0,
+        answer,
+        uploadMs,
+        health: stats.get('/health')!,
+        openapi: stats.get('/api/openapi.json')!,
+        server: verdict,
+      };
       r.attacks.push(a);
       progress(
         `faults ${t.kind}: ${label}: answer ${answer} in ${fmtMs(uploadMs)}; /health ${fmtPct(a.health.share)} answered, p99 ${a.health.p99Ms?.toFixed(1) ?? '–'} ms, ` +
@@ -654,7 +756,9 @@ export async function faultsBenchmark(o: FaultsOptions): Promise<FaultsResult[]>
       const baseCsv = readFileSync(basePath, 'utf8');
       progress(`faults: building the XLSX bomb (${fmtInt(o.bombRows)} rows)`);
       const bomb = buildXlsxBomb(o.bombRows, [...PERSON_COLUMNS]);
-      progress(`faults: XLSX bomb ${(bomb.bytes.length / 2 ** 20).toFixed(2)} MiB, ${(bomb.sheetXmlBytes / 2 ** 20).toFixed(0)} MiB of sheet XML`);
+      progress(
+        `faults: XLSX bomb ${(bomb.bytes.length / 2 ** 20).toFixed(2)} MiB, ${(bomb.sheetXmlBytes / 2 ** 20).toFixed(0)} MiB of sheet XML`,
+      );
       const enc = new TextEncoder();
       const uploadsFor = (state: string) => {
         const [header, ...lines] = baseCsv.trimEnd().split('\n');
@@ -689,8 +793,20 @@ export async function faultsBenchmark(o: FaultsOptions): Promise<FaultsResult[]>
       };
       for (const kind of o.kinds) {
         const r: FaultsResult = {
-          kind, importRows: o.rows, importFullMs: 0, startMs: 0, imports: [], finalImportOk: false, importCliVerifyOk: false,
-          persons: o.persons, concurrency: o.concurrency, moves: [], movesCliVerifyOk: false, finalRestartOk: false, attacks: [], failures: [],
+          kind,
+          importRows: o.rows,
+          importFullMs: 0,
+          startMs: 0,
+          imports: [],
+          finalImportOk: false,
+          importCliVerifyOk: false,
+          persons: o.persons,
+          concurrency: o.concurrency,
+          moves: [],
+          movesCliVerifyOk: false,
+          finalRestartOk: false,
+          attacks: [],
+          failures: [],
         };
         results.push(r);
         try {
@@ -724,16 +840,36 @@ export function faultsReport(results: FaultsResult[]): string {
   const out: string[] = ['\n## Faults (issue 19): kill -9 during imports and under a burst of moves, upload attacks\n'];
   out.push(
     markdownTable(
-      ['database', 'import kills', 'whole / none / partial', 'stale locks taken over', 'last import', 'server kills', 'acknowledged moves', 'stored', 'lost writes', 'lost audit lines', 'committed unanswered', 'audit verify (each cycle / CLI)', 'failures'],
+      [
+        'database',
+        'import kills',
+        'whole / none / partial',
+        'stale locks taken over',
+        'last import',
+        'server kills',
+        'acknowledged moves',
+        'stored',
+        'lost writes',
+        'lost audit lines',
+        'committed unanswered',
+        'audit verify (each cycle / CLI)',
+        'failures',
+      ],
       results.map((r) => {
         const n = (o: ImportCycle['outcome']) => r.imports.filter((i) => i.outcome === o).length;
         const cyclesOk = [...r.imports, ...r.moves].every((c) => c.auditOk);
         return [
-          r.kind, r.imports.length, `${n('whole')} / ${n('none')} / ${n('partial')}`,
+          r.kind,
+          r.imports.length,
+          `${n('whole')} / ${n('none')} / ${n('partial')}`,
           `${r.imports.filter((i) => i.staleLockTakenOver).length + r.moves.filter((m) => m.staleLockTakenOver).length}`,
-          r.finalImportOk ? 'completed' : 'FAILED', r.moves.length,
-          fmtInt(sum(r.moves.map((m) => m.acknowledged))), fmtInt(sum(r.moves.map((m) => m.stored))),
-          sum(r.moves.map((m) => m.lostWrites)), sum(r.moves.map((m) => m.lostAuditLines)), sum(r.moves.map((m) => m.unansweredButStored)),
+          r.finalImportOk ? 'completed' : 'FAILED',
+          r.moves.length,
+          fmtInt(sum(r.moves.map((m) => m.acknowledged))),
+          fmtInt(sum(r.moves.map((m) => m.stored))),
+          sum(r.moves.map((m) => m.lostWrites)),
+          sum(r.moves.map((m) => m.lostAuditLines)),
+          sum(r.moves.map((m) => m.unansweredButStored)),
           `${cyclesOk ? 'intact' : 'BROKEN'} / ${r.importCliVerifyOk && r.movesCliVerifyOk ? 'exit 0' : 'FAILED'}`,
           r.failures.length,
         ];
@@ -742,23 +878,54 @@ export function faultsReport(results: FaultsResult[]): string {
   );
   out.push(
     '\nThe import file and the timing: ' +
-      results.map((r) => `${r.kind} ${fmtInt(r.importRows)} rows, a whole import ${fmtMs(r.importFullMs)} from process start to exit (a command with no work: ${fmtMs(r.startMs)})`).join('; ') +
+      results
+        .map(
+          (r) =>
+            `${r.kind} ${fmtInt(r.importRows)} rows, a whole import ${fmtMs(r.importFullMs)} from process start to exit (a command with no work: ${fmtMs(r.startMs)})`,
+        )
+        .join('; ') +
       '. Server restarts (process start to /health answering): ' +
-      results.map((r) => {
-        const s = r.moves.map((m) => m.restartMs).sort((a, b) => a - b);
-        return s.length ? `${r.kind} median ${fmtMs(s[Math.floor(s.length / 2)]!)}, max ${fmtMs(s[s.length - 1]!)}` : `${r.kind} –`;
-      }).join('; ') +
+      results
+        .map((r) => {
+          const s = r.moves.map((m) => m.restartMs).sort((a, b) => a - b);
+          return s.length ? `${r.kind} median ${fmtMs(s[Math.floor(s.length / 2)]!)}, max ${fmtMs(s[s.length - 1]!)}` : `${r.kind} –`;
+        })
+        .join('; ') +
       '.\n',
   );
   out.push(
     '### Availability during upload attacks (/health and /api/openapi.json each polled every 20 ms, 5 s time-out each)\n',
     markdownTable(
-      ['database', 'upload', 'size', 'answer', 'upload time', '/health answered', 'p50', 'p99', 'max', 'longest gap', '/api/openapi.json answered', 'p99', 'server'],
+      [
+        'database',
+        'upload',
+        'size',
+        'answer',
+        'upload time',
+        '/health answered',
+        'p50',
+        'p99',
+        'max',
+        'longest gap',
+        '/api/openapi.json answered',
+        'p99',
+        'server',
+      ],
       results.flatMap((r) =>
         r.attacks.map((a) => [
-          r.kind, a.label, a.uploadBytes ? `${(a.uploadBytes / 2 ** 20).toFixed(2)} MiB` : '–', a.answer, a.uploadBytes ? fmtMs(a.uploadMs) : '–',
-          `${fmtPct(a.health.share)} of ${fmtInt(a.health.sent)}`, ms(a.health.p50Ms), ms(a.health.p99Ms), ms(a.health.maxMs), fmtMs(a.health.longestGapMs),
-          `${fmtPct(a.openapi.share)} of ${fmtInt(a.openapi.sent)}`, ms(a.openapi.p99Ms), a.server,
+          r.kind,
+          a.label,
+          a.uploadBytes ? `${(a.uploadBytes / 2 ** 20).toFixed(2)} MiB` : '–',
+          a.answer,
+          a.uploadBytes ? fmtMs(a.uploadMs) : '–',
+          `${fmtPct(a.health.share)} of ${fmtInt(a.health.sent)}`,
+          ms(a.health.p50Ms),
+          ms(a.health.p99Ms),
+          ms(a.health.maxMs),
+          fmtMs(a.health.longestGapMs),
+          `${fmtPct(a.openapi.share)} of ${fmtInt(a.openapi.sent)}`,
+          ms(a.openapi.p99Ms),
+          a.server,
         ]),
       ),
     ),

@@ -30,14 +30,17 @@ export async function forecastBenchmark(opts: { openCases?: number; iterations?:
   const open = base.filter((h) => PRE_ARRIVAL.includes(statusOn(h, asOf) as never));
   const histories: CaseHistory[] = [...base];
   // Copies of the open cases under new keys, until there are enough of them.
-  for (let i = 0; histories.length - base.length + open.length < target; i++) histories.push(...open.map((h) => ({ ...h, key: `${h.key}/${i}` })));
+  for (let i = 0; histories.length - base.length + open.length < target; i++)
+    histories.push(...open.map((h) => ({ ...h, key: `${h.key}/${i}` })));
   const t0 = performance.now();
   const f = forecastArrivals({ histories, asOf, until: '2021-12-31', from: '2020-01-01', iterations, seed: 1 });
   const forecastMs = performance.now() - t0;
   const t1 = performance.now();
   processingTimes(histories, { groupBy: ['state'], asOf });
   const passMs = performance.now() - t1;
-  progress(`forecast: ${fmtInt(f.eu.openCases)} open cases × ${iterations} in ${fmtMs(forecastMs)}; one processing-times pass ${fmtMs(passMs)} (${fmtX(forecastMs / passMs)})`);
+  progress(
+    `forecast: ${fmtInt(f.eu.openCases)} open cases × ${iterations} in ${fmtMs(forecastMs)}; one processing-times pass ${fmtMs(passMs)} (${fmtX(forecastMs / passMs)})`,
+  );
 
   const calibration: ForecastResult['calibration'] = [];
   const seeds = opts.seeds ?? 6;
@@ -53,9 +56,19 @@ export async function forecastBenchmark(opts: { openCases?: number; iterations?:
       if (c.eu.inside) euCovered++;
     }
     calibration.push({ cut, seeds, assessed, covered, coverage: covered / assessed, euCovered });
-    progress(`forecast calibration at ${cut}: ${covered}/${assessed} states inside the 80 % interval (${fmtPct(covered / assessed)}); EU ${euCovered}/${seeds}`);
+    progress(
+      `forecast calibration at ${cut}: ${covered}/${assessed} states inside the 80 % interval (${fmtPct(covered / assessed)}); EU ${euCovered}/${seeds}`,
+    );
   }
-  return { openCases: f.eu.openCases, histories: histories.length, iterations, forecastMs, passMs, ratio: forecastMs / passMs, calibration };
+  return {
+    openCases: f.eu.openCases,
+    histories: histories.length,
+    iterations,
+    forecastMs,
+    passMs,
+    ratio: forecastMs / passMs,
+    calibration,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await forecastBenchmark(), null, 2));

@@ -80,7 +80,12 @@ export interface BenchDb {
  * `pathways_bench_<random>` on the PostgreSQL server of `adminUrl`, dropped at the end.
  * Migrations and reference data are applied by `openDatabase`, as the platform does.
  */
-export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | undefined, fn: (db: BenchDb) => Promise<T>, opts: { pgliteThread?: boolean } = {}): Promise<T> {
+export async function withFreshDatabase<T>(
+  kind: DbKind,
+  adminUrl: string | undefined,
+  fn: (db: BenchDb) => Promise<T>,
+  opts: { pgliteThread?: boolean } = {},
+): Promise<T> {
   if (kind === 'pglite') {
     return withTempDir('pglite', async (dir) => {
       const database = await openDatabase({ dataDir: dir, scope: '*', thread: opts.pgliteThread });
@@ -92,7 +97,8 @@ export async function withFreshDatabase<T>(kind: DbKind, adminUrl: string | unde
       );
     });
   }
-  if (!adminUrl) throw new Error('PostgreSQL needs DATABASE_URL (an admin URL such as postgres://postgres:postgres@127.0.0.1:5432/postgres).');
+  if (!adminUrl)
+    throw new Error('PostgreSQL needs DATABASE_URL (an admin URL such as postgres://postgres:postgres@127.0.0.1:5432/postgres).');
   const name = `pathways_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -208,17 +214,31 @@ export interface Stats {
 }
 
 export function stats(sample: readonly number[]): Stats {
-  return { runs: sample.length, minMs: Math.min(...sample), p50Ms: percentile(sample, 50), p95Ms: percentile(sample, 95), maxMs: Math.max(...sample) };
+  return {
+    runs: sample.length,
+    minMs: Math.min(...sample),
+    p50Ms: percentile(sample, 50),
+    p95Ms: percentile(sample, 95),
+    maxMs: Math.max(...sample),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
 export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-export const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+export const fmtMs = (ms: number) =>
+  ms >= 10_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : ms >= 10
+        ? `${ms.toFixed(1)} ms`
+        : `${ms.toFixed(2)} ms`;
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)} %`;
 export const fmtX = (x: number) => `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)}×`;
-export const fmtSize = (n: number) => (n >= 1_000_000 && n % 100_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+export const fmtSize = (n: number) =>
+  n >= 1_000_000 && n % 100_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
 
 /** A Markdown table. */
 export function markdownTable(headers: string[], body: (string | number)[][]): string {
@@ -227,7 +247,11 @@ export function markdownTable(headers: string[], body: (string | number)[][]): s
 }
 
 /** Runs raw SQL as the owner: PGlite's superuser (its one session, switched back after), or a PostgreSQL client of `url`. */
-export async function asOwner<T>(pglite: PGlite | null, url: string | null, work: (q: (text: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+export async function asOwner<T>(
+  pglite: PGlite | null,
+  url: string | null,
+  work: (q: (text: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
   if (pglite) {
     const run = (text: string) => pglite.exec(text).then((r) => r.at(-1)?.rows ?? []);
     const [me] = await run('SELECT current_user AS u');

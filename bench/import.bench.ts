@@ -23,7 +23,21 @@ import { columnCountProblem, readCsv } from '../src/imports/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
 import { APP_ROLE } from '../src/db/db.ts';
-import { asOwner, checkpoint, fmtInt, fmtMs, fmtSize, functionTime, progress, resetStats, timed, withFreshDatabase, withTempDir, type BenchDb, type DbKind } from './harness.ts';
+import {
+  asOwner,
+  checkpoint,
+  fmtInt,
+  fmtMs,
+  fmtSize,
+  functionTime,
+  progress,
+  resetStats,
+  timed,
+  withFreshDatabase,
+  withTempDir,
+  type BenchDb,
+  type DbKind,
+} from './harness.ts';
 
 const SEED = 2020;
 import { cliActor as __cliActor } from '../src/audit/audit.ts';
@@ -124,7 +138,13 @@ export async function importBenchmark(opts: ImportOptions): Promise<ImportResult
 }
 
 /** One fresh database: the raw COPY, then the import, each after a checkpoint. */
-async function importOnce(kind: DbKind, adminUrl: string | undefined, path: string, persons: number, csvBytes: number): Promise<ImportResult> {
+async function importOnce(
+  kind: DbKind,
+  adminUrl: string | undefined,
+  path: string,
+  persons: number,
+  csvBytes: number,
+): Promise<ImportResult> {
   return withFreshDatabase(kind, adminUrl, async (db) => {
     await db.exec(`CREATE TABLE bench_copy (${PERSON_COLUMNS.map((c) => `${c} text`).join(', ')})`);
     await checkpoint(db);
@@ -160,8 +180,22 @@ async function importOnce(kind: DbKind, adminUrl: string | undefined, path: stri
     const arrivalsTrigger = await functionTime(db, 'persons_sync_arrivals');
     const copyRowsPerS = persons / (copy.ms / 1000);
     const importRowsPerS = persons / (imp.ms / 1000);
-    progress(`import ${kind} ${fmtSize(persons)}: import ${fmtMs(imp.ms)} (${fmtInt(importRowsPerS)} rows/s), ${(100 * importRowsPerS / copyRowsPerS).toFixed(1)} % of COPY`);
-    return { db: kind, persons, csvBytes, copyMs: copy.ms, importMs: imp.ms, copyRowsPerS, importRowsPerS, ratio: importRowsPerS / copyRowsPerS, summary, arrivalsTrigger, phases: null };
+    progress(
+      `import ${kind} ${fmtSize(persons)}: import ${fmtMs(imp.ms)} (${fmtInt(importRowsPerS)} rows/s), ${((100 * importRowsPerS) / copyRowsPerS).toFixed(1)} % of COPY`,
+    );
+    return {
+      db: kind,
+      persons,
+      csvBytes,
+      copyMs: copy.ms,
+      importMs: imp.ms,
+      copyRowsPerS,
+      importRowsPerS,
+      ratio: importRowsPerS / copyRowsPerS,
+      summary,
+      arrivalsTrigger,
+      phases: null,
+    };
   });
 }
 
@@ -196,7 +230,10 @@ async function measureJsPhases(kind: DbKind, adminUrl: string | undefined, path:
     () =>
       new Promise<string>((resolve, reject) => {
         const h = createHash('sha256');
-        createReadStream(path).on('data', (d) => h.update(d)).on('end', () => resolve(h.digest('hex'))).on('error', reject);
+        createReadStream(path)
+          .on('data', (d) => h.update(d))
+          .on('end', () => resolve(h.digest('hex')))
+          .on('error', reject);
       }),
   );
 
@@ -278,7 +315,9 @@ async function measureWrites(kind: DbKind, adminUrl: string | undefined, persons
     if (stored !== persons.length) throw new Error(`chunk writes stored ${stored} persons, expected ${persons.length}`);
     w.arrivalsTrigger = await functionTime(db, 'persons_sync_arrivals');
     const parts = w.statements.map((t) => `${t.label} ${fmtMs(t.ms)}`).join(', ');
-    progress(`import phases ${kind}: writes ${fmtMs(w.totalMs)} (${parts}, commit ${fmtMs(w.commitMs)}; arrivals triggers ${fmtMs(w.arrivalsTrigger.ms)})`);
+    progress(
+      `import phases ${kind}: writes ${fmtMs(w.totalMs)} (${parts}, commit ${fmtMs(w.commitMs)}; arrivals triggers ${fmtMs(w.arrivalsTrigger.ms)})`,
+    );
     return w;
   });
 }
@@ -302,13 +341,16 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
     await db.pglite?.exec('RESET ROLE');
     const session = {
       exec: async (text: string) => void (client ? await client.query(text) : await db.pglite!.exec(text)),
-      scalar: async (text: string) => (client ? (await client.query(text)).rows : (await db.pglite!.query<Record<string, unknown>>(text)).rows)[0]!,
+      scalar: async (text: string) =>
+        (client ? (await client.query(text)).rows : (await db.pglite!.query<Record<string, unknown>>(text)).rows)[0]!,
     };
     const t0 = performance.now();
     try {
       await session.exec('BEGIN');
       await session.exec(`CREATE TEMP TABLE bench_stage (${PERSON_COLUMNS.map((c) => `${c} text`).join(', ')}) ON COMMIT DROP`);
-      const importId = Number((await session.scalar(`INSERT INTO imports (kind, source, actor) VALUES ('persons', 'bench', '${ACTOR.id}') RETURNING id`))['id']);
+      const importId = Number(
+        (await session.scalar(`INSERT INTO imports (kind, source, actor) VALUES ('persons', 'bench', '${ACTOR.id}') RETURNING id`))['id'],
+      );
       p.copyMs = (await timed(() => copyCsv(db, path, 'bench_stage', client))).ms;
       p.casesMs = (
         await timed(() =>
@@ -350,7 +392,9 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
     p.totalMs = performance.now() - t0;
     const stored = Number(await db.scalar('SELECT count(*) FROM persons'));
     if (stored !== persons) throw new Error(`set-based ceiling stored ${stored} persons, expected ${persons}`);
-    progress(`import phases ${kind}: set-based ${fmtMs(p.totalMs)} (COPY ${fmtMs(p.copyMs)}, cases ${fmtMs(p.casesMs)}, history ${fmtMs(p.caseHistoryMs)}, persons ${fmtMs(p.personsMs)})`);
+    progress(
+      `import phases ${kind}: set-based ${fmtMs(p.totalMs)} (COPY ${fmtMs(p.copyMs)}, cases ${fmtMs(p.casesMs)}, history ${fmtMs(p.caseHistoryMs)}, persons ${fmtMs(p.personsMs)})`,
+    );
     return p;
   });
 }

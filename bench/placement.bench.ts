@@ -77,7 +77,11 @@ if (!isMainThread && (workerData as { placementBench?: boolean } | null)?.placem
   const instance = instanceOf(source);
   const highs = await loadHighs();
   const t0 = performance.now();
-  const r: PlacementResult = await (method === 'method' ? solvePlacement : solveBaseline)(instance, { timeLimitSeconds: limitSeconds }, highs);
+  const r: PlacementResult = await (method === 'method' ? solvePlacement : solveBaseline)(
+    instance,
+    { timeLimitSeconds: limitSeconds },
+    highs,
+  );
   const ms = performance.now() - t0;
   const heapMiB = toMiB(getHeapStatistics().total_heap_size);
   const certified = method === 'method' ? certify(instance, r).valid : null;
@@ -87,7 +91,19 @@ if (!isMainThread && (workerData as { placementBench?: boolean } | null)?.placem
       ? `LP ${st.lpComplete ? 'solved' : st.lpRounds ? 'stopped by the time' : 'not solved in time'} (${st.lpRounds} rounds, ${fmtInt(st.lpColumns)} columns, ${fmtMs(st.ms.lp)}); ${st.fractionalGroups} fractional; ${st.neighbourhoods} neighbourhoods; exact MIP ${st.exactMipColumns ? `over ${fmtInt(st.exactMipColumns)} options` : 'not run'}`
       : '';
   const mipGap = method === 'method' && r.mipBound !== null ? (r.mipBound - r.objective) / Math.max(1, Math.abs(r.mipBound)) : null;
-  parentPort!.postMessage({ objective: r.objective, bound: r.bound, gap: r.gap, mipGap, optimal: r.optimal, certified, ms, wasmMiB: toMiB(highs.memoryBytes), heapMiB, aborted: null, detail } satisfies Solve);
+  parentPort!.postMessage({
+    objective: r.objective,
+    bound: r.bound,
+    gap: r.gap,
+    mipGap,
+    optimal: r.optimal,
+    certified,
+    ms,
+    wasmMiB: toMiB(highs.memoryBytes),
+    heapMiB,
+    aborted: null,
+    detail,
+  } satisfies Solve);
 }
 
 function instanceOf(source: Source): PlacementInstance {
@@ -110,7 +126,19 @@ function solveInWorker(source: Source, method: 'method' | 'baseline', limitSecon
       void worker.terminate();
       resolve(s);
     };
-    const aborted = (why: string): Solve => ({ objective: NaN, bound: NaN, gap: NaN, mipGap: null, optimal: false, certified: null, ms: performance.now() - started, wasmMiB: NaN, heapMiB: NaN, aborted: why, detail: '' });
+    const aborted = (why: string): Solve => ({
+      objective: NaN,
+      bound: NaN,
+      gap: NaN,
+      mipGap: null,
+      optimal: false,
+      certified: null,
+      ms: performance.now() - started,
+      wasmMiB: NaN,
+      heapMiB: NaN,
+      aborted: why,
+      detail: '',
+    });
     const timer = setTimeout(() => finish(aborted(`ended after ${limitSeconds + graceSeconds} s`)), (limitSeconds + graceSeconds) * 1000);
     worker.once('message', (s: Solve) => finish(s));
     worker.once('error', (e) => finish(aborted(e.message.split('\n')[0]!.slice(0, 80))));
@@ -127,9 +155,13 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
   const run = async (c: string, label: string, size: string, source: Source, limitSeconds: number) => {
     progress(`placement: ${label} (${size}), method, limit ${limitSeconds} s`);
     const method = await solveInWorker(source, 'method', limitSeconds);
-    progress(`placement: ${label} method ${method.aborted ?? `${fmtMs(method.ms)}, gap ${fmtPct(method.gap)}${method.optimal ? ', proven optimal' : ''}`}; baseline`);
+    progress(
+      `placement: ${label} method ${method.aborted ?? `${fmtMs(method.ms)}, gap ${fmtPct(method.gap)}${method.optimal ? ', proven optimal' : ''}`}; baseline`,
+    );
     const baseline = await solveInWorker(source, 'baseline', limitSeconds);
-    progress(`placement: ${label} baseline ${baseline.aborted ?? `${fmtMs(baseline.ms)}, gap ${fmtPct(baseline.gap)}${baseline.optimal ? ', proven optimal' : ''}`}`);
+    progress(
+      `placement: ${label} baseline ${baseline.aborted ?? `${fmtMs(baseline.ms)}, gap ${fmtPct(baseline.gap)}${baseline.optimal ? ', proven optimal' : ''}`}`,
+    );
     const row = { case: c, label, size, limitSeconds, method, baseline };
     rows.push(row);
     return row;
@@ -137,11 +169,25 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
   const goals: PlacementBenchResult['goals'] = [];
 
   if (cases.includes('weekly'))
-    for (const [scale, name] of [[1, 'the batch + 10 %'], [13, 'a quarter (13 batches) + 10 %']] as const) {
+    for (const [scale, name] of [
+      [1, 'the batch + 10 %'],
+      [13, 'a quarter (13 batches) + 10 %'],
+    ] as const) {
       const got: PlacementRow[] = [];
       for (let seed = 1; seed <= seeds; seed++)
-        got.push(await run('weekly', `weekly batch, capacity for ${name}, seed ${seed}`, '200 × 200 × 5', { generate: { households: 200, places: 200, dimensions: 5, seed, demandScale: scale } }, 10));
-      const p95 = percentile(got.map((r) => r.method.ms), 95);
+        got.push(
+          await run(
+            'weekly',
+            `weekly batch, capacity for ${name}, seed ${seed}`,
+            '200 × 200 × 5',
+            { generate: { households: 200, places: 200, dimensions: 5, seed, demandScale: scale } },
+            10,
+          ),
+        );
+      const p95 = percentile(
+        got.map((r) => r.method.ms),
+        95,
+      );
       const allOptimal = got.every((r) => r.method.optimal);
       const worstGap = Math.max(...got.map((r) => r.method.gap));
       goals.push({
@@ -152,19 +198,46 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
       });
     }
   if (cases.includes('medium')) {
-    const r = await run('medium', '3,300 households', '3,300 × 50 × 3', { generate: { households: 3300, places: 50, dimensions: 3, seed: 1 } }, 10);
-    goals.push({ case: '3,300 × 50 × 3', goal: '≤ 0.1 % from the LP bound in ≤ 10 s, never aborting', measured: `${fmtPct(r.method.gap)} in ${fmtMs(r.method.ms)}`, met: !r.method.aborted && r.method.gap <= 0.001 && r.method.ms <= 10_500 });
+    const r = await run(
+      'medium',
+      '3,300 households',
+      '3,300 × 50 × 3',
+      { generate: { households: 3300, places: 50, dimensions: 3, seed: 1 } },
+      10,
+    );
+    goals.push({
+      case: '3,300 × 50 × 3',
+      goal: '≤ 0.1 % from the LP bound in ≤ 10 s, never aborting',
+      measured: `${fmtPct(r.method.gap)} in ${fmtMs(r.method.ms)}`,
+      met: !r.method.aborted && r.method.gap <= 0.001 && r.method.ms <= 10_500,
+    });
   }
   if (cases.includes('large')) {
-    const r = await run('large', '33,000 households', '33,000 × 200 × 3', { generate: { households: 33_000, places: 200, dimensions: 3, seed: 1 } }, 60);
-    goals.push({ case: '33,000 × 200 × 3', goal: '≤ 0.5 % from the LP bound in ≤ 60 s', measured: r.method.aborted ?? `${fmtPct(r.method.gap)} in ${fmtMs(r.method.ms)}`, met: !r.method.aborted && r.method.gap <= 0.005 && r.method.ms <= 61_000 });
+    const r = await run(
+      'large',
+      '33,000 households',
+      '33,000 × 200 × 3',
+      { generate: { households: 33_000, places: 200, dimensions: 3, seed: 1 } },
+      60,
+    );
+    goals.push({
+      case: '33,000 × 200 × 3',
+      goal: '≤ 0.5 % from the LP bound in ≤ 60 s',
+      measured: r.method.aborted ?? `${fmtPct(r.method.gap)} in ${fmtMs(r.method.ms)}`,
+      met: !r.method.aborted && r.method.gap <= 0.005 && r.method.ms <= 61_000,
+    });
   }
   if (cases.includes('hias')) {
     if (!existsSync(`${HIAS_DIR}/FY16_size.csv`)) progress(`placement: no HIAS instances in ${HIAS_DIR} (PATHWAYS_HIAS_DIR): skipped`);
     else
       for (const year of ['FY16', 'FY17'] as const) {
         const r = await run('hias', `HIAS ${year}`, year === 'FY16' ? '499 × 21 × 1' : '329 × 21 × 1', { hias: year }, 60);
-        goals.push({ case: `HIAS ${year}`, goal: 'proven optimal', measured: r.method.optimal ? `proven optimal in ${fmtMs(r.method.ms)}` : `not proven, gap ${fmtPct(r.method.gap)}`, met: r.method.optimal });
+        goals.push({
+          case: `HIAS ${year}`,
+          goal: 'proven optimal',
+          measured: r.method.optimal ? `proven optimal in ${fmtMs(r.method.ms)}` : `not proven, gap ${fmtPct(r.method.gap)}`,
+          met: r.method.optimal,
+        });
       }
   }
   const batches: PlacementBenchResult['batches'] = [];
@@ -175,7 +248,15 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
       const year = generateInstance({ households: 200, places: 8, dimensions: 2, seed, linkShare: 0, tieShare: 0 });
       const t0 = performance.now();
       const b = await placeInBatches({ weeks: splitIntoWeeks(year, 8), futures: 3, timeLimitSeconds: 2, seed });
-      batches.push({ seed, label, dynamic: b.dynamic.objective, myopic: b.myopic.objective, hindsight: b.hindsight.objective, bound: b.hindsight.bound, ms: performance.now() - t0 });
+      batches.push({
+        seed,
+        label,
+        dynamic: b.dynamic.objective,
+        myopic: b.myopic.objective,
+        hindsight: b.hindsight.objective,
+        bound: b.hindsight.bound,
+        ms: performance.now() - t0,
+      });
     }
   return { rows, goals, batches };
 }
@@ -184,10 +265,26 @@ export function placementReport(r: PlacementBenchResult | null): string {
   if (!r || (r.rows.length === 0 && r.batches.length === 0)) return '';
   const batchTable = r.batches.length
     ? [
-        '\n### Batch mode: weekly arrivals against a year\'s capacities (src/placement/batch.ts), share of the hindsight optimum\n',
+        "\n### Batch mode: weekly arrivals against a year's capacities (src/placement/batch.ts), share of the hindsight optimum\n",
         markdownTable(
-          ['instance', 'seed', 'prices from sampled futures', 'myopic (each week as if the last)', 'hindsight (the year at once)', 'its LP bound', 'time (both policies and hindsight)'],
-          r.batches.map((b) => [b.label, b.seed, `${b.dynamic.toFixed(3)} (${fmtPct(b.dynamic / b.hindsight)})`, `${b.myopic.toFixed(3)} (${fmtPct(b.myopic / b.hindsight)})`, b.hindsight.toFixed(3), b.bound.toFixed(3), fmtMs(b.ms)]),
+          [
+            'instance',
+            'seed',
+            'prices from sampled futures',
+            'myopic (each week as if the last)',
+            'hindsight (the year at once)',
+            'its LP bound',
+            'time (both policies and hindsight)',
+          ],
+          r.batches.map((b) => [
+            b.label,
+            b.seed,
+            `${b.dynamic.toFixed(3)} (${fmtPct(b.dynamic / b.hindsight)})`,
+            `${b.myopic.toFixed(3)} (${fmtPct(b.myopic / b.hindsight)})`,
+            b.hindsight.toFixed(3),
+            b.bound.toFixed(3),
+            fmtMs(b.ms),
+          ]),
         ),
         '',
       ].join('\n')
@@ -197,27 +294,51 @@ export function placementReport(r: PlacementBenchResult | null): string {
     s.aborted
       ? ['aborted: ' + s.aborted, '–', '–', '–', '–']
       : !Number.isFinite(s.gap)
-        ? [`${s.objective.toFixed(3)} (everyone unplaced: no solution found)`, 'no bound', fmtMs(s.ms), `${fmtInt(s.wasmMiB)} + ${fmtInt(s.heapMiB)} MiB`]
+        ? [
+            `${s.objective.toFixed(3)} (everyone unplaced: no solution found)`,
+            'no bound',
+            fmtMs(s.ms),
+            `${fmtInt(s.wasmMiB)} + ${fmtInt(s.heapMiB)} MiB`,
+          ]
         : [
-          s.objective.toFixed(3),
-          `${fmtPct(s.gap)}${withCert ? (s.certified ? ' (certified)' : ' (NOT certified)') : ''}${s.mipGap !== null ? `; ${fmtPct(s.mipGap)} to HiGHS's bound` : ''}${s.optimal ? '; proven optimal' : ''}`,
-          fmtMs(s.ms),
-          `${fmtInt(s.wasmMiB)} + ${fmtInt(s.heapMiB)} MiB`,
-        ];
+            s.objective.toFixed(3),
+            `${fmtPct(s.gap)}${withCert ? (s.certified ? ' (certified)' : ' (NOT certified)') : ''}${s.mipGap !== null ? `; ${fmtPct(s.mipGap)} to HiGHS's bound` : ''}${s.optimal ? '; proven optimal' : ''}`,
+            fmtMs(s.ms),
+            `${fmtInt(s.wasmMiB)} + ${fmtInt(s.heapMiB)} MiB`,
+          ];
   const body = r.rows.map((row) => {
     const m = cell(row.method, true);
     const b = cell(row.baseline, false);
-    const ratio = row.method.aborted || row.baseline.aborted ? '–' : `${(row.method.ms / row.baseline.ms).toFixed(2)}× time, ${(row.method.objective - row.baseline.objective >= 0 ? '+' : '')}${(row.method.objective - row.baseline.objective).toFixed(3)} objective`;
+    const ratio =
+      row.method.aborted || row.baseline.aborted
+        ? '–'
+        : `${(row.method.ms / row.baseline.ms).toFixed(2)}× time, ${row.method.objective - row.baseline.objective >= 0 ? '+' : ''}${(row.method.objective - row.baseline.objective).toFixed(3)} objective`;
     return [row.label, row.size, `${row.limitSeconds} s`, ...m.slice(0, 4), ...b.slice(0, 4), ratio];
   });
   return [
     '\n## Placement optimiser: the method beside plain HiGHS MIP (same instance, same time limit, one thread each, one at a time)\n',
     markdownTable(
-      ['instance', 'households × places × dimensions', 'limit', 'method objective', 'method gap to the LP bound', 'method time', 'method memory (HiGHS wasm + JS heap)', 'MIP objective', 'MIP gap to its bound', 'MIP time', 'MIP memory', 'method vs MIP'],
+      [
+        'instance',
+        'households × places × dimensions',
+        'limit',
+        'method objective',
+        'method gap to the LP bound',
+        'method time',
+        'method memory (HiGHS wasm + JS heap)',
+        'MIP objective',
+        'MIP gap to its bound',
+        'MIP time',
+        'MIP memory',
+        'method vs MIP',
+      ],
       body,
     ),
     '',
-    markdownTable(['target', 'goal', 'measured', 'met'], r.goals.map((g) => [g.case, g.goal, g.measured, g.met ? 'met' : 'not met'])),
+    markdownTable(
+      ['target', 'goal', 'measured', 'met'],
+      r.goals.map((g) => [g.case, g.goal, g.measured, g.met ? 'met' : 'not met']),
+    ),
     '',
     'Where the method spent its time:',
     '',

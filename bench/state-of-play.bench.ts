@@ -7,7 +7,19 @@ import { deepStrictEqual } from 'node:assert';
 import { arrivalCells, arrivalCellsFromPersons, arrivedTotal, pledgesByState } from '../src/state-of-play/state-of-play.repository.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { getRound } from '../src/rounds/round.service.ts';
-import { checkpoint, fmtInt, fmtMs, fmtSize, progress, stats, timed, withFreshDatabase, type BenchDb, type DbKind, type Stats } from './harness.ts';
+import {
+  checkpoint,
+  fmtInt,
+  fmtMs,
+  fmtSize,
+  progress,
+  stats,
+  timed,
+  withFreshDatabase,
+  type BenchDb,
+  type DbKind,
+  type Stats,
+} from './harness.ts';
 import { loadPersons, type Loader } from './load-persons.ts';
 
 const SEED = 2020;
@@ -83,17 +95,24 @@ async function measure(db: BenchDb, persons: number, loader: Loader, opts: State
   if (arrived === 0 || sopTotal !== arrived) throw new Error(`${label}: state of play counts ${sopTotal} arrivals, the scan ${arrived}`);
   const monthlyRows = Number(await db.scalar('SELECT count(*) FROM arrivals_monthly'));
   const dailyRows = Number(await db.scalar('SELECT count(*) FROM arrivals_daily'));
-  progress(`${label}: verified, aggregates = scan (${fmtInt(arrived)} arrivals; ${fmtInt(monthlyRows)} monthly, ${fmtInt(dailyRows)} daily rows)`);
+  progress(
+    `${label}: verified, aggregates = scan (${fmtInt(arrived)} arrivals; ${fmtInt(monthlyRows)} monthly, ${fmtInt(dailyRows)} daily rows)`,
+  );
 
   const sop = await sample(WARMUP, opts.runs, () => stateOfPlay({ db: d, roundId: ROUND, asOf: AS_OF }));
   const sopStats = stats(sop);
   progress(`${label}: stateOfPlay p50 ${fmtMs(sopStats.p50Ms)}, p95 ${fmtMs(sopStats.p95Ms)} over ${opts.runs} runs`);
-  const figureDates = [...new Set((await getRound(d, ROUND)).documentFigures.filter((f) => f.figure === 'arrived_total' && f.as_of).map((f) => f.as_of!))];
+  const figureDates = [
+    ...new Set((await getRound(d, ROUND)).documentFigures.filter((f) => f.figure === 'arrived_total' && f.as_of).map((f) => f.as_of!)),
+  ];
   const partFns: [string, () => Promise<unknown>][] = [
     ['getRound', () => getRound(d, ROUND)],
     ['pledgesByState', () => pledgesByState(d, ROUND, pathways)],
     [`arrivalCells as of ${AS_OF}`, () => arrivalCells(d, ROUND, pathways, AS_OF)],
-    ...figureDates.map((day): [string, () => Promise<unknown>] => [`arrivedTotal as of ${day} (a document figure's date)`, () => arrivedTotal(d, ROUND, pathways, day)]),
+    ...figureDates.map((day): [string, () => Promise<unknown>] => [
+      `arrivedTotal as of ${day} (a document figure's date)`,
+      () => arrivedTotal(d, ROUND, pathways, day),
+    ]),
   ];
   const parts: { label: string; stats: Stats }[] = [];
   for (const [label, fn] of partFns) parts.push({ label, stats: stats(await sample(WARMUP, opts.runs, fn)) });
@@ -128,7 +147,9 @@ async function settle(db: BenchDb, label: string): Promise<void> {
   if (db.kind !== 'postgres') return;
   await checkpoint(db);
   for (let i = 0; i < 240; i++) {
-    const busy = Number(await db.scalar(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`));
+    const busy = Number(
+      await db.scalar(`SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`),
+    );
     if (busy === 0) return;
     if (i % 20 === 0) progress(`${label}: waiting for autovacuum to finish`);
     await new Promise((res) => setTimeout(res, 500));

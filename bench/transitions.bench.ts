@@ -31,8 +31,16 @@ async function* households(n: number): AsyncGenerator<CsvRecord> {
       yield {
         row: ++row,
         values: {
-          case_ref: `T-${i}`, person_ref: p, member_state: i % 2 ? 'NL' : 'SE', pathway: 'resettlement', round: '2020-2021',
-          citizenship: 'SYR', sex: p === '1' ? 'F' : 'M', birth_year: '1990', country_of_departure: 'LBN', arrived_on: '',
+          case_ref: `T-${i}`,
+          person_ref: p,
+          member_state: i % 2 ? 'NL' : 'SE',
+          pathway: 'resettlement',
+          round: '2020-2021',
+          citizenship: 'SYR',
+          sex: p === '1' ? 'F' : 'M',
+          birth_year: '1990',
+          country_of_departure: 'LBN',
+          arrived_on: '',
         },
       };
     }
@@ -41,24 +49,42 @@ async function* households(n: number): AsyncGenerator<CsvRecord> {
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
-export async function transitionsBenchmark(opts: { kind: DbKind; adminUrl: string | undefined; cases: number; concurrency: number }): Promise<TransitionsResult> {
+export async function transitionsBenchmark(opts: {
+  kind: DbKind;
+  adminUrl: string | undefined;
+  cases: number;
+  concurrency: number;
+}): Promise<TransitionsResult> {
   const { kind, cases, concurrency } = opts;
   return withFreshDatabase(kind, opts.adminUrl, async ({ database }) => {
     const { db } = database;
     progress(`transitions ${kind}: ${fmtInt(cases)} cases of two persons`);
     await importPersons({ db, actor: ACTOR, records: households(cases), source: 'bench' });
-    const refs = (await rows<{ s: string; r: string }>(db, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY id`)).map((x) => x);
+    const refs = (await rows<{ s: string; r: string }>(db, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY id`)).map(
+      (x) => x,
+    );
     // Each case walks its path in order; cases run side by side.
     progress(`transitions ${kind}: ${fmtInt(cases * PATH.length)} moves through advanceCase, ${concurrency} at a time`);
     const ours = await timed(() =>
       pool(refs, concurrency, async ({ s, r }) => {
         for (const [i, to] of PATH.entries()) {
-          await db.transaction((tx) => advanceCase({ db: tx, actor: ACTOR, stateCode: s, caseRef: r, action: { type: 'advance', to }, on: `2021-01-${String(i + 10)}` }));
+          await db.transaction((tx) =>
+            advanceCase({
+              db: tx,
+              actor: ACTOR,
+              stateCode: s,
+              caseRef: r,
+              action: { type: 'advance', to },
+              on: `2021-01-${String(i + 10)}`,
+            }),
+          );
         }
       }),
     );
@@ -69,14 +95,18 @@ export async function transitionsBenchmark(opts: { kind: DbKind; adminUrl: strin
     const base = await timed(() =>
       pool(ids, concurrency, async (id) => {
         for (let i = 0; i < PATH.length; i++) {
-          await db.transaction((tx) => tx.execute(sql`UPDATE cases SET status = ${i % 2 ? 'arrived' : 'closed'}, version = version + 1 WHERE id = ${id}`));
+          await db.transaction((tx) =>
+            tx.execute(sql`UPDATE cases SET status = ${i % 2 ? 'arrived' : 'closed'}, version = version + 1 WHERE id = ${id}`),
+          );
         }
       }),
     );
     const transitions = cases * PATH.length;
     const perSecond = transitions / (ours.ms / 1000);
     const baselinePerSecond = transitions / (base.ms / 1000);
-    progress(`transitions ${kind}: ${fmtInt(perSecond)}/s against ${fmtInt(baselinePerSecond)}/s bare (${fmtX(perSecond / baselinePerSecond)})`);
+    progress(
+      `transitions ${kind}: ${fmtInt(perSecond)}/s against ${fmtInt(baselinePerSecond)}/s bare (${fmtX(perSecond / baselinePerSecond)})`,
+    );
     return { kind, cases, concurrency, transitions, perSecond, baselinePerSecond, ratio: perSecond / baselinePerSecond };
   });
 }
@@ -86,5 +116,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cases = Number(process.argv[2] ?? 5000);
   const concurrency = Number(process.argv[3] ?? 4);
   const kinds: DbKind[] = process.env['DATABASE_URL'] ? ['postgres'] : ['pglite'];
-  for (const kind of kinds) console.log(JSON.stringify(await transitionsBenchmark({ kind, adminUrl: process.env['DATABASE_URL'], cases, concurrency })));
+  for (const kind of kinds)
+    console.log(JSON.stringify(await transitionsBenchmark({ kind, adminUrl: process.env['DATABASE_URL'], cases, concurrency })));
 }

@@ -38,7 +38,11 @@ const summary = (xs: number[]) => ({ n: xs.length, p50Ms: quantile(xs, 0.5), p99
 function demoCsv(rows: number, stateCode: string): string {
   const lines = [PERSON_COLUMNS.join(',')];
   for (const rec of demoRecords({ persons: rows, seed: 19 })) {
-    const v: Record<string, string> = { ...rec.values, case_ref: `${rec.values['member_state']}-${rec.values['case_ref']}`, member_state: stateCode };
+    const v: Record<string, string> = {
+      ...rec.values,
+      case_ref: `${rec.values['member_state']}-${rec.values['case_ref']}`,
+      member_state: stateCode,
+    };
     lines.push(PERSON_COLUMNS.map((c) => field(v[c] ?? '')).join(','));
   }
   return lines.join('\n') + '\n';
@@ -54,44 +58,77 @@ async function probe(url: string, until: Promise<unknown> | number): Promise<num
     const t = performance.now();
     // A probe the server did not answer at all (the baseline can hold it past fetch's connect
     // time-out) counts with the time it waited: a latency at least that long.
-    await fetch(`${url}/health`).then((r) => r.arrayBuffer(), () => null);
+    await fetch(`${url}/health`).then(
+      (r) => r.arrayBuffer(),
+      () => null,
+    );
     out.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 10));
   }
   return out;
 }
 
-export async function uploadsBenchmark(opts: { kind: DbKind; adminUrl: string | undefined; rows: number; pgliteThread?: boolean }): Promise<UploadsResult> {
+export async function uploadsBenchmark(opts: {
+  kind: DbKind;
+  adminUrl: string | undefined;
+  rows: number;
+  pgliteThread?: boolean;
+}): Promise<UploadsResult> {
   const { kind } = opts;
   const pgliteThread = kind === 'pglite' ? (opts.pgliteThread ?? true) : null;
-  const label = pgliteThread === null ? kind : `${kind} (${pgliteThread ? 'own thread' : 'event loop\'s thread'})`;
-  return withFreshDatabase(kind, opts.adminUrl, async ({ database }) => {
-    const op = operator('bench');
-    const token = await inScope(database.db, op, async (tx) => {
-      const { id } = await createUser(tx, op, { username: 'bench-officer', displayName: 'Bench', role: 'state_officer', stateCode: 'NL' });
-      return (await createSession(tx, id, { mfaPassed: true })).token;
-    });
-    const body = demoCsv(opts.rows, 'NL');
-    const server = await startServer({ database, port: 0, host: '127.0.0.1' });
-    try {
-      progress(`uploads ${label}: /health idle, 3 s`);
-      const idle = summary(await probe(server.url, 3000));
-      progress(`uploads ${label}: uploading ${fmtInt(opts.rows)} rows (${(body.length / 2 ** 20).toFixed(1)} MiB) while probing /health`);
-      const started = performance.now();
-      const upload = fetch(`${server.url}/api/imports?kind=persons&state=NL`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'idempotency-key': 'bench-upload' },
-        body,
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { status?: string; report?: { valid: boolean; message: string | null } } }));
-      const during = summary(await probe(server.url, upload));
-      const answer = await upload;
-      const uploadMs = performance.now() - started;
-      if (answer.status !== 201 && answer.status !== 200) throw new Error(`the upload answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-      const r: UploadsResult = { kind, pgliteThread, rows: opts.rows, bytes: body.length, uploadMs, valid: answer.body.report?.valid ?? false, idle, during };
-      progress(`uploads ${label}: upload ${Math.round(uploadMs)} ms (${r.valid ? 'valid' : `invalid: ${answer.body.report?.message}`}); /health p99 idle ${idle.p99Ms.toFixed(1)} ms, during ${during.p99Ms.toFixed(1)} ms (max ${during.maxMs.toFixed(1)} ms, ${during.n} probes)`);
-      return r;
-    } finally {
-      await server.close();
-    }
-  }, { pgliteThread: pgliteThread ?? undefined });
+  const label = pgliteThread === null ? kind : `${kind} (${pgliteThread ? 'own thread' : "event loop's thread"})`;
+  return withFreshDatabase(
+    kind,
+    opts.adminUrl,
+    async ({ database }) => {
+      const op = operator('bench');
+      const token = await inScope(database.db, op, async (tx) => {
+        const { id } = await createUser(tx, op, {
+          username: 'bench-officer',
+          displayName: 'Bench',
+          role: 'state_officer',
+          stateCode: 'NL',
+        });
+        return (await createSession(tx, id, { mfaPassed: true })).token;
+      });
+      const body = demoCsv(opts.rows, 'NL');
+      const server = await startServer({ database, port: 0, host: '127.0.0.1' });
+      try {
+        progress(`uploads ${label}: /health idle, 3 s`);
+        const idle = summary(await probe(server.url, 3000));
+        progress(`uploads ${label}: uploading ${fmtInt(opts.rows)} rows (${(body.length / 2 ** 20).toFixed(1)} MiB) while probing /health`);
+        const started = performance.now();
+        const upload = fetch(`${server.url}/api/imports?kind=persons&state=NL`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'idempotency-key': 'bench-upload' },
+          body,
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { status?: string; report?: { valid: boolean; message: string | null } },
+        }));
+        const during = summary(await probe(server.url, upload));
+        const answer = await upload;
+        const uploadMs = performance.now() - started;
+        if (answer.status !== 201 && answer.status !== 200)
+          throw new Error(`the upload answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+        const r: UploadsResult = {
+          kind,
+          pgliteThread,
+          rows: opts.rows,
+          bytes: body.length,
+          uploadMs,
+          valid: answer.body.report?.valid ?? false,
+          idle,
+          during,
+        };
+        progress(
+          `uploads ${label}: upload ${Math.round(uploadMs)} ms (${r.valid ? 'valid' : `invalid: ${answer.body.report?.message}`}); /health p99 idle ${idle.p99Ms.toFixed(1)} ms, during ${during.p99Ms.toFixed(1)} ms (max ${during.maxMs.toFixed(1)} ms, ${during.n} probes)`,
+        );
+        return r;
+      } finally {
+        await server.close();
+      }
+    },
+    { pgliteThread: pgliteThread ?? undefined },
+  );
 }

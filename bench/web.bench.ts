@@ -41,17 +41,33 @@ export function initialJavaScript(root = WEB_ROOT): { files: number; raw: number
   const html = readFileSync(join(root, 'index.html'), 'utf8');
   const paths = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
   const bytes = paths.map((p) => readFileSync(join(root, p)));
-  return { files: paths.length, raw: bytes.reduce((n, b) => n + b.length, 0), gzip: bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0) };
+  return {
+    files: paths.length,
+    raw: bytes.reduce((n, b) => n + b.length, 0),
+    gzip: bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0),
+  };
 }
 
-export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | undefined; persons: number; runs: number }): Promise<WebResult> {
+export async function webBenchmark(opts: {
+  kind: DbKind;
+  adminUrl: string | undefined;
+  persons: number;
+  runs: number;
+}): Promise<WebResult> {
   execFileSync(process.execPath, [new URL('../bin/build-web.js', import.meta.url).pathname], { stdio: 'inherit' });
   return withFreshDatabase(opts.kind, opts.adminUrl, async ({ database }) => {
     const op = operator('bench');
     progress(`web: loading ${fmtInt(opts.persons)} demo persons (${opts.kind})`);
     await loadDemo({ db: database.db, actor: op, persons: opts.persons, seed: 51 });
     const token = await inScope(database.db, op, async (tx) => {
-      const { id } = await createUser(tx, op, { username: 'bench-analyst', displayName: 'Bench', role: 'commission_analyst', stateCode: null, organisation: null, password: null });
+      const { id } = await createUser(tx, op, {
+        username: 'bench-analyst',
+        displayName: 'Bench',
+        role: 'commission_analyst',
+        stateCode: null,
+        organisation: null,
+        password: null,
+      });
       return (await createSession(tx, id, { mfaPassed: true })).token;
     });
     const server = await startServer({ database, port: 0, host: '127.0.0.1' });
@@ -59,7 +75,10 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
     try {
       // The session as after a sign-in (a __Host- cookie is host-only, which the DevTools protocol cannot set: the page sets it).
       await b.page.goto(`${server.url}/health`);
-      await b.page.evaluate(([name, value]) => (document.cookie = `${name}=${value}; Secure; Path=/; SameSite=Strict`), [SESSION_COOKIE, token] as const);
+      await b.page.evaluate(([name, value]) => (document.cookie = `${name}=${value}; Secure; Path=/; SameSite=Strict`), [
+        SESSION_COOKIE,
+        token,
+      ] as const);
       const cdp = await b.context.newCDPSession(b.page);
       // Every visit is a first visit: nothing from the browser's cache.
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -78,7 +97,9 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
       b.page.on('response', async (r) => {
         if (r.url().endsWith('.js')) jsOfVisit.set(r.url(), await r.body().catch(() => Buffer.alloc(0)));
       });
-      const rounds = (await (await fetch(`${server.url}/api/rounds`, { headers: { authorization: `Bearer ${token}` } })).json()) as { rounds?: { id: string }[] };
+      const rounds = (await (await fetch(`${server.url}/api/rounds`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        rounds?: { id: string }[];
+      };
       const round = rounds.rounds?.find((r) => r.id === '2020-2021')?.id ?? '2020-2021';
       let dashboardJs = { files: 0, gzip: 0 };
       const dashboard: number[] = [];
@@ -95,7 +116,9 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
         const forecastDone = b.page.waitForResponse((r) => r.url().includes('/forecast'), { timeout: 300_000 });
         await b.page.goto(`${server.url}/dashboard`, { waitUntil: 'commit' });
         await b.page.locator(DASHBOARD_READY).first().waitFor({ timeout: 30_000 });
-        const { dashboard: dashMs, shell: shellMs } = await b.page.evaluate(() => (window as unknown as { __shown: { dashboard: number; shell: number } }).__shown);
+        const { dashboard: dashMs, shell: shellMs } = await b.page.evaluate(
+          () => (window as unknown as { __shown: { dashboard: number; shell: number } }).__shown,
+        );
         const js = new Map(jsOfVisit);
         await forecastDone;
         if (i === 0) {
@@ -113,8 +136,18 @@ export async function webBenchmark(opts: { kind: DbKind; adminUrl: string | unde
         persons: opts.persons,
         runs: opts.runs,
         dashboard: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]! },
-        shell: { p50: percentile([...shell].sort((x, y) => x - y), 50) },
-        stateOfPlayApi: { p50: percentile([...api].sort((x, y) => x - y), 50) },
+        shell: {
+          p50: percentile(
+            [...shell].sort((x, y) => x - y),
+            50,
+          ),
+        },
+        stateOfPlayApi: {
+          p50: percentile(
+            [...api].sort((x, y) => x - y),
+            50,
+          ),
+        },
         initialJs: initialJavaScript(),
         dashboardJs,
       };

@@ -18,8 +18,16 @@ function newest(dir) {
   return t;
 }
 
-const sources = Math.max(newest(join(root, 'web')), statSync(join(root, 'src/api/openapi.types.ts')).mtimeMs, statSync(join(root, 'package-lock.json')).mtimeMs);
+const sources = Math.max(
+  newest(join(root, 'web')),
+  statSync(join(root, 'src/api/openapi.types.ts')).mtimeMs,
+  statSync(join(root, 'package-lock.json')).mtimeMs,
+);
 if (process.argv.includes('--force') || !existsSync(built) || statSync(built).mtimeMs < sources) {
   console.error('Building the web interface (web/ → dist/web)…');
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'web/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'web/vite.config.ts'), '--logLevel', 'warn'],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'production' } },
+  );
 }

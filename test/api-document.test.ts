@@ -14,7 +14,19 @@ import type { Database } from '../src/db/db.ts';
  */
 const doc = openApiDocument() as unknown as {
   openapi: string;
-  paths: Record<string, Record<string, { operationId?: string; tags?: string[]; summary?: string; parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        tags?: string[];
+        summary?: string;
+        parameters?: { name: string; in: string; required?: boolean }[];
+        responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+      }
+    >
+  >;
   components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string }> };
   security: Record<string, string[]>[];
 };
@@ -36,27 +48,115 @@ describe('the OpenAPI document', () => {
     const ids = operations.map((o) => o.op.operationId).sort();
     expect(ids).toEqual(
       [
-        'listRounds', 'getRound', 'createRound', 'listPledges', 'getStatePledges', 'savePledges', 'listCases', 'getCase', 'getCaseHistory', 'transitionCase',
-        'holdCases', 'resumeCases', 'listReferrals', 'listHouseholds', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast', 'uploadImport', 'getImport', 'commitImport',
-        'listUsers', 'createUser', 'disableUser', 'setUserPassword', 'resetUserTotp', 'listAudit', 'getPledgeHistory', 'listViews', 'saveView', 'deleteView',
+        'listRounds',
+        'getRound',
+        'createRound',
+        'listPledges',
+        'getStatePledges',
+        'savePledges',
+        'listCases',
+        'getCase',
+        'getCaseHistory',
+        'transitionCase',
+        'holdCases',
+        'resumeCases',
+        'listReferrals',
+        'listHouseholds',
+        'stateOfPlay',
+        'pipeline',
+        'processingTimes',
+        'forecast',
+        'uploadImport',
+        'getImport',
+        'commitImport',
+        'listUsers',
+        'createUser',
+        'disableUser',
+        'setUserPassword',
+        'resetUserTotp',
+        'listAudit',
+        'getPledgeHistory',
+        'listViews',
+        'saveView',
+        'deleteView',
         // AMIF incentives (issue 6)
-        'getRoundIncentives', 'getCaseIncentives', 'recordVulnerableGroups', 'listIncentiveClaims', 'makeIncentiveClaim', 'getRoundBudget',
+        'getRoundIncentives',
+        'getCaseIncentives',
+        'recordVulnerableGroups',
+        'listIncentiveClaims',
+        'makeIncentiveClaim',
+        'getRoundBudget',
         // community sponsorship (issue 6)
-        'listSponsors', 'createSponsor', 'getSponsor', 'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'listSchemes', 'createScheme', 'publishSchemeVersion',
-        'listMemoranda', 'createMemorandum', 'newMemorandumVersion', 'matchSponsorship', 'listSponsorships', 'sponsorshipBreakdowns', 'getSponsorship',
-        'breakDownSponsorship', 'endSponsorship', 'listSponsorshipMessages', 'sendSponsorshipMessage', 'sponsorPortal', 'listSponsorTasks', 'completeSponsorTask',
+        'listSponsors',
+        'createSponsor',
+        'getSponsor',
+        'addSponsorMember',
+        'recordSponsorCheck',
+        'moveSponsor',
+        'listSchemes',
+        'createScheme',
+        'publishSchemeVersion',
+        'listMemoranda',
+        'createMemorandum',
+        'newMemorandumVersion',
+        'matchSponsorship',
+        'listSponsorships',
+        'sponsorshipBreakdowns',
+        'getSponsorship',
+        'breakDownSponsorship',
+        'endSponsorship',
+        'listSponsorshipMessages',
+        'sendSponsorshipMessage',
+        'sponsorPortal',
+        'listSponsorTasks',
+        'completeSponsorTask',
         // programmes, complementary pathways and the returns of point 27 (issue 6)
-        'listProgrammes', 'getProgramme', 'createProgramme', 'changeProgramme', 'moveProgramme', 'recordProgrammeCondition', 'setCaseProgramme', 'admissionsReport',
-        'listCandidates', 'getCandidate', 'createCandidate', 'moveCandidate', 'addCandidateSupport', 'listFamilyRequests', 'createFamilyRequest', 'closeFamilyRequest',
+        'listProgrammes',
+        'getProgramme',
+        'createProgramme',
+        'changeProgramme',
+        'moveProgramme',
+        'recordProgrammeCondition',
+        'setCaseProgramme',
+        'admissionsReport',
+        'listCandidates',
+        'getCandidate',
+        'createCandidate',
+        'moveCandidate',
+        'addCandidateSupport',
+        'listFamilyRequests',
+        'createFamilyRequest',
+        'closeFamilyRequest',
         'familyReunificationFigures',
         // the federation of returns (issue 7)
-        'receiveReturn', 'listFederationKeys', 'registerFederationKey', 'revokeFederationKey', 'listReturnsReceived', 'stateOfPlayFromReturns', 'listReturnsSent',
+        'receiveReturn',
+        'listFederationKeys',
+        'registerFederationKey',
+        'revokeFederationKey',
+        'listReturnsReceived',
+        'stateOfPlayFromReturns',
+        'listReturnsSent',
         // exports and open data (issue 7)
-        'exportReport', 'listOpenDataRounds', 'openData', 'openDataFile',
+        'exportReport',
+        'listOpenDataRounds',
+        'openData',
+        'openDataFile',
         // reference statistics and the reconciliation (issue 7)
-        'listStatisticsDatasets', 'importStatisticsDataset', 'deleteStatisticsDataset', 'listStatisticsFigures', 'getReconciliation', 'getStatisticsContext',
+        'listStatisticsDatasets',
+        'importStatisticsDataset',
+        'deleteStatisticsDataset',
+        'listStatisticsFigures',
+        'getReconciliation',
+        'getStatisticsContext',
         // placement (issue 8)
-        'listPlacementPlaces', 'importPlacementPlaces', 'changePlacementPlace', 'listPlacementRuns', 'startPlacementRun', 'getPlacementRun', 'decidePlacements', 'listPlacements',
+        'listPlacementPlaces',
+        'importPlacementPlaces',
+        'changePlacementPlace',
+        'listPlacementRuns',
+        'startPlacementRun',
+        'getPlacementRun',
+        'decidePlacements',
+        'listPlacements',
       ].sort(),
     );
   });
@@ -73,7 +173,10 @@ describe('the OpenAPI document', () => {
       for (const status of ['400', '401', '403', '500']) {
         expect(op.responses[status]?.content?.['application/json']?.schema?.$ref, `${name} ${status}`).toBe('#/components/schemas/Error');
       }
-      expect(Object.keys(op.responses).some((s) => s.startsWith('2')), name).toBe(true);
+      expect(
+        Object.keys(op.responses).some((s) => s.startsWith('2')),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -97,12 +200,16 @@ describe('the OpenAPI document', () => {
   });
 
   it('secures every operation with the bearer token or the session cookie', () => {
-    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie' } });
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie' },
+    });
     expect(doc.security).toEqual([{ bearer: [] }, { cookie: [] }]);
   });
 
   it('asks for Idempotency-Key on every POST, and If-Match on every change of an existing resource', () => {
-    const header = (op: (typeof operations)[number]['op'], name: string) => op.parameters?.find((p) => p.in === 'header' && p.name === name);
+    const header = (op: (typeof operations)[number]['op'], name: string) =>
+      op.parameters?.find((p) => p.in === 'header' && p.name === name);
     // A Member State's return is idempotent by its content (digest) and authenticated by its signature: no session, no key of its own.
     const posts = operations.filter((o) => o.method === 'post' && o.op.operationId !== 'receiveReturn');
     expect(posts.length).toBeGreaterThan(5);
@@ -112,16 +219,35 @@ describe('the OpenAPI document', () => {
     }
     // Changes of a resource that exists (a case, a state's pledges, an upload) name the version they were made against.
     // (A message added to a sponsorship's thread, and a sponsor's task marked done, change nothing that could be overwritten.)
-    const changes = posts.filter((o) => /\{(ref|state|id|code)\}/.test(o.path) && !/\/cases\/(hold|resume)$/.test(o.path) && !/\/(messages|done)$/.test(o.path)
-      // A new candidate or family reunification request is created, not changed.
-      && !/\/(candidates|family-reunification)$/.test(o.path)
-      // Placement: a run is a new job; decisions are new rows, each ending the previous, checked against all current ones under a lock;
-      // a places file is imported whole (a place is changed one by one with If-Match: changePlacementPlace, a PUT).
-      && !/\/placement\/(places|runs|runs\/\{id\}\/decisions)$/.test(o.path));
+    const changes = posts.filter(
+      (o) =>
+        /\{(ref|state|id|code)\}/.test(o.path) &&
+        !/\/cases\/(hold|resume)$/.test(o.path) &&
+        !/\/(messages|done)$/.test(o.path) &&
+        // A new candidate or family reunification request is created, not changed.
+        !/\/(candidates|family-reunification)$/.test(o.path) &&
+        // Placement: a run is a new job; decisions are new rows, each ending the previous, checked against all current ones under a lock;
+        // a places file is imported whole (a place is changed one by one with If-Match: changePlacementPlace, a PUT).
+        !/\/placement\/(places|runs|runs\/\{id\}\/decisions)$/.test(o.path),
+    );
     expect(changes.map((o) => o.op.operationId).sort()).toEqual(
-      ['commitImport', 'savePledges', 'transitionCase',
-       'addSponsorMember', 'recordSponsorCheck', 'moveSponsor', 'publishSchemeVersion', 'newMemorandumVersion', 'breakDownSponsorship', 'endSponsorship',
-       'moveCandidate', 'addCandidateSupport', 'closeFamilyRequest', 'moveProgramme', 'recordProgrammeCondition'].sort(),
+      [
+        'commitImport',
+        'savePledges',
+        'transitionCase',
+        'addSponsorMember',
+        'recordSponsorCheck',
+        'moveSponsor',
+        'publishSchemeVersion',
+        'newMemorandumVersion',
+        'breakDownSponsorship',
+        'endSponsorship',
+        'moveCandidate',
+        'addCandidateSupport',
+        'closeFamilyRequest',
+        'moveProgramme',
+        'recordProgrammeCondition',
+      ].sort(),
     );
     for (const { path, op } of changes) {
       expect(header(op, 'If-Match'), path).toMatchObject({ required: true });

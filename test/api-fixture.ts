@@ -22,7 +22,14 @@ export interface ApiFixture {
   uploadOf: Record<string, number>;
   /** A user of each state that may be disabled (not one of the principals). */
   spareUserOf: Record<string, string>;
-  principals: { name: string; role: Role; stateCode: string | null; organisation: string | null; principal: Principal; headers: Record<string, string> }[];
+  principals: {
+    name: string;
+    role: Role;
+    stateCode: string | null;
+    organisation: string | null;
+    principal: Principal;
+    headers: Record<string, string>;
+  }[];
   /**
    * The references of a state's cases, and of its persons where a reference says more than a
    * position in a household (the demo's `P1`, `P2`… are not identifying on their own).
@@ -45,20 +52,43 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
   const uploadOf: Record<string, number> = {};
   const spareUserOf: Record<string, string> = {};
   for (const s of [a, b]) {
-    const [c] = await op((tx) => rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = ${s} AND status NOT IN ('withdrawn', 'closed') ORDER BY id LIMIT 1`));
+    const [c] = await op((tx) =>
+      rows<{ r: string }>(
+        tx,
+        sql`SELECT case_ref AS r FROM cases WHERE state_code = ${s} AND status NOT IN ('withdrawn', 'closed') ORDER BY id LIMIT 1`,
+      ),
+    );
     caseOf[s] = c!.r;
     const upload = await op((tx) =>
-      uploadImport({ db: tx, actor: OPERATOR, kind: 'persons', stateCode: s, roundId: null, filename: 'fixture.csv', bytes: Buffer.from('case_ref,person_ref\nX-1,P-1\n') }),
+      uploadImport({
+        db: tx,
+        actor: OPERATOR,
+        kind: 'persons',
+        stateCode: s,
+        roundId: null,
+        filename: 'fixture.csv',
+        bytes: Buffer.from('case_ref,person_ref\nX-1,P-1\n'),
+      }),
     );
     uploadOf[s] = upload.id;
-    const spare = await signIn(database, { role: 'state_officer', stateCode: s, username: `spare-${s.toLowerCase()}-${randomUUID().slice(0, 8)}` });
+    const spare = await signIn(database, {
+      role: 'state_officer',
+      stateCode: s,
+      username: `spare-${s.toLowerCase()}-${randomUUID().slice(0, 8)}`,
+    });
     spareUserOf[s] = spare.principal.username;
   }
   await op(async (tx) => {
-    await tx.execute(sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${a} ORDER BY id LIMIT 3)`);
-    await tx.execute(sql`UPDATE cases SET referring_partner = 'iom' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 3)`);
+    await tx.execute(
+      sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${a} ORDER BY id LIMIT 3)`,
+    );
+    await tx.execute(
+      sql`UPDATE cases SET referring_partner = 'iom' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 3)`,
+    );
     // The same partner organisation refers to B too: its account, bound to its agreement with A, must not see them.
-    await tx.execute(sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 2 OFFSET 3)`);
+    await tx.execute(
+      sql`UPDATE cases SET referring_partner = 'unhcr' WHERE id IN (SELECT id FROM cases WHERE state_code = ${b} ORDER BY id LIMIT 2 OFFSET 3)`,
+    );
     await tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
                          SELECT id, state_code, 'sponsor-a', ARRAY['reception'] FROM cases WHERE state_code = ${a} ORDER BY id DESC LIMIT 2`);
   });
@@ -89,7 +119,14 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
   const principals = [];
   for (const r of roles) {
     const s = await signIn(database, { role: r.role, stateCode: r.stateCode ?? null, organisation: r.organisation ?? null });
-    principals.push({ name: r.name, role: r.role, stateCode: r.stateCode ?? null, organisation: r.organisation ?? null, principal: s.principal, headers: s.headers });
+    principals.push({
+      name: r.name,
+      role: r.role,
+      stateCode: r.stateCode ?? null,
+      organisation: r.organisation ?? null,
+      principal: s.principal,
+      headers: s.headers,
+    });
   }
   return {
     app: createApp(database),
@@ -102,7 +139,9 @@ export async function apiFixture(database: Database, persons = 300): Promise<Api
     sponsorshipOf: { [a]: sp! },
     refsOf: async (state) => {
       const cases = await op((tx) => rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = ${state}`));
-      const people = await op((tx) => rows<{ r: string }>(tx, sql`SELECT DISTINCT person_ref AS r FROM persons WHERE state_code = ${state}`));
+      const people = await op((tx) =>
+        rows<{ r: string }>(tx, sql`SELECT DISTINCT person_ref AS r FROM persons WHERE state_code = ${state}`),
+      );
       return { cases: cases.map((c) => c.r), persons: people.map((p) => p.r).filter((r) => !/^P\d{1,2}$/.test(r)) };
     },
     fingerprint: async (state) => {
@@ -199,22 +238,35 @@ const SPONSORSHIP_IDS = [
 ] as const;
 
 /** The request for an operation, aimed at `state` where it names one. */
-export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, state: string, headers: Record<string, string>): { url: string; init: RequestInit } {
+export function requestFor(
+  doc: OpenApiDocument,
+  op: Operation,
+  fx: ApiFixture,
+  state: string,
+  headers: Record<string, string>,
+): { url: string; init: RequestInit } {
   let path = op.path;
   const query = new URLSearchParams();
   const h: Record<string, string> = { ...headers, 'accept-language': 'en' };
   for (const p of op.parameters) {
     const value =
-      p.name === 'state' ? state
-      : p.name === 'ref' ? fx.caseOf[state]!
-      : p.name === 'round' ? '2020-2021'
-      : p.name === 'id' && op.path.startsWith('/api/imports') ? String(fx.uploadOf[state])
-      : p.name === 'username' ? fx.spareUserOf[state]!
-      : p.name === 'id' && SPONSORSHIP_IDS.some(([prefix]) => op.path.startsWith(prefix)) && fx.sponsorshipOf[state]
-        ? String(fx.sponsorshipOf[state]![SPONSORSHIP_IDS.find(([prefix]) => op.path.startsWith(prefix))![1]])
-      : p.name === 'Idempotency-Key' ? randomUUID()
-      : p.name === 'If-Match' ? '*'
-      : String(sample(doc, p.schema));
+      p.name === 'state'
+        ? state
+        : p.name === 'ref'
+          ? fx.caseOf[state]!
+          : p.name === 'round'
+            ? '2020-2021'
+            : p.name === 'id' && op.path.startsWith('/api/imports')
+              ? String(fx.uploadOf[state])
+              : p.name === 'username'
+                ? fx.spareUserOf[state]!
+                : p.name === 'id' && SPONSORSHIP_IDS.some(([prefix]) => op.path.startsWith(prefix)) && fx.sponsorshipOf[state]
+                  ? String(fx.sponsorshipOf[state]![SPONSORSHIP_IDS.find(([prefix]) => op.path.startsWith(prefix))![1]])
+                  : p.name === 'Idempotency-Key'
+                    ? randomUUID()
+                    : p.name === 'If-Match'
+                      ? '*'
+                      : String(sample(doc, p.schema));
     if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeURIComponent(value));
     else if (p.in === 'query' && (p.required || p.name === 'state')) query.set(p.name, value);
     else if (p.in === 'header' && (p.required || p.name === 'If-Match')) h[p.name.toLowerCase()] = value;
@@ -225,9 +277,16 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
     h['content-type'] = 'application/json';
     const body = sample(doc, content['application/json'].schema) as Record<string, unknown>;
     // A body that names an account names the target state's spare one.
-    if (body && typeof body === 'object' && 'username' in body && op.method === 'POST' && op.path.startsWith('/api/users/')) body.username = fx.spareUserOf[state];
+    if (body && typeof body === 'object' && 'username' in body && op.method === 'POST' && op.path.startsWith('/api/users/'))
+      body.username = fx.spareUserOf[state];
     // A sponsorship record created in a state names the target state.
-    if (body && typeof body === 'object' && 'state' in body && ['/api/sponsors', '/api/schemes', '/api/memoranda', '/api/sponsorships'].includes(op.path)) body.state = state;
+    if (
+      body &&
+      typeof body === 'object' &&
+      'state' in body &&
+      ['/api/sponsors', '/api/schemes', '/api/memoranda', '/api/sponsorships'].includes(op.path)
+    )
+      body.state = state;
     init.body = JSON.stringify(body);
   } else if (content['text/csv']) {
     h['content-type'] = 'text/csv';
@@ -238,7 +297,19 @@ export function requestFor(doc: OpenApiDocument, op: Operation, fx: ApiFixture, 
 }
 
 /** The keys of a response that name a person's data: none may reach a role that does not read personal data. */
-export const PERSONAL_KEYS = ['personRef', 'birthYear', 'citizenship', 'sex', 'needs', 'members', 'caseRef', 'partnerRef', 'linkedRefs', 'relationship', 'excludedReason'];
+export const PERSONAL_KEYS = [
+  'personRef',
+  'birthYear',
+  'citizenship',
+  'sex',
+  'needs',
+  'members',
+  'caseRef',
+  'partnerRef',
+  'linkedRefs',
+  'relationship',
+  'excludedReason',
+];
 
 /** Every key of a JSON value, however deep. */
 export function keysOf(value: unknown, into = new Set<string>()): Set<string> {
@@ -256,4 +327,5 @@ export function stringsOf(value: unknown, into = new Set<string>()): Set<string>
 }
 
 /** A reference appears in a text: exactly, or as the record id of an audit line (`case:REF`, `person:REF`). */
-export const mentions = (strings: Set<string>, ref: string) => strings.has(ref) || strings.has(`case:${ref}`) || strings.has(`person:${ref}`);
+export const mentions = (strings: Set<string>, ref: string) =>
+  strings.has(ref) || strings.has(`case:${ref}`) || strings.has(`person:${ref}`);

@@ -42,15 +42,53 @@ function caseFile(): string {
   const lines: Record<string, string>[] = [];
   for (const c of NL_CASES) {
     const base = {
-      case_ref: c.ref, member_state: 'NL', pathway: 'resettlement', round: '2020-2021', citizenship: 'SYR', sex: 'F', birth_year: '1985',
-      country_of_departure: c.departure, priority: c.priority, primary_category: c.category, referring_partner: c.partner, partner_ref: `PR-${c.ref}`,
-      relationship: 'principal', referred_on: c.referredOn,
+      case_ref: c.ref,
+      member_state: 'NL',
+      pathway: 'resettlement',
+      round: '2020-2021',
+      citizenship: 'SYR',
+      sex: 'F',
+      birth_year: '1985',
+      country_of_departure: c.departure,
+      priority: c.priority,
+      primary_category: c.category,
+      referring_partner: c.partner,
+      partner_ref: `PR-${c.ref}`,
+      relationship: 'principal',
+      referred_on: c.referredOn,
     };
     lines.push({ ...base, person_ref: `${c.ref}-A` });
-    if (c.ref === 'N-01') lines.push({ ...base, person_ref: 'N-01-B', sex: 'M', birth_year: '2014', relationship: 'child', needs: 'disability(wheelchair access)' });
+    if (c.ref === 'N-01')
+      lines.push({
+        ...base,
+        person_ref: 'N-01-B',
+        sex: 'M',
+        birth_year: '2014',
+        relationship: 'child',
+        needs: 'disability(wheelchair access)',
+      });
   }
-  lines.push({ case_ref: 'B-1', person_ref: 'B-1-A', member_state: 'BE', pathway: 'resettlement', round: '2020-2021', citizenship: 'ERI', sex: 'F', birth_year: '1990', country_of_departure: 'TUR', referring_partner: 'unhcr', relationship: 'principal' });
-  return writeFile(dir, `cases-${randomUUID()}.csv`, toCsv(COLUMNS, lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? ''))));
+  lines.push({
+    case_ref: 'B-1',
+    person_ref: 'B-1-A',
+    member_state: 'BE',
+    pathway: 'resettlement',
+    round: '2020-2021',
+    citizenship: 'ERI',
+    sex: 'F',
+    birth_year: '1990',
+    country_of_departure: 'TUR',
+    referring_partner: 'unhcr',
+    relationship: 'principal',
+  });
+  return writeFile(
+    dir,
+    `cases-${randomUUID()}.csv`,
+    toCsv(
+      COLUMNS,
+      lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? '')),
+    ),
+  );
 }
 
 type Session = Awaited<ReturnType<typeof signIn>>;
@@ -61,8 +99,17 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   let app: ReturnType<typeof createApp>;
   let nl: Session, be: Session, commission: Session, commission2: Session, partner: Session, partnerBe: Session, sponsor: Session;
 
-  const call = async (who: Session | null, method: string, path: string, opts: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Answer> => {
-    const headers: Record<string, string> = { ...(who?.headers ?? {}), ...(opts.json !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
+  const call = async (
+    who: Session | null,
+    method: string,
+    path: string,
+    opts: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
+    const headers: Record<string, string> = {
+      ...(who?.headers ?? {}),
+      ...(opts.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
+    };
     const res = await app.request(path, { method, headers, body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body });
     const text = await res.text();
     let body: unknown = text;
@@ -78,7 +125,12 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     call(who, 'POST', path, { json, headers: { 'idempotency-key': randomUUID(), ...headers } });
   const op = <T>(work: (tx: Parameters<Parameters<typeof inScope<T>>[2]>[0]) => Promise<T>) => inScope(database.db, OP, work);
   const auditOf = (actor: string, action: string) =>
-    op((tx) => rows<{ recordIds: string[]; fields: string[]; stateCode: string | null }>(tx, sql`SELECT record_ids AS "recordIds", fields, state_code AS "stateCode" FROM audit_log WHERE actor = ${actor} AND action = ${action} ORDER BY id`));
+    op((tx) =>
+      rows<{ recordIds: string[]; fields: string[]; stateCode: string | null }>(
+        tx,
+        sql`SELECT record_ids AS "recordIds", fields, state_code AS "stateCode" FROM audit_log WHERE actor = ${actor} AND action = ${action} ORDER BY id`,
+      ),
+    );
   /** Every page of a list, following nextCursor. */
   const allPages = async (who: Session, path: string) => {
     const refs: string[] = [];
@@ -97,8 +149,10 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   beforeAll(async () => {
     database = await kind.open();
     await importCasesFile({ db: database.db, actor: OP, path: caseFile() });
-    await op((tx) => tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
-                                    SELECT id, state_code, 'ngo-x', ARRAY['reception'] FROM cases WHERE case_ref = 'N-01'`));
+    await op((tx) =>
+      tx.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases)
+                                    SELECT id, state_code, 'ngo-x', ARRAY['reception'] FROM cases WHERE case_ref = 'N-01'`),
+    );
     app = createApp(database, { identity: {} });
     nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
     be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
@@ -125,7 +179,14 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   });
 
   it('lets the Commission open a round, and refuses a state officer (403), an id that exists (409) and a file that does not fit (400, per field)', async () => {
-    const round = { id: `api-${kind.name}-1`, title: 'A national programme', legal_basis: 'national', start: '2022-01-01', end: '2022-12-31', target: 500 };
+    const round = {
+      id: `api-${kind.name}-1`,
+      title: 'A national programme',
+      legal_basis: 'national',
+      start: '2022-01-01',
+      end: '2022-12-31',
+      target: 500,
+    };
     const made = await post(commission, '/api/rounds', round);
     expect(made.status, made.text).toBe(201);
     expect(made.headers.get('location')).toBe(`/api/rounds/${round.id}`);
@@ -154,19 +215,33 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const etag = before.headers.get('etag')!;
     const pledge = { pathway: 'humanitarian_admission', places: 120, countryOfDeparture: 'Libanon', note: 'via the API' };
     expect((await post(be, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': etag })).status).toBe(403);
-    expect((await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] })).body).toMatchObject({ code: 'precondition_required' });
+    expect((await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] })).body).toMatchObject({
+      code: 'precondition_required',
+    });
     const saved = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': etag });
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body).toEqual({ rows: 1, added: 1, updated: 0, unchanged: 0 });
     const after = await get(nl, '/api/rounds/2026-2027/pledges/NL');
     expect(after.body.pledges).toHaveLength(before.body.pledges.length + 1);
-    expect(after.body.pledges).toContainEqual({ pathway: 'humanitarian_admission', places: 120, carryOver: false, countryOfDeparture: 'LBN', targetGroup: null, note: 'via the API' });
+    expect(after.body.pledges).toContainEqual({
+      pathway: 'humanitarian_admission',
+      places: 120,
+      carryOver: false,
+      countryOfDeparture: 'LBN',
+      targetGroup: null,
+      note: 'via the API',
+    });
     expect(saved.headers.get('etag')).toBe(after.headers.get('etag'));
     expect(after.headers.get('etag')).not.toBe(etag);
     const stale = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [{ ...pledge, places: 1 }] }, { 'if-match': etag });
     expect(stale.body).toMatchObject({ code: 'precondition_failed' });
     expect(stale.status).toBe(412);
-    const twice = await post(nl, '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge, pledge, { ...pledge, countryOfDeparture: 'Atlantis' }] }, { 'if-match': after.headers.get('etag')! });
+    const twice = await post(
+      nl,
+      '/api/rounds/2026-2027/pledges/NL',
+      { pledges: [pledge, pledge, { ...pledge, countryOfDeparture: 'Atlantis' }] },
+      { 'if-match': after.headers.get('etag')! },
+    );
     expect(twice.status).toBe(400);
     expect(Object.keys(twice.body.details).sort()).toEqual(['pledges.1', 'pledges.2.countryOfDeparture']);
   });
@@ -176,7 +251,9 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const pledge = { pathway: 'humanitarian_admission', places: 7, countryOfDeparture: 'Libanon', note: 'too late' };
     const refused = await post(nl, '/api/rounds/2020-2021/pledges/NL', { pledges: [pledge] }, { 'if-match': before.headers.get('etag')! });
     expect(refused.status).toBe(409);
-    expect(refused.body.message).toBe('Round 2020-2021 ended on 2021-12-31: its pledges are what it delivered against and can no longer be changed.');
+    expect(refused.body.message).toBe(
+      'Round 2020-2021 ended on 2021-12-31: its pledges are what it delivered against and can no longer be changed.',
+    );
     expect((await get(nl, '/api/rounds/2020-2021/pledges/NL')).headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
@@ -209,7 +286,9 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect((await allPages(nl, '/api/states/NL/cases?limit=4&sort=-case_ref')).refs).toEqual([...byRef].reverse());
     const byDay = [...NL_CASES].sort((a, b) => a.referredOn.localeCompare(b.referredOn) || a.ref.localeCompare(b.ref)).map((c) => c.ref);
     expect((await allPages(nl, '/api/states/NL/cases?limit=3&sort=status_on')).refs).toEqual(byDay);
-    const byPriority = [...NL_CASES].sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || b.ref.localeCompare(a.ref)).map((c) => c.ref);
+    const byPriority = [...NL_CASES]
+      .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || b.ref.localeCompare(a.ref))
+      .map((c) => c.ref);
     expect((await allPages(nl, '/api/states/NL/cases?limit=5&sort=-priority')).refs).toEqual(byPriority);
     const urgentFromTurkey = NL_CASES.filter((c) => c.priority === 'urgent' && c.departure === 'TUR').map((c) => c.ref);
     expect(urgentFromTurkey.length).toBeGreaterThan(0);
@@ -236,16 +315,24 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   it("filters a state's cases by a member's specific need, page by page, and audits the filter", async () => {
     // N-01's child has a disability (the file); a medical need is given here to every fourth case's principal.
     const medical = NL_CASES.filter((_, i) => i % 4 === 2).map((c) => c.ref);
-    await op((tx) => tx.execute(sql`UPDATE persons SET needs = '[{"type":"medical","note":"dialysis"}]'::jsonb
-                                     WHERE state_code = 'NL' AND person_ref = ANY(${sql.param(medical.map((r) => `${r}-A`))}::text[])`));
-    expect(await allPages(nl, '/api/states/NL/cases?needs=medical&limit=2')).toEqual({ refs: medical, pages: Math.ceil(medical.length / 2) });
+    await op((tx) =>
+      tx.execute(sql`UPDATE persons SET needs = '[{"type":"medical","note":"dialysis"}]'::jsonb
+                                     WHERE state_code = 'NL' AND person_ref = ANY(${sql.param(medical.map((r) => `${r}-A`))}::text[])`),
+    );
+    expect(await allPages(nl, '/api/states/NL/cases?needs=medical&limit=2')).toEqual({
+      refs: medical,
+      pages: Math.ceil(medical.length / 2),
+    });
     expect((await allPages(nl, '/api/states/NL/cases?needs=medical&sort=-case_ref&limit=1')).refs).toEqual([...medical].reverse());
     const medicalUrgent = NL_CASES.filter((c) => medical.includes(c.ref) && c.priority === 'urgent').map((c) => c.ref);
     expect((await allPages(nl, '/api/states/NL/cases?needs=medical&priority=urgent')).refs).toEqual(medicalUrgent);
     expect((await allPages(nl, '/api/states/NL/cases?needs=disability')).refs).toEqual(['N-01']);
     expect((await allPages(nl, '/api/states/NL/cases?needs=pregnancy')).refs).toEqual([]);
     const [audit] = await op((tx) =>
-      rows<{ details: { filters: Record<string, string> } }>(tx, sql`SELECT details FROM audit_log WHERE actor = ${nl.principal.id} AND action = 'case.list' ORDER BY id DESC LIMIT 1`),
+      rows<{ details: { filters: Record<string, string> } }>(
+        tx,
+        sql`SELECT details FROM audit_log WHERE actor = ${nl.principal.id} AND action = 'case.list' ORDER BY id DESC LIMIT 1`,
+      ),
     );
     expect(audit!.details.filters).toEqual({ needs: 'pregnancy' });
     const bad = await get(nl, '/api/states/NL/cases?needs=tall');
@@ -276,7 +363,11 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   it('audits a list with the case references it returned, and a read with the fields it showed', async () => {
     const page = await get(nl, '/api/states/NL/cases?limit=3&sort=-case_ref');
     const lists = await auditOf(nl.principal.id, 'case.list');
-    expect(lists.at(-1)).toEqual({ recordIds: page.body.cases.map((c: { caseRef: string }) => `case:${c.caseRef}`), fields: Object.keys(page.body.cases[0]), stateCode: 'NL' });
+    expect(lists.at(-1)).toEqual({
+      recordIds: page.body.cases.map((c: { caseRef: string }) => `case:${c.caseRef}`),
+      fields: Object.keys(page.body.cases[0]),
+      stateCode: 'NL',
+    });
     await get(nl, '/api/states/NL/cases/N-01');
     const read = (await auditOf(nl.principal.id, 'case.read')).at(-1)!;
     expect(read.recordIds).toEqual(['case:N-01', 'person:N-01-A', 'person:N-01-B']);
@@ -284,7 +375,11 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     // Exactly the fields the role is shown (src/access/fields.ts), no more.
     expect(read.fields).toEqual(shownFields(caseFieldsFor(nl.principal), true));
     await get(nl, '/api/states/NL/cases/N-02/history');
-    expect((await auditOf(nl.principal.id, 'case.history.read')).at(-1)).toEqual({ recordIds: ['case:N-02'], fields: ['history'], stateCode: 'NL' });
+    expect((await auditOf(nl.principal.id, 'case.history.read')).at(-1)).toEqual({
+      recordIds: ['case:N-02'],
+      fields: ['history'],
+      stateCode: 'NL',
+    });
   });
 
   it('moves a case against the ETag it was read at; 428 without If-Match, 412 when stale, 400 with what is possible when the rules refuse', async () => {
@@ -301,20 +396,33 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(moved.headers.get('etag')).toBe(`"case-${read.body.id}-v${read.body.version + 1}"`);
     const stale = await post(nl, path, { action: 'accepted', on: '2020-02-02' }, { 'if-match': etag });
     expect(stale).toMatchObject({ status: 412, body: { code: 'precondition_failed', details: { version: read.body.version + 1 } } });
-    const otherCase = await post(nl, path, { action: 'accepted' }, { 'if-match': `"case-${read.body.id + 1000}-v${read.body.version + 1}"` });
+    const otherCase = await post(
+      nl,
+      path,
+      { action: 'accepted' },
+      { 'if-match': `"case-${read.body.id + 1000}-v${read.body.version + 1}"` },
+    );
     expect(otherCase.status).toBe(412);
     const refused = await post(nl, path, { action: 'departed', on: '2020-02-03' }, { 'if-match': moved.headers.get('etag')! });
     expect(refused.status).toBe(400);
-    expect(refused.body.message).toBe('Case N-02 is under_review; it cannot go to departed from there. Possible now: accepted, rejected, deferred, on_hold, withdrawn.');
+    expect(refused.body.message).toBe(
+      'Case N-02 is under_review; it cannot go to departed from there. Possible now: accepted, rejected, deferred, on_hold, withdrawn.',
+    );
     expect(refused.body.details).toEqual({ refusal: 'not_next', allowed: ['accepted', 'rejected', 'deferred', 'on_hold', 'withdrawn'] });
     const after = await get(nl, '/api/states/NL/cases/N-02');
-    expect([after.body.version, after.body.status, after.body.history.length]).toEqual([read.body.version + 1, 'under_review', read.body.history.length + 1]);
+    expect([after.body.version, after.body.status, after.body.history.length]).toEqual([
+      read.body.version + 1,
+      'under_review',
+      read.body.history.length + 1,
+    ]);
   });
 
   it("holds and resumes a state's cases in bulk, each that may move once", async () => {
     const { refs } = await allPages(nl, '/api/states/NL/cases?limit=100');
     const before = await Promise.all(refs.map(async (ref) => (await get(nl, `/api/states/NL/cases/${ref}`)).body));
-    const holdable = before.filter((c) => ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged'].includes(c.status));
+    const holdable = before.filter((c) =>
+      ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged'].includes(c.status),
+    );
     expect((await post(be, '/api/states/NL/cases/hold', { reason: 'suspension' })).status).toBe(403);
     expect((await post(nl, '/api/states/NL/cases/hold', {})).body.details).toEqual({ reason: ['is required'] });
     const held = await post(nl, '/api/states/NL/cases/hold', { reason: 'COVID-19 suspension', on: '2020-03-17' });
@@ -332,10 +440,13 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const r = await get(partner, '/api/referrals?limit=100');
     expect(r.status).toBe(200);
     // The same organisation's referral to Belgium (B-1) belongs to its agreement with Belgium, not to this account.
-    const expected = NL_CASES.filter((c) => c.partner === 'unhcr').map((c) => `NL ${c.ref}`).sort();
+    const expected = NL_CASES.filter((c) => c.partner === 'unhcr')
+      .map((c) => `NL ${c.ref}`)
+      .sort();
     expect(r.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`).sort()).toEqual(expected);
     for (const c of r.body.cases) {
-      for (const k of Object.keys(c)) expect(['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn']).toContain(k);
+      for (const k of Object.keys(c))
+        expect(['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn']).toContain(k);
       expect(c.referringPartner).toBe('unhcr');
     }
     const lines = await auditOf(partner.principal.id, 'referral.list');
@@ -360,7 +471,11 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
       ['arrivedOn', 'birthYear', 'needs', 'personRef', 'relationship', 'sex'],
       ['arrivedOn', 'birthYear', 'needs', 'personRef', 'relationship', 'sex'],
     ]);
-    expect((await auditOf(sponsor.principal.id, 'household.list')).at(-1)!.recordIds).toEqual(['case:N-01', 'person:N-01-A', 'person:N-01-B']);
+    expect((await auditOf(sponsor.principal.id, 'household.list')).at(-1)!.recordIds).toEqual([
+      'case:N-01',
+      'person:N-01-A',
+      'person:N-01-B',
+    ]);
     expect((await get(partner, '/api/households')).status).toBe(403);
     // Its own household through the case route too, in the same fields; another household not at all.
     const one = await get(sponsor, '/api/states/NL/cases/N-01');
@@ -373,14 +488,28 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   // ── Imports ──────────────────────────────────────────────────────────────────────────────────
   it('validates an upload with a dry run that writes nothing, reports every bad row, and commits a valid upload against its ETag', async () => {
     const header = PERSON_COLUMNS.join(',');
-    const good = [header, 'U-1,U-1-A,NL,resettlement,2020-2021,SYR,F,1980,LBN,', 'U-1,U-1-B,NL,resettlement,2020-2021,SYR,M,2010,LBN,', 'U-2,U-2-A,NL,resettlement,2020-2021,AFG,F,1975,IRN,'].join('\n');
+    const good = [
+      header,
+      'U-1,U-1-A,NL,resettlement,2020-2021,SYR,F,1980,LBN,',
+      'U-1,U-1-B,NL,resettlement,2020-2021,SYR,M,2010,LBN,',
+      'U-2,U-2-A,NL,resettlement,2020-2021,AFG,F,1975,IRN,',
+    ].join('\n');
     const count = async () => (await allPages(nl, '/api/states/NL/cases?limit=500')).refs.length;
     const before = await count();
     const upload = (who: Session, body: string, query = 'kind=persons&state=NL', type = 'text/csv') =>
-      call(who, 'POST', `/api/imports?${query}`, { body, headers: { 'content-type': type, 'idempotency-key': randomUUID(), 'content-disposition': 'attachment; filename="week 12.csv"' } });
+      call(who, 'POST', `/api/imports?${query}`, {
+        body,
+        headers: { 'content-type': type, 'idempotency-key': randomUUID(), 'content-disposition': 'attachment; filename="week 12.csv"' },
+      });
     const up = await upload(nl, good);
     expect(up.status, up.text).toBe(201);
-    expect(up.body).toMatchObject({ kind: 'persons', state: 'NL', filename: 'week_12.csv', status: 'valid', report: { valid: true, rows: 3, problemCount: 0, summary: { added: 3, casesAdded: 2 } } });
+    expect(up.body).toMatchObject({
+      kind: 'persons',
+      state: 'NL',
+      filename: 'week_12.csv',
+      status: 'valid',
+      report: { valid: true, rows: 3, problemCount: 0, summary: { added: 3, casesAdded: 2 } },
+    });
     expect(up.body.report).not.toHaveProperty('problems');
     expect(await count()).toBe(before);
     expect(up.headers.get('etag')).toBe(`"upload-${up.body.id}-valid"`);
@@ -391,28 +520,50 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(committed.status, committed.text).toBe(200);
     expect(committed.body).toMatchObject({ status: 'committed', report: { summary: { added: 3, casesAdded: 2 } } });
     expect(await count()).toBe(before + 2);
-    expect((await post(nl, commitPath, undefined, { 'if-match': committed.headers.get('etag')! })).body).toMatchObject({ code: 'conflict' });
-    const sizes = await op((tx) => rows<{ size: number }>(tx, sql`SELECT octet_length(content)::int AS size FROM import_uploads WHERE id = ${up.body.id}`));
+    expect((await post(nl, commitPath, undefined, { 'if-match': committed.headers.get('etag')! })).body).toMatchObject({
+      code: 'conflict',
+    });
+    const sizes = await op((tx) =>
+      rows<{ size: number }>(tx, sql`SELECT octet_length(content)::int AS size FROM import_uploads WHERE id = ${up.body.id}`),
+    );
     expect(sizes).toEqual([{ size: 0 }]);
 
-    const bad = [header, 'U-3,U-3-A,NL,resettlement,2020-2021,SYR,F,1980,LBN,', 'U-4,U-4-A,BE,resettlement,2020-2021,SYR,F,1980,LBN,', 'U-5,U-5-A,NL,resettlement,2020-2021,SYR,Q,1980,LBN,'].join('\n');
+    const bad = [
+      header,
+      'U-3,U-3-A,NL,resettlement,2020-2021,SYR,F,1980,LBN,',
+      'U-4,U-4-A,BE,resettlement,2020-2021,SYR,F,1980,LBN,',
+      'U-5,U-5-A,NL,resettlement,2020-2021,SYR,Q,1980,LBN,',
+    ].join('\n');
     const invalid = await upload(nl, bad);
     expect(invalid.body).toMatchObject({ status: 'invalid', report: { valid: false, problemCount: 2 } });
     const report = await get(nl, `/api/imports/${invalid.body.id}`, { 'accept-language': 'nl' });
-    expect(report.body.report.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([[3, 'member_state'], [4, 'sex']]);
+    expect(report.body.report.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
+      [3, 'member_state'],
+      [4, 'sex'],
+    ]);
     expect(report.body.report.problems[0].reason).toBe('hoort bij een andere staat; dit bestand is voor NL');
     expect((await auditOf(nl.principal.id, 'import.read')).at(-1)!.recordIds).toEqual([`upload:${invalid.body.id}`]);
-    expect((await post(nl, `/api/imports/${invalid.body.id}/commit`, undefined, { 'if-match': report.headers.get('etag')! })).body).toMatchObject({ code: 'conflict' });
+    expect(
+      (await post(nl, `/api/imports/${invalid.body.id}/commit`, undefined, { 'if-match': report.headers.get('etag')! })).body,
+    ).toMatchObject({ code: 'conflict' });
     expect(await count()).toBe(before + 2);
 
     // An events file for NL naming a case of BE: said to be another state's, not "no such case".
-    const events = await upload(nl, ['case_ref,member_state,stage,date,actor,reason', 'N-01,BE,under_review,2020-03-01,officer-1,'].join('\n'), 'kind=events&state=NL');
+    const events = await upload(
+      nl,
+      ['case_ref,member_state,stage,date,actor,reason', 'N-01,BE,under_review,2020-03-01,officer-1,'].join('\n'),
+      'kind=events&state=NL',
+    );
     const eventsReport = await get(nl, `/api/imports/${events.body.id}`);
-    expect(eventsReport.body.report.problems.map((p: { row: number; column: string; code: string }) => [p.row, p.column, p.code])).toEqual([[2, 'member_state', 'otherState']]);
+    expect(eventsReport.body.report.problems.map((p: { row: number; column: string; code: string }) => [p.row, p.column, p.code])).toEqual([
+      [2, 'member_state', 'otherState'],
+    ]);
 
     expect((await upload(be, good)).status).toBe(403);
     expect((await upload(nl, good, 'kind=persons&state=NL', 'application/json')).status).toBe(415);
-    expect((await upload(nl, good, 'kind=persons&state=NL', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).status).toBe(415);
+    expect(
+      (await upload(nl, good, 'kind=persons&state=NL', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).status,
+    ).toBe(415);
     expect((await upload(nl, 'x', 'kind=pledges&state=NL')).body.details).toHaveProperty('round');
     expect((await get(be, `/api/imports/${invalid.body.id}`)).status).toBe(404);
   });
@@ -421,29 +572,47 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
   it('answers malformed JSON, a wrong media type, a body too large, no session and an unknown route in the one shape, in the caller’s language', async () => {
     const path = '/api/states/NL/cases/hold';
     const answers: Answer[] = [];
-    const malformed = await call(nl, 'POST', path, { body: '{"reason": ', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() } });
+    const malformed = await call(nl, 'POST', path, {
+      body: '{"reason": ',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    });
     expect(malformed).toMatchObject({ status: 400, body: { code: 'bad_input', message: 'The body is not valid JSON.' } });
     // A language the platform does not speak is passed over for the next the caller accepts.
-    const dutch = await call(nl, 'POST', path, { body: '{', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'ja, nl;q=0.8, en;q=0.5' } });
+    const dutch = await call(nl, 'POST', path, {
+      body: '{',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'ja, nl;q=0.8, en;q=0.5' },
+    });
     expect(dutch.body.message).toBe('De inhoud is geen geldige JSON.');
     // Each of the 24 official languages is spoken (issue 15).
     for (const lang of ['de', 'pl', 'el', 'ga'] as const) {
-      const answer = await call(nl, 'POST', path, { body: '{', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': `${lang}, en;q=0.5` } });
+      const answer = await call(nl, 'POST', path, {
+        body: '{',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': `${lang}, en;q=0.5` },
+      });
       expect(answer.body.message, lang).toBe(translator(lang)('error.jsonMalformed'));
       expect(answer.body.message, lang).not.toBe('The body is not valid JSON.');
     }
-    const text = await call(nl, 'POST', path, { body: 'reason=x', headers: { 'content-type': 'text/plain', 'idempotency-key': randomUUID() } });
+    const text = await call(nl, 'POST', path, {
+      body: 'reason=x',
+      headers: { 'content-type': 'text/plain', 'idempotency-key': randomUUID() },
+    });
     expect(text).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
     const huge = await post(nl, path, { reason: 'x'.repeat(1024 * 1024 + 10) });
     expect(huge).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
     const anonymous = await get(null, '/api/states/NL/cases');
     expect(anonymous).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
     const nowhere = await get(nl, '/api/nowhere');
-    expect(nowhere).toMatchObject({ status: 404, body: { code: 'not_found', message: "There is nothing at /api/nowhere. The API's reference is at /api/docs." } });
+    expect(nowhere).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', message: "There is nothing at /api/nowhere. The API's reference is at /api/docs." },
+    });
     const noKey = await call(nl, 'POST', path, { json: { reason: 'x' } });
     expect(noKey).toMatchObject({ status: 400, body: { code: 'bad_input', message: expect.stringMatching(/Idempotency-Key/) } });
     // Field names are the request's: ones that are also names of every object's properties stay plain fields.
-    const hostile = await call(nl, 'POST', path, { body: '{"reason": "x", "__proto__": {"a": 1}, "constructor": [1]}', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() } });
+    const hostile = await call(nl, 'POST', path, {
+      body: '{"reason": "x", "__proto__": {"a": 1}, "constructor": [1]}',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    });
     expect(hostile).toMatchObject({ status: 400, body: { code: 'bad_input' } });
     expect(Object.keys(hostile.body.details).sort()).toEqual(['__proto__', 'constructor']);
     answers.push(malformed, dutch, text, huge, anonymous, nowhere, noKey, hostile);
@@ -461,7 +630,12 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const first = await post(commission, '/api/rounds', round, { 'idempotency-key': key });
     expect(first.status).toBe(201);
     const again = await post(commission, '/api/rounds', round, { 'idempotency-key': key });
-    expect([again.status, again.text, again.headers.get('etag'), again.headers.get('location')]).toEqual([201, first.text, first.headers.get('etag'), first.headers.get('location')]);
+    expect([again.status, again.text, again.headers.get('etag'), again.headers.get('location')]).toEqual([
+      201,
+      first.text,
+      first.headers.get('etag'),
+      first.headers.get('location'),
+    ]);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const other = await post(commission, '/api/rounds', { ...round, title: 'Another' }, { 'idempotency-key': key });
     expect(other).toMatchObject({ status: 422, body: { code: 'unprocessable' } });
@@ -469,8 +643,13 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect((await post(commission2, '/api/rounds', round, { 'idempotency-key': key })).status).toBe(409);
     // A failed request keeps no key: the same key may be sent again once the request is right.
     const fixKey = randomUUID();
-    expect((await post(commission, '/api/rounds', { ...round, id: `api-${kind.name}-fix`, start: 'soon' }, { 'idempotency-key': fixKey })).status).toBe(400);
-    expect((await post(commission, '/api/rounds', { ...round, id: `api-${kind.name}-fix` }, { 'idempotency-key': fixKey })).status).toBe(201);
+    expect(
+      (await post(commission, '/api/rounds', { ...round, id: `api-${kind.name}-fix`, start: 'soon' }, { 'idempotency-key': fixKey }))
+        .status,
+    ).toBe(400);
+    expect((await post(commission, '/api/rounds', { ...round, id: `api-${kind.name}-fix` }, { 'idempotency-key': fixKey })).status).toBe(
+      201,
+    );
   });
 
   it('creates exactly one round from 20 parallel identical POSTs', async () => {
@@ -486,7 +665,12 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     }
     const count = await op((tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM rounds WHERE id = ${round.id}`));
     expect(count).toEqual([{ n: 1 }]);
-    const lines = await op((tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'round.add' AND subject = ${`round:${round.id}`}`));
+    const lines = await op((tx) =>
+      rows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'round.add' AND subject = ${`round:${round.id}`}`,
+      ),
+    );
     expect(lines[0]!.n).toBe(1);
   });
 
@@ -494,10 +678,18 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const read = await get(nl, '/api/states/NL/cases/N-05');
     const key = randomUUID();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => post(nl, '/api/states/NL/cases/N-05/transitions', { action: 'under_review', on: '2020-07-01' }, { 'idempotency-key': key, 'if-match': read.headers.get('etag')! })),
+      Array.from({ length: 20 }, () =>
+        post(
+          nl,
+          '/api/states/NL/cases/N-05/transitions',
+          { action: 'under_review', on: '2020-07-01' },
+          { 'idempotency-key': key, 'if-match': read.headers.get('etag')! },
+        ),
+      ),
     );
     expect(answers.filter((a) => a.status === 200 && a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
-    for (const a of answers.filter((x) => x.status !== 200)) expect([a.status, a.body.message]).toEqual([409, expect.stringMatching(/still being handled/)]);
+    for (const a of answers.filter((x) => x.status !== 200))
+      expect([a.status, a.body.message]).toEqual([409, expect.stringMatching(/still being handled/)]);
     const after = await get(nl, '/api/states/NL/cases/N-05');
     expect(after.body.version).toBe(read.body.version + 1);
     expect(after.body.history.length).toBe(read.body.history.length + 1);
@@ -508,7 +700,14 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     const read = await get(nl, '/api/states/NL/cases/N-07');
     const etag = read.headers.get('etag')!;
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => post(nl, '/api/states/NL/cases/N-07/transitions', { action: 'withdraw', on: '2020-07-02', reason: `writer ${i}` }, { 'if-match': etag })),
+      Array.from({ length: 8 }, (_, i) =>
+        post(
+          nl,
+          '/api/states/NL/cases/N-07/transitions',
+          { action: 'withdraw', on: '2020-07-02', reason: `writer ${i}` },
+          { 'if-match': etag },
+        ),
+      ),
     );
     const won = answers.map((a, i) => ({ a, i })).filter(({ a }) => a.status === 200);
     expect(won).toHaveLength(1);
@@ -522,7 +721,16 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
 
   // ── Cache-Control ────────────────────────────────────────────────────────────────────────────
   it('sends Cache-Control: no-store with every answer under /api, refusals included; only the public description may be kept', async () => {
-    const paths = ['/api/rounds', '/api/rounds/2020-2021/pledges', '/api/states/NL/cases', '/api/states/NL/cases/N-01', '/api/states/NL/cases/N-01/history', '/api/rounds/2020-2021/pipeline', '/api/imports/1', '/api/states/BE/cases'];
+    const paths = [
+      '/api/rounds',
+      '/api/rounds/2020-2021/pledges',
+      '/api/states/NL/cases',
+      '/api/states/NL/cases/N-01',
+      '/api/states/NL/cases/N-01/history',
+      '/api/rounds/2020-2021/pipeline',
+      '/api/imports/1',
+      '/api/states/BE/cases',
+    ];
     for (const p of paths) expect((await get(nl, p)).headers.get('cache-control'), p).toBe('no-store');
     expect((await get(sponsor, '/api/households')).headers.get('cache-control')).toBe('no-store');
     expect((await get(null, '/api/openapi.json')).headers.get('cache-control')).toBe('no-cache');
@@ -539,7 +747,11 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(Object.values(nlRow.byStatus as Record<string, { cases: number }>).reduce((n, x) => n + x.cases, 0)).toBe(nlCases);
     expect((await get(nl, '/api/rounds/2020-2021/pipeline')).body.states.map((s: { code: string }) => s.code)).toEqual(['NL']);
     const times = await get(commission, '/api/rounds/2020-2021/processing-times?by=state,priority');
-    expect(times.body.filter((g: { group: { state: string } }) => g.group.state === 'NL').reduce((n: number, g: { cases: number }) => n + g.cases, 0)).toBe(nlCases);
+    expect(
+      times.body
+        .filter((g: { group: { state: string } }) => g.group.state === 'NL')
+        .reduce((n: number, g: { cases: number }) => n + g.cases, 0),
+    ).toBe(nlCases);
     expect((await get(commission, '/api/rounds/2020-2021/processing-times?by=colour')).body.message).toMatch(/colour/);
     const forecast = await get(commission, '/api/rounds/2020-2021/forecast?asOf=2020-06-30&iterations=20&seed=3');
     expect(forecast.body).toMatchObject({ round: { id: '2020-2021' }, forecast: { asOf: '2020-06-30', iterations: 20, seed: 3 } });

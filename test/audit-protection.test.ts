@@ -52,7 +52,10 @@ const rewriteChain = (id: number) => `
 
 /** Lines in a few chains of state `state`. */
 async function someLines(database: Database, state: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await inScope(database.db, OPERATOR, (tx) => recordAudit(tx, { actor: OPERATOR, action: 'test.mark', subject: `test:${i}`, stateCode: state }));
+  for (let i = 0; i < n; i++)
+    await inScope(database.db, OPERATOR, (tx) =>
+      recordAudit(tx, { actor: OPERATOR, action: 'test.mark', subject: `test:${i}`, stateCode: state }),
+    );
 }
 
 describe.each(databaseKinds)('the audit trail against its owner ($name)', (kind) => {
@@ -67,11 +70,17 @@ describe.each(databaseKinds)('the audit trail against its owner ($name)', (kind)
   afterAll(async () => database?.close());
 
   const verify = (withAnchors: boolean) =>
-    inScope(database.db, OPERATOR, (tx) => verifyAudit(tx, withAnchors ? readAnchors(files.anchorFile, anchorKey(files.keyFile).publicKey) : {}));
-  const problems = (reports: Awaited<ReturnType<typeof verify>>) => reports.filter((r) => r.problems.length > 0).map((r) => ({ chain: r.chain, problems: r.problems }));
+    inScope(database.db, OPERATOR, (tx) =>
+      verifyAudit(tx, withAnchors ? readAnchors(files.anchorFile, anchorKey(files.keyFile).publicKey) : {}),
+    );
+  const problems = (reports: Awaited<ReturnType<typeof verify>>) =>
+    reports.filter((r) => r.problems.length > 0).map((r) => ({ chain: r.chain, problems: r.problems }));
 
   it('lets a chain head move only one step, to the line being inserted: the owner cannot set, move back or remove it', async () => {
-    const [head] = await asOwner<{ chain: string; seq: number; hash: string }>(database, `SELECT chain, seq::int AS seq, hash FROM audit_chains WHERE chain LIKE 'BE.%' ORDER BY chain LIMIT 1`);
+    const [head] = await asOwner<{ chain: string; seq: number; hash: string }>(
+      database,
+      `SELECT chain, seq::int AS seq, hash FROM audit_chains WHERE chain LIKE 'BE.%' ORDER BY chain LIMIT 1`,
+    );
     expect(head, 'the owner in the operator scope reads the heads').toBeDefined();
     for (const attack of [
       `UPDATE audit_chains SET hash = 'forged' WHERE chain = '${head!.chain}'`,
@@ -86,9 +95,16 @@ describe.each(databaseKinds)('the audit trail against its owner ($name)', (kind)
       const lifted = `ALTER TABLE audit_chains NO FORCE ROW LEVEL SECURITY; ${attack}; ALTER TABLE audit_chains FORCE ROW LEVEL SECURITY;`;
       expect(await databaseRefusal(asOwner(database, lifted)), attack).toMatch(/audit chain head moves only one step forward/);
     }
-    const [forced] = await asOwner<{ forced: boolean }>(database, `SELECT relforcerowsecurity AS forced FROM pg_class WHERE relname = 'audit_chains'`);
+    const [forced] = await asOwner<{ forced: boolean }>(
+      database,
+      `SELECT relforcerowsecurity AS forced FROM pg_class WHERE relname = 'audit_chains'`,
+    );
     expect(forced).toEqual({ forced: true });
-    const [after] = await asOwner<{ seq: number; hash: string }>(database, `SELECT seq::int AS seq, hash FROM audit_chains WHERE chain = $1`, [head!.chain]);
+    const [after] = await asOwner<{ seq: number; hash: string }>(
+      database,
+      `SELECT seq::int AS seq, hash FROM audit_chains WHERE chain = $1`,
+      [head!.chain],
+    );
     expect(after).toEqual({ seq: head!.seq, hash: head!.hash });
     // The application's role has no right on the heads at all, and lines still chain.
     await someLines(database, 'BE', 2);
@@ -104,7 +120,9 @@ describe.each(databaseKinds)('the audit trail against its owner ($name)', (kind)
     expect(problems(await verify(true))).toEqual([]);
 
     const anchored = taken.find((a) => a.chain.startsWith('BE.') && a.seq >= 2)!;
-    const [victim] = await asOwner<{ id: number }>(database, `SELECT id::int AS id FROM audit_log WHERE chain = $1 AND seq = 1`, [anchored.chain]);
+    const [victim] = await asOwner<{ id: number }>(database, `SELECT id::int AS id FROM audit_log WHERE chain = $1 AND seq = 1`, [
+      anchored.chain,
+    ]);
     await asOwner(database, rewriteChain(victim!.id));
     const [changed] = await asOwner<{ actor: string }>(database, `SELECT actor FROM audit_log WHERE id = ${victim!.id}`);
     expect(changed!.actor, 'the attack went through').toBe('nobody');
@@ -112,12 +130,18 @@ describe.each(databaseKinds)('the audit trail against its owner ($name)', (kind)
     // The chain alone: consistent again, the attack is invisible …
     expect(problems(await verify(false))).toEqual([]);
     // … against the anchors it is found at the anchored head.
-    expect(problems(await verify(true))).toEqual([{ chain: anchored.chain, problems: [{ id: null, seq: anchored.seq, problem: 'anchor' }] }]);
+    expect(problems(await verify(true))).toEqual([
+      { chain: anchored.chain, problems: [{ id: null, seq: anchored.seq, problem: 'anchor' }] },
+    ]);
 
     // A forged anchor line (the attacker appending its own heads) does not hold without the key.
     const forged = { ...anchored, hash: '0'.repeat(64) };
     writeFileSync(files.anchorFile, `${readFileSync(files.anchorFile, 'utf8')}${JSON.stringify(forged)}\n`);
-    expect(problems(await verify(true)).find((p) => p.chain === anchored.chain)!.problems).toContainEqual({ id: null, seq: taken.length + 1, problem: 'signature' });
+    expect(problems(await verify(true)).find((p) => p.chain === anchored.chain)!.problems).toContainEqual({
+      id: null,
+      seq: taken.length + 1,
+      problem: 'signature',
+    });
   });
 
   it("does not let the application's role widen its scope to every state ('*'), in any way it can connect", async () => {
@@ -156,7 +180,11 @@ async function asAppWithStar(database: Database, text: string, refusal = false, 
   };
   if (database.kind === 'pglite') {
     const client = (database.db as unknown as { $client: PGlite }).$client;
-    const [{ role, before }] = (await client.query<{ role: string; before: string }>(`SELECT current_user AS role, coalesce(current_setting('pathways.tenant', true), '') AS before`)).rows as [{ role: string; before: string }];
+    const [{ role, before }] = (
+      await client.query<{ role: string; before: string }>(
+        `SELECT current_user AS role, coalesce(current_setting('pathways.tenant', true), '') AS before`,
+      )
+    ).rows as [{ role: string; before: string }];
     await client.exec(`SET ROLE ${APP_ROLE}`);
     try {
       await run(async (q) => (await client.query(q)).rows);
@@ -190,7 +218,11 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
     const cli = async (...args: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(['node', 'pathways', '--data', data, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, { PATHWAYS_ACTOR: 'anchor-test' });
+      const code = await main(
+        ['node', 'pathways', '--data', data, ...args],
+        { out: (s) => out.push(s), err: (s) => err.push(s), tty: false },
+        { PATHWAYS_ACTOR: 'anchor-test' },
+      );
       return { code, out: out.join(''), err: err.join('') };
     };
     const database = await openDatabase({ dataDir: data, scope: '*' });
@@ -203,11 +235,17 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
     expect(anchored).toMatchObject({ code: 0, out: expect.stringMatching(/chain heads? signed and appended/) });
     const files = anchorFiles({ PATHWAYS_DATA: data });
     expect((await import('node:fs')).statSync(files.keyFile).mode & 0o777).toBe(0o600);
-    expect(await cli('audit', 'verify')).toMatchObject({ code: 0, out: expect.stringMatching(/intact[\s\S]*Checked against \d+ signed anchors?/) });
+    expect(await cli('audit', 'verify')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/intact[\s\S]*Checked against \d+ signed anchors?/),
+    });
 
     const again = await openDatabase({ dataDir: data, scope: '*' });
     try {
-      const [victim] = await asOwner<{ id: number }>(again, `SELECT id::int AS id FROM audit_log WHERE state_code = 'NL' AND seq = 1 LIMIT 1`);
+      const [victim] = await asOwner<{ id: number }>(
+        again,
+        `SELECT id::int AS id FROM audit_log WHERE state_code = 'NL' AND seq = 1 LIMIT 1`,
+      );
       await asOwner(again, rewriteChain(victim!.id));
     } finally {
       await again.close();
@@ -221,9 +259,14 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
 describe.runIf(process.env.DATABASE_URL)('the application on PostgreSQL and its roles', () => {
   it('refuses to serve as the owner in production (no DATABASE_APP_URL), before touching the database', async () => {
     const err: string[] = [];
-    const code = await main(['node', 'pathways', 'serve', '--port', '0'], { out: () => {}, err: (s) => err.push(s), tty: false }, {
-      DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none', NODE_ENV: 'production',
-    });
+    const code = await main(
+      ['node', 'pathways', 'serve', '--port', '0'],
+      { out: () => {}, err: (s) => err.push(s), tty: false },
+      {
+        DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
+        NODE_ENV: 'production',
+      },
+    );
     expect(code).not.toBe(0);
     expect(err.join('')).toMatch(/NODE_ENV=production[\s\S]*DATABASE_APP_URL/);
   });
@@ -258,4 +301,3 @@ describe.runIf(process.env.DATABASE_URL)('the application on PostgreSQL and its 
     }
   }, 60_000);
 });
-

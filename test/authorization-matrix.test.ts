@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
-import { apiFixture, keysOf, mentions, operationsOf, PERSONAL_KEYS, requestFor, stringsOf, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
+import {
+  apiFixture,
+  keysOf,
+  mentions,
+  operationsOf,
+  PERSONAL_KEYS,
+  requestFor,
+  stringsOf,
+  type ApiFixture,
+  type OpenApiDocument,
+  type Operation,
+} from './api-fixture.ts';
 import { databaseKinds } from './databases.ts';
 
 /**
@@ -18,21 +29,48 @@ import { databaseKinds } from './databases.ts';
  * - roles without access to persons never receive a person reference.
  */
 /** The platform's own administrator manages every state's accounts (staff, not persons in the records). */
-const PLATFORM_WIDE: Record<string, string[]> = { listUsers: ['system_admin'], createUser: ['system_admin'], disableUser: ['system_admin'], setUserPassword: ['system_admin'], resetUserTotp: ['system_admin'] };
+const PLATFORM_WIDE: Record<string, string[]> = {
+  listUsers: ['system_admin'],
+  createUser: ['system_admin'],
+  disableUser: ['system_admin'],
+  setUserPassword: ['system_admin'],
+  resetUserTotp: ['system_admin'],
+};
 /** Operations whose answers are figures or reference data: any signed-in principal may read them, for any state. */
-const FIGURES = new Set(['listRounds', 'getRound', 'listPledges', 'getStatePledges', 'getPledgeHistory', 'stateOfPlay', 'pipeline', 'processingTimes', 'forecast',
+const FIGURES = new Set([
+  'listRounds',
+  'getRound',
+  'listPledges',
+  'getStatePledges',
+  'getPledgeHistory',
+  'stateOfPlay',
+  'pipeline',
+  'processingTimes',
+  'forecast',
   // AMIF incentives: the Commission's totals of any state (figures only; a state's officer is refused another state's report).
   'getRoundIncentives',
   // Programmes (no person) and the returns of point 27 (counts; a state's officer is refused another state's returns).
-  'listProgrammes', 'getProgramme', 'admissionsReport',
+  'listProgrammes',
+  'getProgramme',
+  'admissionsReport',
   // Exports of the reports above, under their policies; the open data is public (issue 7).
-  'exportReport', 'openData', 'openDataFile',
+  'exportReport',
+  'openData',
+  'openDataFile',
   // Reference statistics and the reconciliation: public figures beside arrival counts, for any state (issue 7).
-  'listStatisticsFigures', 'getReconciliation']);
+  'listStatisticsFigures',
+  'getReconciliation',
+]);
 /** A principal's own saved views (a page's filters, no person): every account has its own, whatever the state. */
 const OWN = new Set(['listViews', 'saveView', 'deleteView']);
 /** The Commission's own operations of the federation, and the receiving of a signed return (no session): no state officer's (left out of the officer's share below). */
-const COMMISSION_FEDERATION = new Set(['receiveReturn', 'listFederationKeys', 'registerFederationKey', 'revokeFederationKey', 'stateOfPlayFromReturns']);
+const COMMISSION_FEDERATION = new Set([
+  'receiveReturn',
+  'listFederationKeys',
+  'registerFederationKey',
+  'revokeFederationKey',
+  'stateOfPlayFromReturns',
+]);
 
 describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
   let database: Database;
@@ -70,13 +108,25 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
     expect(await fx.fingerprint(fx.b), `state ${fx.b} changed by principals who do not belong to it`).toBe(before);
     const byStatus = new Map<number, number>();
     for (const c of cells) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
-    console.info(`authorisation matrix (${kind.name}): ${ops.length} operations, ${fx.principals.length} roles, ${cells.length} requests; statuses ${[...byStatus].sort().map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    console.info(
+      `authorisation matrix (${kind.name}): ${ops.length} operations, ${fx.principals.length} roles, ${cells.length} requests; statuses ${[
+        ...byStatus,
+      ]
+        .sort()
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+    );
   }, 600_000);
   afterAll(async () => database?.close());
 
   it('covers every operation of the document, for every role', () => {
     expect(ops.length).toBeGreaterThan(15);
-    for (const op of ops) for (const who of fx.principals) expect(cells.some((c) => c.op === op.operationId && c.who === who.name), `${op.operationId} × ${who.name}`).toBe(true);
+    for (const op of ops)
+      for (const who of fx.principals)
+        expect(
+          cells.some((c) => c.op === op.operationId && c.who === who.name),
+          `${op.operationId} × ${who.name}`,
+        ).toBe(true);
     // The matrix reaches the handlers: the officer of A is answered 2xx on most of A's operations.
     const officer = cells.filter((c) => c.who === `officer of ${fx.a}` && c.target === fx.a && !COMMISSION_FEDERATION.has(c.op));
     expect(officer.filter((c) => c.status < 300).length).toBeGreaterThan(officer.length / 2);
@@ -88,7 +138,10 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
 
   it("refuses every operation on another state's persons", () => {
     const roleOf = (name: string) => fx.principals.find((p) => p.name === name)!.role;
-    const wrong = cells.filter((c) => c.target === fx.b && !FIGURES.has(c.op) && !OWN.has(c.op) && !(PLATFORM_WIDE[c.op] ?? []).includes(roleOf(c.who)) && c.status < 300);
+    const wrong = cells.filter(
+      (c) =>
+        c.target === fx.b && !FIGURES.has(c.op) && !OWN.has(c.op) && !(PLATFORM_WIDE[c.op] ?? []).includes(roleOf(c.who)) && c.status < 300,
+    );
     expect(wrong.map((c) => `${c.op} × ${c.who} → ${c.status}`)).toEqual([]);
   });
 
@@ -102,19 +155,37 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
     }
   });
 
-  it("gives the Commission no personal field and no reference, and no person reference to roles without access to persons", async () => {
+  it('gives the Commission no personal field and no reference, and no person reference to roles without access to persons', async () => {
     const refsA = await fx.refsOf(fx.a);
     const commission = cells.filter((c) => c.who === 'commission analyst' && c.status < 300);
     expect(commission.length).toBeGreaterThan(5);
     for (const c of commission) {
-      expect([...keysOf(c.body)].filter((k) => PERSONAL_KEYS.includes(k)), c.op).toEqual([]);
+      expect(
+        [...keysOf(c.body)].filter((k) => PERSONAL_KEYS.includes(k)),
+        c.op,
+      ).toEqual([]);
       const strings = stringsOf(c.body);
-      expect([...refsA.cases, ...refsA.persons].filter((r) => mentions(strings, r)), c.op).toEqual([]);
+      expect(
+        [...refsA.cases, ...refsA.persons].filter((r) => mentions(strings, r)),
+        c.op,
+      ).toEqual([]);
     }
-    const noPersons = cells.filter((c) => ['commission analyst', `administrator of ${fx.a}`, 'referral partner (unhcr)', 'system administrator', "the Commission's auditor"].includes(c.who) && c.status < 300);
+    const noPersons = cells.filter(
+      (c) =>
+        [
+          'commission analyst',
+          `administrator of ${fx.a}`,
+          'referral partner (unhcr)',
+          'system administrator',
+          "the Commission's auditor",
+        ].includes(c.who) && c.status < 300,
+    );
     for (const c of noPersons) {
       const strings = stringsOf(c.body);
-      expect(refsA.persons.filter((r) => mentions(strings, r)), `${c.op} × ${c.who}`).toEqual([]);
+      expect(
+        refsA.persons.filter((r) => mentions(strings, r)),
+        `${c.op} × ${c.who}`,
+      ).toEqual([]);
     }
   });
 
@@ -132,7 +203,11 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
     expect([...new Set(listed.map((c) => `${c.stateCode} ${c.referringPartner}`))]).toEqual([`${fx.a} unhcr`]);
     // Every operation aimed at B, as the partner: nothing of B's cases (those of its organisation included).
     const refsB = await fx.refsOf(fx.b);
-    for (const c of cells.filter((x) => x.who === partner.name && x.status < 300)) expect(refsB.cases.filter((r) => mentions(stringsOf(c.body), r)), c.op).toEqual([]);
+    for (const c of cells.filter((x) => x.who === partner.name && x.status < 300))
+      expect(
+        refsB.cases.filter((r) => mentions(stringsOf(c.body), r)),
+        c.op,
+      ).toEqual([]);
   });
 
   it('refuses the system administrator (403, said plainly) an account of any role that reads personal data, and makes none', async () => {
@@ -146,22 +221,33 @@ describe.each(databaseKinds)('the authorisation matrix ($name)', (kind) => {
     const prefix = `minted-${kind.name}-`;
     for (const role of ['state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor']) {
       for (const stateCode of [fx.a, fx.b, null]) {
-        const res = await post({ username: `${prefix}${role.replace('_', '-')}-${stateCode ?? 'eu'}`, role, stateCode, organisation: ['referral_partner', 'sponsor'].includes(role) ? 'unhcr' : null });
+        const res = await post({
+          username: `${prefix}${role.replace('_', '-')}-${stateCode ?? 'eu'}`,
+          role,
+          stateCode,
+          organisation: ['referral_partner', 'sponsor'].includes(role) ? 'unhcr' : null,
+        });
         const body = (await res.json()) as { code: string; message: string };
         expect({ role, stateCode, status: res.status, code: body.code }).toEqual({ role, stateCode, status: 403, code: 'forbidden' });
         expect(body.message).toMatch(/reads personal data/);
       }
     }
-    const [made] = await inScope(database.db, operator('matrix'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM users WHERE username LIKE ${`${prefix}%`}`));
+    const [made] = await inScope(database.db, operator('matrix'), (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM users WHERE username LIKE ${`${prefix}%`}`),
+    );
     expect(made!.n).toBe(0);
     // What it may make: an account that reads no personal data.
     expect((await post({ username: `${prefix}analyst`, role: 'commission_analyst' })).status).toBe(201);
   });
 
   it("writes an audit line for every successful answer that carried a person's data", async () => {
-    const lines = await inScope(database.db, operator('matrix'), (tx) => rows<{ action: string; actor: string }>(tx, sql`SELECT action, actor FROM audit_log`));
+    const lines = await inScope(database.db, operator('matrix'), (tx) =>
+      rows<{ action: string; actor: string }>(tx, sql`SELECT action, actor FROM audit_log`),
+    );
     const officer = fx.principals.find((p) => p.role === 'state_officer')!;
-    const reads = cells.filter((c) => c.who === officer.name && c.status < 300 && ['listCases', 'getCase', 'getCaseHistory'].includes(c.op)).length;
+    const reads = cells.filter(
+      (c) => c.who === officer.name && c.status < 300 && ['listCases', 'getCase', 'getCaseHistory'].includes(c.op),
+    ).length;
     expect(reads).toBeGreaterThan(0);
     expect(lines.filter((l) => l.actor === officer.principal.id && l.action.startsWith('case.')).length).toBeGreaterThanOrEqual(reads);
   });

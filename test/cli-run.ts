@@ -5,7 +5,11 @@ export function cliRunner(data: string, actor: string) {
   return async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['node', 'pathways', '--data', data, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, { PATHWAYS_ACTOR: actor });
+    const code = await main(
+      ['node', 'pathways', '--data', data, ...args],
+      { out: (s) => out.push(s), err: (s) => err.push(s), tty: false },
+      { PATHWAYS_ACTOR: actor },
+    );
     return { code, out: out.join(''), err: err.join('') };
   };
 }

@@ -15,7 +15,9 @@ describe('the command line, for a newcomer', () => {
     const r = await run(...args);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err.trim().split('\n')).toEqual([`Error: "${args[args.indexOf('--lang') + 1]}" is not a language of the command line: use --lang with one of ${LANGS.join(', ')}.`]);
+    expect(r.err.trim().split('\n')).toEqual([
+      `Error: "${args[args.indexOf('--lang') + 1]}" is not a language of the command line: use --lang with one of ${LANGS.join(', ')}.`,
+    ]);
   });
 
   it('says an unknown command in a few lines, not the whole help', async () => {
@@ -26,7 +28,9 @@ describe('the command line, for a newcomer', () => {
   });
 
   it('mentions no issue of the project in any help', async () => {
-    const helps = await Promise.all([[], ['placement'], ['users', 'add'], ['cases', 'import'], ['stats'], ['returns'], ['sponsors']].map((c) => run(...c, '--help')));
+    const helps = await Promise.all(
+      [[], ['placement'], ['users', 'add'], ['cases', 'import'], ['stats'], ['returns'], ['sponsors']].map((c) => run(...c, '--help')),
+    );
     for (const h of helps) {
       expect(h.code).toBe(0);
       expect(h.out).not.toMatch(/\bissue \d/i);
@@ -34,7 +38,9 @@ describe('the command line, for a newcomer', () => {
   });
 
   it('documents --organisation for a partner or a sponsor, and asks for it before anything else', async () => {
-    expect((await run('users', 'add', '--help')).out).toMatch(/--organisation <org>\s+the organisation: required for\s+referral_partner and\s+sponsor/);
+    expect((await run('users', 'add', '--help')).out).toMatch(
+      /--organisation <org>\s+the organisation: required for\s+referral_partner and\s+sponsor/,
+    );
     for (const role of ['sponsor', 'referral_partner']) {
       const r = await run('users', 'add', '--username', `x-${role}`, '--name', 'X', '--role', role, '--state', 'NL', '--password-stdin');
       expect(r.code).toBe(1);
@@ -43,6 +49,8 @@ describe('the command line, for a newcomer', () => {
   });
 
   it('lists the values of relationship in the help of cases import', async () => {
-    expect((await run('cases', 'import', '--help')).out.replace(/\s+/g, ' ')).toContain('principal, spouse, child, parent, sibling, grandchild, other');
+    expect((await run('cases', 'import', '--help')).out.replace(/\s+/g, ' ')).toContain(
+      'principal, spouse, child, parent, sibling, grandchild, other',
+    );
   });
 });

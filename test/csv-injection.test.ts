@@ -44,13 +44,20 @@ function fieldsBothWays(text: string): { comma: string[][]; semicolon: string[][
 /** No field, in either reading, starts a formula — except the numbers the writer was given as numbers. */
 function expectNoFormula(text: string, numbers: readonly string[] = []) {
   const { comma, semicolon } = fieldsBothWays(text);
-  for (const [how, rows] of [['comma', comma], ['semicolon', semicolon]] as const)
-    for (const row of rows) for (const field of row) if (!numbers.includes(field)) expect(field, `${how}: ${JSON.stringify(field)}`).not.toMatch(FORMULA_START);
+  for (const [how, rows] of [
+    ['comma', comma],
+    ['semicolon', semicolon],
+  ] as const)
+    for (const row of rows)
+      for (const field of row) if (!numbers.includes(field)) expect(field, `${how}: ${JSON.stringify(field)}`).not.toMatch(FORMULA_START);
 }
 
 describe('the one CSV rule (src/exchange/csv-cell.ts)', () => {
   it('defuses each attack, in both readings, and keeps a figure as it is', () => {
-    const text = csvText(['note', 'figure'], ATTACKS.map((a, i) => [a, -5 - i]));
+    const text = csvText(
+      ['note', 'figure'],
+      ATTACKS.map((a, i) => [a, -5 - i]),
+    );
     expectNoFormula(text, ['-5', '-6', '-7', '-8', '-9']);
     const { comma } = fieldsBothWays(text);
     // The comma reading gives each note back whole, an apostrophe before each formula it held.
@@ -60,7 +67,16 @@ describe('the one CSV rule (src/exchange/csv-cell.ts)', () => {
   });
 
   it('quotes a cell holding a comma, a semicolon, a quote, a tab, CR or LF, and nothing else', () => {
-    expect(['a,b', 'a;b', 'a"b', 'a\tb', 'a\rb', 'a\nb', 'plain', 'x y'].map(csvCell)).toEqual(['"a,b"', '"a;b"', '"a""b"', '"a\tb"', '"a\rb"', '"a\nb"', 'plain', 'x y']);
+    expect(['a,b', 'a;b', 'a"b', 'a\tb', 'a\rb', 'a\nb', 'plain', 'x y'].map(csvCell)).toEqual([
+      '"a,b"',
+      '"a;b"',
+      '"a""b"',
+      '"a\tb"',
+      '"a\rb"',
+      '"a\nb"',
+      'plain',
+      'x y',
+    ]);
     expect([null, undefined, 0, 12.5, -3, true].map(csvCell)).toEqual(['', '', '0', '12.5', '-3', 'true']);
     // A formula after a line break or a comma inside a cell: a `;`-reader starts a row or field there.
     expect(csvCell('a\n=1')).toBe('"a\n\'=1"');
@@ -90,7 +106,11 @@ describe('the one CSV rule (src/exchange/csv-cell.ts)', () => {
 });
 
 describe("the web's downloads (web/src/ui/download.ts)", () => {
-  const sheet = { name: 'Pledges', header: ['State', 'Note', 'Places'], rows: ATTACKS.map((a, i) => ['NL', a, -1 - i] as (string | number | null)[]) };
+  const sheet = {
+    name: 'Pledges',
+    header: ['State', 'Note', 'Places'],
+    rows: ATTACKS.map((a, i) => ['NL', a, -1 - i] as (string | number | null)[]),
+  };
 
   it('write CSV by the same rule', () => {
     const text = webToCsv(sheet);
@@ -118,9 +138,18 @@ describe('`pledges list --format csv` on the embedded database', () => {
     try {
       const actor = operator('csv-injection-test');
       const pledges: Pledge[] = ATTACKS.map((note, i) => ({
-        roundId: '2020-2021', stateCode: 'NL', pathway: 'humanitarian_admission', places: 10 + i, carryOver: false, countryOfDeparture: DEPARTURES[i]!, targetGroup: null, note,
+        roundId: '2020-2021',
+        stateCode: 'NL',
+        pathway: 'humanitarian_admission',
+        places: 10 + i,
+        carryOver: false,
+        countryOfDeparture: DEPARTURES[i]!,
+        targetGroup: null,
+        note,
       }));
-      await inScope(database.db, actor, (tx) => savePledges({ db: tx, actor, roundId: '2020-2021', pledges, source: 'test', record: true }));
+      await inScope(database.db, actor, (tx) =>
+        savePledges({ db: tx, actor, roundId: '2020-2021', pledges, source: 'test', record: true }),
+      );
     } finally {
       await database.close();
     }
@@ -130,7 +159,9 @@ describe('`pledges list --format csv` on the embedded database', () => {
     const { code, out } = await cliRunner(data, 'csv-injection-test')('pledges', 'list', '--round', '2020-2021', '--format', 'csv');
     expect(code).toBe(0);
     expectNoFormula(out);
-    const notes = fieldsBothWays(out).comma.filter((r) => r[0] === 'NL' && DEPARTURES.includes(r[5]!)).map((r) => r[7]);
+    const notes = fieldsBothWays(out)
+      .comma.filter((r) => r[0] === 'NL' && DEPARTURES.includes(r[5]!))
+      .map((r) => r[7]);
     expect(notes).toEqual(expect.arrayContaining(["ok;'=cmd|' /C calc'!A0", "'\u00a0=1+1", "' @SUM(A1)", "'\t'=1", "'-2+3"]));
     expect(notes).toHaveLength(5);
   });
@@ -155,7 +186,12 @@ describe.each(databaseKinds)('a note entered through the API, listed as CSV by t
     // A round still open (2026-2027): an ended round's pledges are read-only (issue 20).
     const auth = { authorization: `Bearer ${token}` };
     const read = await fetch(`${server.url}/api/rounds/2026-2027/pledges/NL`, { headers: auth });
-    const pledges = ATTACKS.map((note, i) => ({ pathway: 'humanitarian_admission', places: 10 + i, countryOfDeparture: DEPARTURES[i], note }));
+    const pledges = ATTACKS.map((note, i) => ({
+      pathway: 'humanitarian_admission',
+      places: 10 + i,
+      countryOfDeparture: DEPARTURES[i],
+      note,
+    }));
     const saved = await fetch(`${server.url}/api/rounds/2026-2027/pledges/NL`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'if-match': read.headers.get('etag')! },
@@ -166,11 +202,17 @@ describe.each(databaseKinds)('a note entered through the API, listed as CSV by t
     expect(listed.pledges.map((p: { note: string }) => p.note)).toEqual(expect.arrayContaining([...ATTACKS]));
 
     const out: string[] = [];
-    const code = await main(['node', 'pathways', '--server', server.url, 'pledges', 'list', '--round', '2026-2027', '--format', 'csv'], { out: (s) => out.push(s), err: () => {}, tty: false }, { PATHWAYS_TOKEN: token });
+    const code = await main(
+      ['node', 'pathways', '--server', server.url, 'pledges', 'list', '--round', '2026-2027', '--format', 'csv'],
+      { out: (s) => out.push(s), err: () => {}, tty: false },
+      { PATHWAYS_TOKEN: token },
+    );
     expect(code).toBe(0);
     const text = out.join('');
     expectNoFormula(text);
-    const notes = fieldsBothWays(text).comma.filter((r) => r[0] === 'NL' && DEPARTURES.includes(r[5]!)).map((r) => r[7]);
+    const notes = fieldsBothWays(text)
+      .comma.filter((r) => r[0] === 'NL' && DEPARTURES.includes(r[5]!))
+      .map((r) => r[7]);
     expect(notes).toEqual(expect.arrayContaining(["ok;'=cmd|' /C calc'!A0", "'\u00a0=1+1", "' @SUM(A1)", "'\t'=1", "'-2+3"]));
   });
 });

@@ -44,13 +44,21 @@ async function areaCounts(database: Database) {
       memorandumVersions: memoranda.map((m) => m.versions.length),
       sponsorships: (await listSponsorships({ db: tx, actor, stateCode: 'DE' })).length,
       brokenDown: breakdowns.counts.reduce((n, c) => n + c.brokenDown, 0),
-      candidates: [...(await listCandidates({ db: tx, actor, stateCode: 'NL' })), ...(await listCandidates({ db: tx, actor, stateCode: 'SE' }))].map((c) => c.status).sort(),
+      candidates: [
+        ...(await listCandidates({ db: tx, actor, stateCode: 'NL' })),
+        ...(await listCandidates({ db: tx, actor, stateCode: 'SE' })),
+      ]
+        .map((c) => c.status)
+        .sort(),
       familyRequests: (await listFamilyRequests({ db: tx, actor, stateCode: 'NL' })).length,
       familyClosed: (await listFamilyRequests({ db: tx, actor, stateCode: 'NL' })).filter((r) => r.days !== null).length,
       places: (await listPlaces({ db: tx, actor, stateCode: place.state })).length,
       placements: (await listPlacements({ db: tx, actor, stateCode: place.state })).length,
       unhcrDatasets: (await listDatasets(tx, actor)).filter((d) => d.source === 'unhcr').length,
-      returnsReceived: matrix.states.filter((s) => Object.keys(s.reported).length > 0).map((s) => s.state).sort(),
+      returnsReceived: matrix.states
+        .filter((s) => Object.keys(s.reported).length > 0)
+        .map((s) => s.state)
+        .sort(),
       returnsSent: (await listSent({ db: tx, actor })).filter((r) => r.outcome === 'accepted').length,
     };
   });

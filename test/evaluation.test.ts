@@ -25,7 +25,7 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
   });
   afterAll(async () => database?.close());
 
-  it('keep every household\'s history exactly, through the importer and the stage rules', async () => {
+  it("keep every household's history exactly, through the importer and the stage rules", async () => {
     const stored = new Map((await loadHistories(database.db, '2020-2021')).map((h) => [h.key, h]));
     expect(stored.size).toBe(households.length);
     for (const h of households) {
@@ -52,8 +52,11 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
   it('earn each arrived person their AMIF incentive on arrival, as the histories record it', async () => {
     const arrivedPersons = households.filter((h) => h.events.some((e) => e.status === 'arrived')).reduce((n, h) => n + h.members.length, 0);
     const [r] = await inScope(database.db, operator('evaluation-test'), (tx) =>
-      rows<{ n: number; history: number }>(tx, sql`SELECT count(*)::int AS n, (SELECT count(*)::int FROM incentive_changes WHERE round_id = '2020-2021' AND reason = 'arrival') AS history
-                                                     FROM person_incentives WHERE round_id = '2020-2021'`),
+      rows<{ n: number; history: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n, (SELECT count(*)::int FROM incentive_changes WHERE round_id = '2020-2021' AND reason = 'arrival') AS history
+                                                     FROM person_incentives WHERE round_id = '2020-2021'`,
+      ),
     );
     expect(r).toEqual({ n: arrivedPersons, history: arrivedPersons });
   });
@@ -61,10 +64,26 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
   it('give the same processing times and forecast as the histories themselves', async () => {
     const pure = households.map(householdHistory);
     expect(await processingTimesReport({ db: database.db, roundId: '2020-2021', groupBy: ['priority'] })).toEqual(
-      processingTimes(pure.map((h) => ({ ...h })), { groupBy: ['priority'] }),
+      processingTimes(
+        pure.map((h) => ({ ...h })),
+        { groupBy: ['priority'] },
+      ),
     );
-    const { forecast, pledged } = await forecastReport({ db: database.db, roundId: '2020-2021', asOf: '2021-06-30', iterations: 50, seed: 9 });
-    const expected = forecastArrivals({ histories: pure, asOf: '2021-06-30', until: '2021-12-31', from: '2020-01-01', iterations: 50, seed: 9 });
+    const { forecast, pledged } = await forecastReport({
+      db: database.db,
+      roundId: '2020-2021',
+      asOf: '2021-06-30',
+      iterations: 50,
+      seed: 9,
+    });
+    const expected = forecastArrivals({
+      histories: pure,
+      asOf: '2021-06-30',
+      until: '2021-12-31',
+      from: '2020-01-01',
+      iterations: 50,
+      seed: 9,
+    });
     expect(forecast.eu).toEqual(expected.eu);
     expect(pledged['DE']).toBe(5500);
   });

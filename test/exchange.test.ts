@@ -43,7 +43,9 @@ const sample: Dataset = {
 
 describe('the writers', () => {
   it('write plain CSV with the headers, an empty cell for no value (never 0), a formula defused', () => {
-    expect(datasetToCsv(sample)).toBe('State,Note,"Arrived, persons"\r\nNL,"\'=HYPERLINK(""x"")",12\r\nBE,,\r\nDE,"a ""quoted"", note",0\r\n');
+    expect(datasetToCsv(sample)).toBe(
+      'State,Note,"Arrived, persons"\r\nNL,"\'=HYPERLINK(""x"")",12\r\nBE,,\r\nDE,"a ""quoted"", note",0\r\n',
+    );
   });
 
   it('write HXL: the header row, then the hashtag row (an untagged column blank), then the data; notes are not rows', () => {
@@ -63,7 +65,11 @@ describe('the writers', () => {
   });
 
   it('write several measures each under its own id (SDMX 3.0)', () => {
-    const two: Dataset = { ...sample, columns: [...sample.columns, { id: 'PLEDGED', header: 'Pledged', hxl: '#targeted+refugees+pledged', role: 'measure' }], rows: [['NL', null, 12, 100]] };
+    const two: Dataset = {
+      ...sample,
+      columns: [...sample.columns, { id: 'PLEDGED', header: 'Pledged', hxl: '#targeted+refugees+pledged', role: 'measure' }],
+      rows: [['NL', null, 12, 100]],
+    };
     expect(datasetToSdmxCsv(two).split('\r\n')[0]).toBe('STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,ARRIVED,PLEDGED,NOTE');
     expect(datasetToSdmxCsv(two).split('\r\n')[1]).toBe('dataflow,PATHWAYS:TEST(1.0),I,NL,12,100,');
   });
@@ -78,8 +84,13 @@ describe('the writers', () => {
     expect(data!.getRow(4).getCell(3).value).toBe(0);
     // A string stays a string: nothing becomes a formula.
     expect(data!.getRow(2).getCell(2).type).toBe(ExcelJS.ValueType.String);
-    const text = notes!.getSheetValues().flat().filter((v) => typeof v === 'string');
-    expect(text).toEqual(expect.arrayContaining(['A test', 'PATHWAYS:TEST(1.0)', 'A note that is no row.', '#affected+refugees+arrived', 'ARRIVED']));
+    const text = notes!
+      .getSheetValues()
+      .flat()
+      .filter((v) => typeof v === 'string');
+    expect(text).toEqual(
+      expect.arrayContaining(['A test', 'PATHWAYS:TEST(1.0)', 'A note that is no row.', '#affected+refugees+arrived', 'ARRIVED']),
+    );
   });
 
   it('tag every concept with a valid HXL 1.1 hashtag (lower case, attributes with +) and an SDMX id in upper snake case, each hashtag once', () => {
@@ -98,12 +109,21 @@ describe('the writers', () => {
 
 describe("the reports' datasets", () => {
   it('give the pipeline per state and status, each state total (_T) and every state (_T), from the same counts', () => {
-    const p = assemblePipeline('R', ['NL', 'BE'], [
-      { stateCode: 'NL', status: 'referred', cases: 2, persons: 7 },
-      { stateCode: 'NL', status: 'arrived', cases: 1, persons: 3 },
-      { stateCode: 'BE', status: 'arrived', cases: 4, persons: 9 },
+    const p = assemblePipeline(
+      'R',
+      ['NL', 'BE'],
+      [
+        { stateCode: 'NL', status: 'referred', cases: 2, persons: 7 },
+        { stateCode: 'NL', status: 'arrived', cases: 1, persons: 3 },
+        { stateCode: 'BE', status: 'arrived', cases: 4, persons: 9 },
+      ],
+    );
+    const rows = readSdmxCsv(datasetToSdmxCsv(pipelineDataset(p, t))).observations.map((o) => [
+      o.values.REF_AREA,
+      o.values.STATUS,
+      o.values.CASES,
+      o.values.PERSONS,
     ]);
-    const rows = readSdmxCsv(datasetToSdmxCsv(pipelineDataset(p, t))).observations.map((o) => [o.values.REF_AREA, o.values.STATUS, o.values.CASES, o.values.PERSONS]);
     expect(rows).toEqual([
       ['NL', 'referred', '2', '7'],
       ['NL', 'arrived', '1', '3'],
@@ -121,7 +141,13 @@ describe("the reports' datasets", () => {
       from: '2024-01-01',
       to: '2024-12-31',
       admissions: [
-        { stateCode: 'NL', pathway: 'humanitarian_admission', programmeCode: 'HAP-1', programmeKind: 'humanitarian_admission', persons: 20 },
+        {
+          stateCode: 'NL',
+          pathway: 'humanitarian_admission',
+          programmeCode: 'HAP-1',
+          programmeKind: 'humanitarian_admission',
+          persons: 20,
+        },
         { stateCode: 'NL', pathway: 'humanitarian_admission', programmeCode: null, programmeKind: null, persons: 3 },
       ],
       support: [{ stateCode: 'NL', requests: 4, familyMembers: 9, byOutcome: { granted: 4 } }],
@@ -129,12 +155,21 @@ describe("the reports' datasets", () => {
     });
     const hxl = readHxl(datasetToHxl(returnsDataset(r, t)));
     const find = (area: string, pathway: string, programme: string) =>
-      hxl.rows.find((row) => hxl.value(row, '#country+code-departure') === area && hxl.value(row, '#activity+pathway') === pathway && hxl.value(row, '#activity+code') === programme)!;
+      hxl.rows.find(
+        (row) =>
+          hxl.value(row, '#country+code-departure') === area &&
+          hxl.value(row, '#activity+pathway') === pathway &&
+          hxl.value(row, '#activity+code') === programme,
+      )!;
     expect(hxl.value(find('NL', 'humanitarian_admission', 'HAP-1'), '#affected+refugees+admitted')).toBe('20');
     expect(hxl.value(find('NL', 'humanitarian_admission', '_Z'), '#affected+refugees+admitted')).toBe('3');
     expect(hxl.value(find('NL', 'humanitarian_admission', '_T'), '#affected+refugees+admitted')).toBe('23');
     const all = find('NL', '_T', '_T');
-    expect([hxl.value(all, '#affected+refugees+admitted'), hxl.value(all, '#affected+requests+family'), hxl.value(all, '#affected+candidates+admitted')]).toEqual(['23', '4', '2']);
+    expect([
+      hxl.value(all, '#affected+refugees+admitted'),
+      hxl.value(all, '#affected+requests+family'),
+      hxl.value(all, '#affected+candidates+admitted'),
+    ]).toEqual(['23', '4', '2']);
     expect(hxl.value(all, '#date+start')).toBe('2024-01-01');
     expect(hxl.value(all, '#date-start-end')).toBe('2024-01-01/P366D');
   });
@@ -142,16 +177,42 @@ describe("the reports' datasets", () => {
   it('give the incentives as totals per state and rate only: the persons of the report never appear', () => {
     const d = incentiveDataset(
       {
-        round: 'R', title: 'Incentives', currency: 'EUR', state: 'NL', rates: [],
-        byRate: [{ stateCode: 'NL', rateId: 'priority', persons: 2, amount: 20000 }, { stateCode: 'NL', rateId: null, persons: 1, amount: 0 }],
+        round: 'R',
+        title: 'Incentives',
+        currency: 'EUR',
+        state: 'NL',
+        rates: [],
+        byRate: [
+          { stateCode: 'NL', rateId: 'priority', persons: 2, amount: 20000 },
+          { stateCode: 'NL', rateId: null, persons: 1, amount: 0 },
+        ],
         states: [{ stateCode: 'NL', persons: 3, amount: 20000 }],
         total: { persons: 3, amount: 20000 },
-        persons: [{ stateCode: 'NL', caseRef: 'CASE-SECRET', personRef: 'P-SECRET', arrivedOn: '2021-01-01', countryOfDeparture: 'TUR', rateId: 'priority', amount: 10000, evidence: { pathway: 'resettlement', countryOfDeparture: 'TUR', priorityRegion: null, vulnerableGroups: [] }, explanation: 'x' }],
+        persons: [
+          {
+            stateCode: 'NL',
+            caseRef: 'CASE-SECRET',
+            personRef: 'P-SECRET',
+            arrivedOn: '2021-01-01',
+            countryOfDeparture: 'TUR',
+            rateId: 'priority',
+            amount: 10000,
+            evidence: { pathway: 'resettlement', countryOfDeparture: 'TUR', priorityRegion: null, vulnerableGroups: [] },
+            explanation: 'x',
+          },
+        ],
       },
       t,
     );
     for (const text of [datasetToCsv(d), datasetToHxl(d), datasetToSdmxCsv(d)]) expect(text).not.toMatch(/SECRET/);
-    expect(readSdmxCsv(datasetToSdmxCsv(d)).observations.map((o) => [o.values.REF_AREA, o.values.INCENTIVE_RATE, o.values.PERSONS, o.values.AMOUNT])).toEqual([
+    expect(
+      readSdmxCsv(datasetToSdmxCsv(d)).observations.map((o) => [
+        o.values.REF_AREA,
+        o.values.INCENTIVE_RATE,
+        o.values.PERSONS,
+        o.values.AMOUNT,
+      ]),
+    ).toEqual([
       ['NL', 'priority', '2', '20000'],
       ['NL', '_Z', '1', '0'],
       ['NL', '_T', '3', '20000'],
@@ -162,116 +223,149 @@ describe("the reports' datasets", () => {
 
 /** Per state (and `_T`): what the JSON state of play says, in the shape the readers give back. */
 function figuresOfJson(sop: StateOfPlay) {
-  const out = new Map<string, { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }>();
-  for (const s of sop.states) out.set(s.code, { pledged: s.pledged, carryOver: s.carryOver, arrived: s.arrived, share: s.deliveredShare, byDeparture: s.byDeparture });
+  const out = new Map<
+    string,
+    { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }
+  >();
+  for (const s of sop.states)
+    out.set(s.code, {
+      pledged: s.pledged,
+      carryOver: s.carryOver,
+      arrived: s.arrived,
+      share: s.deliveredShare,
+      byDeparture: s.byDeparture,
+    });
   const dep: Record<string, number> = {};
   for (const s of sop.states) for (const [c, n] of Object.entries(s.byDeparture)) dep[c] = (dep[c] ?? 0) + n;
-  out.set('_T', { pledged: sop.totals.pledged, carryOver: sop.totals.carryOver, arrived: sop.totals.arrived, share: sop.totals.deliveredShare, byDeparture: dep });
+  out.set('_T', {
+    pledged: sop.totals.pledged,
+    carryOver: sop.totals.carryOver,
+    arrived: sop.totals.arrived,
+    share: sop.totals.deliveredShare,
+    byDeparture: dep,
+  });
   return out;
 }
 
-const num = (v: string | null | undefined) => (v === null || v === undefined || v === "" ? null : Number(v));
+const num = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? null : Number(v));
 
-describe.each(databaseKinds)('the state of play exported ($name): read back by parsers of HXL and SDMX-CSV, the same numbers as the JSON', (kind) => {
-  let database: Database;
-  let app: ReturnType<typeof createApp>;
-  let headers: Record<string, string>;
-  let sop: StateOfPlay;
-  const asOf = '2021-12-31';
-  const get = (path: string) => app.request(`http://pathways.test${path}`, { headers });
+describe.each(databaseKinds)(
+  'the state of play exported ($name): read back by parsers of HXL and SDMX-CSV, the same numbers as the JSON',
+  (kind) => {
+    let database: Database;
+    let app: ReturnType<typeof createApp>;
+    let headers: Record<string, string>;
+    let sop: StateOfPlay;
+    const asOf = '2021-12-31';
+    const get = (path: string) => app.request(`http://pathways.test${path}`, { headers });
 
-  beforeAll(async () => {
-    database = await kind.open();
-    // The 2020 Annex's pledges are loaded with the reference data; demo households arrive in the round.
-    await loadDemo({ db: database.db, actor: operator('exchange-test'), persons: 600, seed: 7 });
-    app = createApp(database, { identity: {} });
-    headers = (await signIn(database, { role: 'commission_analyst' })).headers;
-    const res = await get(`/api/rounds/2020-2021/state-of-play?asOf=${asOf}`);
-    expect(res.status).toBe(200);
-    sop = (await res.json()) as StateOfPlay;
-    expect(sop.totals.pledged).toBeGreaterThan(20_000);
-    expect(sop.totals.arrived).toBeGreaterThan(0);
-  }, 300_000);
-  afterAll(async () => database?.close());
+    beforeAll(async () => {
+      database = await kind.open();
+      // The 2020 Annex's pledges are loaded with the reference data; demo households arrive in the round.
+      await loadDemo({ db: database.db, actor: operator('exchange-test'), persons: 600, seed: 7 });
+      app = createApp(database, { identity: {} });
+      headers = (await signIn(database, { role: 'commission_analyst' })).headers;
+      const res = await get(`/api/rounds/2020-2021/state-of-play?asOf=${asOf}`);
+      expect(res.status).toBe(200);
+      sop = (await res.json()) as StateOfPlay;
+      expect(sop.totals.pledged).toBeGreaterThan(20_000);
+      expect(sop.totals.arrived).toBeGreaterThan(0);
+    }, 300_000);
+    afterAll(async () => database?.close());
 
-  it('HXL: every state, every country of departure, the totals', async () => {
-    const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=hxl`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="state-of-play-2020-2021-${asOf}.hxl.csv"`);
-    const hxl = readHxl(await res.text());
-    const read = new Map<string, { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }>();
-    for (const row of hxl.rows) {
-      const area = hxl.value(row, '#country+code-departure');
-      const dep = hxl.value(row, '#country+code+departure');
-      expect(hxl.value(row, '#date')).toBe(asOf);
-      const entry = read.get(area) ?? { pledged: NaN, carryOver: NaN, arrived: NaN, share: null, byDeparture: {} };
-      if (dep === '_T') {
-        entry.pledged = num(hxl.value(row, '#targeted+refugees+pledged'))!;
-        entry.carryOver = num(hxl.value(row, '#targeted+refugees+carryover'))!;
-        entry.arrived = num(hxl.value(row, '#affected+refugees+arrived-pct'))!;
-        entry.share = num(hxl.value(row, '#affected+refugees+pct'));
-      } else entry.byDeparture[dep] = num(hxl.value(row, '#affected+refugees+arrived-pct'))!;
-      read.set(area, entry);
-    }
-    compare(read, figuresOfJson(sop));
-  });
-
-  it('SDMX-CSV 2.0: every state, every country of departure, the totals', async () => {
-    const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=sdmx`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.sdmx\.data\+csv; version=2\.0\.0/);
-    const { components, observations } = readSdmxCsv(await res.text());
-    expect(components.slice(0, 4)).toEqual(['ROUND', 'REF_AREA', 'COUNTRY_DEPARTURE', 'TIME_PERIOD']);
-    const read = new Map<string, { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }>();
-    for (const o of observations) {
-      expect([o.structure, o.agency, o.id, o.version, o.action]).toEqual(['dataflow', 'PATHWAYS', 'STATE_OF_PLAY', '1.0', 'I']);
-      expect(o.values.TIME_PERIOD).toBe(asOf);
-      const v = o.values;
-      const entry = read.get(v.REF_AREA!) ?? { pledged: NaN, carryOver: NaN, arrived: NaN, share: null, byDeparture: {} };
-      if (v.COUNTRY_DEPARTURE === '_T') Object.assign(entry, { pledged: num(v.PLEDGED), carryOver: num(v.CARRY_OVER), arrived: num(v.ARRIVED), share: num(v.DELIVERED_SHARE) });
-      else {
-        // Per country of departure only arrivals: no value (empty), never a 0, for the rest.
-        expect([v.PLEDGED, v.CARRY_OVER, v.DELIVERED_SHARE]).toEqual([null, null, null]);
-        entry.byDeparture[v.COUNTRY_DEPARTURE!] = num(v.ARRIVED)!;
+    it('HXL: every state, every country of departure, the totals', async () => {
+      const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=hxl`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="state-of-play-2020-2021-${asOf}.hxl.csv"`);
+      const hxl = readHxl(await res.text());
+      const read = new Map<
+        string,
+        { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }
+      >();
+      for (const row of hxl.rows) {
+        const area = hxl.value(row, '#country+code-departure');
+        const dep = hxl.value(row, '#country+code+departure');
+        expect(hxl.value(row, '#date')).toBe(asOf);
+        const entry = read.get(area) ?? { pledged: NaN, carryOver: NaN, arrived: NaN, share: null, byDeparture: {} };
+        if (dep === '_T') {
+          entry.pledged = num(hxl.value(row, '#targeted+refugees+pledged'))!;
+          entry.carryOver = num(hxl.value(row, '#targeted+refugees+carryover'))!;
+          entry.arrived = num(hxl.value(row, '#affected+refugees+arrived-pct'))!;
+          entry.share = num(hxl.value(row, '#affected+refugees+pct'));
+        } else entry.byDeparture[dep] = num(hxl.value(row, '#affected+refugees+arrived-pct'))!;
+        read.set(area, entry);
       }
-      read.set(v.REF_AREA!, entry);
-    }
-    compare(read, figuresOfJson(sop));
-  });
+      compare(read, figuresOfJson(sop));
+    });
 
-  it('one state only, for a state asking for its own', async () => {
-    const code = sop.states.find((s) => s.arrived > 0)!.code;
-    const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=sdmx&state=${code}`);
-    const { observations } = readSdmxCsv(await res.text());
-    expect(new Set(observations.map((o) => o.values.REF_AREA))).toEqual(new Set([code]));
-  });
-
-  it('refuses an unknown format or a report without its round, with the one error shape', async () => {
-    const bad = await get('/api/exports/state-of-play?round=2020-2021&format=pdf');
-    expect(bad.status).toBe(400);
-    const noRound = await get('/api/exports/pipeline?format=csv');
-    expect(noRound.status).toBe(400);
-    expect(((await noRound.json()) as { message: string }).message).toMatch(/needs a round/);
-    const unknown = await get('/api/exports/state-of-play?round=no-such-round&format=csv');
-    expect(unknown.status).toBe(404);
-  });
-
-  it('writes every report in every format', async () => {
-    for (const report of ['state-of-play', 'pipeline', 'admissions', 'incentives'])
-      for (const format of ['csv', 'xlsx', 'hxl', 'sdmx']) {
-        const res = await get(`/api/exports/${report}?round=2020-2021&format=${format}`);
-        expect(res.status, `${report} ${format}`).toBe(200);
-        expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(50);
+    it('SDMX-CSV 2.0: every state, every country of departure, the totals', async () => {
+      const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=sdmx`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.sdmx\.data\+csv; version=2\.0\.0/);
+      const { components, observations } = readSdmxCsv(await res.text());
+      expect(components.slice(0, 4)).toEqual(['ROUND', 'REF_AREA', 'COUNTRY_DEPARTURE', 'TIME_PERIOD']);
+      const read = new Map<
+        string,
+        { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }
+      >();
+      for (const o of observations) {
+        expect([o.structure, o.agency, o.id, o.version, o.action]).toEqual(['dataflow', 'PATHWAYS', 'STATE_OF_PLAY', '1.0', 'I']);
+        expect(o.values.TIME_PERIOD).toBe(asOf);
+        const v = o.values;
+        const entry = read.get(v.REF_AREA!) ?? { pledged: NaN, carryOver: NaN, arrived: NaN, share: null, byDeparture: {} };
+        if (v.COUNTRY_DEPARTURE === '_T')
+          Object.assign(entry, {
+            pledged: num(v.PLEDGED),
+            carryOver: num(v.CARRY_OVER),
+            arrived: num(v.ARRIVED),
+            share: num(v.DELIVERED_SHARE),
+          });
+        else {
+          // Per country of departure only arrivals: no value (empty), never a 0, for the rest.
+          expect([v.PLEDGED, v.CARRY_OVER, v.DELIVERED_SHARE]).toEqual([null, null, null]);
+          entry.byDeparture[v.COUNTRY_DEPARTURE!] = num(v.ARRIVED)!;
+        }
+        read.set(v.REF_AREA!, entry);
       }
-    // The reconciliation (src/statistics/) takes a year, and only it does.
-    const reconciliation = await get('/api/exports/reconciliation?year=2021&format=sdmx');
-    expect(reconciliation.status).toBe(200);
-    expect(readSdmxCsv(await reconciliation.text()).observations.every((o) => o.id === 'RECONCILIATION' && o.values.TIME_PERIOD === '2021')).toBe(true);
-    expect((await get('/api/exports/reconciliation?round=2020-2021&format=csv')).status).toBe(400);
-    expect((await get('/api/exports/pipeline?round=2020-2021&year=2021&format=csv')).status).toBe(400);
-  });
-});
+      compare(read, figuresOfJson(sop));
+    });
+
+    it('one state only, for a state asking for its own', async () => {
+      const code = sop.states.find((s) => s.arrived > 0)!.code;
+      const res = await get(`/api/exports/state-of-play?round=2020-2021&asOf=${asOf}&format=sdmx&state=${code}`);
+      const { observations } = readSdmxCsv(await res.text());
+      expect(new Set(observations.map((o) => o.values.REF_AREA))).toEqual(new Set([code]));
+    });
+
+    it('refuses an unknown format or a report without its round, with the one error shape', async () => {
+      const bad = await get('/api/exports/state-of-play?round=2020-2021&format=pdf');
+      expect(bad.status).toBe(400);
+      const noRound = await get('/api/exports/pipeline?format=csv');
+      expect(noRound.status).toBe(400);
+      expect(((await noRound.json()) as { message: string }).message).toMatch(/needs a round/);
+      const unknown = await get('/api/exports/state-of-play?round=no-such-round&format=csv');
+      expect(unknown.status).toBe(404);
+    });
+
+    it('writes every report in every format', async () => {
+      for (const report of ['state-of-play', 'pipeline', 'admissions', 'incentives'])
+        for (const format of ['csv', 'xlsx', 'hxl', 'sdmx']) {
+          const res = await get(`/api/exports/${report}?round=2020-2021&format=${format}`);
+          expect(res.status, `${report} ${format}`).toBe(200);
+          expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(50);
+        }
+      // The reconciliation (src/statistics/) takes a year, and only it does.
+      const reconciliation = await get('/api/exports/reconciliation?year=2021&format=sdmx');
+      expect(reconciliation.status).toBe(200);
+      expect(
+        readSdmxCsv(await reconciliation.text()).observations.every((o) => o.id === 'RECONCILIATION' && o.values.TIME_PERIOD === '2021'),
+      ).toBe(true);
+      expect((await get('/api/exports/reconciliation?round=2020-2021&format=csv')).status).toBe(400);
+      expect((await get('/api/exports/pipeline?round=2020-2021&year=2021&format=csv')).status).toBe(400);
+    });
+  },
+);
 
 function compare(
   read: Map<string, { pledged: number; carryOver: number; arrived: number; share: number | null; byDeparture: Record<string, number> }>,
@@ -280,7 +374,12 @@ function compare(
   expect([...read.keys()].sort()).toEqual([...json.keys()].sort());
   for (const [code, j] of json) {
     const r = read.get(code)!;
-    expect({ pledged: r.pledged, carryOver: r.carryOver, arrived: r.arrived, byDeparture: r.byDeparture }, code).toEqual({ pledged: j.pledged, carryOver: j.carryOver, arrived: j.arrived, byDeparture: j.byDeparture });
+    expect({ pledged: r.pledged, carryOver: r.carryOver, arrived: r.arrived, byDeparture: r.byDeparture }, code).toEqual({
+      pledged: j.pledged,
+      carryOver: j.carryOver,
+      arrived: j.arrived,
+      byDeparture: j.byDeparture,
+    });
     if (j.share === null) expect(r.share, code).toBeNull();
     else expect(r.share!, code).toBeCloseTo(j.share, 6);
   }
@@ -297,14 +396,20 @@ describe('the report commands in the exchange formats', () => {
     const hxl = await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--format', 'hxl');
     expect(hxl.code).toBe(0);
     const read = readHxl(hxl.out);
-    const total = read.rows.find((r) => read.value(r, '#country+code-departure') === '_T' && read.value(r, '#country+code+departure') === '_T')!;
-    const json = JSON.parse((await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--format', 'json')).out) as StateOfPlay;
+    const total = read.rows.find(
+      (r) => read.value(r, '#country+code-departure') === '_T' && read.value(r, '#country+code+departure') === '_T',
+    )!;
+    const json = JSON.parse(
+      (await run('report', 'state-of-play', '--round', '2020-2021', '--as-of', '2021-12-31', '--format', 'json')).out,
+    ) as StateOfPlay;
     expect(Number(read.value(total, '#affected+refugees+arrived-pct'))).toBe(json.totals.arrived);
     expect(Number(read.value(total, '#targeted+refugees+pledged'))).toBe(json.totals.pledged);
     const sdmx = await run('report', 'pipeline', '--round', '2020-2021', '--format', 'sdmx');
     expect(readSdmxCsv(sdmx.out).observations[0]!.id).toBe('PIPELINE');
     // The CSV the dashboard's test compares with the browser's stays the wide one it was.
-    expect((await run('report', 'state-of-play', '--round', '2020-2021', '--format', 'csv')).out).toMatch(/^code,name,pledged,carry_over,arrived,delivered_share/);
+    expect((await run('report', 'state-of-play', '--round', '2020-2021', '--format', 'csv')).out).toMatch(
+      /^code,name,pledged,carry_over,arrived,delivered_share/,
+    );
   });
 
   it('write XLSX to a file only, and the admissions and incentives in HXL and SDMX-CSV', async () => {

@@ -46,7 +46,13 @@ describe('fault bench helpers', () => {
       [2, ['referred', 'x', 'x', 'x', 'x', 'x']], // case 2's move is missing
     ]);
     const audit = new Set(['case:NL:A#4', 'case:NL:A#5', 'case:NL:A#6']);
-    expect(countLost(acks, baselines, histories, audit)).toEqual({ acknowledged: 3, stored: 2, lostWrites: 1, lostAuditLines: 1, unansweredButStored: 1 });
+    expect(countLost(acks, baselines, histories, audit)).toEqual({
+      acknowledged: 3,
+      stored: 2,
+      lostWrites: 1,
+      lostAuditLines: 1,
+      unansweredButStored: 1,
+    });
   });
 
   it('reports availability: share answered, percentiles and the longest time without an answer', () => {

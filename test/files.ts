@@ -15,7 +15,13 @@ export function tempDir(): string {
 let n = 0;
 export function writePersonsCsv(dir: string, rows: Record<string, string>[]): string {
   const path = join(dir, `persons-${++n}.csv`);
-  writeFileSync(path, toCsv([...PERSON_COLUMNS], rows.map((r) => PERSON_COLUMNS.map((c) => r[c] ?? ''))));
+  writeFileSync(
+    path,
+    toCsv(
+      [...PERSON_COLUMNS],
+      rows.map((r) => PERSON_COLUMNS.map((c) => r[c] ?? '')),
+    ),
+  );
   return path;
 }
 

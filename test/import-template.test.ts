@@ -7,7 +7,10 @@ import { TEMPLATE_EXAMPLES, templateCsv } from '../web/src/imports/import-file.t
 
 /** The templates of the Imports page: the importer's columns, and an example row the importer accepts. */
 describe('the import templates', () => {
-  const reader = new PersonRowReader(SHIPPED_ROUNDS.map((r) => roundFromFile(roundFileSchema.parse(r))), '2026-12-06');
+  const reader = new PersonRowReader(
+    SHIPPED_ROUNDS.map((r) => roundFromFile(roundFileSchema.parse(r))),
+    '2026-12-06',
+  );
 
   it.each([
     ['cases', [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS]],

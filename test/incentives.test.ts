@@ -32,8 +32,18 @@ const rate2026 = (id: string) => SHIPPED_ROUNDS.find((r) => r.id === '2026-2027'
 
 type Line = Partial<Record<(typeof COLUMNS)[number], string>>;
 const member = (caseRef: string, personRef: string, state: string, departure: string, over: Line = {}): Line => ({
-  case_ref: caseRef, person_ref: personRef, member_state: state, pathway: 'resettlement', round: '2020-2021', citizenship: 'SYR', sex: 'F',
-  birth_year: '1990', country_of_departure: departure, priority: 'normal', referred_on: '2020-01-05', ...over,
+  case_ref: caseRef,
+  person_ref: personRef,
+  member_state: state,
+  pathway: 'resettlement',
+  round: '2020-2021',
+  citizenship: 'SYR',
+  sex: 'F',
+  birth_year: '1990',
+  country_of_departure: departure,
+  priority: 'normal',
+  referred_on: '2020-01-05',
+  ...over,
 });
 const CASES: Line[] = [
   member('NL-TUR', 'NL-TUR-1', 'NL', 'TUR'),
@@ -43,8 +53,19 @@ const CASES: Line[] = [
   member('BE-KEN', 'BE-KEN-1', 'BE', 'KEN'),
   // The Union Plan 2026–2027: humanitarian admission with and without a group, and emergency admission.
   member('NL-HA', 'NL-HA-1', 'NL', 'LBN', { pathway: 'humanitarian_admission', round: '2026-2027', referred_on: '2026-01-05' }),
-  member('NL-HA', 'NL-HA-2', 'NL', 'LBN', { pathway: 'humanitarian_admission', round: '2026-2027', referred_on: '2026-01-05', needs: 'unaccompanied_child', birth_year: '2010' }),
-  member('NL-EA', 'NL-EA-1', 'NL', 'LBY', { pathway: 'emergency_admission', round: '2026-2027', referred_on: '2026-01-05', needs: 'woman_at_risk' }),
+  member('NL-HA', 'NL-HA-2', 'NL', 'LBN', {
+    pathway: 'humanitarian_admission',
+    round: '2026-2027',
+    referred_on: '2026-01-05',
+    needs: 'unaccompanied_child',
+    birth_year: '2010',
+  }),
+  member('NL-EA', 'NL-EA-1', 'NL', 'LBY', {
+    pathway: 'emergency_admission',
+    round: '2026-2027',
+    referred_on: '2026-01-05',
+    needs: 'woman_at_risk',
+  }),
 ];
 
 describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
@@ -63,14 +84,38 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
       }
     });
   const incentiveOf = (personRef: string) =>
-    op(async (tx) => (await rows<{ rateId: string | null; amount: number; evidence: { priorityRegion: string | null; vulnerableGroups: { group: string; from: string }[] } }>(
-      tx, sql`SELECT i.rate_id AS "rateId", i.amount, i.evidence FROM person_incentives i JOIN persons p ON p.id = i.person_id WHERE p.person_ref = ${personRef}`))[0]);
+    op(
+      async (tx) =>
+        (
+          await rows<{
+            rateId: string | null;
+            amount: number;
+            evidence: { priorityRegion: string | null; vulnerableGroups: { group: string; from: string }[] };
+          }>(
+            tx,
+            sql`SELECT i.rate_id AS "rateId", i.amount, i.evidence FROM person_incentives i JOIN persons p ON p.id = i.person_id WHERE p.person_ref = ${personRef}`,
+          )
+        )[0],
+    );
 
   beforeAll(async () => {
     database = await kind.open();
-    const file = writeFile(dir, `incentives-${randomUUID()}.csv`, toCsv(COLUMNS, CASES.map((r) => COLUMNS.map((c) => r[c] ?? ''))));
+    const file = writeFile(
+      dir,
+      `incentives-${randomUUID()}.csv`,
+      toCsv(
+        COLUMNS,
+        CASES.map((r) => COLUMNS.map((c) => r[c] ?? '')),
+      ),
+    );
     await importCasesFile({ db: database.db, actor: OP, path: file });
-    for (const [s, ref] of [['NL', 'NL-TUR'], ['NL', 'NL-KEN'], ['NL', 'NL-WGR'], ['BE', 'BE-KEN']]) await arrive(s!, ref!);
+    for (const [s, ref] of [
+      ['NL', 'NL-TUR'],
+      ['NL', 'NL-KEN'],
+      ['NL', 'NL-WGR'],
+      ['BE', 'BE-KEN'],
+    ])
+      await arrive(s!, ref!);
     for (const ref of ['NL-HA', 'NL-EA']) await arrive('NL', ref, '2026-03-02');
     app = createApp(database);
     nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
@@ -81,11 +126,21 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
   afterAll(async () => database?.close());
 
   it('computes each incentive on arrival, with the evidence that decided it (2020 round, R 16)', async () => {
-    expect(await incentiveOf('NL-TUR-1')).toMatchObject({ rateId: 'priority-or-vulnerable', amount: 10_000, evidence: { priorityRegion: 'turkey', vulnerableGroups: [] } });
+    expect(await incentiveOf('NL-TUR-1')).toMatchObject({
+      rateId: 'priority-or-vulnerable',
+      amount: 10_000,
+      evidence: { priorityRegion: 'turkey', vulnerableGroups: [] },
+    });
     expect(await incentiveOf('NL-TUR-2')).toMatchObject({ amount: rate2020('priority-or-vulnerable') });
-    expect(await incentiveOf('NL-KEN-1')).toMatchObject({ rateId: 'other', amount: 6_000, evidence: { priorityRegion: null, vulnerableGroups: [] } });
+    expect(await incentiveOf('NL-KEN-1')).toMatchObject({
+      rateId: 'other',
+      amount: 6_000,
+      evidence: { priorityRegion: null, vulnerableGroups: [] },
+    });
     expect(await incentiveOf('NL-WGR-1')).toMatchObject({
-      rateId: 'priority-or-vulnerable', amount: 10_000, evidence: { vulnerableGroups: [{ group: 'women_children_at_risk', from: 'category:women_girls_at_risk' }] },
+      rateId: 'priority-or-vulnerable',
+      amount: 10_000,
+      evidence: { vulnerableGroups: [{ group: 'women_children_at_risk', from: 'category:women_girls_at_risk' }] },
     });
     expect(await incentiveOf('BE-KEN-1')).toMatchObject({ rateId: 'other', amount: rate2020('other') });
   });
@@ -93,9 +148,15 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
   it('computes the Union Plan 2026–2027 rates: humanitarian admission 6,000, of a vulnerable group 8,000, emergency admission no rate (shown)', async () => {
     expect(await incentiveOf('NL-HA-1')).toMatchObject({ rateId: 'humanitarian', amount: rate2026('humanitarian') });
     expect(await incentiveOf('NL-HA-2')).toMatchObject({ rateId: 'vulnerable', amount: 8_000 });
-    expect(await incentiveOf('NL-EA-1')).toMatchObject({ rateId: null, amount: 0, evidence: { vulnerableGroups: [{ group: 'women_children_at_risk', from: 'need:woman_at_risk' }] } });
+    expect(await incentiveOf('NL-EA-1')).toMatchObject({
+      rateId: null,
+      amount: 0,
+      evidence: { vulnerableGroups: [{ group: 'women_children_at_risk', from: 'need:woman_at_risk' }] },
+    });
     const r = await call(nl, 'GET', '/api/rounds/2026-2027/incentives');
-    expect(r.body.persons.find((p: { personRef: string }) => p.personRef === 'NL-EA-1').explanation).toMatch(/no rate applies to emergency admission/);
+    expect(r.body.persons.find((p: { personRef: string }) => p.personRef === 'NL-EA-1').explanation).toMatch(
+      /no rate applies to emergency admission/,
+    );
     const nlExplained = await call(nl, 'GET', '/api/rounds/2026-2027/incentives', undefined, { 'accept-language': 'nl' });
     expect(nlExplained.body.persons.find((p: { personRef: string }) => p.personRef === 'NL-EA-1').explanation).toMatch(
       /kwetsbare groep: vrouwen en kinderen in een risicosituatie \(specifieke behoefte vrouw in een risicosituatie\); geen tarief van toepassing op toelating in noodsituaties/,
@@ -109,13 +170,25 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     const body = { member: 'NL-KEN-1', groups: ['unaccompanied_minor'] };
     expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', body)).status).toBe(428);
     expect((await call(be, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', body, { 'if-match': read.etag! })).status).toBe(403);
-    expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', { ...body, groups: ['tall'] }, { 'if-match': read.etag! })).status).toBe(400);
-    expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', { ...body, member: 'NOBODY' }, { 'if-match': read.etag! })).status).toBe(404);
+    expect(
+      (await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', { ...body, groups: ['tall'] }, { 'if-match': read.etag! }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', { ...body, member: 'NOBODY' }, { 'if-match': read.etag! }))
+        .status,
+    ).toBe(404);
     const put = await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', body, { 'if-match': read.etag! });
     expect(put.status, put.text).toBe(200);
     expect(put.etag).not.toBe(read.etag);
     expect(put.body.incentive).toMatchObject({ rateId: 'priority-or-vulnerable', amount: 10_000 });
-    expect(put.body.history.map((h: { reason: string; amountBefore: number | null; amountAfter: number }) => [h.reason, h.amountBefore, h.amountAfter])).toEqual([
+    expect(
+      put.body.history.map((h: { reason: string; amountBefore: number | null; amountAfter: number }) => [
+        h.reason,
+        h.amountBefore,
+        h.amountAfter,
+      ]),
+    ).toEqual([
       ['arrival', null, 6_000],
       ['evidence', 6_000, 10_000],
     ]);
@@ -123,8 +196,15 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     expect(put.body.history[1].evidenceAfter.vulnerableGroups).toEqual([{ group: 'unaccompanied_minor', from: 'recorded' }]);
     // The same ETag again: the case changed since.
     expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-KEN/vulnerable-groups', body, { 'if-match': read.etag! })).status).toBe(412);
-    const lines = await op((tx) => rows<{ action: string; recordIds: string[] }>(tx, sql`SELECT action, record_ids AS "recordIds" FROM audit_log WHERE actor = ${nl.principal.id} ORDER BY id`));
-    expect(lines.filter((l) => l.action === 'person.vulnerable_groups').map((l) => l.recordIds)).toEqual([['case:NL-KEN', 'person:NL-KEN-1']]);
+    const lines = await op((tx) =>
+      rows<{ action: string; recordIds: string[] }>(
+        tx,
+        sql`SELECT action, record_ids AS "recordIds" FROM audit_log WHERE actor = ${nl.principal.id} ORDER BY id`,
+      ),
+    );
+    expect(lines.filter((l) => l.action === 'person.vulnerable_groups').map((l) => l.recordIds)).toEqual([
+      ['case:NL-KEN', 'person:NL-KEN-1'],
+    ]);
     expect(lines.some((l) => l.action === 'incentive.read' && l.recordIds.includes('person:NL-KEN-1'))).toBe(true);
   });
 
@@ -145,7 +225,12 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     expect(r.body.states).toEqual([{ stateCode: 'NL', persons: 4, amount: sum }]);
     expect(r.body.total).toEqual({ persons: 4, amount: sum });
     expect(r.text).not.toMatch(/BE-KEN/);
-    const audit = await op((tx) => rows<{ recordIds: string[] }>(tx, sql`SELECT record_ids AS "recordIds" FROM audit_log WHERE actor = ${nl.principal.id} AND action = 'incentive.report'`));
+    const audit = await op((tx) =>
+      rows<{ recordIds: string[] }>(
+        tx,
+        sql`SELECT record_ids AS "recordIds" FROM audit_log WHERE actor = ${nl.principal.id} AND action = 'incentive.report'`,
+      ),
+    );
     expect(audit.at(-1)!.recordIds.sort()).toEqual(persons.map((p) => `person:${p.personRef}`).sort());
   });
 
@@ -175,16 +260,34 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
   it('claims a period per rate, refuses an overlapping one with 409, and lists the claims', async () => {
     const made = await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2020-01-01', to: '2020-06-30' });
     expect(made.status, made.text).toBe(201);
-    expect(made.body).toMatchObject({ stateCode: 'NL', persons: 4, amount: 40_000, byRate: { 'priority-or-vulnerable': { persons: 4, amount: 40_000 } } });
-    const overlap = await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2020-06-01', to: '2020-12-31' });
+    expect(made.body).toMatchObject({
+      stateCode: 'NL',
+      persons: 4,
+      amount: 40_000,
+      byRate: { 'priority-or-vulnerable': { persons: 4, amount: 40_000 } },
+    });
+    const overlap = await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', {
+      state: 'NL',
+      from: '2020-06-01',
+      to: '2020-12-31',
+    });
     expect(overlap.status).toBe(409);
-    expect(overlap.body.message).toMatch(/already claimed a period that overlaps 2020-06-01 – 2020-12-31 \(the claim for 2020-01-01 – 2020-06-30\)/);
-    expect((await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2020-12-31', to: '2020-07-01' })).status).toBe(400);
-    expect((await call(be, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2021-01-01', to: '2021-02-01' })).status).toBe(403);
+    expect(overlap.body.message).toMatch(
+      /already claimed a period that overlaps 2020-06-01 – 2020-12-31 \(the claim for 2020-01-01 – 2020-06-30\)/,
+    );
+    expect(
+      (await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2020-12-31', to: '2020-07-01' })).status,
+    ).toBe(400);
+    expect(
+      (await call(be, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2021-01-01', to: '2021-02-01' })).status,
+    ).toBe(403);
     const next = await call(nl, 'POST', '/api/rounds/2020-2021/incentives/claims', { state: 'NL', from: '2020-07-01', to: '2020-12-31' });
     expect(next.body).toMatchObject({ persons: 0, amount: 0 });
     const list = await call(nl, 'GET', '/api/rounds/2020-2021/incentives/claims?state=NL');
-    expect(list.body.claims.map((c: { from: string; to: string }) => [c.from, c.to])).toEqual([['2020-01-01', '2020-06-30'], ['2020-07-01', '2020-12-31']]);
+    expect(list.body.claims.map((c: { from: string; to: string }) => [c.from, c.to])).toEqual([
+      ['2020-01-01', '2020-06-30'],
+      ['2020-07-01', '2020-12-31'],
+    ]);
   });
 
   it("gives every signed-in role the budget as the document states it, what every state's incentives commit, and what remains", async () => {
@@ -192,23 +295,46 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
       const r = await call(who, 'GET', '/api/rounds/2020-2021/budget');
       expect(r.status, r.text).toBe(200);
       expect(r.body).toEqual({
-        round: '2020-2021', currency: 'EUR', budget: { value: 300_000_000, qualifier: 'about', currency: 'EUR', source: 'rec-2020-1364', locator: 'R 16' },
-        committed: 46_000, persons: 5, remaining: 300_000_000 - 46_000,
+        round: '2020-2021',
+        currency: 'EUR',
+        budget: { value: 300_000_000, qualifier: 'about', currency: 'EUR', source: 'rec-2020-1364', locator: 'R 16' },
+        committed: 46_000,
+        persons: 5,
+        remaining: 300_000_000 - 46_000,
       });
     }
-    expect((await call(nl, 'GET', '/api/rounds/2026-2027/budget')).body).toMatchObject({ budget: null, committed: 14_000, remaining: null });
+    expect((await call(nl, 'GET', '/api/rounds/2026-2027/budget')).body).toMatchObject({
+      budget: null,
+      committed: 14_000,
+      remaining: null,
+    });
   });
 
   it('computes on an import of persons already arrived, and recomputes when a new import changes the case’s categories', async () => {
-    const write = (over: Line) => writeFile(dir, `import-${randomUUID()}.csv`, toCsv(COLUMNS, [COLUMNS.map((c) => member('BE-IMP', 'BE-IMP-1', 'BE', 'KEN', { arrived_on: '2020-03-01', ...over })[c] ?? '')]));
+    const write = (over: Line) =>
+      writeFile(
+        dir,
+        `import-${randomUUID()}.csv`,
+        toCsv(COLUMNS, [COLUMNS.map((c) => member('BE-IMP', 'BE-IMP-1', 'BE', 'KEN', { arrived_on: '2020-03-01', ...over })[c] ?? '')]),
+      );
     await importCasesFile({ db: database.db, actor: OP, path: write({}) });
     expect(await incentiveOf('BE-IMP-1')).toMatchObject({ rateId: 'other', amount: 6_000 });
     await importCasesFile({ db: database.db, actor: OP, path: write({ primary_category: 'medical_needs' }) });
-    expect(await incentiveOf('BE-IMP-1')).toMatchObject({ rateId: 'priority-or-vulnerable', amount: 10_000, evidence: { vulnerableGroups: [{ group: 'medical_needs', from: 'category:medical_needs' }] } });
+    expect(await incentiveOf('BE-IMP-1')).toMatchObject({
+      rateId: 'priority-or-vulnerable',
+      amount: 10_000,
+      evidence: { vulnerableGroups: [{ group: 'medical_needs', from: 'category:medical_needs' }] },
+    });
     const history = await op((tx) =>
-      rows<{ reason: string; amountAfter: number }>(tx, sql`SELECT h.reason, h.amount_after AS "amountAfter" FROM incentive_changes h JOIN persons p ON p.id = h.person_id WHERE p.person_ref = 'BE-IMP-1' ORDER BY h.id`),
+      rows<{ reason: string; amountAfter: number }>(
+        tx,
+        sql`SELECT h.reason, h.amount_after AS "amountAfter" FROM incentive_changes h JOIN persons p ON p.id = h.person_id WHERE p.person_ref = 'BE-IMP-1' ORDER BY h.id`,
+      ),
     );
-    expect(history).toEqual([{ reason: 'arrival', amountAfter: 6_000 }, { reason: 'evidence', amountAfter: 10_000 }]);
+    expect(history).toEqual([
+      { reason: 'arrival', amountAfter: 6_000 },
+      { reason: 'evidence', amountAfter: 10_000 },
+    ]);
   });
 });
 
@@ -220,7 +346,11 @@ describe('the incentives report at the command line (embedded database)', () => 
     expect((await run('demo', '--persons', '400', '--seed', '7')).code).toBe(0);
     const json = await run('report', 'incentives', '--round', '2020-2021', '--format', 'json');
     expect(json.code, json.err).toBe(0);
-    const report = JSON.parse(json.out) as { states: { stateCode: string; amount: number }[]; total: { persons: number; amount: number }; persons: { stateCode: string; amount: number }[] };
+    const report = JSON.parse(json.out) as {
+      states: { stateCode: string; amount: number }[];
+      total: { persons: number; amount: number };
+      persons: { stateCode: string; amount: number }[];
+    };
     expect(report.total.persons).toBeGreaterThan(0);
     expect(report.total.amount).toBe(report.persons.reduce((n, p) => n + p.amount, 0));
     const file = join(data, '..', 'incentives.xlsx');
@@ -239,17 +369,43 @@ describe('the incentives report at the command line (embedded database)', () => 
     }
     const totals = wb.getWorksheet('Total')!;
     const grand = totals.getRow(totals.rowCount);
-    expect([grand.getCell(1).value, grand.getCell(3).value, grand.getCell(4).value]).toEqual(['Total', report.total.persons, report.total.amount]);
+    expect([grand.getCell(1).value, grand.getCell(3).value, grand.getCell(4).value]).toEqual([
+      'Total',
+      report.total.persons,
+      report.total.amount,
+    ]);
     const table = await run('report', 'incentives', '--round', '2020-2021', '--state', 'NL', '--lang', 'nl');
     expect(table.out).toMatch(/Totaal/);
     expect((await run('report', 'incentives', '--round', '2020-2021', '--format', 'xlsx')).code).toBe(1);
 
     // A claim of the state with the most incentives, for the whole round; the same period again is refused.
     const top = [...report.states].sort((a, b) => b.amount - a.amount)[0]!;
-    const claim = await run('incentives', 'claim', '--round', '2020-2021', '--state', top.stateCode, '--from', '2020-01-01', '--to', '2021-12-31');
+    const claim = await run(
+      'incentives',
+      'claim',
+      '--round',
+      '2020-2021',
+      '--state',
+      top.stateCode,
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2021-12-31',
+    );
     expect(claim.code, claim.err).toBe(0);
     expect(claim.out).toContain(`EUR ${top.amount}`);
-    const again = await run('incentives', 'claim', '--round', '2020-2021', '--state', top.stateCode, '--from', '2021-06-01', '--to', '2021-06-30');
+    const again = await run(
+      'incentives',
+      'claim',
+      '--round',
+      '2020-2021',
+      '--state',
+      top.stateCode,
+      '--from',
+      '2021-06-01',
+      '--to',
+      '2021-06-30',
+    );
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already claimed a period that overlaps/);
   }, 180_000);

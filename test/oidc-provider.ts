@@ -23,7 +23,15 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
   const { default: Provider } = await importProvider();
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
-    clients: [{ client_id: OIDC_TEST_CLIENT.id, client_secret: OIDC_TEST_CLIENT.secret, redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] }],
+    clients: [
+      {
+        client_id: OIDC_TEST_CLIENT.id,
+        client_secret: OIDC_TEST_CLIENT.secret,
+        redirect_uris: [redirectUri],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
     jwks: { keys: [{ ...signingKey, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
@@ -54,7 +62,12 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
       const body = new URLSearchParams(raw);
       if (m[3] === 'login') {
         const amr = body.get('otp') ? ['pwd', 'otp'] : ['pwd'];
-        return await provider.interactionFinished(req, res, { login: { accountId: body.get('login'), amr } }, { mergeWithLastSubmission: false });
+        return await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: body.get('login'), amr } },
+          { mergeWithLastSubmission: false },
+        );
       }
       const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
       grant.addOIDCScope('openid');

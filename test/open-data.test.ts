@@ -32,7 +32,14 @@ function attack(published: (number | null)[][], knownSmall: boolean[][]): { lo: 
     lo.push([]);
     hi.push([]);
     row.forEach((v, j) => {
-      const [l, h] = v === null ? (knownSmall[i]![j] ? [1, THRESHOLD - 1] : [0, Number.POSITIVE_INFINITY]) : v === 0 ? [0, 0] : [Math.max(THRESHOLD, v - half), v + half];
+      const [l, h] =
+        v === null
+          ? knownSmall[i]![j]
+            ? [1, THRESHOLD - 1]
+            : [0, Number.POSITIVE_INFINITY]
+          : v === 0
+            ? [0, 0]
+            : [Math.max(THRESHOLD, v - half), v + half];
       lo[i]!.push(l);
       hi[i]!.push(h);
     });
@@ -101,16 +108,45 @@ const TEMPTING = withTotals(
 
 describe('disclosure control of the open data (pure)', () => {
   it('rounds to the nearest multiple of 5, as Eurostat does', () => {
-    const cases: [number, number][] = [[0, 0], [1, 0], [2, 0], [3, 5], [7, 5], [8, 10], [12, 10], [13, 15], [1002, 1000], [1003, 1005]];
+    const cases: [number, number][] = [
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [3, 5],
+      [7, 5],
+      [8, 10],
+      [12, 10],
+      [13, 15],
+      [1002, 1000],
+      [1003, 1005],
+    ];
     for (const [n, r] of cases) expect(roundToBase(n, 5), String(n)).toBe(r);
   });
 
   it('withholds counts of 1 to 9 (totals too), publishes a true zero as 0, and rounds totals from the unrounded counts', () => {
-    const p = protectGrid(withTotals([[11, 11, 11], [0, 12, 10]], 3), DISCLOSURE_METHOD);
+    const p = protectGrid(
+      withTotals(
+        [
+          [11, 11, 11],
+          [0, 12, 10],
+        ],
+        3,
+      ),
+      DISCLOSURE_METHOD,
+    );
     // 11 + 11 + 11 = 33 → 35, though the cells are published as 10 + 10 + 10.
     expect(p.published[0]).toEqual([10, 10, 10, 35]);
     expect(p.published[1]).toEqual([0, 10, 10, 20]);
-    const small = protectGrid(withTotals([[4, 0], [20, 30]], 2), DISCLOSURE_METHOD);
+    const small = protectGrid(
+      withTotals(
+        [
+          [4, 0],
+          [20, 30],
+        ],
+        2,
+      ),
+      DISCLOSURE_METHOD,
+    );
     expect(small.primary[0]).toEqual([true, false, true]);
     expect(small.published[0]![1]).toBe(0);
   });
@@ -119,7 +155,8 @@ describe('disclosure control of the open data (pure)', () => {
     expect(openDataAsOf(undefined, '2026-11-29')).toBe('2026-10-31');
     expect(openDataAsOf(undefined, '2024-03-01')).toBe('2024-02-29');
     expect(openDataAsOf('2021-12-31', '2026-11-29')).toBe('2021-12-31');
-    for (const bad of ['2021-12-30', '2026-11-30', '2026-12-31', '2021-02-30']) expect(() => openDataAsOf(bad, '2026-11-29'), bad).toThrow(/completed month/);
+    for (const bad of ['2021-12-30', '2026-11-30', '2026-12-31', '2021-02-30'])
+      expect(() => openDataAsOf(bad, '2026-11-29'), bad).toThrow(/completed month/);
   });
 
   it('leaves no row or column with a single withheld figure', () => {
@@ -141,8 +178,18 @@ describe('disclosure control of the open data (pure)', () => {
 
   it('on random tables, the attack recovers no withheld figure (and without secondary suppression it sometimes does)', () => {
     let recoveredWithout = 0;
-    const count = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 3 }, { arbitrary: fc.integer({ min: 10, max: 60 }), weight: 4 });
-    const table = fc.integer({ min: 1, max: 5 }).chain((cols) => fc.array(fc.array(count, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 5 }).map((cells) => withTotals(cells, cols)));
+    const count = fc.oneof(
+      { arbitrary: fc.constant(0), weight: 3 },
+      { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 10, max: 60 }), weight: 4 },
+    );
+    const table = fc
+      .integer({ min: 1, max: 5 })
+      .chain((cols) =>
+        fc
+          .array(fc.array(count, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 5 })
+          .map((cells) => withTotals(cells, cols)),
+      );
     fc.assert(
       fc.property(table, (g) => {
         expect(recovered(g, true).recovered).toEqual([]);
@@ -172,7 +219,12 @@ describe.each(databaseKinds)('the open data ($name)', (kind) => {
     expect(res.status).toBe(200);
     const o = (await res.json()) as OpenData;
     expect(o.method).toEqual({ roundingBase: 5, threshold: 10, protection: 3 });
-    const [seen] = await inPublicScope(database.db, (tx) => rows<{ cases: number; persons: number }>(tx, sql`SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM persons)::int AS persons`));
+    const [seen] = await inPublicScope(database.db, (tx) =>
+      rows<{ cases: number; persons: number }>(
+        tx,
+        sql`SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM persons)::int AS persons`,
+      ),
+    );
     expect(seen).toEqual({ cases: 0, persons: 0 });
   });
 

@@ -43,7 +43,8 @@ export async function asOwner<T = Record<string, unknown>>(database: Database, t
 export async function asUnscopedApp<T = Record<string, unknown>>(database: Database, text: string, params: unknown[] = []): Promise<T[]> {
   if (database.kind === 'pglite') {
     const client = (database.db as unknown as { $client: PGlite }).$client;
-    const [{ before }] = (await client.query<{ before: string }>(`SELECT coalesce(current_setting('pathways.tenant', true), '') AS before`)).rows as [{ before: string }];
+    const [{ before }] = (await client.query<{ before: string }>(`SELECT coalesce(current_setting('pathways.tenant', true), '') AS before`))
+      .rows as [{ before: string }];
     // The suite's connection may be the operator's (scope '*'): the application's role, unscoped.
     const role = await currentRole(client);
     await client.exec(`SET ROLE ${APP_ROLE}`);
@@ -67,7 +68,7 @@ export async function asUnscopedApp<T = Record<string, unknown>>(database: Datab
 }
 
 async function currentRole(client: PGlite): Promise<string> {
-  return ((await client.query<{ r: string }>('SELECT current_user AS r')).rows[0]!).r;
+  return (await client.query<{ r: string }>('SELECT current_user AS r')).rows[0]!.r;
 }
 
 /** What the database said, under the query wrapper's message (drizzle puts it in `cause`). */

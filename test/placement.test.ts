@@ -48,8 +48,26 @@ describe('the household rules', () => {
     expect(householdSize(members, YEAR)).toEqual([4, 1, 1, 2, 2]);
   });
   it('makes a place that cannot serve a household incompatible, and penalises staying unplaced per person', () => {
-    const cases = [{ caseId: 1, caseRef: 'C1', linkedRefs: ['C2', 'ELSEWHERE'], members: [{ birthYear: 1990, needs: ['medical'] }] }, { caseId: 2, caseRef: 'C2', linkedRefs: [], members: [{ birthYear: 1991, needs: [] }, { birthYear: 1992, needs: [] }] }];
-    const place = (id: number, medical: number) => ({ id, code: `P${id}`, name: `P${id}`, kind: 'municipality' as const, capacity: { persons: 5, housingUnits: 2, schoolPlaces: 0, medicalSlots: medical, languageSupport: 5 }, profile: { employmentRate: 0.7, languages: [] } });
+    const cases = [
+      { caseId: 1, caseRef: 'C1', linkedRefs: ['C2', 'ELSEWHERE'], members: [{ birthYear: 1990, needs: ['medical'] }] },
+      {
+        caseId: 2,
+        caseRef: 'C2',
+        linkedRefs: [],
+        members: [
+          { birthYear: 1991, needs: [] },
+          { birthYear: 1992, needs: [] },
+        ],
+      },
+    ];
+    const place = (id: number, medical: number) => ({
+      id,
+      code: `P${id}`,
+      name: `P${id}`,
+      kind: 'municipality' as const,
+      capacity: { persons: 5, housingUnits: 2, schoolPlaces: 0, medicalSlots: medical, languageSupport: 5 },
+      profile: { employmentRate: 0.7, languages: [] },
+    });
     const inst = buildInstance(cases, [place(1, 0), place(2, 1)], YEAR, new Map([[2, [1, 1, 0, 0, 1]]]));
     expect(Number.isNaN(inst.scores[0])).toBe(true); // C1 needs a medical slot, P1 has none
     expect(inst.scores[1]).toBeGreaterThan(0);
@@ -58,7 +76,21 @@ describe('the household rules', () => {
     expect(inst.places[1]!.capacity).toEqual([4, 1, 0, 1, 4]); // what current placements take is left out
   });
   it('refuses a bad places row with its row and column', () => {
-    const { problems } = checkPlaces([{ row: 2, values: { code: 'X', name: 'X', kind: 'castle', persons: '-1', housing_units: '1', school_places: '1', medical_slots: '1', language_support: '1' } }]);
+    const { problems } = checkPlaces([
+      {
+        row: 2,
+        values: {
+          code: 'X',
+          name: 'X',
+          kind: 'castle',
+          persons: '-1',
+          housing_units: '1',
+          school_places: '1',
+          medical_slots: '1',
+          language_support: '1',
+        },
+      },
+    ]);
     expect(problems.map((p) => `${p.row}:${p.column}`)).toEqual(['2:kind', '2:persons']);
   });
 });
@@ -73,7 +105,10 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
   let result: RunResult;
   let movedRef: string;
   const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
-  const count = (table: string) => inScope(database.db, OP, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE state_code = ${state}`)).then((r) => r[0]!.n);
+  const count = (table: string) =>
+    inScope(database.db, OP, (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE state_code = ${state}`),
+    ).then((r) => r[0]!.n);
   async function finished(id: number): Promise<{ status: string; result: RunResult | null; error: string | null; progress: unknown }> {
     for (let i = 0; i < 600; i++) {
       const r = await call(officer, 'GET', `/api/states/${state}/placement/runs/${id}`);
@@ -87,10 +122,16 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
   beforeAll(async () => {
     database = await kind.open();
     await loadDemo({ db: database.db, actor: OP, persons: 600, seed: 31 });
-    const byState = await inScope(database.db, OP, (tx) => rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`));
+    const byState = await inScope(database.db, OP, (tx) =>
+      rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`),
+    );
     [state, other] = [byState[0]!.s, byState[1]!.s];
     // The demo's histories are mostly over: its open cases are made accepted, waiting for a place.
-    await inScope(database.db, OP, (tx) => tx.execute(sql`UPDATE cases SET status = 'accepted' WHERE state_code = ${state} AND round_id = ${ROUND} AND status NOT IN ('withdrawn', 'rejected', 'closed')`));
+    await inScope(database.db, OP, (tx) =>
+      tx.execute(
+        sql`UPDATE cases SET status = 'accepted' WHERE state_code = ${state} AND round_id = ${ROUND} AND status NOT IN ('withdrawn', 'rejected', 'closed')`,
+      ),
+    );
     app = createApp(database, { identity: {} });
     officer = await signIn(database, { role: 'state_officer', stateCode: state });
     stranger = await signIn(database, { role: 'state_officer', stateCode: other });
@@ -99,7 +140,10 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
 
   it('refuses a bad places file whole, and imports a good one', async () => {
     const bad = writeFile(dir, 'bad.csv', `${PLACES_CSV}\nGM-A,Again,municipality,1,1,1,1,1,,\nGM-X,X,municipality,1,x,1,1,1,2,`);
-    const e = (await readPlacesFile(bad).then(() => null, (x: unknown) => x)) as { code: string; details: { row: number; column: string }[] };
+    const e = (await readPlacesFile(bad).then(
+      () => null,
+      (x: unknown) => x,
+    )) as { code: string; details: { row: number; column: string }[] };
     expect(e.code).toBe('bad_input');
     expect(e.details.map((p) => `${p.row}:${p.column}`)).toEqual(['6:code', '7:housing_units', '7:employment_rate']);
     expect(await count('placement_places')).toBe(0);
@@ -110,9 +154,21 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
     const list = await call(officer, 'GET', `/api/states/${state}/placement/places`);
     expect(list.body.places.map((p: { code: string }) => p.code)).toEqual(['AZC-1', 'GM-A', 'GM-B', 'SG-1']);
     const gmb = list.body.places.find((p: { code: string }) => p.code === 'GM-B');
-    const stale = await call(officer, 'PUT', `/api/states/${state}/placement/places/${gmb.id}`, { name: 'B' }, { 'if-match': `"place-${gmb.id}-v9"` });
+    const stale = await call(
+      officer,
+      'PUT',
+      `/api/states/${state}/placement/places/${gmb.id}`,
+      { name: 'B' },
+      { 'if-match': `"place-${gmb.id}-v9"` },
+    );
     expect(stale.status).toBe(412);
-    const changed = await call(officer, 'PUT', `/api/states/${state}/placement/places/${gmb.id}`, { name: 'Gemeente B-dorp' }, { 'if-match': `"place-${gmb.id}-v1"` });
+    const changed = await call(
+      officer,
+      'PUT',
+      `/api/states/${state}/placement/places/${gmb.id}`,
+      { name: 'Gemeente B-dorp' },
+      { 'if-match': `"place-${gmb.id}-v1"` },
+    );
     expect(changed.status, changed.text).toBe(200);
     expect([changed.body.name, changed.body.version, changed.etag]).toEqual(['Gemeente B-dorp', 2, `"place-${gmb.id}-v2"`]);
   });
@@ -124,7 +180,14 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
       await held;
       throw new Error('stopped by the test');
     };
-    const { run, done } = await startRun({ db: database.db, actor: officer.principal, stateCode: state, roundId: ROUND, timeLimitSeconds: 5, solver });
+    const { run, done } = await startRun({
+      db: database.db,
+      actor: officer.principal,
+      stateCode: state,
+      roundId: ROUND,
+      timeLimitSeconds: 5,
+      solver,
+    });
     expect(run.status).toBe('running');
     const second = await call(officer, 'POST', `/api/states/${state}/placement/runs`, { round: ROUND, timeLimitSeconds: 5 });
     expect(second.status, second.text).toBe(409);
@@ -150,7 +213,9 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
     expect(result.gap).toBeCloseTo((result.bound - result.objective) / Math.max(1, Math.abs(result.bound)), 9);
     // The best places (GM-A, SG-1) are small: they fill up and bind; the unplaced are those without a place, with their penalty.
     expect(result.binding.map((b) => b.place)).toContain('GM-A');
-    expect(result.unplaced).toEqual(result.households.filter((h) => result.assignment[h.ref] === null).map((h) => ({ ref: h.ref, penalty: h.penalty })));
+    expect(result.unplaced).toEqual(
+      result.households.filter((h) => result.assignment[h.ref] === null).map((h) => ({ ref: h.ref, penalty: h.penalty })),
+    );
     expect(result.explanations).toHaveLength(result.households.length);
   }, 90_000);
 
@@ -160,7 +225,9 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
     const ok = await call(officer, 'POST', `/api/states/${state}/placement/runs/${runId}/decisions`, { decisions: asProposed });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.cost).toBe(0);
-    expect(ok.body.placements.map((p: { decidedBy: string; costOfChange: number }) => [p.decidedBy, p.costOfChange])).toEqual(asProposed.map(() => [officer.principal.id, 0]));
+    expect(ok.body.placements.map((p: { decidedBy: string; costOfChange: number }) => [p.decidedBy, p.costOfChange])).toEqual(
+      asProposed.map(() => [officer.principal.id, 0]),
+    );
 
     // What is left at each place under the proposal, computed here.
     const D = result.dimensions.length;
@@ -184,11 +251,17 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
     expect(moved).not.toBeNull();
     const before = await count('case_placements');
     // Refused: a household into a place it does not fit (or cannot be served at).
-    const misfit = result.households.flatMap((h) => result.places.filter((p) => p.code !== result.assignment[h.ref] && !(h.scores[p.code] !== undefined && fits(h, p.code))).map((p) => ({ caseRef: h.ref, place: p.code })))[0]!;
+    const misfit = result.households.flatMap((h) =>
+      result.places
+        .filter((p) => p.code !== result.assignment[h.ref] && !(h.scores[p.code] !== undefined && fits(h, p.code)))
+        .map((p) => ({ caseRef: h.ref, place: p.code })),
+    )[0]!;
     const refused = await call(officer, 'POST', `/api/states/${state}/placement/runs/${runId}/decisions`, { decisions: [misfit] });
     expect(refused.status, refused.text).toBe(422);
     expect(await count('case_placements')).toBe(before);
-    const changed = await call(officer, 'POST', `/api/states/${state}/placement/runs/${runId}/decisions`, { decisions: [{ caseRef: moved!.ref, place: moved!.to, reason: 'school nearby' }] });
+    const changed = await call(officer, 'POST', `/api/states/${state}/placement/runs/${runId}/decisions`, {
+      decisions: [{ caseRef: moved!.ref, place: moved!.to, reason: 'school nearby' }],
+    });
     expect(changed.status, changed.text).toBe(200);
     expect(changed.body.placements[0].costOfChange).toBeCloseTo(moved!.cost, 9);
     expect(changed.body.cost).toBeCloseTo(moved!.cost, 9);
@@ -199,21 +272,49 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
     const list = await call(officer, 'GET', `/api/states/${state}/placement/placements`);
     expect(list.body.placements).toHaveLength(3);
     expect(await count('case_placements')).toBe(before + 2);
-    const ended = await inScope(database.db, OP, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM case_placements WHERE state_code = ${state} AND ended_at IS NOT NULL`));
+    const ended = await inScope(database.db, OP, (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM case_placements WHERE state_code = ${state} AND ended_at IS NOT NULL`),
+    );
     expect(ended[0]!.n).toBe(1);
-    const audit = await inScope(database.db, OP, (tx) => rows<{ action: string }>(tx, sql`SELECT DISTINCT action FROM audit_log WHERE state_code = ${state} AND action LIKE 'placement.%' ORDER BY 1`));
-    expect(audit.map((a) => a.action)).toEqual(['placement.decide', 'placement.list', 'placement.place.change', 'placement.places.import', 'placement.run.read', 'placement.run.start']);
+    const audit = await inScope(database.db, OP, (tx) =>
+      rows<{ action: string }>(
+        tx,
+        sql`SELECT DISTINCT action FROM audit_log WHERE state_code = ${state} AND action LIKE 'placement.%' ORDER BY 1`,
+      ),
+    );
+    expect(audit.map((a) => a.action)).toEqual([
+      'placement.decide',
+      'placement.list',
+      'placement.place.change',
+      'placement.places.import',
+      'placement.run.read',
+      'placement.run.start',
+    ]);
   });
 
   it('gives a household its placements in the access export, and erasure blanks a decision’s reason only', async () => {
-    const [person] = await inScope(database.db, OP, (tx) => rows<{ ref: string }>(tx, sql`SELECT p.person_ref AS ref FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.state_code = ${state} AND c.case_ref = ${movedRef} LIMIT 1`));
+    const [person] = await inScope(database.db, OP, (tx) =>
+      rows<{ ref: string }>(
+        tx,
+        sql`SELECT p.person_ref AS ref FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.state_code = ${state} AND c.case_ref = ${movedRef} LIMIT 1`,
+      ),
+    );
     const t = (k: string) => k;
-    const data = await inScope(database.db, officer.principal, (tx) => exportSubject(tx, officer.principal, { stateCode: state, caseRef: movedRef, personRef: person!.ref }, t));
+    const data = await inScope(database.db, officer.principal, (tx) =>
+      exportSubject(tx, officer.principal, { stateCode: state, caseRef: movedRef, personRef: person!.ref }, t),
+    );
     expect(data.placements.map((p) => [p.reason, p.decidedBy])).toEqual([['school nearby', officer.principal.id]]);
-    await inScope(database.db, OP, (tx) => tx.execute(sql`UPDATE cases SET status = 'closed' WHERE state_code = ${state} AND case_ref = ${movedRef}`));
-    await inScope(database.db, officer.principal, (tx) => eraseSubject(tx, officer.principal, { stateCode: state, caseRef: movedRef, reason: 'request of the household' }));
+    await inScope(database.db, OP, (tx) =>
+      tx.execute(sql`UPDATE cases SET status = 'closed' WHERE state_code = ${state} AND case_ref = ${movedRef}`),
+    );
+    await inScope(database.db, officer.principal, (tx) =>
+      eraseSubject(tx, officer.principal, { stateCode: state, caseRef: movedRef, reason: 'request of the household' }),
+    );
     const kept = await inScope(database.db, OP, (tx) =>
-      rows<{ reason: string | null; decided_by: string }>(tx, sql`SELECT cp.reason, cp.decided_by FROM case_placements cp JOIN cases c ON c.id = cp.case_id WHERE c.state_code = ${state} AND c.case_ref LIKE 'erased-%'`),
+      rows<{ reason: string | null; decided_by: string }>(
+        tx,
+        sql`SELECT cp.reason, cp.decided_by FROM case_placements cp JOIN cases c ON c.id = cp.case_id WHERE c.state_code = ${state} AND c.case_ref LIKE 'erased-%'`,
+      ),
     );
     expect(kept).toEqual([{ reason: null, decided_by: officer.principal.id }]);
   });
@@ -228,14 +329,21 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
       expect(r.status, `${method} ${path}`).toBe(403);
     }
     const seen = await inScope(database.db, stranger.principal, (tx) =>
-      rows<{ n: number }>(tx, sql`SELECT (SELECT count(*) FROM placement_runs) + (SELECT count(*) FROM placement_places) + (SELECT count(*) FROM case_placements) AS n`),
+      rows<{ n: number }>(
+        tx,
+        sql`SELECT (SELECT count(*) FROM placement_runs) + (SELECT count(*) FROM placement_places) + (SELECT count(*) FROM case_placements) AS n`,
+      ),
     );
     expect(Number(seen[0]!.n)).toBe(0);
   });
 
   it('records a failing solve as failed, with its message', async () => {
     // An instance made invalid: a capacity that is not a number (written past the import's checks).
-    await inScope(database.db, OP, (tx) => tx.execute(sql`UPDATE placement_places SET capacity = jsonb_set(capacity, '{persons}', '"many"') WHERE state_code = ${state} AND code = 'GM-A'`));
+    await inScope(database.db, OP, (tx) =>
+      tx.execute(
+        sql`UPDATE placement_places SET capacity = jsonb_set(capacity, '{persons}', '"many"') WHERE state_code = ${state} AND code = 'GM-A'`,
+      ),
+    );
     const r = await call(officer, 'POST', `/api/states/${state}/placement/runs`, { round: ROUND, timeLimitSeconds: 5 });
     expect(r.status, r.text).toBe(202);
     const run = await finished(r.body.id);

@@ -33,8 +33,24 @@ const HOUSEHOLDS = [
   { state: 'NL', ref: 'NL-RES-1', pathway: 'resettlement', members: 5, programme: null, arrives: true },
   { state: 'DE', ref: 'DE-CS-1', pathway: 'community_sponsorship', members: 4, programme: 'DE-NEST', arrives: true },
   { state: 'DE', ref: 'DE-HA-1', pathway: 'humanitarian_admission', members: 1, programme: null, arrives: true },
-  { state: 'DE', ref: 'DE-EM-1', pathway: 'emergency_admission', members: 3, programme: 'EU-EMERGENCY-2026-2027', arrives: true, excluded: 'P2' },
-] as const satisfies readonly { state: string; ref: string; pathway: string; members: number; programme: string | null; arrives: boolean; excluded?: string }[];
+  {
+    state: 'DE',
+    ref: 'DE-EM-1',
+    pathway: 'emergency_admission',
+    members: 3,
+    programme: 'EU-EMERGENCY-2026-2027',
+    arrives: true,
+    excluded: 'P2',
+  },
+] as const satisfies readonly {
+  state: string;
+  ref: string;
+  pathway: string;
+  members: number;
+  programme: string | null;
+  arrives: boolean;
+  excluded?: string;
+}[];
 
 const TO_ARRIVAL = ['under_review', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived'] as const;
 
@@ -43,8 +59,18 @@ function caseFile(): string {
   const data = HOUSEHOLDS.flatMap((h) =>
     Array.from({ length: h.members }, (_, i) => {
       const r: Record<string, string> = {
-        case_ref: h.ref, person_ref: `P${i + 1}`, member_state: h.state, pathway: h.pathway, round: '', citizenship: 'SYR', sex: i % 2 ? 'M' : 'F',
-        birth_year: String(1980 + i), country_of_departure: 'TUR', arrived_on: '', primary_category: 'legal_physical_protection', relationship: i === 0 ? 'principal' : 'child',
+        case_ref: h.ref,
+        person_ref: `P${i + 1}`,
+        member_state: h.state,
+        pathway: h.pathway,
+        round: '',
+        citizenship: 'SYR',
+        sex: i % 2 ? 'M' : 'F',
+        birth_year: String(1980 + i),
+        country_of_departure: 'TUR',
+        arrived_on: '',
+        primary_category: 'legal_physical_protection',
+        relationship: i === 0 ? 'principal' : 'child',
       };
       return columns.map((c) => r[c] ?? '');
     }),
@@ -88,10 +114,24 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
     const r = await call(nl, 'GET', '/api/programmes?state=EU');
     expect(r.status, r.text).toBe(200);
     const byCode = Object.fromEntries(r.body.programmes.map((p: { code: string }) => [p.code, p]));
-    expect(byCode['EU-VHAS']).toMatchObject({ stateCode: null, kind: 'vhas', pathway: 'humanitarian_admission', status: 'planned', moves: ['active'] });
-    expect(byCode['EU-VHAS'].activation.map((c: { id: string; met: boolean }) => [c.id, c.met])).toEqual([['preconditions_met', false], ['irregular_crossings_reduced', false]]);
+    expect(byCode['EU-VHAS']).toMatchObject({
+      stateCode: null,
+      kind: 'vhas',
+      pathway: 'humanitarian_admission',
+      status: 'planned',
+      moves: ['active'],
+    });
+    expect(byCode['EU-VHAS'].activation.map((c: { id: string; met: boolean }) => [c.id, c.met])).toEqual([
+      ['preconditions_met', false],
+      ['irregular_crossings_reduced', false],
+    ]);
     expect(byCode['EU-VHAS'].source).toContain('2020/1364, P 5(a)');
-    expect(byCode['EU-EMERGENCY-2026-2027']).toMatchObject({ kind: 'emergency_admission', pathway: 'emergency_admission', roundId: '2026-2027', status: 'active' });
+    expect(byCode['EU-EMERGENCY-2026-2027']).toMatchObject({
+      kind: 'emergency_admission',
+      pathway: 'emergency_admission',
+      roundId: '2026-2027',
+      status: 'active',
+    });
     expect(byCode['EU-EMERGENCY-2026-2027'].source).toContain('2024/1350');
   });
 
@@ -99,16 +139,43 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
     let vhas = await call(commission, 'GET', '/api/programmes/EU-VHAS');
     const refused = await call(commission, 'POST', '/api/programmes/EU-VHAS/status', { to: 'active' }, { 'if-match': vhas.etag! });
     expect(refused.status).toBe(400);
-    expect(refused.body.details).toMatchObject({ refusal: 'conditions_unmet', unmet: ['preconditions_met', 'irregular_crossings_reduced'] });
+    expect(refused.body.details).toMatchObject({
+      refusal: 'conditions_unmet',
+      unmet: ['preconditions_met', 'irregular_crossings_reduced'],
+    });
     // A state's officer may not record a finding on the EU's programme.
-    expect((await call(nl, 'POST', '/api/programmes/EU-VHAS/conditions/preconditions_met', { met: true, on: '2021-03-01', evidence: 'x' }, { 'if-match': vhas.etag! })).status).toBe(403);
-    const found = await call(commission, 'POST', '/api/programmes/EU-VHAS/conditions/preconditions_met', { met: true, on: '2021-03-01', evidence: 'Council conclusions' }, { 'if-match': vhas.etag! });
+    expect(
+      (
+        await call(
+          nl,
+          'POST',
+          '/api/programmes/EU-VHAS/conditions/preconditions_met',
+          { met: true, on: '2021-03-01', evidence: 'x' },
+          { 'if-match': vhas.etag! },
+        )
+      ).status,
+    ).toBe(403);
+    const found = await call(
+      commission,
+      'POST',
+      '/api/programmes/EU-VHAS/conditions/preconditions_met',
+      { met: true, on: '2021-03-01', evidence: 'Council conclusions' },
+      { 'if-match': vhas.etag! },
+    );
     expect(found.status, found.text).toBe(200);
     // The old ETag no longer matches.
-    expect((await call(commission, 'POST', '/api/programmes/EU-VHAS/status', { to: 'active' }, { 'if-match': vhas.etag! })).status).toBe(412);
+    expect((await call(commission, 'POST', '/api/programmes/EU-VHAS/status', { to: 'active' }, { 'if-match': vhas.etag! })).status).toBe(
+      412,
+    );
     const half = await call(commission, 'POST', '/api/programmes/EU-VHAS/status', { to: 'active' }, { 'if-match': found.etag! });
     expect(half.body.details).toMatchObject({ unmet: ['irregular_crossings_reduced'] });
-    const both = await call(commission, 'POST', '/api/programmes/EU-VHAS/conditions/irregular_crossings_reduced', { met: true, on: '2021-04-01', evidence: 'crossings down 90 %' }, { 'if-match': found.etag! });
+    const both = await call(
+      commission,
+      'POST',
+      '/api/programmes/EU-VHAS/conditions/irregular_crossings_reduced',
+      { met: true, on: '2021-04-01', evidence: 'crossings down 90 %' },
+      { 'if-match': found.etag! },
+    );
     vhas = await call(commission, 'POST', '/api/programmes/EU-VHAS/status', { to: 'active' }, { 'if-match': both.etag! });
     expect(vhas.status, vhas.text).toBe(200);
     expect(vhas.body).toMatchObject({ status: 'active', moves: ['suspended', 'closed'] });
@@ -118,8 +185,28 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
   it('lets a state’s officer add and activate its own programmes, not another state’s or the EU’s', async () => {
     const add = (who: Session, body: object) => call(who, 'POST', '/api/programmes', body);
     for (const [who, body] of [
-      [nl, { code: 'NL-HAP-SYR', state: 'NL', kind: 'national_humanitarian_admission', title: 'Humanitarian admission of Syrians from Turkey', places: 500, targetGroups: ['women at risk'], criteria: 'Vulnerability (P 11)' }],
-      [nl, { code: 'NL-LAB-ICT', state: 'NL', kind: 'labour', title: 'ICT labour mobility', details: { employer: 'Acme BV', occupations: ['2512'] } }],
+      [
+        nl,
+        {
+          code: 'NL-HAP-SYR',
+          state: 'NL',
+          kind: 'national_humanitarian_admission',
+          title: 'Humanitarian admission of Syrians from Turkey',
+          places: 500,
+          targetGroups: ['women at risk'],
+          criteria: 'Vulnerability (P 11)',
+        },
+      ],
+      [
+        nl,
+        {
+          code: 'NL-LAB-ICT',
+          state: 'NL',
+          kind: 'labour',
+          title: 'ICT labour mobility',
+          details: { employer: 'Acme BV', occupations: ['2512'] },
+        },
+      ],
       [de, { code: 'DE-NEST', state: 'DE', kind: 'community_sponsorship', title: 'NesT' }],
     ] as const) {
       const r = await add(who, body);
@@ -146,7 +233,9 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
     expect((await join(nl, 'NL', 'NL-HA-2', 'NL-LAB-ICT')).status).toBe(400); // pathway differs
     expect((await join(nl, 'NL', 'NL-HA-2', 'DE-NEST')).status).toBe(400); // another state's
     expect((await join(nl, 'NL', 'NL-RES-1', 'EU-VHAS')).status).toBe(400); // resettlement is not humanitarian admission
-    expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-HA-2/programme', { programme: 'NL-HAP-SYR' }, { 'if-match': '"case-1-v99"' })).status).toBe(412);
+    expect(
+      (await call(nl, 'PUT', '/api/states/NL/cases/NL-HA-2/programme', { programme: 'NL-HAP-SYR' }, { 'if-match': '"case-1-v99"' })).status,
+    ).toBe(412);
     expect((await call(nl, 'PUT', '/api/states/NL/cases/NL-HA-2/programme', { programme: 'NL-HAP-SYR' })).status).toBe(428);
     expect((await join(de, 'NL', 'NL-HA-1', 'NL-HAP-SYR', '"case-1-v1"')).status).toBe(403);
     for (const h of HOUSEHOLDS) {
@@ -156,7 +245,9 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
       expect(r.status, `${h.ref}: ${r.text}`).toBe(200);
       expect(r.etag).toMatch(/^"case-\d+-v2"$/);
     }
-    const lines = await inScope(database.db, OP, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'case.programme'`));
+    const lines = await inScope(database.db, OP, (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'case.programme'`),
+    );
     expect(lines[0]!.n).toBe(HOUSEHOLDS.filter((h) => h.programme).length);
   });
 
@@ -167,19 +258,42 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
       for (const [i, to] of TO_ARRIVAL.entries()) {
         await inScope(database.db, who.principal, (tx) =>
           advanceCase({
-            db: tx, actor: who.principal, stateCode: h.state, caseRef: h.ref, action: parseAction(to), on: `2021-0${i + 1}-15`,
-            ...(to === 'accepted' && 'excluded' in h ? { acceptedMembers: Array.from({ length: h.members }, (_, k) => `P${k + 1}`).filter((m) => m !== h.excluded), reason: 'split decision' } : {}),
+            db: tx,
+            actor: who.principal,
+            stateCode: h.state,
+            caseRef: h.ref,
+            action: parseAction(to),
+            on: `2021-0${i + 1}-15`,
+            ...(to === 'accepted' && 'excluded' in h
+              ? {
+                  acceptedMembers: Array.from({ length: h.members }, (_, k) => `P${k + 1}`).filter((m) => m !== h.excluded),
+                  reason: 'split decision',
+                }
+              : {}),
           }),
         );
       }
     }
     const want = expected();
-    const check = (body: { states: { stateCode: string; byPathway: Record<string, number>; total: number; programmes: { code: string | null; pathway: string; persons: number }[] }[]; totals: { total: number; byPathway: Record<string, number> } }, states: string[]) => {
+    const check = (
+      body: {
+        states: {
+          stateCode: string;
+          byPathway: Record<string, number>;
+          total: number;
+          programmes: { code: string | null; pathway: string; persons: number }[];
+        }[];
+        totals: { total: number; byPathway: Record<string, number> };
+      },
+      states: string[],
+    ) => {
       expect(body.states.map((s) => s.stateCode)).toEqual(states);
       for (const s of body.states) {
         expect(s.byPathway, s.stateCode).toEqual(want[s.stateCode]!.byPathway);
         expect(s.total).toBe(want[s.stateCode]!.total);
-        expect(Object.fromEntries(s.programmes.map((p) => [`${p.pathway}:${p.code ?? '-'}`, p.persons]))).toEqual(want[s.stateCode]!.programmes);
+        expect(Object.fromEntries(s.programmes.map((p) => [`${p.pathway}:${p.code ?? '-'}`, p.persons]))).toEqual(
+          want[s.stateCode]!.programmes,
+        );
       }
       expect(body.totals.total).toBe(states.reduce((n, s) => n + want[s]!.total, 0));
     };
@@ -196,7 +310,11 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
     // The round's period gives the same (2020-2021 holds every arrival here); a period before the arrivals gives none.
     expect((await call(nl, 'GET', '/api/reports/admissions?round=2020-2021')).body.states).toEqual(own.body.states);
     expect((await call(nl, 'GET', '/api/reports/admissions?from=2020-01-01&to=2020-12-31')).body.states).toEqual([]);
-    expect((await call(commission, 'GET', '/api/reports/admissions?from=2021-01-01&to=2021-12-31&state=DE')).body.states.map((s: { stateCode: string }) => s.stateCode)).toEqual(['DE']);
+    expect(
+      (await call(commission, 'GET', '/api/reports/admissions?from=2021-01-01&to=2021-12-31&state=DE')).body.states.map(
+        (s: { stateCode: string }) => s.stateCode,
+      ),
+    ).toEqual(['DE']);
     expect((await call(nl, 'GET', '/api/reports/admissions?from=2021-01-01&to=2021-12-31&state=DE')).status).toBe(403);
     expect((await call(nl, 'GET', '/api/reports/admissions?from=2021-12-31&to=2021-01-01')).status).toBe(400);
     expect((await call(nl, 'GET', '/api/reports/admissions')).status).toBe(400);
@@ -207,12 +325,22 @@ describe('pathways report admissions', () => {
   const data = tempDir();
   const run = cliRunner(data, 'officer-cli');
   const person = (ref: string, p: string, state: string, pathway: string, arrived: string) => ({
-    case_ref: ref, person_ref: p, member_state: state, pathway, round: '', citizenship: 'SYR', sex: 'F', birth_year: '1990', country_of_departure: 'TUR', arrived_on: arrived,
+    case_ref: ref,
+    person_ref: p,
+    member_state: state,
+    pathway,
+    round: '',
+    citizenship: 'SYR',
+    sex: 'F',
+    birth_year: '1990',
+    country_of_departure: 'TUR',
+    arrived_on: arrived,
   });
 
   it('prints the returns for a period as a table, CSV, JSON and an XLSX workbook, from the persons recorded as arrived', async () => {
     const file = writePersonsCsv(dir, [
-      person('C-1', 'P1', 'IT', 'community_sponsorship', '2021-05-01'), person('C-1', 'P2', 'IT', 'community_sponsorship', '2021-05-01'),
+      person('C-1', 'P1', 'IT', 'community_sponsorship', '2021-05-01'),
+      person('C-1', 'P2', 'IT', 'community_sponsorship', '2021-05-01'),
       person('H-1', 'P1', 'IT', 'humanitarian_admission', '2021-06-01'),
       person('H-2', 'P1', 'FR', 'humanitarian_admission', '2022-01-02'), // after the period
       person('R-1', 'P1', 'FR', 'resettlement', '2021-06-01'), // resettlement: point 26, not here

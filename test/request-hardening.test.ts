@@ -30,15 +30,25 @@ describe.each(databaseKinds)('requests and answers of the server on $name', (kin
     const read = await fetch(url('/api/rounds/2026-2027/pledges/NL'), { headers: auth });
     return fetch(url('/api/rounds/2026-2027/pledges/NL'), {
       method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json', 'accept-language': lang, 'idempotency-key': randomUUID(), 'if-match': read.headers.get('etag')! },
+      headers: {
+        ...auth,
+        'content-type': 'application/json',
+        'accept-language': lang,
+        'idempotency-key': randomUUID(),
+        'if-match': read.headers.get('etag')!,
+      },
       body,
     });
   };
   const notes = async (): Promise<string[]> =>
-    ((await (await fetch(url('/api/rounds/2026-2027/pledges/NL'), { headers: auth })).json()) as { pledges: { note: string }[] }).pledges.map((p) => p.note);
+    (
+      (await (await fetch(url('/api/rounds/2026-2027/pledges/NL'), { headers: auth })).json()) as { pledges: { note: string }[] }
+    ).pledges.map((p) => p.note);
   const bodyWith = (note: Uint8Array): Uint8Array<ArrayBuffer> => {
     const enc = new TextEncoder();
-    const [head, tail] = ['{"pledges":[{"pathway":"humanitarian_admission","places":7,"countryOfDeparture":"LBN","note":"', '"}]}'].map((s) => enc.encode(s));
+    const [head, tail] = ['{"pledges":[{"pathway":"humanitarian_admission","places":7,"countryOfDeparture":"LBN","note":"', '"}]}'].map(
+      (s) => enc.encode(s),
+    );
     return Uint8Array.from([...head!, ...note, ...tail!]);
   };
 
@@ -48,7 +58,10 @@ describe.each(databaseKinds)('requests and answers of the server on $name', (kin
     for (const bad of [[0x63, 0x61, 0x66, 0xe9], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff]]) {
       const r = await savePledges(bodyWith(Uint8Array.from(bad)));
       expect(r.status, JSON.stringify(bad)).toBe(400);
-      expect(await r.json()).toMatchObject({ code: 'bad_input', message: 'The body is not valid UTF-8: a JSON body must be encoded in UTF-8.' });
+      expect(await r.json()).toMatchObject({
+        code: 'bad_input',
+        message: 'The body is not valid UTF-8: a JSON body must be encoded in UTF-8.',
+      });
     }
     const nl = await savePledges(bodyWith(Uint8Array.from([0xff])), 'nl');
     expect(await nl.json()).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/^De inhoud is geen geldige UTF-8/) });

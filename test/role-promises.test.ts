@@ -5,7 +5,18 @@ import { inScope } from '../src/access/scope.ts';
 import { rows, sql, type Database, type Tx } from '../src/db/db.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 import { resetTotp, setPassword } from '../src/identity/user.service.ts';
-import { apiFixture, keysOf, mentions, operationsOf, PERSONAL_KEYS, requestFor, stringsOf, type ApiFixture, type OpenApiDocument, type Operation } from './api-fixture.ts';
+import {
+  apiFixture,
+  keysOf,
+  mentions,
+  operationsOf,
+  PERSONAL_KEYS,
+  requestFor,
+  stringsOf,
+  type ApiFixture,
+  type OpenApiDocument,
+  type Operation,
+} from './api-fixture.ts';
 import { databaseKinds } from './databases.ts';
 import { signIn } from './sessions.ts';
 
@@ -21,12 +32,18 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
   let gets: Operation[];
   const OP = operator('role-promises');
   /** The fixture's signed-in principal of a role (of a state, or with `null` of none). */
-  const as = (role: string, stateCode?: string | null) => fx.principals.find((p) => p.role === role && (stateCode === undefined || p.stateCode === stateCode))!;
+  const as = (role: string, stateCode?: string | null) =>
+    fx.principals.find((p) => p.role === role && (stateCode === undefined || p.stateCode === stateCode))!;
 
   async function call(who: { headers: Record<string, string> }, method: string, path: string, json?: unknown) {
     const res = await fx.app.request(`http://pathways.test${path}`, {
       method,
-      headers: { ...who.headers, 'accept-language': 'en', ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}) },
+      headers: {
+        ...who.headers,
+        'accept-language': 'en',
+        ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+      },
       body: json !== undefined ? JSON.stringify(json) : undefined,
     });
     const text = await res.text();
@@ -79,9 +96,15 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect(answers.some((a) => a.op === 'stateOfPlay')).toBe(true);
     const refs = await allRefs();
     for (const a of answers) {
-      expect([...keysOf(a.body)].filter((k) => PERSONAL_KEYS.includes(k)), `${a.op} ${a.target}`).toEqual([]);
+      expect(
+        [...keysOf(a.body)].filter((k) => PERSONAL_KEYS.includes(k)),
+        `${a.op} ${a.target}`,
+      ).toEqual([]);
       const strings = stringsOf(a.body);
-      expect(refs.filter((r) => mentions(strings, r)), `${a.op} ${a.target}`).toEqual([]);
+      expect(
+        refs.filter((r) => mentions(strings, r)),
+        `${a.op} ${a.target}`,
+      ).toEqual([]);
     }
   }, 120_000);
 
@@ -102,7 +125,12 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect((await call(admin, 'GET', `/api/states/${fx.a}/cases?limit=5`)).status).toBe(403);
     expect((await call(admin, 'GET', `/api/states/${fx.a}/cases/${fx.caseOf[fx.a]}`)).status).toBe(403);
     const account = (role: string, stateCode: string, extra: Record<string, unknown> = {}) => ({
-      username: `${role.replace('_', '-')}-${stateCode.toLowerCase()}-${randomUUID().slice(0, 8)}`, displayName: 'Staff', role, stateCode, password: 'a long enough first password', ...extra,
+      username: `${role.replace('_', '-')}-${stateCode.toLowerCase()}-${randomUUID().slice(0, 8)}`,
+      displayName: 'Staff',
+      role,
+      stateCode,
+      password: 'a long enough first password',
+      ...extra,
     });
     expect((await call(admin, 'POST', '/api/users', account('state_officer', fx.a))).status).toBe(201);
     expect((await call(admin, 'POST', '/api/users', account('referral_partner', fx.a, { organisation: 'iom' }))).status).toBe(201);
@@ -110,42 +138,67 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect((await call(admin, 'POST', '/api/users', account('referral_partner', fx.b, { organisation: 'iom' }))).status).toBe(403);
     // Finding 11: not itself, and not the last active administrator of its state, whoever asks.
     const self = await call(admin, 'POST', '/api/users/disable', { username: admin.principal.username });
-    expect([self.status, self.body.code, self.body.message]).toEqual([409, 'conflict', 'You cannot disable your own account: ask another administrator.']);
+    expect([self.status, self.body.code, self.body.message]).toEqual([
+      409,
+      'conflict',
+      'You cannot disable your own account: ask another administrator.',
+    ]);
     const bySystem = await call(as('system_admin'), 'POST', '/api/users/disable', { username: admin.principal.username });
-    expect([bySystem.status, bySystem.body.message]).toEqual([409, `This is the last active administrator of ${fx.a}: add another administrator of ${fx.a} first.`]);
+    expect([bySystem.status, bySystem.body.message]).toEqual([
+      409,
+      `This is the last active administrator of ${fx.a}: add another administrator of ${fx.a} first.`,
+    ]);
     // With a second administrator, one of them may go (and then the other is the last again).
     const second = account('state_admin', fx.a);
     expect((await call(admin, 'POST', '/api/users', second)).status).toBe(201);
     expect((await call(as('system_admin'), 'POST', '/api/users/disable', { username: second.username })).status).toBe(200);
     expect((await call(as('system_admin'), 'POST', '/api/users/disable', { username: admin.principal.username })).status).toBe(409);
     const [active] = await inScope(database.db, OP, (tx) =>
-      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM users WHERE role = 'state_admin' AND state_code = ${fx.a} AND disabled_at IS NULL`),
+      rows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM users WHERE role = 'state_admin' AND state_code = ${fx.a} AND disabled_at IS NULL`,
+      ),
     );
     expect(active!.n).toBe(1);
   });
 
-  it("referral_partner: sees only the referrals its organisation made to the state of its agreement, where they stand, and no person", async () => {
+  it('referral_partner: sees only the referrals its organisation made to the state of its agreement, where they stand, and no person', async () => {
     const partner = as('referral_partner');
     const r = await call(partner, 'GET', '/api/referrals?limit=100');
     expect(r.status).toBe(200);
     const truth = await inScope(database.db, OP, (tx) =>
-      rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = ${fx.a} AND referring_partner = 'unhcr' ORDER BY case_ref`),
+      rows<{ r: string }>(
+        tx,
+        sql`SELECT case_ref AS r FROM cases WHERE state_code = ${fx.a} AND referring_partner = 'unhcr' ORDER BY case_ref`,
+      ),
     );
-    const elsewhere = await inScope(database.db, OP, (tx) => rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code <> ${fx.a} AND referring_partner = 'unhcr'`));
+    const elsewhere = await inScope(database.db, OP, (tx) =>
+      rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code <> ${fx.a} AND referring_partner = 'unhcr'`),
+    );
     expect(elsewhere.length).toBeGreaterThan(0);
-    expect(r.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`).sort()).toEqual(truth.map((t) => `${fx.a} ${t.r}`));
+    expect(r.body.cases.map((c: { stateCode: string; caseRef: string }) => `${c.stateCode} ${c.caseRef}`).sort()).toEqual(
+      truth.map((t) => `${fx.a} ${t.r}`),
+    );
     expect([...keysOf(r.body)].filter((k) => ['members', 'personRef', 'birthYear', 'citizenship', 'needs'].includes(k))).toEqual([]);
-    const other = await inScope(database.db, OP, (tx) => rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE state_code <> ${fx.a} AND referring_partner = 'unhcr' LIMIT 1`));
+    const other = await inScope(database.db, OP, (tx) =>
+      rows<{ s: string; r: string }>(
+        tx,
+        sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE state_code <> ${fx.a} AND referring_partner = 'unhcr' LIMIT 1`,
+      ),
+    );
     expect([403, 404]).toContain((await call(partner, 'GET', `/api/states/${other[0]!.s}/cases/${other[0]!.r}`)).status);
     expect((await call(partner, 'GET', `/api/states/${fx.a}/cases?limit=5`)).status).toBe(403);
   });
 
-  it("sponsor: sees only the households it supports in the state that registered it, in the fields of its phases; its code tells another state nothing", async () => {
+  it('sponsor: sees only the households it supports in the state that registered it, in the fields of its phases; its code tells another state nothing', async () => {
     const sponsor = as('sponsor');
     const r = await call(sponsor, 'GET', '/api/households?limit=100');
     expect(r.status).toBe(200);
     const truth = await inScope(database.db, OP, (tx) =>
-      rows<{ r: string }>(tx, sql`SELECT c.case_ref AS r FROM case_supporters s JOIN cases c ON c.id = s.case_id WHERE s.organisation = 'sponsor-a' AND s.ended_at IS NULL ORDER BY 1`),
+      rows<{ r: string }>(
+        tx,
+        sql`SELECT c.case_ref AS r FROM case_supporters s JOIN cases c ON c.id = s.case_id WHERE s.organisation = 'sponsor-a' AND s.ended_at IS NULL ORDER BY 1`,
+      ),
     );
     expect(truth.length).toBeGreaterThan(0);
     expect(r.body.cases.map((c: { caseRef: string }) => c.caseRef).sort()).toEqual(truth.map((t) => t.r));
@@ -153,7 +206,16 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect((await call(sponsor, 'GET', `/api/states/${fx.a}/cases?limit=5`)).status).toBe(403);
     expect((await call(sponsor, 'GET', '/api/referrals')).status).toBe(403);
     // Finding 11: B registers a sponsor under the code A's sponsor has: accepted, as any new code would be (unique per state).
-    const application = (state: string) => ({ state, organisation: 'sponsor-a', kind: 'group', name: 'Another group', region: 'South', householdSize: 2, needsSupported: [], languages: ['en'] });
+    const application = (state: string) => ({
+      state,
+      organisation: 'sponsor-a',
+      kind: 'group',
+      name: 'Another group',
+      region: 'South',
+      householdSize: 2,
+      needsSupported: [],
+      languages: ['en'],
+    });
     const officerOfB = await signIn(database, { role: 'state_officer', stateCode: fx.b });
     const inB = await call(officerOfB, 'POST', '/api/sponsors', application(fx.b));
     expect(inB.status, JSON.stringify(inB.body)).toBe(201);
@@ -163,7 +225,9 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     const portal = await call(sponsor, 'GET', '/api/sponsor');
     expect(portal.status).toBe(200);
     expect(portal.body.sponsor.name).toBe('Sponsor A');
-    expect((await call(sponsor, 'GET', '/api/households?limit=100')).body.cases.map((c: { stateCode: string }) => c.stateCode)).toEqual(truth.map(() => fx.a));
+    expect((await call(sponsor, 'GET', '/api/households?limit=100')).body.cases.map((c: { stateCode: string }) => c.stateCode)).toEqual(
+      truth.map(() => fx.a),
+    );
   });
 
   it('auditor: reads only the audit trail of its scope (its state, or the Commission its own), and no case', async () => {
@@ -188,20 +252,44 @@ describe.each(databaseKinds)('the promise of each role ($name)', (kind) => {
     expect(answers.some((a) => a.op === 'listUsers')).toBe(true);
     const refs = await allRefs();
     for (const a of answers) {
-      expect([...keysOf(a.body)].filter((k) => PERSONAL_KEYS.includes(k)), `${a.op} ${a.target}`).toEqual([]);
-      expect(refs.filter((r) => mentions(stringsOf(a.body), r)), `${a.op} ${a.target}`).toEqual([]);
+      expect(
+        [...keysOf(a.body)].filter((k) => PERSONAL_KEYS.includes(k)),
+        `${a.op} ${a.target}`,
+      ).toEqual([]);
+      expect(
+        refs.filter((r) => mentions(stringsOf(a.body), r)),
+        `${a.op} ${a.target}`,
+      ).toEqual([]);
     }
     // The finding: an officer of a state made by the platform's administrator, then signed in as.
-    const minted = await call(sys, 'POST', '/api/users', { username: `sys-officer-${randomUUID().slice(0, 8)}`, displayName: 'Officer', role: 'state_officer', stateCode: fx.a, password: 'a long enough first password' });
+    const minted = await call(sys, 'POST', '/api/users', {
+      username: `sys-officer-${randomUUID().slice(0, 8)}`,
+      displayName: 'Officer',
+      role: 'state_officer',
+      stateCode: fx.a,
+      password: 'a long enough first password',
+    });
     expect([minted.status, minted.body.code]).toEqual([403, 'forbidden']);
     expect(minted.body.message).toMatch(/reads personal data/);
     // Taking over an existing officer: a new password or a forgotten authenticator (the command line's services; the API has no route for them).
     const officer = fx.spareUserOf[fx.a]!;
-    for (const change of [(tx: Tx) => setPassword(tx, sys.principal, officer, 'another long enough password'), (tx: Tx) => resetTotp(tx, sys.principal, officer)]) {
+    for (const change of [
+      (tx: Tx) => setPassword(tx, sys.principal, officer, 'another long enough password'),
+      (tx: Tx) => resetTotp(tx, sys.principal, officer),
+    ]) {
       const refused = await inScope(database.db, sys.principal, change).catch((e: unknown) => e);
       expect(isAppError(refused) && refused.code).toBe('forbidden');
     }
     // An account that reads no personal data it does make.
-    expect((await call(sys, 'POST', '/api/users', { username: `sys-analyst-${randomUUID().slice(0, 8)}`, displayName: 'Analyst', role: 'commission_analyst', password: 'a long enough first password' })).status).toBe(201);
+    expect(
+      (
+        await call(sys, 'POST', '/api/users', {
+          username: `sys-analyst-${randomUUID().slice(0, 8)}`,
+          displayName: 'Analyst',
+          role: 'commission_analyst',
+          password: 'a long enough first password',
+        })
+      ).status,
+    ).toBe(201);
   }, 120_000);
 });

@@ -30,7 +30,14 @@ export async function signIn(
       password: null,
     });
     const session = await createSession(tx, id, { mfaPassed: true });
-    const principal: Principal = { id: `user:${id}`, userId: id, username, role: who.role, stateCode: who.stateCode ?? null, organisation: who.organisation ?? null };
+    const principal: Principal = {
+      id: `user:${id}`,
+      userId: id,
+      username,
+      role: who.role,
+      stateCode: who.stateCode ?? null,
+      organisation: who.organisation ?? null,
+    };
     return { principal, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
   });
 }
@@ -38,7 +45,15 @@ export async function signIn(
 /** A local account with a password, written like any other; returns its id. */
 export async function addAccount(
   database: Database,
-  who: { username: string; password?: string | null; role: Role; stateCode?: string | null; organisation?: string | null; oidcIssuer?: string; oidcSubject?: string },
+  who: {
+    username: string;
+    password?: string | null;
+    role: Role;
+    stateCode?: string | null;
+    organisation?: string | null;
+    oidcIssuer?: string;
+    oidcSubject?: string;
+  },
 ): Promise<number> {
   const admin = operator('test-setup');
   const { id } = await inScope(database.db, admin, (tx) =>
@@ -86,7 +101,12 @@ export function apiCaller(app: { request: (path: string, init: RequestInit) => R
   return async (who: Session, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const res = await app.request(path, {
       method,
-      headers: { ...who.headers, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}), ...headers },
+      headers: {
+        ...who.headers,
+        ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+        ...headers,
+      },
       body: json !== undefined ? JSON.stringify(json) : undefined,
     });
     const text = await res.text();

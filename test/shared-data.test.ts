@@ -8,7 +8,9 @@ describe('material from ../shared that may not be shipped', () => {
     const d = sharedData({ ...missing, env: {} });
     expect(d.present).toBe(false);
     expect(d.skip).toBe(true);
-    expect(d.title('the loader')).toBe('the loader — skipped: ../shared/data/no-such-folder not present (no licence to ship it; set PATHWAYS_NO_SUCH_DIR to its folder)');
+    expect(d.title('the loader')).toBe(
+      'the loader — skipped: ../shared/data/no-such-folder not present (no licence to ship it; set PATHWAYS_NO_SUCH_DIR to its folder)',
+    );
   });
 
   it('is not skipped on CI: the tests run and fail, saying what is missing', () => {

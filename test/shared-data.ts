@@ -36,7 +36,10 @@ export function sharedData(opts: { relative: string; probe: string; envVar: stri
     skip,
     title: (name) => (skip ? `${name} — skipped: ${why}` : name),
     require: () => {
-      if (!present) throw new Error(`${shown} is not present (${opts.why}): on CI (CI=true) these tests must run; put the folder beside the checkout or set ${opts.envVar}.`);
+      if (!present)
+        throw new Error(
+          `${shown} is not present (${opts.why}): on CI (CI=true) these tests must run; put the folder beside the checkout or set ${opts.envVar}.`,
+        );
     },
   };
 }

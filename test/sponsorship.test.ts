@@ -28,7 +28,15 @@ const OP = operator('sponsorship-test');
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 
 function caseFile(): string {
-  const base = { member_state: 'NL', pathway: 'community_sponsorship', round: '2020-2021', citizenship: 'SYR', birth_year: '1985', country_of_departure: 'LBN', relationship: 'principal' };
+  const base = {
+    member_state: 'NL',
+    pathway: 'community_sponsorship',
+    round: '2020-2021',
+    citizenship: 'SYR',
+    birth_year: '1985',
+    country_of_departure: 'LBN',
+    relationship: 'principal',
+  };
   const lines: Record<string, string>[] = [
     { ...base, case_ref: 'S-01', person_ref: 'S-01-A', sex: 'F' },
     { ...base, case_ref: 'S-01', person_ref: 'S-01-B', sex: 'M', birth_year: '2014', relationship: 'child', needs: 'medical' },
@@ -36,9 +44,23 @@ function caseFile(): string {
     { ...base, case_ref: 'S-03', person_ref: 'S-03-A', sex: 'M', pathway: 'labour' },
     { ...base, case_ref: 'B-1', person_ref: 'B-1-A', member_state: 'BE', sex: 'F' },
   ];
-  return writeFile(dir, `sponsorship-${randomUUID()}.csv`, toCsv(COLUMNS, lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? ''))));
+  return writeFile(
+    dir,
+    `sponsorship-${randomUUID()}.csv`,
+    toCsv(
+      COLUMNS,
+      lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? '')),
+    ),
+  );
 }
-const ROLES = { selection: 'state', pre_departure: 'shared', reception: 'sponsor', housing: 'sponsor', integration: 'shared', finance: 'state' } as const;
+const ROLES = {
+  selection: 'state',
+  pre_departure: 'shared',
+  reception: 'sponsor',
+  housing: 'sponsor',
+  integration: 'shared',
+  finance: 'state',
+} as const;
 
 describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
   let database: Database;
@@ -48,10 +70,16 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
   // `app` is made in beforeAll: the caller is taken at each call.
   const call = (...args: Parameters<ReturnType<typeof apiCaller>>) => apiCaller(app)(...args);
   const get = (who: Session, path: string) => call(who, 'GET', path);
-  const post = (who: Session, path: string, json?: unknown, ifMatch?: string | null) => call(who, 'POST', path, json ?? {}, ifMatch ? { 'if-match': ifMatch } : {});
+  const post = (who: Session, path: string, json?: unknown, ifMatch?: string | null) =>
+    call(who, 'POST', path, json ?? {}, ifMatch ? { 'if-match': ifMatch } : {});
   const op = <T>(work: Parameters<typeof inScope<T>>[2]) => inScope(database.db, OP, work);
   const auditOf = (actor: string, action: string) =>
-    op((tx) => rows<{ recordIds: string[]; stateCode: string | null }>(tx, sql`SELECT record_ids AS "recordIds", state_code AS "stateCode" FROM audit_log WHERE actor = ${actor} AND action = ${action} ORDER BY id`));
+    op((tx) =>
+      rows<{ recordIds: string[]; stateCode: string | null }>(
+        tx,
+        sql`SELECT record_ids AS "recordIds", state_code AS "stateCode" FROM audit_log WHERE actor = ${actor} AND action = ${action} ORDER BY id`,
+      ),
+    );
 
   let sponsorId = 0;
   let etag = '';
@@ -73,7 +101,14 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 
   it("records a sponsor's application, its members and checks, and moves it applied → screened → approved", async () => {
     const created = await post(nl, '/api/sponsors', {
-      state: 'NL', organisation: 'utrecht-welcome', kind: 'group', name: 'Utrecht Welcome Group', region: 'Utrecht', householdSize: 3, needsSupported: ['medical'], languages: ['ar', 'nl'],
+      state: 'NL',
+      organisation: 'utrecht-welcome',
+      kind: 'group',
+      name: 'Utrecht Welcome Group',
+      region: 'Utrecht',
+      householdSize: 3,
+      needsSupported: ['medical'],
+      languages: ['ar', 'nl'],
     });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ status: 'applied', version: 1 });
@@ -99,7 +134,10 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
       etag = r.headers.get('etag')!;
     }
     // A sponsor check names no member; a member check names one.
-    expect((await post(nl, `/api/sponsors/${sponsorId}/checks`, { check: 'housing', memberId: anna, result: 'passed', on: '2026-01-05' }, etag)).status).toBe(400);
+    expect(
+      (await post(nl, `/api/sponsors/${sponsorId}/checks`, { check: 'housing', memberId: anna, result: 'passed', on: '2026-01-05' }, etag))
+        .status,
+    ).toBe(400);
     expect(r.body.members[0].screening).toBe('cleared');
     r = await post(nl, `/api/sponsors/${sponsorId}/status`, { to: 'screened' }, etag);
     expect(r.status, r.text).toBe(200);
@@ -114,7 +152,11 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     r = await post(nl, `/api/sponsors/${sponsorId}/status`, { to: 'approved' }, etag);
     expect(r.status, r.text).toBe(200);
     etag = r.headers.get('etag')!;
-    expect(r.body.history.filter((e: { kind: string }) => e.kind === 'status').map((e: { toStatus: string }) => e.toStatus)).toEqual(['applied', 'screened', 'approved']);
+    expect(r.body.history.filter((e: { kind: string }) => e.kind === 'status').map((e: { toStatus: string }) => e.toStatus)).toEqual([
+      'applied',
+      'screened',
+      'approved',
+    ]);
     expect((await get(nl, '/api/states/NL/sponsors?status=approved')).body.sponsors.map((s: { id: number }) => s.id)).toEqual([sponsorId]);
     expect((await get(be, '/api/states/NL/sponsors')).status).toBe(403);
     // Reading a sponsor (a group of persons) is audited.
@@ -124,11 +166,32 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 
   it('refuses criteria on a protected characteristic (422, explained), and keeps every published version', async () => {
     const criteria = [{ id: 'size', label: 'Household of at most 3', field: 'householdSize', operator: 'lte', value: 3 }];
-    let r = await post(nl, '/api/schemes', { state: 'NL', code: 'CS-NL', title: 'Community sponsorship NL', criteria: [...criteria, { id: 'faith', label: 'Christian families' }], roles: ROLES });
+    let r = await post(nl, '/api/schemes', {
+      state: 'NL',
+      code: 'CS-NL',
+      title: 'Community sponsorship NL',
+      criteria: [...criteria, { id: 'faith', label: 'Christian families' }],
+      roles: ROLES,
+    });
     expect(r.status).toBe(422);
-    expect(r.body.details.criteria).toEqual([{ criterion: 'faith', label: 'Christian families', characteristic: 'religion_or_belief', article: 'art. 21(1)', by: 'label', found: 'Christian' }]);
+    expect(r.body.details.criteria).toEqual([
+      {
+        criterion: 'faith',
+        label: 'Christian families',
+        characteristic: 'religion_or_belief',
+        article: 'art. 21(1)',
+        by: 'label',
+        found: 'Christian',
+      },
+    ]);
     expect(r.body.message).toContain('art. 21(1)');
-    r = await call(nl, 'POST', '/api/schemes', { state: 'NL', code: 'CS-NL', title: 'x', criteria: [{ id: 'n', label: 'Nationaliteit', field: 'citizenship' }], roles: ROLES }, { 'accept-language': 'nl' });
+    r = await call(
+      nl,
+      'POST',
+      '/api/schemes',
+      { state: 'NL', code: 'CS-NL', title: 'x', criteria: [{ id: 'n', label: 'Nationaliteit', field: 'citizenship' }], roles: ROLES },
+      { 'accept-language': 'nl' },
+    );
     expect(r.status).toBe(422);
     expect(r.body.message).toContain('art. 21(2)');
     r = await post(nl, '/api/schemes', { state: 'NL', code: 'CS-NL', title: 'x', criteria, roles: { ...ROLES, selection: 'sponsor' } });
@@ -136,20 +199,37 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     r = await post(nl, '/api/schemes', { state: 'NL', code: 'CS-NL', title: 'Community sponsorship NL', criteria, roles: ROLES });
     expect(r.status, r.text).toBe(201);
     schemeId = r.body.id;
-    r = await post(nl, `/api/schemes/${schemeId}/versions`, { criteria: [...criteria, { id: 'risk', label: 'Women and girls at risk' }], roles: ROLES }, r.headers.get('etag'));
+    r = await post(
+      nl,
+      `/api/schemes/${schemeId}/versions`,
+      { criteria: [...criteria, { id: 'risk', label: 'Women and girls at risk' }], roles: ROLES },
+      r.headers.get('etag'),
+    );
     expect(r.status, r.text).toBe(200);
     expect(r.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect(r.body.versions[1].criteria).toEqual(criteria);
   });
 
   it('records a memorandum and a new version, keeping the first and saying what changed', async () => {
-    const body = { title: 'Humanitarian corridor', parties: [{ name: 'NL', role: 'state' }, { name: 'Utrecht Welcome Group', role: 'sponsor', sponsorId }], validFrom: '2026-01-01', places: 50, costsBorne: [{ item: 'travel' }] };
+    const body = {
+      title: 'Humanitarian corridor',
+      parties: [
+        { name: 'NL', role: 'state' },
+        { name: 'Utrecht Welcome Group', role: 'sponsor', sponsorId },
+      ],
+      validFrom: '2026-01-01',
+      places: 50,
+      costsBorne: [{ item: 'travel' }],
+    };
     let r = await post(nl, '/api/memoranda', { state: 'NL', code: 'HC-1', ...body });
     expect(r.status, r.text).toBe(201);
     const id = r.body.versions[0].id;
     r = await post(nl, `/api/memoranda/${id}/versions`, { ...body, places: 80 }, r.headers.get('etag'));
     expect(r.status, r.text).toBe(200);
-    expect(r.body.versions.map((v: { version: number; places: number }) => [v.version, v.places])).toEqual([[2, 80], [1, 50]]);
+    expect(r.body.versions.map((v: { version: number; places: number }) => [v.version, v.places])).toEqual([
+      [2, 80],
+      [1, 50],
+    ]);
     expect(r.body.versions[0].changes).toEqual([{ field: 'places', from: 50, to: 80 }]);
     // The first version is no longer the latest: a version made against it is refused.
     expect((await post(nl, `/api/memoranda/${id}/versions`, body, `"memorandum-${id}-v1"`)).status).toBe(412);
@@ -171,10 +251,18 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     sponsorshipEtag = r.headers.get('etag')!;
     const phases = ['pre_departure', 'reception', 'housing', 'integration'];
     expect(r.body).toMatchObject({ caseRef: 'S-01', phases, schemeVersion: 2, status: 'active', roles: ROLES });
-    expect(r.body.tasks.map((t: { task: string; holder: string }) => `${t.task}:${t.holder}`)).toEqual(tasksFor(phases, ROLES).map((t) => `${t.task}:${t.holder}`));
+    expect(r.body.tasks.map((t: { task: string; holder: string }) => `${t.task}:${t.holder}`)).toEqual(
+      tasksFor(phases, ROLES).map((t) => `${t.task}:${t.holder}`),
+    );
     expect((await get(nl, `/api/sponsors/${sponsorId}`)).body.status).toBe('active');
     // An override of a refusal is allowed, with its reason recorded in the sponsor's history.
-    r = await post(nl, '/api/sponsorships', { state: 'NL', sponsorId, caseRef: 'S-02', schemeId, override: { reason: 'The group found an accessible flat' } });
+    r = await post(nl, '/api/sponsorships', {
+      state: 'NL',
+      sponsorId,
+      caseRef: 'S-02',
+      schemeId,
+      override: { reason: 'The group found an accessible flat' },
+    });
     expect(r.status, r.text).toBe(201);
     const ended = await post(nl, `/api/sponsorships/${r.body.id}/end`, { reason: 'support completed' }, r.headers.get('etag'));
     expect(ended.body.status).toBe('ended');
@@ -223,11 +311,27 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 
   it('breaks down: the state takes over, the sponsor loses sight of the household at once (row-level security), the breakdown is counted', async () => {
     expect((await post(nl, `/api/sponsorships/${sponsorshipId}/breakdown`, { reason: '' }, sponsorshipEtag)).status).toBe(400);
-    const r = await post(nl, `/api/sponsorships/${sponsorshipId}/breakdown`, { reason: 'The group dissolved', phases: ['housing', 'integration'] }, sponsorshipEtag);
+    const r = await post(
+      nl,
+      `/api/sponsorships/${sponsorshipId}/breakdown`,
+      { reason: 'The group dissolved', phases: ['housing', 'integration'] },
+      sponsorshipEtag,
+    );
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toMatchObject({ status: 'broken_down', endReason: 'The group dissolved', safetyNet: { phases: ['housing', 'integration'] } });
-    const takenOver = r.body.tasks.filter((t: { task: string }) => t.task.startsWith('safety_net:')).map((t: { task: string; holder: string }) => `${t.task}:${t.holder}`);
-    expect(takenOver).toEqual(['safety_net:housing_ready_before_arrival:state', 'safety_net:housing_inspection:state', 'safety_net:register_with_municipality:state', 'safety_net:school_enrolment:state']);
+    expect(r.body).toMatchObject({
+      status: 'broken_down',
+      endReason: 'The group dissolved',
+      safetyNet: { phases: ['housing', 'integration'] },
+    });
+    const takenOver = r.body.tasks
+      .filter((t: { task: string }) => t.task.startsWith('safety_net:'))
+      .map((t: { task: string; holder: string }) => `${t.task}:${t.holder}`);
+    expect(takenOver).toEqual([
+      'safety_net:housing_ready_before_arrival:state',
+      'safety_net:housing_inspection:state',
+      'safety_net:register_with_municipality:state',
+      'safety_net:school_enrolment:state',
+    ]);
     // The case keeps its stage.
     const [c] = await op((tx) => rows<{ status: string }>(tx, sql`SELECT status FROM cases WHERE case_ref = 'S-01'`));
     expect(c!.status).toBe('referred');
@@ -255,7 +359,9 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
     ).toMatch(/row-level security/);
     // Counted: the state with its reasons, the Commission the counts only.
     const own = await get(nl, '/api/sponsorships/breakdowns');
-    expect(own.body.breakdowns.map((b: { id: number; endReason: string }) => [b.id, b.endReason])).toEqual([[sponsorshipId, 'The group dissolved']]);
+    expect(own.body.breakdowns.map((b: { id: number; endReason: string }) => [b.id, b.endReason])).toEqual([
+      [sponsorshipId, 'The group dissolved'],
+    ]);
     expect(own.body.counts).toEqual([{ stateCode: 'NL', active: 0, ended: 1, brokenDown: 1 }]);
     const eu = await get(commission, '/api/sponsorships/breakdowns');
     expect(eu.body).toEqual({ counts: [{ stateCode: 'NL', active: 0, ended: 1, brokenDown: 1 }], breakdowns: [] });
@@ -279,7 +385,21 @@ describe('sponsorship on the command line', () => {
     const database = await openDatabase({ dataDir: data, scope: '*' });
     try {
       await inScope(database.db, OP, (tx) =>
-        createSponsor({ db: tx, actor: OP, stateCode: 'NL', input: { organisation: 'cli-group', kind: 'faith_based', name: 'Kerkgroep Zwolle', contact: {}, region: 'Zwolle', householdSize: 5, needsSupported: [], languages: [] } }),
+        createSponsor({
+          db: tx,
+          actor: OP,
+          stateCode: 'NL',
+          input: {
+            organisation: 'cli-group',
+            kind: 'faith_based',
+            name: 'Kerkgroep Zwolle',
+            contact: {},
+            region: 'Zwolle',
+            householdSize: 5,
+            needsSupported: [],
+            languages: [],
+          },
+        }),
       );
     } finally {
       await database.close();
@@ -287,7 +407,9 @@ describe('sponsorship on the command line', () => {
     const table = await run('sponsors', 'list', '--state', 'Nederland');
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/Kerkgroep Zwolle\s+faith_based\s+Zwolle\s+5\s+applied/);
-    expect((await run('sponsors', 'list', '--state', 'NL', '--status', 'approved', '--format', 'csv')).out.trim()).toBe('id,Name,Kind,Region,Largest household,Status');
+    expect((await run('sponsors', 'list', '--state', 'NL', '--status', 'approved', '--format', 'csv')).out.trim()).toBe(
+      'id,Name,Kind,Region,Largest household,Status',
+    );
     const breakdowns = await run('sponsorships', 'breakdowns', '--state', 'NL');
     expect(breakdowns.code).toBe(0);
     expect(breakdowns.out).toContain('0 sponsorships broke down in NL.');

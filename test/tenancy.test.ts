@@ -48,7 +48,10 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     truth = new Map();
     await inScope(database.db, OPERATOR, async (tx) => {
       for (const t of stateTables) {
-        const counts = await rows<{ s: string | null; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM ${sql.identifier(t)} GROUP BY 1`);
+        const counts = await rows<{ s: string | null; n: number }>(
+          tx,
+          sql`SELECT state_code AS s, count(*)::int AS n FROM ${sql.identifier(t)} GROUP BY 1`,
+        );
         truth.set(t, new Map(counts.map((c) => [c.s ?? '', c.n])));
       }
     });
@@ -94,7 +97,10 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     for (const state of states) {
       await inScope(database.db, who('state_officer', state), async (tx) => {
         for (const t of ['cases', 'persons', 'case_events']) {
-          const seen = await rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM ${sql.identifier(t)} GROUP BY 1`);
+          const seen = await rows<{ s: string; n: number }>(
+            tx,
+            sql`SELECT state_code AS s, count(*)::int AS n FROM ${sql.identifier(t)} GROUP BY 1`,
+          );
           expect(seen, `${t} in ${state}`).toEqual([{ s: state, n: truth.get(t)!.get(state) }]);
         }
       });
@@ -103,7 +109,9 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     expect(
       await databaseRefusal(
         inScope(database.db, who('state_officer', a), (tx) =>
-          tx.execute(sql`INSERT INTO cases (state_code, case_ref, pathway, country_of_departure) VALUES (${b}, 'X-1', 'resettlement', 'TUR')`),
+          tx.execute(
+            sql`INSERT INTO cases (state_code, case_ref, pathway, country_of_departure) VALUES (${b}, 'X-1', 'resettlement', 'TUR')`,
+          ),
         ),
       ),
     ).toMatch(/row-level security/);
@@ -133,7 +141,10 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
 
   it("lets a referral partner see only its referrals to its agreement's state and a sponsor only the households it supports", async () => {
     const perState = await inScope(database.db, OPERATOR, (tx) =>
-      rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases WHERE referring_partner = 'iom' GROUP BY 1 ORDER BY 1`),
+      rows<{ s: string; n: number }>(
+        tx,
+        sql`SELECT state_code AS s, count(*)::int AS n FROM cases WHERE referring_partner = 'iom' GROUP BY 1 ORDER BY 1`,
+      ),
     );
     expect(perState.length).toBeGreaterThanOrEqual(2);
     for (const { s, n } of perState) {
@@ -141,24 +152,37 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
         rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`),
       );
       expect(partnerSees).toEqual([{ s, n }]);
-      const partnerPersons = await inScope(database.db, who('referral_partner', s, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons`));
+      const partnerPersons = await inScope(database.db, who('referral_partner', s, 'iom'), (tx) =>
+        rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons`),
+      );
       expect(partnerPersons).toEqual([{ n: 0 }]);
     }
     // Without the state of an agreement, a partner's scope sees nothing at all.
-    const stateless = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    const stateless = await inScope(database.db, who('referral_partner', null, 'iom'), (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`),
+    );
     expect(stateless).toEqual([{ n: 0 }]);
     // A sponsor's account belongs to the state that registered it: its households there, none elsewhere.
     const supported = await inScope(database.db, OPERATOR, (tx) =>
-      rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM case_supporters WHERE organisation = 'sponsor-a' GROUP BY 1 ORDER BY 1`),
+      rows<{ s: string; n: number }>(
+        tx,
+        sql`SELECT state_code AS s, count(*)::int AS n FROM case_supporters WHERE organisation = 'sponsor-a' GROUP BY 1 ORDER BY 1`,
+      ),
     );
     expect(supported.reduce((t, x) => t + x.n, 0)).toBe(3);
     for (const { s, n } of supported) {
-      const sponsorSees = await inScope(database.db, who('sponsor', s, 'sponsor-a'), (tx) => rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`));
+      const sponsorSees = await inScope(database.db, who('sponsor', s, 'sponsor-a'), (tx) =>
+        rows<{ s: string; n: number }>(tx, sql`SELECT state_code AS s, count(*)::int AS n FROM cases GROUP BY 1`),
+      );
       expect(sponsorSees).toEqual([{ s, n }]);
     }
-    const statelessSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    const statelessSponsor = await inScope(database.db, who('sponsor', null, 'sponsor-a'), (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`),
+    );
     expect(statelessSponsor).toEqual([{ n: 0 }]);
-    const otherSponsor = await inScope(database.db, who('sponsor', supported[0]!.s, 'sponsor-b'), (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`));
+    const otherSponsor = await inScope(database.db, who('sponsor', supported[0]!.s, 'sponsor-b'), (tx) =>
+      rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM cases`),
+    );
     expect(otherSponsor).toEqual([{ n: 0 }]);
   });
 });
@@ -174,13 +198,16 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
   beforeAll(async () => {
     database = await kind.open();
     await loadDemo({ db: database.db, actor: OPERATOR, persons: 60, seed: 12 });
-    const [c] = await inScope(database.db, OPERATOR, (tx) => rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY id LIMIT 1`));
+    const [c] = await inScope(database.db, OPERATOR, (tx) =>
+      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases ORDER BY id LIMIT 1`),
+    );
     state = c!.s;
     caseRef = c!.r;
   }, 120_000);
   afterAll(async () => database?.close());
 
-  const lines = () => inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log`)).then((r) => r[0]!.n);
+  const lines = () =>
+    inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log`)).then((r) => r[0]!.n);
 
   it('writes a line for every read of a case, with who, role, scope, purpose, records and fields', async () => {
     const officer = who('state_officer', state);
@@ -188,7 +215,10 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
     const detail = await inScope(database.db, officer, (tx) => getCase({ db: tx, actor: officer, stateCode: state, caseRef }));
     expect(await lines()).toBe(before + 1);
     const [line] = await inScope(database.db, OPERATOR, (tx) =>
-      rows<Record<string, unknown>>(tx, sql`SELECT actor, role, tenant, action, purpose, state_code, record_ids, fields FROM audit_log ORDER BY id DESC LIMIT 1`),
+      rows<Record<string, unknown>>(
+        tx,
+        sql`SELECT actor, role, tenant, action, purpose, state_code, record_ids, fields FROM audit_log ORDER BY id DESC LIMIT 1`,
+      ),
     );
     expect(line).toMatchObject({ actor: officer.id, role: 'state_officer', tenant: state, action: 'case.read', state_code: state });
     expect(line!.record_ids).toEqual([`case:${caseRef}`, ...detail.members.map((m) => `person:${m.personRef}`)]);
@@ -205,8 +235,12 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
     );
     try {
       const before = await inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM case_events`));
-      expect(await databaseRefusal(inScope(database.db, officer, (tx) => getCase({ db: tx, actor: officer, stateCode: state, caseRef })))).toMatch(/injected/);
-      expect(await databaseRefusal(inScope(database.db, officer, (tx) => listCases({ db: tx, actor: officer, stateCode: state })))).toMatch(/injected/);
+      expect(
+        await databaseRefusal(inScope(database.db, officer, (tx) => getCase({ db: tx, actor: officer, stateCode: state, caseRef }))),
+      ).toMatch(/injected/);
+      expect(await databaseRefusal(inScope(database.db, officer, (tx) => listCases({ db: tx, actor: officer, stateCode: state })))).toMatch(
+        /injected/,
+      );
       const after = await inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM case_events`));
       expect(after).toEqual(before);
     } finally {
@@ -215,9 +249,15 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
   });
 
   it("refuses the application's role any change to a line, even in the operator's scope", async () => {
-    expect(await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`UPDATE audit_log SET actor = 'someone else'`)))).toMatch(/permission denied/);
-    expect(await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`DELETE FROM audit_log`)))).toMatch(/permission denied/);
-    expect(await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`UPDATE audit_chains SET seq = 0`)))).toMatch(/permission denied/);
+    expect(
+      await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`UPDATE audit_log SET actor = 'someone else'`))),
+    ).toMatch(/permission denied/);
+    expect(await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`DELETE FROM audit_log`)))).toMatch(
+      /permission denied/,
+    );
+    expect(await databaseRefusal(inScope(database.db, OPERATOR, (tx) => tx.execute(sql`UPDATE audit_chains SET seq = 0`)))).toMatch(
+      /permission denied/,
+    );
     // The owner is stopped too: by the forced policies (no line is visible to an UPDATE) or, for a
     // superuser, by the trigger.
     const outcome = await asOwner(database, `UPDATE audit_log SET actor = 'someone else' RETURNING id`).then(
@@ -225,24 +265,33 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
       (e: Error) => e.message,
     );
     expect(outcome).toMatch(/^changed 0$|never changed/);
-    expect(await inScope(database.db, OPERATOR, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log WHERE actor = 'someone else'`))).toEqual([{ n: 0 }]);
+    expect(
+      await inScope(database.db, OPERATOR, (tx) =>
+        rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_log WHERE actor = 'someone else'`),
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('verifies intact chains, and finds an edited line and a removed one', async () => {
-    await inScope(database.db, OPERATOR, (tx) => recordAudit(tx, { actor: OPERATOR, action: 'test.mark', subject: 'test', stateCode: state }));
+    await inScope(database.db, OPERATOR, (tx) =>
+      recordAudit(tx, { actor: OPERATOR, action: 'test.mark', subject: 'test', stateCode: state }),
+    );
     const intact = await inScope(database.db, OPERATOR, (tx) => verifyAudit(tx));
     expect(intact.length).toBeGreaterThan(0);
     expect(intact.flatMap((c) => c.problems)).toEqual([]);
     expect(intact.reduce((n, c) => n + c.entries, 0)).toBe(await lines());
     expect(() => assertAuditIntact(intact)).not.toThrow();
 
-    const [victim] = await asOwner<{ id: number; seq: number; chain: string }>(database, `SELECT id::int AS id, seq::int AS seq, chain FROM audit_log WHERE state_code = $1 ORDER BY id LIMIT 1 OFFSET 1`, [state]);
-    await asOwner(
+    const [victim] = await asOwner<{ id: number; seq: number; chain: string }>(
       database,
-      `${TAMPER_BEGIN} UPDATE audit_log SET actor = 'nobody' WHERE id = ${victim!.id}; ${TAMPER_END}`,
+      `SELECT id::int AS id, seq::int AS seq, chain FROM audit_log WHERE state_code = $1 ORDER BY id LIMIT 1 OFFSET 1`,
+      [state],
     );
+    await asOwner(database, `${TAMPER_BEGIN} UPDATE audit_log SET actor = 'nobody' WHERE id = ${victim!.id}; ${TAMPER_END}`);
     const edited = await inScope(database.db, OPERATOR, (tx) => verifyAudit(tx));
-    expect(edited.filter((c) => c.problems.length > 0).map((c) => [c.chain, c.problems])).toEqual([[victim!.chain, [{ id: victim!.id, seq: victim!.seq, problem: 'hash' }]]]);
+    expect(edited.filter((c) => c.problems.length > 0).map((c) => [c.chain, c.problems])).toEqual([
+      [victim!.chain, [{ id: victim!.id, seq: victim!.seq, problem: 'hash' }]],
+    ]);
     expect(() => assertAuditIntact(edited)).toThrow(/tampered/);
 
     const [last] = await asOwner<{ id: number; seq: number; chain: string }>(
@@ -250,10 +299,7 @@ describe.each(databaseKinds)('the audit trail ($name)', (kind) => {
       `SELECT id::int AS id, seq::int AS seq, chain FROM audit_log a WHERE state_code = $1 AND seq = (SELECT max(seq) FROM audit_log b WHERE b.chain = a.chain) ORDER BY id DESC LIMIT 1`,
       [state],
     );
-    await asOwner(
-      database,
-      `${TAMPER_BEGIN} DELETE FROM audit_log WHERE id = ${last!.id}; ${TAMPER_END}`,
-    );
+    await asOwner(database, `${TAMPER_BEGIN} DELETE FROM audit_log WHERE id = ${last!.id}; ${TAMPER_END}`);
     const removed = await inScope(database.db, OPERATOR, (tx) => verifyAudit(tx));
     expect(removed.find((c) => c.chain === last!.chain)!.problems).toContainEqual({ id: null, seq: last!.seq, problem: 'head' });
   });

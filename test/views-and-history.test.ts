@@ -25,10 +25,20 @@ describe.each(databaseKinds)('saved views and pledge history on $name', (kind) =
   });
   afterAll(async () => database?.close());
 
-  const call = async (headers: Record<string, string>, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+  const call = async (
+    headers: Record<string, string>,
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
     const res = await app.request(path, {
       method,
-      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}), ...extra },
+      headers: {
+        ...headers,
+        ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+        ...extra,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -36,7 +46,11 @@ describe.each(databaseKinds)('saved views and pledge history on $name', (kind) =
   };
 
   it('saves, lists, replaces by name and deletes views of one account only', async () => {
-    const saved = await call(nl, 'POST', '/api/views', { area: 'cases', name: 'Urgent from Lebanon', params: { priority: 'urgent', departure: 'LBN' } });
+    const saved = await call(nl, 'POST', '/api/views', {
+      area: 'cases',
+      name: 'Urgent from Lebanon',
+      params: { priority: 'urgent', departure: 'LBN' },
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     await call(nl, 'POST', '/api/views', { area: 'cases', name: 'Urgent from Lebanon', params: { priority: 'urgent' } });
     const mine = await call(nl, 'GET', '/api/views?area=cases');
@@ -59,9 +73,21 @@ describe.each(databaseKinds)('saved views and pledge history on $name', (kind) =
     expect(before.status).toBe(200);
     const read = await call(nl, 'GET', '/api/rounds/2026-2027/pledges/NL');
     const pledge = { pathway: 'humanitarian_admission', places: 40, note: 'history test' };
-    const first = await call(nl, 'POST', '/api/rounds/2026-2027/pledges/NL', { pledges: [pledge] }, { 'if-match': read.headers.get('etag')! });
+    const first = await call(
+      nl,
+      'POST',
+      '/api/rounds/2026-2027/pledges/NL',
+      { pledges: [pledge] },
+      { 'if-match': read.headers.get('etag')! },
+    );
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    const second = await call(nl, 'POST', '/api/rounds/2026-2027/pledges/NL', { pledges: [{ ...pledge, places: 55 }] }, { 'if-match': first.headers.get('etag')! });
+    const second = await call(
+      nl,
+      'POST',
+      '/api/rounds/2026-2027/pledges/NL',
+      { pledges: [{ ...pledge, places: 55 }] },
+      { 'if-match': first.headers.get('etag')! },
+    );
     expect(second.status).toBe(200);
     const after = await call(commission, 'GET', '/api/rounds/2026-2027/pledges/NL/history');
     const added = after.body.changes.length - before.body.changes.length;

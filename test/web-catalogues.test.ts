@@ -65,13 +65,18 @@ describe('the web catalogues', () => {
         let ast: MessageFormatElement[] = [];
         expect(() => (ast = parse(message)), `${locale} ${key}`).not.toThrow();
         expect(english[key], `${locale} ${key}: not in English`).toBeDefined();
-        if (locale !== 'en') expect([...argumentsOf(ast)].sort(), `${locale} ${key}`).toEqual([...argumentsOf(parse(english[key]!))].sort());
+        if (locale !== 'en')
+          expect([...argumentsOf(ast)].sort(), `${locale} ${key}`).toEqual([...argumentsOf(parse(english[key]!))].sort());
       }
     }
   });
 
   it('is complete in English and Dutch', () => {
-    for (const locale of COMPLETE) expect(Object.keys(english).filter((k) => !(k in catalogues.get(locale)!)), locale).toEqual([]);
+    for (const locale of COMPLETE)
+      expect(
+        Object.keys(english).filter((k) => !(k in catalogues.get(locale)!)),
+        locale,
+      ).toEqual([]);
   });
 
   it('covers every plural category of every shipped language in every plural message', () => {

@@ -7,10 +7,36 @@ import type { Principal } from './principal.ts';
  * make, with bodies whose schemas refuse any other key.)
  */
 export const CASE_FIELDS = [
-  'id', 'stateCode', 'caseRef', 'pathway', 'roundId', 'countryOfDeparture', 'status', 'heldFrom', 'statusOn', 'version',
-  'priority', 'modality', 'persons', 'primaryCategory', 'secondaryCategory', 'referringPartner', 'partnerRef', 'linkedRefs',
+  'id',
+  'stateCode',
+  'caseRef',
+  'pathway',
+  'roundId',
+  'countryOfDeparture',
+  'status',
+  'heldFrom',
+  'statusOn',
+  'version',
+  'priority',
+  'modality',
+  'persons',
+  'primaryCategory',
+  'secondaryCategory',
+  'referringPartner',
+  'partnerRef',
+  'linkedRefs',
 ] as const;
-export const MEMBER_FIELDS = ['personRef', 'citizenship', 'sex', 'birthYear', 'relationship', 'arrivedOn', 'roundId', 'needs', 'excludedReason'] as const;
+export const MEMBER_FIELDS = [
+  'personRef',
+  'citizenship',
+  'sex',
+  'birthYear',
+  'relationship',
+  'arrivedOn',
+  'roundId',
+  'needs',
+  'excludedReason',
+] as const;
 export type CaseField = (typeof CASE_FIELDS)[number];
 export type MemberField = (typeof MEMBER_FIELDS)[number];
 
@@ -30,7 +56,11 @@ export type SponsorPhase = (typeof SPONSOR_PHASES)[number];
 
 const SPONSOR_BASE: FieldSet = { case: ['caseRef', 'stateCode', 'status', 'statusOn', 'persons'], member: [], history: false };
 const PHASE_FIELDS: Record<SponsorPhase, FieldSet> = {
-  selection: { case: ['priority', 'primaryCategory', 'secondaryCategory'], member: ['personRef', 'relationship', 'sex', 'birthYear'], history: false },
+  selection: {
+    case: ['priority', 'primaryCategory', 'secondaryCategory'],
+    member: ['personRef', 'relationship', 'sex', 'birthYear'],
+    history: false,
+  },
   pre_departure: { case: ['countryOfDeparture', 'modality'], member: ['personRef', 'relationship'], history: false },
   reception: { case: [], member: ['personRef', 'relationship', 'sex', 'birthYear', 'needs', 'arrivedOn'], history: false },
   housing: { case: [], member: ['personRef', 'relationship', 'sex', 'birthYear', 'needs'], history: false },
@@ -39,7 +69,11 @@ const PHASE_FIELDS: Record<SponsorPhase, FieldSet> = {
 };
 
 /** A referral partner follows its referrals: whose they are, where they stand (not who is in them: it reads no person). */
-const PARTNER: FieldSet = { case: ['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn'], member: [], history: false };
+const PARTNER: FieldSet = {
+  case: ['stateCode', 'caseRef', 'referringPartner', 'partnerRef', 'roundId', 'status', 'statusOn'],
+  member: [],
+  history: false,
+};
 
 const union = (sets: FieldSet[]): FieldSet => ({
   case: CASE_FIELDS.filter((f) => sets.some((s) => s.case.includes(f))),
@@ -66,7 +100,11 @@ const pick = <T extends object>(o: T, keys: readonly string[]): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
 
 /** A case as the principal may see it: hidden fields are absent, not null. */
-export function presentCase<C extends object & { members?: object[]; history?: unknown[] }>(p: Principal, c: C, phases: readonly string[] = []): Partial<C> {
+export function presentCase<C extends object & { members?: object[]; history?: unknown[] }>(
+  p: Principal,
+  c: C,
+  phases: readonly string[] = [],
+): Partial<C> {
   const fields = caseFieldsFor(p, phases);
   const out = pick(c, fields.case) as Partial<C> & Record<string, unknown>;
   if (c.members && fields.member.length > 0) out.members = c.members.map((m) => pick(m, fields.member));

@@ -15,7 +15,11 @@ const isOperator = (p: Principal) => p.role === 'operator';
 const officerOf = (p: Principal, stateCode: string) => p.role === 'state_officer' && p.stateCode === stateCode;
 /** A referral partner bound to its agreement's state (the account's state) and its organisation. */
 const partnerOf = (p: Principal, stateCode: string, organisation: string | null) =>
-  p.role === 'referral_partner' && p.stateCode !== null && p.stateCode === stateCode && p.organisation !== null && p.organisation === organisation;
+  p.role === 'referral_partner' &&
+  p.stateCode !== null &&
+  p.stateCode === stateCode &&
+  p.organisation !== null &&
+  p.organisation === organisation;
 /** The accounts a state's administrator makes and looks after: its staff, the referral partners it has an agreement with, its sponsors' portal accounts. */
 const STATE_ADMINISTERED: readonly string[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor'];
 /** The system administrator's accounts: those that read no person's data and mint none that does. */
@@ -42,7 +46,10 @@ export const policies = {
   listCases: policy<{ stateCode: string }>('listCases', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** Referral partners list the status of their referrals to the state of their agreement; sponsors the households they support. */
   listOwnReferrals: policy('listOwnReferrals', (p) => p.role === 'referral_partner' && p.organisation !== null && p.stateCode !== null),
-  listSupportedHouseholds: policy('listSupportedHouseholds', (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null),
+  listSupportedHouseholds: policy(
+    'listSupportedHouseholds',
+    (p) => p.role === 'sponsor' && p.organisation !== null && p.stateCode !== null,
+  ),
   readCase: policy<CaseResource>(
     'readCase',
     (p, c) =>
@@ -52,7 +59,10 @@ export const policies = {
       (p.role === 'sponsor' && p.stateCode === c.stateCode && c.supporters.some((s) => s.organisation === p.organisation)),
   ),
   changeCase: policy<{ stateCode: string }>('changeCase', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
-  importCases: policy<{ stateCode: string | null }>('importCases', (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode))),
+  importCases: policy<{ stateCode: string | null }>(
+    'importCases',
+    (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode)),
+  ),
   /**
    * Creating an account, or setting its password or second factor: the platform's administrator only
    * accounts that read no personal data (the Commission's analysts, its own kind); a state's
@@ -97,23 +107,33 @@ export const policies = {
   /** The messages of a sponsorship (P 17): its state's officers and the sponsor holding it. */
   converseOnSponsorship: policy<{ stateCode: string; organisation: string }>(
     'converseOnSponsorship',
-    (p, r) => isOperator(p) || officerOf(p, r.stateCode) || (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation && p.stateCode === r.stateCode),
+    (p, r) =>
+      isOperator(p) ||
+      officerOf(p, r.stateCode) ||
+      (p.role === 'sponsor' && p.organisation !== null && p.organisation === r.organisation && p.stateCode === r.stateCode),
   ),
   /** Breakdowns of sponsorships: a state's officers their own with reasons, the Commission the counts. */
-  readSponsorshipFigures: policy('readSponsorshipFigures', (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null)),
+  readSponsorshipFigures: policy(
+    'readSponsorshipFigures',
+    (p) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null),
+  ),
   /** Programmes carry no person: every signed-in principal reads them. */
   readProgrammes: policy('readProgrammes', () => true),
   /** A state's officers write its programmes; the Commission the EU's own (no state). */
   writeProgramme: policy<{ stateCode: string | null }>(
     'writeProgramme',
-    (p, r) => isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode)) || (r.stateCode === null && p.role === 'commission_analyst'),
+    (p, r) =>
+      isOperator(p) || (r.stateCode !== null && officerOf(p, r.stateCode)) || (r.stateCode === null && p.role === 'commission_analyst'),
   ),
   /** Candidates and family reunification requests are a state's personal data: its officers. */
   handleComplementary: policy<{ stateCode: string }>('handleComplementary', (p, r) => isOperator(p) || officerOf(p, r.stateCode)),
   /** The returns of point 27: the Commission every state's counts, a state's officer its own. */
   readAdmissionReturns: policy<{ stateCode: string | null }>(
     'readAdmissionReturns',
-    (p, r) => isOperator(p) || p.role === 'commission_analyst' || (p.role === 'state_officer' && p.stateCode !== null && (r.stateCode === null || r.stateCode === p.stateCode)),
+    (p, r) =>
+      isOperator(p) ||
+      p.role === 'commission_analyst' ||
+      (p.role === 'state_officer' && p.stateCode !== null && (r.stateCode === null || r.stateCode === p.stateCode)),
   ),
   /** Reference statistics (UNHCR, Eurostat) are public figures: every signed-in principal reads them; the Commission imports them. */
   readStatistics: policy('readStatistics', () => true),

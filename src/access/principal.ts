@@ -33,7 +33,14 @@ export interface Principal {
 }
 
 /** Roles that read personal data: a second factor is required of them (TOTP, or the identity provider's). */
-export const PERSONAL_DATA_ROLES: readonly Role[] = ['state_officer', 'state_admin', 'referral_partner', 'sponsor', 'auditor', 'system_admin'];
+export const PERSONAL_DATA_ROLES: readonly Role[] = [
+  'state_officer',
+  'state_admin',
+  'referral_partner',
+  'sponsor',
+  'auditor',
+  'system_admin',
+];
 export const needsSecondFactor = (role: Role | 'operator'): boolean => role !== 'operator' && PERSONAL_DATA_ROLES.includes(role);
 
 /** Roles that must name a state, and roles that must name an organisation. */

@@ -28,7 +28,9 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
 export async function inOperatorScope<T>(database: Database, principal: Principal, work: (tx: Tx) => Promise<T>): Promise<T> {
   const scope = scopeOf(principal);
   return database.asOperator(async (tx) => {
-    await tx.execute(sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`);
+    await tx.execute(
+      sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
+    );
     return work(tx);
   });
 }
@@ -40,7 +42,9 @@ export async function inOperatorScope<T>(database: Database, principal: Principa
  */
 export async function inPublicScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`);
+    await tx.execute(
+      sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
+    );
     return work(tx);
   });
 }

@@ -11,7 +11,10 @@ import { STATES } from '../reference/state.ts';
 
 /** Users (administrators) and the audit trail (auditors). */
 const STATE_CODES = STATES.map((s) => s.code) as [string, ...string[]];
-const stateQuery = z.enum(STATE_CODES).optional().openapi({ param: { name: 'state', in: 'query' }, description: 'A Member State (protocol code).' });
+const stateQuery = z
+  .enum(STATE_CODES)
+  .optional()
+  .openapi({ param: { name: 'state', in: 'query' }, description: 'A Member State (protocol code).' });
 
 const User = z
   .object({
@@ -71,7 +74,13 @@ const listUsersRoute = createRoute({
   tags: ['users'],
   summary: "The users of a state (a state's administrator) or of the platform (the system administrator)",
   request: { query: z.object({ state: stateQuery }) },
-  responses: { 200: { description: 'The accounts, never their secrets.', content: { 'application/json': { schema: z.object({ users: z.array(User) }) } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'The accounts, never their secrets.',
+      content: { 'application/json': { schema: z.object({ users: z.array(User) }) } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const createUserRoute = createRoute({
@@ -82,8 +91,14 @@ const createUserRoute = createRoute({
   summary: 'Create an account',
   description:
     "A state's administrator creates its state's officers, administrators, referral partners and sponsors' accounts (a partner or sponsor names its state); the system administrator only accounts that read no personal data (commission_analyst, system_admin): any other role is refused (403). The second factor is enrolled at first sign-in.",
-  request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: NewUser } } } },
-  responses: { 201: { description: 'Created.', content: { 'application/json': { schema: z.object({ id: z.number().int() }) } } }, ...errorResponses(409, 422) },
+  request: {
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: NewUser } } },
+  },
+  responses: {
+    201: { description: 'Created.', content: { 'application/json': { schema: z.object({ id: z.number().int() }) } } },
+    ...errorResponses(409, 422),
+  },
 });
 
 const disableUserRoute = createRoute({
@@ -92,19 +107,35 @@ const disableUserRoute = createRoute({
   operationId: 'disableUser',
   tags: ['users'],
   summary: 'Disable an account and end its sessions',
-  description: "The username travels in the body, never in the address (it names a person). One's own account and a state's last active administrator are refused (409).",
+  description:
+    "The username travels in the body, never in the address (it names a person). One's own account and a state's last active administrator are refused (409).",
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     body: {
       required: true,
-      content: { 'application/json': { schema: z.object({ username: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' }) }).strict() } },
+      content: {
+        'application/json': {
+          schema: z.object({ username: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' }) }).strict(),
+        },
+      },
     },
   },
-  responses: { 200: { description: 'Disabled.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } }, ...errorResponses(404, 409, 422) },
+  responses: {
+    200: {
+      description: 'Disabled.',
+      content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } },
+    },
+    ...errorResponses(404, 409, 422),
+  },
 });
 
 const usernameField = z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, { message: 'username' });
-const sessionsEnded = { 200: { description: 'Done; the account\'s sessions ended.', content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } } } };
+const sessionsEnded = {
+  200: {
+    description: "Done; the account's sessions ended.",
+    content: { 'application/json': { schema: z.object({ id: z.number().int(), sessionsEnded: z.number().int() }) } },
+  },
+};
 
 const setPasswordRoute = createRoute({
   method: 'post',
@@ -112,10 +143,14 @@ const setPasswordRoute = createRoute({
   operationId: 'setUserPassword',
   tags: ['users'],
   summary: "Set an account's password (someone who lost theirs) and end its sessions",
-  description: 'For an administrator allowed to manage the account (the user service decides). The username travels in the body; the password is checked as at creation.',
+  description:
+    'For an administrator allowed to manage the account (the user service decides). The username travels in the body; the password is checked as at creation.',
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
-    body: { required: true, content: { 'application/json': { schema: z.object({ username: usernameField, password: z.string().min(1).max(200) }).strict() } } },
+    body: {
+      required: true,
+      content: { 'application/json': { schema: z.object({ username: usernameField, password: z.string().min(1).max(200) }).strict() } },
+    },
   },
   responses: { ...sessionsEnded, ...errorResponses(404, 422) },
 });
@@ -126,7 +161,8 @@ const resetTotpRoute = createRoute({
   operationId: 'resetUserTotp',
   tags: ['users'],
   summary: "Forget an account's authenticator (a lost phone) and end its sessions",
-  description: 'The user sets up the second factor again at the next sign-in. For an administrator allowed to manage the account (the user service decides).',
+  description:
+    'The user sets up the second factor again at the next sign-in. For an administrator allowed to manage the account (the user service decides).',
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     body: { required: true, content: { 'application/json': { schema: z.object({ username: usernameField }).strict() } } },
@@ -140,16 +176,35 @@ const listAuditRoute = createRoute({
   operationId: 'listAudit',
   tags: ['audit'],
   summary: "The audit trail of the auditor's scope, newest first",
-  description: "A state's auditor reads its state's lines; the Commission's auditor (no state) the Commission's and the platform's own. Reading it is itself a line.",
+  description:
+    "A state's auditor reads its state's lines; the Commission's auditor (no state) the Commission's and the platform's own. Reading it is itself a line.",
   request: {
     query: z.object({
       state: stateQuery,
-      action: z.string().regex(/^[a-z.]{1,64}$/, { message: 'action' }).optional().openapi({ param: { name: 'action', in: 'query' } }),
-      limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ param: { name: 'limit', in: 'query' } }),
-      before: z.coerce.number().int().min(1).optional().openapi({ param: { name: 'before', in: 'query' }, description: 'Lines older than this id (the next page).' }),
+      action: z
+        .string()
+        .regex(/^[a-z.]{1,64}$/, { message: 'action' })
+        .optional()
+        .openapi({ param: { name: 'action', in: 'query' } }),
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .openapi({ param: { name: 'limit', in: 'query' } }),
+      before: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .openapi({ param: { name: 'before', in: 'query' }, description: 'Lines older than this id (the next page).' }),
     }),
   },
-  responses: { 200: { description: 'The lines.', content: { 'application/json': { schema: z.object({ lines: z.array(AuditLine) }) } } }, ...errorResponses() },
+  responses: {
+    200: { description: 'The lines.', content: { 'application/json': { schema: z.object({ lines: z.array(AuditLine) }) } } },
+    ...errorResponses(),
+  },
 });
 
 export function adminRoutes(database: Database) {
@@ -158,7 +213,9 @@ export function adminRoutes(database: Database) {
   app.openapi(listUsersRoute, async (c) => {
     const p = principalOf(c);
     const { state } = c.req.valid('query');
-    const users = await inScope(database.db, p, (tx) => listUsers(tx, p, { stateCode: state ?? (p.role === 'state_admin' ? p.stateCode : null) }));
+    const users = await inScope(database.db, p, (tx) =>
+      listUsers(tx, p, { stateCode: state ?? (p.role === 'state_admin' ? p.stateCode : null) }),
+    );
     return c.json({ users }, 200);
   });
 
@@ -191,7 +248,12 @@ export function adminRoutes(database: Database) {
     const p = principalOf(c);
     const q = c.req.valid('query');
     const lines = await inScope(database.db, p, (tx) =>
-      listAudit(tx, p, { stateCode: q.state ?? null, ...(q.action ? { action: q.action } : {}), ...(q.limit ? { limit: q.limit } : {}), ...(q.before ? { before: q.before } : {}) }),
+      listAudit(tx, p, {
+        stateCode: q.state ?? null,
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.before ? { before: q.before } : {}),
+      }),
     );
     return c.json({ lines }, 200);
   });

@@ -35,7 +35,11 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '
  * is authenticated by its signature (src/federation/).
  */
 const isPublic = (method: string, path: string) =>
-  PUBLIC_PATHS.has(path) || path === AUTH_BASE || path.startsWith(`${AUTH_BASE}/`) || path.startsWith(OPEN_DATA_BASE) || (method === 'POST' && path === RETURNS_PATH);
+  PUBLIC_PATHS.has(path) ||
+  path === AUTH_BASE ||
+  path.startsWith(`${AUTH_BASE}/`) ||
+  path.startsWith(OPEN_DATA_BASE) ||
+  (method === 'POST' && path === RETURNS_PATH);
 
 /** The POSTs whose body is a file, given the file limit instead of the JSON one. */
 const FILE_UPLOADS: ReadonlySet<string> = new Set(['/api/imports', STATISTICS_UPLOAD_PATH]);
@@ -105,7 +109,25 @@ export function createApi(database: Database, opts: { identity?: IdentityRouteOp
   app.use('/api/*', (c, next) => (isPublic(c.req.method, c.req.path) ? next() : auth(c, next)));
 
   if (opts.identity !== false) app.route(AUTH_BASE, identityRoutes(database, opts.identity ?? {}) as never);
-  for (const routes of [roundsRoutes, pledgesRoutes, casesRoutes, reportsRoutes, importsRoutes, adminRoutes, viewsRoutes, incentivesRoutes, sponsorshipRoutes, programmesRoutes, complementaryRoutes, exportsRoutes, openDataRoutes, federationRoutes, statisticsRoutes, placementRoutes]) app.route('/', routes(database));
+  for (const routes of [
+    roundsRoutes,
+    pledgesRoutes,
+    casesRoutes,
+    reportsRoutes,
+    importsRoutes,
+    adminRoutes,
+    viewsRoutes,
+    incentivesRoutes,
+    sponsorshipRoutes,
+    programmesRoutes,
+    complementaryRoutes,
+    exportsRoutes,
+    openDataRoutes,
+    federationRoutes,
+    statisticsRoutes,
+    placementRoutes,
+  ])
+    app.route('/', routes(database));
 
   registerSecuritySchemes(app as never);
   let document: ReturnType<typeof apiDocument> | undefined;

@@ -45,7 +45,8 @@ const listRoute = createRoute({
   operationId: 'listCases',
   tags: ['cases'],
   summary: "A state's cases, page by page",
-  description: 'Filtered and sorted; keyset pagination (`nextCursor`), so cases added meanwhile neither repeat nor go missing. Reading the list is audited (the cases returned).',
+  description:
+    'Filtered and sorted; keyset pagination (`nextCursor`), so cases added meanwhile neither repeat nor go missing. Reading the list is audited (the cases returned).',
   request: {
     params: stateOnly,
     query: z.object({
@@ -58,7 +59,10 @@ const listRoute = createRoute({
       pathway: z.enum(PATHWAYS).optional().openapi(q('pathway', 'Only cases on this pathway.')),
       needs: z.enum(NEEDS).optional().openapi(q('needs', 'Only cases with a member who has a specific need of this type.')),
       ref: z.string().trim().min(1).max(64).optional().openapi(q('ref', 'Only cases whose reference contains this (any case).')),
-      sort: z.enum(CASE_SORTS).default('case_ref').openapi(q('sort', 'Order: by reference (natural: H147 before H1459), status date or priority; `-` for descending.')),
+      sort: z
+        .enum(CASE_SORTS)
+        .default('case_ref')
+        .openapi(q('sort', 'Order: by reference (natural: H147 before H1459), status date or priority; `-` for descending.')),
     }),
   },
   responses: { 200: { description: 'A page of cases.', content: { 'application/json': { schema: CasePage } } }, ...errorResponses() },
@@ -86,7 +90,11 @@ const historyRoute = createRoute({
   summary: 'The history of a case: every move, who made it, when and why',
   request: { params: oneCase },
   responses: {
-    200: { description: 'Oldest first.', headers: etagHeader, content: { 'application/json': { schema: z.object({ history: z.array(CaseEvent) }).openapi('CaseHistory') } } },
+    200: {
+      description: 'Oldest first.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: z.object({ history: z.array(CaseEvent) }).openapi('CaseHistory') } },
+    },
     ...errorResponses(404),
   },
 });
@@ -97,13 +105,23 @@ const Transition = z
     on: isoDate.optional().openapi({ description: 'The day it happened; default today.' }),
     reason: z.string().min(1).max(2000).optional().openapi({ description: 'Why (needed to reject, defer, hold or withdraw).' }),
     modality: modality.optional().openapi({ description: 'How the case was reviewed, or the pre-departure orientation held.' }),
-    members: z.array(z.string().min(1).max(64)).min(1).max(100).optional().openapi({ description: 'A split decision: the members accepted (person references); the others are not.' }),
+    members: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'A split decision: the members accepted (person references); the others are not.' }),
   })
   .strict()
   .openapi('Transition');
 
 const TransitionResult = z
-  .object({ from: status, to: status, version: z.number().int(), arrived: z.number().int().openapi({ description: 'Persons whose arrival this move recorded.' }) })
+  .object({
+    from: status,
+    to: status,
+    version: z.number().int(),
+    arrived: z.number().int().openapi({ description: 'Persons whose arrival this move recorded.' }),
+  })
   .openapi('TransitionResult');
 
 const transitionRoute = createRoute({
@@ -112,14 +130,19 @@ const transitionRoute = createRoute({
   operationId: 'transitionCase',
   tags: ['cases'],
   summary: 'Move a case: to a stage, or hold, resume, withdraw',
-  description: 'The stage rules decide (a refused move: 400 with what is possible now). If-Match: the case’s ETag as read; a case changed since: 412.',
+  description:
+    'The stage rules decide (a refused move: 400 with what is possible now). If-Match: the case’s ETag as read; a case changed since: 412.',
   request: {
     params: oneCase,
     headers: z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader }),
     body: { required: true, content: { 'application/json': { schema: Transition } } },
   },
   responses: {
-    200: { description: 'The move made; the case’s new ETag.', headers: etagHeader, content: { 'application/json': { schema: TransitionResult } } },
+    200: {
+      description: 'The move made; the case’s new ETag.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: TransitionResult } },
+    },
     ...errorResponses(404, 409, 412, 422, 428),
   },
 });
@@ -143,15 +166,24 @@ const bulkRoute = (action: 'hold' | 'resume') =>
     path: `/api/states/{state}/cases/${action}`,
     operationId: action === 'hold' ? 'holdCases' : 'resumeCases',
     tags: ['cases'],
-    summary: action === 'hold' ? "Put a state's cases on hold (before departure)" : "Resume a state's cases on hold, each at the stage it was held from",
+    summary:
+      action === 'hold'
+        ? "Put a state's cases on hold (before departure)"
+        : "Resume a state's cases on hold, each at the stage it was held from",
     description:
       'Acts on every case of the scope as it stands (each gets a line in its history and a new version), so it takes no If-Match; the Idempotency-Key makes a retry safe.',
     request: {
       params: stateOnly,
       headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
-      body: { required: true, content: { 'application/json': { schema: BulkBody(action === 'hold').openapi(action === 'hold' ? 'HoldCases' : 'ResumeCases') } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: BulkBody(action === 'hold').openapi(action === 'hold' ? 'HoldCases' : 'ResumeCases') } },
+      },
     },
-    responses: { 200: { description: 'Cases moved.', content: { 'application/json': { schema: BulkResult } } }, ...errorResponses(409, 422) },
+    responses: {
+      200: { description: 'Cases moved.', content: { 'application/json': { schema: BulkResult } } },
+      ...errorResponses(409, 422),
+    },
   });
 const holdRoute = bulkRoute('hold');
 const resumeRoute = bulkRoute('resume');
@@ -163,7 +195,13 @@ const referralsRoute = createRoute({
   tags: ['partners'],
   summary: "A referral partner's referrals: where each stands",
   request: { query: z.object(pageQuery) },
-  responses: { 200: { description: 'A page of referrals, in the fields a referral partner sees.', content: { 'application/json': { schema: ViewPage } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'A page of referrals, in the fields a referral partner sees.',
+      content: { 'application/json': { schema: ViewPage } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const householdsRoute = createRoute({
@@ -205,7 +243,14 @@ export function casesRoutes(database: Database) {
     const { state, ref } = c.req.valid('param');
     const { view, etag } = await inScope(database.db, p, async (tx) => {
       const r = await readableCase(tx, p, state, ref);
-      const detail = await getCase({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id, shown: shownFields(caseFieldsFor(p, r.phases), true) });
+      const detail = await getCase({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        caseRef: ref,
+        caseId: r.id,
+        shown: shownFields(caseFieldsFor(p, r.phases), true),
+      });
       return { view: presentCase(p, detail, r.phases), etag: caseEtag(detail.id, detail.version) };
     });
     c.header('etag', etag);
@@ -217,8 +262,12 @@ export function casesRoutes(database: Database) {
     const { state, ref } = c.req.valid('param');
     const { history, etag } = await inScope(database.db, p, async (tx) => {
       const r = await readableCase(tx, p, state, ref);
-      if (!caseFieldsFor(p, r.phases).history) throw appError(ErrorCode.Forbidden, 'forbidden', { policy: 'readCaseHistory', role: p.role });
-      return { history: await caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id }), etag: caseEtag(r.id, r.version) };
+      if (!caseFieldsFor(p, r.phases).history)
+        throw appError(ErrorCode.Forbidden, 'forbidden', { policy: 'readCaseHistory', role: p.role });
+      return {
+        history: await caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id }),
+        etag: caseEtag(r.id, r.version),
+      };
     });
     c.header('etag', etag);
     return c.json({ history }, 200);
@@ -247,7 +296,8 @@ export function casesRoutes(database: Database) {
         ...(body.members ? { acceptedMembers: body.members } : {}),
       }).catch((e: unknown) => {
         // The service's version check under its row lock is the precondition: a stale If-Match is 412.
-        if (isAppError(e) && e.messageKey === 'staleVersion') throw new AppError(ErrorCode.PreconditionFailed, e.message, e.details, e.messageKey, e.params);
+        if (isAppError(e) && e.messageKey === 'staleVersion')
+          throw new AppError(ErrorCode.PreconditionFailed, e.message, e.details, e.messageKey, e.params);
         throw e;
       });
       return { result, id: r.id };
@@ -268,7 +318,9 @@ export function casesRoutes(database: Database) {
       const on = body.on ?? new Date().toISOString().slice(0, 10);
       const scope = { stateCode: state, countryOfDeparture: body.countryOfDeparture };
       const result = await inScope(database.db, p, (tx) =>
-        action === 'hold' ? holdCases({ db: tx, actor: p, scope, reason: body.reason ?? '', on }) : resumeCases({ db: tx, actor: p, scope, reason: body.reason, on }),
+        action === 'hold'
+          ? holdCases({ db: tx, actor: p, scope, reason: body.reason ?? '', on })
+          : resumeCases({ db: tx, actor: p, scope, reason: body.reason, on }),
       );
       return c.json(result, 200);
     });
@@ -290,4 +342,3 @@ export function casesRoutes(database: Database) {
 
   return app;
 }
-

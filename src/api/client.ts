@@ -52,7 +52,12 @@ export async function errorOfResponse(response: Response): Promise<AppError> {
   } catch {
     // not the API's error shape: said below from the status alone
   }
-  const code = typeof body.code === 'string' && CODES.has(body.code) ? (body.code as ErrorCode) : response.status >= 500 ? ErrorCode.Internal : ErrorCode.BadInput;
+  const code =
+    typeof body.code === 'string' && CODES.has(body.code)
+      ? (body.code as ErrorCode)
+      : response.status >= 500
+        ? ErrorCode.Internal
+        : ErrorCode.BadInput;
   const message = typeof body.message === 'string' ? body.message : `HTTP ${response.status} ${response.statusText}`;
   const details = (body.details && typeof body.details === 'object' ? body.details : {}) as Record<string, unknown>;
   if (Array.isArray(details.rows)) return new AppError(code, message, details.rows as RowProblem[]);

@@ -3,7 +3,13 @@ import { inScope } from '../access/scope.ts';
 import { CANDIDATE_STATUSES, SUPPORT } from '../complementary/candidate.ts';
 import { addSupport, createCandidate, getCandidate, listCandidates, transitionCandidate } from '../complementary/candidate.service.ts';
 import { OUTCOMES } from '../complementary/family-reunification.ts';
-import { closeFamilyRequest, createFamilyRequest, familyReunificationFigures, familyRequestInput, listFamilyRequests } from '../complementary/family-reunification.service.ts';
+import {
+  closeFamilyRequest,
+  createFamilyRequest,
+  familyReunificationFigures,
+  familyRequestInput,
+  listFamilyRequests,
+} from '../complementary/family-reunification.service.ts';
 import { skillsProfile } from '../complementary/skills.ts';
 import type { Database } from '../db/db.ts';
 import { CODE } from '../programmes/programme.ts';
@@ -20,7 +26,11 @@ import { isoDate, stateParam } from './schemas.ts';
  */
 
 const q = (name: string, description: string) => ({ param: { name, in: 'query' as const }, description });
-const idParam = z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 });
+const idParam = z.coerce
+  .number()
+  .int()
+  .positive()
+  .openapi({ param: { name: 'id', in: 'path' }, example: 1 });
 const stateOnly = z.object({ state: stateParam });
 const oneRecord = z.object({ state: stateParam, id: idParam });
 const changeHeaders = z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader });
@@ -45,9 +55,20 @@ const Candidate = z
     version: z.number().int(),
     moves: z.array(status),
   })
-  .openapi('Candidate', { description: 'A candidate of an education or labour programme, with the skills profile of the EU Skills Profile Tool (occupations in ESCO or ISCO-08).' });
-const CandidateEvent = z.object({ fromStatus: status.nullable(), toStatus: status, on: isoDate, reason: z.string().nullable(), actor: z.string() });
-const candidateAnswer = (description: string) => ({ 200: { description, headers: etagHeader, content: { 'application/json': { schema: Candidate } } } });
+  .openapi('Candidate', {
+    description:
+      'A candidate of an education or labour programme, with the skills profile of the EU Skills Profile Tool (occupations in ESCO or ISCO-08).',
+  });
+const CandidateEvent = z.object({
+  fromStatus: status.nullable(),
+  toStatus: status,
+  on: isoDate,
+  reason: z.string().nullable(),
+  actor: z.string(),
+});
+const candidateAnswer = (description: string) => ({
+  200: { description, headers: etagHeader, content: { 'application/json': { schema: Candidate } } },
+});
 
 const listCandidatesRoute = createRoute({
   method: 'get',
@@ -63,7 +84,13 @@ const listCandidatesRoute = createRoute({
       programme: z.string().regex(CODE).optional().openapi(q('programme', 'Only candidates of this programme.')),
     }),
   },
-  responses: { 200: { description: 'Oldest first.', content: { 'application/json': { schema: z.object({ candidates: z.array(Candidate) }).openapi('Candidates') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'Oldest first.',
+      content: { 'application/json': { schema: z.object({ candidates: z.array(Candidate) }).openapi('Candidates') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const getCandidateRoute = createRoute({
@@ -75,7 +102,11 @@ const getCandidateRoute = createRoute({
   description: 'Audited.',
   request: { params: oneRecord },
   responses: {
-    200: { description: 'The candidate; its ETag for If-Match.', headers: etagHeader, content: { 'application/json': { schema: Candidate.extend({ history: z.array(CandidateEvent) }).openapi('CandidateDetail') } } },
+    200: {
+      description: 'The candidate; its ETag for If-Match.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: Candidate.extend({ history: z.array(CandidateEvent) }).openapi('CandidateDetail') } },
+    },
     ...errorResponses(404),
   },
 });
@@ -95,14 +126,23 @@ const createCandidateRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ programme: z.string().regex(CODE), caseRef: z.string().min(1).max(64), personRef: z.string().min(1).max(64), skills: skillsProfile.optional(), on: isoDate.optional() })
+            .object({
+              programme: z.string().regex(CODE),
+              caseRef: z.string().min(1).max(64),
+              personRef: z.string().min(1).max(64),
+              skills: skillsProfile.optional(),
+              on: isoDate.optional(),
+            })
             .strict()
             .openapi('NewCandidate'),
         },
       },
     },
   },
-  responses: { 201: { description: 'The candidate, applied.', headers: etagHeader, content: { 'application/json': { schema: Candidate } } }, ...errorResponses(404, 409, 422) },
+  responses: {
+    201: { description: 'The candidate, applied.', headers: etagHeader, content: { 'application/json': { schema: Candidate } } },
+    ...errorResponses(404, 409, 422),
+  },
 });
 
 const moveCandidateRoute = createRoute({
@@ -115,7 +155,17 @@ const moveCandidateRoute = createRoute({
   request: {
     params: oneRecord,
     headers: changeHeaders,
-    body: { required: true, content: { 'application/json': { schema: z.object({ to: status, on: isoDate.optional(), reason: z.string().min(1).max(2000).optional() }).strict().openapi('CandidateMove') } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ to: status, on: isoDate.optional(), reason: z.string().min(1).max(2000).optional() })
+            .strict()
+            .openapi('CandidateMove'),
+        },
+      },
+    },
   },
   responses: { ...candidateAnswer('The candidate in its new status.'), ...errorResponses(404, 412, 422, 428) },
 });
@@ -126,7 +176,21 @@ const supportRoute = createRoute({
   operationId: 'addCandidateSupport',
   tags: ['complementary'],
   summary: 'Record support given: scholarship, language course, flexible admission; counselling and job search after graduation (P 20)',
-  request: { params: oneRecord, headers: changeHeaders, body: { required: true, content: { 'application/json': { schema: z.object({ support: z.enum(SUPPORT) }).strict().openapi('CandidateSupport') } } } },
+  request: {
+    params: oneRecord,
+    headers: changeHeaders,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ support: z.enum(SUPPORT) })
+            .strict()
+            .openapi('CandidateSupport'),
+        },
+      },
+    },
+  },
   responses: { ...candidateAnswer('The candidate with the support recorded.'), ...errorResponses(404, 412, 422, 428) },
 });
 
@@ -146,7 +210,9 @@ const FamilyRequest = z
     version: z.number().int(),
     days: z.number().int().nullable().openapi({ description: 'Days from receipt to closure; null while open.' }),
   })
-  .openapi('FamilyReunificationRequest', { description: 'A request for family reunification support (P 12): information, or help with the visa procedure.' });
+  .openapi('FamilyReunificationRequest', {
+    description: 'A request for family reunification support (P 12): information, or help with the visa procedure.',
+  });
 
 const listFamilyRoute = createRoute({
   method: 'get',
@@ -159,7 +225,13 @@ const listFamilyRoute = createRoute({
     params: stateOnly,
     query: z.object({ open: z.enum(['true', 'false']).optional().openapi(q('open', 'Only the open (true) or the closed (false) ones.')) }),
   },
-  responses: { 200: { description: 'The requests.', content: { 'application/json': { schema: z.object({ requests: z.array(FamilyRequest) }).openapi('FamilyReunificationRequests') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'The requests.',
+      content: { 'application/json': { schema: z.object({ requests: z.array(FamilyRequest) }).openapi('FamilyReunificationRequests') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const createFamilyRoute = createRoute({
@@ -168,8 +240,15 @@ const createFamilyRoute = createRoute({
   operationId: 'createFamilyRequest',
   tags: ['complementary'],
   summary: 'Record a family reunification support request',
-  request: { params: stateOnly, headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: familyRequestInput } } } },
-  responses: { 201: { description: 'The request, open.', headers: etagHeader, content: { 'application/json': { schema: FamilyRequest } } }, ...errorResponses(404, 409, 422) },
+  request: {
+    params: stateOnly,
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: familyRequestInput } } },
+  },
+  responses: {
+    201: { description: 'The request, open.', headers: etagHeader, content: { 'application/json': { schema: FamilyRequest } } },
+    ...errorResponses(404, 409, 422),
+  },
 });
 
 const closeFamilyRoute = createRoute({
@@ -183,10 +262,20 @@ const closeFamilyRoute = createRoute({
     headers: changeHeaders,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.object({ outcome: z.enum(OUTCOMES), on: isoDate.optional(), note: z.string().max(2000).optional() }).strict().openapi('FamilyRequestClosure') } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ outcome: z.enum(OUTCOMES), on: isoDate.optional(), note: z.string().max(2000).optional() })
+            .strict()
+            .openapi('FamilyRequestClosure'),
+        },
+      },
     },
   },
-  responses: { 200: { description: 'The request, closed.', headers: etagHeader, content: { 'application/json': { schema: FamilyRequest } } }, ...errorResponses(404, 412, 422, 428) },
+  responses: {
+    200: { description: 'The request, closed.', headers: etagHeader, content: { 'application/json': { schema: FamilyRequest } } },
+    ...errorResponses(404, 412, 422, 428),
+  },
 });
 
 const figuresRoute = createRoute({
@@ -197,7 +286,10 @@ const figuresRoute = createRoute({
   summary: 'A state’s family reunification support: requests, outcomes, days taken (median, 90th percentile)',
   request: {
     params: stateOnly,
-    query: z.object({ from: isoDate.optional().openapi(q('from', 'Requests received from this day.')), to: isoDate.optional().openapi(q('to', 'Requests received up to this day.')) }),
+    query: z.object({
+      from: isoDate.optional().openapi(q('from', 'Requests received from this day.')),
+      to: isoDate.optional().openapi(q('to', 'Requests received up to this day.')),
+    }),
   },
   responses: {
     200: {
@@ -228,7 +320,9 @@ export function complementaryRoutes(database: Database) {
   app.openapi(listCandidatesRoute, async (c) => {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
-    const candidates = await inScope(database.db, p, (tx) => listCandidates({ db: tx, actor: p, stateCode: state, ...c.req.valid('query') }));
+    const candidates = await inScope(database.db, p, (tx) =>
+      listCandidates({ db: tx, actor: p, stateCode: state, ...c.req.valid('query') }),
+    );
     return c.json({ candidates }, 200);
   });
 
@@ -255,7 +349,16 @@ export function complementaryRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
     const candidate = await inScope(database.db, p, (tx) =>
-      transitionCandidate({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('candidate', tags, id), to: body.to, on: body.on, reason: body.reason ?? null }),
+      transitionCandidate({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        id,
+        expectedVersion: rowVersionOf('candidate', tags, id),
+        to: body.to,
+        on: body.on,
+        reason: body.reason ?? null,
+      }),
     );
     c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 200);
@@ -266,7 +369,14 @@ export function complementaryRoutes(database: Database) {
     const { state, id } = c.req.valid('param');
     const tags = requireIfMatch(c);
     const candidate = await inScope(database.db, p, (tx) =>
-      addSupport({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('candidate', tags, id), support: c.req.valid('json').support }),
+      addSupport({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        id,
+        expectedVersion: rowVersionOf('candidate', tags, id),
+        support: c.req.valid('json').support,
+      }),
     );
     c.header('etag', rowEtag('candidate', candidate));
     return c.json(candidate, 200);
@@ -276,14 +386,18 @@ export function complementaryRoutes(database: Database) {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
     const { open } = c.req.valid('query');
-    const requests = await inScope(database.db, p, (tx) => listFamilyRequests({ db: tx, actor: p, stateCode: state, ...(open !== undefined && { open: open === 'true' }) }));
+    const requests = await inScope(database.db, p, (tx) =>
+      listFamilyRequests({ db: tx, actor: p, stateCode: state, ...(open !== undefined && { open: open === 'true' }) }),
+    );
     return c.json({ requests }, 200);
   });
 
   app.openapi({ ...createFamilyRoute, middleware: [idempotency(database)] }, async (c) => {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
-    const request = await inScope(database.db, p, (tx) => createFamilyRequest({ db: tx, actor: p, stateCode: state, input: c.req.valid('json') }));
+    const request = await inScope(database.db, p, (tx) =>
+      createFamilyRequest({ db: tx, actor: p, stateCode: state, input: c.req.valid('json') }),
+    );
     c.header('etag', rowEtag('family-request', request));
     return c.json(request, 201);
   });
@@ -294,7 +408,16 @@ export function complementaryRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
     const request = await inScope(database.db, p, (tx) =>
-      closeFamilyRequest({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('family-request', tags, id), outcome: body.outcome, on: body.on, note: body.note }),
+      closeFamilyRequest({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        id,
+        expectedVersion: rowVersionOf('family-request', tags, id),
+        outcome: body.outcome,
+        on: body.on,
+        note: body.note,
+      }),
     );
     c.header('etag', rowEtag('family-request', request));
     return c.json(request, 200);

@@ -16,8 +16,12 @@ import { isLang, type Lang } from '../i18n/lang.ts';
  */
 export const ErrorBody = z
   .object({
-    code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'What went wrong, for programs: one of a fixed list.' }),
-    message: z.string().openapi({ description: "What went wrong and what to do next, for people, in the request's language (Accept-Language: en or nl)." }),
+    code: z
+      .enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]])
+      .openapi({ description: 'What went wrong, for programs: one of a fixed list.' }),
+    message: z
+      .string()
+      .openapi({ description: "What went wrong and what to do next, for people, in the request's language (Accept-Language: en or nl)." }),
     details: z.record(z.string(), z.unknown()).openapi({
       description:
         'For a request that fails validation: the reasons per field (`{"places": ["must be 0 or more"]}`; a query parameter or header by its name, ' +
@@ -43,10 +47,15 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'Something failed on the server; nothing of it is shown.',
 };
 
-const errorResponse = (status: number) => ({ description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: ErrorBody } } });
+const errorResponse = (status: number) => ({
+  description: DESCRIPTIONS[status] ?? 'Error',
+  content: { 'application/json': { schema: ErrorBody } },
+});
 
 /** The error responses of an operation: the ones every authenticated operation has, and its own. */
-export function errorResponses<S extends number>(...statuses: S[]): Record<S | 400 | 401 | 403 | 413 | 415 | 429 | 500, ReturnType<typeof errorResponse>> {
+export function errorResponses<S extends number>(
+  ...statuses: S[]
+): Record<S | 400 | 401 | 403 | 413 | 415 | 429 | 500, ReturnType<typeof errorResponse>> {
   const all = [...new Set([400, 401, 403, 413, 415, 429, 500, ...statuses])].sort();
   return Object.fromEntries(all.map((s) => [s, errorResponse(s)])) as never;
 }
@@ -97,7 +106,11 @@ export const onApiError: ErrorHandler = (e, c) => {
     // Logged without the error's text: a database error's message can quote the values of a row.
     const code = (e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code;
     const log = (c.get as (k: string) => { error: (o: object, m: string) => void } | undefined)('log');
-    if (log) log.error({ method: c.req.method, route: c.req.routePath, error: e.name, code: typeof code === 'string' ? code : null }, 'unexpected error');
+    if (log)
+      log.error(
+        { method: c.req.method, route: c.req.routePath, error: e.name, code: typeof code === 'string' ? code : null },
+        'unexpected error',
+      );
     else console.error(`API ${c.req.method} ${c.req.routePath}: unexpected ${e.name}${typeof code === 'string' ? ` (${code})` : ''}`);
     err = appError(ErrorCode.Internal, 'internal');
   }
@@ -108,7 +121,10 @@ export const onApiError: ErrorHandler = (e, c) => {
 function fromHttpException(e: HTTPException): AppError {
   switch (e.status) {
     case 400:
-      return appError(ErrorCode.BadInput, /JSON/i.test(e.message) ? 'jsonMalformed' : /FormData/i.test(e.message) ? 'formMalformed' : 'requestInvalid');
+      return appError(
+        ErrorCode.BadInput,
+        /JSON/i.test(e.message) ? 'jsonMalformed' : /FormData/i.test(e.message) ? 'formMalformed' : 'requestInvalid',
+      );
     case 413:
       return appError(ErrorCode.PayloadTooLarge, 'bodyTooLarge', { max: '?' });
     case 415:
@@ -155,7 +171,10 @@ export function fieldReasons(error: ZodError, input: unknown, target: string, t:
 }
 
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+  path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    input,
+  );
 
 const KNOWN = new Set(catalogueKeys('en'));
 

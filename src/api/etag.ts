@@ -25,7 +25,10 @@ export function hashEtag(kind: string, value: unknown): string {
 export function requireIfMatch(c: Context): string[] {
   const header = c.req.header('if-match');
   if (header === undefined || header.trim() === '') throw appError(ErrorCode.PreconditionRequired, 'ifMatchRequired');
-  const tags = header.split(',').map((t) => t.trim().replace(/^W\//, '')).filter(Boolean);
+  const tags = header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .filter(Boolean);
   if (tags.includes('*')) throw appError(ErrorCode.PreconditionRequired, 'ifMatchStar');
   return tags;
 }
@@ -54,11 +57,17 @@ export async function lockResource(db: Executor, key: string): Promise<void> {
 }
 
 /** The If-Match header as the OpenAPI document states it: required, but checked by `requireIfMatch` (428, not 400, when missing). */
-export const ifMatchHeader = z.string().min(1).optional().openapi({
-  param: { name: 'If-Match', in: 'header', required: true },
-  description: 'The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again).',
-  example: '"case-12-v3"',
-});
+export const ifMatchHeader = z
+  .string()
+  .min(1)
+  .optional()
+  .openapi({
+    param: { name: 'If-Match', in: 'header', required: true },
+    description: 'The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again).',
+    example: '"case-12-v3"',
+  });
 
 /** The ETag response header as the OpenAPI document states it. */
-export const etagHeader = { ETag: { description: 'The version of the resource, for If-Match on a change.', schema: { type: 'string' as const } } };
+export const etagHeader = {
+  ETag: { description: 'The version of the resource, for If-Match on a change.', schema: { type: 'string' as const } },
+};

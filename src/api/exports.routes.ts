@@ -44,7 +44,9 @@ export function fileResponse(c: Context, format: ExportFormat, name: string, bod
 
 /** The file responses of an export operation, one media type per format. */
 export const fileContent = (formats: readonly ExportFormat[]) =>
-  Object.fromEntries(formats.map((f) => [FORMAT_MEDIA[f].type.split(';')[0]!, { schema: z.string().openapi({ format: f === 'xlsx' ? 'binary' : 'text' }) }]));
+  Object.fromEntries(
+    formats.map((f) => [FORMAT_MEDIA[f].type.split(';')[0]!, { schema: z.string().openapi({ format: f === 'xlsx' ? 'binary' : 'text' }) }]),
+  );
 
 const exportRoute = createRoute({
   method: 'get',
@@ -84,7 +86,8 @@ export function exportsRoutes(database: Database) {
       if (!round) throw appError(ErrorCode.BadInput, 'exports.roundNeeded', { report });
       return round;
     };
-    if (report !== 'admissions' && (from !== undefined || to !== undefined)) throw appError(ErrorCode.BadInput, 'exports.periodOnlyAdmissions');
+    if (report !== 'admissions' && (from !== undefined || to !== undefined))
+      throw appError(ErrorCode.BadInput, 'exports.periodOnlyAdmissions');
     if ((report === 'reconciliation') !== (year !== undefined)) throw appError(ErrorCode.BadInput, 'exports.yearOnlyReconciliation');
     const { dataset, name } = await inScope(database.db, p, async (tx): Promise<{ dataset: Dataset; name: string }> => {
       if (report === 'state-of-play') {
@@ -99,7 +102,14 @@ export function exportsRoutes(database: Database) {
         return { dataset: state ? onlyArea(d, state) : d, name: `pipeline-${round}` };
       }
       if (report === 'admissions') {
-        const r = await admissionsReport({ db: tx, actor: p, ...(round !== undefined && { round }), ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(state !== undefined && { stateCode: state }) });
+        const r = await admissionsReport({
+          db: tx,
+          actor: p,
+          ...(round !== undefined && { round }),
+          ...(from !== undefined && { from }),
+          ...(to !== undefined && { to }),
+          ...(state !== undefined && { stateCode: state }),
+        });
         return { dataset: returnsDataset(r, t), name: `admissions-${r.round ?? `${r.from}-${r.to}`}` };
       }
       if (report === 'reconciliation') {

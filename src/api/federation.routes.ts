@@ -3,7 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
-import { listKeys, listSent, receiveReturn, registerKey, returnsMatrix, revokeKey, stateOfPlayFromReturns } from '../federation/federation.service.ts';
+import {
+  listKeys,
+  listSent,
+  receiveReturn,
+  registerKey,
+  returnsMatrix,
+  revokeKey,
+  stateOfPlayFromReturns,
+} from '../federation/federation.service.ts';
 import { ReturnEnvelope } from '../federation/return.ts';
 import { RETURNS_PATH } from '../federation/send-return.ts';
 import { appError } from '../i18n/problem.ts';
@@ -21,12 +29,28 @@ import { DocumentFigure, isoDate, langQuery, roundId, roundParam } from './schem
 /** A return is a few kilobytes; a body far above that is refused before it is read. */
 export const RETURN_BODY_LIMIT = 256 * 1024;
 
-const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, { message: 'fingerprint' }).openapi({ description: 'SHA-256 of the public key (SPKI DER), hex.', example: 'a'.repeat(64) });
+const fingerprint = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { message: 'fingerprint' })
+  .openapi({ description: 'SHA-256 of the public key (SPKI DER), hex.', example: 'a'.repeat(64) });
 const time = z.string().openapi({ format: 'date-time' });
-const STATE = z.string().regex(/^[A-Z]{2}$/, { message: 'state' }).openapi({ example: 'NL' });
+const STATE = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'state' })
+  .openapi({ example: 'NL' });
 
-const receiptFields = z.object({ id: z.number().int(), state: STATE, round: z.string(), asOf: isoDate, digest: z.string(), receivedAt: time, outcome: z.enum(['accepted', 'duplicate']) });
-const Receipt = receiptFields.openapi('ReturnReceipt', { description: 'What the Commission stored: the digest (SHA-256 of the canonical bytes signed) lets the sender check it is what it sent.' });
+const receiptFields = z.object({
+  id: z.number().int(),
+  state: STATE,
+  round: z.string(),
+  asOf: isoDate,
+  digest: z.string(),
+  receivedAt: time,
+  outcome: z.enum(['accepted', 'duplicate']),
+});
+const Receipt = receiptFields.openapi('ReturnReceipt', {
+  description: 'What the Commission stored: the digest (SHA-256 of the canonical bytes signed) lets the sender check it is what it sent.',
+});
 /** The return's schema is the domain's contract (src/federation/return.ts), used as it is: counts and codes only, no person. */
 const Envelope = ReturnEnvelope;
 const FederationKey = z
@@ -40,7 +64,12 @@ const ReturnsMatrix = z
   .object({
     round: z.string().nullable(),
     dates: z.array(isoDate),
-    states: z.array(z.object({ state: STATE, reported: z.record(z.string(), z.object({ digest: z.string(), sentAt: time, receivedAt: time, returns: z.number().int() })) })),
+    states: z.array(
+      z.object({
+        state: STATE,
+        reported: z.record(z.string(), z.object({ digest: z.string(), sentAt: time, receivedAt: time, returns: z.number().int() })),
+      }),
+    ),
   })
   .openapi('ReturnsMatrix', { description: 'Per state, per day reported for, the latest return received; a day missing is not reported.' });
 const Counts = z.record(z.string(), z.number().int());
@@ -52,7 +81,13 @@ const ReturnsStateOfPlay = z
     target: z.number().int().nullable(),
     targetQualifier: z.string().nullable(),
     pathways: z.array(z.string()),
-    totals: z.object({ pledged: z.number().int(), carryOver: z.number().int(), arrived: z.number().int(), deliveredShare: z.number().nullable(), targetShare: z.number().nullable() }),
+    totals: z.object({
+      pledged: z.number().int(),
+      carryOver: z.number().int(),
+      arrived: z.number().int(),
+      deliveredShare: z.number().nullable(),
+      targetShare: z.number().nullable(),
+    }),
     states: z.array(
       z.object({
         code: STATE,
@@ -66,15 +101,32 @@ const ReturnsStateOfPlay = z
         reported: z.object({ asOf: isoDate, digest: z.string(), sentAt: time, receivedAt: time }).nullable(),
       }),
     ),
-    documentFigures: z.array(DocumentFigure.omit({ as_of: true }).extend({ asOf: isoDate.nullable(), computed: z.number().nullable(), difference: z.number().nullable() })),
+    documentFigures: z.array(
+      DocumentFigure.omit({ as_of: true }).extend({
+        asOf: isoDate.nullable(),
+        computed: z.number().nullable(),
+        difference: z.number().nullable(),
+      }),
+    ),
     reported: z.number().int(),
     notReported: z.number().int(),
   })
-  .openapi('ReturnsStateOfPlay', { description: "The Commission's state of play built from the returns received: per state its latest return on or before the day." });
+  .openapi('ReturnsStateOfPlay', {
+    description: "The Commission's state of play built from the returns received: per state its latest return on or before the day.",
+  });
 const SentReturn = z
   .object({
-    id: z.number().int(), state: STATE, round: z.string(), asOf: isoDate, digest: z.string(), to: z.string(), sentAt: time, sentBy: z.string(),
-    outcome: z.enum(['accepted', 'duplicate', 'refused']), receipt: receiptFields.nullable(), error: z.string().nullable(),
+    id: z.number().int(),
+    state: STATE,
+    round: z.string(),
+    asOf: isoDate,
+    digest: z.string(),
+    to: z.string(),
+    sentAt: time,
+    sentBy: z.string(),
+    outcome: z.enum(['accepted', 'duplicate', 'refused']),
+    receipt: receiptFields.nullable(),
+    error: z.string().nullable(),
   })
   .openapi('SentReturn');
 
@@ -85,7 +137,7 @@ const receiveRoute = createRoute({
   tags: ['federation'],
   summary: "Receive a Member State's signed return (no session: the signature authenticates it)",
   description:
-    'Verified against the key registered for the return\'s state; refused when tampered with (401), signed more than 10 minutes from the receiver\'s clock, ' +
+    "Verified against the key registered for the return's state; refused when tampered with (401), signed more than 10 minutes from the receiver's clock, " +
     'or replayed (422: a nonce seen with other content, or a return older than one received for the same day). The same return again: 200 with the first receipt. ' +
     'Idempotent by its content, so it takes no Idempotency-Key.',
   security: [],
@@ -103,7 +155,13 @@ const listKeysRoute = createRoute({
   operationId: 'listFederationKeys',
   tags: ['federation'],
   summary: "The Member States' public keys registered, revoked or not",
-  responses: { 200: { description: 'By state.', content: { 'application/json': { schema: z.object({ keys: z.array(FederationKey) }).openapi('FederationKeys') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'By state.',
+      content: { 'application/json': { schema: z.object({ keys: z.array(FederationKey) }).openapi('FederationKeys') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const registerKeyRoute = createRoute({
@@ -112,8 +170,14 @@ const registerKeyRoute = createRoute({
   operationId: 'registerFederationKey',
   tags: ['federation'],
   summary: "Register a Member State's public key: returns signed with it are accepted as that state's",
-  request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: NewKey } } } },
-  responses: { 201: { description: 'Registered.', content: { 'application/json': { schema: FederationKey } } }, ...errorResponses(409, 422) },
+  request: {
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: NewKey } } },
+  },
+  responses: {
+    201: { description: 'Registered.', content: { 'application/json': { schema: FederationKey } } },
+    ...errorResponses(409, 422),
+  },
 });
 
 const revokeKeyRoute = createRoute({
@@ -126,10 +190,19 @@ const revokeKeyRoute = createRoute({
     params: z.object({ fingerprint: fingerprint.openapi({ param: { name: 'fingerprint', in: 'path' } }) }),
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
   },
-  responses: { 200: { description: 'Revoked.', content: { 'application/json': { schema: FederationKey } } }, ...errorResponses(404, 409, 422) },
+  responses: {
+    200: { description: 'Revoked.', content: { 'application/json': { schema: FederationKey } } },
+    ...errorResponses(404, 409, 422),
+  },
 });
 
-const roundQuery = roundId.optional().openapi({ param: { name: 'round', in: 'query' }, description: 'Only this round; its states are all listed, reported or not.', example: '2020-2021' });
+const roundQuery = roundId
+  .optional()
+  .openapi({
+    param: { name: 'round', in: 'query' },
+    description: 'Only this round; its states are all listed, reported or not.',
+    example: '2020-2021',
+  });
 
 const matrixRoute = createRoute({
   method: 'get',
@@ -149,9 +222,20 @@ const sopRoute = createRoute({
   summary: "The Commission's state of play built from the returns received",
   request: {
     params: z.object({ round: roundParam }),
-    query: z.object({ asOf: isoDate.optional().openapi({ param: { name: 'asOf', in: 'query' }, description: 'Each state’s latest return on or before this day (default: today).' }), lang: langQuery }),
+    query: z.object({
+      asOf: isoDate
+        .optional()
+        .openapi({
+          param: { name: 'asOf', in: 'query' },
+          description: 'Each state’s latest return on or before this day (default: today).',
+        }),
+      lang: langQuery,
+    }),
   },
-  responses: { 200: { description: 'The state of play from returns.', content: { 'application/json': { schema: ReturnsStateOfPlay } } }, ...errorResponses(404) },
+  responses: {
+    200: { description: 'The state of play from returns.', content: { 'application/json': { schema: ReturnsStateOfPlay } } },
+    ...errorResponses(404),
+  },
 });
 
 const sentRoute = createRoute({
@@ -160,7 +244,13 @@ const sentRoute = createRoute({
   operationId: 'listReturnsSent',
   tags: ['federation'],
   summary: "The returns this instance sent for the caller's state, with the receipts (or the refusals)",
-  responses: { 200: { description: 'Latest first.', content: { 'application/json': { schema: z.object({ sent: z.array(SentReturn) }).openapi('ReturnsSent') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'Latest first.',
+      content: { 'application/json': { schema: z.object({ sent: z.array(SentReturn) }).openapi('ReturnsSent') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const limit = bodyLimit({
@@ -200,7 +290,9 @@ export function federationRoutes(database: Database) {
   app.openapi(sopRoute, async (c) => {
     const p = principalOf(c);
     const q = c.req.valid('query');
-    const sop = await inScope(database.db, p, (tx) => stateOfPlayFromReturns({ db: tx, actor: p, roundId: c.req.valid('param').round, asOf: q.asOf, lang: q.lang ?? langOf(c) }));
+    const sop = await inScope(database.db, p, (tx) =>
+      stateOfPlayFromReturns({ db: tx, actor: p, roundId: c.req.valid('param').round, asOf: q.asOf, lang: q.lang ?? langOf(c) }),
+    );
     return c.json(sop as z.infer<typeof ReturnsStateOfPlay>, 200);
   });
   app.openapi(sentRoute, async (c) => {

@@ -91,7 +91,10 @@ export function idempotency(database: Database): MiddlewareHandler<{ Variables: 
     if (claimed.kind === 'running') throw appError(ErrorCode.Conflict, 'idempotencyInProgress');
     if (claimed.kind === 'replay') {
       const headers = { ...claimed.headers, 'idempotent-replayed': 'true' };
-      return new Response(typeof claimed.body === 'string' && claimed.body !== '' ? claimed.body : null, { status: claimed.status, headers });
+      return new Response(typeof claimed.body === 'string' && claimed.body !== '' ? claimed.body : null, {
+        status: claimed.status,
+        headers,
+      });
     }
 
     // Once the change is made, the claim is never released: a retry must replay, not run it again.
@@ -101,7 +104,9 @@ export function idempotency(database: Database): MiddlewareHandler<{ Variables: 
       changed = c.res.status >= 200 && c.res.status < 300 && !c.error;
     } finally {
       if (!changed) {
-        await inScope(database.db, p, (tx) => tx.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${p.id} AND key = ${key} AND status IS NULL`));
+        await inScope(database.db, p, (tx) =>
+          tx.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${p.id} AND key = ${key} AND status IS NULL`),
+        );
       }
     }
     if (!changed) return;

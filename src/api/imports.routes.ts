@@ -5,7 +5,15 @@ import type { Database } from '../db/db.ts';
 import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
-import { commitUpload, getUpload, lockUpload, UPLOAD_KINDS, UPLOAD_STATUSES, uploadImport, type Upload } from '../imports/upload.service.ts';
+import {
+  commitUpload,
+  getUpload,
+  lockUpload,
+  UPLOAD_KINDS,
+  UPLOAD_STATUSES,
+  uploadImport,
+  type Upload,
+} from '../imports/upload.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { assertMatches, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
@@ -20,8 +28,17 @@ const CSV = 'text/csv';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const RowProblemSchema = z
-  .object({ row: z.number().int(), column: z.string(), value: z.string(), reason: z.string(), code: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })
-  .openapi('RowProblem', { description: 'One problem in one cell: the row as a spreadsheet numbers it (the header is row 1), the column, the value, the reason.' });
+  .object({
+    row: z.number().int(),
+    column: z.string(),
+    value: z.string(),
+    reason: z.string(),
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  })
+  .openapi('RowProblem', {
+    description: 'One problem in one cell: the row as a spreadsheet numbers it (the header is row 1), the column, the value, the reason.',
+  });
 
 const ImportUpload = z
   .object({
@@ -31,14 +48,19 @@ const ImportUpload = z
     round: z.string().nullable(),
     filename: z.string(),
     sha256: z.string(),
-    status: z.enum(UPLOAD_STATUSES).openapi({ description: 'valid: the dry run passed and the upload can be committed; invalid: see the problems; committed.' }),
+    status: z
+      .enum(UPLOAD_STATUSES)
+      .openapi({ description: 'valid: the dry run passed and the upload can be committed; invalid: see the problems; committed.' }),
     createdBy: z.string(),
     createdAt: z.string(),
     committedAt: z.string().nullable(),
     report: z.object({
       valid: z.boolean(),
       rows: z.number().int().nullable(),
-      summary: z.record(z.string(), z.number()).nullable().openapi({ description: 'What the import would write (or, once committed, wrote).' }),
+      summary: z
+        .record(z.string(), z.number())
+        .nullable()
+        .openapi({ description: 'What the import would write (or, once committed, wrote).' }),
       message: z.string().nullable().openapi({ description: 'Why the file is refused, in the request’s language.' }),
       problemCount: z.number().int(),
       problems: z.array(RowProblemSchema).optional().openapi({ description: 'Every bad row (on GET only: they quote the file).' }),
@@ -57,8 +79,13 @@ const uploadRoute = createRoute({
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     query: z.object({
-      kind: z.enum(UPLOAD_KINDS).openapi({ param: { name: 'kind', in: 'query' }, description: 'persons, cases (CSV or XLSX), events (moves), pledges.' }),
-      state: stateParam.openapi({ param: { name: 'state', in: 'query' }, description: 'The Member State the file is for: a row of another state is a bad row.' }),
+      kind: z
+        .enum(UPLOAD_KINDS)
+        .openapi({ param: { name: 'kind', in: 'query' }, description: 'persons, cases (CSV or XLSX), events (moves), pledges.' }),
+      state: stateParam.openapi({
+        param: { name: 'state', in: 'query' },
+        description: 'The Member State the file is for: a row of another state is a bad row.',
+      }),
       round: roundParam.optional().openapi({ param: { name: 'round', in: 'query' }, description: 'The round (pledges only).' }),
     }),
     body: {
@@ -80,7 +107,12 @@ const uploadRoute = createRoute({
 });
 
 const idParams = z.object({
-  id: z.coerce.number().int().min(1).max(2 ** 53 - 1).openapi({ param: { name: 'id', in: 'path' }, description: 'The upload.', example: 7 }),
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 53 - 1)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'The upload.', example: 7 }),
 });
 
 const getRoute = createRoute({
@@ -102,10 +134,15 @@ const commitRoute = createRoute({
   operationId: 'commitImport',
   tags: ['imports'],
   summary: 'Commit a valid upload: run its import for real',
-  description: 'If-Match: the upload’s ETag as read. An invalid or committed upload: 409. The file’s content is dropped once its rows are in.',
+  description:
+    'If-Match: the upload’s ETag as read. An invalid or committed upload: 409. The file’s content is dropped once its rows are in.',
   request: { params: idParams, headers: z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader }) },
   responses: {
-    200: { description: 'The committed upload, with what the import wrote.', headers: etagHeader, content: { 'application/json': { schema: ImportUpload } } },
+    200: {
+      description: 'The committed upload, with what the import wrote.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: ImportUpload } },
+    },
     ...errorResponses(404, 409, 412, 422, 428),
   },
 });
@@ -117,7 +154,9 @@ function present(u: Upload, lang: Lang, withProblems: boolean): z.infer<typeof I
   const t = translator(lang);
   const r = u.report;
   const message = r.messageKey ? t(`error.${r.messageKey}`, r.params ?? {}) : r.message;
-  const problems = withProblems ? r.problems.map((p: RowProblem) => (p.code ? { ...p, reason: t(`problem.${p.code}`, p.params) } : p)) : undefined;
+  const problems = withProblems
+    ? r.problems.map((p: RowProblem) => (p.code ? { ...p, reason: t(`problem.${p.code}`, p.params) } : p))
+    : undefined;
   return {
     id: u.id,
     kind: u.kind,
@@ -158,11 +197,20 @@ export function importsRoutes(database: Database) {
     const xlsx = type === XLSX;
     if (type !== CSV && !xlsx) throw appError(ErrorCode.UnsupportedMediaType, 'uploadType');
     if (xlsx && kind !== 'cases') throw appError(ErrorCode.UnsupportedMediaType, 'uploadXlsxCasesOnly');
-    if (kind === 'pledges' && !round) throw appError(ErrorCode.BadInput, 'uploadNeedsRound', {}, { round: [translator(langOf(c))('validation.required')] });
+    if (kind === 'pledges' && !round)
+      throw appError(ErrorCode.BadInput, 'uploadNeedsRound', {}, { round: [translator(langOf(c))('validation.required')] });
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length === 0) throw appError(ErrorCode.BadInput, 'uploadEmpty');
     const upload = await inScope(database.db, p, (tx) =>
-      uploadImport({ db: tx, actor: p, kind, stateCode: state, roundId: kind === 'pledges' ? round! : null, filename: filenameOf(c, xlsx), bytes }),
+      uploadImport({
+        db: tx,
+        actor: p,
+        kind,
+        stateCode: state,
+        roundId: kind === 'pledges' ? round! : null,
+        filename: filenameOf(c, xlsx),
+        bytes,
+      }),
     );
     c.header('etag', uploadEtag(upload));
     c.header('location', `/api/imports/${upload.id}`);

@@ -7,7 +7,14 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { VULNERABLE_GROUPS } from '../incentives/incentive.ts';
-import { caseIncentives, incentiveReport, listClaims, makeClaim, recordVulnerableGroups, roundBudget } from '../incentives/incentive.service.ts';
+import {
+  caseIncentives,
+  incentiveReport,
+  listClaims,
+  makeClaim,
+  recordVulnerableGroups,
+  roundBudget,
+} from '../incentives/incentive.service.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { caseEtag, caseVersionOf, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';
@@ -31,7 +38,9 @@ const Evidence = z
     priorityRegion: z.string().nullable(),
     vulnerableGroups: z.array(z.object({ group: z.string(), from: z.string() })),
   })
-  .openapi('IncentiveEvidence', { description: "What decided the rate: the pathway, the departure's priority region, each vulnerable group with what shows it." });
+  .openapi('IncentiveEvidence', {
+    description: "What decided the rate: the pathway, the departure's priority region, each vulnerable group with what shows it.",
+  });
 
 const RateTotal = z.object({ stateCode: z.string(), rateId: z.string().nullable(), persons: z.number().int(), amount: z.number() });
 
@@ -42,7 +51,15 @@ const Report = z
     currency: z.string(),
     state: z.string().nullable(),
     rates: z.array(
-      z.object({ id: z.string(), label: z.string(), amount: z.number(), pathway: z.string().nullable(), source: z.string().nullable(), locator: z.string().nullable(), note: z.string().nullable() }),
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        amount: z.number(),
+        pathway: z.string().nullable(),
+        source: z.string().nullable(),
+        locator: z.string().nullable(),
+        note: z.string().nullable(),
+      }),
     ),
     byRate: z.array(RateTotal),
     states: z.array(z.object({ stateCode: z.string(), persons: z.number().int(), amount: z.number() })),
@@ -102,7 +119,10 @@ const CaseIncentives = z.object({ members: z.array(Member) }).openapi('CaseIncen
 const GroupsBody = z
   .object({
     member: z.string().min(1).max(64).openapi({ description: "The member's reference in the case." }),
-    groups: z.array(z.enum(VULNERABLE_GROUPS)).max(VULNERABLE_GROUPS.length).openapi({ description: 'Every group the state records for the member (replaces what was recorded).' }),
+    groups: z
+      .array(z.enum(VULNERABLE_GROUPS))
+      .max(VULNERABLE_GROUPS.length)
+      .openapi({ description: 'Every group the state records for the member (replaces what was recorded).' }),
   })
   .strict()
   .openapi('VulnerableGroups');
@@ -124,14 +144,23 @@ const Claim = z
   })
   .openapi('IncentiveClaim');
 
-const NewClaim = z.object({ state: state.openapi({ example: 'NL' }), from: isoDate, to: isoDate }).strict().openapi('NewIncentiveClaim');
+const NewClaim = z
+  .object({ state: state.openapi({ example: 'NL' }), from: isoDate, to: isoDate })
+  .strict()
+  .openapi('NewIncentiveClaim');
 
 const Budget = z
   .object({
     round: z.string(),
     currency: z.string(),
     budget: z
-      .object({ value: z.number(), qualifier: z.string(), currency: z.string(), source: z.string().optional(), locator: z.string().optional() })
+      .object({
+        value: z.number(),
+        qualifier: z.string(),
+        currency: z.string(),
+        source: z.string().optional(),
+        locator: z.string().optional(),
+      })
       .nullable()
       .openapi({ description: "The document's figure as stated, with its qualifier (e.g. about EUR 300 million)." }),
     committed: z.number(),
@@ -148,10 +177,13 @@ const reportRoute = createRoute({
   operationId: 'getRoundIncentives',
   tags: ['incentives'],
   summary: "A round's AMIF incentives: totals per state and rate; per person for a state's officers",
-  description: "The Commission: totals per state and rate, never a person. A state's officer: their state's persons, rate, amount and evidence, with totals computed from them (audited).",
+  description:
+    "The Commission: totals per state and rate, never a person. A state's officer: their state's persons, rate, amount and evidence, with totals computed from them (audited).",
   request: {
     params: z.object({ round: roundParam }),
-    query: z.object({ state: stateParam.optional().openapi(q('state', "Only this Member State (a state's officer: their own, the default).")) }),
+    query: z.object({
+      state: stateParam.optional().openapi(q('state', "Only this Member State (a state's officer: their own, the default).")),
+    }),
   },
   responses: { 200: { description: 'The report.', content: { 'application/json': { schema: Report } } }, ...errorResponses(404) },
 });
@@ -164,7 +196,10 @@ const caseRoute = createRoute({
   summary: "The incentives of a case's members, each with its history (why each change)",
   description: "The state's officers. Audited. The ETag is the case's: send it as If-Match when recording vulnerable groups.",
   request: { params: oneCase },
-  responses: { 200: { description: 'Per member.', headers: etagHeader, content: { 'application/json': { schema: CaseIncentives } } }, ...errorResponses(404) },
+  responses: {
+    200: { description: 'Per member.', headers: etagHeader, content: { 'application/json': { schema: CaseIncentives } } },
+    ...errorResponses(404),
+  },
 });
 
 const groupsRoute = createRoute({
@@ -173,14 +208,19 @@ const groupsRoute = createRoute({
   operationId: 'recordVulnerableGroups',
   tags: ['incentives'],
   summary: "Record the vulnerable groups of a case's member, and recompute their incentive",
-  description: 'If-Match: the case’s ETag as read; a case changed since: 412. The change is audited and the incentive’s history says why it changed.',
+  description:
+    'If-Match: the case’s ETag as read; a case changed since: 412. The change is audited and the incentive’s history says why it changed.',
   request: {
     params: oneCase,
     headers: z.object({ 'If-Match': ifMatchHeader }),
     body: { required: true, content: { 'application/json': { schema: GroupsBody } } },
   },
   responses: {
-    200: { description: 'The member with their incentive; the case’s new ETag.', headers: etagHeader, content: { 'application/json': { schema: Member } } },
+    200: {
+      description: 'The member with their incentive; the case’s new ETag.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: Member } },
+    },
     ...errorResponses(404, 412, 428),
   },
 });
@@ -192,7 +232,13 @@ const claimsRoute = createRoute({
   tags: ['incentives'],
   summary: "A state's claims of incentives in a round",
   request: { params: z.object({ round: roundParam }), query: z.object({ state: stateParam.openapi(q('state', 'The Member State.')) }) },
-  responses: { 200: { description: 'By period.', content: { 'application/json': { schema: z.object({ claims: z.array(Claim) }).openapi('IncentiveClaims') } } }, ...errorResponses(404) },
+  responses: {
+    200: {
+      description: 'By period.',
+      content: { 'application/json': { schema: z.object({ claims: z.array(Claim) }).openapi('IncentiveClaims') } },
+    },
+    ...errorResponses(404),
+  },
 });
 
 const claimRoute = createRoute({
@@ -226,7 +272,9 @@ export function incentivesRoutes(database: Database) {
   app.openapi(reportRoute, async (c) => {
     const p = principalOf(c);
     const { round } = c.req.valid('param');
-    const report = await inScope(database.db, p, (tx) => incentiveReport(tx, p, { roundId: round, stateCode: c.req.valid('query').state ?? null, t: translator(langOf(c)) }));
+    const report = await inScope(database.db, p, (tx) =>
+      incentiveReport(tx, p, { roundId: round, stateCode: c.req.valid('query').state ?? null, t: translator(langOf(c)) }),
+    );
     return c.json(report, 200);
   });
 
@@ -248,7 +296,14 @@ export function incentivesRoutes(database: Database) {
       const r = await caseResource(tx, s, ref);
       if (!r) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: s });
       const expectedVersion = caseVersionOf(tags, r.id);
-      const result = await recordVulnerableGroups(tx, p, { stateCode: s, caseRef: ref, personRef: body.member, groups: body.groups, expectedVersion, t: translator(langOf(c)) });
+      const result = await recordVulnerableGroups(tx, p, {
+        stateCode: s,
+        caseRef: ref,
+        personRef: body.member,
+        groups: body.groups,
+        expectedVersion,
+        t: translator(langOf(c)),
+      });
       return { caseId: r.id, result };
     });
     c.header('etag', caseEtag(caseId, result.version));
@@ -266,7 +321,9 @@ export function incentivesRoutes(database: Database) {
     const p = principalOf(c);
     const { round } = c.req.valid('param');
     const body = c.req.valid('json');
-    const claim = await inScope(database.db, p, (tx) => makeClaim(tx, p, { roundId: round, stateCode: body.state, from: body.from, to: body.to }));
+    const claim = await inScope(database.db, p, (tx) =>
+      makeClaim(tx, p, { roundId: round, stateCode: body.state, from: body.from, to: body.to }),
+    );
     return c.json(claim, 201);
   });
 

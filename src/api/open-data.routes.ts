@@ -27,16 +27,34 @@ const OpenData = z
     asOf: isoDate,
     method: z
       .object({ roundingBase: z.number().int(), threshold: z.number().int(), protection: z.number().int() })
-      .openapi({ description: 'Counts rounded to the nearest multiple of roundingBase; counts of 1 to threshold − 1 withheld (null), and more withheld where a total would reveal one; every withheld figure can still be any of at least `protection` counts.' }),
+      .openapi({
+        description:
+          'Counts rounded to the nearest multiple of roundingBase; counts of 1 to threshold − 1 withheld (null), and more withheld where a total would reveal one; every withheld figure can still be any of at least `protection` counts.',
+      }),
     departures: z.array(z.string()).openapi({ description: 'Countries of departure (ISO 3166-1 alpha-3): the columns of byDeparture.' }),
-    states: z.array(z.object({ code: z.string(), name: z.string(), pledged: z.number().int(), carryOver: z.number().int(), arrived: cell, byDeparture: z.array(cell) })),
+    states: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        pledged: z.number().int(),
+        carryOver: z.number().int(),
+        arrived: cell,
+        byDeparture: z.array(cell),
+      }),
+    ),
     totals: z.object({ pledged: z.number().int(), carryOver: z.number().int(), arrived: cell, byDeparture: z.array(cell) }),
   })
   .openapi('OpenData', { description: 'A round’s open data: pledges exact, arrivals rounded with small counts withheld (null).' });
 
 const query = z
   .object({
-    asOf: isoDate.optional().openapi({ param: { name: 'asOf', in: 'query' }, description: 'As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps.' }),
+    asOf: isoDate
+      .optional()
+      .openapi({
+        param: { name: 'asOf', in: 'query' },
+        description:
+          'As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps.',
+      }),
     lang: langQuery,
   })
   .strict();
@@ -49,7 +67,16 @@ const roundsRoute = createRoute({
   summary: 'The rounds whose open data can be read (public: no session)',
   security: [],
   responses: {
-    200: { description: 'By start.', content: { 'application/json': { schema: z.object({ rounds: z.array(z.object({ id: z.string(), title: z.string(), start: isoDate, end: isoDate })) }).openapi('OpenDataRounds') } } },
+    200: {
+      description: 'By start.',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ rounds: z.array(z.object({ id: z.string(), title: z.string(), start: isoDate, end: isoDate })) })
+            .openapi('OpenDataRounds'),
+        },
+      },
+    },
     ...errorResponses(),
   },
 });
@@ -73,7 +100,10 @@ const openDataFileRoute = createRoute({
   summary: 'The open data of a round as CSV, HXL-tagged CSV or SDMX-CSV 2.0 (public: no session)',
   security: [],
   request: {
-    params: z.object({ round: roundParam, format: z.enum(OPEN_FORMATS).openapi({ param: { name: 'format', in: 'path' }, description: 'csv, hxl or sdmx.' }) }),
+    params: z.object({
+      round: roundParam,
+      format: z.enum(OPEN_FORMATS).openapi({ param: { name: 'format', in: 'path' }, description: 'csv, hxl or sdmx.' }),
+    }),
     query,
   },
   responses: { 200: { description: 'The file.', content: fileContent(OPEN_FORMATS) }, ...errorResponses(404) },
@@ -87,7 +117,9 @@ export function openDataRoutes(database: Database) {
   });
   app.openapi(openDataRoute, async (c) => {
     const { asOf, lang } = c.req.valid('query');
-    const body = await inPublicScope(database.db, (tx) => openData({ db: tx, roundId: c.req.valid('param').round, asOf, lang: lang ?? langOf(c) }));
+    const body = await inPublicScope(database.db, (tx) =>
+      openData({ db: tx, roundId: c.req.valid('param').round, asOf, lang: lang ?? langOf(c) }),
+    );
     return c.json(body, 200);
   });
   app.openapi(openDataFileRoute, async (c) => {

@@ -14,13 +14,26 @@ const { version } = require('../../package.json') as { version: string };
 export const TAGS = [
   { name: 'rounds', description: 'Pledging rounds and Union Plans: period, target, pathways, priorities, incentives, sources.' },
   { name: 'pledges', description: "Member States' pledges, listed as the Annex prints them; a state enters its own." },
-  { name: 'cases', description: "A Member State's resettlement cases: lists, one case, its history, its moves (If-Match), holds and resumptions." },
-  { name: 'partners', description: 'What a referral partner and a sponsor see: the status of their referrals, the households they support.' },
+  {
+    name: 'cases',
+    description: "A Member State's resettlement cases: lists, one case, its history, its moves (If-Match), holds and resumptions.",
+  },
+  {
+    name: 'partners',
+    description: 'What a referral partner and a sponsor see: the status of their referrals, the households they support.',
+  },
   { name: 'reports', description: 'Figures of a round: state of play, pipeline, processing times, forecast. Counts only, never a person.' },
   { name: 'imports', description: 'Files of persons, cases, moves or pledges: upload, validation report (a dry run), commit.' },
-  { name: 'users', description: "Accounts: a state's administrator manages its state's, the system administrator all. Signing in is under /api/auth." },
+  {
+    name: 'users',
+    description: "Accounts: a state's administrator manages its state's, the system administrator all. Signing in is under /api/auth.",
+  },
   { name: 'audit', description: "The audit trail of an auditor's scope: every read and write of a person's data." },
-  { name: 'federation', description: "Member States' signed returns to the Commission (points 26, 27): keys, receipts, who reported, the state of play from returns. Counts only." },
+  {
+    name: 'federation',
+    description:
+      "Member States' signed returns to the Commission (points 26, 27): keys, receipts, who reported, the state of play from returns. Counts only.",
+  },
 ];
 
 export function registerSecuritySchemes(app: OpenAPIHono<never>): void {
@@ -89,7 +102,7 @@ function renderSchema(s: Json | undefined, depth = 0): string {
   for (const k of ['oneOf', 'anyOf', 'allOf'] as const) {
     if (Array.isArray(s[k])) return (s[k] as Json[]).map((x) => renderSchema(x, depth)).join(k === 'allOf' ? ' and ' : ' or ');
   }
-  const type = Array.isArray(s.type) ? s.type.join(' | ') : (s.type as string | undefined) ?? 'any';
+  const type = Array.isArray(s.type) ? s.type.join(' | ') : ((s.type as string | undefined) ?? 'any');
   const notes = [
     s.format ? `format ${esc(s.format)}` : '',
     s.enum ? `one of ${(s.enum as unknown[]).map((v) => `<code>${esc(v)}</code>`).join(', ')}` : '',
@@ -106,7 +119,8 @@ function renderSchema(s: Json | undefined, depth = 0): string {
   if (s.properties && depth < 6) {
     const required = new Set((s.required as string[] | undefined) ?? []);
     const rows = Object.entries(s.properties as Record<string, Json>).map(
-      ([k, v]) => `<tr><td><code>${esc(k)}</code>${required.has(k) ? ' <span class="req">*</span>' : ''}</td><td>${renderSchema(v, depth + 1)}</td></tr>`,
+      ([k, v]) =>
+        `<tr><td><code>${esc(k)}</code>${required.has(k) ? ' <span class="req">*</span>' : ''}</td><td>${renderSchema(v, depth + 1)}</td></tr>`,
     );
     out += `<table class="schema">${rows.join('')}</table>`;
   } else if (s.additionalProperties && typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0) {
@@ -122,12 +136,19 @@ function renderOperation(method: string, path: string, op: Json): string {
   );
   const body = op.requestBody as Json | undefined;
   const bodies = body
-    ? Object.entries((body.content as Record<string, Json>) ?? {}).map(([type, m]) => `<p>Body (<code>${esc(type)}</code>)${body.required ? ' <span class="req">*</span>' : ''}: ${renderSchema(m.schema as Json)}</p>`)
+    ? Object.entries((body.content as Record<string, Json>) ?? {}).map(
+        ([type, m]) =>
+          `<p>Body (<code>${esc(type)}</code>)${body.required ? ' <span class="req">*</span>' : ''}: ${renderSchema(m.schema as Json)}</p>`,
+      )
     : [];
   const responses = Object.entries((op.responses as Record<string, Json>) ?? {}).map(([status, r]) => {
     const content = r.content as Record<string, Json> | undefined;
     const schema = content ? Object.values(content)[0]?.schema : undefined;
-    const headers = r.headers ? Object.keys(r.headers as Json).map((h) => `<code>${esc(h)}</code>`).join(', ') : '';
+    const headers = r.headers
+      ? Object.keys(r.headers as Json)
+          .map((h) => `<code>${esc(h)}</code>`)
+          .join(', ')
+      : '';
     return `<tr><td>${esc(status)}</td><td>${esc(r.description)}${headers ? ` (headers: ${headers})` : ''}</td><td>${schema ? renderSchema(schema as Json) : ''}</td></tr>`;
   });
   const security = Array.isArray(op.security) && op.security.length === 0 ? '<p>Public: no session needed.</p>' : '';
@@ -154,7 +175,11 @@ export function docsPage(doc: Json): { html: string; csp: string } {
   const schemas = Object.entries(((doc.components as Json | undefined)?.schemas as Record<string, Json> | undefined) ?? {});
   const nav = [
     ...tagNames.map(
-      (t) => `<h3>${esc(t)}</h3>${ops.filter((o) => o.tag === t).map((o) => `<a href="#op-${anchor(String(o.op.operationId))}">${o.method.toUpperCase()} ${esc(o.path)}</a>`).join('')}`,
+      (t) =>
+        `<h3>${esc(t)}</h3>${ops
+          .filter((o) => o.tag === t)
+          .map((o) => `<a href="#op-${anchor(String(o.op.operationId))}">${o.method.toUpperCase()} ${esc(o.path)}</a>`)
+          .join('')}`,
     ),
     `<h3>Schemas</h3>${schemas.map(([n]) => `<a href="#schema-${anchor(n)}">${esc(n)}</a>`).join('')}`,
   ].join('');
@@ -167,11 +192,16 @@ export function docsPage(doc: Json): { html: string; csp: string } {
         .join('')}`;
     })
     .join('');
-  const schemaSections = schemas.map(([n, s]) => `<section class="op" id="schema-${anchor(n)}"><h3>${esc(n)}</h3>${renderSchema({ ...s, $ref: undefined })}</section>`).join('');
+  const schemaSections = schemas
+    .map(([n, s]) => `<section class="op" id="schema-${anchor(n)}"><h3>${esc(n)}</h3>${renderSchema({ ...s, $ref: undefined })}</section>`)
+    .join('');
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(info.title)} ${esc(info.version)}</title><style>${STYLE}</style></head>
 <body><nav><strong>${esc(info.title)}</strong> <small>${esc(info.version)}</small><a href="/api/openapi.json">openapi.json</a>${nav}</nav>
 <main><h1>${esc(info.title)} <small>${esc(info.version)}</small></h1><p class="desc">${esc(info.description ?? '')}</p>${sections}<h2>Schemas</h2>${schemaSections}</main></body></html>`;
   const styleHash = createHash('sha256').update(STYLE).digest('base64');
-  return { html, csp: `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'` };
+  return {
+    html,
+    csp: `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  };
 }

@@ -4,7 +4,16 @@ import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { PLACE_KINDS_DB, checkPlaces, jsonPlaceRecords } from '../placement/places.ts';
-import { changePlace, decide, getRun, importPlaces, listPlacements, listPlaces, listRuns, startRun } from '../placement/placement.service.ts';
+import {
+  changePlace,
+  decide,
+  getRun,
+  importPlaces,
+  listPlacements,
+  listPlaces,
+  listRuns,
+  startRun,
+} from '../placement/placement.service.ts';
 import { TIME_LIMIT } from '../placement/decision.ts';
 import { errorResponses } from './errors.ts';
 import { etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
@@ -19,10 +28,20 @@ import { roundId, stateParam } from './schemas.ts';
  * officers only (`planPlacement`); reads and writes of households audited.
  */
 const tags = ['placement'];
-const idParam = z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 });
+const idParam = z.coerce
+  .number()
+  .int()
+  .positive()
+  .openapi({ param: { name: 'id', in: 'path' }, example: 1 });
 const stateOnly = z.object({ state: stateParam });
 const oneRecord = z.object({ state: stateParam, id: idParam });
-const dims = z.object({ persons: z.number(), housingUnits: z.number(), schoolPlaces: z.number(), medicalSlots: z.number(), languageSupport: z.number() });
+const dims = z.object({
+  persons: z.number(),
+  housingUnits: z.number(),
+  schoolPlaces: z.number(),
+  medicalSlots: z.number(),
+  languageSupport: z.number(),
+});
 
 const Place = z
   .object({
@@ -32,7 +51,12 @@ const Place = z
     name: z.string(),
     kind: z.enum(PLACE_KINDS_DB),
     capacity: dims,
-    profile: z.object({ employmentRate: z.number(), languages: z.array(z.string()), communities: z.array(z.string()).optional(), sponsor: z.string().optional() }),
+    profile: z.object({
+      employmentRate: z.number(),
+      languages: z.array(z.string()),
+      communities: z.array(z.string()).optional(),
+      sponsor: z.string().optional(),
+    }),
     version: z.number().int(),
     updatedAt: z.string(),
   })
@@ -40,7 +64,9 @@ const Place = z
 
 const PlaceValues = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.record(z.string(), z.unknown())]));
 
-const Progress = z.object({ phase: z.string(), message: z.string(), seconds: z.number(), objective: z.number().optional(), bound: z.number().optional() }).openapi('PlacementProgress');
+const Progress = z
+  .object({ phase: z.string(), message: z.string(), seconds: z.number(), objective: z.number().optional(), bound: z.number().optional() })
+  .openapi('PlacementProgress');
 const Alternative = z.object({
   place: z.string(),
   score: z.number(),
@@ -53,9 +79,19 @@ const Alternative = z.object({
 const Result = z
   .object({
     dimensions: z.array(z.string()),
-    places: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), kind: z.string(), capacity: z.array(z.number()) })),
+    places: z.array(
+      z.object({ id: z.number().int(), code: z.string(), name: z.string(), kind: z.string(), capacity: z.array(z.number()) }),
+    ),
     households: z.array(
-      z.object({ ref: z.string(), caseId: z.number().int(), size: z.array(z.number()), penalty: z.number(), links: z.array(z.string()), tie: z.string().nullable(), scores: z.record(z.string(), z.number()) }),
+      z.object({
+        ref: z.string(),
+        caseId: z.number().int(),
+        size: z.array(z.number()),
+        penalty: z.number(),
+        links: z.array(z.string()),
+        tie: z.string().nullable(),
+        scores: z.record(z.string(), z.number()),
+      }),
     ),
     assignment: z.record(z.string(), z.string().nullable()),
     objective: z.number(),
@@ -66,12 +102,23 @@ const Result = z
     certificate: z.object({ valid: z.boolean(), feasible: z.boolean(), provenBound: z.number(), violations: z.array(z.string()) }),
     binding: z.array(z.object({ place: z.string(), dimension: z.string(), used: z.number(), capacity: z.number(), price: z.number() })),
     explanations: z.array(
-      z.object({ household: z.string(), place: z.string().nullable(), value: z.number(), tied: z.boolean(), linkedWith: z.array(z.string()), alternatives: z.array(Alternative), incompatible: z.number().int() }),
+      z.object({
+        household: z.string(),
+        place: z.string().nullable(),
+        value: z.number(),
+        tied: z.boolean(),
+        linkedWith: z.array(z.string()),
+        alternatives: z.array(Alternative),
+        incompatible: z.number().int(),
+      }),
     ),
     unplaced: z.array(z.object({ ref: z.string(), penalty: z.number() })),
     ms: z.number(),
   })
-  .openapi('PlacementResult', { description: 'The proposal with the instance it was solved on, its LP bound and gap (checked by the certificate), the binding capacities and each household’s why.' });
+  .openapi('PlacementResult', {
+    description:
+      'The proposal with the instance it was solved on, its LP bound and gap (checked by the certificate), the binding capacities and each household’s why.',
+  });
 const Run = z
   .object({
     id: z.number().int(),
@@ -102,7 +149,9 @@ const Placement = z
     decidedBy: z.string(),
     decidedAt: z.string(),
   })
-  .openapi('Placement', { description: 'A confirmed placement: who decided, the place proposed, the cost of a change against the proposal.' });
+  .openapi('Placement', {
+    description: 'A confirmed placement: who decided, the place proposed, the cost of a change against the proposal.',
+  });
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -122,13 +171,30 @@ const importPlacesRoute = createRoute({
   operationId: 'importPlacementPlaces',
   tags,
   summary: 'Add or change receiving places by code, all or none',
-  description: 'Each place: code, name, kind, the five capacities (persons, housingUnits, schoolPlaces, medicalSlots, languageSupport) and optionally employmentRate, languages, communities, sponsor (a sponsor group’s approved or active sponsor). A problem in any row refuses them all (400, row by row).',
+  description:
+    'Each place: code, name, kind, the five capacities (persons, housingUnits, schoolPlaces, medicalSlots, languageSupport) and optionally employmentRate, languages, communities, sponsor (a sponsor group’s approved or active sponsor). A problem in any row refuses them all (400, row by row).',
   request: {
     params: stateOnly,
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
-    body: { required: true, content: { 'application/json': { schema: z.object({ places: z.array(PlaceValues).min(1).max(5000) }).strict().openapi('PlacementPlacesIn') } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ places: z.array(PlaceValues).min(1).max(5000) })
+            .strict()
+            .openapi('PlacementPlacesIn'),
+        },
+      },
+    },
   },
-  responses: { 200: json(z.object({ created: z.number().int(), changed: z.number().int() }).openapi('PlacementPlacesImported'), 'How many were added and changed.'), ...errorResponses(409, 422) },
+  responses: {
+    200: json(
+      z.object({ created: z.number().int(), changed: z.number().int() }).openapi('PlacementPlacesImported'),
+      'How many were added and changed.',
+    ),
+    ...errorResponses(409, 422),
+  },
 });
 
 const changePlaceRoute = createRoute({
@@ -161,7 +227,8 @@ const startRunRoute = createRoute({
   operationId: 'startPlacementRun',
   tags,
   summary: 'Start the optimiser on a round’s accepted households not yet placed (a job)',
-  description: 'Answers 202 at once; the solve runs in a worker thread within the time limit. Read the run for its progress and, when done, its proposal. One run at a time per state (409).',
+  description:
+    'Answers 202 at once; the solve runs in a worker thread within the time limit. Read the run for its progress and, when done, its proposal. One run at a time per state (409).',
   request: {
     params: stateOnly,
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
@@ -170,7 +237,10 @@ const startRunRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ round: roundId, timeLimitSeconds: z.number().int().min(TIME_LIMIT.min).max(TIME_LIMIT.max).default(TIME_LIMIT.default) })
+            .object({
+              round: roundId,
+              timeLimitSeconds: z.number().int().min(TIME_LIMIT.min).max(TIME_LIMIT.max).default(TIME_LIMIT.default),
+            })
             .strict()
             .openapi('PlacementRunStart'),
         },
@@ -197,7 +267,8 @@ const decideRoute = createRoute({
   operationId: 'decidePlacements',
   tags,
   summary: 'Confirm households at the proposed place or another; each change carries its cost against the proposal',
-  description: 'All or none. Refused (422) when the placements would break a capacity, a link, a tie or compatibility. A new decision ends the household’s previous one.',
+  description:
+    'All or none. Refused (422) when the placements would break a capacity, a link, a tie or compatibility. A new decision ends the household’s previous one.',
   request: {
     params: oneRecord,
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
@@ -208,7 +279,15 @@ const decideRoute = createRoute({
           schema: z
             .object({
               decisions: z
-                .array(z.object({ caseRef: z.string().min(1).max(64), place: z.string().min(1).max(64), reason: z.string().max(2000).optional() }).strict())
+                .array(
+                  z
+                    .object({
+                      caseRef: z.string().min(1).max(64),
+                      place: z.string().min(1).max(64),
+                      reason: z.string().max(2000).optional(),
+                    })
+                    .strict(),
+                )
                 .min(1)
                 .max(10000),
             })
@@ -218,7 +297,13 @@ const decideRoute = createRoute({
       },
     },
   },
-  responses: { 200: json(z.object({ placements: z.array(Placement), cost: z.number() }).openapi('PlacementsDecided'), 'The placements recorded and the objective given up against the proposal.'), ...errorResponses(404, 409, 422) },
+  responses: {
+    200: json(
+      z.object({ placements: z.array(Placement), cost: z.number() }).openapi('PlacementsDecided'),
+      'The placements recorded and the objective given up against the proposal.',
+    ),
+    ...errorResponses(404, 409, 422),
+  },
 });
 
 const listPlacementsRoute = createRoute({
@@ -251,7 +336,16 @@ export function placementRoutes(database: Database) {
     const p = principalOf(c);
     const { state, id } = c.req.valid('param');
     const tags = requireIfMatch(c);
-    const place = await inScope(database.db, p, (tx) => changePlace({ db: tx, actor: p, stateCode: state, id, expectedVersion: rowVersionOf('place', tags, id), values: c.req.valid('json') }));
+    const place = await inScope(database.db, p, (tx) =>
+      changePlace({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        id,
+        expectedVersion: rowVersionOf('place', tags, id),
+        values: c.req.valid('json'),
+      }),
+    );
     c.header('etag', rowEtag('place', place));
     return c.json(place as z.infer<typeof Place>, 200);
   });
@@ -264,7 +358,13 @@ export function placementRoutes(database: Database) {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
     const body = c.req.valid('json');
-    const { run, done } = await startRun({ db: database.db, actor: p, stateCode: state, roundId: body.round, timeLimitSeconds: body.timeLimitSeconds });
+    const { run, done } = await startRun({
+      db: database.db,
+      actor: p,
+      stateCode: state,
+      roundId: body.round,
+      timeLimitSeconds: body.timeLimitSeconds,
+    });
     done.catch((e: unknown) => console.error(`placement run ${run.id}: ${String(e)}`)); // the run records its own failure; this is the record failing
     return c.json(run, 202);
   });
@@ -276,7 +376,12 @@ export function placementRoutes(database: Database) {
   app.openapi({ ...decideRoute, middleware: [idempotency(database)] }, async (c) => {
     const p = principalOf(c);
     const { state, id } = c.req.valid('param');
-    return c.json(await inScope(database.db, p, (tx) => decide({ db: tx, actor: p, stateCode: state, runId: id, decisions: c.req.valid('json').decisions })), 200);
+    return c.json(
+      await inScope(database.db, p, (tx) =>
+        decide({ db: tx, actor: p, stateCode: state, runId: id, decisions: c.req.valid('json').decisions }),
+      ),
+      200,
+    );
   });
   app.openapi(listPlacementsRoute, async (c) => {
     const p = principalOf(c);

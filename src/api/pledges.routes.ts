@@ -27,7 +27,9 @@ const PledgeLine = z
     targetGroup: z.string().nullable(),
     note: z.string(),
   })
-  .openapi('Pledge', { description: 'One pledge: places on a pathway, perhaps for one country of departure or target group; carry-overs apart.' });
+  .openapi('Pledge', {
+    description: 'One pledge: places on a pathway, perhaps for one country of departure or target group; carry-overs apart.',
+  });
 
 const PledgeListing = z
   .object({
@@ -35,10 +37,19 @@ const PledgeListing = z
     totals: z.object({ pledged: z.number().int(), carryOver: z.number().int() }),
     documentFigures: z.array(DocumentFigure.extend({ computed: z.number(), difference: z.number() })),
     states: z.array(
-      z.object({ code: z.string(), name: z.string(), pledged: z.number().int(), carryOver: z.number().int(), pledges: z.array(PledgeLine) }),
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        pledged: z.number().int(),
+        carryOver: z.number().int(),
+        pledges: z.array(PledgeLine),
+      }),
     ),
   })
-  .openapi('PledgeListing', { description: 'The pledges of a round as the Annex prints them: per state, carry-overs apart, with the totals and the totals documents state.' });
+  .openapi('PledgeListing', {
+    description:
+      'The pledges of a round as the Annex prints them: per state, carry-overs apart, with the totals and the totals documents state.',
+  });
 
 const StatePledges = z
   .object({ round: z.string(), state: z.string(), pledges: z.array(PledgeLine) })
@@ -49,14 +60,23 @@ const PledgeInput = z
     pathway: z.enum(PATHWAYS),
     places: z.number().int().min(0).max(10_000_000),
     carryOver: z.boolean().default(false),
-    countryOfDeparture: z.string().min(2).max(100).nullable().optional().openapi({ description: 'ISO 3166-1 code or English or Dutch name; absent for a pledge not split by country.' }),
+    countryOfDeparture: z
+      .string()
+      .min(2)
+      .max(100)
+      .nullable()
+      .optional()
+      .openapi({ description: 'ISO 3166-1 code or English or Dutch name; absent for a pledge not split by country.' }),
     targetGroup: z.string().min(1).max(200).nullable().optional(),
     note: z.string().max(2000).default(''),
   })
   .strict()
   .openapi('PledgeInput');
 
-const SavePledgesBody = z.object({ pledges: z.array(PledgeInput).min(1).max(1000) }).strict().openapi('SavePledges');
+const SavePledgesBody = z
+  .object({ pledges: z.array(PledgeInput).min(1).max(1000) })
+  .strict()
+  .openapi('SavePledges');
 
 const SaveSummary = z
   .object({ rows: z.number().int(), added: z.number().int(), updated: z.number().int(), unchanged: z.number().int() })
@@ -104,7 +124,11 @@ const saveRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: SavePledgesBody } } },
   },
   responses: {
-    200: { description: 'What changed; the ETag of the state’s pledges now.', headers: etagHeader, content: { 'application/json': { schema: SaveSummary } } },
+    200: {
+      description: 'What changed; the ETag of the state’s pledges now.',
+      headers: etagHeader,
+      content: { 'application/json': { schema: SaveSummary } },
+    },
     ...errorResponses(404, 409, 412, 422, 428),
   },
 });
@@ -137,7 +161,10 @@ const historyRoute = createRoute({
   summary: 'The history of a state’s pledges in a round, newest first',
   request: { params },
   responses: {
-    200: { description: 'Every pledge added or changed, with its places before and after.', content: { 'application/json': { schema: PledgeHistory } } },
+    200: {
+      description: 'Every pledge added or changed, with its places before and after.',
+      content: { 'application/json': { schema: PledgeHistory } },
+    },
     ...errorResponses(404),
   },
 });
@@ -145,7 +172,14 @@ const historyRoute = createRoute({
 async function statePledges(db: Executor, roundId: string, stateCode: string) {
   const pledges = (await listPledges(db, roundId))
     .filter((p) => p.stateCode === stateCode)
-    .map((p) => ({ pathway: p.pathway, places: p.places, carryOver: p.carryOver, countryOfDeparture: p.countryOfDeparture, targetGroup: p.targetGroup, note: p.note }));
+    .map((p) => ({
+      pathway: p.pathway,
+      places: p.places,
+      carryOver: p.carryOver,
+      countryOfDeparture: p.countryOfDeparture,
+      targetGroup: p.targetGroup,
+      note: p.note,
+    }));
   const body = { round: roundId, state: stateCode, pledges };
   return { body, etag: hashEtag('pledges', body) };
 }
@@ -215,9 +249,23 @@ function toPledges(roundId: string, stateCode: string, input: z.infer<typeof Sav
     if (x.countryOfDeparture) {
       const found = findCountry(x.countryOfDeparture);
       if (found.ok) country = found.country.iso3;
-      else (problems[`pledges.${i}.countryOfDeparture`] ??= []).push(found.reason === 'ambiguous' ? t('problem.countryAmbiguous', { candidates: found.candidates.join(' / ') }) : t('problem.countryUnknown'));
+      else
+        (problems[`pledges.${i}.countryOfDeparture`] ??= []).push(
+          found.reason === 'ambiguous'
+            ? t('problem.countryAmbiguous', { candidates: found.candidates.join(' / ') })
+            : t('problem.countryUnknown'),
+        );
     }
-    const pledge: Pledge = { roundId, stateCode, pathway: x.pathway, places: x.places, carryOver: x.carryOver, countryOfDeparture: country, targetGroup: x.targetGroup ?? null, note: x.note };
+    const pledge: Pledge = {
+      roundId,
+      stateCode,
+      pathway: x.pathway,
+      places: x.places,
+      carryOver: x.carryOver,
+      countryOfDeparture: country,
+      targetGroup: x.targetGroup ?? null,
+      note: x.note,
+    };
     const key = pledgeKey(pledge);
     if (seen.has(key)) (problems[`pledges.${i}`] ??= []).push(t('validation.pledgeRepeated', { first: seen.get(key)! }));
     seen.set(key, i);

@@ -7,7 +7,16 @@ import type { Database, Tx } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { CODE, PROGRAMME_KINDS, PROGRAMME_STATUSES, programmeChange, programmeInput } from '../programmes/programme.ts';
-import { changeProgramme, createProgramme, getProgramme, joinProgramme, listProgrammes, moveProgramme, recordCondition, type Programme as ProgrammeRecord } from '../programmes/programme.service.ts';
+import {
+  changeProgramme,
+  createProgramme,
+  getProgramme,
+  joinProgramme,
+  listProgrammes,
+  moveProgramme,
+  recordCondition,
+  type Programme as ProgrammeRecord,
+} from '../programmes/programme.service.ts';
 import { admissionsReport } from '../programmes/returns.service.ts';
 import { PATHWAYS } from '../rounds/round.ts';
 import { STATES } from '../reference/state.ts';
@@ -42,7 +51,9 @@ const Condition = z
     assessedOn: isoDate.nullable().optional(),
     evidence: z.string().nullable().optional(),
   })
-  .openapi('ActivationCondition', { description: 'A condition of activation (the VHAS: P 5(a)), met or not, with the day and evidence of the last finding.' });
+  .openapi('ActivationCondition', {
+    description: 'A condition of activation (the VHAS: P 5(a)), met or not, with the day and evidence of the last finding.',
+  });
 
 const Programme = z
   .object({
@@ -91,7 +102,9 @@ async function versionIn(tx: Tx, p: Principal, code: string, tags: string[]): Pr
 }
 
 const changeHeaders = z.object({ 'Idempotency-Key': idempotencyHeader, 'If-Match': ifMatchHeader });
-const answer = (description: string) => ({ 200: { description, headers: etagHeader, content: { 'application/json': { schema: Programme } } } });
+const answer = (description: string) => ({
+  200: { description, headers: etagHeader, content: { 'application/json': { schema: Programme } } },
+});
 
 const listRoute = createRoute({
   method: 'get',
@@ -102,13 +115,22 @@ const listRoute = createRoute({
   description: 'Programmes carry no person: every signed-in principal reads them.',
   request: {
     query: z.object({
-      state: z.enum([...STATE_CODES, 'EU']).optional().openapi(q('state', 'A Member State’s programmes, or EU for the EU’s own.')),
+      state: z
+        .enum([...STATE_CODES, 'EU'])
+        .optional()
+        .openapi(q('state', 'A Member State’s programmes, or EU for the EU’s own.')),
       kind: z.enum(PROGRAMME_KINDS).optional().openapi(q('kind', 'Only programmes of this kind.')),
       status: z.enum(PROGRAMME_STATUSES).optional().openapi(q('status', 'Only programmes in this status.')),
       round: roundId.optional().openapi(q('round', 'Only programmes of this round or Union Plan.')),
     }),
   },
-  responses: { 200: { description: 'The EU’s first, then by state and code.', content: { 'application/json': { schema: z.object({ programmes: z.array(Programme) }).openapi('Programmes') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'The EU’s first, then by state and code.',
+      content: { 'application/json': { schema: z.object({ programmes: z.array(Programme) }).openapi('Programmes') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const getRoute = createRoute({
@@ -128,8 +150,14 @@ const createRouteDef = createRoute({
   tags: ['programmes'],
   summary: 'Add a programme (a state’s officer for its state; the Commission for the EU’s own)',
   description: 'It starts planned. Its pathway follows from its kind. Every problem of it is reported at once (400).',
-  request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { required: true, content: { 'application/json': { schema: programmeInput } } } },
-  responses: { 201: { description: 'The programme as added.', headers: etagHeader, content: { 'application/json': { schema: Programme } } }, ...errorResponses(409, 422) },
+  request: {
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
+    body: { required: true, content: { 'application/json': { schema: programmeInput } } },
+  },
+  responses: {
+    201: { description: 'The programme as added.', headers: etagHeader, content: { 'application/json': { schema: Programme } } },
+    ...errorResponses(409, 422),
+  },
 });
 
 const changeRoute = createRoute({
@@ -138,7 +166,11 @@ const changeRoute = createRoute({
   operationId: 'changeProgramme',
   tags: ['programmes'],
   summary: 'Change what a programme offers (not its kind, state or status)',
-  request: { params: oneProgramme, headers: z.object({ 'If-Match': ifMatchHeader }), body: { required: true, content: { 'application/json': { schema: programmeChange } } } },
+  request: {
+    params: oneProgramme,
+    headers: z.object({ 'If-Match': ifMatchHeader }),
+    body: { required: true, content: { 'application/json': { schema: programmeChange } } },
+  },
   responses: { ...answer('The programme as changed.'), ...errorResponses(404, 412, 428) },
 });
 
@@ -148,11 +180,22 @@ const moveRoute = createRoute({
   operationId: 'moveProgramme',
   tags: ['programmes'],
   summary: 'Move a programme: planned → active → suspended ↔ active → closed',
-  description: 'A programme with conditions of activation (the VHAS, P 5(a)) becomes active only when every one is met; the refusal (400) names the unmet ones.',
+  description:
+    'A programme with conditions of activation (the VHAS, P 5(a)) becomes active only when every one is met; the refusal (400) names the unmet ones.',
   request: {
     params: oneProgramme,
     headers: changeHeaders,
-    body: { required: true, content: { 'application/json': { schema: z.object({ to: z.enum(PROGRAMME_STATUSES), reason: z.string().min(1).max(2000).optional() }).strict().openapi('ProgrammeMove') } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ to: z.enum(PROGRAMME_STATUSES), reason: z.string().min(1).max(2000).optional() })
+            .strict()
+            .openapi('ProgrammeMove'),
+        },
+      },
+    },
   },
   responses: { ...answer('The programme in its new status.'), ...errorResponses(404, 412, 422, 428) },
 });
@@ -164,11 +207,24 @@ const conditionRoute = createRoute({
   tags: ['programmes'],
   summary: 'Record a finding on a condition of activation: met or not, on a day, on what evidence',
   request: {
-    params: z.object({ code: codeParam, condition: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/).openapi({ param: { name: 'condition', in: 'path' }, example: 'preconditions_met' }) }),
+    params: z.object({
+      code: codeParam,
+      condition: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,40}$/)
+        .openapi({ param: { name: 'condition', in: 'path' }, example: 'preconditions_met' }),
+    }),
     headers: changeHeaders,
     body: {
       required: true,
-      content: { 'application/json': { schema: z.object({ met: z.boolean(), on: isoDate, evidence: z.string().trim().min(1).max(2000) }).strict().openapi('ConditionFinding') } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ met: z.boolean(), on: isoDate, evidence: z.string().trim().min(1).max(2000) })
+            .strict()
+            .openapi('ConditionFinding'),
+        },
+      },
     },
   },
   responses: { ...answer('The programme with the finding recorded.'), ...errorResponses(404, 412, 422, 428) },
@@ -185,13 +241,29 @@ const joinRoute = createRoute({
   request: {
     params: z.object({ state: stateParam, ref: caseRefParam }),
     headers: z.object({ 'If-Match': ifMatchHeader }),
-    body: { required: true, content: { 'application/json': { schema: z.object({ programme: z.string().regex(CODE).nullable() }).strict().openapi('CaseProgramme') } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ programme: z.string().regex(CODE).nullable() })
+            .strict()
+            .openapi('CaseProgramme'),
+        },
+      },
+    },
   },
   responses: {
     200: {
       description: 'The case’s programme; the case’s new ETag.',
       headers: etagHeader,
-      content: { 'application/json': { schema: z.object({ caseRef: z.string(), programme: z.string().nullable(), version: z.number().int() }).openapi('CaseProgrammeResult') } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ caseRef: z.string(), programme: z.string().nullable(), version: z.number().int() })
+            .openapi('CaseProgrammeResult'),
+        },
+      },
     },
     ...errorResponses(404, 412, 428),
   },
@@ -215,9 +287,17 @@ const AdmissionReturns = z
         candidatesAdmitted: z.record(z.string(), count),
       }),
     ),
-    totals: z.object({ byPathway: z.record(z.string(), count), total: count, familyReunification: support, candidatesAdmitted: z.record(z.string(), count) }),
+    totals: z.object({
+      byPathway: z.record(z.string(), count),
+      total: count,
+      familyReunification: support,
+      candidatesAdmitted: z.record(z.string(), count),
+    }),
   })
-  .openapi('AdmissionReturns', { description: 'Persons admitted (arrived) under humanitarian admission and every complementary pathway, per state, pathway and programme, with totals (P 27). Counts only.' });
+  .openapi('AdmissionReturns', {
+    description:
+      'Persons admitted (arrived) under humanitarian admission and every complementary pathway, per state, pathway and programme, with totals (P 27). Counts only.',
+  });
 
 const returnsRoute = createRoute({
   method: 'get',
@@ -235,7 +315,10 @@ const returnsRoute = createRoute({
       state: z.enum(STATE_CODES).optional().openapi(q('state', 'One Member State only.')),
     }),
   },
-  responses: { 200: { description: 'The returns.', content: { 'application/json': { schema: AdmissionReturns } } }, ...errorResponses(404) },
+  responses: {
+    200: { description: 'The returns.', content: { 'application/json': { schema: AdmissionReturns } } },
+    ...errorResponses(404),
+  },
 });
 
 export function programmesRoutes(database: Database) {
@@ -279,7 +362,14 @@ export function programmesRoutes(database: Database) {
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
     const programme = await inScope(database.db, p, async (tx) =>
-      moveProgramme({ db: tx, actor: p, code, expectedVersion: await versionIn(tx, p, code, tags), to: body.to, reason: body.reason ?? null }),
+      moveProgramme({
+        db: tx,
+        actor: p,
+        code,
+        expectedVersion: await versionIn(tx, p, code, tags),
+        to: body.to,
+        reason: body.reason ?? null,
+      }),
     );
     c.header('etag', programmeEtag(programme));
     return c.json(programme, 200);
@@ -305,7 +395,14 @@ export function programmesRoutes(database: Database) {
     const result = await inScope(database.db, p, async (tx) => {
       const r = await caseResource(tx, state, ref);
       if (!r) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: state });
-      const out = await joinProgramme({ db: tx, actor: p, stateCode: state, caseRef: ref, programme: c.req.valid('json').programme, expectedVersion: caseVersionOf(tags, r.id) });
+      const out = await joinProgramme({
+        db: tx,
+        actor: p,
+        stateCode: state,
+        caseRef: ref,
+        programme: c.req.valid('json').programme,
+        expectedVersion: caseVersionOf(tags, r.id),
+      });
       return { ...out, id: r.id };
     });
     c.header('etag', caseEtag(result.id, result.version));
@@ -316,7 +413,14 @@ export function programmesRoutes(database: Database) {
     const p = principalOf(c);
     const { round, from, to, state } = c.req.valid('query');
     const report = await inScope(database.db, p, (tx) =>
-      admissionsReport({ db: tx, actor: p, ...(round !== undefined && { round }), ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(state !== undefined && { stateCode: state }) }),
+      admissionsReport({
+        db: tx,
+        actor: p,
+        ...(round !== undefined && { round }),
+        ...(from !== undefined && { from }),
+        ...(to !== undefined && { to }),
+        ...(state !== undefined && { stateCode: state }),
+      }),
     );
     return c.json(report, 200);
   });

@@ -26,7 +26,13 @@ const StateOfPlay = z
     target: z.number().nullable(),
     targetQualifier: z.enum(QUALIFIERS).nullable(),
     pathways: z.array(z.string()),
-    totals: z.object({ pledged: z.number(), carryOver: z.number(), arrived: z.number(), deliveredShare: z.number().nullable(), targetShare: z.number().nullable() }),
+    totals: z.object({
+      pledged: z.number(),
+      carryOver: z.number(),
+      arrived: z.number(),
+      deliveredShare: z.number().nullable(),
+      targetShare: z.number().nullable(),
+    }),
     states: z.array(
       z.object({
         code: z.string(),
@@ -40,10 +46,16 @@ const StateOfPlay = z
       }),
     ),
     documentFigures: z.array(
-      DocumentFigure.omit({ as_of: true }).extend({ asOf: isoDate.nullable(), computed: z.number().nullable(), difference: z.number().nullable() }),
+      DocumentFigure.omit({ as_of: true }).extend({
+        asOf: isoDate.nullable(),
+        computed: z.number().nullable(),
+        difference: z.number().nullable(),
+      }),
     ),
   })
-  .openapi('StateOfPlay', { description: "The Commission's state of play: per state, pledged, arrived, share delivered, by country of departure and by month." });
+  .openapi('StateOfPlay', {
+    description: "The Commission's state of play: per state, pledged, arrived, share delivered, by country of departure and by month.",
+  });
 
 const statusCells = z.record(z.string(), z.object({ cases: z.number().int(), persons: z.number().int() }));
 const PipelineSchema = z
@@ -52,7 +64,9 @@ const PipelineSchema = z
     states: z.array(z.object({ code: z.string(), byStatus: statusCells, byGroup: counts, persons: z.number().int() })),
     totals: z.object({ byStatus: statusCells, byGroup: counts, persons: z.number().int() }),
   })
-  .openapi('Pipeline', { description: 'Where the cases of a round stand: per state, cases and persons in each status and group of statuses.' });
+  .openapi('Pipeline', {
+    description: 'Where the cases of a round stand: per state, cases and persons in each status and group of statuses.',
+  });
 
 const duration = { count: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() };
 const ProcessingTimes = z
@@ -72,7 +86,9 @@ const ProcessingTimes = z
       reasons: z.array(z.object({ outcome: z.enum(['rejected', 'withdrawn']), reason: z.string().nullable(), count: z.number().int() })),
     }),
   })
-  .openapi('ProcessingTimes', { description: 'Days in each stage (median, 90th percentile), on hold, from referral to arrival, and drop-outs, for one group of cases.' });
+  .openapi('ProcessingTimes', {
+    description: 'Days in each stage (median, 90th percentile), on hold, from referral to arrival, and drop-outs, for one group of cases.',
+  });
 
 const range = z.object({ expected: z.number(), low: z.number(), high: z.number() });
 const line = { arrived: z.number(), openCases: z.number().int(), openPersons: z.number().int(), additional: range, total: range };
@@ -95,15 +111,25 @@ const ForecastReport = z
         observedHolds: z.number().int(),
         observedSince: isoDate.nullable(),
         statuses: z.array(
-          z.object({ status, observed: z.number().int(), to: z.record(z.string(), z.number().int()), open: z.number().int(), openPersons: z.number().int() }),
+          z.object({
+            status,
+            observed: z.number().int(),
+            to: z.record(z.string(), z.number().int()),
+            open: z.number().int(),
+            openPersons: z.number().int(),
+          }),
         ),
         withoutData: z.object({ cases: z.number().int(), persons: z.number().int() }),
       }),
     }),
   })
-  .openapi('ForecastReport', { description: 'Arrivals expected by the end of the round’s period, per state and for the EU, with an 80 % interval, beside the pledges.' });
+  .openapi('ForecastReport', {
+    description: 'Arrivals expected by the end of the round’s period, per state and for the EU, with an 80 % interval, beside the pledges.',
+  });
 
-const asOfQuery = isoDate.optional().openapi({ param: { name: 'asOf', in: 'query' }, description: 'As things stood at the end of this day (default: today).' });
+const asOfQuery = isoDate
+  .optional()
+  .openapi({ param: { name: 'asOf', in: 'query' }, description: 'As things stood at the end of this day (default: today).' });
 const roundOnly = z.object({ round: roundParam });
 
 const stateOfPlayRoute = createRoute({
@@ -119,11 +145,17 @@ const stateOfPlayRoute = createRoute({
       pathway: z
         .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(PATHWAYS)).max(PATHWAYS.length))
         .optional()
-        .openapi({ param: { name: 'pathway', in: 'query', style: 'form', explode: true }, description: "Pathways to count (repeat the parameter); default the round's." }),
+        .openapi({
+          param: { name: 'pathway', in: 'query', style: 'form', explode: true },
+          description: "Pathways to count (repeat the parameter); default the round's.",
+        }),
       lang: langQuery,
     }),
   },
-  responses: { 200: { description: 'The state of play.', content: { 'application/json': { schema: StateOfPlay } } }, ...errorResponses(404) },
+  responses: {
+    200: { description: 'The state of play.', content: { 'application/json': { schema: StateOfPlay } } },
+    ...errorResponses(404),
+  },
 });
 
 const pipelineRoute = createRoute({
@@ -149,7 +181,11 @@ const processingTimesRoute = createRoute({
         .string()
         .max(100)
         .optional()
-        .openapi({ param: { name: 'by', in: 'query' }, description: `Group by any of ${GROUP_DIMENSIONS.join(', ')}, comma-separated; default state.`, example: 'state,pathway' }),
+        .openapi({
+          param: { name: 'by', in: 'query' },
+          description: `Group by any of ${GROUP_DIMENSIONS.join(', ')}, comma-separated; default state.`,
+          example: 'state,pathway',
+        }),
       asOf: asOfQuery,
     }),
   },
@@ -168,9 +204,26 @@ const forecastRoute = createRoute({
   request: {
     params: roundOnly,
     query: z.object({
-      asOf: isoDate.optional().openapi({ param: { name: 'asOf', in: 'query' }, description: 'Make the forecast as things stood on this day (default today, or the round’s end).' }),
-      iterations: z.coerce.number().int().min(1).max(5000).optional().openapi({ param: { name: 'iterations', in: 'query' }, description: 'Simulated futures (default 200).' }),
-      seed: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional().openapi({ param: { name: 'seed', in: 'query' }, description: 'Seed of the simulation (default 1).' }),
+      asOf: isoDate
+        .optional()
+        .openapi({
+          param: { name: 'asOf', in: 'query' },
+          description: 'Make the forecast as things stood on this day (default today, or the round’s end).',
+        }),
+      iterations: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(5000)
+        .optional()
+        .openapi({ param: { name: 'iterations', in: 'query' }, description: 'Simulated futures (default 200).' }),
+      seed: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 31 - 1)
+        .optional()
+        .openapi({ param: { name: 'seed', in: 'query' }, description: 'Seed of the simulation (default 1).' }),
     }),
   },
   responses: { 200: { description: 'The forecast.', content: { 'application/json': { schema: ForecastReport } } }, ...errorResponses(404) },
@@ -200,8 +253,13 @@ export function reportsRoutes(database: Database) {
     const p = principalOf(c);
     authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
-    const groupBy = (q.by ?? 'state').split(',').map((x) => x.trim()).filter(Boolean);
-    const list = await inScope(database.db, p, (tx) => processingTimesReport({ db: tx, roundId: c.req.valid('param').round, groupBy, asOf: q.asOf }));
+    const groupBy = (q.by ?? 'state')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const list = await inScope(database.db, p, (tx) =>
+      processingTimesReport({ db: tx, roundId: c.req.valid('param').round, groupBy, asOf: q.asOf }),
+    );
     return c.json(list as z.infer<typeof ProcessingTimes>[], 200);
   });
 
@@ -210,7 +268,9 @@ export function reportsRoutes(database: Database) {
     authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
     // Read in the transaction; simulated after it (a worker thread for a large round), holding no connection.
-    const inputs = await inScope(database.db, p, (tx) => forecastInputs(tx, { roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }));
+    const inputs = await inScope(database.db, p, (tx) =>
+      forecastInputs(tx, { roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }),
+    );
     const r = await simulateForecast(inputs);
     return c.json(r as z.infer<typeof ForecastReport>, 200);
   });

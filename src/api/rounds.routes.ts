@@ -18,7 +18,10 @@ const listRoundsRoute = createRoute({
   operationId: 'listRounds',
   tags: ['rounds'],
   summary: 'The pledging rounds and Union Plans',
-  responses: { 200: { description: 'Every round, oldest first.', content: { 'application/json': { schema: RoundList } } }, ...errorResponses() },
+  responses: {
+    200: { description: 'Every round, oldest first.', content: { 'application/json': { schema: RoundList } } },
+    ...errorResponses(),
+  },
 });
 
 const getRoundRoute = createRoute({
@@ -40,7 +43,8 @@ const createRoundRoute = createRoute({
   operationId: 'createRound',
   tags: ['rounds'],
   summary: 'Open a round (the Commission)',
-  description: 'Adds a round from its file (the same JSON as `pathways rounds add`). A round is never overwritten: an id that exists is refused (409).',
+  description:
+    'Adds a round from its file (the same JSON as `pathways rounds add`). A round is never overwritten: an id that exists is refused (409).',
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     body: { required: true, content: { 'application/json': { schema: roundFileSchema } } },

@@ -30,14 +30,25 @@ export const caseRefParam = z
   .string()
   .regex(CASE_REF, { message: 'caseRef' })
   // The document states the pattern itself: the generator would append the regex's flag (`/u`) to it.
-  .openapi({ param: { name: 'ref', in: 'path' }, pattern: CASE_REF.source, description: 'The case reference (pseudonymous, unique within the state).', example: 'NL-2020-0042' });
+  .openapi({
+    param: { name: 'ref', in: 'path' },
+    pattern: CASE_REF.source,
+    description: 'The case reference (pseudonymous, unique within the state).',
+    example: 'NL-2020-0042',
+  });
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date' }).openapi({ format: 'date', example: '2021-12-31' });
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date' })
+  .openapi({ format: 'date', example: '2021-12-31' });
 
-export const langQuery = z.enum(LANGS).optional().openapi({
-  param: { name: 'lang', in: 'query' },
-  description: 'The language of names in the figures (states, countries); by default the first of Accept-Language.',
-});
+export const langQuery = z
+  .enum(LANGS)
+  .optional()
+  .openapi({
+    param: { name: 'lang', in: 'query' },
+    description: 'The language of names in the figures (states, countries); by default the first of Accept-Language.',
+  });
 
 // ── Rounds ────────────────────────────────────────────────────────────────────────────────────
 const citation = { source: z.string().optional(), locator: z.string().optional() };
@@ -69,9 +80,18 @@ export const Round = z
     priorities: z.array(z.object({ id: z.string(), label, countries: z.array(z.string()), ...citation })),
     incentives: z.array(
       z.object({
-        id: z.string(), label, amount: z.number(), currency: z.string(), pathway: pathway.optional(),
-        requires: z.array(z.enum(['priority_region', 'vulnerable_group'])).optional().openapi({ description: 'The rate applies when any of these holds; empty or absent: always.' }),
-        vulnerable_groups: z.array(z.string()).optional(), note: z.string().optional(), ...citation,
+        id: z.string(),
+        label,
+        amount: z.number(),
+        currency: z.string(),
+        pathway: pathway.optional(),
+        requires: z
+          .array(z.enum(['priority_region', 'vulnerable_group']))
+          .optional()
+          .openapi({ description: 'The rate applies when any of these holds; empty or absent: always.' }),
+        vulnerable_groups: z.array(z.string()).optional(),
+        note: z.string().optional(),
+        ...citation,
       }),
     ),
     sources: z.array(z.object({ id: z.string(), citation: z.string(), url: z.string().optional() })),

@@ -6,7 +6,12 @@ import { appError } from '../i18n/problem.ts';
 import { PATHWAYS } from '../rounds/round.ts';
 import { EXPLANATIONS } from '../statistics/reconciliation.ts';
 import {
-  importStatistics, listDatasets, reconciliationReport, removeDataset, statisticsContext, statisticsFigures,
+  importStatistics,
+  listDatasets,
+  reconciliationReport,
+  removeDataset,
+  statisticsContext,
+  statisticsFigures,
 } from '../statistics/statistics.service.ts';
 import { STATISTICS_SOURCES } from '../statistics/statistics.ts';
 import { errorResponses } from './errors.ts';
@@ -31,7 +36,10 @@ const DatasetSchema = z
     basis,
     unit: z.string(),
     rounding: z.number().int(),
-    extractedOn: z.string().nullable().openapi({ description: 'The day the figures were extracted from the publisher; null when unknown (never invented).' }),
+    extractedOn: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The day the figures were extracted from the publisher; null when unknown (never invented).' }),
     definitions: z.string().openapi({ description: 'What a figure counts.' }),
     fileName: z.string(),
     sha256: z.string(),
@@ -41,7 +49,15 @@ const DatasetSchema = z
   })
   .openapi('StatisticsDataset');
 
-const SourceDatasetSchema = DatasetSchema.pick({ id: true, source: true, code: true, title: true, basis: true, rounding: true, extractedOn: true }).openapi('StatisticsSourceDataset');
+const SourceDatasetSchema = DatasetSchema.pick({
+  id: true,
+  source: true,
+  code: true,
+  title: true,
+  basis: true,
+  rounding: true,
+  extractedOn: true,
+}).openapi('StatisticsSourceDataset');
 
 const FigureSchema = z
   .object({
@@ -49,9 +65,15 @@ const FigureSchema = z
     year: z.number().int(),
     area: z.string().openapi({ description: 'The country of arrival as the source codes it.' }),
     stateCode: z.string().nullable(),
-    partner: z.string().openapi({ description: 'Country of origin (UNHCR) or citizenship (Eurostat), or an aggregate, as the source codes it.' }),
+    partner: z
+      .string()
+      .openapi({ description: 'Country of origin (UNHCR) or citizenship (Eurostat), or an aggregate, as the source codes it.' }),
     partnerIso3: z.string().nullable(),
-    value: z.number().int().nullable().openapi({ description: 'null: the source marks it not available (":"). A figure the source has no row for is absent, never 0.' }),
+    value: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'null: the source marks it not available (":"). A figure the source has no row for is absent, never 0.' }),
     flags: z.string().nullable(),
   })
   .openapi('StatisticsFigure');
@@ -69,7 +91,9 @@ const ReconciliationSchema = z
         platform: z.object({
           persons: z.number().int(),
           otherPathways: z.number().int(),
-          rounds: z.array(z.object({ id: z.string(), start: z.string(), end: z.string(), persons: z.number().int(), crossesYear: z.boolean() })),
+          rounds: z.array(
+            z.object({ id: z.string(), start: z.string(), end: z.string(), persons: z.number().int(), crossesYear: z.boolean() }),
+          ),
         }),
         sources: z.array(
           z.object({
@@ -93,15 +117,26 @@ const ContextSchema = z
     countriesCovered: z.array(z.string()),
     years: z.array(
       z.object({
-        year: z.number().int(), euArrivals: z.number().int(), allArrivals: z.number().int(), euCountries: z.number().int(), allCountries: z.number().int(),
-        shareOfCovered: z.number().nullable(), shareGlobal: z.number().nullable(),
+        year: z.number().int(),
+        euArrivals: z.number().int(),
+        allArrivals: z.number().int(),
+        euCountries: z.number().int(),
+        allCountries: z.number().int(),
+        shareOfCovered: z.number().nullable(),
+        shareGlobal: z.number().nullable(),
       }),
     ),
     document: z.array(
       z.object({
-        id: z.string(), locator: z.string(), text: z.object({ nl: z.string(), en: z.string() }),
-        measure: z.enum(['share', 'persons', 'countries', 'ratio']), qualifier: z.enum(['exact', 'fewer_than', 'more_than']),
-        value: z.number(), years: z.string(), computed: z.number().nullable(), difference: z.number().nullable(),
+        id: z.string(),
+        locator: z.string(),
+        text: z.object({ nl: z.string(), en: z.string() }),
+        measure: z.enum(['share', 'persons', 'countries', 'ratio']),
+        qualifier: z.enum(['exact', 'fewer_than', 'more_than']),
+        value: z.number(),
+        years: z.string(),
+        computed: z.number().nullable(),
+        difference: z.number().nullable(),
         note: z.enum(['globalOnly', 'share', 'ratio', 'schemes', 'pledges', 'departures']),
       }),
     ),
@@ -109,7 +144,14 @@ const ContextSchema = z
   .openapi('StatisticsContext');
 
 const yearQuery = z.coerce.number().int().min(1950).max(2100);
-const idParams = z.object({ id: z.coerce.number().int().min(1).max(2 ** 31 - 1).openapi({ param: { name: 'id', in: 'path' }, description: 'The dataset.', example: 1 }) });
+const idParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'The dataset.', example: 1 }),
+});
 
 const listRoute = createRoute({
   method: 'get',
@@ -117,7 +159,13 @@ const listRoute = createRoute({
   operationId: 'listStatisticsDatasets',
   tags: ['statistics'],
   summary: 'The reference statistics imported, newest first, each with its source, extraction date and definitions',
-  responses: { 200: { description: 'The datasets.', content: { 'application/json': { schema: z.object({ datasets: z.array(DatasetSchema) }).openapi('StatisticsDatasets') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'The datasets.',
+      content: { 'application/json': { schema: z.object({ datasets: z.array(DatasetSchema) }).openapi('StatisticsDatasets') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 /** Where a publisher's file is uploaded: given the upload limit of files, not the JSON one (src/api/api.ts). */
@@ -130,26 +178,53 @@ const importRoute = createRoute({
   operationId: 'importStatisticsDataset',
   tags: ['statistics'],
   summary: "Import a publisher's file: UNHCR's resettlement arrivals (CSV) or a Eurostat table (SDMX-CSV 2.0/1.0, or its TSV)",
-  description: 'The body is the file itself. Every figure or none: a file with a problem is refused (400) with its problems row by row. The same file again is answered 200 with the dataset it made, and adds nothing.',
+  description:
+    'The body is the file itself. Every figure or none: a file with a problem is refused (400) with its problems row by row. The same file again is answered 200 with the dataset it made, and adds nothing.',
   request: {
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     query: z
       .object({
         source: source.openapi({ param: { name: 'source', in: 'query' } }),
-        extractedOn: isoDate.optional().openapi({ param: { name: 'extractedOn', in: 'query' }, description: 'The day the figures were extracted from the publisher.' }),
-        code: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, { message: 'code' }).optional().openapi({ param: { name: 'code', in: 'query' }, description: "The publisher's code of the table (e.g. migr_asyresa), where the file does not say it." }),
-        filename: z.string().regex(/^[\p{L}\p{N}._ -]{1,100}$/u, { message: 'filename' }).optional().openapi({ param: { name: 'filename', in: 'query' }, description: "The file's name (Eurostat names its TSV estat_<code>.tsv)." }),
+        extractedOn: isoDate
+          .optional()
+          .openapi({ param: { name: 'extractedOn', in: 'query' }, description: 'The day the figures were extracted from the publisher.' }),
+        code: z
+          .string()
+          .regex(/^[A-Za-z0-9_]{1,40}$/, { message: 'code' })
+          .optional()
+          .openapi({
+            param: { name: 'code', in: 'query' },
+            description: "The publisher's code of the table (e.g. migr_asyresa), where the file does not say it.",
+          }),
+        filename: z
+          .string()
+          .regex(/^[\p{L}\p{N}._ -]{1,100}$/u, { message: 'filename' })
+          .optional()
+          .openapi({ param: { name: 'filename', in: 'query' }, description: "The file's name (Eurostat names its TSV estat_<code>.tsv)." }),
       })
       .strict(),
     body: { required: true, content: Object.fromEntries(CSV_TYPES.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])) },
   },
   responses: {
-    200: { description: 'The same file was imported before: its dataset; nothing added.', content: { 'application/json': { schema: z.object({ dataset: DatasetSchema, duplicate: z.literal(true) }).openapi('StatisticsImportDuplicate') } } },
+    200: {
+      description: 'The same file was imported before: its dataset; nothing added.',
+      content: {
+        'application/json': {
+          schema: z.object({ dataset: DatasetSchema, duplicate: z.literal(true) }).openapi('StatisticsImportDuplicate'),
+        },
+      },
+    },
     201: {
       description: 'The dataset imported.',
       content: {
         'application/json': {
-          schema: z.object({ dataset: DatasetSchema, duplicate: z.literal(false), notKept: z.object({ rows: z.number().int(), by: z.record(z.string(), z.number().int()) }) }).openapi('StatisticsImported'),
+          schema: z
+            .object({
+              dataset: DatasetSchema,
+              duplicate: z.literal(false),
+              notKept: z.object({ rows: z.number().int(), by: z.record(z.string(), z.number().int()) }),
+            })
+            .openapi('StatisticsImported'),
         },
       },
     },
@@ -179,12 +254,25 @@ const figuresRoute = createRoute({
         source: source.openapi({ param: { name: 'source', in: 'query' } }),
         state: stateParam.optional().openapi({ param: { name: 'state', in: 'query' } }),
         year: yearQuery.optional().openapi({ param: { name: 'year', in: 'query' } }),
-        dataset: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional().openapi({ param: { name: 'dataset', in: 'query' } }),
+        dataset: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1)
+          .optional()
+          .openapi({ param: { name: 'dataset', in: 'query' } }),
       })
       .strict(),
   },
   responses: {
-    200: { description: 'The datasets of the source and their figures.', content: { 'application/json': { schema: z.object({ datasets: z.array(DatasetSchema), figures: z.array(FigureSchema) }).openapi('StatisticsFigures') } } },
+    200: {
+      description: 'The datasets of the source and their figures.',
+      content: {
+        'application/json': {
+          schema: z.object({ datasets: z.array(DatasetSchema), figures: z.array(FigureSchema) }).openapi('StatisticsFigures'),
+        },
+      },
+    },
     ...errorResponses(),
   },
 });
@@ -194,7 +282,8 @@ const reconciliationRoute = createRoute({
   path: '/api/statistics/reconciliation',
   operationId: 'getReconciliation',
   tags: ['statistics'],
-  summary: "Per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures (never merged), the differences and what explains them",
+  summary:
+    "Per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures (never merged), the differences and what explains them",
   request: {
     query: z
       .object({
@@ -203,11 +292,17 @@ const reconciliationRoute = createRoute({
         pathway: z
           .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(PATHWAYS)).min(1).max(PATHWAYS.length))
           .optional()
-          .openapi({ param: { name: 'pathway', in: 'query', style: 'form', explode: true }, description: 'The platform pathways counted (default: resettlement).' }),
+          .openapi({
+            param: { name: 'pathway', in: 'query', style: 'form', explode: true },
+            description: 'The platform pathways counted (default: resettlement).',
+          }),
       })
       .strict(),
   },
-  responses: { 200: { description: 'The reconciliation.', content: { 'application/json': { schema: ReconciliationSchema } } }, ...errorResponses() },
+  responses: {
+    200: { description: 'The reconciliation.', content: { 'application/json': { schema: ReconciliationSchema } } },
+    ...errorResponses(),
+  },
 });
 
 const contextRoute = createRoute({
@@ -216,9 +311,24 @@ const contextRoute = createRoute({
   operationId: 'getStatisticsContext',
   tags: ['statistics'],
   summary: "The EU context figures of an imported UNHCR dataset beside the Recommendation's own (R 6, R 7)",
-  request: { query: z.object({ dataset: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional().openapi({ param: { name: 'dataset', in: 'query' } }) }).strict() },
+  request: {
+    query: z
+      .object({
+        dataset: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1)
+          .optional()
+          .openapi({ param: { name: 'dataset', in: 'query' } }),
+      })
+      .strict(),
+  },
   responses: {
-    200: { description: 'The figures, or null where no UNHCR dataset is imported.', content: { 'application/json': { schema: z.object({ context: ContextSchema.nullable() }).openapi('StatisticsContextAnswer') } } },
+    200: {
+      description: 'The figures, or null where no UNHCR dataset is imported.',
+      content: { 'application/json': { schema: z.object({ context: ContextSchema.nullable() }).openapi('StatisticsContextAnswer') } },
+    },
     ...errorResponses(404),
   },
 });
@@ -238,8 +348,12 @@ export function statisticsRoutes(database: Database) {
     if (bytes.length === 0) throw appError(ErrorCode.BadInput, 'uploadEmpty');
     const out = await inScope(database.db, p, (tx) =>
       importStatistics({
-        db: tx, actor: p, source: q.source, file: { name: q.filename ?? `${q.source}.${type === 'text/tab-separated-values' ? 'tsv' : 'csv'}`, bytes },
-        ...(q.extractedOn && { extractedOn: q.extractedOn }), ...(q.code && { code: q.code }),
+        db: tx,
+        actor: p,
+        source: q.source,
+        file: { name: q.filename ?? `${q.source}.${type === 'text/tab-separated-values' ? 'tsv' : 'csv'}`, bytes },
+        ...(q.extractedOn && { extractedOn: q.extractedOn }),
+        ...(q.code && { code: q.code }),
       }),
     );
     if (out.duplicate) return c.json({ dataset: out.dataset, duplicate: true as const }, 200);
@@ -254,7 +368,14 @@ export function statisticsRoutes(database: Database) {
     const p = principalOf(c);
     const q = c.req.valid('query');
     const r = await inScope(database.db, p, (tx) =>
-      statisticsFigures({ db: tx, actor: p, source: q.source, ...(q.state && { stateCode: q.state }), ...(q.year !== undefined && { year: q.year }), ...(q.dataset !== undefined && { datasetId: q.dataset }) }),
+      statisticsFigures({
+        db: tx,
+        actor: p,
+        source: q.source,
+        ...(q.state && { stateCode: q.state }),
+        ...(q.year !== undefined && { year: q.year }),
+        ...(q.dataset !== undefined && { datasetId: q.dataset }),
+      }),
     );
     return c.json(r, 200);
   });
@@ -270,7 +391,9 @@ export function statisticsRoutes(database: Database) {
   app.openapi(contextRoute, async (c) => {
     const p = principalOf(c);
     const q = c.req.valid('query');
-    const context = await inScope(database.db, p, (tx) => statisticsContext({ db: tx, actor: p, ...(q.dataset !== undefined && { datasetId: q.dataset }) }));
+    const context = await inScope(database.db, p, (tx) =>
+      statisticsContext({ db: tx, actor: p, ...(q.dataset !== undefined && { datasetId: q.dataset }) }),
+    );
     return c.json({ context }, 200);
   });
   return app;

@@ -13,11 +13,20 @@ import { principalOf, router } from './router.ts';
 const area = z.enum(VIEW_AREAS);
 const paramName = z.string().regex(/^[a-z][A-Za-z]{0,30}$/, { message: 'parameter name' });
 const params = z
-  .record(paramName, z.string().max(100).regex(/^[\p{L}\p{N} ._:,-]*$/u, { message: 'a code, a date or a word' }))
+  .record(
+    paramName,
+    z
+      .string()
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._:,-]*$/u, { message: 'a code, a date or a word' }),
+  )
   .refine((o) => Object.keys(o).length <= 20, { message: 'at most 20 parameters' });
 
 const SavedView = z.object({ id: z.number().int(), area, name: z.string(), params }).openapi('SavedView');
-const NewView = z.object({ area, name: z.string().trim().min(1).max(80), params }).strict().openapi('NewSavedView');
+const NewView = z
+  .object({ area, name: z.string().trim().min(1).max(80), params })
+  .strict()
+  .openapi('NewSavedView');
 
 const listRoute = createRoute({
   method: 'get',
@@ -26,7 +35,13 @@ const listRoute = createRoute({
   tags: ['views'],
   summary: 'My saved views of a page',
   request: { query: z.object({ area: area.openapi({ param: { name: 'area', in: 'query' }, description: 'The page.' }) }) },
-  responses: { 200: { description: 'By name.', content: { 'application/json': { schema: z.object({ views: z.array(SavedView) }).openapi('SavedViews') } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: 'By name.',
+      content: { 'application/json': { schema: z.object({ views: z.array(SavedView) }).openapi('SavedViews') } },
+    },
+    ...errorResponses(),
+  },
 });
 
 const saveRoute = createRoute({
@@ -39,7 +54,10 @@ const saveRoute = createRoute({
     headers: z.object({ 'Idempotency-Key': idempotencyHeader }),
     body: { required: true, content: { 'application/json': { schema: NewView } } },
   },
-  responses: { 200: { description: 'The view as saved.', content: { 'application/json': { schema: SavedView } } }, ...errorResponses(409, 422) },
+  responses: {
+    200: { description: 'The view as saved.', content: { 'application/json': { schema: SavedView } } },
+    ...errorResponses(409, 422),
+  },
 });
 
 const deleteRoute = createRoute({
@@ -48,7 +66,15 @@ const deleteRoute = createRoute({
   operationId: 'deleteView',
   tags: ['views'],
   summary: 'Delete one of my saved views',
-  request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: {
+    params: z.object({
+      id: z.coerce
+        .number()
+        .int()
+        .positive()
+        .openapi({ param: { name: 'id', in: 'path' } }),
+    }),
+  },
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(404) },
 });
 

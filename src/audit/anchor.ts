@@ -36,15 +36,24 @@ export interface AnchorFiles {
   anchorFile: string;
 }
 
-export function anchorFiles(config: { PATHWAYS_DATA: string; PATHWAYS_AUDIT_ANCHOR_KEY?: string | undefined; PATHWAYS_AUDIT_ANCHORS?: string | undefined }, dataDir?: string): AnchorFiles {
+export function anchorFiles(
+  config: { PATHWAYS_DATA: string; PATHWAYS_AUDIT_ANCHOR_KEY?: string | undefined; PATHWAYS_AUDIT_ANCHORS?: string | undefined },
+  dataDir?: string,
+): AnchorFiles {
   const dir = dataDir ?? config.PATHWAYS_DATA;
-  return { keyFile: config.PATHWAYS_AUDIT_ANCHOR_KEY ?? join(dir, 'audit-anchor.key'), anchorFile: config.PATHWAYS_AUDIT_ANCHORS ?? join(dir, 'audit-anchors.jsonl') };
+  return {
+    keyFile: config.PATHWAYS_AUDIT_ANCHOR_KEY ?? join(dir, 'audit-anchor.key'),
+    anchorFile: config.PATHWAYS_AUDIT_ANCHORS ?? join(dir, 'audit-anchors.jsonl'),
+  };
 }
 
-export const anchorBytes = (a: Omit<Anchor, 'sig'>): Buffer => Buffer.from(JSON.stringify([a.v, a.chain, a.seq, a.hash, a.at, a.key]), 'utf8');
+export const anchorBytes = (a: Omit<Anchor, 'sig'>): Buffer =>
+  Buffer.from(JSON.stringify([a.v, a.chain, a.seq, a.hash, a.at, a.key]), 'utf8');
 
 const fingerprintOf = (key: KeyObject): string =>
-  createHash('sha256').update((key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' })).digest('hex');
+  createHash('sha256')
+    .update((key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 /** The signing key: read, or made on first use (mode 0600, never overwriting a file). */
 export function anchorKey(keyFile: string): { privateKey: KeyObject; publicKey: KeyObject; fingerprint: string } {
@@ -63,7 +72,10 @@ export function anchorKey(keyFile: string): { privateKey: KeyObject; publicKey: 
 }
 
 /** Every anchor of the file, and the lines whose signature does not hold under `publicKey`. */
-export function readAnchors(anchorFile: string, publicKey: KeyObject): { anchors: Anchor[]; forged: { line: number; chain: string | null }[] } {
+export function readAnchors(
+  anchorFile: string,
+  publicKey: KeyObject,
+): { anchors: Anchor[]; forged: { line: number; chain: string | null }[] } {
   const anchors: Anchor[] = [];
   const forged: { line: number; chain: string | null }[] = [];
   if (!existsSync(anchorFile)) return { anchors, forged };
@@ -79,8 +91,15 @@ export function readAnchors(anchorFile: string, publicKey: KeyObject): { anchors
         // not JSON: forged (or cut)
       }
       const holds =
-        a !== null && a.v === 1 && typeof a.chain === 'string' && Number.isInteger(a.seq) && typeof a.hash === 'string' && typeof a.at === 'string' &&
-        a.key === fingerprint && typeof a.sig === 'string' && signatureHolds(a, publicKey);
+        a !== null &&
+        a.v === 1 &&
+        typeof a.chain === 'string' &&
+        Number.isInteger(a.seq) &&
+        typeof a.hash === 'string' &&
+        typeof a.at === 'string' &&
+        a.key === fingerprint &&
+        typeof a.sig === 'string' &&
+        signatureHolds(a, publicKey);
       if (holds) anchors.push(a!);
       else forged.push({ line: i + 1, chain: typeof a?.chain === 'string' ? a.chain : null });
     });

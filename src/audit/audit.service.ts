@@ -82,7 +82,10 @@ export interface ChainReport {
  * a chain rewritten and re-hashed by its owner is found there.
  * Runs as the operator (it reads every line); returns no line's content, only where it breaks.
  */
-export async function verifyAudit(db: Executor, opts: { anchors?: Anchor[]; forged?: { line: number; chain: string | null }[] } = {}): Promise<ChainReport[]> {
+export async function verifyAudit(
+  db: Executor,
+  opts: { anchors?: Anchor[]; forged?: { line: number; chain: string | null }[] } = {},
+): Promise<ChainReport[]> {
   const bad = await rows<{ chain: string; id: number; seq: number; hashOk: boolean; linkOk: boolean; gapOk: boolean }>(
     db,
     sql`SELECT chain, id::int AS id, seq::int AS seq, "hashOk", "linkOk", "gapOk" FROM (
@@ -94,7 +97,14 @@ export async function verifyAudit(db: Executor, opts: { anchors?: Anchor[]; forg
           WINDOW w AS (PARTITION BY a.chain ORDER BY a.seq)) x
          WHERE NOT ("hashOk" AND "linkOk" AND "gapOk") ORDER BY chain, seq`,
   );
-  const chains = await rows<{ chain: string; entries: number; lastSeq: number | null; lastHash: string | null; headSeq: number | null; headHash: string | null }>(
+  const chains = await rows<{
+    chain: string;
+    entries: number;
+    lastSeq: number | null;
+    lastHash: string | null;
+    headSeq: number | null;
+    headHash: string | null;
+  }>(
     db,
     sql`SELECT coalesce(a.chain, h.chain) AS chain, coalesce(a.entries, 0)::int AS entries, a.last_seq::int AS "lastSeq", a.last_hash AS "lastHash",
                h.seq::int AS "headSeq", h.hash AS "headHash"
@@ -128,6 +138,11 @@ export async function verifyAudit(db: Executor, opts: { anchors?: Anchor[]; forg
 export function assertAuditIntact(reports: ChainReport[]): void {
   const broken = reports.filter((r) => r.problems.length > 0);
   if (broken.length > 0) {
-    throw appError(ErrorCode.Conflict, 'auditBroken', { chains: broken.map((b) => `${b.chain} (${b.problems.length})`).join(', ') }, { chains: broken });
+    throw appError(
+      ErrorCode.Conflict,
+      'auditBroken',
+      { chains: broken.map((b) => `${b.chain} (${b.problems.length})`).join(', ') },
+      { chains: broken },
+    );
   }
 }

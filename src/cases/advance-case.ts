@@ -49,18 +49,24 @@ export async function advanceCase(opts: {
   const on = opts.on ?? today;
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: on });
   if (on > today) throw appError(ErrorCode.BadInput, 'dateFuture', { p1: on, p2: today });
-  if (opts.modality != null && !MODALITIES.includes(opts.modality)) throw appError(ErrorCode.BadInput, 'modality', { p1: MODALITIES.join(', ') });
+  if (opts.modality != null && !MODALITIES.includes(opts.modality))
+    throw appError(ErrorCode.BadInput, 'modality', { p1: MODALITIES.join(', ') });
 
-  const [c] = await rows<{ id: number; status: Status; heldFrom: Stage | null; statusOn: string | null; version: number; roundId: string | null }>(
+  const [c] = await rows<{
+    id: number;
+    status: Status;
+    heldFrom: Stage | null;
+    statusOn: string | null;
+    version: number;
+    roundId: string | null;
+  }>(
     db,
     sql`SELECT id::int AS id, status, held_from AS "heldFrom", status_on AS "statusOn", version, round_id AS "roundId"
           FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
   );
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
-    throw appError(ErrorCode.Conflict, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version },
-      { version: c.version },
-    );
+    throw appError(ErrorCode.Conflict, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version }, { version: c.version });
   }
   if (c.statusOn && on < c.statusOn) {
     throw appError(ErrorCode.BadInput, 'moveBeforeStatus', { p1: caseRef, p2: c.status, p3: c.statusOn, p4: on });
@@ -68,10 +74,14 @@ export async function advanceCase(opts: {
   const result = transition({ status: c.status, heldFrom: c.heldFrom }, action, opts.reason);
   if (!result.ok) {
     const to = action.type === 'advance' ? action.to : action.type;
-    throw new AppError(ErrorCode.BadInput, en(`transition.${result.refusal}`, { ref: caseRef, from: c.status, to, allowed: result.allowed.join(', ') || '–' }), {
-      refusal: result.refusal,
-      allowed: result.allowed,
-    });
+    throw new AppError(
+      ErrorCode.BadInput,
+      en(`transition.${result.refusal}`, { ref: caseRef, from: c.status, to, allowed: result.allowed.join(', ') || '–' }),
+      {
+        refusal: result.refusal,
+        allowed: result.allowed,
+      },
+    );
   }
   const next = result.next;
   const version = c.version + 1;
@@ -81,14 +91,19 @@ export async function advanceCase(opts: {
   let excluded: string[] = [];
   if (opts.acceptedMembers !== undefined) {
     if (next.status !== 'accepted') throw appError(ErrorCode.BadInput, 'membersOnAcceptance');
-    const members = (await rows<{ ref: string }>(db, sql`SELECT person_ref AS ref FROM persons WHERE case_id = ${c.id} ORDER BY person_ref`)).map((m) => m.ref);
+    const members = (
+      await rows<{ ref: string }>(db, sql`SELECT person_ref AS ref FROM persons WHERE case_id = ${c.id} ORDER BY person_ref`)
+    ).map((m) => m.ref);
     const unknown = opts.acceptedMembers.filter((m) => !members.includes(m));
-    if (unknown.length > 0) throw appError(ErrorCode.BadInput, 'memberUnknown', { p1: caseRef, p2: unknown.join(', '), p3: members.join(', ') });
+    if (unknown.length > 0)
+      throw appError(ErrorCode.BadInput, 'memberUnknown', { p1: caseRef, p2: unknown.join(', '), p3: members.join(', ') });
     if (opts.acceptedMembers.length === 0) throw appError(ErrorCode.BadInput, 'splitNone');
     excluded = members.filter((m) => !opts.acceptedMembers!.includes(m));
     if (excluded.length > 0 && !opts.reason?.trim()) throw appError(ErrorCode.BadInput, 'splitReason', { p1: excluded.join(', ') });
     if (excluded.length > 0) {
-      await db.execute(sql`UPDATE persons SET excluded_reason = ${opts.reason!} WHERE case_id = ${c.id} AND person_ref = ANY(${sql.param(excluded)}::text[])`);
+      await db.execute(
+        sql`UPDATE persons SET excluded_reason = ${opts.reason!} WHERE case_id = ${c.id} AND person_ref = ANY(${sql.param(excluded)}::text[])`,
+      );
     }
   }
   await db.execute(sql`
@@ -121,7 +136,15 @@ export async function advanceCase(opts: {
     action: 'case.transition',
     subject: `case:${stateCode}:${caseRef}`,
     stateCode,
-    details: { from: c.status, to: next.status, on, reason: opts.reason ?? null, version, arrived, ...(excluded.length ? { excluded } : {}) },
+    details: {
+      from: c.status,
+      to: next.status,
+      on,
+      reason: opts.reason ?? null,
+      version,
+      arrived,
+      ...(excluded.length ? { excluded } : {}),
+    },
   });
   return { from: c.status, to: next.status, version, arrived };
 }

@@ -21,7 +21,11 @@ export interface HistoryToAppend {
  * set-based — the history lines, each case's final status and version, and on arrival the members'
  * arrival, counted in the state of play by its triggers. Nothing is written if any move is refused.
  */
-export async function appendCaseHistories(opts: { db: Executor; actor: Actor; items: readonly HistoryToAppend[] }): Promise<{ cases: number; moves: number }> {
+export async function appendCaseHistories(opts: {
+  db: Executor;
+  actor: Actor;
+  items: readonly HistoryToAppend[];
+}): Promise<{ cases: number; moves: number }> {
   const { db, actor, items } = opts;
   if (items.length === 0) return { cases: 0, moves: 0 };
   const current = await rows<{ id: number; s: string; r: string; status: Status; heldFrom: Stage | null; version: number }>(
@@ -32,8 +36,23 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
            FOR UPDATE OF c`,
   );
   const byKey = new Map(current.map((c) => [`${c.s}\u0000${c.r}`, c]));
-  const ev = { id: [] as number[], state: [] as string[], on: [] as string[], from: [] as string[], to: [] as string[], reason: [] as (string | null)[], details: [] as string[] };
-  const finals = { id: [] as number[], status: [] as string[], heldFrom: [] as (string | null)[], on: [] as string[], version: [] as number[], modality: [] as (string | null)[] };
+  const ev = {
+    id: [] as number[],
+    state: [] as string[],
+    on: [] as string[],
+    from: [] as string[],
+    to: [] as string[],
+    reason: [] as (string | null)[],
+    details: [] as string[],
+  };
+  const finals = {
+    id: [] as number[],
+    status: [] as string[],
+    heldFrom: [] as (string | null)[],
+    on: [] as string[],
+    version: [] as number[],
+    modality: [] as (string | null)[],
+  };
   const arrivals = { id: [] as number[], on: [] as string[] };
   for (const item of items) {
     const c = byKey.get(`${item.stateCode}\u0000${item.caseRef}`);
@@ -42,9 +61,17 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
     for (const e of item.events) {
       const r = transition(at, actionTo(at, e.status), e.reason);
       if (!r.ok || r.next.status !== e.status) {
-        throw new AppError(ErrorCode.BadInput, `Case ${item.caseRef}: ${at.status} → ${e.status} on ${e.on} is not a move the rules allow (${r.ok ? 'resumes elsewhere' : r.refusal}).`);
+        throw new AppError(
+          ErrorCode.BadInput,
+          `Case ${item.caseRef}: ${at.status} → ${e.status} on ${e.on} is not a move the rules allow (${r.ok ? 'resumes elsewhere' : r.refusal}).`,
+        );
       }
-      ev.id.push(c.id); ev.state.push(item.stateCode); ev.on.push(e.on); ev.from.push(at.status); ev.to.push(e.status); ev.reason.push(e.reason ?? null);
+      ev.id.push(c.id);
+      ev.state.push(item.stateCode);
+      ev.on.push(e.on);
+      ev.from.push(at.status);
+      ev.to.push(e.status);
+      ev.reason.push(e.reason ?? null);
       ev.details.push(e.status === 'under_review' && item.modality ? JSON.stringify({ modality: item.modality }) : '{}');
       if (e.status === 'arrived') {
         arrivals.id.push(c.id);
@@ -53,8 +80,12 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
       at = r.next;
     }
     if (item.events.length === 0) continue;
-    finals.id.push(c.id); finals.status.push(at.status); finals.heldFrom.push(at.heldFrom); finals.on.push(item.events[item.events.length - 1]!.on);
-    finals.version.push(c.version + item.events.length); finals.modality.push(item.modality ?? null);
+    finals.id.push(c.id);
+    finals.status.push(at.status);
+    finals.heldFrom.push(at.heldFrom);
+    finals.on.push(item.events[item.events.length - 1]!.on);
+    finals.version.push(c.version + item.events.length);
+    finals.modality.push(item.modality ?? null);
   }
   await db.execute(sql`
     INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
@@ -77,6 +108,7 @@ export async function appendCaseHistories(opts: { db: Executor; actor: Actor; it
   }
   const perState = new Map<string, number>();
   for (const s of ev.state) perState.set(s, (perState.get(s) ?? 0) + 1);
-  for (const [stateCode, moves] of perState) await recordAudit(db, { actor, action: 'case.history.append', subject: `state:${stateCode}`, stateCode, details: { moves } });
+  for (const [stateCode, moves] of perState)
+    await recordAudit(db, { actor, action: 'case.history.append', subject: `state:${stateCode}`, stateCode, details: { moves } });
   return { cases: finals.id.length, moves: ev.id.length };
 }

@@ -37,7 +37,11 @@ export async function importCaseEvents(opts: {
   const { db, actor } = opts;
   const path = inputName(opts.path);
   let fraction: number | null = 0;
-  const records = readRecords(opts.path, 'csv', { required: EVENT_COLUMNS, optional: EVENT_OPTIONAL_COLUMNS, onProgress: (r, t) => (fraction = t ? r / t : null) });
+  const records = readRecords(opts.path, 'csv', {
+    required: EVENT_COLUMNS,
+    optional: EVENT_OPTIONAL_COLUMNS,
+    onProgress: (r, t) => (fraction = t ? r / t : null),
+  });
   const problems: RowProblem[] = [];
   const broken = new Set<string>();
   const touched = new Set<string>();
@@ -54,7 +58,12 @@ export async function importCaseEvents(opts: {
       }
       if (problems.length > 0) throw new Rollback();
       summary.cases = touched.size;
-      await recordAudit(tx, { actor, action: 'case.events.import', subject: `file:${path}`, details: { rows: summary.rows, cases: summary.cases } });
+      await recordAudit(tx, {
+        actor,
+        action: 'case.events.import',
+        subject: `file:${path}`,
+        details: { rows: summary.rows, cases: summary.cases },
+      });
     });
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
@@ -63,7 +72,15 @@ export async function importCaseEvents(opts: {
   return summary;
 }
 
-async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<string>, touched: Set<string>, today?: string, onlyState?: string): Promise<RowProblem | null> {
+async function applyRow(
+  db: Executor,
+  actor: Actor,
+  rec: CsvRecord,
+  broken: Set<string>,
+  touched: Set<string>,
+  today?: string,
+  onlyState?: string,
+): Promise<RowProblem | null> {
   const v = (c: string) => (rec.values[c] ?? '').trim();
   const width = columnCountProblem(rec);
   if (width) return width;
@@ -72,7 +89,8 @@ async function applyRow(db: Executor, actor: Actor, rec: CsvRecord, broken: Set<
   const stateText = v('member_state');
   const state = stateText ? findState(stateText) : null;
   if (stateText && !state) return rowProblem(rec.row, 'member_state', stateText, 'stateUnknown');
-  if (onlyState !== undefined && state && state.code !== onlyState) return rowProblem(rec.row, 'member_state', stateText, 'otherState', { state: onlyState });
+  if (onlyState !== undefined && state && state.code !== onlyState)
+    return rowProblem(rec.row, 'member_state', stateText, 'otherState', { state: onlyState });
   const date = v('date');
   if (!isValidIsoDate(date)) return rowProblem(rec.row, 'date', date, 'date');
   if (!v('actor')) return rowProblem(rec.row, 'actor', '', 'required');

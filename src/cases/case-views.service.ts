@@ -57,7 +57,13 @@ export function encodeCursor(c: Cursor): string {
 function decodeCursor(text: string, sort: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(c) && c.length === 3 && c[0] === sort && (typeof c[1] === 'string' || typeof c[1] === 'number') && typeof c[2] === 'string') {
+    if (
+      Array.isArray(c) &&
+      c.length === 3 &&
+      c[0] === sort &&
+      (typeof c[1] === 'string' || typeof c[1] === 'number') &&
+      typeof c[2] === 'string'
+    ) {
       if (sort.endsWith('status_on') && !/^\d{4}-\d{2}-\d{2}$/.test(String(c[1]))) throw new Error('date');
       if (sort.endsWith('priority') && !Number.isInteger(c[1])) throw new Error('int');
       return c as Cursor;
@@ -104,7 +110,9 @@ export async function listCasePage(opts: {
     f.modality ? sql`c.modality = ${f.modality}` : null,
     f.pathway ? sql`c.pathway = ${f.pathway}` : null,
     // Containment of [{type}] matches a member's need of that type whatever its note or accommodation.
-    f.needs ? sql`EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.needs @> ${JSON.stringify([{ type: f.needs }])}::jsonb)` : null,
+    f.needs
+      ? sql`EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.needs @> ${JSON.stringify([{ type: f.needs }])}::jsonb)`
+      : null,
     f.ref ? sql`c.case_ref ILIKE ${`%${likeLiteral(f.ref)}%`}` : null,
   ].filter((x): x is SQL => x !== null);
   const filtered = [
@@ -136,8 +144,18 @@ export async function listCasePage(opts: {
 }
 
 /** What a policy needs of a case (its state, referring partner, supporters), its id and version; null where the scope sees none. */
-export async function caseResource(db: Executor, stateCode: string, caseRef: string): Promise<(CaseResource & { id: number; version: number }) | null> {
-  const [c] = await rows<{ id: number; version: number; stateCode: string; referringPartner: string | null; supporters: { organisation: string; phases: string[] }[] }>(
+export async function caseResource(
+  db: Executor,
+  stateCode: string,
+  caseRef: string,
+): Promise<(CaseResource & { id: number; version: number }) | null> {
+  const [c] = await rows<{
+    id: number;
+    version: number;
+    stateCode: string;
+    referringPartner: string | null;
+    supporters: { organisation: string; phases: string[] }[];
+  }>(
     db,
     sql`SELECT c.id::int AS id, c.version, c.state_code AS "stateCode", c.referring_partner AS "referringPartner",
                coalesce((SELECT json_agg(json_build_object('organisation', s.organisation, 'phases', s.phases) ORDER BY s.organisation)
@@ -148,7 +166,13 @@ export async function caseResource(db: Executor, stateCode: string, caseRef: str
 }
 
 /** The history of one case, oldest first. Reading it is audited. */
-export async function caseHistory(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; caseId: number }): Promise<CaseEvent[]> {
+export async function caseHistory(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  caseRef: string;
+  caseId: number;
+}): Promise<CaseEvent[]> {
   const { db, actor, stateCode, caseRef } = opts;
   const history = await caseEventRows(db, opts.caseId);
   await recordAudit(db, {
@@ -180,7 +204,12 @@ function orgCursor(cursor: string | undefined): [string, string] | null {
  * (`caseFieldsFor`), of the one state its referral agreement is with (the account's state). The
  * scope (`partner`, with `pathways.organisation_state`) lets the database show it those only, too.
  */
-export async function listReferrals(opts: { db: Executor; actor: Actor; limit: number; cursor?: string | undefined }): Promise<OrgPage<Record<string, unknown>>> {
+export async function listReferrals(opts: {
+  db: Executor;
+  actor: Actor;
+  limit: number;
+  cursor?: string | undefined;
+}): Promise<OrgPage<Record<string, unknown>>> {
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
   const found = await rows<Record<string, unknown> & { stateCode: string; caseRef: string }>(
@@ -195,8 +224,14 @@ export async function listReferrals(opts: { db: Executor; actor: Actor; limit: n
   const shown = shownFields(caseFieldsFor(actor), false);
   const page = found.slice(0, limit).map((c) => presentCase(actor, c));
   const last = found.length > limit ? found[limit - 1]! : null;
-  await auditOrgList(db, actor, 'referral.list', 'referral partner: status of its referrals', page.length > 0 ? Object.keys(page[0]!) : shown,
-    found.slice(0, limit).map((c) => ({ stateCode: c.stateCode, ids: [`case:${c.caseRef}`] })));
+  await auditOrgList(
+    db,
+    actor,
+    'referral.list',
+    'referral partner: status of its referrals',
+    page.length > 0 ? Object.keys(page[0]!) : shown,
+    found.slice(0, limit).map((c) => ({ stateCode: c.stateCode, ids: [`case:${c.caseRef}`] })),
+  );
   return { cases: page, nextCursor: last ? encodeCursor(['state', last.stateCode, last.caseRef]) : null };
 }
 
@@ -205,7 +240,12 @@ export async function listReferrals(opts: { db: Executor; actor: Actor; limit: n
  * (`caseFieldsFor` with the phases of its `case_supporters` row). Members are read only where a
  * phase shows some of their fields.
  */
-export async function listHouseholds(opts: { db: Executor; actor: Actor; limit: number; cursor?: string | undefined }): Promise<OrgPage<Record<string, unknown>>> {
+export async function listHouseholds(opts: {
+  db: Executor;
+  actor: Actor;
+  limit: number;
+  cursor?: string | undefined;
+}): Promise<OrgPage<Record<string, unknown>>> {
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
   const found = await rows<Record<string, unknown> & { id: number; stateCode: string; caseRef: string; phases: string[] }>(
@@ -232,7 +272,10 @@ export async function listHouseholds(opts: { db: Executor; actor: Actor; limit: 
     const fields = caseFieldsFor(actor, phases);
     const view = presentCase(actor, { ...h, members: fields.member.length > 0 ? own : undefined }, phases);
     for (const f of shownFields(fields, fields.member.length > 0 && own.length > 0)) shown.add(f);
-    read.push({ stateCode: h.stateCode, ids: [`case:${h.caseRef}`, ...(fields.member.includes('personRef') ? own.map((m) => `person:${m.personRef}`) : [])] });
+    read.push({
+      stateCode: h.stateCode,
+      ids: [`case:${h.caseRef}`, ...(fields.member.includes('personRef') ? own.map((m) => `person:${m.personRef}`) : [])],
+    });
     return { ...view, phases };
   });
   const last = found.length > limit ? found[limit - 1]! : null;
@@ -241,7 +284,14 @@ export async function listHouseholds(opts: { db: Executor; actor: Actor; limit: 
 }
 
 /** One audit line per state whose cases the list showed (each state's trail names its records), in the reader's transaction. */
-async function auditOrgList(db: Executor, actor: Actor, action: string, purpose: string, fields: string[], read: { stateCode: string; ids: string[] }[]) {
+async function auditOrgList(
+  db: Executor,
+  actor: Actor,
+  action: string,
+  purpose: string,
+  fields: string[],
+  read: { stateCode: string; ids: string[] }[],
+) {
   const subject = `organisation:${actor.organisation}`;
   const states = [...new Set(read.map((r) => r.stateCode))].sort();
   if (states.length === 0) {
@@ -250,6 +300,15 @@ async function auditOrgList(db: Executor, actor: Actor, action: string, purpose:
   }
   for (const stateCode of states) {
     const own = read.filter((r) => r.stateCode === stateCode);
-    await recordAudit(db, { actor, action, purpose, subject, stateCode, recordIds: own.flatMap((r) => r.ids), fields, details: { rows: own.length } });
+    await recordAudit(db, {
+      actor,
+      action,
+      purpose,
+      subject,
+      stateCode,
+      recordIds: own.flatMap((r) => r.ids),
+      fields,
+      details: { rows: own.length },
+    });
   }
 }

@@ -37,7 +37,8 @@ export async function writePersonChunk(
   // A case file (`cases import`) also carries the household's priority, categories, partner and
   // linked cases; a plain person file leaves what the case has.
   const ext = hs.some((h) => h.p.caseFields !== undefined);
-  const cf = (f: (c: NonNullable<PersonRow['caseFields']>) => string | null) => sql.param(hs.map((h) => (h.p.caseFields ? f(h.p.caseFields) : null)));
+  const cf = (f: (c: NonNullable<PersonRow['caseFields']>) => string | null) =>
+    sql.param(hs.map((h) => (h.p.caseFields ? f(h.p.caseFields) : null)));
   const caseResult = await rows<{ id: number; inserted: boolean; stateCode: string; status: string; statusOn: string }>(
     db,
     sql`INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on,

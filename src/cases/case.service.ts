@@ -13,7 +13,13 @@ export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_
   c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
 
 /** The cases of one state, optionally in one status. Reading them is audited (they belong to persons). */
-export async function listCases(opts: { db: Executor; actor: Actor; stateCode: string; status?: string; limit?: number }): Promise<CaseSummary[]> {
+export async function listCases(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  status?: string;
+  limit?: number;
+}): Promise<CaseSummary[]> {
   if (opts.status !== undefined && !isStatus(opts.status)) throw appError(ErrorCode.BadInput, 'notStatus', { p1: opts.status });
   // The first page of the API's list, in the order of the references: one query, one audit rule.
   const page = await listCasePage({
@@ -29,13 +35,23 @@ export async function listCases(opts: { db: Executor; actor: Actor; stateCode: s
 
 /** Finds a case by its reference, within a state (a reference is unique per state). */
 export async function findCaseId(db: Executor, stateCode: string, caseRef: string): Promise<number> {
-  const [found] = await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef}`);
+  const [found] = await rows<{ id: number }>(
+    db,
+    sql`SELECT id::int AS id FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef}`,
+  );
   if (!found) throw appError(ErrorCode.NotFound, 'caseNotFoundInSee', { p1: caseRef, p2: stateCode, p3: stateCode });
   return found.id;
 }
 
 /** One case with its members and its whole history. Reading it is audited. */
-export async function getCase(opts: { db: Executor; actor: Actor; stateCode: string; caseRef: string; /** Known already (the caller looked the case up). */ caseId?: number; /** The fields the caller will show (its role's), for the audit line; default all read. */ shown?: string[] }): Promise<CaseDetail> {
+export async function getCase(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  caseRef: string /** Known already (the caller looked the case up). */;
+  caseId?: number /** The fields the caller will show (its role's), for the audit line; default all read. */;
+  shown?: string[];
+}): Promise<CaseDetail> {
   const { db, actor, stateCode, caseRef } = opts;
   const id = opts.caseId ?? (await findCaseId(db, stateCode, caseRef));
   const [c] = await rows<CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>>(

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { imports } from '../audit/audit.table.ts';
 import { countries, states } from '../reference/reference.table.ts';
 import { programmes } from '../programmes/programme.table.ts';
@@ -13,12 +26,16 @@ export const cases = pgTable(
   'cases',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     caseRef: text('case_ref').notNull(),
     pathway: text('pathway').notNull(),
     /** The round the case is meant for, where the referral names one. */
     roundId: text('round_id').references(() => rounds.id),
-    countryOfDeparture: text('country_of_departure').notNull().references(() => countries.iso3),
+    countryOfDeparture: text('country_of_departure')
+      .notNull()
+      .references(() => countries.iso3),
     importId: bigint('import_id', { mode: 'number' }).references(() => imports.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     /** A stage of the workflow, or on_hold / withdrawn (src/cases/stage.ts). */

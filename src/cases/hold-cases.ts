@@ -25,7 +25,13 @@ export interface BulkResult {
   total: number;
 }
 
-async function finish(db: Executor, actor: Actor, action: string, moved: { stateCode: string }[], details: Record<string, unknown>): Promise<BulkResult> {
+async function finish(
+  db: Executor,
+  actor: Actor,
+  action: string,
+  moved: { stateCode: string }[],
+  details: Record<string, unknown>,
+): Promise<BulkResult> {
   const byState: Record<string, number> = {};
   for (const m of moved) byState[m.stateCode] = (byState[m.stateCode] ?? 0) + 1;
   for (const [stateCode, n] of Object.entries(byState).sort()) {
@@ -57,7 +63,13 @@ export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseS
 }
 
 /** Resumes every case of the scope that is on hold, at the stage it was held from (as on 18 June 2020). */
-export async function resumeCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason?: string; on: string }): Promise<BulkResult> {
+export async function resumeCases(opts: {
+  db: Executor;
+  actor: Actor;
+  scope: CaseScope;
+  reason?: string;
+  on: string;
+}): Promise<BulkResult> {
   const { db, actor, scope, on } = opts;
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
   const moved = await rows<{ stateCode: string }>(

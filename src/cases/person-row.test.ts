@@ -3,13 +3,37 @@ import { HouseholdCheck, PersonRowReader } from './person-row.ts';
 import type { Round } from '../rounds/round.ts';
 
 const round = (id: string, start: string, end: string): Round => ({
-  id, title: id, legalBasis: '', start, end, target: null, budget: null, previous: null, pathways: ['resettlement'],
-  participants: null, priorities: [], incentives: [], sources: [], documentFigures: [],
+  id,
+  title: id,
+  legalBasis: '',
+  start,
+  end,
+  target: null,
+  budget: null,
+  previous: null,
+  pathways: ['resettlement'],
+  participants: null,
+  priorities: [],
+  incentives: [],
+  sources: [],
+  documentFigures: [],
 });
-const reader = new PersonRowReader([round('2018-2019', '2017-10-03', '2019-10-31'), round('2020-2021', '2020-01-01', '2021-12-31')], '2026-11-28');
+const reader = new PersonRowReader(
+  [round('2018-2019', '2017-10-03', '2019-10-31'), round('2020-2021', '2020-01-01', '2021-12-31')],
+  '2026-11-28',
+);
 const rec = (over: Record<string, string> = {}) => ({
-  case_ref: 'C1', person_ref: 'P1', member_state: 'DE', pathway: 'resettlement', round: '', citizenship: 'SYR', sex: 'F',
-  birth_year: '1990', country_of_departure: 'TUR', arrived_on: '2020-02-10', ...over,
+  case_ref: 'C1',
+  person_ref: 'P1',
+  member_state: 'DE',
+  pathway: 'resettlement',
+  round: '',
+  citizenship: 'SYR',
+  sex: 'F',
+  birth_year: '1990',
+  country_of_departure: 'TUR',
+  arrived_on: '2020-02-10',
+  ...over,
 });
 
 describe('a person row', () => {
@@ -17,7 +41,19 @@ describe('a person row', () => {
     const r = reader.read(rec(), 2);
     expect(r).toEqual({
       ok: true,
-      person: { caseRef: 'C1', personRef: 'P1', stateCode: 'DE', pathway: 'resettlement', namedRound: null, roundId: '2020-2021', citizenship: 'SYR', sex: 'F', birthYear: 1990, countryOfDeparture: 'TUR', arrivedOn: '2020-02-10' },
+      person: {
+        caseRef: 'C1',
+        personRef: 'P1',
+        stateCode: 'DE',
+        pathway: 'resettlement',
+        namedRound: null,
+        roundId: '2020-2021',
+        citizenship: 'SYR',
+        sex: 'F',
+        birthYear: 1990,
+        countryOfDeparture: 'TUR',
+        arrivedOn: '2020-02-10',
+      },
     });
   });
 
@@ -32,14 +68,21 @@ describe('a person row', () => {
   });
 
   it.each([
-    ['stateless', 'XXA'], ['Staatloos', 'XXA'], ['', null], ['Syrië', 'SYR'],
+    ['stateless', 'XXA'],
+    ['Staatloos', 'XXA'],
+    ['', null],
+    ['Syrië', 'SYR'],
   ])('takes citizenship "%s" as %s', (citizenship, iso3) => {
     const r = reader.read(rec({ citizenship }), 2);
     expect(r.ok && r.person.citizenship).toBe(iso3);
   });
 
   it.each([
-    ['V', 'F'], ['vrouw', 'F'], ['male', 'M'], ['x', 'X'], ['', null],
+    ['V', 'F'],
+    ['vrouw', 'F'],
+    ['male', 'M'],
+    ['x', 'X'],
+    ['', null],
   ])('takes sex "%s" as %s', (sex, code) => {
     const r = reader.read(rec({ sex }), 2);
     expect(r.ok && r.person.sex).toBe(code);
@@ -89,7 +132,11 @@ describe('the rows of one file', () => {
     const check = new HouseholdCheck();
     check.check(read({}), 2, rec());
     expect(check.check(read({ person_ref: 'P2', arrived_on: '2020-03-01', sex: 'M' }), 3, rec())).toEqual([]);
-    const clash = check.check(read({ person_ref: 'P3', country_of_departure: 'LBN', round: '2020-2021' }), 4, rec({ country_of_departure: 'LBN', round: '2020-2021' }));
+    const clash = check.check(
+      read({ person_ref: 'P3', country_of_departure: 'LBN', round: '2020-2021' }),
+      4,
+      rec({ country_of_departure: 'LBN', round: '2020-2021' }),
+    );
     expect(clash.map((p) => p.column).sort()).toEqual(['country_of_departure', 'round']);
     expect(clash[0]!.reason).toContain('row 2');
   });

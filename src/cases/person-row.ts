@@ -6,7 +6,16 @@ import { isPathway, isValidIsoDate, PATHWAYS, roundForDate, type Pathway, type R
 import { PRIORITIES, REFERRING_PARTNERS, SUBMISSION_CATEGORIES, type Priority } from './case.ts';
 
 export const PERSON_COLUMNS = [
-  'case_ref', 'person_ref', 'member_state', 'pathway', 'round', 'citizenship', 'sex', 'birth_year', 'country_of_departure', 'arrived_on',
+  'case_ref',
+  'person_ref',
+  'member_state',
+  'pathway',
+  'round',
+  'citizenship',
+  'sex',
+  'birth_year',
+  'country_of_departure',
+  'arrived_on',
 ] as const;
 
 /**
@@ -15,14 +24,32 @@ export const PERSON_COLUMNS = [
  * each member's relationship and specific needs with the accommodation they need (R 37).
  */
 export const CASE_OPTIONAL_COLUMNS = [
-  'priority', 'primary_category', 'secondary_category', 'referring_partner', 'partner_ref', 'linked_cases', 'relationship', 'needs', 'referred_on',
+  'priority',
+  'primary_category',
+  'secondary_category',
+  'referring_partner',
+  'partner_ref',
+  'linked_cases',
+  'relationship',
+  'needs',
+  'referred_on',
 ] as const;
 
 export const RELATIONSHIPS = ['principal', 'spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const;
 /** Specific needs, after UNHCR's specific-needs groups; `disability(wheelchair access)` carries its accommodation. */
 export const NEEDS = [
-  'disability', 'medical', 'mental_health', 'survivor_of_torture', 'woman_at_risk', 'child_at_risk', 'unaccompanied_child',
-  'older_person', 'single_parent', 'pregnancy', 'lgbtiq_at_risk', 'other',
+  'disability',
+  'medical',
+  'mental_health',
+  'survivor_of_torture',
+  'woman_at_risk',
+  'child_at_risk',
+  'unaccompanied_child',
+  'older_person',
+  'single_parent',
+  'pregnancy',
+  'lgbtiq_at_risk',
+  'other',
 ] as const;
 
 export interface CaseFields {
@@ -60,9 +87,20 @@ export interface PersonRow {
 }
 
 const SEX: Record<string, Sex> = {
-  f: 'F', female: 'F', v: 'F', vrouw: 'F', vrouwelijk: 'F',
-  m: 'M', male: 'M', man: 'M', mannelijk: 'M',
-  x: 'X', other: 'X', anders: 'X', unknown: 'X', onbekend: 'X',
+  f: 'F',
+  female: 'F',
+  v: 'F',
+  vrouw: 'F',
+  vrouwelijk: 'F',
+  m: 'M',
+  male: 'M',
+  man: 'M',
+  mannelijk: 'M',
+  x: 'X',
+  other: 'X',
+  anders: 'X',
+  unknown: 'X',
+  onbekend: 'X',
 };
 
 const REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]{0,63}$/u;
@@ -88,7 +126,8 @@ export class PersonRowReader {
   read(rec: Record<string, string>, row: number): { ok: true; person: PersonRow } | { ok: false; problems: RowProblem[] } {
     const problems: RowProblem[] = [];
     const v = (c: string) => (rec[c] ?? '').trim();
-    const bad = (column: string, code: string, params?: Record<string, string | number>) => problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
+    const bad = (column: string, code: string, params?: Record<string, string | number>) =>
+      problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
 
     const caseRef = v('case_ref');
     if (!caseRef) bad('case_ref', 'required');
@@ -171,7 +210,12 @@ export class PersonRowReader {
     const secondaryCategory = oneOf('secondary_category', SUBMISSION_CATEGORIES);
     const referringPartner = oneOf('referring_partner', REFERRING_PARTNERS);
     const relationship = oneOf('relationship', RELATIONSHIPS);
-    const linkedRefs = v('linked_cases') ? v('linked_cases').split(/[;|]/).map((x) => x.trim()).filter(Boolean) : [];
+    const linkedRefs = v('linked_cases')
+      ? v('linked_cases')
+          .split(/[;|]/)
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
     for (const l of linkedRefs) if (!REF.test(l)) bad('linked_cases', 'ref');
     const referredOn = v('referred_on') || null;
     if (referredOn !== null) {
@@ -189,13 +233,26 @@ export class PersonRowReader {
       needs.push(m[2]?.trim() ? { type, accommodation: m[2].trim() } : { type });
     }
     return {
-      caseFields: { priority, primaryCategory, secondaryCategory, referringPartner, partnerRef: v('partner_ref') || null, linkedRefs, referredOn },
+      caseFields: {
+        priority,
+        primaryCategory,
+        secondaryCategory,
+        referringPartner,
+        partnerRef: v('partner_ref') || null,
+        linkedRefs,
+        referredOn,
+      },
       relationship,
       needs,
     };
   }
 
-  private country(text: string, column: string, bad: (c: string, code: string, params?: Record<string, string>) => void, required: boolean): string | null {
+  private country(
+    text: string,
+    column: string,
+    bad: (c: string, code: string, params?: Record<string, string>) => void,
+    required: boolean,
+  ): string | null {
     if (!text) {
       if (required) bad(column, 'required');
       return null;
@@ -215,7 +272,10 @@ export class PersonRowReader {
  */
 export class HouseholdCheck {
   private readonly persons = new Map<string, number>();
-  private readonly households = new Map<string, { row: number; pathway: string; round: string | null; departure: string; caseFields: string | null }>();
+  private readonly households = new Map<
+    string,
+    { row: number; pathway: string; round: string | null; departure: string; caseFields: string | null }
+  >();
 
   check(p: PersonRow, row: number, rec: Record<string, string>): RowProblem[] {
     const problems: RowProblem[] = [];
@@ -223,25 +283,47 @@ export class HouseholdCheck {
     const personKey = `${caseKey}\u0000${p.personRef}`;
     const firstPerson = this.persons.get(personKey);
     if (firstPerson !== undefined) {
-      problems.push(rowProblem(row, 'person_ref', rec['person_ref'] ?? '', 'personRepeated', { person: p.personRef, case: p.caseRef, first: firstPerson }));
+      problems.push(
+        rowProblem(row, 'person_ref', rec['person_ref'] ?? '', 'personRepeated', {
+          person: p.personRef,
+          case: p.caseRef,
+          first: firstPerson,
+        }),
+      );
       return problems;
     }
     this.persons.set(personKey, row);
     const h = this.households.get(caseKey);
     if (!h) {
-      this.households.set(caseKey, { row, pathway: p.pathway, round: p.namedRound, departure: p.countryOfDeparture, caseFields: p.caseFields ? JSON.stringify(p.caseFields) : null });
+      this.households.set(caseKey, {
+        row,
+        pathway: p.pathway,
+        round: p.namedRound,
+        departure: p.countryOfDeparture,
+        caseFields: p.caseFields ? JSON.stringify(p.caseFields) : null,
+      });
       return problems;
     }
     const differs = (column: string, mine: string | null, theirs: string | null) => {
-      if (mine !== theirs) problems.push(rowProblem(row, column, rec[column] ?? '', 'householdDiffers', { first: h.row, theirs: theirs ?? '–' }));
+      if (mine !== theirs)
+        problems.push(rowProblem(row, column, rec[column] ?? '', 'householdDiffers', { first: h.row, theirs: theirs ?? '–' }));
     };
     differs('pathway', p.pathway, h.pathway);
     differs('round', p.namedRound, h.round);
     differs('country_of_departure', p.countryOfDeparture, h.departure);
     // The case columns of a case file are the household's too: the first row of a case gives them,
     // and a later row that states them differently is refused.
-    if (p.caseFields && JSON.stringify(p.caseFields) !== h.caseFields && Object.values(p.caseFields).some((x) => x !== null && !(Array.isArray(x) && x.length === 0))) {
-      problems.push(rowProblem(row, 'priority', rec['priority'] ?? '', 'householdDiffers', { first: h.row, theirs: 'priority, categories, partner, linked cases' }));
+    if (
+      p.caseFields &&
+      JSON.stringify(p.caseFields) !== h.caseFields &&
+      Object.values(p.caseFields).some((x) => x !== null && !(Array.isArray(x) && x.length === 0))
+    ) {
+      problems.push(
+        rowProblem(row, 'priority', rec['priority'] ?? '', 'householdDiffers', {
+          first: h.row,
+          theirs: 'priority, categories, partner, linked cases',
+        }),
+      );
     }
     return problems;
   }

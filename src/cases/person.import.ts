@@ -71,8 +71,20 @@ export async function importPersons(opts: {
       // The chunk statements' plans are cheap index lookups; PostgreSQL's JIT would compile them
       // anew in every chunk for nothing (measured: 47 ms a chunk).
       await tx.execute(sql`SET LOCAL jit = off`);
-      const [imp] = await tx.insert(imports).values({ kind: 'persons', source, sha256: opts.sha256 ?? null, actor: actor.id }).returning({ id: imports.id });
-      const s: PersonImportSummary = { importId: imp!.id, rows: 0, added: 0, updated: 0, unchanged: 0, casesAdded: 0, casesUpdated: 0, outsideAnyRound: 0 };
+      const [imp] = await tx
+        .insert(imports)
+        .values({ kind: 'persons', source, sha256: opts.sha256 ?? null, actor: actor.id })
+        .returning({ id: imports.id });
+      const s: PersonImportSummary = {
+        importId: imp!.id,
+        rows: 0,
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        casesAdded: 0,
+        casesUpdated: 0,
+        outsideAnyRound: 0,
+      };
       const perState = new Map<string, { added: number; updated: number }>();
       let chunk: PersonRow[] = [];
       const flush = async () => {
@@ -126,7 +138,10 @@ export async function importPersons(opts: {
       // Persons imported as arrived (or whose evidence the file changed) get their AMIF incentive.
       await refreshIncentives(tx, actor, { importId: s.importId, reason: 'evidence' });
       s.unchanged = s.rows - s.added - s.updated;
-      await tx.update(imports).set({ rows: s.rows, added: s.added, updated: s.updated, unchanged: s.unchanged }).where(eq(imports.id, s.importId));
+      await tx
+        .update(imports)
+        .set({ rows: s.rows, added: s.added, updated: s.updated, unchanged: s.unchanged })
+        .where(eq(imports.id, s.importId));
       // One audit line per tenant whose persons this import wrote, in the import's transaction.
       for (const [stateCode, counts] of [...perState].sort(([a], [b]) => a.localeCompare(b))) {
         await recordAudit(tx, {
@@ -143,12 +158,24 @@ export async function importPersons(opts: {
     if (!(e instanceof Rollback)) throw e;
   }
   if (problemCount > 0) {
-    throw appError(ErrorCode.BadInput, problemCount > problems.length ? 'rowProblemsListed' : 'rowProblems', { p1: source, p2: problemCount, listed: problems.length }, problems);
+    throw appError(
+      ErrorCode.BadInput,
+      problemCount > problems.length ? 'rowProblemsListed' : 'rowProblems',
+      { p1: source, p2: problemCount, listed: problems.length },
+      problems,
+    );
   }
   return summary!;
 }
 
-type FileImport = { db: Executor; actor: Actor; path: FileInput; today?: string; onProgress?: (p: PersonImportProgress) => void; onlyState?: string };
+type FileImport = {
+  db: Executor;
+  actor: Actor;
+  path: FileInput;
+  today?: string;
+  onProgress?: (p: PersonImportProgress) => void;
+  onlyState?: string;
+};
 
 /** Imports a person CSV file, with its SHA-256 kept in the import record. */
 export function importPersonsFile(opts: FileImport): Promise<PersonImportSummary> {

@@ -25,7 +25,12 @@ const HOLDABLE: Stage[] = ['referred', 'under_review', 'deferred', 'accepted', '
 const WITHDRAWABLE: Stage[] = [...HOLDABLE, 'departed'];
 
 const at = (status: Status, heldFrom: Stage | null = null): CaseStatus => ({ status, heldFrom });
-const actions: Action[] = [...STAGES.map((to) => ({ type: 'advance', to }) as Action), { type: 'hold' }, { type: 'resume' }, { type: 'withdraw' }];
+const actions: Action[] = [
+  ...STAGES.map((to) => ({ type: 'advance', to }) as Action),
+  { type: 'hold' },
+  { type: 'resume' },
+  { type: 'withdraw' },
+];
 const describeAction = (a: Action) => (a.type === 'advance' ? `advance to ${a.to}` : a.type);
 
 function expected(from: CaseStatus, a: Action): Status | string {
@@ -72,7 +77,10 @@ describe('reasons', () => {
 
   it('are not needed to move forward or to resume', () => {
     expect(transition(at('referred'), { type: 'advance', to: 'under_review' }).ok).toBe(true);
-    expect(transition(at('on_hold', 'pre_departure'), { type: 'resume' })).toEqual({ ok: true, next: { status: 'pre_departure', heldFrom: null } });
+    expect(transition(at('on_hold', 'pre_departure'), { type: 'resume' })).toEqual({
+      ok: true,
+      next: { status: 'pre_departure', heldFrom: null },
+    });
   });
 });
 
@@ -89,6 +97,10 @@ describe('the moves offered', () => {
   });
 
   it('are named in a refusal', () => {
-    expect(transition(at('referred'), { type: 'advance', to: 'arrived' })).toEqual({ ok: false, refusal: 'not_next', allowed: ['under_review', 'on_hold', 'withdrawn'] });
+    expect(transition(at('referred'), { type: 'advance', to: 'arrived' })).toEqual({
+      ok: false,
+      refusal: 'not_next',
+      allowed: ['under_review', 'on_hold', 'withdrawn'],
+    });
   });
 });

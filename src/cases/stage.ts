@@ -52,18 +52,22 @@ const NEXT: Record<Stage, readonly Stage[]> = {
 };
 
 /** Stages from which a case may be put on hold: before the household is on its way. */
-export const HOLDABLE_STAGES: readonly Stage[] = ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged'];
+export const HOLDABLE_STAGES: readonly Stage[] = [
+  'referred',
+  'under_review',
+  'deferred',
+  'accepted',
+  'checks',
+  'pre_departure',
+  'travel_arranged',
+];
 const HOLDABLE: ReadonlySet<Stage> = new Set(HOLDABLE_STAGES);
 /** Stages from which a case may be withdrawn: any before arrival (after arrival it is impossible). */
 const WITHDRAWABLE: ReadonlySet<Stage> = new Set([...HOLDABLE, 'departed']);
 /** Moves that must say why. */
 const NEEDS_REASON: ReadonlySet<Status> = new Set(['rejected', 'deferred', 'on_hold', 'withdrawn']);
 
-export type Action =
-  | { type: 'advance'; to: Stage }
-  | { type: 'hold' }
-  | { type: 'resume' }
-  | { type: 'withdraw' };
+export type Action = { type: 'advance'; to: Stage } | { type: 'hold' } | { type: 'resume' } | { type: 'withdraw' };
 
 export interface CaseStatus {
   status: Status;
@@ -95,13 +99,20 @@ export function allowedMoves(current: CaseStatus): Status[] {
 export function transition(current: CaseStatus, action: Action, reason?: string | null): TransitionResult {
   const refuse = (refusal: TransitionRefusal): TransitionResult => ({ ok: false, refusal, allowed: allowedMoves(current) });
   const target: Status =
-    action.type === 'advance' ? action.to : action.type === 'hold' ? 'on_hold' : action.type === 'withdraw' ? 'withdrawn' : (current.heldFrom ?? 'referred');
+    action.type === 'advance'
+      ? action.to
+      : action.type === 'hold'
+        ? 'on_hold'
+        : action.type === 'withdraw'
+          ? 'withdrawn'
+          : (current.heldFrom ?? 'referred');
   const { status } = current;
 
   if (status === 'withdrawn' || status === 'closed') return refuse('terminal');
   if (status === 'on_hold') {
     if (action.type === 'resume') return { ok: true, next: { status: current.heldFrom ?? 'referred', heldFrom: null } };
-    if (action.type === 'withdraw') return reasonGiven(target, reason) ? { ok: true, next: { status: 'withdrawn', heldFrom: null } } : refuse('reason_required');
+    if (action.type === 'withdraw')
+      return reasonGiven(target, reason) ? { ok: true, next: { status: 'withdrawn', heldFrom: null } } : refuse('reason_required');
     return refuse('held');
   }
   switch (action.type) {
@@ -125,8 +136,18 @@ export function transition(current: CaseStatus, action: Action, reason?: string 
 const reasonGiven = (target: Status, reason?: string | null) => !NEEDS_REASON.has(target) || Boolean(reason && reason.trim());
 
 /** Stages in which a case still counts towards future arrivals (for the pipeline and forecast). */
-export const PRE_ARRIVAL: readonly Stage[] = ['referred', 'under_review', 'deferred', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed'];
-export const isArrivedOrLater = (s: Status) => s === 'arrived' || s === 'post_arrival' || s === 'reception' || s === 'integration' || s === 'closed';
+export const PRE_ARRIVAL: readonly Stage[] = [
+  'referred',
+  'under_review',
+  'deferred',
+  'accepted',
+  'checks',
+  'pre_departure',
+  'travel_arranged',
+  'departed',
+];
+export const isArrivedOrLater = (s: Status) =>
+  s === 'arrived' || s === 'post_arrival' || s === 'reception' || s === 'integration' || s === 'closed';
 
 /** The action that takes a case from where it is to `to`: what a recorded history's next line says. */
 export function actionTo(current: CaseStatus, to: Status): Action {

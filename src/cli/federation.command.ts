@@ -33,7 +33,9 @@ const httpUrl = (v: string) => {
  * state of play built from the returns received.
  */
 export function registerFederationCommands(program: Command, ctx: FederationCommandContext): void {
-  const returns = program.command('returns').description("a Member State's signed returns to the Commission (points 26 and 27): keys, sending, receipts, the Commission's view");
+  const returns = program
+    .command('returns')
+    .description("a Member State's signed returns to the Commission (points 26 and 27): keys, sending, receipts, the Commission's view");
 
   returns
     .command('keygen')
@@ -59,7 +61,9 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .action(async (o: { state: string; publicKey: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
       const pem = readFileSync(o.publicKey, 'utf8');
-      const key = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => registerKey({ db: tx, actor: ctx.actor, stateCode, publicKey: pem })));
+      const key = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => registerKey({ db: tx, actor: ctx.actor, stateCode, publicKey: pem })),
+      );
       ctx.out(ctx.t()('federation.cli.registered', { fingerprint: key.fingerprint, state: key.state }));
     });
 
@@ -102,13 +106,23 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
       const key = returnSigningKey(pem, keyFile);
       const stateCode = stateCodeOf(o.state);
       const sent = await ctx.withDb(cmd, ({ db }) =>
-        sendReturn({ db, actor: ctx.actor, to: o.to, stateCode, roundId: o.round, asOf: o.asOf ?? new Date().toISOString().slice(0, 10), key, lang: ctx.lang() }),
+        sendReturn({
+          db,
+          actor: ctx.actor,
+          to: o.to,
+          stateCode,
+          roundId: o.round,
+          asOf: o.asOf ?? new Date().toISOString().slice(0, 10),
+          key,
+          lang: ctx.lang(),
+        }),
       );
       const t = ctx.t();
       if (o.format === 'json') ctx.out(JSON.stringify(sent, null, 2));
       else {
         ctx.out(t('federation.cli.sent', { state: sent.state, round: sent.round, asOf: sent.asOf, to: sent.to, outcome: sent.outcome }));
-        if (sent.receipt) ctx.out(t('federation.cli.receipt', { id: sent.receipt.id, receivedAt: sent.receipt.receivedAt, digest: sent.receipt.digest }));
+        if (sent.receipt)
+          ctx.out(t('federation.cli.receipt', { id: sent.receipt.id, receivedAt: sent.receipt.receivedAt, digest: sent.receipt.digest }));
       }
       if (sent.outcome === 'refused') throw appError(ErrorCode.Unprocessable, 'returnRefused', { error: sent.error ?? '' });
     });
@@ -127,7 +141,10 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
           received: await returnsMatrix({ db: tx, actor: ctx.actor, round: o.round }),
         })),
       );
-      const receivedOf = { ...received, states: received.states.filter((s) => Object.keys(s.reported).length > 0 && (!stateCode || s.state === stateCode)) };
+      const receivedOf = {
+        ...received,
+        states: received.states.filter((s) => Object.keys(s.reported).length > 0 && (!stateCode || s.state === stateCode)),
+      };
       if (o.format === 'json') return ctx.out(JSON.stringify({ sent, received: receivedOf }, null, 2));
       const parts: string[] = [];
       if (sent.length) parts.push(renderTable(sentTable(sent, ctx.lang())));
@@ -141,19 +158,31 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .option('--round <id>', 'the round (its states are all listed, reported or not)')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round?: string; format: string }, cmd: Command) => {
-      const m = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => returnsMatrix({ db: tx, actor: ctx.actor, round: o.round })));
-      ctx.out(o.format === 'json' ? JSON.stringify(m, null, 2) : m.dates.length ? renderTable(matrixTable(m, ctx.lang())) : ctx.t()('federation.cli.noReturns'));
+      const m = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => returnsMatrix({ db: tx, actor: ctx.actor, round: o.round })),
+      );
+      ctx.out(
+        o.format === 'json'
+          ? JSON.stringify(m, null, 2)
+          : m.dates.length
+            ? renderTable(matrixTable(m, ctx.lang()))
+            : ctx.t()('federation.cli.noReturns'),
+      );
     });
 
   returns
     .command('state-of-play')
-    .description("the Commission's state of play built from the returns received: per state its latest return on or before the day; a state without one is not reported")
+    .description(
+      "the Commission's state of play built from the returns received: per state its latest return on or before the day; a state without one is not reported",
+    )
     .requiredOption('--round <id>', 'round id')
     .option('--as-of <date>', 'the day (YYYY-MM-DD); default today', isoDate)
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; asOf?: string; format: string }, cmd: Command) => {
       const sop = await ctx.withDb(cmd, ({ db }) =>
-        inScope(db, ctx.actor, (tx) => stateOfPlayFromReturns({ db: tx, actor: ctx.actor, roundId: o.round, asOf: o.asOf, lang: ctx.lang() })),
+        inScope(db, ctx.actor, (tx) =>
+          stateOfPlayFromReturns({ db: tx, actor: ctx.actor, roundId: o.round, asOf: o.asOf, lang: ctx.lang() }),
+        ),
       );
       if (o.format === 'json') return ctx.out(JSON.stringify(sop, null, 2));
       const view = returnsStateOfPlayTable(sop, ctx.lang());

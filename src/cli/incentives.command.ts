@@ -13,7 +13,6 @@ import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
-
 /**
  * `pathways report incentives` (per person and in totals, as a table, CSV, JSON or an XLSX workbook
  * with a sheet per state), `pathways incentives claim` (a state's claim for a period) and
@@ -23,7 +22,9 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
   report
     .command('incentives')
-    .description("a round's AMIF incentives: per person (pseudonymous references), rate, amount and evidence, with totals per state and the grand total")
+    .description(
+      "a round's AMIF incentives: per person (pseudonymous references), rate, amount and evidence, with totals per state and the grand total",
+    )
     .requiredOption('--round <id>', 'round id, e.g. 2020-2021')
     .option('--state <state>', 'only this Member State')
     .addOption(formatOption(['table', 'csv', 'json', 'xlsx', 'hxl', 'sdmx']))
@@ -33,16 +34,24 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : null;
       // The language is known once the command's options are read (in withDb): the translator is taken there.
-      const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode, t: ctx.t() })));
+      const r = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => incentiveReport(tx, ctx.actor, { roundId: o.round, stateCode, t: ctx.t() })),
+      );
       const t = ctx.t();
       let text: string | Buffer;
-      if (o.format === 'hxl' || o.format === 'sdmx') return writeDataset({ format: o.format, dataset: incentiveDataset(r, t), t, out: ctx.out, output: o.output });
+      if (o.format === 'hxl' || o.format === 'sdmx')
+        return writeDataset({ format: o.format, dataset: incentiveDataset(r, t), t, out: ctx.out, output: o.output });
       if (o.format === 'json') text = JSON.stringify(r, null, 2);
       else if (o.format === 'csv') {
         const { headers, rows } = incentiveCsv(r, t);
         text = toCsv(headers, rows);
       } else if (o.format === 'xlsx') text = await incentiveWorkbook(r, t);
-      else text = [shippedBy(t, shippedKeys.roundTitle(r.round), r.title), '', ...incentiveTables(r, t).map(renderTable).join('\n\n').split('\n')].join('\n');
+      else
+        text = [
+          shippedBy(t, shippedKeys.roundTitle(r.round), r.title),
+          '',
+          ...incentiveTables(r, t).map(renderTable).join('\n\n').split('\n'),
+        ].join('\n');
       if (o.output) {
         writeFileSync(o.output, text);
         ctx.out(t('incentives.written', { file: o.output }));
@@ -59,8 +68,12 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .requiredOption('--to <date>', 'last day of the period (YYYY-MM-DD)', isoDate)
     .action(async (o: { round: string; state: string; from: string; to: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
-      const c = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => makeClaim(tx, ctx.actor, { roundId: o.round, stateCode, from: o.from, to: o.to })));
-      ctx.out(ctx.t()('incentives.claimMade', { id: c.id, state: c.stateCode, from: c.from, to: c.to, persons: c.persons, amount: c.amount }));
+      const c = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => makeClaim(tx, ctx.actor, { roundId: o.round, stateCode, from: o.from, to: o.to })),
+      );
+      ctx.out(
+        ctx.t()('incentives.claimMade', { id: c.id, state: c.stateCode, from: c.from, to: c.to, persons: c.persons, amount: c.amount }),
+      );
     });
   incentives
     .command('refresh')
@@ -68,7 +81,9 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .option('--state <state>', 'only this Member State')
     .action(async (o: { state?: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
-      const s = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => refreshIncentives(tx, ctx.actor, { ...(stateCode ? { stateCode } : {}), reason: 'rates' })));
+      const s = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => refreshIncentives(tx, ctx.actor, { ...(stateCode ? { stateCode } : {}), reason: 'rates' })),
+      );
       ctx.out(ctx.t()('incentives.refreshed', { computed: s.computed, changed: s.changed }));
     });
 }

@@ -39,8 +39,18 @@ import { stateOfPlayDataset } from '../state-of-play/state-of-play.dataset.ts';
 import { databaseError } from '../db/database-error.ts';
 import { CLI_LANGS, formatOption, langOption, portNumber, positiveInt, stateCodeOf, UnknownLang } from './options.ts';
 import {
-  remoteAdvance, remoteBulk, remoteCase, remoteCases, remoteForecast, remotePipeline, remotePledges, remoteProcessingTimes, remoteRound, remoteRounds,
-  remoteStateOfPlay, serverClient,
+  remoteAdvance,
+  remoteBulk,
+  remoteCase,
+  remoteCases,
+  remoteForecast,
+  remotePipeline,
+  remotePledges,
+  remoteProcessingTimes,
+  remoteRound,
+  remoteRounds,
+  remoteStateOfPlay,
+  serverClient,
 } from './remote.ts';
 import type { ApiClient } from '../api/client.ts';
 import { caseDetailView, caseListTable } from '../cases/case.present.ts';
@@ -69,7 +79,6 @@ const defaultIo: Io = {
   tty: Boolean(process.stderr.isTTY),
 };
 
-
 /** Runs the CLI with the given arguments; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let config: Config;
@@ -83,7 +92,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .description("Pathways: the EU's legal pathways to protection — pledges, persons and the Commission's state of play.")
     .option('--data <dir>', 'folder of the embedded database (ignored when DATABASE_URL is set)', config.PATHWAYS_DATA)
     .addOption(langOption())
-    .option('--server <url>', 'talk to a running instance instead of the database (env PATHWAYS_SERVER); the token from PATHWAYS_TOKEN or --token-file')
+    .option(
+      '--server <url>',
+      'talk to a running instance instead of the database (env PATHWAYS_SERVER); the token from PATHWAYS_TOKEN or --token-file',
+    )
     .option('--token-file <file>', 'file holding the session token for --server')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -123,10 +135,22 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const actor = cliActor(config.PATHWAYS_ACTOR);
   const t = () => translator(lang);
   registerAuditCommands(program, {
-    withDb, actor, out: io.out, t, lang: () => lang,
+    withDb,
+    actor,
+    out: io.out,
+    t,
+    lang: () => lang,
     anchorFiles: (cmd) => anchorFiles(config, (cmd.optsWithGlobals() as { data: string }).data),
   });
-  registerPrivacyCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS, uploadRetentionHours: config.PATHWAYS_UPLOAD_RETENTION_HOURS });
+  registerPrivacyCommands(program, {
+    withDb,
+    actor,
+    out: io.out,
+    t,
+    lang: () => lang,
+    sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS,
+    uploadRetentionHours: config.PATHWAYS_UPLOAD_RETENTION_HOURS,
+  });
   registerUserCommands(program, { io, withDb, t, actor });
 
   const rounds = program.command('rounds').description('pledging rounds and Union Plans');
@@ -140,7 +164,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     });
   rounds
     .command('add')
-    .description('add a round from a JSON file {id, title, legal_basis, start, end, target?, previous?, priorities?, incentives?, sources?}')
+    .description(
+      'add a round from a JSON file {id, title, legal_basis, start, end, target?, previous?, priorities?, incentives?, sources?}',
+    )
     .argument('<file>', 'round file (JSON)')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
@@ -189,11 +215,15 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const persons = program.command('persons').description('persons and their cases');
   persons
     .command('import')
-    .description('import persons from CSV: case_ref,person_ref,member_state,pathway,round,citizenship,sex,birth_year,country_of_departure,arrived_on')
+    .description(
+      'import persons from CSV: case_ref,person_ref,member_state,pathway,round,citizenship,sex,birth_year,country_of_departure,arrived_on',
+    )
     .argument('<file>', 'person CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const s = await withProgress(io, t()('persons.progress'), (bar) => importPersonsFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        const s = await withProgress(io, t()('persons.progress'), (bar) =>
+          importPersonsFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }),
+        );
         printImport(s, io, lang);
       }),
     );
@@ -226,7 +256,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .action(async (caseRef: string, o: { state?: string; format: string }, cmd: Command) => {
       const detail = await either(
         cmd,
-        ({ db }) => db.transaction(async (tx) => getCase({ db: tx, actor, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), caseRef })),
+        ({ db }) =>
+          db.transaction(async (tx) =>
+            getCase({ db: tx, actor, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), caseRef }),
+          ),
         async (api) => (await remoteCase(api, stateForServer(o.state), caseRef)).detail,
       );
       if (o.format === 'json') return io.out(JSON.stringify(detail, null, 2));
@@ -244,22 +277,51 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('--state <code>', 'Member State, where two states use the reference')
     .option('--version <n>', 'the version you read; refused if the case changed since', positiveInt)
     .option('--members <refs>', 'a split decision: the members accepted (person refs, comma-separated); the others are not')
-    .action(async (caseRef: string, o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number; members?: string }, cmd: Command) => {
-      const members = o.members !== undefined ? o.members.split(',').map((m) => m.trim()).filter(Boolean) : undefined;
-      const r = await either(
-        cmd,
-        ({ db }) =>
-          db.transaction(async (tx) =>
-            advanceCase({
-              db: tx, actor, caseRef, stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)), action: parseAction(o.to),
-              reason: o.reason, modality: o.modality, on: o.on, expectedVersion: o.version,
-              ...(members !== undefined ? { acceptedMembers: members } : {}),
+    .action(
+      async (
+        caseRef: string,
+        o: { to: string; reason?: string; modality?: Modality; on?: string; state?: string; version?: number; members?: string },
+        cmd: Command,
+      ) => {
+        const members =
+          o.members !== undefined
+            ? o.members
+                .split(',')
+                .map((m) => m.trim())
+                .filter(Boolean)
+            : undefined;
+        const r = await either(
+          cmd,
+          ({ db }) =>
+            db.transaction(async (tx) =>
+              advanceCase({
+                db: tx,
+                actor,
+                caseRef,
+                stateCode: await stateOfCase(tx, caseRef, o.state && stateCodeOf(o.state)),
+                action: parseAction(o.to),
+                reason: o.reason,
+                modality: o.modality,
+                on: o.on,
+                expectedVersion: o.version,
+                ...(members !== undefined ? { acceptedMembers: members } : {}),
+              }),
+            ),
+          (api) =>
+            remoteAdvance(api, {
+              state: stateForServer(o.state),
+              ref: caseRef,
+              action: parseAction(o.to),
+              reason: o.reason,
+              modality: o.modality,
+              on: o.on,
+              version: o.version,
+              members,
             }),
-          ),
-        (api) => remoteAdvance(api, { state: stateForServer(o.state), ref: caseRef, action: parseAction(o.to), reason: o.reason, modality: o.modality, on: o.on, version: o.version, members }),
-      );
-      io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
-    });
+        );
+        io.out(t()('cases.moved', { ref: caseRef, from: r.from, to: r.to, version: r.version, arrived: r.arrived }));
+      },
+    );
   cases
     .command('import')
     .description(
@@ -269,7 +331,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .argument('<file>', 'case file (.csv or .xlsx)')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const s = await withProgress(io, t()('persons.progress'), (bar) => importCasesFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        const s = await withProgress(io, t()('persons.progress'), (bar) =>
+          importCasesFile({ db, actor, path: file, onProgress: (p) => bar.update(p.fraction, p.rows) }),
+        );
         printImport(s, io, lang);
       }),
     );
@@ -281,7 +345,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .argument('<file>', 'event CSV file')
     .action(async (file: string, _o: unknown, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const s = await withProgress(io, t()('persons.progress'), (bar) => importCaseEvents({ db, actor, path: file, onProgress: (rows, fraction) => bar.update(fraction, rows) }));
+        const s = await withProgress(io, t()('persons.progress'), (bar) =>
+          importCaseEvents({ db, actor, path: file, onProgress: (rows, fraction) => bar.update(fraction, rows) }),
+        );
         io.out(t()('events.imported', { rows: s.moved, rowsText: formatCount(s.moved, lang), cases: formatCount(s.cases, lang) }));
       }),
     );
@@ -322,7 +388,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       io.out(t()('cases.resumed', { total: r.total }));
     });
 
-  const reports = program.command("report").description("reports");
+  const reports = program.command('report').description('reports');
   reports
     .command('pipeline')
     .description('where the cases of a round stand, per state: in review, accepted, departing, arrived, on hold, rejected, withdrawn')
@@ -331,9 +397,14 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .addOption(formatOption(['table', 'csv', 'json', ...DATASET_FORMATS]))
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .action(async (o: { round: string; format: string; output?: string }, cmd: Command) => {
-      const p = await either(cmd, ({ db }) => pipeline({ db, roundId: o.round }), (api) => remotePipeline(api, o.round));
+      const p = await either(
+        cmd,
+        ({ db }) => pipeline({ db, roundId: o.round }),
+        (api) => remotePipeline(api, o.round),
+      );
       if (o.format === 'json') return io.out(JSON.stringify(p, null, 2));
-      if (isDatasetFormat(o.format)) return writeDataset({ format: o.format, dataset: pipelineDataset(p, t()), t: t(), out: io.out, output: o.output });
+      if (isDatasetFormat(o.format))
+        return writeDataset({ format: o.format, dataset: pipelineDataset(p, t()), t: t(), out: io.out, output: o.output });
       if (o.format === 'csv') {
         const { headers, rows } = pipelineCsvRows(p);
         return io.out(toCsv(headers, rows));
@@ -345,18 +416,35 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .command('processing-times')
     .description('days spent in each stage and from referral to arrival (median, 90th percentile), and drop-outs (P 10)')
     .requiredOption('--round <id>', 'round id')
-    .option('--by <dimensions>', `group by any of ${['state', 'round', 'pathway', 'priority', 'modality'].join(', ')} (comma-separated); default state`, 'state')
+    .option(
+      '--by <dimensions>',
+      `group by any of ${['state', 'round', 'pathway', 'priority', 'modality'].join(', ')} (comma-separated); default state`,
+      'state',
+    )
     .option('--as-of <date>', 'as things stood at the end of this day')
     .addOption(langOption())
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; by: string; asOf?: string; format: string }, cmd: Command) => {
       const list = await either(
         cmd,
-        ({ db }) => processingTimesReport({ db, roundId: o.round, groupBy: o.by.split(',').map((x) => x.trim()).filter(Boolean), asOf: o.asOf }),
+        ({ db }) =>
+          processingTimesReport({
+            db,
+            roundId: o.round,
+            groupBy: o.by
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+            asOf: o.asOf,
+          }),
         (api) => remoteProcessingTimes(api, { round: o.round, by: o.by, asOf: checkedAsOf(o.asOf) }),
       );
       if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
-      io.out(processingTimesTables(list, lang).map((v) => [v.title, '', renderTable(v.table), '', ...v.notes].join('\n')).join('\n\n'));
+      io.out(
+        processingTimesTables(list, lang)
+          .map((v) => [v.title, '', renderTable(v.table), '', ...v.notes].join('\n'))
+          .join('\n\n'),
+      );
     });
   reports
     .command('forecast')
@@ -373,7 +461,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         ({ db }) => forecastReport({ db, roundId: o.round, asOf: o.asOf, iterations: o.iterations, seed: o.seed }),
         (api) => remoteForecast(api, { round: o.round, asOf: checkedAsOf(o.asOf), iterations: o.iterations, seed: o.seed }),
       );
-      if (o.format === 'json') return io.out(JSON.stringify({ round: r.round.id, target: r.round.target, pledged: r.pledged, ...r.forecast }, null, 2));
+      if (o.format === 'json')
+        return io.out(JSON.stringify({ round: r.round.id, target: r.round.target, pledged: r.pledged, ...r.forecast }, null, 2));
       const view = forecastTable(r, lang);
       io.out([view.title, '', renderTable(view.table), '', ...view.notes].join('\n'));
     });
@@ -389,7 +478,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .action(async (o: { round: string; asOf?: string; pathway?: string[]; format: string; output?: string }, cmd: Command) => {
       const { sop, round } = await either(
         cmd,
-        async ({ db }) => ({ sop: await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway }), round: await getRound(db, o.round) }),
+        async ({ db }) => ({
+          sop: await stateOfPlay({ db, roundId: o.round, asOf: o.asOf, lang, pathways: o.pathway }),
+          round: await getRound(db, o.round),
+        }),
         async (api) => {
           const bad = o.pathway?.find((p) => !isPathway(p));
           if (bad) throw appError(ErrorCode.BadInput, 'notPathway', { p1: bad });
@@ -398,7 +490,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         },
       );
       if (o.format === 'json') return io.out(JSON.stringify(sop, null, 2));
-      if (isDatasetFormat(o.format)) return writeDataset({ format: o.format, dataset: stateOfPlayDataset(sop, t()), t: t(), out: io.out, output: o.output });
+      if (isDatasetFormat(o.format))
+        return writeDataset({ format: o.format, dataset: stateOfPlayDataset(sop, t()), t: t(), out: io.out, output: o.output });
       if (o.format === 'csv') {
         const { headers, rows } = stateOfPlayCsvRows(sop);
         return io.out(toCsv(headers, rows));
@@ -415,14 +508,20 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   registerFederationCommands(program, { withDb, actor, out: io.out, t, lang: () => lang, returnKey: config.PATHWAYS_RETURN_KEY });
   program
     .command('demo')
-    .description('load realistic synthetic data (seeded, reproducible) into the 2020–2021 round: households with their whole case histories, and every other pathway and area')
+    .description(
+      'load realistic synthetic data (seeded, reproducible) into the 2020–2021 round: households with their whole case histories, and every other pathway and area',
+    )
     .requiredOption('--persons <n>', 'number of persons', positiveInt)
     .option('--seed <s>', 'seed', positiveInt, 2020)
     .action(async (o: { persons: number; seed: number }, cmd: Command) =>
       withDb(cmd, async ({ db }) => {
-        const s = await withProgress(io, t()('persons.progress'), (bar) => loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) }));
+        const s = await withProgress(io, t()('persons.progress'), (bar) =>
+          loadDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (p) => bar.update(p.fraction, p.rows) }),
+        );
         printImport(s, io, lang);
-        const more = await withProgress(io, t()('demo.pathwaysProgress'), (bar) => loadPathwaysDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (f) => bar.update(f, 0) }));
+        const more = await withProgress(io, t()('demo.pathwaysProgress'), (bar) =>
+          loadPathwaysDemo({ db, actor, persons: o.persons, seed: o.seed, onProgress: (f) => bar.update(f, 0) }),
+        );
         io.out(t()('demo.pathways', counts(more, lang)));
       }),
     );
@@ -442,13 +541,23 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         io.err(t()('serve.appUrlMissing'));
       }
       const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
-      await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => { await database.close(); throw e; });
-      const logger = createLogger();
-      const server = await startServer({ database, port: o.port, host: o.host, identity: identityOptionsFromConfig(config), logger }).catch(async (e: unknown) => {
-        await database.close(); // releases the folder's lock too
+      await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => {
+        await database.close();
         throw e;
       });
-      const stopRetention = scheduleRetention(database, logger, config.PATHWAYS_SPONSOR_RETENTION_MONTHS, config.PATHWAYS_UPLOAD_RETENTION_HOURS);
+      const logger = createLogger();
+      const server = await startServer({ database, port: o.port, host: o.host, identity: identityOptionsFromConfig(config), logger }).catch(
+        async (e: unknown) => {
+          await database.close(); // releases the folder's lock too
+          throw e;
+        },
+      );
+      const stopRetention = scheduleRetention(
+        database,
+        logger,
+        config.PATHWAYS_SPONSOR_RETENTION_MONTHS,
+        config.PATHWAYS_UPLOAD_RETENTION_HOURS,
+      );
       const stopAnchors = scheduleAnchors(database, logger, anchorFiles(config, opts.data));
       io.out(t()('serve.listening', { url: server.url, location: database.location }));
       if (!sealingConfigured(config.PATHWAYS_SECRET)) io.err(t()('serve.secretMissing'));
@@ -534,15 +643,14 @@ async function withProgress<T>(io: Io, label: string, work: (bar: ReturnType<typ
   }
 }
 
-
 function countryCodeOf(input: string): string {
   const c = findCountry(input);
-  if (!c.ok) throw c.reason === 'ambiguous' ? appError(ErrorCode.BadInput, 'countryAmbiguous', { input, candidates: c.candidates.join(' / ') }) : appError(ErrorCode.BadInput, 'countryUnknown', { input });
+  if (!c.ok)
+    throw c.reason === 'ambiguous'
+      ? appError(ErrorCode.BadInput, 'countryAmbiguous', { input, candidates: c.candidates.join(' / ') })
+      : appError(ErrorCode.BadInput, 'countryUnknown', { input });
   return c.country.iso3;
 }
-
-
-
 
 const MAX_LISTED = 200;
 

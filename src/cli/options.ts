@@ -30,7 +30,8 @@ export function isoDate(v: string): string {
 }
 
 /** `--format` with its choices, `table` unless said otherwise. */
-export const formatOption = (choices: readonly string[], byDefault = 'table') => new Option('--format <format>', 'output format').choices(choices).default(byDefault);
+export const formatOption = (choices: readonly string[], byDefault = 'table') =>
+  new Option('--format <format>', 'output format').choices(choices).default(byDefault);
 /** The languages of the command line's output. */
 export const CLI_LANGS = LANGS;
 
@@ -43,7 +44,12 @@ export class UnknownLang extends Error {
 
 /** `--lang` on a command (the global one works too). */
 export const langOption = () =>
-  new Option('--lang <lang>', 'language of the output: one of the 24 official EU languages (de, fr, pl…); default PATHWAYS_LANG, else the shell\'s locale, else en').choices(CLI_LANGS).argParser((v: string) => {
-    if (!(CLI_LANGS as readonly string[]).includes(v)) throw new UnknownLang(v);
-    return v;
-  });
+  new Option(
+    '--lang <lang>',
+    "language of the output: one of the 24 official EU languages (de, fr, pl…); default PATHWAYS_LANG, else the shell's locale, else en",
+  )
+    .choices(CLI_LANGS)
+    .argParser((v: string) => {
+      if (!(CLI_LANGS as readonly string[]).includes(v)) throw new UnknownLang(v);
+      return v;
+    });

@@ -15,7 +15,9 @@ import { progressBar } from './progress.ts';
  * proposal). The same services as the API, in the operator's scope, audited.
  */
 export function registerPlacementCommands(program: Command, ctx: CommandContext): void {
-  const placement = program.command('placement').description('placing households at receiving places: proposal by the optimiser, decision by a caseworker');
+  const placement = program
+    .command('placement')
+    .description('placing households at receiving places: proposal by the optimiser, decision by a caseworker');
   const places = placement.command('places').description("a Member State's receiving places");
   places
     .command('import <file>')
@@ -24,7 +26,9 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .action(async (file: string, o: { state: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
       const list = await readPlacesFile(file);
-      const r = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => importPlaces({ db: tx, actor: ctx.actor, stateCode, places: list, source: file })));
+      const r = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => importPlaces({ db: tx, actor: ctx.actor, stateCode, places: list, source: file })),
+      );
       ctx.out(ctx.t()('placement.cli.imported', { created: r.created, changed: r.changed }));
     });
   places
@@ -39,7 +43,9 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
 
   placement
     .command('solve')
-    .description("propose places for a round's accepted households not yet placed: objective, LP bound, gap, binding capacities, each household's why")
+    .description(
+      "propose places for a round's accepted households not yet placed: objective, LP bound, gap, binding capacities, each household's why",
+    )
     .requiredOption('--round <id>', 'the round')
     .requiredOption('--state <state>', 'the Member State')
     .option('--places <file>', 'import these places first (CSV or JSON)')
@@ -50,7 +56,8 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
       if (o.timeLimit > TIME_LIMIT.max) throw appError(ErrorCode.BadInput, 'placementTimeLimit', { p1: TIME_LIMIT.max });
       const file = o.places ? await readPlacesFile(o.places) : null;
       const run = await ctx.withDb(cmd, async ({ db }) => {
-        if (file) await inScope(db, ctx.actor, (tx) => importPlaces({ db: tx, actor: ctx.actor, stateCode, places: file, source: o.places! }));
+        if (file)
+          await inScope(db, ctx.actor, (tx) => importPlaces({ db: tx, actor: ctx.actor, stateCode, places: file, source: o.places! }));
         const bar = progressBar(o.format === 'table' && process.stderr.isTTY === true, 'placement');
         const t0 = Date.now();
         const tick = setInterval(() => bar.update((Date.now() - t0) / (o.timeLimit * 1000), 0), 250);
@@ -69,7 +76,9 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
 
   placement
     .command('confirm')
-    .description("record decisions on a run's proposal: every placed household as proposed (--all), or given ones at a place of your choice")
+    .description(
+      "record decisions on a run's proposal: every placed household as proposed (--all), or given ones at a place of your choice",
+    )
     .requiredOption('--run <id>', 'the run', positiveInt)
     .requiredOption('--state <state>', 'the Member State')
     .option('--all', 'confirm every household the run placed, as proposed')
@@ -88,7 +97,9 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
           let decisions = pairs;
           if (o.all) {
             const run = await getRun({ db: tx, actor: ctx.actor, stateCode, id: o.run });
-            decisions = Object.entries(run.result?.assignment ?? {}).flatMap(([caseRef, place]) => (place ? [{ caseRef, place, reason: null }] : []));
+            decisions = Object.entries(run.result?.assignment ?? {}).flatMap(([caseRef, place]) =>
+              place ? [{ caseRef, place, reason: null }] : [],
+            );
           }
           return decide({ db: tx, actor: ctx.actor, stateCode, runId: o.run, decisions });
         }),

@@ -22,13 +22,14 @@ export interface CommandContext {
   lang: () => Lang;
 }
 
-
 /** `pathways audit verify|anchor|list`: the audit trail, for the operator and the auditors. */
 export function registerAuditCommands(program: Command, ctx: CommandContext & { anchorFiles: (cmd: Command) => AnchorFiles }): void {
   const audit = program.command('audit').description('the audit trail: verify its hash chains, list its lines');
   audit
     .command('verify')
-    .description('recompute every chain of the audit trail and check it against every signed anchor; exit 1 if a line was changed or removed')
+    .description(
+      'recompute every chain of the audit trail and check it against every signed anchor; exit 1 if a line was changed or removed',
+    )
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
@@ -40,17 +41,25 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
           ctx.out(
             renderTable({
               headers: [ctx.t()('audit.chain'), ctx.t()('audit.entries'), ctx.t()('audit.head'), ctx.t()('audit.problems')],
-              rows: reports.map((r) => [r.chain, String(r.entries), r.head.slice(0, 16), r.problems.map((p) => `${p.problem}@${p.seq}`).join(' ') || '—']),
+              rows: reports.map((r) => [
+                r.chain,
+                String(r.entries),
+                r.head.slice(0, 16),
+                r.problems.map((p) => `${p.problem}@${p.seq}`).join(' ') || '—',
+              ]),
             }),
           );
         assertAuditIntact(reports);
-        if (o.format !== 'json') ctx.out(ctx.t()('audit.intact', { chains: reports.length, entries: reports.reduce((n, r) => n + r.entries, 0) }));
+        if (o.format !== 'json')
+          ctx.out(ctx.t()('audit.intact', { chains: reports.length, entries: reports.reduce((n, r) => n + r.entries, 0) }));
         if (o.format !== 'json') ctx.out(ctx.t()('audit.anchorsChecked', { anchors: anchors.length, file: files.anchorFile }));
       }),
     );
   audit
     .command('anchor')
-    .description("sign each chain's head and append it to the anchor file outside the database (the server does so hourly and when it stops)")
+    .description(
+      "sign each chain's head and append it to the anchor file outside the database (the server does so hourly and when it stops)",
+    )
     .action(async (_o: unknown, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const files = ctx.anchorFiles(cmd);
@@ -67,11 +76,22 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
     .action(async (o: { state?: string; action?: string; limit: number }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
         const lines = await db.transaction((tx) =>
-          listAudit(tx, ctx.actor, { stateCode: o.state ? stateCodeOf(o.state) : null, limit: o.limit, ...(o.action ? { action: o.action } : {}) }),
+          listAudit(tx, ctx.actor, {
+            stateCode: o.state ? stateCodeOf(o.state) : null,
+            limit: o.limit,
+            ...(o.action ? { action: o.action } : {}),
+          }),
         );
         ctx.out(
           renderTable({
-            headers: ['#', ctx.t()('audit.at'), ctx.t()('audit.actor'), ctx.t()('audit.action'), ctx.t()('audit.subject'), ctx.t()('audit.records')],
+            headers: [
+              '#',
+              ctx.t()('audit.at'),
+              ctx.t()('audit.actor'),
+              ctx.t()('audit.action'),
+              ctx.t()('audit.subject'),
+              ctx.t()('audit.records'),
+            ],
             rows: lines.map((l) => [String(l.seq), l.at, `${l.actor} (${l.role ?? ''})`, l.action, l.subject, String(l.recordIds.length)]),
           }),
         );
@@ -80,18 +100,25 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
 }
 
 /** `pathways privacy …`: a data subject's rights, retention, the records of processing. */
-export function registerPrivacyCommands(program: Command, ctx: CommandContext & { sponsorRetentionMonths: number; uploadRetentionHours: number }): void {
-  const privacy = program.command('privacy').description("data protection: a subject's access and erasure, retention, records of processing");
+export function registerPrivacyCommands(
+  program: Command,
+  ctx: CommandContext & { sponsorRetentionMonths: number; uploadRetentionHours: number },
+): void {
+  const privacy = program
+    .command('privacy')
+    .description("data protection: a subject's access and erasure, retention, records of processing");
   privacy
     .command('export')
-    .description("everything held on one household member, and who accessed it (GDPR art. 15), as JSON")
+    .description('everything held on one household member, and who accessed it (GDPR art. 15), as JSON')
     .requiredOption('--state <state>', 'the Member State holding the case')
     .requiredOption('--case <ref>', 'case reference')
     .requiredOption('--person <ref>', 'person reference')
     .option('--out <file>', 'write to a file instead of the terminal')
     .action(async (o: { state: string; case: string; person: string; out?: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const data = await db.transaction((tx) => exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }, ctx.t()));
+        const data = await db.transaction((tx) =>
+          exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }, ctx.t()),
+        );
         const text = JSON.stringify(data, null, 2);
         if (o.out) {
           writeFileSync(o.out, text, { mode: 0o600 });
@@ -107,22 +134,31 @@ export function registerPrivacyCommands(program: Command, ctx: CommandContext & 
     .requiredOption('--reason <text>', 'the request (who, when)')
     .action(async (o: { state: string; case: string; reason: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const r = await db.transaction((tx) => eraseSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, reason: o.reason }));
+        const r = await db.transaction((tx) =>
+          eraseSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, reason: o.reason }),
+        );
         ctx.out(ctx.t()('privacy.erased', { cases: r.cases, persons: r.persons }));
       }),
     );
   privacy
     .command('retention')
-    .description('anonymise the closed cases of rounds past their retention period, ended sponsors and closed family reunification requests past PATHWAYS_SPONSOR_RETENTION_MONTHS, delete uploads not committed within PATHWAYS_UPLOAD_RETENTION_HOURS (the server does this daily)')
+    .description(
+      'anonymise the closed cases of rounds past their retention period, ended sponsors and closed family reunification requests past PATHWAYS_SPONSOR_RETENTION_MONTHS, delete uploads not committed within PATHWAYS_UPLOAD_RETENTION_HOURS (the server does this daily)',
+    )
     .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
     .action(async (o: { today: string }, cmd: Command) =>
       ctx.withDb(cmd, async (database) => {
-        const r = await database.db.transaction((tx) => runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths, ctx.uploadRetentionHours));
+        const r = await database.db.transaction((tx) =>
+          runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths, ctx.uploadRetentionHours),
+        );
         await vacuumEmbedded(database);
         ctx.out(ctx.t()('privacy.purged', { attempts: r.identity.loginAttempts, sessions: r.identity.sessions, keys: r.idempotencyKeys }));
-        for (const x of r.rounds) ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
+        for (const x of r.rounds)
+          ctx.out(ctx.t()('privacy.retained', { round: x.roundId, until: x.retainUntil, cases: x.cases, persons: x.persons }));
         ctx.out(ctx.t()('privacy.retentionDone', { rounds: r.rounds.length, open: r.openPastRetention }));
-        ctx.out(ctx.t()('privacy.retainedSponsors', { months: ctx.sponsorRetentionMonths, sponsors: r.sponsors, requests: r.familyRequests }));
+        ctx.out(
+          ctx.t()('privacy.retainedSponsors', { months: ctx.sponsorRetentionMonths, sponsors: r.sponsors, requests: r.familyRequests }),
+        );
         ctx.out(ctx.t()('privacy.uploadsDeleted', { hours: ctx.uploadRetentionHours, uploads: r.uploads.deleted }));
       }),
     );

@@ -11,14 +11,15 @@ import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
-
 /** `pathways report admissions`: the returns of point 27 for a round's period or from–to, as a table, CSV, JSON or XLSX. */
 export function registerProgrammeCommands(program: Command, ctx: CommandContext): void {
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
   report
     .command('admissions')
-    .description('the returns of point 27: persons admitted under humanitarian admission and each complementary pathway, per state, pathway and programme, with totals')
-    .option('--round <id>', "the round or Union Plan whose period to count (or --from and --to)")
+    .description(
+      'the returns of point 27: persons admitted under humanitarian admission and each complementary pathway, per state, pathway and programme, with totals',
+    )
+    .option('--round <id>', 'the round or Union Plan whose period to count (or --from and --to)')
     .option('--from <date>', 'first day (YYYY-MM-DD)', isoDate)
     .option('--to <date>', 'last day (YYYY-MM-DD)', isoDate)
     .option('--state <state>', 'only this Member State')
@@ -30,12 +31,20 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
-          admissionsReport({ db: tx, actor: ctx.actor, ...(o.round !== undefined && { round: o.round }), ...(o.from !== undefined && { from: o.from }), ...(o.to !== undefined && { to: o.to }), ...(stateCode && { stateCode }) }),
+          admissionsReport({
+            db: tx,
+            actor: ctx.actor,
+            ...(o.round !== undefined && { round: o.round }),
+            ...(o.from !== undefined && { from: o.from }),
+            ...(o.to !== undefined && { to: o.to }),
+            ...(stateCode && { stateCode }),
+          }),
         ),
       );
       const t = ctx.t();
       let text: string | Buffer;
-      if (o.format === 'hxl' || o.format === 'sdmx') return writeDataset({ format: o.format, dataset: returnsDataset(r, t), t, out: ctx.out, output: o.output });
+      if (o.format === 'hxl' || o.format === 'sdmx')
+        return writeDataset({ format: o.format, dataset: returnsDataset(r, t), t, out: ctx.out, output: o.output });
       if (o.format === 'json') text = JSON.stringify(r, null, 2);
       else if (o.format === 'csv') {
         const { headers, rows } = returnsCsv(r);
@@ -43,7 +52,14 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
       } else if (o.format === 'xlsx') text = await returnsWorkbook(r, t);
       else {
         const view = returnsTables(r, t);
-        text = [view.title, '', renderTable(view.byPathway), '', renderTable(view.byProgramme), ...(view.notes.length ? ['', ...view.notes] : [])].join('\n');
+        text = [
+          view.title,
+          '',
+          renderTable(view.byPathway),
+          '',
+          renderTable(view.byProgramme),
+          ...(view.notes.length ? ['', ...view.notes] : []),
+        ].join('\n');
       }
       if (o.output) {
         writeFileSync(o.output, text);

@@ -24,7 +24,12 @@ import type { StateOfPlay } from '../state-of-play/state-of-play.ts';
  */
 
 /** The client of `--server` (or PATHWAYS_SERVER), with the token of `--token-file` or PATHWAYS_TOKEN; null for the local mode. */
-export function serverClient(opts: { server?: string | undefined; tokenFile?: string | undefined; token?: string | undefined; lang: Lang }): ApiClient | null {
+export function serverClient(opts: {
+  server?: string | undefined;
+  tokenFile?: string | undefined;
+  token?: string | undefined;
+  lang: Lang;
+}): ApiClient | null {
   if (!opts.server) return null;
   let token = opts.token;
   if (opts.tokenFile) {
@@ -55,7 +60,11 @@ export async function remoteRound(api: ApiClient, round: string): Promise<Round>
 export type PledgeJson = ReturnType<typeof pledgeJson>;
 
 /** The Annex-shaped listing as the server sends it, and as the domain's listing for the table and CSV presenters. */
-export async function remotePledges(api: ApiClient, round: string, lang: Lang): Promise<{ json: PledgeJson; listing: () => Promise<PledgeListing> }> {
+export async function remotePledges(
+  api: ApiClient,
+  round: string,
+  lang: Lang,
+): Promise<{ json: PledgeJson; listing: () => Promise<PledgeListing> }> {
   const json = data(await api.GET('/api/rounds/{round}/pledges', { params: { path: { round }, query: { lang } } })) as PledgeJson;
   return {
     json,
@@ -79,7 +88,15 @@ export async function remoteCases(api: ApiClient, state: string, status: string 
   do {
     const page = data(
       await api.GET('/api/states/{state}/cases', {
-        params: { path: { state: state as never }, query: { limit: Math.min(500, max - out.length), sort: 'case_ref', ...(status ? { status: status as never } : {}), ...(cursor ? { cursor } : {}) } },
+        params: {
+          path: { state: state as never },
+          query: {
+            limit: Math.min(500, max - out.length),
+            sort: 'case_ref',
+            ...(status ? { status: status as never } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
       }),
     );
     out.push(...(page.cases as CaseSummary[]));
@@ -99,7 +116,16 @@ export async function remoteCase(api: ApiClient, state: string, ref: string): Pr
  */
 export async function remoteAdvance(
   api: ApiClient,
-  o: { state: string; ref: string; action: Action; reason?: string | undefined; modality?: Modality | undefined; on?: string | undefined; version?: number | undefined; members?: string[] | undefined },
+  o: {
+    state: string;
+    ref: string;
+    action: Action;
+    reason?: string | undefined;
+    modality?: Modality | undefined;
+    on?: string | undefined;
+    version?: number | undefined;
+    members?: string[] | undefined;
+  },
 ): Promise<AdvanceResult> {
   const { detail, etag } = await remoteCase(api, o.state, o.ref);
   const ifMatch = o.version !== undefined ? caseEtag(detail.id, o.version) : etag;
@@ -121,13 +147,23 @@ export async function remoteBulk(
   action: 'hold' | 'resume',
   o: { state: string; countryOfDeparture?: string | undefined; reason?: string | undefined; on: string },
 ): Promise<BulkResult> {
-  const body = { on: o.on, ...(o.reason ? { reason: o.reason } : {}), ...(o.countryOfDeparture ? { countryOfDeparture: o.countryOfDeparture } : {}) };
+  const body = {
+    on: o.on,
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(o.countryOfDeparture ? { countryOfDeparture: o.countryOfDeparture } : {}),
+  };
   const params = { path: { state: o.state as never }, header: { 'Idempotency-Key': newIdempotencyKey() } };
-  const r = action === 'hold' ? await api.POST('/api/states/{state}/cases/hold', { params, body: { reason: o.reason ?? '', ...body } }) : await api.POST('/api/states/{state}/cases/resume', { params, body });
+  const r =
+    action === 'hold'
+      ? await api.POST('/api/states/{state}/cases/hold', { params, body: { reason: o.reason ?? '', ...body } })
+      : await api.POST('/api/states/{state}/cases/resume', { params, body });
   return data(r) as BulkResult;
 }
 
-export async function remoteStateOfPlay(api: ApiClient, o: { round: string; asOf?: string | undefined; pathways?: string[] | undefined; lang: Lang }): Promise<StateOfPlay> {
+export async function remoteStateOfPlay(
+  api: ApiClient,
+  o: { round: string; asOf?: string | undefined; pathways?: string[] | undefined; lang: Lang },
+): Promise<StateOfPlay> {
   const query = { lang: o.lang, ...(o.asOf ? { asOf: o.asOf } : {}), ...(o.pathways?.length ? { pathway: o.pathways as never } : {}) };
   return data(await api.GET('/api/rounds/{round}/state-of-play', { params: { path: { round: o.round }, query } })) as StateOfPlay;
 }
@@ -136,12 +172,18 @@ export async function remotePipeline(api: ApiClient, round: string): Promise<Pip
   return data(await api.GET('/api/rounds/{round}/pipeline', { params: { path: { round } } })) as Pipeline;
 }
 
-export async function remoteProcessingTimes(api: ApiClient, o: { round: string; by: string; asOf?: string | undefined }): Promise<ProcessingTimes[]> {
+export async function remoteProcessingTimes(
+  api: ApiClient,
+  o: { round: string; by: string; asOf?: string | undefined },
+): Promise<ProcessingTimes[]> {
   const query = { by: o.by, ...(o.asOf ? { asOf: o.asOf } : {}) };
   return data(await api.GET('/api/rounds/{round}/processing-times', { params: { path: { round: o.round }, query } })) as ProcessingTimes[];
 }
 
-export async function remoteForecast(api: ApiClient, o: { round: string; asOf?: string | undefined; iterations: number; seed: number }): Promise<ForecastReport> {
+export async function remoteForecast(
+  api: ApiClient,
+  o: { round: string; asOf?: string | undefined; iterations: number; seed: number },
+): Promise<ForecastReport> {
   const query = { iterations: o.iterations, seed: o.seed, ...(o.asOf ? { asOf: o.asOf } : {}) };
   return data(await api.GET('/api/rounds/{round}/forecast', { params: { path: { round: o.round }, query } })) as ForecastReport;
 }

@@ -15,7 +15,13 @@ import type { CommandContext } from './privacy.command.ts';
 export function registerSponsorshipCommands(program: Command, ctx: CommandContext): void {
   const format = () => formatOption(['table', 'csv', 'json']);
   const print = (o: { format: string }, headers: string[], rows: (string | number | null)[][], json: unknown) =>
-    ctx.out(o.format === 'json' ? JSON.stringify(json, null, 2) : o.format === 'csv' ? toCsv(headers, rows) : renderTable({ headers, rows: rows.map((r) => r.map((v) => (v === null ? '—' : String(v)))) }));
+    ctx.out(
+      o.format === 'json'
+        ? JSON.stringify(json, null, 2)
+        : o.format === 'csv'
+          ? toCsv(headers, rows)
+          : renderTable({ headers, rows: rows.map((r) => r.map((v) => (v === null ? '—' : String(v)))) }),
+    );
 
   program
     .command('sponsors')
@@ -27,11 +33,20 @@ export function registerSponsorshipCommands(program: Command, ctx: CommandContex
     .addOption(format())
     .action(async (o: { state: string; status?: SponsorStatus; format: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
-      const list = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listSponsors({ db: tx, actor: ctx.actor, stateCode, status: o.status })));
+      const list = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => listSponsors({ db: tx, actor: ctx.actor, stateCode, status: o.status })),
+      );
       const t = ctx.t();
       print(
         o,
-        ['id', t('sponsorship.cli.name'), t('sponsorship.cli.kind'), t('sponsorship.cli.region'), t('sponsorship.cli.householdSize'), t('sponsorship.cli.status')],
+        [
+          'id',
+          t('sponsorship.cli.name'),
+          t('sponsorship.cli.kind'),
+          t('sponsorship.cli.region'),
+          t('sponsorship.cli.householdSize'),
+          t('sponsorship.cli.status'),
+        ],
         list.map((s) => [s.id, s.name, s.kind, s.region || null, s.householdSize, s.status]),
         list,
       );
@@ -46,11 +61,20 @@ export function registerSponsorshipCommands(program: Command, ctx: CommandContex
     .addOption(format())
     .action(async (o: { state: string; format: string }, cmd: Command) => {
       const stateCode = stateCodeOf(o.state);
-      const list = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listSponsorships({ db: tx, actor: ctx.actor, stateCode, status: 'broken_down' })));
+      const list = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) => listSponsorships({ db: tx, actor: ctx.actor, stateCode, status: 'broken_down' })),
+      );
       const t = ctx.t();
       print(
         o,
-        ['id', t('sponsorship.cli.case'), t('sponsorship.cli.sponsor'), t('sponsorship.cli.endedOn'), t('sponsorship.cli.reason'), t('sponsorship.cli.takenOver')],
+        [
+          'id',
+          t('sponsorship.cli.case'),
+          t('sponsorship.cli.sponsor'),
+          t('sponsorship.cli.endedOn'),
+          t('sponsorship.cli.reason'),
+          t('sponsorship.cli.takenOver'),
+        ],
         list.map((s) => [s.id, s.caseRef, s.sponsorName, s.endedOn, s.endReason, s.safetyNet?.phases.join(', ') ?? null]),
         list,
       );

@@ -6,9 +6,21 @@ import { appError } from '../i18n/problem.ts';
 import { fileSize } from '../imports/csv-source.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { isPathway, type Pathway } from '../rounds/round.ts';
-import { contextTables, datasetsTable, figuresCsv, figuresTable, reconciliationCsv, reconciliationTable } from '../statistics/statistics.present.ts';
 import {
-  importStatistics, listDatasets, reconciliationReport, removeDataset, statisticsContext, statisticsFigures,
+  contextTables,
+  datasetsTable,
+  figuresCsv,
+  figuresTable,
+  reconciliationCsv,
+  reconciliationTable,
+} from '../statistics/statistics.present.ts';
+import {
+  importStatistics,
+  listDatasets,
+  reconciliationReport,
+  removeDataset,
+  statisticsContext,
+  statisticsFigures,
 } from '../statistics/statistics.service.ts';
 import { isStatisticsSource, type StatisticsSource } from '../statistics/statistics.ts';
 import { reconciliationDataset } from '../statistics/reconciliation.ts';
@@ -36,10 +48,14 @@ const pathways = (v: string): Pathway[] =>
  * statistics (UNHCR, Eurostat) kept per source, and the platform's arrivals beside them.
  */
 export function registerStatisticsCommands(program: Command, ctx: CommandContext): void {
-  const stats = program.command('stats').description('reference statistics of UNHCR and Eurostat, each kept with its source, extraction date and definitions');
+  const stats = program
+    .command('stats')
+    .description('reference statistics of UNHCR and Eurostat, each kept with its source, extraction date and definitions');
   stats
     .command('import')
-    .description("import a publisher's file: UNHCR's resettlement arrivals by origin (CSV), or a Eurostat table (SDMX-CSV 2.0/1.0 or Eurostat's TSV)")
+    .description(
+      "import a publisher's file: UNHCR's resettlement arrivals by origin (CSV), or a Eurostat table (SDMX-CSV 2.0/1.0 or Eurostat's TSV)",
+    )
     .argument('<source>', 'unhcr or eurostat', source)
     .argument('<file>', 'the file')
     .option('--extracted-on <date>', 'the day the figures were extracted from the publisher (YYYY-MM-DD); unknown when not given', isoDate)
@@ -50,15 +66,38 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
       const bytes = readFileSync(file);
       const out = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
-          importStatistics({ db: tx, actor: ctx.actor, source: src, file: { name: file, bytes }, ...(o.extractedOn && { extractedOn: o.extractedOn }), ...(o.code && { code: o.code }) }),
+          importStatistics({
+            db: tx,
+            actor: ctx.actor,
+            source: src,
+            file: { name: file, bytes },
+            ...(o.extractedOn && { extractedOn: o.extractedOn }),
+            ...(o.code && { code: o.code }),
+          }),
         ),
       );
       const t = ctx.t();
       const d = out.dataset;
       if (out.duplicate) ctx.out(t('stats.duplicate', { id: d.id, source: d.source, code: d.code, figures: d.figures }));
       else {
-        ctx.out(t('stats.imported', { id: d.id, source: d.source, code: d.code, figures: d.figures, extracted: d.extractedOn ?? t('stats.unknown') }));
-        if (out.notKept.rows) ctx.out(t('stats.notKept', { rows: out.notKept.rows, by: Object.entries(out.notKept.by).map(([k, n]) => `${k} ${n}`).join(', ') }));
+        ctx.out(
+          t('stats.imported', {
+            id: d.id,
+            source: d.source,
+            code: d.code,
+            figures: d.figures,
+            extracted: d.extractedOn ?? t('stats.unknown'),
+          }),
+        );
+        if (out.notKept.rows)
+          ctx.out(
+            t('stats.notKept', {
+              rows: out.notKept.rows,
+              by: Object.entries(out.notKept.by)
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', '),
+            }),
+          );
       }
     });
   stats
@@ -86,7 +125,14 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
-          statisticsFigures({ db: tx, actor: ctx.actor, source: o.source, ...(stateCode && { stateCode }), ...(o.year !== undefined && { year: o.year }), ...(o.dataset !== undefined && { datasetId: o.dataset }) }),
+          statisticsFigures({
+            db: tx,
+            actor: ctx.actor,
+            source: o.source,
+            ...(stateCode && { stateCode }),
+            ...(o.year !== undefined && { year: o.year }),
+            ...(o.dataset !== undefined && { datasetId: o.dataset }),
+          }),
         ),
       );
       if (o.format === 'json') return ctx.out(JSON.stringify(r, null, 2));
@@ -109,12 +155,18 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     });
   stats
     .command('context')
-    .description("the EU context figures of an imported UNHCR dataset (the EU's share, the countries with arrivals) beside the Recommendation's own")
+    .description(
+      "the EU context figures of an imported UNHCR dataset (the EU's share, the countries with arrivals) beside the Recommendation's own",
+    )
     .option('--dataset <id>', 'this UNHCR dataset (default: the newest)', positiveInt)
     .addOption(formatOption(['table', 'json']))
     .addOption(langOption())
     .action(async (o: { dataset?: number; format: string }, cmd: Command) => {
-      const c = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => statisticsContext({ db: tx, actor: ctx.actor, ...(o.dataset !== undefined && { datasetId: o.dataset }) })));
+      const c = await ctx.withDb(cmd, ({ db }) =>
+        inScope(db, ctx.actor, (tx) =>
+          statisticsContext({ db: tx, actor: ctx.actor, ...(o.dataset !== undefined && { datasetId: o.dataset }) }),
+        ),
+      );
       const t = ctx.t();
       if (o.format === 'json') return ctx.out(JSON.stringify(c, null, 2));
       if (!c) return ctx.out(t('stats.noContext'));
@@ -125,7 +177,9 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
   report
     .command('reconciliation')
-    .description("per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures, with the differences and what explains them")
+    .description(
+      "per state, the platform's arrivals of a calendar year beside UNHCR's and Eurostat's figures, with the differences and what explains them",
+    )
     .requiredOption('--year <year>', 'the calendar year', year)
     .option('--state <state>', 'only this state')
     .option('--pathways <list>', 'the platform pathways counted, comma-separated (default: resettlement)', pathways)
@@ -135,11 +189,25 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .action(async (o: { year: number; state?: string; pathways?: Pathway[]; format: string; output?: string }, cmd: Command) => {
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
-        inScope(db, ctx.actor, (tx) => reconciliationReport({ db: tx, actor: ctx.actor, year: o.year, ...(stateCode && { stateCode }), ...(o.pathways && { pathways: o.pathways }) })),
+        inScope(db, ctx.actor, (tx) =>
+          reconciliationReport({
+            db: tx,
+            actor: ctx.actor,
+            year: o.year,
+            ...(stateCode && { stateCode }),
+            ...(o.pathways && { pathways: o.pathways }),
+          }),
+        ),
       );
       if (o.format === 'json') return ctx.out(JSON.stringify(r, null, 2));
       if (isDatasetFormat(o.format)) {
-        return writeDataset({ format: o.format, dataset: reconciliationDataset(r, ctx.lang()), t: ctx.t(), out: ctx.out, output: o.output });
+        return writeDataset({
+          format: o.format,
+          dataset: reconciliationDataset(r, ctx.lang()),
+          t: ctx.t(),
+          out: ctx.out,
+          output: o.output,
+        });
       }
       if (o.format === 'csv') {
         const { headers, rows } = reconciliationCsv(r);

@@ -11,7 +11,15 @@ import { formatOption, stateCodeOf } from './options.ts';
 import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
 import { checkNewPassword } from '../identity/password.ts';
 import { secondFactorRequired } from '../identity/session.ts';
-import { checkAccountFields, createUser, disableUser, ensureFirstAdministrator, listUsers, resetTotp, setPassword } from '../identity/user.service.ts';
+import {
+  checkAccountFields,
+  createUser,
+  disableUser,
+  ensureFirstAdministrator,
+  listUsers,
+  resetTotp,
+  setPassword,
+} from '../identity/user.service.ts';
 
 /** What the user commands need of the command line (src/cli/main.ts). */
 export interface UserCommandContext {
@@ -40,19 +48,40 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .requiredOption('--username <username>', 'the name to sign in with')
     .requiredOption('--name <name>', 'the person’s name, as shown')
     .addOption(new Option('--role <role>', 'the role').choices([...ROLES]).makeOptionMandatory())
-    .option('--state <code>', 'the Member State: required for state_officer and state_admin, and for referral_partner and sponsor (the state of the referral agreement or of the registration; an auditor of a state too)')
-    .option('--organisation <org>', 'the organisation: required for referral_partner and sponsor (for a sponsor, the organisation code it was recorded with)')
+    .option(
+      '--state <code>',
+      'the Member State: required for state_officer and state_admin, and for referral_partner and sponsor (the state of the referral agreement or of the registration; an auditor of a state too)',
+    )
+    .option(
+      '--organisation <org>',
+      'the organisation: required for referral_partner and sponsor (for a sponsor, the organisation code it was recorded with)',
+    )
     .option('--oidc-issuer <url>', 'the OpenID Connect issuer the person signs in with (EU Login)')
     .option('--oidc-subject <sub>', 'the person’s subject at that issuer')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       async (
-        o: { username: string; name: string; role: Role; state?: string; organisation?: string; oidcIssuer?: string; oidcSubject?: string; passwordStdin?: boolean },
+        o: {
+          username: string;
+          name: string;
+          role: Role;
+          state?: string;
+          organisation?: string;
+          oidcIssuer?: string;
+          oidcSubject?: string;
+          passwordStdin?: boolean;
+        },
         cmd: Command,
       ) => {
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);
         // Said before the password is asked for (the service checks the same again).
-        checkAccountFields({ role: o.role, stateCode, organisation: o.organisation ?? null, oidcIssuer: o.oidcIssuer ?? null, oidcSubject: o.oidcSubject ?? null });
+        checkAccountFields({
+          role: o.role,
+          stateCode,
+          organisation: o.organisation ?? null,
+          oidcIssuer: o.oidcIssuer ?? null,
+          oidcSubject: o.oidcSubject ?? null,
+        });
         const password = await passwordFor(o, ctx);
         await ctx.withDb(cmd, ({ db }) =>
           inScope(db, ctx.actor, (tx) =>
@@ -87,7 +116,16 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
         const tr = t();
         io.out(
           renderTable({
-            headers: [tr('users.username'), tr('users.name'), tr('users.role'), tr('users.state'), tr('users.organisation'), tr('users.signIn'), tr('users.secondFactor'), tr('users.status')],
+            headers: [
+              tr('users.username'),
+              tr('users.name'),
+              tr('users.role'),
+              tr('users.state'),
+              tr('users.organisation'),
+              tr('users.signIn'),
+              tr('users.secondFactor'),
+              tr('users.status'),
+            ],
             rows: list.map((u) => [
               u.username,
               u.displayName,
@@ -149,8 +187,10 @@ export async function announceFirstAdministrator(database: Database, io: { out: 
   if (created) io.out(t('users.firstAdmin', created));
 }
 
-
-async function passwordFor(o: { username: string; oidcIssuer?: string; passwordStdin?: boolean }, ctx: UserCommandContext): Promise<string | null> {
+async function passwordFor(
+  o: { username: string; oidcIssuer?: string; passwordStdin?: boolean },
+  ctx: UserCommandContext,
+): Promise<string | null> {
   const stdin = ctx.stdin ?? process.stdin;
   let password: string;
   if (o.passwordStdin) password = await readAll(stdin);

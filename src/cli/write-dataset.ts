@@ -10,7 +10,13 @@ export const DATASET_FORMATS = ['xlsx', 'hxl', 'sdmx'] as const;
 export const isDatasetFormat = (f: string): f is (typeof DATASET_FORMATS)[number] => (DATASET_FORMATS as readonly string[]).includes(f);
 
 /** A report's dataset in an exchange format: to the file given (needed for xlsx), else to the output. */
-export async function writeDataset(opts: { format: ExportFormat; dataset: Dataset; t: Translate; out: (s: string) => void; output?: string | undefined }): Promise<void> {
+export async function writeDataset(opts: {
+  format: ExportFormat;
+  dataset: Dataset;
+  t: Translate;
+  out: (s: string) => void;
+  output?: string | undefined;
+}): Promise<void> {
   if (opts.format === 'xlsx' && !opts.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
   const body = await writeDatasetAs(opts.format, opts.dataset, opts.t);
   if (opts.output) {

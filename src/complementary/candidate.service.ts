@@ -6,7 +6,15 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { selectProgramme } from '../programmes/programme.repository.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { candidateMoves, isCandidatePathway, moveCandidate, supportRefusal, type CandidatePathway, type CandidateStatus, type Support } from './candidate.ts';
+import {
+  candidateMoves,
+  isCandidatePathway,
+  moveCandidate,
+  supportRefusal,
+  type CandidatePathway,
+  type CandidateStatus,
+  type Support,
+} from './candidate.ts';
 import { occupationsOf, skillsProfile, type SkillsProfile } from './skills.ts';
 
 /**
@@ -46,7 +54,11 @@ const COLUMNS = sql`c.id::int AS id, c.state_code AS "stateCode", g.code AS prog
   c.skills, c.occupations, c.status, c.status_on::text AS "statusOn", c.support, c.version`;
 const FROM = sql`pathway_candidates c JOIN programmes g ON g.id = c.programme_id JOIN cases cs ON cs.id = c.case_id`;
 
-const withMoves = (c: Omit<Candidate, 'moves'>): Candidate => ({ ...c, skills: skillsProfile.parse(c.skills ?? {}), moves: candidateMoves(c.pathway, c.status) });
+const withMoves = (c: Omit<Candidate, 'moves'>): Candidate => ({
+  ...c,
+  skills: skillsProfile.parse(c.skills ?? {}),
+  moves: candidateMoves(c.pathway, c.status),
+});
 
 const today = () => new Date().toISOString().slice(0, 10);
 function checkDay(on: string, now: string) {
@@ -54,7 +66,15 @@ function checkDay(on: string, now: string) {
   if (on > now) throw appError(ErrorCode.BadInput, 'dateFuture', { p1: on, p2: now });
 }
 
-async function audit(db: Executor, actor: Actor, action: string, c: { stateCode: string; caseRef: string; personRef: string; id: number }[], stateCode: string, fields: string[], details: Record<string, unknown> = {}) {
+async function audit(
+  db: Executor,
+  actor: Actor,
+  action: string,
+  c: { stateCode: string; caseRef: string; personRef: string; id: number }[],
+  stateCode: string,
+  fields: string[],
+  details: Record<string, unknown> = {},
+) {
   await recordAudit(db, {
     actor,
     action,
@@ -90,14 +110,16 @@ export async function createCandidate(opts: {
   }
   const p = await selectProgramme(db, opts.programme);
   if (!p) throw appError(ErrorCode.NotFound, 'programmeNotFound', { p1: opts.programme });
-  if (p.stateCode !== stateCode || !isCandidatePathway(p.pathway)) throw appError(ErrorCode.BadInput, 'candidateProgramme', { p1: p.code, p2: stateCode });
+  if (p.stateCode !== stateCode || !isCandidatePathway(p.pathway))
+    throw appError(ErrorCode.BadInput, 'candidateProgramme', { p1: p.code, p2: stateCode });
   const [c] = await rows<{ id: number; pathway: string; person: string | null }>(
     db,
     sql`SELECT cs.id::int AS id, cs.pathway, (SELECT person_ref FROM persons WHERE case_id = cs.id AND person_ref = ${opts.personRef}) AS person
           FROM cases cs WHERE cs.state_code = ${stateCode} AND cs.case_ref = ${opts.caseRef}`,
   );
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: opts.caseRef, p2: stateCode });
-  if (c.pathway !== p.pathway) throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: opts.caseRef, p4: c.pathway });
+  if (c.pathway !== p.pathway)
+    throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: opts.caseRef, p4: c.pathway });
   if (c.person === null) throw appError(ErrorCode.BadInput, 'candidatePerson', { p1: opts.caseRef });
   const [row] = await rows<{ id: number }>(
     db,
@@ -106,19 +128,30 @@ export async function createCandidate(opts: {
         ON CONFLICT (programme_id, case_id, person_ref) DO NOTHING RETURNING id::int AS id`,
   );
   if (!row) throw appError(ErrorCode.Conflict, 'candidateExists', { p1: opts.caseRef, p2: p.code });
-  await db.execute(sql`INSERT INTO pathway_candidate_events (candidate_id, state_code, from_status, to_status, "on", actor) VALUES (${row.id}, ${stateCode}, NULL, 'applied', ${on}::date, ${actor.id})`);
+  await db.execute(
+    sql`INSERT INTO pathway_candidate_events (candidate_id, state_code, from_status, to_status, "on", actor) VALUES (${row.id}, ${stateCode}, NULL, 'applied', ${on}::date, ${actor.id})`,
+  );
   const created = await one(db, stateCode, row.id);
   await audit(db, actor, 'candidate.create', [created], stateCode, ['programme', 'skills', 'status'], { programme: p.code });
   return created;
 }
 
 async function one(db: Executor, stateCode: string, id: number, lock = false): Promise<Candidate> {
-  const [c] = await rows<Omit<Candidate, 'moves'>>(db, sql`SELECT ${COLUMNS} FROM ${FROM} WHERE c.state_code = ${stateCode} AND c.id = ${id} ${lock ? sql`FOR UPDATE OF c` : sql``}`);
+  const [c] = await rows<Omit<Candidate, 'moves'>>(
+    db,
+    sql`SELECT ${COLUMNS} FROM ${FROM} WHERE c.state_code = ${stateCode} AND c.id = ${id} ${lock ? sql`FOR UPDATE OF c` : sql``}`,
+  );
   if (!c) throw appError(ErrorCode.NotFound, 'candidateNotFound', { p1: id, p2: stateCode });
   return withMoves(c);
 }
 
-export async function listCandidates(opts: { db: Executor; actor: Actor; stateCode: string; status?: CandidateStatus; programme?: string }): Promise<Candidate[]> {
+export async function listCandidates(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  status?: CandidateStatus;
+  programme?: string;
+}): Promise<Candidate[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
   const list = (
@@ -129,11 +162,18 @@ export async function listCandidates(opts: { db: Executor; actor: Actor; stateCo
            ORDER BY c.id`,
     )
   ).map(withMoves);
-  await audit(db, actor, 'candidate.list', list, stateCode, ['programme', 'caseRef', 'personRef', 'occupations', 'status', 'support'], { rows: list.length });
+  await audit(db, actor, 'candidate.list', list, stateCode, ['programme', 'caseRef', 'personRef', 'occupations', 'status', 'support'], {
+    rows: list.length,
+  });
   return list;
 }
 
-export async function getCandidate(opts: { db: Executor; actor: Actor; stateCode: string; id: number }): Promise<Candidate & { history: CandidateEvent[] }> {
+export async function getCandidate(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  id: number;
+}): Promise<Candidate & { history: CandidateEvent[] }> {
   const { db, actor, stateCode, id } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
   const c = await one(db, stateCode, id);
@@ -163,11 +203,18 @@ export async function transitionCandidate(opts: {
   const on = opts.on ?? now;
   checkDay(on, now);
   const c = await one(db, stateCode, id, true);
-  if (c.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'candidateStale', { p1: id, p2: opts.expectedVersion, p3: c.version });
-  if (c.statusOn && on < c.statusOn) throw appError(ErrorCode.BadInput, 'candidateMoveBefore', { p1: id, p2: c.status, p3: c.statusOn, p4: on });
+  if (c.version !== opts.expectedVersion)
+    throw appError(ErrorCode.PreconditionFailed, 'candidateStale', { p1: id, p2: opts.expectedVersion, p3: c.version });
+  if (c.statusOn && on < c.statusOn)
+    throw appError(ErrorCode.BadInput, 'candidateMoveBefore', { p1: id, p2: c.status, p3: c.statusOn, p4: on });
   const d = moveCandidate(c.pathway, c.status, to, opts.reason);
   if (!d.ok) {
-    throw appError(ErrorCode.BadInput, d.refusal === 'reason_required' ? 'candidateReason' : 'candidateMove', { p1: c.status, p2: to, p3: d.allowed.join(', ') || '–' }, { refusal: d.refusal, allowed: d.allowed });
+    throw appError(
+      ErrorCode.BadInput,
+      d.refusal === 'reason_required' ? 'candidateReason' : 'candidateMove',
+      { p1: c.status, p2: to, p3: d.allowed.join(', ') || '–' },
+      { refusal: d.refusal, allowed: d.allowed },
+    );
   }
   await db.execute(sql`UPDATE pathway_candidates SET status = ${to}, status_on = ${on}::date, version = version + 1 WHERE id = ${id}`);
   await db.execute(
@@ -178,15 +225,29 @@ export async function transitionCandidate(opts: {
 }
 
 /** Records support given (P 20): a scholarship, a language course, flexible admission; counselling and job search after graduation. */
-export async function addSupport(opts: { db: Executor; actor: Actor; stateCode: string; id: number; expectedVersion: number; support: Support }): Promise<Candidate> {
+export async function addSupport(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  id: number;
+  expectedVersion: number;
+  support: Support;
+}): Promise<Candidate> {
   const { db, actor, stateCode, id, support } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
   const c = await one(db, stateCode, id, true);
-  if (c.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'candidateStale', { p1: id, p2: opts.expectedVersion, p3: c.version });
+  if (c.version !== opts.expectedVersion)
+    throw appError(ErrorCode.PreconditionFailed, 'candidateStale', { p1: id, p2: opts.expectedVersion, p3: c.version });
   const refusal = supportRefusal(c.pathway, c.status, support);
-  if (refusal) throw appError(ErrorCode.BadInput, refusal === 'graduates_only' ? 'supportGraduatesOnly' : 'supportEducationOnly', { p1: support, p2: c.status });
+  if (refusal)
+    throw appError(ErrorCode.BadInput, refusal === 'graduates_only' ? 'supportGraduatesOnly' : 'supportEducationOnly', {
+      p1: support,
+      p2: c.status,
+    });
   if (!c.support.includes(support)) {
-    await db.execute(sql`UPDATE pathway_candidates SET support = array_append(support, ${support}), version = version + 1 WHERE id = ${id}`);
+    await db.execute(
+      sql`UPDATE pathway_candidates SET support = array_append(support, ${support}), version = version + 1 WHERE id = ${id}`,
+    );
   }
   await audit(db, actor, 'candidate.support', [c], stateCode, ['support'], { support });
   return one(db, stateCode, id);

@@ -36,7 +36,12 @@ export type CandidateDecision =
   | { ok: false; refusal: 'not_allowed' | 'reason_required'; allowed: CandidateStatus[] };
 
 /** A refusal or a withdrawal says why. */
-export function moveCandidate(pathway: CandidatePathway, from: CandidateStatus, to: CandidateStatus, reason: string | null | undefined): CandidateDecision {
+export function moveCandidate(
+  pathway: CandidatePathway,
+  from: CandidateStatus,
+  to: CandidateStatus,
+  reason: string | null | undefined,
+): CandidateDecision {
   const allowed = candidateMoves(pathway, from);
   if (!allowed.includes(to)) return { ok: false, refusal: 'not_allowed', allowed };
   if ((to === 'refused' || to === 'withdrawn') && !reason?.trim()) return { ok: false, refusal: 'reason_required', allowed };
@@ -51,7 +56,11 @@ export type Support = (typeof SUPPORT)[number];
 const AFTER_GRADUATION: readonly Support[] = ['counselling', 'job_search'];
 
 /** Why support cannot be recorded now, or null: graduates' support after graduation, a labour candidate a language course only. */
-export function supportRefusal(pathway: CandidatePathway, status: CandidateStatus, support: Support): 'graduates_only' | 'education_only' | null {
+export function supportRefusal(
+  pathway: CandidatePathway,
+  status: CandidateStatus,
+  support: Support,
+): 'graduates_only' | 'education_only' | null {
   if (pathway === 'labour') return support === 'language_course' ? null : 'education_only';
   if (AFTER_GRADUATION.includes(support) && status !== 'graduated' && status !== 'placed') return 'graduates_only';
   return null;

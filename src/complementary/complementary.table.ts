@@ -20,9 +20,15 @@ export const candidates = pgTable(
   'pathway_candidates',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
-    programmeId: bigint('programme_id', { mode: 'number' }).notNull().references(() => programmes.id),
-    caseId: bigint('case_id', { mode: 'number' }).notNull().references(() => cases.id),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
+    programmeId: bigint('programme_id', { mode: 'number' })
+      .notNull()
+      .references(() => programmes.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
     personRef: text('person_ref').notNull(),
     /**
      * After the EU Skills Profile Tool for Third Country Nationals (R 32): education and training,
@@ -62,7 +68,9 @@ export const candidateEvents = pgTable(
   'pathway_candidate_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    candidateId: bigint('candidate_id', { mode: 'number' }).notNull().references(() => candidates.id),
+    candidateId: bigint('candidate_id', { mode: 'number' })
+      .notNull()
+      .references(() => candidates.id),
     stateCode: text('state_code').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
@@ -83,7 +91,9 @@ export const familyReunificationRequests = pgTable(
   'family_reunification_requests',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     reference: text('reference').notNull(),
     programmeId: bigint('programme_id', { mode: 'number' }).references(() => programmes.id),
     /** information, visa_assistance. */
@@ -102,7 +112,10 @@ export const familyReunificationRequests = pgTable(
   (t) => [
     uniqueIndex('family_reunification_requests_ref').on(t.stateCode, t.reference),
     check('family_reunification_requests_kind', sql`${t.kind} IN ('information', 'visa_assistance')`),
-    check('family_reunification_requests_outcome', sql`${t.outcome} IN ('open', 'informed', 'visa_issued', 'visa_refused', 'referred', 'withdrawn')`),
+    check(
+      'family_reunification_requests_outcome',
+      sql`${t.outcome} IN ('open', 'informed', 'visa_issued', 'visa_refused', 'referred', 'withdrawn')`,
+    ),
     check('family_reunification_requests_dates', sql`${t.closedOn} IS NULL OR ${t.receivedOn} <= ${t.closedOn}`),
     check('family_reunification_requests_members', sql`${t.familyMembers} >= 1`),
   ],

@@ -17,7 +17,10 @@ const EDUCATION: Record<CandidateStatus, CandidateStatus[]> = {
 const LABOUR: Record<CandidateStatus, CandidateStatus[]> = { ...EDUCATION, arrived: ['placed', 'withdrawn'], graduated: [] };
 
 describe('a candidacy', () => {
-  for (const [pathway, table] of [['education', EDUCATION], ['labour', LABOUR]] as const) {
+  for (const [pathway, table] of [
+    ['education', EDUCATION],
+    ['labour', LABOUR],
+  ] as const) {
     it.each(CANDIDATE_STATUSES.flatMap((f) => CANDIDATE_STATUSES.map((t) => [f, t] as const)))(`${pathway}: %s → %s`, (from, to) => {
       expect(candidateMoves(pathway, from)).toEqual(table[from]);
       const d = moveCandidate(pathway, from, to, 'a reason');
@@ -52,12 +55,16 @@ describe('a skills profile (EU Skills Profile Tool)', () => {
   ])('%s is an occupation code: %s', (code, ok) => expect(isOccupationCode(code)).toBe(ok));
 
   it('takes the CEFR levels A1–C2 (or native) and nothing else', () => {
-    for (const level of ['A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native']) expect(skillsProfile.safeParse({ languages: [{ language: 'ar', level }] }).success).toBe(true);
-    for (const level of ['C3', 'a1', 'fluent']) expect(skillsProfile.safeParse({ languages: [{ language: 'ar', level }] }).success).toBe(false);
+    for (const level of ['A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native'])
+      expect(skillsProfile.safeParse({ languages: [{ language: 'ar', level }] }).success).toBe(true);
+    for (const level of ['C3', 'a1', 'fluent'])
+      expect(skillsProfile.safeParse({ languages: [{ language: 'ar', level }] }).success).toBe(false);
   });
 
   it('lists the coded occupations of the work experience once each', () => {
-    const p = skillsProfile.parse({ work: [{ occupation: 'nurse', esco: '2221', years: 4 }, { occupation: 'nurse again', esco: '2221' }, { occupation: 'driver' }] });
+    const p = skillsProfile.parse({
+      work: [{ occupation: 'nurse', esco: '2221', years: 4 }, { occupation: 'nurse again', esco: '2221' }, { occupation: 'driver' }],
+    });
     expect(occupationsOf(p)).toEqual(['2221']);
     expect(skillsProfile.safeParse({ work: [{ occupation: 'x', esco: 'nurse' }] }).success).toBe(false);
     expect(skillsProfile.safeParse({ hobbies: [] }).success).toBe(false);
@@ -82,9 +89,28 @@ describe('family reunification support', () => {
 
   it('reports per state the requests, outcomes, and the median and 90th percentile of days (nearest rank)', () => {
     // Ten closed requests taking 1…10 days and one open: nearest rank gives median 5 (⌈0.5·10⌉ = 5th) and p90 9 (⌈0.9·10⌉ = 9th).
-    const closed = Array.from({ length: 10 }, (_, i) => ({ stateCode: 'NL', kind: 'visa_assistance' as const, familyMembers: 2, receivedOn: '2021-01-01', closedOn: `2021-01-${String(2 + i).padStart(2, '0')}`, outcome: 'visa_issued' }));
-    const [nl, se] = familyReunificationReport([...closed, { stateCode: 'NL', kind: 'information', familyMembers: 1, receivedOn: '2021-02-01', closedOn: null, outcome: 'open' }, { stateCode: 'SE', kind: 'information', familyMembers: 3, receivedOn: '2021-02-01', closedOn: '2021-02-01', outcome: 'informed' }]);
-    expect(nl).toEqual({ stateCode: 'NL', requests: 11, familyMembers: 21, open: 1, byKind: { visa_assistance: 10, information: 1 }, byOutcome: { visa_issued: 10, open: 1 }, days: { count: 10, median: 5, p90: 9 } });
+    const closed = Array.from({ length: 10 }, (_, i) => ({
+      stateCode: 'NL',
+      kind: 'visa_assistance' as const,
+      familyMembers: 2,
+      receivedOn: '2021-01-01',
+      closedOn: `2021-01-${String(2 + i).padStart(2, '0')}`,
+      outcome: 'visa_issued',
+    }));
+    const [nl, se] = familyReunificationReport([
+      ...closed,
+      { stateCode: 'NL', kind: 'information', familyMembers: 1, receivedOn: '2021-02-01', closedOn: null, outcome: 'open' },
+      { stateCode: 'SE', kind: 'information', familyMembers: 3, receivedOn: '2021-02-01', closedOn: '2021-02-01', outcome: 'informed' },
+    ]);
+    expect(nl).toEqual({
+      stateCode: 'NL',
+      requests: 11,
+      familyMembers: 21,
+      open: 1,
+      byKind: { visa_assistance: 10, information: 1 },
+      byOutcome: { visa_issued: 10, open: 1 },
+      days: { count: 10, median: 5, p90: 9 },
+    });
     expect(se).toMatchObject({ requests: 1, days: { count: 1, median: 0, p90: 0 } });
   });
 });

@@ -24,7 +24,11 @@ export const daysTaken = (receivedOn: string, closedOn: string): number =>
 export type CloseProblem = 'alreadyClosed' | 'outcomeUnfit' | 'closedBeforeReceived' | 'closedInFuture';
 
 /** Why a request cannot be closed so, or null. */
-export function closeProblem(r: { kind: RequestKind; receivedOn: string; outcome: string }, close: { outcome: Outcome; on: string }, today: string): CloseProblem | null {
+export function closeProblem(
+  r: { kind: RequestKind; receivedOn: string; outcome: string },
+  close: { outcome: Outcome; on: string },
+  today: string,
+): CloseProblem | null {
   if (r.outcome !== 'open') return 'alreadyClosed';
   if (!FITS[r.kind].includes(close.outcome)) return 'outcomeUnfit';
   if (close.on < r.receivedOn) return 'closedBeforeReceived';
@@ -57,7 +61,11 @@ export function familyReunificationReport(requests: Iterable<RequestFacts>): Fam
   const by = new Map<string, { line: Omit<FamilyReunificationLine, 'days'>; days: number[] }>();
   for (const r of requests) {
     let acc = by.get(r.stateCode);
-    if (!acc) by.set(r.stateCode, (acc = { line: { stateCode: r.stateCode, requests: 0, familyMembers: 0, open: 0, byKind: {}, byOutcome: {} }, days: [] }));
+    if (!acc)
+      by.set(
+        r.stateCode,
+        (acc = { line: { stateCode: r.stateCode, requests: 0, familyMembers: 0, open: 0, byKind: {}, byOutcome: {} }, days: [] }),
+      );
     const l = acc.line;
     l.requests += 1;
     l.familyMembers += r.familyMembers;
@@ -66,5 +74,7 @@ export function familyReunificationReport(requests: Iterable<RequestFacts>): Fam
     if (r.closedOn === null) l.open += 1;
     else acc.days.push(daysTaken(r.receivedOn, r.closedOn));
   }
-  return [...by.values()].sort((a, b) => a.line.stateCode.localeCompare(b.line.stateCode)).map((a) => ({ ...a.line, days: summarise(a.days) }));
+  return [...by.values()]
+    .sort((a, b) => a.line.stateCode.localeCompare(b.line.stateCode))
+    .map((a) => ({ ...a.line, days: summarise(a.days) }));
 }

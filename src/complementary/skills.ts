@@ -16,7 +16,16 @@ export const isOccupationCode = (s: string): boolean => ESCO_OCCUPATION.test(s) 
 export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
 
 /** Levels of education as the tool asks them (after ISCED 2011). */
-export const EDUCATION_LEVELS = ['primary', 'lower_secondary', 'upper_secondary', 'vocational', 'short_tertiary', 'bachelor', 'master', 'doctorate'] as const;
+export const EDUCATION_LEVELS = [
+  'primary',
+  'lower_secondary',
+  'upper_secondary',
+  'vocational',
+  'short_tertiary',
+  'bachelor',
+  'master',
+  'doctorate',
+] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -29,7 +38,10 @@ export const skillsProfile = z
             level: z.enum(EDUCATION_LEVELS),
             field: text(200).optional(),
             /** ISO 3166-1 alpha-3. */
-            country: z.string().regex(/^[A-Z]{3}$/, { message: 'iso3' }).optional(),
+            country: z
+              .string()
+              .regex(/^[A-Z]{3}$/, { message: 'iso3' })
+              .optional(),
             completed: z.boolean().optional(),
           })
           .strict(),

@@ -22,7 +22,10 @@ const schema = z.object({
   PATHWAYS_LANG: z.enum(LANGS).default('en'),
   PATHWAYS_ACTOR: z.string().min(1).optional(),
   /** A running instance the command line talks to instead of the database (the CLI's --server overrides it). */
-  PATHWAYS_SERVER: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  PATHWAYS_SERVER: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL')
+    .optional(),
   /** The session token the command line sends to PATHWAYS_SERVER (or --token-file). */
   PATHWAYS_TOKEN: z.string().min(20).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -50,9 +53,7 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''),
-  );
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''));
   // POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG.
   const shell = langOfLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
   if (cleaned.PATHWAYS_LANG === undefined && shell) cleaned.PATHWAYS_LANG = shell;

@@ -127,7 +127,9 @@ async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database>
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === DATE_OID || oid === TIMESTAMPTZ_OID ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === DATE_OID || oid === TIMESTAMPTZ_OID
+      ? keepText
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
@@ -137,7 +139,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   // (DATABASE_APP_URL) or, where that is unset, switches to it (which a connection can undo: RESET ROLE).
   const operatorStartup = `-c role=${OPERATOR_ROLE} -c pathways.tenant=*`;
   const startup = opts.scope ? operatorStartup : opts.appUrl ? '' : `-c role=${APP_ROLE}`;
-  const pool = new pg.Pool({ connectionString: opts.scope ? url : (opts.appUrl ?? url), max: 8, types, ...(startup ? { options: startup } : {}) });
+  const pool = new pg.Pool({
+    connectionString: opts.scope ? url : (opts.appUrl ?? url),
+    max: 8,
+    types,
+    ...(startup ? { options: startup } : {}),
+  });
   const location = redact(url);
   let operatorPool: pg.Pool | undefined;
   const operatorDb = (): Db => {
@@ -186,15 +193,14 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     await owner.end().catch(() => {});
     if (e instanceof AppError) throw e;
     // A shared cluster's roles exist, but this user is no member of them (GRANT … TO owner).
-    const denied = (e as { code?: string; message?: string });
+    const denied = e as { code?: string; message?: string };
     const setRole = /permission denied to set role "?([a-z_]+)"?/i.exec(denied.message ?? '');
     if (denied.code === '42501' && setRole) {
       throw appError(ErrorCode.Configuration, 'appRoleNotMember', { role: setRole[1]!, owner: ownerName(url), p1: location });
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === '28P01' || err.code === '3D000') {
-      throw appError(ErrorCode.DatabaseUnavailable, 'postgresUnreachable', { p1: location, p2: err.message },
-      );
+      throw appError(ErrorCode.DatabaseUnavailable, 'postgresUnreachable', { p1: location, p2: err.message });
     }
     // The migrations create the application's role where it is missing; a role without CREATEROLE cannot.
     const cause = (e as { cause?: { code?: string; message?: string } }).cause ?? (e as { code?: string; message?: string });

@@ -25,11 +25,16 @@ describe('the embedded database folder lock', () => {
     for (let r = 0; r < rounds; r++) {
       mkdirSync(join(dir, `round-${r}`), { recursive: true });
       // The format before this fix and the current one, both naming a process that has ended.
-      writeFileSync(join(dir, `round-${r}`, 'pathways.lock'), r % 2 ? `${dead}\n` : `${JSON.stringify({ pid: dead, start: '1', boot: null, nonce: 'x' })}\n`);
+      writeFileSync(
+        join(dir, `round-${r}`, 'pathways.lock'),
+        r % 2 ? `${dead}\n` : `${JSON.stringify({ pid: dead, start: '1', boot: null, nonce: 'x' })}\n`,
+      );
     }
     const startAt = Date.now() + 6000; // after every racer has loaded (tsx)
     const children = Array.from({ length: racers }, () =>
-      spawn(process.execPath, ['--import', 'tsx', join(root, 'test/lock-racer.ts'), dir, String(startAt), String(rounds), '30'], { cwd: root }),
+      spawn(process.execPath, ['--import', 'tsx', join(root, 'test/lock-racer.ts'), dir, String(startAt), String(rounds), '30'], {
+        cwd: root,
+      }),
     );
     const outputs = await Promise.all(
       children.map(
@@ -50,7 +55,10 @@ describe('the embedded database folder lock', () => {
     const winners = Array.from({ length: rounds }, (_, r) => outputs.filter((o) => o.split('\n').includes(`${r} won`)).length);
     const refusals = outputs.flatMap((o) => o.split('\n').filter((l) => l.includes('refused')));
     expect(winners).toEqual(Array(rounds).fill(1));
-    expect(refusals.every((l) => l.endsWith('in-use')), refusals.join('\n')).toBe(true);
+    expect(
+      refusals.every((l) => l.endsWith('in-use')),
+      refusals.join('\n'),
+    ).toBe(true);
   }, 60_000);
 
   it("takes over a lock written under this process's PID by another process instance (a restarted container's PID 1; finding 8)", () => {

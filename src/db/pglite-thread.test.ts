@@ -35,7 +35,7 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
     await inThread?.close();
   });
 
-  it('leaves the event loop free during a long statement, which in the event loop\'s thread holds it for the statement\'s length', async () => {
+  it("leaves the event loop free during a long statement, which in the event loop's thread holds it for the statement's length", async () => {
     const own = await heldWhile(() => rows(threaded.db, LONG));
     const baseline = await heldWhile(() => rows(inThread.db, LONG));
     // The same statement, the same answer; the baseline shows the test can tell the two apart.
@@ -71,7 +71,9 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
     ).rejects.toThrow('no');
     await db.transaction(async (tx) => {
       await tx.execute(sql`INSERT INTO t VALUES (3)`);
-      await expect(tx.transaction(async (sp) => sp.execute(sql`INSERT INTO t VALUES (3)`))).rejects.toMatchObject({ cause: { code: '23505' } });
+      await expect(tx.transaction(async (sp) => sp.execute(sql`INSERT INTO t VALUES (3)`))).rejects.toMatchObject({
+        cause: { code: '23505' },
+      });
       await tx.execute(sql`INSERT INTO t VALUES (4)`);
     });
     // Two transactions at once: the second waits for the first, as on PGlite's one connection.

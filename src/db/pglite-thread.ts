@@ -44,7 +44,8 @@ function wireOptions(options: QueryOptions | undefined): WireOptions | undefined
   if (rowMode) out.rowMode = rowMode;
   if (parsers) {
     out.keepText = Object.entries(parsers).map(([oid, parse]) => {
-      if (parse(PROBE, Number(oid)) !== PROBE) throw new Error(`the embedded database's thread keeps a type's text or nothing (type ${oid})`);
+      if (parse(PROBE, Number(oid)) !== PROBE)
+        throw new Error(`the embedded database's thread keeps a type's text or nothing (type ${oid})`);
       return Number(oid);
     });
   }
@@ -122,8 +123,8 @@ export async function openThreadedPglite(dataDir: string, keepText: number[]): P
       const tx = {
         query: async <R>(sql: string, params?: unknown[], options?: QueryOptions) => (check(), ops.query<R>(sql, params, options)),
         exec: async (sql: string, options?: QueryOptions) => (check(), ops.exec(sql, options)),
-        sql: () => Promise.reject(new Error('tagged templates are not used with the embedded database\'s thread')),
-        listen: () => Promise.reject(new Error('LISTEN is not used with the embedded database\'s thread')),
+        sql: () => Promise.reject(new Error("tagged templates are not used with the embedded database's thread")),
+        listen: () => Promise.reject(new Error("LISTEN is not used with the embedded database's thread")),
         rollback: async () => {
           check();
           ended = true;

@@ -21,13 +21,19 @@ const SEEDS: { name: string; run: (tx: Executor) => Promise<void> }[] = [
   {
     name: 'states@1',
     run: async (tx) => {
-      await tx.insert(states).values(STATES.map((s) => ({ ...s }))).onConflictDoNothing();
+      await tx
+        .insert(states)
+        .values(STATES.map((s) => ({ ...s })))
+        .onConflictDoNothing();
     },
   },
   {
     name: 'countries@1',
     run: async (tx) => {
-      await tx.insert(countries).values(COUNTRIES.map((c) => ({ ...c }))).onConflictDoNothing();
+      await tx
+        .insert(countries)
+        .values(COUNTRIES.map((c) => ({ ...c })))
+        .onConflictDoNothing();
     },
   },
   {
@@ -61,9 +67,16 @@ const SEEDS: { name: string; run: (tx: Executor) => Promise<void> }[] = [
       for (const row of ANNEX_2020) {
         const state = findState(row.state);
         if (!state) throw new Error(`Annex 2020: unknown state ${row.state}`);
-        const base = { roundId: ANNEX_2020_ROUND, stateCode: state.code, pathway: 'resettlement' as const, countryOfDeparture: null, targetGroup: null };
+        const base = {
+          roundId: ANNEX_2020_ROUND,
+          stateCode: state.code,
+          pathway: 'resettlement' as const,
+          countryOfDeparture: null,
+          targetGroup: null,
+        };
         if (row.places !== null) await upsertPledge(tx, { ...base, places: row.places, carryOver: false, note: '' });
-        if (row.carryOver !== null) await upsertPledge(tx, { ...base, places: row.carryOver, carryOver: true, note: ANNEX_2020_CARRY_OVER_NOTE });
+        if (row.carryOver !== null)
+          await upsertPledge(tx, { ...base, places: row.carryOver, carryOver: true, note: ANNEX_2020_CARRY_OVER_NOTE });
       }
     },
   },

@@ -4,7 +4,9 @@ import { processingTimes } from '../evaluation/processing-times.ts';
 import { demoCaseHistories, HOLD_REASON, householdHistory, type DemoHousehold } from './case-histories.ts';
 import { SUSPENSION } from './demo.ts';
 
-const households = (persons: number, seed: number, until?: string) => [...demoCaseHistories(until ? { persons, seed, until } : { persons, seed })];
+const households = (persons: number, seed: number, until?: string) => [
+  ...demoCaseHistories(until ? { persons, seed, until } : { persons, seed }),
+];
 
 /** The action that makes a move from `current` to `to`, as an interface would ask for it. */
 function actionFor(current: CaseStatus, to: Status): Action {
@@ -110,7 +112,9 @@ describe('demo case histories', () => {
       const e = h.events.find((x) => x.status === 'rejected' || x.status === 'withdrawn')!;
       expect(e.reason?.length).toBeGreaterThan(5);
     }
-    const reviewedAgain = many.filter((h) => h.events.some((e, i) => e.status === 'under_review' && h.events[i - 1]?.status === 'deferred'));
+    const reviewedAgain = many.filter((h) =>
+      h.events.some((e, i) => e.status === 'under_review' && h.events[i - 1]?.status === 'deferred'),
+    );
     expect(reviewedAgain.length).toBeGreaterThan(20);
     expect(new Set(rejected.map((h) => h.events.find((e) => e.status === 'rejected')!.reason)).size).toBeGreaterThan(3);
   });

@@ -74,24 +74,74 @@ export const RESUME_REASON = 'Resettlement travel resumed (UNHCR and IOM, 18 Jun
 
 /** Referrals per month: steady in 2019, fewer in spring 2020 (remote and dossier reviews only), rising through 2021 and tailing off as the round ends. */
 const pickReferralMonth = picker([
-  ['2019-06', 4], ['2019-07', 8], ['2019-08', 9], ['2019-09', 9], ['2019-10', 9], ['2019-11', 8], ['2019-12', 7],
-  ['2020-01', 7], ['2020-02', 6], ['2020-03', 5], ['2020-04', 4], ['2020-05', 4], ['2020-06', 5], ['2020-07', 6],
-  ['2020-08', 6], ['2020-09', 6], ['2020-10', 7], ['2020-11', 7], ['2020-12', 8], ['2021-01', 8], ['2021-02', 9],
-  ['2021-03', 9], ['2021-04', 10], ['2021-05', 10], ['2021-06', 10], ['2021-07', 9], ['2021-08', 8], ['2021-09', 6],
-  ['2021-10', 4], ['2021-11', 2], ['2021-12', 1],
+  ['2019-06', 4],
+  ['2019-07', 8],
+  ['2019-08', 9],
+  ['2019-09', 9],
+  ['2019-10', 9],
+  ['2019-11', 8],
+  ['2019-12', 7],
+  ['2020-01', 7],
+  ['2020-02', 6],
+  ['2020-03', 5],
+  ['2020-04', 4],
+  ['2020-05', 4],
+  ['2020-06', 5],
+  ['2020-07', 6],
+  ['2020-08', 6],
+  ['2020-09', 6],
+  ['2020-10', 7],
+  ['2020-11', 7],
+  ['2020-12', 8],
+  ['2021-01', 8],
+  ['2021-02', 9],
+  ['2021-03', 9],
+  ['2021-04', 10],
+  ['2021-05', 10],
+  ['2021-06', 10],
+  ['2021-07', 9],
+  ['2021-08', 8],
+  ['2021-09', 6],
+  ['2021-10', 4],
+  ['2021-11', 2],
+  ['2021-12', 1],
 ] as const);
-const pickPriority = picker<Priority>([['emergency', 2], ['urgent', 10], ['normal', 88]]);
-const pickModalityBefore = picker<Modality>([['in_person', 80], ['remote', 5], ['dossier', 15]]);
-const pickModalityAfter = picker<Modality>([['in_person', 30], ['remote', 40], ['dossier', 30]]);
-const pickReviewOutcome = picker<Status>([['accepted', 83], ['rejected', 8], ['deferred', 6], ['withdrawn', 3]]);
-const pickDeferralOutcome = picker<Status>([['under_review', 65], ['accepted', 20], ['rejected', 15]]);
+const pickPriority = picker<Priority>([
+  ['emergency', 2],
+  ['urgent', 10],
+  ['normal', 88],
+]);
+const pickModalityBefore = picker<Modality>([
+  ['in_person', 80],
+  ['remote', 5],
+  ['dossier', 15],
+]);
+const pickModalityAfter = picker<Modality>([
+  ['in_person', 30],
+  ['remote', 40],
+  ['dossier', 30],
+]);
+const pickReviewOutcome = picker<Status>([
+  ['accepted', 83],
+  ['rejected', 8],
+  ['deferred', 6],
+  ['withdrawn', 3],
+]);
+const pickDeferralOutcome = picker<Status>([
+  ['under_review', 65],
+  ['accepted', 20],
+  ['rejected', 15],
+]);
 const pickRejection = picker([
   ['Does not meet the resettlement criteria', 5],
   ['Exclusion grounds (Article 1F of the Refugee Convention)', 1],
   ['Credibility concerns not resolved at interview', 2],
   ['Another durable solution available', 2],
 ] as const);
-const pickCheckFailure = picker([['Security check not cleared', 3], ['Identity could not be established', 1]] as const);
+const pickCheckFailure = picker([
+  ['Security check not cleared', 3],
+  ['Identity could not be established', 1],
+] as const);
 const pickDeferral = picker([
   ['Additional information requested from the referring partner', 3],
   ['Family composition to be verified', 2],
@@ -124,7 +174,13 @@ export function* demoCaseHistories(opts: DemoCaseOptions): Generator<DemoHouseho
   let household = 0;
   while (made < opts.persons) {
     household++;
-    const { size, state: memberState, departure, citizenshipOf, citizenship: householdCitizenship } = drawHousehold(random, opts.persons - made);
+    const {
+      size,
+      state: memberState,
+      departure,
+      citizenshipOf,
+      citizenship: householdCitizenship,
+    } = drawHousehold(random, opts.persons - made);
     const priority = pickPriority(random());
 
     const month = pickReferralMonth(random());
@@ -139,7 +195,12 @@ export function* demoCaseHistories(opts: DemoCaseOptions): Generator<DemoHouseho
     const principalAge = 18 + Math.floor(random() * 45);
     const members: DemoMember[] = [];
     for (let i = 0; i < size; i++) {
-      const age = i === 0 ? principalAge : i === 1 && size > 2 ? Math.max(18, principalAge - 5 + Math.floor(random() * 10)) : Math.floor(random() * 18);
+      const age =
+        i === 0
+          ? principalAge
+          : i === 1 && size > 2
+            ? Math.max(18, principalAge - 5 + Math.floor(random() * 10))
+            : Math.floor(random() * 18);
       members.push({
         personRef: `P${i + 1}`,
         // A few members hold another citizenship than the household's (mixed families).
@@ -161,7 +222,9 @@ export function* demoCaseHistories(opts: DemoCaseOptions): Generator<DemoHouseho
       priority,
       modality: events.some((e) => e.status === 'under_review') ? modality : null,
       members,
-      events: events.map((e) => (e.reason === undefined ? { status: e.status, on: dayString(e.day) } : { status: e.status, on: dayString(e.day), reason: e.reason })),
+      events: events.map((e) =>
+        e.reason === undefined ? { status: e.status, on: dayString(e.day) } : { status: e.status, on: dayString(e.day), reason: e.reason },
+      ),
     };
   }
 }

@@ -15,14 +15,19 @@ describe('demo data', () => {
   });
 
   it('has exactly the persons asked for, every row valid for the importer', () => {
-    const reader = new PersonRowReader(SHIPPED_ROUNDS.map((r) => roundFromFile(roundFileSchema.parse(r))), '2026-11-28');
+    const reader = new PersonRowReader(
+      SHIPPED_ROUNDS.map((r) => roundFromFile(roundFileSchema.parse(r))),
+      '2026-11-28',
+    );
     const all = rows(5000, 1);
     expect(all).toHaveLength(5000);
     for (const [i, r] of all.entries()) expect(reader.read(r, i + 2).ok).toBe(true);
   });
 
   it('has no arrival during the suspension of spring 2020, and arrivals on either side of it', () => {
-    const days = rows(20_000, 2).map((r) => r.arrived_on).filter(Boolean) as string[];
+    const days = rows(20_000, 2)
+      .map((r) => r.arrived_on)
+      .filter(Boolean) as string[];
     expect(days.filter((d) => d >= SUSPENSION.from && d < SUSPENSION.resumedFrom)).toEqual([]);
     expect(days.some((d) => d < SUSPENSION.from)).toBe(true);
     expect(days.some((d) => d >= SUSPENSION.resumedFrom && d < '2020-07-01')).toBe(true);

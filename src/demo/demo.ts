@@ -34,36 +34,129 @@ const pickState = picker(ANNEX_2020.filter((a) => a.places).map((a) => [findStat
 
 // Countries of departure: the priority regions of P 5 and R 15, and a few other first-asylum countries.
 const pickDeparture = picker([
-  ['TUR', 40], ['LBN', 14], ['JOR', 10], ['EGY', 4], ['ETH', 4], ['SDN', 3], ['LBY', 2], ['NER', 6], ['RWA', 4], ['TCD', 2],
-  ['KEN', 3], ['UGA', 3], ['PAK', 3], ['IRN', 2],
+  ['TUR', 40],
+  ['LBN', 14],
+  ['JOR', 10],
+  ['EGY', 4],
+  ['ETH', 4],
+  ['SDN', 3],
+  ['LBY', 2],
+  ['NER', 6],
+  ['RWA', 4],
+  ['TCD', 2],
+  ['KEN', 3],
+  ['UGA', 3],
+  ['PAK', 3],
+  ['IRN', 2],
 ] as const);
 
 const CITIZENSHIP: Record<string, (r: number) => string> = {
-  TUR: picker([['SYR', 90], ['IRQ', 5], ['AFG', 3], ['XXA', 2]] as const),
-  LBN: picker([['SYR', 95], ['IRQ', 3], ['XXA', 2]] as const),
-  JOR: picker([['SYR', 85], ['IRQ', 10], ['YEM', 3], ['SDN', 2]] as const),
-  EGY: picker([['SYR', 40], ['SDN', 25], ['ERI', 15], ['SSD', 10], ['ETH', 10]] as const),
-  ETH: picker([['ERI', 50], ['SSD', 25], ['SOM', 25]] as const),
-  SDN: picker([['ERI', 60], ['SSD', 40]] as const),
-  LBY: picker([['ERI', 40], ['SDN', 30], ['ETH', 15], ['SOM', 15]] as const),
-  NER: picker([['SDN', 40], ['ERI', 30], ['ETH', 15], ['SOM', 15]] as const),
-  RWA: picker([['ERI', 40], ['SDN', 35], ['SOM', 15], ['ETH', 10]] as const),
-  TCD: picker([['SDN', 70], ['CAF', 30]] as const),
-  KEN: picker([['SOM', 50], ['SSD', 30], ['COD', 20]] as const),
-  UGA: picker([['COD', 60], ['SSD', 40]] as const),
+  TUR: picker([
+    ['SYR', 90],
+    ['IRQ', 5],
+    ['AFG', 3],
+    ['XXA', 2],
+  ] as const),
+  LBN: picker([
+    ['SYR', 95],
+    ['IRQ', 3],
+    ['XXA', 2],
+  ] as const),
+  JOR: picker([
+    ['SYR', 85],
+    ['IRQ', 10],
+    ['YEM', 3],
+    ['SDN', 2],
+  ] as const),
+  EGY: picker([
+    ['SYR', 40],
+    ['SDN', 25],
+    ['ERI', 15],
+    ['SSD', 10],
+    ['ETH', 10],
+  ] as const),
+  ETH: picker([
+    ['ERI', 50],
+    ['SSD', 25],
+    ['SOM', 25],
+  ] as const),
+  SDN: picker([
+    ['ERI', 60],
+    ['SSD', 40],
+  ] as const),
+  LBY: picker([
+    ['ERI', 40],
+    ['SDN', 30],
+    ['ETH', 15],
+    ['SOM', 15],
+  ] as const),
+  NER: picker([
+    ['SDN', 40],
+    ['ERI', 30],
+    ['ETH', 15],
+    ['SOM', 15],
+  ] as const),
+  RWA: picker([
+    ['ERI', 40],
+    ['SDN', 35],
+    ['SOM', 15],
+    ['ETH', 10],
+  ] as const),
+  TCD: picker([
+    ['SDN', 70],
+    ['CAF', 30],
+  ] as const),
+  KEN: picker([
+    ['SOM', 50],
+    ['SSD', 30],
+    ['COD', 20],
+  ] as const),
+  UGA: picker([
+    ['COD', 60],
+    ['SSD', 40],
+  ] as const),
   PAK: picker([['AFG', 100]] as const),
   IRN: picker([['AFG', 100]] as const),
 };
 
 // Household sizes of resettlement submissions (mean about four).
-const pickSize = picker([[1, 20], [2, 12], [3, 14], [4, 16], [5, 15], [6, 11], [7, 7], [8, 5]] as const);
+const pickSize = picker([
+  [1, 20],
+  [2, 12],
+  [3, 14],
+  [4, 16],
+  [5, 15],
+  [6, 11],
+  [7, 7],
+  [8, 5],
+] as const);
 
 /** Relative arrivals per month of 2020–2021: operations stopped in mid-March 2020 and resumed slowly from late June. */
 const MONTH_WEIGHTS: readonly (readonly [string, number])[] = [
-  ['2020-01', 10], ['2020-02', 10], ['2020-03', 5], ['2020-04', 0], ['2020-05', 0], ['2020-06', 0.5],
-  ['2020-07', 2], ['2020-08', 3], ['2020-09', 4], ['2020-10', 5], ['2020-11', 6], ['2020-12', 7],
-  ['2021-01', 6], ['2021-02', 7], ['2021-03', 8], ['2021-04', 8], ['2021-05', 8], ['2021-06', 9],
-  ['2021-07', 9], ['2021-08', 9], ['2021-09', 9], ['2021-10', 10], ['2021-11', 11], ['2021-12', 12],
+  ['2020-01', 10],
+  ['2020-02', 10],
+  ['2020-03', 5],
+  ['2020-04', 0],
+  ['2020-05', 0],
+  ['2020-06', 0.5],
+  ['2020-07', 2],
+  ['2020-08', 3],
+  ['2020-09', 4],
+  ['2020-10', 5],
+  ['2020-11', 6],
+  ['2020-12', 7],
+  ['2021-01', 6],
+  ['2021-02', 7],
+  ['2021-03', 8],
+  ['2021-04', 8],
+  ['2021-05', 8],
+  ['2021-06', 9],
+  ['2021-07', 9],
+  ['2021-08', 9],
+  ['2021-09', 9],
+  ['2021-10', 10],
+  ['2021-11', 11],
+  ['2021-12', 12],
 ];
 const pickMonth = picker(MONTH_WEIGHTS.filter(([, w]) => w > 0));
 export const SUSPENSION = { from: '2020-03-17', resumedFrom: '2020-06-18' } as const;
@@ -112,7 +205,12 @@ export function* demoRecords(opts: DemoOptions): Generator<CsvRecord> {
     const arrivalYear = arrivedOn ? Number(arrivedOn.slice(0, 4)) : 2021;
     const principalAge = 18 + Math.floor(random() * 45);
     for (let i = 0; i < size; i++) {
-      const age = i === 0 ? principalAge : i === 1 && size > 2 ? Math.max(18, principalAge - 5 + Math.floor(random() * 10)) : Math.floor(random() * 18);
+      const age =
+        i === 0
+          ? principalAge
+          : i === 1 && size > 2
+            ? Math.max(18, principalAge - 5 + Math.floor(random() * 10))
+            : Math.floor(random() * 18);
       made++;
       yield {
         row: made + 1,

@@ -14,9 +14,19 @@ async function* householdRecords(persons: number, seed: number): AsyncGenerator<
     for (const m of h.members) {
       const values: Record<string, string> = Object.fromEntries(CASE_OPTIONAL_COLUMNS.map((c) => [c, '']));
       Object.assign(values, {
-        case_ref: h.caseRef, person_ref: m.personRef, member_state: h.memberState, pathway: h.pathway, round: h.round,
-        citizenship: m.citizenship, sex: m.sex, birth_year: String(m.birthYear), country_of_departure: h.countryOfDeparture, arrived_on: '',
-        priority: h.priority, referred_on: h.events[0]!.on, relationship: m.personRef === 'P1' ? 'principal' : '',
+        case_ref: h.caseRef,
+        person_ref: m.personRef,
+        member_state: h.memberState,
+        pathway: h.pathway,
+        round: h.round,
+        citizenship: m.citizenship,
+        sex: m.sex,
+        birth_year: String(m.birthYear),
+        country_of_departure: h.countryOfDeparture,
+        arrived_on: '',
+        priority: h.priority,
+        referred_on: h.events[0]!.on,
+        relationship: m.personRef === 'P1' ? 'principal' : '',
       });
       yield { row: ++row, values };
     }
@@ -38,12 +48,21 @@ export async function loadDemo(opts: {
   const { db, actor, persons, seed } = opts;
   return db.transaction(async (tx) => {
     const summary = await importPersons({
-      db: tx, actor, records: householdRecords(persons, seed), source: `demo:persons=${persons},seed=${seed}`,
-      fraction: () => null, onProgress: (p) => opts.onProgress?.({ rows: p.rows, fraction: Math.min(1, p.rows / persons) * 0.6 }),
+      db: tx,
+      actor,
+      records: householdRecords(persons, seed),
+      source: `demo:persons=${persons},seed=${seed}`,
+      fraction: () => null,
+      onProgress: (p) => opts.onProgress?.({ rows: p.rows, fraction: Math.min(1, p.rows / persons) * 0.6 }),
     });
     // Histories go only to the cases that have none beyond their referral (a second run adds nothing).
     const fresh = new Set(
-      (await rows<{ k: string }>(tx, sql`SELECT state_code || ':' || case_ref AS k FROM cases WHERE case_ref LIKE ${`DEMO-${seed}-H%`} AND version = 1`)).map((r) => r.k),
+      (
+        await rows<{ k: string }>(
+          tx,
+          sql`SELECT state_code || ':' || case_ref AS k FROM cases WHERE case_ref LIKE ${`DEMO-${seed}-H%`} AND version = 1`,
+        )
+      ).map((r) => r.k),
     );
     let moves = 0;
     let done = 0;

@@ -18,9 +18,22 @@ import { decide, getRun, importPlaces, startRun } from '../placement/placement.s
 import type { PlaceInput } from '../placement/places.ts';
 import { createProgramme, getProgramme, joinProgramme, listProgrammes, moveProgramme } from '../programmes/programme.service.ts';
 import type { ProgrammeKind } from '../programmes/programme.ts';
-import { createMemorandum, createScheme, newMemorandumVersion, publishSchemeVersion, type MemorandumInput } from '../sponsorship/scheme.service.ts';
+import {
+  createMemorandum,
+  createScheme,
+  newMemorandumVersion,
+  publishSchemeVersion,
+  type MemorandumInput,
+} from '../sponsorship/scheme.service.ts';
 import type { Roles } from '../sponsorship/criteria.ts';
-import { addSponsorMember, createSponsor, getSponsor, moveSponsor, recordSponsorCheck, type SponsorDetail } from '../sponsorship/sponsor.service.ts';
+import {
+  addSponsorMember,
+  createSponsor,
+  getSponsor,
+  moveSponsor,
+  recordSponsorCheck,
+  type SponsorDetail,
+} from '../sponsorship/sponsor.service.ts';
 import { MEMBER_CHECKS, SPONSOR_CHECKS } from '../sponsorship/sponsor.ts';
 import { breakDownSponsorship, matchSponsorship, sendMessage } from '../sponsorship/sponsorship.service.ts';
 import { makeClaim } from '../incentives/incentive.service.ts';
@@ -76,15 +89,94 @@ interface ProgrammeSpec {
 }
 
 const PROGRAMMES: readonly ProgrammeSpec[] = [
-  { suffix: 'HAP', state: 'DE', kind: 'national_humanitarian_admission', title: 'Humanitarian admission programme for Syrian refugees in Türkiye, Lebanon and Jordan', places: 500, households: 14, criteria: 'Persons in need of protection with family ties in Germany' },
-  { suffix: 'CS', state: 'DE', kind: 'community_sponsorship', title: 'Neustart im Team (NesT): community sponsorship', places: 200, households: 6, partner: 'Zivilgesellschaftliche Kontaktstelle' },
-  { suffix: 'HC', state: 'IT', kind: 'humanitarian_corridor', title: 'Humanitarian corridor from Lebanon', places: 100, households: 5, details: { organisations: ['Community of Sant’Egidio', 'Federation of Evangelical Churches in Italy'], costsBorneBySponsor: true } },
-  { suffix: 'HAP', state: 'FR', kind: 'national_humanitarian_admission', title: 'Admission humanitaire depuis le Niger', places: 150, households: 6, end: 'closed' },
-  { suffix: 'EDU', state: 'NL', kind: 'education', title: 'Scholarships for refugee students', places: 40, households: 0, details: { institution: 'University of Amsterdam', scholarships: 20, languageCourses: true, flexibleAdmission: true, graduateSupport: true } },
-  { suffix: 'LAB', state: 'SE', kind: 'labour', title: 'Labour mobility for refugees: care and engineering', places: 30, households: 0, details: { employer: 'Region Västra Götaland', socialPartners: ['Kommunal'], occupations: ['2221', '2144'] } },
-  { suffix: 'FRS', state: 'NL', kind: 'family_reunification_support', title: 'Family reunification support desk', places: 300, households: 0, details: { information: true, visaAssistance: true } },
-  { suffix: 'EDU', state: 'IE', kind: 'education', title: 'Third-level scholarships for refugees', places: 20, households: 0, end: 'planned', details: { scholarships: 10 } },
-  { suffix: 'HAP', state: 'SE', kind: 'national_humanitarian_admission', title: 'Humanitarian admission of women at risk', places: 60, households: 4, end: 'suspended' },
+  {
+    suffix: 'HAP',
+    state: 'DE',
+    kind: 'national_humanitarian_admission',
+    title: 'Humanitarian admission programme for Syrian refugees in Türkiye, Lebanon and Jordan',
+    places: 500,
+    households: 14,
+    criteria: 'Persons in need of protection with family ties in Germany',
+  },
+  {
+    suffix: 'CS',
+    state: 'DE',
+    kind: 'community_sponsorship',
+    title: 'Neustart im Team (NesT): community sponsorship',
+    places: 200,
+    households: 6,
+    partner: 'Zivilgesellschaftliche Kontaktstelle',
+  },
+  {
+    suffix: 'HC',
+    state: 'IT',
+    kind: 'humanitarian_corridor',
+    title: 'Humanitarian corridor from Lebanon',
+    places: 100,
+    households: 5,
+    details: { organisations: ['Community of Sant’Egidio', 'Federation of Evangelical Churches in Italy'], costsBorneBySponsor: true },
+  },
+  {
+    suffix: 'HAP',
+    state: 'FR',
+    kind: 'national_humanitarian_admission',
+    title: 'Admission humanitaire depuis le Niger',
+    places: 150,
+    households: 6,
+    end: 'closed',
+  },
+  {
+    suffix: 'EDU',
+    state: 'NL',
+    kind: 'education',
+    title: 'Scholarships for refugee students',
+    places: 40,
+    households: 0,
+    details: {
+      institution: 'University of Amsterdam',
+      scholarships: 20,
+      languageCourses: true,
+      flexibleAdmission: true,
+      graduateSupport: true,
+    },
+  },
+  {
+    suffix: 'LAB',
+    state: 'SE',
+    kind: 'labour',
+    title: 'Labour mobility for refugees: care and engineering',
+    places: 30,
+    households: 0,
+    details: { employer: 'Region Västra Götaland', socialPartners: ['Kommunal'], occupations: ['2221', '2144'] },
+  },
+  {
+    suffix: 'FRS',
+    state: 'NL',
+    kind: 'family_reunification_support',
+    title: 'Family reunification support desk',
+    places: 300,
+    households: 0,
+    details: { information: true, visaAssistance: true },
+  },
+  {
+    suffix: 'EDU',
+    state: 'IE',
+    kind: 'education',
+    title: 'Third-level scholarships for refugees',
+    places: 20,
+    households: 0,
+    end: 'planned',
+    details: { scholarships: 10 },
+  },
+  {
+    suffix: 'HAP',
+    state: 'SE',
+    kind: 'national_humanitarian_admission',
+    title: 'Humanitarian admission of women at risk',
+    places: 60,
+    households: 4,
+    end: 'suspended',
+  },
 ];
 
 const codeOf = (seed: number, p: { state: string; suffix: string }) => `${p.state}-D${seed}-${p.suffix}`;
@@ -110,7 +202,18 @@ interface DemoCase {
   candidate?: CandidateStatus;
 }
 
-const EDUCATION_ENDS: CandidateStatus[] = ['applied', 'shortlisted', 'refused', 'withdrawn', 'admitted', 'arrived', 'arrived', 'graduated', 'graduated', 'placed'];
+const EDUCATION_ENDS: CandidateStatus[] = [
+  'applied',
+  'shortlisted',
+  'refused',
+  'withdrawn',
+  'admitted',
+  'arrived',
+  'arrived',
+  'graduated',
+  'graduated',
+  'placed',
+];
 const LABOUR_ENDS: CandidateStatus[] = ['applied', 'shortlisted', 'refused', 'admitted', 'arrived', 'arrived', 'placed', 'placed'];
 const ARRIVED: readonly CandidateStatus[] = ['arrived', 'graduated', 'placed'];
 
@@ -123,17 +226,29 @@ export function demoPathwayCases(seed: number): DemoCase[] {
     for (let i = 0; i < p.households; i++) {
       const { size } = drawHousehold(random, 8);
       out.push({
-        state: p.state, caseRef: `DEMO-${seed}-P${++n}`, pathway: p.kind === 'national_humanitarian_admission' ? 'humanitarian_admission' : 'community_sponsorship',
-        programme: codeOf(seed, p), arrivedOn: dayOfRound(i, p.households, random()), size: p.kind === 'community_sponsorship' ? Math.min(size, 5) : size,
+        state: p.state,
+        caseRef: `DEMO-${seed}-P${++n}`,
+        pathway: p.kind === 'national_humanitarian_admission' ? 'humanitarian_admission' : 'community_sponsorship',
+        programme: codeOf(seed, p),
+        arrivedOn: dayOfRound(i, p.households, random()),
+        size: p.kind === 'community_sponsorship' ? Math.min(size, 5) : size,
       });
     }
   }
-  for (const [state, pathway, ends, programme] of [['NL', 'education', EDUCATION_ENDS, 'EDU'], ['SE', 'labour', LABOUR_ENDS, 'LAB']] as const) {
+  for (const [state, pathway, ends, programme] of [
+    ['NL', 'education', EDUCATION_ENDS, 'EDU'],
+    ['SE', 'labour', LABOUR_ENDS, 'LAB'],
+  ] as const) {
     for (const [i, end] of ends.entries()) {
       drawHousehold(random, 1);
       out.push({
-        state, caseRef: `DEMO-${seed}-P${++n}`, pathway, programme: codeOf(seed, { state, suffix: programme }),
-        arrivedOn: ARRIVED.includes(end) ? dayOfRound(i, ends.length, random()) : '', size: 1, candidate: end,
+        state,
+        caseRef: `DEMO-${seed}-P${++n}`,
+        pathway,
+        programme: codeOf(seed, { state, suffix: programme }),
+        arrivedOn: ARRIVED.includes(end) ? dayOfRound(i, ends.length, random()) : '',
+        size: 1,
+        candidate: end,
       });
     }
   }
@@ -151,9 +266,17 @@ function* caseRecords(seed: number, cases: readonly DemoCase[]): Generator<CsvRe
       const values: Record<string, string> = Object.fromEntries(CASE_OPTIONAL_COLUMNS.map((k) => [k, '']));
       const age = i === 0 ? principal : i === 1 ? Math.max(18, principal - 3 + Math.floor(random() * 6)) : Math.floor(random() * 17);
       Object.assign(values, {
-        case_ref: c.caseRef, person_ref: `P${i + 1}`, member_state: c.state, pathway: c.pathway, round: c.arrivedOn ? '' : DEMO_ROUND,
-        citizenship: random() < 0.03 ? citizenshipOf(random()) : citizenship, sex: random() < 0.5 ? 'F' : 'M', birth_year: String(year - age),
-        country_of_departure: departure, arrived_on: c.arrivedOn, relationship: i === 0 ? 'principal' : '',
+        case_ref: c.caseRef,
+        person_ref: `P${i + 1}`,
+        member_state: c.state,
+        pathway: c.pathway,
+        round: c.arrivedOn ? '' : DEMO_ROUND,
+        citizenship: random() < 0.03 ? citizenshipOf(random()) : citizenship,
+        sex: random() < 0.5 ? 'F' : 'M',
+        birth_year: String(year - age),
+        country_of_departure: departure,
+        arrived_on: c.arrivedOn,
+        relationship: i === 0 ? 'principal' : '',
       });
       yield { row: ++row, values };
     }
@@ -164,22 +287,45 @@ async function* asAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
   yield* it;
 }
 
-const ROLES_V1: Roles = { selection: 'state', pre_departure: 'shared', reception: 'sponsor', housing: 'sponsor', integration: 'shared', finance: 'state' };
+const ROLES_V1: Roles = {
+  selection: 'state',
+  pre_departure: 'shared',
+  reception: 'sponsor',
+  housing: 'sponsor',
+  integration: 'shared',
+  finance: 'state',
+};
 const ROLES_V2: Roles = { ...ROLES_V1, finance: 'shared' };
 
 /** What the demo's steps report as they go: a fraction of the whole (0–1) and a label. */
 export type PathwaysProgress = (fraction: number) => void;
 
 /** Programmes, admissions, sponsorship, candidates, family reunification, statistics: one transaction. */
-async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: PathwaysProgress): Promise<Omit<PathwaysDemoSummary, 'places' | 'placements' | 'returns'>> {
+async function fillRecords(
+  tx: Executor,
+  actor: Actor,
+  seed: number,
+  progress: PathwaysProgress,
+): Promise<Omit<PathwaysDemoSummary, 'places' | 'placements' | 'returns'>> {
   // Programmes, activated at the round's start.
   const codes = new Map<string, number>();
   for (const p of PROGRAMMES) {
     const created = await createProgramme({
-      db: tx, actor,
+      db: tx,
+      actor,
       input: {
-        code: codeOf(seed, p), state: p.state, kind: p.kind, round: DEMO_ROUND, title: p.title, criteria: p.criteria ?? '', places: p.places,
-        startDate: '2020-01-01', endDate: '2021-12-31', partner: p.partner ?? null, details: p.details ?? {}, source: 'pathways demo (synthetic)',
+        code: codeOf(seed, p),
+        state: p.state,
+        kind: p.kind,
+        round: DEMO_ROUND,
+        title: p.title,
+        criteria: p.criteria ?? '',
+        places: p.places,
+        startDate: '2020-01-01',
+        endDate: '2021-12-31',
+        partner: p.partner ?? null,
+        details: p.details ?? {},
+        source: 'pathways demo (synthetic)',
       },
     });
     codes.set(created.code, created.id);
@@ -189,17 +335,37 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
 
   // The households of these programmes, through the importer; each joins its programme.
   const cases = demoPathwayCases(seed);
-  const imported = await importPersons({ db: tx, actor, records: asAsync(caseRecords(seed, cases)), source: `demo:pathways,seed=${seed}`, fraction: () => null });
+  const imported = await importPersons({
+    db: tx,
+    actor,
+    records: asAsync(caseRecords(seed, cases)),
+    source: `demo:pathways,seed=${seed}`,
+    fraction: () => null,
+  });
   for (const c of cases) {
     const found = await getCase({ db: tx, actor, stateCode: c.state, caseRef: c.caseRef, shown: ['version'] });
     if (c.pathway === 'humanitarian_admission' || c.pathway === 'community_sponsorship') {
-      await joinProgramme({ db: tx, actor, stateCode: c.state, caseRef: c.caseRef, programme: c.programme, expectedVersion: found.version });
+      await joinProgramme({
+        db: tx,
+        actor,
+        stateCode: c.state,
+        caseRef: c.caseRef,
+        programme: c.programme,
+        expectedVersion: found.version,
+      });
     }
   }
   // A programme that ran its course, one suspended.
   for (const p of PROGRAMMES.filter((x) => x.end === 'closed' || x.end === 'suspended')) {
     const g = await getProgramme({ db: tx, actor, code: codeOf(seed, p) });
-    await moveProgramme({ db: tx, actor, code: g.code, expectedVersion: g.version, to: p.end!, reason: p.end === 'closed' ? 'Places used; the programme ended' : 'Selection missions paused' });
+    await moveProgramme({
+      db: tx,
+      actor,
+      code: g.code,
+      expectedVersion: g.version,
+      to: p.end!,
+      reason: p.end === 'closed' ? 'Places used; the programme ended' : 'Selection missions paused',
+    });
   }
   progress(0.3);
 
@@ -207,67 +373,167 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
   const state = 'DE';
   const csProgramme = codes.get(codeOf(seed, { state, suffix: 'CS' }))!;
   let scheme = await createScheme({
-    db: tx, actor, stateCode: state, code: `D${seed}-NEST`, title: 'NesT community sponsorship scheme', programmeId: csProgramme, roles: ROLES_V1,
+    db: tx,
+    actor,
+    stateCode: state,
+    code: `D${seed}-NEST`,
+    title: 'NesT community sponsorship scheme',
+    programmeId: csProgramme,
+    roles: ROLES_V1,
     criteria: [
       { id: 'size', label: 'Household of at most 5 persons', field: 'householdSize', operator: 'lte', value: 5 },
       { id: 'wrar', label: 'Women and girls at risk' },
     ],
   });
   const memo = (places: number, validTo: string, sponsorId: number, note: string): MemorandumInput => ({
-    title: 'Memorandum of understanding on the NesT scheme', schemeId: scheme.id,
-    parties: [{ name: 'Federal Office for Migration and Refugees', role: 'state' }, { name: 'Zivilgesellschaftliche Kontaktstelle', role: 'coordinator' }, { name: 'Willkommen Rheinland e.V.', role: 'sponsor', sponsorId }],
-    signedOn: '2020-01-15', validFrom: '2020-02-01', validTo, places, costsBorne: [{ item: 'housing', note: 'two years of rent' }, { item: 'integration support' }], note,
+    title: 'Memorandum of understanding on the NesT scheme',
+    schemeId: scheme.id,
+    parties: [
+      { name: 'Federal Office for Migration and Refugees', role: 'state' },
+      { name: 'Zivilgesellschaftliche Kontaktstelle', role: 'coordinator' },
+      { name: 'Willkommen Rheinland e.V.', role: 'sponsor', sponsorId },
+    ],
+    signedOn: '2020-01-15',
+    validFrom: '2020-02-01',
+    validTo,
+    places,
+    costsBorne: [{ item: 'housing', note: 'two years of rent' }, { item: 'integration support' }],
+    note,
   });
   const sponsorNames = [
-    ['Willkommen Rheinland e.V.', 'non_profit', 'Köln'], ['Gemeinde St. Martin', 'faith_based', 'Münster'], ['Nachbarschaftskreis Lindenau', 'group', 'Leipzig'],
-    ['Familie Hoffmann', 'individual', 'Freiburg'], ['Bürgerinitiative Ankommen', 'group', 'Hamburg'], ['Evangelische Kirchengemeinde Nord', 'faith_based', 'Kiel'],
+    ['Willkommen Rheinland e.V.', 'non_profit', 'Köln'],
+    ['Gemeinde St. Martin', 'faith_based', 'Münster'],
+    ['Nachbarschaftskreis Lindenau', 'group', 'Leipzig'],
+    ['Familie Hoffmann', 'individual', 'Freiburg'],
+    ['Bürgerinitiative Ankommen', 'group', 'Hamburg'],
+    ['Evangelische Kirchengemeinde Nord', 'faith_based', 'Kiel'],
   ] as const;
   const sponsors: SponsorDetail[] = [];
   for (const [i, [organisation, kind, region]] of sponsorNames.entries()) {
     let s = await createSponsor({
-      db: tx, actor, stateCode: state,
-      input: { organisation, kind, name: organisation, contact: { email: `contact${i + 1}@sponsor.example` }, region, householdSize: 6, needsSupported: ['medical'], languages: ['de', 'en', 'ar'] },
+      db: tx,
+      actor,
+      stateCode: state,
+      input: {
+        organisation,
+        kind,
+        name: organisation,
+        contact: { email: `contact${i + 1}@sponsor.example` },
+        region,
+        householdSize: 6,
+        needsSupported: ['medical'],
+        languages: ['de', 'en', 'ar'],
+      },
     });
     sponsors.push(s);
     if (i === 0) continue; // applied: nothing screened yet
-    for (const name of ['Anna Keller', 'Yusuf Demir'].slice(0, kind === 'individual' ? 1 : 2)) s = await addSponsorMember({ db: tx, actor, id: s.id, expectedVersion: s.version, name, role: 'member' });
+    for (const name of ['Anna Keller', 'Yusuf Demir'].slice(0, kind === 'individual' ? 1 : 2))
+      s = await addSponsorMember({ db: tx, actor, id: s.id, expectedVersion: s.version, name, role: 'member' });
     for (const m of s.members) {
-      for (const check of MEMBER_CHECKS) s = await recordSponsorCheck({ db: tx, actor, id: s.id, expectedVersion: s.version, check, memberId: m.id, result: 'passed', on: '2020-01-10' });
+      for (const check of MEMBER_CHECKS)
+        s = await recordSponsorCheck({
+          db: tx,
+          actor,
+          id: s.id,
+          expectedVersion: s.version,
+          check,
+          memberId: m.id,
+          result: 'passed',
+          on: '2020-01-10',
+        });
     }
     s = await moveSponsor({ db: tx, actor, id: s.id, expectedVersion: s.version, to: 'screened', reason: null });
-    if (i === 1) { sponsors[i] = s; continue; } // screened
-    for (const check of SPONSOR_CHECKS) s = await recordSponsorCheck({ db: tx, actor, id: s.id, expectedVersion: s.version, check, memberId: null, result: 'passed', on: '2020-01-20' });
+    if (i === 1) {
+      sponsors[i] = s;
+      continue;
+    } // screened
+    for (const check of SPONSOR_CHECKS)
+      s = await recordSponsorCheck({
+        db: tx,
+        actor,
+        id: s.id,
+        expectedVersion: s.version,
+        check,
+        memberId: null,
+        result: 'passed',
+        on: '2020-01-20',
+      });
     s = await moveSponsor({ db: tx, actor, id: s.id, expectedVersion: s.version, to: 'approved', reason: null });
     sponsors[i] = s;
   }
   // The first memorandum names the first sponsor, still applying; the second version more places and a year more.
-  const m1 = await createMemorandum({ db: tx, actor, stateCode: state, code: `D${seed}-NEST-MOU`, input: memo(100, '2021-06-30', sponsors[0]!.id, '') });
+  const m1 = await createMemorandum({
+    db: tx,
+    actor,
+    stateCode: state,
+    code: `D${seed}-NEST-MOU`,
+    input: memo(100, '2021-06-30', sponsors[0]!.id, ''),
+  });
   // Sponsorships: approved sponsors matched to the programme's households (they become active), under the scheme in force.
   const csCases = cases.filter((c) => c.programme === codeOf(seed, { state, suffix: 'CS' }));
   const matched = [];
   for (const [k, sponsorIndex] of [3, 4, 5].entries()) {
     if (k === 1) {
       scheme = await publishSchemeVersion({
-        db: tx, actor, id: scheme.id, expectedVersion: scheme.version, roles: ROLES_V2,
+        db: tx,
+        actor,
+        id: scheme.id,
+        expectedVersion: scheme.version,
+        roles: ROLES_V2,
         criteria: [
           { id: 'size', label: 'Household of at most 6 persons', field: 'householdSize', operator: 'lte', value: 6 },
           { id: 'wrar', label: 'Women and girls at risk' },
           { id: 'lbn', label: 'Refugees in Lebanon (country of first asylum)' },
         ],
       });
-      await newMemorandumVersion({ db: tx, actor, id: m1.versions[0]!.id, expectedVersion: 1, input: memo(150, '2022-12-31', sponsors[0]!.id, 'Second version: more places, a year longer, finance shared') });
+      await newMemorandumVersion({
+        db: tx,
+        actor,
+        id: m1.versions[0]!.id,
+        expectedVersion: 1,
+        input: memo(150, '2022-12-31', sponsors[0]!.id, 'Second version: more places, a year longer, finance shared'),
+      });
     }
-    matched.push(await matchSponsorship({ db: tx, actor, stateCode: state, sponsorId: sponsors[sponsorIndex]!.id, caseRef: csCases[k]!.caseRef, schemeId: scheme.id }));
+    matched.push(
+      await matchSponsorship({
+        db: tx,
+        actor,
+        stateCode: state,
+        sponsorId: sponsors[sponsorIndex]!.id,
+        caseRef: csCases[k]!.caseRef,
+        schemeId: scheme.id,
+      }),
+    );
   }
   // The state writes to the sponsors it works with: each sponsorship has its conversation started.
   for (const s of matched) {
-    await sendMessage({ db: tx, actor, id: s.id, body: 'Welcome to the NesT programme. The household arrives next week; the reception plan is in your tasks. Write here with any question.' });
+    await sendMessage({
+      db: tx,
+      actor,
+      id: s.id,
+      body: 'Welcome to the NesT programme. The household arrives next week; the reception plan is in your tasks. Write here with any question.',
+    });
   }
   // The safety net: the third sponsorship breaks down, the state takes over; its sponsor is suspended.
   const broken = matched[2]!;
-  const safetyNet = await breakDownSponsorship({ db: tx, actor, id: broken.id, expectedVersion: broken.version, reason: 'The sponsor group could no longer provide housing', phases: ['reception', 'housing'], note: 'Municipal housing found by the state' });
+  const safetyNet = await breakDownSponsorship({
+    db: tx,
+    actor,
+    id: broken.id,
+    expectedVersion: broken.version,
+    reason: 'The sponsor group could no longer provide housing',
+    phases: ['reception', 'housing'],
+    note: 'Municipal housing found by the state',
+  });
   const susp = await getSponsor({ db: tx, actor, id: sponsors[5]!.id });
-  await moveSponsor({ db: tx, actor, id: susp.id, expectedVersion: susp.version, to: 'suspended', reason: 'Sponsorship broke down; review of the group before any new match' });
+  await moveSponsor({
+    db: tx,
+    actor,
+    id: susp.id,
+    expectedVersion: susp.version,
+    to: 'suspended',
+    reason: 'Sponsorship broke down; review of the group before any new match',
+  });
   progress(0.5);
 
   // Candidates of the education and labour programmes, at every status.
@@ -277,17 +543,52 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
     const education = c.pathway === 'education';
     const years = 1 + Math.floor(skillsRandom() * 10);
     const skills = education
-      ? { education: [{ level: 'upper_secondary', country: 'SYR', completed: true }, { level: 'bachelor', field: ['Civil engineering', 'Pharmacy', 'Computer science'][candidates % 3], completed: skillsRandom() < 0.5 }], languages: [{ language: 'ar', level: 'native' }, { language: 'en', level: ['B1', 'B2', 'C1'][candidates % 3] }], work: [], other: ['Volunteer teacher'] }
-      : { education: [{ level: 'vocational', field: candidates % 2 ? 'Nursing' : 'Mechanical engineering', completed: true }], languages: [{ language: 'ar', level: 'native' }, { language: 'en', level: 'B1' }], work: [{ occupation: candidates % 2 ? 'Nursing professional' : 'Mechanical engineer', esco: candidates % 2 ? '2221' : '2144', years }], other: [] };
+      ? {
+          education: [
+            { level: 'upper_secondary', country: 'SYR', completed: true },
+            {
+              level: 'bachelor',
+              field: ['Civil engineering', 'Pharmacy', 'Computer science'][candidates % 3],
+              completed: skillsRandom() < 0.5,
+            },
+          ],
+          languages: [
+            { language: 'ar', level: 'native' },
+            { language: 'en', level: ['B1', 'B2', 'C1'][candidates % 3] },
+          ],
+          work: [],
+          other: ['Volunteer teacher'],
+        }
+      : {
+          education: [{ level: 'vocational', field: candidates % 2 ? 'Nursing' : 'Mechanical engineering', completed: true }],
+          languages: [
+            { language: 'ar', level: 'native' },
+            { language: 'en', level: 'B1' },
+          ],
+          work: [
+            { occupation: candidates % 2 ? 'Nursing professional' : 'Mechanical engineer', esco: candidates % 2 ? '2221' : '2144', years },
+          ],
+          other: [],
+        };
     const applied = c.arrivedOn ? addDays(c.arrivedOn, -150) : dayOfRound(candidates % 10, 10, 0.5);
-    let cand = await createCandidate({ db: tx, actor, stateCode: c.state, programme: c.programme!, caseRef: c.caseRef, personRef: 'P1', skills, on: applied });
+    let cand = await createCandidate({
+      db: tx,
+      actor,
+      stateCode: c.state,
+      programme: c.programme!,
+      caseRef: c.caseRef,
+      personRef: 'P1',
+      skills,
+      on: applied,
+    });
     candidates++;
     const path: [CandidateStatus, string, string?][] = [];
     const end = c.candidate!;
     if (end === 'withdrawn') path.push(['withdrawn', addDays(applied, 20), 'Accepted a place elsewhere']);
     else if (end !== 'applied') {
       path.push(['shortlisted', addDays(applied, 30)]);
-      if (end === 'refused') path.push(['refused', addDays(applied, 60), education ? 'Academic requirements not met' : 'No matching vacancy']);
+      if (end === 'refused')
+        path.push(['refused', addDays(applied, 60), education ? 'Academic requirements not met' : 'No matching vacancy']);
       else if (end !== 'shortlisted') {
         path.push(['admitted', addDays(applied, 75)]);
         if (ARRIVED.includes(end)) path.push(['arrived', c.arrivedOn]);
@@ -295,7 +596,17 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
         if (end === 'placed') path.push(['placed', addDays(c.arrivedOn, 40)]);
       }
     }
-    for (const [to, on, reason] of path) cand = await transitionCandidate({ db: tx, actor, stateCode: c.state, id: cand.id, expectedVersion: cand.version, to, on, reason: reason ?? null });
+    for (const [to, on, reason] of path)
+      cand = await transitionCandidate({
+        db: tx,
+        actor,
+        stateCode: c.state,
+        id: cand.id,
+        expectedVersion: cand.version,
+        to,
+        on,
+        reason: reason ?? null,
+      });
   }
   progress(0.6);
 
@@ -306,25 +617,55 @@ async function fillRecords(tx: Executor, actor: Actor, seed: number, progress: P
     const kind = i % 3 === 0 ? 'visa_assistance' : 'information';
     const receivedOn = dayOfRound(i, requests, frRandom());
     const r = await createFamilyRequest({
-      db: tx, actor, stateCode: 'NL',
-      input: { reference: `D${seed}-FR-${pad(i + 1)}`, kind, familyMembers: 1 + Math.floor(frRandom() * 5), countryOfResidence: ['SYR', 'ERI', 'AFG', 'SOM'][i % 4], receivedOn, programme: codeOf(seed, { state: 'NL', suffix: 'FRS' }) },
+      db: tx,
+      actor,
+      stateCode: 'NL',
+      input: {
+        reference: `D${seed}-FR-${pad(i + 1)}`,
+        kind,
+        familyMembers: 1 + Math.floor(frRandom() * 5),
+        countryOfResidence: ['SYR', 'ERI', 'AFG', 'SOM'][i % 4],
+        receivedOn,
+        programme: codeOf(seed, { state: 'NL', suffix: 'FRS' }),
+      },
     });
     if (i % 4 === 3) continue; // still open
     const outcome: Outcome = kind === 'information' ? (i % 5 === 0 ? 'referred' : 'informed') : i % 2 ? 'visa_refused' : 'visa_issued';
     const days = kind === 'information' ? 3 + Math.floor(frRandom() * 25) : 40 + Math.floor(frRandom() * 120);
-    await closeFamilyRequest({ db: tx, actor, stateCode: 'NL', id: r.id, expectedVersion: r.version, outcome, on: addDays(receivedOn, days) });
+    await closeFamilyRequest({
+      db: tx,
+      actor,
+      stateCode: 'NL',
+      id: r.id,
+      expectedVersion: r.version,
+      outcome,
+      on: addDays(receivedOn, days),
+    });
   }
   progress(0.65);
 
   // The AMIF incentives claimed by the two states that report: the round's first year.
-  for (const stateCode of RETURNING_STATES) await makeClaim(tx, actor, { roundId: DEMO_ROUND, stateCode, from: '2020-01-01', to: '2020-12-31' });
+  for (const stateCode of RETURNING_STATES)
+    await makeClaim(tx, actor, { roundId: DEMO_ROUND, stateCode, from: '2020-01-01', to: '2020-12-31' });
 
   // UNHCR's figures, from the fixture shipped with the project (CC BY 4.0, credited in its README).
-  const unhcr = await importStatistics({ db: tx, actor, source: 'unhcr', file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FIXTURE) }, extractedOn: '2025-12-01' });
+  const unhcr = await importStatistics({
+    db: tx,
+    actor,
+    source: 'unhcr',
+    file: { name: 'unhcr-resettlement-arrivals-by-origin-2015-2024.csv', bytes: readFileSync(UNHCR_FIXTURE) },
+    extractedOn: '2025-12-01',
+  });
   progress(0.7);
   return {
-    programmes: codes.size, admittedPersons: imported.added === 0 ? 0 : cases.filter((c) => c.arrivedOn).reduce((n, c) => n + c.size, 0), sponsors: sponsors.length, sponsorships: matched.length, breakdowns: safetyNet.status === 'broken_down' ? 1 : 0, candidates,
-    familyRequests: requests, datasets: unhcr.duplicate ? 0 : 1,
+    programmes: codes.size,
+    admittedPersons: imported.added === 0 ? 0 : cases.filter((c) => c.arrivedOn).reduce((n, c) => n + c.size, 0),
+    sponsors: sponsors.length,
+    sponsorships: matched.length,
+    breakdowns: safetyNet.status === 'broken_down' ? 1 : 0,
+    candidates,
+    familyRequests: requests,
+    datasets: unhcr.duplicate ? 0 : 1,
   };
 }
 
@@ -343,7 +684,9 @@ export function placementState(persons: number, seed: number): { state: string; 
     by.set(h.memberState, s);
   }
   const pick =
-    [...by.entries()].filter(([, s]) => s.households >= 3).sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0] ??
+    [...by.entries()]
+      .filter(([, s]) => s.households >= 3)
+      .sort((a, b) => a[1].households - b[1].households || a[0].localeCompare(b[0]))[0] ??
     [...by.entries()].sort((a, b) => b[1].households - a[1].households || a[0].localeCompare(b[0]))[0];
   return pick ? { state: pick[0], ...pick[1] } : null;
 }
@@ -355,9 +698,27 @@ async function placeHouseholds(db: Db, actor: Actor, persons: number, seed: numb
   const { state } = target;
   const share = Math.ceil(target.persons / 2) + 6;
   const places: PlaceInput[] = [
-    { code: `D${seed}-MUN-A`, name: 'Municipality A', kind: 'municipality', capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 4, languageSupport: share }, profile: { employmentRate: 0.72, languages: ['en'], communities: ['ar'] } },
-    { code: `D${seed}-MUN-B`, name: 'Municipality B', kind: 'municipality', capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 2, languageSupport: share }, profile: { employmentRate: 0.64, languages: ['en', 'fr'] } },
-    { code: `D${seed}-RC`, name: 'Reception centre', kind: 'reception_centre', capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 6, languageSupport: share }, profile: { employmentRate: 0.55, languages: ['en'] } },
+    {
+      code: `D${seed}-MUN-A`,
+      name: 'Municipality A',
+      kind: 'municipality',
+      capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 4, languageSupport: share },
+      profile: { employmentRate: 0.72, languages: ['en'], communities: ['ar'] },
+    },
+    {
+      code: `D${seed}-MUN-B`,
+      name: 'Municipality B',
+      kind: 'municipality',
+      capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 2, languageSupport: share },
+      profile: { employmentRate: 0.64, languages: ['en', 'fr'] },
+    },
+    {
+      code: `D${seed}-RC`,
+      name: 'Reception centre',
+      kind: 'reception_centre',
+      capacity: { persons: share, housingUnits: target.households, schoolPlaces: share, medicalSlots: 6, languageSupport: share },
+      profile: { employmentRate: 0.55, languages: ['en'] },
+    },
   ];
   await inScope(db, actor, (tx) => importPlaces({ db: tx, actor, stateCode: state, places, source: `demo:seed=${seed}` }));
   const { done } = await startRun({ db, actor, stateCode: state, roundId: DEMO_ROUND, timeLimitSeconds: 10, year: 2021 });
@@ -365,7 +726,9 @@ async function placeHouseholds(db: Db, actor: Actor, persons: number, seed: numb
   if (ended.status !== 'done') return { places: places.length, placements: 0 };
   const placed = await inScope(db, actor, async (tx) => {
     const run = await getRun({ db: tx, actor, stateCode: state, id: ended.id });
-    const decisions = Object.entries(run.result?.assignment ?? {}).flatMap(([caseRef, place]) => (place ? [{ caseRef, place, reason: null }] : []));
+    const decisions = Object.entries(run.result?.assignment ?? {}).flatMap(([caseRef, place]) =>
+      place ? [{ caseRef, place, reason: null }] : [],
+    );
     return decisions.length ? (await decide({ db: tx, actor, stateCode: state, runId: ended.id, decisions })).placements.length : 0;
   });
   return { places: places.length, placements: placed };
@@ -375,7 +738,11 @@ async function placeHouseholds(db: Db, actor: Actor, persons: number, seed: numb
 export function demoSigningKey(seed: number, state: string): KeyObject {
   const random = rng(seed * 1_000_003 + state.charCodeAt(0) * 256 + state.charCodeAt(1));
   const raw = Buffer.from(Array.from({ length: 32 }, () => Math.floor(random() * 256)));
-  return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 /** Two states' returns: each key registered with the Commission, each return built, signed and received in-process (no network). */
@@ -395,10 +762,22 @@ async function sendReturns(db: Db, actor: Actor, seed: number): Promise<number> 
         return new Response(JSON.stringify(receipt), { status: 200, headers: { 'content-type': 'application/json' } });
       } catch (e) {
         const err = e as { status?: number; code?: string; message?: string };
-        return new Response(JSON.stringify({ code: err.code ?? 'error', message: err.message ?? String(e) }), { status: err.status ?? 500, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ code: err.code ?? 'error', message: err.message ?? String(e) }), {
+          status: err.status ?? 500,
+          headers: { 'content-type': 'application/json' },
+        });
       }
     };
-    const r = await sendReturn({ db, actor, to: 'http://commission.demo.invalid', stateCode: state, roundId: DEMO_ROUND, asOf: RETURNS_AS_OF, key, fetch: local });
+    const r = await sendReturn({
+      db,
+      actor,
+      to: 'http://commission.demo.invalid',
+      stateCode: state,
+      roundId: DEMO_ROUND,
+      asOf: RETURNS_AS_OF,
+      key,
+      fetch: local,
+    });
     if (r.outcome === 'accepted' || r.outcome === 'duplicate') sent++;
   }
   return sent;
@@ -408,12 +787,30 @@ async function sendReturns(db: Db, actor: Actor, seed: number): Promise<number> 
  * Fills every area beyond the resettlement households. Skipped (all zeros but the returns'
  * check) when the seed's programmes exist already: the same seed a second time adds nothing.
  */
-export async function loadPathwaysDemo(opts: { db: Db; actor: Actor; persons: number; seed: number; onProgress?: PathwaysProgress }): Promise<PathwaysDemoSummary> {
+export async function loadPathwaysDemo(opts: {
+  db: Db;
+  actor: Actor;
+  persons: number;
+  seed: number;
+  onProgress?: PathwaysProgress;
+}): Promise<PathwaysDemoSummary> {
   const { db, actor, persons, seed } = opts;
   const progress = opts.onProgress ?? (() => undefined);
   const existing = await inScope(db, actor, (tx) => listProgrammes({ db: tx, actor, filters: { state: 'DE', round: DEMO_ROUND } }));
   const first = codeOf(seed, PROGRAMMES[0]!);
-  const empty: PathwaysDemoSummary = { programmes: 0, admittedPersons: 0, sponsors: 0, sponsorships: 0, breakdowns: 0, candidates: 0, familyRequests: 0, places: 0, placements: 0, datasets: 0, returns: 0 };
+  const empty: PathwaysDemoSummary = {
+    programmes: 0,
+    admittedPersons: 0,
+    sponsors: 0,
+    sponsorships: 0,
+    breakdowns: 0,
+    candidates: 0,
+    familyRequests: 0,
+    places: 0,
+    placements: 0,
+    datasets: 0,
+    returns: 0,
+  };
   if (existing.some((p) => p.code === first)) {
     progress(1);
     return empty;

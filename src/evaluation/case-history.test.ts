@@ -55,7 +55,14 @@ describe('case history', () => {
       ['on_hold', 93, 'checks', 0],
       ['checks', 31 + 19, 'pre_departure', 93],
     ]);
-    expect(open).toEqual({ status: 'pre_departure', entered: dayNumber('2020-07-07'), days: 3, heldFrom: null, heldDays: 0, heldEntered: 0 });
+    expect(open).toEqual({
+      status: 'pre_departure',
+      entered: dayNumber('2020-07-07'),
+      days: 3,
+      heldFrom: null,
+      heldDays: 0,
+      heldEntered: 0,
+    });
   });
 
   it('keeps the held stage and its days for a case on hold, and ends it when the case is withdrawn', () => {
@@ -68,7 +75,10 @@ describe('case history', () => {
       heldDays: 31,
       heldEntered: dayNumber('2020-02-15'),
     });
-    const withdrawn = history([...held.events.map((e) => [e.status, e.on] as [Status, string]), ['withdrawn', '2020-05-01', 'no longer wishes to go']]);
+    const withdrawn = history([
+      ...held.events.map((e) => [e.status, e.on] as [Status, string]),
+      ['withdrawn', '2020-05-01', 'no longer wishes to go'],
+    ]);
     const { sojourns, open } = walk(withdrawn);
     expect(sojourns.slice(-2).map((s) => [s.status, s.days, s.next])).toEqual([
       ['on_hold', 45, 'withdrawn'],

@@ -165,7 +165,14 @@ export function walk(history: CaseHistory, endDay?: number): { sojourns: Sojourn
   let open: OpenStay | null = null;
   if (holdStart !== null) {
     const held = stage as Stage | null;
-    open = { status: 'on_hold', entered: holdStart, days: end - holdStart, heldFrom: held, heldDays: held === null ? 0 : stageDays, heldEntered: stageEntered };
+    open = {
+      status: 'on_hold',
+      entered: holdStart,
+      days: end - holdStart,
+      heldFrom: held,
+      heldDays: held === null ? 0 : stageDays,
+      heldEntered: stageEntered,
+    };
   } else if (stage !== null) {
     open = { status: stage, entered: stageEntered, days: stageDays + end - segmentStart, heldFrom: null, heldDays: 0, heldEntered: 0 };
   }

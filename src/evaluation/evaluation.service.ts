@@ -20,7 +20,17 @@ import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type Processing
 export async function loadHistories(db: Executor, roundId: string): Promise<CaseHistory[]> {
   // Through `statistics_cases` (migration 0007): the Commission's scope gets every state's histories
   // without case references, a state's scope its own.
-  const cases = await rows<{ seq: number; stateCode: string; caseRef: string | null; pathway: string; countryOfDeparture: string; priority: Priority; modality: Modality | null; persons: number; events: { status: Status; on: string; reason: string | null }[] }>(
+  const cases = await rows<{
+    seq: number;
+    stateCode: string;
+    caseRef: string | null;
+    pathway: string;
+    countryOfDeparture: string;
+    priority: Priority;
+    modality: Modality | null;
+    persons: number;
+    events: { status: Status; on: string; reason: string | null }[];
+  }>(
     db,
     sql`SELECT c.seq, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.country_of_departure AS "countryOfDeparture",
                c.priority, c.modality, c.persons, c.events
@@ -28,7 +38,9 @@ export async function loadHistories(db: Executor, roundId: string): Promise<Case
          ORDER BY c.seq`,
   );
   return cases.map((c) => {
-    const evs: CaseHistory['events'] = c.events.map((e) => (e.reason ? { status: e.status, on: e.on, reason: e.reason } : { status: e.status, on: e.on }));
+    const evs: CaseHistory['events'] = c.events.map((e) =>
+      e.reason ? { status: e.status, on: e.on, reason: e.reason } : { status: e.status, on: e.on },
+    );
     if (evs.length > 1 && evs[0]!.on > evs[1]!.on) evs[0] = { ...evs[0]!, on: evs[1]!.on };
     return {
       key: c.caseRef === null ? `${c.stateCode}:#${c.seq}` : `${c.stateCode}:${c.caseRef}`,
@@ -44,7 +56,12 @@ export async function loadHistories(db: Executor, roundId: string): Promise<Case
   });
 }
 
-export async function processingTimesReport(opts: { db: Executor; roundId: string; groupBy?: string[]; asOf?: string }): Promise<ProcessingTimes[]> {
+export async function processingTimesReport(opts: {
+  db: Executor;
+  roundId: string;
+  groupBy?: string[];
+  asOf?: string;
+}): Promise<ProcessingTimes[]> {
   const groupBy = opts.groupBy ?? ['state'];
   const bad = groupBy.find((g) => !(GROUP_DIMENSIONS as readonly string[]).includes(g));
   if (bad) throw appError(ErrorCode.BadInput, 'groupBy', { p1: GROUP_DIMENSIONS.join(', '), p2: bad });
@@ -90,7 +107,11 @@ export async function forecastInputs(db: Executor, opts: ForecastRequest): Promi
   if (!isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
   const histories = await loadHistories(db, opts.roundId);
   const pledged = Object.fromEntries([...(await pledgesByState(db, round.id, round.pathways))].map(([k, v]) => [k, v.pledged]));
-  return { round, pledged, options: { histories, asOf, until: round.end, from: round.start, iterations: opts.iterations ?? 200, seed: opts.seed ?? 1 } };
+  return {
+    round,
+    pledged,
+    options: { histories, asOf, until: round.end, from: round.start, iterations: opts.iterations ?? 200, seed: opts.seed ?? 1 },
+  };
 }
 
 /** The simulation, in a worker thread for a large round (no database, no transaction held meanwhile). */

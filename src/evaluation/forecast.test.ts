@@ -13,8 +13,10 @@ const ORDER = ['referred', 'under_review', 'accepted', 'checks', 'pre_departure'
 const HOLD = 93;
 const AS_OF = '2021-06-30';
 
-const make = (key: string, stateCode: string, persons: number, events: CaseEvent[]): CaseHistory =>
-  ({ ...buildHistory([], { key, stateCode, persons, modality: 'in_person' }), events });
+const make = (key: string, stateCode: string, persons: number, events: CaseEvent[]): CaseHistory => ({
+  ...buildHistory([], { key, stateCode, persons, modality: 'in_person' }),
+  events,
+});
 
 /** The events of a case that went through the stages at the usual pace and entered `stage` on `day`. */
 function upTo(stage: (typeof ORDER)[number], day: string): CaseEvent[] {
@@ -67,7 +69,8 @@ describe('forecast of arrivals', () => {
     'gives exactly the known outcome by %s when every future is certain',
     (until) => {
       const f = forecastArrivals({ histories: WORLD, asOf: AS_OF, until, from: '2021-01-01', iterations: 50, seed: 7 });
-      const by = (state: string) => OPEN.filter((o) => o.c.stateCode === state && o.days <= dayNumber(until) - dayNumber(AS_OF)).reduce((n, o) => n + o.c.persons, 0);
+      const by = (state: string) =>
+        OPEN.filter((o) => o.c.stateCode === state && o.days <= dayNumber(until) - dayNumber(AS_OF)).reduce((n, o) => n + o.c.persons, 0);
       for (const state of ['DE', 'FR', 'IT']) {
         const line = f.states.find((s) => s.stateCode === state)!;
         expect(line.additional).toEqual({ expected: by(state), low: by(state), high: by(state) });
@@ -117,7 +120,8 @@ describe('forecast of arrivals', () => {
     const histories = [...demoCaseHistories({ persons: 12_000, seed: 11 })].map(householdHistory);
 
     it('is the same for the same seed, and other for another', () => {
-      const run = (seed: number) => forecastArrivals({ histories, asOf: '2021-03-31', until: '2021-12-31', from: '2020-01-01', iterations: 100, seed });
+      const run = (seed: number) =>
+        forecastArrivals({ histories, asOf: '2021-03-31', until: '2021-12-31', from: '2020-01-01', iterations: 100, seed });
       expect(run(5)).toEqual(run(5));
       expect(run(5).states).not.toEqual(run(6).states);
     });
@@ -150,7 +154,9 @@ describe('forecast of arrivals', () => {
       // The actual figures are the histories' own.
       const existing = histories.filter((h) => h.events[0]!.on <= '2021-06-30');
       const arrivedBy = (hs: CaseHistory[]) =>
-        hs.filter((h) => h.events.some((e) => e.status === 'arrived' && e.on >= '2020-01-01' && e.on <= '2021-12-31')).reduce((n, h) => n + h.persons, 0);
+        hs
+          .filter((h) => h.events.some((e) => e.status === 'arrived' && e.on >= '2020-01-01' && e.on <= '2021-12-31'))
+          .reduce((n, h) => n + h.persons, 0);
       expect(c.eu.actual).toBe(arrivedBy(existing));
       expect(c.eu.laterCases).toBe(arrivedBy(histories) - arrivedBy(existing));
       for (const s of c.states) expect(s.inside).toBe(s.low <= s.actual && s.actual <= s.high);

@@ -219,7 +219,11 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
       for (let g = s * G; g < s * G + G; g++) {
         const o = obs[g]!;
         const keep = o.entered.map((e) => e >= start);
-        obs[g] = { days: o.days.filter((_, i) => keep[i]), next: o.next.filter((_, i) => keep[i]), entered: o.entered.filter((_, i) => keep[i]) };
+        obs[g] = {
+          days: o.days.filter((_, i) => keep[i]),
+          next: o.next.filter((_, i) => keep[i]),
+          entered: o.entered.filter((_, i) => keep[i]),
+        };
         const r = running[g]!;
         const keepRunning = r.entered.map((e) => e >= start);
         running[g] = { days: r.days.filter((_, i) => keepRunning[i]), entered: r.entered.filter((_, i) => keepRunning[i]) };
@@ -247,11 +251,16 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
     const codes = (o: (typeof obs)[number]) => o.next.map((n) => code(status, n));
     place(
       s * G + POOLED,
-      equalWeightRun(here.flatMap((o) => o.days), here.flatMap(codes), running.slice(s * G, s * G + G).flatMap((r) => r.days)),
+      equalWeightRun(
+        here.flatMap((o) => o.days),
+        here.flatMap(codes),
+        running.slice(s * G, s * G + G).flatMap((r) => r.days),
+      ),
     );
     for (let p = 0; p < POOLED; p++) {
       const g = s * G + p;
-      if (byPriority && status !== 'on_hold' && obs[g]!.days.length >= MIN_STRATUM) place(g, equalWeightRun(obs[g]!.days, codes(obs[g]!), running[g]!.days));
+      if (byPriority && status !== 'on_hold' && obs[g]!.days.length >= MIN_STRATUM)
+        place(g, equalWeightRun(obs[g]!.days, codes(obs[g]!), running[g]!.days));
       else {
         off[g] = off[s * G + POOLED]!;
         len[g] = len[s * G + POOLED]!;
@@ -310,7 +319,27 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
   const nStates = stateIndex.size;
   const totals = new Float64Array(iterations * nStates);
   const bootstrap = opts.bootstrap ?? true;
-  simulate({ iterations, seed, horizon, nStates, bootstrap, off, len, dur, nxt, cStatus, cPriority, cState, cPersons, cDays, cLo, cHeld, cHeldDays, cHeldLo, totals });
+  simulate({
+    iterations,
+    seed,
+    horizon,
+    nStates,
+    bootstrap,
+    off,
+    len,
+    dur,
+    nxt,
+    cStatus,
+    cPriority,
+    cState,
+    cPersons,
+    cDays,
+    cLo,
+    cHeld,
+    cHeldDays,
+    cHeldLo,
+    totals,
+  });
 
   // Summaries per state and for the EU (the sum of the states in each iteration).
   const codes = [...stateIndex.keys()];
@@ -360,7 +389,13 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
       for (const e of o.entered) if (e < since) since = e;
     }
     const inStatus = open.filter((c) => c.status === s);
-    statuses.push({ status, observed: len[s * G + POOLED]!, to, open: inStatus.length, openPersons: sumOf(inStatus.map((c) => c.persons)) });
+    statuses.push({
+      status,
+      observed: len[s * G + POOLED]!,
+      to,
+      open: inStatus.length,
+      openPersons: sumOf(inStatus.map((c) => c.persons)),
+    });
   });
 
   return {
@@ -394,7 +429,11 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
  * themselves, sorted. The weight beyond the longest ended stay (stays running longer than any
  * ended) is spread over the rest; such cases take a fresh stay when drawn (see `simulate`).
  */
-export function equalWeightRun(days: readonly number[], next: readonly number[], running: readonly number[]): { days: Int32Array; next: Uint8Array } {
+export function equalWeightRun(
+  days: readonly number[],
+  next: readonly number[],
+  running: readonly number[],
+): { days: Int32Array; next: Uint8Array } {
   const n = days.length;
   // Sorted by days, then outcome, through one packed numeric key (a typed sort needs no comparator).
   const keys = new Float64Array(n);
@@ -472,7 +511,26 @@ interface Simulation {
  * case's conditioned draw starts in the resampled run.
  */
 function simulate(p: Simulation): void {
-  const { iterations, horizon, nStates, bootstrap, off, len, dur, nxt, cStatus, cPriority, cState, cPersons, cDays, cLo, cHeld, cHeldDays, cHeldLo, totals } = p;
+  const {
+    iterations,
+    horizon,
+    nStates,
+    bootstrap,
+    off,
+    len,
+    dur,
+    nxt,
+    cStatus,
+    cPriority,
+    cState,
+    cPersons,
+    cDays,
+    cLo,
+    cHeld,
+    cHeldDays,
+    cHeldLo,
+    totals,
+  } = p;
   const random = rng(p.seed);
   const nCases = cStatus.length;
   const size = dur.length;
@@ -615,7 +673,10 @@ export function calibrate(opts: CalibrationOptions): Calibration {
     openCases: f.openCases,
     laterCases: lat,
   });
-  const states = forecast.states.map((f) => ({ stateCode: f.stateCode, ...compare(f, actual.get(f.stateCode) ?? 0, later.get(f.stateCode) ?? 0) }));
+  const states = forecast.states.map((f) => ({
+    stateCode: f.stateCode,
+    ...compare(f, actual.get(f.stateCode) ?? 0, later.get(f.stateCode) ?? 0),
+  }));
   // States whose only cases came after the cut: nothing was forecast, all is later.
   for (const [stateCode, lat] of later) {
     if (!states.some((s) => s.stateCode === stateCode)) {

@@ -4,7 +4,8 @@ import { buildHistory } from './case-history.factory.ts';
 import type { CaseHistory } from './case-history.ts';
 import { processingTimes, type ProcessingTimes } from './processing-times.ts';
 
-const history = (key: string, fields: Partial<CaseHistory>, events: [Status, string, string?][]) => buildHistory(events, { key, ...fields });
+const history = (key: string, fields: Partial<CaseHistory>, events: [Status, string, string?][]) =>
+  buildHistory(events, { key, ...fields });
 
 // Six cases; the days of each stay are in the comments, and the expected figures below are
 // worked out from them by hand.
@@ -84,8 +85,19 @@ describe('processing times', () => {
 
   it('lists every stage but closed, in the order of the process', () => {
     expect(all!.stages.map((s) => s.stage)).toEqual([
-      'referred', 'under_review', 'accepted', 'rejected', 'deferred', 'checks', 'pre_departure', 'travel_arranged', 'departed',
-      'arrived', 'post_arrival', 'reception', 'integration',
+      'referred',
+      'under_review',
+      'accepted',
+      'rejected',
+      'deferred',
+      'checks',
+      'pre_departure',
+      'travel_arranged',
+      'departed',
+      'arrived',
+      'post_arrival',
+      'reception',
+      'integration',
     ]);
   });
 
@@ -142,7 +154,9 @@ describe('processing times', () => {
       ['FR', 'urgent', 1],
       ['FR', 'normal', 2],
     ]);
-    expect(processingTimes(CASES, { groupBy: ['round', 'pathway'] }).map((g) => g.group)).toEqual([{ round: '2020-2021', pathway: 'resettlement' }]);
+    expect(processingTimes(CASES, { groupBy: ['round', 'pathway'] }).map((g) => g.group)).toEqual([
+      { round: '2020-2021', pathway: 'resettlement' },
+    ]);
   });
 
   it('measures as things stood on a day', () => {

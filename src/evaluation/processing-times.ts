@@ -158,7 +158,11 @@ export function processingTimes(histories: Iterable<CaseHistory>, opts: Processi
       return {
         group: acc.group,
         cases: acc.cases,
-        stages: MEASURED_STAGES.map((stage) => ({ stage, ...summarise(acc.stageDays.get(stage) ?? []), open: acc.stageOpen.get(stage) ?? 0 })),
+        stages: MEASURED_STAGES.map((stage) => ({
+          stage,
+          ...summarise(acc.stageDays.get(stage) ?? []),
+          open: acc.stageOpen.get(stage) ?? 0,
+        })),
         onHold: { ...summarise(acc.holdDays), open: acc.holdOpen },
         endToEnd: summarise(acc.endToEnd),
         dropOuts: {

@@ -47,9 +47,16 @@ export function datasetToHxl(d: Dataset): string {
  * (information: merged into what the receiver holds).
  */
 export function datasetToSdmxCsv(d: Dataset): string {
-  const order = (['dimension', 'measure', 'attribute'] as const).flatMap((role) => d.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.role === role));
+  const order = (['dimension', 'measure', 'attribute'] as const).flatMap((role) =>
+    d.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.role === role),
+  );
   const measures = d.columns.filter((c) => c.role === 'measure').length;
-  const headers = ['STRUCTURE', 'STRUCTURE_ID', 'ACTION', ...order.map(({ c }) => (c.role === 'measure' && measures === 1 ? 'OBS_VALUE' : c.id))];
+  const headers = [
+    'STRUCTURE',
+    'STRUCTURE_ID',
+    'ACTION',
+    ...order.map(({ c }) => (c.role === 'measure' && measures === 1 ? 'OBS_VALUE' : c.id)),
+  ];
   const id = `${d.dataflow.agency}:${d.dataflow.id}(${d.dataflow.version})`;
   return toCsv(
     headers,
@@ -72,7 +79,9 @@ export async function datasetToXlsx(d: Dataset, t: Translate): Promise<Buffer> {
   notes.addRow([`${d.dataflow.agency}:${d.dataflow.id}(${d.dataflow.version})`]);
   for (const n of d.notes) notes.addRow([n]);
   notes.addRow([]);
-  notes.addRow([t('exports.sheet.concept'), t('exports.sheet.header'), t('exports.sheet.hashtag'), t('exports.sheet.role')]).font = { bold: true };
+  notes.addRow([t('exports.sheet.concept'), t('exports.sheet.header'), t('exports.sheet.hashtag'), t('exports.sheet.role')]).font = {
+    bold: true,
+  };
   for (const c of d.columns) notes.addRow([c.id, c.header, c.hxl ?? '', c.role]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

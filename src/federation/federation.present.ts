@@ -19,8 +19,26 @@ export function keysTable(keys: readonly FederationKey[], lang: Lang): Table {
 export function sentTable(sent: readonly SentReturn[], lang: Lang): Table {
   const t = translator(lang);
   return {
-    headers: [t('federation.cli.state'), t('federation.cli.round'), t('federation.cli.asOf'), t('federation.cli.sentAt'), t('federation.cli.to'), t('federation.cli.outcome'), t('federation.cli.receivedAt'), t('federation.cli.digest')],
-    rows: sent.map((s) => [s.state, s.round, s.asOf, minute(s.sentAt), s.to, s.outcome === 'refused' ? `${s.outcome}: ${s.error ?? ''}` : s.outcome, minute(s.receipt?.receivedAt), short(s.digest)]),
+    headers: [
+      t('federation.cli.state'),
+      t('federation.cli.round'),
+      t('federation.cli.asOf'),
+      t('federation.cli.sentAt'),
+      t('federation.cli.to'),
+      t('federation.cli.outcome'),
+      t('federation.cli.receivedAt'),
+      t('federation.cli.digest'),
+    ],
+    rows: sent.map((s) => [
+      s.state,
+      s.round,
+      s.asOf,
+      minute(s.sentAt),
+      s.to,
+      s.outcome === 'refused' ? `${s.outcome}: ${s.error ?? ''}` : s.outcome,
+      minute(s.receipt?.receivedAt),
+      short(s.digest),
+    ]),
   };
 }
 
@@ -29,7 +47,12 @@ export function matrixTable(m: ReturnsMatrix, lang: Lang): Table {
   const t = translator(lang);
   return {
     headers: [t('federation.cli.state'), ...m.dates],
-    rows: m.states.map((s) => [s.state, ...m.dates.map((d) => (s.reported[d] ? `${minute(s.reported[d].receivedAt)} ${short(s.reported[d].digest).slice(0, 8)}` : t('federation.cli.notReported')))]),
+    rows: m.states.map((s) => [
+      s.state,
+      ...m.dates.map((d) =>
+        s.reported[d] ? `${minute(s.reported[d].receivedAt)} ${short(s.reported[d].digest).slice(0, 8)}` : t('federation.cli.notReported'),
+      ),
+    ]),
   };
 }
 
@@ -43,11 +66,25 @@ export function returnsStateOfPlayTable(s: ReturnsStateOfPlay, lang: Lang): { ti
     st.arrived === null ? '' : formatShare(st.deliveredShare, lang),
     st.reported?.asOf ?? '',
   ]);
-  rows.push(['', t('sop.total'), formatCount(s.totals.pledged, lang), formatCount(s.totals.arrived, lang), formatShare(s.totals.deliveredShare, lang), '']);
+  rows.push([
+    '',
+    t('sop.total'),
+    formatCount(s.totals.pledged, lang),
+    formatCount(s.totals.arrived, lang),
+    formatShare(s.totals.deliveredShare, lang),
+    '',
+  ]);
   return {
     title: t('federation.cli.sopTitle', { round: s.round, asOf: s.asOf, reported: s.reported, states: s.states.length }),
     table: {
-      headers: [t('sop.code'), t('federation.cli.state'), t('federation.cli.pledged'), t('federation.cli.arrived'), t('federation.cli.share'), t('federation.cli.returnOf')],
+      headers: [
+        t('sop.code'),
+        t('federation.cli.state'),
+        t('federation.cli.pledged'),
+        t('federation.cli.arrived'),
+        t('federation.cli.share'),
+        t('federation.cli.returnOf'),
+      ],
       rows,
       align: ['l', 'l', 'r', 'r', 'r', 'l'],
       ruleBefore: [s.states.length],

@@ -8,7 +8,12 @@ import type { ReturnPayload, StoredReturn } from './return.ts';
 export type KeyRow = typeof federationKeys.$inferSelect;
 export type SentRow = typeof federationReturnsSent.$inferSelect;
 
-const stored = { id: federationReturns.id, digest: federationReturns.digest, nonce: federationReturns.nonce, sentAt: federationReturns.sentAt };
+const stored = {
+  id: federationReturns.id,
+  digest: federationReturns.digest,
+  nonce: federationReturns.nonce,
+  sentAt: federationReturns.sentAt,
+};
 /** Timestamps leave the database as ISO 8601 UTC, whatever the server's time zone and the driver. */
 const iso = (v: string) => new Date(v).toISOString();
 const storedOut = (r: StoredReturn): StoredReturn => ({ ...r, sentAt: iso(r.sentAt) });
@@ -18,7 +23,10 @@ export async function keyByFingerprint(db: Executor, fingerprint: string): Promi
   return k ?? null;
 }
 
-export async function insertKey(db: Executor, row: { stateCode: string; publicKey: string; fingerprint: string; registeredBy: string }): Promise<KeyRow | null> {
+export async function insertKey(
+  db: Executor,
+  row: { stateCode: string; publicKey: string; fingerprint: string; registeredBy: string },
+): Promise<KeyRow | null> {
   const [k] = await db.insert(federationKeys).values(row).onConflictDoNothing().returning();
   return k ?? null;
 }
@@ -77,7 +85,17 @@ export async function insertReturn(
   const p = row.payload;
   const [r] = await db
     .insert(federationReturns)
-    .values({ stateCode: p.state, roundId: p.round, asOf: p.asOf, nonce: p.nonce, sentAt: p.sentAt, digest: row.digest, payload: p, signature: row.signature, keyId: row.keyId })
+    .values({
+      stateCode: p.state,
+      roundId: p.round,
+      asOf: p.asOf,
+      nonce: p.nonce,
+      sentAt: p.sentAt,
+      digest: row.digest,
+      payload: p,
+      signature: row.signature,
+      keyId: row.keyId,
+    })
     .onConflictDoNothing()
     .returning(received);
   return r ? receivedOut(r) : null;

@@ -14,12 +14,33 @@ import { isValidIsoDate } from '../rounds/round.ts';
 import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import {
-  allKeys, insertKey, insertReturn, keyByFingerprint, latestReturns, receivedById, receivedList, returnByNonce, returnsOfDay, revokeKeyRow, sentList,
-  type KeyRow, type ReceivedRow, type SentRow,
+  allKeys,
+  insertKey,
+  insertReturn,
+  keyByFingerprint,
+  latestReturns,
+  receivedById,
+  receivedList,
+  returnByNonce,
+  returnsOfDay,
+  revokeKeyRow,
+  sentList,
+  type KeyRow,
+  type ReceivedRow,
+  type SentRow,
 } from './federation.repository.ts';
 import {
-  assembleFromReturns, buildReturn, decideReceipt, digestOf, ed25519PublicKey, fingerprintOf, ReturnEnvelope, SENT_AT_WINDOW_MS, signatureHolds,
-  type ReturnPayload, type ReturnsStateOfPlay,
+  assembleFromReturns,
+  buildReturn,
+  decideReceipt,
+  digestOf,
+  ed25519PublicKey,
+  fingerprintOf,
+  ReturnEnvelope,
+  SENT_AT_WINDOW_MS,
+  signatureHolds,
+  type ReturnPayload,
+  type ReturnsStateOfPlay,
 } from './return.ts';
 
 // ── Keys (the Commission's instance) ──────────────────────────────────────────────────────────
@@ -49,7 +70,13 @@ export async function registerKey(opts: { db: Executor; actor: Actor; stateCode:
   const pem = key.export({ type: 'spki', format: 'pem' }).toString();
   const row = await insertKey(db, { stateCode, publicKey: pem, fingerprint, registeredBy: actor.id });
   if (!row) throw appError(ErrorCode.Conflict, 'federationKeyExists', { fingerprint });
-  await recordAudit(db, { actor, action: 'federation.key.register', subject: `key:${fingerprint}`, stateCode: null, details: { state: stateCode } });
+  await recordAudit(db, {
+    actor,
+    action: 'federation.key.register',
+    subject: `key:${fingerprint}`,
+    stateCode: null,
+    details: { state: stateCode },
+  });
   return presentKey(row);
 }
 
@@ -62,7 +89,13 @@ export async function revokeKey(opts: { db: Executor; actor: Actor; fingerprint:
     if (!existing) throw appError(ErrorCode.NotFound, 'federationKeyNotFound', { fingerprint });
     throw appError(ErrorCode.Conflict, 'federationKeyAlreadyRevoked', { fingerprint });
   }
-  await recordAudit(db, { actor, action: 'federation.key.revoke', subject: `key:${fingerprint}`, stateCode: null, details: { state: row.stateCode } });
+  await recordAudit(db, {
+    actor,
+    action: 'federation.key.revoke',
+    subject: `key:${fingerprint}`,
+    stateCode: null,
+    details: { state: row.stateCode },
+  });
   return presentKey(row);
 }
 
@@ -81,11 +114,24 @@ export interface Receipt {
   receivedAt: string;
   outcome: 'accepted' | 'duplicate';
 }
-const receiptOf = (r: ReceivedRow, outcome: Receipt['outcome']): Receipt => ({ id: r.id, state: r.stateCode, round: r.roundId, asOf: r.asOf, digest: r.digest, receivedAt: r.receivedAt, outcome });
+const receiptOf = (r: ReceivedRow, outcome: Receipt['outcome']): Receipt => ({
+  id: r.id,
+  state: r.stateCode,
+  round: r.roundId,
+  asOf: r.asOf,
+  digest: r.digest,
+  receivedAt: r.receivedAt,
+  outcome,
+});
 
 /** Who speaks when a verified return is stored: the state, by its key (the audit trail names the key). */
 const signerOf = (state: string, fingerprint: string): Principal => ({
-  id: `key:${fingerprint}`, userId: null, username: `key:${fingerprint.slice(0, 16)}`, role: 'state_officer', stateCode: state, organisation: null,
+  id: `key:${fingerprint}`,
+  userId: null,
+  username: `key:${fingerprint.slice(0, 16)}`,
+  role: 'state_officer',
+  stateCode: state,
+  organisation: null,
 });
 
 /**
@@ -107,7 +153,8 @@ export async function receiveReturn(opts: { db: Db; body: unknown; now?: Date })
     const key = await keyByFingerprint(tx, p.key);
     if (!key) throw appError(ErrorCode.Unauthenticated, 'returnKeyUnknown', { fingerprint: p.key });
     if (key.revokedAt) throw appError(ErrorCode.Unauthenticated, 'returnKeyRevoked', { fingerprint: p.key });
-    if (key.stateCode !== p.state) throw appError(ErrorCode.Unauthenticated, 'returnKeyOtherState', { fingerprint: p.key, keyState: key.stateCode, state: p.state });
+    if (key.stateCode !== p.state)
+      throw appError(ErrorCode.Unauthenticated, 'returnKeyOtherState', { fingerprint: p.key, keyState: key.stateCode, state: p.state });
     const publicKey = ed25519PublicKey(key.publicKey);
     if (!publicKey || !signatureHolds(envelope, publicKey)) throw appError(ErrorCode.Unauthenticated, 'returnSignatureInvalid');
 
@@ -120,7 +167,10 @@ export async function receiveReturn(opts: { db: Db; body: unknown; now?: Date })
     const signer = signerOf(p.state, key.fingerprint);
     const audit = (receipt: Receipt) =>
       recordAudit(tx, {
-        actor: signer, action: 'federation.return.receive', subject: `return:${p.state}:${p.round}:${p.asOf}`, stateCode: p.state,
+        actor: signer,
+        action: 'federation.return.receive',
+        subject: `return:${p.state}:${p.round}:${p.asOf}`,
+        stateCode: p.state,
         details: { id: receipt.id, digest, outcome: receipt.outcome, sentAt: p.sentAt },
       });
     if (decision.outcome === 'refuse') throw refusal(decision.reason, p, now);
@@ -145,7 +195,14 @@ export async function receiveReturn(opts: { db: Db; body: unknown; now?: Date })
 }
 
 function refusal(reason: 'outsideWindow' | 'nonceReused' | 'superseded', p: ReturnPayload, now: Date) {
-  const params = { state: p.state, round: p.round, asOf: p.asOf, sentAt: p.sentAt, now: now.toISOString(), minutes: SENT_AT_WINDOW_MS / 60_000 };
+  const params = {
+    state: p.state,
+    round: p.round,
+    asOf: p.asOf,
+    sentAt: p.sentAt,
+    now: now.toISOString(),
+    minutes: SENT_AT_WINDOW_MS / 60_000,
+  };
   const key = { outsideWindow: 'returnOutsideWindow', nonceReused: 'returnNonceReused', superseded: 'returnSuperseded' }[reason];
   return appError(ErrorCode.Unprocessable, key, params, { reason });
 }
@@ -186,7 +243,13 @@ export async function returnsMatrix(opts: { db: Executor; actor: Actor; round?: 
  * the round on or before the day, beside the pledges of the Commission's own database. A state
  * without a return is not reported, not zero.
  */
-export async function stateOfPlayFromReturns(opts: { db: Executor; actor: Actor; roundId: string; asOf?: string | undefined; lang?: Lang }): Promise<ReturnsStateOfPlay> {
+export async function stateOfPlayFromReturns(opts: {
+  db: Executor;
+  actor: Actor;
+  roundId: string;
+  asOf?: string | undefined;
+  lang?: Lang;
+}): Promise<ReturnsStateOfPlay> {
   const { db, actor, roundId } = opts;
   authorize(policies.readReturnsReceived, actor, { stateCode: null });
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
@@ -199,7 +262,8 @@ export async function stateOfPlayFromReturns(opts: { db: Executor; actor: Actor;
 
 // ── Sending (a Member State's instance) ───────────────────────────────────────────────────────
 /** The scope a return is built in: the state's own, whoever sends it (the operator too). */
-const stateScope = (actor: Actor, stateCode: string): Principal => (actor.role === 'operator' ? { ...actor, role: 'state_officer', stateCode } : actor);
+const stateScope = (actor: Actor, stateCode: string): Principal =>
+  actor.role === 'operator' ? { ...actor, role: 'state_officer', stateCode } : actor;
 
 /**
  * A state's return, built from its own figures in its own scope: its row of the state of play
@@ -223,10 +287,22 @@ export async function buildStateReturn(opts: {
     const round = await getRound(tx, roundId);
     const sop = await stateOfPlay({ db: tx, roundId, asOf });
     const to = asOf < round.end ? asOf : round.end;
-    const admissions = to < round.start ? null : (await admissionsReport({ db: tx, actor: scoped, from: round.start, to, stateCode })).states.find((s) => s.stateCode === stateCode) ?? null;
+    const admissions =
+      to < round.start
+        ? null
+        : ((await admissionsReport({ db: tx, actor: scoped, from: round.start, to, stateCode })).states.find(
+            (s) => s.stateCode === stateCode,
+          ) ?? null);
     return buildReturn({
-      state: stateCode, round: roundId, asOf, sentAt: opts.now ?? new Date(), nonce: randomBytes(16).toString('hex'), key: fingerprintOf(opts.key),
-      pathways: sop.pathways, stateOfPlay: sop.states.find((s) => s.code === stateCode) ?? null, admissions,
+      state: stateCode,
+      round: roundId,
+      asOf,
+      sentAt: opts.now ?? new Date(),
+      nonce: randomBytes(16).toString('hex'),
+      key: fingerprintOf(opts.key),
+      pathways: sop.pathways,
+      stateOfPlay: sop.states.find((s) => s.code === stateCode) ?? null,
+      admissions,
     });
   });
 }
@@ -245,8 +321,17 @@ export interface SentReturn {
   error: string | null;
 }
 export const presentSent = (r: SentRow): SentReturn => ({
-  id: r.id, state: r.stateCode, round: r.roundId, asOf: r.asOf, digest: r.digest, to: r.toUrl, sentAt: r.sentAt, sentBy: r.sentBy,
-  outcome: r.outcome as SentReturn['outcome'], receipt: (r.receipt as Receipt | null) ?? null, error: r.error,
+  id: r.id,
+  state: r.stateCode,
+  round: r.roundId,
+  asOf: r.asOf,
+  digest: r.digest,
+  to: r.toUrl,
+  sentAt: r.sentAt,
+  sentBy: r.sentBy,
+  outcome: r.outcome as SentReturn['outcome'],
+  receipt: (r.receipt as Receipt | null) ?? null,
+  error: r.error,
 });
 
 export async function listSent(opts: { db: Executor; actor: Actor; stateCode?: string | undefined }): Promise<SentReturn[]> {

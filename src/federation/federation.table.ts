@@ -37,10 +37,15 @@ export const federationReturns = pgTable(
     /** The return as signed (aggregates only; its schema has no person-level field). */
     payload: jsonb('payload').notNull(),
     signature: text('signature').notNull(),
-    keyId: integer('key_id').notNull().references(() => federationKeys.id),
+    keyId: integer('key_id')
+      .notNull()
+      .references(() => federationKeys.id),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('federation_returns_nonce').on(t.nonce), uniqueIndex('federation_returns_content').on(t.stateCode, t.roundId, t.asOf, t.digest)],
+  (t) => [
+    uniqueIndex('federation_returns_nonce').on(t.nonce),
+    uniqueIndex('federation_returns_content').on(t.stateCode, t.roundId, t.asOf, t.digest),
+  ],
 );
 
 /** A Member State's instance: each return sent, where to, and the receipt that came back. */

@@ -4,7 +4,13 @@ import type { StateReturn } from '../programmes/returns.ts';
 import type { Lang } from '../reference/country.ts';
 import type { State } from '../reference/state.ts';
 import { isValidIsoDate, PATHWAYS, type Round } from '../rounds/round.ts';
-import { assembleStateOfPlay, type ArrivalCell, type StateOfPlay, type StateOfPlayRow, type StatePledges } from '../state-of-play/state-of-play.ts';
+import {
+  assembleStateOfPlay,
+  type ArrivalCell,
+  type StateOfPlay,
+  type StateOfPlayRow,
+  type StatePledges,
+} from '../state-of-play/state-of-play.ts';
 
 /**
  * A Member State's return to the Commission (P 26, P 27): the aggregates of one state, one round,
@@ -42,7 +48,11 @@ export const ReturnPayload = z
       .strict(),
     /** Point 27: persons admitted per pathway (every one but resettlement) and programme (its code; null for none). */
     admissions: z
-      .array(z.object({ pathway, programme: code(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, 'a programme code').nullable(), persons: count }).strict())
+      .array(
+        z
+          .object({ pathway, programme: code(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, 'a programme code').nullable(), persons: count })
+          .strict(),
+      )
       .max(1000),
     familyReunificationSupport: z
       .object({ requests: count, familyMembers: count, byOutcome: z.record(code(/^[a-z][a-z_]{0,39}$/, 'an outcome code'), count) })
@@ -54,7 +64,9 @@ export const ReturnPayload = z
 export type ReturnPayload = z.infer<typeof ReturnPayload>;
 
 /** On the wire: the return and the Ed25519 signature of its canonical bytes. */
-export const ReturnEnvelope = z.object({ payload: ReturnPayload, signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, { message: 'an Ed25519 signature, base64' }) }).strict();
+export const ReturnEnvelope = z
+  .object({ payload: ReturnPayload, signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, { message: 'an Ed25519 signature, base64' }) })
+  .strict();
 export type ReturnEnvelope = z.infer<typeof ReturnEnvelope>;
 
 // ── Canonical bytes (after RFC 8785, for the values a return holds) ───────────────────────────
@@ -86,7 +98,9 @@ export const digestOf = (payload: ReturnPayload): string => createHash('sha256')
 export function fingerprintOf(keyOrPem: KeyObject | string): string {
   // A private key names the public key it holds.
   const key = typeof keyOrPem === 'string' || keyOrPem.type === 'private' ? createPublicKey(keyOrPem) : keyOrPem;
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** The public key of a PEM text, if it is an Ed25519 one; null otherwise. */
@@ -143,9 +157,15 @@ export function buildReturn(input: {
       byMonth: { ...(input.stateOfPlay?.byMonth ?? {}) },
       pathways: [...input.pathways],
     },
-    admissions: (a?.programmes ?? []).filter((p) => p.persons > 0).map((p) => ({ pathway: p.pathway, programme: p.code, persons: p.persons })),
+    admissions: (a?.programmes ?? [])
+      .filter((p) => p.persons > 0)
+      .map((p) => ({ pathway: p.pathway, programme: p.code, persons: p.persons })),
     ...(a && {
-      familyReunificationSupport: { requests: a.familyReunification.requests, familyMembers: a.familyReunification.familyMembers, byOutcome: { ...a.familyReunification.byOutcome } },
+      familyReunificationSupport: {
+        requests: a.familyReunification.requests,
+        familyMembers: a.familyReunification.familyMembers,
+        byOutcome: { ...a.familyReunification.byOutcome },
+      },
       candidatesAdmitted: Object.fromEntries(Object.entries(a.candidatesAdmitted).filter(([, n]) => n > 0)),
     }),
   });
@@ -158,7 +178,12 @@ export function buildReturn(input: {
 export function arrivalCellsOf(payload: ReturnPayload): ArrivalCell[] {
   const r = payload.resettlement;
   return [
-    ...Object.entries(r.byDeparture).map(([country, persons]) => ({ stateCode: payload.state, countryOfDeparture: country, month: null, persons })),
+    ...Object.entries(r.byDeparture).map(([country, persons]) => ({
+      stateCode: payload.state,
+      countryOfDeparture: country,
+      month: null,
+      persons,
+    })),
     ...Object.entries(r.byMonth).map(([month, persons]) => ({ stateCode: payload.state, countryOfDeparture: null, month, persons })),
   ];
 }
@@ -185,9 +210,16 @@ export type ReceiptDecision =
  * (idempotent), unless a later one has replaced them; a nonce seen with other bytes is a replay;
  * a return signed before one already received for the day is a replay of a superseded return.
  */
-export function decideReceipt(input: { payload: ReturnPayload; digest: string; now: Date; sameDay: readonly StoredReturn[]; sameNonce: StoredReturn | null }): ReceiptDecision {
+export function decideReceipt(input: {
+  payload: ReturnPayload;
+  digest: string;
+  now: Date;
+  sameDay: readonly StoredReturn[];
+  sameNonce: StoredReturn | null;
+}): ReceiptDecision {
   const sent = Date.parse(input.payload.sentAt);
-  if (!Number.isFinite(sent) || Math.abs(input.now.getTime() - sent) > SENT_AT_WINDOW_MS) return { outcome: 'refuse', reason: 'outsideWindow' };
+  if (!Number.isFinite(sent) || Math.abs(input.now.getTime() - sent) > SENT_AT_WINDOW_MS)
+    return { outcome: 'refuse', reason: 'outsideWindow' };
   const later = (r: StoredReturn) => Date.parse(r.sentAt) > sent;
   const same = input.sameDay.find((r) => r.digest === input.digest);
   if (same) return input.sameDay.some(later) ? { outcome: 'refuse', reason: 'superseded' } : { outcome: 'duplicate', of: same };
@@ -229,7 +261,12 @@ export function assembleFromReturns(input: {
 }): ReturnsStateOfPlay {
   const byState = new Map(input.returns.map((r) => [r.stateCode, r]));
   const sop = assembleStateOfPlay({
-    round: input.round, asOf: input.asOf, lang: input.lang, pathways: input.round.pathways, states: input.states, pledges: input.pledges,
+    round: input.round,
+    asOf: input.asOf,
+    lang: input.lang,
+    pathways: input.round.pathways,
+    states: input.states,
+    pledges: input.pledges,
     arrivals: input.returns.flatMap((r) => arrivalCellsOf(r.payload)),
   });
   const states = sop.states.map((row): ReturnsStateOfPlayRow => {
@@ -242,5 +279,11 @@ export function assembleFromReturns(input: {
   // are unknown, not zero. None reported: no share at all.
   const pledgedReporting = reporting.reduce((n, s) => n + s.pledged, 0);
   const deliveredShare = pledgedReporting > 0 ? sop.totals.arrived / pledgedReporting : null;
-  return { ...sop, totals: { ...sop.totals, deliveredShare }, states, reported: reporting.length, notReported: states.length - reporting.length };
+  return {
+    ...sop,
+    totals: { ...sop.totals, deliveredShare },
+    states,
+    reported: reporting.length,
+    notReported: states.length - reporting.length,
+  };
 }

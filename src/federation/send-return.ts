@@ -23,7 +23,10 @@ export function returnSigningKey(pem: string, source: string): KeyObject {
 }
 
 const receiptShape = (v: unknown): v is Receipt =>
-  !!v && typeof v === 'object' && ['id', 'state', 'round', 'asOf', 'digest', 'receivedAt', 'outcome'].every((k) => k in v) && ['accepted', 'duplicate'].includes((v as Receipt).outcome);
+  !!v &&
+  typeof v === 'object' &&
+  ['id', 'state', 'round', 'asOf', 'digest', 'receivedAt', 'outcome'].every((k) => k in v) &&
+  ['accepted', 'duplicate'].includes((v as Receipt).outcome);
 
 /**
  * `pathways returns send`: builds the state's return from the local database (in the state's
@@ -67,14 +70,30 @@ export async function sendReturn(opts: {
     else error = `digest ${body.digest} ≠ ${digest}`;
   } else {
     const b = body as { code?: unknown; message?: unknown } | null;
-    error = `${res.status} ${typeof b?.code === 'string' ? b.code : ''}: ${typeof b?.message === 'string' ? b.message : res.statusText}`.slice(0, 1000);
+    error =
+      `${res.status} ${typeof b?.code === 'string' ? b.code : ''}: ${typeof b?.message === 'string' ? b.message : res.statusText}`.slice(
+        0,
+        1000,
+      );
   }
   return inScope(db, actor, async (tx) => {
     const row = await insertSent(tx, {
-      stateCode, roundId: payload.round, asOf: payload.asOf, nonce: payload.nonce, digest, toUrl: url.toString(), sentBy: actor.id, outcome, receipt, error,
+      stateCode,
+      roundId: payload.round,
+      asOf: payload.asOf,
+      nonce: payload.nonce,
+      digest,
+      toUrl: url.toString(),
+      sentBy: actor.id,
+      outcome,
+      receipt,
+      error,
     });
     await recordAudit(tx, {
-      actor, action: 'federation.return.send', subject: `return:${stateCode}:${payload.round}:${payload.asOf}`, stateCode,
+      actor,
+      action: 'federation.return.send',
+      subject: `return:${stateCode}:${payload.round}:${payload.asOf}`,
+      stateCode,
       details: { id: row.id, digest, to: url.origin, outcome },
     });
     return presentSent(row);

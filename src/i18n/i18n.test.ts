@@ -44,13 +44,19 @@ describe('the message catalogues', () => {
   });
 
   // Issue 15: all 24 official languages, complete, in the server and the command line.
-  it('are complete in all 24 official languages: every key, the same arguments, the document\'s quoted words untouched, each compiling', () => {
+  it("are complete in all 24 official languages: every key, the same arguments, the document's quoted words untouched, each compiling", () => {
     const en = new Set(catalogueKeys('en'));
     const anything = new Proxy({}, { get: () => 1, has: () => true }) as Record<string, number>;
     for (const lang of LANGS) {
       const keys = catalogueKeys(lang);
-      expect([...en].filter((k) => !keys.includes(k)), `${lang}: keys missing`).toEqual([]);
-      expect(keys.filter((k) => !en.has(k)), `${lang}: keys English does not have`).toEqual([]);
+      expect(
+        [...en].filter((k) => !keys.includes(k)),
+        `${lang}: keys missing`,
+      ).toEqual([]);
+      expect(
+        keys.filter((k) => !en.has(k)),
+        `${lang}: keys English does not have`,
+      ).toEqual([]);
       const t = translator(lang);
       for (const key of en) {
         const text = t(key, anything);
@@ -64,7 +70,12 @@ describe('the message catalogues', () => {
     const require = createRequire(import.meta.url);
     const { existsSync } = await import('node:fs');
     const load = (lang: string) =>
-      Object.assign({}, ...['messages', 'shipped', 'records'].map((f) => (existsSync(new URL(`./${f}/${lang}.json`, import.meta.url)) ? require(`./${f}/${lang}.json`) : {}))) as Record<string, string>;
+      Object.assign(
+        {},
+        ...['messages', 'shipped', 'records'].map((f) =>
+          existsSync(new URL(`./${f}/${lang}.json`, import.meta.url)) ? require(`./${f}/${lang}.json`) : {},
+        ),
+      ) as Record<string, string>;
     const en = load('en');
     const wrong: string[] = [];
     for (const lang of LANGS) {
@@ -74,13 +85,14 @@ describe('the message catalogues', () => {
         const a = shape(text);
         const b = shape(m[key]!);
         if (JSON.stringify(a.names) !== JSON.stringify(b.names)) wrong.push(`${lang} ${key}: ${b.names.join(' ')} ≠ ${a.names.join(' ')}`);
-        if (JSON.stringify(a.quoted) !== JSON.stringify(b.quoted)) wrong.push(`${lang} ${key}: quoted ${JSON.stringify(b.quoted)} ≠ ${JSON.stringify(a.quoted)}`);
+        if (JSON.stringify(a.quoted) !== JSON.stringify(b.quoted))
+          wrong.push(`${lang} ${key}: quoted ${JSON.stringify(b.quoted)} ≠ ${JSON.stringify(a.quoted)}`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
-  it('mark the document\'s own Dutch words as a quotation in every language', () => {
+  it("mark the document's own Dutch words as a quotation in every language", () => {
     const key = shippedKeys.figureNote('2020-2021', { figure: 'pledged_total', locator: 'R 13' });
     for (const lang of LANGS) {
       const text = shippedText(lang, key, 'stored');
@@ -102,7 +114,7 @@ describe('the message catalogues', () => {
     for (const lang of LANGS) expect(stateName(stateByCode('FR'), lang), lang).not.toBe('');
   });
 
-  it('take the command line\'s language from a locale where it is one of the 24', () => {
+  it("take the command line's language from a locale where it is one of the 24", () => {
     expect(langOfLocale('de_DE.UTF-8')).toBe('de');
     expect(langOfLocale('pt-BR')).toBe('pt');
     expect(langOfLocale('ga_IE@euro')).toBe('ga');
@@ -113,7 +125,8 @@ describe('the message catalogues', () => {
 
   it('print counts as each language writes them (Intl, as the web does), English as en-GB', () => {
     // Issue 20: the command line printed "29 486" in Dutch where the web wrote "29.486"; both now follow the language.
-    for (const lang of LANGS) expect(formatCount(29486, lang), lang).toBe(new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang).format(29486));
+    for (const lang of LANGS)
+      expect(formatCount(29486, lang), lang).toBe(new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang).format(29486));
     expect(formatCount(29486, 'nl')).toBe('29.486');
     expect(formatCount(758, 'nl')).toBe('758');
     expect(formatCount(1234567, 'en')).toBe('1,234,567');

@@ -20,7 +20,12 @@ const loaded = new Map<Lang, Record<string, string>>();
 function catalogue(lang: Lang): Record<string, string> {
   let c = loaded.get(lang);
   if (!c) {
-    c = Object.assign({}, ...FOLDERS.map((f) => (existsSync(new URL(`./${f}/${lang}.json`, import.meta.url)) ? (require(`./${f}/${lang}.json`) as Record<string, string>) : {}))) as Record<string, string>;
+    c = Object.assign(
+      {},
+      ...FOLDERS.map((f) =>
+        existsSync(new URL(`./${f}/${lang}.json`, import.meta.url)) ? (require(`./${f}/${lang}.json`) as Record<string, string>) : {},
+      ),
+    ) as Record<string, string>;
     loaded.set(lang, c);
   }
   return c;

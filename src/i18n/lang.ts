@@ -4,7 +4,32 @@
  * and the exports. English is the fallback of a catalogue key; Dutch is the Recommendation's
  * original here (the seed's text).
  */
-export const LANGS = ['bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv'] as const;
+export const LANGS = [
+  'bg',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'es',
+  'et',
+  'fi',
+  'fr',
+  'ga',
+  'hr',
+  'hu',
+  'it',
+  'lt',
+  'lv',
+  'mt',
+  'nl',
+  'pl',
+  'pt',
+  'ro',
+  'sk',
+  'sl',
+  'sv',
+] as const;
 export type Lang = (typeof LANGS)[number];
 export const isLang = (s: string): s is Lang => (LANGS as readonly string[]).includes(s);
 
@@ -13,6 +38,10 @@ export const isLang = (s: string): s is Lang => (LANGS as readonly string[]).inc
  * part where it is one of the 24, else null (`C`, `POSIX`, a language of none of them).
  */
 export function langOfLocale(locale: string | undefined): Lang | null {
-  const primary = (locale ?? '').trim().toLowerCase().split(/[_.@-]/)[0] ?? '';
+  const primary =
+    (locale ?? '')
+      .trim()
+      .toLowerCase()
+      .split(/[_.@-]/)[0] ?? '';
   return isLang(primary) ? primary : null;
 }

@@ -4,7 +4,11 @@
  * the EU's programmes. Pure, and shared by the server's presenters and the web, so that both find a
  * shipped text by the same key; a round or programme a user adds has no key and shows as written.
  */
-const slug = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
 
 export const shippedKeys = {
   roundTitle: (round: string) => `round.${round}.title`,
@@ -13,8 +17,10 @@ export const shippedKeys = {
   incentive: (round: string, incentive: string) => `round.${round}.incentive.${incentive}`,
   incentiveNote: (round: string, incentive: string) => `round.${round}.incentive.${incentive}.note`,
   /** A document figure by what it is and where the document states it (unique within a round). */
-  figureNote: (round: string, f: { figure: string; locator?: string | null | undefined }) => `round.${round}.figure.${f.figure}.${slug(f.locator ?? '')}.note`,
-  figureLocator: (round: string, f: { figure: string; locator?: string | null | undefined }) => `round.${round}.figure.${f.figure}.${slug(f.locator ?? '')}.locator`,
+  figureNote: (round: string, f: { figure: string; locator?: string | null | undefined }) =>
+    `round.${round}.figure.${f.figure}.${slug(f.locator ?? '')}.note`,
+  figureLocator: (round: string, f: { figure: string; locator?: string | null | undefined }) =>
+    `round.${round}.figure.${f.figure}.${slug(f.locator ?? '')}.locator`,
   source: (source: string) => `source.${source}`,
   programme: (code: string, field: 'title' | 'criteria' | 'source') => `programme.${code}.${field}`,
   programmeTargetGroup: (code: string, i: number) => `programme.${code}.targetGroup.${i}`,

@@ -43,11 +43,18 @@ export function authenticate(database: Database, opts: AuthenticateOptions = {})
  * The same, but lets a session through that still awaits its second factor: only for the routes
  * that serve that half-state (who am I, set up and pass the second factor, sign out).
  */
-export function authenticateAwaiting(database: Database, opts: AuthenticateOptions = {}): MiddlewareHandler<{ Variables: SessionVariables }> {
+export function authenticateAwaiting(
+  database: Database,
+  opts: AuthenticateOptions = {},
+): MiddlewareHandler<{ Variables: SessionVariables }> {
   return sessionMiddleware(database, opts, true);
 }
 
-function sessionMiddleware(database: Database, opts: AuthenticateOptions, allowAwaiting: boolean): MiddlewareHandler<{ Variables: SessionVariables }> {
+function sessionMiddleware(
+  database: Database,
+  opts: AuthenticateOptions,
+  allowAwaiting: boolean,
+): MiddlewareHandler<{ Variables: SessionVariables }> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = header?.match(BEARER)?.[1];

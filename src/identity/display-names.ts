@@ -17,14 +17,19 @@ export const NAMES_MAX = 200;
  * It runs in the operator's scope (the application's role may not widen its own: migration 0012).
  */
 export async function displayNames(database: Database, reader: Principal, actors: readonly string[]): Promise<Record<string, string>> {
-  const ids = [...new Set(actors.map((a) => /^user:(\d{1,9})$/.exec(a)?.[1]).filter((v): v is string => v !== undefined))].slice(0, NAMES_MAX).map(Number);
+  const ids = [...new Set(actors.map((a) => /^user:(\d{1,9})$/.exec(a)?.[1]).filter((v): v is string => v !== undefined))]
+    .slice(0, NAMES_MAX)
+    .map(Number);
   if (ids.length === 0) return {};
   const state = reader.stateCode ?? null;
   const found = await inOperatorScope(database, operator('display-names'), (tx) =>
     rows<{ id: number; name: string }>(
       tx,
       sql`SELECT id::int AS id, display_name AS name FROM users
-           WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})
+           WHERE id IN (${sql.join(
+             ids.map((i) => sql`${i}`),
+             sql`, `,
+           )})
              AND (${state}::text IS NULL OR state_code IS NULL OR state_code = ${state})`,
     ),
   );

@@ -24,7 +24,9 @@ describe.each(databaseKinds)('housekeeping of sign-in records ($name)', (kind) =
     await inScope(database.db, OPERATOR, async (tx) => {
       await tx.execute(sql`DELETE FROM login_attempts`);
       for (const d of [LOGIN_ATTEMPT_DAYS + 1, LOGIN_ATTEMPT_DAYS - 1, 0]) {
-        await tx.execute(sql`INSERT INTO login_attempts (at, username, address, succeeded) VALUES (${at(d)}, ${`u${d}`}, '127.0.0.1', false)`);
+        await tx.execute(
+          sql`INSERT INTO login_attempts (at, username, address, succeeded) VALUES (${at(d)}, ${`u${d}`}, '127.0.0.1', false)`,
+        );
       }
       await tx.execute(sql`UPDATE sessions SET expires_at = ${at(ENDED_SESSION_DAYS + 1)} WHERE user_id = ${old.principal.userId}`);
       await tx.execute(sql`UPDATE sessions SET expires_at = ${at(-1)} WHERE user_id = ${live.principal.userId}`);

@@ -11,7 +11,10 @@ export const IDEMPOTENCY_HOURS = 24;
  * LOGIN_ATTEMPT_DAYS, and sessions ended (expired or revoked) more than ENDED_SESSION_DAYS ago.
  * The audit trail keeps the sign-ins themselves. Run with the retention job.
  */
-export async function purgeIdentityRecords(db: Executor, now: string = new Date().toISOString()): Promise<{ loginAttempts: number; sessions: number }> {
+export async function purgeIdentityRecords(
+  db: Executor,
+  now: string = new Date().toISOString(),
+): Promise<{ loginAttempts: number; sessions: number }> {
   const attempts = await rows<{ n: number }>(
     db,
     sql`WITH gone AS (DELETE FROM login_attempts WHERE at < ${now}::timestamptz - make_interval(days => ${LOGIN_ATTEMPT_DAYS}) RETURNING 1)

@@ -5,8 +5,25 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode, isAppError } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { authenticate, authenticateAwaiting, refuseCrossSite, SESSION_COOKIE, type AuthenticateOptions, type SessionVariables } from './authenticate.ts';
-import { changeOwnPassword, endSession, enrolTotp, issueApiToken, loginWithPassword, logout, signInExternal, verifyTotp, viewOf } from './login.service.ts';
+import {
+  authenticate,
+  authenticateAwaiting,
+  refuseCrossSite,
+  SESSION_COOKIE,
+  type AuthenticateOptions,
+  type SessionVariables,
+} from './authenticate.ts';
+import {
+  changeOwnPassword,
+  endSession,
+  enrolTotp,
+  issueApiToken,
+  loginWithPassword,
+  logout,
+  signInExternal,
+  verifyTotp,
+  viewOf,
+} from './login.service.ts';
 import { flowKey, OidcClient, oidcSettingsFromConfig, openFlow, sealFlow, FLOW_MINUTES } from './oidc.ts';
 import { PASSWORD_MAX } from './password.ts';
 import { displayNames, NAMES_MAX } from './display-names.ts';
@@ -42,8 +59,14 @@ export function identityOptionsFromConfig(config: Config): IdentityRouteOptions 
 
 const credentials = z.object({
   username: z.string().min(1).max(200),
-  password: z.string().min(1).max(PASSWORD_MAX * 4),
-  totp: z.string().regex(/^\d{6}$/).optional(),
+  password: z
+    .string()
+    .min(1)
+    .max(PASSWORD_MAX * 4),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
 });
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/) });
 const passwordChange = z.object({ current: z.string().min(1).max(1024), new: z.string().min(1).max(1024) }).strict();
@@ -102,7 +125,12 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
     const v = await retryAfter(c, () => verifyTotp(db, { sessionToken: c.var.sessionToken, code, address: addressOf(c) }));
     const bearer = c.var.authMethod === 'bearer';
     if (!bearer) setCookie(c, SESSION_COOKIE, v.session.token, SESSION_FLAGS);
-    return c.json({ secondFactor: v.secondFactor, csrfToken: v.session.csrfToken, expiresAt: v.session.expiresAt, ...(bearer ? { token: v.session.token } : {}) });
+    return c.json({
+      secondFactor: v.secondFactor,
+      csrfToken: v.session.csrfToken,
+      expiresAt: v.session.expiresAt,
+      ...(bearer ? { token: v.session.token } : {}),
+    });
   });
 
   app.post('/password', signedIn, async (c) => {
@@ -141,7 +169,13 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
     if (!opts.oidc) throw appError(ErrorCode.NotFound, 'oidcNotConfigured');
     const { url, flow } = await opts.oidc.start();
     // Lax, not Strict: the provider sends the browser back with a cross-site top-level GET.
-    setCookie(c, OIDC_FLOW_COOKIE, sealFlow(flow, key), { httpOnly: true, secure: true, sameSite: 'Lax', path: '/', maxAge: FLOW_MINUTES * 60 });
+    setCookie(c, OIDC_FLOW_COOKIE, sealFlow(flow, key), {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: FLOW_MINUTES * 60,
+    });
     return c.redirect(url.toString(), 302);
   });
 
@@ -160,7 +194,9 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
     // browsers withhold SameSite=Strict cookies along the redirect chain, and the new session with them.
     c.header('Content-Security-Policy', "default-src 'none'");
     const to = afterSignIn.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    return c.html(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Pathways</title><a href="${to}">Pathways</a>`);
+    return c.html(
+      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Pathways</title><a href="${to}">Pathways</a>`,
+    );
   });
 
   return app;
@@ -169,7 +205,8 @@ export function identityRoutes(database: Database, opts: IdentityRouteOptions = 
 /** The JSON body, checked by its schema: 400 with the problem per field (never the values). */
 async function bodyOf<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   // JSON only: a cross-site HTML form can post text/plain that happens to parse as JSON.
-  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw appError(ErrorCode.BadInput, 'authBodyInvalid', { p1: 'Content-Type: application/json' });
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? ''))
+    throw appError(ErrorCode.BadInput, 'authBodyInvalid', { p1: 'Content-Type: application/json' });
   let json: unknown;
   try {
     json = await c.req.json();
@@ -189,7 +226,8 @@ async function retryAfter<T>(c: Context, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    const seconds = isAppError(e) && e.code === ErrorCode.TooManyRequests ? (e.details as { retryAfter?: unknown } | undefined)?.retryAfter : undefined;
+    const seconds =
+      isAppError(e) && e.code === ErrorCode.TooManyRequests ? (e.details as { retryAfter?: unknown } | undefined)?.retryAfter : undefined;
     if (typeof seconds === 'number') c.header('Retry-After', String(seconds));
     throw e;
   }

@@ -39,14 +39,27 @@ function clientOf(app: App) {
     };
     const res = await app.request(
       path,
-      { method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'), headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) },
+      {
+        method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      },
       { incoming: { socket: { remoteAddress: init.address ?? '192.0.2.1' } } },
     );
     const text = await res.text();
     const cookies = res.headers.getSetCookie();
-    const session = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
+    const session = cookies
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+      ?.split(';')[0]!
+      .slice(SESSION_COOKIE.length + 1);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as any, headers: res.headers, cookies, session };
+    return {
+      status: res.status,
+      body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as any,
+      headers: res.headers,
+      cookies,
+      session,
+    };
   };
 }
 
@@ -62,7 +75,10 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
   const exec = (q: ReturnType<typeof sql>) => database.db.execute(q);
   const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(database.db, q))[0]!;
   let userSeq = 0;
-  const account = async (role: Parameters<typeof addAccount>[1]['role'] = 'commission_analyst', extra: { stateCode?: string; organisation?: string } = {}) => {
+  const account = async (
+    role: Parameters<typeof addAccount>[1]['role'] = 'commission_analyst',
+    extra: { stateCode?: string; organisation?: string } = {},
+  ) => {
     const username = `${role}.${kind.name}.${++userSeq}`;
     const id = await addAccount(database, { username, password: PASSWORD, role, ...extra });
     return { id, username };
@@ -74,7 +90,11 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const u = await account(role, role === 'state_officer' ? { stateCode: 'BE' } : { stateCode: 'BE', organisation: 'Caritas' });
     const first = await login(u.username);
     const enrol = await call('/api/auth/totp/enrol', { method: 'POST', session: first.session, csrf: first.body.csrfToken });
-    const verify = await call('/api/auth/totp/verify', { body: { code: totpCode(enrol.body.secret, Date.now()) }, session: first.session, csrf: first.body.csrfToken });
+    const verify = await call('/api/auth/totp/verify', {
+      body: { code: totpCode(enrol.body.secret, Date.now()) },
+      session: first.session,
+      csrf: first.body.csrfToken,
+    });
     expect(verify.status).toBe(200);
     return { ...u, secret: enrol.body.secret as string, session: verify.session!, csrf: verify.body.csrfToken as string };
   };
@@ -98,7 +118,10 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     expect((await call('/api/probe', { session: other.session })).status).toBe(401);
     expect((await login(u.username)).status).toBe(401);
     expect((await login(u.username, newPassword)).status).toBe(200);
-    const lines = await rows<{ outcome: string }>(database.db, sql`SELECT details->>'outcome' AS outcome FROM audit_log WHERE action = 'auth.password' AND actor = ${`user:${u.id}`} ORDER BY id`);
+    const lines = await rows<{ outcome: string }>(
+      database.db,
+      sql`SELECT details->>'outcome' AS outcome FROM audit_log WHERE action = 'auth.password' AND actor = ${`user:${u.id}`} ORDER BY id`,
+    );
     expect(lines.map((l) => l.outcome)).toEqual(['wrong_current', 'changed']);
   });
 
@@ -134,22 +157,33 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const u = await account('commission_analyst');
     const r = await login(u.username);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ user: { username: u.username, role: 'commission_analyst', stateCode: null, organisation: null }, secondFactor: 'not_needed' });
+    expect(r.body).toMatchObject({
+      user: { username: u.username, role: 'commission_analyst', stateCode: null, organisation: null },
+      secondFactor: 'not_needed',
+    });
     expect(r.headers.get('cache-control')).toBe('no-store');
     const cookie = r.cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
-    const attributes = cookie.split(/;\s*/).slice(1).map((a) => a.split('=')[0]!.toLowerCase());
+    const attributes = cookie
+      .split(/;\s*/)
+      .slice(1)
+      .map((a) => a.split('=')[0]!.toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'secure', 'samesite', 'path']));
     expect(cookie).toMatch(/;\s*SameSite=Strict/);
     expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
     expect(attributes).not.toContain('domain');
     // Only the SHA-256 of the token is stored.
-    const stored = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${createHash('sha256').update(r.session!).digest('hex')}`);
+    const stored = await one<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${createHash('sha256').update(r.session!).digest('hex')}`,
+    );
     expect(stored.n).toBe(1);
     const raw = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${r.session!}`);
     expect(raw.n).toBe(0);
     const probe = await call('/api/probe', { session: r.session });
     expect(probe.status).toBe(200);
-    expect(probe.body).toMatchObject({ principal: { id: `user:${u.id}`, username: u.username, role: 'commission_analyst' }, authMethod: 'cookie' });
+    expect(probe.body).toMatchObject({
+      principal: { id: `user:${u.id}`, username: u.username, role: 'commission_analyst' },
+      authMethod: 'cookie',
+    });
   });
 
   it('answers a wrong password and an unknown username with the same status, message and (argon2) time', async () => {
@@ -165,7 +199,9 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     // answer in a few milliseconds, a fraction of the known name's time.
     const time = async (username: string) => {
       const t0 = performance.now();
-      await loginWithPassword(database.db, { username, password: 'x'.repeat(20), address: newAddress(), purpose: 'session' }).catch(() => {});
+      await loginWithPassword(database.db, { username, password: 'x'.repeat(20), address: newAddress(), purpose: 'session' }).catch(
+        () => {},
+      );
       return performance.now() - t0;
     };
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -192,7 +228,9 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const retry = Number(right.headers.get('retry-after'));
     expect(retry).toBeGreaterThan(LOCK_MINUTES * 60 - 30);
     expect(retry).toBeLessThanOrEqual(LOCK_MINUTES * 60);
-    const row = await one<{ minutes: number }>(sql`SELECT extract(epoch FROM locked_until - now()) / 60 AS minutes FROM users WHERE id = ${u.id}`);
+    const row = await one<{ minutes: number }>(
+      sql`SELECT extract(epoch FROM locked_until - now()) / 60 AS minutes FROM users WHERE id = ${u.id}`,
+    );
     expect(Number(row.minutes)).toBeCloseTo(LOCK_MINUTES, 0);
     const audit = await rows<{ outcome: string; details: string }>(
       database.db,
@@ -222,10 +260,14 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     expect(unknown).toEqual(known);
     expect(known.filter((s) => s.startsWith('429'))).toHaveLength(3);
     // The attempts on the unknown name are recorded like any (its name lowercased).
-    const n = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM login_attempts WHERE username = ${`absent.${kind.name}.${userSeq}`}`);
+    const n = await one<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM login_attempts WHERE username = ${`absent.${kind.name}.${userSeq}`}`,
+    );
     expect(n.n).toBe(LOCK_AFTER + 2);
     // The audit line of an unknown name keeps a hash of it, never the name typed.
-    const line = await one<{ details: Record<string, unknown> }>(sql`SELECT details FROM audit_log WHERE action = 'auth.login' AND subject = 'user:unknown' ORDER BY id DESC LIMIT 1`);
+    const line = await one<{ details: Record<string, unknown> }>(
+      sql`SELECT details FROM audit_log WHERE action = 'auth.login' AND subject = 'user:unknown' ORDER BY id DESC LIMIT 1`,
+    );
     expect(line.details).toMatchObject({ outcome: 'locked', method: 'password' });
     expect(line.details.usernameHash).toMatch(/^[0-9a-f]{16}$/);
     expect(JSON.stringify(line.details)).not.toContain('absent.');
@@ -265,14 +307,23 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const refused = await call('/api/probe', { session: half.session });
     expect(refused.status).toBe(401);
     expect(refused.body.message).toMatch(/second factor/);
-    expect((await call('/api/auth/me', { session: half.session })).body).toMatchObject({ secondFactor: 'enrol', user: { username: u.username } });
+    expect((await call('/api/auth/me', { session: half.session })).body).toMatchObject({
+      secondFactor: 'enrol',
+      user: { username: u.username },
+    });
     const enrol = await call('/api/auth/totp/enrol', { method: 'POST', ...half });
     expect(enrol.status).toBe(200);
     const secret = enrol.body.secret as string;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     const url = new URL(enrol.body.otpauthUrl);
     expect(url.protocol).toBe('otpauth:');
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ secret, issuer: 'Pathways', algorithm: 'SHA1', digits: '6', period: '30' });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      secret,
+      issuer: 'Pathways',
+      algorithm: 'SHA1',
+      digits: '6',
+      period: '30',
+    });
     // A wrong code is refused; the right one passes and replaces the session (a new token).
     const wrongCode = String((Number(totpCode(secret, Date.now())) + 500_000) % 1_000_000).padStart(6, '0');
     expect((await call('/api/auth/totp/verify', { body: { code: wrongCode }, ...half })).status).toBe(401);
@@ -287,7 +338,9 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     expect(probe.body.principal).toMatchObject({ role: 'state_officer', stateCode: 'BE' });
     expect((await one<{ on: boolean }>(sql`SELECT totp_enabled AS on FROM users WHERE id = ${u.id}`)).on).toBe(true);
     // Enrolment cannot be started again once done.
-    expect((await call('/api/auth/totp/enrol', { method: 'POST', session: verified.session, csrf: verified.body.csrfToken })).status).toBe(409);
+    expect((await call('/api/auth/totp/enrol', { method: 'POST', session: verified.session, csrf: verified.body.csrfToken })).status).toBe(
+      409,
+    );
     // The next sign-in asks for the code, not for enrolment; logging out of the half-state works.
     const second = await login(u.username);
     expect(second.body.secondFactor).toBe('required');
@@ -299,13 +352,24 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const u = await enrolled();
     const used = (await one<{ step: number }>(sql`SELECT totp_last_step::float8 AS step FROM users WHERE id = ${u.id}`)).step;
     const again = await login(u.username);
-    const replay = await call('/api/auth/totp/verify', { body: { code: totpCode(u.secret, used * 30_000) }, session: again.session, csrf: again.body.csrfToken });
+    const replay = await call('/api/auth/totp/verify', {
+      body: { code: totpCode(u.secret, used * 30_000) },
+      session: again.session,
+      csrf: again.body.csrfToken,
+    });
     expect(replay.status).toBe(401);
     expect(replay.body.message).toMatch(/already used/);
-    const next = await call('/api/auth/totp/verify', { body: { code: totpCode(u.secret, (used + 1) * 30_000) }, session: again.session, csrf: again.body.csrfToken });
+    const next = await call('/api/auth/totp/verify', {
+      body: { code: totpCode(u.secret, (used + 1) * 30_000) },
+      session: again.session,
+      csrf: again.body.csrfToken,
+    });
     expect(next.status).toBe(200);
     // Through the token endpoint too: a code of a step already used gives no token.
-    const token = await call('/api/auth/token', { body: { username: u.username, password: PASSWORD, totp: totpCode(u.secret, (used + 1) * 30_000) }, address: newAddress() });
+    const token = await call('/api/auth/token', {
+      body: { username: u.username, password: PASSWORD, totp: totpCode(u.secret, (used + 1) * 30_000) },
+      address: newAddress(),
+    });
     expect(token.status).toBe(401);
   });
 
@@ -315,7 +379,8 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const good = totpCode(u.secret, Date.now());
     const wrong = (i: number) => String((Number(good) + 1000 + i * 7919) % 1_000_000).padStart(6, '0');
     const seen: number[] = [];
-    for (let i = 0; i < LOCK_AFTER; i++) seen.push((await call('/api/auth/totp/verify', { body: { code: wrong(i) }, session: s.session, csrf: s.body.csrfToken })).status);
+    for (let i = 0; i < LOCK_AFTER; i++)
+      seen.push((await call('/api/auth/totp/verify', { body: { code: wrong(i) }, session: s.session, csrf: s.body.csrfToken })).status);
     expect(seen).toEqual([...Array(LOCK_AFTER - 1).fill(401), 429]);
     expect((await call('/api/auth/me', { session: s.session })).status).toBe(401);
     expect((await login(u.username)).status).toBe(429);
@@ -337,7 +402,10 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const noCode = await call('/api/auth/token', { body: { username: u.username, password: PASSWORD }, address: newAddress() });
     expect(noCode.status).toBe(401);
     expect(noCode.body.message).toMatch(/second factor/);
-    const withCode = await call('/api/auth/token', { body: { username: u.username, password: PASSWORD, totp: totpCode(u.secret, Date.now() + 30_000) }, address: newAddress() });
+    const withCode = await call('/api/auth/token', {
+      body: { username: u.username, password: PASSWORD, totp: totpCode(u.secret, Date.now() + 30_000) },
+      address: newAddress(),
+    });
     expect(withCode.status).toBe(200);
     const probe = await call('/api/probe', { bearer: withCode.body.token });
     expect(probe.body).toMatchObject({ principal: { username: u.username, role: 'state_officer' }, authMethod: 'bearer' });
@@ -348,14 +416,25 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const s = await login(u.username);
     const csrf = s.body.csrfToken as string;
     expect((await call('/api/probe', { method: 'POST', session: s.session })).status).toBe(403);
-    expect((await call('/api/probe', { method: 'POST', session: s.session, csrf: csrf.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A')) })).status).toBe(403);
-    const ok = await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' } });
+    expect(
+      (await call('/api/probe', { method: 'POST', session: s.session, csrf: csrf.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A')) })).status,
+    ).toBe(403);
+    const ok = await call('/api/probe', {
+      method: 'POST',
+      session: s.session,
+      csrf,
+      headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' },
+    });
     expect(ok.status).toBe(200);
     const crossSite = await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { 'sec-fetch-site': 'cross-site' } });
     expect(crossSite.status).toBe(403);
     expect(crossSite.body.message).toMatch(/another site/);
-    expect((await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { 'sec-fetch-site': 'same-site' } })).status).toBe(403);
+    expect(
+      (await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { origin: 'https://evil.example' } })).status,
+    ).toBe(403);
+    expect(
+      (await call('/api/probe', { method: 'POST', session: s.session, csrf, headers: { 'sec-fetch-site': 'same-site' } })).status,
+    ).toBe(403);
     // Reading is not a change: a GET with the cookie needs no token.
     expect((await call('/api/probe', { session: s.session })).status).toBe(200);
     // Signing in from another site's form is refused too (login CSRF).
@@ -369,7 +448,9 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const [expired, idle, signedOut, fresh, lastOne] = sessions as [string, string, string, string, string];
     for (const s of sessions) expect((await call('/api/probe', { session: s })).status).toBe(200);
     await exec(sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = ${hashOf(expired)}`);
-    await exec(sql`UPDATE sessions SET last_seen_at = now() - make_interval(mins => ${IDLE_MINUTES + 1}) WHERE token_hash = ${hashOf(idle)}`);
+    await exec(
+      sql`UPDATE sessions SET last_seen_at = now() - make_interval(mins => ${IDLE_MINUTES + 1}) WHERE token_hash = ${hashOf(idle)}`,
+    );
     const csrf = (await call('/api/auth/me', { session: signedOut })).body.csrfToken;
     expect((await call('/api/auth/logout', { method: 'POST', session: signedOut, csrf })).status).toBe(204);
     for (const s of [expired, idle, signedOut]) {
@@ -378,7 +459,9 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
       expect(r.body.message).toMatch(/session has ended/);
     }
     // Idle just under the limit is still alive.
-    await exec(sql`UPDATE sessions SET last_seen_at = now() - make_interval(mins => ${IDLE_MINUTES - 1}) WHERE token_hash = ${hashOf(fresh)}`);
+    await exec(
+      sql`UPDATE sessions SET last_seen_at = now() - make_interval(mins => ${IDLE_MINUTES - 1}) WHERE token_hash = ${hashOf(fresh)}`,
+    );
     expect((await call('/api/probe', { session: fresh })).status).toBe(200);
     const admin = operator('test-admin');
     const r = await inScope(database.db, admin, (tx) => disableUser(tx, admin, u.username));
@@ -392,7 +475,11 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
   it('gives a new session at each sign-in and ends the one the browser held', async () => {
     const u = await account();
     const first = await login(u.username);
-    const second = await call('/api/auth/login', { body: { username: u.username, password: PASSWORD }, session: first.session, address: newAddress() });
+    const second = await call('/api/auth/login', {
+      body: { username: u.username, password: PASSWORD },
+      session: first.session,
+      address: newAddress(),
+    });
     expect(second.status).toBe(200);
     expect(second.session).not.toBe(first.session);
     expect((await call('/api/probe', { session: first.session })).status).toBe(401);
@@ -403,10 +490,18 @@ describe.each(databaseKinds)('identity on $name', (kind) => {
     const r = await call('/api/auth/login', { body: { username: 'someone', password: 42 }, address: newAddress() });
     expect(r.status).toBe(400);
     expect(r.body.details.fields).toHaveProperty('password');
-    const notJson = await call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, address: newAddress() });
+    const notJson = await call('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      address: newAddress(),
+    });
     expect(notJson.status).toBe(400);
     // JSON only: a cross-site form can post text/plain that parses as JSON.
-    const plain = await call('/api/auth/login', { body: { username: 'someone', password: 'whatever' }, headers: { 'content-type': 'text/plain' }, address: newAddress() });
+    const plain = await call('/api/auth/login', {
+      body: { username: 'someone', password: 'whatever' },
+      headers: { 'content-type': 'text/plain' },
+      address: newAddress(),
+    });
     expect(plain.status).toBe(400);
     const leaky = await call('/api/auth/login', { body: { username: '', password: 'hunter2-secret' }, address: newAddress() });
     expect(leaky.status).toBe(400);

@@ -79,14 +79,21 @@ const principalOf = (a: Pick<Account, 'id' | 'username' | 'role' | 'stateCode' |
   organisation: a.organisation,
 });
 
-export const viewOf = (p: Principal): UserView => ({ username: p.username, role: p.role as Role, stateCode: p.stateCode, organisation: p.organisation });
+export const viewOf = (p: Principal): UserView => ({
+  username: p.username,
+  role: p.role as Role,
+  stateCode: p.stateCode,
+  organisation: p.organisation,
+});
 
 const attemptKey = (username: string) => username.toLowerCase().slice(0, 200);
 /** A name typed at the sign-in that is no account may be a password typed in the wrong field: only its hash is kept. */
 const nameHash = (username: string) => createHash('sha256').update(attemptKey(username)).digest('hex').slice(0, 16);
 const minutesOf = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
-const tooMany = (retryAfter: number) => appError(ErrorCode.TooManyRequests, 'tooManySignIns', { minutes: minutesOf(retryAfter) }, { retryAfter });
-const locked = (retryAfter: number) => appError(ErrorCode.TooManyRequests, 'accountLocked', { minutes: minutesOf(retryAfter) }, { retryAfter });
+const tooMany = (retryAfter: number) =>
+  appError(ErrorCode.TooManyRequests, 'tooManySignIns', { minutes: minutesOf(retryAfter) }, { retryAfter });
+const locked = (retryAfter: number) =>
+  appError(ErrorCode.TooManyRequests, 'accountLocked', { minutes: minutesOf(retryAfter) }, { retryAfter });
 
 async function readAccount(db: Executor, where: ReturnType<typeof sql>): Promise<Account | undefined> {
   const [a] = await rows<Account>(
@@ -140,7 +147,8 @@ async function recordFailure(db: Executor, userId: number): Promise<number | nul
         RETURNING CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()))::int END AS "lockedFor"`,
   );
   const lockedFor = row?.lockedFor ?? null;
-  if (lockedFor !== null) await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND NOT mfa_passed AND revoked_at IS NULL`);
+  if (lockedFor !== null)
+    await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND NOT mfa_passed AND revoked_at IS NULL`);
   return lockedFor;
 }
 
@@ -162,7 +170,15 @@ type LoginOutcome = 'success' | 'failure' | 'lockout' | 'locked';
 
 async function auditLogin(
   db: Executor,
-  e: { account: Account | undefined; username: string; outcome: LoginOutcome; method: string; address: string; reason?: string; secondFactor?: SecondFactor },
+  e: {
+    account: Account | undefined;
+    username: string;
+    outcome: LoginOutcome;
+    method: string;
+    address: string;
+    reason?: string;
+    secondFactor?: SecondFactor;
+  },
 ) {
   await recordAudit(db, {
     actor: e.outcome === 'success' && e.account ? principalOf(e.account) : IDENTITY_SCOPE,
@@ -196,7 +212,9 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
 
   // 1. The rate limits and the lock, and the attempt recorded, one sign-in per address and name at a time.
   const checked = await inScope<Checked>(db, IDENTITY_SCOPE, async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(727001, hashtext(${input.address})), pg_advisory_xact_lock(727002, hashtext(${key}))`);
+    await tx.execute(
+      sql`SELECT pg_advisory_xact_lock(727001, hashtext(${input.address})), pg_advisory_xact_lock(727002, hashtext(${key}))`,
+    );
     const byAddress = await windowFull(tx, sql`address = ${input.address}`, ADDRESS_LIMIT);
     if (byAddress !== null) return { kind: 'refused', error: tooMany(byAddress) };
     const byName = await windowFull(tx, sql`username = ${key}`, USERNAME_LIMIT);
@@ -236,10 +254,20 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
       let lockedFor: number | null;
       if (account) lockedFor = await recordFailure(tx, account.id);
       else lockedFor = simulatedLock([...checked.previous, { at: Date.now(), succeeded: false }], Date.now());
-      await auditLogin(tx, { account, username: input.username, outcome: lockedFor === null ? 'failure' : 'lockout', method, address: input.address, reason });
+      await auditLogin(tx, {
+        account,
+        username: input.username,
+        outcome: lockedFor === null ? 'failure' : 'lockout',
+        method,
+        address: input.address,
+        reason,
+      });
       return { error: lockedFor === null ? appError(ErrorCode.Unauthenticated, 'invalidCredentials') : locked(lockedFor) };
     };
-    if (!passwordOk || !account) return failure(account?.disabled ? 'disabled' : account && !account.passwordHash ? 'no_password' : account ? 'password' : 'unknown_user');
+    if (!passwordOk || !account)
+      return failure(
+        account?.disabled ? 'disabled' : account && !account.passwordHash ? 'no_password' : account ? 'password' : 'unknown_user',
+      );
 
     let passed = false;
     if (input.totp !== undefined && account.totpEnabled && account.totpSecret) {
@@ -253,7 +281,15 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
     if (awaiting && input.purpose === 'token') {
       // The password was right; without the second factor there is no token. The failure count stays
       // as it is, so that a right password cannot be used to reset it between guesses of codes.
-      await auditLogin(tx, { account, username: input.username, outcome: 'failure', method, address: input.address, reason: 'second_factor_missing', secondFactor });
+      await auditLogin(tx, {
+        account,
+        username: input.username,
+        outcome: 'failure',
+        method,
+        address: input.address,
+        reason: 'second_factor_missing',
+        secondFactor,
+      });
       return { error: appError(ErrorCode.Unauthenticated, secondFactor === 'enrol' ? 'totpEnrolFirst' : 'secondFactorRequired') };
     }
     if (!awaiting) await recordSuccess(tx, account.id);
@@ -267,7 +303,10 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
 }
 
 /** An API token: a session that only a sign-in with the second factor passed (or not needed) gets. */
-export async function issueApiToken(db: Db, input: Omit<PasswordLogin, 'purpose'>): Promise<{ token: string; expiresAt: string; user: UserView }> {
+export async function issueApiToken(
+  db: Db,
+  input: Omit<PasswordLogin, 'purpose'>,
+): Promise<{ token: string; expiresAt: string; user: UserView }> {
   const signedIn = await loginWithPassword(db, { ...input, purpose: 'token' });
   return { token: signedIn.session.token, expiresAt: signedIn.session.expiresAt, user: signedIn.user };
 }
@@ -349,7 +388,13 @@ export async function logout(db: Db, input: { sessionToken: string }): Promise<v
     const s = await sessionUser(tx, input.sessionToken);
     if (!s) return;
     await revokeSession(tx, input.sessionToken);
-    await recordAudit(tx, { actor: s.principal, action: 'auth.logout', subject: s.principal.id, stateCode: s.principal.stateCode, recordIds: [s.principal.id] });
+    await recordAudit(tx, {
+      actor: s.principal,
+      action: 'auth.logout',
+      subject: s.principal.id,
+      stateCode: s.principal.stateCode,
+      recordIds: [s.principal.id],
+    });
   });
 }
 
@@ -376,7 +421,14 @@ export async function signInExternal(
         subject: account ? `user:${account.id}` : 'user:unknown',
         stateCode: account?.stateCode ?? null,
         recordIds: account ? [`user:${account.id}`] : [],
-        details: { outcome: 'failure', method: 'oidc', address: input.address, reason: account ? 'disabled' : 'not_registered', issuer: input.issuer, subject: input.subject },
+        details: {
+          outcome: 'failure',
+          method: 'oidc',
+          address: input.address,
+          reason: account ? 'disabled' : 'not_registered',
+          issuer: input.issuer,
+          subject: input.subject,
+        },
       });
       return { error: appError(ErrorCode.Unauthenticated, 'oidcNotRegistered', { issuer: input.issuer, subject: input.subject }) };
     }
@@ -396,30 +448,49 @@ export async function signInExternal(
  * one counts towards the lock-out), the new one must satisfy the rules, and every other session of
  * the user ends; the one making the change stays.
  */
-export async function changeOwnPassword(db: Db, input: { sessionToken: string; current: string; next: string }): Promise<{ sessionsEnded: number }> {
+export async function changeOwnPassword(
+  db: Db,
+  input: { sessionToken: string; current: string; next: string },
+): Promise<{ sessionsEnded: number }> {
   checkNewPassword(input.next);
-  const result = await inScope(db, IDENTITY_SCOPE, async (tx): Promise<{ ok: { sessionsEnded: number } } | { error: ReturnType<typeof appError> }> => {
-    const s = await sessionUser(tx, input.sessionToken);
-    if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
-    const userId = s.principal.userId!;
-    const [account] = await rows<{ hash: string | null }>(tx, sql`SELECT password_hash AS hash FROM users WHERE id = ${userId} FOR UPDATE`);
-    const audit = (outcome: string) =>
-      recordAudit(tx, { actor: s.principal, action: 'auth.password', subject: s.principal.id, stateCode: s.principal.stateCode, recordIds: [s.principal.id], details: { outcome } });
-    if (!account?.hash) return { error: appError(ErrorCode.Conflict, 'passwordExternal') };
-    if (!(await verifyPassword(account.hash, input.current))) {
-      await recordFailure(tx, userId);
-      await audit('wrong_current');
-      return { error: appError(ErrorCode.Unauthenticated, 'currentPasswordWrong') };
-    }
-    await tx.execute(sql`UPDATE users SET password_hash = ${await hashPassword(input.next)}, failed_logins = 0, locked_until = NULL WHERE id = ${userId}`);
-    const ended = await rows<{ n: number }>(
-      tx,
-      sql`WITH gone AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND token_hash <> ${tokenHash(input.sessionToken)} RETURNING 1)
+  const result = await inScope(
+    db,
+    IDENTITY_SCOPE,
+    async (tx): Promise<{ ok: { sessionsEnded: number } } | { error: ReturnType<typeof appError> }> => {
+      const s = await sessionUser(tx, input.sessionToken);
+      if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
+      const userId = s.principal.userId!;
+      const [account] = await rows<{ hash: string | null }>(
+        tx,
+        sql`SELECT password_hash AS hash FROM users WHERE id = ${userId} FOR UPDATE`,
+      );
+      const audit = (outcome: string) =>
+        recordAudit(tx, {
+          actor: s.principal,
+          action: 'auth.password',
+          subject: s.principal.id,
+          stateCode: s.principal.stateCode,
+          recordIds: [s.principal.id],
+          details: { outcome },
+        });
+      if (!account?.hash) return { error: appError(ErrorCode.Conflict, 'passwordExternal') };
+      if (!(await verifyPassword(account.hash, input.current))) {
+        await recordFailure(tx, userId);
+        await audit('wrong_current');
+        return { error: appError(ErrorCode.Unauthenticated, 'currentPasswordWrong') };
+      }
+      await tx.execute(
+        sql`UPDATE users SET password_hash = ${await hashPassword(input.next)}, failed_logins = 0, locked_until = NULL WHERE id = ${userId}`,
+      );
+      const ended = await rows<{ n: number }>(
+        tx,
+        sql`WITH gone AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND token_hash <> ${tokenHash(input.sessionToken)} RETURNING 1)
           SELECT count(*)::int AS n FROM gone`,
-    );
-    await audit('changed');
-    return { ok: { sessionsEnded: ended[0]!.n } };
-  });
+      );
+      await audit('changed');
+      return { ok: { sessionsEnded: ended[0]!.n } };
+    },
+  );
   // A wrong current password is recorded (committed) before it is refused.
   if ('error' in result) throw result.error;
   return result.ok;

@@ -99,7 +99,9 @@ describe('OpenID Connect: pure parts', () => {
 
   it('refuses a provider or a callback over plain http except on the loopback', () => {
     expect(() => new OidcClient({ issuer: 'http://idp.example', clientId: 'x', redirectUri: REDIRECT })).toThrow(/https/);
-    expect(() => new OidcClient({ issuer: 'https://idp.example', clientId: 'x', redirectUri: 'http://pathways.example/cb' })).toThrow(/https/);
+    expect(() => new OidcClient({ issuer: 'https://idp.example', clientId: 'x', redirectUri: 'http://pathways.example/cb' })).toThrow(
+      /https/,
+    );
   });
 });
 
@@ -117,7 +119,11 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
   });
 
   /** The whole flow: Pathways sends the browser away, the provider signs it in, Pathways takes it back. */
-  async function flow(app: ReturnType<typeof identityTestApp>, who: { login: string; otp?: boolean; html?: boolean }, tamperCallback?: (u: URL) => void) {
+  async function flow(
+    app: ReturnType<typeof identityTestApp>,
+    who: { login: string; otp?: boolean; html?: boolean },
+    tamperCallback?: (u: URL) => void,
+  ) {
     const start = await app.request('/api/auth/oidc/login');
     expect(start.status).toBe(302);
     const flowCookie = start.headers.getSetCookie().find((c) => c.startsWith(`${OIDC_FLOW_COOKIE}=`))!;
@@ -127,7 +133,9 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
     const authorization = new URL(start.headers.get('location')!);
     const back = new URL(await signInAtProvider(authorization.toString(), who));
     tamperCallback?.(back);
-    const res = await app.request(back.pathname + back.search, { headers: { cookie: flowCookie.split(';')[0]!, accept: who.html ? 'text/html' : 'application/json' } });
+    const res = await app.request(back.pathname + back.search, {
+      headers: { cookie: flowCookie.split(';')[0]!, accept: who.html ? 'text/html' : 'application/json' },
+    });
     const text = await res.text();
     const body = (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { html: text }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const session = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`) && !/Max-Age=0/.test(c));
@@ -136,10 +144,21 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
 
   it('signs a registered user in through the whole code flow (PKCE, state, nonce) and ends with the right principal', async () => {
     const subject = `analyst-${kind.name}`;
-    const id = await addAccount(database, { username: `oidc.analyst.${kind.name}`, role: 'commission_analyst', oidcIssuer: provider.issuer, oidcSubject: subject });
+    const id = await addAccount(database, {
+      username: `oidc.analyst.${kind.name}`,
+      role: 'commission_analyst',
+      oidcIssuer: provider.issuer,
+      oidcSubject: subject,
+    });
     const app = identityTestApp(database, { oidc: new OidcClient(settings) });
     const { authorization, res, body, session } = await flow(app, { login: subject });
-    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({ client_id: CLIENT.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge_method: 'S256' });
+    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
+      client_id: CLIENT.id,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge_method: 'S256',
+    });
     for (const p of ['state', 'nonce', 'code_challenge']) expect(authorization.searchParams.get(p)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.status).toBe(200);
     expect(body).toMatchObject({ user: { username: `oidc.analyst.${kind.name}`, role: 'commission_analyst' }, secondFactor: 'not_needed' });
@@ -160,7 +179,13 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
   });
 
   it('counts the provider’s second factor only when the ID token says so; otherwise TOTP is still asked', async () => {
-    await addAccount(database, { username: `oidc.officer.${kind.name}`, role: 'state_officer', stateCode: 'FR', oidcIssuer: provider.issuer, oidcSubject: `officer-${kind.name}` });
+    await addAccount(database, {
+      username: `oidc.officer.${kind.name}`,
+      role: 'state_officer',
+      stateCode: 'FR',
+      oidcIssuer: provider.issuer,
+      oidcSubject: `officer-${kind.name}`,
+    });
     const app = identityTestApp(database, { oidc: new OidcClient(settings) });
     const withoutOtp = await flow(app, { login: `officer-${kind.name}` });
     expect(withoutOtp.body.secondFactor).toBe('enrol');
@@ -183,7 +208,12 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
 
   it('refuses an ID token signed by another key, or not signed at all', async () => {
     const subject = `target-${kind.name}`;
-    await addAccount(database, { username: `oidc.target.${kind.name}`, role: 'commission_analyst', oidcIssuer: provider.issuer, oidcSubject: subject });
+    await addAccount(database, {
+      username: `oidc.target.${kind.name}`,
+      role: 'commission_analyst',
+      oidcIssuer: provider.issuer,
+      oidcSubject: subject,
+    });
     for (const how of ['other-key', 'alg-none'] as const) {
       const app = identityTestApp(database, { oidc: new OidcClient({ ...settings, fetch: tamperingFetch(how) }) });
       const r = await flow(app, { login: subject });
@@ -198,7 +228,12 @@ describe.each(databaseKinds)('OpenID Connect against a real provider, on $name',
 
   it('refuses a callback whose state was changed, or that comes without its flow cookie', async () => {
     const subject = `victim-${kind.name}`;
-    await addAccount(database, { username: `oidc.victim.${kind.name}`, role: 'commission_analyst', oidcIssuer: provider.issuer, oidcSubject: subject });
+    await addAccount(database, {
+      username: `oidc.victim.${kind.name}`,
+      role: 'commission_analyst',
+      oidcIssuer: provider.issuer,
+      oidcSubject: subject,
+    });
     const app = identityTestApp(database, { oidc: new OidcClient(settings) });
     const r = await flow(app, { login: subject }, (u) => u.searchParams.set('state', 'forged-state-forged-state-forged-state-xx'));
     expect(r.res.status).toBe(401);

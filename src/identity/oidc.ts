@@ -39,7 +39,10 @@ export function oidcSettingsFromConfig(config: Config): OidcSettings | null {
   const problems: string[] = [];
   if (!config.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER');
   if (!config.OIDC_REDIRECT_URI) problems.push('OIDC_REDIRECT_URI: required with OIDC_ISSUER');
-  for (const [name, value] of [['OIDC_ISSUER', config.OIDC_ISSUER], ['OIDC_REDIRECT_URI', config.OIDC_REDIRECT_URI]] as const) {
+  for (const [name, value] of [
+    ['OIDC_ISSUER', config.OIDC_ISSUER],
+    ['OIDC_REDIRECT_URI', config.OIDC_REDIRECT_URI],
+  ] as const) {
     if (value && !plainHttpAllowed(new URL(value))) problems.push(`${name}: must be https (plain http only on 127.0.0.1 or localhost)`);
   }
   if (problems.length) throw appError(ErrorCode.Configuration, 'configuration', { p1: problems.join('\n  ') });
@@ -48,7 +51,10 @@ export function oidcSettingsFromConfig(config: Config): OidcSettings | null {
     clientId: config.OIDC_CLIENT_ID!,
     clientSecret: config.OIDC_CLIENT_SECRET,
     redirectUri: config.OIDC_REDIRECT_URI!,
-    strongAcr: (config.OIDC_STRONG_ACR ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    strongAcr: (config.OIDC_STRONG_ACR ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 
@@ -72,7 +78,9 @@ export interface OidcIdentity {
 /** Whether an ID token's claims say a second factor was checked. Pure. */
 export function strongAuthentication(claims: { amr?: unknown; acr?: unknown }, strongAcr: readonly string[] = []): boolean {
   const amr = Array.isArray(claims.amr) ? claims.amr : [];
-  return amr.some((m) => (STRONG_AMR as readonly unknown[]).includes(m)) || (typeof claims.acr === 'string' && strongAcr.includes(claims.acr));
+  return (
+    amr.some((m) => (STRONG_AMR as readonly unknown[]).includes(m)) || (typeof claims.acr === 'string' && strongAcr.includes(claims.acr))
+  );
 }
 
 export class OidcClient {
@@ -81,7 +89,8 @@ export class OidcClient {
 
   constructor(settings: OidcSettings) {
     for (const u of [settings.issuer, settings.redirectUri]) {
-      if (!plainHttpAllowed(new URL(u))) throw appError(ErrorCode.Configuration, 'configuration', { p1: `${u}: must be https (plain http only on 127.0.0.1 or localhost)` });
+      if (!plainHttpAllowed(new URL(u)))
+        throw appError(ErrorCode.Configuration, 'configuration', { p1: `${u}: must be https (plain http only on 127.0.0.1 or localhost)` });
     }
     this.settings = settings;
   }
@@ -93,10 +102,16 @@ export class OidcClient {
       const issuer = new URL(s.issuer);
       const execute = [client.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [])];
       this.#config = client
-        .discovery(issuer, s.clientId, { id_token_signed_response_alg: s.idTokenAlg ?? 'RS256' }, s.clientSecret ? client.ClientSecretBasic(s.clientSecret) : client.None(), {
-          execute,
-          ...(s.fetch ? { [client.customFetch]: s.fetch as client.CustomFetch } : {}),
-        })
+        .discovery(
+          issuer,
+          s.clientId,
+          { id_token_signed_response_alg: s.idTokenAlg ?? 'RS256' },
+          s.clientSecret ? client.ClientSecretBasic(s.clientSecret) : client.None(),
+          {
+            execute,
+            ...(s.fetch ? { [client.customFetch]: s.fetch as client.CustomFetch } : {}),
+          },
+        )
         .catch((e: unknown) => {
           this.#config = undefined;
           // No status says "the identity provider is down" better than 401 here: nobody can sign in this way now.
@@ -109,7 +124,12 @@ export class OidcClient {
   /** Where to send the browser, and what to keep until it comes back. */
   async start(now = Date.now()): Promise<{ url: URL; flow: OidcFlow }> {
     const config = await this.configuration();
-    const flow: OidcFlow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), expires: now + FLOW_MINUTES * 60_000 };
+    const flow: OidcFlow = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      verifier: client.randomPKCECodeVerifier(),
+      expires: now + FLOW_MINUTES * 60_000,
+    };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
       scope: 'openid',
@@ -146,18 +166,28 @@ export class OidcClient {
       throw appError(ErrorCode.Unauthenticated, 'oidcFailed', { reason: reasonOf(e) });
     }
     if (!claims) throw appError(ErrorCode.Unauthenticated, 'oidcFailed', { reason: 'no ID token' });
-    return { issuer: claims.iss, subject: claims.sub, secondFactorPassed: strongAuthentication(claims as { amr?: unknown; acr?: unknown }, this.settings.strongAcr) };
+    return {
+      issuer: claims.iss,
+      subject: claims.sub,
+      secondFactorPassed: strongAuthentication(claims as { amr?: unknown; acr?: unknown }, this.settings.strongAcr),
+    };
   }
 }
 
 function reasonOf(e: unknown): string {
   if (e instanceof client.AuthorizationResponseError) return e.error;
   const err = e as { code?: unknown; message?: unknown };
-  return [typeof err.code === 'string' ? err.code : '', typeof err.message === 'string' ? err.message : ''].filter(Boolean).join(': ').slice(0, 200) || 'error';
+  return (
+    [typeof err.code === 'string' ? err.code : '', typeof err.message === 'string' ? err.message : '']
+      .filter(Boolean)
+      .join(': ')
+      .slice(0, 200) || 'error'
+  );
 }
 
 /** A key for signing the flow cookie: the configured secret, or one random key for this process. */
-export const flowKey = (secret?: string): Buffer => (secret ? createHmac('sha256', 'pathways.oidc-flow').update(secret).digest() : processKey);
+export const flowKey = (secret?: string): Buffer =>
+  secret ? createHmac('sha256', 'pathways.oidc-flow').update(secret).digest() : processKey;
 const processKey = randomBytes(32);
 
 const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
@@ -178,7 +208,13 @@ export function openFlow(value: string | undefined, key: Buffer): OidcFlow | nul
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
     const flow = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<OidcFlow>;
-    if (typeof flow.state !== 'string' || typeof flow.nonce !== 'string' || typeof flow.verifier !== 'string' || typeof flow.expires !== 'number') return null;
+    if (
+      typeof flow.state !== 'string' ||
+      typeof flow.nonce !== 'string' ||
+      typeof flow.verifier !== 'string' ||
+      typeof flow.expires !== 'number'
+    )
+      return null;
     return flow as OidcFlow;
   } catch {
     return null;

@@ -25,7 +25,11 @@ function ownerOf(p: Principal): number {
 const viewOf = (r: typeof savedViews.$inferSelect): SavedView => ({ id: r.id, area: r.area as ViewArea, name: r.name, params: r.params });
 
 export async function listViews(db: Executor, p: Principal, area: ViewArea): Promise<SavedView[]> {
-  const found = await db.select().from(savedViews).where(and(eq(savedViews.userId, ownerOf(p)), eq(savedViews.area, area))).orderBy(asc(savedViews.name));
+  const found = await db
+    .select()
+    .from(savedViews)
+    .where(and(eq(savedViews.userId, ownerOf(p)), eq(savedViews.area, area)))
+    .orderBy(asc(savedViews.name));
   return found.map(viewOf);
 }
 
@@ -41,6 +45,9 @@ export async function saveView(db: Executor, p: Principal, view: Omit<SavedView,
 }
 
 export async function deleteView(db: Executor, p: Principal, id: number): Promise<void> {
-  const gone = await db.delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.userId, ownerOf(p)))).returning({ id: savedViews.id });
+  const gone = await db
+    .delete(savedViews)
+    .where(and(eq(savedViews.id, id), eq(savedViews.userId, ownerOf(p))))
+    .returning({ id: savedViews.id });
   if (gone.length === 0) throw appError(ErrorCode.NotFound, 'viewNotFound', { id });
 }

@@ -10,7 +10,9 @@ export const savedViews = pgTable(
   'saved_views',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     area: text('area').notNull(),
     name: text('name').notNull(),
     params: jsonb('params').$type<Record<string, string>>().notNull(),

@@ -12,7 +12,8 @@ export const TOTP_WINDOW = 1;
 /** A new secret: 160 random bits (RFC 4226's recommended length), in base32. */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;
 
-const totp = (secret: string, username = '') => new TOTP({ ...PARAMS, issuer: TOTP_ISSUER, label: username, secret: Secret.fromBase32(secret) });
+const totp = (secret: string, username = '') =>
+  new TOTP({ ...PARAMS, issuer: TOTP_ISSUER, label: username, secret: Secret.fromBase32(secret) });
 
 /** The `otpauth://` URL an authenticator app reads (as a QR code or typed). */
 export const totpUri = (secret: string, username: string): string => totp(secret, username).toString();

@@ -155,13 +155,28 @@ export async function ensureFirstAdministrator(db: Executor, by: Principal): Pro
  * Sets an account's password (an administrator, or the operator, for someone who lost theirs; or
  * the first administrator's own) and ends its sessions; the failure count and lock are cleared.
  */
-export async function setPassword(db: Executor, by: Principal, username: string, password: string): Promise<{ id: number; sessionsEnded: number }> {
+export async function setPassword(
+  db: Executor,
+  by: Principal,
+  username: string,
+  password: string,
+): Promise<{ id: number; sessionsEnded: number }> {
   checkNewPassword(password);
   const user = await accountOf(db, username);
   authorizeAccount(by, user);
-  await db.execute(sql`UPDATE users SET password_hash = ${await hashPassword(password)}, failed_logins = 0, locked_until = NULL WHERE id = ${user.id}`);
+  await db.execute(
+    sql`UPDATE users SET password_hash = ${await hashPassword(password)}, failed_logins = 0, locked_until = NULL WHERE id = ${user.id}`,
+  );
   const sessionsEnded = await revokeUserSessions(db, user.id);
-  await recordAudit(db, { actor: by, action: 'user.password', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['password'], details: { sessionsEnded } });
+  await recordAudit(db, {
+    actor: by,
+    action: 'user.password',
+    subject: `user:${user.id}`,
+    stateCode: user.stateCode,
+    recordIds: [`user:${user.id}`],
+    fields: ['password'],
+    details: { sessionsEnded },
+  });
   return { id: user.id, sessionsEnded };
 }
 
@@ -171,7 +186,15 @@ export async function resetTotp(db: Executor, by: Principal, username: string): 
   authorizeAccount(by, user);
   await db.execute(sql`UPDATE users SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = ${user.id}`);
   const sessionsEnded = await revokeUserSessions(db, user.id);
-  await recordAudit(db, { actor: by, action: 'user.totp.reset', subject: `user:${user.id}`, stateCode: user.stateCode, recordIds: [`user:${user.id}`], fields: ['totp'], details: { sessionsEnded } });
+  await recordAudit(db, {
+    actor: by,
+    action: 'user.totp.reset',
+    subject: `user:${user.id}`,
+    stateCode: user.stateCode,
+    recordIds: [`user:${user.id}`],
+    fields: ['totp'],
+    details: { sessionsEnded },
+  });
   return { id: user.id, sessionsEnded };
 }
 
@@ -189,9 +212,17 @@ async function accountOf(db: Executor, username: string): Promise<{ id: number; 
  * before the password): a state for a state's roles and for an agreement's (partner, sponsor), an
  * organisation for the latter, both halves of an OpenID Connect identity or neither.
  */
-export function checkAccountFields(input: { role: Role; stateCode: string | null; organisation?: string | null; oidcIssuer?: string | null; oidcSubject?: string | null }): void {
+export function checkAccountFields(input: {
+  role: Role;
+  stateCode: string | null;
+  organisation?: string | null;
+  oidcIssuer?: string | null;
+  oidcSubject?: string | null;
+}): void {
   if (STATE_ROLES.includes(input.role) && !input.stateCode) throw appError(ErrorCode.BadInput, 'userNeedsState', { role: input.role });
-  if (AGREEMENT_ROLES.includes(input.role) && !input.stateCode) throw appError(ErrorCode.BadInput, 'userNeedsAgreementState', { role: input.role });
-  if (ORGANISATION_ROLES.includes(input.role) && !input.organisation?.trim()) throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
+  if (AGREEMENT_ROLES.includes(input.role) && !input.stateCode)
+    throw appError(ErrorCode.BadInput, 'userNeedsAgreementState', { role: input.role });
+  if (ORGANISATION_ROLES.includes(input.role) && !input.organisation?.trim())
+    throw appError(ErrorCode.BadInput, 'userNeedsOrganisation', { role: input.role });
   if (!input.oidcIssuer !== !input.oidcSubject) throw appError(ErrorCode.BadInput, 'oidcPair');
 }

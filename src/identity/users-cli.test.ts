@@ -40,19 +40,28 @@ describe.each(databaseKinds)('pathways users, on $name', (kind) => {
     loginWithPassword(database.db, { username, password, address: `cli-test-${Math.random()}`, purpose: 'session' });
 
   it('adds a local account with the password from standard input; a personal-data role is told to set up TOTP at first sign-in', async () => {
-    const r = await users(['add', '--username', 'officer.be', '--name', 'Anna Peeters', '--role', 'state_officer', '--state', 'Belgium', '--password-stdin'], `${PASSWORD}\n`);
+    const r = await users(
+      ['add', '--username', 'officer.be', '--name', 'Anna Peeters', '--role', 'state_officer', '--state', 'Belgium', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
     expect(r.error).toBeUndefined();
     expect(r.out).toContain('User officer.be added (state_officer).');
     expect(r.out).toMatch(/officer\.be sets up an authenticator app \(TOTP\) at the first sign-in/);
     // The line ending standard input is not part of the password.
     const s = await signIn('officer.be');
     expect(s).toMatchObject({ user: { username: 'officer.be', role: 'state_officer', stateCode: 'BE' }, secondFactor: 'enrol' });
-    const analyst = await users(['add', '--username', 'analyst', '--name', 'Eva', '--role', 'commission_analyst', '--password-stdin'], PASSWORD);
+    const analyst = await users(
+      ['add', '--username', 'analyst', '--name', 'Eva', '--role', 'commission_analyst', '--password-stdin'],
+      PASSWORD,
+    );
     expect(analyst.out).not.toMatch(/TOTP/);
   });
 
   it('refuses a short password, a missing one, a state role without a state, and half an OpenID Connect identity', async () => {
-    const short = await users(['add', '--username', 'short', '--name', 'S', '--role', 'commission_analyst', '--password-stdin'], 'x'.repeat(PASSWORD_MIN - 1));
+    const short = await users(
+      ['add', '--username', 'short', '--name', 'S', '--role', 'commission_analyst', '--password-stdin'],
+      'x'.repeat(PASSWORD_MIN - 1),
+    );
     expect(short.error?.messageKey).toBe('passwordTooShort');
     const none = await users(['add', '--username', 'nopass', '--name', 'N', '--role', 'commission_analyst']);
     expect(none.error?.messageKey).toBe('passwordNeeded');
@@ -62,15 +71,40 @@ describe.each(databaseKinds)('pathways users, on $name', (kind) => {
     expect(half.error?.messageKey).toBe('oidcPair');
     const badRole = await users(['add', '--username', 'x', '--name', 'X', '--role', 'superuser', '--password-stdin'], PASSWORD);
     expect(badRole.error).toBeDefined();
-    const [{ n }] = (await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM users WHERE username IN ('short', 'nopass', 'stateless', 'half', 'x')`)) as [{ n: number }];
+    const [{ n }] = (await rows<{ n: number }>(
+      database.db,
+      sql`SELECT count(*)::int AS n FROM users WHERE username IN ('short', 'nopass', 'stateless', 'half', 'x')`,
+    )) as [{ n: number }];
     expect(n).toBe(0);
   });
 
   it('adds an OpenID Connect account without a password, and lists accounts (of one state with --state)', async () => {
-    const r = await users(['add', '--username', 'eu.login', '--name', 'Jean', '--role', 'state_admin', '--state', 'FR', '--oidc-issuer', 'https://ecas.example/cas/oauth2', '--oidc-subject', 'n00abcd']);
+    const r = await users([
+      'add',
+      '--username',
+      'eu.login',
+      '--name',
+      'Jean',
+      '--role',
+      'state_admin',
+      '--state',
+      'FR',
+      '--oidc-issuer',
+      'https://ecas.example/cas/oauth2',
+      '--oidc-subject',
+      'n00abcd',
+    ]);
     expect(r.error).toBeUndefined();
-    await users(['add', '--username', 'officer.fr', '--name', 'Marie', '--role', 'state_officer', '--state', 'FR', '--password-stdin'], PASSWORD);
-    const all = JSON.parse((await users(['list', '--format', 'json'])).out) as { username: string; stateCode: string | null; password: boolean; oidc: boolean }[];
+    await users(
+      ['add', '--username', 'officer.fr', '--name', 'Marie', '--role', 'state_officer', '--state', 'FR', '--password-stdin'],
+      PASSWORD,
+    );
+    const all = JSON.parse((await users(['list', '--format', 'json'])).out) as {
+      username: string;
+      stateCode: string | null;
+      password: boolean;
+      oidc: boolean;
+    }[];
     expect(all.find((u) => u.username === 'eu.login')).toMatchObject({ stateCode: 'FR', password: false, oidc: true });
     const fr = JSON.parse((await users(['list', '--state', 'FR', '--format', 'json'])).out) as { username: string }[];
     expect(fr.map((u) => u.username).sort()).toEqual(['eu.login', 'officer.fr']);
@@ -101,7 +135,10 @@ describe.each(databaseKinds)('pathways users, on $name', (kind) => {
     await expect(signIn('forgetful', newPassword)).resolves.toMatchObject({ user: { username: 'forgetful' } });
     expect((await users(['password', 'forgetful', '--password-stdin'], 'short')).error?.code).toBe('bad_input');
 
-    await users(['add', '--username', 'phone-lost', '--name', 'P', '--role', 'state_officer', '--state', 'NL', '--password-stdin'], PASSWORD);
+    await users(
+      ['add', '--username', 'phone-lost', '--name', 'P', '--role', 'state_officer', '--state', 'NL', '--password-stdin'],
+      PASSWORD,
+    );
     // As if enrolled: a secret and TOTP on; sign-in then asks for a code.
     await database.db.execute(sql`UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enabled = true WHERE username = 'phone-lost'`);
     await expect(signIn('phone-lost')).resolves.toMatchObject({ secondFactor: 'required' });
@@ -138,7 +175,24 @@ describe('pathways users, through the command line', () => {
   it('is registered: add, list and disable run from `pathways`', async () => {
     // Imported here: the whole command line (and the server behind it) loads only for this test.
     const run = (await import('../../test/cli-run.ts')).cliRunner(data, 'cli-test');
-    const add = await run('users', 'add', '--username', 'sponsor.one', '--name', 'Sponsor', '--role', 'sponsor', '--state', 'NL', '--organisation', 'Caritas', '--oidc-issuer', 'https://idp.example', '--oidc-subject', 's-1');
+    const add = await run(
+      'users',
+      'add',
+      '--username',
+      'sponsor.one',
+      '--name',
+      'Sponsor',
+      '--role',
+      'sponsor',
+      '--state',
+      'NL',
+      '--organisation',
+      'Caritas',
+      '--oidc-issuer',
+      'https://idp.example',
+      '--oidc-subject',
+      's-1',
+    );
     expect(add).toMatchObject({ code: 0 });
     expect(add.out).toContain('User sponsor.one added (sponsor).');
     const list = await run('users', 'list', '--format', 'json');

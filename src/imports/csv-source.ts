@@ -59,14 +59,18 @@ export async function* readCsv(input: FileInput, opts: CsvSourceOptions): AsyncG
   // Rows are counted as a spreadsheet counts them (a quoted line break stays in its row); csv-parse's
   // `info` would give line numbers, at twice the parsing cost.
   // max_record_size bounds csv-parse's field and line buffers, so a huge field fails as it is read.
-  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_CELL_CHARS * (MAX_COLUMNS + 1) }));
+  const parser = stream.pipe(
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_CELL_CHARS * (MAX_COLUMNS + 1) }),
+  );
   let header: string[] | null = null;
   let rowNumber = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       rowNumber++;
       if (record.length > MAX_COLUMNS) throw appError(ErrorCode.BadInput, 'tooManyColumns', { p1: path, max: MAX_COLUMNS, row: rowNumber });
-      for (const cell of record) if (cell.length > MAX_CELL_CHARS) throw appError(ErrorCode.BadInput, 'cellTooLong', { p1: path, max: MAX_CELL_CHARS, row: rowNumber });
+      for (const cell of record)
+        if (cell.length > MAX_CELL_CHARS)
+          throw appError(ErrorCode.BadInput, 'cellTooLong', { p1: path, max: MAX_CELL_CHARS, row: rowNumber });
       if (header === null) {
         header = record.map((h) => h.trim().toLowerCase());
         checkHeader(path, header, opts);
@@ -81,7 +85,11 @@ export async function* readCsv(input: FileInput, opts: CsvSourceOptions): AsyncG
     if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') {
       // csv-parse may be records ahead of this loop: its own count of records says the row.
       const parsed = (e as CsvError & { records?: number }).records;
-      throw appError(ErrorCode.BadInput, 'cellTooLong', { p1: path, max: MAX_CELL_CHARS, row: (typeof parsed === 'number' ? parsed : rowNumber) + 1 });
+      throw appError(ErrorCode.BadInput, 'cellTooLong', {
+        p1: path,
+        max: MAX_CELL_CHARS,
+        row: (typeof parsed === 'number' ? parsed : rowNumber) + 1,
+      });
     }
     if (e instanceof CsvError) {
       throw appError(ErrorCode.BadInput, 'csvUnreadable', { p1: path, p2: e.message }, [

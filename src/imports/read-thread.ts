@@ -23,13 +23,33 @@ export interface ReadRequest {
 export type ReadMessage =
   | { type: 'batch'; records: CsvRecord[]; read: number; total: number }
   | { type: 'done' }
-  | { type: 'error'; code: ErrorCode; message: string; details: RowProblem[] | Record<string, unknown> | undefined; messageKey: string | undefined; params: Record<string, string | number> | undefined }
+  | {
+      type: 'error';
+      code: ErrorCode;
+      message: string;
+      details: RowProblem[] | Record<string, unknown> | undefined;
+      messageKey: string | undefined;
+      params: Record<string, string | number> | undefined;
+    }
   | { type: 'crash'; message: string };
 
 export const READ_BATCH = 1_000;
 
-export async function* readOffThread(input: { name: string; bytes: Uint8Array }, format: 'csv' | 'xlsx', opts: CsvSourceOptions, batch = READ_BATCH): AsyncGenerator<CsvRecord> {
-  const request: ReadRequest = { name: input.name, bytes: input.bytes, format, required: [...opts.required], optional: [...(opts.optional ?? [])], batch, credit: 4 };
+export async function* readOffThread(
+  input: { name: string; bytes: Uint8Array },
+  format: 'csv' | 'xlsx',
+  opts: CsvSourceOptions,
+  batch = READ_BATCH,
+): AsyncGenerator<CsvRecord> {
+  const request: ReadRequest = {
+    name: input.name,
+    bytes: input.bytes,
+    format,
+    required: [...opts.required],
+    optional: [...(opts.optional ?? [])],
+    batch,
+    credit: 4,
+  };
   const worker = new Worker(new URL('./read.worker.mjs', import.meta.url), { workerData: request });
   const queue: ReadMessage[] = [];
   let wake: (() => void) | null = null;

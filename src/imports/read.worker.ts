@@ -34,7 +34,8 @@ try {
   send({ type: 'batch', records: batch, read: total, total });
   send({ type: 'done' });
 } catch (e) {
-  if (isAppError(e)) send({ type: 'error', code: e.code, message: e.message, details: e.details, messageKey: e.messageKey, params: e.params });
+  if (isAppError(e))
+    send({ type: 'error', code: e.code, message: e.message, details: e.details, messageKey: e.messageKey, params: e.params });
   else send({ type: 'crash', message: (e as Error).message });
 }
 port.removeAllListeners('message');

@@ -84,7 +84,8 @@ async function workbook(parts: [string, string | (() => Iterable<string>)][]): P
 
 const WORKBOOK = `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`;
 const RELS = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`;
-const sheet = (rows: string) => `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`;
+const sheet = (rows: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`;
 const HEADER = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row>';
 
 describe('reading XLSX (issue 19, finding 1)', () => {
@@ -92,7 +93,13 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('first');
     ws.addRow(['A', 'b', 'C', 'd', 'e']);
-    ws.addRow([new Date(Date.UTC(2020, 1, 29)), 12.5, { richText: [{ text: 'ri' }, { font: { bold: true }, text: 'ch & <text>' }] }, { formula: '1+1', result: 2 }, true]);
+    ws.addRow([
+      new Date(Date.UTC(2020, 1, 29)),
+      12.5,
+      { richText: [{ text: 'ri' }, { font: { bold: true }, text: 'ch & <text>' }] },
+      { formula: '1+1', result: 2 },
+      true,
+    ]);
     ws.getRow(4).values = ['x', 1e21, 'Zürich "quoted"', { formula: 'CONCAT("a","b")', result: 'ab' }, ''];
     ws.getRow(6).values = ['', '', '', '', ''];
     ws.getRow(7).values = ['  spaced  ', -0.1, '', '', { formula: 'NA()', result: { error: '#N/A' } }];
@@ -111,8 +118,18 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     const bytes = await workbook([
       ['xl/workbook.xml', WORKBOOK],
       ['xl/_rels/workbook.xml.rels', RELS],
-      ['xl/worksheets/sheet1.xml', sheet('<x:row r="3"><x:c r="A3" t="s"><x:v>0</x:v></x:c><x:c r="B3" t="s"><x:v>1</x:v></x:c></x:row><row r="9"><c r="B9" t="s"><v>2</v></c></row>').replace(/<x:/g, '<x:').replace(/<\/x:/g, '</x:')],
-      ['xl/sharedStrings.xml', '<sst><si><t>a</t></si><si><r><t>B</t></r><rPh><t>phonetic</t></rPh></si><si><t xml:space="preserve"> two &amp; &#233; </t></si></sst>'],
+      [
+        'xl/worksheets/sheet1.xml',
+        sheet(
+          '<x:row r="3"><x:c r="A3" t="s"><x:v>0</x:v></x:c><x:c r="B3" t="s"><x:v>1</x:v></x:c></x:row><row r="9"><c r="B9" t="s"><v>2</v></c></row>',
+        )
+          .replace(/<x:/g, '<x:')
+          .replace(/<\/x:/g, '</x:'),
+      ],
+      [
+        'xl/sharedStrings.xml',
+        '<sst><si><t>a</t></si><si><r><t>B</t></r><rPh><t>phonetic</t></rPh></si><si><t xml:space="preserve"> two &amp; &#233; </t></si></sst>',
+      ],
     ]);
     expect(await all(readXlsx({ name: 'w.xlsx', bytes }, opts))).toEqual([{ row: 9, values: { a: '', b: ' two & é ' } }]);
   });
@@ -123,11 +140,14 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     const bytes = await workbook([
       ['xl/workbook.xml', WORKBOOK],
       ['xl/_rels/workbook.xml.rels', RELS],
-      ['xl/worksheets/sheet1.xml', function* () {
-        yield sheet(HEADER).replace('</sheetData></worksheet>', '');
-        for (let i = 0; i < 100; i++) yield block;
-        yield '</sheetData></worksheet>';
-      }],
+      [
+        'xl/worksheets/sheet1.xml',
+        function* () {
+          yield sheet(HEADER).replace('</sheetData></worksheet>', '');
+          for (let i = 0; i < 100; i++) yield block;
+          yield '</sheetData></worksheet>';
+        },
+      ],
     ]);
     expect(bytes.length).toBeLessThan(2_000_000);
     const heap = process.memoryUsage().rss;
@@ -145,16 +165,23 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     const bytes = await workbook([
       ['xl/workbook.xml', WORKBOOK],
       ['xl/_rels/workbook.xml.rels', RELS],
-      ['xl/worksheets/sheet1.xml', function* () {
-        yield sheet(HEADER).replace('</sheetData></worksheet>', '');
-        for (let i = 0; i < 20; i++) yield block;
-        yield '</sheetData></worksheet>';
-      }],
+      [
+        'xl/worksheets/sheet1.xml',
+        function* () {
+          yield sheet(HEADER).replace('</sheetData></worksheet>', '');
+          for (let i = 0; i < 20; i++) yield block;
+          yield '</sheetData></worksheet>';
+        },
+      ],
     ]);
     const view = new DataView(bytes.buffer);
     const sheetEntry = (() => {
       for (let p = bytes.length - 22; p > 0; p--) {
-        if (view.getUint32(p, true) === 0x02014b50 && new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + view.getUint16(p + 28, true))) === 'xl/worksheets/sheet1.xml') return p;
+        if (
+          view.getUint32(p, true) === 0x02014b50 &&
+          new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + view.getUint16(p + 28, true))) === 'xl/worksheets/sheet1.xml'
+        )
+          return p;
       }
       throw new Error('no sheet entry');
     })();
@@ -166,13 +193,21 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     view.setUint32(sheetEntry + 24, 1000, true);
     started = performance.now();
     const e = await refusal(readXlsx({ name: 'liar.xlsx', bytes }, opts));
-    expect([e.messageKey, e.message]).toEqual(['xlsxUnreadable', 'liar.xlsx is not a readable XLSX workbook: xl/worksheets/sheet1.xml holds more than the archive declares']);
+    expect([e.messageKey, e.message]).toEqual([
+      'xlsxUnreadable',
+      'liar.xlsx is not a readable XLSX workbook: xl/worksheets/sheet1.xml holds more than the archive declares',
+    ]);
     expect(performance.now() - started).toBeLessThan(1000);
   }, 60_000);
 
   it('refuses a workbook past the limits of inflated size and rows, a cell past the column limit, a cell too long and a tag too long', async () => {
-    const rows = (n: number) => Array.from({ length: n }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${(i * 7919) % 100_003}</v></c></row>`).join('');
-    const plain = await workbook([['xl/workbook.xml', WORKBOOK], ['xl/_rels/workbook.xml.rels', RELS], ['xl/worksheets/sheet1.xml', sheet(HEADER + rows(50_000))]]);
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${(i * 7919) % 100_003}</v></c></row>`).join('');
+    const plain = await workbook([
+      ['xl/workbook.xml', WORKBOOK],
+      ['xl/_rels/workbook.xml.rels', RELS],
+      ['xl/worksheets/sheet1.xml', sheet(HEADER + rows(50_000))],
+    ]);
     const limits = { ...XLSX_LIMITS };
     try {
       expect(await all(readXlsx({ name: 'w.xlsx', bytes: plain }, opts))).toHaveLength(50_000);
@@ -183,14 +218,37 @@ describe('reading XLSX (issue 19, finding 1)', () => {
     } finally {
       Object.assign(XLSX_LIMITS, limits);
     }
-    const one = (rows: string) => workbook([['xl/workbook.xml', WORKBOOK], ['xl/_rels/workbook.xml.rels', RELS], ['xl/worksheets/sheet1.xml', sheet(HEADER + rows)]]);
+    const one = (rows: string) =>
+      workbook([
+        ['xl/workbook.xml', WORKBOOK],
+        ['xl/_rels/workbook.xml.rels', RELS],
+        ['xl/worksheets/sheet1.xml', sheet(HEADER + rows)],
+      ]);
     const wide = await refusal(readXlsx({ name: 'w.xlsx', bytes: await one(`<row r="2"><c r="GS2"><v>1</v></c></row>`) }, opts));
     expect([wide.messageKey, wide.params]).toEqual(['tooManyColumns', { p1: 'w.xlsx', max: MAX_COLUMNS, row: 2 }]);
-    const long = await refusal(readXlsx({ name: 'w.xlsx', bytes: await one(`<row r="5"><c r="A5" t="inlineStr"><is><t>${'x'.repeat(MAX_CELL_CHARS + 1)}</t></is></c></row>`) }, opts));
+    const long = await refusal(
+      readXlsx(
+        {
+          name: 'w.xlsx',
+          bytes: await one(`<row r="5"><c r="A5" t="inlineStr"><is><t>${'x'.repeat(MAX_CELL_CHARS + 1)}</t></is></c></row>`),
+        },
+        opts,
+      ),
+    );
     expect([long.messageKey, long.params]).toEqual(['cellTooLong', { p1: 'w.xlsx', max: MAX_CELL_CHARS, row: 5 }]);
-    const tag = await refusal(readXlsx({ name: 'w.xlsx', bytes: await one(`<row r="2" x="${'y'.repeat(XLSX_LIMITS.tagBytes)}"></row>`) }, opts));
+    const tag = await refusal(
+      readXlsx({ name: 'w.xlsx', bytes: await one(`<row r="2" x="${'y'.repeat(XLSX_LIMITS.tagBytes)}"></row>`) }, opts),
+    );
     expect(tag.messageKey).toBe('xlsxTagTooLong');
-    const ok = await all(readXlsx({ name: 'w.xlsx', bytes: await one(`<row r="2"><c r="A2" t="inlineStr"><is><t>${'x'.repeat(MAX_CELL_CHARS)}</t></is></c><c r="GR2" s="1"/></row>`) }, opts));
+    const ok = await all(
+      readXlsx(
+        {
+          name: 'w.xlsx',
+          bytes: await one(`<row r="2"><c r="A2" t="inlineStr"><is><t>${'x'.repeat(MAX_CELL_CHARS)}</t></is></c><c r="GR2" s="1"/></row>`),
+        },
+        opts,
+      ),
+    );
     expect(ok[0]!.values['a']).toHaveLength(MAX_CELL_CHARS);
   }, 60_000);
 

@@ -8,9 +8,19 @@ import { runStorageLimitation, vacuumEmbedded } from '../privacy/retention.ts';
 import { commitUpload, lockUpload, uploadImport } from './upload.service.ts';
 
 const OPERATOR = operator('upload-retention-test');
-const NL: Principal = { id: 'test:officer:NL', userId: null, username: 'officer', role: 'state_officer', stateCode: 'NL', organisation: null };
+const NL: Principal = {
+  id: 'test:officer:NL',
+  userId: null,
+  username: 'officer',
+  role: 'state_officer',
+  stateCode: 'NL',
+  organisation: null,
+};
 const person = (ref: string, birthYear = '1980') => `C-${ref},${ref},NL,resettlement,2020-2021,SYR,F,${birthYear},TUR,`;
-const file = (name: string, lines: string[]) => ({ filename: name, bytes: new TextEncoder().encode([PERSON_COLUMNS.join(','), ...lines].join('\n') + '\n') });
+const file = (name: string, lines: string[]) => ({
+  filename: name,
+  bytes: new TextEncoder().encode([PERSON_COLUMNS.join(','), ...lines].join('\n') + '\n'),
+});
 
 describe.each(databaseKinds)('retention of uploads on $name (issue 19, finding 10)', (kind) => {
   let database: Database;
@@ -22,7 +32,8 @@ describe.each(databaseKinds)('retention of uploads on $name (issue 19, finding 1
   afterAll(async () => database?.close());
 
   it('deletes uploads not committed within the retention hours, valid or refused, audited; keeps a young one, and a committed one without its file or quoted rows', async () => {
-    const upload = (f: ReturnType<typeof file>) => asNl((tx) => uploadImport({ db: tx, actor: NL, kind: 'persons', stateCode: 'NL', roundId: null, ...f }));
+    const upload = (f: ReturnType<typeof file>) =>
+      asNl((tx) => uploadImport({ db: tx, actor: NL, kind: 'persons', stateCode: 'NL', roundId: null, ...f }));
     const oldValid = await upload(file('old-valid.csv', [person('1')]));
     const oldInvalid = await upload(file('old-invalid.csv', [person('2', 'nineteen-eighty')]));
     const young = await upload(file('young.csv', [person('3')]));
@@ -46,17 +57,30 @@ describe.each(databaseKinds)('retention of uploads on $name (issue 19, finding 1
       { id: committed.id, status: 'committed', size: 0, problems: 0 },
     ]);
     expect(left[0]!.size).toBeGreaterThan(0);
-    const audit = await asOp((tx) => rows<{ stateCode: string; recordIds: string[]; fields: string[] }>(tx, sql`SELECT state_code AS "stateCode", record_ids AS "recordIds", fields FROM audit_log WHERE action = 'retention.delete'`));
-    expect(audit).toEqual([{ stateCode: 'NL', recordIds: [`upload:${oldValid.id}`, `upload:${oldInvalid.id}`], fields: ['content', 'report'] }]);
+    const audit = await asOp((tx) =>
+      rows<{ stateCode: string; recordIds: string[]; fields: string[] }>(
+        tx,
+        sql`SELECT state_code AS "stateCode", record_ids AS "recordIds", fields FROM audit_log WHERE action = 'retention.delete'`,
+      ),
+    );
+    expect(audit).toEqual([
+      { stateCode: 'NL', recordIds: [`upload:${oldValid.id}`, `upload:${oldInvalid.id}`], fields: ['content', 'report'] },
+    ]);
 
     // A day later the young one goes too; the committed one stays, as the record of its import.
     const later = new Date(now.getTime() + 25 * 3600_000);
-    expect((await asOp((tx) => runStorageLimitation(tx, OPERATOR, later.toISOString().slice(0, 10), 60, 24, later))).uploads).toEqual({ deleted: 1, blanked: 0 });
+    expect((await asOp((tx) => runStorageLimitation(tx, OPERATOR, later.toISOString().slice(0, 10), 60, 24, later))).uploads).toEqual({
+      deleted: 1,
+      blanked: 0,
+    });
     expect(await asOp((tx) => rows<{ id: number }>(tx, sql`SELECT id::int AS id FROM import_uploads`))).toEqual([{ id: committed.id }]);
     expect(await vacuumEmbedded(database)).toBe(kind.name === 'pglite');
     if (kind.name === 'pglite') {
       // The application's role really vacuumed the tables (a role that may not skips them with a warning).
-      const [stat] = await rows<{ vacuumed: boolean }>(database.db, sql`SELECT last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_all_tables WHERE relname = 'import_uploads'`);
+      const [stat] = await rows<{ vacuumed: boolean }>(
+        database.db,
+        sql`SELECT last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_all_tables WHERE relname = 'import_uploads'`,
+      );
       expect(stat).toEqual({ vacuumed: true });
     }
   }, 120_000);

@@ -64,7 +64,11 @@ interface ImportInput {
 }
 
 /** The import of an upload, in the caller's transaction: its counts, and the import record's id where it has one. */
-async function runImport(db: Executor, actor: Principal, u: ImportInput): Promise<{ rows: number; summary: Record<string, number>; importId: number | null }> {
+async function runImport(
+  db: Executor,
+  actor: Principal,
+  u: ImportInput,
+): Promise<{ rows: number; summary: Record<string, number>; importId: number | null }> {
   const path = { name: u.filename, bytes: u.bytes };
   switch (u.kind) {
     case 'persons':
@@ -107,7 +111,16 @@ async function dryRun(db: Executor, actor: Principal, u: ImportInput): Promise<U
     if (isAppError(e) && e.code === ErrorCode.BadInput) {
       const problems = Array.isArray(e.details) ? e.details : [];
       const count = typeof e.params?.p2 === 'number' ? e.params.p2 : problems.length;
-      return { valid: false, rows: null, summary: null, message: e.message, messageKey: e.messageKey ?? null, params: e.params ?? null, problemCount: count, problems };
+      return {
+        valid: false,
+        rows: null,
+        summary: null,
+        message: e.message,
+        messageKey: e.messageKey ?? null,
+        params: e.params ?? null,
+        problemCount: count,
+        problems,
+      };
     }
     throw e;
   }
@@ -174,9 +187,18 @@ export async function commitUpload(opts: { db: Executor; actor: Principal; uploa
   const { db, actor, upload: u } = opts;
   if (u.status === 'committed') throw appError(ErrorCode.Conflict, 'uploadCommitted', { id: u.id });
   if (u.status !== 'valid') throw appError(ErrorCode.Conflict, 'uploadInvalid', { id: u.id });
-  const [{ content } = { content: null }] = await rows<{ content: Uint8Array | null }>(db, sql`SELECT content FROM import_uploads WHERE id = ${u.id}`);
+  const [{ content } = { content: null }] = await rows<{ content: Uint8Array | null }>(
+    db,
+    sql`SELECT content FROM import_uploads WHERE id = ${u.id}`,
+  );
   if (!content) throw appError(ErrorCode.NotFound, 'uploadNotFound', { id: u.id });
-  const outcome = await runImport(db, actor, { kind: u.kind, stateCode: u.stateCode, roundId: u.roundId, filename: u.filename, bytes: content });
+  const outcome = await runImport(db, actor, {
+    kind: u.kind,
+    stateCode: u.stateCode,
+    roundId: u.roundId,
+    filename: u.filename,
+    bytes: content,
+  });
   // The record keeps counts only: no row of the file (a report's problems quote them) outlives the commit.
   const report: UploadReport = { ...u.report, rows: outcome.rows, summary: outcome.summary, problems: [] };
   const [committed] = await rows<Upload>(

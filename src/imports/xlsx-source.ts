@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { Inflate } from 'fflate';
 import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { checkHeader, fileSize, inputName, MAX_CELL_CHARS, MAX_COLUMNS, type CsvRecord, type CsvSourceOptions, type FileInput } from './csv-source.ts';
+import {
+  checkHeader,
+  fileSize,
+  inputName,
+  MAX_CELL_CHARS,
+  MAX_COLUMNS,
+  type CsvRecord,
+  type CsvSourceOptions,
+  type FileInput,
+} from './csv-source.ts';
 
 /**
  * Limits of a workbook, checked while it is inflated and read, never after: a 1.4 MB archive can
@@ -36,7 +45,10 @@ interface ZipEntry {
 }
 
 class Refused extends Error {
-  constructor(readonly key: string, readonly params: Record<string, string | number> = {}) {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(key);
   }
 }
@@ -305,61 +317,61 @@ function* readSheetRows(xml: Iterable<string>, ctx: SheetContext): Generator<{ r
     throw e;
   }
   function* sheetEvents(): Generator<{ row: number; values: string[] }> {
-  for (const ev of scanXml(xml)) {
-    if (typeof ev === 'string') {
-      if (where === 'v') v.add(ev);
-      else if (where === 't' && inInline && phonetic === 0) inline.add(ev);
-      continue;
-    }
-    switch (ev.name) {
-      case 'row':
-        if (ev.close) {
-          if (hasValue) yield { row: rowNumber, values: cells };
-          continue;
-        }
-        if (++rowsSeen > XLSX_LIMITS.rows) throw new Refused('xlsxTooManyRows', { max: XLSX_LIMITS.rows });
-        rowNumber = Number(attr(ev, 'r') ?? rowNumber + 1) || rowNumber + 1;
-        cells = [];
-        hasValue = false;
-        col = 0;
-        continue;
-      case 'c': {
-        if (ev.close) break;
-        col = columnOf(attr(ev, 'r')) ?? col + 1;
-        type = attr(ev, 't') ?? 'n';
-        const s = attr(ev, 's');
-        dateStyle = s !== undefined && ctx.dateStyles[Number(s)] === true;
-        v.raw = '';
-        inline.raw = '';
-        cellHas = false;
-        if (ev.selfClosing) continue;
+    for (const ev of scanXml(xml)) {
+      if (typeof ev === 'string') {
+        if (where === 'v') v.add(ev);
+        else if (where === 't' && inInline && phonetic === 0) inline.add(ev);
         continue;
       }
-      case 'v':
-        where = ev.close || ev.selfClosing ? null : 'v';
-        if (!ev.close) cellHas = true;
-        continue;
-      case 'is':
-        inInline = !ev.close && !ev.selfClosing;
-        if (!ev.close) cellHas = true;
-        continue;
-      case 't':
-        where = ev.close || ev.selfClosing ? null : 't';
-        continue;
-      case 'rPh':
-        phonetic += ev.close ? -1 : ev.selfClosing ? 0 : 1;
-        continue;
-      default:
-        continue;
+      switch (ev.name) {
+        case 'row':
+          if (ev.close) {
+            if (hasValue) yield { row: rowNumber, values: cells };
+            continue;
+          }
+          if (++rowsSeen > XLSX_LIMITS.rows) throw new Refused('xlsxTooManyRows', { max: XLSX_LIMITS.rows });
+          rowNumber = Number(attr(ev, 'r') ?? rowNumber + 1) || rowNumber + 1;
+          cells = [];
+          hasValue = false;
+          col = 0;
+          continue;
+        case 'c': {
+          if (ev.close) break;
+          col = columnOf(attr(ev, 'r')) ?? col + 1;
+          type = attr(ev, 't') ?? 'n';
+          const s = attr(ev, 's');
+          dateStyle = s !== undefined && ctx.dateStyles[Number(s)] === true;
+          v.raw = '';
+          inline.raw = '';
+          cellHas = false;
+          if (ev.selfClosing) continue;
+          continue;
+        }
+        case 'v':
+          where = ev.close || ev.selfClosing ? null : 'v';
+          if (!ev.close) cellHas = true;
+          continue;
+        case 'is':
+          inInline = !ev.close && !ev.selfClosing;
+          if (!ev.close) cellHas = true;
+          continue;
+        case 't':
+          where = ev.close || ev.selfClosing ? null : 't';
+          continue;
+        case 'rPh':
+          phonetic += ev.close ? -1 : ev.selfClosing ? 0 : 1;
+          continue;
+        default:
+          continue;
+      }
+      // the end of a cell
+      where = null;
+      if (!cellHas) continue;
+      const text = cellText(type, v.take(), inline.take(), dateStyle, ctx);
+      if (col > MAX_COLUMNS) throw new Refused('tooManyColumns', { max: MAX_COLUMNS });
+      cells[col - 1] = text;
+      hasValue = true;
     }
-    // the end of a cell
-    where = null;
-    if (!cellHas) continue;
-    const text = cellText(type, v.take(), inline.take(), dateStyle, ctx);
-    if (col > MAX_COLUMNS) throw new Refused('tooManyColumns', { max: MAX_COLUMNS });
-    cells[col - 1] = text;
-    hasValue = true;
-  }
   }
 }
 
@@ -390,7 +402,11 @@ function cellText(type: string, v: string, inline: string, dateStyle: boolean, c
 }
 
 /** The first worksheet's part: the workbook's first `<sheet>`, through the workbook's relationships. */
-function firstSheet(entries: Map<string, ZipEntry>, zip: Uint8Array, budget: { left: number }): { sheet: ZipEntry; date1904: boolean; shared?: ZipEntry; styles?: ZipEntry } {
+function firstSheet(
+  entries: Map<string, ZipEntry>,
+  zip: Uint8Array,
+  budget: { left: number },
+): { sheet: ZipEntry; date1904: boolean; shared?: ZipEntry; styles?: ZipEntry } {
   const part = (name: string) => entries.get(name);
   let firstId: string | undefined;
   let date1904 = false;
@@ -407,14 +423,22 @@ function firstSheet(entries: Map<string, ZipEntry>, zip: Uint8Array, budget: { l
     for (const ev of scanXml(inflatePart(zip, rels, budget))) {
       if (typeof ev === 'string' || ev.close || ev.name !== 'Relationship') continue;
       const target = attr(ev, 'Target') ?? '';
-      targets.set(attr(ev, 'Id') ?? '', { target: target.startsWith('/') ? target.slice(1) : `xl/${target}`, type: attr(ev, 'Type') ?? '' });
+      targets.set(attr(ev, 'Id') ?? '', {
+        target: target.startsWith('/') ? target.slice(1) : `xl/${target}`,
+        type: attr(ev, 'Type') ?? '',
+      });
     }
   }
   const byType = (t: string) => [...targets.values()].find((r) => r.type.endsWith(`/${t}`))?.target;
   const sheetName = (firstId && targets.get(firstId)?.target) || 'xl/worksheets/sheet1.xml';
   const sheet = part(sheetName);
   if (!sheet) throw new Error(`no worksheet ${sheetName}`);
-  return { sheet, date1904, shared: part(byType('sharedStrings') ?? 'xl/sharedStrings.xml'), styles: part(byType('styles') ?? 'xl/styles.xml') };
+  return {
+    sheet,
+    date1904,
+    shared: part(byType('sharedStrings') ?? 'xl/sharedStrings.xml'),
+    styles: part(byType('styles') ?? 'xl/styles.xml'),
+  };
 }
 
 /**

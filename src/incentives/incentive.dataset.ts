@@ -12,7 +12,8 @@ import type { IncentiveReport } from './incentive.service.ts';
 export function incentiveDataset(r: IncentiveReport, t: Translate): Dataset {
   const rows: DatasetCell[][] = [];
   for (const s of r.states) {
-    for (const x of r.byRate.filter((b) => b.stateCode === s.stateCode)) rows.push([r.round, s.stateCode, x.rateId ?? NOT_APPLICABLE, x.persons, x.amount, r.currency]);
+    for (const x of r.byRate.filter((b) => b.stateCode === s.stateCode))
+      rows.push([r.round, s.stateCode, x.rateId ?? NOT_APPLICABLE, x.persons, x.amount, r.currency]);
     rows.push([r.round, s.stateCode, TOTAL, s.persons, s.amount, r.currency]);
   }
   rows.push([r.round, TOTAL, TOTAL, r.total.persons, r.total.amount, r.currency]);

@@ -8,17 +8,38 @@ import type { IncentiveReport } from './incentive.service.ts';
  * State could attach to its AMIF reporting (a sheet per state, and the totals).
  */
 
-const personHeaders = (t: Translate) => [t('incentives.state'), t('incentives.case'), t('incentives.person'), t('incentives.arrived'), t('incentives.departure'), t('incentives.rate'), t('incentives.amount'), t('incentives.evidence')];
+const personHeaders = (t: Translate) => [
+  t('incentives.state'),
+  t('incentives.case'),
+  t('incentives.person'),
+  t('incentives.arrived'),
+  t('incentives.departure'),
+  t('incentives.rate'),
+  t('incentives.amount'),
+  t('incentives.evidence'),
+];
 const totalHeaders = (t: Translate) => [t('incentives.state'), t('incentives.rate'), t('incentives.persons'), t('incentives.amount')];
 
 const personRows = (r: IncentiveReport, t: Translate, state?: string) =>
-  (r.persons ?? []).filter((p) => state === undefined || p.stateCode === state).map((p) => [p.stateCode, p.caseRef, p.personRef, p.arrivedOn, p.countryOfDeparture, p.rateId ?? t('incentives.noRate'), p.amount, p.explanation]);
+  (r.persons ?? [])
+    .filter((p) => state === undefined || p.stateCode === state)
+    .map((p) => [
+      p.stateCode,
+      p.caseRef,
+      p.personRef,
+      p.arrivedOn,
+      p.countryOfDeparture,
+      p.rateId ?? t('incentives.noRate'),
+      p.amount,
+      p.explanation,
+    ]);
 
 /** Per state and rate, each state's total after its rates, then the grand total. */
 function totalRows(r: IncentiveReport, t: Translate): (string | number)[][] {
   const out: (string | number)[][] = [];
   for (const s of r.states) {
-    for (const x of r.byRate.filter((b) => b.stateCode === s.stateCode)) out.push([s.stateCode, x.rateId ?? t('incentives.noRate'), x.persons, x.amount]);
+    for (const x of r.byRate.filter((b) => b.stateCode === s.stateCode))
+      out.push([s.stateCode, x.rateId ?? t('incentives.noRate'), x.persons, x.amount]);
     out.push([s.stateCode, t('incentives.total'), s.persons, s.amount]);
   }
   out.push([t('incentives.total'), '', r.total.persons, r.total.amount]);
@@ -27,7 +48,12 @@ function totalRows(r: IncentiveReport, t: Translate): (string | number)[][] {
 
 /** The persons (where the reader sees them), then the totals. */
 export function incentiveTables(r: IncentiveReport, t: Translate): Table[] {
-  const totals: Table = { headers: totalHeaders(t), rows: totalRows(r, t), align: ['l', 'l', 'r', 'r'], ruleBefore: [totalRows(r, t).length - 1] };
+  const totals: Table = {
+    headers: totalHeaders(t),
+    rows: totalRows(r, t),
+    align: ['l', 'l', 'r', 'r'],
+    ruleBefore: [totalRows(r, t).length - 1],
+  };
   if (r.persons === null) return [totals];
   return [{ headers: personHeaders(t), rows: personRows(r, t), align: ['l', 'l', 'l', 'l', 'l', 'l', 'r', 'l'] }, totals];
 }

@@ -25,7 +25,12 @@ export interface EvidenceRow {
   oldArrived: string | null;
 }
 
-export type PersonFilter = { personIds: number[] } | { caseIds: number[] } | { stateCode: string } | { importId: number } | Record<string, never>;
+export type PersonFilter =
+  | { personIds: number[] }
+  | { caseIds: number[] }
+  | { stateCode: string }
+  | { importId: number }
+  | Record<string, never>;
 
 function filterSql(f: PersonFilter): SQL {
   if ('personIds' in f) return sql`AND p.id = ANY(${sql.param(f.personIds)}::bigint[])`;
@@ -53,7 +58,15 @@ export async function evidenceRows(db: Executor, roundIds: string[], f: PersonFi
          WHERE p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}`,
   );
   if (found.length === 0) return found;
-  const current = await rows<{ id: number; rateId: string | null; amount: number; evidence: IncentiveEvidence; revision: number; oldRound: string; oldArrived: string }>(
+  const current = await rows<{
+    id: number;
+    rateId: string | null;
+    amount: number;
+    evidence: IncentiveEvidence;
+    revision: number;
+    oldRound: string;
+    oldArrived: string;
+  }>(
     db,
     sql`SELECT person_id::int AS id, rate_id AS "rateId", amount, evidence, revision, round_id AS "oldRound", arrived_on AS "oldArrived"
           FROM person_incentives WHERE person_id = ANY(${sql.param(found.map((p) => p.id))}::bigint[])`,
@@ -61,7 +74,10 @@ export async function evidenceRows(db: Executor, roundIds: string[], f: PersonFi
   const byId = new Map(current.map((c) => [c.id, c]));
   for (const p of found) {
     const c = byId.get(p.id);
-    Object.assign(p, c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null });
+    Object.assign(
+      p,
+      c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null },
+    );
   }
   return found;
 }
@@ -222,7 +238,10 @@ const CLAIM = sql`id::int AS id, state_code AS "stateCode", round_id AS "roundId
   amount::float8 AS amount, currency, by_rate AS "byRate", status, made_by AS "madeBy", made_at AS "madeAt"`;
 
 export function claimRows(db: Executor, roundId: string, stateCode: string): Promise<ClaimRow[]> {
-  return rows<ClaimRow>(db, sql`SELECT ${CLAIM} FROM incentive_claims WHERE round_id = ${roundId} AND state_code = ${stateCode} ORDER BY period_start, id`);
+  return rows<ClaimRow>(
+    db,
+    sql`SELECT ${CLAIM} FROM incentive_claims WHERE round_id = ${roundId} AND state_code = ${stateCode} ORDER BY period_start, id`,
+  );
 }
 
 /** The claims of a state in a round whose period overlaps [from, to], after taking the lock of that state's claims. */
@@ -236,7 +255,13 @@ export async function overlappingClaims(db: Executor, roundId: string, stateCode
 }
 
 /** Per rate, the persons of a state arrived in [from, to] and their incentives (persons without a rate are not claimed). */
-export function claimSums(db: Executor, roundId: string, stateCode: string, from: string, to: string): Promise<{ rateId: string; persons: number; amount: number }[]> {
+export function claimSums(
+  db: Executor,
+  roundId: string,
+  stateCode: string,
+  from: string,
+  to: string,
+): Promise<{ rateId: string; persons: number; amount: number }[]> {
   return rows(
     db,
     sql`SELECT rate_id AS "rateId", count(*)::int AS persons, sum(amount)::float8 AS amount FROM person_incentives

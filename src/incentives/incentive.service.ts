@@ -10,10 +10,31 @@ import { findState } from '../reference/state.ts';
 import { listRounds } from '../rounds/round.repository.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate, type BudgetFigure, type Incentive, type Round } from '../rounds/round.ts';
-import { canonical, describeIncentive, evidenceOf, isVulnerableGroup, rateFor, VULNERABLE_GROUPS, type IncentiveEvidence } from './incentive.ts';
 import {
-  caseIncentiveRows, claimRows, claimSums, committedAllStates, evidenceRows, incentiveRows, incentiveTotals, insertClaim, overlappingClaims, writeIncentives,
-  type ChangeRow, type ClaimRow, type IncentiveWrite, type PersonFilter, type RateTotal,
+  canonical,
+  describeIncentive,
+  evidenceOf,
+  isVulnerableGroup,
+  rateFor,
+  VULNERABLE_GROUPS,
+  type IncentiveEvidence,
+} from './incentive.ts';
+import {
+  caseIncentiveRows,
+  claimRows,
+  claimSums,
+  committedAllStates,
+  evidenceRows,
+  incentiveRows,
+  incentiveTotals,
+  insertClaim,
+  overlappingClaims,
+  writeIncentives,
+  type ChangeRow,
+  type ClaimRow,
+  type IncentiveWrite,
+  type PersonFilter,
+  type RateTotal,
 } from './incentive.repository.ts';
 
 /**
@@ -46,11 +67,15 @@ export async function refreshIncentives(
   const rounds = new Map((await listRounds(db)).filter((r) => r.incentives.length > 0).map((r) => [r.id, r]));
   if (rounds.size === 0) return { computed: 0, changed: 0 };
   const filter: PersonFilter =
-    opts.personIds !== undefined ? { personIds: opts.personIds }
-    : opts.caseIds !== undefined ? { caseIds: opts.caseIds }
-    : opts.stateCode !== undefined ? { stateCode: opts.stateCode }
-    : opts.importId !== undefined ? { importId: opts.importId }
-    : {};
+    opts.personIds !== undefined
+      ? { personIds: opts.personIds }
+      : opts.caseIds !== undefined
+        ? { caseIds: opts.caseIds }
+        : opts.stateCode !== undefined
+          ? { stateCode: opts.stateCode }
+          : opts.importId !== undefined
+            ? { importId: opts.importId }
+            : {};
   const found = await evidenceRows(db, [...rounds.keys()], filter);
   const states = new Set<string>();
   const changes: IncentiveWrite[] = [];
@@ -60,7 +85,12 @@ export async function refreshIncentives(
     const d = rateFor(round.incentives, evidence);
     const rateId = d.rate?.id ?? null;
     const same =
-      p.revision !== null && p.rateId === rateId && p.amount === d.amount && p.oldRound === p.roundId && p.oldArrived === p.arrivedOn && canonical(p.evidence) === canonical(evidence);
+      p.revision !== null &&
+      p.rateId === rateId &&
+      p.amount === d.amount &&
+      p.oldRound === p.roundId &&
+      p.oldArrived === p.arrivedOn &&
+      canonical(p.evidence) === canonical(evidence);
     if (same) continue;
     states.add(p.stateCode);
     changes.push({
@@ -102,7 +132,16 @@ export interface MemberIncentive {
   personRef: string;
   vulnerableGroups: string[];
   /** Null before arrival, or where the person's round has no rates. */
-  incentive: { roundId: string; arrivedOn: string; rateId: string | null; amount: number; currency: string; evidence: IncentiveEvidence; explanation: string; revision: number } | null;
+  incentive: {
+    roundId: string;
+    arrivedOn: string;
+    rateId: string | null;
+    amount: number;
+    currency: string;
+    evidence: IncentiveEvidence;
+    explanation: string;
+    revision: number;
+  } | null;
   history: IncentiveChange[];
 }
 
@@ -116,7 +155,11 @@ async function caseOf(db: Executor, stateCode: string, caseRef: string, lock = f
 }
 
 /** The incentives of a case's members, each with its history (why each change), explained in `t`'s language. Audited. */
-export async function caseIncentives(db: Executor, principal: Principal, opts: { stateCode: string; caseRef: string; t: Translate }): Promise<{ caseId: number; version: number; members: MemberIncentive[] }> {
+export async function caseIncentives(
+  db: Executor,
+  principal: Principal,
+  opts: { stateCode: string; caseRef: string; t: Translate },
+): Promise<{ caseId: number; version: number; members: MemberIncentive[] }> {
   const { stateCode, caseRef } = opts;
   // A person's incentive is part of the case: its state's officers only (the Commission reads totals).
   authorize(policies.listCases, principal, { stateCode });
@@ -156,7 +199,11 @@ export async function caseIncentives(db: Executor, principal: Principal, opts: {
 function explain(e: IncentiveEvidence, rateId: string | null, rates: readonly Incentive[], t: Translate): string {
   const d = rateFor(rates, e);
   // Where the round's rates changed since (and the incentive not yet recomputed), name the stored rate.
-  return describeIncentive(e, d.rate?.id === rateId ? d : { rate: rates.find((r) => r.id === rateId) ?? null, because: null, groups: [] }, t);
+  return describeIncentive(
+    e,
+    d.rate?.id === rateId ? d : { rate: rates.find((r) => r.id === rateId) ?? null, because: null, groups: [] },
+    t,
+  );
 }
 
 /**
@@ -172,11 +219,17 @@ export async function recordVulnerableGroups(
   const { stateCode, caseRef, personRef } = opts;
   authorize(policies.changeCase, principal, { stateCode });
   const unknown = opts.groups.filter((g) => !isVulnerableGroup(g));
-  if (unknown.length > 0) throw appError(ErrorCode.BadInput, 'vulnerableGroupUnknown', { p1: unknown.join(', '), p2: VULNERABLE_GROUPS.join(', ') });
+  if (unknown.length > 0)
+    throw appError(ErrorCode.BadInput, 'vulnerableGroupUnknown', { p1: unknown.join(', '), p2: VULNERABLE_GROUPS.join(', ') });
   const groups = [...new Set(opts.groups)].sort();
   const c = await caseOf(db, stateCode, caseRef, true);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
-    throw appError(ErrorCode.PreconditionFailed, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version }, { version: c.version });
+    throw appError(
+      ErrorCode.PreconditionFailed,
+      'staleVersion',
+      { p1: caseRef, p2: opts.expectedVersion, p3: c.version },
+      { version: c.version },
+    );
   }
   const [p] = await rows<{ id: number; before: string[] }>(
     db,
@@ -221,7 +274,15 @@ export interface IncentiveReport {
   currency: string;
   /** The state asked for, or null for every state the scope sees. */
   state: string | null;
-  rates: { id: string; label: string; amount: number; pathway: string | null; source: string | null; locator: string | null; note: string | null }[];
+  rates: {
+    id: string;
+    label: string;
+    amount: number;
+    pathway: string | null;
+    source: string | null;
+    locator: string | null;
+    note: string | null;
+  }[];
   /** Per state and rate (a null rate: persons no rate applies to). */
   byRate: RateTotal[];
   /** Per state. */
@@ -236,7 +297,11 @@ export interface IncentiveReport {
  * no person); a state's officer their state's persons with the totals computed from them; the
  * operator every state's persons, each explained in `t`'s language. Reading persons is audited.
  */
-export async function incentiveReport(db: Executor, principal: Principal, opts: { roundId: string; stateCode?: string | null; t: Translate }): Promise<IncentiveReport> {
+export async function incentiveReport(
+  db: Executor,
+  principal: Principal,
+  opts: { roundId: string; stateCode?: string | null; t: Translate },
+): Promise<IncentiveReport> {
   const state = opts.stateCode ?? (principal.role === 'state_officer' ? principal.stateCode : null);
   authorize(policies.readIncentives, principal, { stateCode: state });
   const round = await getRound(db, opts.roundId);
@@ -264,7 +329,9 @@ export async function incentiveReport(db: Executor, principal: Principal, opts: 
       t.amount += p.amount;
       sums.set(k, t);
     }
-    byRate = [...sums.values()].sort((a, b) => a.stateCode.localeCompare(b.stateCode) || (a.rateId ?? '\uffff').localeCompare(b.rateId ?? '\uffff'));
+    byRate = [...sums.values()].sort(
+      (a, b) => a.stateCode.localeCompare(b.stateCode) || (a.rateId ?? '\uffff').localeCompare(b.rateId ?? '\uffff'),
+    );
     const byState = new Map<string, number>();
     for (const p of persons) byState.set(p.stateCode, (byState.get(p.stateCode) ?? 0) + 1);
     for (const [s, n] of [...byState].sort()) {
@@ -317,7 +384,11 @@ export async function incentiveReport(db: Executor, principal: Principal, opts: 
 export type IncentiveClaim = ClaimRow;
 
 /** A state's claim for a period: the incentives of its persons arrived in it, per rate. A period overlapping an earlier claim is refused (409). */
-export async function makeClaim(db: Executor, principal: Principal, opts: { roundId: string; stateCode: string; from: string; to: string }): Promise<IncentiveClaim> {
+export async function makeClaim(
+  db: Executor,
+  principal: Principal,
+  opts: { roundId: string; stateCode: string; from: string; to: string },
+): Promise<IncentiveClaim> {
   const { roundId, stateCode, from, to } = opts;
   authorize(policies.claimIncentives, principal, { stateCode });
   if (!findState(stateCode)) throw appError(ErrorCode.BadInput, 'stateUnknown', { p1: stateCode });
@@ -327,7 +398,12 @@ export async function makeClaim(db: Executor, principal: Principal, opts: { roun
   const clash = await overlappingClaims(db, round.id, stateCode, from, to);
   if (clash.length > 0) {
     const c = clash[0]!;
-    throw appError(ErrorCode.Conflict, 'claimOverlap', { p1: stateCode, p2: from, p3: to, p4: c.from, p5: c.to }, { claims: clash.map((x) => ({ id: x.id, from: x.from, to: x.to })) });
+    throw appError(
+      ErrorCode.Conflict,
+      'claimOverlap',
+      { p1: stateCode, p2: from, p3: to, p4: c.from, p5: c.to },
+      { claims: clash.map((x) => ({ id: x.id, from: x.from, to: x.to })) },
+    );
   }
   const sums = await claimSums(db, round.id, stateCode, from, to);
   const claim = await insertClaim(db, {
@@ -350,7 +426,11 @@ export async function makeClaim(db: Executor, principal: Principal, opts: { roun
   return claim;
 }
 
-export async function listClaims(db: Executor, principal: Principal, opts: { roundId: string; stateCode: string }): Promise<IncentiveClaim[]> {
+export async function listClaims(
+  db: Executor,
+  principal: Principal,
+  opts: { roundId: string; stateCode: string },
+): Promise<IncentiveClaim[]> {
   authorize(policies.claimIncentives, principal, { stateCode: opts.stateCode });
   const round = await getRound(db, opts.roundId);
   return claimRows(db, round.id, opts.stateCode);
@@ -374,5 +454,12 @@ export async function roundBudget(db: Executor, principal: Principal, roundId: s
   const round: Round = await getRound(db, roundId);
   const { persons, amount } = await committedAllStates(db, round.id);
   const budget = round.budget ?? null;
-  return { round: round.id, currency: budget?.currency ?? 'EUR', budget, committed: amount, persons, remaining: budget ? budget.value - amount : null };
+  return {
+    round: round.id,
+    currency: budget?.currency ?? 'EUR',
+    budget,
+    committed: amount,
+    persons,
+    remaining: budget ? budget.value - amount : null,
+  };
 }

@@ -14,9 +14,13 @@ export const personIncentives = pgTable(
   'person_incentives',
   {
     /** A person deleted (recorded in error) takes its incentive along; its history stays in `incentive_changes`. */
-    personId: bigint('person_id', { mode: 'number' }).primaryKey().references(() => persons.id, { onDelete: 'cascade' }),
+    personId: bigint('person_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => persons.id, { onDelete: 'cascade' }),
     stateCode: text('state_code').notNull(),
-    roundId: text('round_id').notNull().references(() => rounds.id),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => rounds.id),
     arrivedOn: date('arrived_on', { mode: 'string' }).notNull(),
     /** The round's rate that applied, or null where none does (shown, with the evidence, never hidden). */
     rateId: text('rate_id'),
@@ -58,8 +62,12 @@ export const incentiveClaims = pgTable(
   'incentive_claims',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
-    roundId: text('round_id').notNull().references(() => rounds.id),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => rounds.id),
     periodStart: date('period_start', { mode: 'string' }).notNull(),
     periodEnd: date('period_end', { mode: 'string' }).notNull(),
     persons: integer('persons').notNull(),

@@ -9,7 +9,13 @@ const r2020 = shipped('2020-2021');
 const r2026 = shipped('2026-2027');
 const amountOf = (r: Round, id: string) => r.incentives.find((i) => i.id === id)!.amount;
 
-const person = (o: Partial<EvidenceInput> = {}): EvidenceInput => ({ pathway: 'resettlement', countryOfDeparture: 'KEN', needs: [], vulnerableGroups: [], ...o });
+const person = (o: Partial<EvidenceInput> = {}): EvidenceInput => ({
+  pathway: 'resettlement',
+  countryOfDeparture: 'KEN',
+  needs: [],
+  vulnerableGroups: [],
+  ...o,
+});
 const plain: CaseEvidenceInput = { priority: 'normal', primaryCategory: null, secondaryCategory: null };
 const decide = (r: Round, p: EvidenceInput, c: CaseEvidenceInput = plain) => {
   const e = evidenceOf(p, c, r);
@@ -62,15 +68,45 @@ describe('the 2020 round (R 16)', () => {
   });
 
   it.each<[string, Partial<EvidenceInput>, Partial<CaseEvidenceInput>, string, string]>([
-    ['the case category women and girls at risk', {}, { primaryCategory: 'women_girls_at_risk' }, 'women_children_at_risk', 'category:women_girls_at_risk'],
-    ['the case category children and adolescents at risk', {}, { secondaryCategory: 'children_adolescents_at_risk' }, 'women_children_at_risk', 'category:children_adolescents_at_risk'],
+    [
+      'the case category women and girls at risk',
+      {},
+      { primaryCategory: 'women_girls_at_risk' },
+      'women_children_at_risk',
+      'category:women_girls_at_risk',
+    ],
+    [
+      'the case category children and adolescents at risk',
+      {},
+      { secondaryCategory: 'children_adolescents_at_risk' },
+      'women_children_at_risk',
+      'category:children_adolescents_at_risk',
+    ],
     ['the case category medical needs', {}, { primaryCategory: 'medical_needs' }, 'medical_needs', 'category:medical_needs'],
-    ['the case category legal and physical protection', {}, { primaryCategory: 'legal_physical_protection' }, 'legal_physical_protection', 'category:legal_physical_protection'],
-    ['the case category survivors of violence and torture', {}, { primaryCategory: 'survivors_of_violence_torture' }, 'legal_physical_protection', 'category:survivors_of_violence_torture'],
+    [
+      'the case category legal and physical protection',
+      {},
+      { primaryCategory: 'legal_physical_protection' },
+      'legal_physical_protection',
+      'category:legal_physical_protection',
+    ],
+    [
+      'the case category survivors of violence and torture',
+      {},
+      { primaryCategory: 'survivors_of_violence_torture' },
+      'legal_physical_protection',
+      'category:survivors_of_violence_torture',
+    ],
     ['the need unaccompanied child', { needs: [{ type: 'unaccompanied_child' }] }, {}, 'unaccompanied_minor', 'need:unaccompanied_child'],
     ['the need woman at risk', { needs: [{ type: 'woman_at_risk' }] }, {}, 'women_children_at_risk', 'need:woman_at_risk'],
     ['the need child at risk', { needs: [{ type: 'child_at_risk' }] }, {}, 'women_children_at_risk', 'need:child_at_risk'],
-    ['the need survivor of torture', { needs: [{ type: 'survivor_of_torture' }] }, {}, 'legal_physical_protection', 'need:survivor_of_torture'],
+    [
+      'the need survivor of torture',
+      { needs: [{ type: 'survivor_of_torture' }] },
+      {},
+      'legal_physical_protection',
+      'need:survivor_of_torture',
+    ],
     ['an emergency submission', {}, { priority: 'emergency' }, 'emergency_resettlement', 'priority:emergency'],
     ['an urgent submission', {}, { priority: 'urgent' }, 'emergency_resettlement', 'priority:urgent'],
     ['a group recorded by the state', { vulnerableGroups: ['medical_needs'] }, {}, 'medical_needs', 'recorded'],
@@ -93,7 +129,11 @@ describe('the 2020 round (R 16)', () => {
   });
 
   it('keeps every source of the same group, each once', () => {
-    const { e } = decide(r2020, person({ needs: [{ type: 'woman_at_risk' }, { type: 'woman_at_risk' }], vulnerableGroups: ['women_children_at_risk'] }), { ...plain, primaryCategory: 'women_girls_at_risk' });
+    const { e } = decide(
+      r2020,
+      person({ needs: [{ type: 'woman_at_risk' }, { type: 'woman_at_risk' }], vulnerableGroups: ['women_children_at_risk'] }),
+      { ...plain, primaryCategory: 'women_girls_at_risk' },
+    );
     expect(e.vulnerableGroups.map((g) => g.from)).toEqual(['category:women_girls_at_risk', 'need:woman_at_risk', 'recorded']);
   });
 
@@ -102,7 +142,9 @@ describe('the 2020 round (R 16)', () => {
     expect(e.priorityRegion).toBe('turkey');
     expect([d.rate, d.amount]).toEqual([null, 0]);
     expect(describeIncentive(e, d, translator('en'))).toMatch(/no rate applies to humanitarian admission/);
-    expect(describeIncentive(e, d, translator('nl'))).toBe('toelating op humanitaire gronden vanuit TUR; prioritaire regio turkey; geen kwetsbare groep; geen tarief van toepassing op toelating op humanitaire gronden in deze ronde');
+    expect(describeIncentive(e, d, translator('nl'))).toBe(
+      'toelating op humanitaire gronden vanuit TUR; prioritaire regio turkey; geen kwetsbare groep; geen tarief van toepassing op toelating op humanitaire gronden in deze ronde',
+    );
   });
 
   it('says in words which group counted and what shows it, and which rate it decided', () => {
@@ -154,7 +196,8 @@ describe('AMIF 2021–2027 (art. 19 as replaced by Regulation (EU) 2024/1350 art
 });
 
 describe('rateFor', () => {
-  const rate = (id: string, amount: number, more: object = {}) => ({ id, label: { en: id }, amount, currency: 'EUR', requires: [], vulnerable_groups: [], ...more }) as Round['incentives'][number];
+  const rate = (id: string, amount: number, more: object = {}) =>
+    ({ id, label: { en: id }, amount, currency: 'EUR', requires: [], vulnerable_groups: [], ...more }) as Round['incentives'][number];
   const e = { pathway: 'resettlement', countryOfDeparture: 'KEN', priorityRegion: null, vulnerableGroups: [] };
 
   it('takes the highest of the rates that hold, the first listed on a tie, and a rate without a pathway for any', () => {
@@ -172,7 +215,8 @@ describe('rateFor', () => {
 describe('round files with rates', () => {
   const base = SHIPPED_ROUNDS.find((r) => r.id === '2026-2027')!;
   it('refuse a rate that requires a vulnerable group without naming the groups, an unknown group, or an unknown field', () => {
-    const withRate = (x: object) => roundFileSchema.safeParse({ ...base, incentives: [{ id: 'r', label: { en: 'r' }, amount: 1, ...x }] }).success;
+    const withRate = (x: object) =>
+      roundFileSchema.safeParse({ ...base, incentives: [{ id: 'r', label: { en: 'r' }, amount: 1, ...x }] }).success;
     expect(withRate({ requires: ['vulnerable_group'] })).toBe(false);
     expect(withRate({ requires: ['vulnerable_group'], vulnerable_groups: ['nobody'] })).toBe(false);
     expect(withRate({ require: ['priority_region'] })).toBe(false);

@@ -85,7 +85,12 @@ export function evidenceOf(person: EvidenceInput, c: CaseEvidenceInput, round: P
   for (const n of person.needs) add(BY_NEED[n.type], `need:${n.type}`);
   add(BY_PRIORITY[c.priority], `priority:${c.priority}`);
   for (const g of person.vulnerableGroups) if (isVulnerableGroup(g)) add(g, 'recorded');
-  return { pathway: person.pathway, countryOfDeparture: person.countryOfDeparture, priorityRegion: region?.id ?? null, vulnerableGroups: found };
+  return {
+    pathway: person.pathway,
+    countryOfDeparture: person.countryOfDeparture,
+    priorityRegion: region?.id ?? null,
+    vulnerableGroups: found,
+  };
 }
 
 /** The rate decided, and why: which condition held (null where the rate needs none), or none applies. */
@@ -135,15 +140,22 @@ export function describeIncentive(e: IncentiveEvidence, d: Pick<RateDecision, 'r
   const pathway = t('incentives.describe.pathway', { pathway: e.pathway });
   const group = (g: { group: string }) => t('incentives.describe.group', { group: g.group });
   const parts = [t('incentives.describe.departure', { pathway, country: e.countryOfDeparture })];
-  parts.push(e.priorityRegion ? t('incentives.describe.priorityRegion', { region: e.priorityRegion }) : t('incentives.describe.noPriorityRegion'));
+  parts.push(
+    e.priorityRegion ? t('incentives.describe.priorityRegion', { region: e.priorityRegion }) : t('incentives.describe.noPriorityRegion'),
+  );
   parts.push(
     e.vulnerableGroups.length > 0
-      ? t('incentives.describe.vulnerable', { groups: e.vulnerableGroups.map((g) => t('incentives.describe.groupFrom', { group: group(g), from: sourceWords(g.from, t) })).join(', ') })
+      ? t('incentives.describe.vulnerable', {
+          groups: e.vulnerableGroups
+            .map((g) => t('incentives.describe.groupFrom', { group: group(g), from: sourceWords(g.from, t) }))
+            .join(', '),
+        })
       : t('incentives.describe.noVulnerableGroup'),
   );
   if (d.rate === null) parts.push(t('incentives.describe.noRate', { pathway }));
   else if (d.because === 'priority_region') parts.push(t('incentives.describe.ratePriority', { rate: d.rate.id }));
-  else if (d.because === 'vulnerable_group') parts.push(t('incentives.describe.rateGroups', { rate: d.rate.id, groups: d.groups.map(group).join(', ') }));
+  else if (d.because === 'vulnerable_group')
+    parts.push(t('incentives.describe.rateGroups', { rate: d.rate.id, groups: d.groups.map(group).join(', ') }));
   else parts.push(t('incentives.describe.rate', { rate: d.rate.id }));
   return parts.join('; ');
 }

@@ -101,7 +101,11 @@ export interface ProtectedGrid {
 const integers = (x: Interval) => (x.hi === Infinity ? Infinity : x.hi - x.lo + 1);
 
 /** The grid (with its totals) protected by the method; `secondary: false` only shows what the secondary suppression prevents (tests). */
-export function protectGrid(grid: Grid<number>, method: DisclosureMethod = DISCLOSURE_METHOD, opts: { secondary?: boolean } = {}): ProtectedGrid {
+export function protectGrid(
+  grid: Grid<number>,
+  method: DisclosureMethod = DISCLOSURE_METHOD,
+  opts: { secondary?: boolean } = {},
+): ProtectedGrid {
   const primary = grid.map((r) => r.map((v) => v > 0 && v < method.threshold));
   const suppressed = primary.map((r) => [...r]);
   const publish = () => grid.map((r, i) => r.map((v, j) => (suppressed[i]![j] ? null : roundToBase(v, method.roundingBase))));
@@ -110,7 +114,9 @@ export function protectGrid(grid: Grid<number>, method: DisclosureMethod = DISCL
     /** Suppress the smallest published non-zero figure of the line (any published one if none): false if there is none left. */
     const hideOneMore = (line: [number, number][]) => {
       const open = line.filter(([i, j]) => !suppressed[i]![j]);
-      const pick = [...open].sort(([a, b], [c, d]) => (grid[a]![b]! === 0 ? 1 : 0) - (grid[c]![d]! === 0 ? 1 : 0) || grid[a]![b]! - grid[c]![d]!)[0];
+      const pick = [...open].sort(
+        ([a, b], [c, d]) => (grid[a]![b]! === 0 ? 1 : 0) - (grid[c]![d]! === 0 ? 1 : 0) || grid[a]![b]! - grid[c]![d]!,
+      )[0];
       if (!pick) return false;
       suppressed[pick[0]]![pick[1]] = true;
       return true;
@@ -123,7 +129,9 @@ export function protectGrid(grid: Grid<number>, method: DisclosureMethod = DISCL
       }
       const intervals = feasibleIntervals(attackerBounds(publish(), primary, method));
       let weak: [number, number] | undefined;
-      for (let i = 0; i < grid.length && !weak; i++) for (let j = 0; j < grid[i]!.length && !weak; j++) if (suppressed[i]![j] && integers(intervals[i]![j]!) < method.protection) weak = [i, j];
+      for (let i = 0; i < grid.length && !weak; i++)
+        for (let j = 0; j < grid[i]!.length && !weak; j++)
+          if (suppressed[i]![j] && integers(intervals[i]![j]!) < method.protection) weak = [i, j];
       if (!weak) break;
       const [wi, wj] = weak;
       // One more figure beside it: in its row, else in its column.

@@ -11,16 +11,13 @@ import type { OpenData } from './open-data.ts';
  */
 export function openDataDataset(o: OpenData, t: Translate): Dataset {
   const rows: DatasetCell[][] = [];
-  const row = (area: string, departure: string, pledged: number | null, carryOver: number | null, arrived: number | null): DatasetCell[] => [
-    o.round,
-    area,
-    departure,
-    o.asOf,
-    pledged,
-    carryOver,
-    arrived,
-    arrived === null ? 'C' : null,
-  ];
+  const row = (
+    area: string,
+    departure: string,
+    pledged: number | null,
+    carryOver: number | null,
+    arrived: number | null,
+  ): DatasetCell[] => [o.round, area, departure, o.asOf, pledged, carryOver, arrived, arrived === null ? 'C' : null];
   for (const s of [...o.states, { ...o.totals, code: TOTAL }]) {
     rows.push(row(s.code, TOTAL, s.pledged, s.carryOver, s.arrived));
     // Every cell, a true zero as 0: a row left out would read as "not known".
@@ -40,6 +37,9 @@ export function openDataDataset(o: OpenData, t: Translate): Dataset {
       ['CONF_STATUS', 'attribute'],
     ]),
     rows,
-    notes: [t('openData.method', { base: o.method.roundingBase, below: o.method.threshold, protection: o.method.protection }), t('exports.note.totalCode')],
+    notes: [
+      t('openData.method', { base: o.method.roundingBase, below: o.method.threshold, protection: o.method.protection }),
+      t('exports.note.totalCode'),
+    ],
   };
 }

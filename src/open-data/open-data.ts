@@ -45,7 +45,14 @@ export function openDataOf(s: StateOfPlay, method: DisclosureMethod = DISCLOSURE
     asOf: s.asOf,
     method: { ...method },
     departures,
-    states: s.states.map((st, i) => ({ code: st.code, name: st.name, pledged: st.pledged, carryOver: st.carryOver, arrived: published[i]![n]!, byDeparture: published[i]!.slice(0, n) })),
+    states: s.states.map((st, i) => ({
+      code: st.code,
+      name: st.name,
+      pledged: st.pledged,
+      carryOver: st.carryOver,
+      arrived: published[i]![n]!,
+      byDeparture: published[i]!.slice(0, n),
+    })),
     totals: { pledged: s.totals.pledged, carryOver: s.totals.carryOver, arrived: totalsRow[n]!, byDeparture: totalsRow.slice(0, n) },
   };
 }

@@ -7,7 +7,12 @@ import { PIPELINE_GROUPS, type Pipeline } from './pipeline.ts';
 export function pipelineTable(p: Pipeline, lang: Lang): { title: string; table: Table } {
   const t = translator(lang);
   const groups = PIPELINE_GROUPS.map((g) => g.id);
-  const rows: Table['rows'] = p.states.map((s) => [s.code, stateName(stateByCode(s.code), lang), ...groups.map((g) => formatCount(s.byGroup[g]!, lang)), formatCount(s.persons, lang)]);
+  const rows: Table['rows'] = p.states.map((s) => [
+    s.code,
+    stateName(stateByCode(s.code), lang),
+    ...groups.map((g) => formatCount(s.byGroup[g]!, lang)),
+    formatCount(s.persons, lang),
+  ]);
   rows.push(['', t('sop.total'), ...groups.map((g) => formatCount(p.totals.byGroup[g]!, lang)), formatCount(p.totals.persons, lang)]);
   return {
     title: t('pipeline.title', { round: p.round }),
@@ -23,8 +28,11 @@ export function pipelineTable(p: Pipeline, lang: Lang): { title: string; table: 
 /** Long CSV: one row per state and status. */
 export function pipelineCsvRows(p: Pipeline) {
   const headers = ['code', 'status', 'cases', 'persons'];
-  const rows = [...p.states.map((s) => ({ code: s.code, byStatus: s.byStatus })), { code: 'EU', byStatus: p.totals.byStatus }].flatMap((s) =>
-    Object.entries(s.byStatus).filter(([, v]) => v.cases > 0).map(([status, v]) => [s.code, status, v.cases, v.persons]),
+  const rows = [...p.states.map((s) => ({ code: s.code, byStatus: s.byStatus })), { code: 'EU', byStatus: p.totals.byStatus }].flatMap(
+    (s) =>
+      Object.entries(s.byStatus)
+        .filter(([, v]) => v.cases > 0)
+        .map(([status, v]) => [s.code, status, v.cases, v.persons]),
   );
   return { headers, rows };
 }

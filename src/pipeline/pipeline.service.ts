@@ -19,5 +19,9 @@ export async function pipeline(opts: { db: Executor; roundId: string }): Promise
           FROM statistics_cases(${roundId}) c
          GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  return assemblePipeline(roundId, STATES.map((s) => s.code), cells);
+  return assemblePipeline(
+    roundId,
+    STATES.map((s) => s.code),
+    cells,
+  );
 }

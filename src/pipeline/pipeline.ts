@@ -24,13 +24,22 @@ export const PIPELINE_GROUPS: { id: string; statuses: Status[] }[] = [
 
 export interface Pipeline {
   round: string;
-  states: { code: string; byStatus: Record<string, { cases: number; persons: number }>; byGroup: Record<string, number>; persons: number }[];
+  states: {
+    code: string;
+    byStatus: Record<string, { cases: number; persons: number }>;
+    byGroup: Record<string, number>;
+    persons: number;
+  }[];
   totals: { byStatus: Record<string, { cases: number; persons: number }>; byGroup: Record<string, number>; persons: number };
 }
 
 /** Per state and for the EU: cases and persons in each status, and persons per group of statuses. Pure. */
 export function assemblePipeline(round: string, stateOrder: readonly string[], cells: readonly PipelineCell[]): Pipeline {
-  const empty = () => ({ byStatus: Object.fromEntries(STATUSES.map((s) => [s, { cases: 0, persons: 0 }])), byGroup: Object.fromEntries(PIPELINE_GROUPS.map((g) => [g.id, 0])), persons: 0 });
+  const empty = () => ({
+    byStatus: Object.fromEntries(STATUSES.map((s) => [s, { cases: 0, persons: 0 }])),
+    byGroup: Object.fromEntries(PIPELINE_GROUPS.map((g) => [g.id, 0])),
+    persons: 0,
+  });
   const per = new Map<string, ReturnType<typeof empty>>();
   const totals = empty();
   for (const c of cells) {

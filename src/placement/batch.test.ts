@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placeInBatches, splitIntoWeeks } from './batch.ts';
 import { generateInstance } from './generator.ts';
 
-describe('batch mode: weekly arrivals against a year\'s capacities', () => {
+describe("batch mode: weekly arrivals against a year's capacities", () => {
   it('with prices from sampled futures reaches at least 95 % of the hindsight optimum, and more than placing each week as if it were the last', async () => {
     const year = generateInstance({ households: 200, places: 8, dimensions: 2, seed: 2, linkShare: 0, tieShare: 0 });
     const weeks = splitIntoWeeks(year, 8);

@@ -39,7 +39,10 @@ export interface BatchResult {
 /** The LP's capacity prices of an instance (zeros where it has no household). */
 function lpPrices(highs: Highs, instance: PlacementInstance, deadline: number): Float64Array {
   const compiled = compile(instance);
-  const { sub } = restrict(compiled.problem, Int32Array.from(compiled.tie, (t) => (t >= 0 ? t : -2)));
+  const { sub } = restrict(
+    compiled.problem,
+    Int32Array.from(compiled.tie, (t) => (t >= 0 ? t : -2)),
+  );
   const lagrangian = lagrangianPrices(sub, { deadline, iterations: 200 });
   try {
     return solveRelaxation(highs, sub, { deadline, prices: lagrangian.y }).y;
@@ -50,7 +53,10 @@ function lpPrices(highs: Highs, instance: PlacementInstance, deadline: number): 
 
 const withCapacity = (instance: PlacementInstance, left: Float64Array): PlacementInstance => {
   const D = instance.dimensions.length;
-  return { ...instance, places: instance.places.map((p, i) => ({ ...p, capacity: p.capacity.map((_, d) => Math.max(0, left[i * D + d]!)) })) };
+  return {
+    ...instance,
+    places: instance.places.map((p, i) => ({ ...p, capacity: p.capacity.map((_, d) => Math.max(0, left[i * D + d]!)) })),
+  };
 };
 
 /** Households and scores of several instances (same places) as one instance. */
@@ -80,7 +86,9 @@ export async function placeInBatches(o: BatchOptions, highsIn?: Highs): Promise<
     const perWeek: number[] = [];
     for (let w = 0; w < o.weeks.length; w++) {
       const week = o.weeks[w]!;
-      week.households.forEach((h, i) => seen.push({ household: { ...h, links: undefined, tie: undefined } as Household, scores: week.scores.slice(i * P, (i + 1) * P) }));
+      week.households.forEach((h, i) =>
+        seen.push({ household: { ...h, links: undefined, tie: undefined } as Household, scores: week.scores.slice(i * P, (i + 1) * P) }),
+      );
       let batch = withCapacity(week, left);
       if (dynamic && w + 1 < o.weeks.length) {
         // Mean capacity prices over sampled futures: the remaining weeks resampled from the households seen.
@@ -143,7 +151,9 @@ export function splitIntoWeeks(year: PlacementInstance, weeks: number): Placemen
   const P = year.places.length;
   const per = Math.ceil(year.households.length / weeks);
   return Array.from({ length: weeks }, (_, w) => {
-    const households = year.households.slice(w * per, (w + 1) * per).map((h) => ({ ...h, id: `w${w + 1}-${h.id}`, links: undefined, tie: undefined }) as Household);
+    const households = year.households
+      .slice(w * per, (w + 1) * per)
+      .map((h) => ({ ...h, id: `w${w + 1}-${h.id}`, links: undefined, tie: undefined }) as Household);
     return { ...year, households, scores: year.scores.slice(w * per * P, (w * per + households.length) * P) };
   });
 }

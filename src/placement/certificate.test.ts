@@ -36,7 +36,10 @@ describe('the certificate', () => {
     expect(c.objective).toBe(9);
     expect(c.bound.proven).toBeCloseTo(9, 12);
     expect(c.gap).toBeCloseTo(0, 12);
-    expect(c.binding.map((b) => [b.place, b.used, b.capacity])).toEqual([['north', 3, 3], ['south', 2, 2]]);
+    expect(c.binding.map((b) => [b.place, b.used, b.capacity])).toEqual([
+      ['north', 3, 3],
+      ['south', 2, 2],
+    ]);
   });
 
   it('proves a bound from any prices ≥ 0: zero prices give every household its best score (3+2 + 4 = 9 here too), high prices the capacities', () => {
@@ -49,8 +52,17 @@ describe('the certificate', () => {
     const unplacedC = { a: 'north', b: 'north', c: null };
     const c = certify(instance, { assignment: unplacedC, bound: 9, prices }, { explain: true });
     const explain = (id: string) => c.explanations.find((e) => e.household === id)!;
-    expect(explain('c')).toMatchObject({ place: null, value: -1, incompatible: 1, alternatives: [{ place: 'south', score: 4, by: 'price' }] });
-    expect(explain('b')).toMatchObject({ place: 'north', linkedWith: ['a'], alternatives: [{ place: 'south', score: 2, by: 'capacity', dimension: 'persons', free: 2, need: 3 }] });
+    expect(explain('c')).toMatchObject({
+      place: null,
+      value: -1,
+      incompatible: 1,
+      alternatives: [{ place: 'south', score: 4, by: 'price' }],
+    });
+    expect(explain('b')).toMatchObject({
+      place: 'north',
+      linkedWith: ['a'],
+      alternatives: [{ place: 'south', score: 2, by: 'capacity', dimension: 'persons', free: 2, need: 3 }],
+    });
   });
 
   it.each([
@@ -68,7 +80,10 @@ describe('the certificate', () => {
   });
 
   it('rejects a tie not kept', () => {
-    const tied: PlacementInstance = { ...instance, households: instance.households.map((h) => (h.id === 'c' ? { ...h, tie: 'south' } : h)) };
+    const tied: PlacementInstance = {
+      ...instance,
+      households: instance.households.map((h) => (h.id === 'c' ? { ...h, tie: 'south' } : h)),
+    };
     const c = certify(tied, { assignment: { a: 'north', b: 'north', c: null }, bound: 100, prices: [0, 0] });
     expect(c.violations).toContain('household "c" is tied to "south" but unplaced');
   });

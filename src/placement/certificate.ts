@@ -81,7 +81,8 @@ export function certify(
 
   // Where each household is, and the objective.
   const at = new Int32Array(households.length).fill(-1);
-  for (const id of Object.keys(claim.assignment)) if (!householdIds.has(id)) violations.push(`the assignment names unknown household "${id}"`);
+  for (const id of Object.keys(claim.assignment))
+    if (!householdIds.has(id)) violations.push(`the assignment names unknown household "${id}"`);
   let objective = 0;
   households.forEach((h, i) => {
     if (!Object.hasOwn(claim.assignment, h.id)) violations.push(`household "${h.id}" is missing from the assignment (null means unplaced)`);
@@ -107,7 +108,9 @@ export function certify(
   groups.forEach((members, g) => {
     for (const i of members) groupOf[i] = g;
     if (new Set(members.map((i) => at[i])).size > 1)
-      violations.push(`linked households ${members.map((i) => `"${households[i]!.id}"`).join(', ')} are not together (${members.map((i) => (at[i]! < 0 ? 'unplaced' : places[at[i]!]!.id)).join(', ')})`);
+      violations.push(
+        `linked households ${members.map((i) => `"${households[i]!.id}"`).join(', ')} are not together (${members.map((i) => (at[i]! < 0 ? 'unplaced' : places[at[i]!]!.id)).join(', ')})`,
+      );
   });
   const used = new Float64Array(P * D);
   households.forEach((h, i) => {
@@ -115,7 +118,8 @@ export function certify(
   });
   places.forEach((pl, p) => {
     for (let d = 0; d < D; d++)
-      if (used[p * D + d]! > pl.capacity[d]! + tol(pl.capacity[d]!)) violations.push(`place "${pl.id}" holds ${used[p * D + d]} ${dimensions[d]}, over its capacity ${pl.capacity[d]}`);
+      if (used[p * D + d]! > pl.capacity[d]! + tol(pl.capacity[d]!))
+        violations.push(`place "${pl.id}" holds ${used[p * D + d]} ${dimensions[d]}, over its capacity ${pl.capacity[d]}`);
   });
 
   // The bound from the prices.
@@ -157,14 +161,22 @@ export function certify(
   const boundValid = pricesOk && claim.bound >= proven - tol(proven) && claim.bound >= objective - tol(objective);
   const feasible = violations.length === 0;
   if (!pricesOk) violations.push(`the capacity prices must be ${P * D} finite numbers ≥ 0 (places × dimensions)`);
-  else if (claim.bound < proven - tol(proven)) violations.push(`the claimed bound ${claim.bound} is below what the prices prove (${proven}): it is not proven`);
-  if (claim.bound < objective - tol(objective)) violations.push(`the claimed bound ${claim.bound} is below the assignment's own objective ${objective}: it is false`);
+  else if (claim.bound < proven - tol(proven))
+    violations.push(`the claimed bound ${claim.bound} is below what the prices prove (${proven}): it is not proven`);
+  if (claim.bound < objective - tol(objective))
+    violations.push(`the claimed bound ${claim.bound} is below the assignment's own objective ${objective}: it is false`);
 
   const binding: Binding[] = [];
   places.forEach((pl, p) => {
     for (let d = 0; d < D; d++)
       if (pl.capacity[d]! > 0 && used[p * D + d]! >= pl.capacity[d]! - tol(pl.capacity[d]!))
-        binding.push({ place: pl.id, dimension: dimensions[d]!, used: used[p * D + d]!, capacity: pl.capacity[d]!, price: pricesOk ? y[p * D + d]! : Number.NaN });
+        binding.push({
+          place: pl.id,
+          dimension: dimensions[d]!,
+          used: used[p * D + d]!,
+          capacity: pl.capacity[d]!,
+          price: pricesOk ? y[p * D + d]! : Number.NaN,
+        });
   });
 
   const explanations: Explanation[] = [];

@@ -63,7 +63,13 @@ export function instanceOf(r: Pick<RunResult, 'dimensions' | 'places' | 'househo
   r.households.forEach((h, i) => r.places.forEach((p, j) => (scores[i * P + j] = h.scores[p.code] ?? NaN)));
   return {
     dimensions: r.dimensions.filter((d): d is (typeof DIMENSIONS)[number] => (DIMENSIONS as readonly string[]).includes(d)),
-    households: r.households.map((h) => ({ id: h.ref, size: h.size, penalty: h.penalty, ...(h.links.length && { links: h.links }), ...(h.tie !== null && { tie: h.tie }) })),
+    households: r.households.map((h) => ({
+      id: h.ref,
+      size: h.size,
+      penalty: h.penalty,
+      ...(h.links.length && { links: h.links }),
+      ...(h.tie !== null && { tie: h.tie }),
+    })),
     places: r.places.map((p) => ({ id: p.code, kind: 'municipality' as const, capacity: p.capacity })),
     scores,
   };
@@ -87,7 +93,11 @@ export interface ChangeCheck {
  * Checks a caseworker's decisions against a run: `decided` are this run's decisions already recorded
  * (ref → place), `chosen` the new ones. Unknown households or places are violations.
  */
-export function checkChanges(r: RunResult, chosen: Readonly<Record<string, string>>, decided: Readonly<Record<string, string>> = {}): ChangeCheck {
+export function checkChanges(
+  r: RunResult,
+  chosen: Readonly<Record<string, string>>,
+  decided: Readonly<Record<string, string>> = {},
+): ChangeCheck {
   const byRef = new Map(r.households.map((h) => [h.ref, h]));
   const codes = new Set(r.places.map((p) => p.code));
   const violations: string[] = [];

@@ -37,7 +37,10 @@ export function solveCountsByFlow(instance: PlacementInstance): { assignment: As
   const next: number[] = [];
   const head = new Int32Array(V).fill(-1);
   const arc = (u: number, v: number, c: number, w: number) => {
-    for (const [a, b, cc, ww] of [[u, v, c, w], [v, u, 0, -w]] as const) {
+    for (const [a, b, cc, ww] of [
+      [u, v, c, w],
+      [v, u, 0, -w],
+    ] as const) {
       to.push(b);
       cap.push(cc);
       cost.push(ww);
@@ -97,12 +100,14 @@ export function solveCountsByFlow(instance: PlacementInstance): { assignment: As
   }
   for (let g = 0; g < G; g++) {
     if (tie[g]! >= 0) continue;
-    for (let a = head[1 + g]!; a >= 0; a = next[a]!) if (to[a]! > G && to[a]! <= G + P && (a & 1) === 0 && cap[a] === 0) placeOf[g] = to[a]! - G - 1;
+    for (let a = head[1 + g]!; a >= 0; a = next[a]!)
+      if (to[a]! > G && to[a]! <= G + P && (a & 1) === 0 && cap[a] === 0) placeOf[g] = to[a]! - G - 1;
   }
   let objective = 0;
   for (let g = 0; g < G; g++) {
     if (placeOf[g]! < 0) objective -= problem.penalty[g]!;
-    else for (let k = problem.start[g]!; k < problem.start[g + 1]!; k++) if (problem.place[k] === placeOf[g]) objective += problem.score[k]!;
+    else
+      for (let k = problem.start[g]!; k < problem.start[g + 1]!; k++) if (problem.place[k] === placeOf[g]) objective += problem.score[k]!;
   }
   return { assignment: toAssignment(compiled, placeOf), objective };
 }

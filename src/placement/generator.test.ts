@@ -6,7 +6,7 @@ describe('the instance generator', () => {
   const instance = generateInstance({ households: 20_000, places: 40, dimensions: 5, seed: 3 });
 
   // 20,000 draws: the standard error of a share p is √(p(1−p)/20000) ≤ 0.0035; ±0.012 is over 3 of them.
-  it.each(SIZE_SHARES)('draws households of size %s in the issue\'s share %f (± 0.012 on 20,000)', (label, share) => {
+  it.each(SIZE_SHARES)("draws households of size %s in the issue's share %f (± 0.012 on 20,000)", (label, share) => {
     const persons = instance.households.map((h) => h.size[0]!);
     const count = persons.filter((p) => (label === '8+' ? p >= 8 : p === Number(label))).length;
     expect(Math.abs(count / persons.length - share)).toBeLessThan(0.012);

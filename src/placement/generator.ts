@@ -15,7 +15,14 @@ import { DIMENSIONS, type Dimension, type Household, type Place, type PlaceKind,
 import { expectedEmployed, type HouseholdProfile, type PlaceProfile } from './score.ts';
 
 export const SIZE_SHARES: readonly [size: string, share: number][] = [
-  ['1', 0.461], ['2', 0.109], ['3', 0.116], ['4', 0.129], ['5', 0.106], ['6', 0.05], ['7', 0.022], ['8+', 0.007],
+  ['1', 0.461],
+  ['2', 0.109],
+  ['3', 0.116],
+  ['4', 0.129],
+  ['5', 0.106],
+  ['6', 0.05],
+  ['7', 0.022],
+  ['8+', 0.007],
 ];
 
 export interface GeneratorOptions {
@@ -102,7 +109,8 @@ export function generateInstance(o: GeneratorOptions): PlacementInstance {
   const scores = new Float64Array(H * P);
   const compatibility = o.compatibility ?? 0.63;
   for (let h = 0; h < H; h++)
-    for (let p = 0; p < P; p++) scores[h * P + p] = random() < compatibility ? Math.round(expectedEmployed(profiles[h]!, placeProfiles[p]!) * 1e6) / 1e6 : Number.NaN;
+    for (let p = 0; p < P; p++)
+      scores[h * P + p] = random() < compatibility ? Math.round(expectedEmployed(profiles[h]!, placeProfiles[p]!) * 1e6) / 1e6 : Number.NaN;
 
   // Links (a household with the next one) and ties (to a compatible place with room left).
   const linkShare = o.linkShare ?? 0.02;

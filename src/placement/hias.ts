@@ -61,7 +61,8 @@ export function parseHias(files: HiasFiles, o: { penalty?: number } = {}): { ins
   const [empHeader, ...emp] = table(files.emp);
   const [compHeader, ...comp] = table(files.compatibility);
   const columns = compHeader!.slice(1).map(affiliateKey);
-  if (empHeader!.slice(1).map(affiliateKey).join('|') !== columns.join('|')) throw new Error('HIAS: the affiliates of the score and compatibility matrices differ');
+  if (empHeader!.slice(1).map(affiliateKey).join('|') !== columns.join('|'))
+    throw new Error('HIAS: the affiliates of the score and compatibility matrices differ');
 
   const capacity = new Map<string, { name: string; persons: number }>();
   for (const [name, stated, children, adults, seniors] of caps) {

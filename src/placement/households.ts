@@ -98,7 +98,12 @@ export function capacityLeft(capacity: Record<string, number>, used: readonly nu
  * The optimiser's instance: households are the cases (id = case reference), places are the state's
  * places (id = place code) with the capacity left (`used`: what current placements take, by place id).
  */
-export function buildInstance(cases: readonly CaseFacts[], places: readonly PlaceFacts[], year: number, used: ReadonlyMap<number, readonly number[]> = new Map()): PlacementInstance {
+export function buildInstance(
+  cases: readonly CaseFacts[],
+  places: readonly PlaceFacts[],
+  year: number,
+  used: ReadonlyMap<number, readonly number[]> = new Map(),
+): PlacementInstance {
   const inRun = new Set(cases.map((c) => c.caseRef));
   const households: Household[] = cases.map((c) => {
     const links = c.linkedRefs.filter((r) => r !== c.caseRef && inRun.has(r));
@@ -110,7 +115,11 @@ export function buildInstance(cases: readonly CaseFacts[], places: readonly Plac
       ...(c.tie !== undefined && { tie: c.tie }),
     };
   });
-  const corePlaces: Place[] = places.map((p) => ({ id: p.code, kind: coreKind[p.kind], capacity: capacityLeft(p.capacity, used.get(p.id) ?? []) }));
+  const corePlaces: Place[] = places.map((p) => ({
+    id: p.code,
+    kind: coreKind[p.kind],
+    capacity: capacityLeft(p.capacity, used.get(p.id) ?? []),
+  }));
   const P = places.length;
   const scores = new Float64Array(cases.length * P).fill(NaN);
   const profiles = places.map((p) => placeProfile(p.profile));

@@ -158,14 +158,30 @@ export function solveRelaxation(
           added.push(f.k);
         }
       }
-      o.progress?.({ phase: 'lp', message: `LP round ${rounds}: ${opts.length} columns, objective ${m.getObjectiveValue().toFixed(4)}, ${added.length} columns added`, objective: m.getObjectiveValue() });
+      o.progress?.({
+        phase: 'lp',
+        message: `LP round ${rounds}: ${opts.length} columns, objective ${m.getObjectiveValue().toFixed(4)}, ${added.length} columns added`,
+        objective: m.getObjectiveValue(),
+      });
       if (added.length === 0 || performance.now() >= o.deadline) {
         const x = new Float64Array(problem.place.length);
         opts.forEach((k, j) => (x[k] = sol.colValue[j]!));
         return { x, y, objective: m.getObjectiveValue(), complete: added.length === 0, rounds, columns: opts.length };
       }
       const c = columns(problem, added, groupOf);
-      m.addCols({ cost: c.cost, lower: new Float64Array(added.length), upper: new Float64Array(added.length).fill(1), matrix: { format: 'csc', numRows: G + P * D, numCols: added.length, starts: c.starts, indices: c.indices, values: c.values } as never });
+      m.addCols({
+        cost: c.cost,
+        lower: new Float64Array(added.length),
+        upper: new Float64Array(added.length).fill(1),
+        matrix: {
+          format: 'csc',
+          numRows: G + P * D,
+          numCols: added.length,
+          starts: c.starts,
+          indices: c.indices,
+          values: c.values,
+        } as never,
+      });
       opts.push(...added);
     }
     // Stopped by the deadline after a first optimal round: that round's primal and duals.
@@ -218,7 +234,12 @@ export function solveMip(
     const run = m.run(
       progress
         ? {
-            [cb.mipImprovingSolution]: (e) => void progress({ phase: 'mip', message: `MIP: new solution ${e.data.objective_function_value?.toFixed(4)}`, objective: e.data.objective_function_value as number }),
+            [cb.mipImprovingSolution]: (e) =>
+              void progress({
+                phase: 'mip',
+                message: `MIP: new solution ${e.data.objective_function_value?.toFixed(4)}`,
+                objective: e.data.objective_function_value as number,
+              }),
           }
         : undefined,
     );
@@ -229,7 +250,13 @@ export function solveMip(
     opts.forEach((k, j) => {
       if (sol.colValue[j]! > 0.5) placeOf[groupOf[k]!] = problem.place[k]!;
     });
-    return { placeOf, objective: m.getObjectiveValue(), bound: Number(m.info.get('mip_dual_bound')), optimal: status === highs.constants.modelStatus.optimal, status };
+    return {
+      placeOf,
+      objective: m.getObjectiveValue(),
+      bound: Number(m.info.get('mip_dual_bound')),
+      optimal: status === highs.constants.modelStatus.optimal,
+      status,
+    };
   } finally {
     m.dispose();
   }
@@ -241,7 +268,10 @@ export function solveMip(
  * greedy of the same prices). L(y) is the same LP bound as the certificate's, for any y ≥ 0; its
  * minimum is the LP relaxation's optimum. In pure TypeScript, fast: it gives the LP a good start.
  */
-export function lagrangianPrices(problem: Problem, o: { deadline: number; iterations?: number }): { y: Float64Array; bound: number; best: Int32Array; bestObjective: number; iterations: number } {
+export function lagrangianPrices(
+  problem: Problem,
+  o: { deadline: number; iterations?: number },
+): { y: Float64Array; bound: number; best: Int32Array; bestObjective: number; iterations: number } {
   const { G, P, D } = problem;
   const R = P * D;
   let y = new Float64Array(R);

@@ -31,7 +31,8 @@ export function smallInstance(seed: number, o: { households?: number; places?: n
     const h = H - 1;
     const p = Math.floor(random() * P);
     const linked = households.some((x) => x.links?.includes(households[h]!.id)) || households[h]!.links;
-    if (!linked && !Number.isNaN(scores[h * P + p]!) && households[h]!.size.every((s, d) => s <= places[p]!.capacity[d]!)) households[h] = { ...households[h]!, tie: places[p]!.id };
+    if (!linked && !Number.isNaN(scores[h * P + p]!) && households[h]!.size.every((s, d) => s <= places[p]!.capacity[d]!))
+      households[h] = { ...households[h]!, tie: places[p]!.id };
   }
   return instance;
 }

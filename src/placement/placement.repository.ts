@@ -13,10 +13,14 @@ export interface PlaceRow extends PlaceFacts {
 
 const PLACE = sql`id, state_code AS "stateCode", code, name, kind, capacity, profile, version, updated_at::text AS "updatedAt"`;
 
-export const placeRows = (db: Executor, stateCode: string) => rows<PlaceRow>(db, sql`SELECT ${PLACE} FROM placement_places WHERE state_code = ${stateCode} ORDER BY code`);
+export const placeRows = (db: Executor, stateCode: string) =>
+  rows<PlaceRow>(db, sql`SELECT ${PLACE} FROM placement_places WHERE state_code = ${stateCode} ORDER BY code`);
 
 export async function placeRow(db: Executor, stateCode: string, id: number, lock = false): Promise<PlaceRow | null> {
-  const [p] = await rows<PlaceRow>(db, sql`SELECT ${PLACE} FROM placement_places WHERE state_code = ${stateCode} AND id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`);
+  const [p] = await rows<PlaceRow>(
+    db,
+    sql`SELECT ${PLACE} FROM placement_places WHERE state_code = ${stateCode} AND id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
   return p ?? null;
 }
 
@@ -42,14 +46,20 @@ export async function updatePlaceRow(db: Executor, id: number, p: Omit<PlaceInpu
 
 /** The organisation codes of a state's sponsors that are approved or active. */
 export const usableSponsors = (db: Executor, stateCode: string) =>
-  rows<{ organisation: string }>(db, sql`SELECT organisation FROM sponsors WHERE state_code = ${stateCode} AND status IN ('approved', 'active')`).then((r) => new Set(r.map((x) => x.organisation)));
+  rows<{ organisation: string }>(
+    db,
+    sql`SELECT organisation FROM sponsors WHERE state_code = ${stateCode} AND status IN ('approved', 'active')`,
+  ).then((r) => new Set(r.map((x) => x.organisation)));
 
 const MEMBERS = sql`coalesce((SELECT json_agg(json_build_object('birthYear', p.birth_year, 'needs', (SELECT coalesce(json_agg(n->>'type'), '[]'::json) FROM jsonb_array_elements(p.needs) n)) ORDER BY p.person_ref)
                                FROM persons p WHERE p.case_id = c.id AND p.excluded_reason IS NULL), '[]'::json)`;
 
 /** The cases of a round a run places: accepted, not yet arrived, not placed now; with their members. */
 export async function placeableCases(db: Executor, stateCode: string, roundId: string): Promise<CaseFacts[]> {
-  const placeable = sql.join(PLACEABLE.map((s) => sql`${s}`), sql`, `);
+  const placeable = sql.join(
+    PLACEABLE.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const found = await rows<{ caseId: number; caseRef: string; linkedRefs: string[]; members: MemberFacts[] }>(
     db,
     sql`SELECT c.id::int AS "caseId", c.case_ref AS "caseRef", c.linked_refs AS "linkedRefs", ${MEMBERS} AS members
@@ -87,11 +97,20 @@ export interface RunRow {
 const RUN = sql`id::int AS id, state_code AS "stateCode", round_id AS "roundId", requested_by AS "requestedBy", requested_at::text AS "requestedAt", status,
                 time_limit_seconds AS "timeLimitSeconds", progress, result, error, finished_at::text AS "finishedAt"`;
 
-export async function runRow(db: Executor, stateCode: string, id: number, o: { lock?: boolean; result?: boolean } = {}): Promise<RunRow | null> {
+export async function runRow(
+  db: Executor,
+  stateCode: string,
+  id: number,
+  o: { lock?: boolean; result?: boolean } = {},
+): Promise<RunRow | null> {
   const [r] = await rows<RunRow>(
     db,
-    sql`SELECT ${o.result === false ? sql`id::int AS id, state_code AS "stateCode", round_id AS "roundId", requested_by AS "requestedBy", requested_at::text AS "requestedAt", status,
-                time_limit_seconds AS "timeLimitSeconds", progress, NULL::jsonb AS result, error, finished_at::text AS "finishedAt"` : RUN}
+    sql`SELECT ${
+      o.result === false
+        ? sql`id::int AS id, state_code AS "stateCode", round_id AS "roundId", requested_by AS "requestedBy", requested_at::text AS "requestedAt", status,
+                time_limit_seconds AS "timeLimitSeconds", progress, NULL::jsonb AS result, error, finished_at::text AS "finishedAt"`
+        : RUN
+    }
           FROM placement_runs WHERE state_code = ${stateCode} AND id = ${id} ${o.lock ? sql`FOR UPDATE` : sql``}`,
   );
   return r ?? null;
@@ -114,7 +133,10 @@ export const activeRuns = (db: Executor, stateCode: string, graceSeconds: number
           FROM placement_runs WHERE state_code = ${stateCode} AND status IN ('queued', 'running') FOR UPDATE`,
   );
 
-export async function insertRun(db: Executor, r: { stateCode: string; roundId: string; requestedBy: string; timeLimitSeconds: number }): Promise<number> {
+export async function insertRun(
+  db: Executor,
+  r: { stateCode: string; roundId: string; requestedBy: string; timeLimitSeconds: number },
+): Promise<number> {
   const [x] = await rows<{ id: number }>(
     db,
     sql`INSERT INTO placement_runs (state_code, round_id, requested_by, status, time_limit_seconds, progress)
@@ -129,7 +151,10 @@ export async function setProgress(db: Executor, id: number, progress: NonNullabl
 }
 
 export async function finishRun(db: Executor, id: number, end: { result: unknown } | { error: string }): Promise<void> {
-  if ('result' in end) await db.execute(sql`UPDATE placement_runs SET status = 'done', result = ${JSON.stringify(end.result)}::jsonb, finished_at = now() WHERE id = ${id}`);
+  if ('result' in end)
+    await db.execute(
+      sql`UPDATE placement_runs SET status = 'done', result = ${JSON.stringify(end.result)}::jsonb, finished_at = now() WHERE id = ${id}`,
+    );
   else await db.execute(sql`UPDATE placement_runs SET status = 'failed', error = ${end.error}, finished_at = now() WHERE id = ${id}`);
 }
 
@@ -163,12 +188,25 @@ export const currentPlacements = (db: Executor, stateCode: string, o: { runId?: 
 
 /** Every placement of one case, newest first (a data subject's access export). */
 export const casePlacementHistory = (db: Executor, caseId: number) =>
-  rows<PlacementRow & { endedAt: string | null }>(db, sql`SELECT ${PLACEMENT}, cp.ended_at::text AS "endedAt" FROM ${PLACEMENT_FROM} WHERE cp.case_id = ${caseId} ORDER BY cp.decided_at DESC, cp.id DESC`);
+  rows<PlacementRow & { endedAt: string | null }>(
+    db,
+    sql`SELECT ${PLACEMENT}, cp.ended_at::text AS "endedAt" FROM ${PLACEMENT_FROM} WHERE cp.case_id = ${caseId} ORDER BY cp.decided_at DESC, cp.id DESC`,
+  );
 
 /** Ends a case's current placement and records the new decision, in the caller's transaction. */
 export async function recordPlacement(
   db: Executor,
-  d: { caseId: number; stateCode: string; placeId: number; runId: number; proposedPlaceId: number | null; score: number; costOfChange: number; reason: string | null; decidedBy: string },
+  d: {
+    caseId: number;
+    stateCode: string;
+    placeId: number;
+    runId: number;
+    proposedPlaceId: number | null;
+    score: number;
+    costOfChange: number;
+    reason: string | null;
+    decidedBy: string;
+  },
 ): Promise<void> {
   await db.execute(sql`UPDATE case_placements SET ended_at = now() WHERE case_id = ${d.caseId} AND ended_at IS NULL`);
   await db.execute(

@@ -12,8 +12,24 @@ import { buildInstance, householdSize } from './households.ts';
 import { DIMENSIONS, type PlacementInstance } from './placement.ts';
 import { checkPlace, checkPlaces, jsonPlaceRecords, PLACE_COLUMNS, type PlaceInput } from './places.ts';
 import {
-  activeRuns, currentPlacements, finishRun, insertRun, placeRow, placeRows, placeableCases, placedMembers, recordPlacement, runRow, runRows, setProgress, updatePlaceRow,
-  upsertPlace, usableSponsors, type PlacementRow, type PlaceRow, type RunRow,
+  activeRuns,
+  currentPlacements,
+  finishRun,
+  insertRun,
+  placeRow,
+  placeRows,
+  placeableCases,
+  placedMembers,
+  recordPlacement,
+  runRow,
+  runRows,
+  setProgress,
+  updatePlaceRow,
+  upsertPlace,
+  usableSponsors,
+  type PlacementRow,
+  type PlaceRow,
+  type RunRow,
 } from './placement.repository.ts';
 import type { PlacementResult } from './solve.ts';
 import { solveInThread } from './solve-thread.ts';
@@ -56,24 +72,40 @@ export async function readPlacesFile(input: FileInput): Promise<PlaceInput[]> {
   return places;
 }
 
-const placesInvalid = (name: string, problems: RowProblem[]) => appError(ErrorCode.BadInput, 'placesInvalid', { p1: name, p2: problems.length }, problems);
+const placesInvalid = (name: string, problems: RowProblem[]) =>
+  appError(ErrorCode.BadInput, 'placesInvalid', { p1: name, p2: problems.length }, problems);
 
 async function checkSponsors(db: Executor, stateCode: string, places: readonly PlaceInput[], rowOf: (i: number) => number): Promise<void> {
   if (!places.some((p) => p.profile.sponsor)) return;
   const usable = await usableSponsors(db, stateCode);
-  const problems = places.flatMap((p, i) => (p.profile.sponsor && !usable.has(p.profile.sponsor) ? [rowProblem(rowOf(i), 'sponsor', p.profile.sponsor, 'sponsorUnusable')] : []));
+  const problems = places.flatMap((p, i) =>
+    p.profile.sponsor && !usable.has(p.profile.sponsor) ? [rowProblem(rowOf(i), 'sponsor', p.profile.sponsor, 'sponsorUnusable')] : [],
+  );
   if (problems.length) throw placesInvalid('places', problems);
 }
 
 /** Adds or changes a state's places by code, all or none. */
-export async function importPlaces(opts: { db: Executor; actor: Actor; stateCode: string; places: readonly PlaceInput[]; source: string }): Promise<{ created: number; changed: number }> {
+export async function importPlaces(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  places: readonly PlaceInput[];
+  source: string;
+}): Promise<{ created: number; changed: number }> {
   const { db, actor, stateCode, places } = opts;
   authorize(policies.planPlacement, actor, { stateCode });
   await checkSponsors(db, stateCode, places, (i) => i + 2);
   let created = 0;
   for (const p of places) if ((await upsertPlace(db, stateCode, p)).created) created++;
   const changed = places.length - created;
-  await recordAudit(db, { actor, action: 'placement.places.import', subject: `state:${stateCode}`, stateCode, purpose: 'placement: receiving places', details: { source: opts.source, created, changed } });
+  await recordAudit(db, {
+    actor,
+    action: 'placement.places.import',
+    subject: `state:${stateCode}`,
+    stateCode,
+    purpose: 'placement: receiving places',
+    details: { source: opts.source, created, changed },
+  });
   return { created, changed };
 }
 
@@ -83,23 +115,48 @@ export async function listPlaces(opts: { db: Executor; actor: Actor; stateCode: 
 }
 
 /** Changes one place (If-Match: its version). */
-export async function changePlace(opts: { db: Executor; actor: Actor; stateCode: string; id: number; expectedVersion: number; values: Record<string, unknown> }): Promise<PlaceRow> {
+export async function changePlace(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  id: number;
+  expectedVersion: number;
+  values: Record<string, unknown>;
+}): Promise<PlaceRow> {
   const { db, actor, stateCode, id } = opts;
   authorize(policies.planPlacement, actor, { stateCode });
   const current = await placeRow(db, stateCode, id, true);
   if (!current) throw appError(ErrorCode.NotFound, 'placeNotFound', { p1: id });
-  if (current.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'placeStale', { p1: current.code, p2: opts.expectedVersion, p3: current.version });
-  const { place, problems } = checkPlace(1, { ...current.profile, ...current.capacity, name: current.name, kind: current.kind, ...opts.values, code: current.code });
+  if (current.version !== opts.expectedVersion)
+    throw appError(ErrorCode.PreconditionFailed, 'placeStale', { p1: current.code, p2: opts.expectedVersion, p3: current.version });
+  const { place, problems } = checkPlace(1, {
+    ...current.profile,
+    ...current.capacity,
+    name: current.name,
+    kind: current.kind,
+    ...opts.values,
+    code: current.code,
+  });
   if (!place) throw placesInvalid(current.code, problems);
   await checkSponsors(db, stateCode, [place], () => 1);
   await updatePlaceRow(db, id, place);
-  await recordAudit(db, { actor, action: 'placement.place.change', subject: `state:${stateCode}`, stateCode, purpose: 'placement: receiving places', details: { place: current.code, version: current.version + 1 } });
+  await recordAudit(db, {
+    actor,
+    action: 'placement.place.change',
+    subject: `state:${stateCode}`,
+    stateCode,
+    purpose: 'placement: receiving places',
+    details: { place: current.code, version: current.version + 1 },
+  });
   return (await placeRow(db, stateCode, id))!;
 }
 
 // ── Runs ─────────────────────────────────────────────────────────────────────────────────────
 
-export type Solver = (instance: PlacementInstance, o: { timeLimitSeconds: number; progress: (e: { phase: string; message: string; objective?: number; bound?: number }) => void }) => Promise<PlacementResult>;
+export type Solver = (
+  instance: PlacementInstance,
+  o: { timeLimitSeconds: number; progress: (e: { phase: string; message: string; objective?: number; bound?: number }) => void },
+) => Promise<PlacementResult>;
 
 const inThread: Solver = (instance, o) => solveInThread(instance, o);
 
@@ -140,7 +197,10 @@ export async function startRun(opts: {
     for (const m of await placedMembers(tx, stateCode)) {
       const size = householdSize(m.members, year);
       const sum = used.get(m.placeId) ?? DIMENSIONS.map(() => 0);
-      used.set(m.placeId, sum.map((x, d) => x + size[d]!));
+      used.set(
+        m.placeId,
+        sum.map((x, d) => x + size[d]!),
+      );
     }
     const instance = buildInstance(cases, places, year, used);
     const id = await insertRun(tx, { stateCode, roundId, requestedBy: actor.id, timeLimitSeconds });
@@ -164,12 +224,25 @@ export async function startRun(opts: {
         penalty: instance.households[h]!.penalty,
         links: [...(instance.households[h]!.links ?? [])],
         tie: instance.households[h]!.tie ?? null,
-        scores: Object.fromEntries(places.flatMap((p, i) => (Number.isNaN(instance.scores[h * places.length + i]!) ? [] : [[p.code, instance.scores[h * places.length + i]!]]))),
+        scores: Object.fromEntries(
+          places.flatMap((p, i) =>
+            Number.isNaN(instance.scores[h * places.length + i]!) ? [] : [[p.code, instance.scores[h * places.length + i]!]],
+          ),
+        ),
       })),
     };
     return { id, instance, snapshot, run: (await runRow(tx, stateCode, id))! };
   });
-  const done = solveAndRecord(db, actor, stateCode, started.id, started.instance, started.snapshot, timeLimitSeconds, opts.solver ?? inThread);
+  const done = solveAndRecord(
+    db,
+    actor,
+    stateCode,
+    started.id,
+    started.instance,
+    started.snapshot,
+    timeLimitSeconds,
+    opts.solver ?? inThread,
+  );
   return { run: started.run, done };
 }
 
@@ -190,13 +263,23 @@ async function solveAndRecord(
     const now = Date.now();
     if (now - lastWrite < PROGRESS_EVERY_MS) return;
     lastWrite = now;
-    const p = { phase: e.phase, message: e.message, seconds: Math.round((now - t0) / 100) / 10, ...(e.objective !== undefined && { objective: e.objective }), ...(e.bound !== undefined && { bound: e.bound }) };
+    const p = {
+      phase: e.phase,
+      message: e.message,
+      seconds: Math.round((now - t0) / 100) / 10,
+      ...(e.objective !== undefined && { objective: e.objective }),
+      ...(e.bound !== undefined && { bound: e.bound }),
+    };
     writes = writes.then(() => inScope(db, actor, (tx) => setProgress(tx, id, p))).catch(() => undefined); // progress is best effort; the end is not
   };
   let end: { result: RunResult } | { error: string };
   try {
     const solved = await solver(instance, { timeLimitSeconds, progress });
-    const c = certify(instance, { assignment: solved.assignment, bound: solved.bound, prices: solved.prices }, { explain: true, alternatives: 3 });
+    const c = certify(
+      instance,
+      { assignment: solved.assignment, bound: solved.bound, prices: solved.prices },
+      { explain: true, alternatives: 3 },
+    );
     const result: RunResult = {
       ...snapshot,
       assignment: { ...solved.assignment },
@@ -262,7 +345,13 @@ export interface DecisionInput {
  * assignment they lead to (the proposal, this run's earlier decisions, these) breaks a capacity, a
  * link, a tie or compatibility. A new decision on a household ends its previous one.
  */
-export async function decide(opts: { db: Executor; actor: Actor; stateCode: string; runId: number; decisions: readonly DecisionInput[] }): Promise<{ placements: PlacementRow[]; cost: number }> {
+export async function decide(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  runId: number;
+  decisions: readonly DecisionInput[];
+}): Promise<{ placements: PlacementRow[]; cost: number }> {
   const { db, actor, stateCode, runId, decisions } = opts;
   authorize(policies.planPlacement, actor, { stateCode });
   await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`placement-run:${stateCode}`}, 0))`);
@@ -276,7 +365,13 @@ export async function decide(opts: { db: Executor; actor: Actor; stateCode: stri
   const decided = Object.fromEntries((await currentPlacements(db, stateCode, { runId })).map((p) => [p.caseRef, p.placeCode]));
   const chosen = Object.fromEntries(decisions.map((d) => [d.caseRef, d.place]));
   const check = checkChanges(result, chosen, decided);
-  if (!check.feasible) throw appError(ErrorCode.Unprocessable, 'placementInfeasible', { p1: check.violations.slice(0, 3).join('; ') }, { violations: check.violations });
+  if (!check.feasible)
+    throw appError(
+      ErrorCode.Unprocessable,
+      'placementInfeasible',
+      { p1: check.violations.slice(0, 3).join('; ') },
+      { violations: check.violations },
+    );
   const byRef = new Map(result.households.map((h) => [h.ref, h]));
   const placeId = new Map(result.places.map((p) => [p.code, p.id]));
   for (const d of decisions) {
@@ -302,7 +397,12 @@ export async function decide(opts: { db: Executor; actor: Actor; stateCode: stri
     stateCode,
     recordIds: refs.map((r) => `case:${r}`),
     fields: ['place', 'costOfChange', 'reason'],
-    details: { run: runId, decisions: decisions.length, changed: check.changes.filter((c) => c.chosen !== c.proposed).length, cost: check.cost },
+    details: {
+      run: runId,
+      decisions: decisions.length,
+      changed: check.changes.filter((c) => c.chosen !== c.proposed).length,
+      cost: check.cost,
+    },
   });
   const now = await currentPlacements(db, stateCode, { runId });
   return { placements: now.filter((p) => refs.includes(p.caseRef)), cost: check.cost };
@@ -325,4 +425,3 @@ export async function listPlacements(opts: { db: Executor; actor: Actor; stateCo
   });
   return found;
 }
-

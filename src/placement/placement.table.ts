@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { cases } from '../cases/case.table.ts';
 import { states } from '../reference/reference.table.ts';
 import { rounds } from '../rounds/round.table.ts';
@@ -13,7 +26,9 @@ export const placementPlaces = pgTable(
   'placement_places',
   {
     id: serial('id').primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     code: text('code').notNull(),
     name: text('name').notNull(),
     /** 'municipality', 'reception_centre' or 'sponsor_group'. */
@@ -25,15 +40,22 @@ export const placementPlaces = pgTable(
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('placement_places_code').on(t.stateCode, t.code), check('placement_places_kind', sql`${t.kind} IN ('municipality', 'reception_centre', 'sponsor_group')`)],
+  (t) => [
+    uniqueIndex('placement_places_code').on(t.stateCode, t.code),
+    check('placement_places_kind', sql`${t.kind} IN ('municipality', 'reception_centre', 'sponsor_group')`),
+  ],
 );
 
 export const placementRuns = pgTable(
   'placement_runs',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
-    roundId: text('round_id').notNull().references(() => rounds.id),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => rounds.id),
     requestedBy: text('requested_by').notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     /** 'queued', 'running', 'done' or 'failed'. */
@@ -46,7 +68,10 @@ export const placementRuns = pgTable(
     error: text('error'),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
   },
-  (t) => [index('placement_runs_state').on(t.stateCode, t.requestedAt), check('placement_runs_status', sql`${t.status} IN ('queued', 'running', 'done', 'failed')`)],
+  (t) => [
+    index('placement_runs_state').on(t.stateCode, t.requestedAt),
+    check('placement_runs_status', sql`${t.status} IN ('queued', 'running', 'done', 'failed')`),
+  ],
 );
 
 /** A household's placement as decided by a caseworker; a new decision ends the previous one (ended_at), never erases it. */
@@ -54,9 +79,13 @@ export const casePlacements = pgTable(
   'case_placements',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    caseId: bigint('case_id', { mode: 'number' }).notNull().references(() => cases.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
     stateCode: text('state_code').notNull(),
-    placeId: integer('place_id').notNull().references(() => placementPlaces.id),
+    placeId: integer('place_id')
+      .notNull()
+      .references(() => placementPlaces.id),
     /** The run whose proposal was confirmed or changed; null for a placement made without one. */
     runId: bigint('run_id', { mode: 'number' }).references(() => placementRuns.id),
     /** The place the optimiser proposed (null: none, or the household was left unplaced). */
@@ -69,5 +98,8 @@ export const casePlacements = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'string' }),
   },
-  (t) => [uniqueIndex('case_placements_current').on(t.caseId).where(sql`${t.endedAt} IS NULL`), index('case_placements_state').on(t.stateCode)],
+  (t) => [
+    uniqueIndex('case_placements_current').on(t.caseId).where(sql`${t.endedAt} IS NULL`),
+    index('case_placements_state').on(t.stateCode),
+  ],
 );

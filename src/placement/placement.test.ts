@@ -23,23 +23,50 @@ const problemsOf = (instance: PlacementInstance) => {
     return (e as PlacementInputError).problems;
   }
 };
-const withHousehold = (i: number, change: object): PlacementInstance => ({ ...base, households: base.households.map((h, j) => (j === i ? { ...h, ...change } : h)) });
+const withHousehold = (i: number, change: object): PlacementInstance => ({
+  ...base,
+  households: base.households.map((h, j) => (j === i ? { ...h, ...change } : h)),
+});
 
 describe('the placement model', () => {
   it('accepts a valid instance', () => expect(problemsOf(base)).toEqual([]));
 
   it.each([
-    ['an unknown dimension', { ...base, dimensions: ['persons', 'beds'] } as unknown as PlacementInstance, 'unknown dimension "beds" (known: persons, housingUnits, schoolPlaces, medicalSlots, languageSupport)'],
-    ['a size of the wrong length', withHousehold(0, { size: [3] }), 'household "a": size needs 2 finite numbers ≥ 0 (persons, housingUnits)'],
+    [
+      'an unknown dimension',
+      { ...base, dimensions: ['persons', 'beds'] } as unknown as PlacementInstance,
+      'unknown dimension "beds" (known: persons, housingUnits, schoolPlaces, medicalSlots, languageSupport)',
+    ],
+    [
+      'a size of the wrong length',
+      withHousehold(0, { size: [3] }),
+      'household "a": size needs 2 finite numbers ≥ 0 (persons, housingUnits)',
+    ],
     ['a negative penalty', withHousehold(1, { penalty: -1 }), 'household "b": penalty must be a finite number ≥ 0'],
     ['a duplicate household', withHousehold(1, { id: 'a' }), 'household "a" is listed twice'],
     ['a link to nobody', withHousehold(1, { links: ['z'] }), 'household "b" is linked to unknown household "z"'],
     ['a tie to an unknown place', withHousehold(2, { tie: 'w' }), 'household "c" is tied to unknown place "w"'],
-    ['a tie to an incompatible place', withHousehold(1, { tie: 'y' }), 'household "b" is tied to place "y", which is incompatible with it (no score)'],
-    ['linked households tied apart', withHousehold(0, { tie: 'x', links: ['b', 'c'] }), 'linked households "a", "b", "c" are tied to different places (x, y)'],
-    ['ties over capacity', { ...base, places: [base.places[0]!, { ...base.places[1]!, capacity: [0, 2] }] }, 'the households tied to place "y" need 1 persons, more than its capacity 0'],
+    [
+      'a tie to an incompatible place',
+      withHousehold(1, { tie: 'y' }),
+      'household "b" is tied to place "y", which is incompatible with it (no score)',
+    ],
+    [
+      'linked households tied apart',
+      withHousehold(0, { tie: 'x', links: ['b', 'c'] }),
+      'linked households "a", "b", "c" are tied to different places (x, y)',
+    ],
+    [
+      'ties over capacity',
+      { ...base, places: [base.places[0]!, { ...base.places[1]!, capacity: [0, 2] }] },
+      'the households tied to place "y" need 1 persons, more than its capacity 0',
+    ],
     ['scores of the wrong length', { ...base, scores: new Float64Array(5) }, 'scores must hold households × places = 6 values, not 5'],
-    ['an infinite score', { ...base, scores: Float64Array.from([1, Infinity, 3, Number.NaN, 0.5, 0.7]) }, 'household "a" at place "y": score must be finite (NaN for incompatible)'],
+    [
+      'an infinite score',
+      { ...base, scores: Float64Array.from([1, Infinity, 3, Number.NaN, 0.5, 0.7]) },
+      'household "a" at place "y": score must be finite (NaN for incompatible)',
+    ],
   ])('refuses %s, saying what is wrong', (_, instance, problem) => {
     expect(problemsOf(instance)).toContain(problem);
   });
@@ -59,6 +86,8 @@ describe('the placement model', () => {
   it('builds scores from pairs, NaN where none is given, and names unknown ids', () => {
     const scores = scoresFromPairs(base.households, base.places, [{ household: 'b', place: 'y', score: 2 }]);
     expect([...scores].map((s) => (Number.isNaN(s) ? null : s))).toEqual([null, null, null, 2, null, null]);
-    expect(() => scoresFromPairs(base.households, base.places, [{ household: 'q', place: 'y', score: 2 }])).toThrow(/unknown household "q"/);
+    expect(() => scoresFromPairs(base.households, base.places, [{ household: 'q', place: 'y', score: 2 }])).toThrow(
+      /unknown household "q"/,
+    );
   });
 });

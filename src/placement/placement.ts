@@ -51,12 +51,18 @@ export type Assignment = Readonly<Record<string, string | null>>;
 
 export class PlacementInputError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`The placement instance is not valid:\n- ${problems.slice(0, 20).join('\n- ')}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`);
+    super(
+      `The placement instance is not valid:\n- ${problems.slice(0, 20).join('\n- ')}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`,
+    );
     this.name = 'PlacementInputError';
   }
 }
 
-export function scoresFromPairs(households: readonly Household[], places: readonly Place[], pairs: Iterable<{ household: string; place: string; score: number }>): Float64Array {
+export function scoresFromPairs(
+  households: readonly Household[],
+  places: readonly Place[],
+  pairs: Iterable<{ household: string; place: string; score: number }>,
+): Float64Array {
   const h = new Map(households.map((x, i) => [x.id, i]));
   const p = new Map(places.map((x, i) => [x.id, i]));
   const out = new Float64Array(households.length * places.length).fill(NaN);
@@ -117,21 +123,26 @@ export function validateInstance(instance: PlacementInstance): void {
     if (placeIds.has(p.id)) problems.push(`place "${p.id}" is listed twice`);
     placeIds.set(p.id, i);
     if (!PLACE_KINDS.includes(p.kind)) problems.push(`place "${p.id}": kind must be one of ${PLACE_KINDS.join(', ')}`);
-    if (p.capacity.length !== D || !p.capacity.every(finiteAtLeast0)) problems.push(`place "${p.id}": capacity needs ${D} finite numbers ≥ 0 (${dimensions.join(', ')})`);
+    if (p.capacity.length !== D || !p.capacity.every(finiteAtLeast0))
+      problems.push(`place "${p.id}": capacity needs ${D} finite numbers ≥ 0 (${dimensions.join(', ')})`);
   });
   const householdIds = new Set<string>();
   households.forEach((h) => {
     if (householdIds.has(h.id)) problems.push(`household "${h.id}" is listed twice`);
     householdIds.add(h.id);
-    if (h.size.length !== D || !h.size.every(finiteAtLeast0)) problems.push(`household "${h.id}": size needs ${D} finite numbers ≥ 0 (${dimensions.join(', ')})`);
+    if (h.size.length !== D || !h.size.every(finiteAtLeast0))
+      problems.push(`household "${h.id}": size needs ${D} finite numbers ≥ 0 (${dimensions.join(', ')})`);
     if (!finiteAtLeast0(h.penalty)) problems.push(`household "${h.id}": penalty must be a finite number ≥ 0`);
   });
-  if (scores.length !== households.length * P) problems.push(`scores must hold households × places = ${households.length * P} values, not ${scores.length}`);
+  if (scores.length !== households.length * P)
+    problems.push(`scores must hold households × places = ${households.length * P} values, not ${scores.length}`);
   else
     for (let k = 0; k < scores.length; k++) {
       const s = scores[k]!;
       if (!Number.isNaN(s) && !Number.isFinite(s)) {
-        problems.push(`household "${households[Math.floor(k / P)]!.id}" at place "${places[k % P]!.id}": score must be finite (NaN for incompatible)`);
+        problems.push(
+          `household "${households[Math.floor(k / P)]!.id}" at place "${places[k % P]!.id}": score must be finite (NaN for incompatible)`,
+        );
         break;
       }
     }
@@ -140,7 +151,8 @@ export function validateInstance(instance: PlacementInstance): void {
     if (h.tie === undefined) return;
     const p = placeIds.get(h.tie);
     if (p === undefined) problems.push(`household "${h.id}" is tied to unknown place "${h.tie}"`);
-    else if (scores.length === households.length * P && Number.isNaN(scores[i * P + p]!)) problems.push(`household "${h.id}" is tied to place "${h.tie}", which is incompatible with it (no score)`);
+    else if (scores.length === households.length * P && Number.isNaN(scores[i * P + p]!))
+      problems.push(`household "${h.id}" is tied to place "${h.tie}", which is incompatible with it (no score)`);
   });
   if (problems.length) throw new PlacementInputError(problems);
 
@@ -148,17 +160,24 @@ export function validateInstance(instance: PlacementInstance): void {
   const used = new Float64Array(P * D);
   for (const group of linkGroups(instance)) {
     const ties = [...new Set(group.map((i) => households[i]!.tie).filter((t): t is string => t !== undefined))];
-    if (ties.length > 1) problems.push(`linked households ${group.map((i) => `"${households[i]!.id}"`).join(', ')} are tied to different places (${ties.join(', ')})`);
+    if (ties.length > 1)
+      problems.push(
+        `linked households ${group.map((i) => `"${households[i]!.id}"`).join(', ')} are tied to different places (${ties.join(', ')})`,
+      );
     if (ties.length !== 1) continue;
     const p = placeIds.get(ties[0]!)!;
     for (const i of group) {
-      if (Number.isNaN(scores[i * P + p]!)) problems.push(`household "${households[i]!.id}" is linked to a household tied to "${ties[0]}", which is incompatible with it`);
+      if (Number.isNaN(scores[i * P + p]!))
+        problems.push(`household "${households[i]!.id}" is linked to a household tied to "${ties[0]}", which is incompatible with it`);
       for (let d = 0; d < D; d++) used[p * D + d]! += households[i]!.size[d]!;
     }
   }
   places.forEach((pl, p) => {
     for (let d = 0; d < D; d++)
-      if (used[p * D + d]! > pl.capacity[d]! + 1e-9) problems.push(`the households tied to place "${pl.id}" need ${used[p * D + d]} ${dimensions[d]}, more than its capacity ${pl.capacity[d]}`);
+      if (used[p * D + d]! > pl.capacity[d]! + 1e-9)
+        problems.push(
+          `the households tied to place "${pl.id}" need ${used[p * D + d]} ${dimensions[d]}, more than its capacity ${pl.capacity[d]}`,
+        );
   });
   if (problems.length) throw new PlacementInputError(problems);
 }

@@ -16,7 +16,11 @@ import type { PlaceProfile } from './score.ts';
 export const PLACE_KINDS_DB = ['municipality', 'reception_centre', 'sponsor_group'] as const;
 export type PlaceKindDb = (typeof PLACE_KINDS_DB)[number];
 /** The optimiser's spelling of each kind (placement.ts `PLACE_KINDS`). */
-export const coreKind: Record<PlaceKindDb, PlaceKind> = { municipality: 'municipality', reception_centre: 'receptionCentre', sponsor_group: 'sponsorGroup' };
+export const coreKind: Record<PlaceKindDb, PlaceKind> = {
+  municipality: 'municipality',
+  reception_centre: 'receptionCentre',
+  sponsor_group: 'sponsorGroup',
+};
 
 export interface StoredProfile extends PlaceProfile {
   /** A sponsor group's sponsor: its organisation code. */
@@ -39,7 +43,10 @@ export const CAPACITY_COLUMNS: Record<Dimension, string> = {
   medicalSlots: 'medical_slots',
   languageSupport: 'language_support',
 };
-export const PLACE_COLUMNS = { required: ['code', 'name', 'kind', ...DIMENSIONS.map((d) => CAPACITY_COLUMNS[d])], optional: ['employment_rate', 'languages', 'communities', 'sponsor'] } as const;
+export const PLACE_COLUMNS = {
+  required: ['code', 'name', 'kind', ...DIMENSIONS.map((d) => CAPACITY_COLUMNS[d])],
+  optional: ['employment_rate', 'languages', 'communities', 'sponsor'],
+} as const;
 
 /** When a file gives no employment rate: the EU-27's employment rate of 20–64 year olds in 2022 (Eurostat lfsi_emp_a: 74.6 %). */
 export const DEFAULT_EMPLOYMENT_RATE = 0.746;
@@ -64,7 +71,8 @@ export function checkPlace(row: number, v: Record<string, unknown>): { place: Pl
     const column = CAPACITY_COLUMNS[d];
     const raw = v[column] ?? v[d];
     const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw ?? '')) ? Number(raw) : NaN;
-    if (!Number.isInteger(n) || n < 0 || n > MAX_CAPACITY) problems.push(rowProblem(row, column, String(raw ?? ''), 'capacity', { max: MAX_CAPACITY }));
+    if (!Number.isInteger(n) || n < 0 || n > MAX_CAPACITY)
+      problems.push(rowProblem(row, column, String(raw ?? ''), 'capacity', { max: MAX_CAPACITY }));
     else capacity[d] = n;
   }
   const rateText = text('employment_rate') || text('employmentRate');
@@ -88,7 +96,10 @@ export function checkPlace(row: number, v: Record<string, unknown>): { place: Pl
 }
 
 /** Every place of a file, or every problem: a code given twice is refused at its second row. */
-export function checkPlaces(records: Iterable<{ row: number; values: Record<string, unknown> }>): { places: PlaceInput[]; problems: RowProblem[] } {
+export function checkPlaces(records: Iterable<{ row: number; values: Record<string, unknown> }>): {
+  places: PlaceInput[];
+  problems: RowProblem[];
+} {
   const places: PlaceInput[] = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
@@ -106,7 +117,11 @@ export function checkPlaces(records: Iterable<{ row: number; values: Record<stri
 
 /** A JSON places file: an array of places (or `{ "places": [...] }`); its rows are numbered from 1. */
 export function jsonPlaceRecords(value: unknown): { row: number; values: Record<string, unknown> }[] | null {
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { places?: unknown }).places) ? (value as { places: unknown[] }).places : null;
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { places?: unknown }).places)
+      ? (value as { places: unknown[] }).places
+      : null;
   if (!list) return null;
   return list.map((item, i) => {
     const o = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};

@@ -46,6 +46,12 @@ export function expectedEmployed(household: HouseholdProfile, place: PlaceProfil
   const speaks = household.languages.some((l) => place.languages.includes(l)) ? 1 : 0;
   const community = household.languages.some((l) => place.communities?.includes(l)) ? 1 : 0;
   const m = SCORE_MODEL;
-  const p = logistic(m.intercept + m.market * logit(rate) + m.language * speaks + (m.education * ((household.yearsOfEducation ?? 10) - 10)) / 4 + m.network * community);
+  const p = logistic(
+    m.intercept +
+      m.market * logit(rate) +
+      m.language * speaks +
+      (m.education * ((household.yearsOfEducation ?? 10) - 10)) / 4 +
+      m.network * community,
+  );
   return household.workingAdults * p;
 }

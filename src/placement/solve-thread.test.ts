@@ -30,7 +30,7 @@ describe('the solver in a worker thread', () => {
     await expect(solveInThread(instance, { timeLimitSeconds: 0.05, graceSeconds: 0 })).rejects.toBeInstanceOf(PlacementTimeoutError);
   });
 
-  it('passes an invalid instance\'s problems back as a PlacementInputError', async () => {
+  it("passes an invalid instance's problems back as a PlacementInputError", async () => {
     const instance = generateInstance({ households: 10, places: 2, seed: 5 });
     const bad = { ...instance, households: instance.households.map((h, i) => (i === 0 ? { ...h, tie: 'nowhere' } : h)) };
     await expect(solveInThread(bad, { timeLimitSeconds: 5 })).rejects.toThrow(/tied to unknown place "nowhere"/);

@@ -12,7 +12,9 @@ import type { PlacementResult, SolveOptions } from './solve.ts';
  */
 export class PlacementTimeoutError extends Error {
   constructor(seconds: number) {
-    super(`the placement solver did not finish within its time limit of ${seconds} s (and the grace after it): try a longer limit or a smaller instance`);
+    super(
+      `the placement solver did not finish within its time limit of ${seconds} s (and the grace after it): try a longer limit or a smaller instance`,
+    );
     this.name = 'PlacementTimeoutError';
   }
 }
@@ -24,7 +26,9 @@ export function solveInThread(
   const { progress, baseline, graceSeconds = 10, ...solveOptions } = options;
   const limit = solveOptions.timeLimitSeconds ?? 60;
   return new Promise<PlacementResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./solve.worker.mjs', import.meta.url), { workerData: { instance, options: solveOptions, baseline } });
+    const worker = new Worker(new URL('./solve.worker.mjs', import.meta.url), {
+      workerData: { instance, options: solveOptions, baseline },
+    });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -34,11 +38,22 @@ export function solveInThread(
       void worker.terminate();
     };
     const timer = setTimeout(() => settle(() => reject(new PlacementTimeoutError(limit))), (limit + graceSeconds) * 1000);
-    worker.on('message', (m: { type: 'progress'; event: Parameters<Progress>[0] } | { type: 'result'; result: PlacementResult } | { type: 'error'; message: string; name: string; problems?: string[] }) => {
-      if (m.type === 'progress') progress?.(m.event);
-      else if (m.type === 'result') settle(() => resolve(m.result));
-      else settle(() => reject(m.name === 'PlacementInputError' ? new PlacementInputError(m.problems ?? [m.message]) : new Error(m.message)));
-    });
+    worker.on(
+      'message',
+      (
+        m:
+          | { type: 'progress'; event: Parameters<Progress>[0] }
+          | { type: 'result'; result: PlacementResult }
+          | { type: 'error'; message: string; name: string; problems?: string[] },
+      ) => {
+        if (m.type === 'progress') progress?.(m.event);
+        else if (m.type === 'result') settle(() => resolve(m.result));
+        else
+          settle(() =>
+            reject(m.name === 'PlacementInputError' ? new PlacementInputError(m.problems ?? [m.message]) : new Error(m.message)),
+          );
+      },
+    );
     worker.once('error', (e) => settle(() => reject(e)));
     worker.once('exit', (code) => settle(() => reject(new Error(`the placement solver's thread stopped (exit code ${code})`))));
   });

@@ -9,7 +9,13 @@ import { solveBaseline, solvePlacement } from './solve.ts';
 
 const allUnplaced = (instance: PlacementInstance) => instance.households.reduce((s, h) => s - h.penalty, 0);
 const tiedValue = (instance: PlacementInstance) =>
-  instance.households.reduce((s, h, i) => (h.tie === undefined ? s - h.penalty : s + instance.scores[i * instance.places.length + instance.places.findIndex((p) => p.id === h.tie)]!), 0);
+  instance.households.reduce(
+    (s, h, i) =>
+      h.tie === undefined
+        ? s - h.penalty
+        : s + instance.scores[i * instance.places.length + instance.places.findIndex((p) => p.id === h.tie)]!,
+    0,
+  );
 
 describe('the method against brute force', () => {
   it('reaches the optimum found by enumerating every assignment, on 40 small random instances (≤ 8 households × 4 places, links, ties, 1–2 dimensions)', async () => {
@@ -35,15 +41,20 @@ describe('the method against brute force', () => {
   it('holds its properties on any small instance: feasible, certified, never below leaving everyone (but the tied) unplaced, bound ≥ objective', async () => {
     const highs = await loadHighs();
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1000, max: 1_000_000 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4 }), async (seed, households, places) => {
-        const instance = smallInstance(seed, { households, places });
-        const result = await solvePlacement(instance, { timeLimitSeconds: 10 }, highs);
-        const certificate = certify(instance, result);
-        expect(certificate.violations).toEqual([]);
-        expect(certificate.valid).toBe(true);
-        expect(result.objective).toBeGreaterThanOrEqual(Math.max(allUnplaced(instance), tiedValue(instance)) - 1e-9);
-        expect(result.bound).toBeGreaterThanOrEqual(result.objective - 1e-9);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1000, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (seed, households, places) => {
+          const instance = smallInstance(seed, { households, places });
+          const result = await solvePlacement(instance, { timeLimitSeconds: 10 }, highs);
+          const certificate = certify(instance, result);
+          expect(certificate.violations).toEqual([]);
+          expect(certificate.valid).toBe(true);
+          expect(result.objective).toBeGreaterThanOrEqual(Math.max(allUnplaced(instance), tiedValue(instance)) - 1e-9);
+          expect(result.bound).toBeGreaterThanOrEqual(result.objective - 1e-9);
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -21,7 +21,15 @@
  */
 import type { Highs } from 'highs';
 import { rng } from '../evaluation/random.ts';
-import { compile, problemObjective, toAssignment, type Assignment, type Compiled, type PlacementInstance, type Problem } from './placement.ts';
+import {
+  compile,
+  problemObjective,
+  toAssignment,
+  type Assignment,
+  type Compiled,
+  type PlacementInstance,
+  type Problem,
+} from './placement.ts';
 import { groupOfOptions, lagrangianPrices, loadHighs, solveMip, solveRelaxation, type Progress } from './lp.ts';
 
 export interface SolveOptions {
@@ -99,7 +107,10 @@ export function restrict(problem: Problem, fixed: Int32Array, keep?: (k: number)
     }
     start[i + 1] = place.length;
   });
-  return { sub: { D, P, G, capacity, size, penalty, start, place: Int32Array.from(place), score: Float64Array.from(score) }, groups: Int32Array.from(groups) };
+  return {
+    sub: { D, P, G, capacity, size, penalty, start, place: Int32Array.from(place), score: Float64Array.from(score) },
+    groups: Int32Array.from(groups),
+  };
 }
 
 /**
@@ -178,7 +189,13 @@ const exactColumns = (rc: Float64Array, threshold: number) => {
  * current assignment on the capacity everyone else leaves; kept when better. Stops after 8 rounds
  * without a gain (what is left is then mostly the LP's integrality gap). Returns the rounds.
  */
-export function improveByNeighbourhoods(highs: Highs, problem: Problem, placeOf: Int32Array, rc: Float64Array, o: { deadline: number; target: number; progress?: Progress }): number {
+export function improveByNeighbourhoods(
+  highs: Highs,
+  problem: Problem,
+  placeOf: Int32Array,
+  rc: Float64Array,
+  o: { deadline: number; target: number; progress?: Progress },
+): number {
   const { D, P, G } = problem;
   const random = rng(1);
   const groupOf = groupOfOptions(problem);
@@ -191,7 +208,12 @@ export function improveByNeighbourhoods(highs: Highs, problem: Problem, placeOf:
     const used = new Float64Array(P * D);
     for (let g = 0; g < G; g++) if (placeOf[g]! >= 0) for (let d = 0; d < D; d++) used[placeOf[g]! * D + d]! += problem.size[g * D + d]!;
     const full: number[] = [];
-    for (let p = 0; p < P; p++) for (let d = 0; d < D; d++) if (used[p * D + d]! >= problem.capacity[p * D + d]! - 1e-9 && problem.capacity[p * D + d]! > 0) { full.push(p); break; }
+    for (let p = 0; p < P; p++)
+      for (let d = 0; d < D; d++)
+        if (used[p * D + d]! >= problem.capacity[p * D + d]! - 1e-9 && problem.capacity[p * D + d]! > 0) {
+          full.push(p);
+          break;
+        }
     const chosen = new Set<number>();
     const pool = full.length ? full : [...Array(P).keys()];
     while (chosen.size < Math.min(2, pool.length)) chosen.add(pool[Math.floor(random() * pool.length)]!);
@@ -217,7 +239,11 @@ export function improveByNeighbourhoods(highs: Highs, problem: Problem, placeOf:
       groups.forEach((g, i) => (placeOf[g] = mip.placeOf[i]!));
       idle = 0;
       objective = problemObjective(problem, placeOf);
-      o.progress?.({ phase: 'local search', message: `neighbourhood ${rounds} (${groups.length} groups): objective ${objective.toFixed(4)}`, objective });
+      o.progress?.({
+        phase: 'local search',
+        message: `neighbourhood ${rounds} (${groups.length} groups): objective ${objective.toFixed(4)}`,
+        objective,
+      });
     }
   }
   return rounds;
@@ -256,7 +282,10 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   const progress = options.progress;
   const { compiled, sub, lift, tiedGroups } = prepare(instance);
   const { D, G } = sub;
-  progress?.({ phase: 'start', message: `${instance.households.length} households in ${compiled.problem.G} groups (${tiedGroups} tied), ${instance.places.length} places, ${D} dimensions` });
+  progress?.({
+    phase: 'start',
+    message: `${instance.households.length} households in ${compiled.problem.G} groups (${tiedGroups} tied), ${instance.places.length} places, ${D} dimensions`,
+  });
 
   // 1. Prices from the Lagrangian dual (pure TypeScript, up to a quarter of the time: on 10,000 ×
   //    100 × 3 its 300 steps brought the LP's first round from 2,724 to 5,299 of 5,390, and the
@@ -265,10 +294,20 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    their greedy assignment stand in (the bound stays valid, only weaker).
   const budget = deadline - t0;
   const lagrangian = lagrangianPrices(sub, { deadline: t0 + budget * 0.25, iterations: 300 });
-  progress?.({ phase: 'prices', message: `Lagrangian prices (${lagrangian.iterations} steps): bound ${lagrangian.bound.toFixed(4)}, greedy ${lagrangian.bestObjective.toFixed(4)}`, bound: lagrangian.bound, objective: lagrangian.bestObjective });
+  progress?.({
+    phase: 'prices',
+    message: `Lagrangian prices (${lagrangian.iterations} steps): bound ${lagrangian.bound.toFixed(4)}, greedy ${lagrangian.bestObjective.toFixed(4)}`,
+    bound: lagrangian.bound,
+    objective: lagrangian.bestObjective,
+  });
   let relaxation: ReturnType<typeof solveRelaxation> | null = null;
   try {
-    relaxation = solveRelaxation(h, sub, { deadline: t0 + budget * 0.7, perGroup: options.perGroup ?? 3, prices: lagrangian.y, ...(progress ? { progress } : {}) });
+    relaxation = solveRelaxation(h, sub, {
+      deadline: t0 + budget * 0.7,
+      perGroup: options.perGroup ?? 3,
+      prices: lagrangian.y,
+      ...(progress ? { progress } : {}),
+    });
   } catch (e) {
     progress?.({ phase: 'lp', message: `LP relaxation not finished (${(e as Error).message}): Lagrangian prices and greedy` });
   }
@@ -309,14 +348,24 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   const placeOf = relaxation ? Int32Array.from(lpPlace) : Int32Array.from(lagrangian.best);
   if (relaxation && residual.sub.G > 0) {
     const start = Int32Array.from(residual.groups, (g) => placeOf[g]!);
-    const repaired = solveMip(h, residual.sub, { deadline: Math.min(deadline, performance.now() + Math.min(2000, (deadline - performance.now()) * 0.2)), relGap: 1e-9, start });
-    if (repaired && repaired.objective >= problemObjective(residual.sub, start)) residual.groups.forEach((g, i) => (placeOf[g] = repaired.placeOf[i]!));
+    const repaired = solveMip(h, residual.sub, {
+      deadline: Math.min(deadline, performance.now() + Math.min(2000, (deadline - performance.now()) * 0.2)),
+      relGap: 1e-9,
+      start,
+    });
+    if (repaired && repaired.objective >= problemObjective(residual.sub, start))
+      residual.groups.forEach((g, i) => (placeOf[g] = repaired.placeOf[i]!));
   }
   const localMoves = localSearch(sub, placeOf, deadline);
   const optimalNow = () => subBound - problemObjective(sub, placeOf) <= 1e-9 * Math.max(1, Math.abs(subBound));
   if (problemObjective(sub, placeOf) < lagrangian.bestObjective) placeOf.set(lagrangian.best);
   let incumbent = problemObjective(sub, placeOf);
-  progress?.({ phase: 'repair', message: `${fractional} fractional groups repaired, ${localMoves} local moves: objective ${incumbent.toFixed(4)}, LP bound ${subBound.toFixed(4)}`, objective: incumbent, bound: subBound });
+  progress?.({
+    phase: 'repair',
+    message: `${fractional} fractional groups repaired, ${localMoves} local moves: objective ${incumbent.toFixed(4)}, LP bound ${subBound.toFixed(4)}`,
+    objective: incumbent,
+    bound: subBound,
+  });
   const tRepair = performance.now();
 
   // 3. Unless the exact MIP of step 5 is small enough to go to at once: price and branch, the MIP
@@ -326,14 +375,25 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   if (!optimalNow() && !smallEnough() && performance.now() < deadline - 100) {
     const delta = nearThreshold(rc, 3 * G);
     const keep = (k: number) => rc[k]! >= delta || sub.place[k] === placeOf[groupOf[k]!];
-    const mip = solveMip(h, sub, { deadline: Math.min(deadline, performance.now() + (deadline - performance.now()) * 0.5), relGap: 1e-9, start: Int32Array.from(placeOf), keep });
+    const mip = solveMip(h, sub, {
+      deadline: Math.min(deadline, performance.now() + (deadline - performance.now()) * 0.5),
+      relGap: 1e-9,
+      start: Int32Array.from(placeOf),
+      keep,
+    });
     if (mip && mip.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(mip.placeOf);
-    progress?.({ phase: 'price and branch', message: `MIP over the options with reduced cost ≥ ${delta.toExponential(2)}: objective ${problemObjective(sub, placeOf).toFixed(4)}`, objective: problemObjective(sub, placeOf) });
+    progress?.({
+      phase: 'price and branch',
+      message: `MIP over the options with reduced cost ≥ ${delta.toExponential(2)}: objective ${problemObjective(sub, placeOf).toFixed(4)}`,
+      objective: problemObjective(sub, placeOf),
+    });
   }
 
   // 4. then large neighbourhoods while the gap is open: the groups at a few full places and those
   //    that could move there, re-solved exactly on the capacity the others leave.
-  const neighbourhoods = !smallEnough() ? improveByNeighbourhoods(h, sub, placeOf, rc, { deadline: t0 + budget * 0.9, target: subBound, ...(progress ? { progress } : {}) }) : 0;
+  const neighbourhoods = !smallEnough()
+    ? improveByNeighbourhoods(h, sub, placeOf, rc, { deadline: t0 + budget * 0.9, target: subBound, ...(progress ? { progress } : {}) })
+    : 0;
   incumbent = problemObjective(sub, placeOf);
 
   // 5. The exact MIP over the options that could still improve on the incumbent.
@@ -345,7 +405,10 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
     const threshold = -absGap - 1e-9 * Math.max(1, Math.abs(subBound));
     const keep = (k: number) => rc[k]! >= threshold;
     for (let k = 0; k < rc.length; k++) if (keep(k)) exactMipColumns++;
-    progress?.({ phase: 'exact', message: `exact MIP over ${exactMipColumns} of ${rc.length} options (reduced cost ≥ ${threshold.toExponential(2)})` });
+    progress?.({
+      phase: 'exact',
+      message: `exact MIP over ${exactMipColumns} of ${rc.length} options (reduced cost ≥ ${threshold.toExponential(2)})`,
+    });
     const exact = solveMip(h, sub, { deadline, relGap: options.relGap ?? 1e-6, start: placeOf, keep, ...(progress ? { progress } : {}) });
     if (exact && exact.objective > incumbent + 1e-12) {
       placeOf.set(exact.placeOf);
@@ -383,7 +446,11 @@ export async function solveBaseline(instance: PlacementInstance, options: SolveO
   const h = highs ?? (await loadHighs());
   const t0 = performance.now();
   const { compiled, sub, lift, tiedGroups } = prepare(instance);
-  const mip = solveMip(h, sub, { deadline: t0 + (options.timeLimitSeconds ?? 60) * 1000, relGap: options.relGap ?? 1e-6, ...(options.progress ? { progress: options.progress } : {}) });
+  const mip = solveMip(h, sub, {
+    deadline: t0 + (options.timeLimitSeconds ?? 60) * 1000,
+    relGap: options.relGap ?? 1e-6,
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
   const placeOf = lift(mip?.placeOf ?? new Int32Array(sub.G).fill(-1));
   const tiedScore = problemObjective(compiled.problem, placeOf) - problemObjective(sub, mip?.placeOf ?? new Int32Array(sub.G).fill(-1));
   const total = performance.now() - t0;
@@ -393,6 +460,17 @@ export async function solveBaseline(instance: PlacementInstance, options: SolveO
     prices: [],
     optimal: mip?.optimal ?? false,
     mipBound: mip ? mip.bound + tiedScore : null,
-    stats: { groups: compiled.problem.G, tiedGroups, lpRounds: 0, lpColumns: 0, lpComplete: false, fractionalGroups: 0, localMoves: 0, neighbourhoods: 0, exactMipColumns: 0, ms: { lp: 0, repair: 0, exact: total, total } },
+    stats: {
+      groups: compiled.problem.G,
+      tiedGroups,
+      lpRounds: 0,
+      lpColumns: 0,
+      lpComplete: false,
+      fractionalGroups: 0,
+      localMoves: 0,
+      neighbourhoods: 0,
+      exactMipColumns: 0,
+      ms: { lp: 0, repair: 0, exact: total, total },
+    },
   });
 }

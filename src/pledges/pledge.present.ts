@@ -16,7 +16,10 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
   const t = translator(lang);
   const rows: Table['rows'] = [];
   for (const s of l.states) {
-    const placesCell = [s.pledged > 0 || s.pledges.some((p) => !p.carryOver) ? formatCount(s.pledged, lang) : '', s.carryOver > 0 ? `(*) [${formatCount(s.carryOver, lang)}]` : '']
+    const placesCell = [
+      s.pledged > 0 || s.pledges.some((p) => !p.carryOver) ? formatCount(s.pledged, lang) : '',
+      s.carryOver > 0 ? `(*) [${formatCount(s.carryOver, lang)}]` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     rows.push([stateName(s.state, lang), placesCell]);
@@ -24,7 +27,9 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
     const own = s.pledges.filter((p) => !p.carryOver);
     if (own.length > 1 || own.some((p) => p.countryOfDeparture || p.targetGroup)) {
       for (const p of own) {
-        const what = [p.pathway, p.countryOfDeparture ? countryName(p.countryOfDeparture, lang) : null, p.targetGroup].filter(Boolean).join(', ');
+        const what = [p.pathway, p.countryOfDeparture ? countryName(p.countryOfDeparture, lang) : null, p.targetGroup]
+          .filter(Boolean)
+          .join(', ');
         rows.push([`  – ${what}`, formatCount(p.places, lang)]);
       }
     }
@@ -36,7 +41,12 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
   notes.push(
     ...documentFigureLines(
       l.round.id,
-      pledgedFigures.map(({ as_of, ...f }) => ({ ...f, asOf: as_of ?? null, computed: l.totals.pledged, difference: l.totals.pledged - f.value })),
+      pledgedFigures.map(({ as_of, ...f }) => ({
+        ...f,
+        asOf: as_of ?? null,
+        computed: l.totals.pledged,
+        difference: l.totals.pledged - f.value,
+      })),
       l.round.sources,
       lang,
     ),
@@ -52,7 +62,16 @@ export function pledgeTable(l: PledgeListing, lang: Lang): { title: string; tabl
 export function pledgeCsvRows(l: PledgeListing, lang: Lang) {
   const headers = ['member_state', 'name', 'pathway', 'places', 'carry_over', 'country_of_departure', 'target_group', 'note'];
   const rows = l.states.flatMap((s) =>
-    s.pledges.map((p) => [s.state.code, stateName(s.state, lang), p.pathway, p.places, p.carryOver, p.countryOfDeparture ?? '', p.targetGroup ?? '', p.note]),
+    s.pledges.map((p) => [
+      s.state.code,
+      stateName(s.state, lang),
+      p.pathway,
+      p.places,
+      p.carryOver,
+      p.countryOfDeparture ?? '',
+      p.targetGroup ?? '',
+      p.note,
+    ]),
   );
   return { headers, rows };
 }
@@ -61,13 +80,22 @@ export function pledgeJson(l: PledgeListing, lang: Lang) {
   return {
     round: l.round.id,
     totals: l.totals,
-    documentFigures: l.round.documentFigures.filter((f) => f.figure === 'pledged_total').map((f) => ({ ...f, computed: l.totals.pledged, difference: l.totals.pledged - f.value })),
+    documentFigures: l.round.documentFigures
+      .filter((f) => f.figure === 'pledged_total')
+      .map((f) => ({ ...f, computed: l.totals.pledged, difference: l.totals.pledged - f.value })),
     states: l.states.map((s) => ({
       code: s.state.code,
       name: stateName(s.state, lang),
       pledged: s.pledged,
       carryOver: s.carryOver,
-      pledges: s.pledges.map((p) => ({ pathway: p.pathway, places: p.places, carryOver: p.carryOver, countryOfDeparture: p.countryOfDeparture, targetGroup: p.targetGroup, note: p.note })),
+      pledges: s.pledges.map((p) => ({
+        pathway: p.pathway,
+        places: p.places,
+        carryOver: p.carryOver,
+        countryOfDeparture: p.countryOfDeparture,
+        targetGroup: p.targetGroup,
+        note: p.note,
+      })),
     })),
   };
 }

@@ -9,7 +9,13 @@ export async function listPledges(db: Executor, roundId: string): Promise<Pledge
     .select()
     .from(pledges)
     .where(eq(pledges.roundId, roundId))
-    .orderBy(asc(pledges.stateCode), asc(pledges.carryOver), asc(pledges.pathway), asc(pledges.countryOfDeparture), asc(pledges.targetGroup));
+    .orderBy(
+      asc(pledges.stateCode),
+      asc(pledges.carryOver),
+      asc(pledges.pathway),
+      asc(pledges.countryOfDeparture),
+      asc(pledges.targetGroup),
+    );
   return rows.map((r) => ({
     roundId: r.roundId,
     stateCode: r.stateCode,

@@ -7,7 +7,15 @@ import { readRecords } from '../imports/read-thread.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { memberStatesOn, STATES, type State } from '../reference/state.ts';
 import type { Round } from '../rounds/round.ts';
-import { parsePledgeRow, pledgeKey, pledgeTotals, PLEDGE_COLUMNS, PLEDGE_OPTIONAL_COLUMNS, type Pledge, type PledgeTotals } from './pledge.ts';
+import {
+  parsePledgeRow,
+  pledgeKey,
+  pledgeTotals,
+  PLEDGE_COLUMNS,
+  PLEDGE_OPTIONAL_COLUMNS,
+  type Pledge,
+  type PledgeTotals,
+} from './pledge.ts';
 import { listPledges, upsertPledge } from './pledge.repository.ts';
 import { pledgeChanges } from './pledge.table.ts';
 
@@ -28,7 +36,10 @@ export function roundStates(round: Round, withData: Iterable<string>): State[] {
 export async function pledgeListing(db: Executor, roundId: string): Promise<PledgeListing> {
   const round = await getRound(db, roundId);
   const all = await listPledges(db, roundId);
-  const states = roundStates(round, all.map((p) => p.stateCode)).map((state) => {
+  const states = roundStates(
+    round,
+    all.map((p) => p.stateCode),
+  ).map((state) => {
     const own = all.filter((p) => p.stateCode === state.code);
     return { state, ...pledgeTotals(own), pledges: own };
   });
@@ -106,7 +117,14 @@ export function assertPledgesOpen(round: { id: string; end: string }, today = ne
  * Adds or changes pledges of a round (each by its key: state, pathway, carry-over, country, target
  * group), in one transaction, with an audit line per pledge that changed; unchanged ones stay.
  */
-export async function savePledges(opts: { db: Executor; actor: Actor; roundId: string; pledges: readonly Pledge[]; source: string; record?: boolean | undefined }): Promise<ImportSummary> {
+export async function savePledges(opts: {
+  db: Executor;
+  actor: Actor;
+  roundId: string;
+  pledges: readonly Pledge[];
+  source: string;
+  record?: boolean | undefined;
+}): Promise<ImportSummary> {
   const { db, actor, roundId, source: path } = opts;
   if (!opts.record) assertPledgesOpen(await getRound(db, roundId));
   const summary: ImportSummary = { rows: opts.pledges.length, added: 0, updated: 0, unchanged: 0 };
@@ -116,9 +134,16 @@ export async function savePledges(opts: { db: Executor; actor: Actor; roundId: s
       summary[outcome]++;
       if (outcome !== 'unchanged') {
         await tx.insert(pledgeChanges).values({
-          roundId, stateCode: p.stateCode, pathway: p.pathway, carryOver: p.carryOver,
-          countryOfDeparture: p.countryOfDeparture ?? '', targetGroup: p.targetGroup ?? '',
-          placesBefore: before ?? null, placesAfter: p.places, actor: actor.id, source: path,
+          roundId,
+          stateCode: p.stateCode,
+          pathway: p.pathway,
+          carryOver: p.carryOver,
+          countryOfDeparture: p.countryOfDeparture ?? '',
+          targetGroup: p.targetGroup ?? '',
+          placesBefore: before ?? null,
+          placesAfter: p.places,
+          actor: actor.id,
+          source: path,
         });
         await recordAudit(tx, {
           actor,

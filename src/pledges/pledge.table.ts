@@ -12,8 +12,12 @@ export const pledges = pgTable(
   'pledges',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    roundId: text('round_id').notNull().references(() => rounds.id),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     pathway: text('pathway').notNull(),
     places: integer('places').notNull(),
     carryOver: boolean('carry_over').notNull().default(false),
@@ -26,10 +30,7 @@ export const pledges = pgTable(
   (t) => [
     uniqueIndex('pledges_key').on(t.roundId, t.stateCode, t.pathway, t.carryOver, t.countryOfDeparture, t.targetGroup),
     check('pledges_places_nonnegative', sql`${t.places} >= 0`),
-    check(
-      'pledges_departure_known',
-      sql`${t.countryOfDeparture} = '' OR ${t.countryOfDeparture} ~ '^[A-Z]{3}$'`,
-    ),
+    check('pledges_departure_known', sql`${t.countryOfDeparture} = '' OR ${t.countryOfDeparture} ~ '^[A-Z]{3}$'`),
   ],
 );
 
@@ -42,8 +43,12 @@ export const pledgeChanges = pgTable(
   'pledge_changes',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    roundId: text('round_id').notNull().references(() => rounds.id),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    roundId: text('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     pathway: text('pathway').notNull(),
     carryOver: boolean('carry_over').notNull(),
     countryOfDeparture: text('country_of_departure').notNull(),

@@ -4,14 +4,29 @@ import { ANNEX_2020 } from './annex-2020.data.ts';
 import { parsePledgeRow, pledgeKey, pledgeTotals } from './pledge.ts';
 
 const row = (over: Record<string, string> = {}) => ({
-  member_state: 'NL', pathway: 'resettlement', places: '1902', carry_over: '', country_of_departure: '', note: '', ...over,
+  member_state: 'NL',
+  pathway: 'resettlement',
+  places: '1902',
+  carry_over: '',
+  country_of_departure: '',
+  note: '',
+  ...over,
 });
 
 describe('a pledge row', () => {
   it('is read with codes resolved and the defaults of empty cells', () => {
     expect(parsePledgeRow('2020-2021', row({ member_state: 'Nederland', country_of_departure: 'Turkije', places: '1 902' }), 2)).toEqual({
       ok: true,
-      pledge: { roundId: '2020-2021', stateCode: 'NL', pathway: 'resettlement', places: 1902, carryOver: false, countryOfDeparture: 'TUR', targetGroup: null, note: '' },
+      pledge: {
+        roundId: '2020-2021',
+        stateCode: 'NL',
+        pathway: 'resettlement',
+        places: 1902,
+        carryOver: false,
+        countryOfDeparture: 'TUR',
+        targetGroup: null,
+        note: '',
+      },
     });
   });
 
@@ -53,17 +68,36 @@ describe('a pledge row', () => {
 
 describe('pledge totals', () => {
   it('count carry-overs apart', () => {
-    expect(pledgeTotals([{ places: 10, carryOver: false }, { places: 5, carryOver: true }, { places: 7, carryOver: false }])).toEqual({ pledged: 17, carryOver: 5 });
+    expect(
+      pledgeTotals([
+        { places: 10, carryOver: false },
+        { places: 5, carryOver: true },
+        { places: 7, carryOver: false },
+      ]),
+    ).toEqual({ pledged: 17, carryOver: 5 });
     expect(pledgeTotals([])).toEqual({ pledged: 0, carryOver: 0 });
   });
 
   const annex = annexFromSeed();
-  it.skipIf(!annex)(`of the 2020 Annex, computed from its rows, differ by one from the total it prints (${annex ? 'seed text read' : SEED_ABSENT})`, () => {
-    const fromSeed = pledgeTotals(annex!.rows.flatMap((r) => [...(r.places ? [{ places: r.places, carryOver: false }] : []), ...(r.carryOver ? [{ places: r.carryOver, carryOver: true }] : [])]));
-    const shipped = pledgeTotals(ANNEX_2020.flatMap((r) => [...(r.places ? [{ places: r.places, carryOver: false }] : []), ...(r.carryOver ? [{ places: r.carryOver, carryOver: true }] : [])]));
-    expect(shipped).toEqual(fromSeed);
-    // The rows add up to one place fewer than the printed TOTAAL: the platform shows both.
-    expect(annex!.printedTotal - fromSeed.pledged).toBe(1);
-    expect(fromSeed.carryOver).toBe(annex!.rows.reduce((n, r) => n + (r.carryOver ?? 0), 0));
-  });
+  it.skipIf(!annex)(
+    `of the 2020 Annex, computed from its rows, differ by one from the total it prints (${annex ? 'seed text read' : SEED_ABSENT})`,
+    () => {
+      const fromSeed = pledgeTotals(
+        annex!.rows.flatMap((r) => [
+          ...(r.places ? [{ places: r.places, carryOver: false }] : []),
+          ...(r.carryOver ? [{ places: r.carryOver, carryOver: true }] : []),
+        ]),
+      );
+      const shipped = pledgeTotals(
+        ANNEX_2020.flatMap((r) => [
+          ...(r.places ? [{ places: r.places, carryOver: false }] : []),
+          ...(r.carryOver ? [{ places: r.carryOver, carryOver: true }] : []),
+        ]),
+      );
+      expect(shipped).toEqual(fromSeed);
+      // The rows add up to one place fewer than the printed TOTAAL: the platform shows both.
+      expect(annex!.printedTotal - fromSeed.pledged).toBe(1);
+      expect(fromSeed.carryOver).toBe(annex!.rows.reduce((n, r) => n + (r.carryOver ?? 0), 0));
+    },
+  );
 });

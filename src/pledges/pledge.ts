@@ -33,7 +33,8 @@ export function parsePledgeRow(
   row: number,
 ): { ok: true; pledge: Pledge } | { ok: false; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
-  const bad = (column: string, code: string, params?: Record<string, string | number>) => problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
+  const bad = (column: string, code: string, params?: Record<string, string | number>) =>
+    problems.push(rowProblem(row, column, rec[column] ?? '', code, params));
   const v = (c: string) => (rec[c] ?? '').trim();
 
   const state = findState(v('member_state'));

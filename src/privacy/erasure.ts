@@ -21,7 +21,12 @@ import { listRounds } from '../rounds/round.repository.ts';
  */
 export const CLOSED_FOR_ERASURE = ['closed', 'withdrawn', 'rejected'] as const;
 
-export async function anonymiseCases(db: Executor, by: Principal, caseIds: number[], why: { action: string; purpose: string }): Promise<{ cases: number; persons: number }> {
+export async function anonymiseCases(
+  db: Executor,
+  by: Principal,
+  caseIds: number[],
+  why: { action: string; purpose: string },
+): Promise<{ cases: number; persons: number }> {
   if (caseIds.length === 0) return { cases: 0, persons: 0 };
   const ids = sql.param(caseIds);
   const refs = await rows<{ stateCode: string; caseRef: string; persons: string[] }>(
@@ -70,7 +75,9 @@ export async function anonymiseCases(db: Executor, by: Principal, caseIds: numbe
     sql`UPDATE incentive_changes SET evidence_before = ${reducedSources(sql`evidence_before`)}, evidence_after = ${reducedSources(sql`evidence_after`)}
          WHERE person_id IN (SELECT id FROM persons WHERE case_id = ANY(${ids}::bigint[]))`,
   );
-  await db.execute(sql`UPDATE case_events SET reason = NULL, details = '{}'::jsonb WHERE case_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`);
+  await db.execute(
+    sql`UPDATE case_events SET reason = NULL, details = '{}'::jsonb WHERE case_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`,
+  );
   // Placement decisions (issue 8) keep who, where and the cost; their free-text reason goes (migration 0011 lets erasure blank just it).
   await db.execute(sql`UPDATE case_placements SET reason = NULL WHERE case_id = ANY(${ids}::bigint[]) AND reason IS NOT NULL`);
   await db.execute(sql`SELECT set_config('pathways.erasure', 'off', true)`);
@@ -82,7 +89,26 @@ export async function anonymiseCases(db: Executor, by: Principal, caseIds: numbe
       subject: `case:${r.stateCode}:${r.caseRef}`,
       stateCode: r.stateCode,
       recordIds: [`case:${r.caseRef}`, ...r.persons.map((p) => `person:${p}`)],
-      fields: ['caseRef', 'partnerRef', 'referringPartner', 'linkedRefs', 'primaryCategory', 'secondaryCategory', 'members.*', 'incentives.evidence', 'candidates.personRef', 'candidates.skills', 'candidates.occupations', 'sponsorships.endReason', 'sponsorships.safetyNet.note', 'sponsorships.messages', 'candidates.history.reason', 'incentives.history.evidence', 'history.reason', 'history.details'],
+      fields: [
+        'caseRef',
+        'partnerRef',
+        'referringPartner',
+        'linkedRefs',
+        'primaryCategory',
+        'secondaryCategory',
+        'members.*',
+        'incentives.evidence',
+        'candidates.personRef',
+        'candidates.skills',
+        'candidates.occupations',
+        'sponsorships.endReason',
+        'sponsorships.safetyNet.note',
+        'sponsorships.messages',
+        'candidates.history.reason',
+        'incentives.history.evidence',
+        'history.reason',
+        'history.details',
+      ],
     });
   }
   return { cases: refs.length, persons: persons.length };
@@ -103,7 +129,14 @@ const reducedSources = (column: SQL) => sql`CASE WHEN ${column} IS NULL THEN NUL
  * persons keep only their group codes, the cases their priority): rate, amount and revision stay.
  */
 async function reduceIncentiveEvidence(db: Executor, caseIds: number[]): Promise<void> {
-  const found = await rows<{ id: number; roundId: string; pathway: string; countryOfDeparture: string; groups: string[]; priority: string }>(
+  const found = await rows<{
+    id: number;
+    roundId: string;
+    pathway: string;
+    countryOfDeparture: string;
+    groups: string[];
+    priority: string;
+  }>(
     db,
     sql`SELECT p.id::int AS id, p.round_id AS "roundId", p.pathway, p.country_of_departure AS "countryOfDeparture", p.vulnerable_groups AS groups, c.priority
           FROM person_incentives i JOIN persons p ON p.id = i.person_id JOIN cases c ON c.id = p.case_id

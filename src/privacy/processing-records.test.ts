@@ -9,11 +9,23 @@ import { processingActivities, processingRecordsMarkdown, type ProcessingRecords
 const records = (months: number, lang: (typeof LANGS)[number]): ProcessingRecords => ({
   generatedAt: '2025-06-30T12:00:00.000Z',
   activities: processingActivities(months, lang),
-  retentionByRound: [{ roundId: '2020-2021', title: 'Union resettlement 2020-2021', endDate: '2021-12-31', retentionMonths: 60, retainUntil: '2026-12-31' }],
+  retentionByRound: [
+    { roundId: '2020-2021', title: 'Union resettlement 2020-2021', endDate: '2021-12-31', retentionMonths: 60, retainUntil: '2026-12-31' },
+  ],
 });
 
 /** Every label of an activity, as the catalogue of the language names it. */
-const LABELS = ['purposes', 'legalBasis', 'dataSubjects', 'personalData', 'specialCategories', 'recipients', 'transfersOutsideEu', 'retention', 'securityMeasures'];
+const LABELS = [
+  'purposes',
+  'legalBasis',
+  'dataSubjects',
+  'personalData',
+  'specialCategories',
+  'recipients',
+  'transfersOutsideEu',
+  'retention',
+  'securityMeasures',
+];
 /** The activities whose retention is the configured months (ended sponsors, closed family reunification requests). */
 const CONFIGURED = ['sponsor-screening', 'sponsorship-support', 'complementary-pathways'];
 
@@ -23,11 +35,21 @@ describe('the records of processing in the 24 official languages', () => {
     expect(processingActivities(37, 'en')).toEqual(en);
     expect(en.find((a) => a.id === 'sponsor-screening')!.retention).toContain('37 months after it ended');
     const md = processingRecordsMarkdown(records(37, 'en'));
-    expect(md.startsWith('# Records of processing activities (GDPR art. 30)\n\nGenerated 2025-06-30T12:00:00.000Z from the configuration and the database.\n\n')).toBe(true);
+    expect(
+      md.startsWith(
+        '# Records of processing activities (GDPR art. 30)\n\nGenerated 2025-06-30T12:00:00.000Z from the configuration and the database.\n\n',
+      ),
+    ).toBe(true);
     expect(md).toContain('- **Purposes:** ');
     expect(md).toContain('- **Personal data:** none\n');
-    expect(md).toContain('## Retention per round\n\n| round | ends | kept for (months) | anonymised after |\n|---|---|---:|---|\n| 2020-2021 | 2021-12-31 | 60 | 2026-12-31 |\n');
-    for (const lang of LANGS) expect(processingActivities(37, lang).map((a) => a.id), lang).toEqual(en.map((a) => a.id));
+    expect(md).toContain(
+      '## Retention per round\n\n| round | ends | kept for (months) | anonymised after |\n|---|---|---:|---|\n| 2020-2021 | 2021-12-31 | 60 | 2026-12-31 |\n',
+    );
+    for (const lang of LANGS)
+      expect(
+        processingActivities(37, lang).map((a) => a.id),
+        lang,
+      ).toEqual(en.map((a) => a.id));
   });
 
   for (const lang of ['de', 'fr'] as const) {
@@ -39,11 +61,23 @@ describe('the records of processing in the 24 official languages', () => {
       for (const a of r.activities) expect(md).toContain(`## ${a.name}\n`);
       for (const label of LABELS) expect(md).toContain(`- **${t('records.md.field', { label: t(`records.md.${label}`) })}** `);
       expect(md).toContain(`## ${t('records.md.retentionPerRound')}\n`);
-      expect(md).toContain(`| ${t('records.md.round')} | ${t('records.md.ends')} | ${t('records.md.keptFor')} | ${t('records.md.anonymisedAfter')} |`);
+      expect(md).toContain(
+        `| ${t('records.md.round')} | ${t('records.md.ends')} | ${t('records.md.keptFor')} | ${t('records.md.anonymisedAfter')} |`,
+      );
       expect(md).toContain('| 2020-2021 | 2021-12-31 | 60 | 2026-12-31 |');
       for (const id of CONFIGURED) expect(r.activities.find((a) => a.id === id)!.retention, id).toContain('37');
       expect(md).toContain(lang === 'de' ? '37 Monate' : '37 mois');
-      for (const english of ['Records of processing', 'Generated', 'Purposes', 'Legal basis', 'Data subjects', 'Personal data', 'Recipients', 'Retention per round', 'kept for (months)'])
+      for (const english of [
+        'Records of processing',
+        'Generated',
+        'Purposes',
+        'Legal basis',
+        'Data subjects',
+        'Personal data',
+        'Recipients',
+        'Retention per round',
+        'kept for (months)',
+      ])
         expect(md, english).not.toContain(english);
     });
   }
@@ -67,12 +101,26 @@ describe('the records of processing in the 24 official languages', () => {
         const was = en[i]!;
         for (const field of ['purposes', 'dataSubjects', 'personalData', 'specialCategories', 'recipients', 'securityMeasures'] as const)
           expect(a[field].length, `${lang} ${a.id} ${field}`).toBe(was[field].length);
-        for (const text of [a.name, a.legalBasis, a.transfersOutsideEu, a.retention, ...a.purposes, ...a.dataSubjects, ...a.recipients, ...a.securityMeasures])
+        for (const text of [
+          a.name,
+          a.legalBasis,
+          a.transfersOutsideEu,
+          a.retention,
+          ...a.purposes,
+          ...a.dataSubjects,
+          ...a.recipients,
+          ...a.securityMeasures,
+        ])
           expect(text, `${lang} ${a.id}`).not.toBe('');
         // A language's own words: nothing fell back to English.
-        if (lang !== 'en') for (const field of ['name', 'legalBasis', 'retention'] as const) expect(a[field], `${lang} ${a.id} ${field}`).not.toBe(was[field]);
+        if (lang !== 'en')
+          for (const field of ['name', 'legalBasis', 'retention'] as const)
+            expect(a[field], `${lang} ${a.id} ${field}`).not.toBe(was[field]);
         // The references stay as they are.
-        expect(a.securityMeasures.map((s) => /docs\/security\.md §\d/.exec(s)?.[0]), `${lang} ${a.id}`).toEqual(was.securityMeasures.map((s) => /docs\/security\.md §\d/.exec(s)?.[0]));
+        expect(
+          a.securityMeasures.map((s) => /docs\/security\.md §\d/.exec(s)?.[0]),
+          `${lang} ${a.id}`,
+        ).toEqual(was.securityMeasures.map((s) => /docs\/security\.md §\d/.exec(s)?.[0]));
       }
       for (const id of CONFIGURED) expect(activities.find((a) => a.id === id)!.retention, `${lang} ${id}`).toContain('37');
       if (lang !== 'en') expect(translator(lang)('records.md.title'), lang).not.toBe(translator('en')('records.md.title'));

@@ -93,9 +93,19 @@ export function processingRecordsMarkdown(r: ProcessingRecords, lang: Lang = 'en
   const item = (label: string, text: string) => `- **${t('records.md.field', { label: t(`records.md.${label}`) })}** ${text}`;
   const lines = [`# ${t('records.md.title')}`, '', t('records.md.generated', { at: r.generatedAt }), ''];
   for (const a of r.activities) {
-    lines.push(`## ${a.name}`, '', item('purposes', a.purposes.join(sep)), item('legalBasis', a.legalBasis), item('dataSubjects', a.dataSubjects.join(sep)));
+    lines.push(
+      `## ${a.name}`,
+      '',
+      item('purposes', a.purposes.join(sep)),
+      item('legalBasis', a.legalBasis),
+      item('dataSubjects', a.dataSubjects.join(sep)),
+    );
     lines.push(item('personalData', a.personalData.join(sep) || none), item('specialCategories', a.specialCategories.join(sep) || none));
-    lines.push(item('recipients', a.recipients.join(sep)), item('transfersOutsideEu', a.transfersOutsideEu), item('retention', a.retention));
+    lines.push(
+      item('recipients', a.recipients.join(sep)),
+      item('transfersOutsideEu', a.transfersOutsideEu),
+      item('retention', a.retention),
+    );
     lines.push(item('securityMeasures', a.securityMeasures.join(sep)), '');
   }
   const columns = ['round', 'ends', 'keptFor', 'anonymisedAfter'].map((c) => t(`records.md.${c}`));

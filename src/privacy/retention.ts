@@ -23,7 +23,12 @@ export interface RetentionResult {
  * which belong to no round, are anonymised `sponsorMonths` (PATHWAYS_SPONSOR_RETENTION_MONTHS) after
  * they ended or closed. Run by `pathways privacy retention` and daily by the server.
  */
-export async function runRetention(db: Executor, by: Principal, today: string, sponsorMonths: number): Promise<RetentionResult & { openPastRetention: number }> {
+export async function runRetention(
+  db: Executor,
+  by: Principal,
+  today: string,
+  sponsorMonths: number,
+): Promise<RetentionResult & { openPastRetention: number }> {
   if (!isValidIsoDate(today)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: today });
   const due = await rows<{ roundId: string; retainUntil: string }>(
     db,
@@ -41,10 +46,15 @@ export async function runRetention(db: Executor, by: Principal, today: string, s
              AND coalesce(c.round_id, (SELECT min(p.round_id) FROM persons p WHERE p.case_id = c.id)) = ${r.roundId}`,
     );
     open += cases.filter((c) => !c.closed).length;
-    const done = await anonymiseCases(db, by, cases.filter((c) => c.closed).map((c) => c.id), {
-      action: 'retention.anonymise',
-      purpose: `end of retention for round ${r.roundId} (${r.retainUntil})`,
-    });
+    const done = await anonymiseCases(
+      db,
+      by,
+      cases.filter((c) => c.closed).map((c) => c.id),
+      {
+        action: 'retention.anonymise',
+        purpose: `end of retention for round ${r.roundId} (${r.retainUntil})`,
+      },
+    );
     result.push({ ...r, ...done });
   }
   const sponsors = await anonymiseEndedSponsors(db, by, today, sponsorMonths);
@@ -98,7 +108,18 @@ async function anonymiseEndedSponsors(db: Executor, by: Principal, today: string
       subject: `sponsor:${s.id}`,
       stateCode: s.stateCode,
       recordIds: [`sponsor:${s.id}`, ...s.members.map((m) => `sponsor-member:${m}`)],
-      fields: ['name', 'contact', 'region', 'languages', 'needsSupported', 'statusReason', 'members.name', 'history.reason', 'history.details', 'sponsorships.messages'],
+      fields: [
+        'name',
+        'contact',
+        'region',
+        'languages',
+        'needsSupported',
+        'statusReason',
+        'members.name',
+        'history.reason',
+        'history.details',
+        'sponsorships.messages',
+      ],
     });
   }
   return due.length;
@@ -174,7 +195,14 @@ export async function purgeUploads(db: Executor, by: Principal, now: Date, hours
  * sign-in attempts and ended sessions, the replies kept for expired Idempotency-Keys, and uploads
  * not committed within `uploadHours`. What the server's daily job and `pathways privacy retention` run.
  */
-export async function runStorageLimitation(db: Executor, by: Principal, today: string, sponsorMonths: number, uploadHours = 24, clock: Date = new Date()) {
+export async function runStorageLimitation(
+  db: Executor,
+  by: Principal,
+  today: string,
+  sponsorMonths: number,
+  uploadHours = 24,
+  clock: Date = new Date(),
+) {
   const retention = await runRetention(db, by, today, sponsorMonths);
   const now = `${today}T00:00:00Z`;
   const uploads = await purgeUploads(db, by, clock, uploadHours);

@@ -37,7 +37,12 @@ export interface SubjectExport {
 }
 
 /** The export of one household member; the incentive's explanation in `t`'s language. */
-export async function exportSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; personRef: string }, t: Translate): Promise<SubjectExport> {
+export async function exportSubject(
+  db: Executor,
+  by: Principal,
+  ref: { stateCode: string; caseRef: string; personRef: string },
+  t: Translate,
+): Promise<SubjectExport> {
   authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
   const detail = await getCase({ db, actor: by, stateCode: ref.stateCode, caseRef: ref.caseRef });
   const person = detail.members.find((m) => m.personRef === ref.personRef);
@@ -52,11 +57,22 @@ export async function exportSubject(db: Executor, by: Principal, ref: { stateCod
          WHERE cs.state_code = ${ref.stateCode} AND cs.case_ref = ${ref.caseRef} AND c.person_ref = ${ref.personRef} ORDER BY c.id`,
   );
   for (const { id } of ids) {
-    const { id: _id, stateCode: _s, caseRef: _c, personRef: _p, version: _v, moves: _m, ...candidacy } = await getCandidate({ db, actor: by, stateCode: ref.stateCode, id });
+    const {
+      id: _id,
+      stateCode: _s,
+      caseRef: _c,
+      personRef: _p,
+      version: _v,
+      moves: _m,
+      ...candidacy
+    } = await getCandidate({ db, actor: by, stateCode: ref.stateCode, id });
     candidacies.push(candidacy);
   }
   const placements = (
-    await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM cases WHERE state_code = ${ref.stateCode} AND case_ref = ${ref.caseRef}`).then(([c]) => (c ? casePlacementHistory(db, c.id) : []))
+    await rows<{ id: number }>(
+      db,
+      sql`SELECT id::int AS id FROM cases WHERE state_code = ${ref.stateCode} AND case_ref = ${ref.caseRef}`,
+    ).then(([c]) => (c ? casePlacementHistory(db, c.id) : []))
   ).map(({ id: _id, caseRef: _c, placeId: _p, ...p }) => p);
   const accesses = await rows<SubjectExport['accesses'][number]>(
     db,
@@ -80,7 +96,11 @@ export async function exportSubject(db: Executor, by: Principal, ref: { stateCod
 }
 
 /** Erases (anonymises) a household once its case is closed, withdrawn or rejected; refuses while it is being processed. */
-export async function eraseSubject(db: Executor, by: Principal, ref: { stateCode: string; caseRef: string; reason: string }): Promise<{ cases: number; persons: number }> {
+export async function eraseSubject(
+  db: Executor,
+  by: Principal,
+  ref: { stateCode: string; caseRef: string; reason: string },
+): Promise<{ cases: number; persons: number }> {
   authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
   if (!ref.reason.trim()) throw appError(ErrorCode.BadInput, 'erasureReason');
   const id = await findCaseId(db, ref.stateCode, ref.caseRef);

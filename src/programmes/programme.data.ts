@@ -8,7 +8,9 @@ import { pathwayOfKind, VHAS_CONDITIONS } from './programme.ts';
  * 2024/1350). Each names its source; nothing is stated that the source does not state.
  */
 /** A programme the platform ships: the EU's own (no state, places or partner), with its source. */
-export type ShippedProgramme = Omit<ProgrammeRow, 'id' | 'stateCode' | 'places' | 'partner' | 'details' | 'source' | 'version'> & { source: string };
+export type ShippedProgramme = Omit<ProgrammeRow, 'id' | 'stateCode' | 'places' | 'partner' | 'details' | 'source' | 'version'> & {
+  source: string;
+};
 
 export const EU_PROGRAMMES: ShippedProgramme[] = [
   {
@@ -38,6 +40,7 @@ export const EU_PROGRAMMES: ShippedProgramme[] = [
     endDate: '2027-12-31',
     status: 'active',
     activation: [],
-    source: 'Regulation (EU) 2024/1350 of 14 May 2024 establishing a Union Resettlement and Humanitarian Admission Framework (OJ L, 2024/1350, 22.5.2024)',
+    source:
+      'Regulation (EU) 2024/1350 of 14 May 2024 establishing a Union Resettlement and Humanitarian Admission Framework (OJ L, 2024/1350, 22.5.2024)',
   },
 ];

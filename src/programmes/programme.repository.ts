@@ -57,7 +57,10 @@ export async function selectProgramme(db: Executor, code: string, lock = false):
   return p ?? null;
 }
 
-export async function insertProgramme(db: Executor, p: Omit<ProgrammeRow, 'id' | 'version' | 'status'> & { status: ProgrammeStatus }): Promise<ProgrammeRow | null> {
+export async function insertProgramme(
+  db: Executor,
+  p: Omit<ProgrammeRow, 'id' | 'version' | 'status'> & { status: ProgrammeStatus },
+): Promise<ProgrammeRow | null> {
   const [row] = await rows<ProgrammeRow>(
     db,
     sql`INSERT INTO programmes (code, state_code, kind, pathway, round_id, title, criteria, target_groups, places, start_date, end_date, status, activation, partner, details, source)

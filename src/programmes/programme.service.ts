@@ -6,7 +6,14 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { findRound } from '../rounds/round.repository.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { insertProgramme, selectProgramme, selectProgrammes, updateProgramme, type ProgrammeFilters, type ProgrammeRow } from './programme.repository.ts';
+import {
+  insertProgramme,
+  selectProgramme,
+  selectProgrammes,
+  updateProgramme,
+  type ProgrammeFilters,
+  type ProgrammeRow,
+} from './programme.repository.ts';
 import {
   allowedMoves,
   moveStatus,
@@ -97,7 +104,13 @@ export async function createProgramme(opts: { db: Executor; actor: Actor; input:
     source: p.source,
   });
   if (!row) throw appError(ErrorCode.Conflict, 'programmeExists', { p1: p.code });
-  await recordAudit(db, { actor, action: 'programme.create', subject: `programme:${row.code}`, stateCode: row.stateCode, details: { kind: row.kind, pathway: row.pathway } });
+  await recordAudit(db, {
+    actor,
+    action: 'programme.create',
+    subject: `programme:${row.code}`,
+    stateCode: row.stateCode,
+    details: { kind: row.kind, pathway: row.pathway },
+  });
   return present(row);
 }
 
@@ -106,12 +119,19 @@ async function forChange(db: Executor, actor: Actor, code: string, expectedVersi
   // Authorised before the lock: a row the scope may read but not change is not seen by FOR UPDATE (row-level security).
   authorize(policies.writeProgramme, actor, { stateCode: (await found(db, code)).stateCode });
   const p = await found(db, code, true);
-  if (p.version !== expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'programmeStale', { p1: code, p2: expectedVersion, p3: p.version });
+  if (p.version !== expectedVersion)
+    throw appError(ErrorCode.PreconditionFailed, 'programmeStale', { p1: code, p2: expectedVersion, p3: p.version });
   return p;
 }
 
 /** Changes what a programme offers (title, criteria, places, dates, target groups, details…); not its kind, state or status. */
-export async function changeProgramme(opts: { db: Executor; actor: Actor; code: string; expectedVersion: number; change: unknown }): Promise<Programme> {
+export async function changeProgramme(opts: {
+  db: Executor;
+  actor: Actor;
+  code: string;
+  expectedVersion: number;
+  change: unknown;
+}): Promise<Programme> {
   const { db, actor, code } = opts;
   const parsed = programmeChange.safeParse(opts.change);
   if (!parsed.success) invalid(parsed.error.issues.map((i) => `${i.path.join('.') || '(change)'}: ${i.message}`));
@@ -131,29 +151,60 @@ export async function changeProgramme(opts: { db: Executor; actor: Actor; code: 
     ...(c.round !== undefined && { roundId: c.round }),
   };
   const problems = programmeProblems({ ...next, state: next.stateCode, conditions: [] }).map(problemText);
-  if (next.roundId !== null && next.roundId !== p.roundId && !(await findRound(db, next.roundId))) problems.push(`round: there is no round "${next.roundId}"`);
+  if (next.roundId !== null && next.roundId !== p.roundId && !(await findRound(db, next.roundId)))
+    problems.push(`round: there is no round "${next.roundId}"`);
   if (problems.length > 0) invalid(problems);
   const row = await updateProgramme(db, next);
-  await recordAudit(db, { actor, action: 'programme.change', subject: `programme:${code}`, stateCode: p.stateCode, fields: Object.keys(c), details: { version: row.version } });
+  await recordAudit(db, {
+    actor,
+    action: 'programme.change',
+    subject: `programme:${code}`,
+    stateCode: p.stateCode,
+    fields: Object.keys(c),
+    details: { version: row.version },
+  });
   return present(row);
 }
 
 /** Moves a programme to another status; the VHAS becomes active only once every condition is met. */
-export async function moveProgramme(opts: { db: Executor; actor: Actor; code: string; expectedVersion: number; to: ProgrammeStatus; reason?: string | null }): Promise<Programme> {
+export async function moveProgramme(opts: {
+  db: Executor;
+  actor: Actor;
+  code: string;
+  expectedVersion: number;
+  to: ProgrammeStatus;
+  reason?: string | null;
+}): Promise<Programme> {
   const { db, actor, code, to } = opts;
   const p = await forChange(db, actor, code, opts.expectedVersion);
   const decision = moveStatus(p, to);
   if (!decision.ok && decision.refusal === 'conditions_unmet') {
-    throw appError(ErrorCode.BadInput, 'programmeConditionsUnmet', { p1: code, p2: decision.unmet.map((c) => `${c.id} (${c.label})`).join('; ') }, {
-      refusal: decision.refusal,
-      unmet: decision.unmet.map((c) => c.id),
-    });
+    throw appError(
+      ErrorCode.BadInput,
+      'programmeConditionsUnmet',
+      { p1: code, p2: decision.unmet.map((c) => `${c.id} (${c.label})`).join('; ') },
+      {
+        refusal: decision.refusal,
+        unmet: decision.unmet.map((c) => c.id),
+      },
+    );
   }
   if (!decision.ok) {
-    throw appError(ErrorCode.BadInput, 'programmeMove', { p1: code, p2: p.status, p3: to, p4: decision.allowed.join(', ') || '–' }, { refusal: decision.refusal, allowed: decision.allowed });
+    throw appError(
+      ErrorCode.BadInput,
+      'programmeMove',
+      { p1: code, p2: p.status, p3: to, p4: decision.allowed.join(', ') || '–' },
+      { refusal: decision.refusal, allowed: decision.allowed },
+    );
   }
   const row = await updateProgramme(db, { ...p, status: decision.next });
-  await recordAudit(db, { actor, action: 'programme.status', subject: `programme:${code}`, stateCode: p.stateCode, details: { from: p.status, to, reason: opts.reason ?? null, version: row.version } });
+  await recordAudit(db, {
+    actor,
+    action: 'programme.status',
+    subject: `programme:${code}`,
+    stateCode: p.stateCode,
+    details: { from: p.status, to, reason: opts.reason ?? null, version: row.version },
+  });
   return present(row);
 }
 
@@ -175,7 +226,12 @@ export async function recordCondition(opts: {
   if (opts.on > today) throw appError(ErrorCode.BadInput, 'dateFuture', { p1: opts.on, p2: today });
   const p = await forChange(db, actor, code, opts.expectedVersion);
   const activation = recordFinding(p.activation, opts.condition, { met: opts.met, on: opts.on, evidence: opts.evidence });
-  if (!activation) throw appError(ErrorCode.NotFound, 'programmeConditionUnknown', { p1: code, p2: opts.condition, p3: p.activation.map((c) => c.id).join(', ') || '–' });
+  if (!activation)
+    throw appError(ErrorCode.NotFound, 'programmeConditionUnknown', {
+      p1: code,
+      p2: opts.condition,
+      p3: p.activation.map((c) => c.id).join(', ') || '–',
+    });
   const row = await updateProgramme(db, { ...p, activation });
   await recordAudit(db, {
     actor,
@@ -207,12 +263,15 @@ export async function joinProgramme(opts: {
     sql`SELECT id::int AS id, pathway, version, programme_id::int AS "programmeId" FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
   );
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
-  if (c.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version });
+  if (c.version !== opts.expectedVersion)
+    throw appError(ErrorCode.PreconditionFailed, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version });
   let programmeId: number | null = null;
   if (opts.programme !== null) {
     const p = await found(db, opts.programme);
-    if (p.stateCode !== null && p.stateCode !== stateCode) throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: stateCode });
-    if (p.pathway !== c.pathway) throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: caseRef, p4: c.pathway });
+    if (p.stateCode !== null && p.stateCode !== stateCode)
+      throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: stateCode });
+    if (p.pathway !== c.pathway)
+      throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: caseRef, p4: c.pathway });
     if (p.status !== 'active') throw appError(ErrorCode.BadInput, 'programmeNotActive', { p1: p.code, p2: p.status });
     programmeId = p.id;
   }

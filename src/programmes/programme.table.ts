@@ -33,7 +33,10 @@ export const programmes = pgTable(
     /** planned, active, suspended, closed; the VHAS is 'planned' until its conditions are met. */
     status: text('status').notNull().default('planned'),
     /** Conditions of activation, each met or not, with its source (the VHAS: P 5(a)). */
-    activation: jsonb('activation').$type<{ id: string; label: string; met: boolean; source?: string; metOn?: string | null }[]>().notNull().default([]),
+    activation: jsonb('activation')
+      .$type<{ id: string; label: string; met: boolean; source?: string; metOn?: string | null }[]>()
+      .notNull()
+      .default([]),
     /** The partner offering it (a university, an employer, a faith-based organisation), where not the state. */
     partner: text('partner'),
     /** What differs by kind: scholarships, language courses, flexible admission; the employer's scheme; costs borne. */

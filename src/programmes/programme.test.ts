@@ -22,17 +22,19 @@ const EXPECTED: Record<ProgrammeStatus, ProgrammeStatus[]> = {
 };
 
 describe('a programme kind', () => {
-  it.each(Object.entries({
-    national_humanitarian_admission: 'humanitarian_admission',
-    family_sponsorship: 'humanitarian_admission', // P 12: family sponsorship is a humanitarian admission programme
-    community_sponsorship: 'community_sponsorship',
-    humanitarian_corridor: 'community_sponsorship', // R 28
-    vhas: 'humanitarian_admission', // P 5(a): a humanitarian admission scheme
-    emergency_admission: 'emergency_admission', // Regulation (EU) 2024/1350
-    education: 'education',
-    labour: 'labour',
-    family_reunification_support: 'family_reunification',
-  }))('%s counts under %s', (kind, pathway) => {
+  it.each(
+    Object.entries({
+      national_humanitarian_admission: 'humanitarian_admission',
+      family_sponsorship: 'humanitarian_admission', // P 12: family sponsorship is a humanitarian admission programme
+      community_sponsorship: 'community_sponsorship',
+      humanitarian_corridor: 'community_sponsorship', // R 28
+      vhas: 'humanitarian_admission', // P 5(a): a humanitarian admission scheme
+      emergency_admission: 'emergency_admission', // Regulation (EU) 2024/1350
+      education: 'education',
+      labour: 'labour',
+      family_reunification_support: 'family_reunification',
+    }),
+  )('%s counts under %s', (kind, pathway) => {
     expect(KIND_PATHWAY[kind as keyof typeof KIND_PATHWAY]).toBe(pathway);
   });
 
@@ -57,18 +59,28 @@ describe('the status of a programme', () => {
     const planned = { status: 'planned' as const, activation: VHAS_CONDITIONS };
     const none = moveStatus(planned, 'active');
     expect(none).toMatchObject({ ok: false, refusal: 'conditions_unmet' });
-    expect(none.ok === false && none.refusal === 'conditions_unmet' && none.unmet.map((c) => c.id)).toEqual(['preconditions_met', 'irregular_crossings_reduced']);
+    expect(none.ok === false && none.refusal === 'conditions_unmet' && none.unmet.map((c) => c.id)).toEqual([
+      'preconditions_met',
+      'irregular_crossings_reduced',
+    ]);
 
     const one = recordFinding(VHAS_CONDITIONS, 'preconditions_met', { met: true, on: '2021-03-01', evidence: 'Council conclusions' })!;
     const half = moveStatus({ status: 'planned', activation: one }, 'active');
-    expect(half.ok === false && half.refusal === 'conditions_unmet' && half.unmet.map((c) => c.id)).toEqual(['irregular_crossings_reduced']);
+    expect(half.ok === false && half.refusal === 'conditions_unmet' && half.unmet.map((c) => c.id)).toEqual([
+      'irregular_crossings_reduced',
+    ]);
 
     const both = recordFinding(one, 'irregular_crossings_reduced', { met: true, on: '2021-04-01', evidence: 'Frontex figures' })!;
     expect(moveStatus({ status: 'planned', activation: both }, 'active')).toEqual({ ok: true, next: 'active' });
     // A condition found unmet again closes the way once more (a suspended VHAS cannot be reactivated).
     const again = recordFinding(both, 'irregular_crossings_reduced', { met: false, on: '2021-06-01', evidence: 'crossings rose' })!;
     expect(moveStatus({ status: 'suspended', activation: again }, 'active')).toMatchObject({ ok: false, refusal: 'conditions_unmet' });
-    expect(again.find((c) => c.id === 'irregular_crossings_reduced')).toMatchObject({ met: false, metOn: null, assessedOn: '2021-06-01', evidence: 'crossings rose' });
+    expect(again.find((c) => c.id === 'irregular_crossings_reduced')).toMatchObject({
+      met: false,
+      metOn: null,
+      assessedOn: '2021-06-01',
+      evidence: 'crossings rose',
+    });
     expect(recordFinding(both, 'no_such', { met: true, on: '2021-01-01', evidence: 'x' })).toBeNull();
   });
 
@@ -96,11 +108,31 @@ describe('a programme record', () => {
   it('has a code that begins with its state (or EU), dates in order, details of its kind', () => {
     expect(problems({ ...base, code: 'FR-HAP-1' })).toEqual(['codePrefix']);
     expect(problems({ ...base, startDate: '2021-01-02', endDate: '2021-01-01' })).toEqual(['dates']);
-    expect(problems({ ...base, kind: 'education', details: { scholarships: 20, languageCourses: true, flexibleAdmission: true, graduateSupport: true } })).toEqual([]);
+    expect(
+      problems({
+        ...base,
+        kind: 'education',
+        details: { scholarships: 20, languageCourses: true, flexibleAdmission: true, graduateSupport: true },
+      }),
+    ).toEqual([]);
     expect(problems({ ...base, kind: 'education', details: { salary: 1 } })).toEqual(['details']);
-    expect(problems({ ...base, kind: 'labour', details: { occupations: ['2512', 'http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1'] } })).toEqual([]);
+    expect(
+      problems({
+        ...base,
+        kind: 'labour',
+        details: { occupations: ['2512', 'http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1'] },
+      }),
+    ).toEqual([]);
     expect(problems({ ...base, kind: 'labour', details: { occupations: ['programmer'] } })).toEqual(['details']);
-    expect(problems({ ...base, conditions: [{ id: 'a', label: 'x' }, { id: 'a', label: 'y' }] })).toEqual(['conditionRepeated']);
+    expect(
+      problems({
+        ...base,
+        conditions: [
+          { id: 'a', label: 'x' },
+          { id: 'a', label: 'y' },
+        ],
+      }),
+    ).toEqual(['conditionRepeated']);
   });
 
   it('refuses a shape it does not know (strict), a negative number of places, an impossible date', () => {

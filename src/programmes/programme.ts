@@ -74,7 +74,10 @@ export type StatusDecision =
  * wordt voldaan en dat de irreguliere overtochten … stoppen of ten minste aanzienlijk en duurzaam
  * in aantal zijn verminderd"); the refusal names the unmet ones.
  */
-export function moveStatus(p: { status: ProgrammeStatus; activation: readonly ActivationCondition[] }, to: ProgrammeStatus): StatusDecision {
+export function moveStatus(
+  p: { status: ProgrammeStatus; activation: readonly ActivationCondition[] },
+  to: ProgrammeStatus,
+): StatusDecision {
   const allowed = MOVES[p.status];
   if (!allowed.includes(to)) return { ok: false, refusal: 'not_allowed', allowed: [...allowed] };
   if (to === 'active') {
@@ -94,7 +97,9 @@ export function recordFinding(
 ): ActivationCondition[] | null {
   if (!conditions.some((c) => c.id === id)) return null;
   return conditions.map((c) =>
-    c.id === id ? { ...c, met: finding.met, metOn: finding.met ? finding.on : null, assessedOn: finding.on, evidence: finding.evidence } : c,
+    c.id === id
+      ? { ...c, met: finding.met, metOn: finding.met ? finding.on : null, assessedOn: finding.on, evidence: finding.evidence }
+      : c,
   );
 }
 
@@ -127,25 +132,33 @@ export const DETAILS = {
   humanitarian_corridor: z
     .object({ organisations: z.array(text(200)).max(20).optional(), costsBorneBySponsor: z.boolean().optional() })
     .strict(),
-  family_reunification_support: z
-    .object({ information: z.boolean().optional(), visaAssistance: z.boolean().optional() })
-    .strict(),
+  family_reunification_support: z.object({ information: z.boolean().optional(), visaAssistance: z.boolean().optional() }).strict(),
 } as const;
 
 const detailsOf = (kind: ProgrammeKind) => (DETAILS as Record<string, z.ZodType>)[kind] ?? z.object({}).strict();
 
 export const CODE = /^[A-Z0-9][A-Z0-9-]{2,63}$/;
 
-const conditionInput = z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/), label: text(500), source: text(300).optional() }).strict();
+const conditionInput = z
+  .object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/), label: text(500), source: text(300).optional() })
+  .strict();
 
 /** A new programme as the API and the seed give it. */
 export const programmeInput = z
   .object({
     code: z.string().regex(CODE, { message: 'programmeCode' }),
     /** A Member State's programme; absent for the EU's own. */
-    state: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
+    state: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .nullable()
+      .default(null),
     kind: z.enum(PROGRAMME_KINDS),
-    round: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).nullable().default(null),
+    round: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+      .nullable()
+      .default(null),
     title: text(300),
     criteria: z.string().max(5000).default(''),
     targetGroups: z.array(text(200)).max(30).default([]),
@@ -163,7 +176,18 @@ export type ValidProgramme = z.output<typeof programmeInput>;
 
 /** The fields of a programme a change may set (its code, state, kind and status do not change this way). */
 export const programmeChange = programmeInput
-  .pick({ title: true, criteria: true, targetGroups: true, places: true, startDate: true, endDate: true, partner: true, details: true, source: true, round: true })
+  .pick({
+    title: true,
+    criteria: true,
+    targetGroups: true,
+    places: true,
+    startDate: true,
+    endDate: true,
+    partner: true,
+    details: true,
+    source: true,
+    round: true,
+  })
   .partial()
   .strict();
 export type ProgrammeChange = z.output<typeof programmeChange>;
@@ -177,7 +201,9 @@ export type ProgrammeProblem =
   | { code: 'conditionRepeated'; id: string };
 
 /** The rules a programme obeys beyond its shape: whose it may be, its code, its dates, its details by kind. */
-export function programmeProblems(p: Pick<ValidProgramme, 'code' | 'state' | 'kind' | 'startDate' | 'endDate' | 'details' | 'conditions'>): ProgrammeProblem[] {
+export function programmeProblems(
+  p: Pick<ValidProgramme, 'code' | 'state' | 'kind' | 'startDate' | 'endDate' | 'details' | 'conditions'>,
+): ProgrammeProblem[] {
   const problems: ProgrammeProblem[] = [];
   const eu = EU_KINDS.includes(p.kind);
   if (p.state === null && !eu) problems.push({ code: 'stateKind', kind: p.kind });
@@ -187,7 +213,8 @@ export function programmeProblems(p: Pick<ValidProgramme, 'code' | 'state' | 'ki
   if (p.startDate && p.endDate && p.startDate > p.endDate) problems.push({ code: 'dates' });
   const details = detailsOf(p.kind).safeParse(p.details);
   if (!details.success) {
-    for (const issue of details.error.issues) problems.push({ code: 'details', field: issue.path.join('.') || '(details)', reason: issue.message });
+    for (const issue of details.error.issues)
+      problems.push({ code: 'details', field: issue.path.join('.') || '(details)', reason: issue.message });
   }
   const ids = p.conditions.map((c) => c.id);
   for (const id of new Set(ids)) if (ids.indexOf(id) !== ids.lastIndexOf(id)) problems.push({ code: 'conditionRepeated', id });
@@ -198,7 +225,8 @@ export function programmeProblems(p: Pick<ValidProgramme, 'code' | 'state' | 'ki
 export const VHAS_CONDITIONS: ActivationCondition[] = [
   {
     id: 'preconditions_met',
-    label: 'All the preconditions for the activation of the Voluntary Humanitarian Admission Scheme are met ("gesteld dat aan alle randvoorwaarden daarvoor wordt voldaan")',
+    label:
+      'All the preconditions for the activation of the Voluntary Humanitarian Admission Scheme are met ("gesteld dat aan alle randvoorwaarden daarvoor wordt voldaan")',
     met: false,
     source: 'Recommendation (EU) 2020/1364, P 5(a)',
     metOn: null,

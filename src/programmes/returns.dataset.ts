@@ -12,8 +12,15 @@ import type { AdmissionReturns } from './returns.ts';
 export function returnsDataset(r: AdmissionReturns, t: Translate): Dataset {
   const period = sdmxTimeRange(r.from, r.to);
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-  const row = (area: string, pathway: string, programme: string, admitted: number, family: number | null, candidates: number | null, kind: string | null): DatasetCell[] =>
-    [area, pathway, programme, period, admitted, family, candidates, kind, r.from, r.to];
+  const row = (
+    area: string,
+    pathway: string,
+    programme: string,
+    admitted: number,
+    family: number | null,
+    candidates: number | null,
+    kind: string | null,
+  ): DatasetCell[] => [area, pathway, programme, period, admitted, family, candidates, kind, r.from, r.to];
   const rows: DatasetCell[][] = [];
   for (const s of r.states) {
     for (const p of s.programmes) rows.push(row(s.stateCode, p.pathway, p.code ?? NOT_APPLICABLE, p.persons, null, null, p.kind));

@@ -28,7 +28,9 @@ export function returnsTables(r: AdmissionReturns, t: Translate): { title: strin
     },
     byProgramme: {
       headers: [t('returns.state'), t('returns.programme'), t('rounds.pathways'), t('returns.total')],
-      rows: r.states.flatMap((s) => s.programmes.map((p) => [s.stateCode, p.code ?? t('returns.noProgramme'), t(`pathway.${p.pathway}`), p.persons])),
+      rows: r.states.flatMap((s) =>
+        s.programmes.map((p) => [s.stateCode, p.code ?? t('returns.noProgramme'), t(`pathway.${p.pathway}`), p.persons]),
+      ),
       align: ['l', 'l', 'l', 'r'],
     },
     notes: [],
@@ -48,7 +50,10 @@ export async function returnsWorkbook(r: AdmissionReturns, t: Translate): Promis
   const view = returnsTables(r, t);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Pathways';
-  for (const [name, table] of [[t('rounds.pathways'), view.byPathway], [t('returns.programme'), view.byProgramme]] as const) {
+  for (const [name, table] of [
+    [t('rounds.pathways'), view.byPathway],
+    [t('returns.programme'), view.byProgramme],
+  ] as const) {
     const ws = wb.addWorksheet(name.slice(0, 31));
     ws.addRow([view.title]).font = { bold: true };
     ws.addRow(table.headers).font = { bold: true };

@@ -3,7 +3,13 @@ import { admissionReturns, RETURN_PATHWAYS, type AdmissionCount } from './return
 
 const rows: AdmissionCount[] = [
   { stateCode: 'DE', pathway: 'resettlement', programmeCode: null, programmeKind: null, persons: 40 },
-  { stateCode: 'DE', pathway: 'humanitarian_admission', programmeCode: 'DE-HAP', programmeKind: 'national_humanitarian_admission', persons: 7 },
+  {
+    stateCode: 'DE',
+    pathway: 'humanitarian_admission',
+    programmeCode: 'DE-HAP',
+    programmeKind: 'national_humanitarian_admission',
+    persons: 7,
+  },
   { stateCode: 'DE', pathway: 'humanitarian_admission', programmeCode: null, programmeKind: null, persons: 2 },
   { stateCode: 'DE', pathway: 'labour', programmeCode: 'DE-LAB', programmeKind: 'labour', persons: 3 },
   { stateCode: 'IT', pathway: 'community_sponsorship', programmeCode: 'IT-CORR', programmeKind: 'humanitarian_corridor', persons: 11 },
@@ -41,10 +47,17 @@ describe('the returns of point 27', () => {
       to: '2027-12-31',
       admissions: rows,
       support: [{ stateCode: 'NL', requests: 3, familyMembers: 7, byOutcome: { informed: 2, open: 1 } }],
-      candidates: [{ stateCode: 'DE', pathway: 'labour', admitted: 4 }, { stateCode: 'NL', pathway: 'education', admitted: 1 }],
+      candidates: [
+        { stateCode: 'DE', pathway: 'labour', admitted: 4 },
+        { stateCode: 'NL', pathway: 'education', admitted: 1 },
+      ],
     });
     expect(r.states.map((s) => s.stateCode)).toEqual(['DE', 'IT', 'NL']);
-    expect(r.states[2]).toMatchObject({ total: 0, familyReunification: { requests: 3, familyMembers: 7, byOutcome: { informed: 2, open: 1 } }, candidatesAdmitted: { education: 1, labour: 0 } });
+    expect(r.states[2]).toMatchObject({
+      total: 0,
+      familyReunification: { requests: 3, familyMembers: 7, byOutcome: { informed: 2, open: 1 } },
+      candidatesAdmitted: { education: 1, labour: 0 },
+    });
     expect(r.totals.candidatesAdmitted).toEqual({ education: 1, labour: 4 });
     expect(r.totals.familyReunification).toEqual({ requests: 3, familyMembers: 7, byOutcome: { informed: 2, open: 1 } });
   });

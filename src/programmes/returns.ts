@@ -80,7 +80,9 @@ export function admissionReturns(input: {
   candidates: readonly CandidateCount[];
 }): AdmissionReturns {
   const counted = input.admissions.filter((a) => a.pathway !== 'resettlement');
-  const codes = [...new Set([...counted.map((a) => a.stateCode), ...input.support.map((s) => s.stateCode), ...input.candidates.map((c) => c.stateCode)])].sort();
+  const codes = [
+    ...new Set([...counted.map((a) => a.stateCode), ...input.support.map((s) => s.stateCode), ...input.candidates.map((c) => c.stateCode)]),
+  ].sort();
   const states: StateReturn[] = codes.map((stateCode) => {
     const own = counted.filter((a) => a.stateCode === stateCode);
     const byPathway = zeros();
@@ -106,7 +108,9 @@ export function admissionReturns(input: {
       stateCode,
       byPathway,
       total: own.reduce((n, a) => n + a.persons, 0),
-      programmes: [...programmes.values()].sort((a, b) => order(a) - order(b) || (a.code === null ? 1 : b.code === null ? -1 : a.code.localeCompare(b.code))),
+      programmes: [...programmes.values()].sort(
+        (a, b) => order(a) - order(b) || (a.code === null ? 1 : b.code === null ? -1 : a.code.localeCompare(b.code)),
+      ),
       familyReunification: family,
       candidatesAdmitted: candidates,
     };

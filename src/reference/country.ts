@@ -42,7 +42,9 @@ function build(): { list: Country[]; keys: Map<string, Set<string>> } {
     if (!keys.has(k)) keys.set(k, new Set());
     keys.get(k)!.add(iso3);
   };
-  for (const [iso3, iso2] of Object.entries(countryNames.getAlpha3Codes()).map(([a3]) => [a3, countryNames.alpha3ToAlpha2(a3) ?? null] as const)) {
+  for (const [iso3, iso2] of Object.entries(countryNames.getAlpha3Codes()).map(
+    ([a3]) => [a3, countryNames.alpha3ToAlpha2(a3) ?? null] as const,
+  )) {
     const en = namesOf(iso3, 'en');
     const nl = namesOf(iso3, 'nl');
     // English: the official short name; Dutch: the everyday name the package lists last ("Syrië").
@@ -57,7 +59,14 @@ function build(): { list: Country[]; keys: Map<string, Set<string>> } {
   add('EL', 'GRC');
   add('UK', 'GBR');
   // Everyday English names that the package's lists lack, for countries of the field.
-  for (const [alias, iso3] of [['Syria', 'SYR'], ['DR Congo', 'COD'], ['DRC', 'COD'], ['Moldova', 'MDA'], ['Burma', 'MMR']] as const) add(alias, iso3);
+  for (const [alias, iso3] of [
+    ['Syria', 'SYR'],
+    ['DR Congo', 'COD'],
+    ['DRC', 'COD'],
+    ['Moldova', 'MDA'],
+    ['Burma', 'MMR'],
+  ] as const)
+    add(alias, iso3);
   return { list: list.sort((a, b) => a.iso3.localeCompare(b.iso3)), keys };
 }
 

@@ -59,13 +59,21 @@ const ASSOCIATED: Row[] = [
 
 export const STATES: readonly State[] = [
   ...MEMBERS.map(([code, iso2, iso3, nameEn, nameNl], i) => ({
-    code, iso2, iso3, nameEn, nameNl,
+    code,
+    iso2,
+    iso3,
+    nameEn,
+    nameNl,
     protocolOrder: i + 1,
     memberUntil: code === 'UK' ? '2020-01-31' : null,
     associated: false,
   })),
   ...ASSOCIATED.map(([code, iso2, iso3, nameEn, nameNl], i) => ({
-    code, iso2, iso3, nameEn, nameNl,
+    code,
+    iso2,
+    iso3,
+    nameEn,
+    nameNl,
     protocolOrder: MEMBERS.length + i + 1,
     memberUntil: null,
     associated: true,
@@ -78,7 +86,12 @@ for (const s of STATES) {
   for (const key of [s.code, s.iso2, s.iso3, s.nameEn, s.nameNl]) byKey.set(normaliseName(key), s);
 }
 // Common English variants a spreadsheet may carry.
-for (const [alias, code] of [['Czech Republic', 'CZ'], ['The Netherlands', 'NL'], ['Great Britain', 'UK'], ['GB', 'UK']] as const) {
+for (const [alias, code] of [
+  ['Czech Republic', 'CZ'],
+  ['The Netherlands', 'NL'],
+  ['Great Britain', 'UK'],
+  ['GB', 'UK'],
+] as const) {
   byKey.set(normaliseName(alias), byCode.get(code)!);
 }
 

@@ -9,6 +9,12 @@ export function roundsTable(all: readonly Round[], lang: Lang): Table {
   const t = translator(lang);
   return {
     headers: [t('rounds.id'), t('rounds.title'), t('rounds.period'), t('rounds.target'), t('rounds.pathways')],
-    rows: all.map((r) => [r.id, shippedText(lang, shippedKeys.roundTitle(r.id), r.title), `${r.start} – ${r.end}`, r.target ? [t(`qualifier.${r.target.qualifier}`), formatCount(r.target.value, lang)].filter(Boolean).join(' ') : '', r.pathways.map((p) => t(`pathway.${p}`)).join(', ')]),
+    rows: all.map((r) => [
+      r.id,
+      shippedText(lang, shippedKeys.roundTitle(r.id), r.title),
+      `${r.start} – ${r.end}`,
+      r.target ? [t(`qualifier.${r.target.qualifier}`), formatCount(r.target.value, lang)].filter(Boolean).join(' ') : '',
+      r.pathways.map((p) => t(`pathway.${p}`)).join(', '),
+    ]),
   };
 }

@@ -35,7 +35,13 @@ export async function addRound(opts: { db: Executor; actor: Actor; input: unknow
       for (const c of p.countries) if (!findCountry(c).ok) problems.push(`priorities.${p.id}: "${c}" is not an ISO 3166-1 alpha-3 country`);
     }
     const sourceIds = new Set(f.sources.map((s) => s.id));
-    const cited = [f.target?.source, f.budget?.source, ...f.priorities.map((p) => p.source), ...f.incentives.map((i) => i.source), ...f.document_figures.map((d) => d.source)];
+    const cited = [
+      f.target?.source,
+      f.budget?.source,
+      ...f.priorities.map((p) => p.source),
+      ...f.incentives.map((i) => i.source),
+      ...f.document_figures.map((d) => d.source),
+    ];
     for (const s of cited) if (s !== undefined && !sourceIds.has(s)) problems.push(`source "${s}" is cited but not listed in sources`);
     if (f.previous !== undefined && !(await findRound(db, f.previous))) problems.push(`previous: there is no round "${f.previous}"`);
   }

@@ -55,31 +55,30 @@ export const roundFileSchema = z
       .default([]),
     incentives: z
       .array(
-        z.object({
-          id: z.string().min(1),
-          label,
-          amount: z.number().nonnegative(),
-          currency: z.string().length(3).default('EUR'),
-          /** The pathway the rate pays for; absent: every pathway of the round. */
-          pathway: z.enum(PATHWAYS).optional(),
-          /** The rate applies when any of these holds (src/incentives/incentive.ts); empty: always. */
-          requires: z.array(z.enum(INCENTIVE_CONDITIONS)).default([]),
-          /** The vulnerable groups that count for `requires: vulnerable_group`. */
-          vulnerable_groups: z.array(z.enum(VULNERABLE_GROUPS)).default([]),
-          /** How the rate's text is read, where the text leaves it open. */
-          note: z.string().min(1).optional(),
-          ...citation,
-        })
-        .strict()
-        .refine((i) => i.requires.includes('vulnerable_group') === i.vulnerable_groups.length > 0, {
-          message: 'vulnerable_groups are needed exactly when the rate requires a vulnerable group',
-          path: ['vulnerable_groups'],
-        }),
+        z
+          .object({
+            id: z.string().min(1),
+            label,
+            amount: z.number().nonnegative(),
+            currency: z.string().length(3).default('EUR'),
+            /** The pathway the rate pays for; absent: every pathway of the round. */
+            pathway: z.enum(PATHWAYS).optional(),
+            /** The rate applies when any of these holds (src/incentives/incentive.ts); empty: always. */
+            requires: z.array(z.enum(INCENTIVE_CONDITIONS)).default([]),
+            /** The vulnerable groups that count for `requires: vulnerable_group`. */
+            vulnerable_groups: z.array(z.enum(VULNERABLE_GROUPS)).default([]),
+            /** How the rate's text is read, where the text leaves it open. */
+            note: z.string().min(1).optional(),
+            ...citation,
+          })
+          .strict()
+          .refine((i) => i.requires.includes('vulnerable_group') === i.vulnerable_groups.length > 0, {
+            message: 'vulnerable_groups are needed exactly when the rate requires a vulnerable group',
+            path: ['vulnerable_groups'],
+          }),
       )
       .default([]),
-    sources: z
-      .array(z.object({ id: z.string().min(1), citation: z.string().min(1), url: z.string().url().optional() }))
-      .default([]),
+    sources: z.array(z.object({ id: z.string().min(1), citation: z.string().min(1), url: z.string().url().optional() })).default([]),
     document_figures: z
       .array(
         figure.extend({

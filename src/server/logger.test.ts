@@ -17,9 +17,14 @@ const capture = () => {
 describe('the structured log', () => {
   it('redacts secrets and the fields of a person wherever they are nested', () => {
     const { lines, logger } = capture();
-    logger.info({ login: { password: 'hunter2-hunter2', totp: '123456' }, person: { personRef: 'P-77', birthYear: 1990, citizenship: 'SYR', needs: [{ type: 'medical' }] }, req: { headers: { authorization: 'Bearer abc', cookie: '__Host-pathways_session=abc' } } });
+    logger.info({
+      login: { password: 'hunter2-hunter2', totp: '123456' },
+      person: { personRef: 'P-77', birthYear: 1990, citizenship: 'SYR', needs: [{ type: 'medical' }] },
+      req: { headers: { authorization: 'Bearer abc', cookie: '__Host-pathways_session=abc' } },
+    });
     const text = JSON.stringify(lines);
-    for (const secret of ['hunter2', '123456', 'P-77', '1990', 'SYR', 'medical', 'Bearer abc', '__Host-pathways_session=abc']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2', '123456', 'P-77', '1990', 'SYR', 'medical', 'Bearer abc', '__Host-pathways_session=abc'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
   });
 
@@ -78,7 +83,9 @@ describe('the log on a terminal', () => {
   });
 
   it('writes any other record as time, level, message and its fields, and a slow request too', () => {
-    expect(prettyLine({ level: 40, time: 0, service: 'pathways', msg: 'slow job', rounds: 3, state: 'NL' })).toMatch(/^\d\d:\d\d:\d\d WARN  slow job rounds=3 state=NL$/);
+    expect(prettyLine({ level: 40, time: 0, service: 'pathways', msg: 'slow job', rounds: 3, state: 'NL' })).toMatch(
+      /^\d\d:\d\d:\d\d WARN  slow job rounds=3 state=NL$/,
+    );
     expect(prettyLine({ level: 30, time: 0, method: 'GET', route: '/x', status: 200, ms: 1500 })).toMatch(/GET \/x 200 1500 ms$/);
   });
 });

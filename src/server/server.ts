@@ -108,9 +108,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function scheduleRetention(database: Database, logger: Logger, sponsorMonths: number, uploadHours = 24): () => void {
   const actor = operator('retention-job');
   const run = () =>
-    inOperatorScope(database, actor, (tx) => runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths, uploadHours))
+    inOperatorScope(database, actor, (tx) =>
+      runStorageLimitation(tx, actor, new Date().toISOString().slice(0, 10), sponsorMonths, uploadHours),
+    )
       .then(async (r) => ({ ...r, vacuumed: await vacuumEmbedded(database) }))
-      .then((r) => logger.info({ job: 'retention', rounds: r.rounds, sponsors: r.sponsors, familyRequests: r.familyRequests, openPastRetention: r.openPastRetention, uploads: r.uploads, vacuumed: r.vacuumed, purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys } }, 'retention job done'))
+      .then((r) =>
+        logger.info(
+          {
+            job: 'retention',
+            rounds: r.rounds,
+            sponsors: r.sponsors,
+            familyRequests: r.familyRequests,
+            openPastRetention: r.openPastRetention,
+            uploads: r.uploads,
+            vacuumed: r.vacuumed,
+            purged: { ...r.identity, idempotencyKeys: r.idempotencyKeys },
+          },
+          'retention job done',
+        ),
+      )
       .catch((e: Error) => logger.error({ job: 'retention', error: e.name }, 'retention job failed'));
   const first = setTimeout(run, 5_000);
   const daily = setInterval(run, DAY_MS);

@@ -18,8 +18,22 @@ import { SPONSOR_PHASES, type SponsorPhase } from '../access/fields.ts';
  */
 
 export const PROTECTED = [
-  'sex', 'race', 'colour', 'ethnic_origin', 'social_origin', 'genetic_features', 'language', 'religion_or_belief',
-  'political_opinion', 'national_minority', 'property', 'birth', 'disability', 'age', 'sexual_orientation', 'nationality',
+  'sex',
+  'race',
+  'colour',
+  'ethnic_origin',
+  'social_origin',
+  'genetic_features',
+  'language',
+  'religion_or_belief',
+  'political_opinion',
+  'national_minority',
+  'property',
+  'birth',
+  'disability',
+  'age',
+  'sexual_orientation',
+  'nationality',
 ] as const;
 export type ProtectedCharacteristic = (typeof PROTECTED)[number];
 
@@ -77,13 +91,22 @@ const WORDS: [ProtectedCharacteristic, RegExp][] = [
   ['sex', /\b(women|men|vrouwen|mannen)\s+(only|alleen)\b/iu],
   ['sex', /\b(male|female|mannelijke?|vrouwelijke?)\s+(applicants?|refugees?|candidates?|persons?|vluchtelingen|kandidaten|personen)\b/iu],
   ['sex', /\b(gender|geslacht)\b/iu],
-  ['religion_or_belief', /\b(christians?|christelijke?|christenen|christen|muslims?|moslims?|islamic|islamitische?|jewish|joodse?|jews|joden|catholics?|katholieke?|protestants?|protestantse?|hindus?|hindoes?|buddhists?|boeddhist(en|ische)?|yazidis?|jezidi's?|atheists?|atheïsten|religion|religious|religie|religieuze?|geloof|gelovigen|same faith|believers)\b/iu],
+  [
+    'religion_or_belief',
+    /\b(christians?|christelijke?|christenen|christen|muslims?|moslims?|islamic|islamitische?|jewish|joodse?|jews|joden|catholics?|katholieke?|protestants?|protestantse?|hindus?|hindoes?|buddhists?|boeddhist(en|ische)?|yazidis?|jezidi's?|atheists?|atheïsten|religion|religious|religie|religieuze?|geloof|gelovigen|same faith|believers)\b/iu,
+  ],
   ['nationality', /\b(nationals?|nationality|nationaliteit|onderdanen|citizens? of|staatsburgers?|citizenship|staatsburgerschap)\b/iu],
-  ['nationality', /\b(syrians?|syriërs?|syrische|afghans?|afghaanse|eritreans?|eritrese|iraqis?|iraakse|somalis?|somalische|sudanese|soedanese|congolese|ukrainians?|oekraïense|venezuelans?|venezolaanse)\b/iu],
+  [
+    'nationality',
+    /\b(syrians?|syriërs?|syrische|afghans?|afghaanse|eritreans?|eritrese|iraqis?|iraakse|somalis?|somalische|sudanese|soedanese|congolese|ukrainians?|oekraïense|venezuelans?|venezolaanse)\b/iu,
+  ],
   ['age', /\b(age[ds]?|leeftijd|younger than|older than|jonger dan|ouder dan|years old|jaar oud|elderly|ouderen|no older persons)\b/iu],
   ['age', /\b(under|over|onder|boven)\s+(the\s+age\s+of\s+|de\s+)?\d+\s*(years|jaar)\b/iu],
   ['disability', /\b(disabled|disability|disabilities|handicap\w*|gehandicapt\w*|beperking(en)?|able-bodied|valide|healthy|gezonde?)\b/iu],
-  ['sexual_orientation', /\b(heterosexual|homosexual|gay|lesbian|straight couples?|sexual orientation|heteroseksue\w*|homoseksue\w*|lesbisch\w*|seksuele geaardheid)\b/iu],
+  [
+    'sexual_orientation',
+    /\b(heterosexual|homosexual|gay|lesbian|straight couples?|sexual orientation|heteroseksue\w*|homoseksue\w*|lesbisch\w*|seksuele geaardheid)\b/iu,
+  ],
   ['race', /\b(race|racial|ras)\b/iu],
   ['colour', /\b(skin colou?r|huidskleur|white|black|blanke?|zwarte?)\b/iu],
   ['ethnic_origin', /\b(ethnic\w*|etnisch\w*|etniciteit)\b/iu],
@@ -131,7 +154,9 @@ export const ROLE_HOLDERS = ['state', 'sponsor', 'shared'] as const;
 export type RoleHolder = (typeof ROLE_HOLDERS)[number];
 export type Roles = Record<SponsorPhase, RoleHolder>;
 
-export type RolesRefusal = { code: 'schemeRoleMissing'; params: { phases: string } } | { code: 'schemeSelectionBySponsor'; params: Record<string, never> };
+export type RolesRefusal =
+  | { code: 'schemeRoleMissing'; params: { phases: string } }
+  | { code: 'schemeSelectionBySponsor'; params: Record<string, never> };
 
 /**
  * Every phase must be assigned from the start (P 15: roles clearly defined); selection may be the
@@ -146,4 +171,5 @@ export function rolesRefusal(roles: Partial<Record<string, string>>): RolesRefus
 }
 
 /** The phases a sponsor holds under these roles: its own and the shared ones, in the order of the process. */
-export const sponsorPhasesOf = (roles: Roles): SponsorPhase[] => SPONSOR_PHASES.filter((p) => roles[p] === 'sponsor' || roles[p] === 'shared');
+export const sponsorPhasesOf = (roles: Roles): SponsorPhase[] =>
+  SPONSOR_PHASES.filter((p) => roles[p] === 'sponsor' || roles[p] === 'shared');

@@ -40,38 +40,71 @@ function checkScheme(criteria: Criterion[], roles: Record<string, string>): void
   const refused = criteriaRefusals(criteria);
   if (refused.length > 0) {
     const first = refused[0]!;
-    throw appError(ErrorCode.Unprocessable, 'schemeCriteriaRefused', { count: refused.length, label: first.label, characteristic: first.characteristic, article: first.article }, { criteria: refused });
+    throw appError(
+      ErrorCode.Unprocessable,
+      'schemeCriteriaRefused',
+      { count: refused.length, label: first.label, characteristic: first.characteristic, article: first.article },
+      { criteria: refused },
+    );
   }
   const roleRefusal = rolesRefusal(roles);
-  if (roleRefusal) throw appError(ErrorCode.Unprocessable, roleRefusal.code, roleRefusal.params as Record<string, string>, { roles: [roleRefusal.code] });
+  if (roleRefusal)
+    throw appError(ErrorCode.Unprocessable, roleRefusal.code, roleRefusal.params as Record<string, string>, { roles: [roleRefusal.code] });
   const ids = criteria.map((c) => c.id);
   if (new Set(ids).size !== ids.length) throw appError(ErrorCode.BadInput, 'schemeCriteriaRepeated', {}, { criteria: ['ids'] });
 }
 
 export async function createScheme(opts: {
-  db: Executor; actor: Actor; stateCode: string; code: string; title: string; programmeId: number | null; criteria: Criterion[]; roles: Roles;
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  code: string;
+  title: string;
+  programmeId: number | null;
+  criteria: Criterion[];
+  roles: Roles;
 }): Promise<Scheme> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   checkScheme(opts.criteria, opts.roles);
-  const [taken] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM sponsorship_schemes WHERE state_code = ${stateCode} AND code = ${opts.code}`);
+  const [taken] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM sponsorship_schemes WHERE state_code = ${stateCode} AND code = ${opts.code}`,
+  );
   if (taken!.n > 0) throw appError(ErrorCode.Conflict, 'schemeCodeTaken', { code: opts.code });
-  const [s] = await db.insert(schemes).values({ stateCode, programmeId: opts.programmeId, code: opts.code, title: opts.title, version: 1 }).returning({ id: schemes.id });
-  await db.insert(schemeVersions).values({ schemeId: s!.id, version: 1, stateCode, criteria: opts.criteria as never, roles: opts.roles, publishedBy: actor.id });
+  const [s] = await db
+    .insert(schemes)
+    .values({ stateCode, programmeId: opts.programmeId, code: opts.code, title: opts.title, version: 1 })
+    .returning({ id: schemes.id });
+  await db
+    .insert(schemeVersions)
+    .values({ schemeId: s!.id, version: 1, stateCode, criteria: opts.criteria as never, roles: opts.roles, publishedBy: actor.id });
   await recordAudit(db, { actor, action: 'scheme.publish', subject: `scheme:${s!.id}`, stateCode, details: { version: 1 } });
   return getScheme({ db, actor, id: s!.id });
 }
 
 /** Publishes a new version of a scheme: the old versions stay readable, sponsorships keep the version they were matched under. */
-export async function publishSchemeVersion(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; criteria: Criterion[]; roles: Roles }): Promise<Scheme> {
+export async function publishSchemeVersion(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  criteria: Criterion[];
+  roles: Roles;
+}): Promise<Scheme> {
   const { db, actor, id } = opts;
-  const [s] = await rows<{ stateCode: string; version: number }>(db, sql`SELECT state_code AS "stateCode", version FROM sponsorship_schemes WHERE id = ${id} FOR UPDATE`);
+  const [s] = await rows<{ stateCode: string; version: number }>(
+    db,
+    sql`SELECT state_code AS "stateCode", version FROM sponsorship_schemes WHERE id = ${id} FOR UPDATE`,
+  );
   if (!s) throw appError(ErrorCode.NotFound, 'schemeNotFound', { id });
   authorize(policies.manageSponsorship, actor, { stateCode: s.stateCode });
   if (s.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
   checkScheme(opts.criteria, opts.roles);
   const version = s.version + 1;
-  await db.insert(schemeVersions).values({ schemeId: id, version, stateCode: s.stateCode, criteria: opts.criteria as never, roles: opts.roles, publishedBy: actor.id });
+  await db
+    .insert(schemeVersions)
+    .values({ schemeId: id, version, stateCode: s.stateCode, criteria: opts.criteria as never, roles: opts.roles, publishedBy: actor.id });
   await db.execute(sql`UPDATE sponsorship_schemes SET version = ${version} WHERE id = ${id}`);
   await recordAudit(db, { actor, action: 'scheme.publish', subject: `scheme:${id}`, stateCode: s.stateCode, details: { version } });
   return getScheme({ db, actor, id });
@@ -109,12 +142,19 @@ export async function listSchemes(opts: { db: Executor; actor: Actor; stateCode:
     db,
     sql`SELECT id::int AS id, state_code AS "stateCode", programme_id::int AS "programmeId", code, title, version FROM sponsorship_schemes WHERE state_code = ${stateCode} ORDER BY code`,
   );
-  const versions = await versionsOf(db, list.map((s) => s.id));
+  const versions = await versionsOf(
+    db,
+    list.map((s) => s.id),
+  );
   return list.map((s) => ({ ...s, versions: versions.get(s.id) ?? [] }));
 }
 
 /** The scheme version in force: its roles per phase. */
-export async function schemeInForce(db: Executor, id: number, stateCode: string): Promise<{ id: number; version: number; roles: Roles } | null> {
+export async function schemeInForce(
+  db: Executor,
+  id: number,
+  stateCode: string,
+): Promise<{ id: number; version: number; roles: Roles } | null> {
   const [v] = await rows<{ id: number; version: number; roles: Roles }>(
     db,
     sql`SELECT s.id::int AS id, v.version, v.roles FROM sponsorship_schemes s JOIN sponsorship_scheme_versions v ON v.scheme_id = s.id AND v.version = s.version
@@ -154,36 +194,75 @@ export interface Memorandum {
 }
 
 async function checkParties(db: Executor, stateCode: string, input: MemorandumInput): Promise<void> {
-  if (input.validTo !== null && input.validTo < input.validFrom) throw appError(ErrorCode.BadInput, 'memorandumDates', {}, { validTo: ['validFrom'] });
+  if (input.validTo !== null && input.validTo < input.validFrom)
+    throw appError(ErrorCode.BadInput, 'memorandumDates', {}, { validTo: ['validFrom'] });
   const ids = input.parties.flatMap((p) => (p.sponsorId !== undefined ? [p.sponsorId] : []));
   if (ids.length === 0) return;
-  const [found] = await rows<{ n: number }>(db, sql`SELECT count(DISTINCT id)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND id = ANY(${sql.param(ids)}::bigint[])`);
+  const [found] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(DISTINCT id)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND id = ANY(${sql.param(ids)}::bigint[])`,
+  );
   if (found!.n !== new Set(ids).size) throw appError(ErrorCode.BadInput, 'memorandumSponsorUnknown', {}, { parties: ['sponsorId'] });
 }
 
-export async function createMemorandum(opts: { db: Executor; actor: Actor; stateCode: string; code: string; input: MemorandumInput }): Promise<Memorandum> {
+export async function createMemorandum(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  code: string;
+  input: MemorandumInput;
+}): Promise<Memorandum> {
   const { db, actor, stateCode, code, input } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   await checkParties(db, stateCode, input);
-  const [taken] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM memoranda WHERE state_code = ${stateCode} AND code = ${code}`);
+  const [taken] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM memoranda WHERE state_code = ${stateCode} AND code = ${code}`,
+  );
   if (taken!.n > 0) throw appError(ErrorCode.Conflict, 'memorandumCodeTaken', { code });
   await db.insert(memoranda).values({ stateCode, code, version: 1, ...input, recordedBy: actor.id } as never);
-  await recordAudit(db, { actor, action: 'memorandum.record', subject: `memorandum:${stateCode}:${code}`, stateCode, details: { version: 1 } });
+  await recordAudit(db, {
+    actor,
+    action: 'memorandum.record',
+    subject: `memorandum:${stateCode}:${code}`,
+    stateCode,
+    details: { version: 1 },
+  });
   return (await listMemoranda({ db, actor, stateCode, code }))[0]!;
 }
 
 /** A new version of a memorandum (the one `id` names must be the latest: else 412); the previous versions stay. */
-export async function newMemorandumVersion(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; input: MemorandumInput }): Promise<Memorandum> {
+export async function newMemorandumVersion(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  input: MemorandumInput;
+}): Promise<Memorandum> {
   const { db, actor, id, input } = opts;
-  const [m] = await rows<{ stateCode: string; code: string }>(db, sql`SELECT state_code AS "stateCode", code FROM memoranda WHERE id = ${id}`);
+  const [m] = await rows<{ stateCode: string; code: string }>(
+    db,
+    sql`SELECT state_code AS "stateCode", code FROM memoranda WHERE id = ${id}`,
+  );
   if (!m) throw appError(ErrorCode.NotFound, 'memorandumNotFound', { id });
   authorize(policies.manageSponsorship, actor, { stateCode: m.stateCode });
   await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`memorandum:${m.stateCode}:${m.code}`}, 0))`);
-  const [latest] = await rows<{ id: number; version: number }>(db, sql`SELECT id::int AS id, version FROM memoranda WHERE state_code = ${m.stateCode} AND code = ${m.code} ORDER BY version DESC LIMIT 1`);
+  const [latest] = await rows<{ id: number; version: number }>(
+    db,
+    sql`SELECT id::int AS id, version FROM memoranda WHERE state_code = ${m.stateCode} AND code = ${m.code} ORDER BY version DESC LIMIT 1`,
+  );
   if (latest!.id !== id || latest!.version !== opts.expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
   await checkParties(db, m.stateCode, input);
-  await db.insert(memoranda).values({ stateCode: m.stateCode, code: m.code, version: latest!.version + 1, ...input, recordedBy: actor.id } as never);
-  await recordAudit(db, { actor, action: 'memorandum.record', subject: `memorandum:${m.stateCode}:${m.code}`, stateCode: m.stateCode, details: { version: latest!.version + 1 } });
+  await db
+    .insert(memoranda)
+    .values({ stateCode: m.stateCode, code: m.code, version: latest!.version + 1, ...input, recordedBy: actor.id } as never);
+  await recordAudit(db, {
+    actor,
+    action: 'memorandum.record',
+    subject: `memorandum:${m.stateCode}:${m.code}`,
+    stateCode: m.stateCode,
+    details: { version: latest!.version + 1 },
+  });
   return (await listMemoranda({ db, actor, stateCode: m.stateCode, code: m.code }))[0]!;
 }
 

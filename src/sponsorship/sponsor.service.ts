@@ -4,7 +4,16 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { isMemberCheck, memberScreening, sponsorMoveRefusal, type Check, type CheckRecord, type CheckResult, type SponsorKind, type SponsorStatus } from './sponsor.ts';
+import {
+  isMemberCheck,
+  memberScreening,
+  sponsorMoveRefusal,
+  type Check,
+  type CheckRecord,
+  type CheckResult,
+  type SponsorKind,
+  type SponsorStatus,
+} from './sponsor.ts';
 import { sponsorEvents, sponsorMembers, sponsors } from './sponsorship.table.ts';
 
 /**
@@ -77,16 +86,37 @@ export async function createSponsor(opts: { db: Executor; actor: Actor; stateCod
   const { db, actor, stateCode, input } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   // Unique per state (issue 19, finding 11): another state's sponsor of the same code is neither seen nor told.
-  const [taken] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND organisation = ${input.organisation}`);
+  const [taken] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND organisation = ${input.organisation}`,
+  );
   if (taken!.n > 0) throw appError(ErrorCode.Conflict, 'sponsorOrganisationTaken', { organisation: input.organisation });
-  const [row] = await db.insert(sponsors).values({ stateCode, ...input }).returning({ id: sponsors.id });
-  await db.insert(sponsorEvents).values({ sponsorId: row!.id, stateCode, kind: 'status', fromStatus: null, toStatus: 'applied', reason: null, actor: actor.id });
-  await recordAudit(db, { actor, action: 'sponsor.create', purpose: 'community sponsorship: a sponsor applies', subject: subject(row!.id), stateCode, recordIds: [subject(row!.id)], fields: Object.keys(input) });
+  const [row] = await db
+    .insert(sponsors)
+    .values({ stateCode, ...input })
+    .returning({ id: sponsors.id });
+  await db
+    .insert(sponsorEvents)
+    .values({ sponsorId: row!.id, stateCode, kind: 'status', fromStatus: null, toStatus: 'applied', reason: null, actor: actor.id });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsor.create',
+    purpose: 'community sponsorship: a sponsor applies',
+    subject: subject(row!.id),
+    stateCode,
+    recordIds: [subject(row!.id)],
+    fields: Object.keys(input),
+  });
   return readSponsor(db, row!.id);
 }
 
 /** A state's sponsors, by name; optionally of one status. */
-export async function listSponsors(opts: { db: Executor; actor: Actor; stateCode: string; status?: SponsorStatus | undefined }): Promise<SponsorSummary[]> {
+export async function listSponsors(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  status?: SponsorStatus | undefined;
+}): Promise<SponsorSummary[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   const list = await rows<SponsorSummary>(
@@ -94,8 +124,14 @@ export async function listSponsors(opts: { db: Executor; actor: Actor; stateCode
     sql`SELECT ${SUMMARY} FROM sponsors s WHERE s.state_code = ${stateCode} ${opts.status ? sql`AND s.status = ${opts.status}` : sql``} ORDER BY s.name, s.id`,
   );
   await recordAudit(db, {
-    actor, action: 'sponsor.list', purpose: 'community sponsorship: list of sponsors', subject: `state:${stateCode}`, stateCode,
-    recordIds: list.map((s) => subject(s.id)), fields: ['name', 'kind', 'region', 'status'], details: { status: opts.status ?? null, rows: list.length },
+    actor,
+    action: 'sponsor.list',
+    purpose: 'community sponsorship: list of sponsors',
+    subject: `state:${stateCode}`,
+    stateCode,
+    recordIds: list.map((s) => subject(s.id)),
+    fields: ['name', 'kind', 'region', 'status'],
+    details: { status: opts.status ?? null, rows: list.length },
   });
   return list;
 }
@@ -106,7 +142,15 @@ export async function getSponsor(opts: { db: Executor; actor: Actor; id: number 
   const s = await sponsorRow(db, id);
   authorize(policies.manageSponsorship, actor, { stateCode: s.stateCode });
   const detail = await readSponsor(db, id);
-  await recordAudit(db, { actor, action: 'sponsor.read', purpose: 'community sponsorship: a sponsor', subject: subject(id), stateCode: s.stateCode, recordIds: [subject(id), ...detail.members.map((m) => `sponsor-member:${m.id}`)], fields: ['name', 'contact', 'members', 'checks', 'history'] });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsor.read',
+    purpose: 'community sponsorship: a sponsor',
+    subject: subject(id),
+    stateCode: s.stateCode,
+    recordIds: [subject(id), ...detail.members.map((m) => `sponsor-member:${m.id}`)],
+    fields: ['name', 'contact', 'members', 'checks', 'history'],
+  });
   return detail;
 }
 
@@ -117,9 +161,15 @@ async function sponsorRow(db: Executor, id: number, lock = false): Promise<Spons
 }
 
 async function readSponsor(db: Executor, id: number): Promise<SponsorDetail> {
-  const [s] = await rows<SponsorSummary & { contact: SponsorInput['contact'] }>(db, sql`SELECT ${SUMMARY}, s.contact FROM sponsors s WHERE s.id = ${id}`);
+  const [s] = await rows<SponsorSummary & { contact: SponsorInput['contact'] }>(
+    db,
+    sql`SELECT ${SUMMARY}, s.contact FROM sponsors s WHERE s.id = ${id}`,
+  );
   if (!s) throw appError(ErrorCode.NotFound, 'sponsorNotFound', { id });
-  const members = await rows<SponsorMember>(db, sql`SELECT id::int AS id, name, role, screening, screened_on::text AS "screenedOn" FROM sponsor_members WHERE sponsor_id = ${id} ORDER BY id`);
+  const members = await rows<SponsorMember>(
+    db,
+    sql`SELECT id::int AS id, name, role, screening, screened_on::text AS "screenedOn" FROM sponsor_members WHERE sponsor_id = ${id} ORDER BY id`,
+  );
   const history = await rows<SponsorEvent>(
     db,
     sql`SELECT id::int AS id, kind, from_status AS "fromStatus", to_status AS "toStatus", details, reason, actor,
@@ -146,13 +196,31 @@ async function bump(db: Executor, id: number, set = sql``): Promise<void> {
 }
 
 /** Adds a member (a person acting for the sponsor), to be screened. */
-export async function addSponsorMember(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; name: string; role: string }): Promise<SponsorDetail> {
+export async function addSponsorMember(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  name: string;
+  role: string;
+}): Promise<SponsorDetail> {
   const { db, actor, id } = opts;
   const s = await lockedSponsor(db, actor, id, opts.expectedVersion);
   if (s.status === 'ended') throw appError(ErrorCode.Conflict, 'sponsorEnded', { id });
-  const [m] = await db.insert(sponsorMembers).values({ sponsorId: id, stateCode: s.stateCode, name: opts.name, role: opts.role }).returning({ id: sponsorMembers.id });
+  const [m] = await db
+    .insert(sponsorMembers)
+    .values({ sponsorId: id, stateCode: s.stateCode, name: opts.name, role: opts.role })
+    .returning({ id: sponsorMembers.id });
   await bump(db, id);
-  await recordAudit(db, { actor, action: 'sponsor.member.add', purpose: 'community sponsorship: a member of a sponsor', subject: subject(id), stateCode: s.stateCode, recordIds: [subject(id), `sponsor-member:${m!.id}`], fields: ['name', 'role'] });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsor.member.add',
+    purpose: 'community sponsorship: a member of a sponsor',
+    subject: subject(id),
+    stateCode: s.stateCode,
+    recordIds: [subject(id), `sponsor-member:${m!.id}`],
+    fields: ['name', 'role'],
+  });
   return readSponsor(db, id);
 }
 
@@ -162,32 +230,71 @@ export async function addSponsorMember(opts: { db: Executor; actor: Actor; id: n
  * from its checks (`memberScreening`).
  */
 export async function recordSponsorCheck(opts: {
-  db: Executor; actor: Actor; id: number; expectedVersion: number; check: Check; memberId: number | null; result: CheckResult; on: string; note?: string | undefined;
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  check: Check;
+  memberId: number | null;
+  result: CheckResult;
+  on: string;
+  note?: string | undefined;
 }): Promise<SponsorDetail> {
   const { db, actor, id, check, memberId } = opts;
   const s = await lockedSponsor(db, actor, id, opts.expectedVersion);
-  if (isMemberCheck(check) !== (memberId !== null)) throw appError(ErrorCode.BadInput, isMemberCheck(check) ? 'checkNeedsMember' : 'checkOfSponsor', { check });
+  if (isMemberCheck(check) !== (memberId !== null))
+    throw appError(ErrorCode.BadInput, isMemberCheck(check) ? 'checkNeedsMember' : 'checkOfSponsor', { check });
   if (memberId !== null) {
-    const [m] = await rows<{ id: number }>(db, sql`SELECT id::int AS id FROM sponsor_members WHERE id = ${memberId} AND sponsor_id = ${id}`);
+    const [m] = await rows<{ id: number }>(
+      db,
+      sql`SELECT id::int AS id FROM sponsor_members WHERE id = ${memberId} AND sponsor_id = ${id}`,
+    );
     if (!m) throw appError(ErrorCode.NotFound, 'sponsorMemberNotFound', { member: memberId, id });
   }
   const record: CheckRecord = { check, memberId, result: opts.result, on: opts.on };
-  await db.insert(sponsorEvents).values({ sponsorId: id, stateCode: s.stateCode, kind: 'check', details: { ...record, ...(opts.note ? { note: opts.note } : {}) }, actor: actor.id });
+  await db
+    .insert(sponsorEvents)
+    .values({
+      sponsorId: id,
+      stateCode: s.stateCode,
+      kind: 'check',
+      details: { ...record, ...(opts.note ? { note: opts.note } : {}) },
+      actor: actor.id,
+    });
   if (memberId !== null) {
-    const history = await rows<SponsorEvent>(db, sql`SELECT id, kind, details FROM sponsor_events WHERE sponsor_id = ${id} AND kind = 'check' ORDER BY id`);
+    const history = await rows<SponsorEvent>(
+      db,
+      sql`SELECT id, kind, details FROM sponsor_events WHERE sponsor_id = ${id} AND kind = 'check' ORDER BY id`,
+    );
     const screening = memberScreening(memberId, checksOf(history));
-    await db.execute(sql`UPDATE sponsor_members SET screening = ${screening}, screened_on = ${screening === 'pending' ? null : opts.on} WHERE id = ${memberId}`);
+    await db.execute(
+      sql`UPDATE sponsor_members SET screening = ${screening}, screened_on = ${screening === 'pending' ? null : opts.on} WHERE id = ${memberId}`,
+    );
   }
   await bump(db, id);
   await recordAudit(db, {
-    actor, action: 'sponsor.check', purpose: 'community sponsorship: screening of a sponsor (P 15, R 30)', subject: subject(id), stateCode: s.stateCode,
-    recordIds: [subject(id), ...(memberId !== null ? [`sponsor-member:${memberId}`] : [])], fields: ['checks'], details: { check, result: opts.result },
+    actor,
+    action: 'sponsor.check',
+    purpose: 'community sponsorship: screening of a sponsor (P 15, R 30)',
+    subject: subject(id),
+    stateCode: s.stateCode,
+    recordIds: [subject(id), ...(memberId !== null ? [`sponsor-member:${memberId}`] : [])],
+    fields: ['checks'],
+    details: { check, result: opts.result },
   });
   return readSponsor(db, id);
 }
 
 /** Moves a sponsor (the screening's rules: `sponsorMoveRefusal`); a refusal says why (409). */
-export async function moveSponsor(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; to: SponsorStatus; reason: string | null; details?: Record<string, unknown> }): Promise<SponsorDetail> {
+export async function moveSponsor(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  to: SponsorStatus;
+  reason: string | null;
+  details?: Record<string, unknown>;
+}): Promise<SponsorDetail> {
   const { db, actor, id, to } = opts;
   const s = await lockedSponsor(db, actor, id, opts.expectedVersion);
   await applyMove(db, actor, s, to, opts.reason, opts.details ?? {});
@@ -195,13 +302,40 @@ export async function moveSponsor(opts: { db: Executor; actor: Actor; id: number
 }
 
 /** The move itself, on a sponsor already locked and authorised (matching a household uses it too). */
-export async function applyMove(db: Executor, actor: Actor, s: SponsorSummary, to: SponsorStatus, reason: string | null, details: Record<string, unknown>): Promise<void> {
+export async function applyMove(
+  db: Executor,
+  actor: Actor,
+  s: SponsorSummary,
+  to: SponsorStatus,
+  reason: string | null,
+  details: Record<string, unknown>,
+): Promise<void> {
   const detail = await readSponsor(db, s.id);
   const refusal = sponsorMoveRefusal({ status: s.status, members: detail.members, checks: detail.checks }, to, reason);
   if (refusal) throw appError(ErrorCode.Conflict, refusal.code, refusal.params as Record<string, string>);
-  await db.insert(sponsorEvents).values({ sponsorId: s.id, stateCode: s.stateCode, kind: 'status', fromStatus: s.status, toStatus: to, reason: reason?.trim() || null, details, actor: actor.id });
+  await db
+    .insert(sponsorEvents)
+    .values({
+      sponsorId: s.id,
+      stateCode: s.stateCode,
+      kind: 'status',
+      fromStatus: s.status,
+      toStatus: to,
+      reason: reason?.trim() || null,
+      details,
+      actor: actor.id,
+    });
   await bump(db, s.id, sql`, status = ${to}, status_reason = ${reason?.trim() || null}`);
-  await recordAudit(db, { actor, action: 'sponsor.move', purpose: 'community sponsorship: screening of a sponsor (P 15, R 30)', subject: subject(s.id), stateCode: s.stateCode, recordIds: [subject(s.id)], fields: ['status'], details: { from: s.status, to } });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsor.move',
+    purpose: 'community sponsorship: screening of a sponsor (P 15, R 30)',
+    subject: subject(s.id),
+    stateCode: s.stateCode,
+    recordIds: [subject(s.id)],
+    fields: ['status'],
+    details: { from: s.status, to },
+  });
 }
 
 /** For matching: the sponsor locked, authorised for the state, with what a match needs of it. */

@@ -65,7 +65,8 @@ const FROM = sql`sponsorships s JOIN sponsors sp ON sp.id = s.sponsor_id JOIN ca
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-const problemText = (p: MatchProblem) => (p.code === 'householdTooLarge' ? `household of ${p.params.size}, at most ${p.params.max}` : `needs not supported: ${p.params.needs}`);
+const problemText = (p: MatchProblem) =>
+  p.code === 'householdTooLarge' ? `household of ${p.params.size}, at most ${p.params.max}` : `needs not supported: ${p.params.needs}`;
 
 /**
  * Matches a sponsor (approved or active) to a household of its state under a scheme: the
@@ -74,7 +75,13 @@ const problemText = (p: MatchProblem) => (p.code === 'householdTooLarge' ? `hous
  * is refused with why (409), unless the officer overrides with a reason (recorded).
  */
 export async function matchSponsorship(opts: {
-  db: Executor; actor: Actor; stateCode: string; sponsorId: number; caseRef: string; schemeId: number; override?: { reason: string } | undefined;
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  sponsorId: number;
+  caseRef: string;
+  schemeId: number;
+  override?: { reason: string } | undefined;
 }): Promise<SponsorshipDetail> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
@@ -89,8 +96,10 @@ export async function matchSponsorship(opts: {
           FROM cases c WHERE c.state_code = ${stateCode} AND c.case_ref = ${opts.caseRef} FOR UPDATE OF c`,
   );
   if (!household) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: opts.caseRef, p2: stateCode });
-  if (!(SPONSORED_PATHWAYS as readonly string[]).includes(household.pathway)) throw appError(ErrorCode.Conflict, 'matchPathway', { ref: opts.caseRef, pathway: household.pathway });
-  if (CLOSED.includes(household.status)) throw appError(ErrorCode.Conflict, 'matchCaseClosed', { ref: opts.caseRef, status: household.status });
+  if (!(SPONSORED_PATHWAYS as readonly string[]).includes(household.pathway))
+    throw appError(ErrorCode.Conflict, 'matchPathway', { ref: opts.caseRef, pathway: household.pathway });
+  if (CLOSED.includes(household.status))
+    throw appError(ErrorCode.Conflict, 'matchCaseClosed', { ref: opts.caseRef, status: household.status });
   const scheme = await schemeInForce(db, opts.schemeId, stateCode);
   if (!scheme) throw appError(ErrorCode.NotFound, 'schemeNotFound', { id: opts.schemeId });
   const phases = sponsorPhasesOf(scheme.roles);
@@ -99,21 +108,45 @@ export async function matchSponsorship(opts: {
   if (problems.length > 0 && !opts.override?.reason.trim()) {
     throw appError(ErrorCode.Conflict, 'matchRefused', { problems: problems.map(problemText).join('; ') }, { problems });
   }
-  const [active] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM sponsorships WHERE case_id = ${household.id} AND sponsor_id = ${sponsor.id} AND status = 'active'`);
+  const [active] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM sponsorships WHERE case_id = ${household.id} AND sponsor_id = ${sponsor.id} AND status = 'active'`,
+  );
   if (active!.n > 0) throw appError(ErrorCode.Conflict, 'matchExists', { ref: opts.caseRef });
 
   const [s] = await db
     .insert(sponsorships)
-    .values({ stateCode, sponsorId: sponsor.id, caseId: household.id, schemeId: scheme.id, schemeVersion: scheme.version, phases, matchedOn: today(), matchedBy: actor.id })
+    .values({
+      stateCode,
+      sponsorId: sponsor.id,
+      caseId: household.id,
+      schemeId: scheme.id,
+      schemeVersion: scheme.version,
+      phases,
+      matchedOn: today(),
+      matchedBy: actor.id,
+    })
     .returning({ id: sponsorships.id });
   await db.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases) VALUES (${household.id}, ${stateCode}, ${sponsor.organisation}, ${sql.param(phases)}::text[])
                        ON CONFLICT (case_id, organisation) DO UPDATE SET phases = excluded.phases, since = now(), ended_at = NULL`);
-  await db.insert(sponsorshipTasks).values(tasksFor(phases, scheme.roles).map((t) => ({ ...t, sponsorshipId: s!.id, stateCode, organisation: sponsor.organisation })));
-  const matchDetails = { sponsorshipId: s!.id, caseRef: opts.caseRef, ...(problems.length > 0 ? { override: opts.override!.reason.trim(), problems: problems.map((p) => p.code) } : {}) };
+  await db
+    .insert(sponsorshipTasks)
+    .values(tasksFor(phases, scheme.roles).map((t) => ({ ...t, sponsorshipId: s!.id, stateCode, organisation: sponsor.organisation })));
+  const matchDetails = {
+    sponsorshipId: s!.id,
+    caseRef: opts.caseRef,
+    ...(problems.length > 0 ? { override: opts.override!.reason.trim(), problems: problems.map((p) => p.code) } : {}),
+  };
   if (sponsor.status === 'approved') await applyMove(db, actor, sponsor, 'active', `matched to household ${opts.caseRef}`, matchDetails);
   await recordAudit(db, {
-    actor, action: 'sponsorship.match', purpose: 'community sponsorship: matching a sponsor to a household', subject: `case:${stateCode}:${opts.caseRef}`, stateCode,
-    recordIds: [`case:${opts.caseRef}`, `sponsor:${sponsor.id}`], fields: ['phases'], details: { ...matchDetails, phases, scheme: scheme.id, schemeVersion: scheme.version },
+    actor,
+    action: 'sponsorship.match',
+    purpose: 'community sponsorship: matching a sponsor to a household',
+    subject: `case:${stateCode}:${opts.caseRef}`,
+    stateCode,
+    recordIds: [`case:${opts.caseRef}`, `sponsor:${sponsor.id}`],
+    fields: ['phases'],
+    details: { ...matchDetails, phases, scheme: scheme.id, schemeVersion: scheme.version },
   });
   return readSponsorship(db, s!.id);
 }
@@ -121,9 +154,13 @@ export async function matchSponsorship(opts: {
 async function readSponsorship(db: Executor, id: number): Promise<SponsorshipDetail> {
   const [s] = await rows<SponsorshipSummary>(db, sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.id = ${id}`);
   if (!s) throw appError(ErrorCode.NotFound, 'sponsorshipNotFound', { id });
-  const [v] = s.schemeId !== null
-    ? await rows<{ roles: Roles }>(db, sql`SELECT roles FROM sponsorship_scheme_versions WHERE scheme_id = ${s.schemeId} AND version = ${s.schemeVersion}`)
-    : [];
+  const [v] =
+    s.schemeId !== null
+      ? await rows<{ roles: Roles }>(
+          db,
+          sql`SELECT roles FROM sponsorship_scheme_versions WHERE scheme_id = ${s.schemeId} AND version = ${s.schemeVersion}`,
+        )
+      : [];
   return { ...s, roles: v?.roles ?? null, tasks: await tasksOf(db, [id]) };
 }
 
@@ -137,7 +174,13 @@ async function tasksOf(db: Executor, ids: number[]): Promise<(SponsorshipTask & 
   );
 }
 
-export async function listSponsorships(opts: { db: Executor; actor: Actor; stateCode: string; status?: SponsorshipStatus | undefined; sponsorId?: number | undefined }): Promise<SponsorshipSummary[]> {
+export async function listSponsorships(opts: {
+  db: Executor;
+  actor: Actor;
+  stateCode: string;
+  status?: SponsorshipStatus | undefined;
+  sponsorId?: number | undefined;
+}): Promise<SponsorshipSummary[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   const list = await rows<SponsorshipSummary>(
@@ -147,8 +190,14 @@ export async function listSponsorships(opts: { db: Executor; actor: Actor; state
         ORDER BY s.id DESC`,
   );
   await recordAudit(db, {
-    actor, action: 'sponsorship.list', purpose: 'community sponsorship: list of sponsorships', subject: `state:${stateCode}`, stateCode,
-    recordIds: [...new Set(list.flatMap((s) => [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`]))], fields: ['caseRef', 'sponsorName', 'phases', 'status'], details: { rows: list.length },
+    actor,
+    action: 'sponsorship.list',
+    purpose: 'community sponsorship: list of sponsorships',
+    subject: `state:${stateCode}`,
+    stateCode,
+    recordIds: [...new Set(list.flatMap((s) => [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`]))],
+    fields: ['caseRef', 'sponsorName', 'phases', 'status'],
+    details: { rows: list.length },
   });
   return list;
 }
@@ -157,12 +206,23 @@ export async function getSponsorship(opts: { db: Executor; actor: Actor; id: num
   const { db, actor, id } = opts;
   const s = await readSponsorship(db, id);
   authorize(policies.manageSponsorship, actor, { stateCode: s.stateCode });
-  await recordAudit(db, { actor, action: 'sponsorship.read', purpose: 'community sponsorship: a sponsorship', subject: `case:${s.stateCode}:${s.caseRef}`, stateCode: s.stateCode, recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`], fields: ['phases', 'tasks', 'status'] });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsorship.read',
+    purpose: 'community sponsorship: a sponsorship',
+    subject: `case:${s.stateCode}:${s.caseRef}`,
+    stateCode: s.stateCode,
+    recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`],
+    fields: ['phases', 'tasks', 'status'],
+  });
   return s;
 }
 
 async function lockedSponsorship(db: Executor, actor: Actor, id: number, expectedVersion: number) {
-  const [row] = await rows<{ stateCode: string; status: SponsorshipStatus; version: number }>(db, sql`SELECT state_code AS "stateCode", status, version FROM sponsorships WHERE id = ${id} FOR UPDATE`);
+  const [row] = await rows<{ stateCode: string; status: SponsorshipStatus; version: number }>(
+    db,
+    sql`SELECT state_code AS "stateCode", status, version FROM sponsorships WHERE id = ${id} FOR UPDATE`,
+  );
   if (!row) throw appError(ErrorCode.NotFound, 'sponsorshipNotFound', { id });
   authorize(policies.manageSponsorship, actor, { stateCode: row.stateCode });
   if (row.version !== expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
@@ -175,7 +235,15 @@ async function lockedSponsorship(db: Executor, actor: Actor, id: number, expecte
  * the household (row-level security reads `case_supporters.ended_at`), and its open tasks of the
  * phases the state takes over become the state's. The case keeps its stage: the state's care goes on.
  */
-export async function breakDownSponsorship(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; reason: string; phases?: string[] | undefined; note?: string | undefined }): Promise<SponsorshipDetail> {
+export async function breakDownSponsorship(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  reason: string;
+  phases?: string[] | undefined;
+  note?: string | undefined;
+}): Promise<SponsorshipDetail> {
   const { db, actor, id } = opts;
   const s = await lockedSponsorship(db, actor, id, opts.expectedVersion);
   const phases = opts.phases ?? s.phases;
@@ -183,26 +251,54 @@ export async function breakDownSponsorship(opts: { db: Executor; actor: Actor; i
   if (foreign.length > 0) throw appError(ErrorCode.BadInput, 'breakdownPhases', { phases: foreign.join(', ') }, { phases: foreign });
   const safetyNet = { phases, ...(opts.note ? { note: opts.note } : {}) };
   await finish(db, s, 'broken_down', opts.reason.trim(), safetyNet);
-  const moved = safetyNetTasks(s.tasks.map((t) => ({ ...t, done: t.doneAt !== null })), phases);
-  if (moved.length > 0) await db.insert(sponsorshipTasks).values(moved.map((t) => ({ ...t, sponsorshipId: id, stateCode: s.stateCode, organisation: s.organisation })));
+  const moved = safetyNetTasks(
+    s.tasks.map((t) => ({ ...t, done: t.doneAt !== null })),
+    phases,
+  );
+  if (moved.length > 0)
+    await db
+      .insert(sponsorshipTasks)
+      .values(moved.map((t) => ({ ...t, sponsorshipId: id, stateCode: s.stateCode, organisation: s.organisation })));
   await recordAudit(db, {
-    actor, action: 'sponsorship.breakdown', purpose: 'community sponsorship: the safety net (P 15)', subject: `case:${s.stateCode}:${s.caseRef}`, stateCode: s.stateCode,
-    recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`], fields: ['status', 'safetyNet'], details: { sponsorshipId: id, phases, tasksTakenOver: moved.length },
+    actor,
+    action: 'sponsorship.breakdown',
+    purpose: 'community sponsorship: the safety net (P 15)',
+    subject: `case:${s.stateCode}:${s.caseRef}`,
+    stateCode: s.stateCode,
+    recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`],
+    fields: ['status', 'safetyNet'],
+    details: { sponsorshipId: id, phases, tasksTakenOver: moved.length },
   });
   return readSponsorship(db, id);
 }
 
 /** Ends a sponsorship that ran its course: the sponsor no longer sees the household. */
-export async function endSponsorship(opts: { db: Executor; actor: Actor; id: number; expectedVersion: number; reason: string }): Promise<SponsorshipDetail> {
+export async function endSponsorship(opts: {
+  db: Executor;
+  actor: Actor;
+  id: number;
+  expectedVersion: number;
+  reason: string;
+}): Promise<SponsorshipDetail> {
   const { db, actor, id } = opts;
   const s = await lockedSponsorship(db, actor, id, opts.expectedVersion);
   await finish(db, s, 'ended', opts.reason.trim(), null);
-  await recordAudit(db, { actor, action: 'sponsorship.end', purpose: 'community sponsorship: end of a sponsorship', subject: `case:${s.stateCode}:${s.caseRef}`, stateCode: s.stateCode, recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`], fields: ['status'] });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsorship.end',
+    purpose: 'community sponsorship: end of a sponsorship',
+    subject: `case:${s.stateCode}:${s.caseRef}`,
+    stateCode: s.stateCode,
+    recordIds: [`case:${s.caseRef}`, `sponsor:${s.sponsorId}`],
+    fields: ['status'],
+  });
   return readSponsorship(db, id);
 }
 
 async function finish(db: Executor, s: SponsorshipDetail, status: SponsorshipStatus, reason: string, safetyNet: object | null) {
-  await db.execute(sql`UPDATE sponsorships SET status = ${status}, ended_on = ${today()}, end_reason = ${reason}, safety_net = ${safetyNet ? JSON.stringify(safetyNet) : null}::jsonb, version = version + 1 WHERE id = ${s.id}`);
+  await db.execute(
+    sql`UPDATE sponsorships SET status = ${status}, ended_on = ${today()}, end_reason = ${reason}, safety_net = ${safetyNet ? JSON.stringify(safetyNet) : null}::jsonb, version = version + 1 WHERE id = ${s.id}`,
+  );
   // Another active sponsorship of the same organisation for the same household keeps the access.
   await db.execute(sql`UPDATE case_supporters cs SET ended_at = now()
                         WHERE cs.state_code = ${s.stateCode} AND cs.organisation = ${s.organisation} AND cs.ended_at IS NULL
@@ -221,7 +317,10 @@ export interface BreakdownFigures {
 export async function sponsorshipBreakdowns(opts: { db: Executor; actor: Actor }): Promise<BreakdownFigures> {
   const { db, actor } = opts;
   authorize(policies.readSponsorshipFigures, actor, undefined);
-  const stats = await rows<{ state_code: string; status: string; sponsorships: number }>(db, sql`SELECT state_code, status, sponsorships FROM statistics_sponsorships() ORDER BY state_code`);
+  const stats = await rows<{ state_code: string; status: string; sponsorships: number }>(
+    db,
+    sql`SELECT state_code, status, sponsorships FROM statistics_sponsorships() ORDER BY state_code`,
+  );
   const byState = new Map<string, BreakdownFigures['counts'][number]>();
   for (const r of stats) {
     const c = byState.get(r.state_code) ?? { stateCode: r.state_code, active: 0, ended: 0, brokenDown: 0 };
@@ -232,12 +331,21 @@ export async function sponsorshipBreakdowns(opts: { db: Executor; actor: Actor }
   }
   const own = actor.role === 'state_officer' && actor.stateCode ? actor.stateCode : null;
   const breakdowns = own
-    ? await rows<SponsorshipSummary>(db, sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.state_code = ${own} AND s.status = 'broken_down' ORDER BY s.ended_on DESC, s.id DESC`)
+    ? await rows<SponsorshipSummary>(
+        db,
+        sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.state_code = ${own} AND s.status = 'broken_down' ORDER BY s.ended_on DESC, s.id DESC`,
+      )
     : [];
   if (own) {
     await recordAudit(db, {
-      actor, action: 'sponsorship.breakdowns', purpose: 'community sponsorship: breakdowns and the safety net', subject: `state:${own}`, stateCode: own,
-      recordIds: breakdowns.map((b) => `case:${b.caseRef}`), fields: ['caseRef', 'endReason', 'safetyNet'], details: { rows: breakdowns.length },
+      actor,
+      action: 'sponsorship.breakdowns',
+      purpose: 'community sponsorship: breakdowns and the safety net',
+      subject: `state:${own}`,
+      stateCode: own,
+      recordIds: breakdowns.map((b) => `case:${b.caseRef}`),
+      fields: ['caseRef', 'endReason', 'safetyNet'],
+      details: { rows: breakdowns.length },
     });
   }
   return { counts: [...byState.values()], breakdowns };
@@ -271,7 +379,16 @@ export async function listMessages(opts: { db: Executor; actor: Actor; id: numbe
     db,
     sql`SELECT id::int AS id, side, author, body, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM sponsorship_messages WHERE sponsorship_id = ${id} ORDER BY id`,
   );
-  await recordAudit(db, { actor, action: 'sponsorship.messages.read', purpose: 'community sponsorship: messages (P 17)', subject: `sponsorship:${id}`, stateCode: s.stateCode, recordIds: [`sponsorship:${id}`], fields: ['messages'], details: { rows: list.length } });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsorship.messages.read',
+    purpose: 'community sponsorship: messages (P 17)',
+    subject: `sponsorship:${id}`,
+    stateCode: s.stateCode,
+    recordIds: [`sponsorship:${id}`],
+    fields: ['messages'],
+    details: { rows: list.length },
+  });
   return list;
 }
 
@@ -282,17 +399,44 @@ export async function sendMessage(opts: { db: Executor; actor: Actor; id: number
   const side = actor.role === 'sponsor' ? 'sponsor' : 'state';
   const [m] = await db
     .insert(sponsorshipMessages)
-    .values({ sponsorshipId: id, stateCode: s.stateCode, organisation: s.organisation, side, author: actor.username, body: opts.body.trim() })
+    .values({
+      sponsorshipId: id,
+      stateCode: s.stateCode,
+      organisation: s.organisation,
+      side,
+      author: actor.username,
+      body: opts.body.trim(),
+    })
     .returning({ id: sponsorshipMessages.id });
-  await recordAudit(db, { actor, action: 'sponsorship.message', purpose: 'community sponsorship: messages (P 17)', subject: `sponsorship:${id}`, stateCode: s.stateCode, recordIds: [`sponsorship:${id}`], fields: ['body'] });
-  const [out] = await rows<SponsorshipMessage>(db, sql`SELECT id::int AS id, side, author, body, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM sponsorship_messages WHERE id = ${m!.id}`);
+  await recordAudit(db, {
+    actor,
+    action: 'sponsorship.message',
+    purpose: 'community sponsorship: messages (P 17)',
+    subject: `sponsorship:${id}`,
+    stateCode: s.stateCode,
+    recordIds: [`sponsorship:${id}`],
+    fields: ['body'],
+  });
+  const [out] = await rows<SponsorshipMessage>(
+    db,
+    sql`SELECT id::int AS id, side, author, body, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM sponsorship_messages WHERE id = ${m!.id}`,
+  );
   return out!;
 }
 
 // ── The sponsor's portal ────────────────────────────────────────────────────────────────────────
 
 export interface SponsorPortal {
-  sponsor: { id: number; name: string; kind: string; status: string; region: string; householdSize: number; needsSupported: string[]; languages: string[] } | null;
+  sponsor: {
+    id: number;
+    name: string;
+    kind: string;
+    status: string;
+    region: string;
+    householdSize: number;
+    needsSupported: string[];
+    languages: string[];
+  } | null;
   /** Its active sponsorships: the household's reference, its phases, who does what. */
   sponsorships: { id: number; stateCode: string; caseRef: string; phases: string[]; roles: Roles | null; matchedOn: string }[];
 }
@@ -316,8 +460,13 @@ export async function sponsorPortal(opts: { db: Executor; actor: Actor }): Promi
     : [];
   for (const stateCode of [...new Set(list.map((s) => s.stateCode))]) {
     await recordAudit(db, {
-      actor, action: 'sponsor.portal.read', purpose: 'community sponsorship: the sponsor’s own sponsorships', subject: `organisation:${actor.organisation}`, stateCode,
-      recordIds: list.filter((s) => s.stateCode === stateCode).map((s) => `case:${s.caseRef}`), fields: ['caseRef', 'phases', 'roles'],
+      actor,
+      action: 'sponsor.portal.read',
+      purpose: 'community sponsorship: the sponsor’s own sponsorships',
+      subject: `organisation:${actor.organisation}`,
+      stateCode,
+      recordIds: list.filter((s) => s.stateCode === stateCode).map((s) => `case:${s.caseRef}`),
+      fields: ['caseRef', 'phases', 'roles'],
     });
   }
   return { sponsor: sponsor ?? null, sponsorships: list };
@@ -341,8 +490,13 @@ export async function sponsorTasks(opts: { db: Executor; actor: Actor }): Promis
   );
   for (const stateCode of [...new Set(list.map((t) => t.stateCode))]) {
     await recordAudit(db, {
-      actor, action: 'sponsor.tasks.read', purpose: 'community sponsorship: the sponsor’s tasks', subject: `organisation:${actor.organisation}`, stateCode,
-      recordIds: [...new Set(list.filter((t) => t.stateCode === stateCode).map((t) => `case:${t.caseRef}`))], fields: ['caseRef', 'tasks'],
+      actor,
+      action: 'sponsor.tasks.read',
+      purpose: 'community sponsorship: the sponsor’s tasks',
+      subject: `organisation:${actor.organisation}`,
+      stateCode,
+      recordIds: [...new Set(list.filter((t) => t.stateCode === stateCode).map((t) => `case:${t.caseRef}`))],
+      fields: ['caseRef', 'tasks'],
     });
   }
   return list.map(({ stateCode: _, ...t }) => t);
@@ -360,7 +514,16 @@ export async function completeTask(opts: { db: Executor; actor: Actor; taskId: n
   if (!t || t.status !== 'active' || t.caseRef === null) throw appError(ErrorCode.NotFound, 'taskNotFound', { id: taskId });
   if (t.holder !== 'sponsor') throw appError(ErrorCode.Forbidden, 'taskOfState', { id: taskId });
   await db.execute(sql`UPDATE sponsorship_tasks SET done_at = now(), done_by = ${actor.id} WHERE id = ${taskId} AND done_at IS NULL`);
-  await recordAudit(db, { actor, action: 'sponsor.task.done', purpose: 'community sponsorship: a task done', subject: `organisation:${actor.organisation}`, stateCode: t.stateCode, recordIds: [`case:${t.caseRef}`], fields: ['doneAt'], details: { task: taskId } });
+  await recordAudit(db, {
+    actor,
+    action: 'sponsor.task.done',
+    purpose: 'community sponsorship: a task done',
+    subject: `organisation:${actor.organisation}`,
+    stateCode: t.stateCode,
+    recordIds: [`case:${t.caseRef}`],
+    fields: ['doneAt'],
+    details: { task: taskId },
+  });
   const [out] = (await sponsorTasks({ db, actor })).filter((x) => x.id === taskId);
   return out!;
 }

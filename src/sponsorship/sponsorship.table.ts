@@ -15,7 +15,9 @@ export const sponsors = pgTable(
   'sponsors',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     /** The organisation code its portal accounts carry (users.organisation, with users.state_code): unique per state. */
     organisation: text('organisation').notNull(),
     kind: text('kind').notNull(),
@@ -48,7 +50,9 @@ export const sponsorMembers = pgTable(
   'sponsor_members',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    sponsorId: bigint('sponsor_id', { mode: 'number' }).notNull().references(() => sponsors.id),
+    sponsorId: bigint('sponsor_id', { mode: 'number' })
+      .notNull()
+      .references(() => sponsors.id),
     stateCode: text('state_code').notNull(),
     name: text('name').notNull(),
     role: text('role').notNull().default('member'),
@@ -56,7 +60,10 @@ export const sponsorMembers = pgTable(
     screening: text('screening').notNull().default('pending'),
     screenedOn: date('screened_on', { mode: 'string' }),
   },
-  (t) => [index('sponsor_members_sponsor').on(t.sponsorId), check('sponsor_members_screening', sql`${t.screening} IN ('pending', 'cleared', 'refused')`)],
+  (t) => [
+    index('sponsor_members_sponsor').on(t.sponsorId),
+    check('sponsor_members_screening', sql`${t.screening} IN ('pending', 'cleared', 'refused')`),
+  ],
 );
 
 /**
@@ -67,7 +74,9 @@ export const sponsorEvents = pgTable(
   'sponsor_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    sponsorId: bigint('sponsor_id', { mode: 'number' }).notNull().references(() => sponsors.id),
+    sponsorId: bigint('sponsor_id', { mode: 'number' })
+      .notNull()
+      .references(() => sponsors.id),
     stateCode: text('state_code').notNull(),
     /** status (a move), check (a screening check of the sponsor or a member). */
     kind: text('kind').notNull(),
@@ -90,7 +99,9 @@ export const schemes = pgTable(
   'sponsorship_schemes',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     programmeId: bigint('programme_id', { mode: 'number' }).references(() => programmes.id),
     code: text('code').notNull(),
     title: text('title').notNull(),
@@ -108,7 +119,9 @@ export const schemes = pgTable(
 export const schemeVersions = pgTable(
   'sponsorship_scheme_versions',
   {
-    schemeId: bigint('scheme_id', { mode: 'number' }).notNull().references(() => schemes.id),
+    schemeId: bigint('scheme_id', { mode: 'number' })
+      .notNull()
+      .references(() => schemes.id),
     version: integer('version').notNull(),
     stateCode: text('state_code').notNull(),
     /** [{ id, label, field?, operator?, value? }] — none may select on a protected characteristic. */
@@ -129,7 +142,9 @@ export const memoranda = pgTable(
   'memoranda',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    stateCode: text('state_code').notNull().references(() => states.code),
+    stateCode: text('state_code')
+      .notNull()
+      .references(() => states.code),
     /** The same code across versions. */
     code: text('code').notNull(),
     version: integer('version').notNull(),
@@ -163,8 +178,12 @@ export const sponsorships = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     stateCode: text('state_code').notNull(),
-    sponsorId: bigint('sponsor_id', { mode: 'number' }).notNull().references(() => sponsors.id),
-    caseId: bigint('case_id', { mode: 'number' }).notNull().references(() => cases.id),
+    sponsorId: bigint('sponsor_id', { mode: 'number' })
+      .notNull()
+      .references(() => sponsors.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
     schemeId: bigint('scheme_id', { mode: 'number' }).references(() => schemes.id),
     /** The scheme version whose roles applied when matched. */
     schemeVersion: integer('scheme_version'),
@@ -192,7 +211,9 @@ export const sponsorshipTasks = pgTable(
   'sponsorship_tasks',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    sponsorshipId: bigint('sponsorship_id', { mode: 'number' }).notNull().references(() => sponsorships.id),
+    sponsorshipId: bigint('sponsorship_id', { mode: 'number' })
+      .notNull()
+      .references(() => sponsorships.id),
     stateCode: text('state_code').notNull(),
     organisation: text('organisation').notNull(),
     phase: text('phase').notNull(),
@@ -210,7 +231,9 @@ export const sponsorshipMessages = pgTable(
   'sponsorship_messages',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    sponsorshipId: bigint('sponsorship_id', { mode: 'number' }).notNull().references(() => sponsorships.id),
+    sponsorshipId: bigint('sponsorship_id', { mode: 'number' })
+      .notNull()
+      .references(() => sponsorships.id),
     stateCode: text('state_code').notNull(),
     organisation: text('organisation').notNull(),
     /** sponsor or state. */
@@ -219,5 +242,8 @@ export const sponsorshipMessages = pgTable(
     body: text('body').notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
-  (t) => [index('sponsorship_messages_key').on(t.sponsorshipId, t.id), check('sponsorship_messages_side', sql`${t.side} IN ('sponsor', 'state')`)],
+  (t) => [
+    index('sponsorship_messages_key').on(t.sponsorshipId, t.id),
+    check('sponsorship_messages_side', sql`${t.side} IN ('sponsor', 'state')`),
+  ],
 );

@@ -78,9 +78,13 @@ export type MatchProblem =
  * Why a sponsor cannot take a household, as it said when it applied: the household is larger than
  * it can support, or a member has a specific need it did not say it supports. Empty: it can.
  */
-export function matchProblems(sponsor: { householdSize: number; needsSupported: readonly string[] }, household: { size: number; needs: readonly string[] }): MatchProblem[] {
+export function matchProblems(
+  sponsor: { householdSize: number; needsSupported: readonly string[] },
+  household: { size: number; needs: readonly string[] },
+): MatchProblem[] {
   const out: MatchProblem[] = [];
-  if (household.size > sponsor.householdSize) out.push({ code: 'householdTooLarge', params: { size: household.size, max: sponsor.householdSize } });
+  if (household.size > sponsor.householdSize)
+    out.push({ code: 'householdTooLarge', params: { size: household.size, max: sponsor.householdSize } });
   const unsupported = [...new Set(household.needs)].filter((n) => !sponsor.needsSupported.includes(n)).sort();
   if (unsupported.length > 0) out.push({ code: 'needsNotSupported', params: { needs: unsupported.join(', ') } });
   return out;
@@ -90,18 +94,34 @@ export function matchProblems(sponsor: { householdSize: number; needsSupported: 
  * What the safety net takes over when a sponsorship breaks down: the sponsor's open tasks of the
  * phases the state takes over, each a new task held by the state.
  */
-export function safetyNetTasks(tasks: readonly { phase: string; task: string; holder: string; done: boolean }[], phases: readonly string[]): Task[] {
+export function safetyNetTasks(
+  tasks: readonly { phase: string; task: string; holder: string; done: boolean }[],
+  phases: readonly string[],
+): Task[] {
   return tasks
     .filter((t) => t.holder === 'sponsor' && !t.done && phases.includes(t.phase) && !isTakenOver(t.task))
     .map((t) => ({ phase: t.phase as SponsorPhase, task: takenOverTask(t.task), holder: 'state' as const }));
 }
 
 /** The fields of a memorandum that a new version may change. */
-export const MEMORANDUM_FIELDS = ['title', 'schemeId', 'parties', 'signedOn', 'validFrom', 'validTo', 'places', 'costsBorne', 'note'] as const;
+export const MEMORANDUM_FIELDS = [
+  'title',
+  'schemeId',
+  'parties',
+  'signedOn',
+  'validFrom',
+  'validTo',
+  'places',
+  'costsBorne',
+  'note',
+] as const;
 export type MemorandumField = (typeof MEMORANDUM_FIELDS)[number];
 
 /** What changed from one version of a memorandum to the next: each field whose value differs. */
-export function memorandumDiff(before: Record<MemorandumField, unknown>, after: Record<MemorandumField, unknown>): { field: MemorandumField; from: unknown; to: unknown }[] {
+export function memorandumDiff(
+  before: Record<MemorandumField, unknown>,
+  after: Record<MemorandumField, unknown>,
+): { field: MemorandumField; from: unknown; to: unknown }[] {
   return MEMORANDUM_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null)).map((f) => ({
     field: f,
     from: before[f] ?? null,

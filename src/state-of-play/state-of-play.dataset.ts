@@ -37,6 +37,10 @@ export function stateOfPlayDataset(s: StateOfPlay, t: Translate): Dataset {
       ['DELIVERED_SHARE', 'measure'],
     ]),
     rows,
-    notes: [t('exports.note.stateOfPlay', { pathways: s.pathways.map((p) => t(`pathway.${p}`)).join(', '), asOf: s.asOf }), t('exports.note.totalCode'), t('exports.note.exact')],
+    notes: [
+      t('exports.note.stateOfPlay', { pathways: s.pathways.map((p) => t(`pathway.${p}`)).join(', '), asOf: s.asOf }),
+      t('exports.note.totalCode'),
+      t('exports.note.exact'),
+    ],
   };
 }

@@ -12,7 +12,12 @@ const isShare = (f: Pick<DocumentFigureCheck, 'figure'>) => f.figure === 'delive
  * smoothed over. A shipped round's locator and note come from the catalogue, the document's own
  * (Dutch) words in the language's quotation marks.
  */
-export function documentFigureLines(roundId: string, figures: readonly DocumentFigureCheck[], sources: readonly Source[], lang: Lang): string[] {
+export function documentFigureLines(
+  roundId: string,
+  figures: readonly DocumentFigureCheck[],
+  sources: readonly Source[],
+  lang: Lang,
+): string[] {
   const t = translator(lang);
   const num = (f: DocumentFigureCheck, v: number) => (isShare(f) ? formatShare(v, lang) : formatCount(v, lang));
   return figures.map((f) => {
@@ -20,7 +25,12 @@ export function documentFigureLines(roundId: string, figures: readonly DocumentF
     const sourceName = source ? actShortName(shippedText(lang, shippedKeys.source(source.id), source.citation)) : (f.source ?? '?');
     const note = f.note ? shippedText(lang, shippedKeys.figureNote(roundId, f), f.note) : '';
     const statement = [t(`qualifier.${f.qualifier}`), num(f, f.value)].filter(Boolean).join(' ');
-    const diff = f.difference === null ? '–' : isShare(f) ? `${(f.difference * 100).toFixed(1)} pp` : (f.difference > 0 ? '+' : '') + formatCount(f.difference, lang);
+    const diff =
+      f.difference === null
+        ? '–'
+        : isShare(f)
+          ? `${(f.difference * 100).toFixed(1)} pp`
+          : (f.difference > 0 ? '+' : '') + formatCount(f.difference, lang);
     return `  ${t('figure.line', {
       label: t(`figure.${f.figure}`),
       source: sourceName,
@@ -54,17 +64,35 @@ export function stateOfPlayTable(s: StateOfPlay, sources: readonly Source[], lan
     formatShare(st.deliveredShare, lang),
     topDepartures(st.byDeparture, lang),
   ]);
-  rows.push(['', t('sop.total'), formatCount(s.totals.pledged, lang), s.totals.carryOver ? `[${formatCount(s.totals.carryOver, lang)}]` : '', formatCount(s.totals.arrived, lang), formatShare(s.totals.deliveredShare, lang), topDepartures(totalDep, lang)]);
+  rows.push([
+    '',
+    t('sop.total'),
+    formatCount(s.totals.pledged, lang),
+    s.totals.carryOver ? `[${formatCount(s.totals.carryOver, lang)}]` : '',
+    formatCount(s.totals.arrived, lang),
+    formatShare(s.totals.deliveredShare, lang),
+    topDepartures(totalDep, lang),
+  ]);
   const notes: string[] = [];
   if (s.target !== null) {
     const statement = [t(`qualifier.${s.targetQualifier ?? 'exact'}`), formatCount(s.target, lang)].filter(Boolean).join(' ');
-    notes.push(t('sop.target', { statement, arrived: formatCount(s.totals.arrived, lang), share: formatShare(s.totals.targetShare, lang) }));
+    notes.push(
+      t('sop.target', { statement, arrived: formatCount(s.totals.arrived, lang), share: formatShare(s.totals.targetShare, lang) }),
+    );
   } else notes.push(t('sop.noTarget'));
   if (s.documentFigures.length > 0) notes.push(t('sop.documentFigures'), ...documentFigureLines(s.round, s.documentFigures, sources, lang));
   return {
     title: t('sop.title', { title: shippedText(lang, shippedKeys.roundTitle(s.round), s.title), asOf: s.asOf }),
     table: {
-      headers: [t('sop.code'), t('sop.state'), t('sop.pledged'), t('sop.carryOver'), t('sop.arrived'), t('sop.delivered'), t('sop.departures')],
+      headers: [
+        t('sop.code'),
+        t('sop.state'),
+        t('sop.pledged'),
+        t('sop.carryOver'),
+        t('sop.arrived'),
+        t('sop.delivered'),
+        t('sop.departures'),
+      ],
       rows,
       align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
       ruleBefore: [rows.length - 1],
@@ -78,7 +106,23 @@ export function stateOfPlayCsvRows(s: StateOfPlay) {
   const departures = [...new Set(s.states.flatMap((st) => Object.keys(st.byDeparture)))].sort();
   const headers = ['code', 'name', 'pledged', 'carry_over', 'arrived', 'delivered_share', ...departures.map((d) => `departure_${d}`)];
   const share = (v: number | null) => (v === null ? null : Number(v.toFixed(6)));
-  const rows: (string | number | null)[][] = s.states.map((st) => [st.code, st.name, st.pledged, st.carryOver, st.arrived, share(st.deliveredShare), ...departures.map((d) => st.byDeparture[d] ?? 0)]);
-  rows.push(['EU', 'total', s.totals.pledged, s.totals.carryOver, s.totals.arrived, share(s.totals.deliveredShare), ...departures.map((d) => s.states.reduce((n, st) => n + (st.byDeparture[d] ?? 0), 0))]);
+  const rows: (string | number | null)[][] = s.states.map((st) => [
+    st.code,
+    st.name,
+    st.pledged,
+    st.carryOver,
+    st.arrived,
+    share(st.deliveredShare),
+    ...departures.map((d) => st.byDeparture[d] ?? 0),
+  ]);
+  rows.push([
+    'EU',
+    'total',
+    s.totals.pledged,
+    s.totals.carryOver,
+    s.totals.arrived,
+    share(s.totals.deliveredShare),
+    ...departures.map((d) => s.states.reduce((n, st) => n + (st.byDeparture[d] ?? 0), 0)),
+  ]);
   return { headers, rows };
 }

@@ -4,8 +4,19 @@ import type { Round } from '../rounds/round.ts';
 import { assembleStateOfPlay, type ArrivalCell } from './state-of-play.ts';
 
 const round: Round = {
-  id: 'r', title: 'R', legalBasis: '', start: '2020-01-01', end: '2021-12-31', target: { value: 100, qualifier: 'at_least' }, budget: null,
-  previous: null, pathways: ['resettlement'], participants: null, priorities: [], incentives: [], sources: [],
+  id: 'r',
+  title: 'R',
+  legalBasis: '',
+  start: '2020-01-01',
+  end: '2021-12-31',
+  target: { value: 100, qualifier: 'at_least' },
+  budget: null,
+  previous: null,
+  pathways: ['resettlement'],
+  participants: null,
+  priorities: [],
+  incentives: [],
+  sources: [],
   documentFigures: [
     { figure: 'pledged_total', value: 91, qualifier: 'exact' },
     { figure: 'arrived_total', value: 10, qualifier: 'more_than', as_of: '2020-03-31' },
@@ -25,13 +36,31 @@ const cells: ArrivalCell[] = [
 
 describe('the state of play', () => {
   const sop = assembleStateOfPlay({
-    round, asOf: '2021-12-31', lang: 'nl', pathways: ['resettlement'], states: [be!, bg!, de!],
-    pledges: new Map([['BE', { pledged: 20, carryOver: 0 }], ['BG', { pledged: 0, carryOver: 25 }], ['DE', { pledged: 70, carryOver: 0 }]]),
-    arrivals: cells, arrivedAsOf: new Map([['2020-03-31', 35]]),
+    round,
+    asOf: '2021-12-31',
+    lang: 'nl',
+    pathways: ['resettlement'],
+    states: [be!, bg!, de!],
+    pledges: new Map([
+      ['BE', { pledged: 20, carryOver: 0 }],
+      ['BG', { pledged: 0, carryOver: 25 }],
+      ['DE', { pledged: 70, carryOver: 0 }],
+    ]),
+    arrivals: cells,
+    arrivedAsOf: new Map([['2020-03-31', 35]]),
   });
 
   it('computes each state from its cells', () => {
-    expect(sop.states[0]).toEqual({ code: 'BE', name: 'België', pledged: 20, carryOver: 0, arrived: 10, deliveredShare: 0.5, byDeparture: { LBN: 1, TUR: 9 }, byMonth: { '2020-01': 5, '2021-03': 5 } });
+    expect(sop.states[0]).toEqual({
+      code: 'BE',
+      name: 'België',
+      pledged: 20,
+      carryOver: 0,
+      arrived: 10,
+      deliveredShare: 0.5,
+      byDeparture: { LBN: 1, TUR: 9 },
+      byMonth: { '2020-01': 5, '2021-03': 5 },
+    });
     expect(sop.states[1]).toMatchObject({ code: 'BG', pledged: 0, carryOver: 25, arrived: 0, deliveredShare: null, byDeparture: {} });
   });
 

@@ -16,7 +16,18 @@ export const EUROSTAT_TOTALS: Record<string, string> = { freq: 'A', unit: 'PER',
 const GEO = 'geo';
 const PARTNER = 'citizen';
 /** Columns of SDMX-CSV that are not dimensions. */
-const NOT_DIMENSIONS = new Set(['STRUCTURE', 'STRUCTURE_ID', 'STRUCTURE_NAME', 'ACTION', 'DATAFLOW', 'LAST UPDATE', 'TIME_PERIOD', 'OBS_VALUE', 'OBS_FLAG', 'CONF_STATUS']);
+const NOT_DIMENSIONS = new Set([
+  'STRUCTURE',
+  'STRUCTURE_ID',
+  'STRUCTURE_NAME',
+  'ACTION',
+  'DATAFLOW',
+  'LAST UPDATE',
+  'TIME_PERIOD',
+  'OBS_VALUE',
+  'OBS_FLAG',
+  'CONF_STATUS',
+]);
 
 const KNOWN: Record<string, { title: string; definitions: string }> = {
   migr_asyresa: {
@@ -72,8 +83,16 @@ export function parseEurostat(text: string, opts: EurostatOptions): ParsedStatis
   const problems: RowProblem[] = [];
   const figures: Figure[] = [];
   const result: ParsedStatistics = {
-    source: 'eurostat', code: codeOfName(opts.name), title: '', basis: 'citizenship', rounding: 5, extractedOn: null, definitions: '',
-    figures, problems, notKept: { rows: 0, by: {} },
+    source: 'eurostat',
+    code: codeOfName(opts.name),
+    title: '',
+    basis: 'citizenship',
+    rounding: 5,
+    extractedOn: null,
+    definitions: '',
+    figures,
+    problems,
+    notKept: { rows: 0, by: {} },
   };
   const layout = eurostatLayout(text);
   let observations: Observation[] = [];
@@ -86,7 +105,9 @@ export function parseEurostat(text: string, opts: EurostatOptions): ParsedStatis
   }
   const known = KNOWN[result.code];
   result.title = known?.title ?? `Eurostat ${result.code}`;
-  result.definitions = known?.definitions ?? `Eurostat table ${result.code}: persons by citizenship and reporting country, per calendar year; figures rounded to the nearest 5; ":" not available.`;
+  result.definitions =
+    known?.definitions ??
+    `Eurostat table ${result.code}: persons by citizenship and reporting country, per calendar year; figures rounded to the nearest 5; ":" not available.`;
   const repeated = figureKeys();
   for (const o of observations) {
     const other = Object.entries(o.dims).find(([d, v]) => d !== GEO && d !== PARTNER && v !== (EUROSTAT_TOTALS[d] ?? 'TOTAL'));
@@ -123,7 +144,12 @@ function requireDimensions(dims: string[], row: number, problems: RowProblem[]):
   return missing.length === 0;
 }
 
-function readSdmxCsv(text: string, layout: 'sdmx-csv-2.0' | 'sdmx-csv-1.0', problems: RowProblem[], result: ParsedStatistics): Observation[] {
+function readSdmxCsv(
+  text: string,
+  layout: 'sdmx-csv-2.0' | 'sdmx-csv-1.0',
+  problems: RowProblem[],
+  result: ParsedStatistics,
+): Observation[] {
   const records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   // Eurostat may label the header ("geo: Geopolitical entity"): the code is before the colon.
   const header = records[0]!.map((h) => h.split(':')[0]!.trim());
@@ -135,7 +161,11 @@ function readSdmxCsv(text: string, layout: 'sdmx-csv-2.0' | 'sdmx-csv-1.0', prob
   const structure = records[1]?.[col(required[2]!)];
   if (structure) result.code = codeOfStructure(structure);
   return records.slice(1).map((r, i) => {
-    const flags = [r[col('OBS_FLAG')], r[col('CONF_STATUS')] === 'C' ? 'c' : undefined].map((f) => (f ?? '').trim()).filter(Boolean).join('') || null;
+    const flags =
+      [r[col('OBS_FLAG')], r[col('CONF_STATUS')] === 'C' ? 'c' : undefined]
+        .map((f) => (f ?? '').trim())
+        .filter(Boolean)
+        .join('') || null;
     return {
       row: i + 2,
       column: 'OBS_VALUE',
@@ -148,7 +178,10 @@ function readSdmxCsv(text: string, layout: 'sdmx-csv-2.0' | 'sdmx-csv-1.0', prob
 }
 
 function readTsv(text: string, problems: RowProblem[]): Observation[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const head = lines[0]!.split('\t');
   const [dimPart] = head[0]!.split('\\');
   const dims = dimPart!.split(',').map((d) => d.trim());

@@ -108,7 +108,10 @@ export function reconcile(input: {
   const { year } = input;
   const first = `${year}-01-01`;
   const last = `${year}-12-31`;
-  const states = new Set<string>([...input.platform.map((p) => p.stateCode), ...input.sources.flatMap((s) => s.totals.map((t) => t.stateCode))]);
+  const states = new Set<string>([
+    ...input.platform.map((p) => p.stateCode),
+    ...input.sources.flatMap((s) => s.totals.map((t) => t.stateCode)),
+  ]);
   // States asked for are shown even where neither the platform nor a source has a figure.
   const wanted = input.stateCodes ? [...new Set(input.stateCodes)] : [...states];
   const rounds = input.rounds.filter((r) => r.start <= last && r.end >= first);
@@ -120,7 +123,9 @@ export function reconcile(input: {
         persons: own?.persons ?? 0,
         otherPathways: own?.otherPathways ?? 0,
         rounds: rounds.map((r) => ({
-          id: r.id, start: r.start, end: r.end,
+          id: r.id,
+          start: r.start,
+          end: r.end,
           persons: input.roundArrivals.find((a) => a.roundId === r.id && a.stateCode === stateCode)?.persons ?? 0,
           crossesYear: r.start < first || r.end > last,
         })),
@@ -130,11 +135,25 @@ export function reconcile(input: {
         const label = dataset.source === 'unhcr' ? 'UNHCR' : 'Eurostat';
         const total = totals.find((t) => t.stateCode === stateCode);
         if (!total || total.values.length === 0) {
-          return { dataset, status: 'no_row', value: null, flags: null, difference: null, explanations: [explain('missing', { source: label, year })] };
+          return {
+            dataset,
+            status: 'no_row',
+            value: null,
+            flags: null,
+            difference: null,
+            explanations: [explain('missing', { source: label, year })],
+          };
         }
         const known = total.values.filter((v): v is number => v !== null);
         if (known.length === 0) {
-          return { dataset, status: 'not_available', value: null, flags: total.flags, difference: null, explanations: [explain('not_available', { source: label, year })] };
+          return {
+            dataset,
+            status: 'not_available',
+            value: null,
+            flags: total.flags,
+            difference: null,
+            explanations: [explain('not_available', { source: label, year })],
+          };
         }
         const value = known.reduce((a, b) => a + b, 0);
         const difference = platform.persons - value;
@@ -143,7 +162,8 @@ export function reconcile(input: {
         if (known.length < total.values.length) explanations.push(explain('not_available', { source: label, year }));
         if (difference !== 0) {
           const tolerance = roundingTolerance(dataset.rounding, known.length);
-          if (tolerance > 0 && Math.abs(difference) <= tolerance) explanations.push(explain('rounding', { source: label, base: dataset.rounding, tolerance }));
+          if (tolerance > 0 && Math.abs(difference) <= tolerance)
+            explanations.push(explain('rounding', { source: label, base: dataset.rounding, tolerance }));
           if (dataset.basis !== 'departure') explanations.push(explain('basis', { source: label, basis: dataset.basis }));
           if (crossing.length) {
             explanations.push(explain('period', { rounds: crossing.map((r) => `${r.id} (${r.start} – ${r.end})`).join(', '), year }));
@@ -168,7 +188,13 @@ export function reconciliationDataset(report: Reconciliation, lang: Lang = 'en')
     rows.push([r.stateCode, report.year, 'PATHWAYS', null, null, r.platform.persons, null, null]);
     for (const s of r.sources) {
       rows.push([
-        r.stateCode, report.year, s.dataset.source.toUpperCase(), s.dataset.id, s.dataset.extractedOn, s.value, s.difference,
+        r.stateCode,
+        report.year,
+        s.dataset.source.toUpperCase(),
+        s.dataset.id,
+        s.dataset.extractedOn,
+        s.value,
+        s.difference,
         s.explanations.map((e) => `${e.code}: ${lang === 'nl' ? e.nl : e.en}`).join(' | ') || null,
       ]);
     }
@@ -189,7 +215,9 @@ export function reconciliationDataset(report: Reconciliation, lang: Lang = 'en')
     rows,
     notes: [
       t('stats.reconciliation.note', { pathways: pathwayNames(report.pathways, lang) }),
-      ...report.datasets.map((d) => t('stats.datasetNote', { id: d.id, source: d.source.toUpperCase(), code: d.code, title: d.title, extracted: d.extractedOn ?? '—' })),
+      ...report.datasets.map((d) =>
+        t('stats.datasetNote', { id: d.id, source: d.source.toUpperCase(), code: d.code, title: d.title, extracted: d.extractedOn ?? '—' }),
+      ),
     ],
   };
 }

@@ -19,19 +19,36 @@ export async function findDatasetRow(db: Executor, id: number): Promise<DatasetR
 }
 
 export async function findDatasetByFile(db: Executor, source: StatisticsSource, sha256: string): Promise<DatasetRow | null> {
-  const [row] = await db.select().from(statisticsDatasets).where(and(eq(statisticsDatasets.source, source), eq(statisticsDatasets.sha256, sha256)));
+  const [row] = await db
+    .select()
+    .from(statisticsDatasets)
+    .where(and(eq(statisticsDatasets.source, source), eq(statisticsDatasets.sha256, sha256)));
   return row ?? null;
 }
 
 export async function insertDataset(
   db: Executor,
-  d: Omit<ParsedStatistics, 'figures' | 'problems' | 'notKept'> & { fileName: string; sha256: string; figures: Figure[]; importedBy: string },
+  d: Omit<ParsedStatistics, 'figures' | 'problems' | 'notKept'> & {
+    fileName: string;
+    sha256: string;
+    figures: Figure[];
+    importedBy: string;
+  },
 ): Promise<DatasetRow> {
   const [row] = await db
     .insert(statisticsDatasets)
     .values({
-      source: d.source, code: d.code, title: d.title, basis: d.basis, rounding: d.rounding, extractedOn: d.extractedOn, definitions: d.definitions,
-      fileName: d.fileName, sha256: d.sha256, figures: d.figures.length, importedBy: d.importedBy,
+      source: d.source,
+      code: d.code,
+      title: d.title,
+      basis: d.basis,
+      rounding: d.rounding,
+      extractedOn: d.extractedOn,
+      definitions: d.definitions,
+      fileName: d.fileName,
+      sha256: d.sha256,
+      figures: d.figures.length,
+      importedBy: d.importedBy,
     })
     .returning();
   // In slices, so a large table stays under the drivers' limit of bound parameters.
@@ -50,19 +67,34 @@ export interface FigureRow extends Figure {
   datasetId: number;
 }
 
-export async function selectFigures(db: Executor, where: { datasetIds: number[]; stateCode?: string; year?: number }): Promise<FigureRow[]> {
+export async function selectFigures(
+  db: Executor,
+  where: { datasetIds: number[]; stateCode?: string; year?: number },
+): Promise<FigureRow[]> {
   if (where.datasetIds.length === 0) return [];
   const conditions: SQL[] = [sql`${statisticsFigures.datasetId} IN ${where.datasetIds}`];
   if (where.stateCode) conditions.push(eq(statisticsFigures.stateCode, where.stateCode));
   if (where.year !== undefined) conditions.push(eq(statisticsFigures.year, where.year));
   return db
     .select({
-      datasetId: statisticsFigures.datasetId, year: statisticsFigures.year, area: statisticsFigures.area, stateCode: statisticsFigures.stateCode,
-      partner: statisticsFigures.partner, partnerIso3: statisticsFigures.partnerIso3, value: statisticsFigures.value, flags: statisticsFigures.flags,
+      datasetId: statisticsFigures.datasetId,
+      year: statisticsFigures.year,
+      area: statisticsFigures.area,
+      stateCode: statisticsFigures.stateCode,
+      partner: statisticsFigures.partner,
+      partnerIso3: statisticsFigures.partnerIso3,
+      value: statisticsFigures.value,
+      flags: statisticsFigures.flags,
     })
     .from(statisticsFigures)
     .where(and(...conditions))
-    .orderBy(asc(statisticsFigures.datasetId), asc(statisticsFigures.year), asc(statisticsFigures.area), sql`${statisticsFigures.value} DESC NULLS LAST`, asc(statisticsFigures.partner));
+    .orderBy(
+      asc(statisticsFigures.datasetId),
+      asc(statisticsFigures.year),
+      asc(statisticsFigures.area),
+      sql`${statisticsFigures.value} DESC NULLS LAST`,
+      asc(statisticsFigures.partner),
+    );
 }
 
 /** The platform's arrivals of a calendar year, per state and pathway (counts, no person). */

@@ -9,7 +9,16 @@ import { contextFigures, type ContextFigures } from './context.ts';
 import { parseEurostat } from './eurostat.ts';
 import { reconcile, type Reconciliation, type SourceDataset, type SourceTotal } from './reconciliation.ts';
 import {
-  arrivalsOfYear, deleteDataset, findDatasetByFile, findDatasetRow, insertDataset, listDatasetRows, roundsOfYear, selectFigures, type DatasetRow, type FigureRow,
+  arrivalsOfYear,
+  deleteDataset,
+  findDatasetByFile,
+  findDatasetRow,
+  insertDataset,
+  listDatasetRows,
+  roundsOfYear,
+  selectFigures,
+  type DatasetRow,
+  type FigureRow,
 } from './statistics.repository.ts';
 import { STATISTICS_SOURCES, type Basis, type ParsedStatistics, type StatisticsSource } from './statistics.ts';
 import { parseUnhcr } from './unhcr.ts';
@@ -26,9 +35,20 @@ export interface StatisticsDataset extends SourceDataset {
 }
 
 const present = (r: DatasetRow): StatisticsDataset => ({
-  id: r.id, source: r.source as StatisticsSource, code: r.code, title: r.title, basis: r.basis as Basis, unit: r.unit, rounding: r.rounding,
-  extractedOn: r.extractedOn, definitions: r.definitions, fileName: r.fileName, sha256: r.sha256, figures: r.figures,
-  importedAt: new Date(r.importedAt).toISOString(), importedBy: r.importedBy,
+  id: r.id,
+  source: r.source as StatisticsSource,
+  code: r.code,
+  title: r.title,
+  basis: r.basis as Basis,
+  unit: r.unit,
+  rounding: r.rounding,
+  extractedOn: r.extractedOn,
+  definitions: r.definitions,
+  fileName: r.fileName,
+  sha256: r.sha256,
+  figures: r.figures,
+  importedAt: new Date(r.importedAt).toISOString(),
+  importedBy: r.importedBy,
 });
 
 export interface ImportOutcome {
@@ -52,8 +72,10 @@ export async function importStatistics(opts: {
 }): Promise<ImportOutcome> {
   const { db, actor, source, file } = opts;
   authorize(policies.importStatistics, actor, undefined);
-  if (!(STATISTICS_SOURCES as readonly string[]).includes(source)) throw appError(ErrorCode.BadInput, 'statsSource', { p1: String(source) });
-  if (opts.extractedOn !== undefined && !isValidIsoDate(opts.extractedOn)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: opts.extractedOn });
+  if (!(STATISTICS_SOURCES as readonly string[]).includes(source))
+    throw appError(ErrorCode.BadInput, 'statsSource', { p1: String(source) });
+  if (opts.extractedOn !== undefined && !isValidIsoDate(opts.extractedOn))
+    throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: opts.extractedOn });
   if (opts.code !== undefined && !/^[a-z0-9_]{1,40}$/i.test(opts.code)) throw appError(ErrorCode.BadInput, 'statsCode', { p1: opts.code });
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
   const before = await findDatasetByFile(db, source, sha256);
@@ -73,7 +95,9 @@ export async function importStatistics(opts: {
     importedBy: actor.id,
   });
   await recordAudit(db, {
-    actor, action: 'statistics.import', subject: `statistics:${row.id}`,
+    actor,
+    action: 'statistics.import',
+    subject: `statistics:${row.id}`,
     details: { source, code: row.code, figures: row.figures, sha256, extractedOn: row.extractedOn, notKept: parsed.notKept.rows },
   });
   return { dataset: present(row), duplicate: false, notKept: parsed.notKept };
@@ -90,7 +114,12 @@ export async function removeDataset(opts: { db: Executor; actor: Actor; id: numb
   authorize(policies.importStatistics, actor, undefined);
   const row = await findDatasetRow(db, id);
   if (!row || !(await deleteDataset(db, id))) throw appError(ErrorCode.NotFound, 'statsDatasetUnknown', { p1: id });
-  await recordAudit(db, { actor, action: 'statistics.remove', subject: `statistics:${id}`, details: { source: row.source, code: row.code, sha256: row.sha256, figures: row.figures } });
+  await recordAudit(db, {
+    actor,
+    action: 'statistics.remove',
+    subject: `statistics:${id}`,
+    details: { source: row.source, code: row.code, sha256: row.sha256, figures: row.figures },
+  });
   return present(row);
 }
 
@@ -105,7 +134,9 @@ export async function statisticsFigures(opts: {
 }): Promise<{ datasets: StatisticsDataset[]; figures: FigureRow[] }> {
   const { db, actor } = opts;
   authorize(policies.readStatistics, actor, undefined);
-  const datasets = (await listDatasetRows(db, opts.source)).map(present).filter((d) => opts.datasetId === undefined || d.id === opts.datasetId);
+  const datasets = (await listDatasetRows(db, opts.source))
+    .map(present)
+    .filter((d) => opts.datasetId === undefined || d.id === opts.datasetId);
   const figures = await selectFigures(db, {
     datasetIds: datasets.map((d) => d.id),
     ...(opts.stateCode !== undefined && { stateCode: opts.stateCode }),
@@ -118,7 +149,11 @@ export async function statisticsFigures(opts: {
  * The dataset of a source a year is compared with: the newest import that has figures for that
  * year. Several datasets of one source are never added together.
  */
-async function datasetForYear(db: Executor, source: StatisticsSource, year: number): Promise<{ dataset: StatisticsDataset; figures: FigureRow[] } | null> {
+async function datasetForYear(
+  db: Executor,
+  source: StatisticsSource,
+  year: number,
+): Promise<{ dataset: StatisticsDataset; figures: FigureRow[] } | null> {
   for (const d of (await listDatasetRows(db, source)).map(present)) {
     const figures = await selectFigures(db, { datasetIds: [d.id], year });
     if (figures.length) return { dataset: d, figures };
@@ -170,13 +205,24 @@ export async function reconciliationReport(opts: {
     if (found) sources.push({ dataset: sourceDataset(found.dataset), totals: sourceTotals(found.figures) });
   }
   return reconcile({
-    year, pathways, platform: [...platform.values()], rounds, roundArrivals, sources,
+    year,
+    pathways,
+    platform: [...platform.values()],
+    rounds,
+    roundArrivals,
+    sources,
     ...(opts.stateCode !== undefined && { stateCodes: [opts.stateCode] }),
   });
 }
 
 const sourceDataset = (d: StatisticsDataset): SourceDataset => ({
-  id: d.id, source: d.source, code: d.code, title: d.title, basis: d.basis, rounding: d.rounding, extractedOn: d.extractedOn,
+  id: d.id,
+  source: d.source,
+  code: d.code,
+  title: d.title,
+  basis: d.basis,
+  rounding: d.rounding,
+  extractedOn: d.extractedOn,
 });
 
 /** The EU context figures of the newest UNHCR dataset (or the one named), beside the Recommendation's. */

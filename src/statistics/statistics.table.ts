@@ -46,7 +46,9 @@ export const statisticsDatasets = pgTable(
 export const statisticsFigures = pgTable(
   'statistics_figures',
   {
-    datasetId: integer('dataset_id').notNull().references(() => statisticsDatasets.id, { onDelete: 'cascade' }),
+    datasetId: integer('dataset_id')
+      .notNull()
+      .references(() => statisticsDatasets.id, { onDelete: 'cascade' }),
     year: integer('year').notNull(),
     area: text('area').notNull(),
     stateCode: text('state_code'),
@@ -56,5 +58,8 @@ export const statisticsFigures = pgTable(
     /** The publisher's flags (Eurostat: p provisional, e estimated, u low reliability, …). */
     flags: text('flags'),
   },
-  (t) => [primaryKey({ columns: [t.datasetId, t.year, t.area, t.partner] }), check('statistics_figures_value', sql`${t.value} IS NULL OR ${t.value} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.datasetId, t.year, t.area, t.partner] }),
+    check('statistics_figures_value', sql`${t.value} IS NULL OR ${t.value} >= 0`),
+  ],
 );

@@ -5,7 +5,14 @@ import { STATELESS } from '../reference/country.ts';
 import { figureKeys, iso3Of, isYear, stateCodeOfArea, wholeNumber, type Figure, type ParsedStatistics } from './statistics.ts';
 
 /** The columns of UNHCR's Refugee Data Finder "solutions" table, resettlement arrivals by origin. */
-export const UNHCR_COLUMNS = ['year', 'country_of_arrival_iso3', 'country_of_arrival', 'country_of_origin_iso3', 'country_of_origin', 'persons'] as const;
+export const UNHCR_COLUMNS = [
+  'year',
+  'country_of_arrival_iso3',
+  'country_of_arrival',
+  'country_of_origin_iso3',
+  'country_of_origin',
+  'persons',
+] as const;
 
 /** UNHCR's codes of an origin that is no country: unknown, and stateless (ICAO's XXA). */
 const ORIGIN_NOT_A_COUNTRY = new Set(['UNK', STATELESS]);
@@ -52,10 +59,12 @@ export function parseUnhcr(text: string): ParsedStatistics {
     const year = Number(cell('year'));
     if (!/^\d{4}$/.test(cell('year')) || !isYear(year)) problems.push(rowProblem(row, 'year', cell('year'), 'statsYear'));
     const area = cell('country_of_arrival_iso3').toUpperCase();
-    if (area.length !== 3 || iso3Of(area) === null) problems.push(rowProblem(row, 'country_of_arrival_iso3', cell('country_of_arrival_iso3'), 'countryUnknown'));
+    if (area.length !== 3 || iso3Of(area) === null)
+      problems.push(rowProblem(row, 'country_of_arrival_iso3', cell('country_of_arrival_iso3'), 'countryUnknown'));
     const partner = cell('country_of_origin_iso3').toUpperCase();
     const partnerIso3 = partner.length === 3 ? iso3Of(partner) : null;
-    if (partnerIso3 === null && !ORIGIN_NOT_A_COUNTRY.has(partner)) problems.push(rowProblem(row, 'country_of_origin_iso3', cell('country_of_origin_iso3'), 'countryUnknown'));
+    if (partnerIso3 === null && !ORIGIN_NOT_A_COUNTRY.has(partner))
+      problems.push(rowProblem(row, 'country_of_origin_iso3', cell('country_of_origin_iso3'), 'countryUnknown'));
     const value = wholeNumber(cell('persons'));
     if (value === null) problems.push(rowProblem(row, 'persons', cell('persons'), 'statsValue'));
     if (problems.length > before) return;

@@ -62,7 +62,8 @@ export function mountWeb(app: Hono<any>, root = WEB_ROOT): void {
     secured(c);
     c.header('Cache-Control', 'no-cache');
     const html = currentPage();
-    if (html === null) return c.text('The web interface is not built: run `npm run build:web` (npm start does it for you). The API is at /api/docs.', 503);
+    if (html === null)
+      return c.text('The web interface is not built: run `npm run build:web` (npm start does it for you). The API is at /api/docs.', 503);
     return c.html(html);
   });
 }

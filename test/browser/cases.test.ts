@@ -18,7 +18,10 @@ import { signInThroughPage, startPlatform, totpCode, type Account, type Platform
  * resumption of two chosen cases, and saved views kept on the server. Every expectation is read
  * from the API or the database, and every page is checked with axe-core.
  */
-const EN = JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/cases.en.json', import.meta.url), 'utf8')) as Record<string, string>;
+const EN = JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/cases.en.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
 const statusLabel = (s: string) => EN[`cases.status.${s}`]!;
 
 interface Row {
@@ -75,7 +78,9 @@ describe('the case workspace in the browser', () => {
     const perState = new Map<string, number>();
     for (const c of open) perState.set(c.stateCode, (perState.get(c.stateCode) ?? 0) + 1);
     state = [...perState].sort((a, b) => b[1] - a[1])[0]![0];
-    const ours = open.filter((c) => c.stateCode === state).sort((a, b) => STAGES.indexOf(a.status as never) - STAGES.indexOf(b.status as never));
+    const ours = open
+      .filter((c) => c.stateCode === state)
+      .sort((a, b) => STAGES.indexOf(a.status as never) - STAGES.indexOf(b.status as never));
     early = ours[0]!;
     const rest = ours.slice(1);
     const counts = new Map<string, number>();
@@ -108,13 +113,19 @@ describe('the case workspace in the browser', () => {
 
       // By status: the most frequent one of the state.
       const statuses = await inScope(platform.database.db, operator('test'), (tx) =>
-        rows<{ status: string }>(tx, sql`SELECT status FROM cases WHERE state_code = ${state} GROUP BY status ORDER BY count(*) DESC, status LIMIT 1`),
+        rows<{ status: string }>(
+          tx,
+          sql`SELECT status FROM cases WHERE state_code = ${state} GROUP BY status ORDER BY count(*) DESC, status LIMIT 1`,
+        ),
       );
       const status = statuses[0]!.status;
       await page.getByLabel('Status', { exact: true }).selectOption(status);
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.waitForURL(new RegExp(`[?&]status=${status}`));
-      await page.waitForFunction((label) => [...document.querySelectorAll('table.data-table tbody .badge')].every((b) => b.textContent === label), statusLabel(status));
+      await page.waitForFunction(
+        (label) => [...document.querySelectorAll('table.data-table tbody .badge')].every((b) => b.textContent === label),
+        statusLabel(status),
+      );
       const byStatus = await apiRefs(`status=${status}`);
       expect(byStatus.length).toBeGreaterThan(1);
       expect(await shownRefs(page)).toEqual(byStatus);
@@ -181,7 +192,10 @@ describe('the case workspace in the browser', () => {
         }
         await tabTo(page, 'dialog[open] button[type=submit]');
         await page.keyboard.press(steps % 2 === 0 ? 'Space' : 'Enter');
-        await page.getByRole('status').filter({ hasText: `moved from “${statusLabel(status)}” to “${statusLabel(to)}”` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `moved from “${statusLabel(status)}” to “${statusLabel(to)}”` })
+          .waitFor();
         await page.locator('.facts .badge', { hasText: statusLabel(to) }).waitFor();
         status = to;
         steps++;
@@ -189,12 +203,26 @@ describe('the case workspace in the browser', () => {
       const arrived = await caseOf(early.caseRef);
       expect(arrived.status).toBe('arrived');
       const persons = arrived.members.filter((m: { excludedReason: string | null }) => !m.excludedReason).length;
-      await page.getByRole('status').filter({ hasText: `${persons} ${persons === 1 ? 'person' : 'persons'} recorded as arrived.` }).waitFor();
-      const history = (await call('GET', `/api/states/${state}/cases/${encodeURIComponent(early.caseRef)}/history`)).body.history as { toStatus: string; reason: string | null }[];
-      expect(history.slice(-steps).map((h) => h.toStatus).at(-1)).toBe('arrived');
+      await page
+        .getByRole('status')
+        .filter({ hasText: `${persons} ${persons === 1 ? 'person' : 'persons'} recorded as arrived.` })
+        .waitFor();
+      const history = (await call('GET', `/api/states/${state}/cases/${encodeURIComponent(early.caseRef)}/history`)).body.history as {
+        toStatus: string;
+        reason: string | null;
+      }[];
+      expect(
+        history
+          .slice(-steps)
+          .map((h) => h.toStatus)
+          .at(-1),
+      ).toBe('arrived');
       expect(history.find((h) => h.toStatus === 'accepted')?.reason).toBe('Accepted after the interview');
       // The page's timeline shows the same moves.
-      await page.locator('.timeline li').nth(history.length - 1).waitFor();
+      await page
+        .locator('.timeline li')
+        .nth(history.length - 1)
+        .waitFor();
       expect(await arrivedIn(round)).toBe(arrivedBefore + persons);
     } finally {
       await b.close();
@@ -205,11 +233,19 @@ describe('the case workspace in the browser', () => {
     const b = await openBrowser();
     try {
       const page = b.page;
-      await signInThroughPage(page, platform, await platform.account('state_officer', state), `/cases/${encodeURIComponent(stale.caseRef)}`);
+      await signInThroughPage(
+        page,
+        platform,
+        await platform.account('state_officer', state),
+        `/cases/${encodeURIComponent(stale.caseRef)}`,
+      );
       await page.locator('.case-moves button').first().waitFor();
       // Behind the page's back: another caseworker puts the case on hold through the API.
       const read = await call('GET', `/api/states/${state}/cases/${encodeURIComponent(stale.caseRef)}`);
-      const held = await call('POST', `/api/states/${state}/cases/${encodeURIComponent(stale.caseRef)}/transitions`, { json: { action: 'hold', reason: 'checked by a colleague' }, etag: read.etag! });
+      const held = await call('POST', `/api/states/${state}/cases/${encodeURIComponent(stale.caseRef)}/transitions`, {
+        json: { action: 'hold', reason: 'checked by a colleague' },
+        etag: read.etag!,
+      });
       expect(held.status).toBe(200);
 
       await page.locator('.case-moves button').first().click();
@@ -259,7 +295,10 @@ describe('the case workspace in the browser', () => {
       await page.getByRole('status').filter({ hasText: '2 cases resumed.' }).waitFor();
       for (const ref of refs) {
         expect(await caseOf(ref)).toMatchObject({ status: from, heldFrom: null });
-        const history = (await call('GET', `/api/states/${state}/cases/${encodeURIComponent(ref)}/history`)).body.history as { toStatus: string; reason: string }[];
+        const history = (await call('GET', `/api/states/${state}/cases/${encodeURIComponent(ref)}/history`)).body.history as {
+          toStatus: string;
+          reason: string;
+        }[];
         expect(history.slice(-2).map((h) => [h.toStatus, h.reason])).toEqual([
           ['on_hold', 'Flights suspended'],
           [from, 'Flights resumed'],
@@ -281,13 +320,18 @@ describe('the case workspace in the browser', () => {
       await page.getByRole('button', { name: 'Save view' }).click();
       await page.getByRole('status').filter({ hasText: 'View “My view, newest reference first” saved.' }).waitFor();
       const saved = await page.evaluate(async () => (await fetch('/api/views?area=cases')).json());
-      expect(saved.views).toEqual([{ id: expect.any(Number), area: 'cases', name: 'My view, newest reference first', params: { status, sort: '-case_ref' } }]);
+      expect(saved.views).toEqual([
+        { id: expect.any(Number), area: 'cases', name: 'My view, newest reference first', params: { status, sort: '-case_ref' } },
+      ]);
 
       await page.getByRole('button', { name: 'Clear filters' }).click();
       await page.waitForURL(/\/cases$/);
       await page.getByRole('link', { name: 'My view, newest reference first' }).click();
       await page.waitForURL(new RegExp(`status=${status}`));
-      await page.waitForFunction((label) => [...document.querySelectorAll('table.data-table tbody .badge')].every((x) => x.textContent === label), statusLabel(status));
+      await page.waitForFunction(
+        (label) => [...document.querySelectorAll('table.data-table tbody .badge')].every((x) => x.textContent === label),
+        statusLabel(status),
+      );
       expect(await shownRefs(page)).toEqual(await apiRefs(`status=${status}&sort=-case_ref`));
 
       await page.getByRole('button', { name: 'Delete My view, newest reference first' }).click();

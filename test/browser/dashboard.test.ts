@@ -13,7 +13,8 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 type StateOfPlay = components['schemas']['StateOfPlay'];
 type Round = components['schemas']['Round'];
 
-const catalogue = (name: string) => JSON.parse(readFileSync(new URL(`../../web/src/i18n/messages/${name}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+const catalogue = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../web/src/i18n/messages/${name}.json`, import.meta.url), 'utf8')) as Record<string, string>;
 const dashboardNl = catalogue('dashboard.nl');
 const stateOfPlayNl = catalogue('stateOfPlay.nl');
 
@@ -25,7 +26,8 @@ async function apiGet<T>(page: Page, path: string): Promise<T> {
 }
 
 const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
-const percent = (v: number, locale = 'en') => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+const percent = (v: number, locale = 'en') =>
+  new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
 
 describe('the EU dashboard and the state of play in the browser', () => {
   let platform: Platform;
@@ -65,7 +67,9 @@ describe('the EU dashboard and the state of play in the browser', () => {
       expect(requested.filter((p) => /\/assets\/europe-map-[\w-]+\.js$/.test(p))).toHaveLength(1);
       // The map is drawn: one shape per state of the round with a pledge, at least.
       const sop = await apiGet<StateOfPlay>(b.page, `${platform.url}/api/rounds/${round.id}/state-of-play`);
-      await expect.poll(() => b.page.locator('[data-testid=panel-map] svg path').count()).toBeGreaterThan(sop.states.filter((s) => s.pledged > 0).length);
+      await expect
+        .poll(() => b.page.locator('[data-testid=panel-map] svg path').count())
+        .toBeGreaterThan(sop.states.filter((s) => s.pledged > 0).length);
     } finally {
       await b.close();
     }
@@ -95,9 +99,13 @@ describe('the EU dashboard and the state of play in the browser', () => {
 
       const panel = b.page.getByTestId('panel-states');
       await panel.getByRole('button', { name: /Show as table/ }).click();
-      const rows = await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+      const rows = await panel
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
       expect(rows).toHaveLength(sop.states.length);
-      expect(rows.map((r) => [r[0], digits(r[1]!), digits(r[2]!), digits(r[3]!)])).toEqual(sop.states.map((s) => [s.name, s.pledged, s.carryOver, s.arrived]));
+      expect(rows.map((r) => [r[0], digits(r[1]!), digits(r[2]!), digits(r[3]!)])).toEqual(
+        sop.states.map((s) => [s.name, s.pledged, s.carryOver, s.arrived]),
+      );
       const footer = await panel.locator('tfoot th, tfoot td').allTextContents();
       expect(digits(footer[1]!)).toBe(sop.totals.pledged);
       expect(digits(footer[3]!)).toBe(sop.totals.arrived);
@@ -153,7 +161,9 @@ describe('the EU dashboard and the state of play in the browser', () => {
       const line = b.page.locator('.documents tbody tr', { has: b.page.locator('q[lang=nl]', { hasText: /^TOTAAL$/ }) });
       expect(digits(await line.locator('td').nth(1).textContent())).toBe(annex.value);
       expect(digits(await line.locator('td').nth(3).textContent())).toBe(annex.computed);
-      await expect(line.getByTestId('difference').textContent()).resolves.toBe(new Intl.NumberFormat('en', { signDisplay: 'exceptZero' }).format(annex.difference!));
+      await expect(line.getByTestId('difference').textContent()).resolves.toBe(
+        new Intl.NumberFormat('en', { signDisplay: 'exceptZero' }).format(annex.difference!),
+      );
 
       const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByRole('button', { name: /Download CSV/ }).click()]);
       const file = readFileSync((await download.path())!, 'utf8');
@@ -161,7 +171,13 @@ describe('the EU dashboard and the state of play in the browser', () => {
       expect(file).toBe('\ufeff' + toCsv(headers, rows));
       const lines = file.trim().split('\r\n');
       expect(lines).toHaveLength(sop.states.length + 2);
-      expect(lines.at(-1)!.split(',').slice(0, 5)).toEqual(['EU', 'total', String(sop.totals.pledged), String(sop.totals.carryOver), String(sop.totals.arrived)]);
+      expect(lines.at(-1)!.split(',').slice(0, 5)).toEqual([
+        'EU',
+        'total',
+        String(sop.totals.pledged),
+        String(sop.totals.carryOver),
+        String(sop.totals.arrived),
+      ]);
 
       // Printed: title and date on top, the header row repeated on every page, rows not cut, totals once.
       await b.page.emulateMedia({ media: 'print' });
@@ -177,7 +193,15 @@ describe('the EU dashboard and the state of play in the browser', () => {
           nav: style('nav.site-nav').display,
         };
       });
-      expect(print).toEqual({ title: 'block', asOf: 'block', thead: 'table-header-group', tfoot: 'table-row-group', row: 'avoid', headerShown: true, nav: 'none' });
+      expect(print).toEqual({
+        title: 'block',
+        asOf: 'block',
+        thead: 'table-header-group',
+        tfoot: 'table-row-group',
+        row: 'avoid',
+        headerShown: true,
+        nav: 'none',
+      });
       await b.page.emulateMedia({ media: 'screen' });
       expect(await axeViolations(b.page, { bestPractice: true })).toEqual([]);
     } finally {

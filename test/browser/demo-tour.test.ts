@@ -42,7 +42,8 @@ const NOT_EMPTY_STATES = new Set([
 /** Parts of a detail page that may rightly be empty, with the reason (the page's own data is asserted). */
 const SECTION_MAY_BE_EMPTY: Record<string, string> = {
   'incentives.case.noHistory': "a case's incentives unchanged since they were computed: the usual case",
-  'cases.case.noActions': "a case that has arrived or closed has no move left to make: the usual end of a case (its household and history are the page's data)",
+  'cases.case.noActions':
+    "a case that has arrived or closed has no move left to make: the usual end of a case (its household and history are the page's data)",
   'rounds.history.none': "amendments of a state's pledge: the round's pledges stand as published (its pledges table is the page's data)",
 };
 
@@ -66,7 +67,10 @@ interface Visit {
 async function settled(page: Page, what: string): Promise<void> {
   try {
     await page.waitForFunction(
-      () => !!document.querySelector('main h1') && !document.querySelector('main .loading') && ![...document.querySelectorAll('[data-actor]')].some((e) => e.textContent === '…'),
+      () =>
+        !!document.querySelector('main h1') &&
+        !document.querySelector('main .loading') &&
+        ![...document.querySelectorAll('[data-actor]')].some((e) => e.textContent === '…'),
       undefined,
       { timeout: 20_000 },
     );
@@ -83,7 +87,9 @@ async function inspect(page: Page) {
     const rows = [...main.querySelectorAll('table tbody tr')].filter((r) => r.textContent!.trim() !== '').length;
     const charts = main.querySelectorAll('svg:not([aria-hidden=true]) path, svg rect, canvas, [data-testid*=chart]').length;
     const items = [...main.querySelectorAll('li, dl dd')].filter((l) => !l.closest('nav') && l.textContent!.trim() !== '').length;
-    const errors = [...main.querySelectorAll('.notice-error, [data-testid=page-forbidden], [data-testid=page-not-found]')].map((e) => e.textContent!.trim().slice(0, 160));
+    const errors = [...main.querySelectorAll('.notice-error, [data-testid=page-forbidden], [data-testid=page-not-found]')].map((e) =>
+      e.textContent!.trim().slice(0, 160),
+    );
     return { rows, charts, items, errors, text: main.innerText.replace(/\s+/g, ' ') };
   });
 }
@@ -94,7 +100,9 @@ async function where(page: Page, shown: { key: string; re: RegExp }[]): Promise<
     (list) =>
       list.map(({ key, source }) => {
         const re = new RegExp(source);
-        const el = [...document.querySelectorAll('main p, main div, main td, main li')].reverse().find((e) => re.test((e as HTMLElement).innerText ?? ''));
+        const el = [...document.querySelectorAll('main p, main div, main td, main li')]
+          .reverse()
+          .find((e) => re.test((e as HTMLElement).innerText ?? ''));
         const section = el?.closest('section, .panel, figure');
         const title = section?.querySelector('h2, h3, figcaption')?.textContent?.trim() ?? '(page)';
         return `${key} in “${title}”`;
@@ -153,7 +161,9 @@ describe('the demo, toured: every page of every role is filled (issue 20)', () =
       const problems: string[] = [];
       try {
         await signInThroughPage(b.page, platform, account, '/dashboard');
-        const nav = await b.page.locator('nav.site-nav a[href]').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+        const nav = await b.page
+          .locator('nav.site-nav a[href]')
+          .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
         expect(nav.length, `${tour.who}: a navigation`).toBeGreaterThan(0);
         const queue = [...nav, '/account', '/accessibility'];
         const seen = new Set<string>();
@@ -176,7 +186,8 @@ describe('the demo, toured: every page of every role is filled (issue 20)', () =
           if (!full) continue;
           const shown = empties.filter((e) => e.re.test(seenNow.text) && !(!nav.includes(path) && e.key in SECTION_MAY_BE_EMPTY));
           if (shown.length) problems.push(`${what}: says it is empty (${(await where(b.page, shown)).join('; ')})`);
-          if (seenNow.rows + seenNow.charts + seenNow.items === 0) problems.push(`${what}: no row, figure or list item (${seenNow.text.slice(0, 160)})`);
+          if (seenNow.rows + seenNow.charts + seenNow.items === 0)
+            problems.push(`${what}: no row, figure or list item (${seenNow.text.slice(0, 160)})`);
           // The detail behind the first row of a list page of the navigation.
           if (nav.includes(path)) {
             const detail = await firstRowLink(b.page);
@@ -192,7 +203,13 @@ describe('the demo, toured: every page of every role is filled (issue 20)', () =
 
   it('toured every role that has pages, and the detail pages of a case, a programme, a sponsor and a round', () => {
     const paths = visited.map((v) => v.path);
-    for (const re of [/^\/cases\/./, /^\/programmes\/./, /^\/sponsors\/./, /^\/rounds\/./]) expect(paths.some((p) => re.test(p)), String(re)).toBe(true);
-    console.log(`demo tour: ${visited.length} pages visited (${visited.filter((v) => v.full).length} checked for emptiness) by ${new Set(visited.map((v) => v.who)).size} readers`);
+    for (const re of [/^\/cases\/./, /^\/programmes\/./, /^\/sponsors\/./, /^\/rounds\/./])
+      expect(
+        paths.some((p) => re.test(p)),
+        String(re),
+      ).toBe(true);
+    console.log(
+      `demo tour: ${visited.length} pages visited (${visited.filter((v) => v.full).length} checked for emptiness) by ${new Set(visited.map((v) => v.who)).size} readers`,
+    );
   });
 });

@@ -25,7 +25,8 @@ const person = (caseRef: string): Record<string, string> => ({
   birth_year: '1990',
   country_of_departure: 'TUR',
 });
-const csvOf = (people: Record<string, string>[]) => [PERSON_COLUMNS.join(','), ...people.map((p) => PERSON_COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+const csvOf = (people: Record<string, string>[]) =>
+  [PERSON_COLUMNS.join(','), ...people.map((p) => PERSON_COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
 
 describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => {
   let platform: Platform;
@@ -93,7 +94,9 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       await signInThroughPage(b.page, platform, officer, '/cases');
       const table = b.page.getByRole('table', { name: 'Cases of NL' });
       await table.locator('tbody tr').first().waitFor();
-      const total = await b.page.evaluate(async () => ((await (await fetch('/api/states/NL/cases?limit=1')).json()) as { total: number }).total);
+      const total = await b.page.evaluate(
+        async () => ((await (await fetch('/api/states/NL/cases?limit=1')).json()) as { total: number }).total,
+      );
       expect(total).toBeGreaterThan(REFS.length);
       // The count over all pages: the first page's 50 of the total, or all of them when they fit.
       await expect(b.page.locator('.cases-count').textContent()).resolves.toBe(
@@ -107,7 +110,9 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       await expect(b.page.locator('.cases-count').textContent()).resolves.toBe('Showing 2 cases.');
       await b.page.getByLabel('Reference contains').fill('H');
       await b.page.getByRole('button', { name: 'Apply filters' }).click();
-      await expect.poll(async () => (await table.locator('tbody tr th a').allTextContents()).filter((r) => /^H\d+$/.test(r))).toEqual(['H2', 'H147', 'H1459']);
+      await expect
+        .poll(async () => (await table.locator('tbody tr th a').allTextContents()).filter((r) => /^H\d+$/.test(r)))
+        .toEqual(['H2', 'H147', 'H1459']);
       expect(await axeViolations(b.page)).toEqual([]);
     } finally {
       await b.close();
@@ -119,7 +124,10 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
     try {
       const de = await platform.account('state_officer', 'DE');
       await signInThroughPage(b.page, platform, de, '/incentives?round=2020-2021');
-      const report = (await b.page.evaluate(`fetch('/api/rounds/2020-2021/incentives').then((r) => r.json())`)) as { persons: unknown[]; total: { persons: number } };
+      const report = (await b.page.evaluate(`fetch('/api/rounds/2020-2021/incentives').then((r) => r.json())`)) as {
+        persons: unknown[];
+        total: { persons: number };
+      };
       expect(report.persons.length).toBeGreaterThan(100);
       const persons = b.page.getByTestId('persons');
       await persons.locator('tbody tr').first().waitFor();
@@ -127,7 +135,9 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       const n = (x: number) => x.toLocaleString('en-GB');
       await expect(persons.locator('.table-range').textContent()).resolves.toBe(`Rows 1–100 of ${n(report.persons.length)}`);
       await persons.getByRole('button', { name: 'Next' }).click();
-      await expect(persons.locator('.table-range').textContent()).resolves.toBe(`Rows 101–${n(Math.min(200, report.persons.length))} of ${n(report.persons.length)}`);
+      await expect(persons.locator('.table-range').textContent()).resolves.toBe(
+        `Rows 101–${n(Math.min(200, report.persons.length))} of ${n(report.persons.length)}`,
+      );
       await persons.getByLabel('Rows per page').selectOption('500');
       await expect(persons.locator('tbody tr').count()).resolves.toBe(Math.min(500, report.persons.length));
       // The totals stay those of every person, not of the page shown.
@@ -136,7 +146,9 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       // The navigation in labelled groups, each a list of links.
       const groups = b.page.locator('nav.site-nav .nav-group');
       expect(await groups.count()).toBeGreaterThanOrEqual(2);
-      await expect(b.page.locator('nav.site-nav').getByRole('list', { name: 'Casework' }).getByRole('link', { name: 'Cases' }).count()).resolves.toBe(1);
+      await expect(
+        b.page.locator('nav.site-nav').getByRole('list', { name: 'Casework' }).getByRole('link', { name: 'Cases' }).count(),
+      ).resolves.toBe(1);
       expect(await axeViolations(b.page)).toEqual([]);
     } finally {
       await b.close();
@@ -191,18 +203,24 @@ describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => 
       const admin = await platform.account('state_admin', 'NL');
       await signInThroughPage(b.page, platform, admin, '/users');
       const page = b.page;
-      const row = page.getByRole('table', { name: 'Accounts, their roles and status' }).locator('tbody tr', { has: page.locator('th', { hasText: target.username }) });
+      const row = page
+        .getByRole('table', { name: 'Accounts, their roles and status' })
+        .locator('tbody tr', { has: page.locator('th', { hasText: target.username }) });
       await row.getByRole('button', { name: `Set a password ${target.username}` }).click();
       const dialog = page.getByRole('dialog', { name: 'Set a password' });
       await dialog.getByLabel(`New password for ${target.username}`).fill('a brand new and long enough password');
       await dialog.getByRole('button', { name: 'Set a password' }).click();
-      await expect.poll(() => page.getByTestId('reset-done').textContent()).toMatch(new RegExp(`^The password of ${target.username} is set; sessions ended: \\d+\\.$`));
+      await expect
+        .poll(() => page.getByTestId('reset-done').textContent())
+        .toMatch(new RegExp(`^The password of ${target.username} is set; sessions ended: \\d+\\.$`));
 
       await row.getByRole('button', { name: `Reset the second factor ${target.username}` }).click();
       const confirm = page.getByRole('dialog', { name: 'Reset the second factor' });
       await expect(confirm.textContent()).resolves.toContain(`Forget the authenticator of ${target.username}?`);
       await confirm.getByRole('button', { name: 'Reset the second factor' }).click();
-      await expect.poll(() => page.getByTestId('reset-done').textContent()).toMatch(new RegExp(`^The authenticator of ${target.username} is forgotten`));
+      await expect
+        .poll(() => page.getByTestId('reset-done').textContent())
+        .toMatch(new RegExp(`^The authenticator of ${target.username} is forgotten`));
       await expect.poll(() => row.getByRole('button', { name: /Reset the second factor/ }).count()).toBe(0);
       expect(await axeViolations(page)).toEqual([]);
     } finally {

@@ -8,7 +8,8 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 /** A case file in the importer's own columns, one row per person. */
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 type Person = Partial<Record<(typeof COLUMNS)[number], string>>;
-const csvOf = (people: Person[]) => [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+const csvOf = (people: Person[]) =>
+  [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
 
 const person = (caseRef: string, personRef: string, extra: Person = {}): Person => ({
   case_ref: caseRef,
@@ -59,12 +60,20 @@ describe('imports in the browser', () => {
       // The template's header row is the importer's column list, with an example row under it (test/import-template.test.ts reads it as the importer does).
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('template-link').click()]);
       const template = readFileSync((await download.path())!, 'utf8');
-      const [header, example] = template.replace(/^\ufeff/, '').trim().split('\r\n');
+      const [header, example] = template
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
       expect(header).toBe(COLUMNS.join(','));
       expect(example).toMatch(/^EXAMPLE-1,/);
 
       const stamp = Date.now().toString(36).toUpperCase();
-      const good = [person(`T${stamp}-1`, 'P1'), person(`T${stamp}-1`, 'P2', { birth_year: '2015' }), person(`T${stamp}-2`, 'P1', { sex: 'M' }), person(`T${stamp}-3`, 'P1')];
+      const good = [
+        person(`T${stamp}-1`, 'P1'),
+        person(`T${stamp}-1`, 'P2', { birth_year: '2015' }),
+        person(`T${stamp}-2`, 'P1', { sex: 'M' }),
+        person(`T${stamp}-3`, 'P1'),
+      ];
       const households = new Set(good.map((p) => p.case_ref)).size;
       const bad = good.map((p, i) => (i === 2 ? { ...p, birth_year: '19x0' } : p));
       const badRow = 2 + 2; // the header is row 1

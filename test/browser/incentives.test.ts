@@ -47,14 +47,21 @@ describe('the AMIF incentives page in the browser', () => {
 
       const panel = page.getByRole('region', { name: 'Persons', exact: true });
       const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: /Download CSV/ }).click()]);
-      const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+      const csv = readFileSync((await download.path())!, 'utf8')
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
       expect(csv[0]).toBe('Member State,Case,Person,Arrived,Country of departure,Rate,Amount (EUR),Evidence');
       expect(csv.length - 1).toBe(report.persons.length);
       const amounts = csv.slice(1).map((line) => Number(/,(\d+),("[^"]*"|[^,]*)$/.exec(line)![1]));
       expect(amounts.reduce((s, a) => s + a, 0)).toBe(report.total.amount);
 
       // A person's history: the arrival that computed the incentive.
-      await persons.locator('tbody tr').first().getByRole('button', { name: /History/ }).click();
+      await persons
+        .locator('tbody tr')
+        .first()
+        .getByRole('button', { name: /History/ })
+        .click();
       const dialog = page.getByRole('dialog');
       await expect(dialog.getByTestId('incentive-history').textContent()).resolves.toContain('On arrival');
       await dialog.getByRole('button', { name: 'Close' }).click();

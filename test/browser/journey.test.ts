@@ -50,7 +50,12 @@ describe('a case taken to arrival shows on the Commission’s dashboard', () => 
       await analyst.page.waitForFunction(() => document.documentElement.lang === 'nl');
       await analyst.page.getByRole('link', { name: 'Stand van zaken' }).waitFor();
 
-      await signInThroughPage(worker.page, platform, await platform.account('state_officer', state), `/cases/${encodeURIComponent(caseRef)}`);
+      await signInThroughPage(
+        worker.page,
+        platform,
+        await platform.account('state_officer', state),
+        `/cases/${encodeURIComponent(caseRef)}`,
+      );
       let now = status;
       while (now !== 'arrived') {
         const to = allowedMoves({ status: now, heldFrom: null })[0]!;
@@ -60,11 +65,17 @@ describe('a case taken to arrival shows on the Commission’s dashboard', () => 
         await worker.page.locator('dialog[open] button[type=submit]').click();
         await worker.page.locator('dialog[open]').waitFor({ state: 'detached' });
         // The next move is made from the case as it now is (its new version), not from the page before the move was read back.
-        await worker.page.waitForFunction((was) => document.querySelector('.case-moves li:first-child button')?.textContent !== was, offered);
+        await worker.page.waitForFunction(
+          (was) => document.querySelector('.case-moves li:first-child button')?.textContent !== was,
+          offered,
+        );
         now = to;
       }
       const [counted] = await inScope(platform.database.db, operator('test'), (tx) =>
-        rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.state_code = ${state} AND c.case_ref = ${caseRef} AND p.arrived_on IS NOT NULL`),
+        rows<{ n: number }>(
+          tx,
+          sql`SELECT count(*)::int AS n FROM persons p JOIN cases c ON c.id = p.case_id WHERE c.state_code = ${state} AND c.case_ref = ${caseRef} AND p.arrived_on IS NOT NULL`,
+        ),
       );
       const persons = counted!.n;
       expect(persons).toBeGreaterThan(0);

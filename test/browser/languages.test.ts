@@ -40,7 +40,9 @@ const PAGES: { name: string; who: Who; path: (caseRef: string) => string; ready:
 /** A catalogue (web areas and the shipped texts) as key → text. */
 function catalogue(lang: string): Record<string, string> {
   const web = `${REPO}web/src/i18n/messages/`;
-  const parts = readdirSync(web).filter((f) => f.endsWith(`.${lang}.json`)).map((f) => JSON.parse(readFileSync(web + f, 'utf8')) as Record<string, string>);
+  const parts = readdirSync(web)
+    .filter((f) => f.endsWith(`.${lang}.json`))
+    .map((f) => JSON.parse(readFileSync(web + f, 'utf8')) as Record<string, string>);
   return Object.assign({}, ...parts, JSON.parse(readFileSync(`${REPO}src/i18n/shipped/${lang}.json`, 'utf8')));
 }
 
@@ -52,7 +54,10 @@ function englishSentences(lang: string): string[] {
   const en = catalogue('en');
   const other = catalogue(lang);
   return Object.entries(en)
-    .filter(([k, text]) => !/[{<]/.test(text) && text.trim().split(/\s+/).length >= 3 && other[k] !== undefined && other[k]!.trim() !== text.trim())
+    .filter(
+      ([k, text]) =>
+        !/[{<]/.test(text) && text.trim().split(/\s+/).length >= 3 && other[k] !== undefined && other[k]!.trim() !== text.trim(),
+    )
     .map(([, text]) => text.trim());
 }
 
@@ -64,7 +69,10 @@ describe('the interface in German, Polish, Greek, Bulgarian, Irish and French', 
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: PERSONS, seed: SEED });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
-      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
+      rows<{ s: string; r: string }>(
+        tx,
+        sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`,
+      ),
     );
     state = first!.s;
     caseRef = first!.r;
@@ -81,12 +89,17 @@ describe('the interface in German, Polish, Greek, Bulgarian, Irish and French', 
       for (const who of ['nobody', 'commission_analyst', 'state_officer'] as const) {
         const b = await openBrowser({ locale: lang, width: 1280 });
         try {
-          if (who !== 'nobody') await signInThroughPage(b.page, platform, await platform.account(who, who === 'state_officer' ? state : null, null));
+          if (who !== 'nobody')
+            await signInThroughPage(b.page, platform, await platform.account(who, who === 'state_officer' ? state : null, null));
           for (const p of PAGES.filter((x) => x.who === who)) {
             await b.page.goto(`${platform.url}${p.path(caseRef)}`);
             await b.page.waitForFunction((l) => document.documentElement.lang.split('-')[0] === l, lang);
             await b.page.locator(p.ready).first().waitFor({ timeout: 20_000 });
-            await b.page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+            await b.page
+              .locator('.loading')
+              .first()
+              .waitFor({ state: 'detached', timeout: 20_000 })
+              .catch(() => undefined);
             const text = await b.page.locator('body').innerText();
             for (const s of english) if (text.includes(s)) found.push(`${p.name} (${lang}): English "${s}"`);
             for (const k of keys) if (text.includes(k)) found.push(`${p.name} (${lang}): raw key ${k}`);
@@ -94,7 +107,8 @@ describe('the interface in German, Polish, Greek, Bulgarian, Irish and French', 
             if (overflow > 1) found.push(`${p.name} (${lang}): ${overflow} px wider than the window`);
             for (const v of await axeViolations(b.page)) found.push(`${p.name} (${lang}): ${v}`);
             // The README shows German and French (`npm run screens`); a test run keeps every language's in test-results/.
-            if (!process.env.PATHWAYS_SCREENSHOTS || lang === 'de' || lang === 'fr') await b.page.screenshot({ path: `${SCREENS}${p.name}.${lang}.png`, fullPage: true });
+            if (!process.env.PATHWAYS_SCREENSHOTS || lang === 'de' || lang === 'fr')
+              await b.page.screenshot({ path: `${SCREENS}${p.name}.${lang}.png`, fullPage: true });
           }
         } finally {
           await b.close();

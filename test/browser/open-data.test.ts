@@ -11,7 +11,10 @@ type StateOfPlay = components['schemas']['StateOfPlay'];
 
 /** The cells of a table's body, row by row, as the page shows them. */
 const bodyCells = (page: Page, testId: string) =>
-  page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').trim())));
+  page
+    .getByTestId(testId)
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').trim())));
 
 describe('the open data in the browser', () => {
   let platform: Platform;
@@ -51,7 +54,9 @@ describe('the open data in the browser', () => {
       const hxl = readHxl(await (await b.page.request.get(`${platform.url}${href}`)).text());
       const o = (await (await b.page.request.get(`${platform.url}/api/open-data/rounds/2020-2021?lang=nl`)).json()) as OpenData;
       for (const s of o.states) {
-        const row = hxl.rows.find((r) => hxl.value(r, '#country+code-departure') === s.code && hxl.value(r, '#country+code+departure') === '_T')!;
+        const row = hxl.rows.find(
+          (r) => hxl.value(r, '#country+code-departure') === s.code && hxl.value(r, '#country+code+departure') === '_T',
+        )!;
         expect(hxl.value(row, '#affected+refugees+arrived')).toBe(s.arrived === null ? '' : String(s.arrived));
         expect(hxl.value(row, '#targeted+refugees+pledged')).toBe(String(s.pledged));
       }
@@ -71,7 +76,9 @@ describe('the open data in the browser', () => {
       const res = await b.page.request.get(`${platform.url}${href}`);
       expect(res.headers()['content-disposition']).toMatch(/state-of-play-2020-2021-.*\.sdmx\.csv/);
       const { observations } = readSdmxCsv(await res.text());
-      const sop = (await (await b.page.request.get(`${platform.url}/api/rounds/2020-2021/state-of-play?asOf=${asOf}`)).json()) as StateOfPlay;
+      const sop = (await (
+        await b.page.request.get(`${platform.url}/api/rounds/2020-2021/state-of-play?asOf=${asOf}`)
+      ).json()) as StateOfPlay;
       for (const s of sop.states) {
         const o = observations.find((x) => x.values.REF_AREA === s.code && x.values.COUNTRY_DEPARTURE === '_T')!;
         expect([Number(o.values.PLEDGED), Number(o.values.ARRIVED)]).toEqual([s.pledged, s.arrived]);

@@ -56,11 +56,22 @@ const PAGES: PageCase[] = [
   { name: 'programmes', who: 'commission_analyst', path: () => '/programmes', ready: 'main table' },
   { name: 'programme', who: 'commission_analyst', path: () => '/programmes/EU-VHAS', ready: '[data-testid=conditions]' },
   { name: 'returns', who: 'commission_analyst', path: () => '/returns', ready: '[data-testid=returns-period]' },
-  { name: 'statistics', who: 'commission_analyst', path: () => '/statistics?year=2021', ready: '[data-testid=reconciliation], [data-testid=reconciliation-none]' },
+  {
+    name: 'statistics',
+    who: 'commission_analyst',
+    path: () => '/statistics?year=2021',
+    ready: '[data-testid=reconciliation], [data-testid=reconciliation-none]',
+  },
   { name: 'federation', who: 'commission_analyst', path: () => '/federation', ready: '[data-testid=federation-reported]' },
   { name: 'federation-sent', state: 'DE', who: 'state_officer', path: () => '/federation', ready: '#federation-sent' },
   { name: 'candidates', state: 'NL', who: 'state_officer', path: () => '/candidates', ready: 'main .panel' },
-  { name: 'family-reunification', state: 'NL', who: 'state_officer', path: () => '/family-reunification', ready: '[data-testid=family-figures]' },
+  {
+    name: 'family-reunification',
+    state: 'NL',
+    who: 'state_officer',
+    path: () => '/family-reunification',
+    ready: '[data-testid=family-figures]',
+  },
   { name: 'sponsors', state: 'DE', who: 'state_officer', path: () => '/sponsors', ready: 'main table' },
   { name: 'sponsorship-schemes', state: 'DE', who: 'state_officer', path: () => '/sponsorship-schemes', ready: 'main form' },
   { name: 'memoranda', state: 'DE', who: 'state_officer', path: () => '/memoranda', ready: 'main form' },
@@ -79,7 +90,10 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: PERSONS, seed: SEED });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
-      rows<{ s: string; r: string }>(tx, sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected', 'arrived') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`),
+      rows<{ s: string; r: string }>(
+        tx,
+        sql`SELECT state_code AS s, case_ref AS r FROM cases WHERE status NOT IN ('closed', 'withdrawn', 'rejected', 'arrived') ORDER BY (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id) DESC, id LIMIT 1`,
+      ),
     );
     state = first!.s;
     caseRef = first!.r;
@@ -110,14 +124,22 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
         });
         try {
           if (who !== 'nobody') {
-            const account = await platform.account(who, who === 'state_officer' || who === 'sponsor' ? pageState : null, who === 'sponsor' ? SPONSOR : null);
+            const account = await platform.account(
+              who,
+              who === 'state_officer' || who === 'sponsor' ? pageState : null,
+              who === 'sponsor' ? SPONSOR : null,
+            );
             await signInThroughPage(b.page, platform, account);
           }
           for (const p of pages) {
             await b.page.goto(`${platform.url}${p.path({ caseRef, state })}`);
             await b.page.waitForFunction((l) => document.documentElement.lang.split('-')[0] === l, lang);
             await b.page.locator(p.ready).first().waitFor({ timeout: 20_000 });
-            await b.page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+            await b.page
+              .locator('.loading')
+              .first()
+              .waitFor({ state: 'detached', timeout: 20_000 })
+              .catch(() => undefined);
             expect(await b.page.locator('h1').count(), `${p.name}: one h1`).toBe(1);
             expect(await b.page.locator('main').count(), `${p.name}: one main`).toBe(1);
             for (const v of await axeViolations(b.page)) found.push(`${p.name} (${lang}): ${v}`);
@@ -134,11 +156,18 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
 
   // A test run leaves the checkout as it was: the screenshots it wrote are ignored by git (unless
   // they were asked for elsewhere, as `npm run screens` asks for docs/screens/).
-  it.skipIf(Boolean(process.env.PATHWAYS_SCREENSHOTS) || !existsSync(`${REPO}.git`))('writes its screenshots where git ignores them', () => {
-    const written = readdirSync(SCREENS).filter((f) => f.endsWith('.png')).map((f) => `${SCREENS}${f}`);
-    expect(written.length).toBeGreaterThan(0);
-    const ignored = execFileSync('git', ['check-ignore', '--no-index', ...written], { cwd: REPO, encoding: 'utf8' }).trim().split('\n');
-    expect(ignored).toHaveLength(written.length);
-    expect(execFileSync('git', ['status', '--porcelain', '--', relative(REPO, SCREENS)], { cwd: REPO, encoding: 'utf8' })).toBe('');
-  });
+  it.skipIf(Boolean(process.env.PATHWAYS_SCREENSHOTS) || !existsSync(`${REPO}.git`))(
+    'writes its screenshots where git ignores them',
+    () => {
+      const written = readdirSync(SCREENS)
+        .filter((f) => f.endsWith('.png'))
+        .map((f) => `${SCREENS}${f}`);
+      expect(written.length).toBeGreaterThan(0);
+      const ignored = execFileSync('git', ['check-ignore', '--no-index', ...written], { cwd: REPO, encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      expect(ignored).toHaveLength(written.length);
+      expect(execFileSync('git', ['status', '--porcelain', '--', relative(REPO, SCREENS)], { cwd: REPO, encoding: 'utf8' })).toBe('');
+    },
+  );
 });

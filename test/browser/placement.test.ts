@@ -5,7 +5,16 @@ import { rows, sql } from '../../src/db/db.ts';
 import type { RunResult } from '../../src/placement/decision.ts';
 import { importPlaces } from '../../src/placement/placement.service.ts';
 import { checkPlaces } from '../../src/placement/places.ts';
-import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Placement, type PlacementResult } from '../../web/src/placement/plan.ts';
+import {
+  costOf,
+  decidedIn,
+  groupsOf,
+  optionsOf,
+  personsByPlace,
+  planOf,
+  type Placement,
+  type PlacementResult,
+} from '../../web/src/placement/plan.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
@@ -21,15 +30,60 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 const OP = operator('placement-browser');
 const ROUND = '2020-2021';
 const PLACES = [
-  { code: 'GM-A', name: 'Gemeente A', kind: 'municipality', persons: 8, housing_units: 3, school_places: 3, medical_slots: 1, language_support: 6, employment_rate: 0.78, languages: 'nl' },
-  { code: 'GM-B', name: 'Gemeente B', kind: 'municipality', persons: 150, housing_units: 50, school_places: 50, medical_slots: 5, language_support: 100, employment_rate: 0.7, languages: 'nl' },
-  { code: 'AZC-1', name: 'Opvang 1', kind: 'reception_centre', persons: 150, housing_units: 50, school_places: 50, medical_slots: 5, language_support: 100, employment_rate: 0.62, languages: '' },
-  { code: 'SG-1', name: 'Sponsorgroep 1', kind: 'sponsor_group', persons: 6, housing_units: 2, school_places: 2, medical_slots: 0, language_support: 4, employment_rate: 0.74, languages: 'nl;en' },
+  {
+    code: 'GM-A',
+    name: 'Gemeente A',
+    kind: 'municipality',
+    persons: 8,
+    housing_units: 3,
+    school_places: 3,
+    medical_slots: 1,
+    language_support: 6,
+    employment_rate: 0.78,
+    languages: 'nl',
+  },
+  {
+    code: 'GM-B',
+    name: 'Gemeente B',
+    kind: 'municipality',
+    persons: 150,
+    housing_units: 50,
+    school_places: 50,
+    medical_slots: 5,
+    language_support: 100,
+    employment_rate: 0.7,
+    languages: 'nl',
+  },
+  {
+    code: 'AZC-1',
+    name: 'Opvang 1',
+    kind: 'reception_centre',
+    persons: 150,
+    housing_units: 50,
+    school_places: 50,
+    medical_slots: 5,
+    language_support: 100,
+    employment_rate: 0.62,
+    languages: '',
+  },
+  {
+    code: 'SG-1',
+    name: 'Sponsorgroep 1',
+    kind: 'sponsor_group',
+    persons: 6,
+    housing_units: 2,
+    school_places: 2,
+    medical_slots: 0,
+    language_support: 4,
+    employment_rate: 0.74,
+    languages: 'nl;en',
+  },
 ];
 
 /** As the page writes scores, objectives and costs in English. */
 const score = (v: number) => new Intl.NumberFormat('en', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(v);
-const percent = (v: number) => new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(v);
+const percent = (v: number) =>
+  new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(v);
 
 /**
  * The page's plan, pure, on a run small enough to follow by hand. Places P1 [4 persons, 2 housing
@@ -68,14 +122,20 @@ describe('the plan on the placement page', () => {
     const plan = planOf(result, {}, {});
     expect([plan.objective, plan.givenUp, plan.check.feasible]).toEqual([2.2, 0, true]);
     expect(Object.fromEntries(plan.left)).toEqual({ P1: [1, 1], P2: [1, 0] });
-    expect(personsByPlace(result, plan).map((p) => [p.code, p.used, p.capacity])).toEqual([['P1', 3, 4], ['P2', 2, 3]]);
+    expect(personsByPlace(result, plan).map((p) => [p.code, p.used, p.capacity])).toEqual([
+      ['P1', 3, 4],
+      ['P2', 2, 3],
+    ]);
     // C, out of P2 ([1, 0] + its own [2, 1] = [3, 1] free), fits there; P1 has 1 person free for its 2.
     expect(optionsOf(result, plan, groups, 'C')).toEqual([
       { code: 'P1', score: 0.9, fits: false, fullDimension: 'persons' },
       { code: 'P2', score: 0.7, fits: true, fullDimension: null },
     ]);
     // A with B needs [3, 1]: all of P1 once they leave it ([4, 2]); P2 has 1 person free.
-    expect(optionsOf(result, plan, groups, 'A').map((o) => [o.code, o.fits, o.fullDimension])).toEqual([['P1', true, null], ['P2', false, 'persons']]);
+    expect(optionsOf(result, plan, groups, 'A').map((o) => [o.code, o.fits, o.fullDimension])).toEqual([
+      ['P1', true, null],
+      ['P2', false, 'persons'],
+    ]);
   });
 
   it('prices a change against the proposal as decision.ts does, and says when the plan no longer holds', () => {
@@ -106,10 +166,16 @@ describe('placement in the browser', () => {
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: 600, seed: 31 });
     const db = platform.database.db;
-    const [top] = await inScope(db, OP, (tx) => rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`));
+    const [top] = await inScope(db, OP, (tx) =>
+      rows<{ s: string }>(tx, sql`SELECT state_code AS s FROM cases GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`),
+    );
     state = top!.s;
     // The demo's histories are mostly over: its open cases are made accepted, waiting for a place (as test/placement.test.ts).
-    await inScope(db, OP, (tx) => tx.execute(sql`UPDATE cases SET status = 'accepted' WHERE state_code = ${state} AND round_id = ${ROUND} AND status NOT IN ('withdrawn', 'rejected', 'closed')`));
+    await inScope(db, OP, (tx) =>
+      tx.execute(
+        sql`UPDATE cases SET status = 'accepted' WHERE state_code = ${state} AND round_id = ${ROUND} AND status NOT IN ('withdrawn', 'rejected', 'closed')`,
+      ),
+    );
     const { places, problems } = checkPlaces(PLACES.map((values, i) => ({ row: i + 2, values })));
     expect(problems).toEqual([]);
     await inScope(db, OP, (tx) => importPlaces({ db: tx, actor: OP, stateCode: state, places, source: 'test' }));
@@ -146,7 +212,10 @@ describe('placement in the browser', () => {
       // The run is in the address (TanStack writes a numeric-looking string search value in JSON quotes).
       const runId = Number(new URL(page.url()).searchParams.get('run')?.replace(/"/g, ''));
       expect(runId).toBeGreaterThan(0);
-      const run = (await page.evaluate(`fetch('/api/states/${state}/placement/runs/${runId}').then((r) => r.json())`)) as { status: string; result: RunResult };
+      const run = (await page.evaluate(`fetch('/api/states/${state}/placement/runs/${runId}').then((r) => r.json())`)) as {
+        status: string;
+        result: RunResult;
+      };
       expect(run.status).toBe('done');
       const r = run.result;
       expect(await page.getByTestId('placement-objective').textContent()).toBe(score(r.objective));
@@ -197,7 +266,12 @@ describe('placement in the browser', () => {
       expect([stored.placeCode, stored.reason]).toEqual([to, 'school nearby']);
       expect(stored.costOfChange).toBeCloseTo(cost, 9);
       expect(score(stored.costOfChange)).toBe(score(cost));
-      const [user] = await inScope(platform.database.db, OP, (tx) => rows<{ id: string; name: string }>(tx, sql`SELECT id::text AS id, display_name AS name FROM users WHERE username = ${officer.username}`));
+      const [user] = await inScope(platform.database.db, OP, (tx) =>
+        rows<{ id: string; name: string }>(
+          tx,
+          sql`SELECT id::text AS id, display_name AS name FROM users WHERE username = ${officer.username}`,
+        ),
+      );
       expect(stored.decidedBy).toBe(`user:${user!.id}`);
       const line = page.getByTestId('placement-placements').locator('tbody tr', { hasText: new RegExp(`${ref}(?!\\d)`) });
       await line.waitFor();
@@ -207,7 +281,12 @@ describe('placement in the browser', () => {
       await expect(line.locator(`[title="${stored.decidedBy}"]`).count()).resolves.toBe(1);
       expect(cells).toContain(score(cost));
       // The household's current placement now shows in the proposal's table too, and the change is no longer pending.
-      await expect(page.getByTestId('placement-households').locator('tbody tr', { has: page.getByTestId(`choice-${ref}`) }).textContent()).resolves.toContain(`(${to})`);
+      await expect(
+        page
+          .getByTestId('placement-households')
+          .locator('tbody tr', { has: page.getByTestId(`choice-${ref}`) })
+          .textContent(),
+      ).resolves.toContain(`(${to})`);
 
       // A change into a place without room: the page says the plan no longer holds, and the server's 422 is shown plainly.
       const from = r.assignment[ref]!;
@@ -217,7 +296,11 @@ describe('placement in the browser', () => {
       }
       const misfit = r.households
         .filter((h) => h.ref !== ref && !h.links.length && !h.tie && r.assignment[h.ref])
-        .flatMap((h) => Object.keys(h.scores).filter((code) => code !== r.assignment[h.ref] && h.size.some((s, d) => s > left.get(code)![d]!)).map((code) => ({ ref: h.ref, to: code })))[0];
+        .flatMap((h) =>
+          Object.keys(h.scores)
+            .filter((code) => code !== r.assignment[h.ref] && h.size.some((s, d) => s > left.get(code)![d]!))
+            .map((code) => ({ ref: h.ref, to: code })),
+        )[0];
       expect(misfit, 'a household that does not fit somewhere').toBeDefined();
       await page.getByTestId(`choice-${misfit!.ref}`).selectOption(misfit!.to);
       await expect(page.getByTestId('placement-plan').textContent()).resolves.toMatch(/^The plan as changed does not hold/);
@@ -225,7 +308,9 @@ describe('placement in the browser', () => {
       await page.getByRole('checkbox', { name: `Select household ${misfit!.ref}`, exact: true }).check();
       await page.getByRole('button', { name: 'Confirm selected (1)' }).click();
       await page.getByTestId('placement-refused').waitFor();
-      const after = (await page.evaluate(`fetch('/api/states/${state}/placement/placements').then((r) => r.json())`)) as { placements: unknown[] };
+      const after = (await page.evaluate(`fetch('/api/states/${state}/placement/placements').then((r) => r.json())`)) as {
+        placements: unknown[];
+      };
       expect(after.placements).toHaveLength(placements.length);
       expect(await axeViolations(page)).toEqual([]);
       expect(await page.locator('h1').count()).toBe(1);

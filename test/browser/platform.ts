@@ -34,11 +34,20 @@ export interface Platform {
 
 let counter = 0;
 
-export async function startPlatform(opts: { demoPersons?: number; seed?: number; port?: number; identity?: IdentityRouteOptions } = {}): Promise<Platform> {
-  if (!existsSync(`${WEB_ROOT}index.html`)) throw new Error(`No build of the web interface in ${WEB_ROOT}: \`npm run build:web\` failed or did not run.`);
+export async function startPlatform(
+  opts: { demoPersons?: number; seed?: number; port?: number; identity?: IdentityRouteOptions } = {},
+): Promise<Platform> {
+  if (!existsSync(`${WEB_ROOT}index.html`))
+    throw new Error(`No build of the web interface in ${WEB_ROOT}: \`npm run build:web\` failed or did not run.`);
   const database = await openDatabase({ dataDir: 'memory://', scope: '*' });
-  if (opts.demoPersons) await loadDemo({ db: database.db, actor: operator('test-setup'), persons: opts.demoPersons, seed: opts.seed ?? 2020 });
-  const server = await startServer({ database, port: opts.port ?? 0, host: '127.0.0.1', ...(opts.identity ? { identity: opts.identity } : {}) });
+  if (opts.demoPersons)
+    await loadDemo({ db: database.db, actor: operator('test-setup'), persons: opts.demoPersons, seed: opts.seed ?? 2020 });
+  const server = await startServer({
+    database,
+    port: opts.port ?? 0,
+    host: '127.0.0.1',
+    ...(opts.identity ? { identity: opts.identity } : {}),
+  });
   return {
     url: server.url,
     database,
@@ -66,7 +75,9 @@ export async function totpCode(account: Account): Promise<string> {
     step = Math.floor(Date.now() / STEP_MS);
   }
   account.lastStep = step;
-  return new TOTP({ secret: Secret.fromBase32(account.totpSecret!), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: step * STEP_MS });
+  return new TOTP({ secret: Secret.fromBase32(account.totpSecret!), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: step * STEP_MS,
+  });
 }
 
 /**

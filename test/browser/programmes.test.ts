@@ -26,16 +26,28 @@ describe('the returns of point 27 in the browser', () => {
   beforeAll(async () => {
     platform = await startPlatform();
     const person = (ref: string, p: string, state: string, pathway: string, arrived: string) => ({
-      case_ref: ref, person_ref: p, member_state: state, pathway, round: '', citizenship: 'SYR', sex: 'F', birth_year: '1990', country_of_departure: 'TUR', arrived_on: arrived,
+      case_ref: ref,
+      person_ref: p,
+      member_state: state,
+      pathway,
+      round: '',
+      citizenship: 'SYR',
+      sex: 'F',
+      birth_year: '1990',
+      country_of_departure: 'TUR',
+      arrived_on: arrived,
     });
     await importPersonsFile({
       db: platform.database.db,
       actor: operator('test-setup'),
       path: writePersonsCsv(dir, [
-        person('IT-C-1', 'P1', 'IT', 'community_sponsorship', '2021-03-01'), person('IT-C-1', 'P2', 'IT', 'community_sponsorship', '2021-03-01'),
+        person('IT-C-1', 'P1', 'IT', 'community_sponsorship', '2021-03-01'),
+        person('IT-C-1', 'P2', 'IT', 'community_sponsorship', '2021-03-01'),
         person('IT-H-1', 'P1', 'IT', 'humanitarian_admission', '2020-10-01'),
         person('DE-L-1', 'P1', 'DE', 'labour', '2021-05-01'),
-        person('DE-H-1', 'P1', 'DE', 'humanitarian_admission', '2021-06-01'), person('DE-H-1', 'P2', 'DE', 'humanitarian_admission', '2021-06-01'), person('DE-H-1', 'P3', 'DE', 'humanitarian_admission', '2021-06-01'),
+        person('DE-H-1', 'P1', 'DE', 'humanitarian_admission', '2021-06-01'),
+        person('DE-H-1', 'P2', 'DE', 'humanitarian_admission', '2021-06-01'),
+        person('DE-H-1', 'P3', 'DE', 'humanitarian_admission', '2021-06-01'),
         person('DE-R-1', 'P1', 'DE', 'resettlement', '2021-06-01'),
       ]),
     });
@@ -55,7 +67,12 @@ describe('the returns of point 27 in the browser', () => {
       await expect(table.locator('tbody tr').count()).resolves.toBe(api.states.length);
       const footer = (await table.locator('tfoot th, tfoot td').allTextContents()).map((s) => s.trim());
       const support = (s: Line) => [n(s.familyReunification.requests), n(Object.values(s.candidatesAdmitted).reduce((x, y) => x + y, 0))];
-      expect(footer).toEqual(['Total', ...api.pathways.map((p) => n(api.totals.byPathway[p] ?? 0)), n(api.totals.total), ...support(api.totals)]);
+      expect(footer).toEqual([
+        'Total',
+        ...api.pathways.map((p) => n(api.totals.byPathway[p] ?? 0)),
+        n(api.totals.total),
+        ...support(api.totals),
+      ]);
       const germany = (await table.locator('tbody tr', { hasText: 'Germany' }).locator('th, td').allTextContents()).map((s) => s.trim());
       const de = api.states.find((s) => s.stateCode === 'DE')!;
       expect(germany).toEqual(['Germany', ...api.pathways.map((p) => n(de.byPathway[p] ?? 0)), n(de.total), ...support(de)]);

@@ -12,12 +12,18 @@ const OPEN_ROUND = '2026-2027';
 const n = (x: number) => new Intl.NumberFormat('en').format(x);
 
 interface Listing {
-  states: { code: string; name: string; pledged: number; carryOver: number; pledges: { pathway: string; places: number; carryOver: boolean; countryOfDeparture: string | null; targetGroup: string | null }[] }[];
+  states: {
+    code: string;
+    name: string;
+    pledged: number;
+    carryOver: number;
+    pledges: { pathway: string; places: number; carryOver: boolean; countryOfDeparture: string | null; targetGroup: string | null }[];
+  }[];
   documentFigures: { source: string | null; locator: string | null; qualifier: string; value: number }[];
 }
 
 /** A GET of the API with the page's own session. */
-const apiGet = <T,>(page: Page, path: string) =>
+const apiGet = <T>(page: Page, path: string) =>
   page.evaluate(async (p) => {
     const r = await fetch(p);
     return { status: r.status, body: r.ok ? await r.json() : null };
@@ -28,10 +34,34 @@ describe('rounds and pledges in the browser', () => {
   beforeAll(async () => {
     platform = await startPlatform();
     await inScope(platform.database.db, operator('test'), (tx) =>
-      savePledges({ db: tx, actor: operator('test'), roundId: OPEN_ROUND, source: 'test', pledges: [
-        { roundId: OPEN_ROUND, stateCode: 'NL', pathway: 'resettlement', places: 500, carryOver: false, countryOfDeparture: null, targetGroup: null, note: '' },
-        { roundId: OPEN_ROUND, stateCode: 'BE', pathway: 'resettlement', places: 300, carryOver: false, countryOfDeparture: null, targetGroup: null, note: '' },
-      ] }),
+      savePledges({
+        db: tx,
+        actor: operator('test'),
+        roundId: OPEN_ROUND,
+        source: 'test',
+        pledges: [
+          {
+            roundId: OPEN_ROUND,
+            stateCode: 'NL',
+            pathway: 'resettlement',
+            places: 500,
+            carryOver: false,
+            countryOfDeparture: null,
+            targetGroup: null,
+            note: '',
+          },
+          {
+            roundId: OPEN_ROUND,
+            stateCode: 'BE',
+            pathway: 'resettlement',
+            places: 300,
+            carryOver: false,
+            countryOfDeparture: null,
+            targetGroup: null,
+            note: '',
+          },
+        ],
+      }),
     );
   });
   afterAll(async () => platform?.close());
@@ -58,11 +88,18 @@ describe('rounds and pledges in the browser', () => {
       const largest = listing.states.reduce((a, s) => (s.pledged > a.pledged ? s : a));
       await expect(table.locator('tbody tr').first().locator('th').textContent()).resolves.toBe(largest.name);
       // The documents' total stands beside it, with the difference from the sum.
-      await expect(page.getByTestId('document-figure').first().textContent()).resolves.toContain(`Summed from the pledges above: ${n(pledged)}`);
+      await expect(page.getByTestId('document-figure').first().textContent()).resolves.toContain(
+        `Summed from the pledges above: ${n(pledged)}`,
+      );
       // An exact figure that differs is said to differ; "fewer than 29 500" (recital 13) holds for the sum.
       const verdicts = await page.getByTestId('document-figure').allTextContents();
       for (const [i, f] of listing.documentFigures.entries()) {
-        const expected = pledged === f.value ? 'The figures agree.' : f.qualifier === 'fewer_than' && pledged < f.value ? 'the document’s statement holds' : 'The figures differ.';
+        const expected =
+          pledged === f.value
+            ? 'The figures agree.'
+            : f.qualifier === 'fewer_than' && pledged < f.value
+              ? 'the document’s statement holds'
+              : 'The figures differ.';
         expect(verdicts[i], `${f.source} ${f.locator}`).toContain(expected);
       }
 

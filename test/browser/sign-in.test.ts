@@ -24,7 +24,11 @@ describe('sign-in in the browser', () => {
       await b.page.reload();
       await b.page.locator('nav.site-nav').waitFor();
       // Nothing of the session is in browser storage: the cookie is HttpOnly, the CSRF token in memory.
-      const stored = await b.page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookies: document.cookie }));
+      const stored = await b.page.evaluate(() => ({
+        local: localStorage.length,
+        session: sessionStorage.length,
+        cookies: document.cookie,
+      }));
       expect(stored).toEqual({ local: 0, session: 0, cookies: '' });
       await b.page.getByRole('button', { name: 'Sign out' }).click();
       await b.page.locator('#login-form').waitFor();
@@ -67,8 +71,16 @@ describe('sign-in through the organisation’s own provider (OpenID Connect) in 
     });
     const origin = `http://127.0.0.1:${port}`;
     provider = await startTestProvider(`${origin}/api/auth/oidc/callback`);
-    const oidc = new OidcClient({ issuer: provider.issuer, clientId: OIDC_TEST_CLIENT.id, clientSecret: OIDC_TEST_CLIENT.secret, redirectUri: `${origin}/api/auth/oidc/callback` });
-    platform = await startPlatform({ port, identity: { oidc, secret: 'a key for the flow cookie of this test run only', origins: [origin] } });
+    const oidc = new OidcClient({
+      issuer: provider.issuer,
+      clientId: OIDC_TEST_CLIENT.id,
+      clientSecret: OIDC_TEST_CLIENT.secret,
+      redirectUri: `${origin}/api/auth/oidc/callback`,
+    });
+    platform = await startPlatform({
+      port,
+      identity: { oidc, secret: 'a key for the flow cookie of this test run only', origins: [origin] },
+    });
   });
   afterAll(async () => {
     await platform?.close();
@@ -76,7 +88,12 @@ describe('sign-in through the organisation’s own provider (OpenID Connect) in 
   });
 
   it('signs a person in with the button on the sign-in page, the provider’s second factor counting as theirs', async () => {
-    await addAccount(platform.database, { username: 'maria', role: 'commission_analyst', oidcIssuer: provider.issuer, oidcSubject: 'maria-at-the-provider' });
+    await addAccount(platform.database, {
+      username: 'maria',
+      role: 'commission_analyst',
+      oidcIssuer: provider.issuer,
+      oidcSubject: 'maria-at-the-provider',
+    });
     const b = await openBrowser();
     try {
       await b.page.goto(`${platform.url}/state-of-play`);

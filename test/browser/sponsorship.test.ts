@@ -24,7 +24,10 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
  */
 const EN = {
   ...(JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/cases.en.json', import.meta.url), 'utf8')) as Record<string, string>),
-  ...(JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/sponsorship.en.json', import.meta.url), 'utf8')) as Record<string, string>),
+  ...(JSON.parse(readFileSync(new URL('../../web/src/i18n/messages/sponsorship.en.json', import.meta.url), 'utf8')) as Record<
+    string,
+    string
+  >),
 };
 
 describe('community sponsorship in the browser', () => {
@@ -80,10 +83,16 @@ describe('community sponsorship in the browser', () => {
         await checks.getByLabel('Check', { exact: true }).selectOption({ label: check });
         await checks.getByRole('button', { name: 'Record the check' }).click();
         recorded++;
-        await page.waitForFunction((n) => document.querySelectorAll('table.data-table')[1]?.querySelectorAll('tbody tr').length === n, recorded);
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('table.data-table')[1]?.querySelectorAll('tbody tr').length === n,
+          recorded,
+        );
       }
       await page.getByRole('cell', { name: 'Cleared' }).waitFor();
-      for (const [to, label] of [['screened', 'Screened'], ['approved', 'Approved']] as const) {
+      for (const [to, label] of [
+        ['screened', 'Screened'],
+        ['approved', 'Approved'],
+      ] as const) {
         await page.getByRole('button', { name: `Move to ${label}` }).click();
         const dialog = page.locator('dialog[open]');
         await dialog.waitFor();
@@ -103,7 +112,10 @@ describe('community sponsorship in the browser', () => {
       await page.getByLabel('Wording').fill('Christian families');
       await page.getByLabel('Field').selectOption('');
       await page.getByRole('button', { name: 'Publish' }).click();
-      await page.getByRole('alert').locator('li', { hasText: '“Christian families” selects on religion or belief (Charter of Fundamental Rights, art. 21(1)).' }).waitFor();
+      await page
+        .getByRole('alert')
+        .locator('li', { hasText: '“Christian families” selects on religion or belief (Charter of Fundamental Rights, art. 21(1)).' })
+        .waitFor();
       await expectAccessible(page);
       await page.getByLabel('Wording').fill('Household of at most 8 persons');
       await page.getByLabel('Field').selectOption('householdSize');
@@ -146,16 +158,30 @@ describe('community sponsorship in the browser', () => {
       await portal.getByRole('heading', { level: 1, name: 'My sponsorship' }).waitFor();
       await portal.getByRole('heading', { name: new RegExp(`^Household ${esc(household.caseRef)}`) }).waitFor();
       // Only the fields of its phases (pre-departure, reception, housing, integration, finance): no citizenship, no category.
-      const shown = caseFieldsFor({ id: 'x', userId: null, username: 'x', role: 'sponsor', stateCode: state, organisation }, ['pre_departure', 'reception', 'housing', 'integration', 'finance']);
+      const shown = caseFieldsFor({ id: 'x', userId: null, username: 'x', role: 'sponsor', stateCode: state, organisation }, [
+        'pre_departure',
+        'reception',
+        'housing',
+        'integration',
+        'finance',
+      ]);
       expect(shown.member).not.toContain('citizenship');
-      const headers = (await portal.getByRole('table', { name: new RegExp(`^Members of household ${esc(household.caseRef)}`) }).locator('thead th').allTextContents()).join(' | ');
+      const headers = (
+        await portal
+          .getByRole('table', { name: new RegExp(`^Members of household ${esc(household.caseRef)}`) })
+          .locator('thead th')
+          .allTextContents()
+      ).join(' | ');
       expect(headers).toContain('Year of birth');
       expect(headers).not.toMatch(/Citizenship|Nationality|category/i);
       await portal.getByRole('table', { name: `Who does what for household ${household.caseRef}` }).waitFor();
       await expectAccessible(portal);
       // A task done; a message sent.
       await portal.getByRole('button', { name: 'Mark “Share the orientation pack” done' }).click();
-      await portal.getByText(/^Done on \d{4}-\d{2}-\d{2}$/).first().waitFor();
+      await portal
+        .getByText(/^Done on \d{4}-\d{2}-\d{2}$/)
+        .first()
+        .waitFor();
       await portal.getByRole('textbox', { name: 'Message' }).fill('The room is ready; we will meet the family at the airport.');
       await portal.getByRole('button', { name: 'Send' }).click();
       await portal.getByText('The room is ready; we will meet the family at the airport.').waitFor();
@@ -203,15 +229,23 @@ describe('community sponsorship in the browser', () => {
       await counts.waitFor();
       const row = counts.locator('tbody tr', { hasText: state });
       expect((await row.locator('td').allTextContents()).map((c) => c.trim())).toEqual(['0', '0', '1']);
-      await page.getByRole('table', { name: 'Breakdowns, with their reasons' }).getByRole('cell', { name: 'The group could no longer house the family' }).waitFor();
+      await page
+        .getByRole('table', { name: 'Breakdowns, with their reasons' })
+        .getByRole('cell', { name: 'The group could no longer house the family' })
+        .waitFor();
       await expectAccessible(page);
 
       // The API agrees: the case arrived and kept its stage; the Commission counts the breakdown.
       const commission = await signIn(platform.database, { role: 'commission_analyst' });
-      const figures = (await (await fetch(`${platform.url}/api/sponsorships/breakdowns`, { headers: commission.headers })).json()) as { counts: { stateCode: string; brokenDown: number }[]; breakdowns: unknown[] };
+      const figures = (await (await fetch(`${platform.url}/api/sponsorships/breakdowns`, { headers: commission.headers })).json()) as {
+        counts: { stateCode: string; brokenDown: number }[];
+        breakdowns: unknown[];
+      };
       expect(figures.counts.find((c) => c.stateCode === state)?.brokenDown).toBe(1);
       expect(figures.breakdowns).toEqual([]);
-      const [c] = await inScope(platform.database.db, operator('test'), (tx) => rows<{ status: string }>(tx, sql`SELECT status FROM cases WHERE state_code = ${state} AND case_ref = ${household.caseRef}`));
+      const [c] = await inScope(platform.database.db, operator('test'), (tx) =>
+        rows<{ status: string }>(tx, sql`SELECT status FROM cases WHERE state_code = ${state} AND case_ref = ${household.caseRef}`),
+      );
       expect(c!.status).toBe('arrived');
     } finally {
       await officer.close();
@@ -223,7 +257,11 @@ describe('community sponsorship in the browser', () => {
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function expectAccessible(page: Page): Promise<void> {
-  await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+  await page
+    .locator('.loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 20_000 })
+    .catch(() => undefined);
   expect(await axeViolations(page)).toEqual([]);
 }
 

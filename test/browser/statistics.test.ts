@@ -9,7 +9,11 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 const UNHCR_FILE = fileURLToPath(UNHCR_ARRIVALS);
 
 interface Reconciliation {
-  rows: { stateCode: string; platform: { persons: number }; sources: { status: string; value: number | null; difference: number | null; dataset: { source: string } }[] }[];
+  rows: {
+    stateCode: string;
+    platform: { persons: number };
+    sources: { status: string; value: number | null; difference: number | null; dataset: { source: string } }[];
+  }[];
 }
 
 /** Reference statistics in the browser: the Commission uploads UNHCR's file through the page and sees the reconciliation, source by source. */
@@ -39,11 +43,15 @@ describe('reference statistics in the browser', () => {
       await table.waitFor();
       await expect(table.locator('tbody tr').count()).resolves.toBe(api.rows.length);
       const n = (x: number) => new Intl.NumberFormat('en').format(x);
-      const cells = async (name: string) => (await table.locator('tbody tr', { hasText: name }).first().locator('th, td').allTextContents()).map((s) => s.trim());
+      const cells = async (name: string) =>
+        (await table.locator('tbody tr', { hasText: name }).first().locator('th, td').allTextContents()).map((s) => s.trim());
       const de = api.rows.find((r) => r.stateCode === 'DE')!;
       const germany = await cells('Germany');
       expect(germany.slice(0, 2)).toEqual(['Germany', n(de.platform.persons)]);
-      expect(germany.slice(3, 5)).toEqual([n(de.sources[0]!.value!), `${de.sources[0]!.difference! > 0 ? '+' : ''}${n(de.sources[0]!.difference!)}`]);
+      expect(germany.slice(3, 5)).toEqual([
+        n(de.sources[0]!.value!),
+        `${de.sources[0]!.difference! > 0 ? '+' : ''}${n(de.sources[0]!.difference!)}`,
+      ]);
       // France 2021: UNHCR publishes no row, and the page says so instead of a zero.
       expect(api.rows.find((r) => r.stateCode === 'FR')!.sources[0]).toMatchObject({ status: 'no_row', value: null });
       expect((await cells('France'))[3]).toBe('no row');
@@ -65,7 +73,9 @@ describe('reference statistics in the browser', () => {
       await signInThroughPage(nl.page, platform, officer, '/statistics?year=2021');
       const table = nl.page.getByTestId('reconciliation').locator('table');
       await table.waitFor();
-      await expect(table.locator('tbody tr', { hasText: 'Frankrijk' }).first().locator('td').nth(2).textContent()).resolves.toBe('geen rij');
+      await expect(table.locator('tbody tr', { hasText: 'Frankrijk' }).first().locator('td').nth(2).textContent()).resolves.toBe(
+        'geen rij',
+      );
       await expect(nl.page.getByRole('button', { name: 'Importeren' }).count()).resolves.toBe(0);
       await nl.page.getByTestId('statistics-document').waitFor();
       expect(await axeViolations(nl.page)).toEqual([]);

@@ -20,7 +20,14 @@ const MACHINE = [/\brule\b/i, ROLE_CODE, /\buser:\d+/, /\bcli:[a-z]/i, /\bNaN\b/
 /** Waits until the page has its title and nothing of it is loading any more; fails naming the page if it stays loading. */
 async function settled(page: Page, what: string): Promise<void> {
   try {
-    await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('main .loading') && ![...document.querySelectorAll('[data-actor]')].some((e) => e.textContent === '…'), undefined, { timeout: 45_000 });
+    await page.waitForFunction(
+      () =>
+        !!document.querySelector('main h1') &&
+        !document.querySelector('main .loading') &&
+        ![...document.querySelectorAll('[data-actor]')].some((e) => e.textContent === '…'),
+      undefined,
+      { timeout: 45_000 },
+    );
   } catch {
     const text = (await page.locator('main').textContent()) ?? '';
     throw new Error(`${what}: still loading after 45 s (${text.slice(0, 200)})`);
@@ -28,7 +35,8 @@ async function settled(page: Page, what: string): Promise<void> {
 }
 
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
-const csvOf = (people: Record<string, string>[]) => [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+const csvOf = (people: Record<string, string>[]) =>
+  [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
 const person = (caseRef: string, personRef: string, extra: Record<string, string> = {}) => ({
   case_ref: caseRef,
   person_ref: personRef,
@@ -45,25 +53,31 @@ const person = (caseRef: string, personRef: string, extra: Record<string, string
 });
 
 /** Each table's footer: its cells keyed by the headers above them, and the sum of a column's body cells. */
-async function footerByHeader(page: Page, table: string): Promise<{ headers: string[]; footer: string[]; numericHeaders: boolean[]; numericFooter: boolean[]; sums: (number | null)[] }> {
-  return page.locator(table).first().evaluate((t) => {
-    const headers = [...t.querySelectorAll('thead th')].map((h) => h.textContent!.replace(/[▲▼↕]/g, '').trim());
-    const numericHeaders = [...t.querySelectorAll('thead th')].map((h) => h.classList.contains('num'));
-    const cells = [...t.querySelectorAll('tfoot tr > *')];
-    const footer = cells.map((c) => c.textContent!.trim());
-    const numericFooter = cells.map((c) => c.classList.contains('num'));
-    const toNumber = (s: string) => (/^[\d\s,.\u202f\u00a0]+$/.test(s) ? Number(s.replace(/[^\d]/g, '')) : null);
-    const sums = headers.map((_, j) => {
-      let sum = 0;
-      for (const r of t.querySelectorAll('tbody tr')) {
-        const v = toNumber(r.children[j]?.textContent?.trim() ?? '');
-        if (v === null) return null;
-        sum += v;
-      }
-      return sum;
+async function footerByHeader(
+  page: Page,
+  table: string,
+): Promise<{ headers: string[]; footer: string[]; numericHeaders: boolean[]; numericFooter: boolean[]; sums: (number | null)[] }> {
+  return page
+    .locator(table)
+    .first()
+    .evaluate((t) => {
+      const headers = [...t.querySelectorAll('thead th')].map((h) => h.textContent!.replace(/[▲▼↕]/g, '').trim());
+      const numericHeaders = [...t.querySelectorAll('thead th')].map((h) => h.classList.contains('num'));
+      const cells = [...t.querySelectorAll('tfoot tr > *')];
+      const footer = cells.map((c) => c.textContent!.trim());
+      const numericFooter = cells.map((c) => c.classList.contains('num'));
+      const toNumber = (s: string) => (/^[\d\s,.\u202f\u00a0]+$/.test(s) ? Number(s.replace(/[^\d]/g, '')) : null);
+      const sums = headers.map((_, j) => {
+        let sum = 0;
+        for (const r of t.querySelectorAll('tbody tr')) {
+          const v = toNumber(r.children[j]?.textContent?.trim() ?? '');
+          if (v === null) return null;
+          sum += v;
+        }
+        return sum;
+      });
+      return { headers, footer, numericHeaders, numericFooter, sums };
     });
-    return { headers, footer, numericHeaders, numericFooter, sums };
-  });
 }
 
 describe('a working day, in each role (issue 20, points 1–3)', () => {
@@ -72,7 +86,9 @@ describe('a working day, in each role (issue 20, points 1–3)', () => {
   const accounts = new Map<string, Account>();
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: 300 });
-    const [first] = await inScope(platform.database.db, operator('test'), (tx) => rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = 'NL' ORDER BY id LIMIT 1`));
+    const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
+      rows<{ r: string }>(tx, sql`SELECT case_ref AS r FROM cases WHERE state_code = 'NL' ORDER BY id LIMIT 1`),
+    );
     caseRef = first!.r;
     accounts.set('analyst', await platform.account('commission_analyst'));
     accounts.set('officer', await platform.account('state_officer', 'NL'));
@@ -91,7 +107,12 @@ describe('a working day, in each role (issue 20, points 1–3)', () => {
       expect(text).toMatch(/^Netherlands: /);
       expect(text).not.toMatch(/\bEU\b/);
       // NL's pledges of the round, not the EU's 29,486.
-      const nl = await b.page.evaluate(async () => ((await (await fetch('/api/rounds/2020-2021/state-of-play')).json()) as { states: { code: string; pledged: number }[] }).states.find((s) => s.code === 'NL')!.pledged);
+      const nl = await b.page.evaluate(
+        async () =>
+          (
+            (await (await fetch('/api/rounds/2020-2021/state-of-play')).json()) as { states: { code: string; pledged: number }[] }
+          ).states.find((s) => s.code === 'NL')!.pledged,
+      );
       expect(text).toContain(`of ${nl.toLocaleString('en-GB')} places pledged`);
       expect(text).not.toContain('29,486');
       await expect(b.page.getByTestId('forecast-ended').textContent()).resolves.toMatch(/The round ended on .*nothing remains to forecast/);
@@ -106,7 +127,9 @@ describe('a working day, in each role (issue 20, points 1–3)', () => {
       await signInThroughPage(b.page, platform, accounts.get('officer')!, '/imports');
       const stamp = Date.now().toString(36).toUpperCase();
       const file = [person(`W${stamp}-1`, 'P1'), person(`W${stamp}-2`, 'P1', { birth_year: '19x0' }), person(`W${stamp}-3`, 'P1')];
-      await b.page.getByLabel('File (CSV or XLSX)').setInputFiles({ name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf(file)) });
+      await b.page
+        .getByLabel('File (CSV or XLSX)')
+        .setInputFiles({ name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf(file)) });
       await b.page.getByRole('button', { name: 'Upload and check' }).click();
       await b.page.getByRole('table', { name: /Problems in the file/ }).waitFor();
       const said = await b.page.getByRole('alert').filter({ hasText: 'problem' }).first().textContent();
@@ -180,10 +203,36 @@ describe('a working day, in each role (issue 20, points 1–3)', () => {
 
   it('shows no rule, no role code and no internal id of a person on any page, in any of four roles', async () => {
     const pages = [
-      '/dashboard', '/state-of-play', '/rounds', '/rounds/2020-2021', '/cases', `/cases/${encodeURIComponent(caseRef)}`, '/imports', '/users', '/audit',
-      '/incentives', '/sponsors', '/sponsors/1', '/sponsors/X', '/sponsorship-schemes', '/memoranda', '/sponsorships', '/sponsor', '/programmes',
-      '/programmes/EU-VHAS', '/returns', '/statistics', '/federation', '/candidates', '/family-reunification', '/placement', '/account', '/accessibility',
-      '/open-data', '/rounds/no-such-round', '/dashboard?round=no-such-round',
+      '/dashboard',
+      '/state-of-play',
+      '/rounds',
+      '/rounds/2020-2021',
+      '/cases',
+      `/cases/${encodeURIComponent(caseRef)}`,
+      '/imports',
+      '/users',
+      '/audit',
+      '/incentives',
+      '/sponsors',
+      '/sponsors/1',
+      '/sponsors/X',
+      '/sponsorship-schemes',
+      '/memoranda',
+      '/sponsorships',
+      '/sponsor',
+      '/programmes',
+      '/programmes/EU-VHAS',
+      '/returns',
+      '/statistics',
+      '/federation',
+      '/candidates',
+      '/family-reunification',
+      '/placement',
+      '/account',
+      '/accessibility',
+      '/open-data',
+      '/rounds/no-such-round',
+      '/dashboard?round=no-such-round',
     ];
     const found: string[] = [];
     for (const who of ['analyst', 'officer', 'admin', 'auditor']) {
@@ -217,7 +266,9 @@ describe('a working day, in each role (issue 20, points 1–3)', () => {
       expect(id).toMatch(/^user:\d+$/);
       const name = (await actor.textContent())!;
       expect(name).not.toMatch(/user:/);
-      const [row] = await inScope(platform.database.db, operator('test'), (tx) => rows<{ n: string }>(tx, sql`SELECT display_name AS n FROM users WHERE id = ${Number(id.slice(5))}`));
+      const [row] = await inScope(platform.database.db, operator('test'), (tx) =>
+        rows<{ n: string }>(tx, sql`SELECT display_name AS n FROM users WHERE id = ${Number(id.slice(5))}`),
+      );
       expect(name).toBe(row!.n);
     } finally {
       await b.close();

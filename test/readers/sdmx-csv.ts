@@ -23,7 +23,8 @@ const ACTIONS = new Set(['I', 'A', 'R', 'D']);
 
 export function readSdmxCsv(text: string): { components: string[]; observations: SdmxObservation[] } {
   const [header, ...rows] = parse(text, { skip_empty_lines: true }) as string[][];
-  if (!header || header[0] !== 'STRUCTURE' || header[1] !== 'STRUCTURE_ID') throw new Error('Not SDMX-CSV 2.0: the first columns must be STRUCTURE and STRUCTURE_ID');
+  if (!header || header[0] !== 'STRUCTURE' || header[1] !== 'STRUCTURE_ID')
+    throw new Error('Not SDMX-CSV 2.0: the first columns must be STRUCTURE and STRUCTURE_ID');
   const hasAction = header[2] === 'ACTION';
   const components = header.slice(hasAction ? 3 : 2).map((h) => h.split(':')[0]!.trim());
   if (new Set(components).size !== components.length) throw new Error('A component appears twice');
@@ -35,7 +36,9 @@ export function readSdmxCsv(text: string): { components: string[]; observations:
     if (!ref) throw new Error(`Row ${n + 2}: STRUCTURE_ID "${r[1]}" is not AGENCY:ID(VERSION)`);
     const action = hasAction ? r[2]! : null;
     if (action !== null && action !== '' && !ACTIONS.has(action)) throw new Error(`Row ${n + 2}: ACTION "${action}"`);
-    const values = Object.fromEntries(components.map((c, i) => [c, r[i + (hasAction ? 3 : 2)] === '' ? null : r[i + (hasAction ? 3 : 2)]!]));
+    const values = Object.fromEntries(
+      components.map((c, i) => [c, r[i + (hasAction ? 3 : 2)] === '' ? null : r[i + (hasAction ? 3 : 2)]!]),
+    );
     return { structure, agency: ref[1]!, id: ref[2]!, version: ref[3]!, action: action || null, values };
   });
   return { components, observations };

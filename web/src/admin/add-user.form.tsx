@@ -47,7 +47,17 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
   const roles = by.role === 'system_admin' ? SYSTEM_ADMIN_ROLES : STATE_ADMIN_ROLES;
   const fixedState = by.role === 'state_admin' ? (by.stateCode as StateCode) : null;
-  const blank: Draft = { username: '', displayName: '', role: roles[0]!, stateCode: fixedState ?? '', organisation: '', method: 'password', password: '', oidcIssuer: '', oidcSubject: '' };
+  const blank: Draft = {
+    username: '',
+    displayName: '',
+    role: roles[0]!,
+    stateCode: fixedState ?? '',
+    organisation: '',
+    method: 'password',
+    password: '',
+    oidcIssuer: '',
+    oidcSubject: '',
+  };
   const [d, setD] = useState<Draft>(blank);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
@@ -62,7 +72,11 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
     const need = (f: keyof Draft, ok: boolean, key = 'users.form.required') => {
       if (!ok) out[f] = [t(key)];
     };
-    need('username', /^[A-Za-z0-9._@-]{2,64}$/.test(d.username.trim()), d.username.trim() ? 'users.form.usernameRule' : 'users.form.required');
+    need(
+      'username',
+      /^[A-Za-z0-9._@-]{2,64}$/.test(d.username.trim()),
+      d.username.trim() ? 'users.form.usernameRule' : 'users.form.required',
+    );
     need('displayName', d.displayName.trim().length > 0);
     if (STATE_BOUND_ROLES.includes(d.role)) need('stateCode', d.stateCode !== '', 'users.form.stateRequired');
     if (hasOrganisation) need('organisation', d.organisation.trim().length > 0);
@@ -115,7 +129,15 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
       label={label}
       hint={opts.hint}
       errors={errors[f]}
-      control={(p) => <input {...p} type={opts.type ?? 'text'} autoComplete={opts.autoComplete ?? 'off'} value={d[f] as string} onChange={(e) => set(f, e.target.value as never)} />}
+      control={(p) => (
+        <input
+          {...p}
+          type={opts.type ?? 'text'}
+          autoComplete={opts.autoComplete ?? 'off'}
+          value={d[f] as string}
+          onChange={(e) => set(f, e.target.value as never)}
+        />
+      )}
     />
   );
 
@@ -147,7 +169,12 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
             hint={d.role === 'auditor' ? t('users.form.auditorStateHint') : undefined}
             errors={errors['stateCode']}
             control={(p) => (
-              <select {...p} value={d.stateCode} disabled={fixedState !== null} onChange={(e) => set('stateCode', e.target.value as StateCode | '')}>
+              <select
+                {...p}
+                value={d.stateCode}
+                disabled={fixedState !== null}
+                onChange={(e) => set('stateCode', e.target.value as StateCode | '')}
+              >
                 <option value="">{t(d.role === 'auditor' ? 'users.form.commission' : 'users.form.chooseState')}</option>
                 {STATE_CODES.map((c) => (
                   <option key={c} value={c}>
@@ -164,14 +191,22 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
         <legend>{t('users.form.method')}</legend>
         <div className="checks">
           <label className="check">
-            <input type="radio" name="method" checked={d.method === 'password'} onChange={() => set('method', 'password')} /> {t('users.form.methodPassword')}
+            <input type="radio" name="method" checked={d.method === 'password'} onChange={() => set('method', 'password')} />{' '}
+            {t('users.form.methodPassword')}
           </label>
           <label className="check">
-            <input type="radio" name="method" checked={d.method === 'oidc'} onChange={() => set('method', 'oidc')} /> {t('users.form.methodOidc')}
+            <input type="radio" name="method" checked={d.method === 'oidc'} onChange={() => set('method', 'oidc')} />{' '}
+            {t('users.form.methodOidc')}
           </label>
         </div>
         {d.method === 'password' ? (
-          <div className="form-row">{text('password', t('users.form.password'), { type: 'password', autoComplete: 'new-password', hint: t('users.form.passwordHint', { min: PASSWORD_MIN }) })}</div>
+          <div className="form-row">
+            {text('password', t('users.form.password'), {
+              type: 'password',
+              autoComplete: 'new-password',
+              hint: t('users.form.passwordHint', { min: PASSWORD_MIN }),
+            })}
+          </div>
         ) : (
           <div className="form-row">
             {text('oidcIssuer', t('users.form.oidcIssuer'), { type: 'url', hint: t('users.form.oidcIssuerHint') })}

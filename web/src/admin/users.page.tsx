@@ -52,14 +52,20 @@ export function UsersPage() {
   // As the server's `disableUser` policy; one's own account is never offered (the server refuses it).
   const mayManage = (u: Account) =>
     u.username.toLowerCase() !== by.username.toLowerCase() &&
-    (isSystemAdmin || (by.role === 'state_admin' && u.stateCode === by.stateCode && ['state_officer', 'state_admin', 'referral_partner', 'sponsor'].includes(u.role)));
+    (isSystemAdmin ||
+      (by.role === 'state_admin' &&
+        u.stateCode === by.stateCode &&
+        ['state_officer', 'state_admin', 'referral_partner', 'sponsor'].includes(u.role)));
 
   const disable = async () => {
     if (!toDisable) return;
     setBusy(true);
     setDisableError(null);
     try {
-      const { data } = await api.POST('/api/users/disable', { body: { username: toDisable.username }, params: { header: { 'Idempotency-Key': crypto.randomUUID() } } });
+      const { data } = await api.POST('/api/users/disable', {
+        body: { username: toDisable.username },
+        params: { header: { 'Idempotency-Key': crypto.randomUUID() } },
+      });
       setDisabled({ username: toDisable.username, sessionsEnded: data!.sessionsEnded });
       setAdded(null);
       setToDisable(null);
@@ -101,7 +107,9 @@ export function UsersPage() {
   };
 
   const statusOf = (u: Account) => (u.disabled ? 'disabled' : u.locked ? 'locked' : 'active');
-  const signIn = (u: Account) => [u.password ? t('users.signIn.password') : null, u.oidc ? t('users.signIn.oidc') : null].filter(Boolean).join(', ') || t('users.signIn.none');
+  const signIn = (u: Account) =>
+    [u.password ? t('users.signIn.password') : null, u.oidc ? t('users.signIn.oidc') : null].filter(Boolean).join(', ') ||
+    t('users.signIn.none');
   const columns: Column<Account>[] = [
     { key: 'username', header: <FormattedMessage id="users.col.username" />, value: (u) => u.username },
     { key: 'displayName', header: <FormattedMessage id="users.col.displayName" />, value: (u) => u.displayName },
@@ -114,9 +122,18 @@ export function UsersPage() {
       key: 'status',
       header: <FormattedMessage id="users.col.status" />,
       value: (u) => t(`users.status.${statusOf(u)}`),
-      render: (u) => <span className={u.disabled ? 'badge badge-danger' : u.locked ? 'badge badge-warning' : 'badge badge-success'}>{t(`users.status.${statusOf(u)}`)}</span>,
+      render: (u) => (
+        <span className={u.disabled ? 'badge badge-danger' : u.locked ? 'badge badge-warning' : 'badge badge-success'}>
+          {t(`users.status.${statusOf(u)}`)}
+        </span>
+      ),
     },
-    { key: 'created', header: <FormattedMessage id="users.col.created" />, value: (u) => u.createdAt, render: (u) => formatMomentDay(intl, u.createdAt) },
+    {
+      key: 'created',
+      header: <FormattedMessage id="users.col.created" />,
+      value: (u) => u.createdAt,
+      render: (u) => formatMomentDay(intl, u.createdAt),
+    },
     {
       key: 'actions',
       header: <FormattedMessage id="users.col.actions" />,
@@ -125,10 +142,14 @@ export function UsersPage() {
       render: (u) =>
         !u.disabled && mayManage(u) && u.username !== by.username ? (
           <span className="row-actions">
-            <button type="button" className="button-link" onClick={() => {
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => {
                 setDisableError(null);
                 setToDisable(u);
-              }}>
+              }}
+            >
               <FormattedMessage id="users.disable" />
               <span className="visually-hidden"> {u.username}</span>
             </button>{' '}
@@ -166,14 +187,20 @@ export function UsersPage() {
       {resetDone && (
         <Notice kind="success">
           <p data-testid="reset-done">
-            <FormattedMessage id={resetDone.id} values={{ username: resetDone.username, sessions: intl.formatNumber(resetDone.sessions) }} />
+            <FormattedMessage
+              id={resetDone.id}
+              values={{ username: resetDone.username, sessions: intl.formatNumber(resetDone.sessions) }}
+            />
           </p>
         </Notice>
       )}
       {disabled && (
         <Notice kind="success">
           <p>
-            <FormattedMessage id="users.disabled" values={{ username: disabled.username, sessions: intl.formatNumber(disabled.sessionsEnded) }} />
+            <FormattedMessage
+              id="users.disabled"
+              values={{ username: disabled.username, sessions: intl.formatNumber(disabled.sessionsEnded) }}
+            />
           </p>
         </Notice>
       )}
@@ -189,7 +216,17 @@ export function UsersPage() {
               sheet={() => ({
                 name: caption,
                 header: columns.filter((c) => c.key !== 'actions').map((c) => t(c.key === 'state' ? 'common.state' : `users.col.${c.key}`)),
-                rows: users.data.map((u) => [u.username, u.displayName, t(`role.${u.role}`), u.stateCode, u.organisation, signIn(u), t(u.totpEnabled ? 'users.yes' : 'users.no'), t(`users.status.${statusOf(u)}`), u.createdAt]),
+                rows: users.data.map((u) => [
+                  u.username,
+                  u.displayName,
+                  t(`role.${u.role}`),
+                  u.stateCode,
+                  u.organisation,
+                  signIn(u),
+                  t(u.totpEnabled ? 'users.yes' : 'users.no'),
+                  t(`users.status.${statusOf(u)}`),
+                  u.createdAt,
+                ]),
               })}
             />
           )}
@@ -238,7 +275,10 @@ export function UsersPage() {
         onClose={closeDialog}
       >
         <p>
-          <FormattedMessage id="users.confirm.body" values={{ name: toDisable?.displayName ?? '', role: toDisable ? t(`role.${toDisable.role}`) : '' }} />
+          <FormattedMessage
+            id="users.confirm.body"
+            values={{ name: toDisable?.displayName ?? '', role: toDisable ? t(`role.${toDisable.role}`) : '' }}
+          />
         </p>
         {disableError !== null && <ErrorNotice error={disableError} />}
       </ConfirmDialog>
@@ -256,7 +296,13 @@ export function UsersPage() {
             <label htmlFor={`${filterId}-password`}>
               <FormattedMessage id="users.newPassword" values={{ username: toReset.user.username }} />
             </label>
-            <input id={`${filterId}-password`} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} />
+            <input
+              id={`${filterId}-password`}
+              type="password"
+              autoComplete="new-password"
+              value={newPassword}
+              onChange={(e) => setNewPassword(e.target.value)}
+            />
           </div>
         ) : (
           <p>

@@ -75,4 +75,5 @@ export type Area = keyof typeof AREAS;
  * forecast in their scope would be an empty chart saying the round has no figures, which is untrue.
  */
 export const READS_ROUND_CASES: readonly Role[] = ['commission_analyst', 'state_officer', 'state_admin', 'auditor'];
-export const mayOpen = (user: User | undefined | null, area: Area): boolean => !!user && (AREAS[area] as readonly Role[]).includes(user.role);
+export const mayOpen = (user: User | undefined | null, area: Area): boolean =>
+  !!user && (AREAS[area] as readonly Role[]).includes(user.role);

@@ -126,7 +126,11 @@ export function Layout() {
                   <FormattedMessage id="app.signedInAs" />{' '}
                 </span>
                 {user.username}
-                <span className="role"> · {intl.formatMessage({ id: `role.${user.role}` })}{user.stateCode ? ` · ${user.stateCode}` : ''}</span>
+                <span className="role">
+                  {' '}
+                  · {intl.formatMessage({ id: `role.${user.role}` })}
+                  {user.stateCode ? ` · ${user.stateCode}` : ''}
+                </span>
               </Link>
               <button type="button" className="button-link" onClick={() => void signOut()}>
                 <FormattedMessage id="app.signOut" />
@@ -148,7 +152,11 @@ export function Layout() {
                   <ul aria-labelledby={`nav-${g.group}`}>
                     {g.items.map((n) => (
                       <li key={n.to}>
-                        <Link to={n.to} activeProps={{ 'aria-current': 'page', className: 'active' }} activeOptions={{ exact: false, includeSearch: false }}>
+                        <Link
+                          to={n.to}
+                          activeProps={{ 'aria-current': 'page', className: 'active' }}
+                          activeOptions={{ exact: false, includeSearch: false }}
+                        >
                           <FormattedMessage id={n.label} />
                         </Link>
                       </li>
@@ -185,7 +193,11 @@ function LanguageSwitcher() {
       <span className="visually-hidden">
         <FormattedMessage id="app.language" />
       </span>
-      <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)} aria-label={intl.formatMessage({ id: 'app.language' })}>
+      <select
+        value={locale}
+        onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}
+        aria-label={intl.formatMessage({ id: 'app.language' })}
+      >
         {LOCALES.map((l) => (
           <option key={l} value={l} lang={l}>
             {ENDONYMS[l]}

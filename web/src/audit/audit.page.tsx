@@ -18,9 +18,30 @@ type AuditState = NonNullable<NonNullable<operations['listAudit']['parameters'][
 
 /** The actions the platform records (recordAudit calls in src/), offered as suggestions for the filter. */
 const ACTIONS = [
-  'audit.read', 'auth.login', 'auth.logout', 'auth.password', 'auth.totp', 'case.events.import', 'case.history.append', 'case.history.read',
-  'case.list', 'case.read', 'case.transition', 'hold', 'import.commit', 'import.read', 'import.upload', 'persons.import', 'retention.anonymise',
-  'round.add', 'subject.erase', 'user.create', 'user.disable', 'user.list', 'user.password', 'user.totp.reset',
+  'audit.read',
+  'auth.login',
+  'auth.logout',
+  'auth.password',
+  'auth.totp',
+  'case.events.import',
+  'case.history.append',
+  'case.history.read',
+  'case.list',
+  'case.read',
+  'case.transition',
+  'hold',
+  'import.commit',
+  'import.read',
+  'import.upload',
+  'persons.import',
+  'retention.anonymise',
+  'round.add',
+  'subject.erase',
+  'user.create',
+  'user.disable',
+  'user.list',
+  'user.password',
+  'user.totp.reset',
 ];
 const PAGE_SIZES = [50, 100, 500] as const;
 const ACTION = /^[a-z.]{1,64}$/;
@@ -49,7 +70,14 @@ export function AuditPage() {
     queryFn: async ({ pageParam }) =>
       (
         await api.GET('/api/audit', {
-          params: { query: { ...(state ? { state } : {}), ...(filter.action ? { action: filter.action } : {}), limit: filter.limit, ...(pageParam ? { before: pageParam } : {}) } },
+          params: {
+            query: {
+              ...(state ? { state } : {}),
+              ...(filter.action ? { action: filter.action } : {}),
+              limit: filter.limit,
+              ...(pageParam ? { before: pageParam } : {}),
+            },
+          },
         })
       ).data!.lines,
     // A page shorter than asked is the last; otherwise the next starts below its oldest line.
@@ -71,16 +99,42 @@ export function AuditPage() {
 
   const rows = lines.data?.pages.flat() ?? [];
   const when = (at: string) => formatMoment(intl, at, { seconds: true });
-  const records = (l: Line) => (l.recordIds.length <= 3 ? l.recordIds.join(', ') : t('audit.moreRecords', { first: l.recordIds.slice(0, 3).join(', '), more: intl.formatNumber(l.recordIds.length - 3) }));
+  const records = (l: Line) =>
+    l.recordIds.length <= 3
+      ? l.recordIds.join(', ')
+      : t('audit.moreRecords', { first: l.recordIds.slice(0, 3).join(', '), more: intl.formatNumber(l.recordIds.length - 3) });
   const columns: Column<Line>[] = [
-    { key: 'at', header: <FormattedMessage id="audit.col.at" />, value: (l) => l.at, render: (l) => <time dateTime={l.at}>{when(l.at)}</time> },
+    {
+      key: 'at',
+      header: <FormattedMessage id="audit.col.at" />,
+      value: (l) => l.at,
+      render: (l) => <time dateTime={l.at}>{when(l.at)}</time>,
+    },
     { key: 'actor', header: <FormattedMessage id="audit.col.actor" />, value: (l) => l.actor, render: (l) => <Actor id={l.actor} /> },
-    { key: 'role', header: <FormattedMessage id="audit.col.role" />, value: (l) => (l.role ? (intl.messages[`role.${l.role}`] ? t(`role.${l.role}`) : l.role) : null) },
+    {
+      key: 'role',
+      header: <FormattedMessage id="audit.col.role" />,
+      value: (l) => (l.role ? (intl.messages[`role.${l.role}`] ? t(`role.${l.role}`) : l.role) : null),
+    },
     { key: 'action', header: <FormattedMessage id="audit.col.action" />, value: (l) => l.action, render: (l) => <code>{l.action}</code> },
     // A purpose that only repeats the action says nothing more: left empty.
-    { key: 'purpose', header: <FormattedMessage id="audit.col.purpose" />, value: (l) => (l.purpose && l.purpose !== l.action ? l.purpose : null) },
-    { key: 'subject', header: <FormattedMessage id="audit.col.subject" />, value: (l) => l.subject, render: (l) => (l.subject && isActor(l.subject) ? <Actor id={l.subject} /> : <code>{l.subject}</code>) },
-    { key: 'records', header: <FormattedMessage id="audit.col.records" />, value: (l) => records(l) || null, render: (l) => <Records l={l} /> },
+    {
+      key: 'purpose',
+      header: <FormattedMessage id="audit.col.purpose" />,
+      value: (l) => (l.purpose && l.purpose !== l.action ? l.purpose : null),
+    },
+    {
+      key: 'subject',
+      header: <FormattedMessage id="audit.col.subject" />,
+      value: (l) => l.subject,
+      render: (l) => (l.subject && isActor(l.subject) ? <Actor id={l.subject} /> : <code>{l.subject}</code>),
+    },
+    {
+      key: 'records',
+      header: <FormattedMessage id="audit.col.records" />,
+      value: (l) => records(l) || null,
+      render: (l) => <Records l={l} />,
+    },
   ];
   const caption = t('audit.caption');
   const Records = ({ l }: { l: Line }) => {
@@ -165,8 +219,40 @@ export function AuditPage() {
               filename={`audit-${state ?? 'EU'}`}
               sheet={() => ({
                 name: caption,
-                header: ['id', 'at', 'actor', 'role', 'tenant', 'action', 'purpose', 'state', 'subject', 'recordIds', 'fields', 'details', 'chain', 'seq', 'hash'],
-                rows: rows.map((l) => [l.id, l.at, l.actor, l.role, l.tenant, l.action, l.purpose, l.stateCode, l.subject, l.recordIds.join(' '), l.fields.join(' '), JSON.stringify(l.details), l.chain, l.seq, l.hash]),
+                header: [
+                  'id',
+                  'at',
+                  'actor',
+                  'role',
+                  'tenant',
+                  'action',
+                  'purpose',
+                  'state',
+                  'subject',
+                  'recordIds',
+                  'fields',
+                  'details',
+                  'chain',
+                  'seq',
+                  'hash',
+                ],
+                rows: rows.map((l) => [
+                  l.id,
+                  l.at,
+                  l.actor,
+                  l.role,
+                  l.tenant,
+                  l.action,
+                  l.purpose,
+                  l.stateCode,
+                  l.subject,
+                  l.recordIds.join(' '),
+                  l.fields.join(' '),
+                  JSON.stringify(l.details),
+                  l.chain,
+                  l.seq,
+                  l.hash,
+                ]),
               })}
             />
           )}
@@ -187,7 +273,12 @@ export function AuditPage() {
         )}
         {lines.hasNextPage && (
           <p>
-            <button type="button" className="button-secondary" disabled={lines.isFetchingNextPage} onClick={() => void lines.fetchNextPage()}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={lines.isFetchingNextPage}
+              onClick={() => void lines.fetchNextPage()}
+            >
               <FormattedMessage id={lines.isFetchingNextPage ? 'common.loading' : 'audit.loadMore'} />
             </button>
           </p>

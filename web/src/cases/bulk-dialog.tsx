@@ -12,7 +12,13 @@ export type BulkDone = BulkOutcome & { action: 'hold' | 'resume' };
  * choice it leaves as they are (a hold only before departure, a resumption only of cases on hold),
  * and the reason, which goes into each case's history.
  */
-export function BulkDialog(props: { state: StateCode; action: 'hold' | 'resume'; cases: CaseSummary[]; onClose: () => void; onDone: (o: BulkDone) => void }) {
+export function BulkDialog(props: {
+  state: StateCode;
+  action: 'hold' | 'resume';
+  cases: CaseSummary[];
+  onClose: () => void;
+  onDone: (o: BulkDone) => void;
+}) {
   const { state, action, cases } = props;
   const { t } = useLabels();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -53,7 +59,15 @@ export function BulkDialog(props: { state: StateCode; action: 'hold' | 'resume';
             <label htmlFor={ids.reason}>
               <FormattedMessage id="cases.dialog.reasonRequired" />
             </label>
-            <textarea id={ids.reason} name="reason" rows={3} maxLength={2000} required aria-invalid={problem || undefined} aria-describedby={problem ? ids.problem : undefined} />
+            <textarea
+              id={ids.reason}
+              name="reason"
+              rows={3}
+              maxLength={2000}
+              required
+              aria-invalid={problem || undefined}
+              aria-describedby={problem ? ids.problem : undefined}
+            />
             {problem && (
               <p id={ids.problem} className="field-error" role="alert">
                 <FormattedMessage id="cases.dialog.reasonMissing" />
@@ -67,7 +81,10 @@ export function BulkDialog(props: { state: StateCode; action: 'hold' | 'resume';
         <div className="dialog-buttons">
           {eligible.length > 0 && (
             <button type="submit" aria-disabled={progress !== null}>
-              <FormattedMessage id={action === 'hold' ? 'cases.bulk.holdConfirm' : 'cases.bulk.resumeConfirm'} values={{ cases: count(eligible.length) }} />
+              <FormattedMessage
+                id={action === 'hold' ? 'cases.bulk.holdConfirm' : 'cases.bulk.resumeConfirm'}
+                values={{ cases: count(eligible.length) }}
+              />
             </button>
           )}
           <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}>

@@ -31,7 +31,8 @@ export function CaseFilters({ query, onApply }: { query: Filters; onApply: (next
     const current = JSON.parse(shown) as Filters;
     for (const key of [...FILTER_KEYS, 'sort'] as const) {
       const field = fields.namedItem(key);
-      if (field instanceof HTMLSelectElement || field instanceof HTMLInputElement) field.value = current[key] ?? (key === 'sort' ? SORTS[0] : '');
+      if (field instanceof HTMLSelectElement || field instanceof HTMLInputElement)
+        field.value = current[key] ?? (key === 'sort' ? SORTS[0] : '');
     }
   }, [shown]);
 

@@ -25,21 +25,56 @@ const exactly =
     list;
 
 export const STATUSES = exactly<Status>()([
-  'referred', 'under_review', 'accepted', 'rejected', 'deferred', 'checks', 'pre_departure', 'travel_arranged',
-  'departed', 'arrived', 'post_arrival', 'reception', 'integration', 'closed', 'on_hold', 'withdrawn',
+  'referred',
+  'under_review',
+  'accepted',
+  'rejected',
+  'deferred',
+  'checks',
+  'pre_departure',
+  'travel_arranged',
+  'departed',
+  'arrived',
+  'post_arrival',
+  'reception',
+  'integration',
+  'closed',
+  'on_hold',
+  'withdrawn',
 ]);
 export const PRIORITIES = exactly<NonNullable<ListQuery['priority']>>()(['emergency', 'urgent', 'normal']);
 export const CATEGORIES = exactly<NonNullable<ListQuery['category']>>()([
-  'legal_physical_protection', 'survivors_of_violence_torture', 'medical_needs', 'women_girls_at_risk',
-  'family_reunification', 'children_adolescents_at_risk', 'lack_of_durable_solutions',
+  'legal_physical_protection',
+  'survivors_of_violence_torture',
+  'medical_needs',
+  'women_girls_at_risk',
+  'family_reunification',
+  'children_adolescents_at_risk',
+  'lack_of_durable_solutions',
 ]);
 export const MODALITIES = exactly<NonNullable<ListQuery['modality']>>()(['in_person', 'remote', 'dossier']);
 export const PATHWAYS = exactly<NonNullable<ListQuery['pathway']>>()([
-  'resettlement', 'humanitarian_admission', 'community_sponsorship', 'emergency_admission', 'education', 'labour', 'family_reunification',
+  'resettlement',
+  'humanitarian_admission',
+  'community_sponsorship',
+  'emergency_admission',
+  'education',
+  'labour',
+  'family_reunification',
 ]);
 export const NEEDS = exactly<NonNullable<ListQuery['needs']>>()([
-  'disability', 'medical', 'mental_health', 'survivor_of_torture', 'woman_at_risk', 'child_at_risk', 'unaccompanied_child',
-  'older_person', 'single_parent', 'pregnancy', 'lgbtiq_at_risk', 'other',
+  'disability',
+  'medical',
+  'mental_health',
+  'survivor_of_torture',
+  'woman_at_risk',
+  'child_at_risk',
+  'unaccompanied_child',
+  'older_person',
+  'single_parent',
+  'pregnancy',
+  'lgbtiq_at_risk',
+  'other',
 ]);
 export const SORTS = exactly<SortKey>()(['case_ref', '-case_ref', 'status_on', '-status_on', 'priority', '-priority']);
 
@@ -74,7 +109,8 @@ export function queryOf(search: Record<string, unknown>): ListQuery {
   for (const key of FILTER_KEYS) {
     const v = search[key];
     if (typeof v !== 'string') continue;
-    if (key === 'ref' ? REF_SEARCH.test(v.trim()) : key === 'departure' ? DEPARTURE.test(v) : CHOICES[key].includes(v)) q[key] = key === 'ref' ? v.trim() : v;
+    if (key === 'ref' ? REF_SEARCH.test(v.trim()) : key === 'departure' ? DEPARTURE.test(v) : CHOICES[key].includes(v))
+      q[key] = key === 'ref' ? v.trim() : v;
   }
   if (typeof search.sort === 'string' && (SORTS as readonly string[]).includes(search.sort)) q.sort = search.sort;
   return q as ListQuery;
@@ -108,7 +144,12 @@ export const holdable = (status: string): boolean => (HOLDABLE_STAGES as readonl
 export function needsOf(move: Move): { reason: boolean; modality: 'review' | 'orientation' | null; members: boolean } {
   return {
     reason: ['rejected', 'deferred', 'on_hold', 'withdrawn'].includes(move.to),
-    modality: ['under_review', 'accepted', 'rejected', 'deferred'].includes(move.to) && move.action !== 'resume' ? 'review' : move.to === 'pre_departure' && move.action !== 'resume' ? 'orientation' : null,
+    modality:
+      ['under_review', 'accepted', 'rejected', 'deferred'].includes(move.to) && move.action !== 'resume'
+        ? 'review'
+        : move.to === 'pre_departure' && move.action !== 'resume'
+          ? 'orientation'
+          : null,
     members: move.to === 'accepted' && move.action !== 'resume',
   };
 }

@@ -50,7 +50,7 @@ function CaseWorkspace({ state, caseRef }: { state: StateCode; caseRef: string }
       </PageHeader>
       {one.status !== 'success' ? (
         <NotReady query={one} />
-        ) : (
+      ) : (
         <>
           <Standing view={one.data.view} />
           <Actions state={state} view={one.data.view} etag={one.data.etag} />
@@ -139,7 +139,9 @@ function Actions({ state, view, etag }: { state: StateCode; view: CaseView; etag
   const done = (outcome: MoveOutcome) => {
     if (outcome.kind === 'moved') {
       const moved = t('cases.result', { ref: view.caseRef ?? '', from: label('status', outcome.from), to: label('status', outcome.to) });
-      setResult(outcome.arrived > 0 ? `${moved} ${t('cases.resultArrived', { persons: t('common.persons', { count: outcome.arrived }) })}` : moved);
+      setResult(
+        outcome.arrived > 0 ? `${moved} ${t('cases.resultArrived', { persons: t('common.persons', { count: outcome.arrived }) })}` : moved,
+      );
     } else {
       setResult(t('cases.reloaded'));
     }
@@ -165,7 +167,17 @@ function Actions({ state, view, etag }: { state: StateCode; view: CaseView; etag
         <ul className="case-moves">
           {moves.map((m) => (
             <li key={m.to}>
-              <button type="button" className={m.to === 'withdrawn' || m.to === 'rejected' ? 'button-danger' : m.to === 'on_hold' || m.to === 'deferred' ? 'button-secondary' : undefined} onClick={() => setOpen(m)}>
+              <button
+                type="button"
+                className={
+                  m.to === 'withdrawn' || m.to === 'rejected'
+                    ? 'button-danger'
+                    : m.to === 'on_hold' || m.to === 'deferred'
+                      ? 'button-secondary'
+                      : undefined
+                }
+                onClick={() => setOpen(m)}
+              >
                 {m.action === 'resume' ? t('cases.move.resume', { stage: label('status', m.to) }) : t(`cases.move.${m.to}`)}
               </button>
             </li>
@@ -183,7 +195,12 @@ function Household({ members }: { members: Member[] }) {
     { key: 'person', header: t('cases.member.person'), value: (m) => m.personRef ?? null, fixed: true },
     { key: 'relationship', header: t('cases.member.relationship'), value: (m) => label('relationship', m.relationship), fixed: true },
     { key: 'sex', header: t('cases.member.sex'), value: (m) => label('sex', m.sex), fixed: true },
-    { key: 'born', header: t('cases.member.born'), value: (m) => (m.birthYear === null || m.birthYear === undefined ? null : String(m.birthYear)), fixed: true },
+    {
+      key: 'born',
+      header: t('cases.member.born'),
+      value: (m) => (m.birthYear === null || m.birthYear === undefined ? null : String(m.birthYear)),
+      fixed: true,
+    },
     { key: 'citizenship', header: t('cases.member.citizenship'), value: (m) => m.citizenship ?? null, fixed: true },
     {
       key: 'needs',
@@ -285,7 +302,9 @@ function History({ events }: { events: CaseEvent[] }) {
           <li key={i}>
             <p className="history-move">
               <strong>{day(e.on)}</strong>{' '}
-              {e.fromStatus ? t('cases.history.move', { from: label('status', e.fromStatus), to: label('status', e.toStatus) }) : label('status', e.toStatus)}
+              {e.fromStatus
+                ? t('cases.history.move', { from: label('status', e.fromStatus), to: label('status', e.toStatus) })
+                : label('status', e.toStatus)}
             </p>
             <p className="hint">
               <FormattedMessage id="cases.history.by" values={{ actor: <Actor id={e.actor} /> }} />

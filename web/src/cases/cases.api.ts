@@ -72,7 +72,13 @@ export interface BulkOutcome {
  * showed. The API's bulk routes act on a whole state or country of departure; a selection is
  * this. One at a time, so a refusal of one case leaves the others to go through.
  */
-export async function moveCases(state: StateCode, cases: CaseSummary[], action: 'hold' | 'resume', reason: string, onProgress: (done: number) => void): Promise<BulkOutcome> {
+export async function moveCases(
+  state: StateCode,
+  cases: CaseSummary[],
+  action: 'hold' | 'resume',
+  reason: string,
+  onProgress: (done: number) => void,
+): Promise<BulkOutcome> {
   const outcome: BulkOutcome = { moved: [], refused: [] };
   for (const c of cases) {
     try {
@@ -111,7 +117,9 @@ export function useSavedViews() {
 }
 
 export async function saveView(name: string, params: Record<string, string>) {
-  return (await api.POST('/api/views', { params: { header: { 'Idempotency-Key': crypto.randomUUID() } }, body: { area: 'cases', name, params } })).data!;
+  return (
+    await api.POST('/api/views', { params: { header: { 'Idempotency-Key': crypto.randomUUID() } }, body: { area: 'cases', name, params } })
+  ).data!;
 }
 
 export async function deleteView(id: number) {

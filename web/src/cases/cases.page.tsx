@@ -91,7 +91,13 @@ function CaseList({ state, search, view }: { state: StateCode; search: Record<st
       ),
       fixed: true,
     },
-    { key: 'status', header: t('cases.col.status'), value: (c) => label('status', c.status), render: (c) => <span className={badgeOf(c.status)}>{label('status', c.status)}</span>, fixed: true },
+    {
+      key: 'status',
+      header: t('cases.col.status'),
+      value: (c) => label('status', c.status),
+      render: (c) => <span className={badgeOf(c.status)}>{label('status', c.status)}</span>,
+      fixed: true,
+    },
     { key: 'priority', header: t('cases.col.priority'), value: (c) => label('priority', c.priority), fixed: true },
     { key: 'persons', header: t('cases.col.persons'), value: (c) => c.persons, numeric: true, fixed: true },
     { key: 'departure', header: t('cases.col.departure'), value: (c) => c.countryOfDeparture, fixed: true },
@@ -132,7 +138,10 @@ function CaseList({ state, search, view }: { state: StateCode; search: Record<st
       )}
       <p className="cases-count" ref={count} tabIndex={-1} aria-live="polite">
         {pages.hasNextPage
-          ? t('cases.shownOf', { shown: formatCount(intl, rows.length), total: formatCount(intl, pages.data.pages[0]?.total ?? rows.length) })
+          ? t('cases.shownOf', {
+              shown: formatCount(intl, rows.length),
+              total: formatCount(intl, pages.data.pages[0]?.total ?? rows.length),
+            })
           : t('cases.shown', { cases: t('common.cases', { count: rows.length }) })}
       </p>
       {pages.hasNextPage && (
@@ -147,7 +156,12 @@ function CaseList({ state, search, view }: { state: StateCode; search: Record<st
   );
 }
 
-function BulkBar(props: { rows: CaseSummary[]; selected: ReadonlySet<string>; setSelected: (s: ReadonlySet<string>) => void; onAction: (a: 'hold' | 'resume') => void }) {
+function BulkBar(props: {
+  rows: CaseSummary[];
+  selected: ReadonlySet<string>;
+  setSelected: (s: ReadonlySet<string>) => void;
+  onAction: (a: 'hold' | 'resume') => void;
+}) {
   const { rows, selected, setSelected } = props;
   const { intl } = useLabels();
   const all = useRef<HTMLInputElement>(null);
@@ -158,7 +172,12 @@ function BulkBar(props: { rows: CaseSummary[]; selected: ReadonlySet<string>; se
   return (
     <div className="bulk-bar" role="group" aria-label={intl.formatMessage({ id: 'cases.bulk.group' })}>
       <label className="check">
-        <input ref={all} type="checkbox" checked={shown === rows.length && rows.length > 0} onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.caseRef) : []))} />
+        <input
+          ref={all}
+          type="checkbox"
+          checked={shown === rows.length && rows.length > 0}
+          onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.caseRef) : []))}
+        />
         <FormattedMessage id="cases.selectAll" />
       </label>
       <span>

@@ -15,7 +15,14 @@ export type MoveOutcome = { kind: 'moved'; from: Status; to: Status; arrived: nu
  * the ETag the case was read at: if someone changed the case meanwhile (412) it says so and offers
  * to reload; any other refusal shows the server's message.
  */
-export function MoveDialog(props: { state: StateCode; view: CaseView; etag: string; move: Move; onClose: () => void; onDone: (o: MoveOutcome) => void }) {
+export function MoveDialog(props: {
+  state: StateCode;
+  view: CaseView;
+  etag: string;
+  move: Move;
+  onClose: () => void;
+  onDone: (o: MoveOutcome) => void;
+}) {
   const { state, view, etag, move } = props;
   const { label, t } = useLabels();
   const needs = needsOf(move);
@@ -73,7 +80,12 @@ export function MoveDialog(props: { state: StateCode; view: CaseView; etag: stri
   return (
     <Modal
       title={title}
-      description={<FormattedMessage id={`cases.explain.${move.action === 'resume' ? 'resume' : move.to}`} values={{ ref: view.caseRef, stage: label('status', move.to) }} />}
+      description={
+        <FormattedMessage
+          id={`cases.explain.${move.action === 'resume' ? 'resume' : move.to}`}
+          values={{ ref: view.caseRef, stage: label('status', move.to) }}
+        />
+      }
       onClose={props.onClose}
       dialogRef={dialog}
       className="move-dialog"
@@ -160,7 +172,11 @@ export function MoveDialog(props: { state: StateCode; view: CaseView; etag: stri
         )}
         <div className="dialog-buttons">
           {!stale && (
-            <button type="submit" aria-disabled={busy} className={move.to === 'withdrawn' || move.to === 'rejected' ? 'button-danger' : undefined}>
+            <button
+              type="submit"
+              aria-disabled={busy}
+              className={move.to === 'withdrawn' || move.to === 'rejected' ? 'button-danger' : undefined}
+            >
               <FormattedMessage id="cases.dialog.confirm" values={{ action: title }} />
             </button>
           )}

@@ -17,7 +17,20 @@ import { COLOURS, FONT } from './style.ts';
 
 // Only what the dashboard draws (the map's series is added by europe-map.tsx, in its own chunk).
 // SVG: sharp at any zoom and in print.
-use([BarChart, LineChart, CustomChart, AriaComponent, DatasetComponent, GridComponent, LegendComponent, MarkAreaComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+use([
+  BarChart,
+  LineChart,
+  CustomChart,
+  AriaComponent,
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  SVGRenderer,
+]);
 
 const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 

@@ -98,11 +98,14 @@ function roundRing(ring: Ring): Ring {
   return out.length >= 4 ? out : [];
 }
 
-const near = (ring: Ring) =>
-  ring.some(([lon, lat]) => lon! >= NEAR.west && lon! <= NEAR.east && lat! >= NEAR.south && lat! <= NEAR.north);
+const near = (ring: Ring) => ring.some(([lon, lat]) => lon! >= NEAR.west && lon! <= NEAR.east && lat! >= NEAR.south && lat! <= NEAR.north);
 
 /** Cut in the projection, where the frame is a rectangle; back to degrees for the GeoJSON. */
-const clipProjected = (ring: Ring): Ring => clipRing(ring.map((p) => laea(p)), FRAME).map((p) => laeaInverse(p));
+const clipProjected = (ring: Ring): Ring =>
+  clipRing(
+    ring.map((p) => laea(p)),
+    FRAME,
+  ).map((p) => laeaInverse(p));
 
 function clipPolygon(rings: Ring[]): Ring[] | null {
   if (!near(rings[0]!)) return null;
@@ -113,7 +116,8 @@ function clipPolygon(rings: Ring[]): Ring[] | null {
 }
 
 function clipGeometry(g: Geometry): MultiPolygon | null {
-  const polygons: Ring[][] = g.type === 'Polygon' ? [(g as Polygon).coordinates] : g.type === 'MultiPolygon' ? (g as MultiPolygon).coordinates : [];
+  const polygons: Ring[][] =
+    g.type === 'Polygon' ? [(g as Polygon).coordinates] : g.type === 'MultiPolygon' ? (g as MultiPolygon).coordinates : [];
   const kept = polygons.map(clipPolygon).filter((p): p is Ring[] => p !== null);
   return kept.length > 0 ? { type: 'MultiPolygon', coordinates: kept } : null;
 }

@@ -100,13 +100,29 @@ export default function EuropeMap({ areas, label, max, format, over, height = 52
                   emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } },
                 }
               : a.value === null
-              ? {
-                  name: a.id,
-                  value: Number.NaN,
-                  emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } },
-                  itemStyle: { areaColor: COLOURS.noPledge, borderColor: COLOURS.muted, decal: { symbol: 'rect', symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [1.5, 4], rotation: Math.PI / 4, color: COLOURS.hatch } },
-                }
-              : { name: a.id, value: a.value, itemStyle: { borderColor: COLOURS.ink }, emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } } },
+                ? {
+                    name: a.id,
+                    value: Number.NaN,
+                    emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } },
+                    itemStyle: {
+                      areaColor: COLOURS.noPledge,
+                      borderColor: COLOURS.muted,
+                      decal: {
+                        symbol: 'rect',
+                        symbolSize: 1,
+                        dashArrayX: [1, 0],
+                        dashArrayY: [1.5, 4],
+                        rotation: Math.PI / 4,
+                        color: COLOURS.hatch,
+                      },
+                    },
+                  }
+                : {
+                    name: a.id,
+                    value: a.value,
+                    itemStyle: { borderColor: COLOURS.ink },
+                    emphasis: { disabled: false, label: { show: false }, itemStyle: { borderWidth: 2.5, areaColor: COLOURS.highlight } },
+                  },
           ),
         },
       ],

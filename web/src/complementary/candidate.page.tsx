@@ -5,7 +5,16 @@ import { Field } from '../ui/field.tsx';
 import { Modal } from '../ui/modal.tsx';
 import { formatDay } from '../ui/format.ts';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
-import { SUPPORT, useAddSupport, useCandidate, useMoveCandidate, useOfficerState, type CandidateDetail, type CandidateStatus, type StateCode } from './complementary.api.ts';
+import {
+  SUPPORT,
+  useAddSupport,
+  useCandidate,
+  useMoveCandidate,
+  useOfficerState,
+  type CandidateDetail,
+  type CandidateStatus,
+  type StateCode,
+} from './complementary.api.ts';
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
@@ -30,7 +39,13 @@ export function CandidatePage() {
         </Notice>
       </>
     );
-  if (one.status !== 'success') return <><PageHeader title={title} /><NotReady query={one} whenIdle="notFound" /></>;
+  if (one.status !== 'success')
+    return (
+      <>
+        <PageHeader title={title} />
+        <NotReady query={one} whenIdle="notFound" />
+      </>
+    );
   const { candidate: c, etag } = one.data;
   return (
     <div className="complementary">
@@ -55,7 +70,10 @@ export function CandidatePage() {
           {c.history.map((h, i) => (
             <li key={i}>
               {formatDay(intl, h.on, 'medium')}: <FormattedMessage id={`candidates.status.${h.toStatus}`} />
-              {h.reason && <> — {h.reason}</>} <span className="hint">(<Actor id={h.actor} />)</span>
+              {h.reason && <> — {h.reason}</>}{' '}
+              <span className="hint">
+                (<Actor id={h.actor} />)
+              </span>
             </li>
           ))}
         </ol>
@@ -101,8 +119,16 @@ function StatusPanel({ state, candidate: c, etag }: { state: StateCode; candidat
               move.mutate({ etag, to, on, ...(reason.trim() ? { reason: reason.trim() } : {}) }, { onSuccess: () => setTo(null) });
             }}
           >
-            <Field id={`${id}-on`} label={t('candidates.on')} control={(p) => <input {...p} type="date" required value={on} onChange={(e) => setOn(e.target.value)} />} />
-            <Field id={`${id}-reason`} label={t('candidates.reason')} control={(p) => <textarea {...p} required={needsReason} value={reason} onChange={(e) => setReason(e.target.value)} />} />
+            <Field
+              id={`${id}-on`}
+              label={t('candidates.on')}
+              control={(p) => <input {...p} type="date" required value={on} onChange={(e) => setOn(e.target.value)} />}
+            />
+            <Field
+              id={`${id}-reason`}
+              label={t('candidates.reason')}
+              control={(p) => <textarea {...p} required={needsReason} value={reason} onChange={(e) => setReason(e.target.value)} />}
+            />
             {move.isError && <ErrorNotice error={move.error} />}
             <div className="downloads">
               <button type="submit" disabled={move.isPending}>
@@ -129,13 +155,45 @@ function SkillsPanel({ candidate: c }: { candidate: CandidateDetail }) {
         <FormattedMessage id="candidates.skills" />
       </h2>
       <dl className="facts" data-testid="skills">
-        <dt><FormattedMessage id="candidates.education" /></dt>
-        <dd>{s.education.length ? s.education.map((e) => [intl.formatMessage({ id: `candidates.educationLevel.${e.level}` }), e.field, e.country].filter(Boolean).join(', ')).join('; ') : none}</dd>
-        <dt><FormattedMessage id="candidates.languages" /></dt>
-        <dd>{s.languages.length ? s.languages.map((l) => `${l.language} (${l.level === 'native' ? intl.formatMessage({ id: 'candidates.native' }) : l.level})`).join(', ') : none}</dd>
-        <dt><FormattedMessage id="candidates.work" /></dt>
-        <dd>{s.work.length ? s.work.map((w) => [w.occupation, w.esco, w.years !== undefined ? intl.formatMessage({ id: 'candidates.years' }, { years: w.years }) : null].filter(Boolean).join(', ')).join('; ') : none}</dd>
-        <dt><FormattedMessage id="candidates.other" /></dt>
+        <dt>
+          <FormattedMessage id="candidates.education" />
+        </dt>
+        <dd>
+          {s.education.length
+            ? s.education
+                .map((e) =>
+                  [intl.formatMessage({ id: `candidates.educationLevel.${e.level}` }), e.field, e.country].filter(Boolean).join(', '),
+                )
+                .join('; ')
+            : none}
+        </dd>
+        <dt>
+          <FormattedMessage id="candidates.languages" />
+        </dt>
+        <dd>
+          {s.languages.length
+            ? s.languages
+                .map((l) => `${l.language} (${l.level === 'native' ? intl.formatMessage({ id: 'candidates.native' }) : l.level})`)
+                .join(', ')
+            : none}
+        </dd>
+        <dt>
+          <FormattedMessage id="candidates.work" />
+        </dt>
+        <dd>
+          {s.work.length
+            ? s.work
+                .map((w) =>
+                  [w.occupation, w.esco, w.years !== undefined ? intl.formatMessage({ id: 'candidates.years' }, { years: w.years }) : null]
+                    .filter(Boolean)
+                    .join(', '),
+                )
+                .join('; ')
+            : none}
+        </dd>
+        <dt>
+          <FormattedMessage id="candidates.other" />
+        </dt>
         <dd>{s.other.length ? s.other.join(', ') : none}</dd>
       </dl>
     </section>
@@ -152,7 +210,11 @@ function SupportPanel({ state, candidate: c, etag }: { state: StateCode; candida
       <h2 id="candidate-support">
         <FormattedMessage id="candidates.support" />
       </h2>
-      <p data-testid="support">{c.support.length ? c.support.map((s) => intl.formatMessage({ id: `candidates.supportKind.${s}` })).join(', ') : intl.formatMessage({ id: 'common.none' })}</p>
+      <p data-testid="support">
+        {c.support.length
+          ? c.support.map((s) => intl.formatMessage({ id: `candidates.supportKind.${s}` })).join(', ')
+          : intl.formatMessage({ id: 'common.none' })}
+      </p>
       <form
         className="form-grid"
         onSubmit={(e) => {

@@ -7,7 +7,15 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatDay } from '../ui/format.ts';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
-import { CANDIDATE_STATUSES, useCandidates, useCreateCandidate, useOfficerState, type Candidate, type CandidateStatus, type StateCode } from './complementary.api.ts';
+import {
+  CANDIDATE_STATUSES,
+  useCandidates,
+  useCreateCandidate,
+  useOfficerState,
+  type Candidate,
+  type CandidateStatus,
+  type StateCode,
+} from './complementary.api.ts';
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';
 
@@ -41,7 +49,12 @@ export function CandidatesPage() {
     { key: 'programme', header: t('programmes.code'), value: (c) => c.programme },
     { key: 'pathway', header: t('programmes.pathway'), value: (c) => t(`cases.pathway.${c.pathway}`) },
     { key: 'status', header: t('programmes.status'), value: (c) => t(`candidates.status.${c.status}`) },
-    { key: 'since', header: t('candidates.since'), value: (c) => c.statusOn, render: (c) => (c.statusOn ? formatDay(intl, c.statusOn, 'medium') : '–') },
+    {
+      key: 'since',
+      header: t('candidates.since'),
+      value: (c) => c.statusOn,
+      render: (c) => (c.statusOn ? formatDay(intl, c.statusOn, 'medium') : '–'),
+    },
   ];
 
   return (
@@ -86,7 +99,13 @@ export function CandidatesPage() {
                   <FormattedMessage id="candidates.none" />
                 </p>
               ) : (
-                <DataTable caption={t('candidates.listTitle')} captionHidden columns={columns} rows={list.data} rowKey={(c) => String(c.id)} />
+                <DataTable
+                  caption={t('candidates.listTitle')}
+                  captionHidden
+                  columns={columns}
+                  rows={list.data}
+                  rowKey={(c) => String(c.id)}
+                />
               ))}
           </section>
           <NewCandidate state={state} />
@@ -146,9 +165,24 @@ function NewCandidate({ state }: { state: StateCode }) {
               </select>
             )}
           />
-          <Field id={`${id}-case`} label={t('candidates.case')} errors={errors.caseRef} control={(p) => <input {...p} required value={form.caseRef} onChange={set('caseRef')} />} />
-          <Field id={`${id}-person`} label={t('candidates.person')} errors={errors.personRef} control={(p) => <input {...p} required value={form.personRef} onChange={set('personRef')} />} />
-          <Field id={`${id}-language`} label={t('candidates.language')} hint={t('candidates.languageHint')} control={(p) => <input {...p} value={form.language} onChange={set('language')} pattern="[a-zA-Z]{2,3}" />} />
+          <Field
+            id={`${id}-case`}
+            label={t('candidates.case')}
+            errors={errors.caseRef}
+            control={(p) => <input {...p} required value={form.caseRef} onChange={set('caseRef')} />}
+          />
+          <Field
+            id={`${id}-person`}
+            label={t('candidates.person')}
+            errors={errors.personRef}
+            control={(p) => <input {...p} required value={form.personRef} onChange={set('personRef')} />}
+          />
+          <Field
+            id={`${id}-language`}
+            label={t('candidates.language')}
+            hint={t('candidates.languageHint')}
+            control={(p) => <input {...p} value={form.language} onChange={set('language')} pattern="[a-zA-Z]{2,3}" />}
+          />
           <Field
             id={`${id}-level`}
             label={t('candidates.level')}
@@ -163,8 +197,17 @@ function NewCandidate({ state }: { state: StateCode }) {
               </select>
             )}
           />
-          <Field id={`${id}-occupation`} label={t('candidates.occupation')} control={(p) => <input {...p} value={form.occupation} onChange={set('occupation')} />} />
-          <Field id={`${id}-esco`} label={t('candidates.esco')} hint={t('candidates.escoHint')} control={(p) => <input {...p} value={form.esco} onChange={set('esco')} />} />
+          <Field
+            id={`${id}-occupation`}
+            label={t('candidates.occupation')}
+            control={(p) => <input {...p} value={form.occupation} onChange={set('occupation')} />}
+          />
+          <Field
+            id={`${id}-esco`}
+            label={t('candidates.esco')}
+            hint={t('candidates.escoHint')}
+            control={(p) => <input {...p} value={form.esco} onChange={set('esco')} />}
+          />
           <div>
             <button type="submit" disabled={create.isPending}>
               <FormattedMessage id="candidates.apply" />

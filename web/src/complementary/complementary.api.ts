@@ -15,7 +15,16 @@ export type StateCode = paths['/api/states/{state}/candidates']['get']['paramete
 export type NewCandidate = components['schemas']['NewCandidate'];
 export type NewFamilyRequest = paths['/api/states/{state}/family-reunification']['post']['requestBody']['content']['application/json'];
 
-export const CANDIDATE_STATUSES: CandidateStatus[] = ['applied', 'shortlisted', 'admitted', 'refused', 'withdrawn', 'arrived', 'graduated', 'placed'];
+export const CANDIDATE_STATUSES: CandidateStatus[] = [
+  'applied',
+  'shortlisted',
+  'admitted',
+  'refused',
+  'withdrawn',
+  'arrived',
+  'graduated',
+  'placed',
+];
 export const SUPPORT: Support[] = ['scholarship', 'language_course', 'flexible_admission', 'counselling', 'job_search'];
 export const OUTCOMES_BY_KIND: Record<FamilyRequest['kind'], Outcome[]> = {
   information: ['informed', 'referred', 'withdrawn'],
@@ -35,7 +44,9 @@ export function useCandidates(state: StateCode | null, status: CandidateStatus |
   return useQuery({
     queryKey: ['complementary', 'candidates', state, status ?? null],
     enabled: state !== null,
-    queryFn: async () => (await api.GET('/api/states/{state}/candidates', { params: { path: { state: state! }, query: status ? { status } : {} } })).data!.candidates,
+    queryFn: async () =>
+      (await api.GET('/api/states/{state}/candidates', { params: { path: { state: state! }, query: status ? { status } : {} } })).data!
+        .candidates,
   });
 }
 
@@ -56,16 +67,32 @@ function useInvalidating<I, O>(send: (input: I) => Promise<O>) {
 }
 
 export const useCreateCandidate = (state: StateCode) =>
-  useInvalidating(async (body: NewCandidate) => (await api.POST('/api/states/{state}/candidates', { params: { path: { state }, header: { 'Idempotency-Key': crypto.randomUUID() } }, body })).data!);
+  useInvalidating(
+    async (body: NewCandidate) =>
+      (
+        await api.POST('/api/states/{state}/candidates', {
+          params: { path: { state }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+          body,
+        })
+      ).data!,
+  );
 
 export const useMoveCandidate = (state: StateCode, id: number) =>
-  useInvalidating(async ({ etag, ...body }: { etag: string; to: CandidateStatus; on?: string; reason?: string }) =>
-    (await api.POST('/api/states/{state}/candidates/{id}/transitions', { params: { path: { state, id }, header: changing(etag) }, body })).data!,
+  useInvalidating(
+    async ({ etag, ...body }: { etag: string; to: CandidateStatus; on?: string; reason?: string }) =>
+      (await api.POST('/api/states/{state}/candidates/{id}/transitions', { params: { path: { state, id }, header: changing(etag) }, body }))
+        .data!,
   );
 
 export const useAddSupport = (state: StateCode, id: number) =>
-  useInvalidating(async ({ etag, support }: { etag: string; support: Support }) =>
-    (await api.POST('/api/states/{state}/candidates/{id}/support', { params: { path: { state, id }, header: changing(etag) }, body: { support } })).data!,
+  useInvalidating(
+    async ({ etag, support }: { etag: string; support: Support }) =>
+      (
+        await api.POST('/api/states/{state}/candidates/{id}/support', {
+          params: { path: { state, id }, header: changing(etag) },
+          body: { support },
+        })
+      ).data!,
   );
 
 export function useFamilyRequests(state: StateCode | null) {
@@ -85,15 +112,24 @@ export function useFamilyFigures(state: StateCode | null) {
 }
 
 export const useCreateFamilyRequest = (state: StateCode) =>
-  useInvalidating(async (body: NewFamilyRequest) =>
-    (await api.POST('/api/states/{state}/family-reunification', { params: { path: { state }, header: { 'Idempotency-Key': crypto.randomUUID() } }, body })).data!,
+  useInvalidating(
+    async (body: NewFamilyRequest) =>
+      (
+        await api.POST('/api/states/{state}/family-reunification', {
+          params: { path: { state }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+          body,
+        })
+      ).data!,
   );
 
 /** Closing a request: the ETag of the request as listed (its id and version). */
 export const useCloseFamilyRequest = (state: StateCode) =>
-  useInvalidating(async ({ request, ...body }: { request: FamilyRequest; outcome: Outcome; on?: string; note?: string }) =>
-    (await api.POST('/api/states/{state}/family-reunification/{id}/close', {
-      params: { path: { state, id: request.id }, header: changing(`"family-request-${request.id}-v${request.version}"`) },
-      body,
-    })).data!,
+  useInvalidating(
+    async ({ request, ...body }: { request: FamilyRequest; outcome: Outcome; on?: string; note?: string }) =>
+      (
+        await api.POST('/api/states/{state}/family-reunification/{id}/close', {
+          params: { path: { state, id: request.id }, header: changing(`"family-request-${request.id}-v${request.version}"`) },
+          body,
+        })
+      ).data!,
   );

@@ -53,7 +53,8 @@ export function FamilyReunificationPage() {
 function Figures({ state }: { state: StateCode }) {
   const intl = useIntl();
   const figures = useFamilyFigures(state);
-  const days = (v: number | null | undefined) => (v === null || v === undefined ? '–' : intl.formatMessage({ id: 'family.days' }, { days: formatCount(intl, v) }));
+  const days = (v: number | null | undefined) =>
+    v === null || v === undefined ? '–' : intl.formatMessage({ id: 'family.days' }, { days: formatCount(intl, v) });
   return (
     <section className="panel" aria-labelledby="family-figures">
       <h2 id="family-figures">
@@ -62,13 +63,21 @@ function Figures({ state }: { state: StateCode }) {
       <NotReady query={figures} />
       {figures.data && (
         <dl className="facts" data-testid="family-figures">
-          <dt><FormattedMessage id="family.requests" /></dt>
+          <dt>
+            <FormattedMessage id="family.requests" />
+          </dt>
           <dd>{formatCount(intl, figures.data.requests)}</dd>
-          <dt><FormattedMessage id="family.open" /></dt>
+          <dt>
+            <FormattedMessage id="family.open" />
+          </dt>
           <dd>{formatCount(intl, figures.data.open)}</dd>
-          <dt><FormattedMessage id="family.median" /></dt>
+          <dt>
+            <FormattedMessage id="family.median" />
+          </dt>
           <dd>{days(figures.data.days.median)}</dd>
-          <dt><FormattedMessage id="family.p90" /></dt>
+          <dt>
+            <FormattedMessage id="family.p90" />
+          </dt>
           <dd>{days(figures.data.days.p90)}</dd>
         </dl>
       )}
@@ -87,7 +96,13 @@ function Requests({ state }: { state: StateCode }) {
     { key: 'members', header: t('family.familyMembers'), value: (r) => r.familyMembers, numeric: true },
     { key: 'received', header: t('family.received'), value: (r) => r.receivedOn, render: (r) => formatDay(intl, r.receivedOn, 'medium') },
     { key: 'outcome', header: t('family.outcome'), value: (r) => t(`family.outcome.${r.outcome}`) },
-    { key: 'days', header: t('family.daysTaken'), value: (r) => r.days, render: (r) => (r.days === null ? '–' : formatCount(intl, r.days)), numeric: true },
+    {
+      key: 'days',
+      header: t('family.daysTaken'),
+      value: (r) => r.days,
+      render: (r) => (r.days === null ? '–' : formatCount(intl, r.days)),
+      numeric: true,
+    },
     {
       key: 'close',
       header: t('family.action'),
@@ -105,7 +120,14 @@ function Requests({ state }: { state: StateCode }) {
   const sheet = () => ({
     name: t('family.listTitle'),
     header: columns.slice(0, 6).map((c) => String(c.header)),
-    rows: (list.data ?? []).map((r) => [r.reference, t(`family.kind.${r.kind}`), r.familyMembers, r.receivedOn, t(`family.outcome.${r.outcome}`), r.days]),
+    rows: (list.data ?? []).map((r) => [
+      r.reference,
+      t(`family.kind.${r.kind}`),
+      r.familyMembers,
+      r.receivedOn,
+      t(`family.outcome.${r.outcome}`),
+      r.days,
+    ]),
   });
   return (
     <section className="panel" aria-labelledby="family-list">
@@ -113,7 +135,9 @@ function Requests({ state }: { state: StateCode }) {
         <h2 id="family-list">
           <FormattedMessage id="family.listTitle" />
         </h2>
-        {list.data && list.data.length > 0 && <DownloadButtons sheet={sheet} filename={`family-reunification-${state}`} what={t('family.listTitle')} />}
+        {list.data && list.data.length > 0 && (
+          <DownloadButtons sheet={sheet} filename={`family-reunification-${state}`} what={t('family.listTitle')} />
+        )}
       </div>
       <NotReady query={list} />
       {list.data &&
@@ -158,7 +182,11 @@ function CloseDialog({ state, request, onClose }: { state: StateCode; request: F
             </select>
           )}
         />
-        <Field id={`${id}-on`} label={t('family.closedOn')} control={(p) => <input {...p} type="date" required min={request.receivedOn} value={on} onChange={(e) => setOn(e.target.value)} />} />
+        <Field
+          id={`${id}-on`}
+          label={t('family.closedOn')}
+          control={(p) => <input {...p} type="date" required min={request.receivedOn} value={on} onChange={(e) => setOn(e.target.value)} />}
+        />
         {close.isError && <ErrorNotice error={close.error} />}
         <div className="downloads">
           <button type="submit" disabled={close.isPending}>
@@ -178,7 +206,13 @@ function NewRequest({ state }: { state: StateCode }) {
   const t = (id: string) => intl.formatMessage({ id });
   const create = useCreateFamilyRequest(state);
   const id = useId();
-  const [form, setForm] = useState({ reference: '', kind: 'information', familyMembers: '1', countryOfResidence: '', receivedOn: new Date().toISOString().slice(0, 10) });
+  const [form, setForm] = useState({
+    reference: '',
+    kind: 'information',
+    familyMembers: '1',
+    countryOfResidence: '',
+    receivedOn: new Date().toISOString().slice(0, 10),
+  });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const errors = create.error instanceof ApiError ? fieldErrorsOf(create.error.details) : {};
   const submit = (e: FormEvent) => {
@@ -198,7 +232,12 @@ function NewRequest({ state }: { state: StateCode }) {
         <FormattedMessage id="family.new" />
       </h2>
       <form className="form-grid" onSubmit={submit}>
-        <Field id={`${id}-reference`} label={t('family.reference')} errors={errors.reference} control={(p) => <input {...p} required value={form.reference} onChange={set('reference')} />} />
+        <Field
+          id={`${id}-reference`}
+          label={t('family.reference')}
+          errors={errors.reference}
+          control={(p) => <input {...p} required value={form.reference} onChange={set('reference')} />}
+        />
         <Field
           id={`${id}-kind`}
           label={t('family.kind')}
@@ -209,9 +248,27 @@ function NewRequest({ state }: { state: StateCode }) {
             </select>
           )}
         />
-        <Field id={`${id}-members`} label={t('family.familyMembers')} errors={errors.familyMembers} control={(p) => <input {...p} type="number" min={1} max={50} required value={form.familyMembers} onChange={set('familyMembers')} />} />
-        <Field id={`${id}-country`} label={t('family.country')} hint={t('family.countryHint')} errors={errors.countryOfResidence} control={(p) => <input {...p} value={form.countryOfResidence} onChange={set('countryOfResidence')} pattern="[A-Za-z]{3}" />} />
-        <Field id={`${id}-received`} label={t('family.received')} errors={errors.receivedOn} control={(p) => <input {...p} type="date" required value={form.receivedOn} onChange={set('receivedOn')} />} />
+        <Field
+          id={`${id}-members`}
+          label={t('family.familyMembers')}
+          errors={errors.familyMembers}
+          control={(p) => (
+            <input {...p} type="number" min={1} max={50} required value={form.familyMembers} onChange={set('familyMembers')} />
+          )}
+        />
+        <Field
+          id={`${id}-country`}
+          label={t('family.country')}
+          hint={t('family.countryHint')}
+          errors={errors.countryOfResidence}
+          control={(p) => <input {...p} value={form.countryOfResidence} onChange={set('countryOfResidence')} pattern="[A-Za-z]{3}" />}
+        />
+        <Field
+          id={`${id}-received`}
+          label={t('family.received')}
+          errors={errors.receivedOn}
+          control={(p) => <input {...p} type="date" required value={form.receivedOn} onChange={set('receivedOn')} />}
+        />
         <div>
           <button type="submit" disabled={create.isPending}>
             <FormattedMessage id="family.record" />

@@ -20,7 +20,15 @@ export interface KeyFigures {
 /** The round's totals as the API computes them (its shares: arrived ÷ target, arrived ÷ pledged). */
 export function keyFigures(s: StateOfPlay): KeyFigures {
   const { pledged, carryOver, arrived, targetShare, deliveredShare } = s.totals;
-  return { target: s.target, targetQualifier: s.targetQualifier, pledged, carryOver, arrived, shareOfTarget: targetShare, shareOfPledges: deliveredShare };
+  return {
+    target: s.target,
+    targetQualifier: s.targetQualifier,
+    pledged,
+    carryOver,
+    arrived,
+    shareOfTarget: targetShare,
+    shareOfPledges: deliveredShare,
+  };
 }
 
 /**
@@ -29,23 +37,59 @@ export function keyFigures(s: StateOfPlay): KeyFigures {
  * Reference data: the numeric codes of ISO 3166-1 (the same as the UN's M49 for these countries).
  */
 export const ISO_NUMERIC: Readonly<Record<string, string>> = {
-  BE: '056', BG: '100', CZ: '203', DK: '208', DE: '276', EE: '233', IE: '372', EL: '300', ES: '724', FR: '250',
-  HR: '191', IT: '380', CY: '196', LV: '428', LT: '440', LU: '442', HU: '348', MT: '470', NL: '528', AT: '040',
-  PL: '616', PT: '620', RO: '642', SI: '705', SK: '703', FI: '246', SE: '752', UK: '826',
-  IS: '352', LI: '438', NO: '578', CH: '756',
+  BE: '056',
+  BG: '100',
+  CZ: '203',
+  DK: '208',
+  DE: '276',
+  EE: '233',
+  IE: '372',
+  EL: '300',
+  ES: '724',
+  FR: '250',
+  HR: '191',
+  IT: '380',
+  CY: '196',
+  LV: '428',
+  LT: '440',
+  LU: '442',
+  HU: '348',
+  MT: '470',
+  NL: '528',
+  AT: '040',
+  PL: '616',
+  PT: '620',
+  RO: '642',
+  SI: '705',
+  SK: '703',
+  FI: '246',
+  SE: '752',
+  UK: '826',
+  IS: '352',
+  LI: '438',
+  NO: '578',
+  CH: '756',
 };
 
 /** A state's line as the API gives it (its share delivered included). */
 export type StateFigures = Pick<StateOfPlay['states'][number], 'code' | 'name' | 'pledged' | 'carryOver' | 'arrived' | 'deliveredShare'>;
 
 export const stateFigures = (s: StateOfPlay): StateFigures[] =>
-  s.states.map(({ code, name, pledged, carryOver, arrived, deliveredShare }) => ({ code, name, pledged, carryOver, arrived, deliveredShare }));
+  s.states.map(({ code, name, pledged, carryOver, arrived, deliveredShare }) => ({
+    code,
+    name,
+    pledged,
+    carryOver,
+    arrived,
+    deliveredShare,
+  }));
 
 export const sumOf = <R>(rows: readonly R[], f: (r: R) => number): number => rows.reduce((n, r) => n + f(r), 0);
 
 /** The top of the map's scale: the highest share delivered, up to the next 10 % (never under 10 %). */
 /** The top of the map's scale: the highest share rounded up to a tenth, never above 100 % (a state past its pledge is a class of its own, so it does not pale the others). */
-export const scaleTop = (shares: readonly (number | null)[]): number => Math.min(1, Math.max(0.1, Math.ceil(Math.max(0, ...shares.map((v) => v ?? 0)) * 10) / 10));
+export const scaleTop = (shares: readonly (number | null)[]): number =>
+  Math.min(1, Math.max(0.1, Math.ceil(Math.max(0, ...shares.map((v) => v ?? 0)) * 10) / 10));
 
 export interface DepartureFigures {
   /** ISO 3166-1 alpha-3, or null for the rest taken together. */

@@ -35,19 +35,31 @@ export function DashboardPage() {
       <PageHeader title={<FormattedMessage id="dashboard.title" />}>
         {sop.data && (
           <p className="lead">
-            <FormattedMessage id="dashboard.lead" values={{ title: <Shipped k={shippedKeys.roundTitle(sop.data.round)} stored={sop.data.title} />, asOf: formatDay(intl, sop.data.asOf) }} />
+            <FormattedMessage
+              id="dashboard.lead"
+              values={{
+                title: <Shipped k={shippedKeys.roundTitle(sop.data.round)} stored={sop.data.title} />,
+                asOf: formatDay(intl, sop.data.asOf),
+              }}
+            />
           </p>
         )}
       </PageHeader>
-      {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />
-      )}
+      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
       {body}
     </>
   );
 }
 
-function Figures({ sop, round, forecast }: { sop: StateOfPlay; round: { id: string; start: string; end: string }; forecast: ReturnType<typeof useForecast> | null }) {
+function Figures({
+  sop,
+  round,
+  forecast,
+}: {
+  sop: StateOfPlay;
+  round: { id: string; start: string; end: string };
+  forecast: ReturnType<typeof useForecast> | null;
+}) {
   const rows = useMemo(() => stateFigures(sop), [sop]);
   const names = useMemo(() => new Map(sop.states.map((s) => [s.code, s.name])), [sop]);
   const byDeparture = useMemo(() => departures(sop), [sop]);
@@ -73,13 +85,18 @@ function KeyFigureCards({ sop }: { sop: StateOfPlay }) {
     {
       id: 'target',
       label: 'dashboard.figure.target',
-      figure: k.target === null ? intl.formatMessage({ id: 'dashboard.figure.noTarget' }) : formatStatement(intl, k.targetQualifier, formatCount(intl, k.target)),
+      figure:
+        k.target === null
+          ? intl.formatMessage({ id: 'dashboard.figure.noTarget' })
+          : formatStatement(intl, k.targetQualifier, formatCount(intl, k.target)),
     },
     {
       id: 'pledged',
       label: 'dashboard.figure.pledged',
       figure: formatCount(intl, k.pledged),
-      ...(k.carryOver > 0 ? { note: intl.formatMessage({ id: 'dashboard.figure.carryOver' }, { count: formatCount(intl, k.carryOver) }) } : {}),
+      ...(k.carryOver > 0
+        ? { note: intl.formatMessage({ id: 'dashboard.figure.carryOver' }, { count: formatCount(intl, k.carryOver) }) }
+        : {}),
     },
     { id: 'arrived', label: 'dashboard.figure.arrived', figure: formatCount(intl, k.arrived) },
     { id: 'share-of-target', label: 'dashboard.figure.shareOfTarget', figure: formatShare(intl, k.shareOfTarget) },

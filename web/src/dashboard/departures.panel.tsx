@@ -28,7 +28,12 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
   const named = rows.filter((r) => r.country !== null);
   const label = intl.formatMessage(
     { id: 'dashboard.departures.label' },
-    { count: named.length, first: named[0]?.name ?? '–', firstArrived: formatCount(intl, named[0]?.arrived ?? 0), total: formatCount(intl, total) },
+    {
+      count: named.length,
+      first: named[0]?.name ?? '–',
+      firstArrived: formatCount(intl, named[0]?.arrived ?? 0),
+      total: formatCount(intl, total),
+    },
   );
 
   const option = useMemo((): ChartOption => {
@@ -40,11 +45,23 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
         axisPointer: { type: 'shadow' },
         formatter: (params) => {
           const r = rows[(params as { dataIndex: number }[])[0]?.dataIndex ?? -1];
-          return r ? `<strong>${escapeHtml(r.name)}</strong><br>${escapeHtml(arrived)}: ${formatCount(intl, r.arrived)} (${formatShare(intl, r.share)})` : '';
+          return r
+            ? `<strong>${escapeHtml(r.name)}</strong><br>${escapeHtml(arrived)}: ${formatCount(intl, r.arrived)} (${formatShare(intl, r.share)})`
+            : '';
         },
       },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: rows.map((r) => r.name),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [{ type: 'bar', name: arrived, data: rows.map((r) => r.arrived), barWidth: '60%', itemStyle: { color: COLOURS.arrived } }],
     };
   }, [departures, intl]);
@@ -53,7 +70,13 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
     { key: 'name', header: t('dashboard.departures.country'), value: (r) => r.name },
     { key: 'code', header: t('dashboard.departures.code'), value: (r) => r.country },
     { key: 'arrived', header: t('stateOfPlay.col.arrived'), value: (r) => r.arrived, numeric: true },
-    { key: 'share', header: t('dashboard.departures.share'), value: (r) => r.share, render: (r) => formatShare(intl, r.share), numeric: true },
+    {
+      key: 'share',
+      header: t('dashboard.departures.share'),
+      value: (r) => r.share,
+      render: (r) => formatShare(intl, r.share),
+      numeric: true,
+    },
   ];
 
   return (
@@ -63,7 +86,16 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
       empty={rows.length === 0}
       filename={`departures-${roundId}`}
       chart={<LazyChart option={option} label={label} height={Math.max(160, rows.length * 26 + 40)} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={rows} rowKey={(r) => r.country ?? 'other'} totals={{ label: t('stateOfPlay.total'), values: { arrived: total, share: formatShare(intl, total ? 1 : null) } }} />}
+      table={
+        <DataTable
+          caption={title}
+          captionHidden
+          columns={columns}
+          rows={rows}
+          rowKey={(r) => r.country ?? 'other'}
+          totals={{ label: t('stateOfPlay.total'), values: { arrived: total, share: formatShare(intl, total ? 1 : null) } }}
+        />
+      }
       sheet={() => ({
         name: title,
         header: columns.map((c) => String(c.header)),

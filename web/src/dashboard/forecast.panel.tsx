@@ -35,7 +35,15 @@ const errorBar: RenderItem = (params, api) => {
  * states': the simulation draws them together); and what the forecast rests on. Loaded apart, since
  * it simulates and takes a while: the rest of the page never waits for it.
  */
-export function ForecastPanel({ query, names, roundId }: { query: UseQueryResult<ForecastReport>; names: ReadonlyMap<string, string>; roundId: string }) {
+export function ForecastPanel({
+  query,
+  names,
+  roundId,
+}: {
+  query: UseQueryResult<ForecastReport>;
+  names: ReadonlyMap<string, string>;
+  roundId: string;
+}) {
   if (!query.data) {
     return (
       <section className="panel" data-testid="panel-forecast">
@@ -95,15 +103,41 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
         formatter: (params) => {
           const r = rows[(params as { dataIndex: number }[])[0]?.dataIndex ?? -1];
           if (!r) return '';
-          const range = intl.formatMessage({ id: 'dashboard.forecast.range' }, { level, low: formatCount(intl, r.low), high: formatCount(intl, r.high) });
+          const range = intl.formatMessage(
+            { id: 'dashboard.forecast.range' },
+            { level, low: formatCount(intl, r.low), high: formatCount(intl, r.high) },
+          );
           return `<strong>${escapeHtml(r.name)}</strong><br>${escapeHtml(pledged)}: ${formatCount(intl, r.pledged)}<br>${escapeHtml(expected)}: ${formatCount(intl, r.expected)} (${escapeHtml(range)})`;
         },
       },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: rows.map((r) => r.name),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [
-        { type: 'bar', name: pledged, data: rows.map((r) => r.pledged), barWidth: '75%', itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 } },
-        { type: 'bar', name: expected, data: rows.map((r) => Math.round(r.expected)), barWidth: '35%', barGap: '-100%', itemStyle: { color: COLOURS.arrived } },
+        {
+          type: 'bar',
+          name: pledged,
+          data: rows.map((r) => r.pledged),
+          barWidth: '75%',
+          itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 },
+        },
+        {
+          type: 'bar',
+          name: expected,
+          data: rows.map((r) => Math.round(r.expected)),
+          barWidth: '35%',
+          barGap: '-100%',
+          itemStyle: { color: COLOURS.arrived },
+        },
         {
           type: 'custom',
           name: interval,
@@ -120,14 +154,29 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
   const columns: Column<ForecastFigures>[] = [
     { key: 'name', header: t('stateOfPlay.col.state'), value: (r) => r.name },
     { key: 'pledged', header: t('stateOfPlay.col.pledged'), value: (r) => r.pledged, numeric: true },
-    { key: 'arrived', header: intl.formatMessage({ id: 'dashboard.forecast.arrivedBy' }, { asOf: formatDay(intl, f.asOf) }), value: (r) => r.arrived, numeric: true },
+    {
+      key: 'arrived',
+      header: intl.formatMessage({ id: 'dashboard.forecast.arrivedBy' }, { asOf: formatDay(intl, f.asOf) }),
+      value: (r) => r.arrived,
+      numeric: true,
+    },
     { key: 'openPersons', header: t('dashboard.forecast.openPersons'), value: (r) => r.openPersons, numeric: true },
     { key: 'expected', header: t('dashboard.forecast.expected'), value: (r) => Math.round(r.expected), numeric: true },
     { key: 'low', header: t('dashboard.forecast.low'), value: (r) => r.low, numeric: true },
     { key: 'high', header: t('dashboard.forecast.high'), value: (r) => r.high, numeric: true },
   ];
   const euRow = [scope, pledgedTotal, f.eu.arrived, f.eu.openPersons, Math.round(f.eu.total.expected), f.eu.total.low, f.eu.total.high];
-  const totals = { label: scope, values: { pledged: pledgedTotal, arrived: f.eu.arrived, openPersons: f.eu.openPersons, expected: Math.round(f.eu.total.expected), low: f.eu.total.low, high: f.eu.total.high } };
+  const totals = {
+    label: scope,
+    values: {
+      pledged: pledgedTotal,
+      arrived: f.eu.arrived,
+      openPersons: f.eu.openPersons,
+      expected: Math.round(f.eu.total.expected),
+      low: f.eu.total.low,
+      high: f.eu.total.high,
+    },
+  };
 
   return (
     <ChartPanel
@@ -140,7 +189,10 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
       sheet={() => ({
         name: title,
         header: [t('stateOfPlay.col.code'), ...columns.map((c) => String(c.header))],
-        rows: [...rows.map((r) => [r.code, r.name, r.pledged, r.arrived, r.openPersons, Math.round(r.expected), r.low, r.high]), [ownState ?? 'EU', ...euRow]],
+        rows: [
+          ...rows.map((r) => [r.code, r.name, r.pledged, r.arrived, r.openPersons, Math.round(r.expected), r.low, r.high]),
+          [ownState ?? 'EU', ...euRow],
+        ],
       })}
       note={
         <>

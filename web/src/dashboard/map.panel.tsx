@@ -22,7 +22,12 @@ export function MapPanel({ rows, roundId }: { rows: StateFigures[]; roundId: str
         ? intl.formatMessage({ id: 'dashboard.map.tooltipNoPledge' }, { state: r.name })
         : intl.formatMessage(
             { id: 'dashboard.map.tooltip' },
-            { state: r.name, share: formatShare(intl, r.deliveredShare), arrived: formatCount(intl, r.arrived), pledged: formatCount(intl, r.pledged) },
+            {
+              state: r.name,
+              share: formatShare(intl, r.deliveredShare),
+              arrived: formatCount(intl, r.arrived),
+              pledged: formatCount(intl, r.pledged),
+            },
           );
     return [{ id, value: r.deliveredShare, tooltip: escapeHtml(tooltip) }];
   });
@@ -43,7 +48,13 @@ export function MapPanel({ rows, roundId }: { rows: StateFigures[]; roundId: str
 
   const columns: Column<StateFigures>[] = [
     { key: 'name', header: t('stateOfPlay.col.state'), value: (r) => r.name },
-    { key: 'share', header: t('stateOfPlay.col.delivered'), value: (r) => r.deliveredShare, render: (r) => formatShare(intl, r.deliveredShare), numeric: true },
+    {
+      key: 'share',
+      header: t('stateOfPlay.col.delivered'),
+      value: (r) => r.deliveredShare,
+      render: (r) => formatShare(intl, r.deliveredShare),
+      numeric: true,
+    },
     { key: 'arrived', header: t('stateOfPlay.col.arrived'), value: (r) => r.arrived, numeric: true },
     { key: 'pledged', header: t('stateOfPlay.col.pledged'), value: (r) => r.pledged, numeric: true },
   ];
@@ -53,8 +64,25 @@ export function MapPanel({ rows, roundId }: { rows: StateFigures[]; roundId: str
       title={title}
       testId="panel-map"
       filename={`share-delivered-${roundId}`}
-      chart={<LazyEuropeMap areas={areas} label={label} max={top} format={(v) => formatShare(intl, v)} over={intl.formatMessage({ id: 'dashboard.map.over' }, { share: formatShare(intl, top) })} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={withPledge} rowKey={(r) => r.code} initialSort={{ key: 'share', descending: true }} />}
+      chart={
+        <LazyEuropeMap
+          areas={areas}
+          label={label}
+          max={top}
+          format={(v) => formatShare(intl, v)}
+          over={intl.formatMessage({ id: 'dashboard.map.over' }, { share: formatShare(intl, top) })}
+        />
+      }
+      table={
+        <DataTable
+          caption={title}
+          captionHidden
+          columns={columns}
+          rows={withPledge}
+          rowKey={(r) => r.code}
+          initialSort={{ key: 'share', descending: true }}
+        />
+      }
       sheet={() => ({
         name: title,
         header: [t('stateOfPlay.col.code'), ...columns.map((c) => String(c.header))],

@@ -8,7 +8,8 @@ import { formatCount, formatDay } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { SUSPENSION_2020, sumOf, type MonthFigures } from './dashboard.figures.ts';
 
-const monthName = (intl: IntlShape, month: string) => intl.formatDate(`${month}-15T12:00:00Z`, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthName = (intl: IntlShape, month: string) =>
+  intl.formatDate(`${month}-15T12:00:00Z`, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthShort = (intl: IntlShape, t: number) => intl.formatDate(t, { month: 'short', year: 'numeric', timeZone: 'UTC' });
 const utc = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
@@ -20,7 +21,8 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
   const first = months[0]?.month;
   const last = months[months.length - 1]?.month;
   // Marked only where the chart's months reach into it.
-  const showsSuspension = first !== undefined && last !== undefined && first <= SUSPENSION_2020.to.slice(0, 7) && last >= SUSPENSION_2020.from.slice(0, 7);
+  const showsSuspension =
+    first !== undefined && last !== undefined && first <= SUSPENSION_2020.to.slice(0, 7) && last >= SUSPENSION_2020.from.slice(0, 7);
   const suspension = { from: formatDay(intl, SUSPENSION_2020.from), to: formatDay(intl, SUSPENSION_2020.to) };
   const most = [...months].sort((a, b) => b.arrived - a.arrived)[0];
   const label = intl.formatMessage(
@@ -45,7 +47,9 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
         axisPointer: { type: 'shadow' },
         formatter: (params) => {
           const r = months[(params as { dataIndex: number }[])[0]?.dataIndex ?? -1];
-          return r ? `<strong>${escapeHtml(monthName(intl, r.month))}</strong><br>${escapeHtml(arrived)}: ${formatCount(intl, r.arrived)}` : '';
+          return r
+            ? `<strong>${escapeHtml(monthName(intl, r.month))}</strong><br>${escapeHtml(arrived)}: ${formatCount(intl, r.arrived)}`
+            : '';
         },
       },
       xAxis: {
@@ -55,7 +59,12 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
         axisLabel: { formatter: (v: number) => monthShort(intl, v), color: COLOURS.ink, hideOverlap: true },
         splitLine: { show: false },
       },
-      yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
       series: [
         {
           type: 'bar',
@@ -90,8 +99,21 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
       empty={months.every((m) => m.arrived === 0)}
       filename={`arrivals-per-month-${roundId}`}
       chart={<LazyChart option={option} label={label} />}
-      table={<DataTable caption={title} captionHidden columns={columns} rows={months} rowKey={(r) => r.month} totals={{ label: t('stateOfPlay.total'), values: { arrived: total } }} />}
-      sheet={() => ({ name: title, header: columns.map((c) => String(c.header)), rows: [...months.map((m) => [m.month, m.arrived]), [t('stateOfPlay.total'), total]] })}
+      table={
+        <DataTable
+          caption={title}
+          captionHidden
+          columns={columns}
+          rows={months}
+          rowKey={(r) => r.month}
+          totals={{ label: t('stateOfPlay.total'), values: { arrived: total } }}
+        />
+      }
+      sheet={() => ({
+        name: title,
+        header: columns.map((c) => String(c.header)),
+        rows: [...months.map((m) => [m.month, m.arrived]), [t('stateOfPlay.total'), total]],
+      })}
       note={showsSuspension ? <FormattedMessage id="dashboard.months.note" values={suspension} /> : undefined}
     />
   );

@@ -14,14 +14,24 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
   const t = (id: string) => intl.formatMessage({ id });
   const title = t('dashboard.states.title');
   const drawn = rows.filter((r) => r.pledged > 0 || r.arrived > 0);
-  const totals = { pledged: sumOf(rows, (r) => r.pledged), carryOver: sumOf(rows, (r) => r.carryOver), arrived: sumOf(rows, (r) => r.arrived) };
+  const totals = {
+    pledged: sumOf(rows, (r) => r.pledged),
+    carryOver: sumOf(rows, (r) => r.carryOver),
+    arrived: sumOf(rows, (r) => r.arrived),
+  };
 
   const columns: Column<StateFigures>[] = [
     { key: 'name', header: t('stateOfPlay.col.state'), value: (r) => r.name },
     { key: 'pledged', header: t('stateOfPlay.col.pledged'), value: (r) => r.pledged, numeric: true },
     { key: 'carryOver', header: t('stateOfPlay.col.carryOver'), value: (r) => r.carryOver, numeric: true },
     { key: 'arrived', header: t('stateOfPlay.col.arrived'), value: (r) => r.arrived, numeric: true },
-    { key: 'share', header: t('stateOfPlay.col.delivered'), value: (r) => r.deliveredShare, render: (r) => formatShare(intl, r.deliveredShare), numeric: true },
+    {
+      key: 'share',
+      header: t('stateOfPlay.col.delivered'),
+      value: (r) => r.deliveredShare,
+      render: (r) => formatShare(intl, r.deliveredShare),
+      numeric: true,
+    },
   ];
 
   const largest = [...drawn].sort((a, b) => b.pledged - a.pledged)[0];
@@ -52,12 +62,35 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
           return `<strong>${escapeHtml(r.name)}</strong><br>${escapeHtml(pledged)}: ${formatCount(intl, r.pledged)}<br>${escapeHtml(arrived)}: ${formatCount(intl, r.arrived)} (${formatShare(intl, r.deliveredShare)})`;
         },
       },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: drawn.map((r) => r.name), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: drawn.map((r) => r.name),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [
-        { type: 'bar', name: pledged, data: drawn.map((r) => r.pledged), barWidth: '75%', itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 } },
+        {
+          type: 'bar',
+          name: pledged,
+          data: drawn.map((r) => r.pledged),
+          barWidth: '75%',
+          itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 },
+        },
         // Drawn over its pledge, narrower (barGap -100 %: the same place in the band).
-        { type: 'bar', name: arrived, data: drawn.map((r) => r.arrived), barWidth: '35%', barGap: '-100%', itemStyle: { color: COLOURS.arrived } },
+        {
+          type: 'bar',
+          name: arrived,
+          data: drawn.map((r) => r.arrived),
+          barWidth: '35%',
+          barGap: '-100%',
+          itemStyle: { color: COLOURS.arrived },
+        },
       ],
     };
   }, [rows, intl]);
@@ -76,7 +109,15 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
           columns={columns}
           rows={rows}
           rowKey={(r) => r.code}
-          totals={{ label: t('stateOfPlay.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver, arrived: totals.arrived, share: formatShare(intl, totals.pledged ? totals.arrived / totals.pledged : null) } }}
+          totals={{
+            label: t('stateOfPlay.total'),
+            values: {
+              pledged: totals.pledged,
+              carryOver: totals.carryOver,
+              arrived: totals.arrived,
+              share: formatShare(intl, totals.pledged ? totals.arrived / totals.pledged : null),
+            },
+          }}
         />
       }
       sheet={() => ({
@@ -84,7 +125,14 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
         header: [t('stateOfPlay.col.code'), ...columns.map((c) => String(c.header))],
         rows: [
           ...rows.map((r) => [r.code, r.name, r.pledged, r.carryOver, r.arrived, r.deliveredShare]),
-          ['EU', t('stateOfPlay.total'), totals.pledged, totals.carryOver, totals.arrived, totals.pledged ? totals.arrived / totals.pledged : null],
+          [
+            'EU',
+            t('stateOfPlay.total'),
+            totals.pledged,
+            totals.carryOver,
+            totals.arrived,
+            totals.pledged ? totals.arrived / totals.pledged : null,
+          ],
         ],
       })}
       note={drawn.length < rows.length ? <FormattedMessage id="dashboard.states.note" /> : undefined}

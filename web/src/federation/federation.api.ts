@@ -21,7 +21,11 @@ export function useStateOfPlayFromReturns(round: string | undefined, asOf: strin
     queryKey: ['federation', 'state-of-play', round, asOf, lang],
     enabled: round !== undefined,
     queryFn: async () =>
-      (await api.GET('/api/federation/rounds/{round}/state-of-play', { params: { path: { round: round! }, query: { ...(asOf ? { asOf } : {}), lang } } })).data!,
+      (
+        await api.GET('/api/federation/rounds/{round}/state-of-play', {
+          params: { path: { round: round! }, query: { ...(asOf ? { asOf } : {}), lang } },
+        })
+      ).data!,
   });
 }
 

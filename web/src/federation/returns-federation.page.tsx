@@ -8,7 +8,14 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay, formatMoment, formatShare } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
-import { useReturnsMatrix, useReturnsSent, useStateOfPlayFromReturns, type ReturnsMatrix, type ReturnsStateOfPlay, type SentReturn } from './federation.api.ts';
+import {
+  useReturnsMatrix,
+  useReturnsSent,
+  useStateOfPlayFromReturns,
+  type ReturnsMatrix,
+  type ReturnsStateOfPlay,
+  type SentReturn,
+} from './federation.api.ts';
 import { NotReady, roundWaiting } from '../ui/page-state.tsx';
 
 type SopRow = ReturnsStateOfPlay['states'][number];
@@ -58,7 +65,13 @@ function CommissionView() {
     );
   return (
     <>
-      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/federation', search: { round: id } })} />}
+      {rounds.data && rounds.data.length > 0 && (
+        <RoundSelect
+          rounds={rounds.data}
+          value={round?.id}
+          onChange={(id) => void navigate({ to: '/federation', search: { round: id } })}
+        />
+      )}
       {body}
     </>
   );
@@ -77,7 +90,12 @@ function Matrix({ m }: { m: ReturnsMatrix }) {
         key: d,
         header: formatDay(intl, d, 'medium'),
         value: (s) => (s.reported[d] ? time(s.reported[d].receivedAt) : notReported),
-        render: (s) => (s.reported[d] ? <span title={s.reported[d].digest}>{time(s.reported[d].receivedAt)}</span> : <span className="muted">{notReported}</span>),
+        render: (s) =>
+          s.reported[d] ? (
+            <span title={s.reported[d].digest}>{time(s.reported[d].receivedAt)}</span>
+          ) : (
+            <span className="muted">{notReported}</span>
+          ),
       }),
     ),
   ];
@@ -126,7 +144,14 @@ function StateOfPlayFromReturns({ s }: { s: ReturnsStateOfPlay }) {
   const sheet = () => ({
     name: t('federation.stateOfPlayShort'),
     header: [t('federation.code'), ...columns.map((c) => String(c.header))],
-    rows: s.states.map((r) => [r.code, r.name, r.pledged, r.arrived, r.arrived === null ? null : r.deliveredShare, r.reported?.asOf ?? null]),
+    rows: s.states.map((r) => [
+      r.code,
+      r.name,
+      r.pledged,
+      r.arrived,
+      r.arrived === null ? null : r.deliveredShare,
+      r.reported?.asOf ?? null,
+    ]),
   });
   return (
     <section className="panel" aria-labelledby="federation-sop">
@@ -143,7 +168,14 @@ function StateOfPlayFromReturns({ s }: { s: ReturnsStateOfPlay }) {
         columns={columns}
         rows={s.states}
         rowKey={(r) => r.code}
-        totals={{ label: t('common.total'), values: { pledged: s.totals.pledged, arrived: s.reported > 0 ? s.totals.arrived : t('federation.notReported'), share: s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare) } }}
+        totals={{
+          label: t('common.total'),
+          values: {
+            pledged: s.totals.pledged,
+            arrived: s.reported > 0 ? s.totals.arrived : t('federation.notReported'),
+            share: s.totals.deliveredShare === null ? '' : formatShare(intl, s.totals.deliveredShare),
+          },
+        }}
       />
     </section>
   );
@@ -162,7 +194,12 @@ function Sent() {
     { key: 'sentAt', header: t('federation.sentAt'), value: (r) => r.sentAt, render: (r) => time(r.sentAt) },
     { key: 'outcome', header: t('federation.outcome'), value: (r) => t(`federation.outcome.${r.outcome}`) },
     { key: 'receipt', header: t('federation.receipt'), value: (r) => (r.receipt ? time(r.receipt.receivedAt) : (r.error ?? '')) },
-    { key: 'digest', header: t('federation.digest'), value: (r) => r.digest, render: (r) => <code title={r.digest}>{r.digest.slice(0, 16)}</code> },
+    {
+      key: 'digest',
+      header: t('federation.digest'),
+      value: (r) => r.digest,
+      render: (r) => <code title={r.digest}>{r.digest.slice(0, 16)}</code>,
+    },
   ];
   return (
     <section className="panel" aria-labelledby="federation-sent">

@@ -10,8 +10,14 @@ export type Messages = Record<string, string>;
 
 // The texts of what the platform ships (rounds, programmes, sources: keys `shipped.…`) are the
 // server's own files, so that the web and the command line say them alike.
-const english = import.meta.glob<Messages>(['./messages/*.en.json', '../../../src/i18n/shipped/en.json'], { eager: true, import: 'default' });
-const others = import.meta.glob<Messages>(['./messages/*.json', '!./messages/*.en.json', '../../../src/i18n/shipped/*.json', '!../../../src/i18n/shipped/en.json'], { import: 'default' });
+const english = import.meta.glob<Messages>(['./messages/*.en.json', '../../../src/i18n/shipped/en.json'], {
+  eager: true,
+  import: 'default',
+});
+const others = import.meta.glob<Messages>(
+  ['./messages/*.json', '!./messages/*.en.json', '../../../src/i18n/shipped/*.json', '!../../../src/i18n/shipped/en.json'],
+  { import: 'default' },
+);
 
 const localeOfPath = (path: string): string => path.replace(/^.*[./]([a-z]{2})\.json$/, '$1');
 

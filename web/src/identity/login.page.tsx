@@ -36,7 +36,8 @@ export function LoginPage() {
       return;
     }
     if (answer.secondFactor === 'required') setStep({ kind: 'code' });
-    else void authRequest<{ secret: string; otpauthUrl: string }>('/totp/enrol', {}).then((e) => setStep({ kind: 'enrol', ...e }), setError);
+    else
+      void authRequest<{ secret: string; otpauthUrl: string }>('/totp/enrol', {}).then((e) => setStep({ kind: 'enrol', ...e }), setError);
   };
 
   const run = (work: () => Promise<void>) => async (e: FormEvent<HTMLFormElement>) => {
@@ -54,13 +55,18 @@ export function LoginPage() {
 
   const onPassword = run(async () => {
     const form = new FormData(document.getElementById('login-form') as HTMLFormElement);
-    const answer = await authRequest<LoginAnswer>('/login', { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') });
+    const answer = await authRequest<LoginAnswer>('/login', {
+      username: String(form.get('username') ?? ''),
+      password: String(form.get('password') ?? ''),
+    });
     finish(answer);
   });
 
   const onCode = run(async () => {
     const form = new FormData(document.getElementById('code-form') as HTMLFormElement);
-    const answer = await authRequest<Pick<Me, 'secondFactor'> & { csrfToken: string }>('/totp/verify', { code: String(form.get('code') ?? '').replace(/\s/g, '') });
+    const answer = await authRequest<Pick<Me, 'secondFactor'> & { csrfToken: string }>('/totp/verify', {
+      code: String(form.get('code') ?? '').replace(/\s/g, ''),
+    });
     finish(answer);
   });
 
@@ -147,7 +153,16 @@ export function LoginPage() {
 function TotpQr({ uri, label }: { uri: string; label: string }) {
   const { size, d } = useMemo(() => qrPath(qrModules(uri)), [uri]);
   return (
-    <svg className="totp-qr" data-testid="totp-qr" role="img" aria-label={label} viewBox={`0 0 ${size} ${size}`} width={size * 4} height={size * 4} shapeRendering="crispEdges">
+    <svg
+      className="totp-qr"
+      data-testid="totp-qr"
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${size} ${size}`}
+      width={size * 4}
+      height={size * 4}
+      shapeRendering="crispEdges"
+    >
       <rect width={size} height={size} fill="#fff" />
       <path d={d} fill="#000" />
     </svg>

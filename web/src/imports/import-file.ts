@@ -15,21 +15,60 @@ export type RowProblem = components['schemas']['RowProblem'];
 export type UploadKind = operations['uploadImport']['parameters']['query']['kind'];
 export type UploadState = operations['uploadImport']['parameters']['query']['state'];
 
-const PERSON_COLUMNS = ['case_ref', 'person_ref', 'member_state', 'pathway', 'round', 'citizenship', 'sex', 'birth_year', 'country_of_departure', 'arrived_on'];
-const CASE_OPTIONAL_COLUMNS = ['priority', 'primary_category', 'secondary_category', 'referring_partner', 'partner_ref', 'linked_cases', 'relationship', 'needs', 'referred_on'];
+const PERSON_COLUMNS = [
+  'case_ref',
+  'person_ref',
+  'member_state',
+  'pathway',
+  'round',
+  'citizenship',
+  'sex',
+  'birth_year',
+  'country_of_departure',
+  'arrived_on',
+];
+const CASE_OPTIONAL_COLUMNS = [
+  'priority',
+  'primary_category',
+  'secondary_category',
+  'referring_partner',
+  'partner_ref',
+  'linked_cases',
+  'relationship',
+  'needs',
+  'referred_on',
+];
 
 export const FILE_KINDS: Record<UploadKind, { required: string[]; optional: string[]; xlsx: boolean; needsRound: boolean }> = {
   cases: { required: PERSON_COLUMNS, optional: CASE_OPTIONAL_COLUMNS, xlsx: true, needsRound: false },
   persons: { required: PERSON_COLUMNS, optional: [], xlsx: false, needsRound: false },
-  events: { required: ['case_ref', 'stage', 'date', 'actor', 'reason'], optional: ['member_state', 'modality'], xlsx: false, needsRound: false },
-  pledges: { required: ['member_state', 'pathway', 'places', 'carry_over', 'country_of_departure', 'note'], optional: ['target_group'], xlsx: false, needsRound: true },
+  events: {
+    required: ['case_ref', 'stage', 'date', 'actor', 'reason'],
+    optional: ['member_state', 'modality'],
+    xlsx: false,
+    needsRound: false,
+  },
+  pledges: {
+    required: ['member_state', 'pathway', 'places', 'carry_over', 'country_of_departure', 'note'],
+    optional: ['target_group'],
+    xlsx: false,
+    needsRound: true,
+  },
 };
 export const KIND_ORDER: UploadKind[] = ['cases', 'persons', 'events', 'pledges'];
 
 /** An example person of a made-up household (EXAMPLE-1): how each column is written. Replace it before uploading. */
 const EXAMPLE_PERSON: Record<string, string> = {
-  case_ref: 'EXAMPLE-1', person_ref: 'EXAMPLE-1-A', member_state: 'NL', pathway: 'resettlement', round: '2020-2021', citizenship: 'SYR',
-  sex: 'F', birth_year: '1986', country_of_departure: 'LBN', arrived_on: '',
+  case_ref: 'EXAMPLE-1',
+  person_ref: 'EXAMPLE-1-A',
+  member_state: 'NL',
+  pathway: 'resettlement',
+  round: '2020-2021',
+  citizenship: 'SYR',
+  sex: 'F',
+  birth_year: '1986',
+  country_of_departure: 'LBN',
+  arrived_on: '',
 };
 /**
  * The example row under each household file's header. `relationship` is each member's relationship
@@ -38,8 +77,16 @@ const EXAMPLE_PERSON: Record<string, string> = {
  */
 export const TEMPLATE_EXAMPLES: Partial<Record<UploadKind, Record<string, string>>> = {
   cases: {
-    ...EXAMPLE_PERSON, priority: 'normal', primary_category: 'medical_needs', secondary_category: 'women_girls_at_risk', referring_partner: 'unhcr',
-    partner_ref: 'UNHCR-0001', linked_cases: '', relationship: 'principal', needs: 'disability(wheelchair access);medical', referred_on: '2020-03-02',
+    ...EXAMPLE_PERSON,
+    priority: 'normal',
+    primary_category: 'medical_needs',
+    secondary_category: 'women_girls_at_risk',
+    referring_partner: 'unhcr',
+    partner_ref: 'UNHCR-0001',
+    linked_cases: '',
+    relationship: 'principal',
+    needs: 'disability(wheelchair access);medical',
+    referred_on: '2020-03-02',
   },
   persons: EXAMPLE_PERSON,
 };
@@ -107,7 +154,8 @@ export function sendFile(opts: {
     xhr.setRequestHeader('accept-language', opts.language);
     xhr.setRequestHeader('idempotency-key', crypto.randomUUID());
     if (opts.csrfToken) xhr.setRequestHeader('x-csrf-token', opts.csrfToken);
-    xhr.upload.onprogress = (e) => opts.onProgress({ phase: 'sending', fraction: e.lengthComputable && e.total > 0 ? e.loaded / e.total : null });
+    xhr.upload.onprogress = (e) =>
+      opts.onProgress({ phase: 'sending', fraction: e.lengthComputable && e.total > 0 ? e.loaded / e.total : null });
     // Sent: the server now validates the file (a dry run of the import), which takes a while for a large file.
     xhr.upload.onload = () => opts.onProgress({ phase: 'checking' });
     xhr.onerror = () => reject(new ApiError(0, 'internal', 'network'));

@@ -6,7 +6,19 @@ import { signedIn, useMe } from '../api/session.ts';
 import { useRounds } from '../rounds/round.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
-import { countCsvRows, FILE_KINDS, isXlsx, KIND_ORDER, sendFile, templateCsv, type ImportUpload, type Progress, type RowProblem, type UploadKind, type UploadState } from './import-file.ts';
+import {
+  countCsvRows,
+  FILE_KINDS,
+  isXlsx,
+  KIND_ORDER,
+  sendFile,
+  templateCsv,
+  type ImportUpload,
+  type Progress,
+  type RowProblem,
+  type UploadKind,
+  type UploadState,
+} from './import-file.ts';
 import { formatPercent } from '../ui/format.ts';
 import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
@@ -77,7 +89,9 @@ export function ImportsPage() {
         onProgress: (progress) => setStep({ kind: 'uploading', progress }),
       });
       // The bad rows quote the file: they come with the upload read back, not with its creation.
-      const problems = upload.report.valid ? [] : ((await api.GET('/api/imports/{id}', { params: { path: { id: upload.id } } })).data!.report.problems ?? []);
+      const problems = upload.report.valid
+        ? []
+        : ((await api.GET('/api/imports/{id}', { params: { path: { id: upload.id } } })).data!.report.problems ?? []);
       setStep({ kind: 'report', upload, etag, problems, rows: upload.report.rows ?? (await rowsPromise) });
     } catch (x) {
       setStep({ kind: 'idle' });
@@ -154,7 +168,9 @@ export function ImportsPage() {
                 ref={fileInput}
                 id={ids.file}
                 type="file"
-                accept={spec.xlsx ? '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : '.csv,text/csv'}
+                accept={
+                  spec.xlsx ? '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : '.csv,text/csv'
+                }
                 disabled={busy}
                 aria-invalid={fileError ? true : undefined}
                 aria-describedby={`${ids.file}-hint${fileError ? ` ${ids.file}-error` : ''}`}
@@ -277,7 +293,17 @@ function Counts({ summary }: { summary: Record<string, number> | null }) {
   );
 }
 
-function ValidReport({ upload, rows, onCommit, committing }: { upload: ImportUpload; rows: number | null; onCommit: () => void; committing: boolean }) {
+function ValidReport({
+  upload,
+  rows,
+  onCommit,
+  committing,
+}: {
+  upload: ImportUpload;
+  rows: number | null;
+  onCommit: () => void;
+  committing: boolean;
+}) {
   const intl = useIntl();
   return (
     <>
@@ -308,8 +334,18 @@ function ProblemReport({ upload, problems }: { upload: ImportUpload; problems: R
   const problemsText = t('common.problems', { count });
   const columns: Column<RowProblem & { n: number }>[] = [
     { key: 'row', header: <FormattedMessage id="imports.problem.row" />, value: (p) => p.row, numeric: true },
-    { key: 'column', header: <FormattedMessage id="imports.problem.column" />, value: (p) => p.column, render: (p) => <code>{p.column}</code> },
-    { key: 'value', header: <FormattedMessage id="imports.problem.value" />, value: (p) => p.value, render: (p) => (p.value === '' ? <em>{t('imports.problem.empty')}</em> : <code>{p.value}</code>) },
+    {
+      key: 'column',
+      header: <FormattedMessage id="imports.problem.column" />,
+      value: (p) => p.column,
+      render: (p) => <code>{p.column}</code>,
+    },
+    {
+      key: 'value',
+      header: <FormattedMessage id="imports.problem.value" />,
+      value: (p) => p.value,
+      render: (p) => (p.value === '' ? <em>{t('imports.problem.empty')}</em> : <code>{p.value}</code>),
+    },
     { key: 'reason', header: <FormattedMessage id="imports.problem.reason" />, value: (p) => p.reason },
   ];
   return (
@@ -317,7 +353,10 @@ function ProblemReport({ upload, problems }: { upload: ImportUpload; problems: R
       <div className="notice notice-warning" role="alert">
         <p>
           {rows !== null ? (
-            <FormattedMessage id="imports.report.problemsInRows" values={{ problems: problemsText, rows: t('common.rows', { count: rows }) }} />
+            <FormattedMessage
+              id="imports.report.problemsInRows"
+              values={{ problems: problemsText, rows: t('common.rows', { count: rows }) }}
+            />
           ) : (
             <FormattedMessage id="imports.report.problems" values={{ problems: problemsText }} />
           )}{' '}

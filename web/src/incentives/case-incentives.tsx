@@ -4,7 +4,16 @@ import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
 import { formatDay, formatMoment } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/status.tsx';
-import { euros, groupName, groupsInWords, localLabel, rateName, sourceWords, VULNERABLE_GROUPS, type VulnerableGroup } from './incentive.ts';
+import {
+  euros,
+  groupName,
+  groupsInWords,
+  localLabel,
+  rateName,
+  sourceWords,
+  VULNERABLE_GROUPS,
+  type VulnerableGroup,
+} from './incentive.ts';
 import { useCaseIncentives, useRecordVulnerableGroups, type CaseMember } from './incentives.api.ts';
 import './incentives.css';
 import { NotReady } from '../ui/page-state.tsx';
@@ -24,7 +33,17 @@ export interface HouseholdMember {
  * and the vulnerable groups the state records for the member, saved against the case's version
  * (If-Match). `onChanged` tells the case page its version moved on.
  */
-export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { state: string; caseRef: string; household: readonly HouseholdMember[]; onChanged: () => void }) {
+export function CaseIncentivesPanel({
+  state,
+  caseRef,
+  household,
+  onChanged,
+}: {
+  state: string;
+  caseRef: string;
+  household: readonly HouseholdMember[];
+  onChanged: () => void;
+}) {
   const incentives = useCaseIncentives(state, caseRef);
   const rounds = useRounds();
   return (
@@ -37,10 +56,15 @@ export function CaseIncentivesPanel({ state, caseRef, household, onChanged }: { 
       </p>
       {incentives.status !== 'success' ? (
         <NotReady query={incentives} />
-        ) : (
+      ) : (
         <>
           {incentives.data.members.map((m) => (
-            <MemberIncentive key={m.personRef} member={m} household={household.find((h) => h.personRef === m.personRef)} rounds={rounds.data ?? []} />
+            <MemberIncentive
+              key={m.personRef}
+              member={m}
+              household={household.find((h) => h.personRef === m.personRef)}
+              rounds={rounds.data ?? []}
+            />
           ))}
           <GroupsForm
             state={state}
@@ -68,7 +92,11 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
   const round = i ? props.rounds.find((r) => r.id === i.roundId) : undefined;
   const rate = i?.rateId ? round?.incentives.find((r) => r.id === i.rateId) : undefined;
   const region = i?.evidence.priorityRegion ? round?.priorities.find((p) => p.id === i.evidence.priorityRegion) : undefined;
-  const none = household?.excludedReason ? 'incentives.case.notAccepted' : !household?.arrivedOn ? 'incentives.case.notArrived' : 'incentives.case.noRates';
+  const none = household?.excludedReason
+    ? 'incentives.case.notAccepted'
+    : !household?.arrivedOn
+      ? 'incentives.case.notArrived'
+      : 'incentives.case.noRates';
 
   return (
     <article className="member-incentive" aria-labelledby={titleId} data-person={member.personRef}>
@@ -84,16 +112,25 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
           <dt>
             <FormattedMessage id="incentives.case.amount" />
           </dt>
-          <dd data-testid="incentive-amount">{i.rateId === null ? <FormattedMessage id="incentives.case.noRateApplies" /> : euros(intl, i.amount)}</dd>
+          <dd data-testid="incentive-amount">
+            {i.rateId === null ? <FormattedMessage id="incentives.case.noRateApplies" /> : euros(intl, i.amount)}
+          </dd>
           <dt>
             <FormattedMessage id="incentives.case.rate" />
           </dt>
-          <dd>{rate && round ? shipped.text(shippedKeys.incentive(round.id, rate.id), localLabel(intl, rate.label)) : rateName(intl, i.rateId)}</dd>
+          <dd>
+            {rate && round
+              ? shipped.text(shippedKeys.incentive(round.id, rate.id), localLabel(intl, rate.label))
+              : rateName(intl, i.rateId)}
+          </dd>
           <dt>
             <FormattedMessage id="incentives.case.round" />
           </dt>
           <dd>
-            <FormattedMessage id="incentives.case.roundArrived" values={{ round: i.roundId, date: formatDay(intl, i.arrivedOn, 'medium') }} />
+            <FormattedMessage
+              id="incentives.case.roundArrived"
+              values={{ round: i.roundId, date: formatDay(intl, i.arrivedOn, 'medium') }}
+            />
           </dd>
           <dt>
             <FormattedMessage id="incentives.case.region" />
@@ -102,7 +139,13 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
             {i.evidence.priorityRegion ? (
               <FormattedMessage
                 id="incentives.case.inRegion"
-                values={{ country: i.evidence.countryOfDeparture, region: region && round ? shipped.text(shippedKeys.region(round.id, region.id), localLabel(intl, region.label)) : i.evidence.priorityRegion }}
+                values={{
+                  country: i.evidence.countryOfDeparture,
+                  region:
+                    region && round
+                      ? shipped.text(shippedKeys.region(round.id, region.id), localLabel(intl, region.label))
+                      : i.evidence.priorityRegion,
+                }}
               />
             ) : (
               <FormattedMessage id="incentives.case.noRegion" values={{ country: i.evidence.countryOfDeparture }} />
@@ -118,7 +161,10 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
               <ul className="needs">
                 {i.evidence.vulnerableGroups.map((g) => (
                   <li key={`${g.group}:${g.from}`}>
-                    <FormattedMessage id="incentives.groupShownBy" values={{ group: groupName(intl, g.group), source: sourceWords(intl, g.from) }} />
+                    <FormattedMessage
+                      id="incentives.groupShownBy"
+                      values={{ group: groupName(intl, g.group), source: sourceWords(intl, g.from) }}
+                    />
                   </li>
                 ))}
               </ul>
@@ -147,7 +193,14 @@ function MemberIncentive(props: { member: CaseMember; household: HouseholdMember
  * the case's ETag the previous answer gave. A stale ETag (412): the case page's "someone changed
  * this case — reload" notice, focus on its button.
  */
-function GroupsForm(props: { state: string; caseRef: string; members: CaseMember[]; etag: string; onReload: () => Promise<unknown>; onChanged: () => void }) {
+function GroupsForm(props: {
+  state: string;
+  caseRef: string;
+  members: CaseMember[];
+  etag: string;
+  onReload: () => Promise<unknown>;
+  onChanged: () => void;
+}) {
   const intl = useIntl();
   const id = useId();
   const record = useRecordVulnerableGroups(props.state, props.caseRef);
@@ -173,11 +226,24 @@ function GroupsForm(props: { state: string; caseRef: string; members: CaseMember
     const said: string[] = [];
     try {
       for (const m of changed) {
-        const { member: saved, etag: next } = await record.mutateAsync({ etag, member: m.personRef, groups: VULNERABLE_GROUPS.filter((g) => tickedOf(m).has(g)) });
+        const { member: saved, etag: next } = await record.mutateAsync({
+          etag,
+          member: m.personRef,
+          groups: VULNERABLE_GROUPS.filter((g) => tickedOf(m).has(g)),
+        });
         etag = next;
         said.push(
           saved.incentive
-            ? intl.formatMessage({ id: 'incentives.case.saved' }, { person: saved.personRef, amount: saved.incentive.rateId === null ? intl.formatMessage({ id: 'incentives.case.noRateApplies' }) : euros(intl, saved.incentive.amount) })
+            ? intl.formatMessage(
+                { id: 'incentives.case.saved' },
+                {
+                  person: saved.personRef,
+                  amount:
+                    saved.incentive.rateId === null
+                      ? intl.formatMessage({ id: 'incentives.case.noRateApplies' })
+                      : euros(intl, saved.incentive.amount),
+                },
+              )
             : intl.formatMessage({ id: 'incentives.case.savedNoIncentive' }, { person: saved.personRef }),
         );
         setDraft((d) => {
@@ -253,11 +319,7 @@ function GroupsForm(props: { state: string; caseRef: string; members: CaseMember
         </button>
       )}
       <div role="status" className="case-result">
-        {result.length > 0 && (
-          <p className="notice notice-success">
-            {result.join(' ')}
-          </p>
-        )}
+        {result.length > 0 && <p className="notice notice-success">{result.join(' ')}</p>}
       </div>
     </form>
   );
@@ -280,10 +342,16 @@ export function IncentiveHistory({ history }: { history: CaseMember['history'] }
             </span>
           </p>
           <p>
-            <FormattedMessage id="incentives.change" values={{ before: amount(h.amountBefore, h.rateBefore), after: amount(h.amountAfter, h.rateAfter) }} />
+            <FormattedMessage
+              id="incentives.change"
+              values={{ before: amount(h.amountBefore, h.rateBefore), after: amount(h.amountAfter, h.rateAfter) }}
+            />
           </p>
           <p className="hint">
-            <FormattedMessage id="incentives.groupsChange" values={{ before: groupsInWords(intl, h.evidenceBefore), after: groupsInWords(intl, h.evidenceAfter) }} />
+            <FormattedMessage
+              id="incentives.groupsChange"
+              values={{ before: groupsInWords(intl, h.evidenceBefore), after: groupsInWords(intl, h.evidenceAfter) }}
+            />
           </p>
         </li>
       ))}

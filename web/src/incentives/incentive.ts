@@ -19,9 +19,11 @@ export const VULNERABLE_GROUPS: readonly VulnerableGroup[] = [
 ];
 
 /** An amount in euros, in the page's language, without cents (the lump sums are whole euros). */
-export const euros = (intl: IntlShape, v: number): string => intl.formatNumber(v, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+export const euros = (intl: IntlShape, v: number): string =>
+  intl.formatNumber(v, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 
-export const rateName = (intl: IntlShape, id: string | null): string => (id === null ? intl.formatMessage({ id: 'incentives.noRate' }) : codeLabel(intl, 'incentives', id));
+export const rateName = (intl: IntlShape, id: string | null): string =>
+  id === null ? intl.formatMessage({ id: 'incentives.noRate' }) : codeLabel(intl, 'incentives', id);
 
 /** A group by name; a code the catalogue does not know (stored before a group was renamed) as it is. */
 export function groupName(intl: IntlShape, group: string): string {
@@ -41,7 +43,11 @@ export function sourceWords(intl: IntlShape, from: string): string {
 /** The groups of an evidence, each with what shows it; "none" when there is none. */
 export function groupsInWords(intl: IntlShape, e: Pick<Evidence, 'vulnerableGroups'> | null): string {
   if (!e || e.vulnerableGroups.length === 0) return intl.formatMessage({ id: 'common.none' });
-  return e.vulnerableGroups.map((g) => intl.formatMessage({ id: 'incentives.groupShownBy' }, { group: groupName(intl, g.group), source: sourceWords(intl, g.from) })).join('; ');
+  return e.vulnerableGroups
+    .map((g) =>
+      intl.formatMessage({ id: 'incentives.groupShownBy' }, { group: groupName(intl, g.group), source: sourceWords(intl, g.from) }),
+    )
+    .join('; ');
 }
 
 /** A label of the round's data in the page's language: Dutch where given, English otherwise. */

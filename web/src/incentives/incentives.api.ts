@@ -18,7 +18,11 @@ export function useIncentiveReport(round: string | undefined, state: string | un
     queryKey: ['incentives', 'report', round, state ?? null],
     enabled: round !== undefined,
     queryFn: async () =>
-      (await api.GET('/api/rounds/{round}/incentives', { params: { path: { round: round! }, query: state ? { state: state as StateCode } : {} } })).data!,
+      (
+        await api.GET('/api/rounds/{round}/incentives', {
+          params: { path: { round: round! }, query: state ? { state: state as StateCode } : {} },
+        })
+      ).data!,
   });
 }
 
@@ -35,7 +39,11 @@ export function useClaims(round: string | undefined, state: string | null) {
     queryKey: ['incentives', 'claims', round, state],
     enabled: round !== undefined && state !== null,
     queryFn: async () =>
-      (await api.GET('/api/rounds/{round}/incentives/claims', { params: { path: { round: round! }, query: { state: state as StateCode } } })).data!.claims,
+      (
+        await api.GET('/api/rounds/{round}/incentives/claims', {
+          params: { path: { round: round! }, query: { state: state as StateCode } },
+        })
+      ).data!.claims,
   });
 }
 
@@ -49,7 +57,9 @@ export function useCaseIncentives(state: string, caseRef: string) {
   return useQuery({
     queryKey: caseKey(state, caseRef),
     queryFn: async () => {
-      const { data, response } = await api.GET('/api/states/{state}/cases/{ref}/incentives', { params: { path: { state: state as StateCode, ref: caseRef } } });
+      const { data, response } = await api.GET('/api/states/{state}/cases/{ref}/incentives', {
+        params: { path: { state: state as StateCode, ref: caseRef } },
+      });
       return { members: data!.members, etag: response.headers.get('etag') ?? '' };
     },
     staleTime: 0,
@@ -91,10 +101,12 @@ export function useMakeClaim(round: string | undefined) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: { state: string; from: string; to: string }) =>
-      (await api.POST('/api/rounds/{round}/incentives/claims', {
-        params: { path: { round: round! }, header: { 'Idempotency-Key': crypto.randomUUID() } },
-        body: input,
-      })).data!,
+      (
+        await api.POST('/api/rounds/{round}/incentives/claims', {
+          params: { path: { round: round! }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+          body: input,
+        })
+      ).data!,
     onSuccess: () => client.invalidateQueries({ queryKey: ['incentives', 'claims', round] }),
   });
 }

@@ -11,7 +11,17 @@ import { Field, fieldErrorsOf } from '../ui/field.tsx';
 import { formatCount, formatDay, formatStated } from '../ui/format.ts';
 import { Modal } from '../ui/modal.tsx';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
-import { useBudget, useCaseIncentives, useClaims, useIncentiveReport, useMakeClaim, type IncentiveReport, type PersonLine, type RateTotal, type RoundBudget } from './incentives.api.ts';
+import {
+  useBudget,
+  useCaseIncentives,
+  useClaims,
+  useIncentiveReport,
+  useMakeClaim,
+  type IncentiveReport,
+  type PersonLine,
+  type RateTotal,
+  type RoundBudget,
+} from './incentives.api.ts';
 import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';
 import './incentives.css';
@@ -34,7 +44,8 @@ export function IncentivesPage() {
   const report = useIncentiveReport(round?.id, search.state);
   const budget = useBudget(round?.id);
   const officerState = signedIn(me.data) && me.data.user.role === 'state_officer' ? me.data.user.stateCode : null;
-  const choose = (id: string) => void navigate({ to: '/incentives', search: { round: id, ...(search.state ? { state: search.state } : {}) } });
+  const choose = (id: string) =>
+    void navigate({ to: '/incentives', search: { round: id, ...(search.state ? { state: search.state } : {}) } });
 
   let body = roundWaiting({ rounds, round, requested: search.round, queries: [report] });
   if (body === null && report.data)
@@ -58,7 +69,18 @@ export function IncentivesPage() {
 
   return (
     <div className="incentives">
-      <PageHeader title={report.data ? intl.formatMessage({ id: 'incentives.title' }, { title: shipped.text(shippedKeys.roundTitle(report.data.round), report.data.title) }) : <FormattedMessage id="nav.incentives" />} />
+      <PageHeader
+        title={
+          report.data ? (
+            intl.formatMessage(
+              { id: 'incentives.title' },
+              { title: shipped.text(shippedKeys.roundTitle(report.data.round), report.data.title) },
+            )
+          ) : (
+            <FormattedMessage id="nav.incentives" />
+          )
+        }
+      />
       {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
       {body}
     </div>
@@ -128,7 +150,11 @@ function RatesPanel({ report }: { report: IncentiveReport }) {
             <span className="hint">
               ({r.id}; {[r.source, r.locator].filter(Boolean).join(', ')})
             </span>
-            {r.note && <p className="hint"><Shipped k={shippedKeys.incentiveNote(report.round, r.id)} stored={r.note} /></p>}
+            {r.note && (
+              <p className="hint">
+                <Shipped k={shippedKeys.incentiveNote(report.round, r.id)} stored={r.note} />
+              </p>
+            )}
           </li>
         ))}
       </ul>
@@ -149,7 +175,10 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
   const sheet = () => ({
     name: t('incentives.totals'),
     header: [t('common.state'), t('incentives.rate'), t('incentives.persons'), t('incentives.amount')],
-    rows: [...report.byRate.map((r) => [r.stateCode, rateName(intl, r.rateId), r.persons, r.amount]), [t('common.total'), '', report.total.persons, report.total.amount]],
+    rows: [
+      ...report.byRate.map((r) => [r.stateCode, rateName(intl, r.rateId), r.persons, r.amount]),
+      [t('common.total'), '', report.total.persons, report.total.amount],
+    ],
   });
   return (
     <section className="panel" aria-labelledby="totals-title">
@@ -157,7 +186,12 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
         <h2 id="totals-title">
           <FormattedMessage id="incentives.totals" />
         </h2>
-        <DownloadButtons sheet={sheet} filename={`incentives-${report.round}-totals`} what={caption} exchange={exportLink('incentives', { round: report.round, state: report.state }, intl.locale)} />
+        <DownloadButtons
+          sheet={sheet}
+          filename={`incentives-${report.round}-totals`}
+          what={caption}
+          exchange={exportLink('incentives', { round: report.round, state: report.state }, intl.locale)}
+        />
       </div>
       <div data-testid="totals">
         <DataTable
@@ -172,7 +206,10 @@ function TotalsPanel({ report }: { report: IncentiveReport }) {
         <ul className="state-totals">
           {report.states.map((s) => (
             <li key={s.stateCode}>
-              <FormattedMessage id="incentives.stateTotal" values={{ state: s.stateCode, persons: formatCount(intl, s.persons), amount: euros(intl, s.amount) }} />
+              <FormattedMessage
+                id="incentives.stateTotal"
+                values={{ state: s.stateCode, persons: formatCount(intl, s.persons), amount: euros(intl, s.amount) }}
+              />
             </li>
           ))}
         </ul>
@@ -209,8 +246,26 @@ function PersonsPanel({ report, persons }: { report: IncentiveReport; persons: P
   ];
   const sheet = () => ({
     name: t('incentives.persons'),
-    header: [t('common.state'), t('incentives.case'), t('incentives.person'), t('incentives.arrived'), t('incentives.departure'), t('incentives.rate'), t('incentives.amount'), t('incentives.evidence')],
-    rows: persons.map((p) => [p.stateCode, p.caseRef, p.personRef, p.arrivedOn, p.countryOfDeparture, rateName(intl, p.rateId), p.amount, p.explanation]),
+    header: [
+      t('common.state'),
+      t('incentives.case'),
+      t('incentives.person'),
+      t('incentives.arrived'),
+      t('incentives.departure'),
+      t('incentives.rate'),
+      t('incentives.amount'),
+      t('incentives.evidence'),
+    ],
+    rows: persons.map((p) => [
+      p.stateCode,
+      p.caseRef,
+      p.personRef,
+      p.arrivedOn,
+      p.countryOfDeparture,
+      rateName(intl, p.rateId),
+      p.amount,
+      p.explanation,
+    ]),
   });
   return (
     <section className="panel" aria-labelledby="persons-title">
@@ -233,7 +288,10 @@ function HistoryDialog({ person, onClose }: { person: PersonLine; onClose: () =>
   const read = useCaseIncentives(person.stateCode, person.caseRef);
   const member = read.data?.members.find((m) => m.personRef === person.personRef);
   return (
-    <Modal title={<FormattedMessage id="incentives.historyTitle" values={{ person: person.personRef, case: person.caseRef }} />} onClose={onClose}>
+    <Modal
+      title={<FormattedMessage id="incentives.historyTitle" values={{ person: person.personRef, case: person.caseRef }} />}
+      onClose={onClose}
+    >
       <NotReady query={read} />
       {member && <IncentiveHistory history={member.history} />}
       <form method="dialog">
@@ -287,8 +345,18 @@ function ClaimsPanel({ round, state }: { round: string; state: string }) {
         <h3 id={`${id}-title`}>
           <FormattedMessage id="incentives.makeClaim" />
         </h3>
-        <Field id={`${id}-from`} label={t('incentives.from')} errors={errors.from} control={(p) => <input {...p} type="date" required value={from} onChange={(e) => setFrom(e.target.value)} />} />
-        <Field id={`${id}-to`} label={t('incentives.to')} errors={errors.to} control={(p) => <input {...p} type="date" required value={to} onChange={(e) => setTo(e.target.value)} />} />
+        <Field
+          id={`${id}-from`}
+          label={t('incentives.from')}
+          errors={errors.from}
+          control={(p) => <input {...p} type="date" required value={from} onChange={(e) => setFrom(e.target.value)} />}
+        />
+        <Field
+          id={`${id}-to`}
+          label={t('incentives.to')}
+          errors={errors.to}
+          control={(p) => <input {...p} type="date" required value={to} onChange={(e) => setTo(e.target.value)} />}
+        />
         <button type="submit" disabled={make.isPending}>
           <FormattedMessage id="incentives.claim" />
         </button>
@@ -296,7 +364,10 @@ function ClaimsPanel({ round, state }: { round: string; state: string }) {
       {make.isError && <ErrorNotice error={make.error} />}
       {make.data && (
         <Notice kind="success">
-          <FormattedMessage id="incentives.claimMade" values={{ persons: formatCount(intl, make.data.persons), amount: euros(intl, make.data.amount) }} />
+          <FormattedMessage
+            id="incentives.claimMade"
+            values={{ persons: formatCount(intl, make.data.persons), amount: euros(intl, make.data.amount) }}
+          />
         </Notice>
       )}
     </section>

@@ -41,7 +41,11 @@ export function OpenDataPage() {
       {rounds.isError && <ErrorNotice error={rounds.error} />}
       {rounds.data && rounds.data.length > 0 && (
         // RoundSelect reads a round's id and title only, which the public list gives.
-        <RoundSelect rounds={rounds.data as unknown as Parameters<typeof RoundSelect>[0]['rounds']} value={roundId} onChange={(id) => void navigate({ to: '/open-data', search: { round: id } })} />
+        <RoundSelect
+          rounds={rounds.data as unknown as Parameters<typeof RoundSelect>[0]['rounds']}
+          value={roundId}
+          onChange={(id) => void navigate({ to: '/open-data', search: { round: id } })}
+        />
       )}
       {data.status !== 'success' ? <NotReady query={data} whenIdle="notFound" /> : <Figures o={data.data} lang={lang} />}
     </div>
@@ -61,22 +65,39 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
     { key: 'carryOver', header: t('openData.col.carryOver'), value: (s) => s.carryOver, numeric: true },
     { key: 'arrived', header: t('openData.col.arrived'), value: (s) => s.arrived, render: (s) => shown(s.arrived), numeric: true },
   ];
-  const footer = { label: t('openData.total'), values: { pledged: o.totals.pledged, carryOver: o.totals.carryOver, arrived: shown(o.totals.arrived) } };
+  const footer = {
+    label: t('openData.total'),
+    values: { pledged: o.totals.pledged, carryOver: o.totals.carryOver, arrived: shown(o.totals.arrived) },
+  };
   const sheet = () => ({
     name: t('openData.title'),
     header: [t('openData.col.code'), ...columns.map((c) => String(c.header))],
-    rows: [...o.states.map((s) => [s.code, s.name, s.pledged, s.carryOver, s.arrived]), ['_T', t('openData.total'), o.totals.pledged, o.totals.carryOver, o.totals.arrived]],
+    rows: [
+      ...o.states.map((s) => [s.code, s.name, s.pledged, s.carryOver, s.arrived]),
+      ['_T', t('openData.total'), o.totals.pledged, o.totals.carryOver, o.totals.arrived],
+    ],
   });
 
   const departureColumns: Column<OpenDataState>[] = [
     { key: 'state', header: t('openData.col.state'), value: (s) => s.name },
-    ...o.departures.map((d, j): Column<OpenDataState> => ({ key: d, header: countryName(d, intl.locale), value: (s) => s.byDeparture[j] ?? null, render: (s) => shown(s.byDeparture[j] ?? null), numeric: true })),
+    ...o.departures.map(
+      (d, j): Column<OpenDataState> => ({
+        key: d,
+        header: countryName(d, intl.locale),
+        value: (s) => s.byDeparture[j] ?? null,
+        render: (s) => shown(s.byDeparture[j] ?? null),
+        numeric: true,
+      }),
+    ),
     { key: 'total', header: t('openData.total'), value: (s) => s.arrived, render: (s) => shown(s.arrived), numeric: true },
   ];
   const departureSheet = () => ({
     name: t('openData.byDeparture'),
     header: [t('openData.col.code'), t('openData.col.state'), ...o.departures, t('openData.total')],
-    rows: [...o.states.map((s) => [s.code, s.name, ...s.byDeparture, s.arrived]), ['_T', t('openData.total'), ...o.totals.byDeparture, o.totals.arrived]],
+    rows: [
+      ...o.states.map((s) => [s.code, s.name, ...s.byDeparture, s.arrived]),
+      ['_T', t('openData.total'), ...o.totals.byDeparture, o.totals.arrived],
+    ],
   });
 
   const option = useMemo(
@@ -84,10 +105,25 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
       legend: { top: 0, left: 0, textStyle: { color: COLOURS.ink } },
       grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: o.states.map((s) => s.name), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: o.states.map((s) => s.name),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [
-        { type: 'bar', name: t('openData.col.pledged'), data: o.states.map((s) => s.pledged), itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 } },
+        {
+          type: 'bar',
+          name: t('openData.col.pledged'),
+          data: o.states.map((s) => s.pledged),
+          itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 },
+        },
         { type: 'bar', name: t('openData.col.arrived'), data: o.states.map((s) => s.arrived), itemStyle: { color: COLOURS.arrived } },
       ],
     }),
@@ -105,13 +141,28 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
           <FormattedMessage id="openData.methodTitle" />
         </h2>
         <p data-testid="open-data-method">
-          <FormattedMessage id="openData.method" values={{ base: o.method.roundingBase, below: o.method.threshold, max: o.method.threshold - 1, protection: o.method.protection, withheld }} />
+          <FormattedMessage
+            id="openData.method"
+            values={{
+              base: o.method.roundingBase,
+              below: o.method.threshold,
+              max: o.method.threshold - 1,
+              protection: o.method.protection,
+              withheld,
+            }}
+          />
         </p>
       </section>
       <ChartPanel
         title={chartTitle}
         filename={`open-data-${o.round}-chart`}
-        chart={<LazyChart option={option} label={t('openData.chartLabel', { states: formatCount(intl, o.states.length) })} height={Math.max(200, o.states.length * 28 + 80)} />}
+        chart={
+          <LazyChart
+            option={option}
+            label={t('openData.chartLabel', { states: formatCount(intl, o.states.length) })}
+            height={Math.max(200, o.states.length * 28 + 80)}
+          />
+        }
         table={<DataTable caption={chartTitle} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} totals={footer} />}
         sheet={sheet}
       />
@@ -123,7 +174,14 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
           <DownloadButtons sheet={sheet} filename={`open-data-${o.round}-${o.asOf}`} what={t('openData.byState')} exchange={files} />
         </div>
         <div data-testid="open-data-states">
-          <DataTable caption={t('openData.byState')} captionHidden columns={columns} rows={o.states} rowKey={(s) => s.code} totals={footer} />
+          <DataTable
+            caption={t('openData.byState')}
+            captionHidden
+            columns={columns}
+            rows={o.states}
+            rowKey={(s) => s.code}
+            totals={footer}
+          />
         </div>
       </section>
       <section className="panel" aria-labelledby="open-data-departures">
@@ -131,7 +189,12 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
           <h2 id="open-data-departures">
             <FormattedMessage id="openData.byDeparture" />
           </h2>
-          <DownloadButtons sheet={departureSheet} filename={`open-data-${o.round}-${o.asOf}-departures`} what={t('openData.byDeparture')} exchange={files} />
+          <DownloadButtons
+            sheet={departureSheet}
+            filename={`open-data-${o.round}-${o.asOf}-departures`}
+            what={t('openData.byDeparture')}
+            exchange={files}
+          />
         </div>
         <div data-testid="open-data-departures">
           <DataTable
@@ -140,7 +203,13 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
             columns={departureColumns}
             rows={o.states.filter((s) => s.arrived !== 0)}
             rowKey={(s) => s.code}
-            totals={{ label: t('openData.total'), values: { ...Object.fromEntries(o.departures.map((d, j) => [d, shown(o.totals.byDeparture[j] ?? null)])), total: shown(o.totals.arrived) } }}
+            totals={{
+              label: t('openData.total'),
+              values: {
+                ...Object.fromEntries(o.departures.map((d, j) => [d, shown(o.totals.byDeparture[j] ?? null)])),
+                total: shown(o.totals.arrived),
+              },
+            }}
           />
         </div>
       </section>

@@ -25,4 +25,5 @@ export function useOpenData(roundId: string | undefined, lang: Locale) {
 }
 
 /** A file of the open data, as the server writes it (CSV, HXL-tagged CSV, SDMX-CSV 2.0). */
-export const openDataFile = (round: string, lang: Locale) => (format: 'csv' | 'hxl' | 'sdmx') => `/api/open-data/rounds/${encodeURIComponent(round)}/${format}?lang=${lang}`;
+export const openDataFile = (round: string, lang: Locale) => (format: 'csv' | 'hxl' | 'sdmx') =>
+  `/api/open-data/rounds/${encodeURIComponent(round)}/${format}?lang=${lang}`;

@@ -32,7 +32,8 @@ export function usePlacements(state: StateCode | undefined) {
   return useQuery({
     queryKey: ['placement', 'placements', state],
     enabled: state !== undefined,
-    queryFn: async () => (await api.GET('/api/states/{state}/placement/placements', { params: { path: { state: state! } } })).data!.placements,
+    queryFn: async () =>
+      (await api.GET('/api/states/{state}/placement/placements', { params: { path: { state: state! } } })).data!.placements,
   });
 }
 
@@ -40,7 +41,12 @@ export function useStartRun(state: StateCode | undefined) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: { round: string; timeLimitSeconds: number }) =>
-      (await api.POST('/api/states/{state}/placement/runs', { params: { path: { state: state! }, header: { 'Idempotency-Key': crypto.randomUUID() } }, body: input })).data!,
+      (
+        await api.POST('/api/states/{state}/placement/runs', {
+          params: { path: { state: state! }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+          body: input,
+        })
+      ).data!,
     onSuccess: () => client.invalidateQueries({ queryKey: ['placement', 'runs'] }),
   });
 }
@@ -49,10 +55,12 @@ export function useDecide(state: StateCode | undefined) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: { runId: number; decisions: { caseRef: string; place: string; reason?: string }[] }) =>
-      (await api.POST('/api/states/{state}/placement/runs/{id}/decisions', {
-        params: { path: { state: state!, id: input.runId }, header: { 'Idempotency-Key': crypto.randomUUID() } },
-        body: { decisions: input.decisions },
-      })).data!,
+      (
+        await api.POST('/api/states/{state}/placement/runs/{id}/decisions', {
+          params: { path: { state: state!, id: input.runId }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+          body: { decisions: input.decisions },
+        })
+      ).data!,
     onSuccess: () => client.invalidateQueries({ queryKey: ['placement', 'placements'] }),
   });
 }

@@ -13,7 +13,17 @@ import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { Field } from '../ui/field.tsx';
 import { formatCount, formatMoment } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
-import { useDecide, usePlacements, useRun, useRuns, useStartRun, type Placement, type PlacementResult, type PlacementRun, type StateCode } from './placement.api.ts';
+import {
+  useDecide,
+  usePlacements,
+  useRun,
+  useRuns,
+  useStartRun,
+  type Placement,
+  type PlacementResult,
+  type PlacementRun,
+  type StateCode,
+} from './placement.api.ts';
 import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
 import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
@@ -21,10 +31,11 @@ import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
 import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
-
 /** A score, an objective, a cost: three decimals, in the page's language. */
-export const formatScore = (intl: IntlShape, v: number): string => intl.formatNumber(v, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-const formatGap = (intl: IntlShape, v: number): string => intl.formatNumber(v, { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 });
+export const formatScore = (intl: IntlShape, v: number): string =>
+  intl.formatNumber(v, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const formatGap = (intl: IntlShape, v: number): string =>
+  intl.formatNumber(v, { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const useTime = () => {
   const intl = useIntl();
   return (iso: string) => formatMoment(intl, iso, { utc: true });
@@ -59,7 +70,11 @@ export function PlacementPage() {
       ) : (
         <>
           <StartRun state={state} />
-          {runs.status !== 'success' ? <NotReady query={runs} /> : runId === undefined ? null : <RunView key={runId} state={state} id={runId} />}
+          {runs.status !== 'success' ? (
+            <NotReady query={runs} />
+          ) : runId === undefined ? null : (
+            <RunView key={runId} state={state} id={runId} />
+          )}
           <CurrentPlacements state={state} />
         </>
       )}
@@ -82,7 +97,10 @@ function StartRun({ state }: { state: StateCode }) {
     e.preventDefault();
     setTried(true);
     if (!chosen || !limitOk) return;
-    start.mutate({ round: chosen, timeLimitSeconds: seconds }, { onSuccess: (run) => void navigate({ to: '/placement', search: { run: String(run.id) } }) });
+    start.mutate(
+      { round: chosen, timeLimitSeconds: seconds },
+      { onSuccess: (run) => void navigate({ to: '/placement', search: { run: String(run.id) } }) },
+    );
   };
   return (
     <section className="panel no-print" aria-labelledby="placement-start">
@@ -111,8 +129,24 @@ function StartRun({ state }: { state: StateCode }) {
           id="placement-time-limit"
           label={<FormattedMessage id="placement.timeLimit" />}
           hint={<FormattedMessage id="placement.timeLimitHint" values={{ min: TIME_LIMIT.min, max: TIME_LIMIT.max }} />}
-          errors={tried && !limitOk ? [intl.formatMessage({ id: 'placement.timeLimitInvalid' }, { min: TIME_LIMIT.min, max: TIME_LIMIT.max })] : undefined}
-          control={(p) => <input {...p} name="timeLimitSeconds" type="number" inputMode="numeric" min={TIME_LIMIT.min} max={TIME_LIMIT.max} step={1} value={limit} onChange={(e) => setLimit(e.target.value)} />}
+          errors={
+            tried && !limitOk
+              ? [intl.formatMessage({ id: 'placement.timeLimitInvalid' }, { min: TIME_LIMIT.min, max: TIME_LIMIT.max })]
+              : undefined
+          }
+          control={(p) => (
+            <input
+              {...p}
+              name="timeLimitSeconds"
+              type="number"
+              inputMode="numeric"
+              min={TIME_LIMIT.min}
+              max={TIME_LIMIT.max}
+              step={1}
+              value={limit}
+              onChange={(e) => setLimit(e.target.value)}
+            />
+          )}
         />
         <div className="field">
           <button type="submit" disabled={start.isPending || !chosen}>
@@ -136,7 +170,13 @@ function RunView({ state, id }: { state: StateCode; id: number }) {
       <p className="hint" data-testid="placement-run">
         <FormattedMessage
           id="placement.runLine"
-          values={{ id: r.id, round: r.roundId, by: r.requestedBy, at: time(r.requestedAt), status: intl.formatMessage({ id: `placement.status.${r.status}` }) }}
+          values={{
+            id: r.id,
+            round: r.roundId,
+            by: r.requestedBy,
+            at: time(r.requestedAt),
+            status: intl.formatMessage({ id: `placement.status.${r.status}` }),
+          }}
         />
       </p>
       {r.status === 'failed' ? (
@@ -158,10 +198,19 @@ function RunProgress({ run }: { run: PlacementRun }) {
   const intl = useIntl();
   const id = useId();
   const p = run.progress;
-  const phase = p ? intl.formatMessage({ id: 'placement.phase' }, { phase: p.phase.replace(/\s+/g, '_') }) : intl.formatMessage({ id: 'placement.status.queued' });
+  const phase = p
+    ? intl.formatMessage({ id: 'placement.phase' }, { phase: p.phase.replace(/\s+/g, '_') })
+    : intl.formatMessage({ id: 'placement.status.queued' });
   const figures = [
-    p ? intl.formatMessage({ id: 'placement.progress.seconds' }, { seconds: intl.formatNumber(p.seconds, { maximumFractionDigits: 1 }), limit: run.timeLimitSeconds }) : null,
-    p?.objective !== undefined ? intl.formatMessage({ id: 'placement.progress.objective' }, { value: formatScore(intl, p.objective) }) : null,
+    p
+      ? intl.formatMessage(
+          { id: 'placement.progress.seconds' },
+          { seconds: intl.formatNumber(p.seconds, { maximumFractionDigits: 1 }), limit: run.timeLimitSeconds },
+        )
+      : null,
+    p?.objective !== undefined
+      ? intl.formatMessage({ id: 'placement.progress.objective' }, { value: formatScore(intl, p.objective) })
+      : null,
     p?.bound !== undefined ? intl.formatMessage({ id: 'placement.progress.bound' }, { value: formatScore(intl, p.bound) }) : null,
   ].filter(Boolean);
   return (
@@ -226,7 +275,11 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
     const lacking = all.filter((r) => choiceOf(r) !== (result.assignment[r] ?? null) && !(reasons[r] ?? '').trim());
     setMissing(new Set(lacking));
     if (all.length === 0 || lacking.length > 0) return;
-    const decisions = all.map((r) => ({ caseRef: r, place: choiceOf(r)!, ...((reasons[r] ?? '').trim() ? { reason: reasons[r]!.trim() } : {}) }));
+    const decisions = all.map((r) => ({
+      caseRef: r,
+      place: choiceOf(r)!,
+      ...((reasons[r] ?? '').trim() ? { reason: reasons[r]!.trim() } : {}),
+    }));
     decide.mutate(
       { runId: run.id, decisions },
       {
@@ -257,10 +310,25 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
         />
       ),
     },
-    { key: 'ref', header: t('placement.household'), value: (h) => h.ref, render: (h) => <Link to="/cases/$ref" params={{ ref: h.ref }}>{h.ref}</Link> },
+    {
+      key: 'ref',
+      header: t('placement.household'),
+      value: (h) => h.ref,
+      render: (h) => (
+        <Link to="/cases/$ref" params={{ ref: h.ref }}>
+          {h.ref}
+        </Link>
+      ),
+    },
     { key: 'size', header: t('placement.size'), value: (h) => h.size[persons] ?? null, numeric: true },
     { key: 'proposed', header: t('placement.proposed'), value: (h) => placeName(h.proposed) },
-    { key: 'score', header: t('placement.score'), value: (h) => why.get(h.ref)?.value ?? null, render: (h) => formatScore(intl, why.get(h.ref)?.value ?? NaN), numeric: true },
+    {
+      key: 'score',
+      header: t('placement.score'),
+      value: (h) => why.get(h.ref)?.value ?? null,
+      render: (h) => formatScore(intl, why.get(h.ref)?.value ?? NaN),
+      numeric: true,
+    },
     {
       key: 'current',
       header: t('placement.current'),
@@ -275,7 +343,18 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
       header: t('placement.choice'),
       fixed: true,
       value: (h) => choiceOf(h.ref),
-      render: (h) => <Choice result={result} plan={plan} groups={groups} h={h} value={choiceOf(h.ref)} placeName={placeName} dimension={dimension} onChange={(code) => choose(h.ref, code)} />,
+      render: (h) => (
+        <Choice
+          result={result}
+          plan={plan}
+          groups={groups}
+          h={h}
+          value={choiceOf(h.ref)}
+          placeName={placeName}
+          dimension={dimension}
+          onChange={(code) => choose(h.ref, code)}
+        />
+      ),
     },
     {
       key: 'cost',
@@ -322,8 +401,26 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
 
   const sheet = () => ({
     name: t('placement.households'),
-    header: [t('placement.household'), t('placement.size'), t('placement.proposed'), t('placement.score'), t('placement.current'), t('placement.choice'), t('placement.cost'), t('placement.alternatives')],
-    rows: rows.map((h) => [h.ref, h.size[persons] ?? null, h.proposed, why.get(h.ref)?.value ?? null, current.get(h.ref)?.placeCode ?? null, choiceOf(h.ref), costOf(result, h, choiceOf(h.ref)), alternativesText(intl, why.get(h.ref), dimension)]),
+    header: [
+      t('placement.household'),
+      t('placement.size'),
+      t('placement.proposed'),
+      t('placement.score'),
+      t('placement.current'),
+      t('placement.choice'),
+      t('placement.cost'),
+      t('placement.alternatives'),
+    ],
+    rows: rows.map((h) => [
+      h.ref,
+      h.size[persons] ?? null,
+      h.proposed,
+      why.get(h.ref)?.value ?? null,
+      current.get(h.ref)?.placeCode ?? null,
+      choiceOf(h.ref),
+      costOf(result, h, choiceOf(h.ref)),
+      alternativesText(intl, why.get(h.ref), dimension),
+    ]),
   });
   const pendingRefs = result.households.map((h) => h.ref).filter(pending);
   const violations = plan.check.violations;
@@ -347,7 +444,13 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
         <p role="status" aria-live="polite" data-testid="placement-plan" className={plan.check.feasible ? 'plan-ok' : 'plan-broken'}>
           <FormattedMessage
             id={plan.check.feasible ? 'placement.planFits' : 'placement.planBroken'}
-            values={{ objective: formatScore(intl, plan.objective), optimum: formatScore(intl, result.objective), givenUp: formatScore(intl, plan.givenUp), changes: plan.check.changes.length, cost: formatScore(intl, plan.check.cost) }}
+            values={{
+              objective: formatScore(intl, plan.objective),
+              optimum: formatScore(intl, result.objective),
+              givenUp: formatScore(intl, plan.givenUp),
+              changes: plan.check.changes.length,
+              cost: formatScore(intl, plan.check.cost),
+            }}
           />
         </p>
         {violations.length > 0 && (
@@ -365,7 +468,12 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
           <button type="button" disabled={decide.isPending || selected.size === 0} onClick={() => confirm([...selected])}>
             <FormattedMessage id="placement.confirmSelected" values={{ n: selected.size }} />
           </button>
-          <button type="button" className="button-secondary" disabled={decide.isPending || pendingRefs.length === 0} onClick={() => confirm(pendingRefs)}>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={decide.isPending || pendingRefs.length === 0}
+            onClick={() => confirm(pendingRefs)}
+          >
             <FormattedMessage id="placement.confirmAll" values={{ n: pendingRefs.length }} />
           </button>
         </div>
@@ -380,7 +488,10 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
         {done && (
           <Notice kind="success">
             <p data-testid="placement-confirmed">
-              <FormattedMessage id="placement.confirmed" values={{ n: done.count, cost: formatScore(intl, done.cost), at: time(new Date().toISOString()) }} />
+              <FormattedMessage
+                id="placement.confirmed"
+                values={{ n: done.count, cost: formatScore(intl, done.cost), at: time(new Date().toISOString()) }}
+              />
             </p>
           </Notice>
         )}
@@ -391,7 +502,8 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
 
 /** A refusal (422: the plan breaks a capacity, a link, a tie or compatibility) said plainly, with what breaks. */
 function DecideError({ error }: { error: unknown }) {
-  const violations = error instanceof ApiError && Array.isArray(error.details['violations']) ? (error.details['violations'] as unknown[]).map(String) : [];
+  const violations =
+    error instanceof ApiError && Array.isArray(error.details['violations']) ? (error.details['violations'] as unknown[]).map(String) : [];
   return (
     <div className="notice notice-error" role="alert" data-testid="placement-refused">
       <p>{error instanceof Error ? error.message : String(error)}</p>
@@ -406,23 +518,46 @@ function DecideError({ error }: { error: unknown }) {
   );
 }
 
-function Choice(props: { result: PlacementResult; plan: Plan; groups: ReadonlyMap<string, readonly string[]>; h: Row; value: string | null; placeName: (c: string | null) => string; dimension: (d: string) => string; onChange: (code: string) => void }) {
+function Choice(props: {
+  result: PlacementResult;
+  plan: Plan;
+  groups: ReadonlyMap<string, readonly string[]>;
+  h: Row;
+  value: string | null;
+  placeName: (c: string | null) => string;
+  dimension: (d: string) => string;
+  onChange: (code: string) => void;
+}) {
   const intl = useIntl();
   const { h } = props;
   const options = optionsOf(props.result, props.plan, props.groups, h.ref);
   const chosen = options.find((o) => o.code === props.value);
   return (
     <>
-      <select aria-label={intl.formatMessage({ id: 'placement.choiceFor' }, { ref: h.ref })} value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value)} data-testid={`choice-${h.ref}`}>
+      <select
+        aria-label={intl.formatMessage({ id: 'placement.choiceFor' }, { ref: h.ref })}
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={`choice-${h.ref}`}
+      >
         {props.value === null && <option value="">{intl.formatMessage({ id: 'placement.notPlaced' })}</option>}
         {options.map((o) => (
           <option key={o.code} value={o.code}>
-            {intl.formatMessage({ id: o.fits ? 'placement.option' : 'placement.optionFull' }, { place: props.placeName(o.code), score: formatScore(intl, o.score), dimension: o.fullDimension ? props.dimension(o.fullDimension) : '' })}
+            {intl.formatMessage(
+              { id: o.fits ? 'placement.option' : 'placement.optionFull' },
+              {
+                place: props.placeName(o.code),
+                score: formatScore(intl, o.score),
+                dimension: o.fullDimension ? props.dimension(o.fullDimension) : '',
+              },
+            )}
           </option>
         ))}
       </select>
       {chosen && !chosen.fits && (
-        <span className="badge badge-danger">{intl.formatMessage({ id: 'placement.overCapacity' }, { dimension: props.dimension(chosen.fullDimension!) })}</span>
+        <span className="badge badge-danger">
+          {intl.formatMessage({ id: 'placement.overCapacity' }, { dimension: props.dimension(chosen.fullDimension!) })}
+        </span>
       )}
       {h.links.length > 0 && <span className="hint">{intl.formatMessage({ id: 'placement.linked' }, { refs: h.links.join(', ') })}</span>}
     </>
@@ -434,11 +569,19 @@ type Explanation = PlacementResult['explanations'][number];
 function alternativeText(intl: IntlShape, a: Explanation['alternatives'][number], dimension: (d: string) => string): string {
   return intl.formatMessage(
     { id: `placement.by.${a.by}` },
-    { place: a.place, score: formatScore(intl, a.score), dimension: a.dimension ? dimension(a.dimension) : '', free: a.free ?? 0, need: a.need ?? 0, priced: formatScore(intl, a.pricedValue ?? NaN) },
+    {
+      place: a.place,
+      score: formatScore(intl, a.score),
+      dimension: a.dimension ? dimension(a.dimension) : '',
+      free: a.free ?? 0,
+      need: a.need ?? 0,
+      priced: formatScore(intl, a.pricedValue ?? NaN),
+    },
   );
 }
 
-const alternativesText = (intl: IntlShape, e: Explanation | undefined, dimension: (d: string) => string): string => (e?.alternatives ?? []).map((a) => alternativeText(intl, a, dimension)).join('; ');
+const alternativesText = (intl: IntlShape, e: Explanation | undefined, dimension: (d: string) => string): string =>
+  (e?.alternatives ?? []).map((a) => alternativeText(intl, a, dimension)).join('; ');
 
 function Why({ intl, e, dimension }: { intl: IntlShape; e: Explanation | undefined; dimension: (d: string) => string }) {
   if (!e) return null;
@@ -461,7 +604,11 @@ function Why({ intl, e, dimension }: { intl: IntlShape; e: Explanation | undefin
 
 function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) {
   const intl = useIntl();
-  const values = { objective: formatScore(intl, result.objective), bound: formatScore(intl, result.bound), gap: formatGap(intl, result.gap) };
+  const values = {
+    objective: formatScore(intl, result.objective),
+    bound: formatScore(intl, result.bound),
+    gap: formatGap(intl, result.gap),
+  };
   return (
     <section className="panel" aria-labelledby="placement-certificate" data-testid="placement-certificate">
       <h2 id="placement-certificate">
@@ -486,16 +633,34 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
       </dl>
       <p data-testid="placement-meaning">
         <FormattedMessage id={result.optimal ? 'placement.meaningOptimal' : 'placement.meaning'} values={values} />{' '}
-        <FormattedMessage id={result.certificate.valid ? 'placement.checked' : 'placement.notChecked'} values={{ proven: formatScore(intl, result.certificate.provenBound) }} />
+        <FormattedMessage
+          id={result.certificate.valid ? 'placement.checked' : 'placement.notChecked'}
+          values={{ proven: formatScore(intl, result.certificate.provenBound) }}
+        />
       </p>
       <p className="hint">
-        <FormattedMessage id="placement.scoreMeaning" values={{ households: formatCount(intl, result.households.length), places: formatCount(intl, result.places.length), seconds: intl.formatNumber(result.ms / 1000, { maximumFractionDigits: 1 }) }} />
+        <FormattedMessage
+          id="placement.scoreMeaning"
+          values={{
+            households: formatCount(intl, result.households.length),
+            places: formatCount(intl, result.places.length),
+            seconds: intl.formatNumber(result.ms / 1000, { maximumFractionDigits: 1 }),
+          }}
+        />
       </p>
     </section>
   );
 }
 
-function Binding({ result, placeName, dimension }: { result: PlacementResult; placeName: (c: string) => string; dimension: (d: string) => string }) {
+function Binding({
+  result,
+  placeName,
+  dimension,
+}: {
+  result: PlacementResult;
+  placeName: (c: string) => string;
+  dimension: (d: string) => string;
+}) {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   type B = PlacementResult['binding'][number];
@@ -514,7 +679,13 @@ function Binding({ result, placeName, dimension }: { result: PlacementResult; pl
         <Notice>{t('placement.noBinding')}</Notice>
       ) : (
         <div data-testid="placement-binding">
-          <DataTable caption={t('placement.binding')} captionHidden columns={columns} rows={result.binding} rowKey={(b) => `${b.place}:${b.dimension}`} />
+          <DataTable
+            caption={t('placement.binding')}
+            captionHidden
+            columns={columns}
+            rows={result.binding}
+            rowKey={(b) => `${b.place}:${b.dimension}`}
+          />
         </div>
       )}
     </section>
@@ -538,11 +709,25 @@ function Unplaced({ result, plan }: { result: PlacementResult; plan: Plan }) {
             captionHidden
             columns={[
               { key: 'ref', header: t('placement.household'), value: (u) => u.ref },
-              { key: 'penalty', header: t('placement.penalty'), value: (u) => u.penalty, render: (u) => formatScore(intl, u.penalty), numeric: true },
+              {
+                key: 'penalty',
+                header: t('placement.penalty'),
+                value: (u) => u.penalty,
+                render: (u) => formatScore(intl, u.penalty),
+                numeric: true,
+              },
             ]}
             rows={rows}
             rowKey={(u) => u.ref}
-            totals={{ label: t('common.total'), values: { penalty: formatScore(intl, rows.reduce((s, u) => s + u.penalty, 0)) } }}
+            totals={{
+              label: t('common.total'),
+              values: {
+                penalty: formatScore(
+                  intl,
+                  rows.reduce((s, u) => s + u.penalty, 0),
+                ),
+              },
+            }}
           />
         </div>
       )}
@@ -563,10 +748,26 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
       grid: { left: 8, right: 24, top: 40, bottom: 24, containLabel: true },
       legend: { top: 0, data: [capacityLabel, usedLabel], textStyle: { color: COLOURS.ink } },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: data.map((p) => `${p.name} (${p.code})`), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: data.map((p) => `${p.name} (${p.code})`),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [
-        { type: 'bar', name: capacityLabel, data: data.map((p) => p.capacity), barGap: '-100%', itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 } },
+        {
+          type: 'bar',
+          name: capacityLabel,
+          data: data.map((p) => p.capacity),
+          barGap: '-100%',
+          itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 },
+        },
         { type: 'bar', name: usedLabel, data: data.map((p) => p.used), barWidth: '40%', itemStyle: { color: COLOURS.arrived } },
       ],
     }),
@@ -579,9 +780,20 @@ function CapacityChart({ result, plan }: { result: PlacementResult; plan: Plan }
     { key: 'free', header: t('placement.free'), value: (p) => p.capacity - p.used, numeric: true },
   ];
   const totals = data.reduce((s, p) => ({ capacity: s.capacity + p.capacity, used: s.used + p.used }), { capacity: 0, used: 0 });
-  const footer = { label: t('common.total'), values: { capacity: totals.capacity, used: totals.used, free: totals.capacity - totals.used } };
-  const sheet = () => ({ name: title, header: [t('placement.code'), t('placement.place'), capacityLabel, usedLabel], rows: data.map((p) => [p.code, p.name, p.capacity, p.used]) });
-  const label = t('placement.chartLabel', { places: data.length, used: formatCount(intl, totals.used), capacity: formatCount(intl, totals.capacity) });
+  const footer = {
+    label: t('common.total'),
+    values: { capacity: totals.capacity, used: totals.used, free: totals.capacity - totals.used },
+  };
+  const sheet = () => ({
+    name: title,
+    header: [t('placement.code'), t('placement.place'), capacityLabel, usedLabel],
+    rows: data.map((p) => [p.code, p.name, p.capacity, p.used]),
+  });
+  const label = t('placement.chartLabel', {
+    places: data.length,
+    used: formatCount(intl, totals.used),
+    capacity: formatCount(intl, totals.capacity),
+  });
   return (
     <ChartPanel
       title={title}
@@ -606,8 +818,20 @@ function CurrentPlacements({ state }: { state: StateCode }) {
     { key: 'case', header: t('placement.household'), value: (p) => p.caseRef },
     { key: 'place', header: t('placement.place'), value: (p) => `${p.placeName} (${p.placeCode})` },
     { key: 'proposed', header: t('placement.proposed'), value: (p) => p.proposedPlaceCode ?? t('placement.notPlaced') },
-    { key: 'score', header: t('placement.score'), value: (p) => p.score, render: (p) => (p.score === null ? '–' : formatScore(intl, p.score)), numeric: true },
-    { key: 'cost', header: t('placement.cost'), value: (p) => p.costOfChange, render: (p) => (p.costOfChange === null ? '–' : formatScore(intl, p.costOfChange)), numeric: true },
+    {
+      key: 'score',
+      header: t('placement.score'),
+      value: (p) => p.score,
+      render: (p) => (p.score === null ? '–' : formatScore(intl, p.score)),
+      numeric: true,
+    },
+    {
+      key: 'cost',
+      header: t('placement.cost'),
+      value: (p) => p.costOfChange,
+      render: (p) => (p.costOfChange === null ? '–' : formatScore(intl, p.costOfChange)),
+      numeric: true,
+    },
     { key: 'reason', header: t('placement.reason'), value: (p) => p.reason },
     { key: 'by', header: t('placement.decidedBy'), value: (p) => p.decidedBy, render: (p) => <Actor id={p.decidedBy} /> },
     { key: 'at', header: t('placement.decidedAt'), value: (p) => p.decidedAt, render: (p) => time(p.decidedAt) },
@@ -615,7 +839,16 @@ function CurrentPlacements({ state }: { state: StateCode }) {
   const sheet = () => ({
     name: title,
     header: columns.map((c) => String(c.header)),
-    rows: (placements.data ?? []).map((p) => [p.caseRef, p.placeCode, p.proposedPlaceCode, p.score, p.costOfChange, p.reason, p.decidedBy, p.decidedAt]),
+    rows: (placements.data ?? []).map((p) => [
+      p.caseRef,
+      p.placeCode,
+      p.proposedPlaceCode,
+      p.score,
+      p.costOfChange,
+      p.reason,
+      p.decidedBy,
+      p.decidedAt,
+    ]),
   });
   return (
     <section className="panel" aria-labelledby="placement-placements">
@@ -625,7 +858,7 @@ function CurrentPlacements({ state }: { state: StateCode }) {
       </div>
       {placements.status !== 'success' ? (
         <NotReady query={placements} />
-        ) : placements.data.length === 0 ? (
+      ) : placements.data.length === 0 ? (
         <Notice>{t('placement.noPlacements')}</Notice>
       ) : (
         <div data-testid="placement-placements">

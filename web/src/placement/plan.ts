@@ -47,7 +47,11 @@ export interface Plan {
 }
 
 /** The plan: proposal ← this run's decisions ← `changes` (case reference → place code). */
-export function planOf(result: PlacementResult, decided: Readonly<Record<string, string>>, changes: Readonly<Record<string, string>>): Plan {
+export function planOf(
+  result: PlacementResult,
+  decided: Readonly<Record<string, string>>,
+  changes: Readonly<Record<string, string>>,
+): Plan {
   const r = asRun(result);
   const assignment: Record<string, string | null> = { ...r.assignment, ...decided, ...changes };
   const objective = objectiveOf(instanceOf(r), assignment);
@@ -63,7 +67,8 @@ export function planOf(result: PlacementResult, decided: Readonly<Record<string,
 export const valueOf = (h: Household, place: string | null): number => valueAt(h, place);
 
 /** The cost of one household's place against the proposal (objective lost; negative: gained). */
-export const costOf = (result: PlacementResult, h: Household, place: string | null): number => valueAt(h, result.assignment[h.ref] ?? null) - valueAt(h, place);
+export const costOf = (result: PlacementResult, h: Household, place: string | null): number =>
+  valueAt(h, result.assignment[h.ref] ?? null) - valueAt(h, place);
 
 export interface Option {
   code: string;
@@ -90,7 +95,8 @@ export function optionsOf(result: PlacementResult, plan: Plan, groups: ReadonlyM
       const free = [...plan.left.get(p.code)!];
       for (const h of group) if (plan.assignment[h.ref] === p.code) for (let d = 0; d < D; d++) free[d]! += h.size[d]!;
       let full: string | null = null;
-      for (let d = 0; d < D && full === null; d++) if (group.reduce((s, h) => s + h.size[d]!, 0) > free[d]! + 1e-9) full = result.dimensions[d]!;
+      for (let d = 0; d < D && full === null; d++)
+        if (group.reduce((s, h) => s + h.size[d]!, 0) > free[d]! + 1e-9) full = result.dimensions[d]!;
       return { code: p.code, score: byRef.get(ref)!.scores[p.code]!, fits: full === null, fullDimension: full };
     });
 }
@@ -99,5 +105,10 @@ export function optionsOf(result: PlacementResult, plan: Plan, groups: ReadonlyM
 export function personsByPlace(result: PlacementResult, plan: Plan): { code: string; name: string; capacity: number; used: number }[] {
   const d = result.dimensions.indexOf('persons');
   if (d < 0) return [];
-  return result.places.map((p) => ({ code: p.code, name: p.name, capacity: p.capacity[d]!, used: p.capacity[d]! - plan.left.get(p.code)![d]! }));
+  return result.places.map((p) => ({
+    code: p.code,
+    name: p.name,
+    capacity: p.capacity[d]!,
+    used: p.capacity[d]! - plan.left.get(p.code)![d]!,
+  }));
 }

@@ -30,7 +30,13 @@ export function ProgrammePage() {
   const one = useProgramme(code);
   const user = signedIn(me.data) ? me.data.user : null;
 
-  if (one.status !== 'success') return <><PageHeader title={code} /><NotReady query={one} whenIdle="notFound" /></>;
+  if (one.status !== 'success')
+    return (
+      <>
+        <PageHeader title={code} />
+        <NotReady query={one} whenIdle="notFound" />
+      </>
+    );
   const { programme: p, etag } = one.data;
   const editable = mayChange(user, p);
   const none = intl.formatMessage({ id: 'common.none' });
@@ -48,31 +54,65 @@ export function ProgrammePage() {
           <FormattedMessage id="programmes.facts" />
         </h2>
         <dl className="facts" data-testid="programme-facts">
-          <dt><FormattedMessage id="programmes.code" /></dt>
+          <dt>
+            <FormattedMessage id="programmes.code" />
+          </dt>
           <dd>{p.code}</dd>
-          <dt><FormattedMessage id="common.state" /></dt>
+          <dt>
+            <FormattedMessage id="common.state" />
+          </dt>
           <dd>{p.stateCode ? stateName(p.stateCode, intl.locale) : <FormattedMessage id="programmes.eu" />}</dd>
-          <dt><FormattedMessage id="programmes.kind" /></dt>
-          <dd><FormattedMessage id={`programmes.kind.${p.kind}`} /></dd>
-          <dt><FormattedMessage id="programmes.pathway" /></dt>
-          <dd><FormattedMessage id={`cases.pathway.${p.pathway}`} /></dd>
-          <dt><FormattedMessage id="common.round" /></dt>
+          <dt>
+            <FormattedMessage id="programmes.kind" />
+          </dt>
+          <dd>
+            <FormattedMessage id={`programmes.kind.${p.kind}`} />
+          </dd>
+          <dt>
+            <FormattedMessage id="programmes.pathway" />
+          </dt>
+          <dd>
+            <FormattedMessage id={`cases.pathway.${p.pathway}`} />
+          </dd>
+          <dt>
+            <FormattedMessage id="common.round" />
+          </dt>
           <dd>{p.roundId ?? none}</dd>
-          <dt><FormattedMessage id="programmes.places" /></dt>
+          <dt>
+            <FormattedMessage id="programmes.places" />
+          </dt>
           <dd>{p.places === null ? none : formatCount(intl, p.places)}</dd>
-          <dt><FormattedMessage id="programmes.period" /></dt>
-          <dd>{p.startDate || p.endDate ? `${p.startDate ? formatDay(intl, p.startDate) : '…'} – ${p.endDate ? formatDay(intl, p.endDate) : '…'}` : none}</dd>
-          <dt><FormattedMessage id="programmes.targetGroups" /></dt>
-          <dd>{p.targetGroups.length ? p.targetGroups.map((g, i) => shipped.text(shippedKeys.programmeTargetGroup(p.code, i), g)).join('; ') : none}</dd>
-          <dt><FormattedMessage id="programmes.criteria" /></dt>
+          <dt>
+            <FormattedMessage id="programmes.period" />
+          </dt>
+          <dd>
+            {p.startDate || p.endDate
+              ? `${p.startDate ? formatDay(intl, p.startDate) : '…'} – ${p.endDate ? formatDay(intl, p.endDate) : '…'}`
+              : none}
+          </dd>
+          <dt>
+            <FormattedMessage id="programmes.targetGroups" />
+          </dt>
+          <dd>
+            {p.targetGroups.length
+              ? p.targetGroups.map((g, i) => shipped.text(shippedKeys.programmeTargetGroup(p.code, i), g)).join('; ')
+              : none}
+          </dd>
+          <dt>
+            <FormattedMessage id="programmes.criteria" />
+          </dt>
           <dd>{p.criteria ? <Shipped k={shippedKeys.programme(p.code, 'criteria')} stored={p.criteria} /> : none}</dd>
           {p.partner && (
             <>
-              <dt><FormattedMessage id="programmes.partner" /></dt>
+              <dt>
+                <FormattedMessage id="programmes.partner" />
+              </dt>
               <dd>{p.partner}</dd>
             </>
           )}
-          <dt><FormattedMessage id="programmes.source" /></dt>
+          <dt>
+            <FormattedMessage id="programmes.source" />
+          </dt>
           <dd>{p.source ? <Shipped k={shippedKeys.programme(p.code, 'source')} stored={p.source} /> : none}</dd>
         </dl>
       </section>
@@ -118,7 +158,17 @@ function StatusPanel({ programme: p, etag, editable }: { programme: Programme; e
         onConfirm={() => to && move.mutate({ input: { to }, etag }, { onSettled: () => setTo(null) })}
         onClose={() => setTo(null)}
       >
-        <p>{to && <FormattedMessage id="programmes.moveText" values={{ from: intl.formatMessage({ id: `programmes.status.${p.status}` }), to: intl.formatMessage({ id: `programmes.status.${to}` }) }} />}</p>
+        <p>
+          {to && (
+            <FormattedMessage
+              id="programmes.moveText"
+              values={{
+                from: intl.formatMessage({ id: `programmes.status.${p.status}` }),
+                to: intl.formatMessage({ id: `programmes.status.${to}` }),
+              }}
+            />
+          )}
+        </p>
       </ConfirmDialog>
     </section>
   );
@@ -181,8 +231,18 @@ function FindingForm({ code, condition, met, etag }: { code: string; condition: 
           </select>
         )}
       />
-      <Field id={`${id}-on`} label={t('programmes.findingOn')} control={(p) => <input {...p} type="date" required value={on} onChange={(e) => setOn(e.target.value)} />} />
-      <Field id={`${id}-evidence`} label={t('programmes.evidence')} control={(p) => <input {...p} type="text" required maxLength={2000} value={evidence} onChange={(e) => setEvidence(e.target.value)} />} />
+      <Field
+        id={`${id}-on`}
+        label={t('programmes.findingOn')}
+        control={(p) => <input {...p} type="date" required value={on} onChange={(e) => setOn(e.target.value)} />}
+      />
+      <Field
+        id={`${id}-evidence`}
+        label={t('programmes.evidence')}
+        control={(p) => (
+          <input {...p} type="text" required maxLength={2000} value={evidence} onChange={(e) => setEvidence(e.target.value)} />
+        )}
+      />
       <button type="submit" disabled={record.isPending}>
         <FormattedMessage id="programmes.recordFinding" />
       </button>

@@ -12,7 +12,15 @@ type ListQuery = NonNullable<paths['/api/programmes']['get']['parameters']['quer
 export type ProgrammeFilters = { state?: string; kind?: string; status?: string; round?: string };
 
 export const PROGRAMME_KINDS: ProgrammeKind[] = [
-  'national_humanitarian_admission', 'family_sponsorship', 'community_sponsorship', 'humanitarian_corridor', 'vhas', 'emergency_admission', 'education', 'labour', 'family_reunification_support',
+  'national_humanitarian_admission',
+  'family_sponsorship',
+  'community_sponsorship',
+  'humanitarian_corridor',
+  'vhas',
+  'emergency_admission',
+  'education',
+  'labour',
+  'family_reunification_support',
 ];
 export const PROGRAMME_STATUSES: ProgrammeStatus[] = ['planned', 'active', 'suspended', 'closed'];
 
@@ -44,13 +52,25 @@ function useChange<I>(send: (input: I, etag: string) => Promise<unknown>) {
 }
 
 export const useMoveProgramme = (code: string) =>
-  useChange<{ to: ProgrammeStatus; reason?: string }>(async (input, etag) =>
-    (await api.POST('/api/programmes/{code}/status', { params: { path: { code }, header: { 'Idempotency-Key': crypto.randomUUID(), 'If-Match': etag } }, body: input })).data,
+  useChange<{ to: ProgrammeStatus; reason?: string }>(
+    async (input, etag) =>
+      (
+        await api.POST('/api/programmes/{code}/status', {
+          params: { path: { code }, header: { 'Idempotency-Key': crypto.randomUUID(), 'If-Match': etag } },
+          body: input,
+        })
+      ).data,
   );
 
 export const useRecordCondition = (code: string) =>
-  useChange<{ condition: string; met: boolean; on: string; evidence: string }>(async ({ condition, ...body }, etag) =>
-    (await api.POST('/api/programmes/{code}/conditions/{condition}', { params: { path: { code, condition }, header: { 'Idempotency-Key': crypto.randomUUID(), 'If-Match': etag } }, body })).data,
+  useChange<{ condition: string; met: boolean; on: string; evidence: string }>(
+    async ({ condition, ...body }, etag) =>
+      (
+        await api.POST('/api/programmes/{code}/conditions/{condition}', {
+          params: { path: { code, condition }, header: { 'Idempotency-Key': crypto.randomUUID(), 'If-Match': etag } },
+          body,
+        })
+      ).data,
   );
 
 export function useAdmissions(period: { round?: string; from?: string; to?: string }) {

@@ -30,7 +30,9 @@ export function ProgrammesPage() {
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const next = Object.fromEntries(['state', 'kind', 'status', 'round'].map((k) => [k, String(form.get(k) ?? '')]).filter(([, v]) => v)) as ProgrammeFilters;
+    const next = Object.fromEntries(
+      ['state', 'kind', 'status', 'round'].map((k) => [k, String(form.get(k) ?? '')]).filter(([, v]) => v),
+    ) as ProgrammeFilters;
     void navigate({ to: '/programmes', search: next });
   };
   const select = (name: keyof ProgrammeFilters, label: string, options: { value: string; label: string }[]) => (
@@ -62,8 +64,19 @@ export function ProgrammesPage() {
     { key: 'state', header: t('common.state'), value: (p) => (p.stateCode ? stateName(p.stateCode, intl.locale) : t('programmes.eu')) },
     { key: 'kind', header: t('programmes.kind'), value: (p) => t(`programmes.kind.${p.kind}`) },
     { key: 'pathway', header: t('programmes.pathway'), value: (p) => t(`cases.pathway.${p.pathway}`) },
-    { key: 'places', header: t('programmes.places'), value: (p) => p.places, render: (p) => (p.places === null ? '–' : formatCount(intl, p.places)), numeric: true },
-    { key: 'status', header: t('programmes.status'), value: (p) => t(`programmes.status.${p.status}`), render: (p) => <StatusBadge status={p.status} /> },
+    {
+      key: 'places',
+      header: t('programmes.places'),
+      value: (p) => p.places,
+      render: (p) => (p.places === null ? '–' : formatCount(intl, p.places)),
+      numeric: true,
+    },
+    {
+      key: 'status',
+      header: t('programmes.status'),
+      value: (p) => t(`programmes.status.${p.status}`),
+      render: (p) => <StatusBadge status={p.status} />,
+    },
   ];
 
   return (
@@ -73,10 +86,25 @@ export function ProgrammesPage() {
         <FormattedMessage id="programmes.lead" />
       </p>
       <form className="filters no-print" onSubmit={apply} aria-label={t('programmes.filters')}>
-        {select('state', t('common.state'), [{ value: 'EU', label: t('programmes.eu') }, ...STATE_CODES.map((s) => ({ value: s, label: stateName(s, intl.locale) }))])}
-        {select('kind', t('programmes.kind'), PROGRAMME_KINDS.map((k) => ({ value: k, label: t(`programmes.kind.${k}`) })))}
-        {select('status', t('programmes.status'), PROGRAMME_STATUSES.map((s) => ({ value: s, label: t(`programmes.status.${s}`) })))}
-        {select('round', t('common.round'), (rounds.data ?? []).map((r) => ({ value: r.id, label: shipped.text(shippedKeys.roundTitle(r.id), r.title) })))}
+        {select('state', t('common.state'), [
+          { value: 'EU', label: t('programmes.eu') },
+          ...STATE_CODES.map((s) => ({ value: s, label: stateName(s, intl.locale) })),
+        ])}
+        {select(
+          'kind',
+          t('programmes.kind'),
+          PROGRAMME_KINDS.map((k) => ({ value: k, label: t(`programmes.kind.${k}`) })),
+        )}
+        {select(
+          'status',
+          t('programmes.status'),
+          PROGRAMME_STATUSES.map((s) => ({ value: s, label: t(`programmes.status.${s}`) })),
+        )}
+        {select(
+          'round',
+          t('common.round'),
+          (rounds.data ?? []).map((r) => ({ value: r.id, label: shipped.text(shippedKeys.roundTitle(r.id), r.title) })),
+        )}
         <button type="submit">
           <FormattedMessage id="programmes.apply" />
         </button>

@@ -41,7 +41,9 @@ export function ReturnsPage() {
       <p className="lead">
         <FormattedMessage id="returns.lead" />
       </p>
-      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/returns', search: { round: id } })} />}
+      {rounds.data && rounds.data.length > 0 && (
+        <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/returns', search: { round: id } })} />
+      )}
       {body}
     </div>
   );
@@ -60,7 +62,12 @@ function Returns({ r }: { r: AdmissionReturns }) {
     ...r.pathways.map((p): Column<StateLine> => ({ key: p, header: pathwayName(p), value: (s) => s.byPathway[p] ?? 0, numeric: true })),
     { key: 'total', header: t('common.total'), value: (s) => s.total, numeric: true },
     { key: 'family', header: t('returns.familyRequests'), value: (s) => s.familyReunification.requests, numeric: true },
-    { key: 'candidates', header: t('returns.candidatesAdmitted'), value: (s) => Object.values(s.candidatesAdmitted).reduce((a, b) => a + b, 0), numeric: true },
+    {
+      key: 'candidates',
+      header: t('returns.candidatesAdmitted'),
+      value: (s) => Object.values(s.candidatesAdmitted).reduce((a, b) => a + b, 0),
+      numeric: true,
+    },
   ];
   const totalsRow = [
     ...r.pathways.map((p) => r.totals.byPathway[p] ?? 0),
@@ -88,9 +95,25 @@ function Returns({ r }: { r: AdmissionReturns }) {
       legend: { top: 0, left: 0, textStyle: { color: COLOURS.ink } },
       grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: r.states.map((s) => name(s.stateCode)), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
-      series: r.pathways.map((p, i) => ({ type: 'bar', stack: 'admitted', name: pathwayName(p), data: r.states.map((s) => s.byPathway[p] ?? 0), itemStyle: { color: PATHWAY_COLOURS[i % PATHWAY_COLOURS.length]! } })),
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: r.states.map((s) => name(s.stateCode)),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
+      series: r.pathways.map((p, i) => ({
+        type: 'bar',
+        stack: 'admitted',
+        name: pathwayName(p),
+        data: r.states.map((s) => s.byPathway[p] ?? 0),
+        itemStyle: { color: PATHWAY_COLOURS[i % PATHWAY_COLOURS.length]! },
+      })),
     }),
     [r, intl],
   );
@@ -100,7 +123,13 @@ function Returns({ r }: { r: AdmissionReturns }) {
   const programmeSheet = () => ({
     name: t('returns.byProgramme'),
     header: [t('common.state'), t('programmes.code'), t('programmes.kind'), t('programmes.pathway'), t('returns.persons')],
-    rows: programmeRows.map((p) => [p.stateCode, p.code ?? t('returns.noProgramme'), p.kind ? t(`programmes.kind.${p.kind}`) : '', pathwayName(p.pathway), p.persons]),
+    rows: programmeRows.map((p) => [
+      p.stateCode,
+      p.code ?? t('returns.noProgramme'),
+      p.kind ? t(`programmes.kind.${p.kind}`) : '',
+      pathwayName(p.pathway),
+      p.persons,
+    ]),
   });
 
   return (
@@ -132,13 +161,26 @@ function Returns({ r }: { r: AdmissionReturns }) {
             title={t('returns.chartTitle')}
             filename={`admissions-chart-${r.round ?? r.from}`}
             chart={<LazyChart option={option} label={label} height={Math.max(180, r.states.length * 32 + 80)} />}
-            table={<DataTable caption={t('returns.chartTitle')} captionHidden columns={columns} rows={r.states} rowKey={(s) => s.stateCode} totals={totals} />}
+            table={
+              <DataTable
+                caption={t('returns.chartTitle')}
+                captionHidden
+                columns={columns}
+                rows={r.states}
+                rowKey={(s) => s.stateCode}
+                totals={totals}
+              />
+            }
             sheet={sheet}
           />
           <section className="panel" aria-labelledby="returns-programmes">
             <div className="panel-head">
               <h2 id="returns-programmes">{t('returns.byProgramme')}</h2>
-              <DownloadButtons sheet={programmeSheet} filename={`admissions-programmes-${r.round ?? r.from}`} what={t('returns.byProgramme')} />
+              <DownloadButtons
+                sheet={programmeSheet}
+                filename={`admissions-programmes-${r.round ?? r.from}`}
+                what={t('returns.byProgramme')}
+              />
             </div>
             <DataTable
               caption={t('returns.byProgramme')}

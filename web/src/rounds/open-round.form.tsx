@@ -60,7 +60,10 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
       await navigate({ to: '/rounds/$round', params: { round: body.id } });
     } catch (x) {
       if (x instanceof ApiError) {
-        const details = { ...fieldErrorsOf(x.details), ...(Array.isArray(x.details['problems']) ? { problems: x.details['problems'] as string[] } : {}) };
+        const details = {
+          ...fieldErrorsOf(x.details),
+          ...(Array.isArray(x.details['problems']) ? { problems: x.details['problems'] as string[] } : {}),
+        };
         const placed = placeServerErrors(details, draft);
         if (x.code === 'conflict') (placed.fields['id'] ??= []).push(x.message);
         setErrors(placed.fields);
@@ -77,14 +80,29 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
   };
 
   const problemCount = Object.values(errors).reduce((n, r) => n + r.length, 0);
-  const text = (path: string, label: ReactNode, value: string, onChange: (v: string) => void, opts: { type?: string; hint?: ReactNode; required?: boolean; className?: string; inputMode?: 'numeric' | 'decimal' } = {}) => (
+  const text = (
+    path: string,
+    label: ReactNode,
+    value: string,
+    onChange: (v: string) => void,
+    opts: { type?: string; hint?: ReactNode; required?: boolean; className?: string; inputMode?: 'numeric' | 'decimal' } = {},
+  ) => (
     <Field
       id={fid(path)}
       label={label}
       hint={opts.hint}
       errors={err(path)}
       className={opts.className}
-      control={(p) => <input {...p} type={opts.type ?? 'text'} value={value} onChange={(e) => onChange(e.target.value)} required={opts.required} inputMode={opts.inputMode} />}
+      control={(p) => (
+        <input
+          {...p}
+          type={opts.type ?? 'text'}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          required={opts.required}
+          inputMode={opts.inputMode}
+        />
+      )}
     />
   );
   const qualifier = (path: string, value: string, onChange: (v: RoundDraft['targetQualifier']) => void) => (
@@ -129,7 +147,10 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
         {(general.length > 0 || problemCount > 0) && (
           <div className="notice notice-error" role="alert">
             <p>
-              <FormattedMessage id="rounds.form.notOpened" values={{ problems: t('common.problems', { count: Math.max(problemCount, general.length > 0 ? 1 : 0) }) }} />
+              <FormattedMessage
+                id="rounds.form.notOpened"
+                values={{ problems: t('common.problems', { count: Math.max(problemCount, general.length > 0 ? 1 : 0) }) }}
+              />
             </p>
             {general.length > 0 && (
               <ul>
@@ -147,12 +168,23 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
           <FormattedMessage id="rounds.form.basics" />
         </legend>
         <div className="form-row">
-          {text('id', <FormattedMessage id="rounds.form.id" />, draft.id, (v) => set('id', v), { required: true, hint: <FormattedMessage id="rounds.form.idHint" /> })}
-          {text('title', <FormattedMessage id="rounds.form.title" />, draft.title, (v) => set('title', v), { required: true, className: 'wide' })}
+          {text('id', <FormattedMessage id="rounds.form.id" />, draft.id, (v) => set('id', v), {
+            required: true,
+            hint: <FormattedMessage id="rounds.form.idHint" />,
+          })}
+          {text('title', <FormattedMessage id="rounds.form.title" />, draft.title, (v) => set('title', v), {
+            required: true,
+            className: 'wide',
+          })}
         </div>
-        {text('legal_basis', <FormattedMessage id="rounds.form.legalBasis" />, draft.legalBasis, (v) => set('legalBasis', v), { required: true })}
+        {text('legal_basis', <FormattedMessage id="rounds.form.legalBasis" />, draft.legalBasis, (v) => set('legalBasis', v), {
+          required: true,
+        })}
         <div className="form-row">
-          {text('start', <FormattedMessage id="rounds.form.start" />, draft.start, (v) => set('start', v), { type: 'date', required: true })}
+          {text('start', <FormattedMessage id="rounds.form.start" />, draft.start, (v) => set('start', v), {
+            type: 'date',
+            required: true,
+          })}
           {text('end', <FormattedMessage id="rounds.form.end" />, draft.end, (v) => set('end', v), { type: 'date', required: true })}
           <Field
             id={fid('previous')}
@@ -177,13 +209,20 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
           <FormattedMessage id="rounds.form.targetAndBudget" />
         </legend>
         <div className="form-row">
-          {text('target.value', <FormattedMessage id="rounds.form.target" />, draft.targetValue, (v) => set('targetValue', v), { inputMode: 'numeric', hint: <FormattedMessage id="rounds.form.targetHint" /> })}
+          {text('target.value', <FormattedMessage id="rounds.form.target" />, draft.targetValue, (v) => set('targetValue', v), {
+            inputMode: 'numeric',
+            hint: <FormattedMessage id="rounds.form.targetHint" />,
+          })}
           {qualifier('target.qualifier', draft.targetQualifier, (v) => set('targetQualifier', v))}
           {sourceSelect('target.source', draft.targetSource, (v) => set('targetSource', v))}
-          {text('target.locator', <FormattedMessage id="rounds.form.locator" />, draft.targetLocator, (v) => set('targetLocator', v), { hint: <FormattedMessage id="rounds.form.locatorHint" /> })}
+          {text('target.locator', <FormattedMessage id="rounds.form.locator" />, draft.targetLocator, (v) => set('targetLocator', v), {
+            hint: <FormattedMessage id="rounds.form.locatorHint" />,
+          })}
         </div>
         <div className="form-row">
-          {text('budget.value', <FormattedMessage id="rounds.form.budget" />, draft.budgetValue, (v) => set('budgetValue', v), { inputMode: 'decimal' })}
+          {text('budget.value', <FormattedMessage id="rounds.form.budget" />, draft.budgetValue, (v) => set('budgetValue', v), {
+            inputMode: 'decimal',
+          })}
           {text('budget.currency', <FormattedMessage id="rounds.form.currency" />, draft.budgetCurrency, (v) => set('budgetCurrency', v))}
           {qualifier('budget.qualifier', draft.budgetQualifier, (v) => set('budgetQualifier', v))}
           {sourceSelect('budget.source', draft.budgetSource, (v) => set('budgetSource', v))}
@@ -201,7 +240,14 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
               <input
                 type="checkbox"
                 checked={draft.pathways.includes(p)}
-                onChange={(e) => set('pathways', e.target.checked ? PATHWAYS.filter((x) => x === p || draft.pathways.includes(x)) : draft.pathways.filter((x) => x !== p))}
+                onChange={(e) =>
+                  set(
+                    'pathways',
+                    e.target.checked
+                      ? PATHWAYS.filter((x) => x === p || draft.pathways.includes(x))
+                      : draft.pathways.filter((x) => x !== p),
+                  )
+                }
               />{' '}
               {t(`rounds.pathway.${p}`)}
             </label>
@@ -212,7 +258,9 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
             {err('pathways')!.join(' ')}
           </p>
         )}
-        {text('participants', <FormattedMessage id="rounds.form.participants" />, draft.participants, (v) => set('participants', v), { hint: <FormattedMessage id="rounds.form.participantsHint" /> })}
+        {text('participants', <FormattedMessage id="rounds.form.participants" />, draft.participants, (v) => set('participants', v), {
+          hint: <FormattedMessage id="rounds.form.participantsHint" />,
+        })}
       </fieldset>
 
       <Repeated
@@ -224,8 +272,16 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
         itemLabel={(i) => t('rounds.form.sourceN', { n: i + 1 })}
         render={(s: SourceDraft, i, change) => (
           <div className="form-row">
-            {text(`sources.${i}.id`, <FormattedMessage id="rounds.form.sourceId" />, s.id, (v) => change({ ...s, id: v }), { required: true })}
-            {text(`sources.${i}.citation`, <FormattedMessage id="rounds.form.citation" />, s.citation, (v) => change({ ...s, citation: v }), { required: true, className: 'wide' })}
+            {text(`sources.${i}.id`, <FormattedMessage id="rounds.form.sourceId" />, s.id, (v) => change({ ...s, id: v }), {
+              required: true,
+            })}
+            {text(
+              `sources.${i}.citation`,
+              <FormattedMessage id="rounds.form.citation" />,
+              s.citation,
+              (v) => change({ ...s, citation: v }),
+              { required: true, className: 'wide' },
+            )}
             {text(`sources.${i}.url`, <FormattedMessage id="rounds.form.url" />, s.url, (v) => change({ ...s, url: v }), { type: 'url' })}
           </div>
         )}
@@ -241,14 +297,36 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
         render={(p: PriorityDraft, i, change) => (
           <>
             <div className="form-row">
-              {text(`priorities.${i}.id`, <FormattedMessage id="rounds.form.itemId" />, p.id, (v) => change({ ...p, id: v }), { required: true })}
-              {text(`priorities.${i}.label.en`, <FormattedMessage id="rounds.form.labelEn" />, p.labelEn, (v) => change({ ...p, labelEn: v }), { required: true, className: 'wide' })}
-              {text(`priorities.${i}.label.nl`, <FormattedMessage id="rounds.form.labelNl" />, p.labelNl, (v) => change({ ...p, labelNl: v }), { className: 'wide' })}
+              {text(`priorities.${i}.id`, <FormattedMessage id="rounds.form.itemId" />, p.id, (v) => change({ ...p, id: v }), {
+                required: true,
+              })}
+              {text(
+                `priorities.${i}.label.en`,
+                <FormattedMessage id="rounds.form.labelEn" />,
+                p.labelEn,
+                (v) => change({ ...p, labelEn: v }),
+                { required: true, className: 'wide' },
+              )}
+              {text(
+                `priorities.${i}.label.nl`,
+                <FormattedMessage id="rounds.form.labelNl" />,
+                p.labelNl,
+                (v) => change({ ...p, labelNl: v }),
+                { className: 'wide' },
+              )}
             </div>
             <div className="form-row">
-              {text(`priorities.${i}.countries`, <FormattedMessage id="rounds.form.countries" />, p.countries, (v) => change({ ...p, countries: v }), { hint: <FormattedMessage id="rounds.form.countriesHint" /> })}
+              {text(
+                `priorities.${i}.countries`,
+                <FormattedMessage id="rounds.form.countries" />,
+                p.countries,
+                (v) => change({ ...p, countries: v }),
+                { hint: <FormattedMessage id="rounds.form.countriesHint" /> },
+              )}
               {sourceSelect(`priorities.${i}.source`, p.source, (v) => change({ ...p, source: v }))}
-              {text(`priorities.${i}.locator`, <FormattedMessage id="rounds.form.locator" />, p.locator, (v) => change({ ...p, locator: v }))}
+              {text(`priorities.${i}.locator`, <FormattedMessage id="rounds.form.locator" />, p.locator, (v) =>
+                change({ ...p, locator: v }),
+              )}
             </div>
           </>
         )}
@@ -264,13 +342,32 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
         render={(x: IncentiveDraft, i, change) => (
           <>
             <div className="form-row">
-              {text(`incentives.${i}.id`, <FormattedMessage id="rounds.form.itemId" />, x.id, (v) => change({ ...x, id: v }), { required: true })}
-              {text(`incentives.${i}.label.en`, <FormattedMessage id="rounds.form.labelEn" />, x.labelEn, (v) => change({ ...x, labelEn: v }), { required: true, className: 'wide' })}
-              {text(`incentives.${i}.label.nl`, <FormattedMessage id="rounds.form.labelNl" />, x.labelNl, (v) => change({ ...x, labelNl: v }), { className: 'wide' })}
+              {text(`incentives.${i}.id`, <FormattedMessage id="rounds.form.itemId" />, x.id, (v) => change({ ...x, id: v }), {
+                required: true,
+              })}
+              {text(
+                `incentives.${i}.label.en`,
+                <FormattedMessage id="rounds.form.labelEn" />,
+                x.labelEn,
+                (v) => change({ ...x, labelEn: v }),
+                { required: true, className: 'wide' },
+              )}
+              {text(
+                `incentives.${i}.label.nl`,
+                <FormattedMessage id="rounds.form.labelNl" />,
+                x.labelNl,
+                (v) => change({ ...x, labelNl: v }),
+                { className: 'wide' },
+              )}
             </div>
             <div className="form-row">
-              {text(`incentives.${i}.amount`, <FormattedMessage id="rounds.form.amount" />, x.amount, (v) => change({ ...x, amount: v }), { required: true, inputMode: 'decimal' })}
-              {text(`incentives.${i}.currency`, <FormattedMessage id="rounds.form.currency" />, x.currency, (v) => change({ ...x, currency: v }))}
+              {text(`incentives.${i}.amount`, <FormattedMessage id="rounds.form.amount" />, x.amount, (v) => change({ ...x, amount: v }), {
+                required: true,
+                inputMode: 'decimal',
+              })}
+              {text(`incentives.${i}.currency`, <FormattedMessage id="rounds.form.currency" />, x.currency, (v) =>
+                change({ ...x, currency: v }),
+              )}
               <Field
                 id={fid(`incentives.${i}.pathway`)}
                 label={<FormattedMessage id="rounds.form.incentivePathway" />}
@@ -287,7 +384,9 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
                 )}
               />
               {sourceSelect(`incentives.${i}.source`, x.source, (v) => change({ ...x, source: v }))}
-              {text(`incentives.${i}.locator`, <FormattedMessage id="rounds.form.locator" />, x.locator, (v) => change({ ...x, locator: v }))}
+              {text(`incentives.${i}.locator`, <FormattedMessage id="rounds.form.locator" />, x.locator, (v) =>
+                change({ ...x, locator: v }),
+              )}
             </div>
           </>
         )}

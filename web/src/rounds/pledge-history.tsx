@@ -21,22 +21,40 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
   const intl = useIntl();
   const selectId = useId();
   const withPledges = listing.states.filter((s) => s.pledges.length > 0);
-  const [state, setState] = useState<StateCode | null>(ownState ?? ((withPledges[0] ?? listing.states[0])?.code as StateCode | undefined) ?? null);
+  const [state, setState] = useState<StateCode | null>(
+    ownState ?? ((withPledges[0] ?? listing.states[0])?.code as StateCode | undefined) ?? null,
+  );
   const history = usePledgeHistory(roundId, state);
   if (history.data === null) return null;
 
   const nameOf = (code: string) => listing.states.find((s) => s.code === code)?.name ?? code;
   const what = (c: PledgeChange) =>
-    [intl.formatMessage({ id: `rounds.pathway.${c.pathway}` }), c.countryOfDeparture, c.targetGroup, c.carryOver ? intl.formatMessage({ id: 'rounds.pledge.carryOverShort' }) : null]
+    [
+      intl.formatMessage({ id: `rounds.pathway.${c.pathway}` }),
+      c.countryOfDeparture,
+      c.targetGroup,
+      c.carryOver ? intl.formatMessage({ id: 'rounds.pledge.carryOverShort' }) : null,
+    ]
       .filter(Boolean)
       .join(', ');
   const when = (at: string) => formatMoment(intl, at);
   const rows: Row[] = (history.data ?? []).map((c, n) => ({ ...c, n }));
   const columns: Column<Row>[] = [
-    { key: 'at', header: <FormattedMessage id="rounds.history.at" />, value: (r) => r.at, render: (r) => <time dateTime={r.at}>{when(r.at)}</time> },
+    {
+      key: 'at',
+      header: <FormattedMessage id="rounds.history.at" />,
+      value: (r) => r.at,
+      render: (r) => <time dateTime={r.at}>{when(r.at)}</time>,
+    },
     { key: 'actor', header: <FormattedMessage id="rounds.history.actor" />, value: (r) => r.actor, render: (r) => <Actor id={r.actor} /> },
     { key: 'pledge', header: <FormattedMessage id="rounds.pledge.pledge" />, value: what },
-    { key: 'before', header: <FormattedMessage id="rounds.history.before" />, value: (r) => r.placesBefore, render: (r) => (r.placesBefore === null ? intl.formatMessage({ id: 'rounds.history.added' }) : intl.formatNumber(r.placesBefore)), numeric: true },
+    {
+      key: 'before',
+      header: <FormattedMessage id="rounds.history.before" />,
+      value: (r) => r.placesBefore,
+      render: (r) => (r.placesBefore === null ? intl.formatMessage({ id: 'rounds.history.added' }) : intl.formatNumber(r.placesBefore)),
+      numeric: true,
+    },
     { key: 'after', header: <FormattedMessage id="rounds.history.after" />, value: (r) => r.placesAfter, numeric: true },
     {
       key: 'difference',
@@ -61,8 +79,18 @@ export function PledgeHistory({ roundId, listing, ownState }: { roundId: string;
             filename={`pledge-history-${roundId}-${state ?? ''}`}
             sheet={() => ({
               name: caption,
-              header: columns.map((c) => intl.formatMessage({ id: c.key === 'pledge' ? 'rounds.pledge.pledge' : `rounds.history.${c.key}` })),
-              rows: rows.map((r) => [r.at, r.actor, what(r), r.placesBefore, r.placesAfter, r.placesAfter - (r.placesBefore ?? 0), r.source]),
+              header: columns.map((c) =>
+                intl.formatMessage({ id: c.key === 'pledge' ? 'rounds.pledge.pledge' : `rounds.history.${c.key}` }),
+              ),
+              rows: rows.map((r) => [
+                r.at,
+                r.actor,
+                what(r),
+                r.placesBefore,
+                r.placesAfter,
+                r.placesAfter - (r.placesBefore ?? 0),
+                r.source,
+              ]),
             })}
           />
         )}

@@ -32,7 +32,14 @@ const draftOf = (p: Pledge): PledgeDraft => ({
 const fid = (f: string) => `pledge-f-${f}`;
 
 /** The API names a pledge's fields `pledges.0.<field>`; the form's inputs are named by the field. */
-const FIELD_OF: Record<string, string> = { countryOfDeparture: 'country', targetGroup: 'targetGroup', places: 'places', pathway: 'pathway', note: 'note', carryOver: 'carryOver' };
+const FIELD_OF: Record<string, string> = {
+  countryOfDeparture: 'country',
+  targetGroup: 'targetGroup',
+  places: 'places',
+  pathway: 'pathway',
+  note: 'note',
+  carryOver: 'carryOver',
+};
 
 /**
  * A Member State's officer enters or changes its state's pledge in a round: the pledge is the
@@ -45,7 +52,14 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
   const shipped = useShipped();
   const queryClient = useQueryClient();
   const current = useStatePledges(round.id, state);
-  const blank: PledgeDraft = { pathway: round.pathways[0] ?? 'resettlement', carryOver: false, country: '', targetGroup: '', places: '', note: '' };
+  const blank: PledgeDraft = {
+    pathway: round.pathways[0] ?? 'resettlement',
+    carryOver: false,
+    country: '',
+    targetGroup: '',
+    places: '',
+    note: '',
+  };
   const [draft, setDraft] = useState<PledgeDraft>(blank);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
@@ -56,7 +70,14 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
   const ended = roundStatus(round, today()) === 'closed';
 
   const existing = current.data?.pledges.find(
-    (p) => pledgeKey(p) === pledgeKey({ pathway: draft.pathway, carryOver: draft.carryOver, countryOfDeparture: draft.country.trim() || null, targetGroup: draft.targetGroup.trim() || null }),
+    (p) =>
+      pledgeKey(p) ===
+      pledgeKey({
+        pathway: draft.pathway,
+        carryOver: draft.carryOver,
+        countryOfDeparture: draft.country.trim() || null,
+        targetGroup: draft.targetGroup.trim() || null,
+      }),
   );
 
   const onSubmit = async (e: FormEvent) => {
@@ -115,7 +136,10 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
 
   const set = <K extends keyof PledgeDraft>(k: K, v: PledgeDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const pathwayLabel = (p: string) => t(`rounds.pathway.${p}`);
-  const describe = (p: Pledge) => [pathwayLabel(p.pathway), p.countryOfDeparture, p.targetGroup, p.carryOver ? t('rounds.pledge.carryOverShort') : null].filter(Boolean).join(', ');
+  const describe = (p: Pledge) =>
+    [pathwayLabel(p.pathway), p.countryOfDeparture, p.targetGroup, p.carryOver ? t('rounds.pledge.carryOverShort') : null]
+      .filter(Boolean)
+      .join(', ');
 
   const columns: Column<Pledge>[] = [
     { key: 'pledge', header: <FormattedMessage id="rounds.pledge.pledge" />, value: describe },
@@ -162,89 +186,104 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
         </p>
       )}
       {current.data && current.data.pledges.length > 0 && (
-        <DataTable caption={t('rounds.pledge.caption', { state })} columns={ended ? columns.filter((c) => c.key !== 'change') : columns} rows={current.data.pledges} rowKey={pledgeKey} />
+        <DataTable
+          caption={t('rounds.pledge.caption', { state })}
+          columns={ended ? columns.filter((c) => c.key !== 'change') : columns}
+          rows={current.data.pledges}
+          rowKey={pledgeKey}
+        />
       )}
       {ended ? (
         <p className="notice" data-testid="pledges-closed">
           <FormattedMessage id="rounds.pledge.ended" values={{ end: formatDay(intl, round.end) }} />
         </p>
       ) : (
-      <>
-      <h3>
-        <FormattedMessage id="rounds.pledge.formHeading" />
-      </h3>
-      <form className="form" onSubmit={onSubmit} noValidate>
-        <div className="form-row">
-          <Field
-            id={fid('pathway')}
-            label={<FormattedMessage id="rounds.pledge.pathway" />}
-            errors={errors['pathway']}
-            control={(p) => (
-              <select {...p} value={draft.pathway} onChange={(e) => set('pathway', e.target.value as Pathway)}>
-                {round.pathways.map((w) => (
-                  <option key={w} value={w}>
-                    {pathwayLabel(w)}
-                  </option>
-                ))}
-              </select>
+        <>
+          <h3>
+            <FormattedMessage id="rounds.pledge.formHeading" />
+          </h3>
+          <form className="form" onSubmit={onSubmit} noValidate>
+            <div className="form-row">
+              <Field
+                id={fid('pathway')}
+                label={<FormattedMessage id="rounds.pledge.pathway" />}
+                errors={errors['pathway']}
+                control={(p) => (
+                  <select {...p} value={draft.pathway} onChange={(e) => set('pathway', e.target.value as Pathway)}>
+                    {round.pathways.map((w) => (
+                      <option key={w} value={w}>
+                        {pathwayLabel(w)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              />
+              <Field
+                id={fid('country')}
+                label={<FormattedMessage id="rounds.pledge.country" />}
+                hint={<FormattedMessage id="rounds.pledge.countryHint" />}
+                errors={errors['country']}
+                control={(p) => <input {...p} value={draft.country} onChange={(e) => set('country', e.target.value)} />}
+              />
+              <Field
+                id={fid('targetGroup')}
+                label={<FormattedMessage id="rounds.pledge.targetGroup" />}
+                hint={<FormattedMessage id="rounds.pledge.optional" />}
+                errors={errors['targetGroup']}
+                control={(p) => <input {...p} value={draft.targetGroup} onChange={(e) => set('targetGroup', e.target.value)} />}
+              />
+            </div>
+            <label className="check">
+              <input type="checkbox" checked={draft.carryOver} onChange={(e) => set('carryOver', e.target.checked)} />{' '}
+              <FormattedMessage id="rounds.pledge.carryOver" />
+            </label>
+            <div className="form-row">
+              <Field
+                id={fid('places')}
+                label={<FormattedMessage id="rounds.pledge.places" />}
+                hint={
+                  existing ? (
+                    <FormattedMessage id="rounds.pledge.existing" values={{ places: intl.formatNumber(existing.places) }} />
+                  ) : (
+                    <FormattedMessage id="rounds.pledge.new" />
+                  )
+                }
+                errors={errors['places']}
+                control={(p) => (
+                  <input
+                    {...p}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    value={draft.places}
+                    onChange={(e) => set('places', e.target.value)}
+                    required
+                  />
+                )}
+              />
+              <Field
+                id={fid('note')}
+                className="wide"
+                label={<FormattedMessage id="rounds.pledge.note" />}
+                hint={<FormattedMessage id="rounds.pledge.optional" />}
+                errors={errors['note']}
+                control={(p) => <input {...p} value={draft.note} onChange={(e) => set('note', e.target.value)} />}
+              />
+            </div>
+            {failure !== null && <ErrorNotice error={failure} />}
+            {saved && (
+              <Notice kind="success">
+                <p>
+                  <FormattedMessage id="rounds.pledge.saved" values={saved} />
+                </p>
+              </Notice>
             )}
-          />
-          <Field
-            id={fid('country')}
-            label={<FormattedMessage id="rounds.pledge.country" />}
-            hint={<FormattedMessage id="rounds.pledge.countryHint" />}
-            errors={errors['country']}
-            control={(p) => <input {...p} value={draft.country} onChange={(e) => set('country', e.target.value)} />}
-          />
-          <Field
-            id={fid('targetGroup')}
-            label={<FormattedMessage id="rounds.pledge.targetGroup" />}
-            hint={<FormattedMessage id="rounds.pledge.optional" />}
-            errors={errors['targetGroup']}
-            control={(p) => <input {...p} value={draft.targetGroup} onChange={(e) => set('targetGroup', e.target.value)} />}
-          />
-        </div>
-        <label className="check">
-          <input type="checkbox" checked={draft.carryOver} onChange={(e) => set('carryOver', e.target.checked)} /> <FormattedMessage id="rounds.pledge.carryOver" />
-        </label>
-        <div className="form-row">
-          <Field
-            id={fid('places')}
-            label={<FormattedMessage id="rounds.pledge.places" />}
-            hint={
-              existing ? (
-                <FormattedMessage id="rounds.pledge.existing" values={{ places: intl.formatNumber(existing.places) }} />
-              ) : (
-                <FormattedMessage id="rounds.pledge.new" />
-              )
-            }
-            errors={errors['places']}
-            control={(p) => <input {...p} inputMode="numeric" autoComplete="off" value={draft.places} onChange={(e) => set('places', e.target.value)} required />}
-          />
-          <Field
-            id={fid('note')}
-            className="wide"
-            label={<FormattedMessage id="rounds.pledge.note" />}
-            hint={<FormattedMessage id="rounds.pledge.optional" />}
-            errors={errors['note']}
-            control={(p) => <input {...p} value={draft.note} onChange={(e) => set('note', e.target.value)} />}
-          />
-        </div>
-        {failure !== null && <ErrorNotice error={failure} />}
-        {saved && (
-          <Notice kind="success">
             <p>
-              <FormattedMessage id="rounds.pledge.saved" values={saved} />
+              <button type="submit" disabled={busy || !current.data}>
+                <FormattedMessage id="rounds.pledge.save" />
+              </button>
             </p>
-          </Notice>
-        )}
-        <p>
-          <button type="submit" disabled={busy || !current.data}>
-            <FormattedMessage id="rounds.pledge.save" />
-          </button>
-        </p>
-      </form>
-      </>
+          </form>
+        </>
       )}
     </section>
   );

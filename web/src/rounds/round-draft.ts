@@ -81,7 +81,16 @@ export const emptyRoundDraft = (): RoundDraft => ({
 });
 
 export const emptyPriority = (): PriorityDraft => ({ id: '', labelEn: '', labelNl: '', countries: '', source: '', locator: '' });
-export const emptyIncentive = (): IncentiveDraft => ({ id: '', labelEn: '', labelNl: '', amount: '', currency: 'EUR', pathway: '', source: '', locator: '' });
+export const emptyIncentive = (): IncentiveDraft => ({
+  id: '',
+  labelEn: '',
+  labelNl: '',
+  amount: '',
+  currency: 'EUR',
+  pathway: '',
+  source: '',
+  locator: '',
+});
 export const emptySource = (): SourceDraft => ({ id: '', citation: '', url: '' });
 
 const list = (s: string): string[] =>
@@ -97,7 +106,10 @@ export const numberOf = (s: string): number | null => {
   return /^\d+([.,]\d+)?$/.test(t) ? Number(t.replace(',', '.')) : NaN;
 };
 
-const cite = (source: string, locator: string) => ({ ...(source ? { source } : {}), ...(locator.trim() ? { locator: locator.trim() } : {}) });
+const cite = (source: string, locator: string) => ({
+  ...(source ? { source } : {}),
+  ...(locator.trim() ? { locator: locator.trim() } : {}),
+});
 
 export function toRoundFile(d: RoundDraft): RoundFile {
   const target = numberOf(d.targetValue);
@@ -110,7 +122,16 @@ export function toRoundFile(d: RoundDraft): RoundFile {
     start: d.start,
     end: d.end,
     ...(target !== null ? { target: { value: target, qualifier: d.targetQualifier, ...cite(d.targetSource, d.targetLocator) } } : {}),
-    ...(budget !== null ? { budget: { value: budget, qualifier: d.budgetQualifier, currency: d.budgetCurrency.trim().toUpperCase(), ...cite(d.budgetSource, d.budgetLocator) } } : {}),
+    ...(budget !== null
+      ? {
+          budget: {
+            value: budget,
+            qualifier: d.budgetQualifier,
+            currency: d.budgetCurrency.trim().toUpperCase(),
+            ...cite(d.budgetSource, d.budgetLocator),
+          },
+        }
+      : {}),
     ...(d.previous ? { previous: d.previous } : {}),
     pathways: d.pathways,
     ...(participants.length > 0 ? { participants } : {}),
@@ -137,7 +158,14 @@ export type DraftProblem = 'required' | 'endBeforeStart' | 'number' | 'pathways'
 /** What the page can tell before asking the server: the fields a round needs, numbers, the period's order. */
 export function checkRoundDraft(d: RoundDraft): Record<string, DraftProblem> {
   const out: Record<string, DraftProblem> = {};
-  for (const [path, v] of [['id', d.id], ['title', d.title], ['legal_basis', d.legalBasis], ['start', d.start], ['end', d.end]] as const) if (!v.trim()) out[path] = 'required';
+  for (const [path, v] of [
+    ['id', d.id],
+    ['title', d.title],
+    ['legal_basis', d.legalBasis],
+    ['start', d.start],
+    ['end', d.end],
+  ] as const)
+    if (!v.trim()) out[path] = 'required';
   if (d.start && d.end && d.end < d.start) out['end'] = 'endBeforeStart';
   if (Number.isNaN(numberOf(d.targetValue))) out['target.value'] = 'number';
   if (Number.isNaN(numberOf(d.budgetValue))) out['budget.value'] = 'number';
@@ -163,13 +191,28 @@ export function checkRoundDraft(d: RoundDraft): Record<string, DraftProblem> {
 /** Every input of the form, by the path of its value in the round file. */
 export function inputPaths(d: RoundDraft): string[] {
   return [
-    'id', 'title', 'legal_basis', 'start', 'end', 'previous',
-    'target.value', 'target.qualifier', 'target.source', 'target.locator',
-    'budget.value', 'budget.currency', 'budget.qualifier', 'budget.source', 'budget.locator',
-    'pathways', 'participants',
+    'id',
+    'title',
+    'legal_basis',
+    'start',
+    'end',
+    'previous',
+    'target.value',
+    'target.qualifier',
+    'target.source',
+    'target.locator',
+    'budget.value',
+    'budget.currency',
+    'budget.qualifier',
+    'budget.source',
+    'budget.locator',
+    'pathways',
+    'participants',
     ...d.sources.flatMap((_, i) => ['id', 'citation', 'url'].map((f) => `sources.${i}.${f}`)),
     ...d.priorities.flatMap((_, i) => ['id', 'label.en', 'label.nl', 'countries', 'source', 'locator'].map((f) => `priorities.${i}.${f}`)),
-    ...d.incentives.flatMap((_, i) => ['id', 'label.en', 'label.nl', 'amount', 'currency', 'pathway', 'source', 'locator'].map((f) => `incentives.${i}.${f}`)),
+    ...d.incentives.flatMap((_, i) =>
+      ['id', 'label.en', 'label.nl', 'amount', 'currency', 'pathway', 'source', 'locator'].map((f) => `incentives.${i}.${f}`),
+    ),
   ];
 }
 
@@ -179,7 +222,10 @@ export function inputPaths(d: RoundDraft): string[] {
  * what fits no input stays with the form (`general`). The round service's own checks come as
  * `problems` ("participants: …", "priorities.<id>: …"): their prefix names the field.
  */
-export function placeServerErrors(details: FieldErrors & { problems?: string[] }, d: RoundDraft): { fields: FieldErrors; general: string[] } {
+export function placeServerErrors(
+  details: FieldErrors & { problems?: string[] },
+  d: RoundDraft,
+): { fields: FieldErrors; general: string[] } {
   const inputs = new Set(inputPaths(d));
   const fields: FieldErrors = {};
   const general: string[] = [];

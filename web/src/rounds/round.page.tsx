@@ -80,8 +80,16 @@ function RoundFacts({ round: r }: { round: Round }) {
   const t = (id: string, v?: Record<string, string | number>) => intl.formatMessage({ id }, v);
   const status = roundStatus(r, today());
   const incentiveColumns: Column<Round['incentives'][number]>[] = [
-    { key: 'label', header: <FormattedMessage id="rounds.facts.incentive" />, value: (x) => shipped.text(shippedKeys.incentive(r.id, x.id), labelIn(x.label, intl.locale)) },
-    { key: 'pathway', header: <FormattedMessage id="rounds.facts.pathway" />, value: (x) => (x.pathway ? t(`rounds.pathway.${x.pathway}`) : t('rounds.form.anyPathway')) },
+    {
+      key: 'label',
+      header: <FormattedMessage id="rounds.facts.incentive" />,
+      value: (x) => shipped.text(shippedKeys.incentive(r.id, x.id), labelIn(x.label, intl.locale)),
+    },
+    {
+      key: 'pathway',
+      header: <FormattedMessage id="rounds.facts.pathway" />,
+      value: (x) => (x.pathway ? t(`rounds.pathway.${x.pathway}`) : t('rounds.form.anyPathway')),
+    },
     {
       key: 'amount',
       header: <FormattedMessage id="rounds.facts.amount" />,
@@ -89,7 +97,11 @@ function RoundFacts({ round: r }: { round: Round }) {
       render: (x) => intl.formatNumber(x.amount, { style: 'currency', currency: x.currency, maximumFractionDigits: 0 }),
       numeric: true,
     },
-    { key: 'source', header: <FormattedMessage id="rounds.facts.source" />, value: (x) => [x.source, x.locator].filter(Boolean).join(', ') || null },
+    {
+      key: 'source',
+      header: <FormattedMessage id="rounds.facts.source" />,
+      value: (x) => [x.source, x.locator].filter(Boolean).join(', ') || null,
+    },
   ];
 
   return (
@@ -112,7 +124,8 @@ function RoundFacts({ round: r }: { round: Round }) {
           <FormattedMessage id="rounds.facts.period" />
         </dt>
         <dd>
-          {formatDay(intl, r.start, 'medium')} – {formatDay(intl, r.end, 'medium')} <span className="badge">{t(`rounds.status.${status}`)}</span>
+          {formatDay(intl, r.start, 'medium')} – {formatDay(intl, r.end, 'medium')}{' '}
+          <span className="badge">{t(`rounds.status.${status}`)}</span>
         </dd>
         <dt>
           <FormattedMessage id="rounds.facts.target" />
@@ -177,7 +190,13 @@ function RoundFacts({ round: r }: { round: Round }) {
       {r.incentives.length === 0 ? (
         <p>{t('common.none')}</p>
       ) : (
-        <DataTable caption={t('rounds.facts.incentivesCaption')} captionHidden columns={incentiveColumns} rows={r.incentives} rowKey={(x) => x.id} />
+        <DataTable
+          caption={t('rounds.facts.incentivesCaption')}
+          captionHidden
+          columns={incentiveColumns}
+          rows={r.incentives}
+          rowKey={(x) => x.id}
+        />
       )}
 
       {r.sources.length > 0 && (
@@ -215,12 +234,21 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
   const breakdown = (s: StatePledgeRow) =>
     s.pledges
       .filter((p) => !p.carryOver)
-      .map((p) => `${t(`rounds.pathway.${p.pathway}`)}${p.countryOfDeparture || p.targetGroup ? ` (${[p.countryOfDeparture, p.targetGroup].filter(Boolean).join(', ')})` : ''}: ${intl.formatNumber(p.places)}`)
+      .map(
+        (p) =>
+          `${t(`rounds.pathway.${p.pathway}`)}${p.countryOfDeparture || p.targetGroup ? ` (${[p.countryOfDeparture, p.targetGroup].filter(Boolean).join(', ')})` : ''}: ${intl.formatNumber(p.places)}`,
+      )
       .join('; ');
   const columns: Column<StatePledgeRow>[] = [
     { key: 'state', header: <FormattedMessage id="common.state" />, value: (s) => s.name },
     { key: 'pledged', header: <FormattedMessage id="rounds.pledges.pledged" />, value: (s) => s.pledged, numeric: true },
-    { key: 'carryOver', header: <FormattedMessage id="rounds.pledges.carryOver" />, value: (s) => s.carryOver, render: (s) => (s.carryOver > 0 ? `(*) ${intl.formatNumber(s.carryOver)}` : '—'), numeric: true },
+    {
+      key: 'carryOver',
+      header: <FormattedMessage id="rounds.pledges.carryOver" />,
+      value: (s) => s.carryOver,
+      render: (s) => (s.carryOver > 0 ? `(*) ${intl.formatNumber(s.carryOver)}` : '—'),
+      numeric: true,
+    },
     { key: 'pledges', header: <FormattedMessage id="rounds.pledges.breakdown" />, value: (s) => breakdown(s) || null },
   ];
   const caption = t('rounds.pledges.caption', { title: shipped.text(shippedKeys.roundTitle(round.id), round.title) });
@@ -237,7 +265,13 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           filename={`pledges-${round.id}`}
           sheet={() => ({
             name: caption,
-            header: [t('rounds.pledges.code'), t('common.state'), t('rounds.pledges.pledged'), t('rounds.pledges.carryOver'), t('rounds.pledges.breakdown')],
+            header: [
+              t('rounds.pledges.code'),
+              t('common.state'),
+              t('rounds.pledges.pledged'),
+              t('rounds.pledges.carryOver'),
+              t('rounds.pledges.breakdown'),
+            ],
             rows: [
               ...listing.states.map((s) => [s.code, s.name, s.pledged, s.carryOver, breakdown(s)]),
               ['', t('common.total'), totals.pledged, totals.carryOver, ''],
@@ -245,7 +279,13 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           })}
         />
       </div>
-      <DataTable caption={caption} columns={columns} rows={listing.states} rowKey={(s) => s.code} totals={{ label: t('common.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver } }} />
+      <DataTable
+        caption={caption}
+        columns={columns}
+        rows={listing.states}
+        rowKey={(s) => s.code}
+        totals={{ label: t('common.total'), values: { pledged: totals.pledged, carryOver: totals.carryOver } }}
+      />
       {totals.carryOver > 0 && (
         <p className="hint">
           <FormattedMessage id="rounds.pledges.carryOverNote" />

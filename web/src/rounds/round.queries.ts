@@ -50,7 +50,8 @@ export function usePledgeHistory(id: string, state: StateCode | null) {
     queryKey: ['rounds-area', 'pledge-history', id, state],
     queryFn: async () => {
       try {
-        return (await api.GET('/api/rounds/{round}/pledges/{state}/history', { params: { path: { round: id, state: state! } } })).data!.changes;
+        return (await api.GET('/api/rounds/{round}/pledges/{state}/history', { params: { path: { round: id, state: state! } } })).data!
+          .changes;
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;

@@ -46,4 +46,5 @@ export const pledgeKey = (p: Pick<Pledge, 'pathway' | 'carryOver' | 'countryOfDe
 /** The API's names of states and countries come in English or Dutch; any other page language reads them in English. */
 
 /** A label with an English text and perhaps a Dutch one, in the page's language where it has it. */
-export const labelIn = (label: { en: string; nl?: string }, locale: string): string => (locale.startsWith('nl') && label.nl ? label.nl : label.en);
+export const labelIn = (label: { en: string; nl?: string }, locale: string): string =>
+  locale.startsWith('nl') && label.nl ? label.nl : label.en;

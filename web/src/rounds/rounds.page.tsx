@@ -58,8 +58,19 @@ export function RoundsPage() {
         </Link>
       ),
     },
-    { key: 'period', header: <FormattedMessage id="rounds.col.period" />, value: (r) => r.round.start, render: (r) => `${formatDay(intl, r.round.start, 'medium')} – ${formatDay(intl, r.round.end, 'medium')}` },
-    { key: 'target', header: <FormattedMessage id="rounds.col.target" />, value: (r) => r.round.target?.value ?? null, render: (r) => formatStated(intl, r.round.target) || '—', numeric: true },
+    {
+      key: 'period',
+      header: <FormattedMessage id="rounds.col.period" />,
+      value: (r) => r.round.start,
+      render: (r) => `${formatDay(intl, r.round.start, 'medium')} – ${formatDay(intl, r.round.end, 'medium')}`,
+    },
+    {
+      key: 'target',
+      header: <FormattedMessage id="rounds.col.target" />,
+      value: (r) => r.round.target?.value ?? null,
+      render: (r) => formatStated(intl, r.round.target) || '—',
+      numeric: true,
+    },
     { key: 'pledged', header: <FormattedMessage id="rounds.col.pledged" />, value: (r) => r.pledged, numeric: true },
     {
       key: 'status',
@@ -89,7 +100,13 @@ export function RoundsPage() {
               sheet={() => ({
                 name: caption,
                 header: columns.map((c) => intl.formatMessage({ id: `rounds.col.${c.key}` })),
-                rows: rows.map((r) => [shipped.text(shippedKeys.roundTitle(r.round.id), r.round.title), `${r.round.start} – ${r.round.end}`, r.round.target?.value ?? null, r.pledged, intl.formatMessage({ id: `rounds.status.${r.status}` })]),
+                rows: rows.map((r) => [
+                  shipped.text(shippedKeys.roundTitle(r.round.id), r.round.title),
+                  `${r.round.start} – ${r.round.end}`,
+                  r.round.target?.value ?? null,
+                  r.pledged,
+                  intl.formatMessage({ id: `rounds.status.${r.status}` }),
+                ]),
               })}
             />
           </div>
@@ -103,7 +120,13 @@ export function RoundsPage() {
             <h2 id="open-round-title">
               <FormattedMessage id="rounds.form.heading" />
             </h2>
-            <button type="button" className="button-secondary" aria-expanded={opening} aria-controls={formId} onClick={() => setOpening((o) => !o)}>
+            <button
+              type="button"
+              className="button-secondary"
+              aria-expanded={opening}
+              aria-controls={formId}
+              onClick={() => setOpening((o) => !o)}
+            >
               <FormattedMessage id={opening ? 'rounds.form.hide' : 'rounds.form.show'} />
             </button>
           </div>

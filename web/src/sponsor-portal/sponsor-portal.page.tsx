@@ -24,7 +24,10 @@ export function SponsorPortalPage() {
   const { t, label } = useLabel();
   const client = useQueryClient();
   const portal = useQuery({ queryKey: ['portal', 'me'], queryFn: async () => (await api.GET('/api/sponsor')).data! });
-  const households = useQuery({ queryKey: ['portal', 'households'], queryFn: async () => (await api.GET('/api/households', { params: { query: { limit: 100 } } })).data!.cases as Household[] });
+  const households = useQuery({
+    queryKey: ['portal', 'households'],
+    queryFn: async () => (await api.GET('/api/households', { params: { query: { limit: 100 } } })).data!.cases as Household[],
+  });
   const tasks = useQuery({ queryKey: ['portal', 'tasks'], queryFn: async () => (await api.GET('/api/sponsor/tasks')).data!.tasks });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<number | null>(null);
@@ -33,7 +36,9 @@ export function SponsorPortalPage() {
     setBusy(task.id);
     setError(null);
     try {
-      await api.POST('/api/sponsor/tasks/{id}/done', { params: { path: { id: task.id }, header: { 'Idempotency-Key': crypto.randomUUID() } } });
+      await api.POST('/api/sponsor/tasks/{id}/done', {
+        params: { path: { id: task.id }, header: { 'Idempotency-Key': crypto.randomUUID() } },
+      });
       await client.invalidateQueries({ queryKey: ['portal'] });
       document.getElementById(`task-${task.id}-state`)?.focus();
     } catch (e) {
@@ -56,7 +61,11 @@ export function SponsorPortalPage() {
       { key: 'relationship', header: <FormattedMessage id="portal.member.relationship" />, value: (m: Member) => m.relationship ?? null },
       { key: 'sex', header: <FormattedMessage id="portal.member.sex" />, value: (m: Member) => m.sex ?? null },
       { key: 'birthYear', header: <FormattedMessage id="portal.member.birthYear" />, value: (m: Member) => m.birthYear ?? null },
-      { key: 'needs', header: <FormattedMessage id="portal.member.needs" />, value: (m: Member) => (m.needs ?? []).map((n) => label('need', n.type)).join(', ') || null },
+      {
+        key: 'needs',
+        header: <FormattedMessage id="portal.member.needs" />,
+        value: (m: Member) => (m.needs ?? []).map((n) => label('need', n.type)).join(', ') || null,
+      },
       { key: 'arrivedOn', header: <FormattedMessage id="portal.member.arrivedOn" />, value: (m: Member) => m.arrivedOn ?? null },
     ].filter((c) => shown.has(c.key));
 
@@ -66,11 +75,15 @@ export function SponsorPortalPage() {
     { key: 'task', header: <FormattedMessage id="sponsorship.tasks.task" />, value: (x) => taskLabel(label, x.task) },
     { key: 'holder', header: <FormattedMessage id="sponsorship.tasks.holder" />, value: (x) => label('holder', x.holder) },
     {
-      key: 'done', header: <FormattedMessage id="sponsorship.tasks.done" />, fixed: true,
+      key: 'done',
+      header: <FormattedMessage id="sponsorship.tasks.done" />,
+      fixed: true,
       value: (x) => x.doneAt,
       render: (x) =>
         x.doneAt ? (
-          <span id={`task-${x.id}-state`} tabIndex={-1}>{t('portal.tasks.doneOn', { on: x.doneAt.slice(0, 10) })}</span>
+          <span id={`task-${x.id}-state`} tabIndex={-1}>
+            {t('portal.tasks.doneOn', { on: x.doneAt.slice(0, 10) })}
+          </span>
         ) : x.holder === 'sponsor' ? (
           <button type="button" className="button-secondary" disabled={busy === x.id} onClick={() => void done(x)}>
             {t('portal.tasks.markDone', { task: taskLabel(label, x.task) })}
@@ -89,32 +102,59 @@ export function SponsorPortalPage() {
           <FormattedMessage id="portal.lead" values={{ name: me.name, status: label('status', me.status) }} />
         </p>
       ) : (
-        <p className="lead"><FormattedMessage id="portal.notRecorded" /></p>
+        <p className="lead">
+          <FormattedMessage id="portal.notRecorded" />
+        </p>
       )}
       <section aria-labelledby="portal-households">
-        <h2 id="portal-households"><FormattedMessage id="portal.households.title" /></h2>
-        {households_.length === 0 ? <p><FormattedMessage id="portal.households.none" /></p> : households_.map((h) => {
-          const members = h.members ?? [];
-          const shown = new Set(members.flatMap((m) => Object.keys(m)));
-          const sponsorship = mine.sponsorships.find((s) => s.caseRef === h.caseRef);
-          return (
-            <article key={`${h.stateCode}-${h.caseRef}`} className="panel" aria-labelledby={`household-${h.caseRef}`}>
-              <h3 id={`household-${h.caseRef}`}>{t('portal.household', { ref: h.caseRef ?? '', persons: h.persons ?? 0 })}</h3>
-              <p>{t('portal.household.phases', { phases: (h.phases ?? []).map((p) => label('phase', p)).join(', ') })}</p>
-              {h.status && <p>{t('portal.household.status', { status: t(`cases.status.${h.status}`) })}</p>}
-              {members.length > 0 && (
-                <DataTable caption={t('portal.members.caption', { ref: h.caseRef ?? '' })} columns={memberColumns(shown)} rows={members} rowKey={(m) => m.personRef ?? JSON.stringify(m)} />
-              )}
-              {sponsorship?.roles && <RolesTable roles={sponsorship.roles} phases={sponsorship.phases} caption={t('portal.roles.caption', { ref: h.caseRef ?? '' })} />}
-              {sponsorship && <MessagesThread sponsorshipId={sponsorship.id} canWrite />}
-            </article>
-          );
-        })}
+        <h2 id="portal-households">
+          <FormattedMessage id="portal.households.title" />
+        </h2>
+        {households_.length === 0 ? (
+          <p>
+            <FormattedMessage id="portal.households.none" />
+          </p>
+        ) : (
+          households_.map((h) => {
+            const members = h.members ?? [];
+            const shown = new Set(members.flatMap((m) => Object.keys(m)));
+            const sponsorship = mine.sponsorships.find((s) => s.caseRef === h.caseRef);
+            return (
+              <article key={`${h.stateCode}-${h.caseRef}`} className="panel" aria-labelledby={`household-${h.caseRef}`}>
+                <h3 id={`household-${h.caseRef}`}>{t('portal.household', { ref: h.caseRef ?? '', persons: h.persons ?? 0 })}</h3>
+                <p>{t('portal.household.phases', { phases: (h.phases ?? []).map((p) => label('phase', p)).join(', ') })}</p>
+                {h.status && <p>{t('portal.household.status', { status: t(`cases.status.${h.status}`) })}</p>}
+                {members.length > 0 && (
+                  <DataTable
+                    caption={t('portal.members.caption', { ref: h.caseRef ?? '' })}
+                    columns={memberColumns(shown)}
+                    rows={members}
+                    rowKey={(m) => m.personRef ?? JSON.stringify(m)}
+                  />
+                )}
+                {sponsorship?.roles && (
+                  <RolesTable
+                    roles={sponsorship.roles}
+                    phases={sponsorship.phases}
+                    caption={t('portal.roles.caption', { ref: h.caseRef ?? '' })}
+                  />
+                )}
+                {sponsorship && <MessagesThread sponsorshipId={sponsorship.id} canWrite />}
+              </article>
+            );
+          })
+        )}
       </section>
       <section aria-labelledby="portal-tasks">
-        <h2 id="portal-tasks"><FormattedMessage id="portal.tasks.title" /></h2>
+        <h2 id="portal-tasks">
+          <FormattedMessage id="portal.tasks.title" />
+        </h2>
         {error !== null && <Refusal error={error} />}
-        {tasks_.length === 0 ? <p><FormattedMessage id="portal.tasks.none" /></p> : (
+        {tasks_.length === 0 ? (
+          <p>
+            <FormattedMessage id="portal.tasks.none" />
+          </p>
+        ) : (
           <DataTable caption={t('portal.tasks.caption')} columns={taskColumns} rows={tasks_} rowKey={(x) => String(x.id)} />
         )}
       </section>

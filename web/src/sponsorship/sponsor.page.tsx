@@ -6,8 +6,19 @@ import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
 import { PageHeader } from '../ui/status.tsx';
 import {
-  calls, MEMBER_CHECKS, NEXT, REASON_NEEDED, SPONSOR_CHECKS, useLabel, useRefresh, useSchemes, useSponsor, useSponsorships,
-  type Sponsor, type SponsorshipSummary, type StateCode,
+  calls,
+  MEMBER_CHECKS,
+  NEXT,
+  REASON_NEEDED,
+  SPONSOR_CHECKS,
+  useLabel,
+  useRefresh,
+  useSchemes,
+  useSponsor,
+  useSponsorships,
+  type Sponsor,
+  type SponsorshipSummary,
+  type StateCode,
 } from './sponsorship.api.ts';
 import { Refusal, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';
@@ -38,17 +49,34 @@ export function SponsorPage() {
       <PageHeader title={s.name} />
       <Subnav />
       <dl className="facts">
-        <dt><FormattedMessage id="sponsorship.sponsor.status" /></dt>
-        <dd><span className="badge">{label('status', s.status)}</span>{s.statusReason ? ` — ${s.statusReason}` : ''}</dd>
-        <dt><FormattedMessage id="sponsorship.sponsor.kind" /></dt>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.status" />
+        </dt>
+        <dd>
+          <span className="badge">{label('status', s.status)}</span>
+          {s.statusReason ? ` — ${s.statusReason}` : ''}
+        </dd>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.kind" />
+        </dt>
         <dd>{label('kind', s.kind)}</dd>
-        <dt><FormattedMessage id="sponsorship.sponsor.organisation" /></dt>
-        <dd><code>{s.organisation}</code></dd>
-        <dt><FormattedMessage id="sponsorship.sponsor.householdSize" /></dt>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.organisation" />
+        </dt>
+        <dd>
+          <code>{s.organisation}</code>
+        </dd>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.householdSize" />
+        </dt>
         <dd>{s.householdSize}</dd>
-        <dt><FormattedMessage id="sponsorship.sponsor.needsSupported" /></dt>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.needsSupported" />
+        </dt>
         <dd>{s.needsSupported.map((n) => label('need', n)).join(', ') || t('sponsorship.none')}</dd>
-        <dt><FormattedMessage id="sponsorship.sponsor.region" /></dt>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsor.region" />
+        </dt>
         <dd>{s.region || '—'}</dd>
       </dl>
       <Moves sponsor={s} etag={etag} />
@@ -98,11 +126,22 @@ function Moves({ sponsor, etag }: { sponsor: Sponsor; etag: string }) {
   };
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}><FormattedMessage id="sponsorship.moves.title" /></h2>
-      {next.length === 0 ? <p><FormattedMessage id="sponsorship.moves.none" /></p> : (
+      <h2 id={headingId}>
+        <FormattedMessage id="sponsorship.moves.title" />
+      </h2>
+      {next.length === 0 ? (
+        <p>
+          <FormattedMessage id="sponsorship.moves.none" />
+        </p>
+      ) : (
         <div className="downloads">
           {next.map((n) => (
-            <button key={n} type="button" className={n === 'ended' || n === 'suspended' ? 'button-secondary' : undefined} onClick={() => setTo(n)}>
+            <button
+              key={n}
+              type="button"
+              className={n === 'ended' || n === 'suspended' ? 'button-secondary' : undefined}
+              onClick={() => setTo(n)}
+            >
               {t('sponsorship.moves.to', { status: label('status', n) })}
             </button>
           ))}
@@ -119,8 +158,12 @@ function Moves({ sponsor, etag }: { sponsor: Sponsor; etag: string }) {
             </div>
             {change.error !== null && <Refusal error={change.error} />}
             <div className="downloads">
-              <button type="submit" disabled={change.busy}><FormattedMessage id="sponsorship.moves.confirm" /></button>
-              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}><FormattedMessage id="common.cancel" /></button>
+              <button type="submit" disabled={change.busy}>
+                <FormattedMessage id="sponsorship.moves.confirm" />
+              </button>
+              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}>
+                <FormattedMessage id="common.cancel" />
+              </button>
             </div>
           </form>
         </Modal>
@@ -149,19 +192,27 @@ function Members({ sponsor, etag }: { sponsor: Sponsor; etag: string }) {
   };
   return (
     <section aria-labelledby={ids.h}>
-      <h2 id={ids.h}><FormattedMessage id="sponsorship.members.title" /></h2>
+      <h2 id={ids.h}>
+        <FormattedMessage id="sponsorship.members.title" />
+      </h2>
       <DataTable caption={t('sponsorship.members.caption')} columns={columns} rows={sponsor.members} rowKey={(m) => String(m.id)} />
       {sponsor.status !== 'ended' && (
         <form className="filters" onSubmit={submit} noValidate aria-label={t('sponsorship.members.add')}>
           <div className="field">
-            <label htmlFor={ids.name}><FormattedMessage id="sponsorship.member.name" /></label>
+            <label htmlFor={ids.name}>
+              <FormattedMessage id="sponsorship.member.name" />
+            </label>
             <input id={ids.name} name="name" required maxLength={200} autoComplete="off" />
           </div>
           <div className="field">
-            <label htmlFor={ids.role}><FormattedMessage id="sponsorship.member.role" /></label>
+            <label htmlFor={ids.role}>
+              <FormattedMessage id="sponsorship.member.role" />
+            </label>
             <input id={ids.role} name="role" maxLength={60} defaultValue="member" />
           </div>
-          <button type="submit" disabled={change.busy}><FormattedMessage id="sponsorship.members.add" /></button>
+          <button type="submit" disabled={change.busy}>
+            <FormattedMessage id="sponsorship.members.add" />
+          </button>
         </form>
       )}
       {change.error !== null && <Refusal error={change.error} />}
@@ -175,7 +226,8 @@ function Checks({ sponsor, etag }: { sponsor: Sponsor; etag: string }) {
   const [check, setCheck] = useState<string>(MEMBER_CHECKS[0]);
   const ids = { h: useId(), check: useId(), member: useId(), result: useId(), on: useId() };
   const forMember = (MEMBER_CHECKS as readonly string[]).includes(check);
-  const name = (id: number | null) => (id === null ? t('sponsorship.checks.ofSponsor') : (sponsor.members.find((m) => m.id === id)?.name ?? String(id)));
+  const name = (id: number | null) =>
+    id === null ? t('sponsorship.checks.ofSponsor') : (sponsor.members.find((m) => m.id === id)?.name ?? String(id));
   const rows = sponsor.checks.map((c, i) => ({ ...c, i }));
   const columns: Column<(typeof rows)[number]>[] = [
     { key: 'check', header: <FormattedMessage id="sponsorship.checks.check" />, value: (c) => label('check', c.check) },
@@ -198,36 +250,56 @@ function Checks({ sponsor, etag }: { sponsor: Sponsor; etag: string }) {
   };
   return (
     <section aria-labelledby={ids.h}>
-      <h2 id={ids.h}><FormattedMessage id="sponsorship.checks.title" /></h2>
+      <h2 id={ids.h}>
+        <FormattedMessage id="sponsorship.checks.title" />
+      </h2>
       <DataTable caption={t('sponsorship.checks.caption')} columns={columns} rows={rows} rowKey={(c) => String(c.i)} />
       {sponsor.status !== 'ended' && (
         <form className="filters" onSubmit={submit} noValidate aria-label={t('sponsorship.checks.record')}>
           <div className="field">
-            <label htmlFor={ids.check}><FormattedMessage id="sponsorship.checks.check" /></label>
+            <label htmlFor={ids.check}>
+              <FormattedMessage id="sponsorship.checks.check" />
+            </label>
             <select id={ids.check} name="check" value={check} onChange={(e) => setCheck(e.target.value)}>
-              {[...MEMBER_CHECKS, ...SPONSOR_CHECKS].map((c) => <option key={c} value={c}>{label('check', c)}</option>)}
+              {[...MEMBER_CHECKS, ...SPONSOR_CHECKS].map((c) => (
+                <option key={c} value={c}>
+                  {label('check', c)}
+                </option>
+              ))}
             </select>
           </div>
           {forMember && (
             <div className="field">
-              <label htmlFor={ids.member}><FormattedMessage id="sponsorship.checks.member" /></label>
+              <label htmlFor={ids.member}>
+                <FormattedMessage id="sponsorship.checks.member" />
+              </label>
               <select id={ids.member} name="member">
-                {sponsor.members.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+                {sponsor.members.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
               </select>
             </div>
           )}
           <div className="field">
-            <label htmlFor={ids.result}><FormattedMessage id="sponsorship.checks.result" /></label>
+            <label htmlFor={ids.result}>
+              <FormattedMessage id="sponsorship.checks.result" />
+            </label>
             <select id={ids.result} name="result" defaultValue="passed">
               <option value="passed">{label('result', 'passed')}</option>
               <option value="failed">{label('result', 'failed')}</option>
             </select>
           </div>
           <div className="field">
-            <label htmlFor={ids.on}><FormattedMessage id="sponsorship.checks.on" /></label>
+            <label htmlFor={ids.on}>
+              <FormattedMessage id="sponsorship.checks.on" />
+            </label>
             <input id={ids.on} name="on" type="date" defaultValue={today()} required />
           </div>
-          <button type="submit" disabled={change.busy}><FormattedMessage id="sponsorship.checks.record" /></button>
+          <button type="submit" disabled={change.busy}>
+            <FormattedMessage id="sponsorship.checks.record" />
+          </button>
         </form>
       )}
       {change.error !== null && <Refusal error={change.error} />}
@@ -250,42 +322,86 @@ function Match({ sponsor }: { sponsor: Sponsor }) {
     const override = String(f.get('override') ?? '').trim();
     let created = 0;
     const ok = await change.run(async () => {
-      created = (await calls.match({ state: state!, sponsorId: sponsor.id, caseRef: String(f.get('caseRef') ?? '').trim(), schemeId: Number(f.get('scheme')), ...(override ? { override: { reason: override } } : {}) })).id;
+      created = (
+        await calls.match({
+          state: state!,
+          sponsorId: sponsor.id,
+          caseRef: String(f.get('caseRef') ?? '').trim(),
+          schemeId: Number(f.get('scheme')),
+          ...(override ? { override: { reason: override } } : {}),
+        })
+      ).id;
     });
     if (ok) await navigate({ to: '/sponsorships/$id', params: { id: String(created) } });
   };
   const columns: Column<SponsorshipSummary>[] = [
-    { key: 'case', header: <FormattedMessage id="sponsorship.sponsorship.case" />, value: (s) => s.caseRef, render: (s) => <Link to="/sponsorships/$id" params={{ id: String(s.id) }}>{s.caseRef}</Link> },
-    { key: 'phases', header: <FormattedMessage id="sponsorship.sponsorship.phases" />, value: (s) => s.phases.map((p) => label('phase', p)).join(', ') },
+    {
+      key: 'case',
+      header: <FormattedMessage id="sponsorship.sponsorship.case" />,
+      value: (s) => s.caseRef,
+      render: (s) => (
+        <Link to="/sponsorships/$id" params={{ id: String(s.id) }}>
+          {s.caseRef}
+        </Link>
+      ),
+    },
+    {
+      key: 'phases',
+      header: <FormattedMessage id="sponsorship.sponsorship.phases" />,
+      value: (s) => s.phases.map((p) => label('phase', p)).join(', '),
+    },
     { key: 'status', header: <FormattedMessage id="sponsorship.sponsorship.status" />, value: (s) => label('sponsorshipStatus', s.status) },
     { key: 'matched', header: <FormattedMessage id="sponsorship.sponsorship.matchedOn" />, value: (s) => s.matchedOn },
   ];
   const canMatch = sponsor.status === 'approved' || sponsor.status === 'active';
   return (
     <section aria-labelledby={ids.h}>
-      <h2 id={ids.h}><FormattedMessage id="sponsorship.match.title" /></h2>
+      <h2 id={ids.h}>
+        <FormattedMessage id="sponsorship.match.title" />
+      </h2>
       {sponsorships.data && sponsorships.data.length > 0 && (
-        <DataTable caption={t('sponsorship.sponsorships.caption')} columns={columns} rows={sponsorships.data} rowKey={(s) => String(s.id)} />
+        <DataTable
+          caption={t('sponsorship.sponsorships.caption')}
+          columns={columns}
+          rows={sponsorships.data}
+          rowKey={(s) => String(s.id)}
+        />
       )}
-      {!canMatch ? <p><FormattedMessage id="sponsorship.match.notYet" /></p> : (
+      {!canMatch ? (
+        <p>
+          <FormattedMessage id="sponsorship.match.notYet" />
+        </p>
+      ) : (
         <form className="form panel" onSubmit={submit} noValidate aria-labelledby={ids.h}>
           <div className="field">
-            <label htmlFor={ids.ref}><FormattedMessage id="sponsorship.match.caseRef" /></label>
+            <label htmlFor={ids.ref}>
+              <FormattedMessage id="sponsorship.match.caseRef" />
+            </label>
             <input id={ids.ref} name="caseRef" required autoComplete="off" />
           </div>
           <div className="field">
-            <label htmlFor={ids.scheme}><FormattedMessage id="sponsorship.match.scheme" /></label>
+            <label htmlFor={ids.scheme}>
+              <FormattedMessage id="sponsorship.match.scheme" />
+            </label>
             <select id={ids.scheme} name="scheme" required>
-              {(schemes.data ?? []).map((s) => <option key={s.id} value={s.id}>{`${s.code} — ${s.title} (v${s.version})`}</option>)}
+              {(schemes.data ?? []).map((s) => (
+                <option key={s.id} value={s.id}>{`${s.code} — ${s.title} (v${s.version})`}</option>
+              ))}
             </select>
           </div>
           <div className="field">
-            <label htmlFor={ids.override}><FormattedMessage id="sponsorship.match.override" /></label>
+            <label htmlFor={ids.override}>
+              <FormattedMessage id="sponsorship.match.override" />
+            </label>
             <textarea id={ids.override} name="override" rows={2} aria-describedby={`${ids.override}-hint`} />
-            <p className="hint" id={`${ids.override}-hint`}><FormattedMessage id="sponsorship.match.overrideHint" /></p>
+            <p className="hint" id={`${ids.override}-hint`}>
+              <FormattedMessage id="sponsorship.match.overrideHint" />
+            </p>
           </div>
           <div>
-            <button type="submit" disabled={change.busy}><FormattedMessage id="sponsorship.match.submit" /></button>
+            <button type="submit" disabled={change.busy}>
+              <FormattedMessage id="sponsorship.match.submit" />
+            </button>
           </div>
           {change.error !== null && <Refusal error={change.error} />}
         </form>
@@ -298,17 +414,33 @@ function History({ sponsor }: { sponsor: Sponsor }) {
   const { t, label, intl } = useLabel();
   const headingId = useId();
   const columns: Column<Sponsor['history'][number]>[] = [
-    { key: 'at', header: <FormattedMessage id="sponsorship.history.at" />, value: (e) => e.at, render: (e) => <time dateTime={e.at}>{formatMoment(intl, e.at)}</time> },
     {
-      key: 'what', header: <FormattedMessage id="sponsorship.history.what" />,
-      value: (e) => (e.kind === 'check' ? `${label('check', String(e.details.check))}: ${label('result', String(e.details.result))}` : `${e.fromStatus ? label('status', e.fromStatus) : '—'} → ${e.toStatus ? label('status', e.toStatus) : '—'}`),
+      key: 'at',
+      header: <FormattedMessage id="sponsorship.history.at" />,
+      value: (e) => e.at,
+      render: (e) => <time dateTime={e.at}>{formatMoment(intl, e.at)}</time>,
+    },
+    {
+      key: 'what',
+      header: <FormattedMessage id="sponsorship.history.what" />,
+      value: (e) =>
+        e.kind === 'check'
+          ? `${label('check', String(e.details.check))}: ${label('result', String(e.details.result))}`
+          : `${e.fromStatus ? label('status', e.fromStatus) : '—'} → ${e.toStatus ? label('status', e.toStatus) : '—'}`,
     },
     { key: 'reason', header: <FormattedMessage id="sponsorship.history.reason" />, value: (e) => e.reason },
-    { key: 'actor', header: <FormattedMessage id="sponsorship.history.actor" />, value: (e) => e.actor, render: (e) => <Actor id={e.actor} /> },
+    {
+      key: 'actor',
+      header: <FormattedMessage id="sponsorship.history.actor" />,
+      value: (e) => e.actor,
+      render: (e) => <Actor id={e.actor} />,
+    },
   ];
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}><FormattedMessage id="sponsorship.history.title" /></h2>
+      <h2 id={headingId}>
+        <FormattedMessage id="sponsorship.history.title" />
+      </h2>
       <DataTable caption={t('sponsorship.history.caption')} columns={columns} rows={sponsor.history} rowKey={(e) => String(e.id)} />
     </section>
   );

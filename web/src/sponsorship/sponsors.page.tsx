@@ -24,7 +24,16 @@ export function SponsorsPage() {
   const sponsors = useSponsors(state, status || undefined);
   const ids = { status: useId() };
   const columns: Column<SponsorSummary>[] = [
-    { key: 'name', header: <FormattedMessage id="sponsorship.sponsor.name" />, value: (s) => s.name, render: (s) => <Link to="/sponsors/$id" params={{ id: String(s.id) }}>{s.name}</Link> },
+    {
+      key: 'name',
+      header: <FormattedMessage id="sponsorship.sponsor.name" />,
+      value: (s) => s.name,
+      render: (s) => (
+        <Link to="/sponsors/$id" params={{ id: String(s.id) }}>
+          {s.name}
+        </Link>
+      ),
+    },
     { key: 'kind', header: <FormattedMessage id="sponsorship.sponsor.kind" />, value: (s) => label('kind', s.kind) },
     { key: 'region', header: <FormattedMessage id="sponsorship.sponsor.region" />, value: (s) => s.region || null },
     { key: 'size', header: <FormattedMessage id="sponsorship.sponsor.householdSize" />, value: (s) => s.householdSize, numeric: true },
@@ -52,8 +61,16 @@ export function SponsorsPage() {
           </select>
         </div>
       </form>
-      {sponsors.status !== 'success' ? <NotReady query={sponsors} /> : (
-        <DataTable caption={t('sponsorship.sponsors.caption')} columns={columns} rows={sponsors.data} rowKey={(s) => String(s.id)} initialSort={{ key: 'name' }} />
+      {sponsors.status !== 'success' ? (
+        <NotReady query={sponsors} />
+      ) : (
+        <DataTable
+          caption={t('sponsorship.sponsors.caption')}
+          columns={columns}
+          rows={sponsors.data}
+          rowKey={(s) => String(s.id)}
+          initialSort={{ key: 'name' }}
+        />
       )}
       {state && <NewSponsorForm state={state} />}
     </>
@@ -84,7 +101,9 @@ function NewSponsorForm({ state }: { state: StateCode }) {
         region: s('region'),
         householdSize: Number(s('householdSize')),
         needsSupported: f.getAll('needs').map(String) as never,
-        languages: s('languages').split(/[\s,]+/).filter(Boolean),
+        languages: s('languages')
+          .split(/[\s,]+/)
+          .filter(Boolean),
         contact: s('email') ? { email: s('email') } : {},
       });
       await refresh();
@@ -95,7 +114,12 @@ function NewSponsorForm({ state }: { state: StateCode }) {
       setBusy(false);
     }
   };
-  const err = (k: string) => (fields[k] ? <p className="field-error" id={`${k}-error`}>{fields[k]!.join(' ')}</p> : null);
+  const err = (k: string) =>
+    fields[k] ? (
+      <p className="field-error" id={`${k}-error`}>
+        {fields[k]!.join(' ')}
+      </p>
+    ) : null;
   return (
     <section className="panel" aria-labelledby={ids.h}>
       <h2 id={ids.h}>
@@ -103,33 +127,51 @@ function NewSponsorForm({ state }: { state: StateCode }) {
       </h2>
       <form className="form" onSubmit={submit} noValidate>
         <div className="field">
-          <label htmlFor={ids.name}><FormattedMessage id="sponsorship.sponsor.name" /></label>
+          <label htmlFor={ids.name}>
+            <FormattedMessage id="sponsorship.sponsor.name" />
+          </label>
           <input id={ids.name} name="name" required maxLength={200} />
           {err('name')}
         </div>
         <div className="field">
-          <label htmlFor={ids.org}><FormattedMessage id="sponsorship.sponsor.organisation" /></label>
+          <label htmlFor={ids.org}>
+            <FormattedMessage id="sponsorship.sponsor.organisation" />
+          </label>
           <input id={ids.org} name="organisation" required aria-describedby={`${ids.org}-hint`} pattern="[a-z0-9][a-z0-9._-]{1,63}" />
-          <p className="hint" id={`${ids.org}-hint`}><FormattedMessage id="sponsorship.sponsor.organisationHint" /></p>
+          <p className="hint" id={`${ids.org}-hint`}>
+            <FormattedMessage id="sponsorship.sponsor.organisationHint" />
+          </p>
           {err('organisation')}
         </div>
         <div className="field">
-          <label htmlFor={ids.kind}><FormattedMessage id="sponsorship.sponsor.kind" /></label>
+          <label htmlFor={ids.kind}>
+            <FormattedMessage id="sponsorship.sponsor.kind" />
+          </label>
           <select id={ids.kind} name="kind" defaultValue="group">
-            {SPONSOR_KINDS.map((k) => <option key={k} value={k}>{label('kind', k)}</option>)}
+            {SPONSOR_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {label('kind', k)}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={ids.region}><FormattedMessage id="sponsorship.sponsor.region" /></label>
+          <label htmlFor={ids.region}>
+            <FormattedMessage id="sponsorship.sponsor.region" />
+          </label>
           <input id={ids.region} name="region" maxLength={200} />
         </div>
         <div className="field">
-          <label htmlFor={ids.size}><FormattedMessage id="sponsorship.sponsor.householdSize" /></label>
+          <label htmlFor={ids.size}>
+            <FormattedMessage id="sponsorship.sponsor.householdSize" />
+          </label>
           <input id={ids.size} name="householdSize" type="number" min={1} max={30} defaultValue={4} required />
           {err('householdSize')}
         </div>
         <fieldset className="field">
-          <legend><FormattedMessage id="sponsorship.sponsor.needsSupported" /></legend>
+          <legend>
+            <FormattedMessage id="sponsorship.sponsor.needsSupported" />
+          </legend>
           {NEEDS.map((n) => (
             <label key={n}>
               <input type="checkbox" name="needs" value={n} /> {label('need', n)}
@@ -137,16 +179,24 @@ function NewSponsorForm({ state }: { state: StateCode }) {
           ))}
         </fieldset>
         <div className="field">
-          <label htmlFor={ids.langs}><FormattedMessage id="sponsorship.sponsor.languages" /></label>
+          <label htmlFor={ids.langs}>
+            <FormattedMessage id="sponsorship.sponsor.languages" />
+          </label>
           <input id={ids.langs} name="languages" aria-describedby={`${ids.langs}-hint`} />
-          <p className="hint" id={`${ids.langs}-hint`}><FormattedMessage id="sponsorship.sponsor.languagesHint" /></p>
+          <p className="hint" id={`${ids.langs}-hint`}>
+            <FormattedMessage id="sponsorship.sponsor.languagesHint" />
+          </p>
         </div>
         <div className="field">
-          <label htmlFor={ids.email}><FormattedMessage id="sponsorship.sponsor.email" /></label>
+          <label htmlFor={ids.email}>
+            <FormattedMessage id="sponsorship.sponsor.email" />
+          </label>
           <input id={ids.email} name="email" type="email" autoComplete="off" />
         </div>
         <div>
-          <button type="submit" disabled={busy}>{t('sponsorship.sponsors.record')}</button>
+          <button type="submit" disabled={busy}>
+            {t('sponsorship.sponsors.record')}
+          </button>
         </div>
         {error !== null && <Refusal error={error} />}
       </form>

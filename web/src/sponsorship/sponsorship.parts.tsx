@@ -36,7 +36,15 @@ export function RolesTable({ roles, phases, caption }: { roles: Roles; phases?: 
   const columns: Column<(typeof rows)[number]>[] = [
     { key: 'phase', header: <FormattedMessage id="sponsorship.roles.phase" />, value: (r) => label('phase', r.phase) },
     { key: 'holder', header: <FormattedMessage id="sponsorship.roles.holder" />, value: (r) => label('holder', r.holder) },
-    ...(phases ? [{ key: 'yours', header: <FormattedMessage id="sponsorship.roles.held" />, value: (r: (typeof rows)[number]) => (phases.includes(r.phase) ? t('sponsorship.yes') : t('sponsorship.no')) }] : []),
+    ...(phases
+      ? [
+          {
+            key: 'yours',
+            header: <FormattedMessage id="sponsorship.roles.held" />,
+            value: (r: (typeof rows)[number]) => (phases.includes(r.phase) ? t('sponsorship.yes') : t('sponsorship.no')),
+          },
+        ]
+      : []),
   ];
   return <DataTable caption={caption ?? t('sponsorship.roles.caption')} columns={columns} rows={rows} rowKey={(r) => r.phase} />;
 }
@@ -45,7 +53,9 @@ export function RolesTable({ roles, phases, caption }: { roles: Roles; phases?: 
 export function Refusal({ error }: { error: unknown }) {
   const { label } = useLabel();
   if (!(error instanceof ApiError)) return <ErrorNotice error={error} />;
-  const criteria = Array.isArray(error.details.criteria) ? (error.details.criteria as { criterion: string; label: string; characteristic: string; article: string }[]) : [];
+  const criteria = Array.isArray(error.details.criteria)
+    ? (error.details.criteria as { criterion: string; label: string; characteristic: string; article: string }[])
+    : [];
   return (
     <div className="notice notice-error" role="alert">
       <p>{error.message}</p>
@@ -53,7 +63,10 @@ export function Refusal({ error }: { error: unknown }) {
         <ul>
           {criteria.map((c) => (
             <li key={c.criterion}>
-              <FormattedMessage id="sponsorship.criteria.refused" values={{ label: c.label, characteristic: label('characteristic', c.characteristic), article: c.article }} />
+              <FormattedMessage
+                id="sponsorship.criteria.refused"
+                values={{ label: c.label, characteristic: label('characteristic', c.characteristic), article: c.article }}
+              />
             </li>
           ))}
         </ul>
@@ -96,7 +109,7 @@ export function MessagesThread({ sponsorshipId, canWrite }: { sponsorshipId: num
       </h2>
       {messages.status !== 'success' ? (
         <NotReady query={messages} />
-        ) : messages.data.length === 0 ? (
+      ) : messages.data.length === 0 ? (
         <p>
           <FormattedMessage id="sponsorship.messages.none" />
         </p>

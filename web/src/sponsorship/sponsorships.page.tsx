@@ -5,7 +5,17 @@ import { mayOpen, signedIn, useMe } from '../api/session.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { Modal } from '../ui/modal.tsx';
 import { PageHeader } from '../ui/status.tsx';
-import { calls, useBreakdowns, useLabel, useRefresh, useSponsorship, useSponsorships, type Sponsorship, type SponsorshipSummary, type StateCode } from './sponsorship.api.ts';
+import {
+  calls,
+  useBreakdowns,
+  useLabel,
+  useRefresh,
+  useSponsorship,
+  useSponsorships,
+  type Sponsorship,
+  type SponsorshipSummary,
+  type StateCode,
+} from './sponsorship.api.ts';
 import { MessagesThread, Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';
 
@@ -31,7 +41,16 @@ export function SponsorshipsPage() {
     { key: 'brokenDown', header: <FormattedMessage id="sponsorship.counts.brokenDown" />, value: (c) => c.brokenDown, numeric: true },
   ];
   const columns: Column<SponsorshipSummary>[] = [
-    { key: 'case', header: <FormattedMessage id="sponsorship.sponsorship.case" />, value: (s) => s.caseRef, render: (s) => <Link to="/sponsorships/$id" params={{ id: String(s.id) }}>{s.caseRef}</Link> },
+    {
+      key: 'case',
+      header: <FormattedMessage id="sponsorship.sponsorship.case" />,
+      value: (s) => s.caseRef,
+      render: (s) => (
+        <Link to="/sponsorships/$id" params={{ id: String(s.id) }}>
+          {s.caseRef}
+        </Link>
+      ),
+    },
     { key: 'sponsor', header: <FormattedMessage id="sponsorship.sponsorship.sponsor" />, value: (s) => s.sponsorName },
     { key: 'status', header: <FormattedMessage id="sponsorship.sponsorship.status" />, value: (s) => label('sponsorshipStatus', s.status) },
     { key: 'matched', header: <FormattedMessage id="sponsorship.sponsorship.matchedOn" />, value: (s) => s.matchedOn },
@@ -41,18 +60,35 @@ export function SponsorshipsPage() {
     <>
       <PageHeader title={<FormattedMessage id="sponsorship.sponsorships.title" />} />
       {mayOpen(user, 'sponsorship') && <Subnav />}
-      <p className="lead"><FormattedMessage id={officer ? 'sponsorship.sponsorships.leadState' : 'sponsorship.sponsorships.leadCommission'} /></p>
-      {figures.status !== 'success' ? <NotReady query={figures} /> : (
+      <p className="lead">
+        <FormattedMessage id={officer ? 'sponsorship.sponsorships.leadState' : 'sponsorship.sponsorships.leadCommission'} />
+      </p>
+      {figures.status !== 'success' ? (
+        <NotReady query={figures} />
+      ) : (
         <>
-          <DataTable caption={t('sponsorship.counts.caption')} columns={countColumns} rows={figures.data.counts} rowKey={(c) => c.stateCode} />
+          <DataTable
+            caption={t('sponsorship.counts.caption')}
+            columns={countColumns}
+            rows={figures.data.counts}
+            rowKey={(c) => c.stateCode}
+          />
           {officer && (
-            <DataTable caption={t('sponsorship.breakdowns.caption')} columns={columns} rows={figures.data.breakdowns} rowKey={(s) => String(s.id)} />
+            <DataTable
+              caption={t('sponsorship.breakdowns.caption')}
+              columns={columns}
+              rows={figures.data.breakdowns}
+              rowKey={(s) => String(s.id)}
+            />
           )}
         </>
       )}
-      {officer && (list.status !== 'success' ? <NotReady query={list} /> : (
-        <DataTable caption={t('sponsorship.sponsorships.caption')} columns={columns} rows={list.data} rowKey={(s) => String(s.id)} />
-      ))}
+      {officer &&
+        (list.status !== 'success' ? (
+          <NotReady query={list} />
+        ) : (
+          <DataTable caption={t('sponsorship.sponsorships.caption')} columns={columns} rows={list.data} rowKey={(s) => String(s.id)} />
+        ))}
     </>
   );
 }
@@ -68,24 +104,49 @@ export function SponsorshipPage() {
     { key: 'phase', header: <FormattedMessage id="sponsorship.tasks.phase" />, value: (x) => label('phase', x.phase) },
     { key: 'task', header: <FormattedMessage id="sponsorship.tasks.task" />, value: (x) => taskLabel(label, x.task) },
     { key: 'holder', header: <FormattedMessage id="sponsorship.tasks.holder" />, value: (x) => label('holder', x.holder) },
-    { key: 'done', header: <FormattedMessage id="sponsorship.tasks.done" />, value: (x) => (x.doneAt ? x.doneAt.slice(0, 10) : t('sponsorship.tasks.open')) },
+    {
+      key: 'done',
+      header: <FormattedMessage id="sponsorship.tasks.done" />,
+      value: (x) => (x.doneAt ? x.doneAt.slice(0, 10) : t('sponsorship.tasks.open')),
+    },
   ];
   return (
     <>
       <PageHeader title={t('sponsorship.sponsorship.title', { ref: s.caseRef, sponsor: s.sponsorName })} />
       <Subnav />
       <dl className="facts">
-        <dt><FormattedMessage id="sponsorship.sponsorship.status" /></dt>
-        <dd><span className="badge">{label('sponsorshipStatus', s.status)}</span>{s.endReason ? ` — ${s.endReason}` : ''}</dd>
-        <dt><FormattedMessage id="sponsorship.sponsorship.case" /></dt>
-        <dd><Link to="/cases/$ref" params={{ ref: s.caseRef }}>{s.caseRef}</Link></dd>
-        <dt><FormattedMessage id="sponsorship.sponsorship.sponsor" /></dt>
-        <dd><Link to="/sponsors/$id" params={{ id: String(s.sponsorId) }}>{s.sponsorName}</Link></dd>
-        <dt><FormattedMessage id="sponsorship.sponsorship.scheme" /></dt>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsorship.status" />
+        </dt>
+        <dd>
+          <span className="badge">{label('sponsorshipStatus', s.status)}</span>
+          {s.endReason ? ` — ${s.endReason}` : ''}
+        </dd>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsorship.case" />
+        </dt>
+        <dd>
+          <Link to="/cases/$ref" params={{ ref: s.caseRef }}>
+            {s.caseRef}
+          </Link>
+        </dd>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsorship.sponsor" />
+        </dt>
+        <dd>
+          <Link to="/sponsors/$id" params={{ id: String(s.sponsorId) }}>
+            {s.sponsorName}
+          </Link>
+        </dd>
+        <dt>
+          <FormattedMessage id="sponsorship.sponsorship.scheme" />
+        </dt>
         <dd>{s.schemeVersion ? `#${s.schemeId} v${s.schemeVersion}` : '—'}</dd>
         {s.safetyNet && (
           <>
-            <dt><FormattedMessage id="sponsorship.breakdown.takenOver" /></dt>
+            <dt>
+              <FormattedMessage id="sponsorship.breakdown.takenOver" />
+            </dt>
             <dd>{s.safetyNet.phases.map((p) => label('phase', p)).join(', ')}</dd>
           </>
         )}
@@ -100,7 +161,9 @@ export function SponsorshipPage() {
 
 /** A task's label; one the safety net took over says so. */
 export function taskLabel(label: (kind: string, code: string) => string, task: string): string {
-  return task.startsWith('safety_net:') ? `${label('task', task.slice('safety_net:'.length))} (${label('task', 'safety_net')})` : label('task', task);
+  return task.startsWith('safety_net:')
+    ? `${label('task', task.slice('safety_net:'.length))} (${label('task', 'safety_net')})`
+    : label('task', task);
 }
 
 function Finish({ sponsorship, etag }: { sponsorship: { id: number; phases: string[] }; etag: string }) {
@@ -121,7 +184,8 @@ function Finish({ sponsorship, etag }: { sponsorship: { id: number; phases: stri
     setBusy(true);
     setError(null);
     try {
-      if (open === 'breakdown') await calls.breakdown(sponsorship.id, etag, { reason, ...(phases.length > 0 ? { phases: phases as never } : {}) });
+      if (open === 'breakdown')
+        await calls.breakdown(sponsorship.id, etag, { reason, ...(phases.length > 0 ? { phases: phases as never } : {}) });
       else await calls.end(sponsorship.id, etag, { reason });
       dialog.current?.close();
       await refresh();
@@ -134,26 +198,39 @@ function Finish({ sponsorship, etag }: { sponsorship: { id: number; phases: stri
   };
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}><FormattedMessage id="sponsorship.finish.title" /></h2>
+      <h2 id={headingId}>
+        <FormattedMessage id="sponsorship.finish.title" />
+      </h2>
       <div className="downloads">
-        <button type="button" className="button-danger" onClick={() => setOpen('breakdown')}><FormattedMessage id="sponsorship.breakdown.open" /></button>
-        <button type="button" className="button-secondary" onClick={() => setOpen('end')}><FormattedMessage id="sponsorship.end.open" /></button>
+        <button type="button" className="button-danger" onClick={() => setOpen('breakdown')}>
+          <FormattedMessage id="sponsorship.breakdown.open" />
+        </button>
+        <button type="button" className="button-secondary" onClick={() => setOpen('end')}>
+          <FormattedMessage id="sponsorship.end.open" />
+        </button>
       </div>
       {open && (
         <Modal
           title={t(open === 'breakdown' ? 'sponsorship.breakdown.title' : 'sponsorship.end.title')}
           description={t(open === 'breakdown' ? 'sponsorship.breakdown.description' : 'sponsorship.end.description')}
-          onClose={() => { setOpen(null); setError(null); }}
+          onClose={() => {
+            setOpen(null);
+            setError(null);
+          }}
           dialogRef={dialog}
         >
           <form className="form" onSubmit={submit} noValidate>
             <div className="field">
-              <label htmlFor={reasonId}><FormattedMessage id="sponsorship.finish.reason" /></label>
+              <label htmlFor={reasonId}>
+                <FormattedMessage id="sponsorship.finish.reason" />
+              </label>
               <textarea id={reasonId} name="reason" rows={3} required />
             </div>
             {open === 'breakdown' && (
               <fieldset className="field">
-                <legend><FormattedMessage id="sponsorship.breakdown.phases" /></legend>
+                <legend>
+                  <FormattedMessage id="sponsorship.breakdown.phases" />
+                </legend>
                 {sponsorship.phases.map((p) => (
                   <label key={p}>
                     <input type="checkbox" name="phases" value={p} defaultChecked /> {label('phase', p)}
@@ -166,7 +243,9 @@ function Finish({ sponsorship, etag }: { sponsorship: { id: number; phases: stri
               <button type="submit" className={open === 'breakdown' ? 'button-danger' : undefined} disabled={busy}>
                 <FormattedMessage id={open === 'breakdown' ? 'sponsorship.breakdown.confirm' : 'sponsorship.end.confirm'} />
               </button>
-              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}><FormattedMessage id="common.cancel" /></button>
+              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}>
+                <FormattedMessage id="common.cancel" />
+              </button>
             </div>
           </form>
         </Modal>

@@ -4,7 +4,15 @@ import type { Round } from './state-of-play.queries.ts';
 import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
 /** The round a page shows, chosen from the rounds the API lists; the choice goes into the address (`?round=`). */
-export function RoundSelect({ rounds, value, onChange }: { rounds: readonly Round[]; value: string | undefined; onChange: (id: string) => void }) {
+export function RoundSelect({
+  rounds,
+  value,
+  onChange,
+}: {
+  rounds: readonly Round[];
+  value: string | undefined;
+  onChange: (id: string) => void;
+}) {
   const id = useId();
   return (
     <form className="filters no-print" onSubmit={(e) => e.preventDefault()}>

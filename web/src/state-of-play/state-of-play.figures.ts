@@ -20,7 +20,13 @@ export function totalsOf(rows: readonly StateOfPlayRow[]): Totals {
   for (const r of rows) for (const [c, n] of Object.entries(r.byDeparture)) byDeparture[c] = (byDeparture[c] ?? 0) + n;
   const pledged = rows.reduce((n, r) => n + r.pledged, 0);
   const arrived = rows.reduce((n, r) => n + r.arrived, 0);
-  return { pledged, carryOver: rows.reduce((n, r) => n + r.carryOver, 0), arrived, deliveredShare: pledged ? arrived / pledged : null, byDeparture };
+  return {
+    pledged,
+    carryOver: rows.reduce((n, r) => n + r.carryOver, 0),
+    arrived,
+    deliveredShare: pledged ? arrived / pledged : null,
+    byDeparture,
+  };
 }
 
 /** The `n` countries of departure with the most arrivals (ties by code), as the CLI lists them. */
@@ -38,8 +44,24 @@ export function stateOfPlaySheet(s: StateOfPlay, name: string): Sheet {
     name,
     header: ['code', 'name', 'pledged', 'carry_over', 'arrived', 'delivered_share', ...departures.map((d) => `departure_${d}`)],
     rows: [
-      ...s.states.map((st) => [st.code, st.name, st.pledged, st.carryOver, st.arrived, share(st.deliveredShare), ...departures.map((d) => st.byDeparture[d] ?? 0)]),
-      ['EU', 'total', totals.pledged, totals.carryOver, totals.arrived, share(totals.deliveredShare), ...departures.map((d) => totals.byDeparture[d] ?? 0)],
+      ...s.states.map((st) => [
+        st.code,
+        st.name,
+        st.pledged,
+        st.carryOver,
+        st.arrived,
+        share(st.deliveredShare),
+        ...departures.map((d) => st.byDeparture[d] ?? 0),
+      ]),
+      [
+        'EU',
+        'total',
+        totals.pledged,
+        totals.carryOver,
+        totals.arrived,
+        share(totals.deliveredShare),
+        ...departures.map((d) => totals.byDeparture[d] ?? 0),
+      ],
     ],
   };
 }

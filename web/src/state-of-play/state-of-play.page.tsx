@@ -28,7 +28,15 @@ export function StateOfPlayPage() {
 
   return (
     <div className="state-of-play">
-      <PageHeader title={sop.data ? intl.formatMessage({ id: 'stateOfPlay.title' }, { title: shipped.text(shippedKeys.roundTitle(sop.data.round), sop.data.title) }) : <FormattedMessage id="nav.stateOfPlay" />}>
+      <PageHeader
+        title={
+          sop.data ? (
+            intl.formatMessage({ id: 'stateOfPlay.title' }, { title: shipped.text(shippedKeys.roundTitle(sop.data.round), sop.data.title) })
+          ) : (
+            <FormattedMessage id="nav.stateOfPlay" />
+          )
+        }
+      >
         {sop.data && (
           <button type="button" className="button-secondary no-print" onClick={() => window.print()}>
             <FormattedMessage id="common.print" />
@@ -40,9 +48,7 @@ export function StateOfPlayPage() {
           <FormattedMessage id="stateOfPlay.asOf" values={{ date: formatDay(intl, sop.data.asOf) }} />
         </p>
       )}
-      {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />
-      )}
+      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
       {body}
     </div>
   );
@@ -67,9 +73,21 @@ function Report({ sop, round }: { sop: StateOfPlay; round: Round }) {
     { key: 'code', header: t('stateOfPlay.col.code'), value: (r) => r.code },
     { key: 'name', header: t('stateOfPlay.col.state'), value: (r) => r.name },
     { key: 'pledged', header: t('stateOfPlay.col.pledged'), value: (r) => r.pledged, numeric: true },
-    { key: 'carryOver', header: t('stateOfPlay.col.carryOver'), value: (r) => r.carryOver, render: (r) => bracketed(intl, r.carryOver), numeric: true },
+    {
+      key: 'carryOver',
+      header: t('stateOfPlay.col.carryOver'),
+      value: (r) => r.carryOver,
+      render: (r) => bracketed(intl, r.carryOver),
+      numeric: true,
+    },
     { key: 'arrived', header: t('stateOfPlay.col.arrived'), value: (r) => r.arrived, numeric: true },
-    { key: 'delivered', header: t('stateOfPlay.col.delivered'), value: (r) => r.deliveredShare, render: (r) => formatShare(intl, r.deliveredShare), numeric: true },
+    {
+      key: 'delivered',
+      header: t('stateOfPlay.col.delivered'),
+      value: (r) => r.deliveredShare,
+      render: (r) => formatShare(intl, r.deliveredShare),
+      numeric: true,
+    },
     { key: 'departures', header: t('stateOfPlay.col.departures'), value: (r) => departuresText(intl, r.byDeparture) },
   ];
   const footer = {
@@ -170,7 +188,10 @@ function DocumentFigures({ roundId, figures, sources }: { roundId: string; figur
   type Row = (typeof rows)[number];
   const columns: Column<Row>[] = [
     { key: 'figure', header: t('stateOfPlay.doc.figure'), value: (f) => t(`stateOfPlay.figure.${f.figure}`), fixed: true },
-    { key: 'source', header: t('stateOfPlay.doc.source'), value: (f) => [sourceName(f), locator(f)].filter(Boolean).join(', '),
+    {
+      key: 'source',
+      header: t('stateOfPlay.doc.source'),
+      value: (f) => [sourceName(f), locator(f)].filter(Boolean).join(', '),
       render: (f) => (
         <>
           {sourceName(f)}
@@ -179,9 +200,20 @@ function DocumentFigures({ roundId, figures, sources }: { roundId: string; figur
       ),
       fixed: true,
     },
-    { key: 'stated', header: t('stateOfPlay.doc.stated'), value: (f) => formatStatement(intl, f.qualifier, value(f, f.value)), fixed: true },
+    {
+      key: 'stated',
+      header: t('stateOfPlay.doc.stated'),
+      value: (f) => formatStatement(intl, f.qualifier, value(f, f.value)),
+      fixed: true,
+    },
     { key: 'asOf', header: t('stateOfPlay.doc.asOf'), value: (f) => (f.asOf ? formatDay(intl, f.asOf) : '–'), fixed: true },
-    { key: 'computed', header: t('stateOfPlay.doc.computed'), value: (f) => (f.computed === null ? t('stateOfPlay.notComputed') : value(f, f.computed)), numeric: true, fixed: true },
+    {
+      key: 'computed',
+      header: t('stateOfPlay.doc.computed'),
+      value: (f) => (f.computed === null ? t('stateOfPlay.notComputed') : value(f, f.computed)),
+      numeric: true,
+      fixed: true,
+    },
     {
       key: 'difference',
       header: t('stateOfPlay.doc.difference'),

@@ -47,7 +47,8 @@ export function useStateOfPlay(roundId: string | undefined) {
     enabled: roundId !== undefined,
     // A change of language keeps the figures on screen while the names come in the new language.
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === roundId ? previous : undefined),
-    queryFn: async () => (await api.GET('/api/rounds/{round}/state-of-play', { params: { path: { round: roundId! }, query: { lang } } })).data!,
+    queryFn: async () =>
+      (await api.GET('/api/rounds/{round}/state-of-play', { params: { path: { round: roundId! }, query: { lang } } })).data!,
   });
 }
 

@@ -38,7 +38,11 @@ export function useImportDataset() {
       const text = await input.file.text();
       const { data } = await api.POST('/api/statistics/datasets', {
         params: {
-          query: { source: input.source, filename: input.file.name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 100), ...(input.extractedOn ? { extractedOn: input.extractedOn } : {}) },
+          query: {
+            source: input.source,
+            filename: input.file.name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 100),
+            ...(input.extractedOn ? { extractedOn: input.extractedOn } : {}),
+          },
           header: { 'Idempotency-Key': crypto.randomUUID() },
         },
         body: text as never,

@@ -15,8 +15,15 @@ import { Field } from '../ui/field.tsx';
 import { formatCount, formatDay, formatShare } from '../ui/format.ts';
 import { ErrorNotice, Notice, PageHeader } from '../ui/status.tsx';
 import {
-  useContext, useDatasets, useImportDataset, useReconciliation, useRemoveDataset,
-  type Reconciliation, type StatisticsContext, type StatisticsDataset, type StatisticsSource,
+  useContext,
+  useDatasets,
+  useImportDataset,
+  useReconciliation,
+  useRemoveDataset,
+  type Reconciliation,
+  type StatisticsContext,
+  type StatisticsDataset,
+  type StatisticsSource,
 } from './statistics.api.ts';
 import { NotReady } from '../ui/page-state.tsx';
 import { apiLanguage } from '../i18n/locales.ts';
@@ -42,7 +49,10 @@ export function StatisticsPage() {
   const context = useContext();
   const latest = context.data?.years.at(-1)?.year ?? new Date().getFullYear() - 1;
   const year = /^\d{4}$/.test(search.year ?? '') ? Number(search.year) : latest;
-  const years = Array.from({ length: Math.max(latest, year, new Date().getFullYear()) - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i).reverse();
+  const years = Array.from(
+    { length: Math.max(latest, year, new Date().getFullYear()) - FIRST_YEAR + 1 },
+    (_, i) => FIRST_YEAR + i,
+  ).reverse();
   const user = signedIn(me.data) ? me.data.user : null;
   const mayImport = user?.role === 'commission_analyst';
 
@@ -63,7 +73,11 @@ export function StatisticsPage() {
           <label htmlFor="statistics-year">
             <FormattedMessage id="statistics.year" />
           </label>
-          <select id="statistics-year" value={year} onChange={(e) => void navigate({ to: '/statistics', search: { year: e.target.value } })}>
+          <select
+            id="statistics-year"
+            value={year}
+            onChange={(e) => void navigate({ to: '/statistics', search: { year: e.target.value } })}
+          >
             {years.map((y) => (
               <option key={y} value={y}>
                 {y}
@@ -91,17 +105,26 @@ function Datasets({ mayImport }: { mayImport: boolean }) {
     { key: 'title', header: t('statistics.table'), value: (d) => `${d.code}: ${d.title}` },
     { key: 'basis', header: t('statistics.basis'), value: (d) => t(`statistics.basis.${d.basis}`) },
     { key: 'rounding', header: t('statistics.rounding'), value: (d) => d.rounding, numeric: true },
-    { key: 'extractedOn', header: t('statistics.extractedOn'), value: (d) => (d.extractedOn ? formatDay(intl, d.extractedOn, 'medium') : t('statistics.unknown')) },
+    {
+      key: 'extractedOn',
+      header: t('statistics.extractedOn'),
+      value: (d) => (d.extractedOn ? formatDay(intl, d.extractedOn, 'medium') : t('statistics.unknown')),
+    },
     { key: 'figures', header: t('statistics.figures'), value: (d) => d.figures, numeric: true },
     ...(mayImport
-      ? [{
-          key: 'remove', header: t('statistics.actions'), fixed: true, value: () => '',
-          render: (d: StatisticsDataset) => (
-            <button type="button" className="button-secondary" onClick={() => setRemoving(d)}>
-              <FormattedMessage id="statistics.remove" values={{ id: String(d.id) }} />
-            </button>
-          ),
-        } satisfies Column<StatisticsDataset>]
+      ? [
+          {
+            key: 'remove',
+            header: t('statistics.actions'),
+            fixed: true,
+            value: () => '',
+            render: (d: StatisticsDataset) => (
+              <button type="button" className="button-secondary" onClick={() => setRemoving(d)}>
+                <FormattedMessage id="statistics.remove" values={{ id: String(d.id) }} />
+              </button>
+            ),
+          } satisfies Column<StatisticsDataset>,
+        ]
       : []),
   ];
   return (
@@ -113,14 +136,20 @@ function Datasets({ mayImport }: { mayImport: boolean }) {
       </div>
       {datasets.status !== 'success' ? (
         <NotReady query={datasets} />
-        ) : datasets.data.length === 0 ? (
+      ) : datasets.data.length === 0 ? (
         <Notice>
           <FormattedMessage id="statistics.noDatasets" />
         </Notice>
       ) : (
         <>
           <div data-testid="statistics-datasets">
-            <DataTable caption={t('statistics.datasets')} captionHidden columns={columns} rows={datasets.data} rowKey={(d) => String(d.id)} />
+            <DataTable
+              caption={t('statistics.datasets')}
+              captionHidden
+              columns={columns}
+              rows={datasets.data}
+              rowKey={(d) => String(d.id)}
+            />
           </div>
           <dl className="definitions">
             {datasets.data.map((d) => (
@@ -142,7 +171,10 @@ function Datasets({ mayImport }: { mayImport: boolean }) {
         onClose={() => setRemoving(null)}
       >
         <p>
-          <FormattedMessage id="statistics.removeText" values={{ id: String(removing?.id ?? ''), figures: String(removing?.figures ?? '') }} />
+          <FormattedMessage
+            id="statistics.removeText"
+            values={{ id: String(removing?.id ?? ''), figures: String(removing?.figures ?? '') }}
+          />
         </p>
       </ConfirmDialog>
       {remove.isError && <ErrorNotice error={remove.error} />}
@@ -162,7 +194,10 @@ function Upload() {
     e.preventDefault();
     if (file) upload.mutate({ source, file, ...(extractedOn ? { extractedOn } : {}) });
   };
-  const problems = upload.error instanceof ApiError && Array.isArray(upload.error.details['rows']) ? (upload.error.details['rows'] as { row: number; column: string; value: string; reason: string }[]) : [];
+  const problems =
+    upload.error instanceof ApiError && Array.isArray(upload.error.details['rows'])
+      ? (upload.error.details['rows'] as { row: number; column: string; value: string; reason: string }[])
+      : [];
   const done = upload.data;
   return (
     <form className="form" onSubmit={submit} aria-labelledby="statistics-upload">
@@ -179,8 +214,24 @@ function Upload() {
           </select>
         )}
       />
-      <Field id="statistics-extracted" label={t('statistics.extractedOn')} hint={t('statistics.extractedHint')} control={(p) => <input {...p} type="date" value={extractedOn} onChange={(e) => setExtractedOn(e.target.value)} />} />
-      <Field id="statistics-file" label={t('statistics.file')} control={(p) => <input {...p} type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />} />
+      <Field
+        id="statistics-extracted"
+        label={t('statistics.extractedOn')}
+        hint={t('statistics.extractedHint')}
+        control={(p) => <input {...p} type="date" value={extractedOn} onChange={(e) => setExtractedOn(e.target.value)} />}
+      />
+      <Field
+        id="statistics-file"
+        label={t('statistics.file')}
+        control={(p) => (
+          <input
+            {...p}
+            type="file"
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        )}
+      />
       <button type="submit" disabled={!file || upload.isPending}>
         <FormattedMessage id="statistics.import" />
       </button>
@@ -188,7 +239,11 @@ function Upload() {
         <Notice kind="success">
           <FormattedMessage
             id={done.duplicate ? 'statistics.duplicate' : 'statistics.imported'}
-            values={{ id: String(done.dataset.id), source: SOURCE_NAME[done.dataset.source], figures: formatCount(intl, done.dataset.figures) }}
+            values={{
+              id: String(done.dataset.id),
+              source: SOURCE_NAME[done.dataset.source],
+              figures: formatCount(intl, done.dataset.figures),
+            }}
           />
         </Notice>
       )}
@@ -222,21 +277,56 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
   const nl = intl.locale.startsWith('nl');
   const name = (code: string) => stateName(code, intl.locale);
   const cell = (s: SourceCell | undefined): string =>
-    !s ? '' : s.status === 'no_row' ? t('statistics.noRow') : s.status === 'not_available' ? t('statistics.notAvailable') : `${formatCount(intl, s.value!)}${s.flags ? ` (${s.flags})` : ''}`;
+    !s
+      ? ''
+      : s.status === 'no_row'
+        ? t('statistics.noRow')
+        : s.status === 'not_available'
+          ? t('statistics.notAvailable')
+          : `${formatCount(intl, s.value!)}${s.flags ? ` (${s.flags})` : ''}`;
   const signed = (d: number | null | undefined) => (d === null || d === undefined ? '' : `${d > 0 ? '+' : ''}${formatCount(intl, d)}`);
   // In the table, each source's explanations by short name; the sentences once, below it.
-  const explanations = (row: Row) => row.sources.flatMap((s) => (s.explanations.length ? [`${SOURCE_NAME[s.dataset.source]}: ${s.explanations.map((e) => t(`statistics.explain.${e.code}`)).join(', ')}`] : []));
-  const sentences = [...new Set(r.rows.flatMap((x) => x.sources.flatMap((s) => s.explanations.map((e) => `${t(`statistics.explain.${e.code}`)}: ${nl ? e.nl : e.en}`))))].sort();
+  const explanations = (row: Row) =>
+    row.sources.flatMap((s) =>
+      s.explanations.length
+        ? [`${SOURCE_NAME[s.dataset.source]}: ${s.explanations.map((e) => t(`statistics.explain.${e.code}`)).join(', ')}`]
+        : [],
+    );
+  const sentences = [
+    ...new Set(
+      r.rows.flatMap((x) =>
+        x.sources.flatMap((s) => s.explanations.map((e) => `${t(`statistics.explain.${e.code}`)}: ${nl ? e.nl : e.en}`)),
+      ),
+    ),
+  ].sort();
   const columns: Column<Row>[] = [
     { key: 'state', header: t('common.state'), value: (x) => name(x.stateCode) },
     { key: 'platform', header: t('statistics.platform'), value: (x) => x.platform.persons, numeric: true },
-    { key: 'rounds', header: t('statistics.byRound'), value: (x) => x.platform.rounds.map((p) => `${p.id}: ${formatCount(intl, p.persons)}`).join('; ') },
+    {
+      key: 'rounds',
+      header: t('statistics.byRound'),
+      value: (x) => x.platform.rounds.map((p) => `${p.id}: ${formatCount(intl, p.persons)}`).join('; '),
+    },
     ...r.datasets.flatMap((d, i): Column<Row>[] => [
-      { key: `source-${d.id}`, header: `${SOURCE_NAME[d.source]} (#${d.id})`, value: (x) => x.sources[i]?.value ?? cell(x.sources[i]), render: (x) => cell(x.sources[i]), numeric: true },
-      { key: `difference-${d.id}`, header: t('statistics.differenceWith', { source: SOURCE_NAME[d.source] }), value: (x) => x.sources[i]?.difference ?? null, render: (x) => signed(x.sources[i]?.difference), numeric: true },
+      {
+        key: `source-${d.id}`,
+        header: `${SOURCE_NAME[d.source]} (#${d.id})`,
+        value: (x) => x.sources[i]?.value ?? cell(x.sources[i]),
+        render: (x) => cell(x.sources[i]),
+        numeric: true,
+      },
+      {
+        key: `difference-${d.id}`,
+        header: t('statistics.differenceWith', { source: SOURCE_NAME[d.source] }),
+        value: (x) => x.sources[i]?.difference ?? null,
+        render: (x) => signed(x.sources[i]?.difference),
+        numeric: true,
+      },
     ]),
     {
-      key: 'explanations', header: t('statistics.explanations'), value: (x) => explanations(x).join(' '),
+      key: 'explanations',
+      header: t('statistics.explanations'),
+      value: (x) => explanations(x).join(' '),
       render: (x) => (
         <ul className="explanations">
           {explanations(x).map((e) => (
@@ -257,11 +347,31 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
       legend: { top: 0, left: 0, textStyle: { color: COLOURS.ink } },
       grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink }, splitLine: { lineStyle: { color: COLOURS.grid } } },
-      yAxis: { type: 'category', inverse: true, data: r.rows.map((x) => name(x.stateCode)), axisLabel: { color: COLOURS.ink }, axisTick: { show: false } },
+      xAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => formatCount(intl, v), color: COLOURS.ink },
+        splitLine: { lineStyle: { color: COLOURS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: r.rows.map((x) => name(x.stateCode)),
+        axisLabel: { color: COLOURS.ink },
+        axisTick: { show: false },
+      },
       series: [
-        { type: 'bar', name: t('statistics.platform'), data: r.rows.map((x) => x.platform.persons), itemStyle: { color: SERIES_COLOURS[0]! } },
-        ...r.datasets.map((d, i) => ({ type: 'bar' as const, name: `${SOURCE_NAME[d.source]} (#${d.id})`, data: r.rows.map((x) => x.sources[i]?.value ?? null), itemStyle: { color: SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length]! } })),
+        {
+          type: 'bar',
+          name: t('statistics.platform'),
+          data: r.rows.map((x) => x.platform.persons),
+          itemStyle: { color: SERIES_COLOURS[0]! },
+        },
+        ...r.datasets.map((d, i) => ({
+          type: 'bar' as const,
+          name: `${SOURCE_NAME[d.source]} (#${d.id})`,
+          data: r.rows.map((x) => x.sources[i]?.value ?? null),
+          itemStyle: { color: SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length]! },
+        })),
       ],
     }),
     [r, intl],
@@ -286,7 +396,12 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
           <li key={d.id}>
             <FormattedMessage
               id="statistics.datasetLine"
-              values={{ source: SOURCE_NAME[d.source], id: String(d.id), code: d.code, extracted: d.extractedOn ? formatDay(intl, d.extractedOn) : t('statistics.unknown') }}
+              values={{
+                source: SOURCE_NAME[d.source],
+                id: String(d.id),
+                code: d.code,
+                extracted: d.extractedOn ? formatDay(intl, d.extractedOn) : t('statistics.unknown'),
+              }}
             />
           </li>
         ))}
@@ -298,7 +413,9 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
           filename={`reconciliation-${r.year}`}
           what={title}
           // HXL and SDMX-CSV as the server exports them (GET /api/exports/reconciliation).
-          exchange={(format) => `/api/exports/reconciliation?${new URLSearchParams({ year: String(r.year), format, lang: apiLanguage(intl.locale) }).toString()}`}
+          exchange={(format) =>
+            `/api/exports/reconciliation?${new URLSearchParams({ year: String(r.year), format, lang: apiLanguage(intl.locale) }).toString()}`
+          }
         />
       </div>
       <div data-testid="reconciliation">
@@ -315,8 +432,22 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
       <ChartPanel
         title={t('statistics.chartTitle', { year: String(r.year) })}
         filename={`reconciliation-chart-${r.year}`}
-        chart={<LazyChart option={option} label={t('statistics.chartLabel', { year: String(r.year) })} height={Math.max(200, r.rows.length * (24 + 12 * r.datasets.length) + 80)} />}
-        table={<DataTable caption={t('statistics.chartTitle', { year: String(r.year) })} captionHidden columns={columns.slice(0, -1)} rows={r.rows} rowKey={(x) => x.stateCode} />}
+        chart={
+          <LazyChart
+            option={option}
+            label={t('statistics.chartLabel', { year: String(r.year) })}
+            height={Math.max(200, r.rows.length * (24 + 12 * r.datasets.length) + 80)}
+          />
+        }
+        table={
+          <DataTable
+            caption={t('statistics.chartTitle', { year: String(r.year) })}
+            captionHidden
+            columns={columns.slice(0, -1)}
+            rows={r.rows}
+            rowKey={(x) => x.stateCode}
+          />
+        }
         sheet={sheet}
       />
     </>
@@ -330,23 +461,54 @@ function Context({ c }: { c: StatisticsContext }) {
   type Year = StatisticsContext['years'][number];
   type Doc = StatisticsContext['document'][number];
   const value = (measure: Doc['measure'], v: number | null) =>
-    v === null ? '—' : measure === 'share' ? formatShare(intl, v) : measure === 'ratio' ? intl.formatNumber(v, { maximumFractionDigits: 2 }) : formatCount(intl, v);
+    v === null
+      ? '—'
+      : measure === 'share'
+        ? formatShare(intl, v)
+        : measure === 'ratio'
+          ? intl.formatNumber(v, { maximumFractionDigits: 2 })
+          : formatCount(intl, v);
   const yearColumns: Column<Year>[] = [
     { key: 'year', header: t('statistics.year'), value: (y) => String(y.year) },
     { key: 'eu', header: t('statistics.euArrivals'), value: (y) => y.euArrivals, numeric: true },
     { key: 'all', header: t('statistics.allArrivals'), value: (y) => y.allArrivals, numeric: true },
     { key: 'euCountries', header: t('statistics.euCountries'), value: (y) => y.euCountries, numeric: true },
     { key: 'allCountries', header: t('statistics.allCountries'), value: (y) => y.allCountries, numeric: true },
-    { key: 'share', header: t('statistics.shareCovered'), value: (y) => y.shareOfCovered, render: (y) => formatShare(intl, y.shareOfCovered), numeric: true },
-    { key: 'global', header: t('statistics.shareGlobal'), value: (y) => y.shareGlobal, render: (y) => (y.shareGlobal === null ? '—' : formatShare(intl, y.shareGlobal)), numeric: true },
+    {
+      key: 'share',
+      header: t('statistics.shareCovered'),
+      value: (y) => y.shareOfCovered,
+      render: (y) => formatShare(intl, y.shareOfCovered),
+      numeric: true,
+    },
+    {
+      key: 'global',
+      header: t('statistics.shareGlobal'),
+      value: (y) => y.shareGlobal,
+      render: (y) => (y.shareGlobal === null ? '—' : formatShare(intl, y.shareGlobal)),
+      numeric: true,
+    },
   ];
   const docColumns: Column<Doc>[] = [
     { key: 'locator', header: t('statistics.where'), value: (d) => d.locator },
     { key: 'text', header: t('statistics.documentSays'), value: (d) => (nl ? d.text.nl : d.text.en) },
     { key: 'years', header: t('statistics.year'), value: (d) => d.years },
-    { key: 'value', header: t('statistics.documentFigure'), value: (d) => `${d.qualifier === 'exact' ? '' : `${t(`statistics.qualifier.${d.qualifier}`)} `}${value(d.measure, d.value)}` },
+    {
+      key: 'value',
+      header: t('statistics.documentFigure'),
+      value: (d) => `${d.qualifier === 'exact' ? '' : `${t(`statistics.qualifier.${d.qualifier}`)} `}${value(d.measure, d.value)}`,
+    },
     { key: 'computed', header: t('statistics.computed'), value: (d) => value(d.measure, d.computed) },
-    { key: 'difference', header: t('statistics.difference'), value: (d) => (d.difference === null ? '' : d.measure === 'share' ? `${intl.formatNumber(d.difference * 100, { maximumFractionDigits: 1, signDisplay: 'always' })} pp` : value(d.measure, d.difference)) },
+    {
+      key: 'difference',
+      header: t('statistics.difference'),
+      value: (d) =>
+        d.difference === null
+          ? ''
+          : d.measure === 'share'
+            ? `${intl.formatNumber(d.difference * 100, { maximumFractionDigits: 1, signDisplay: 'always' })} pp`
+            : value(d.measure, d.difference),
+    },
     { key: 'note', header: t('statistics.note'), value: (d) => t(`statistics.contextNote.${d.note}`) },
   ];
   const title = t('statistics.context');
@@ -354,10 +516,21 @@ function Context({ c }: { c: StatisticsContext }) {
     <section className="panel" aria-labelledby="statistics-context">
       <div className="panel-head">
         <h2 id="statistics-context">{title}</h2>
-        <DownloadButtons sheet={() => ({ name: title.slice(0, 31), header: yearColumns.map((x) => String(x.header)), rows: c.years.map((y) => yearColumns.map((x) => x.value(y))) })} filename="eu-context" what={title} />
+        <DownloadButtons
+          sheet={() => ({
+            name: title.slice(0, 31),
+            header: yearColumns.map((x) => String(x.header)),
+            rows: c.years.map((y) => yearColumns.map((x) => x.value(y))),
+          })}
+          filename="eu-context"
+          what={title}
+        />
       </div>
       <p className="hint">
-        <FormattedMessage id="statistics.contextHint" values={{ id: String(c.dataset.id), coverage: t(`statistics.coverage.${c.coverage}`), countries: c.countriesCovered.join(', ') }} />
+        <FormattedMessage
+          id="statistics.contextHint"
+          values={{ id: String(c.dataset.id), coverage: t(`statistics.coverage.${c.coverage}`), countries: c.countriesCovered.join(', ') }}
+        />
       </p>
       <DataTable caption={title} captionHidden columns={yearColumns} rows={c.years} rowKey={(y) => String(y.year)} />
       <h3>

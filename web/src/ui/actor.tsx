@@ -45,5 +45,9 @@ export function useActorName(id: string | null | undefined): string {
 /** An actor by name, the id in the title (hover). */
 export function Actor({ id }: { id: string | null | undefined }) {
   const name = useActorName(id);
-  return <span title={id ?? undefined} data-actor={id ?? undefined}>{name}</span>;
+  return (
+    <span title={id ?? undefined} data-actor={id ?? undefined}>
+      {name}
+    </span>
+  );
 }

@@ -99,12 +99,18 @@ export function DataTable<R>(props: {
                   {c.fixed ? (
                     c.header
                   ) : (
-                    <button type="button" className="sort" onClick={() => {
+                    <button
+                      type="button"
+                      className="sort"
+                      onClick={() => {
                         setSort({ key: c.key, descending: active ? !sort!.descending : false });
                         setPageIndex(0);
-                      }}>
+                      }}
+                    >
                       {c.header}
-                      <span aria-hidden="true" className="sort-mark">{active ? (sort!.descending ? ' ▼' : ' ▲') : ' ↕'}</span>
+                      <span aria-hidden="true" className="sort-mark">
+                        {active ? (sort!.descending ? ' ▼' : ' ▲') : ' ↕'}
+                      </span>
                     </button>
                   )}
                 </th>
@@ -158,7 +164,10 @@ export function DataTable<R>(props: {
       {table}
       <div className="table-pager" role="group" aria-label={intl.formatMessage({ id: 'common.table.pager' })}>
         <p className="table-range" aria-live="polite">
-          <FormattedMessage id="common.table.range" values={{ first: intl.formatNumber(first), last: intl.formatNumber(last), total: intl.formatNumber(total) }} />
+          <FormattedMessage
+            id="common.table.range"
+            values={{ first: intl.formatNumber(first), last: intl.formatNumber(last), total: intl.formatNumber(total) }}
+          />
         </p>
         <button type="button" className="button-secondary" onClick={() => setPageIndex(page - 1)} disabled={page === 0}>
           <FormattedMessage id="common.table.previous" />

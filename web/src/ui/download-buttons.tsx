@@ -8,7 +8,17 @@ import { apiLanguage } from '../i18n/locales.ts';
  * exports it (`/api/exports/…`, or the open data's own files): links, so the browser saves the file
  * the server names.
  */
-export function DownloadButtons({ sheet, filename, what, exchange }: { sheet: () => Sheet; filename: string; what: string; exchange?: (format: 'hxl' | 'sdmx') => string }) {
+export function DownloadButtons({
+  sheet,
+  filename,
+  what,
+  exchange,
+}: {
+  sheet: () => Sheet;
+  filename: string;
+  what: string;
+  exchange?: (format: 'hxl' | 'sdmx') => string;
+}) {
   return (
     <div className="downloads">
       <button type="button" className="button-secondary" onClick={() => downloadCsv(sheet(), filename)}>
@@ -32,7 +42,8 @@ export function DownloadButtons({ sheet, filename, what, exchange }: { sheet: ()
 
 /** The export endpoint of a report (`/api/exports/{report}`), its parameters in the address; headers in the page's language where the server speaks it (English otherwise). */
 export const exportLink =
-  (report: 'state-of-play' | 'pipeline' | 'admissions' | 'incentives', params: Record<string, string | null | undefined>, locale: string) => (format: 'hxl' | 'sdmx') => {
+  (report: 'state-of-play' | 'pipeline' | 'admissions' | 'incentives', params: Record<string, string | null | undefined>, locale: string) =>
+  (format: 'hxl' | 'sdmx') => {
     const all: Record<string, string | null | undefined> = { ...params, format, lang: apiLanguage(locale) };
     const q = new URLSearchParams(Object.entries(all).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
     return `/api/exports/${report}?${q.toString()}`;

@@ -18,7 +18,10 @@ export interface Sheet {
 /** The platform's one CSV rule, shared with the command line and the API (text defused, figures as they are). */
 export const toCsv = (sheet: Sheet): string => csvText(sheet.header, sheet.rows);
 
-const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const xml = (s: string) =>
+  s
+    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 const column = (i: number): string => {
   let s = '';

@@ -13,7 +13,14 @@ export interface ControlProps {
   'aria-describedby': string | undefined;
 }
 
-export function Field(props: { id: string; label: ReactNode; hint?: ReactNode; errors?: readonly string[] | undefined; control: (p: ControlProps) => ReactNode; className?: string }) {
+export function Field(props: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors?: readonly string[] | undefined;
+  control: (p: ControlProps) => ReactNode;
+  className?: string;
+}) {
   const { id, label, hint, errors = [] } = props;
   const described = [hint ? `${id}-hint` : null, errors.length > 0 ? `${id}-error` : null].filter(Boolean).join(' ');
   return (

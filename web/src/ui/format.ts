@@ -33,7 +33,10 @@ export function formatStated(intl: IntlShape, f: { value: number; qualifier: str
  * in sentences ("29 November 2026"), medium in tables and timelines ("29 Nov 2026").
  */
 export const formatDay = (intl: IntlShape, isoDate: string, style: 'long' | 'medium' = 'long'): string =>
-  intl.formatDate(`${isoDate}T12:00:00Z`, { ...(style === 'long' ? { day: 'numeric', month: 'long', year: 'numeric' } : { dateStyle: 'medium' }), timeZone: 'UTC' });
+  intl.formatDate(`${isoDate}T12:00:00Z`, {
+    ...(style === 'long' ? { day: 'numeric', month: 'long', year: 'numeric' } : { dateStyle: 'medium' }),
+    timeZone: 'UTC',
+  });
 
 /** A percentage (0.8 → "80%" in English, "80 %" in German): the locale's percent style, for levels and progress. */
 export const formatPercent = (intl: IntlShape, v: number, digits = 0): string =>

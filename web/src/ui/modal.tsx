@@ -50,7 +50,12 @@ export function Modal(props: {
   }, [ref]);
 
   return (
-    <dialog ref={ref} aria-labelledby={titleId} aria-describedby={props.description ? descriptionId : undefined} className={props.className}>
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={props.description ? descriptionId : undefined}
+      className={props.className}
+    >
       <h2 id={titleId}>{props.title}</h2>
       {props.description && <p id={descriptionId}>{props.description}</p>}
       {props.children}

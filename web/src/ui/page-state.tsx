@@ -40,7 +40,10 @@ const PATH_AREAS: [RegExp, Area][] = [
 export const areaOfPath = (path: string): Area | null => PATH_AREAS.find(([re]) => re.test(path))?.[1] ?? null;
 
 /** What a query's state is, as a page says it (a query not running and without data is not loading). */
-export function outcomeOf(query: Pick<UseQueryResult<unknown>, 'status' | 'fetchStatus' | 'error'>, whenIdle: 'forbidden' | 'notFound' = 'notFound'): Outcome {
+export function outcomeOf(
+  query: Pick<UseQueryResult<unknown>, 'status' | 'fetchStatus' | 'error'>,
+  whenIdle: 'forbidden' | 'notFound' = 'notFound',
+): Outcome {
   if (query.status === 'success') return 'ready';
   if (query.status === 'error') {
     const e = query.error;
@@ -89,7 +92,12 @@ export function QueryState<T>(props: {
 }
 
 /** Several queries at once: the first that is not ready speaks for them all. */
-export function QueriesState(props: { queries: UseQueryResult<unknown>[]; area?: Area | null; whenIdle?: 'forbidden' | 'notFound'; children: () => ReactNode }) {
+export function QueriesState(props: {
+  queries: UseQueryResult<unknown>[];
+  area?: Area | null;
+  whenIdle?: 'forbidden' | 'notFound';
+  children: () => ReactNode;
+}) {
   for (const q of props.queries) {
     const o = outcomeOf(q, props.whenIdle);
     if (o === 'ready') continue;
@@ -128,7 +136,12 @@ export function NotReady(props: { query: UseQueryResult<unknown>; whenIdle?: 'fo
  * The ladder of a page of a round's figures, said once: the rounds loading or failed, a round the
  * address names that does not exist, then each of the page's queries not ready; null once all are.
  */
-export function roundWaiting(opts: { rounds: UseQueryResult<unknown>; round: unknown; requested: string | undefined; queries: UseQueryResult<unknown>[] }): ReactNode {
+export function roundWaiting(opts: {
+  rounds: UseQueryResult<unknown>;
+  round: unknown;
+  requested: string | undefined;
+  queries: UseQueryResult<unknown>[];
+}): ReactNode {
   if (opts.rounds.status !== 'success') return <NotReady query={opts.rounds} />;
   if (!opts.round)
     return (
