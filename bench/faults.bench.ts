@@ -28,7 +28,8 @@ import { UPLOAD_LIMIT } from '../src/api/imports.routes.ts';
 import { verifyAudit } from '../src/audit/audit.service.ts';
 import { PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { HOLDABLE_STAGES } from '../src/cases/stage.ts';
-import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+import { rows, sql, type Database } from '../src/db/db.ts';
+import { openSeededDatabase } from '../src/seed/seed.ts';
 import { totpCode } from '../src/identity/totp.ts';
 import { dropDatabase } from '../test/databases.ts';
 import { writeDemoCsv } from './demo-csv.ts';
@@ -233,7 +234,7 @@ async function withTarget<T>(kind: DbKind, adminUrl: string | undefined, fn: (t:
         dir,
         url: null,
         async open(work) {
-          const d = await openDatabase({ dataDir: dir, scope: '*' });
+          const d = await openSeededDatabase({ dataDir: dir, scope: '*' });
           try {
             return await work(d);
           } finally {
@@ -268,7 +269,7 @@ async function withTarget<T>(kind: DbKind, adminUrl: string | undefined, fn: (t:
       dir: null,
       url: url.toString(),
       async open(work) {
-        const d = await openDatabase({ url: url.toString(), scope: '*' });
+        const d = await openSeededDatabase({ url: url.toString(), scope: '*' });
         (d.db as unknown as { $client: pg.Pool }).$client.on('error', () => {});
         try {
           return await work(d);

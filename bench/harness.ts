@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { APP_ROLE, OPERATOR_ROLE, openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+import { APP_ROLE, OPERATOR_ROLE, rows, sql, type Database } from '../src/db/db.ts';
+import { openSeededDatabase } from '../src/seed/seed.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -88,7 +89,7 @@ export async function withFreshDatabase<T>(
 ): Promise<T> {
   if (kind === 'pglite') {
     return withTempDir('pglite', async (dir) => {
-      const database = await openDatabase({ dataDir: dir, scope: '*', thread: opts.pgliteThread });
+      const database = await openSeededDatabase({ dataDir: dir, scope: '*', thread: opts.pgliteThread });
       const client = (database.db as unknown as { $client: PGlite }).$client;
       await asOwner(client, null, (q) => q(`SET track_functions = 'pl'`));
       return withCleanup(
@@ -127,7 +128,7 @@ export async function withFreshDatabase<T>(
     }
   };
   return withCleanup(dropDb, async () => {
-    const database = await openDatabase({ url: url.toString(), scope: '*' });
+    const database = await openSeededDatabase({ url: url.toString(), scope: '*' });
     // A session ended by the server must not end the run (src/db/db.ts has its own listener since 9806218).
     (database.db as unknown as { $client: pg.Pool }).$client.on('error', (e) => progress(`postgres pool: ${e.message}`));
     return withCleanup(

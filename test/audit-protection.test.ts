@@ -11,7 +11,8 @@ import { anchorFiles, anchorKey, readAnchors, writeAnchors, type AnchorFiles } f
 import { verifyAudit } from '../src/audit/audit.service.ts';
 import { recordAudit } from '../src/audit/audit.ts';
 import { main } from '../src/cli/main.ts';
-import { APP_ROLE, openDatabase, type Database } from '../src/db/db.ts';
+import { APP_ROLE, type Database } from '../src/db/db.ts';
+import { openSeededDatabase } from '../src/seed/seed.ts';
 import { databaseKinds } from './databases.ts';
 import { asOwner, databaseRefusal } from './owner.ts';
 
@@ -225,7 +226,7 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
       );
       return { code, out: out.join(''), err: err.join('') };
     };
-    const database = await openDatabase({ dataDir: data, scope: '*' });
+    const database = await openSeededDatabase({ dataDir: data, scope: '*' });
     try {
       await someLines(database, 'NL', 4);
     } finally {
@@ -240,7 +241,7 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
       out: expect.stringMatching(/intact[\s\S]*Checked against \d+ signed anchors?/),
     });
 
-    const again = await openDatabase({ dataDir: data, scope: '*' });
+    const again = await openSeededDatabase({ dataDir: data, scope: '*' });
     try {
       const [victim] = await asOwner<{ id: number }>(
         again,
@@ -285,7 +286,7 @@ describe.runIf(process.env.DATABASE_URL)('the application on PostgreSQL and its 
       url.username = role;
       url.password = 'x';
       url.pathname = `/${name}`;
-      const refusal = await openDatabase({ url: url.toString() }).then(
+      const refusal = await openSeededDatabase({ url: url.toString() }).then(
         async (d) => {
           await d.close();
           return 'opened';

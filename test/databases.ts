@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../src/db/db.ts';
+import { type Database } from '../src/db/db.ts';
+import { openSeededDatabase } from '../src/seed/seed.ts';
 
 /**
  * The databases every database test runs on: the embedded one always, PostgreSQL where
@@ -12,7 +13,7 @@ export interface TestDatabaseKind {
 }
 
 export const databaseKinds: TestDatabaseKind[] = [
-  { name: 'pglite', open: () => openDatabase({ dataDir: 'memory://', scope: '*' }) },
+  { name: 'pglite', open: () => openSeededDatabase({ dataDir: 'memory://', scope: '*' }) },
   ...(process.env.DATABASE_URL ? [{ name: 'postgres' as const, open: () => freshPostgres(process.env.DATABASE_URL!) }] : []),
 ];
 
@@ -35,7 +36,7 @@ export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { 
     u.pathname = `/${name}`;
     appUrl = u.toString();
   }
-  const database = await openDatabase({ url: url.toString(), appUrl, ...opts });
+  const database = await openSeededDatabase({ url: url.toString(), appUrl, ...opts });
   return {
     ...database,
     async close() {

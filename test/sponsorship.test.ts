@@ -5,7 +5,8 @@ import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { importCasesFile } from '../src/cases/person.import.ts';
-import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+import { rows, sql, type Database } from '../src/db/db.ts';
+import { openSeededDatabase } from '../src/seed/seed.ts';
 import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
 import { createSponsor } from '../src/sponsorship/sponsor.service.ts';
@@ -382,7 +383,7 @@ describe('sponsorship on the command line', () => {
 
   it('lists a state’s sponsors and its breakdowns, as a table, CSV or JSON', async () => {
     expect(JSON.parse((await run('sponsors', 'list', '--state', 'NL', '--format', 'json')).out)).toEqual([]);
-    const database = await openDatabase({ dataDir: data, scope: '*' });
+    const database = await openSeededDatabase({ dataDir: data, scope: '*' });
     try {
       await inScope(database.db, OP, (tx) =>
         createSponsor({

@@ -13,7 +13,8 @@ import { findCountry } from '../reference/country.ts';
 import { importCasesFile, importPersonsFile, type PersonImportSummary } from '../cases/person.import.ts';
 import { RELATIONSHIPS } from '../cases/person-row.ts';
 import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Database } from '../db/db.ts';
+import { type Database } from '../db/db.ts';
+import { openSeededDatabase } from '../seed/seed.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { loadPathwaysDemo } from '../demo/pathways-demo.ts';
 import { forecastTable, processingTimesTables } from '../evaluation/evaluation.present.ts';
@@ -107,7 +108,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     if (opts.lang && isLang(opts.lang)) lang = opts.lang;
     if (opts.server ?? config.PATHWAYS_SERVER) throw appError(ErrorCode.BadInput, 'localOnly', { command: commandPath(cmd) });
     // The command line on the database's own machine acts as the operator, across every state.
-    const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data, scope: '*' });
+    const database = await openSeededDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data, scope: '*' });
     try {
       return await work(database);
     } finally {
@@ -540,7 +541,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
         if (env.NODE_ENV === 'production') throw appError(ErrorCode.Configuration, 'appUrlRequired');
         io.err(t()('serve.appUrlMissing'));
       }
-      const database = await openDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
+      const database = await openSeededDatabase({ url: config.DATABASE_URL, appUrl: config.DATABASE_APP_URL, dataDir: opts.data });
       await announceFirstAdministrator(database, io, t()).catch(async (e: unknown) => {
         await database.close();
         throw e;

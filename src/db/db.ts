@@ -14,7 +14,6 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { lockDataDir } from './lockfile.ts';
 import { asPglite, openThreadedPglite, type ThreadedPglite } from './pglite-thread.ts';
 import * as schema from './schema.ts';
-import { seedReferenceData } from './seed.ts';
 
 export type Schema = typeof schema;
 /** A database handle or a transaction: services take either, and the caller owns the transaction. */
@@ -42,8 +41,11 @@ export interface OpenOptions {
   url?: string | undefined;
   /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
   dataDir?: string | undefined;
-  /** Load the reference data (states, countries, rounds, the 2020 Annex). Default true. */
-  seed?: boolean;
+  /**
+   * Run after the migrations, as the owner and under the migrations' lock: loading the reference data
+   * (`seedReferenceData` of src/seed, which the callers pass; the opener itself knows no feature).
+   */
+  prepare?: ((ownerDb: Db) => Promise<void>) | undefined;
   /**
    * PostgreSQL URL of the application's own role (`pathways_app`, which owns nothing). When absent,
    * the connections of `url` switch to that role as they open (`SET ROLE`); set it in production
@@ -91,7 +93,7 @@ async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database>
         : await openThreadedPglite(where, [DATE_OID, TIMESTAMPTZ_OID]);
     const db = drizzlePglite({ client: client instanceof PGlite ? client : asPglite(client), schema });
     await migratePglite(db, { migrationsFolder });
-    if (opts.seed !== false) await seedReferenceData(db as unknown as Db);
+    await opts.prepare?.(db as unknown as Db);
     // The daily retention job vacuums the embedded database (src/privacy/retention.ts), as the
     // application's role: PGlite is PostgreSQL 18, whose pg_maintain lets it without owning a table.
     await client.exec(`GRANT pg_maintain TO ${APP_ROLE}`);
@@ -169,7 +171,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       await conn.query('SELECT pg_advisory_lock(727274)');
       const ownerDb = drizzlePg({ client: conn, schema });
       await migratePg(ownerDb, { migrationsFolder });
-      if (opts.seed !== false) await seedReferenceData(ownerDb as unknown as Db);
+      await opts.prepare?.(ownerDb as unknown as Db);
       ready = true;
     } finally {
       await conn.query('SELECT pg_advisory_unlock(727274)').catch(() => {});

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from './db.ts';
+import { openSeededDatabase } from '../seed/seed.ts';
 
 /** The longest the event loop went without a turn while `work` ran, and how long `work` took. */
 async function heldWhile(work: () => Promise<unknown>): Promise<{ longestGapMs: number; workMs: number }> {
@@ -27,8 +28,8 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
   let threaded: Database;
   let inThread: Database;
   beforeAll(async () => {
-    threaded = await openDatabase({ dataDir: 'memory://', scope: '*' });
-    inThread = await openDatabase({ dataDir: 'memory://', scope: '*', thread: false });
+    threaded = await openSeededDatabase({ dataDir: 'memory://', scope: '*' });
+    inThread = await openSeededDatabase({ dataDir: 'memory://', scope: '*', thread: false });
   }, 120_000);
   afterAll(async () => {
     await threaded?.close();
@@ -100,7 +101,7 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
   });
 
   it('refuses every call once closed, and says so', async () => {
-    const d = await openDatabase({ dataDir: 'memory://', seed: false });
+    const d = await openDatabase({ dataDir: 'memory://' });
     await d.close();
     await expect(rows(d.db, sql`SELECT 1`)).rejects.toMatchObject({ cause: { message: 'the embedded database is closed' } });
   }, 60_000);

@@ -6,7 +6,7 @@ export * from '../pledges/pledge.table.ts';
 export * from '../audit/audit.table.ts';
 export * from '../cases/case.table.ts';
 export * from '../state-of-play/arrivals.table.ts';
-export * from './seed.table.ts';
+export * from '../seed/seed.table.ts';
 export * from '../identity/identity.table.ts';
 export * from '../access/access.table.ts';
 export * from '../imports/upload.table.ts';

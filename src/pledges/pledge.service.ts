@@ -157,3 +157,11 @@ export async function savePledges(opts: {
   });
   return summary;
 }
+
+/**
+ * A pledge as a document prints it, loaded with the platform's reference data (src/seed): written
+ * as it stands, without the checks and the history of a state's change.
+ */
+export async function recordShippedPledge(db: Executor, pledge: Pledge): Promise<void> {
+  await upsertPledge(db, pledge);
+}

@@ -288,3 +288,8 @@ export async function joinProgramme(opts: {
   });
   return { caseRef, programme: opts.programme, version };
 }
+
+/** One of the EU's own programmes (no state), loaded with the platform's reference data (src/seed). */
+export async function addShippedProgramme(db: Executor, programme: Parameters<typeof insertProgramme>[1]): Promise<void> {
+  await insertProgramme(db, programme);
+}

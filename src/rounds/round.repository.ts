@@ -55,3 +55,7 @@ export async function insertRound(db: Executor, r: Round): Promise<boolean> {
     .returning({ id: rounds.id });
   return inserted.length === 1;
 }
+
+export async function setRoundIncentives(db: Executor, id: string, incentives: Round['incentives']): Promise<void> {
+  await db.update(rounds).set({ incentives }).where(eq(rounds.id, id));
+}

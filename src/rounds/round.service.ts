@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { findState } from '../reference/state.ts';
 import { findCountry } from '../reference/country.ts';
-import { findRound, insertRound, listRounds } from './round.repository.ts';
+import { findRound, insertRound, listRounds, setRoundIncentives } from './round.repository.ts';
 import { roundFileSchema, roundFromFile, type Round } from './round.ts';
 
 export { listRounds, findRound };
@@ -55,4 +55,13 @@ export async function addRound(opts: { db: Executor; actor: Actor; input: unknow
   }
   await recordAudit(db, { actor, action: 'round.add', subject: `round:${round.id}`, details: { title: round.title } });
   return round;
+}
+
+/**
+ * A shipped round's incentive rates as the platform ships them now (src/seed): rates are not edited
+ * by users, so rewriting them overwrites no one's change.
+ */
+export async function resetShippedIncentiveRates(db: Executor, input: unknown): Promise<void> {
+  const round = roundFromFile(roundFileSchema.parse(input));
+  await setRoundIncentives(db, round.id, round.incentives);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, sql, type Database } from '../db/db.ts';
+import { sql, type Database } from '../db/db.ts';
+import { openSeededDatabase } from '../seed/seed.ts';
 import { createApp, HEALTH_PROBE_WAIT_MS } from './server.ts';
 
 /**
@@ -10,7 +11,7 @@ import { createApp, HEALTH_PROBE_WAIT_MS } from './server.ts';
 describe('/health on the embedded database', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({ dataDir: 'memory://' });
+    database = await openSeededDatabase({ dataDir: 'memory://' });
   }, 120_000);
   afterAll(async () => {
     await database?.close();
@@ -39,7 +40,7 @@ describe('/health on the embedded database', () => {
   });
 
   it('answers 503 when the database is gone', async () => {
-    const other = await openDatabase({ dataDir: 'memory://' });
+    const other = await openSeededDatabase({ dataDir: 'memory://' });
     const app = createApp(other);
     await other.close();
     const res = await app.request('/health');
