@@ -1,5 +1,11 @@
-import { sql, type Database, type Db, type Tx } from '../db/db.ts';
+import type { Database, Db, Tx } from '../db/db.ts';
 import { scopeOf, type Principal } from './principal.ts';
+import {
+  setTransactionOperatorScope,
+  setTransactionOrganisationState,
+  setTransactionPublicScope,
+  setTransactionScope,
+} from './scope.repository.ts';
 
 /**
  * Runs `work` in one transaction whose database scope is the principal's: the row-level security
@@ -9,13 +15,10 @@ import { scopeOf, type Principal } from './principal.ts';
 export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) => Promise<T>): Promise<T> {
   const scope = scopeOf(principal);
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation ?? ''}, true),
-                 set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
-    );
+    await setTransactionScope(tx, { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor });
     // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
     // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
-    if (scope.organisationState) await tx.execute(sql`SELECT set_config('pathways.organisation_state', ${scope.organisationState}, true)`);
+    if (scope.organisationState) await setTransactionOrganisationState(tx, scope.organisationState);
     return work(tx);
   });
 }
@@ -28,9 +31,7 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
 export async function inOperatorScope<T>(database: Database, principal: Principal, work: (tx: Tx) => Promise<T>): Promise<T> {
   const scope = scopeOf(principal);
   return database.asOperator(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
-    );
+    await setTransactionOperatorScope(tx, scope.tenant);
     return work(tx);
   });
 }
@@ -42,9 +43,7 @@ export async function inOperatorScope<T>(database: Database, principal: Principa
  */
 export async function inPublicScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
-    );
+    await setTransactionPublicScope(tx);
     return work(tx);
   });
 }

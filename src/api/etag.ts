@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createHash } from 'node:crypto';
-import { sql, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 
@@ -52,9 +51,7 @@ export function assertMatches(tags: string[], current: string): void {
  * the transaction, so that the check of its ETag and the change cannot interleave with another
  * writer's: the second waits, then sees the first's change and a new ETag (412).
  */
-export async function lockResource(db: Executor, key: string): Promise<void> {
-  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-}
+export { lockResource } from './etag.repository.ts';
 
 /** The If-Match header as the OpenAPI document states it: required, but checked by `requireIfMatch` (428, not 400, when missing). */
 export const ifMatchHeader = z

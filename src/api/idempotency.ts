@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
-import { IDEMPOTENCY_HOURS } from '../identity/housekeeping.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
-import { rows, sql, type Database } from '../db/db.ts';
+import type { Database } from '../db/db.ts';
+import { claimIdempotency, keepIdempotentResponse, releaseIdempotency, type IdempotencyClaim } from '../identity/idempotency.service.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 
@@ -41,34 +41,9 @@ export const idempotencyHeader = z
     example: '0b7cdbb7-8c5b-4d2e-9a43-2f0c5f4dd0a1',
   });
 
-type Claim =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; status: number; body: unknown; headers: Record<string, string> }
-  | { kind: 'running' }
-  | { kind: 'other-request' };
-
-async function claim(database: Database, p: Principal, key: string, requestHash: string): Promise<Claim> {
-  return inScope(database.db, p, async (tx) => {
-    // A key older than IDEMPOTENCY_HOURS is free again (taken over here); the housekeeping job removes the rest.
-    const inserted = await rows<{ ok: number }>(
-      tx,
-      sql`INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (${p.id}, ${key}, ${requestHash})
-          ON CONFLICT (principal, key) DO UPDATE
-            SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
-            WHERE idempotency_keys.created_at < now() - make_interval(hours => ${IDEMPOTENCY_HOURS})
-          RETURNING 1 AS ok`,
-    );
-    if (inserted.length > 0) return { kind: 'claimed' };
-    const [row] = await rows<{ requestHash: string; status: number | null; response: unknown; headers: Record<string, string> | null }>(
-      tx,
-      sql`SELECT request_hash AS "requestHash", status, response, headers FROM idempotency_keys WHERE principal = ${p.id} AND key = ${key}`,
-    );
-    // Released by a failing first request between our INSERT and SELECT: it is still settling.
-    if (!row) return { kind: 'running' };
-    if (row.requestHash !== requestHash) return { kind: 'other-request' };
-    if (row.status === null) return { kind: 'running' };
-    return { kind: 'replay', status: row.status, body: row.response, headers: row.headers ?? {} };
-  });
+async function claim(database: Database, p: Principal, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  // A key older than IDEMPOTENCY_HOURS is free again (taken over here); the housekeeping job removes the rest.
+  return inScope(database.db, p, (tx) => claimIdempotency(tx, p, key, requestHash));
 }
 
 /** The route middleware of a POST that takes Idempotency-Key; runs after authentication. */
@@ -104,18 +79,13 @@ export function idempotency(database: Database): MiddlewareHandler<{ Variables: 
       changed = c.res.status >= 200 && c.res.status < 300 && !c.error;
     } finally {
       if (!changed) {
-        await inScope(database.db, p, (tx) =>
-          tx.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${p.id} AND key = ${key} AND status IS NULL`),
-        );
+        await inScope(database.db, p, (tx) => releaseIdempotency(tx, p, key));
       }
     }
     if (!changed) return;
     const text = await c.res.clone().text();
     const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (c.res.headers.get(h) ? [[h, c.res.headers.get(h)!]] : [])));
     // The body is kept as a JSON string, so that a replay is the first answer byte for byte.
-    await inScope(database.db, p, (tx) =>
-      tx.execute(sql`UPDATE idempotency_keys SET status = ${c.res.status}, response = ${JSON.stringify(text)}::jsonb, headers = ${JSON.stringify(headers)}::jsonb
-                      WHERE principal = ${p.id} AND key = ${key}`),
-    );
+    await inScope(database.db, p, (tx) => keepIdempotentResponse(tx, p, key, { status: c.res.status, body: text, headers }));
   };
 }

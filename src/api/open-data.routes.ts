@@ -5,7 +5,7 @@ import { translator } from '../i18n/i18n.ts';
 import { openDataDataset } from '../open-data/open-data.dataset.ts';
 import { openData } from '../open-data/open-data.service.ts';
 import { writeDatasetAs } from '../exchange/writers.ts';
-import { listRounds } from '../rounds/round.repository.ts';
+import { listRounds } from '../rounds/round.service.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { fileContent, fileResponse } from './exports.routes.ts';
 import { router } from './router.ts';
@@ -25,12 +25,10 @@ const OpenData = z
     round: z.string(),
     title: z.string(),
     asOf: isoDate,
-    method: z
-      .object({ roundingBase: z.number().int(), threshold: z.number().int(), protection: z.number().int() })
-      .openapi({
-        description:
-          'Counts rounded to the nearest multiple of roundingBase; counts of 1 to threshold − 1 withheld (null), and more withheld where a total would reveal one; every withheld figure can still be any of at least `protection` counts.',
-      }),
+    method: z.object({ roundingBase: z.number().int(), threshold: z.number().int(), protection: z.number().int() }).openapi({
+      description:
+        'Counts rounded to the nearest multiple of roundingBase; counts of 1 to threshold − 1 withheld (null), and more withheld where a total would reveal one; every withheld figure can still be any of at least `protection` counts.',
+    }),
     departures: z.array(z.string()).openapi({ description: 'Countries of departure (ISO 3166-1 alpha-3): the columns of byDeparture.' }),
     states: z.array(
       z.object({
@@ -48,13 +46,11 @@ const OpenData = z
 
 const query = z
   .object({
-    asOf: isoDate
-      .optional()
-      .openapi({
-        param: { name: 'asOf', in: 'query' },
-        description:
-          'As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps.',
-      }),
+    asOf: isoDate.optional().openapi({
+      param: { name: 'asOf', in: 'query' },
+      description:
+        'As things stood at the end of this month end (a completed month; default the last one): the open data moves in monthly steps.',
+    }),
     lang: langQuery,
   })
   .strict();

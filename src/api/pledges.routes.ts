@@ -6,11 +6,9 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { pledgeJson } from '../pledges/pledge.present.ts';
-import { listPledgeChanges, listPledges } from '../pledges/pledge.repository.ts';
-import { pledgeListing, savePledges } from '../pledges/pledge.service.ts';
+import { listPledges, readPledgeChanges, readPledgeListing, readStatePledges, savePledges } from '../pledges/pledge.service.ts';
 import { pledgeKey, type Pledge } from '../pledges/pledge.ts';
 import { findCountry } from '../reference/country.ts';
-import { getRound } from '../rounds/round.service.ts';
 import { PATHWAYS } from '../rounds/round.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { assertMatches, etagHeader, hashEtag, ifMatchHeader, lockResource, requireIfMatch } from './etag.ts';
@@ -169,8 +167,8 @@ const historyRoute = createRoute({
   },
 });
 
-async function statePledges(db: Executor, roundId: string, stateCode: string) {
-  const pledges = (await listPledges(db, roundId))
+function statePledgesBody(roundId: string, stateCode: string, found: Awaited<ReturnType<typeof listPledges>>) {
+  const pledges = found
     .filter((p) => p.stateCode === stateCode)
     .map((p) => ({
       pathway: p.pathway,
@@ -184,14 +182,17 @@ async function statePledges(db: Executor, roundId: string, stateCode: string) {
   return { body, etag: hashEtag('pledges', body) };
 }
 
+async function statePledges(db: Executor, roundId: string, stateCode: string) {
+  return statePledgesBody(roundId, stateCode, await listPledges(db, roundId));
+}
+
 export function pledgesRoutes(database: Database) {
   const app = router();
 
   app.openapi(listRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readPledges, p, undefined);
     const lang = c.req.valid('query').lang ?? langOf(c);
-    const listing = await inScope(database.db, p, (tx) => pledgeListing(tx, c.req.valid('param').round));
+    const listing = await inScope(database.db, p, (tx) => readPledgeListing({ db: tx, actor: p, roundId: c.req.valid('param').round }));
     const body = pledgeJson(listing, lang);
     c.header('etag', hashEtag('pledge-listing', body));
     return c.json(body as z.infer<typeof PledgeListing>, 200);
@@ -199,24 +200,18 @@ export function pledgesRoutes(database: Database) {
 
   app.openapi(stateRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readPledges, p, undefined);
     const { round, state } = c.req.valid('param');
-    const { body, etag } = await inScope(database.db, p, async (tx) => {
-      await getRound(tx, round);
-      return statePledges(tx, round, state);
-    });
+    const { body, etag } = await inScope(database.db, p, async (tx) =>
+      statePledgesBody(round, state, await readStatePledges({ db: tx, actor: p, roundId: round, stateCode: state })),
+    );
     c.header('etag', etag);
     return c.json(body, 200);
   });
 
   app.openapi(historyRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readPledges, p, undefined);
     const { round, state } = c.req.valid('param');
-    const changes = await inScope(database.db, p, async (tx) => {
-      await getRound(tx, round);
-      return listPledgeChanges(tx, round, state);
-    });
+    const changes = await inScope(database.db, p, (tx) => readPledgeChanges({ db: tx, actor: p, roundId: round, stateCode: state }));
     return c.json({ round, state, changes }, 200);
   });
 

@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { authorize, policies } from '../access/policy.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
-import { forecastInputs, processingTimesReport, simulateForecast } from '../evaluation/evaluation.service.ts';
+import { readForecastInputs, readProcessingTimes, simulateForecast } from '../evaluation/evaluation.service.ts';
 import { GROUP_DIMENSIONS } from '../evaluation/processing-times.ts';
-import { pipeline } from '../pipeline/pipeline.service.ts';
+import { readPipeline } from '../pipeline/pipeline.service.ts';
 import { PATHWAYS, QUALIFIERS } from '../rounds/round.ts';
-import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
+import { readStateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { principalOf, router } from './router.ts';
 import { DocumentFigure, isoDate, langQuery, Round, roundParam, stage, status } from './schemas.ts';
@@ -204,12 +203,10 @@ const forecastRoute = createRoute({
   request: {
     params: roundOnly,
     query: z.object({
-      asOf: isoDate
-        .optional()
-        .openapi({
-          param: { name: 'asOf', in: 'query' },
-          description: 'Make the forecast as things stood on this day (default today, or the round’s end).',
-        }),
+      asOf: isoDate.optional().openapi({
+        param: { name: 'asOf', in: 'query' },
+        description: 'Make the forecast as things stood on this day (default today, or the round’s end).',
+      }),
       iterations: z.coerce
         .number()
         .int()
@@ -234,42 +231,45 @@ export function reportsRoutes(database: Database) {
 
   app.openapi(stateOfPlayRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
     const sop = await inScope(database.db, p, (tx) =>
-      stateOfPlay({ db: tx, roundId: c.req.valid('param').round, asOf: q.asOf, lang: q.lang ?? langOf(c), pathways: q.pathway }),
+      readStateOfPlay({
+        db: tx,
+        actor: p,
+        roundId: c.req.valid('param').round,
+        asOf: q.asOf,
+        lang: q.lang ?? langOf(c),
+        pathways: q.pathway,
+      }),
     );
     return c.json(sop as z.infer<typeof StateOfPlay>, 200);
   });
 
   app.openapi(pipelineRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readFigures, p, undefined);
-    const body = await inScope(database.db, p, (tx) => pipeline({ db: tx, roundId: c.req.valid('param').round }));
+    const body = await inScope(database.db, p, (tx) => readPipeline({ db: tx, actor: p, roundId: c.req.valid('param').round }));
     return c.json(body, 200);
   });
 
   app.openapi(processingTimesRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
     const groupBy = (q.by ?? 'state')
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
     const list = await inScope(database.db, p, (tx) =>
-      processingTimesReport({ db: tx, roundId: c.req.valid('param').round, groupBy, asOf: q.asOf }),
+      readProcessingTimes({ db: tx, actor: p, roundId: c.req.valid('param').round, groupBy, asOf: q.asOf }),
     );
     return c.json(list as z.infer<typeof ProcessingTimes>[], 200);
   });
 
   app.openapi(forecastRoute, async (c) => {
     const p = principalOf(c);
-    authorize(policies.readFigures, p, undefined);
     const q = c.req.valid('query');
     // Read in the transaction; simulated after it (a worker thread for a large round), holding no connection.
     const inputs = await inScope(database.db, p, (tx) =>
-      forecastInputs(tx, { roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }),
+      readForecastInputs(tx, p, { roundId: c.req.valid('param').round, asOf: q.asOf, iterations: q.iterations, seed: q.seed }),
     );
     const r = await simulateForecast(inputs);
     return c.json(r as z.infer<typeof ForecastReport>, 200);

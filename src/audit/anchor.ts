@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { rows, sql, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
+import { selectAuditChainHeads, selectAuditLinesAt } from './audit.repository.ts';
 
 /**
  * Anchors of the audit trail outside the database (issue 19, finding 6). The owner of the database
@@ -120,10 +121,7 @@ function signatureHolds(a: Anchor, publicKey: KeyObject): boolean {
  */
 export async function writeAnchors(db: Executor, files: AnchorFiles, now: Date = new Date()): Promise<Anchor[]> {
   const { privateKey, publicKey, fingerprint } = anchorKey(files.keyFile);
-  const heads = await rows<{ chain: string; seq: number; hash: string }>(
-    db,
-    sql`SELECT chain, seq::int AS seq, hash FROM audit_chains_heads() WHERE seq > 0 ORDER BY chain`,
-  );
+  const heads = await selectAuditChainHeads(db);
   const last = new Map<string, Anchor>();
   for (const a of readAnchors(files.anchorFile, publicKey).anchors) last.set(a.chain, a);
   const at = now.toISOString();
@@ -144,12 +142,7 @@ export async function writeAnchors(db: Executor, files: AnchorFiles, now: Date =
 /** The anchors whose line no longer carries the anchored hash (rewritten, or removed). */
 export async function brokenAnchors(db: Executor, anchors: Anchor[]): Promise<Anchor[]> {
   if (anchors.length === 0) return [];
-  const found = await rows<{ chain: string; seq: number; hash: string }>(
-    db,
-    sql`SELECT a.chain, a.seq::int AS seq, a.hash FROM audit_log a
-          JOIN unnest(${sql.param(anchors.map((x) => x.chain))}::text[], ${sql.param(anchors.map((x) => x.seq))}::bigint[]) AS k(chain, seq)
-            ON a.chain = k.chain AND a.seq = k.seq`,
-  );
+  const found = await selectAuditLinesAt(db, anchors);
   const stored = new Map(found.map((f) => [`${f.chain}\u0000${f.seq}`, f.hash]));
   return anchors.filter((a) => stored.get(`${a.chain}\u0000${a.seq}`) !== a.hash);
 }

@@ -1,10 +1,11 @@
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit } from './audit.ts';
 import { brokenAnchors, type Anchor } from './anchor.ts';
+import { selectAuditChains, selectAuditLines, selectBrokenAuditLines } from './audit.repository.ts';
 
 export interface AuditLine {
   id: number;
@@ -35,18 +36,14 @@ export async function listAudit(
 ): Promise<AuditLine[]> {
   authorize(policies.readAudit, by, { stateCode: opts.stateCode });
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
-  const list = await rows<AuditLine>(
-    db,
-    sql`SELECT id::int AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, role, tenant, action, purpose,
-               state_code AS "stateCode", subject, record_ids AS "recordIds", fields, details, chain, seq::int AS seq, hash
-          FROM audit_log
-         WHERE ${opts.stateCode === null ? sql`state_code IS NULL` : sql`state_code = ${opts.stateCode}`}
-           ${opts.from ? sql`AND at >= ${opts.from}::timestamptz` : sql``}
-           ${opts.to ? sql`AND at < ${opts.to}::timestamptz` : sql``}
-           ${opts.action ? sql`AND action = ${opts.action}` : sql``}
-           ${opts.before ? sql`AND id < ${opts.before}` : sql``}
-         ORDER BY id DESC LIMIT ${limit}`,
-  );
+  const list: AuditLine[] = await selectAuditLines(db, {
+    stateCode: opts.stateCode,
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.action ? { action: opts.action } : {}),
+    ...(opts.before ? { before: opts.before } : {}),
+    limit,
+  });
   await recordAudit(db, {
     actor: by,
     action: 'audit.read',
@@ -86,33 +83,8 @@ export async function verifyAudit(
   db: Executor,
   opts: { anchors?: Anchor[]; forged?: { line: number; chain: string | null }[] } = {},
 ): Promise<ChainReport[]> {
-  const bad = await rows<{ chain: string; id: number; seq: number; hashOk: boolean; linkOk: boolean; gapOk: boolean }>(
-    db,
-    sql`SELECT chain, id::int AS id, seq::int AS seq, "hashOk", "linkOk", "gapOk" FROM (
-          SELECT a.chain, a.id, a.seq,
-                 a.hash = audit_entry_hash(a) AS "hashOk",
-                 a.prev_hash = coalesce(lag(a.hash) OVER w, '') AS "linkOk",
-                 a.seq = coalesce(lag(a.seq) OVER w, 0) + 1 AS "gapOk"
-            FROM audit_log a
-          WINDOW w AS (PARTITION BY a.chain ORDER BY a.seq)) x
-         WHERE NOT ("hashOk" AND "linkOk" AND "gapOk") ORDER BY chain, seq`,
-  );
-  const chains = await rows<{
-    chain: string;
-    entries: number;
-    lastSeq: number | null;
-    lastHash: string | null;
-    headSeq: number | null;
-    headHash: string | null;
-  }>(
-    db,
-    sql`SELECT coalesce(a.chain, h.chain) AS chain, coalesce(a.entries, 0)::int AS entries, a.last_seq::int AS "lastSeq", a.last_hash AS "lastHash",
-               h.seq::int AS "headSeq", h.hash AS "headHash"
-          FROM (SELECT chain, count(*) AS entries, max(seq) AS last_seq, (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
-                  FROM audit_log GROUP BY chain) a
-          FULL JOIN audit_chains_heads() h ON h.chain = a.chain
-         ORDER BY 1`,
-  );
+  const bad = await selectBrokenAuditLines(db);
+  const chains = await selectAuditChains(db);
   const anchors = opts.anchors ?? [];
   const broken = await brokenAnchors(db, anchors);
   // A chain an anchor names but the database no longer holds at all is reported too.

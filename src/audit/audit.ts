@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Executor } from '../db/db.ts';
 import { operator, scopeOf, type Principal } from '../access/principal.ts';
-import { auditLog } from './audit.table.ts';
+import { insertAuditLine } from './audit.repository.ts';
 
 /** Who acts: a principal (a user of the platform, or the operator at the command line). */
 export type Actor = Principal;
@@ -40,7 +40,7 @@ export interface AuditEntry {
  * database chains the line to its tenant's previous one (hash) and refuses to change it later.
  */
 export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  await insertAuditLine(db, {
     actor: entry.actor.id,
     role: entry.actor.role,
     tenant: scopeOf(entry.actor).tenant,

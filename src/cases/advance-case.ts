@@ -5,8 +5,9 @@ import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
-import { listRounds } from '../rounds/round.repository.ts';
+import { listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, roundForDate } from '../rounds/round.ts';
+import { checkCaseVersion } from './case-changes.service.ts';
 import { isStage, MODALITIES, transition, type Action, type Modality, type Stage, type Status } from './stage.ts';
 
 const en = translator('en');
@@ -65,9 +66,7 @@ export async function advanceCase(opts: {
           FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
   );
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
-  if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
-    throw appError(ErrorCode.Conflict, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version }, { version: c.version });
-  }
+  checkCaseVersion(caseRef, opts.expectedVersion, c.version);
   if (c.statusOn && on < c.statusOn) {
     throw appError(ErrorCode.BadInput, 'moveBeforeStatus', { p1: caseRef, p2: c.status, p3: c.statusOn, p4: on });
   }

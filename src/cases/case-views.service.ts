@@ -1,13 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { caseFieldsFor, presentCase, shownFields } from '../access/fields.ts';
-import type { CaseResource } from '../access/policy.ts';
+import { authorize, policies, type CaseResource } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import type { CaseEvent, CasePerson, CaseSummary, Priority } from './case.ts';
-import { SUMMARY } from './case.service.ts';
-import { caseEventRows } from './case.repository.ts';
+import { caseEventRows, SUMMARY } from './case.repository.ts';
 import type { Modality, Status } from './stage.ts';
 
 /**
@@ -210,6 +209,7 @@ export async function listReferrals(opts: {
   limit: number;
   cursor?: string | undefined;
 }): Promise<OrgPage<Record<string, unknown>>> {
+  authorize(policies.listOwnReferrals, opts.actor, undefined);
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
   const found = await rows<Record<string, unknown> & { stateCode: string; caseRef: string }>(
@@ -246,6 +246,7 @@ export async function listHouseholds(opts: {
   limit: number;
   cursor?: string | undefined;
 }): Promise<OrgPage<Record<string, unknown>>> {
+  authorize(policies.listSupportedHouseholds, opts.actor, undefined);
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
   const found = await rows<Record<string, unknown> & { id: number; stateCode: string; caseRef: string; phases: string[] }>(

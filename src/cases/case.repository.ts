@@ -4,6 +4,11 @@ import type { CaseEvent } from './case.ts';
 import type { PersonRow } from './person-row.ts';
 import { PRE_ARRIVAL } from './stage.ts';
 
+/** The columns of a case's summary, as every list of cases reads them (`c`: cases). */
+export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
+  c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
+  c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
+
 export interface ChunkOutcome {
   casesAdded: number;
   casesUpdated: number;
@@ -160,4 +165,44 @@ export function caseEventRows(db: Executor, caseId: number): Promise<CaseEvent[]
     sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
           FROM case_events WHERE case_id = ${caseId} ORDER BY id`,
   );
+}
+
+/** A case by its state and reference, locked for a change when `lock`. */
+export async function selectCaseForChange(
+  db: Executor,
+  stateCode: string,
+  caseRef: string,
+  lock: boolean,
+): Promise<{ id: number; pathway: string; version: number; programmeId: number | null } | undefined> {
+  const [c] = await rows<{ id: number; pathway: string; version: number; programmeId: number | null }>(
+    db,
+    sql`SELECT id::int AS id, pathway, version, programme_id::int AS "programmeId" FROM cases
+         WHERE state_code = ${stateCode} AND case_ref = ${caseRef} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
+  return c;
+}
+
+/** A member of a case with the vulnerable groups recorded, locked. */
+export async function selectMemberGroupsForUpdate(
+  db: Executor,
+  caseId: number,
+  personRef: string,
+): Promise<{ id: number; before: string[] } | undefined> {
+  const [p] = await rows<{ id: number; before: string[] }>(
+    db,
+    sql`SELECT id::int AS id, vulnerable_groups AS before FROM persons WHERE case_id = ${caseId} AND person_ref = ${personRef} FOR UPDATE`,
+  );
+  return p;
+}
+
+export async function updatePersonGroups(db: Executor, personId: number, groups: string[]): Promise<void> {
+  await db.execute(sql`UPDATE persons SET vulnerable_groups = ${sql.param(groups)}::text[] WHERE id = ${personId}`);
+}
+
+export async function updateCaseVersion(db: Executor, caseId: number, version: number): Promise<void> {
+  await db.execute(sql`UPDATE cases SET version = ${version} WHERE id = ${caseId}`);
+}
+
+export async function updateCaseProgramme(db: Executor, caseId: number, programmeId: number | null, version: number): Promise<void> {
+  await db.execute(sql`UPDATE cases SET programme_id = ${programmeId}, version = ${version} WHERE id = ${caseId}`);
 }

@@ -5,12 +5,8 @@ import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { CaseDetail, CasePerson, CaseSummary } from './case.ts';
 import { isStatus } from './stage.ts';
-import { caseEventRows } from './case.repository.ts';
+import { caseEventRows, SUMMARY } from './case.repository.ts';
 import { listCasePage } from './case-views.service.ts';
-
-export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.round_id AS "roundId",
-  c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
-  c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
 
 /** The cases of one state, optionally in one status. Reading them is audited (they belong to persons). */
 export async function listCases(opts: {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { authorize, policies } from '../access/policy.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, type Executor } from '../db/db.ts';
@@ -47,6 +48,8 @@ async function finish(
  */
 export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseScope; reason: string; on: string }): Promise<BulkResult> {
   const { db, actor, scope, reason, on } = opts;
+  // Across every state (no state named): the operator only.
+  authorize(policies.changeCase, actor, { stateCode: scope.stateCode ?? '*' });
   if (!reason.trim()) throw appError(ErrorCode.BadInput, 'holdReason');
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
   const moved = await rows<{ stateCode: string }>(
@@ -71,6 +74,7 @@ export async function resumeCases(opts: {
   on: string;
 }): Promise<BulkResult> {
   const { db, actor, scope, on } = opts;
+  authorize(policies.changeCase, actor, { stateCode: scope.stateCode ?? '*' });
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
   const moved = await rows<{ stateCode: string }>(
     db,

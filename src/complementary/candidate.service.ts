@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import { findCaseWithPerson } from '../cases/case-lookup.service.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { selectProgramme } from '../programmes/programme.repository.ts';
+import { findProgramme as selectProgramme } from '../programmes/programme.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import {
   candidateMoves,
@@ -15,6 +15,16 @@ import {
   type CandidateStatus,
   type Support,
 } from './candidate.ts';
+import {
+  appendCandidateSupport,
+  insertCandidate,
+  insertCandidateCreatedEvent,
+  insertCandidateMoveEvent,
+  selectCandidate,
+  selectCandidateEvents,
+  selectCandidates,
+  updateCandidateStatus,
+} from './candidate.repository.ts';
 import { occupationsOf, skillsProfile, type SkillsProfile } from './skills.ts';
 
 /**
@@ -49,10 +59,6 @@ export interface CandidateEvent {
   reason: string | null;
   actor: string;
 }
-
-const COLUMNS = sql`c.id::int AS id, c.state_code AS "stateCode", g.code AS programme, g.pathway, cs.case_ref AS "caseRef", c.person_ref AS "personRef",
-  c.skills, c.occupations, c.status, c.status_on::text AS "statusOn", c.support, c.version`;
-const FROM = sql`pathway_candidates c JOIN programmes g ON g.id = c.programme_id JOIN cases cs ON cs.id = c.case_id`;
 
 const withMoves = (c: Omit<Candidate, 'moves'>): Candidate => ({
   ...c,
@@ -112,35 +118,29 @@ export async function createCandidate(opts: {
   if (!p) throw appError(ErrorCode.NotFound, 'programmeNotFound', { p1: opts.programme });
   if (p.stateCode !== stateCode || !isCandidatePathway(p.pathway))
     throw appError(ErrorCode.BadInput, 'candidateProgramme', { p1: p.code, p2: stateCode });
-  const [c] = await rows<{ id: number; pathway: string; person: string | null }>(
-    db,
-    sql`SELECT cs.id::int AS id, cs.pathway, (SELECT person_ref FROM persons WHERE case_id = cs.id AND person_ref = ${opts.personRef}) AS person
-          FROM cases cs WHERE cs.state_code = ${stateCode} AND cs.case_ref = ${opts.caseRef}`,
-  );
+  const c = await findCaseWithPerson(db, stateCode, opts.caseRef, opts.personRef);
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: opts.caseRef, p2: stateCode });
   if (c.pathway !== p.pathway)
     throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: opts.caseRef, p4: c.pathway });
   if (c.person === null) throw appError(ErrorCode.BadInput, 'candidatePerson', { p1: opts.caseRef });
-  const [row] = await rows<{ id: number }>(
-    db,
-    sql`INSERT INTO pathway_candidates (state_code, programme_id, case_id, person_ref, skills, occupations, status, status_on)
-        VALUES (${stateCode}, ${p.id}, ${c.id}, ${opts.personRef}, ${JSON.stringify(parsed.data)}::jsonb, ${sql.param(occupationsOf(parsed.data))}::text[], 'applied', ${on}::date)
-        ON CONFLICT (programme_id, case_id, person_ref) DO NOTHING RETURNING id::int AS id`,
-  );
-  if (!row) throw appError(ErrorCode.Conflict, 'candidateExists', { p1: opts.caseRef, p2: p.code });
-  await db.execute(
-    sql`INSERT INTO pathway_candidate_events (candidate_id, state_code, from_status, to_status, "on", actor) VALUES (${row.id}, ${stateCode}, NULL, 'applied', ${on}::date, ${actor.id})`,
-  );
-  const created = await one(db, stateCode, row.id);
+  const id = await insertCandidate(db, {
+    stateCode,
+    programmeId: p.id,
+    caseId: c.id,
+    personRef: opts.personRef,
+    skills: parsed.data,
+    occupations: occupationsOf(parsed.data),
+    on,
+  });
+  if (id === null) throw appError(ErrorCode.Conflict, 'candidateExists', { p1: opts.caseRef, p2: p.code });
+  await insertCandidateCreatedEvent(db, id, stateCode, on, actor.id);
+  const created = await one(db, stateCode, id);
   await audit(db, actor, 'candidate.create', [created], stateCode, ['programme', 'skills', 'status'], { programme: p.code });
   return created;
 }
 
 async function one(db: Executor, stateCode: string, id: number, lock = false): Promise<Candidate> {
-  const [c] = await rows<Omit<Candidate, 'moves'>>(
-    db,
-    sql`SELECT ${COLUMNS} FROM ${FROM} WHERE c.state_code = ${stateCode} AND c.id = ${id} ${lock ? sql`FOR UPDATE OF c` : sql``}`,
-  );
+  const c = await selectCandidate(db, stateCode, id, lock);
   if (!c) throw appError(ErrorCode.NotFound, 'candidateNotFound', { p1: id, p2: stateCode });
   return withMoves(c);
 }
@@ -154,14 +154,7 @@ export async function listCandidates(opts: {
 }): Promise<Candidate[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
-  const list = (
-    await rows<Omit<Candidate, 'moves'>>(
-      db,
-      sql`SELECT ${COLUMNS} FROM ${FROM} WHERE c.state_code = ${stateCode}
-            ${opts.status ? sql`AND c.status = ${opts.status}` : sql``} ${opts.programme ? sql`AND g.code = ${opts.programme}` : sql``}
-           ORDER BY c.id`,
-    )
-  ).map(withMoves);
+  const list = (await selectCandidates(db, stateCode, { status: opts.status, programme: opts.programme })).map(withMoves);
   await audit(db, actor, 'candidate.list', list, stateCode, ['programme', 'caseRef', 'personRef', 'occupations', 'status', 'support'], {
     rows: list.length,
   });
@@ -177,10 +170,7 @@ export async function getCandidate(opts: {
   const { db, actor, stateCode, id } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
   const c = await one(db, stateCode, id);
-  const history = await rows<CandidateEvent>(
-    db,
-    sql`SELECT from_status AS "fromStatus", to_status AS "toStatus", "on"::text AS "on", reason, actor FROM pathway_candidate_events WHERE candidate_id = ${id} ORDER BY id`,
-  );
+  const history = await selectCandidateEvents(db, id);
   await audit(db, actor, 'candidate.read', [c], stateCode, ['programme', 'caseRef', 'personRef', 'skills', 'status', 'support', 'history']);
   return { ...c, history };
 }
@@ -216,10 +206,8 @@ export async function transitionCandidate(opts: {
       { refusal: d.refusal, allowed: d.allowed },
     );
   }
-  await db.execute(sql`UPDATE pathway_candidates SET status = ${to}, status_on = ${on}::date, version = version + 1 WHERE id = ${id}`);
-  await db.execute(
-    sql`INSERT INTO pathway_candidate_events (candidate_id, state_code, from_status, to_status, "on", reason, actor) VALUES (${id}, ${stateCode}, ${c.status}, ${to}, ${on}::date, ${opts.reason ?? null}, ${actor.id})`,
-  );
+  await updateCandidateStatus(db, id, to, on);
+  await insertCandidateMoveEvent(db, { id, stateCode, from: c.status, to, on, reason: opts.reason ?? null, actor: actor.id });
   await audit(db, actor, 'candidate.transition', [c], stateCode, ['status'], { from: c.status, to, on, reason: opts.reason ?? null });
   return one(db, stateCode, id);
 }
@@ -245,9 +233,7 @@ export async function addSupport(opts: {
       p2: c.status,
     });
   if (!c.support.includes(support)) {
-    await db.execute(
-      sql`UPDATE pathway_candidates SET support = array_append(support, ${support}), version = version + 1 WHERE id = ${id}`,
-    );
+    await appendCandidateSupport(db, id, support);
   }
   await audit(db, actor, 'candidate.support', [c], stateCode, ['support'], { support });
   return one(db, stateCode, id);

@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { selectProgramme } from '../programmes/programme.repository.ts';
+import { findProgramme as selectProgramme } from '../programmes/programme.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import {
   closeProblem,
@@ -16,6 +15,13 @@ import {
   type Outcome,
   type RequestKind,
 } from './family-reunification.ts';
+import {
+  insertFamilyRequest,
+  selectFamilyRequest,
+  selectFamilyRequestFigures,
+  selectFamilyRequests,
+  updateFamilyRequestClosed,
+} from './family-reunification.repository.ts';
 
 /**
  * Family reunification support requests (P 12, R 31): a state records them, closes each with its
@@ -56,9 +62,6 @@ export const familyRequestInput = z
   })
   .strict();
 
-const COLUMNS = sql`r.id::int AS id, r.state_code AS "stateCode", r.reference, g.code AS programme, r.kind, r.family_members AS "familyMembers",
-  r.country_of_residence AS "countryOfResidence", r.received_on::text AS "receivedOn", r.closed_on::text AS "closedOn", r.outcome, r.note, r.version`;
-const FROM = sql`family_reunification_requests r LEFT JOIN programmes g ON g.id = r.programme_id`;
 const withDays = (r: Omit<FamilyRequest, 'days'>): FamilyRequest => ({
   ...r,
   days: r.closedOn ? daysTaken(r.receivedOn, r.closedOn) : null,
@@ -86,10 +89,7 @@ async function audit(
 }
 
 async function one(db: Executor, stateCode: string, id: number, lock = false): Promise<FamilyRequest> {
-  const [r] = await rows<Omit<FamilyRequest, 'days'>>(
-    db,
-    sql`SELECT ${COLUMNS} FROM ${FROM} WHERE r.state_code = ${stateCode} AND r.id = ${id} ${lock ? sql`FOR UPDATE OF r` : sql``}`,
-  );
+  const r = await selectFamilyRequest(db, stateCode, id, lock);
   if (!r) throw appError(ErrorCode.NotFound, 'familyRequestNotFound', { p1: id, p2: stateCode });
   return withDays(r);
 }
@@ -119,15 +119,19 @@ export async function createFamilyRequest(opts: {
       throw appError(ErrorCode.BadInput, 'familyRequestProgramme', { p1: p.code, p2: stateCode });
     programmeId = p.id;
   }
-  const [row] = await rows<{ id: number }>(
-    db,
-    sql`INSERT INTO family_reunification_requests (state_code, reference, programme_id, kind, family_members, country_of_residence, received_on, note)
-        VALUES (${stateCode}, ${r.reference}, ${programmeId}, ${r.kind}, ${r.familyMembers}, ${r.countryOfResidence}, ${r.receivedOn}::date, ${r.note})
-        ON CONFLICT (state_code, reference) DO NOTHING RETURNING id::int AS id`,
-  );
-  if (!row) throw appError(ErrorCode.Conflict, 'familyRequestExists', { p1: r.reference, p2: stateCode });
+  const id = await insertFamilyRequest(db, {
+    stateCode,
+    reference: r.reference,
+    programmeId,
+    kind: r.kind,
+    familyMembers: r.familyMembers,
+    countryOfResidence: r.countryOfResidence,
+    receivedOn: r.receivedOn,
+    note: r.note,
+  });
+  if (id === null) throw appError(ErrorCode.Conflict, 'familyRequestExists', { p1: r.reference, p2: stateCode });
   await audit(db, actor, 'family-request.create', [r], stateCode, { kind: r.kind });
-  return one(db, stateCode, row.id);
+  return one(db, stateCode, id);
 }
 
 export async function listFamilyRequests(opts: {
@@ -138,14 +142,7 @@ export async function listFamilyRequests(opts: {
 }): Promise<FamilyRequest[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
-  const list = (
-    await rows<Omit<FamilyRequest, 'days'>>(
-      db,
-      sql`SELECT ${COLUMNS} FROM ${FROM} WHERE r.state_code = ${stateCode}
-            ${opts.open === undefined ? sql`` : opts.open ? sql`AND r.outcome = 'open'` : sql`AND r.outcome <> 'open'`}
-           ORDER BY r.received_on DESC, r.id DESC`,
-    )
-  ).map(withDays);
+  const list = (await selectFamilyRequests(db, stateCode, opts.open)).map(withDays);
   await audit(db, actor, 'family-request.list', list, stateCode, { rows: list.length });
   return list;
 }
@@ -173,9 +170,7 @@ export async function closeFamilyRequest(opts: {
   const problem = closeProblem(r, { outcome: opts.outcome, on }, now);
   if (problem)
     throw appError(ErrorCode.BadInput, `family.${problem}`, { p1: r.reference, p2: opts.outcome, p3: r.kind, p4: on, p5: r.receivedOn });
-  await db.execute(
-    sql`UPDATE family_reunification_requests SET outcome = ${opts.outcome}, closed_on = ${on}::date, note = ${opts.note ?? r.note}, version = version + 1 WHERE id = ${id}`,
-  );
+  await updateFamilyRequestClosed(db, id, opts.outcome, on, opts.note ?? r.note);
   await audit(db, actor, 'family-request.close', [r], stateCode, { outcome: opts.outcome, on });
   return one(db, stateCode, id);
 }
@@ -190,19 +185,7 @@ export async function familyReunificationFigures(opts: {
 }): Promise<FamilyReunificationLine> {
   const { db, actor, stateCode } = opts;
   authorize(policies.handleComplementary, actor, { stateCode });
-  const list = await rows<{
-    stateCode: string;
-    kind: RequestKind;
-    familyMembers: number;
-    receivedOn: string;
-    closedOn: string | null;
-    outcome: string;
-  }>(
-    db,
-    sql`SELECT state_code AS "stateCode", kind, family_members AS "familyMembers", received_on::text AS "receivedOn", closed_on::text AS "closedOn", outcome
-          FROM family_reunification_requests WHERE state_code = ${stateCode}
-          ${opts.from ? sql`AND received_on >= ${opts.from}::date` : sql``} ${opts.to ? sql`AND received_on <= ${opts.to}::date` : sql``}`,
-  );
+  const list = await selectFamilyRequestFigures(db, stateCode, opts.from, opts.to);
   return (
     familyReunificationReport(list)[0] ?? {
       stateCode,

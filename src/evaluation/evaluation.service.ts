@@ -1,9 +1,11 @@
+import { authorize, policies } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
 import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import type { Modality, Status } from '../cases/stage.ts';
 import { rows, type Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
+import { pledgesByState } from '../state-of-play/state-of-play.service.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate, type Round } from '../rounds/round.ts';
 import type { CaseHistory, Priority } from './case-history.ts';
@@ -117,4 +119,18 @@ export async function forecastInputs(db: Executor, opts: ForecastRequest): Promi
 /** The simulation, in a worker thread for a large round (no database, no transaction held meanwhile). */
 export async function simulateForecast(inputs: ForecastInputs): Promise<ForecastReport> {
   return { round: inputs.round, forecast: await forecastOffThread(inputs.options), pledged: inputs.pledged };
+}
+
+/** The processing times of a round, for a principal who may read the figures. */
+export function readProcessingTimes(
+  opts: Parameters<typeof processingTimesReport>[0] & { actor: Principal },
+): ReturnType<typeof processingTimesReport> {
+  authorize(policies.readFigures, opts.actor, undefined);
+  return processingTimesReport(opts);
+}
+
+/** What the forecast of a round is simulated from, for a principal who may read the figures. */
+export function readForecastInputs(db: Executor, actor: Principal, opts: ForecastRequest): Promise<ForecastInputs> {
+  authorize(policies.readFigures, actor, undefined);
+  return forecastInputs(db, opts);
 }

@@ -11,7 +11,7 @@ import { admissionsReport } from '../programmes/returns.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { pledgesByState } from '../state-of-play/state-of-play.repository.ts';
+import { pledgesByState } from '../state-of-play/state-of-play.service.ts';
 import { stateOfPlay } from '../state-of-play/state-of-play.service.ts';
 import {
   allKeys,

@@ -1,6 +1,7 @@
 import { inOperatorScope } from '../access/scope.ts';
 import { operator, type Principal } from '../access/principal.ts';
-import { rows, sql, type Database } from '../db/db.ts';
+import type { Database } from '../db/db.ts';
+import { selectDisplayNames } from './user.repository.ts';
 
 /** At most this many names in one request. */
 export const NAMES_MAX = 200;
@@ -22,16 +23,6 @@ export async function displayNames(database: Database, reader: Principal, actors
     .map(Number);
   if (ids.length === 0) return {};
   const state = reader.stateCode ?? null;
-  const found = await inOperatorScope(database, operator('display-names'), (tx) =>
-    rows<{ id: number; name: string }>(
-      tx,
-      sql`SELECT id::int AS id, display_name AS name FROM users
-           WHERE id IN (${sql.join(
-             ids.map((i) => sql`${i}`),
-             sql`, `,
-           )})
-             AND (${state}::text IS NULL OR state_code IS NULL OR state_code = ${state})`,
-    ),
-  );
+  const found = await inOperatorScope(database, operator('display-names'), (tx) => selectDisplayNames(tx, ids, state));
   return Object.fromEntries(found.map((r) => [`user:${r.id}`, r.name]));
 }

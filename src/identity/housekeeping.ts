@@ -1,4 +1,6 @@
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
+import { deleteLoginAttemptsBefore, deleteSessionsEndedBefore } from './housekeeping.repository.ts';
+import { deleteIdempotencyKeysBefore } from './idempotency.repository.ts';
 
 /** How long sign-in attempts are kept (records of processing: 90 days), and ended sessions. */
 export const LOGIN_ATTEMPT_DAYS = 90;
@@ -15,25 +17,12 @@ export async function purgeIdentityRecords(
   db: Executor,
   now: string = new Date().toISOString(),
 ): Promise<{ loginAttempts: number; sessions: number }> {
-  const attempts = await rows<{ n: number }>(
-    db,
-    sql`WITH gone AS (DELETE FROM login_attempts WHERE at < ${now}::timestamptz - make_interval(days => ${LOGIN_ATTEMPT_DAYS}) RETURNING 1)
-        SELECT count(*)::int AS n FROM gone`,
-  );
-  const sessions = await rows<{ n: number }>(
-    db,
-    sql`WITH gone AS (DELETE FROM sessions WHERE least(expires_at, coalesce(revoked_at, expires_at)) < ${now}::timestamptz - make_interval(days => ${ENDED_SESSION_DAYS}) RETURNING 1)
-        SELECT count(*)::int AS n FROM gone`,
-  );
-  return { loginAttempts: attempts[0]!.n, sessions: sessions[0]!.n };
+  const loginAttempts = await deleteLoginAttemptsBefore(db, now, LOGIN_ATTEMPT_DAYS);
+  const sessions = await deleteSessionsEndedBefore(db, now, ENDED_SESSION_DAYS);
+  return { loginAttempts, sessions };
 }
 
 /** The replies kept for Idempotency-Keys older than IDEMPOTENCY_HOURS (a key that old is free again anyway). */
 export async function purgeIdempotencyKeys(db: Executor, now: string = new Date().toISOString()): Promise<number> {
-  const [r] = await rows<{ n: number }>(
-    db,
-    sql`WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < ${now}::timestamptz - make_interval(hours => ${IDEMPOTENCY_HOURS}) RETURNING 1)
-        SELECT count(*)::int AS n FROM gone`,
-  );
-  return r!.n;
+  return deleteIdempotencyKeysBefore(db, now, IDEMPOTENCY_HOURS);
 }

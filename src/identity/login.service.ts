@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { recordAudit } from '../audit/audit.ts';
 import { inScope } from '../access/scope.ts';
 import type { Principal, Role } from '../access/principal.ts';
-import { sql, rows, type Db, type Executor } from '../db/db.ts';
+import type { Db, Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { IDENTITY_SCOPE } from './authenticate.ts';
@@ -10,6 +10,22 @@ import { checkNewPassword, hashPassword, verifyAgainstDummy, verifyPassword } fr
 import { openSession, revokeSession, secondFactorOf, sessionUser, tokenHash, type NewSession, type SecondFactor } from './session.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 import { openSecret, sealSecret } from './secret-box.ts';
+import {
+  attemptWindowRetry,
+  incrementFailedLogins,
+  insertLoginAttempt,
+  lockSignIn,
+  markLoginAttemptSucceeded,
+  resetFailedLogins,
+  selectAccountForUpdate,
+  selectPasswordHashForUpdate,
+  selectRecentAttempts,
+  setPendingTotpSecret,
+  takeTotpStep,
+  type AccountKey,
+} from './login.repository.ts';
+import { markOtherSessionsRevoked, markUnverifiedSessionsRevoked } from './session.repository.ts';
+import { updatePasswordHash } from './user.repository.ts';
 
 /**
  * Signing in with a password (and a TOTP code), passing and setting up the second factor, signing
@@ -95,15 +111,8 @@ const tooMany = (retryAfter: number) =>
 const locked = (retryAfter: number) =>
   appError(ErrorCode.TooManyRequests, 'accountLocked', { minutes: minutesOf(retryAfter) }, { retryAfter });
 
-async function readAccount(db: Executor, where: ReturnType<typeof sql>): Promise<Account | undefined> {
-  const [a] = await rows<Account>(
-    db,
-    sql`SELECT id::int AS id, username, role, state_code AS "stateCode", organisation, password_hash AS "passwordHash",
-               totp_secret AS "totpSecret", totp_enabled AS "totpEnabled", totp_last_step::float8 AS "totpLastStep",
-               CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()))::int END AS "lockedFor",
-               disabled_at IS NOT NULL AS disabled
-          FROM users WHERE ${where} FOR UPDATE`,
-  );
+async function readAccount(db: Executor, key: AccountKey): Promise<Account | undefined> {
+  const a = await selectAccountForUpdate(db, key);
   return a && a.totpSecret ? { ...a, totpSecret: openSecret(a.totpSecret) } : a;
 }
 
@@ -127,43 +136,24 @@ export function simulatedLock(attempts: { at: number; succeeded: boolean }[], no
 }
 
 /** The seconds until the window holds fewer than `limit` attempts matching `where`; null when it already does. */
-async function windowFull(db: Executor, where: ReturnType<typeof sql>, limit: number): Promise<number | null> {
-  const [row] = await rows<{ retry: number }>(
-    db,
-    sql`SELECT greatest(1, ceil(extract(epoch FROM at + make_interval(mins => ${WINDOW_MINUTES}) - now())))::int AS retry
-          FROM login_attempts WHERE ${where} AND at > now() - make_interval(mins => ${WINDOW_MINUTES})
-         ORDER BY at DESC OFFSET ${limit - 1} LIMIT 1`,
-  );
-  return row ? row.retry : null;
+async function windowFull(db: Executor, by: { address: string } | { username: string }, limit: number): Promise<number | null> {
+  return (await attemptWindowRetry(db, by, limit, WINDOW_MINUTES)) ?? null;
 }
 
 /** One failure more on a real account; locks it at the fifth, and ends the sessions still awaiting a second factor. */
 async function recordFailure(db: Executor, userId: number): Promise<number | null> {
-  const [row] = await rows<{ lockedFor: number | null }>(
-    db,
-    sql`UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN 0 ELSE failed_logins + 1 END,
-                         locked_until = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN now() + make_interval(mins => ${LOCK_MINUTES}) ELSE locked_until END
-         WHERE id = ${userId}
-        RETURNING CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()))::int END AS "lockedFor"`,
-  );
-  const lockedFor = row?.lockedFor ?? null;
-  if (lockedFor !== null)
-    await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND NOT mfa_passed AND revoked_at IS NULL`);
+  const lockedFor = await incrementFailedLogins(db, userId, LOCK_AFTER, LOCK_MINUTES);
+  if (lockedFor !== null) await markUnverifiedSessionsRevoked(db, userId);
   return lockedFor;
 }
 
 async function recordSuccess(db: Executor, userId: number): Promise<void> {
-  await db.execute(sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${userId}`);
+  await resetFailedLogins(db, userId);
 }
 
 /** Takes the step of a TOTP code, unless that step (or a later one) was already used: a code is good once. */
 async function useTotpStep(db: Executor, userId: number, step: number): Promise<boolean> {
-  const used = await rows<{ id: number }>(
-    db,
-    sql`UPDATE users SET totp_last_step = ${step}, totp_enabled = true
-         WHERE id = ${userId} AND (totp_last_step IS NULL OR totp_last_step < ${step}) RETURNING id::int AS id`,
-  );
-  return used.length === 1;
+  return takeTotpStep(db, userId, step);
 }
 
 type LoginOutcome = 'success' | 'failure' | 'lockout' | 'locked';
@@ -212,34 +202,26 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
 
   // 1. The rate limits and the lock, and the attempt recorded, one sign-in per address and name at a time.
   const checked = await inScope<Checked>(db, IDENTITY_SCOPE, async (tx) => {
-    await tx.execute(
-      sql`SELECT pg_advisory_xact_lock(727001, hashtext(${input.address})), pg_advisory_xact_lock(727002, hashtext(${key}))`,
-    );
-    const byAddress = await windowFull(tx, sql`address = ${input.address}`, ADDRESS_LIMIT);
+    await lockSignIn(tx, input.address, key);
+    const byAddress = await windowFull(tx, { address: input.address }, ADDRESS_LIMIT);
     if (byAddress !== null) return { kind: 'refused', error: tooMany(byAddress) };
-    const byName = await windowFull(tx, sql`username = ${key}`, USERNAME_LIMIT);
+    const byName = await windowFull(tx, { username: key }, USERNAME_LIMIT);
     if (byName !== null) return { kind: 'refused', error: tooMany(byName) };
-    const account = await readAccount(tx, sql`lower(username) = ${key}`);
+    const account = await readAccount(tx, { username: key });
     let previous: { at: number; succeeded: boolean }[] = [];
     let lockedFor: number | null;
     if (account) lockedFor = account.lockedFor;
     else {
-      const history = await rows<{ at: number; succeeded: boolean }>(
-        tx,
-        sql`SELECT (extract(epoch FROM at) * 1000)::float8 AS at, succeeded FROM login_attempts WHERE username = ${key} ORDER BY at DESC LIMIT ${SIMULATED_HISTORY}`,
-      );
+      const history = await selectRecentAttempts(tx, key, SIMULATED_HISTORY);
       previous = history.reverse();
       lockedFor = simulatedLock(previous, Date.now());
     }
-    const [attempt] = await rows<{ id: number }>(
-      tx,
-      sql`INSERT INTO login_attempts (username, address, succeeded) VALUES (${key}, ${input.address}, false) RETURNING id::int AS id`,
-    );
+    const attemptId = await insertLoginAttempt(tx, key, input.address);
     if (lockedFor !== null) {
       await auditLogin(tx, { account, username: input.username, outcome: 'locked', method, address: input.address });
       return { kind: 'refused', error: locked(lockedFor) };
     }
-    return { kind: 'check', attemptId: attempt!.id, account, previous };
+    return { kind: 'check', attemptId, account, previous };
   });
   if (checked.kind === 'refused') throw checked.error;
 
@@ -275,7 +257,7 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
       if (step === null || !(await useTotpStep(tx, account.id, step))) return failure('totp');
       passed = true;
     }
-    await tx.execute(sql`UPDATE login_attempts SET succeeded = true WHERE id = ${checked.attemptId}`);
+    await markLoginAttemptSucceeded(tx, checked.attemptId);
     const secondFactor = secondFactorOf(account.role, account.totpEnabled, passed);
     const awaiting = secondFactor === 'required' || secondFactor === 'enrol';
     if (awaiting && input.purpose === 'token') {
@@ -320,11 +302,8 @@ export async function enrolTotp(db: Db, input: { sessionToken: string }): Promis
     const s = await sessionUser(tx, input.sessionToken);
     if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
     const secret = newTotpSecret();
-    const set = await rows<{ id: number }>(
-      tx,
-      sql`UPDATE users SET totp_secret = ${sealSecret(secret)} WHERE id = ${s.principal.userId} AND NOT totp_enabled RETURNING id::int AS id`,
-    );
-    if (set.length === 0) return { error: appError(ErrorCode.Conflict, 'totpAlreadyEnrolled') };
+    if (!(await setPendingTotpSecret(tx, s.principal.userId!, sealSecret(secret))))
+      return { error: appError(ErrorCode.Conflict, 'totpAlreadyEnrolled') };
     await recordAudit(tx, {
       actor: s.principal,
       action: 'auth.totp',
@@ -352,7 +331,7 @@ export async function verifyTotp(
   const result = await inScope(db, IDENTITY_SCOPE, async (tx) => {
     const s = await sessionUser(tx, input.sessionToken);
     if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
-    const account = (await readAccount(tx, sql`id = ${s.principal.userId}`))!;
+    const account = (await readAccount(tx, { id: s.principal.userId! }))!;
     if (account.lockedFor !== null) return { error: locked(account.lockedFor) };
     if (account.totpEnabled && s.mfaPassed) return { error: appError(ErrorCode.Conflict, 'totpAlreadyPassed') };
     if (!account.totpSecret) return { error: appError(ErrorCode.Conflict, 'totpNotEnrolling') };
@@ -412,7 +391,7 @@ export async function signInExternal(
   input: { issuer: string; subject: string; secondFactorPassed: boolean; address: string },
 ): Promise<SignedIn> {
   const result = await inScope(db, IDENTITY_SCOPE, async (tx) => {
-    const account = await readAccount(tx, sql`oidc_issuer = ${input.issuer} AND oidc_subject = ${input.subject}`);
+    const account = await readAccount(tx, { oidcIssuer: input.issuer, oidcSubject: input.subject });
     const base = { username: input.subject, method: 'oidc', address: input.address };
     if (!account || account.disabled) {
       await recordAudit(tx, {
@@ -460,10 +439,7 @@ export async function changeOwnPassword(
       const s = await sessionUser(tx, input.sessionToken);
       if (!s) return { error: appError(ErrorCode.Unauthenticated, 'sessionOver') };
       const userId = s.principal.userId!;
-      const [account] = await rows<{ hash: string | null }>(
-        tx,
-        sql`SELECT password_hash AS hash FROM users WHERE id = ${userId} FOR UPDATE`,
-      );
+      const account = await selectPasswordHashForUpdate(tx, userId);
       const audit = (outcome: string) =>
         recordAudit(tx, {
           actor: s.principal,
@@ -479,16 +455,10 @@ export async function changeOwnPassword(
         await audit('wrong_current');
         return { error: appError(ErrorCode.Unauthenticated, 'currentPasswordWrong') };
       }
-      await tx.execute(
-        sql`UPDATE users SET password_hash = ${await hashPassword(input.next)}, failed_logins = 0, locked_until = NULL WHERE id = ${userId}`,
-      );
-      const ended = await rows<{ n: number }>(
-        tx,
-        sql`WITH gone AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND token_hash <> ${tokenHash(input.sessionToken)} RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
-      );
+      await updatePasswordHash(tx, userId, await hashPassword(input.next));
+      const sessionsEnded = await markOtherSessionsRevoked(tx, userId, tokenHash(input.sessionToken));
       await audit('changed');
-      return { ok: { sessionsEnded: ended[0]!.n } };
+      return { ok: { sessionsEnded } };
     },
   );
   // A wrong current password is recorded (committed) before it is refused.

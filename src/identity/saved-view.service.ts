@@ -1,9 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
 import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { savedViews } from './saved-view.table.ts';
+import { deleteOwnView, selectViews, upsertView, type SavedViewRow } from './saved-view.repository.ts';
 
 /** The pages whose filters can be saved as views. */
 export const VIEW_AREAS = ['cases', 'audit', 'state-of-play', 'dashboard'] as const;
@@ -22,32 +21,20 @@ function ownerOf(p: Principal): number {
   return p.userId;
 }
 
-const viewOf = (r: typeof savedViews.$inferSelect): SavedView => ({ id: r.id, area: r.area as ViewArea, name: r.name, params: r.params });
+const viewOf = (r: SavedViewRow): SavedView => ({ id: r.id, area: r.area as ViewArea, name: r.name, params: r.params });
 
 export async function listViews(db: Executor, p: Principal, area: ViewArea): Promise<SavedView[]> {
-  const found = await db
-    .select()
-    .from(savedViews)
-    .where(and(eq(savedViews.userId, ownerOf(p)), eq(savedViews.area, area)))
-    .orderBy(asc(savedViews.name));
+  const found = await selectViews(db, ownerOf(p), area);
   return found.map(viewOf);
 }
 
 /** Saves a view under its name (a view of the same name is replaced). */
 export async function saveView(db: Executor, p: Principal, view: Omit<SavedView, 'id'>): Promise<SavedView> {
   const userId = ownerOf(p);
-  const [row] = await db
-    .insert(savedViews)
-    .values({ userId, area: view.area, name: view.name, params: view.params })
-    .onConflictDoUpdate({ target: [savedViews.userId, savedViews.area, savedViews.name], set: { params: view.params } })
-    .returning();
-  return viewOf(row!);
+  const row = await upsertView(db, { userId, area: view.area, name: view.name, params: view.params });
+  return viewOf(row);
 }
 
 export async function deleteView(db: Executor, p: Principal, id: number): Promise<void> {
-  const gone = await db
-    .delete(savedViews)
-    .where(and(eq(savedViews.id, id), eq(savedViews.userId, ownerOf(p))))
-    .returning({ id: savedViews.id });
-  if (gone.length === 0) throw appError(ErrorCode.NotFound, 'viewNotFound', { id });
+  if (!(await deleteOwnView(db, ownerOf(p), id))) throw appError(ErrorCode.NotFound, 'viewNotFound', { id });
 }

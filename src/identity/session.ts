@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { needsSecondFactor, type Principal, type Role } from '../access/principal.ts';
+import { insertSession, markSessionRevoked, markUserSessionsRevoked, selectSessionPrincipal } from './session.repository.ts';
 
 /** A session's token: 256 random bits, given to the client once; the database keeps only its SHA-256. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -37,13 +38,14 @@ export interface NewSession {
 export async function createSession(db: Executor, userId: number, opts: { mfaPassed: boolean; minutes?: number }): Promise<NewSession> {
   const token = newToken();
   const csrfToken = newToken();
-  const [row] = await rows<{ expiresAt: string }>(
-    db,
-    sql`INSERT INTO sessions (token_hash, user_id, csrf_token, mfa_passed, expires_at)
-        VALUES (${tokenHash(token)}, ${userId}, ${csrfToken}, ${opts.mfaPassed}, now() + make_interval(mins => ${opts.minutes ?? SESSION_MINUTES}))
-        RETURNING expires_at::text AS "expiresAt"`,
-  );
-  return { token, csrfToken, expiresAt: row!.expiresAt };
+  const row = await insertSession(db, {
+    tokenHash: tokenHash(token),
+    userId,
+    csrfToken,
+    mfaPassed: opts.mfaPassed,
+    minutes: opts.minutes ?? SESSION_MINUTES,
+  });
+  return { token, csrfToken, expiresAt: row.expiresAt };
 }
 
 /**
@@ -72,22 +74,7 @@ export interface SessionUser {
  * One statement, in any scope or none.
  */
 export async function sessionUser(db: Executor, token: string): Promise<SessionUser | null> {
-  const [row] = await rows<{
-    userId: number;
-    username: string;
-    role: Role;
-    stateCode: string | null;
-    organisation: string | null;
-    csrfToken: string;
-    mfaPassed: boolean;
-    totpEnabled: boolean;
-    expiresAt: string;
-  }>(
-    db,
-    // One statement (migration 0007): it reads the user in the ADMIN scope itself, so the caller needs
-    // no transaction of its own; `last_seen_at` is written at most every 30 s.
-    sql`SELECT * FROM session_principal(${tokenHash(token)}, ${IDLE_MINUTES})`,
-  );
+  const row = await selectSessionPrincipal(db, tokenHash(token), IDLE_MINUTES);
   if (!row) return null;
   const principal: Principal = {
     id: `user:${row.userId}`,
@@ -110,15 +97,11 @@ export async function sessionUser(db: Executor, token: string): Promise<SessionU
 }
 
 export async function revokeSession(db: Executor, token: string): Promise<void> {
-  await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE token_hash = ${tokenHash(token)} AND revoked_at IS NULL`);
+  await markSessionRevoked(db, tokenHash(token));
 }
 
 /** Ends every session of a user (disabled, locked out); returns how many were live. */
 export async function revokeUserSessions(db: Executor, userId: number): Promise<number> {
-  const ended = await rows<{ live: boolean }>(
-    db,
-    sql`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL
-        RETURNING expires_at > now() AND last_seen_at > now() - make_interval(mins => ${IDLE_MINUTES}) AS live`,
-  );
+  const ended = await markUserSessionsRevoked(db, userId, IDLE_MINUTES);
   return ended.filter((s) => s.live).length;
 }

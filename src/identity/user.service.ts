@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { authorize, policies, systemAdminMayManage } from '../access/policy.ts';
 import { AGREEMENT_ROLES, ORGANISATION_ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
@@ -7,6 +7,19 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { checkNewPassword, hashPassword } from './password.ts';
 import { revokeUserSessions } from './session.ts';
+import {
+  anyUserExists,
+  clearTotp,
+  countOtherActiveStateAdmins,
+  findAccount,
+  findAccountForDisable,
+  insertUser,
+  lockFirstAdministrator,
+  lockStateAdmins,
+  markUserDisabled,
+  selectUserSummaries,
+  updatePasswordHash,
+} from './user.repository.ts';
 
 export interface NewUser {
   username: string;
@@ -39,14 +52,17 @@ export async function createUser(db: Executor, by: Principal, input: NewUser): P
   checkAccountFields({ ...input, stateCode });
   if (input.password) checkNewPassword(input.password);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  const [row] = await rows<{ id: number }>(
-    db,
-    sql`INSERT INTO users (username, display_name, role, state_code, organisation, password_hash, oidc_issuer, oidc_subject, created_by)
-        VALUES (${input.username}, ${input.displayName}, ${input.role}, ${stateCode}, ${input.organisation ?? null}, ${passwordHash},
-                ${input.oidcIssuer || null}, ${input.oidcSubject || null}, ${by.id})
-        ON CONFLICT DO NOTHING
-        RETURNING id::int AS id`,
-  );
+  const row = await insertUser(db, {
+    username: input.username,
+    displayName: input.displayName,
+    role: input.role,
+    stateCode,
+    organisation: input.organisation ?? null,
+    passwordHash,
+    oidcIssuer: input.oidcIssuer || null,
+    oidcSubject: input.oidcSubject || null,
+    createdBy: by.id,
+  });
   if (!row) throw appError(ErrorCode.Conflict, input.oidcIssuer ? 'userOrOidcExists' : 'userExists', { username: input.username });
   await recordAudit(db, {
     actor: by,
@@ -75,19 +91,18 @@ export interface UserSummary {
   createdAt: string;
 }
 
-/** The users of a state (or, for the platform's administrator and the operator, every user). Reading them is audited. */
-export async function listUsers(db: Executor, by: Principal, filter: { stateCode?: string | null } = {}): Promise<UserSummary[]> {
-  const stateCode = filter.stateCode ?? null;
+/**
+ * The users of a state (or, for the platform's administrator and the operator, every user). Reading
+ * them is audited. Without a state asked for, a state's administrator reads its own state's.
+ */
+export async function listUsers(
+  db: Executor,
+  by: Principal,
+  filter: { stateCode?: string | null | undefined } = {},
+): Promise<UserSummary[]> {
+  const stateCode = filter.stateCode ?? (by.role === 'state_admin' ? by.stateCode : null);
   authorize(policies.listUsers, by, { stateCode });
-  const list = await rows<UserSummary>(
-    db,
-    sql`SELECT id::int AS id, username, display_name AS "displayName", role, state_code AS "stateCode", organisation,
-               password_hash IS NOT NULL AS password, oidc_subject IS NOT NULL AS oidc, totp_enabled AS "totpEnabled",
-               coalesce(locked_until > now(), false) AS locked, disabled_at IS NOT NULL AS disabled, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
-          FROM users
-         WHERE ${stateCode}::text IS NULL OR state_code = ${stateCode}
-         ORDER BY state_code NULLS FIRST, lower(username)`,
-  );
+  const list: UserSummary[] = await selectUserSummaries(db, stateCode);
   await recordAudit(db, {
     actor: by,
     action: 'user.list',
@@ -105,23 +120,17 @@ export async function listUsers(db: Executor, by: Principal, filter: { stateCode
  * active administrator (its state could no longer manage its staff); the operator may do both.
  */
 export async function disableUser(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
-  const [user] = await rows<{ id: number; role: Role; stateCode: string | null; disabled: boolean }>(
-    db,
-    sql`SELECT id::int AS id, role, state_code AS "stateCode", disabled_at IS NOT NULL AS disabled FROM users WHERE lower(username) = lower(${username})`,
-  );
+  const user = await findAccountForDisable(db, username);
   if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
   authorize(policies.disableUser, by, { stateCode: user.stateCode, role: user.role });
   if (by.role !== 'operator' && by.userId === user.id) throw appError(ErrorCode.Conflict, 'cannotDisableSelf');
   if (by.role !== 'operator' && user.role === 'state_admin' && !user.disabled && user.stateCode) {
     // One at a time per state, so that two administrators disabling each other cannot both succeed.
-    await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pathways.state-admins.' || ${user.stateCode}))`);
-    const [others] = await rows<{ n: number }>(
-      db,
-      sql`SELECT count(*)::int AS n FROM users WHERE role = 'state_admin' AND state_code = ${user.stateCode} AND disabled_at IS NULL AND id <> ${user.id}`,
-    );
-    if (others!.n === 0) throw appError(ErrorCode.Conflict, 'lastStateAdmin', { state: user.stateCode });
+    await lockStateAdmins(db, user.stateCode);
+    if ((await countOtherActiveStateAdmins(db, user.stateCode, user.id)) === 0)
+      throw appError(ErrorCode.Conflict, 'lastStateAdmin', { state: user.stateCode });
   }
-  if (!user.disabled) await db.execute(sql`UPDATE users SET disabled_at = now() WHERE id = ${user.id}`);
+  if (!user.disabled) await markUserDisabled(db, user.id);
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, {
     actor: by,
@@ -143,9 +152,8 @@ export const FIRST_ADMIN = 'admin';
  * returned once for the terminal; null when any user exists. Two servers starting at once create one.
  */
 export async function ensureFirstAdministrator(db: Executor, by: Principal): Promise<{ username: string; password: string } | null> {
-  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pathways.first-admin'))`);
-  const [any] = await rows<{ one: number }>(db, sql`SELECT 1 AS one FROM users LIMIT 1`);
-  if (any) return null;
+  await lockFirstAdministrator(db);
+  if (await anyUserExists(db)) return null;
   const password = randomBytes(18).toString('base64url');
   await createUser(db, by, { username: FIRST_ADMIN, displayName: 'Administrator', role: 'system_admin', password });
   return { username: FIRST_ADMIN, password };
@@ -164,9 +172,7 @@ export async function setPassword(
   checkNewPassword(password);
   const user = await accountOf(db, username);
   authorizeAccount(by, user);
-  await db.execute(
-    sql`UPDATE users SET password_hash = ${await hashPassword(password)}, failed_logins = 0, locked_until = NULL WHERE id = ${user.id}`,
-  );
+  await updatePasswordHash(db, user.id, await hashPassword(password));
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, {
     actor: by,
@@ -184,7 +190,7 @@ export async function setPassword(
 export async function resetTotp(db: Executor, by: Principal, username: string): Promise<{ id: number; sessionsEnded: number }> {
   const user = await accountOf(db, username);
   authorizeAccount(by, user);
-  await db.execute(sql`UPDATE users SET totp_secret = NULL, totp_enabled = false, totp_last_step = NULL WHERE id = ${user.id}`);
+  await clearTotp(db, user.id);
   const sessionsEnded = await revokeUserSessions(db, user.id);
   await recordAudit(db, {
     actor: by,
@@ -199,10 +205,7 @@ export async function resetTotp(db: Executor, by: Principal, username: string): 
 }
 
 async function accountOf(db: Executor, username: string): Promise<{ id: number; role: Role; stateCode: string | null }> {
-  const [user] = await rows<{ id: number; role: Role; stateCode: string | null }>(
-    db,
-    sql`SELECT id::int AS id, role, state_code AS "stateCode" FROM users WHERE lower(username) = lower(${username})`,
-  );
+  const user = await findAccount(db, username);
   if (!user) throw appError(ErrorCode.NotFound, 'userNotFound', { username });
   return user;
 }

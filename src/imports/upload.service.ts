@@ -4,10 +4,12 @@ import type { Principal } from '../access/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { importCaseEvents } from '../cases/case-events.import.ts';
 import { importCasesFile, importPersonsFile } from '../cases/person.import.ts';
-import { rows, sql, type Executor } from '../db/db.ts';
-import { ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
+import type { Executor } from '../db/db.ts';
+import { ErrorCode, isAppError } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { importPledges } from '../pledges/pledge.service.ts';
+import { insertUpload, markUploadCommitted, selectUpload, selectUploadContent } from './upload.repository.ts';
+import type { Upload, UploadKind, UploadReport } from './upload.ts';
 
 /**
  * Files taken in through the API: upload → validation report → commit. The upload is kept (its
@@ -16,38 +18,7 @@ import { importPledges } from '../pledges/pledge.service.ts';
  * the commit would do, or every bad row. The commit runs the import again, for real, and drops the
  * file's content: it is no longer needed once its rows are in.
  */
-export const UPLOAD_KINDS = ['persons', 'cases', 'events', 'pledges'] as const;
-export type UploadKind = (typeof UPLOAD_KINDS)[number];
-export const UPLOAD_STATUSES = ['valid', 'invalid', 'committed'] as const;
-
-export interface UploadReport {
-  valid: boolean;
-  /** Rows read, where the import got that far. */
-  rows: number | null;
-  /** What the import would write (or, once committed, wrote): counts. */
-  summary: Record<string, number> | null;
-  /** Why the file is refused, in English; `messageKey` and `params` let the API say it in the caller's language. */
-  message: string | null;
-  messageKey: string | null;
-  params: Record<string, string | number> | null;
-  problemCount: number;
-  problems: RowProblem[];
-}
-
-export interface Upload {
-  id: number;
-  kind: UploadKind;
-  stateCode: string;
-  roundId: string | null;
-  filename: string;
-  sha256: string;
-  status: (typeof UPLOAD_STATUSES)[number];
-  createdBy: string;
-  createdAt: string;
-  committedAt: string | null;
-  importId: number | null;
-  report: UploadReport;
-}
+export { UPLOAD_KINDS, UPLOAD_STATUSES, type Upload, type UploadKind, type UploadReport } from './upload.ts';
 
 /** Who may upload or read a file of a kind for a state: the named policy of the data it writes. */
 function authorizeUpload(p: Principal, kind: UploadKind, stateCode: string): void {
@@ -126,39 +97,39 @@ async function dryRun(db: Executor, actor: Principal, u: ImportInput): Promise<U
   }
 }
 
-const UPLOAD_COLUMNS = sql`id::int AS id, kind, state_code AS "stateCode", round_id AS "roundId", filename, sha256, status, created_by AS "createdBy",
-  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt",
-  to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "committedAt", import_id AS "importId", report`;
-
 /** Takes a file in for a state: keeps it with the report of its dry run. The upload is audited (it holds personal data). */
 export async function uploadImport(opts: { db: Executor; actor: Principal } & ImportInput): Promise<Upload> {
   const { db, actor, ...input } = opts;
   authorizeUpload(actor, input.kind, input.stateCode);
   const report = await dryRun(db, actor, input);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  const [upload] = await rows<Upload>(
-    db,
-    sql`INSERT INTO import_uploads (state_code, kind, filename, content, sha256, status, report, round_id, created_by)
-        VALUES (${input.stateCode}, ${input.kind}, ${input.filename}, ${Buffer.from(input.bytes)}, ${sha256}, ${report.valid ? 'valid' : 'invalid'},
-                ${JSON.stringify(report)}::jsonb, ${input.roundId}, ${actor.id})
-        RETURNING ${UPLOAD_COLUMNS}`,
-  );
+  const upload = await insertUpload(db, {
+    stateCode: input.stateCode,
+    kind: input.kind,
+    filename: input.filename,
+    content: Buffer.from(input.bytes),
+    sha256,
+    status: report.valid ? 'valid' : 'invalid',
+    report,
+    roundId: input.roundId,
+    createdBy: actor.id,
+  });
   await recordAudit(db, {
     actor,
     action: 'import.upload',
     purpose: 'import: upload and validation of a file',
-    subject: `upload:${upload!.id}`,
+    subject: `upload:${upload.id}`,
     stateCode: input.stateCode,
-    recordIds: [`upload:${upload!.id}`],
+    recordIds: [`upload:${upload.id}`],
     fields: ['content', 'report'],
     details: { kind: input.kind, filename: input.filename, sha256, rows: report.rows, valid: report.valid, problems: report.problemCount },
   });
-  return upload!;
+  return upload;
 }
 
 /** An upload as its state's scope sees it, after the policy of its kind; 404 where none. `lock` for a change. */
 async function findUpload(db: Executor, actor: Principal, id: number, lock: boolean): Promise<Upload> {
-  const [u] = await rows<Upload>(db, sql`SELECT ${UPLOAD_COLUMNS} FROM import_uploads WHERE id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`);
+  const u = await selectUpload(db, id, lock);
   if (!u) throw appError(ErrorCode.NotFound, 'uploadNotFound', { id });
   authorizeUpload(actor, u.kind, u.stateCode);
   return u;
@@ -187,10 +158,7 @@ export async function commitUpload(opts: { db: Executor; actor: Principal; uploa
   const { db, actor, upload: u } = opts;
   if (u.status === 'committed') throw appError(ErrorCode.Conflict, 'uploadCommitted', { id: u.id });
   if (u.status !== 'valid') throw appError(ErrorCode.Conflict, 'uploadInvalid', { id: u.id });
-  const [{ content } = { content: null }] = await rows<{ content: Uint8Array | null }>(
-    db,
-    sql`SELECT content FROM import_uploads WHERE id = ${u.id}`,
-  );
+  const content = await selectUploadContent(db, u.id);
   if (!content) throw appError(ErrorCode.NotFound, 'uploadNotFound', { id: u.id });
   const outcome = await runImport(db, actor, {
     kind: u.kind,
@@ -201,12 +169,7 @@ export async function commitUpload(opts: { db: Executor; actor: Principal; uploa
   });
   // The record keeps counts only: no row of the file (a report's problems quote them) outlives the commit.
   const report: UploadReport = { ...u.report, rows: outcome.rows, summary: outcome.summary, problems: [] };
-  const [committed] = await rows<Upload>(
-    db,
-    sql`UPDATE import_uploads SET status = 'committed', committed_at = now(), import_id = ${outcome.importId}, content = ''::bytea,
-               report = ${JSON.stringify(report)}::jsonb
-         WHERE id = ${u.id} RETURNING ${UPLOAD_COLUMNS}`,
-  );
+  const committed = await markUploadCommitted(db, u.id, outcome.importId, report);
   await recordAudit(db, {
     actor,
     action: 'import.commit',
@@ -216,5 +179,5 @@ export async function commitUpload(opts: { db: Executor; actor: Principal; uploa
     recordIds: [`upload:${u.id}`],
     details: { kind: u.kind, importId: outcome.importId, ...outcome.summary },
   });
-  return committed!;
+  return committed;
 }

@@ -1,14 +1,13 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import type { Translate } from '../i18n/i18n.ts';
+import { findCase, recordVulnerableGroups as recordCaseGroups } from '../cases/case-changes.service.ts';
 import { findState } from '../reference/state.ts';
-import { listRounds } from '../rounds/round.repository.ts';
-import { getRound } from '../rounds/round.service.ts';
+import { getRound, listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, type BudgetFigure, type Incentive, type Round } from '../rounds/round.ts';
 import {
   canonical,
@@ -145,15 +144,6 @@ export interface MemberIncentive {
   history: IncentiveChange[];
 }
 
-async function caseOf(db: Executor, stateCode: string, caseRef: string, lock = false) {
-  const [c] = await rows<{ id: number; version: number }>(
-    db,
-    sql`SELECT id::int AS id, version FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} ${lock ? sql`FOR UPDATE` : sql``}`,
-  );
-  if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
-  return c;
-}
-
 /** The incentives of a case's members, each with its history (why each change), explained in `t`'s language. Audited. */
 export async function caseIncentives(
   db: Executor,
@@ -163,7 +153,7 @@ export async function caseIncentives(
   const { stateCode, caseRef } = opts;
   // A person's incentive is part of the case: its state's officers only (the Commission reads totals).
   authorize(policies.listCases, principal, { stateCode });
-  const c = await caseOf(db, stateCode, caseRef);
+  const c = await findCase(db, stateCode, caseRef);
   const { members, changes } = await caseIncentiveRows(db, c.id);
   const rates = new Map<string, Incentive[]>((await listRounds(db)).map((r) => [r.id, r.incentives]));
   const out: MemberIncentive[] = members.map((m) => {
@@ -222,33 +212,17 @@ export async function recordVulnerableGroups(
   if (unknown.length > 0)
     throw appError(ErrorCode.BadInput, 'vulnerableGroupUnknown', { p1: unknown.join(', '), p2: VULNERABLE_GROUPS.join(', ') });
   const groups = [...new Set(opts.groups)].sort();
-  const c = await caseOf(db, stateCode, caseRef, true);
-  if (opts.expectedVersion !== undefined && opts.expectedVersion !== c.version) {
-    throw appError(
-      ErrorCode.PreconditionFailed,
-      'staleVersion',
-      { p1: caseRef, p2: opts.expectedVersion, p3: c.version },
-      { version: c.version },
-    );
-  }
-  const [p] = await rows<{ id: number; before: string[] }>(
+  const { version } = await recordCaseGroups({
     db,
-    sql`SELECT id::int AS id, vulnerable_groups AS before FROM persons WHERE case_id = ${c.id} AND person_ref = ${personRef} FOR UPDATE`,
-  );
-  if (!p) throw appError(ErrorCode.NotFound, 'personNotInCase', { p1: personRef, p2: caseRef });
-  const version = c.version + 1;
-  await db.execute(sql`UPDATE persons SET vulnerable_groups = ${sql.param(groups)}::text[] WHERE id = ${p.id}`);
-  await db.execute(sql`UPDATE cases SET version = ${version} WHERE id = ${c.id}`);
-  await refreshIncentives(db, principal, { personIds: [p.id], reason: 'evidence' });
-  await recordAudit(db, {
     actor: principal,
-    action: 'person.vulnerable_groups',
-    purpose: 'AMIF incentives: evidence of the rate',
-    subject: `case:${stateCode}:${caseRef}`,
     stateCode,
-    recordIds: [`case:${caseRef}`, `person:${personRef}`],
-    fields: ['vulnerableGroups'],
-    details: { before: p.before, after: groups, version },
+    caseRef,
+    personRef,
+    groups,
+    ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
+    then: async (personId) => {
+      await refreshIncentives(db, principal, { personIds: [personId], reason: 'evidence' });
+    },
   });
   const read = await caseIncentives(db, principal, { stateCode, caseRef, t: opts.t });
   return { version, member: read.members.find((m) => m.personRef === personRef)! };

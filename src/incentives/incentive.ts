@@ -3,26 +3,11 @@
  * (The rules and their table tests: this module; the rates: the round's data, src/rounds/round.data.ts.)
  */
 import type { Translate } from '../i18n/i18n.ts';
-import type { Incentive, Round } from '../rounds/round.ts';
+import { VULNERABLE_GROUPS, type Incentive, type IncentiveCondition, type Round } from '../rounds/round.ts';
 
-/** What a rate may require: any one of them (an empty list: always). */
-export const INCENTIVE_CONDITIONS = ['priority_region', 'vulnerable_group'] as const;
-export type IncentiveCondition = (typeof INCENTIVE_CONDITIONS)[number];
-
-/**
- * The vulnerable groups the lump sums name. Regulation (EU) No 516/2014 art. 17 (the 2014–2020
- * AMIF, read for the "particularly vulnerable groups" of R 16) and Regulation (EU) 2021/1147
- * art. 19(3) as replaced by Regulation (EU) 2024/1350 art. 14(2) list the same four, (d) worded
- * for each: emergency or urgent resettlement (2014–2020), legal or physical protection needs
- * including victims of violence or torture (both).
- */
-export const VULNERABLE_GROUPS = [
-  'women_children_at_risk',
-  'unaccompanied_minor',
-  'medical_needs',
-  'legal_physical_protection',
-  'emergency_resettlement',
-] as const;
+// The vocabulary of a round's rates (what a rate may require, the vulnerable groups it names) is
+// the round file's: src/rounds/round.ts.
+export { INCENTIVE_CONDITIONS, VULNERABLE_GROUPS, type IncentiveCondition } from '../rounds/round.ts';
 export type VulnerableGroup = (typeof VULNERABLE_GROUPS)[number];
 export const isVulnerableGroup = (s: string): s is VulnerableGroup => (VULNERABLE_GROUPS as readonly string[]).includes(s);
 

@@ -1,3 +1,5 @@
+import { authorize, policies } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from '../db/db.ts';
 import { STATES } from '../reference/state.ts';
@@ -24,4 +26,10 @@ export async function pipeline(opts: { db: Executor; roundId: string }): Promise
     STATES.map((s) => s.code),
     cells,
   );
+}
+
+/** Where a round's cases stand, for a principal who may read the figures. */
+export function readPipeline(opts: { db: Executor; actor: Principal; roundId: string }): Promise<Pipeline> {
+  authorize(policies.readFigures, opts.actor, undefined);
+  return pipeline(opts);
 }

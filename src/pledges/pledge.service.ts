@@ -1,3 +1,4 @@
+import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
@@ -16,7 +17,30 @@ import {
   type Pledge,
   type PledgeTotals,
 } from './pledge.ts';
-import { listPledges, upsertPledge } from './pledge.repository.ts';
+import { listPledgeChanges, listPledges, upsertPledge } from './pledge.repository.ts';
+
+/** A round's pledges (the read other folders use). */
+export { listPledges };
+
+/** The pledges of a round as the Annex lists them, for a principal who may read pledges. */
+export async function readPledgeListing(opts: { db: Executor; actor: Actor; roundId: string }): Promise<PledgeListing> {
+  authorize(policies.readPledges, opts.actor, undefined);
+  return pledgeListing(opts.db, opts.roundId);
+}
+
+/** A state's pledges in a round, for a principal who may read pledges. */
+export async function readStatePledges(opts: { db: Executor; actor: Actor; roundId: string; stateCode: string }) {
+  authorize(policies.readPledges, opts.actor, undefined);
+  await getRound(opts.db, opts.roundId);
+  return (await listPledges(opts.db, opts.roundId)).filter((p) => p.stateCode === opts.stateCode);
+}
+
+/** The history of a state's pledges in a round, for a principal who may read pledges. */
+export async function readPledgeChanges(opts: { db: Executor; actor: Actor; roundId: string; stateCode: string }) {
+  authorize(policies.readPledges, opts.actor, undefined);
+  await getRound(opts.db, opts.roundId);
+  return listPledgeChanges(opts.db, opts.roundId, opts.stateCode);
+}
 import { pledgeChanges } from './pledge.table.ts';
 
 export interface PledgeListing {

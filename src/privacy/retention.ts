@@ -1,6 +1,12 @@
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import type { Principal } from '../access/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { casesForRetention } from '../cases/case-privacy.service.ts';
+import { expireFamilyRequests } from '../complementary/family-reunification-privacy.service.ts';
+import { expireUploads } from '../imports/upload-privacy.service.ts';
+import { roundsPastRetention } from '../rounds/round-privacy.service.ts';
+import { eraseSponsorHistoryText, expireSponsors, sponsorsPastRetention } from '../sponsorship/sponsorship-privacy.service.ts';
+import { setErasureMode, vacuum } from './privacy.repository.ts';
 import { purgeIdempotencyKeys, purgeIdentityRecords } from '../identity/housekeeping.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import { ErrorCode } from '../errors/app-error.ts';
@@ -30,21 +36,11 @@ export async function runRetention(
   sponsorMonths: number,
 ): Promise<RetentionResult & { openPastRetention: number }> {
   if (!isValidIsoDate(today)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: today });
-  const due = await rows<{ roundId: string; retainUntil: string }>(
-    db,
-    sql`SELECT id AS "roundId", (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
-          FROM rounds WHERE end_date + make_interval(months => retention_months) < ${today}::date ORDER BY start_date`,
-  );
+  const due = await roundsPastRetention({ db, today });
   const result: RetentionResult['rounds'] = [];
   let open = 0;
   for (const r of due) {
-    const cases = await rows<{ id: number; closed: boolean }>(
-      db,
-      sql`SELECT c.id::int AS id, c.status = ANY(${sql.param([...CLOSED_FOR_ERASURE])}::text[]) AS closed
-            FROM cases c
-           WHERE c.case_ref NOT LIKE 'erased-%'
-             AND coalesce(c.round_id, (SELECT min(p.round_id) FROM persons p WHERE p.case_id = c.id)) = ${r.roundId}`,
-    );
+    const cases = await casesForRetention({ db, roundId: r.roundId, closedStatuses: CLOSED_FOR_ERASURE });
     open += cases.filter((c) => !c.closed).length;
     const done = await anonymiseCases(
       db,
@@ -70,36 +66,14 @@ export async function runRetention(
  * every count does (`statistics_sponsorships`). Audited per sponsor in its state's trail.
  */
 async function anonymiseEndedSponsors(db: Executor, by: Principal, today: string, months: number): Promise<number> {
-  const due = await rows<{ id: number; stateCode: string; endedOn: string; members: number[] }>(
-    db,
-    sql`SELECT s.id::int AS id, s.state_code AS "stateCode", e.ended::text AS "endedOn",
-               coalesce((SELECT array_agg(m.id::int ORDER BY m.id) FROM sponsor_members m WHERE m.sponsor_id = s.id), '{}') AS members
-          FROM sponsors s,
-               LATERAL (SELECT max((x.at AT TIME ZONE 'UTC')::date) AS ended FROM sponsor_events x
-                         WHERE x.sponsor_id = s.id AND x.kind = 'status' AND x.to_status = 'ended') e
-         WHERE s.status = 'ended' AND s.name <> 'erased-' || s.id
-           AND e.ended + make_interval(months => ${months}) < ${today}::date
-           AND NOT EXISTS (SELECT 1 FROM sponsorships p WHERE p.sponsor_id = s.id AND p.status = 'active')
-         ORDER BY s.id`,
-  );
+  const due = await sponsorsPastRetention({ db, today, months });
   if (due.length === 0) return 0;
-  const ids = sql.param(due.map((s) => s.id));
-  await db.execute(
-    sql`UPDATE sponsors SET name = 'erased-' || id, contact = '{}'::jsonb, region = '', languages = '{}', needs_supported = '{}', status_reason = NULL, version = version + 1
-         WHERE id = ANY(${ids}::bigint[])`,
-  );
-  await db.execute(sql`UPDATE sponsor_members SET name = 'erased-' || id WHERE sponsor_id = ANY(${ids}::bigint[])`);
+  const sponsorIds = due.map((s) => s.id);
+  await expireSponsors({ db, sponsorIds });
   // The histories keep their lines; the trigger of migration 0009 lets an erasure blank just these columns.
-  await db.execute(sql`SELECT set_config('pathways.erasure', 'on', true)`);
-  await db.execute(
-    sql`UPDATE sponsor_events SET reason = NULL, details = '{}'::jsonb
-         WHERE sponsor_id = ANY(${ids}::bigint[]) AND (reason IS NOT NULL OR details <> '{}'::jsonb)`,
-  );
-  await db.execute(
-    sql`UPDATE sponsorship_messages SET body = 'erased'
-         WHERE body <> 'erased' AND sponsorship_id IN (SELECT id FROM sponsorships WHERE sponsor_id = ANY(${ids}::bigint[]))`,
-  );
-  await db.execute(sql`SELECT set_config('pathways.erasure', 'off', true)`);
+  await setErasureMode(db, true);
+  await eraseSponsorHistoryText({ db, sponsorIds });
+  await setErasureMode(db, false);
   for (const s of due) {
     await recordAudit(db, {
       actor: by,
@@ -131,17 +105,8 @@ async function anonymiseEndedSponsors(db: Executor, by: Principal, today: string
  * returns of point 27 do not move (`statistics_pathway_support`). Audited in one line per state.
  */
 async function anonymiseClosedFamilyRequests(db: Executor, by: Principal, today: string, months: number): Promise<number> {
-  const due = await rows<{ id: number; stateCode: string; reference: string }>(
-    db,
-    sql`SELECT id::int AS id, state_code AS "stateCode", reference FROM family_reunification_requests
-         WHERE outcome <> 'open' AND closed_on + make_interval(months => ${months}) < ${today}::date AND reference <> 'erased-' || id
-         ORDER BY state_code, id`,
-  );
+  const due = await expireFamilyRequests({ db, today, months });
   if (due.length === 0) return 0;
-  await db.execute(
-    sql`UPDATE family_reunification_requests SET reference = 'erased-' || id, note = '', country_of_residence = NULL, version = version + 1
-         WHERE id = ANY(${sql.param(due.map((r) => r.id))}::bigint[])`,
-  );
   for (const stateCode of [...new Set(due.map((r) => r.stateCode))]) {
     await recordAudit(db, {
       actor: by,
@@ -165,17 +130,7 @@ async function anonymiseClosedFamilyRequests(db: Executor, by: Principal, today:
  */
 export async function purgeUploads(db: Executor, by: Principal, now: Date, hours: number): Promise<{ deleted: number; blanked: number }> {
   const before = new Date(now.getTime() - hours * 3600_000).toISOString();
-  const deleted = await rows<{ id: number; stateCode: string }>(
-    db,
-    sql`DELETE FROM import_uploads WHERE status <> 'committed' AND created_at < ${before}::timestamptz
-        RETURNING id::int AS id, state_code AS "stateCode"`,
-  );
-  const blanked = await rows<{ id: number }>(
-    db,
-    sql`UPDATE import_uploads SET content = ''::bytea, report = jsonb_set(report, '{problems}', '[]'::jsonb)
-         WHERE status = 'committed' AND (octet_length(content) > 0 OR jsonb_array_length(coalesce(report->'problems', '[]'::jsonb)) > 0)
-        RETURNING id::int AS id`,
-  );
+  const { deleted, blanked } = await expireUploads({ db, before });
   for (const stateCode of [...new Set(deleted.map((u) => u.stateCode))].sort()) {
     await recordAudit(db, {
       actor: by,
@@ -217,6 +172,6 @@ export async function runStorageLimitation(
  */
 export async function vacuumEmbedded(database: { db: Executor; kind: 'pglite' | 'postgres' }): Promise<boolean> {
   if (database.kind !== 'pglite') return false;
-  await database.db.execute(sql`VACUUM`);
+  await vacuum(database.db);
   return true;
 }

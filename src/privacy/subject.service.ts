@@ -1,4 +1,4 @@
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { getCase, findCaseId } from '../cases/case.service.ts';
@@ -8,7 +8,10 @@ import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { anonymiseCases, CLOSED_FOR_ERASURE } from './erasure.ts';
-import { casePlacementHistory, type PlacementRow } from '../placement/placement.repository.ts';
+import { placementHistoryOfCase, type PlacementRow } from '../placement/placement-privacy.service.ts';
+import { findCaseIdIfAny, lockCaseForErasure } from '../cases/case-privacy.service.ts';
+import { candidaciesOfPerson } from '../complementary/candidate-privacy.service.ts';
+import { accessesAbout } from '../audit/audit-privacy.service.ts';
 
 /**
  * A data subject's rights, handled by the state that holds the data: access (GDPR art. 15) and
@@ -51,12 +54,8 @@ export async function exportSubject(
   const incentives = await caseIncentives(db, by, { stateCode: ref.stateCode, caseRef: ref.caseRef, t });
   const mine = incentives.members.find((m) => m.personRef === ref.personRef);
   const candidacies: SubjectExport['candidacies'] = [];
-  const ids = await rows<{ id: number }>(
-    db,
-    sql`SELECT c.id::int AS id FROM pathway_candidates c JOIN cases cs ON cs.id = c.case_id
-         WHERE cs.state_code = ${ref.stateCode} AND cs.case_ref = ${ref.caseRef} AND c.person_ref = ${ref.personRef} ORDER BY c.id`,
-  );
-  for (const { id } of ids) {
+  const ids = await candidaciesOfPerson({ db, stateCode: ref.stateCode, caseRef: ref.caseRef, personRef: ref.personRef });
+  for (const id of ids) {
     const {
       id: _id,
       stateCode: _s,
@@ -69,15 +68,11 @@ export async function exportSubject(
     candidacies.push(candidacy);
   }
   const placements = (
-    await rows<{ id: number }>(
-      db,
-      sql`SELECT id::int AS id FROM cases WHERE state_code = ${ref.stateCode} AND case_ref = ${ref.caseRef}`,
-    ).then(([c]) => (c ? casePlacementHistory(db, c.id) : []))
+    await findCaseIdIfAny({ db, stateCode: ref.stateCode, caseRef: ref.caseRef }).then((caseId) =>
+      caseId !== null ? placementHistoryOfCase({ db, caseId }) : [],
+    )
   ).map(({ id: _id, caseRef: _c, placeId: _p, ...p }) => p);
-  const accesses = await rows<SubjectExport['accesses'][number]>(
-    db,
-    sql`SELECT at, actor, role, action, purpose FROM audit_lines_about(${ref.stateCode}, ${`person:${ref.personRef}`}, ${`case:${ref.caseRef}`})`,
-  );
+  const accesses = await accessesAbout({ db, stateCode: ref.stateCode, caseRef: ref.caseRef, personRef: ref.personRef });
   const { members, history, ...household } = detail;
   return {
     generatedAt: new Date().toISOString(),
@@ -104,9 +99,9 @@ export async function eraseSubject(
   authorize(policies.handleSubjectRequest, by, { stateCode: ref.stateCode });
   if (!ref.reason.trim()) throw appError(ErrorCode.BadInput, 'erasureReason');
   const id = await findCaseId(db, ref.stateCode, ref.caseRef);
-  const [c] = await rows<{ status: string }>(db, sql`SELECT status FROM cases WHERE id = ${id} FOR UPDATE`);
-  if (!(CLOSED_FOR_ERASURE as readonly string[]).includes(c!.status)) {
-    throw appError(ErrorCode.Conflict, 'erasureOpenCase', { case: ref.caseRef, status: c!.status, allowed: CLOSED_FOR_ERASURE.join(', ') });
+  const status = (await lockCaseForErasure({ db, caseId: id }))!;
+  if (!(CLOSED_FOR_ERASURE as readonly string[]).includes(status)) {
+    throw appError(ErrorCode.Conflict, 'erasureOpenCase', { case: ref.caseRef, status, allowed: CLOSED_FOR_ERASURE.join(', ') });
   }
   return anonymiseCases(db, by, [id], { action: 'subject.erase', purpose: `erasure request (GDPR art. 17): ${ref.reason.trim()}` });
 }

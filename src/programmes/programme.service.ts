@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
+import { assignProgramme } from '../cases/case-changes.service.ts';
 import { appError } from '../i18n/problem.ts';
-import { findRound } from '../rounds/round.repository.ts';
+import { findRound } from '../rounds/round.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
 import {
   insertProgramme,
@@ -46,6 +46,11 @@ export async function listProgrammes(opts: { db: Executor; actor: Actor; filters
 export async function getProgramme(opts: { db: Executor; actor: Actor; code: string }): Promise<Programme> {
   authorize(policies.readProgrammes, opts.actor, undefined);
   return present(await found(opts.db, opts.code));
+}
+
+/** A programme by its code, or null: the read other folders use. */
+export function findProgramme(db: Executor, code: string): Promise<ProgrammeRow | null> {
+  return selectProgramme(db, code);
 }
 
 async function found(db: Executor, code: string, lock = false): Promise<ProgrammeRow> {
@@ -258,33 +263,23 @@ export async function joinProgramme(opts: {
 }): Promise<{ caseRef: string; programme: string | null; version: number }> {
   const { db, actor, stateCode, caseRef } = opts;
   authorize(policies.changeCase, actor, { stateCode });
-  const [c] = await rows<{ id: number; pathway: string; version: number; programmeId: number | null }>(
+  const { version } = await assignProgramme({
     db,
-    sql`SELECT id::int AS id, pathway, version, programme_id::int AS "programmeId" FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
-  );
-  if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
-  if (c.version !== opts.expectedVersion)
-    throw appError(ErrorCode.PreconditionFailed, 'staleVersion', { p1: caseRef, p2: opts.expectedVersion, p3: c.version });
-  let programmeId: number | null = null;
-  if (opts.programme !== null) {
-    const p = await found(db, opts.programme);
-    if (p.stateCode !== null && p.stateCode !== stateCode)
-      throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: stateCode });
-    if (p.pathway !== c.pathway)
-      throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: caseRef, p4: c.pathway });
-    if (p.status !== 'active') throw appError(ErrorCode.BadInput, 'programmeNotActive', { p1: p.code, p2: p.status });
-    programmeId = p.id;
-  }
-  const version = c.version + 1;
-  await db.execute(sql`UPDATE cases SET programme_id = ${programmeId}, version = ${version} WHERE id = ${c.id}`);
-  await recordAudit(db, {
     actor,
-    action: 'case.programme',
-    subject: `case:${stateCode}:${caseRef}`,
     stateCode,
-    recordIds: [`case:${caseRef}`],
-    fields: ['programme'],
-    details: { from: c.programmeId, programme: opts.programme, version },
+    caseRef,
+    programme: opts.programme,
+    expectedVersion: opts.expectedVersion,
+    resolve: async (c) => {
+      if (opts.programme === null) return null;
+      const p = await found(db, opts.programme);
+      if (p.stateCode !== null && p.stateCode !== stateCode)
+        throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: stateCode });
+      if (p.pathway !== c.pathway)
+        throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: caseRef, p4: c.pathway });
+      if (p.status !== 'active') throw appError(ErrorCode.BadInput, 'programmeNotActive', { p1: p.code, p2: p.status });
+      return p.id;
+    },
   });
   return { caseRef, programme: opts.programme, version };
 }

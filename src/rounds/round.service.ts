@@ -1,3 +1,4 @@
+import { authorize, policies } from '../access/policy.ts';
 import type { Executor } from '../db/db.ts';
 import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -8,6 +9,18 @@ import { findRound, insertRound, listRounds, setRoundIncentives } from './round.
 import { roundFileSchema, roundFromFile, type Round } from './round.ts';
 
 export { listRounds, findRound };
+
+/** The rounds, for a principal who may read them. */
+export async function readRounds(opts: { db: Executor; actor: Actor }): Promise<Round[]> {
+  authorize(policies.readRounds, opts.actor, undefined);
+  return listRounds(opts.db);
+}
+
+/** One round, for a principal who may read it. */
+export async function readRound(opts: { db: Executor; actor: Actor; id: string }): Promise<Round> {
+  authorize(policies.readRounds, opts.actor, undefined);
+  return getRound(opts.db, opts.id);
+}
 
 export async function getRound(db: Executor, id: string): Promise<Round> {
   const round = await findRound(db, id);
@@ -24,6 +37,7 @@ export async function getRound(db: Executor, id: string): Promise<Round> {
  */
 export async function addRound(opts: { db: Executor; actor: Actor; input: unknown }): Promise<Round> {
   const { db, actor, input } = opts;
+  authorize(policies.manageRounds, actor, undefined);
   const parsed = roundFileSchema.safeParse(input);
   const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
   if (parsed.success) {

@@ -1,5 +1,23 @@
 import { z } from 'zod';
-import { INCENTIVE_CONDITIONS, VULNERABLE_GROUPS } from '../incentives/incentive.ts';
+
+/** What a rate may require: any one of them (an empty list: always). */
+export const INCENTIVE_CONDITIONS = ['priority_region', 'vulnerable_group'] as const;
+export type IncentiveCondition = (typeof INCENTIVE_CONDITIONS)[number];
+
+/**
+ * The vulnerable groups the lump sums name. Regulation (EU) No 516/2014 art. 17 (the 2014–2020
+ * AMIF, read for the "particularly vulnerable groups" of R 16) and Regulation (EU) 2021/1147
+ * art. 19(3) as replaced by Regulation (EU) 2024/1350 art. 14(2) list the same four, (d) worded
+ * for each: emergency or urgent resettlement (2014–2020), legal or physical protection needs
+ * including victims of violence or torture (both).
+ */
+export const VULNERABLE_GROUPS = [
+  'women_children_at_risk',
+  'unaccompanied_minor',
+  'medical_needs',
+  'legal_physical_protection',
+  'emergency_resettlement',
+] as const;
 
 /** The pathways of the framework (RULES.md §1, §4, §5; Regulation (EU) 2024/1350 for emergency admission). */
 export const PATHWAYS = [

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import {
@@ -14,7 +13,22 @@ import {
   type SponsorKind,
   type SponsorStatus,
 } from './sponsor.ts';
-import { sponsorEvents, sponsorMembers, sponsors } from './sponsorship.table.ts';
+import {
+  bumpSponsor,
+  countSponsorsOfOrganisation,
+  insertSponsor,
+  insertSponsorEvent,
+  insertSponsorMember,
+  selectSponsorCheckEvents,
+  selectSponsorEvents,
+  selectSponsorMembers,
+  selectSponsorSummaries,
+  selectSponsorSummary,
+  selectSponsorWithContact,
+  sponsorMemberExists,
+  updateMemberScreening,
+  updateSponsorStatus,
+} from './sponsor.repository.ts';
 
 /**
  * Sponsors as the state records them (P 15, R 30): the application, its members, the checks, the
@@ -76,9 +90,6 @@ export interface SponsorDetail extends SponsorSummary {
 
 export const sponsorEtag = (id: number, version: number): string => `"sponsor-${id}-v${version}"`;
 
-const SUMMARY = sql`s.id::int AS id, s.state_code AS "stateCode", s.organisation, s.kind, s.name, s.region, s.household_size AS "householdSize",
-  s.needs_supported AS "needsSupported", s.languages, s.status, s.status_reason AS "statusReason", s.version`;
-
 const subject = (id: number) => `sponsor:${id}`;
 
 /** Records a sponsor's application (status applied), its first line of history. */
@@ -86,28 +97,28 @@ export async function createSponsor(opts: { db: Executor; actor: Actor; stateCod
   const { db, actor, stateCode, input } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
   // Unique per state (issue 19, finding 11): another state's sponsor of the same code is neither seen nor told.
-  const [taken] = await rows<{ n: number }>(
-    db,
-    sql`SELECT count(*)::int AS n FROM sponsors WHERE state_code = ${stateCode} AND organisation = ${input.organisation}`,
-  );
-  if (taken!.n > 0) throw appError(ErrorCode.Conflict, 'sponsorOrganisationTaken', { organisation: input.organisation });
-  const [row] = await db
-    .insert(sponsors)
-    .values({ stateCode, ...input })
-    .returning({ id: sponsors.id });
-  await db
-    .insert(sponsorEvents)
-    .values({ sponsorId: row!.id, stateCode, kind: 'status', fromStatus: null, toStatus: 'applied', reason: null, actor: actor.id });
+  if ((await countSponsorsOfOrganisation(db, stateCode, input.organisation)) > 0)
+    throw appError(ErrorCode.Conflict, 'sponsorOrganisationTaken', { organisation: input.organisation });
+  const id = await insertSponsor(db, { stateCode, ...input });
+  await insertSponsorEvent(db, {
+    sponsorId: id,
+    stateCode,
+    kind: 'status',
+    fromStatus: null,
+    toStatus: 'applied',
+    reason: null,
+    actor: actor.id,
+  });
   await recordAudit(db, {
     actor,
     action: 'sponsor.create',
     purpose: 'community sponsorship: a sponsor applies',
-    subject: subject(row!.id),
+    subject: subject(id),
     stateCode,
-    recordIds: [subject(row!.id)],
+    recordIds: [subject(id)],
     fields: Object.keys(input),
   });
-  return readSponsor(db, row!.id);
+  return readSponsor(db, id);
 }
 
 /** A state's sponsors, by name; optionally of one status. */
@@ -119,10 +130,7 @@ export async function listSponsors(opts: {
 }): Promise<SponsorSummary[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
-  const list = await rows<SponsorSummary>(
-    db,
-    sql`SELECT ${SUMMARY} FROM sponsors s WHERE s.state_code = ${stateCode} ${opts.status ? sql`AND s.status = ${opts.status}` : sql``} ORDER BY s.name, s.id`,
-  );
+  const list = await selectSponsorSummaries(db, stateCode, opts.status);
   await recordAudit(db, {
     actor,
     action: 'sponsor.list',
@@ -155,27 +163,16 @@ export async function getSponsor(opts: { db: Executor; actor: Actor; id: number 
 }
 
 async function sponsorRow(db: Executor, id: number, lock = false): Promise<SponsorSummary> {
-  const [s] = await rows<SponsorSummary>(db, sql`SELECT ${SUMMARY} FROM sponsors s WHERE s.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`);
+  const s = await selectSponsorSummary(db, id, lock);
   if (!s) throw appError(ErrorCode.NotFound, 'sponsorNotFound', { id });
   return s;
 }
 
 async function readSponsor(db: Executor, id: number): Promise<SponsorDetail> {
-  const [s] = await rows<SponsorSummary & { contact: SponsorInput['contact'] }>(
-    db,
-    sql`SELECT ${SUMMARY}, s.contact FROM sponsors s WHERE s.id = ${id}`,
-  );
+  const s = await selectSponsorWithContact(db, id);
   if (!s) throw appError(ErrorCode.NotFound, 'sponsorNotFound', { id });
-  const members = await rows<SponsorMember>(
-    db,
-    sql`SELECT id::int AS id, name, role, screening, screened_on::text AS "screenedOn" FROM sponsor_members WHERE sponsor_id = ${id} ORDER BY id`,
-  );
-  const history = await rows<SponsorEvent>(
-    db,
-    sql`SELECT id::int AS id, kind, from_status AS "fromStatus", to_status AS "toStatus", details, reason, actor,
-               to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
-          FROM sponsor_events WHERE sponsor_id = ${id} ORDER BY id`,
-  );
+  const members = await selectSponsorMembers(db, id);
+  const history = await selectSponsorEvents(db, id);
   return { ...s, members, checks: checksOf(history), history };
 }
 
@@ -191,10 +188,6 @@ async function lockedSponsor(db: Executor, actor: Actor, id: number, expectedVer
   return s;
 }
 
-async function bump(db: Executor, id: number, set = sql``): Promise<void> {
-  await db.execute(sql`UPDATE sponsors SET version = version + 1 ${set} WHERE id = ${id}`);
-}
-
 /** Adds a member (a person acting for the sponsor), to be screened. */
 export async function addSponsorMember(opts: {
   db: Executor;
@@ -207,18 +200,15 @@ export async function addSponsorMember(opts: {
   const { db, actor, id } = opts;
   const s = await lockedSponsor(db, actor, id, opts.expectedVersion);
   if (s.status === 'ended') throw appError(ErrorCode.Conflict, 'sponsorEnded', { id });
-  const [m] = await db
-    .insert(sponsorMembers)
-    .values({ sponsorId: id, stateCode: s.stateCode, name: opts.name, role: opts.role })
-    .returning({ id: sponsorMembers.id });
-  await bump(db, id);
+  const memberId = await insertSponsorMember(db, { sponsorId: id, stateCode: s.stateCode, name: opts.name, role: opts.role });
+  await bumpSponsor(db, id);
   await recordAudit(db, {
     actor,
     action: 'sponsor.member.add',
     purpose: 'community sponsorship: a member of a sponsor',
     subject: subject(id),
     stateCode: s.stateCode,
-    recordIds: [subject(id), `sponsor-member:${m!.id}`],
+    recordIds: [subject(id), `sponsor-member:${memberId}`],
     fields: ['name', 'role'],
   });
   return readSponsor(db, id);
@@ -245,33 +235,23 @@ export async function recordSponsorCheck(opts: {
   if (isMemberCheck(check) !== (memberId !== null))
     throw appError(ErrorCode.BadInput, isMemberCheck(check) ? 'checkNeedsMember' : 'checkOfSponsor', { check });
   if (memberId !== null) {
-    const [m] = await rows<{ id: number }>(
-      db,
-      sql`SELECT id::int AS id FROM sponsor_members WHERE id = ${memberId} AND sponsor_id = ${id}`,
-    );
-    if (!m) throw appError(ErrorCode.NotFound, 'sponsorMemberNotFound', { member: memberId, id });
+    if (!(await sponsorMemberExists(db, memberId, id)))
+      throw appError(ErrorCode.NotFound, 'sponsorMemberNotFound', { member: memberId, id });
   }
   const record: CheckRecord = { check, memberId, result: opts.result, on: opts.on };
-  await db
-    .insert(sponsorEvents)
-    .values({
-      sponsorId: id,
-      stateCode: s.stateCode,
-      kind: 'check',
-      details: { ...record, ...(opts.note ? { note: opts.note } : {}) },
-      actor: actor.id,
-    });
+  await insertSponsorEvent(db, {
+    sponsorId: id,
+    stateCode: s.stateCode,
+    kind: 'check',
+    details: { ...record, ...(opts.note ? { note: opts.note } : {}) },
+    actor: actor.id,
+  });
   if (memberId !== null) {
-    const history = await rows<SponsorEvent>(
-      db,
-      sql`SELECT id, kind, details FROM sponsor_events WHERE sponsor_id = ${id} AND kind = 'check' ORDER BY id`,
-    );
+    const history = await selectSponsorCheckEvents(db, id);
     const screening = memberScreening(memberId, checksOf(history));
-    await db.execute(
-      sql`UPDATE sponsor_members SET screening = ${screening}, screened_on = ${screening === 'pending' ? null : opts.on} WHERE id = ${memberId}`,
-    );
+    await updateMemberScreening(db, memberId, screening, screening === 'pending' ? null : opts.on);
   }
-  await bump(db, id);
+  await bumpSponsor(db, id);
   await recordAudit(db, {
     actor,
     action: 'sponsor.check',
@@ -313,19 +293,17 @@ export async function applyMove(
   const detail = await readSponsor(db, s.id);
   const refusal = sponsorMoveRefusal({ status: s.status, members: detail.members, checks: detail.checks }, to, reason);
   if (refusal) throw appError(ErrorCode.Conflict, refusal.code, refusal.params as Record<string, string>);
-  await db
-    .insert(sponsorEvents)
-    .values({
-      sponsorId: s.id,
-      stateCode: s.stateCode,
-      kind: 'status',
-      fromStatus: s.status,
-      toStatus: to,
-      reason: reason?.trim() || null,
-      details,
-      actor: actor.id,
-    });
-  await bump(db, s.id, sql`, status = ${to}, status_reason = ${reason?.trim() || null}`);
+  await insertSponsorEvent(db, {
+    sponsorId: s.id,
+    stateCode: s.stateCode,
+    kind: 'status',
+    fromStatus: s.status,
+    toStatus: to,
+    reason: reason?.trim() || null,
+    details,
+    actor: actor.id,
+  });
+  await updateSponsorStatus(db, s.id, to, reason?.trim() || null);
   await recordAudit(db, {
     actor,
     action: 'sponsor.move',

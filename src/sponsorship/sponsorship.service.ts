@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { endCaseSupport, grantCaseSupport } from '../access/case-supporter.service.ts';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import { lockHouseholdForMatch } from '../cases/case-lookup.service.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { sponsorPhasesOf, type Roles } from './criteria.ts';
@@ -9,7 +10,29 @@ import { schemeInForce } from './scheme.service.ts';
 import { canBeMatched } from './sponsor.ts';
 import { applyMove, sponsorForMatch } from './sponsor.service.ts';
 import { matchProblems, safetyNetTasks, tasksFor, type MatchProblem, type SponsorshipStatus } from './sponsorship.ts';
-import { sponsorshipMessages, sponsorships, sponsorshipTasks } from './sponsorship.table.ts';
+import {
+  countActiveSponsorships,
+  insertMessage,
+  insertSponsorship,
+  insertSponsorshipTasks,
+  lockSponsorshipRow,
+  markTaskDone,
+  selectBreakdowns,
+  selectConversation,
+  selectMessage,
+  selectMessages,
+  selectPortalSponsor,
+  selectPortalSponsorships,
+  selectPortalTask,
+  selectPortalTasks,
+  selectSchemeVersionRoles,
+  selectSponsorshipStatistics,
+  selectSponsorshipSummaries,
+  selectSponsorshipSummary,
+  selectSupportKept,
+  selectTasksOf,
+  updateSponsorshipEnd,
+} from './sponsorship.repository.ts';
 
 /**
  * Sponsorships: a sponsor matched by hand to a household under a scheme (its access to the
@@ -58,11 +81,6 @@ export interface SponsorshipDetail extends SponsorshipSummary {
 
 export const sponsorshipEtag = (id: number, version: number): string => `"sponsorship-${id}-v${version}"`;
 
-const SUMMARY = sql`s.id::int AS id, s.state_code AS "stateCode", s.sponsor_id::int AS "sponsorId", sp.name AS "sponsorName", sp.organisation,
-  c.case_ref AS "caseRef", s.scheme_id::int AS "schemeId", s.scheme_version AS "schemeVersion", s.phases, s.status, s.matched_on::text AS "matchedOn",
-  s.ended_on::text AS "endedOn", s.end_reason AS "endReason", s.safety_net AS "safetyNet", s.version`;
-const FROM = sql`sponsorships s JOIN sponsors sp ON sp.id = s.sponsor_id JOIN cases c ON c.id = s.case_id`;
-
 const today = () => new Date().toISOString().slice(0, 10);
 
 const problemText = (p: MatchProblem) =>
@@ -88,13 +106,7 @@ export async function matchSponsorship(opts: {
   const sponsor = await sponsorForMatch(db, actor, opts.sponsorId);
   if (sponsor.stateCode !== stateCode) throw appError(ErrorCode.NotFound, 'sponsorNotFound', { id: opts.sponsorId });
   if (!canBeMatched(sponsor.status)) throw appError(ErrorCode.Conflict, 'sponsorNotApproved', { id: sponsor.id, status: sponsor.status });
-  const [household] = await rows<{ id: number; pathway: string; status: string; size: number; needs: string[] }>(
-    db,
-    sql`SELECT c.id::int AS id, c.pathway, c.status,
-               (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id AND p.excluded_reason IS NULL) AS size,
-               coalesce((SELECT array_agg(DISTINCT n->>'type') FROM persons p, jsonb_array_elements(p.needs) n WHERE p.case_id = c.id AND p.excluded_reason IS NULL), '{}') AS needs
-          FROM cases c WHERE c.state_code = ${stateCode} AND c.case_ref = ${opts.caseRef} FOR UPDATE OF c`,
-  );
+  const household = await lockHouseholdForMatch(db, stateCode, opts.caseRef);
   if (!household) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: opts.caseRef, p2: stateCode });
   if (!(SPONSORED_PATHWAYS as readonly string[]).includes(household.pathway))
     throw appError(ErrorCode.Conflict, 'matchPathway', { ref: opts.caseRef, pathway: household.pathway });
@@ -108,32 +120,26 @@ export async function matchSponsorship(opts: {
   if (problems.length > 0 && !opts.override?.reason.trim()) {
     throw appError(ErrorCode.Conflict, 'matchRefused', { problems: problems.map(problemText).join('; ') }, { problems });
   }
-  const [active] = await rows<{ n: number }>(
-    db,
-    sql`SELECT count(*)::int AS n FROM sponsorships WHERE case_id = ${household.id} AND sponsor_id = ${sponsor.id} AND status = 'active'`,
-  );
-  if (active!.n > 0) throw appError(ErrorCode.Conflict, 'matchExists', { ref: opts.caseRef });
+  if ((await countActiveSponsorships(db, household.id, sponsor.id)) > 0)
+    throw appError(ErrorCode.Conflict, 'matchExists', { ref: opts.caseRef });
 
-  const [s] = await db
-    .insert(sponsorships)
-    .values({
-      stateCode,
-      sponsorId: sponsor.id,
-      caseId: household.id,
-      schemeId: scheme.id,
-      schemeVersion: scheme.version,
-      phases,
-      matchedOn: today(),
-      matchedBy: actor.id,
-    })
-    .returning({ id: sponsorships.id });
-  await db.execute(sql`INSERT INTO case_supporters (case_id, state_code, organisation, phases) VALUES (${household.id}, ${stateCode}, ${sponsor.organisation}, ${sql.param(phases)}::text[])
-                       ON CONFLICT (case_id, organisation) DO UPDATE SET phases = excluded.phases, since = now(), ended_at = NULL`);
-  await db
-    .insert(sponsorshipTasks)
-    .values(tasksFor(phases, scheme.roles).map((t) => ({ ...t, sponsorshipId: s!.id, stateCode, organisation: sponsor.organisation })));
+  const sponsorshipId = await insertSponsorship(db, {
+    stateCode,
+    sponsorId: sponsor.id,
+    caseId: household.id,
+    schemeId: scheme.id,
+    schemeVersion: scheme.version,
+    phases,
+    matchedOn: today(),
+    matchedBy: actor.id,
+  });
+  await grantCaseSupport(db, { caseId: household.id, stateCode, organisation: sponsor.organisation, phases });
+  await insertSponsorshipTasks(
+    db,
+    tasksFor(phases, scheme.roles).map((t) => ({ ...t, sponsorshipId, stateCode, organisation: sponsor.organisation })),
+  );
   const matchDetails = {
-    sponsorshipId: s!.id,
+    sponsorshipId,
     caseRef: opts.caseRef,
     ...(problems.length > 0 ? { override: opts.override!.reason.trim(), problems: problems.map((p) => p.code) } : {}),
   };
@@ -148,30 +154,19 @@ export async function matchSponsorship(opts: {
     fields: ['phases'],
     details: { ...matchDetails, phases, scheme: scheme.id, schemeVersion: scheme.version },
   });
-  return readSponsorship(db, s!.id);
+  return readSponsorship(db, sponsorshipId);
 }
 
 async function readSponsorship(db: Executor, id: number): Promise<SponsorshipDetail> {
-  const [s] = await rows<SponsorshipSummary>(db, sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.id = ${id}`);
+  const s = await selectSponsorshipSummary(db, id);
   if (!s) throw appError(ErrorCode.NotFound, 'sponsorshipNotFound', { id });
-  const [v] =
-    s.schemeId !== null
-      ? await rows<{ roles: Roles }>(
-          db,
-          sql`SELECT roles FROM sponsorship_scheme_versions WHERE scheme_id = ${s.schemeId} AND version = ${s.schemeVersion}`,
-        )
-      : [];
-  return { ...s, roles: v?.roles ?? null, tasks: await tasksOf(db, [id]) };
+  const roles = s.schemeId !== null ? await selectSchemeVersionRoles(db, s.schemeId, s.schemeVersion) : null;
+  return { ...s, roles, tasks: await tasksOf(db, [id]) };
 }
 
 async function tasksOf(db: Executor, ids: number[]): Promise<(SponsorshipTask & { sponsorshipId: number })[]> {
   if (ids.length === 0) return [];
-  return rows(
-    db,
-    sql`SELECT id::int AS id, sponsorship_id::int AS "sponsorshipId", phase, task, holder,
-               to_char(done_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "doneAt", done_by AS "doneBy"
-          FROM sponsorship_tasks WHERE sponsorship_id = ANY(${sql.param(ids)}::bigint[]) ORDER BY sponsorship_id, id`,
-  );
+  return selectTasksOf(db, ids);
 }
 
 export async function listSponsorships(opts: {
@@ -183,12 +178,7 @@ export async function listSponsorships(opts: {
 }): Promise<SponsorshipSummary[]> {
   const { db, actor, stateCode } = opts;
   authorize(policies.manageSponsorship, actor, { stateCode });
-  const list = await rows<SponsorshipSummary>(
-    db,
-    sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.state_code = ${stateCode}
-          ${opts.status ? sql`AND s.status = ${opts.status}` : sql``} ${opts.sponsorId ? sql`AND s.sponsor_id = ${opts.sponsorId}` : sql``}
-        ORDER BY s.id DESC`,
-  );
+  const list = await selectSponsorshipSummaries(db, stateCode, { status: opts.status, sponsorId: opts.sponsorId });
   await recordAudit(db, {
     actor,
     action: 'sponsorship.list',
@@ -219,10 +209,7 @@ export async function getSponsorship(opts: { db: Executor; actor: Actor; id: num
 }
 
 async function lockedSponsorship(db: Executor, actor: Actor, id: number, expectedVersion: number) {
-  const [row] = await rows<{ stateCode: string; status: SponsorshipStatus; version: number }>(
-    db,
-    sql`SELECT state_code AS "stateCode", status, version FROM sponsorships WHERE id = ${id} FOR UPDATE`,
-  );
+  const row = await lockSponsorshipRow(db, id);
   if (!row) throw appError(ErrorCode.NotFound, 'sponsorshipNotFound', { id });
   authorize(policies.manageSponsorship, actor, { stateCode: row.stateCode });
   if (row.version !== expectedVersion) throw appError(ErrorCode.PreconditionFailed, 'ifMatchStale');
@@ -256,9 +243,10 @@ export async function breakDownSponsorship(opts: {
     phases,
   );
   if (moved.length > 0)
-    await db
-      .insert(sponsorshipTasks)
-      .values(moved.map((t) => ({ ...t, sponsorshipId: id, stateCode: s.stateCode, organisation: s.organisation })));
+    await insertSponsorshipTasks(
+      db,
+      moved.map((t) => ({ ...t, sponsorshipId: id, stateCode: s.stateCode, organisation: s.organisation })),
+    );
   await recordAudit(db, {
     actor,
     action: 'sponsorship.breakdown',
@@ -296,14 +284,10 @@ export async function endSponsorship(opts: {
 }
 
 async function finish(db: Executor, s: SponsorshipDetail, status: SponsorshipStatus, reason: string, safetyNet: object | null) {
-  await db.execute(
-    sql`UPDATE sponsorships SET status = ${status}, ended_on = ${today()}, end_reason = ${reason}, safety_net = ${safetyNet ? JSON.stringify(safetyNet) : null}::jsonb, version = version + 1 WHERE id = ${s.id}`,
-  );
+  await updateSponsorshipEnd(db, s.id, status, today(), reason, safetyNet);
   // Another active sponsorship of the same organisation for the same household keeps the access.
-  await db.execute(sql`UPDATE case_supporters cs SET ended_at = now()
-                        WHERE cs.state_code = ${s.stateCode} AND cs.organisation = ${s.organisation} AND cs.ended_at IS NULL
-                          AND cs.case_id = (SELECT case_id FROM sponsorships WHERE id = ${s.id})
-                          AND NOT EXISTS (SELECT 1 FROM sponsorships o WHERE o.case_id = cs.case_id AND o.sponsor_id = ${s.sponsorId} AND o.status = 'active')`);
+  const kept = await selectSupportKept(db, s.id, s.sponsorId);
+  if (kept && !kept.otherActive) await endCaseSupport(db, { caseId: kept.caseId, stateCode: s.stateCode, organisation: s.organisation });
 }
 
 export interface BreakdownFigures {
@@ -317,10 +301,7 @@ export interface BreakdownFigures {
 export async function sponsorshipBreakdowns(opts: { db: Executor; actor: Actor }): Promise<BreakdownFigures> {
   const { db, actor } = opts;
   authorize(policies.readSponsorshipFigures, actor, undefined);
-  const stats = await rows<{ state_code: string; status: string; sponsorships: number }>(
-    db,
-    sql`SELECT state_code, status, sponsorships FROM statistics_sponsorships() ORDER BY state_code`,
-  );
+  const stats = await selectSponsorshipStatistics(db);
   const byState = new Map<string, BreakdownFigures['counts'][number]>();
   for (const r of stats) {
     const c = byState.get(r.state_code) ?? { stateCode: r.state_code, active: 0, ended: 0, brokenDown: 0 };
@@ -330,12 +311,7 @@ export async function sponsorshipBreakdowns(opts: { db: Executor; actor: Actor }
     byState.set(r.state_code, c);
   }
   const own = actor.role === 'state_officer' && actor.stateCode ? actor.stateCode : null;
-  const breakdowns = own
-    ? await rows<SponsorshipSummary>(
-        db,
-        sql`SELECT ${SUMMARY} FROM ${FROM} WHERE s.state_code = ${own} AND s.status = 'broken_down' ORDER BY s.ended_on DESC, s.id DESC`,
-      )
-    : [];
+  const breakdowns = own ? await selectBreakdowns(db, own) : [];
   if (own) {
     await recordAudit(db, {
       actor,
@@ -363,10 +339,7 @@ export interface SponsorshipMessage {
 
 /** The sponsorship a conversation is about, as the caller's scope sees it, after the policy; a sponsor's only while active. */
 async function conversation(db: Executor, actor: Actor, id: number) {
-  const [s] = await rows<{ id: number; stateCode: string; organisation: string; status: string; caseId: number }>(
-    db,
-    sql`SELECT s.id::int AS id, s.state_code AS "stateCode", sp.organisation, s.status, s.case_id::int AS "caseId" FROM sponsorships s JOIN sponsors sp ON sp.id = s.sponsor_id WHERE s.id = ${id}`,
-  );
+  const s = await selectConversation(db, id);
   if (!s || (actor.role === 'sponsor' && s.status !== 'active')) throw appError(ErrorCode.NotFound, 'sponsorshipNotFound', { id });
   authorize(policies.converseOnSponsorship, actor, s);
   return s;
@@ -375,10 +348,7 @@ async function conversation(db: Executor, actor: Actor, id: number) {
 export async function listMessages(opts: { db: Executor; actor: Actor; id: number }): Promise<SponsorshipMessage[]> {
   const { db, actor, id } = opts;
   const s = await conversation(db, actor, id);
-  const list = await rows<SponsorshipMessage>(
-    db,
-    sql`SELECT id::int AS id, side, author, body, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM sponsorship_messages WHERE sponsorship_id = ${id} ORDER BY id`,
-  );
+  const list = await selectMessages(db, id);
   await recordAudit(db, {
     actor,
     action: 'sponsorship.messages.read',
@@ -397,17 +367,14 @@ export async function sendMessage(opts: { db: Executor; actor: Actor; id: number
   const s = await conversation(db, actor, id);
   if (s.status !== 'active') throw appError(ErrorCode.Conflict, 'sponsorshipNotActive', { id, status: s.status });
   const side = actor.role === 'sponsor' ? 'sponsor' : 'state';
-  const [m] = await db
-    .insert(sponsorshipMessages)
-    .values({
-      sponsorshipId: id,
-      stateCode: s.stateCode,
-      organisation: s.organisation,
-      side,
-      author: actor.username,
-      body: opts.body.trim(),
-    })
-    .returning({ id: sponsorshipMessages.id });
+  const messageId = await insertMessage(db, {
+    sponsorshipId: id,
+    stateCode: s.stateCode,
+    organisation: s.organisation,
+    side,
+    author: actor.username,
+    body: opts.body.trim(),
+  });
   await recordAudit(db, {
     actor,
     action: 'sponsorship.message',
@@ -417,11 +384,7 @@ export async function sendMessage(opts: { db: Executor; actor: Actor; id: number
     recordIds: [`sponsorship:${id}`],
     fields: ['body'],
   });
-  const [out] = await rows<SponsorshipMessage>(
-    db,
-    sql`SELECT id::int AS id, side, author, body, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM sponsorship_messages WHERE id = ${m!.id}`,
-  );
-  return out!;
+  return (await selectMessage(db, messageId))!;
 }
 
 // ── The sponsor's portal ────────────────────────────────────────────────────────────────────────
@@ -445,19 +408,8 @@ export interface SponsorPortal {
 export async function sponsorPortal(opts: { db: Executor; actor: Actor }): Promise<SponsorPortal> {
   const { db, actor } = opts;
   authorize(policies.useSponsorPortal, actor, undefined);
-  const [sponsor] = await rows<NonNullable<SponsorPortal['sponsor']>>(
-    db,
-    sql`SELECT id::int AS id, name, kind, status, region, household_size AS "householdSize", needs_supported AS "needsSupported", languages FROM sponsors WHERE organisation = ${actor.organisation} AND state_code = ${actor.stateCode}`,
-  );
-  const list = sponsor
-    ? await rows<SponsorPortal['sponsorships'][number]>(
-        db,
-        sql`SELECT s.id::int AS id, s.state_code AS "stateCode", c.case_ref AS "caseRef", s.phases, v.roles, s.matched_on::text AS "matchedOn"
-              FROM sponsorships s JOIN cases c ON c.id = s.case_id
-              LEFT JOIN sponsorship_scheme_versions v ON v.scheme_id = s.scheme_id AND v.version = s.scheme_version
-             WHERE s.sponsor_id = ${sponsor.id} AND s.status = 'active' ORDER BY s.id`,
-      )
-    : [];
+  const sponsor = await selectPortalSponsor(db, actor.organisation, actor.stateCode);
+  const list = sponsor ? await selectPortalSponsorships(db, sponsor.id) : [];
   for (const stateCode of [...new Set(list.map((s) => s.stateCode))]) {
     await recordAudit(db, {
       actor,
@@ -481,13 +433,7 @@ export interface PortalTask extends SponsorshipTask {
 export async function sponsorTasks(opts: { db: Executor; actor: Actor }): Promise<PortalTask[]> {
   const { db, actor } = opts;
   authorize(policies.useSponsorPortal, actor, undefined);
-  const list = await rows<PortalTask & { stateCode: string }>(
-    db,
-    sql`SELECT t.id::int AS id, t.sponsorship_id::int AS "sponsorshipId", c.case_ref AS "caseRef", c.state_code AS "stateCode", t.phase, t.task, t.holder,
-               to_char(t.done_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "doneAt", t.done_by AS "doneBy"
-          FROM sponsorship_tasks t JOIN sponsorships s ON s.id = t.sponsorship_id JOIN cases c ON c.id = s.case_id
-         WHERE t.organisation = ${actor.organisation} AND t.state_code = ${actor.stateCode} AND s.status = 'active' ORDER BY t.sponsorship_id, t.id`,
-  );
+  const list = await selectPortalTasks(db, actor.organisation, actor.stateCode);
   for (const stateCode of [...new Set(list.map((t) => t.stateCode))]) {
     await recordAudit(db, {
       actor,
@@ -506,14 +452,10 @@ export async function sponsorTasks(opts: { db: Executor; actor: Actor }): Promis
 export async function completeTask(opts: { db: Executor; actor: Actor; taskId: number }): Promise<PortalTask> {
   const { db, actor, taskId } = opts;
   authorize(policies.useSponsorPortal, actor, undefined);
-  const [t] = await rows<{ holder: string; status: string; stateCode: string; caseRef: string | null }>(
-    db,
-    sql`SELECT t.holder, s.status, t.state_code AS "stateCode", c.case_ref AS "caseRef" FROM sponsorship_tasks t JOIN sponsorships s ON s.id = t.sponsorship_id
-          LEFT JOIN cases c ON c.id = s.case_id WHERE t.id = ${taskId} AND t.organisation = ${actor.organisation} AND t.state_code = ${actor.stateCode}`,
-  );
+  const t = await selectPortalTask(db, taskId, actor.organisation, actor.stateCode);
   if (!t || t.status !== 'active' || t.caseRef === null) throw appError(ErrorCode.NotFound, 'taskNotFound', { id: taskId });
   if (t.holder !== 'sponsor') throw appError(ErrorCode.Forbidden, 'taskOfState', { id: taskId });
-  await db.execute(sql`UPDATE sponsorship_tasks SET done_at = now(), done_by = ${actor.id} WHERE id = ${taskId} AND done_at IS NULL`);
+  await markTaskDone(db, taskId, actor.id);
   await recordAudit(db, {
     actor,
     action: 'sponsor.task.done',

@@ -1,3 +1,5 @@
+import { authorize, policies } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { appError } from '../i18n/problem.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -7,6 +9,9 @@ import { getRound } from '../rounds/round.service.ts';
 import { isPathway, isValidIsoDate } from '../rounds/round.ts';
 import { arrivalCells, arrivedTotal, pledgesByState } from './state-of-play.repository.ts';
 import { assembleStateOfPlay, type StateOfPlay } from './state-of-play.ts';
+
+/** The pledges of a round per state, as the state of play counts them: the read other folders use. */
+export { pledgesByState };
 
 export async function stateOfPlay(opts: {
   db: Executor;
@@ -32,4 +37,10 @@ export async function stateOfPlay(opts: {
   const arrivedAsOf = new Map(figureDays.map((day, i) => [day, figureTotals[i] as number]));
   const states = roundStates(round, [...pledges.keys(), ...arrivals.map((a) => a.stateCode)]);
   return assembleStateOfPlay({ round, asOf, lang: opts.lang ?? 'en', pathways, states, pledges, arrivals, arrivedAsOf });
+}
+
+/** The state of play, for a principal who may read the figures. */
+export function readStateOfPlay(opts: Parameters<typeof stateOfPlay>[0] & { actor: Principal }): Promise<StateOfPlay> {
+  authorize(policies.readFigures, opts.actor, undefined);
+  return stateOfPlay(opts);
 }

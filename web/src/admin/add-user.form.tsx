@@ -114,7 +114,7 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
     } catch (x) {
       if (x instanceof ApiError) {
         const fields = fieldErrorsOf(x.details);
-        if (x.code === 'conflict') (fields['username'] ??= []).push(x.message);
+        if (x.code === 'conflict') fields.username = [...(fields.username ?? []), x.message];
         setErrors(fields);
       }
       setFailure(x);
@@ -151,7 +151,7 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
         <Field
           id={fid('role')}
           label={t('users.form.role')}
-          errors={errors['role']}
+          errors={errors.role}
           control={(p) => (
             <select {...p} value={d.role} onChange={(e) => set('role', e.target.value as Role)}>
               {roles.map((r) => (
@@ -167,7 +167,7 @@ export function AddUserForm({ by, onAdded }: { by: User; onAdded: (username: str
             id={fid('stateCode')}
             label={t(d.role === 'auditor' ? 'users.form.stateOptional' : 'users.form.state')}
             hint={d.role === 'auditor' ? t('users.form.auditorStateHint') : undefined}
-            errors={errors['stateCode']}
+            errors={errors.stateCode}
             control={(p) => (
               <select
                 {...p}

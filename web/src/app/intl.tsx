@@ -15,6 +15,7 @@ function chosenLocale(): Locale | null {
 
 function rememberLocale(l: Locale): void {
   const secure = location.protocol === 'https:' ? '; Secure' : '';
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Safari and Firefox ESR; this cookie is set synchronously on a click
   document.cookie = `${LANGUAGE_COOKIE}=${l}; Path=/; Max-Age=${60 * 60 * 24 * 400}; SameSite=Lax${secure}`;
 }
 

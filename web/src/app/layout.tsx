@@ -1,5 +1,5 @@
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { mayOpen, signedIn, useMe, useSignOut, type Area } from '../api/session.ts';
 import { LoginPage } from '../identity/login.page.tsx';
@@ -7,7 +7,7 @@ import { ENDONYMS, LOCALES, isLocale } from '../i18n/locales.ts';
 import { Loading, ErrorNotice } from '../ui/status.tsx';
 import { areaOfPath, ForbiddenPage } from '../ui/page-state.tsx';
 import { useLanguage } from './intl.tsx';
-import { PUBLIC_PATHS } from './router.tsx';
+import { PUBLIC_PATHS } from './public-paths.ts';
 
 type NavItem = { to: string; area: Area; label: string };
 
@@ -75,6 +75,8 @@ export function Layout() {
   const area = areaOfPath(path);
   const first = useRef(true);
 
+  // Runs when the page changes (the path), though it reads only the document.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the path is the trigger, not an input
   useEffect(() => {
     if (first.current) {
       first.current = false;
@@ -93,7 +95,7 @@ export function Layout() {
   });
 
   const user = signedIn(me.data) ? me.data.user : null;
-  let content;
+  let content: ReactNode;
   if (me.isPending) content = <Loading />;
   else if (me.isError) content = <ErrorNotice error={me.error} />;
   else if (!user && !isPublic) content = <LoginPage />;

@@ -117,6 +117,3 @@ declare module '@tanstack/react-router' {
     router: typeof router;
   }
 }
-
-/** Pages anyone may open without signing in. */
-export const PUBLIC_PATHS = ['/accessibility', '/open-data'];

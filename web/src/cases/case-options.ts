@@ -1,5 +1,6 @@
 import type { components, operations } from '../../../src/api/openapi.types.ts';
 import { allowedMoves, HOLDABLE_STAGES } from '../../../src/cases/stage.ts';
+import { PATHWAYS as ROUND_PATHWAYS } from '../rounds/round.ts';
 
 /**
  * The vocabulary of the case pages: the values each filter takes and what a case may do next.
@@ -53,15 +54,7 @@ export const CATEGORIES = exactly<NonNullable<ListQuery['category']>>()([
   'lack_of_durable_solutions',
 ]);
 export const MODALITIES = exactly<NonNullable<ListQuery['modality']>>()(['in_person', 'remote', 'dossier']);
-export const PATHWAYS = exactly<NonNullable<ListQuery['pathway']>>()([
-  'resettlement',
-  'humanitarian_admission',
-  'community_sponsorship',
-  'emergency_admission',
-  'education',
-  'labour',
-  'family_reunification',
-]);
+export const PATHWAYS = exactly<NonNullable<ListQuery['pathway']>>()(ROUND_PATHWAYS);
 export const NEEDS = exactly<NonNullable<ListQuery['needs']>>()([
   'disability',
   'medical',

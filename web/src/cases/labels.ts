@@ -1,15 +1,8 @@
 import { formatDay } from '../ui/format.ts';
-import { useIntl, type IntlShape } from 'react-intl';
+import { useIntl } from 'react-intl';
+import { type LabelGroup, labelOf } from '../ui/code-label.ts';
 
-/** The groups of coded values the catalogue names: `cases.<group>.<value>`. */
-export type LabelGroup = 'status' | 'priority' | 'category' | 'modality' | 'pathway' | 'need' | 'relationship' | 'partner' | 'sex' | 'sort';
-
-/** A coded value in the page's language; a value the catalogue does not name is shown as the API gave it. */
-export function labelOf(intl: IntlShape, group: LabelGroup, value: string | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '—';
-  const id = `cases.${group}.${value}`;
-  return id in intl.messages ? intl.formatMessage({ id }) : value;
-}
+export { type LabelGroup, labelOf };
 
 export function useLabels() {
   const intl = useIntl();

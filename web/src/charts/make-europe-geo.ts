@@ -14,7 +14,7 @@ export const EUROPE_GEO_FILE = fileURLToPath(new URL('./europe.geo.json', import
 
 export function makeEuropeGeo(): string {
   const topology = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('world-atlas/countries-50m.json'), 'utf8')) as Topology;
-  return JSON.stringify(europeGeoJson(topology)) + '\n';
+  return `${JSON.stringify(europeGeoJson(topology))}\n`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

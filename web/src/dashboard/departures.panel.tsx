@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useIntl } from 'react-intl';
 import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
@@ -17,14 +17,18 @@ interface Row extends DepartureFigures {
 /** Arrivals by country of departure, over every state: the 15 largest, then the rest together. */
 export function DeparturesPanel({ departures, roundId }: { departures: DepartureFigures[]; roundId: string }) {
   const intl = useIntl();
-  const t = (id: string) => intl.formatMessage({ id });
+  const t = useCallback((id: string) => intl.formatMessage({ id }), [intl]);
   const title = t('dashboard.departures.title');
   const total = sumOf(departures, (d) => d.arrived);
-  const rows: Row[] = departures.map((d) => ({
-    ...d,
-    name: d.country === null ? t('dashboard.departures.other') : countryName(d.country, intl.locale),
-    share: total ? d.arrived / total : null,
-  }));
+  const rows: Row[] = useMemo(
+    () =>
+      departures.map((d) => ({
+        ...d,
+        name: d.country === null ? t('dashboard.departures.other') : countryName(d.country, intl.locale),
+        share: total ? d.arrived / total : null,
+      })),
+    [departures, total, intl, t],
+  );
   const named = rows.filter((r) => r.country !== null);
   const label = intl.formatMessage(
     { id: 'dashboard.departures.label' },
@@ -64,7 +68,7 @@ export function DeparturesPanel({ departures, roundId }: { departures: Departure
       },
       series: [{ type: 'bar', name: arrived, data: rows.map((r) => r.arrived), barWidth: '60%', itemStyle: { color: COLOURS.arrived } }],
     };
-  }, [departures, intl]);
+  }, [rows, intl, t]);
 
   const columns: Column<Row>[] = [
     { key: 'name', header: t('dashboard.departures.country'), value: (r) => r.name },

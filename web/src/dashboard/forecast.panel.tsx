@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
@@ -13,7 +13,7 @@ import { ErrorNotice } from '../ui/status.tsx';
 import { forecastFigures, type ForecastFigures } from './dashboard.figures.ts';
 
 /** Error bars: a line from low to high across the band's middle, with whiskers (ECharts has no error bar of its own). */
-const errorBar: RenderItem = (params, api) => {
+const errorBar: RenderItem = (_params, api) => {
   const band = api.value(2);
   const low = api.coord([api.value(0), band]);
   const high = api.coord([api.value(1), band]);
@@ -60,12 +60,12 @@ export function ForecastPanel({
       </section>
     );
   }
-  return <ForecastFigures report={query.data} names={names} roundId={roundId} />;
+  return <ForecastView report={query.data} names={names} roundId={roundId} />;
 }
 
-function ForecastFigures({ report, names, roundId }: { report: ForecastReport; names: ReadonlyMap<string, string>; roundId: string }) {
+function ForecastView({ report, names, roundId }: { report: ForecastReport; names: ReadonlyMap<string, string>; roundId: string }) {
   const intl = useIntl();
-  const t = (id: string) => intl.formatMessage({ id });
+  const t = useCallback((id: string) => intl.formatMessage({ id }), [intl]);
   const f = report.forecast;
   const until = formatDay(intl, f.until);
   const title = intl.formatMessage({ id: 'dashboard.forecast.title' }, { until });
@@ -149,7 +149,7 @@ function ForecastFigures({ report, names, roundId }: { report: ForecastReport; n
         },
       ],
     };
-  }, [rows, intl]);
+  }, [rows, intl, t, level]);
 
   const columns: Column<ForecastFigures>[] = [
     { key: 'name', header: t('stateOfPlay.col.state'), value: (r) => r.name },

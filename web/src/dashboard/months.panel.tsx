@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
@@ -16,7 +16,7 @@ const utc = (day: string) => Date.parse(`${day}T00:00:00Z`);
 /** Arrivals per month over every state, with the 2020 suspension of resettlement travel marked. */
 export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; roundId: string }) {
   const intl = useIntl();
-  const t = (id: string) => intl.formatMessage({ id });
+  const t = useCallback((id: string) => intl.formatMessage({ id }), [intl]);
   const title = t('dashboard.months.title');
   const first = months[0]?.month;
   const last = months[months.length - 1]?.month;
@@ -84,7 +84,7 @@ export function MonthsPanel({ months, roundId }: { months: MonthFigures[]; round
         },
       ],
     };
-  }, [months, intl]);
+  }, [months, intl, t, first, last, showsSuspension]);
 
   const columns: Column<MonthFigures>[] = [
     { key: 'month', header: t('dashboard.months.month'), value: (r) => r.month, render: (r) => monthName(intl, r.month) },

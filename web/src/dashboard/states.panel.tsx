@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
@@ -11,9 +11,9 @@ import { sumOf, type StateFigures } from './dashboard.figures.ts';
 /** Per state, the places pledged and the persons arrived: each arrival bar inside its pledge bar. */
 export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: string }) {
   const intl = useIntl();
-  const t = (id: string) => intl.formatMessage({ id });
+  const t = useCallback((id: string) => intl.formatMessage({ id }), [intl]);
   const title = t('dashboard.states.title');
-  const drawn = rows.filter((r) => r.pledged > 0 || r.arrived > 0);
+  const drawn = useMemo(() => rows.filter((r) => r.pledged > 0 || r.arrived > 0), [rows]);
   const totals = {
     pledged: sumOf(rows, (r) => r.pledged),
     carryOver: sumOf(rows, (r) => r.carryOver),
@@ -93,7 +93,7 @@ export function StatesPanel({ rows, roundId }: { rows: StateFigures[]; roundId: 
         },
       ],
     };
-  }, [rows, intl]);
+  }, [drawn, intl, t]);
 
   return (
     <ChartPanel

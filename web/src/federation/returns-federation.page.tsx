@@ -7,7 +7,7 @@ import { useFiguresLang, useSelectedRound } from '../state-of-play/state-of-play
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay, formatMoment, formatShare } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice, PageHeader } from '../ui/status.tsx';
+import { Loading, Notice, PageHeader } from '../ui/status.tsx';
 import {
   useReturnsMatrix,
   useReturnsSent,

@@ -84,10 +84,10 @@ function PasswordChange() {
     setDone(false);
     setFailure(null);
     const local: FieldErrors = {};
-    if (!current) local['current'] = [t('account.password.required')];
-    if ([...next].length < PASSWORD_MIN) local['new'] = [t('account.password.short', { min: PASSWORD_MIN })];
-    else if (next === current) local['new'] = [t('account.password.same')];
-    if (repeat !== next) local['repeat'] = [t('account.password.mismatch')];
+    if (!current) local.current = [t('account.password.required')];
+    if ([...next].length < PASSWORD_MIN) local.new = [t('account.password.short', { min: PASSWORD_MIN })];
+    else if (next === current) local.new = [t('account.password.same')];
+    if (repeat !== next) local.repeat = [t('account.password.mismatch')];
     setErrors(local);
     if (Object.keys(local).length > 0) {
       document.getElementById(`password-f-${Object.keys(local)[0]}`)?.focus();

@@ -80,6 +80,7 @@ export function LoginPage() {
             <label htmlFor={ids.user}>
               <FormattedMessage id="login.username" />
             </label>
+            {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one task; its first field is where everyone starts */}
             <input id={ids.user} name="username" autoComplete="username" required autoFocus />
           </div>
           <div className="field">
@@ -133,6 +134,7 @@ export function LoginPage() {
               pattern="[0-9 ]*"
               maxLength={7}
               required
+              // biome-ignore lint/a11y/noAutofocus: the code step follows the password step; focus goes to the only field
               autoFocus
               aria-describedby={`${ids.code}-hint`}
             />

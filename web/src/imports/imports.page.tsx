@@ -237,9 +237,9 @@ export function ImportsPage() {
               <FormattedMessage
                 id="imports.done.summary"
                 values={{
-                  added: intl.formatNumber(step.upload.report.summary?.['added'] ?? 0),
-                  updated: intl.formatNumber(step.upload.report.summary?.['updated'] ?? 0),
-                  unchanged: intl.formatNumber(step.upload.report.summary?.['unchanged'] ?? 0),
+                  added: intl.formatNumber(step.upload.report.summary?.added ?? 0),
+                  updated: intl.formatNumber(step.upload.report.summary?.updated ?? 0),
+                  unchanged: intl.formatNumber(step.upload.report.summary?.unchanged ?? 0),
                 }}
               />
             </p>

@@ -1,6 +1,6 @@
 import type { IntlShape } from 'react-intl';
 import type { components } from '../../../src/api/openapi.types.ts';
-import { labelOf } from '../cases/labels.ts';
+import { labelOf } from '../ui/code-label.ts';
 import { codeLabel } from '../ui/code-label.ts';
 import { labelIn } from '../rounds/round.ts';
 

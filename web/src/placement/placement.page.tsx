@@ -503,7 +503,7 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
 /** A refusal (422: the plan breaks a capacity, a link, a tie or compatibility) said plainly, with what breaks. */
 function DecideError({ error }: { error: unknown }) {
   const violations =
-    error instanceof ApiError && Array.isArray(error.details['violations']) ? (error.details['violations'] as unknown[]).map(String) : [];
+    error instanceof ApiError && Array.isArray(error.details.violations) ? (error.details.violations as unknown[]).map(String) : [];
   return (
     <div className="notice notice-error" role="alert" data-testid="placement-refused">
       <p>{error instanceof Error ? error.message : String(error)}</p>
@@ -617,14 +617,16 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
       <dl className="cards">
         {(
           [
-            [<FormattedMessage id="placement.objective" />, 'placement-objective', values.objective],
-            [<FormattedMessage id="placement.bound" />, 'placement-bound', values.bound],
-            [<FormattedMessage id="placement.gap" />, 'placement-gap', values.gap],
-            [<FormattedMessage id="placement.planObjective" />, 'placement-plan-objective', formatScore(intl, plan.objective)],
+            ['placement.objective', 'placement-objective', values.objective],
+            ['placement.bound', 'placement-bound', values.bound],
+            ['placement.gap', 'placement-gap', values.gap],
+            ['placement.planObjective', 'placement-plan-objective', formatScore(intl, plan.objective)],
           ] as const
         ).map(([label, testId, value]) => (
           <div className="card" key={testId}>
-            <dt>{label}</dt>
+            <dt>
+              <FormattedMessage id={label} />
+            </dt>
             <dd className="figure" data-testid={testId}>
               {value}
             </dd>

@@ -58,13 +58,17 @@ export function planOf(
   const left = new Map(r.places.map((p) => [p.code, [...p.capacity]]));
   for (const h of r.households) {
     const at = assignment[h.ref];
-    if (at) h.size.forEach((s, d) => (left.get(at)![d]! -= s));
+    if (!at) continue;
+    const room = left.get(at)!;
+    h.size.forEach((s, d) => {
+      room[d]! -= s;
+    });
   }
   return { assignment, objective, givenUp: r.objective - objective, check: checkChanges(r, changes, decided), left };
 }
 
 /** A household's value at a place (its score; −penalty when not placed), as decision.ts counts it. */
-export const valueOf = (h: Household, place: string | null): number => valueAt(h, place);
+export const householdValue = (h: Household, place: string | null): number => valueAt(h, place);
 
 /** The cost of one household's place against the proposal (objective lost; negative: gained). */
 export const costOf = (result: PlacementResult, h: Household, place: string | null): number =>

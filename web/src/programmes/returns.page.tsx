@@ -26,7 +26,6 @@ const PATHWAY_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', 
  * figures as `pathways report admissions`; the Commission sees every state's, a state its own.
  */
 export function ReturnsPage() {
-  const intl = useIntl();
   const search = useSearch({ strict: false }) as { round?: string };
   const navigate = useNavigate();
   const { rounds, round } = useSelectedRound(search.round);

@@ -62,10 +62,10 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
       if (x instanceof ApiError) {
         const details = {
           ...fieldErrorsOf(x.details),
-          ...(Array.isArray(x.details['problems']) ? { problems: x.details['problems'] as string[] } : {}),
+          ...(Array.isArray(x.details.problems) ? { problems: x.details.problems as string[] } : {}),
         };
         const placed = placeServerErrors(details, draft);
-        if (x.code === 'conflict') (placed.fields['id'] ??= []).push(x.message);
+        if (x.code === 'conflict') placed.fields.id = [...(placed.fields.id ?? []), x.message];
         setErrors(placed.fields);
         // The server's own summary repeats what is shown beside the fields: it is kept only when nothing could be placed.
         setGeneral(Object.keys(placed.fields).length > 0 ? placed.general : [x.message, ...placed.general]);
@@ -154,8 +154,8 @@ export function OpenRoundForm({ rounds }: { rounds: Round[] }) {
             </p>
             {general.length > 0 && (
               <ul>
-                {general.map((g, i) => (
-                  <li key={i}>{g}</li>
+                {general.map((g) => (
+                  <li key={g}>{g}</li>
                 ))}
               </ul>
             )}

@@ -2,7 +2,6 @@ import { useId, useState } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
-import { ErrorNotice, Loading } from '../ui/status.tsx';
 import type { PledgeChange, PledgeListing, StateCode } from './round.ts';
 import { usePledgeHistory } from './round.queries.ts';
 import { NotReady } from '../ui/page-state.tsx';

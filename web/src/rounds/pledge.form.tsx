@@ -118,7 +118,7 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
         const rest: string[] = [];
         for (const [k, reasons] of Object.entries(fieldErrorsOf(x.details))) {
           const field = FIELD_OF[k.replace(/^pledges\.\d+\.?/, '')];
-          if (field) (placed[field] ??= []).push(...reasons);
+          if (field) placed[field] = [...(placed[field] ?? []), ...reasons];
           else rest.push(...reasons);
         }
         setErrors(placed);
@@ -207,7 +207,7 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
               <Field
                 id={fid('pathway')}
                 label={<FormattedMessage id="rounds.pledge.pathway" />}
-                errors={errors['pathway']}
+                errors={errors.pathway}
                 control={(p) => (
                   <select {...p} value={draft.pathway} onChange={(e) => set('pathway', e.target.value as Pathway)}>
                     {round.pathways.map((w) => (
@@ -222,14 +222,14 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
                 id={fid('country')}
                 label={<FormattedMessage id="rounds.pledge.country" />}
                 hint={<FormattedMessage id="rounds.pledge.countryHint" />}
-                errors={errors['country']}
+                errors={errors.country}
                 control={(p) => <input {...p} value={draft.country} onChange={(e) => set('country', e.target.value)} />}
               />
               <Field
                 id={fid('targetGroup')}
                 label={<FormattedMessage id="rounds.pledge.targetGroup" />}
                 hint={<FormattedMessage id="rounds.pledge.optional" />}
-                errors={errors['targetGroup']}
+                errors={errors.targetGroup}
                 control={(p) => <input {...p} value={draft.targetGroup} onChange={(e) => set('targetGroup', e.target.value)} />}
               />
             </div>
@@ -248,7 +248,7 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
                     <FormattedMessage id="rounds.pledge.new" />
                   )
                 }
-                errors={errors['places']}
+                errors={errors.places}
                 control={(p) => (
                   <input
                     {...p}
@@ -265,7 +265,7 @@ export function PledgeEditor({ round, state }: { round: Round; state: StateCode 
                 className="wide"
                 label={<FormattedMessage id="rounds.pledge.note" />}
                 hint={<FormattedMessage id="rounds.pledge.optional" />}
-                errors={errors['note']}
+                errors={errors.note}
                 control={(p) => <input {...p} value={draft.note} onChange={(e) => set('note', e.target.value)} />}
               />
             </div>

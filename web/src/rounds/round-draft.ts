@@ -166,10 +166,10 @@ export function checkRoundDraft(d: RoundDraft): Record<string, DraftProblem> {
     ['end', d.end],
   ] as const)
     if (!v.trim()) out[path] = 'required';
-  if (d.start && d.end && d.end < d.start) out['end'] = 'endBeforeStart';
+  if (d.start && d.end && d.end < d.start) out.end = 'endBeforeStart';
   if (Number.isNaN(numberOf(d.targetValue))) out['target.value'] = 'number';
   if (Number.isNaN(numberOf(d.budgetValue))) out['budget.value'] = 'number';
-  if (d.pathways.length === 0) out['pathways'] = 'pathways';
+  if (d.pathways.length === 0) out.pathways = 'pathways';
   d.sources.forEach((s, i) => {
     if (!s.id.trim()) out[`sources.${i}.id`] = 'required';
     if (!s.citation.trim()) out[`sources.${i}.citation`] = 'required';
@@ -233,7 +233,7 @@ export function placeServerErrors(
     let p = path;
     while (p && !inputs.has(p)) p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
     if (!p && inputs.has(`${path}.value`)) p = `${path}.value`;
-    if (p) (fields[p] ??= []).push(reason);
+    if (p) fields[p] = [...(fields[p] ?? []), reason];
     else general.push(reason);
   };
   for (const [key, reasons] of Object.entries(details)) {

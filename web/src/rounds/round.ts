@@ -10,8 +10,12 @@ export type Pathway = Round['pathways'][number];
 export type Qualifier = NonNullable<Round['target']>['qualifier'];
 export type StateCode = operations['getStatePledges']['parameters']['path']['state'];
 
-/** The pathways of the framework, in the order of src/rounds/round.ts (PATHWAYS). */
-export const PATHWAYS: readonly Pathway[] = [
+/**
+ * The pathways of the framework, in the order of src/rounds/round.ts (PATHWAYS), the web's one copy
+ * (that module brings zod into the page). A pathway the API adds and this list
+ * misses is a type error (`exactly` in cases/case-options.ts).
+ */
+export const PATHWAYS = [
   'resettlement',
   'humanitarian_admission',
   'community_sponsorship',
@@ -19,7 +23,7 @@ export const PATHWAYS: readonly Pathway[] = [
   'education',
   'labour',
   'family_reunification',
-];
+] as const satisfies readonly Pathway[];
 
 /** How a document qualifies a figure, as src/rounds/round.ts (QUALIFIERS). */
 export const QUALIFIERS: readonly Qualifier[] = ['exact', 'at_least', 'about', 'fewer_than', 'more_than'];

@@ -1,6 +1,5 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { ErrorNotice, Loading, Notice } from '../ui/status.tsx';
 import { useSelectedRound, useStateOfPlay } from './state-of-play.queries.ts';
 import { roundWaiting } from '../ui/page-state.tsx';
 

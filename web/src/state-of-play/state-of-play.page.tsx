@@ -9,7 +9,7 @@ import { formatCount, formatDay, formatShare, formatStatement } from '../ui/form
 import { RoundSelect } from './round-select.tsx';
 import { useRoundInAddress } from './round-in-address.tsx';
 import { stateOfPlaySheet, topDepartures, totalsOf } from './state-of-play.figures.ts';
-import { type DocumentFigure, type Round, type StateOfPlay, type StateOfPlayRow } from './state-of-play.queries.ts';
+import type { DocumentFigure, Round, StateOfPlay, StateOfPlayRow } from './state-of-play.queries.ts';
 import './state-of-play.css';
 import { actShortName, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 

@@ -195,8 +195,8 @@ function Upload() {
     if (file) upload.mutate({ source, file, ...(extractedOn ? { extractedOn } : {}) });
   };
   const problems =
-    upload.error instanceof ApiError && Array.isArray(upload.error.details['rows'])
-      ? (upload.error.details['rows'] as { row: number; column: string; value: string; reason: string }[])
+    upload.error instanceof ApiError && Array.isArray(upload.error.details.rows)
+      ? (upload.error.details.rows as { row: number; column: string; value: string; reason: string }[])
       : [];
   const done = upload.data;
   return (

@@ -8,25 +8,32 @@ import { authRequest } from '../api/client.ts';
  * identity feature (`GET /api/auth/names`), asked once for all the names a page shows at a time.
  */
 let queued = new Map<string, ((name: string | null) => void)[]>();
-let timer: ReturnType<typeof setTimeout> | null = null;
+let flushScheduled = false;
 
 function flush() {
   const batch = queued;
   queued = new Map();
-  timer = null;
+  flushScheduled = false;
   const ids = [...batch.keys()];
   for (let i = 0; i < ids.length; i += 100) {
     const part = ids.slice(i, i + 100);
     authRequest<{ names: Record<string, string> }>(`/names?ids=${encodeURIComponent(part.join(','))}`)
-      .then(({ names }) => part.forEach((id) => batch.get(id)!.forEach((resolve) => resolve(names[id] ?? null))))
-      .catch(() => part.forEach((id) => batch.get(id)!.forEach((resolve) => resolve(null))));
+      .then(({ names }) => answer(batch, part, names))
+      .catch(() => answer(batch, part, {}));
   }
+}
+
+function answer(batch: Map<string, ((name: string | null) => void)[]>, ids: string[], names: Record<string, string>) {
+  for (const id of ids) for (const resolve of batch.get(id)!) resolve(names[id] ?? null);
 }
 
 const nameOf = (id: string): Promise<string | null> =>
   new Promise((resolve) => {
     queued.set(id, [...(queued.get(id) ?? []), resolve]);
-    timer ??= setTimeout(flush, 0);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setTimeout(flush, 0);
+    }
   });
 
 /** How a page says an actor, once known: a user's display name, the command line's user with "(command line)", else something neutral — never the id. */

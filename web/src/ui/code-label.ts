@@ -1,5 +1,15 @@
 import type { IntlShape } from 'react-intl';
 
+/** The groups of a case's coded values the catalogue names: `cases.<group>.<value>` (also shown by the incentives). */
+export type LabelGroup = 'status' | 'priority' | 'category' | 'modality' | 'pathway' | 'need' | 'relationship' | 'partner' | 'sex' | 'sort';
+
+/** A case's coded value in the page's language; a value the catalogue does not name is shown as the API gave it. */
+export function labelOf(intl: IntlShape, group: LabelGroup, value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const id = `cases.${group}.${value}`;
+  return id in intl.messages ? intl.formatMessage({ id }) : value;
+}
+
 /** A code as people read it in development when its catalogue entry is missing: "priority-or-vulnerable" → "Priority or vulnerable". */
 export const humanise = (code: string): string => {
   const words = code.replace(/[-_.:]+/g, ' ').trim();

@@ -12,6 +12,9 @@ export function countryName(iso3: string, locale: string): string {
   const alpha2 = ALPHA2.get(iso3);
   if (!alpha2) return iso3;
   let display = names.get(locale);
-  if (!display) names.set(locale, (display = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' })));
+  if (!display) {
+    display = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+    names.set(locale, display);
+  }
   return display.of(alpha2) ?? iso3;
 }

@@ -21,6 +21,8 @@ export const toCsv = (sheet: Sheet): string => csvText(sheet.header, sheet.rows)
 const xml = (s: string) =>
   s
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+    // XML 1.0 forbids these control characters even escaped; a cell holding one would break the sheet.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 const column = (i: number): string => {
@@ -77,6 +79,6 @@ function save(data: BlobPart, type: string, filename: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const downloadCsv = (sheet: Sheet, filename: string) => save('\ufeff' + toCsv(sheet), 'text/csv;charset=utf-8', `${filename}.csv`);
+export const downloadCsv = (sheet: Sheet, filename: string) => save(`\ufeff${toCsv(sheet)}`, 'text/csv;charset=utf-8', `${filename}.csv`);
 export const downloadXlsx = (sheet: Sheet, filename: string) =>
   save(toXlsx(sheet) as BlobPart, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${filename}.xlsx`);

@@ -27,6 +27,8 @@ export function Modal(props: {
     onClose.current = props.onClose;
   });
 
+  // Opened once per mount: the props read here (initial focus, onClose through its ref) must not reopen it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: run on mount only, by design
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;

@@ -55,7 +55,9 @@ function rsRemainder(data: number[], divisor: number[]): number[] {
   for (const b of data) {
     const factor = b ^ result.shift()!;
     result.push(0);
-    divisor.forEach((coef, i) => (result[i] = result[i]! ^ gfMul(coef, factor)));
+    divisor.forEach((coef, i) => {
+      result[i] = result[i]! ^ gfMul(coef, factor);
+    });
   }
   return result;
 }
@@ -143,12 +145,12 @@ export function qrModules(text: string): boolean[][] {
       }
   }
   const align = alignmentPositions(ver);
-  align.forEach((ax, i) =>
+  align.forEach((ax, i) => {
     align.forEach((ay, j) => {
       if ((i === 0 && j === 0) || (i === 0 && j === align.length - 1) || (i === align.length - 1 && j === 0)) return;
       for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) set(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
-    }),
-  );
+    });
+  });
   const mask = 0;
   const drawFormat = () => {
     const dataBits = (LEVEL_M_BITS << 3) | mask;
@@ -202,6 +204,10 @@ export function qrModules(text: string): boolean[][] {
 /** The code as one SVG path (a quiet zone of four modules around it), for an <svg viewBox>. */
 export function qrPath(modules: boolean[][]): { size: number; d: string } {
   const parts: string[] = [];
-  modules.forEach((row, y) => row.forEach((dark, x) => dark && parts.push(`M${x + 4},${y + 4}h1v1h-1z`)));
+  modules.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (dark) parts.push(`M${x + 4},${y + 4}h1v1h-1z`);
+    });
+  });
   return { size: modules.length + 8, d: parts.join('') };
 }

@@ -1,0 +1,32 @@
+import { sql, type Tx } from '../db/db.ts';
+
+/**
+ * The database scope of a transaction: the settings the row-level security policies read
+ * (migrations 0005, 0013). `set_config(…, true)` is local to the transaction and vanishes with it.
+ */
+
+export async function setTransactionScope(tx: Tx, scope: { tenant: string; organisation: string; auditor: boolean }): Promise<void> {
+  await tx.execute(
+    sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation}, true),
+                 set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
+  );
+}
+
+/** A referral partner's agreement state (migration 0013). */
+export async function setTransactionOrganisationState(tx: Tx, organisationState: string): Promise<void> {
+  await tx.execute(sql`SELECT set_config('pathways.organisation_state', ${organisationState}, true)`);
+}
+
+/** The operator's scope: a tenant, no organisation, not an auditor. */
+export async function setTransactionOperatorScope(tx: Tx, tenant: string): Promise<void> {
+  await tx.execute(
+    sql`SELECT set_config('pathways.tenant', ${tenant}, true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
+  );
+}
+
+/** The public scope (tenant 'public'). */
+export async function setTransactionPublicScope(tx: Tx): Promise<void> {
+  await tx.execute(
+    sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
+  );
+}

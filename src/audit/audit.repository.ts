@@ -1,0 +1,132 @@
+import { eq } from 'drizzle-orm';
+import { rows, sql, type Executor } from '../db/db.ts';
+import { auditLog, imports } from './audit.table.ts';
+
+/** The SQL of the audit trail: its lines, the chains' heads (`audit_chains_heads()`), the checks of the chains. */
+
+export interface AuditLineRow {
+  id: number;
+  at: string;
+  actor: string;
+  role: string | null;
+  tenant: string | null;
+  action: string;
+  purpose: string | null;
+  stateCode: string | null;
+  subject: string;
+  recordIds: string[];
+  fields: string[];
+  details: Record<string, unknown>;
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+export interface NewAuditLine {
+  actor: string;
+  role: string;
+  tenant: string;
+  action: string;
+  purpose: string;
+  subject: string;
+  stateCode: string | null;
+  recordIds: string[];
+  fields: string[];
+  details: Record<string, unknown>;
+}
+
+export async function insertAuditLine(db: Executor, line: NewAuditLine): Promise<void> {
+  await db.insert(auditLog).values(line);
+}
+
+export async function selectAuditLines(
+  db: Executor,
+  opts: { stateCode: string | null; from?: string; to?: string; action?: string; before?: number; limit: number },
+): Promise<AuditLineRow[]> {
+  return rows<AuditLineRow>(
+    db,
+    sql`SELECT id::int AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, role, tenant, action, purpose,
+               state_code AS "stateCode", subject, record_ids AS "recordIds", fields, details, chain, seq::int AS seq, hash
+          FROM audit_log
+         WHERE ${opts.stateCode === null ? sql`state_code IS NULL` : sql`state_code = ${opts.stateCode}`}
+           ${opts.from ? sql`AND at >= ${opts.from}::timestamptz` : sql``}
+           ${opts.to ? sql`AND at < ${opts.to}::timestamptz` : sql``}
+           ${opts.action ? sql`AND action = ${opts.action}` : sql``}
+           ${opts.before ? sql`AND id < ${opts.before}` : sql``}
+         ORDER BY id DESC LIMIT ${opts.limit}`,
+  );
+}
+
+/** The lines whose hash, link to the previous line or sequence number does not hold. */
+export async function selectBrokenAuditLines(
+  db: Executor,
+): Promise<{ chain: string; id: number; seq: number; hashOk: boolean; linkOk: boolean; gapOk: boolean }[]> {
+  return rows(
+    db,
+    sql`SELECT chain, id::int AS id, seq::int AS seq, "hashOk", "linkOk", "gapOk" FROM (
+          SELECT a.chain, a.id, a.seq,
+                 a.hash = audit_entry_hash(a) AS "hashOk",
+                 a.prev_hash = coalesce(lag(a.hash) OVER w, '') AS "linkOk",
+                 a.seq = coalesce(lag(a.seq) OVER w, 0) + 1 AS "gapOk"
+            FROM audit_log a
+          WINDOW w AS (PARTITION BY a.chain ORDER BY a.seq)) x
+         WHERE NOT ("hashOk" AND "linkOk" AND "gapOk") ORDER BY chain, seq`,
+  );
+}
+
+export interface AuditChainRow {
+  chain: string;
+  entries: number;
+  lastSeq: number | null;
+  lastHash: string | null;
+  headSeq: number | null;
+  headHash: string | null;
+}
+
+/** Every chain with its last line, beside the head the trigger recorded. */
+export async function selectAuditChains(db: Executor): Promise<AuditChainRow[]> {
+  return rows<AuditChainRow>(
+    db,
+    sql`SELECT coalesce(a.chain, h.chain) AS chain, coalesce(a.entries, 0)::int AS entries, a.last_seq::int AS "lastSeq", a.last_hash AS "lastHash",
+               h.seq::int AS "headSeq", h.hash AS "headHash"
+          FROM (SELECT chain, count(*) AS entries, max(seq) AS last_seq, (array_agg(hash ORDER BY seq DESC))[1] AS last_hash
+                  FROM audit_log GROUP BY chain) a
+          FULL JOIN audit_chains_heads() h ON h.chain = a.chain
+         ORDER BY 1`,
+  );
+}
+
+/** The heads of the chains that hold a line. */
+export async function selectAuditChainHeads(db: Executor): Promise<{ chain: string; seq: number; hash: string }[]> {
+  return rows(db, sql`SELECT chain, seq::int AS seq, hash FROM audit_chains_heads() WHERE seq > 0 ORDER BY chain`);
+}
+
+/** The lines at the given (chain, position) pairs, with their hash. */
+export async function selectAuditLinesAt(
+  db: Executor,
+  at: readonly { chain: string; seq: number }[],
+): Promise<{ chain: string; seq: number; hash: string }[]> {
+  return rows(
+    db,
+    sql`SELECT a.chain, a.seq::int AS seq, a.hash FROM audit_log a
+          JOIN unnest(${sql.param(at.map((x) => x.chain))}::text[], ${sql.param(at.map((x) => x.seq))}::bigint[]) AS k(chain, seq)
+            ON a.chain = k.chain AND a.seq = k.seq`,
+  );
+}
+
+/** Opens the record of an import (its counts written when it ends); returns its id. */
+export async function insertImportRecord(
+  db: Executor,
+  r: { kind: string; source: string; sha256: string | null; actor: string },
+): Promise<number> {
+  const [imp] = await db.insert(imports).values(r).returning({ id: imports.id });
+  return imp!.id;
+}
+
+export async function updateImportCounts(
+  db: Executor,
+  id: number,
+  counts: { rows: number; added: number; updated: number; unchanged: number },
+): Promise<void> {
+  await db.update(imports).set(counts).where(eq(imports.id, id));
+}

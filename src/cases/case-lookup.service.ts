@@ -1,0 +1,24 @@
+import type { Executor } from '../db/db.ts';
+import { selectCaseWithPerson, selectHouseholdForMatch, type HouseholdForMatchRow } from './case-lookup.repository.ts';
+
+/**
+ * Cases as other folders read them (sponsorship, complementary pathways), without their SQL. The
+ * caller has authorised the actor for the state; it owns the transaction.
+ */
+
+export type HouseholdForMatch = HouseholdForMatchRow;
+
+/** The household a sponsor is matched to: locked for the rest of the transaction; null if the state has no such case. */
+export function lockHouseholdForMatch(db: Executor, stateCode: string, caseRef: string): Promise<HouseholdForMatch | null> {
+  return selectHouseholdForMatch(db, stateCode, caseRef);
+}
+
+/** A case and whether it has the member `personRef` (`person` null if not); null if the state has no such case. */
+export function findCaseWithPerson(
+  db: Executor,
+  stateCode: string,
+  caseRef: string,
+  personRef: string,
+): Promise<{ id: number; pathway: string; person: string | null } | null> {
+  return selectCaseWithPerson(db, stateCode, caseRef, personRef);
+}

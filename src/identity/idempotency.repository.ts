@@ -1,0 +1,66 @@
+import { rows, sql, type Executor } from '../db/db.ts';
+
+/** The SQL of the idempotency keys of the API's POSTs (`idempotency_keys`, src/api/idempotency.ts), one row per principal and key. */
+
+/**
+ * Claims a key: inserted, or taken over when older than `hours`. True when this request holds the
+ * claim.
+ */
+export async function claimIdempotencyKey(
+  db: Executor,
+  principal: string,
+  key: string,
+  requestHash: string,
+  hours: number,
+): Promise<boolean> {
+  const inserted = await rows<{ ok: number }>(
+    db,
+    sql`INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (${principal}, ${key}, ${requestHash})
+        ON CONFLICT (principal, key) DO UPDATE
+          SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
+          WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
+        RETURNING 1 AS ok`,
+  );
+  return inserted.length > 0;
+}
+
+export interface IdempotencyKeyRow {
+  requestHash: string;
+  status: number | null;
+  response: unknown;
+  headers: Record<string, string> | null;
+}
+
+export async function findIdempotencyKey(db: Executor, principal: string, key: string): Promise<IdempotencyKeyRow | undefined> {
+  const [row] = await rows<IdempotencyKeyRow>(
+    db,
+    sql`SELECT request_hash AS "requestHash", status, response, headers FROM idempotency_keys WHERE principal = ${principal} AND key = ${key}`,
+  );
+  return row;
+}
+
+/** Releases a claim whose answer was not kept (the request failed). */
+export async function releaseIdempotencyKey(db: Executor, principal: string, key: string): Promise<void> {
+  await db.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${principal} AND key = ${key} AND status IS NULL`);
+}
+
+/** Keeps the first answer (the body as a JSON string, so that a replay is byte for byte). */
+export async function keepIdempotentAnswer(
+  db: Executor,
+  principal: string,
+  key: string,
+  answer: { status: number; body: string; headers: Record<string, string> },
+): Promise<void> {
+  await db.execute(sql`UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
+                      WHERE principal = ${principal} AND key = ${key}`);
+}
+
+/** Removes the keys older than `hours`; returns how many. */
+export async function deleteIdempotencyKeysBefore(db: Executor, now: string, hours: number): Promise<number> {
+  const [r] = await rows<{ n: number }>(
+    db,
+    sql`WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < ${now}::timestamptz - make_interval(hours => ${hours}) RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  );
+  return r!.n;
+}

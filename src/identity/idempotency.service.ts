@@ -1,0 +1,36 @@
+import type { Principal } from '../access/principal.ts';
+import type { Executor } from '../db/db.ts';
+import { IDEMPOTENCY_HOURS } from './housekeeping.ts';
+import { claimIdempotencyKey, findIdempotencyKey, keepIdempotentAnswer, releaseIdempotencyKey } from './idempotency.repository.ts';
+
+/**
+ * The keys of the API's Idempotency-Key header (src/api/idempotency.ts), kept per principal: the
+ * table is this feature's, beside the sessions, and purged with them (housekeeping.ts).
+ */
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; status: number; body: unknown; headers: Record<string, string> }
+  | { kind: 'running' }
+  | { kind: 'other-request' };
+
+/** Claims a key for a request (a key older than IDEMPOTENCY_HOURS is free again), or says what holds it. */
+export async function claimIdempotency(db: Executor, p: Principal, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  if (await claimIdempotencyKey(db, p.id, key, requestHash, IDEMPOTENCY_HOURS)) return { kind: 'claimed' };
+  const row = await findIdempotencyKey(db, p.id, key);
+  // Released by a failing first request between our INSERT and SELECT: it is still settling.
+  if (!row) return { kind: 'running' };
+  if (row.requestHash !== requestHash) return { kind: 'other-request' };
+  if (row.status === null) return { kind: 'running' };
+  return { kind: 'replay', status: row.status, body: row.response, headers: row.headers ?? {} };
+}
+
+/** Releases a claim whose request failed (nothing was changed): the same key may be sent again. */
+export const releaseIdempotency = (db: Executor, p: Principal, key: string): Promise<void> => releaseIdempotencyKey(db, p.id, key);
+
+/** Keeps the first answer of a key, for its replays. */
+export const keepIdempotentResponse = (
+  db: Executor,
+  p: Principal,
+  key: string,
+  answer: { status: number; body: string; headers: Record<string, string> },
+): Promise<void> => keepIdempotentAnswer(db, p.id, key, answer);
