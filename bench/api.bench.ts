@@ -153,7 +153,10 @@ export async function apiBenchmark(opts: {
         seconds,
         steps: [
           {
-            next: (ctx) => move((ctx.c = free.shift()!) as Held, { action: 'hold', reason: 'bench' }),
+            next: (ctx) => {
+              ctx.c = free.shift()!;
+              return move(ctx.c as Held, { action: 'hold', reason: 'bench' });
+            },
             onResponse: (ctx, _status, body) => seen(ctx.c as Held, body),
           },
           {

@@ -13,9 +13,9 @@ export async function writeDemoCsv(path: string, persons: number, seed: number):
   const write = async (text: string) => {
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
-  let buffer = PERSON_COLUMNS.join(',') + '\n';
+  let buffer = `${PERSON_COLUMNS.join(',')}\n`;
   for (const rec of demoRecords({ persons, seed })) {
-    buffer += PERSON_COLUMNS.map((c) => field(rec.values[c] ?? '')).join(',') + '\n';
+    buffer += `${PERSON_COLUMNS.map((c) => field(rec.values[c] ?? '')).join(',')}\n`;
     if (buffer.length >= 1 << 16) {
       await write(buffer);
       buffer = '';

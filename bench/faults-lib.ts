@@ -69,7 +69,7 @@ export function buildXlsxBomb(rows: number, header: readonly string[]): XlsxBomb
   );
   const sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
   zip.add(sheet);
-  const head = SHEET_HEAD + `<row>${header.map(cell).join('')}</row>`;
+  const head = `${SHEET_HEAD}<row>${header.map(cell).join('')}</row>`;
   sheet.push(strToU8(head));
   let xmlBytes = head.length;
   const block = strToU8(BOMB_ROW.repeat(BLOCK_ROWS));

@@ -295,7 +295,10 @@ async function measureWrites(kind: DbKind, adminUrl: string | undefined, persons
         await writePersonChunk(timingExecutor(tx, calls), persons.slice(i, i + CHUNK), imp!.id, ACTOR.id, today);
         for (const c of calls) {
           let t = byLabel.get(c.label);
-          if (!t) byLabel.set(c.label, (t = { label: c.label, ms: 0, calls: 0, perChunkMs: [] }));
+          if (!t) {
+            t = { label: c.label, ms: 0, calls: 0, perChunkMs: [] };
+            byLabel.set(c.label, t);
+          }
           t.ms += c.ms;
           t.calls++;
           while (t.perChunkMs.length <= w.chunks) t.perChunkMs.push(0);
@@ -349,7 +352,7 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
       await session.exec('BEGIN');
       await session.exec(`CREATE TEMP TABLE bench_stage (${PERSON_COLUMNS.map((c) => `${c} text`).join(', ')}) ON COMMIT DROP`);
       const importId = Number(
-        (await session.scalar(`INSERT INTO imports (kind, source, actor) VALUES ('persons', 'bench', '${ACTOR.id}') RETURNING id`))['id'],
+        (await session.scalar(`INSERT INTO imports (kind, source, actor) VALUES ('persons', 'bench', '${ACTOR.id}') RETURNING id`)).id,
       );
       p.copyMs = (await timed(() => copyCsv(db, path, 'bench_stage', client))).ms;
       p.casesMs = (

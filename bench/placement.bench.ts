@@ -30,7 +30,7 @@ import { fmtInt, fmtMs, markdownTable, percentile, progress } from './harness.ts
 
 export const PLACEMENT_CASES = ['weekly', 'medium', 'large', 'hias', 'batch'] as const;
 export type PlacementCase = (typeof PLACEMENT_CASES)[number];
-const HIAS_DIR = process.env['PATHWAYS_HIAS_DIR'] ?? '/work/shared/data/placement-hias';
+const HIAS_DIR = process.env.PATHWAYS_HIAS_DIR ?? '/work/shared/data/placement-hias';
 
 type Source = { generate: GeneratorOptions } | { hias: HiasYear };
 
@@ -292,7 +292,7 @@ export function placementReport(r: PlacementBenchResult | null): string {
   if (r.rows.length === 0) return batchTable;
   const cell = (s: Solve, withCert: boolean) =>
     s.aborted
-      ? ['aborted: ' + s.aborted, '–', '–', '–', '–']
+      ? [`aborted: ${s.aborted}`, '–', '–', '–', '–']
       : !Number.isFinite(s.gap)
         ? [
             `${s.objective.toFixed(3)} (everyone unplaced: no solution found)`,

@@ -82,7 +82,7 @@ function parseOptions() {
   const PARTS = ['import', 'state-of-play', 'transitions', 'forecast', 'api', 'web', 'placement', 'uploads'];
   if (only !== undefined && only !== 'faults' && !PARTS.includes(only))
     fail(`--only must be one of ${PARTS.join(', ')}, faults, not "${only}".`);
-  const adminUrl = process.env['DATABASE_URL'] || undefined;
+  const adminUrl = process.env.DATABASE_URL || undefined;
   let kinds: DbKind[];
   if (values.db === undefined) kinds = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
   else if (values.db === 'pglite' || values.db === 'postgres') kinds = [values.db];
@@ -193,7 +193,7 @@ async function main() {
       `load average (1 / 5 / 15 min) at start ${load(environment.loadAverageAtStart)}, at end ${load(environment.loadAverageAtEnd)}; ` +
       `peak memory of this process ${environment.maxRssMiB} MiB.\n\n`,
   );
-  process.stdout.write(report(imports, sops) + '\n');
+  process.stdout.write(`${report(imports, sops)}\n`);
   process.stdout.write(caseReport(transitions, forecast));
   process.stdout.write(apiReport(apis));
   process.stdout.write(webReport(webs));
@@ -203,11 +203,11 @@ async function main() {
   if (o.json)
     writeFileSync(
       o.json,
-      JSON.stringify(
+      `${JSON.stringify(
         { environment, imports, stateOfPlay: sops, transitions, forecast, api: apis, web: webs, placement, uploads, faults },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
   if (faultsFailed(faults)) {
     progress('bench: faults: a write, an audit line or part of a file was lost, or the bench could not run (see above)');
@@ -389,7 +389,7 @@ function caseReport(transitions: TransitionsResult[], forecast: ForecastResult |
       ),
     );
   }
-  return out.length ? out.join('\n') + '\n' : '';
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 function report(imports: ImportResult[], sops: StateOfPlayResult[]): string {

@@ -115,7 +115,7 @@ export async function transitionsBenchmark(opts: {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cases = Number(process.argv[2] ?? 5000);
   const concurrency = Number(process.argv[3] ?? 4);
-  const kinds: DbKind[] = process.env['DATABASE_URL'] ? ['postgres'] : ['pglite'];
+  const kinds: DbKind[] = process.env.DATABASE_URL ? ['postgres'] : ['pglite'];
   for (const kind of kinds)
-    console.log(JSON.stringify(await transitionsBenchmark({ kind, adminUrl: process.env['DATABASE_URL'], cases, concurrency })));
+    console.log(JSON.stringify(await transitionsBenchmark({ kind, adminUrl: process.env.DATABASE_URL, cases, concurrency })));
 }

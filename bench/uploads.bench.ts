@@ -40,12 +40,12 @@ function demoCsv(rows: number, stateCode: string): string {
   for (const rec of demoRecords({ persons: rows, seed: 19 })) {
     const v: Record<string, string> = {
       ...rec.values,
-      case_ref: `${rec.values['member_state']}-${rec.values['case_ref']}`,
+      case_ref: `${rec.values.member_state}-${rec.values.case_ref}`,
       member_state: stateCode,
     };
     lines.push(PERSON_COLUMNS.map((c) => field(v[c] ?? '')).join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** GET /health one at a time until `stop` resolves (or `ms` pass): each latency in ms. */

@@ -75,6 +75,7 @@ export async function webBenchmark(opts: {
     try {
       // The session as after a sign-in (a __Host- cookie is host-only, which the DevTools protocol cannot set: the page sets it).
       await b.page.goto(`${server.url}/health`);
+      // biome-ignore lint/suspicious/noDocumentCookie: the page sets its own session cookie, as after a sign-in (a __Host- cookie cannot be set over DevTools)
       await b.page.evaluate(([name, value]) => (document.cookie = `${name}=${value}; Secure; Path=/; SameSite=Strict`), [
         SESSION_COOKIE,
         token,
