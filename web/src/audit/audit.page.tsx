@@ -14,6 +14,23 @@ import { formatMoment } from '../ui/format.ts';
 const isActor = (id: string) => /^(user|cli):/.test(id);
 
 type Line = components['schemas']['AuditLine'];
+
+/** A line's first three records (people by name), then how many more. */
+function Records({ l }: { l: Line }) {
+  const intl = useIntl();
+  const shown = l.recordIds.slice(0, 3);
+  return (
+    <>
+      {shown.map((r, i) => (
+        <span key={r}>
+          {i > 0 && ', '}
+          {isActor(r) ? <Actor id={r} /> : r}
+        </span>
+      ))}
+      {l.recordIds.length > 3 && ` ${intl.formatMessage({ id: 'audit.more' }, { more: intl.formatNumber(l.recordIds.length - 3) })}`}
+    </>
+  );
+}
 type AuditState = NonNullable<NonNullable<operations['listAudit']['parameters']['query']>['state']>;
 
 /** The actions the platform records (recordAudit calls in src/), offered as suggestions for the filter. */
@@ -137,20 +154,6 @@ export function AuditPage() {
     },
   ];
   const caption = t('audit.caption');
-  const Records = ({ l }: { l: Line }) => {
-    const shown = l.recordIds.slice(0, 3);
-    return (
-      <>
-        {shown.map((r, i) => (
-          <span key={r}>
-            {i > 0 && ', '}
-            {isActor(r) ? <Actor id={r} /> : r}
-          </span>
-        ))}
-        {l.recordIds.length > 3 && ` ${t('audit.more', { more: intl.formatNumber(l.recordIds.length - 3) })}`}
-      </>
-    );
-  };
 
   return (
     <>

@@ -69,57 +69,59 @@ export function CaseFilters({ query, onApply }: { query: Filters; onApply: (next
   );
 
   return (
-    <form ref={form} className="filters" role="search" aria-label={t('cases.filter.label')} onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={`${base}-ref`}>
-          <FormattedMessage id="cases.filter.ref" />
-        </label>
-        <input id={`${base}-ref`} name="ref" type="search" defaultValue={query.ref ?? ''} size={14} maxLength={64} autoComplete="off" />
-      </div>
-      {select('status', t('cases.filter.status'))}
-      {select('priority', t('cases.filter.priority'))}
-      {select('category', t('cases.filter.category'))}
-      <div className="field">
-        <label htmlFor={`${base}-departure`}>
-          <FormattedMessage id="cases.filter.departure" />
-        </label>
-        <span id={`${base}-departure-hint`} className={departureError ? 'field-error' : 'hint'}>
-          <FormattedMessage id={departureError ? 'cases.filter.departureInvalid' : 'cases.filter.departureHint'} />
-        </span>
-        <input
-          id={`${base}-departure`}
-          name="departure"
-          defaultValue={query.departure ?? ''}
-          size={6}
-          maxLength={3}
-          autoComplete="off"
-          aria-describedby={`${base}-departure-hint`}
-          aria-invalid={departureError || undefined}
-        />
-      </div>
-      {select('modality', t('cases.filter.modality'))}
-      {select('pathway', t('cases.filter.pathway'))}
-      {select('needs', t('cases.filter.needs'))}
-      <div className="field">
-        <label htmlFor={`${base}-sort`}>
-          <FormattedMessage id="cases.filter.sort" />
-        </label>
-        <select id={`${base}-sort`} name="sort" defaultValue={query.sort ?? 'case_ref'}>
-          {SORTS.map((s) => (
-            <option key={s} value={s}>
-              {label('sort', s)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter-buttons">
-        <button type="submit">
-          <FormattedMessage id="cases.filter.apply" />
-        </button>
-        <button type="button" className="button-secondary" onClick={() => onApply({})}>
-          <FormattedMessage id="cases.filter.clear" />
-        </button>
-      </div>
-    </form>
+    <search aria-label={t('cases.filter.label')}>
+      <form ref={form} className="filters" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={`${base}-ref`}>
+            <FormattedMessage id="cases.filter.ref" />
+          </label>
+          <input id={`${base}-ref`} name="ref" type="search" defaultValue={query.ref ?? ''} size={14} maxLength={64} autoComplete="off" />
+        </div>
+        {select('status', t('cases.filter.status'))}
+        {select('priority', t('cases.filter.priority'))}
+        {select('category', t('cases.filter.category'))}
+        <div className="field">
+          <label htmlFor={`${base}-departure`}>
+            <FormattedMessage id="cases.filter.departure" />
+          </label>
+          <span id={`${base}-departure-hint`} className={departureError ? 'field-error' : 'hint'}>
+            <FormattedMessage id={departureError ? 'cases.filter.departureInvalid' : 'cases.filter.departureHint'} />
+          </span>
+          <input
+            id={`${base}-departure`}
+            name="departure"
+            defaultValue={query.departure ?? ''}
+            size={6}
+            maxLength={3}
+            autoComplete="off"
+            aria-describedby={`${base}-departure-hint`}
+            aria-invalid={departureError || undefined}
+          />
+        </div>
+        {select('modality', t('cases.filter.modality'))}
+        {select('pathway', t('cases.filter.pathway'))}
+        {select('needs', t('cases.filter.needs'))}
+        <div className="field">
+          <label htmlFor={`${base}-sort`}>
+            <FormattedMessage id="cases.filter.sort" />
+          </label>
+          <select id={`${base}-sort`} name="sort" defaultValue={query.sort ?? 'case_ref'}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {label('sort', s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter-buttons">
+          <button type="submit">
+            <FormattedMessage id="cases.filter.apply" />
+          </button>
+          <button type="button" className="button-secondary" onClick={() => onApply({})}>
+            <FormattedMessage id="cases.filter.clear" />
+          </button>
+        </div>
+      </form>
+    </search>
   );
 }

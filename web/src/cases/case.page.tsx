@@ -12,6 +12,7 @@ import { MoveDialog, type MoveOutcome } from './move-dialog.tsx';
 import './cases.css';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { keyed } from '../ui/keys.ts';
 
 /**
  * One case (household) as its caseworker handles it: where it stands, the members with their
@@ -227,8 +228,8 @@ function Needs({ needs }: { needs: NonNullable<Member['needs']> }) {
   if (needs.length === 0) return <FormattedMessage id="common.none" />;
   return (
     <ul className="needs">
-      {needs.map((n, i) => (
-        <li key={i}>
+      {keyed(needs, (n) => `${n.type}|${n.accommodation ?? ''}|${n.note ?? ''}`).map(({ key, item: n }) => (
+        <li key={key}>
           {label('need', n.type)}
           {n.accommodation && (
             <>
@@ -295,11 +296,11 @@ function History({ events }: { events: CaseEvent[] }) {
   }
   return (
     <ol className="timeline">
-      {events.map((e, i) => {
+      {keyed(events, (e) => `${e.recordedAt}|${e.fromStatus ?? ''}|${e.toStatus}`).map(({ key, item: e }) => {
         const excluded = Array.isArray(e.details.excluded) ? (e.details.excluded as unknown[]).map(String) : [];
         const modality = typeof e.details.modality === 'string' ? e.details.modality : null;
         return (
-          <li key={i}>
+          <li key={key}>
             <p className="history-move">
               <strong>{day(e.on)}</strong>{' '}
               {e.fromStatus

@@ -170,7 +170,7 @@ function BulkBar(props: {
     if (all.current) all.current.indeterminate = shown > 0 && shown < rows.length;
   }, [shown, rows.length]);
   return (
-    <div className="bulk-bar" role="group" aria-label={intl.formatMessage({ id: 'cases.bulk.group' })}>
+    <fieldset className="bulk-bar" aria-label={intl.formatMessage({ id: 'cases.bulk.group' })}>
       <label className="check">
         <input
           ref={all}
@@ -189,7 +189,7 @@ function BulkBar(props: {
       <button type="button" className="button-secondary" disabled={shown === 0} onClick={() => props.onAction('resume')}>
         <FormattedMessage id="cases.bulk.resume" />
       </button>
-    </div>
+    </fieldset>
   );
 }
 

@@ -18,6 +18,7 @@ import {
 import './complementary.css';
 import { NotReady } from '../ui/page-state.tsx';
 import { Actor } from '../ui/actor.tsx';
+import { keyed } from '../ui/keys.ts';
 
 /**
  * One candidate: the skills profile (the sections of the EU Skills Profile Tool), where the
@@ -67,8 +68,8 @@ export function CandidatePage() {
           <FormattedMessage id="candidates.history" />
         </h2>
         <ol className="history" data-testid="candidate-history">
-          {c.history.map((h, i) => (
-            <li key={i}>
+          {keyed(c.history, (h) => `${h.on}|${h.toStatus}|${h.actor}`).map(({ key, item: h }) => (
+            <li key={key}>
               {formatDay(intl, h.on, 'medium')}: <FormattedMessage id={`candidates.status.${h.toStatus}`} />
               {h.reason && <> — {h.reason}</>}{' '}
               <span className="hint">

@@ -3,7 +3,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
 import { formatDay, formatMoment } from '../ui/format.ts';
-import { ErrorNotice, } from '../ui/status.tsx';
+import { ErrorNotice } from '../ui/status.tsx';
 import {
   euros,
   groupName,

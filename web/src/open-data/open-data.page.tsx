@@ -120,11 +120,16 @@ function Figures({ o, lang }: { o: OpenData; lang: Locale }) {
       series: [
         {
           type: 'bar',
-          name: t('openData.col.pledged'),
+          name: intl.formatMessage({ id: 'openData.col.pledged' }),
           data: o.states.map((s) => s.pledged),
           itemStyle: { color: COLOURS.pledged, borderColor: COLOURS.pledgedEdge, borderWidth: 1 },
         },
-        { type: 'bar', name: t('openData.col.arrived'), data: o.states.map((s) => s.arrived), itemStyle: { color: COLOURS.arrived } },
+        {
+          type: 'bar',
+          name: intl.formatMessage({ id: 'openData.col.arrived' }),
+          data: o.states.map((s) => s.arrived),
+          itemStyle: { color: COLOURS.arrived },
+        },
       ],
     }),
     [o, intl],

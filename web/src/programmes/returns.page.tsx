@@ -102,14 +102,14 @@ function Returns({ r }: { r: AdmissionReturns }) {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: r.states.map((s) => name(s.stateCode)),
+        data: r.states.map((s) => stateName(s.stateCode, intl.locale)),
         axisLabel: { color: COLOURS.ink },
         axisTick: { show: false },
       },
       series: r.pathways.map((p, i) => ({
         type: 'bar',
         stack: 'admitted',
-        name: pathwayName(p),
+        name: intl.formatMessage({ id: `cases.pathway.${p}` }),
         data: r.states.map((s) => s.byPathway[p] ?? 0),
         itemStyle: { color: PATHWAY_COLOURS[i % PATHWAY_COLOURS.length]! },
       })),

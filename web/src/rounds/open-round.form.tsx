@@ -5,6 +5,7 @@ import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { api, ApiError } from '../api/client.ts';
 import { Field, fieldErrorsOf, type FieldErrors } from '../ui/field.tsx';
+import { useRowKeys } from '../ui/keys.ts';
 import { PATHWAYS, QUALIFIERS, type Pathway, type Round } from './round.ts';
 import {
   checkRoundDraft,
@@ -413,14 +414,22 @@ function Repeated<T>(props: {
 }) {
   const intl = useIntl();
   const { items, onChange } = props;
+  const rows = useRowKeys(items.length);
   return (
     <fieldset className="form-group">
       <legend>{props.legend}</legend>
       {items.map((item, i) => (
-        <fieldset key={i} className="form-item">
+        <fieldset key={rows.keys[i]} className="form-item">
           <legend>{props.itemLabel(i)}</legend>
           {props.render(item, i, (next) => onChange(items.map((x, j) => (j === i ? next : x))))}
-          <button type="button" className="button-link" onClick={() => onChange(items.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="button-link"
+            onClick={() => {
+              rows.removed(i);
+              onChange(items.filter((_, j) => j !== i));
+            }}
+          >
             {intl.formatMessage({ id: 'rounds.form.remove' }, { what: props.itemLabel(i) })}
           </button>
         </fieldset>

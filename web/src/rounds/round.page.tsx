@@ -5,6 +5,7 @@ import { formatDay, formatStated } from '../ui/format.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
+import { keyed } from '../ui/keys.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { PledgeHistory } from './pledge-history.tsx';
 import { PledgeEditor } from './pledge.form.tsx';
@@ -296,28 +297,30 @@ function PledgeTable({ round, listing }: { round: Round; listing: PledgeListing 
           <h3>
             <FormattedMessage id="rounds.pledges.documentsHeading" />
           </h3>
-          {listing.documentFigures.map((f, i) => {
-            const difference = totals.pledged - f.value;
-            const verdict = verdictOf(f.qualifier, f.value, totals.pledged);
-            return (
-              <p key={i} data-testid="document-figure">
-                <FormattedMessage
-                  id="rounds.pledges.documentFigure"
-                  values={{
-                    source: sourceOf(f.source)?.id ?? f.source ?? '—',
-                    locator: f.locator ? shipped.node(shippedKeys.figureLocator(round.id, f), f.locator) : '',
-                    stated: formatStated(intl, f),
-                    computed: intl.formatNumber(totals.pledged),
-                    difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
-                  }}
-                />{' '}
-                <span className={verdict === 'differs' ? 'difference-some' : 'difference-none'}>
-                  <FormattedMessage id={`rounds.pledges.${verdict}`} />
-                </span>
-                {f.note && <span className="hint"> — {shipped.node(shippedKeys.figureNote(round.id, f), f.note)}</span>}
-              </p>
-            );
-          })}
+          {keyed(listing.documentFigures, (f) => `${f.figure}|${f.source ?? ''}|${f.locator ?? ''}|${f.as_of ?? ''}`).map(
+            ({ key, item: f }) => {
+              const difference = totals.pledged - f.value;
+              const verdict = verdictOf(f.qualifier, f.value, totals.pledged);
+              return (
+                <p key={key} data-testid="document-figure">
+                  <FormattedMessage
+                    id="rounds.pledges.documentFigure"
+                    values={{
+                      source: sourceOf(f.source)?.id ?? f.source ?? '—',
+                      locator: f.locator ? shipped.node(shippedKeys.figureLocator(round.id, f), f.locator) : '',
+                      stated: formatStated(intl, f),
+                      computed: intl.formatNumber(totals.pledged),
+                      difference: intl.formatNumber(difference, { signDisplay: 'exceptZero' }),
+                    }}
+                  />{' '}
+                  <span className={verdict === 'differs' ? 'difference-some' : 'difference-none'}>
+                    <FormattedMessage id={`rounds.pledges.${verdict}`} />
+                  </span>
+                  {f.note && <span className="hint"> — {shipped.node(shippedKeys.figureNote(round.id, f), f.note)}</span>}
+                </p>
+              );
+            },
+          )}
         </div>
       )}
     </section>

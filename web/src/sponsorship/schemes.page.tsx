@@ -16,6 +16,7 @@ import {
 } from './sponsorship.api.ts';
 import { Refusal, RolesTable, Subnav } from './sponsorship.parts.tsx';
 import { NotReady } from '../ui/page-state.tsx';
+import { useRowKeys } from '../ui/keys.ts';
 
 /** The fields a criterion may name: needs-based ones (the server refuses a protected characteristic with the article it breaks). */
 const FIELDS = ['', 'householdSize', 'needs', 'primaryCategory', 'secondaryCategory', 'priority', 'countryOfDeparture'] as const;
@@ -119,6 +120,7 @@ function SchemeForm({ state, scheme, onDone }: { state: StateCode; scheme: Schem
   const [rows, setRows] = useState<Row[]>(
     () => current?.criteria.map(toRow) ?? [{ id: 'size', label: '', field: 'householdSize', operator: 'lte', value: '' }],
   );
+  const rowKeys = useRowKeys(rows.length);
   const [roles, setRoles] = useState<Roles>(current?.roles ?? DEFAULT_ROLES);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -181,7 +183,7 @@ function SchemeForm({ state, scheme, onDone }: { state: StateCode; scheme: Schem
             <FormattedMessage id="sponsorship.criteria.hint" />
           </p>
           {rows.map((r, i) => (
-            <div key={i} className="filters" role="group" aria-label={t('sponsorship.criteria.row', { n: i + 1 })}>
+            <fieldset key={rowKeys.keys[i]} className="filters" aria-label={t('sponsorship.criteria.row', { n: i + 1 })}>
               <div className="field">
                 <label htmlFor={`crit-${i}-id`}>
                   <FormattedMessage id="sponsorship.criteria.id" />
@@ -225,10 +227,17 @@ function SchemeForm({ state, scheme, onDone }: { state: StateCode; scheme: Schem
                 </label>
                 <input id={`crit-${i}-value`} value={r.value} onChange={(e) => set(i, 'value', e.target.value)} maxLength={200} />
               </div>
-              <button type="button" className="button-secondary" onClick={() => setRows((rs) => rs.filter((_, j) => j !== i))}>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => {
+                  rowKeys.removed(i);
+                  setRows((rs) => rs.filter((_, j) => j !== i));
+                }}
+              >
                 {t('sponsorship.criteria.remove', { n: i + 1 })}
               </button>
-            </div>
+            </fieldset>
           ))}
           <button
             type="button"

@@ -355,14 +355,14 @@ function ReconciliationTable({ r }: { r: Reconciliation }) {
       yAxis: {
         type: 'category',
         inverse: true,
-        data: r.rows.map((x) => name(x.stateCode)),
+        data: r.rows.map((x) => stateName(x.stateCode, intl.locale)),
         axisLabel: { color: COLOURS.ink },
         axisTick: { show: false },
       },
       series: [
         {
           type: 'bar',
-          name: t('statistics.platform'),
+          name: intl.formatMessage({ id: 'statistics.platform' }),
           data: r.rows.map((x) => x.platform.persons),
           itemStyle: { color: SERIES_COLOURS[0]! },
         },
