@@ -160,7 +160,7 @@ describe('the case workspace in the browser', () => {
       // The list filtered by the case's status, then the case opened: Tab, arrows and Enter only.
       await tabTo(page, 'select[name=status]');
       for (let i = 0; i <= STAGES.indexOf(early.status as never); i++) await page.keyboard.press('ArrowDown');
-      await tabTo(page, 'form[role=search] button[type=submit]');
+      await tabTo(page, 'search form button[type=submit]');
       await page.keyboard.press('Enter');
       await page.waitForURL(new RegExp(`status=${early.status}`));
       await tabTo(page, `table a[href$="/${encodeURIComponent(early.caseRef)}"]`, 120);

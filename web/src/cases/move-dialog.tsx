@@ -1,7 +1,6 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
-import { ApiError } from '../api/client.ts';
-import { ErrorNotice } from '../ui/status.tsx';
+import { ErrorNotice, isStale, StaleNotice } from '../ui/status.tsx';
 import { MODALITIES, needsOf, today, type CaseView, type Move, type StateCode, type Status, type Transition } from './case-options.ts';
 import { moveCase, type TransitionInput } from './cases.api.ts';
 import { useLabels } from './labels.ts';
@@ -35,12 +34,7 @@ export function MoveDialog(props: {
   const [busy, setBusy] = useState(false);
   const split = needs.members && accepted.size < members.length;
   const reasonRequired = needs.reason || split;
-  const stale = error instanceof ApiError && error.status === 412;
-  const reload = useRef<HTMLButtonElement>(null);
-  // The only way on from a stale version is to reload: focus goes there (the confirm button is then of no use).
-  useEffect(() => {
-    if (stale) reload.current?.focus();
-  }, [stale]);
+  const stale = isStale(error);
   const title = move.action === 'resume' ? t('cases.move.resume', { stage: label('status', move.to) }) : t(`cases.move.${move.to}`);
 
   const finish = (outcome: MoveOutcome) => {
@@ -157,16 +151,10 @@ export function MoveDialog(props: {
           </p>
         )}
         {stale ? (
-          <div className="notice notice-warning" role="alert">
-            <p>
-              <FormattedMessage id="cases.stale" />
-            </p>
-            <p>
-              <button type="button" ref={reload} onClick={() => finish({ kind: 'reload' })}>
-                <FormattedMessage id="cases.reload" />
-              </button>
-            </p>
-          </div>
+          <StaleNotice
+            message={<FormattedMessage id="cases.stale" />}
+            reload={{ label: <FormattedMessage id="cases.reload" />, onClick: () => finish({ kind: 'reload' }) }}
+          />
         ) : (
           error !== null && <ErrorNotice error={error} />
         )}

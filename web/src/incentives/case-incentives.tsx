@@ -1,9 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { ApiError } from '../api/client.ts';
 import { useRounds, type Round } from '../state-of-play/state-of-play.queries.ts';
 import { formatDay, formatMoment } from '../ui/format.ts';
-import { ErrorNotice } from '../ui/status.tsx';
+import { ErrorNotice, isStale, StaleNotice } from '../ui/status.tsx';
 import {
   euros,
   groupName,
@@ -207,13 +206,9 @@ function GroupsForm(props: {
   // What the officer ticked and has not saved yet, per member; absent: what is recorded.
   const [draft, setDraft] = useState<Record<string, Set<VulnerableGroup>>>({});
   const [result, setResult] = useState<string[]>([]);
-  const reload = useRef<HTMLButtonElement>(null);
   const title = useRef<HTMLHeadingElement>(null);
   const tickedOf = (m: CaseMember) => draft[m.personRef] ?? new Set(m.vulnerableGroups as VulnerableGroup[]);
-  const stale = record.error instanceof ApiError && record.error.status === 412;
-  useEffect(() => {
-    if (stale) reload.current?.focus();
-  }, [stale]);
+  const stale = isStale(record.error);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -300,16 +295,10 @@ function GroupsForm(props: {
         </fieldset>
       ))}
       {stale ? (
-        <div className="notice notice-warning" role="alert">
-          <p>
-            <FormattedMessage id="cases.stale" />
-          </p>
-          <p>
-            <button type="button" ref={reload} onClick={() => void doReload()}>
-              <FormattedMessage id="cases.reload" />
-            </button>
-          </p>
-        </div>
+        <StaleNotice
+          message={<FormattedMessage id="cases.stale" />}
+          reload={{ label: <FormattedMessage id="cases.reload" />, onClick: () => void doReload() }}
+        />
       ) : (
         record.isError && <ErrorNotice error={record.error} />
       )}

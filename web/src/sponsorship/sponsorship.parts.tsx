@@ -4,7 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
-import { ErrorNotice } from '../ui/status.tsx';
+import { ErrorNotice, isStale } from '../ui/status.tsx';
 import { calls, PHASES, useLabel, useMessages, type Roles } from './sponsorship.api.ts';
 import { NotReady } from '../ui/page-state.tsx';
 import { formatMoment } from '../ui/format.ts';
@@ -52,7 +52,8 @@ export function RolesTable({ roles, phases, caption }: { roles: Roles; phases?: 
 /** A refusal of the API, with what its details name: the criteria refused (Charter art. 21), a household's problems. */
 export function Refusal({ error }: { error: unknown }) {
   const { label } = useLabel();
-  if (!(error instanceof ApiError)) return <ErrorNotice error={error} />;
+  // A stale version is said as on every page.
+  if (!(error instanceof ApiError) || isStale(error)) return <ErrorNotice error={error} />;
   const criteria = Array.isArray(error.details.criteria)
     ? (error.details.criteria as { criterion: string; label: string; characteristic: string; article: string }[])
     : [];
