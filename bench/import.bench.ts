@@ -19,7 +19,7 @@ import { importPersonsFile, type PersonImportSummary } from '../src/cases/person
 import { HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from '../src/cases/person-row.ts';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../src/db/db.ts';
-import { columnCountProblem, readCsv } from '../src/imports/csv-source.ts';
+import { columnCountProblem, readCsv } from '../src/files/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
 import { APP_ROLE } from '../src/db/db.ts';

@@ -7,7 +7,7 @@ import { advanceCase } from '../src/cases/advance-case.ts';
 import { importPersons } from '../src/cases/person.import.ts';
 import type { Stage } from '../src/cases/stage.ts';
 import { rows, sql } from '../src/db/db.ts';
-import type { CsvRecord } from '../src/imports/csv-source.ts';
+import type { CsvRecord } from '../src/files/csv-source.ts';
 import { fmtInt, fmtX, progress, timed, withFreshDatabase, type DbKind } from './harness.ts';
 
 const PATH: Stage[] = ['under_review', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived'];

@@ -6,12 +6,12 @@ import { imports } from '../audit/audit.table.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
-import { columnCountProblem, fileSize, inputName, type CsvRecord, type FileInput } from '../imports/csv-source.ts';
+import { columnCountProblem, fileSize, inputName, type CsvRecord, type FileInput } from '../files/csv-source.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.service.ts';
 import { writePersonChunk } from './case.repository.ts';
 import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
-import { readRecords } from '../imports/read-thread.ts';
+import { readRecords } from '../files/read-thread.ts';
 
 export interface PersonImportSummary {
   importId: number;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { fileSize } from '../imports/csv-source.ts';
+import { fileSize } from '../files/csv-source.ts';
 import { renderTable, toCsv } from '../presentation/table.ts';
 import { isPathway, type Pathway } from '../rounds/round.ts';
 import {

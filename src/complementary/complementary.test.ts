@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CANDIDATE_STATUSES, candidateMoves, moveCandidate, supportRefusal, type CandidateStatus } from './candidate.ts';
 import { closeProblem, daysTaken, familyReunificationReport } from './family-reunification.ts';
-import { isOccupationCode, occupationsOf, skillsProfile } from './skills.ts';
+import { isOccupationCode } from '../reference/occupation.ts';
+import { occupationsOf, skillsProfile } from './skills.ts';
 
 /** Each pathway's machine written out: applied → shortlisted → admitted | refused | withdrawn; admitted → arrived → graduated | placed. */
 const EDUCATION: Record<CandidateStatus, CandidateStatus[]> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isOccupationCode } from '../reference/occupation.ts';
 
 /**
  * A candidate's skills profile, in the sections of the EU Skills Profile Tool for Third Country
@@ -6,11 +7,6 @@ import { z } from 'zod';
  * vaardigheden en kwalificaties"): education and training, languages (CEFR levels), work
  * experience (occupations coded in ESCO where known), other skills. Pure.
  */
-
-/** An ESCO occupation URI (`http://data.europa.eu/esco/occupation/<uuid>`), or an ISCO-08 unit group (4 digits). */
-const ESCO_OCCUPATION = /^http:\/\/data\.europa\.eu\/esco\/occupation\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISCO_08 = /^\d{4}$/;
-export const isOccupationCode = (s: string): boolean => ESCO_OCCUPATION.test(s) || ISCO_08.test(s);
 
 /** The levels of the Common European Framework of Reference for Languages. */
 export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;

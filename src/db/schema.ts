@@ -8,7 +8,7 @@ export * from '../cases/case.table.ts';
 export * from '../state-of-play/arrivals.table.ts';
 export * from '../seed/seed.table.ts';
 export * from '../identity/identity.table.ts';
-export * from '../access/access.table.ts';
+export * from '../cases/case-supporter.table.ts';
 export * from '../imports/upload.table.ts';
 export * from '../identity/saved-view.table.ts';
 export * from '../programmes/programme.table.ts';

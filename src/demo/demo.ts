@@ -1,4 +1,4 @@
-import type { CsvRecord } from '../imports/csv-source.ts';
+import type { CsvRecord } from '../files/csv-source.ts';
 import { ANNEX_2020 } from '../pledges/annex-2020.data.ts';
 import { findState } from '../reference/state.ts';
 import { rng } from '../evaluation/random.ts';

@@ -4,7 +4,7 @@ import { appendCaseHistories, type HistoryToAppend } from '../cases/append-case-
 import { importPersons, type PersonImportProgress, type PersonImportSummary } from '../cases/person.import.ts';
 import { CASE_OPTIONAL_COLUMNS } from '../cases/person-row.ts';
 import { rows, type Executor } from '../db/db.ts';
-import type { CsvRecord } from '../imports/csv-source.ts';
+import type { CsvRecord } from '../files/csv-source.ts';
 import { demoCaseHistories } from './case-histories.ts';
 
 /** The households as a case file would hold them: referred on their first day, nothing arrived yet. */

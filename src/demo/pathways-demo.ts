@@ -12,7 +12,7 @@ import type { Outcome } from '../complementary/family-reunification.ts';
 import type { Db, Executor } from '../db/db.ts';
 import { listKeys, receiveReturn, registerKey } from '../federation/federation.service.ts';
 import { sendReturn } from '../federation/send-return.ts';
-import type { CsvRecord } from '../imports/csv-source.ts';
+import type { CsvRecord } from '../files/csv-source.ts';
 import { PLACEABLE } from '../placement/households.ts';
 import { decide, getRun, importPlaces, startRun } from '../placement/placement.service.ts';
 import type { PlaceInput } from '../placement/places.ts';

@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { Translate } from '../i18n/i18n.ts';
-import { toCsv } from '../presentation/table.ts';
+import { csvText } from './csv-cell.ts';
 import type { Dataset, DatasetCell } from './dataset.ts';
 
 /**
  * The four shapes a dataset is exchanged in. Pure: a dataset in, text or bytes out. Every CSV goes
- * through `toCsv` (RFC 4180, a cell a spreadsheet would run as a formula defused); an empty cell is
+ * through `csvText` of csv-cell.ts (RFC 4180, a cell a spreadsheet would run as a formula defused); an empty cell is
  * "no value", never a zero.
  */
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'hxl', 'sdmx'] as const;
@@ -23,7 +23,7 @@ export const FORMAT_MEDIA: Record<ExportFormat, { type: string; extension: strin
 
 /** Plain CSV: the headers in the report's language, one row per observation. */
 export function datasetToCsv(d: Dataset): string {
-  return toCsv(
+  return csvText(
     d.columns.map((c) => c.header),
     d.rows,
   );
@@ -37,7 +37,7 @@ export function datasetToCsv(d: Dataset): string {
 export function datasetToHxl(d: Dataset): string {
   const headers = d.columns.map((c) => c.header);
   const tags = d.columns.map((c) => c.hxl ?? '');
-  return toCsv(headers, [tags, ...d.rows]);
+  return csvText(headers, [tags, ...d.rows]);
 }
 
 /**
@@ -58,7 +58,7 @@ export function datasetToSdmxCsv(d: Dataset): string {
     ...order.map(({ c }) => (c.role === 'measure' && measures === 1 ? 'OBS_VALUE' : c.id)),
   ];
   const id = `${d.dataflow.agency}:${d.dataflow.id}(${d.dataflow.version})`;
-  return toCsv(
+  return csvText(
     headers,
     d.rows.map((r) => ['dataflow', id, 'I', ...order.map(({ i }) => r[i] ?? null)]),
   );

@@ -5,7 +5,7 @@ import { recordAudit, type Actor } from '../audit/audit.ts';
 import { rows, sql, type Db, type Executor } from '../db/db.ts';
 import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
-import { readCsv, inputName, type FileInput } from '../imports/csv-source.ts';
+import { readCsv, inputName, type FileInput } from '../files/csv-source.ts';
 import { certify } from './certificate.ts';
 import { checkChanges, valueAt, type RunResult } from './decision.ts';
 import { buildInstance, householdSize } from './households.ts';

@@ -4,7 +4,7 @@ import type { Lang } from '../reference/country.ts';
 import { countryName } from '../reference/country.ts';
 import { stateName } from '../reference/state.ts';
 import type { Table } from '../presentation/table.ts';
-import { documentFigureLines } from '../state-of-play/state-of-play.present.ts';
+import { documentFigureLines } from '../rounds/round.present.ts';
 import type { PledgeListing } from './pledge.service.ts';
 
 /**

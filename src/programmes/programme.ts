@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isOccupationCode } from '../complementary/skills.ts';
+import { isOccupationCode } from '../reference/occupation.ts';
 import { isValidIsoDate, type Pathway } from '../rounds/round.ts';
 
 /**

@@ -119,6 +119,14 @@ export type Incentive = RoundFile['incentives'][number];
 export type Source = RoundFile['sources'][number];
 export type DocumentFigure = RoundFile['document_figures'][number];
 
+/** A figure a document states, beside the figure computed from the ledger. */
+export interface DocumentFigureCheck extends Omit<DocumentFigure, 'as_of'> {
+  asOf: string | null;
+  computed: number | null;
+  /** Computed minus stated; null where nothing is computed to compare. */
+  difference: number | null;
+}
+
 export interface Round {
   id: string;
   title: string;

@@ -1,4 +1,4 @@
-import { endCaseSupport, grantCaseSupport } from '../access/case-supporter.service.ts';
+import { endCaseSupport, grantCaseSupport } from '../cases/case-supporter.service.ts';
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import { lockHouseholdForMatch } from '../cases/case-lookup.service.ts';

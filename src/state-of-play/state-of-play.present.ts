@@ -1,47 +1,10 @@
 import { formatCount, formatShare, shippedText, translator } from '../i18n/i18n.ts';
-import { actShortName, shippedKeys } from '../i18n/shipped-keys.ts';
+import { shippedKeys } from '../i18n/shipped-keys.ts';
 import type { Lang } from '../reference/country.ts';
 import type { Table } from '../presentation/table.ts';
+import { documentFigureLines } from '../rounds/round.present.ts';
 import type { Source } from '../rounds/round.ts';
-import type { DocumentFigureCheck, StateOfPlay } from './state-of-play.ts';
-
-const isShare = (f: Pick<DocumentFigureCheck, 'figure'>) => f.figure === 'delivered_share';
-
-/**
- * One line per figure a document states: its words, the ledger's figure, the difference. Never
- * smoothed over. A shipped round's locator and note come from the catalogue, the document's own
- * (Dutch) words in the language's quotation marks.
- */
-export function documentFigureLines(
-  roundId: string,
-  figures: readonly DocumentFigureCheck[],
-  sources: readonly Source[],
-  lang: Lang,
-): string[] {
-  const t = translator(lang);
-  const num = (f: DocumentFigureCheck, v: number) => (isShare(f) ? formatShare(v, lang) : formatCount(v, lang));
-  return figures.map((f) => {
-    const source = sources.find((s) => s.id === f.source);
-    const sourceName = source ? actShortName(shippedText(lang, shippedKeys.source(source.id), source.citation)) : (f.source ?? '?');
-    const note = f.note ? shippedText(lang, shippedKeys.figureNote(roundId, f), f.note) : '';
-    const statement = [t(`qualifier.${f.qualifier}`), num(f, f.value)].filter(Boolean).join(' ');
-    const diff =
-      f.difference === null
-        ? '–'
-        : isShare(f)
-          ? `${(f.difference * 100).toFixed(1)} pp`
-          : (f.difference > 0 ? '+' : '') + formatCount(f.difference, lang);
-    return `  ${t('figure.line', {
-      label: t(`figure.${f.figure}`),
-      source: sourceName,
-      locator: f.locator ? shippedText(lang, shippedKeys.figureLocator(roundId, f), f.locator) : '',
-      statement,
-      asOf: f.asOf ?? 'none',
-      computed: f.computed === null ? t('figure.notComputed') : num(f, f.computed),
-      difference: diff,
-    })}${note ? ` — ${note}` : ''}`;
-  });
-}
+import type { StateOfPlay } from './state-of-play.ts';
 
 function topDepartures(byDeparture: Record<string, number>, lang: Lang, n = 3): string {
   return Object.entries(byDeparture)

@@ -1,6 +1,6 @@
 import type { Lang } from '../reference/country.ts';
 import { stateName, type State } from '../reference/state.ts';
-import type { DocumentFigure, Round } from '../rounds/round.ts';
+import type { DocumentFigureCheck, Round } from '../rounds/round.ts';
 
 /**
  * Arrivals in one cell: a state × a country of departure (month null), or a state × a month
@@ -28,14 +28,6 @@ export interface StateOfPlayRow {
   deliveredShare: number | null;
   byDeparture: Record<string, number>;
   byMonth: Record<string, number>;
-}
-
-/** A figure a document states, beside the figure computed from the ledger. */
-export interface DocumentFigureCheck extends Omit<DocumentFigure, 'as_of'> {
-  asOf: string | null;
-  computed: number | null;
-  /** Computed minus stated; null where nothing is computed to compare. */
-  difference: number | null;
 }
 
 export interface StateOfPlay {

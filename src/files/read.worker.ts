@@ -4,7 +4,7 @@ import { readCsv, type CsvRecord } from './csv-source.ts';
 import type { ReadRequest, ReadMessage } from './read-thread.ts';
 import { readXlsx } from './xlsx-source.ts';
 
-// An uploaded file read in a thread of its own (src/imports/read-thread.ts): its records go back in
+// An uploaded file read in a thread of its own (src/files/read-thread.ts): its records go back in
 // batches, at most `credit` batches ahead of the reader on the main thread.
 const req = workerData as ReadRequest;
 const port = parentPort!;

@@ -1,5 +1,5 @@
 import { bigint, pgTable, text, timestamp, primaryKey } from 'drizzle-orm/pg-core';
-import { cases } from '../cases/case.table.ts';
+import { cases } from './case.table.ts';
 
 /**
  * Which sponsor supports which household, and in which phases (point 15): selection,
