@@ -1,14 +1,21 @@
-import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, roundForDate } from '../rounds/round.ts';
 import { checkCaseVersion } from './case-changes.service.ts';
-import { isStage, MODALITIES, transition, type Action, type Modality, type Stage, type Status } from './stage.ts';
+import {
+  excludeMembers,
+  insertCaseEvent,
+  recordMembersArrival,
+  selectCaseToMove,
+  selectMemberRefs,
+  updateCaseStatus,
+} from './case.repository.ts';
+import { isStage, MODALITIES, transition, type Action, type Modality, type Status } from './stage.ts';
 
 const en = translator('en');
 
@@ -53,18 +60,7 @@ export async function advanceCase(opts: {
   if (opts.modality != null && !MODALITIES.includes(opts.modality))
     throw appError(ErrorCode.BadInput, 'modality', { p1: MODALITIES.join(', ') });
 
-  const [c] = await rows<{
-    id: number;
-    status: Status;
-    heldFrom: Stage | null;
-    statusOn: string | null;
-    version: number;
-    roundId: string | null;
-  }>(
-    db,
-    sql`SELECT id::int AS id, status, held_from AS "heldFrom", status_on AS "statusOn", version, round_id AS "roundId"
-          FROM cases WHERE state_code = ${stateCode} AND case_ref = ${caseRef} FOR UPDATE`,
-  );
+  const c = await selectCaseToMove(db, stateCode, caseRef);
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
   checkCaseVersion(caseRef, opts.expectedVersion, c.version);
   if (c.statusOn && on < c.statusOn) {
@@ -90,44 +86,41 @@ export async function advanceCase(opts: {
   let excluded: string[] = [];
   if (opts.acceptedMembers !== undefined) {
     if (next.status !== 'accepted') throw appError(ErrorCode.BadInput, 'membersOnAcceptance');
-    const members = (
-      await rows<{ ref: string }>(db, sql`SELECT person_ref AS ref FROM persons WHERE case_id = ${c.id} ORDER BY person_ref`)
-    ).map((m) => m.ref);
+    const members = await selectMemberRefs(db, c.id);
     const unknown = opts.acceptedMembers.filter((m) => !members.includes(m));
     if (unknown.length > 0)
       throw appError(ErrorCode.BadInput, 'memberUnknown', { p1: caseRef, p2: unknown.join(', '), p3: members.join(', ') });
     if (opts.acceptedMembers.length === 0) throw appError(ErrorCode.BadInput, 'splitNone');
     excluded = members.filter((m) => !opts.acceptedMembers!.includes(m));
     if (excluded.length > 0 && !opts.reason?.trim()) throw appError(ErrorCode.BadInput, 'splitReason', { p1: excluded.join(', ') });
-    if (excluded.length > 0) {
-      await db.execute(
-        sql`UPDATE persons SET excluded_reason = ${opts.reason!} WHERE case_id = ${c.id} AND person_ref = ANY(${sql.param(excluded)}::text[])`,
-      );
-    }
+    if (excluded.length > 0) await excludeMembers(db, c.id, excluded, opts.reason!);
   }
-  await db.execute(sql`
-    UPDATE cases SET status = ${next.status}, held_from = ${next.heldFrom}, status_on = ${on}::date, version = ${version},
-                     modality = coalesce(${reviewModality}, modality)
-     WHERE id = ${c.id} AND version = ${c.version}`);
-  await db.execute(sql`
-    INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
-    VALUES (${c.id}, ${stateCode}, ${on}::date, ${actor.id}, ${c.status}, ${next.status}, ${opts.reason ?? null},
-            ${JSON.stringify({ ...(opts.modality ? { modality: opts.modality } : {}), ...(excluded.length ? { excluded } : {}) })}::jsonb)`);
+  await updateCaseStatus(db, {
+    id: c.id,
+    fromVersion: c.version,
+    status: next.status,
+    heldFrom: next.heldFrom,
+    on,
+    version,
+    modality: reviewModality,
+  });
+  await insertCaseEvent(db, {
+    caseId: c.id,
+    stateCode,
+    on,
+    actor: actor.id,
+    from: c.status,
+    to: next.status,
+    reason: opts.reason ?? null,
+    details: { ...(opts.modality ? { modality: opts.modality } : {}), ...(excluded.length ? { excluded } : {}) },
+  });
 
   let arrived = 0;
   if (next.status === 'arrived') {
     // Arrival counts each member who has not arrived yet, in the round the case names or else the
     // round whose period holds the day, against the case's country of departure.
     const roundId = c.roundId ?? roundForDate(await listRounds(db), on);
-    const written = await rows<{ n: number }>(
-      db,
-      sql`WITH upd AS (
-            UPDATE persons p SET arrived_on = ${on}::date, round_id = coalesce(p.round_id, ${roundId}), country_of_departure = cs.country_of_departure
-              FROM cases cs WHERE cs.id = p.case_id AND p.case_id = ${c.id} AND p.arrived_on IS NULL AND p.excluded_reason IS NULL
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM upd`,
-    );
-    arrived = written[0]?.n ?? 0;
+    arrived = await recordMembersArrival(db, c.id, on, roundId);
     if (arrived > 0) await refreshIncentives(db, actor, { caseIds: [c.id], reason: 'arrival' });
   }
   await recordAudit(db, {

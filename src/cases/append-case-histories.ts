@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { actionTo, transition, type CaseStatus, type Modality, type Stage, type Status } from './stage.ts';
+import { insertCaseEvents, recordCasesArrival, selectCasesForUpdate, updateCaseStatuses } from './case.repository.ts';
+import { actionTo, transition, type CaseStatus, type Modality, type Status } from './stage.ts';
 
 export interface HistoryToAppend {
   stateCode: string;
@@ -28,13 +28,7 @@ export async function appendCaseHistories(opts: {
 }): Promise<{ cases: number; moves: number }> {
   const { db, actor, items } = opts;
   if (items.length === 0) return { cases: 0, moves: 0 };
-  const current = await rows<{ id: number; s: string; r: string; status: Status; heldFrom: Stage | null; version: number }>(
-    db,
-    sql`SELECT c.id::int AS id, c.state_code AS s, c.case_ref AS r, c.status, c.held_from AS "heldFrom", c.version
-          FROM unnest(${sql.param(items.map((i) => i.stateCode))}::text[], ${sql.param(items.map((i) => i.caseRef))}::text[]) AS u(s, r)
-          JOIN cases c ON c.state_code = u.s AND c.case_ref = u.r
-           FOR UPDATE OF c`,
-  );
+  const current = await selectCasesForUpdate(db, items);
   const byKey = new Map(current.map((c) => [`${c.s}\u0000${c.r}`, c]));
   const ev = {
     id: [] as number[],
@@ -87,22 +81,10 @@ export async function appendCaseHistories(opts: {
     finals.version.push(c.version + item.events.length);
     finals.modality.push(item.modality ?? null);
   }
-  await db.execute(sql`
-    INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
-    SELECT id, s, d, ${actor.id}, f, t, r, j::jsonb
-      FROM unnest(${sql.param(ev.id)}::bigint[], ${sql.param(ev.state)}::text[], ${sql.param(ev.on)}::date[], ${sql.param(ev.from)}::text[],
-                  ${sql.param(ev.to)}::text[], ${sql.param(ev.reason)}::text[], ${sql.param(ev.details)}::text[]) AS u(id, s, d, f, t, r, j)`);
-  await db.execute(sql`
-    UPDATE cases c SET status = u.st, held_from = u.hf, status_on = u.d, version = u.v, modality = coalesce(u.m, c.modality)
-      FROM unnest(${sql.param(finals.id)}::bigint[], ${sql.param(finals.status)}::text[], ${sql.param(finals.heldFrom)}::text[],
-                  ${sql.param(finals.on)}::date[], ${sql.param(finals.version)}::int[], ${sql.param(finals.modality)}::text[]) AS u(id, st, hf, d, v, m)
-     WHERE c.id = u.id`);
+  await insertCaseEvents(db, actor.id, ev);
+  await updateCaseStatuses(db, finals);
   if (arrivals.id.length > 0) {
-    await db.execute(sql`
-      UPDATE persons p SET arrived_on = u.d, round_id = coalesce(p.round_id, c.round_id), country_of_departure = c.country_of_departure
-        FROM unnest(${sql.param(arrivals.id)}::bigint[], ${sql.param(arrivals.on)}::date[]) AS u(id, d)
-        JOIN cases c ON c.id = u.id
-       WHERE p.case_id = u.id AND p.arrived_on IS NULL`);
+    await recordCasesArrival(db, arrivals);
     // Arrival earns the AMIF incentive, as a move to arrival does (src/cases/advance-case.ts).
     await refreshIncentives(db, actor, { caseIds: arrivals.id, reason: 'arrival' });
   }

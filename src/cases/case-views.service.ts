@@ -1,13 +1,21 @@
-import { sql, type SQL } from 'drizzle-orm';
 import { caseFieldsFor, presentCase, shownFields } from '../access/fields.ts';
 import { authorize, policies, type CaseResource } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import type { CaseEvent, CasePerson, CaseSummary, Priority } from './case.ts';
-import { caseEventRows, SUMMARY } from './case.repository.ts';
-import type { Modality, Status } from './stage.ts';
+import type { CaseEvent, CaseSummary } from './case.ts';
+import { caseEventRows } from './case.repository.ts';
+import {
+  countCases,
+  selectCaseResource,
+  selectCasePage,
+  selectMembersOfCases,
+  selectReferrals,
+  selectSupportedHouseholds,
+  type CaseFilters,
+  type CaseSort,
+} from './case-views.repository.ts';
 
 /**
  * The views of cases the API serves beside `getCase`: a state's cases page by page with filters and
@@ -16,35 +24,7 @@ import type { Modality, Status } from './stage.ts';
  * returned and the fields shown, in the same transaction.
  */
 
-export interface CaseFilters {
-  status?: Status;
-  priority?: Priority;
-  /** A submission category, primary or secondary. */
-  category?: string;
-  countryOfDeparture?: string;
-  modality?: Modality;
-  pathway?: string;
-  /** A type of specific need (`NEEDS`) that some member of the household has. */
-  needs?: string;
-  /** Part of the case reference, in any case ("h14" finds H147 and H1459). */
-  ref?: string;
-}
-
-export const CASE_SORTS = ['case_ref', '-case_ref', 'status_on', '-status_on', 'priority', '-priority'] as const;
-export type CaseSort = (typeof CASE_SORTS)[number];
-
-/**
- * A reference in natural order as one text key: each run of digits left-padded to 20 places, so
- * H147 comes before H1459 (as the web's tables sort, Intl.Collator numeric), compared bytewise.
- */
-const NATURAL_REF = sql`(regexp_replace(regexp_replace(c.case_ref, '([0-9]+)', '00000000000000000000\\1', 'g'), '0*([0-9]{20})', '\\1', 'g') COLLATE "C")`;
-
-/** What each sort orders by; the case reference breaks ties (it is unique within a state). */
-const SORT_KEYS: Record<string, { expr: SQL; cast: SQL }> = {
-  case_ref: { expr: NATURAL_REF, cast: sql`text` },
-  status_on: { expr: sql`coalesce(c.status_on, DATE '0001-01-01')`, cast: sql`date` },
-  priority: { expr: sql`(CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END)`, cast: sql`int` },
-};
+export { CASE_SORTS, type CaseFilters, type CaseSort } from './case-views.repository.ts';
 
 /** A position in a sorted list: the sort, the last row's sort key and reference. Opaque to clients. */
 type Cursor = [sort: string, key: string | number, ref: string];
@@ -81,9 +61,6 @@ export interface CasePage {
   total: number;
 }
 
-/** `%` and `_` taken literally in a LIKE pattern. */
-const likeLiteral = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 /** A page of a state's cases, filtered and sorted; keyset pagination, so rows added meanwhile shift nothing. */
 export async function listCasePage(opts: {
   db: Executor;
@@ -97,36 +74,9 @@ export async function listCasePage(opts: {
   const { db, actor, stateCode, limit } = opts;
   const f = opts.filters ?? {};
   const sort = opts.sort ?? 'case_ref';
-  const desc = sort.startsWith('-');
-  const key = SORT_KEYS[desc ? sort.slice(1) : sort]!;
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor, sort) : null;
-  const where = [
-    sql`c.state_code = ${stateCode}`,
-    f.status ? sql`c.status = ${f.status}` : null,
-    f.priority ? sql`c.priority = ${f.priority}` : null,
-    f.category ? sql`(c.primary_category = ${f.category} OR c.secondary_category = ${f.category})` : null,
-    f.countryOfDeparture ? sql`c.country_of_departure = ${f.countryOfDeparture}` : null,
-    f.modality ? sql`c.modality = ${f.modality}` : null,
-    f.pathway ? sql`c.pathway = ${f.pathway}` : null,
-    // Containment of [{type}] matches a member's need of that type whatever its note or accommodation.
-    f.needs
-      ? sql`EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id AND p.needs @> ${JSON.stringify([{ type: f.needs }])}::jsonb)`
-      : null,
-    f.ref ? sql`c.case_ref ILIKE ${`%${likeLiteral(f.ref)}%`}` : null,
-  ].filter((x): x is SQL => x !== null);
-  const filtered = [
-    ...where,
-    after ? sql`(${key.expr}, c.case_ref) ${desc ? sql`<` : sql`>`} (${after[1]}::${key.cast}, ${after[2]}::text)` : null,
-  ].filter((x): x is SQL => x !== null);
-  const direction = desc ? sql`DESC` : sql`ASC`;
-  const found = await rows<CaseSummary & { sortKey: string | number }>(
-    db,
-    sql`SELECT ${SUMMARY}, ${key.expr} AS "sortKey" FROM cases c
-         WHERE ${sql.join(filtered, sql` AND `)}
-         ORDER BY ${key.expr} ${direction}, c.case_ref ${direction}
-         LIMIT ${limit + 1}`,
-  );
-  const [counted] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM cases c WHERE ${sql.join(where, sql` AND `)}`);
+  const found = await selectCasePage(db, { stateCode, filters: f, sort, after: after ? [after[1], after[2]] : null, limit });
+  const counted = await countCases(db, stateCode, f);
   const page = found.slice(0, limit).map(({ sortKey: _, ...c }) => c);
   const last = found.length > limit ? found[limit - 1]! : null;
   await recordAudit(db, {
@@ -139,7 +89,7 @@ export async function listCasePage(opts: {
     fields: page.length > 0 ? Object.keys(page[0]!) : [],
     details: { filters: f, sort, rows: page.length, cursor: opts.cursor ?? null },
   });
-  return { cases: page, nextCursor: last ? encodeCursor([sort, last.sortKey, last.caseRef]) : null, total: counted?.n ?? 0 };
+  return { cases: page, nextCursor: last ? encodeCursor([sort, last.sortKey, last.caseRef]) : null, total: counted ?? 0 };
 }
 
 /** What a policy needs of a case (its state, referring partner, supporters), its id and version; null where the scope sees none. */
@@ -148,19 +98,7 @@ export async function caseResource(
   stateCode: string,
   caseRef: string,
 ): Promise<(CaseResource & { id: number; version: number }) | null> {
-  const [c] = await rows<{
-    id: number;
-    version: number;
-    stateCode: string;
-    referringPartner: string | null;
-    supporters: { organisation: string; phases: string[] }[];
-  }>(
-    db,
-    sql`SELECT c.id::int AS id, c.version, c.state_code AS "stateCode", c.referring_partner AS "referringPartner",
-               coalesce((SELECT json_agg(json_build_object('organisation', s.organisation, 'phases', s.phases) ORDER BY s.organisation)
-                           FROM case_supporters s WHERE s.case_id = c.id), '[]'::json) AS supporters
-          FROM cases c WHERE c.state_code = ${stateCode} AND c.case_ref = ${caseRef}`,
-  );
+  const c = await selectCaseResource(db, stateCode, caseRef);
   return c ?? null;
 }
 
@@ -212,15 +150,7 @@ export async function listReferrals(opts: {
   authorize(policies.listOwnReferrals, opts.actor, undefined);
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
-  const found = await rows<Record<string, unknown> & { stateCode: string; caseRef: string }>(
-    db,
-    sql`SELECT c.state_code AS "stateCode", c.case_ref AS "caseRef", c.referring_partner AS "referringPartner", c.partner_ref AS "partnerRef",
-               c.round_id AS "roundId", c.status, c.status_on AS "statusOn"
-          FROM cases c
-         WHERE c.referring_partner = ${actor.organisation} AND c.state_code = ${actor.stateCode}
-           ${after ? sql`AND (c.state_code, c.case_ref) > (${after[0]}, ${after[1]})` : sql``}
-         ORDER BY c.state_code, c.case_ref LIMIT ${limit + 1}`,
-  );
+  const found = await selectReferrals(db, { organisation: actor.organisation, stateCode: actor.stateCode, after, limit });
   const shown = shownFields(caseFieldsFor(actor), false);
   const page = found.slice(0, limit).map((c) => presentCase(actor, c));
   const last = found.length > limit ? found[limit - 1]! : null;
@@ -249,23 +179,10 @@ export async function listHouseholds(opts: {
   authorize(policies.listSupportedHouseholds, opts.actor, undefined);
   const { db, actor, limit } = opts;
   const after = orgCursor(opts.cursor);
-  const found = await rows<Record<string, unknown> & { id: number; stateCode: string; caseRef: string; phases: string[] }>(
-    db,
-    sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory", s.phases
-          FROM cases c JOIN case_supporters s ON s.case_id = c.id AND s.organisation = ${actor.organisation} AND s.state_code = ${actor.stateCode}
-         WHERE true ${after ? sql`AND (c.state_code, c.case_ref) > (${after[0]}, ${after[1]})` : sql``}
-         ORDER BY c.state_code, c.case_ref LIMIT ${limit + 1}`,
-  );
+  const found = await selectSupportedHouseholds(db, { organisation: actor.organisation, stateCode: actor.stateCode, after, limit });
   const households = found.slice(0, limit);
   const withMembers = households.filter((h) => caseFieldsFor(actor, h.phases).member.length > 0).map((h) => h.id);
-  const members = withMembers.length
-    ? await rows<CasePerson & { caseId: number }>(
-        db,
-        sql`SELECT case_id::int AS "caseId", person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn",
-                   round_id AS "roundId", needs, excluded_reason AS "excludedReason"
-              FROM persons WHERE case_id = ANY(${sql.param(withMembers)}::bigint[]) ORDER BY case_id, person_ref`,
-      )
-    : [];
+  const members = withMembers.length ? await selectMembersOfCases(db, withMembers) : [];
   const shown = new Set<string>();
   const read: { stateCode: string; ids: string[] }[] = [];
   const page = households.map(({ phases, ...h }) => {

@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import type { Executor } from '../db/db.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
+import { holdCasesInScope, resumeCasesInScope, type CaseScopeFilter } from './case.repository.ts';
 import { HOLDABLE_STAGES } from './stage.ts';
 
 /** Which cases a hold or resume covers: one state's, one country of departure's, or all. */
@@ -14,10 +14,14 @@ export interface CaseScope {
   all?: boolean;
 }
 
-function scopeSql(scope: CaseScope) {
+/** The cases of a scope that names something (a state, a country of departure, or all). */
+function scopeFilter(scope: CaseScope): CaseScopeFilter {
   const n = Number(Boolean(scope.stateCode)) + Number(Boolean(scope.countryOfDeparture)) + Number(Boolean(scope.all));
   if (n === 0) throw appError(ErrorCode.BadInput, 'scopeMissing');
-  return sql`${scope.stateCode ? sql`AND state_code = ${scope.stateCode}` : sql``} ${scope.countryOfDeparture ? sql`AND country_of_departure = ${scope.countryOfDeparture}` : sql``}`;
+  return {
+    ...(scope.stateCode ? { stateCode: scope.stateCode } : {}),
+    ...(scope.countryOfDeparture ? { countryOfDeparture: scope.countryOfDeparture } : {}),
+  };
 }
 
 export interface BulkResult {
@@ -52,16 +56,7 @@ export async function holdCases(opts: { db: Executor; actor: Actor; scope: CaseS
   authorize(policies.changeCase, actor, { stateCode: scope.stateCode ?? '*' });
   if (!reason.trim()) throw appError(ErrorCode.BadInput, 'holdReason');
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
-  const moved = await rows<{ stateCode: string }>(
-    db,
-    sql`WITH held AS (
-          UPDATE cases SET held_from = status, status = 'on_hold', status_on = greatest(status_on, ${on}::date), version = version + 1
-           WHERE status = ANY(${sql.param([...HOLDABLE_STAGES])}::text[]) ${scopeSql(scope)}
-          RETURNING id, state_code, held_from, status_on)
-        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason)
-        SELECT id, state_code, status_on, ${actor.id}, held_from, 'on_hold', ${reason} FROM held
-        RETURNING state_code AS "stateCode"`,
-  );
+  const moved = await holdCasesInScope(db, { scope: scopeFilter(scope), stages: HOLDABLE_STAGES, on, actor: actor.id, reason });
   return finish(db, actor, 'case.hold', moved, { reason, on, scope });
 }
 
@@ -76,15 +71,6 @@ export async function resumeCases(opts: {
   const { db, actor, scope, on } = opts;
   authorize(policies.changeCase, actor, { stateCode: scope.stateCode ?? '*' });
   if (!isValidIsoDate(on)) throw appError(ErrorCode.BadInput, 'notADate', { p1: on });
-  const moved = await rows<{ stateCode: string }>(
-    db,
-    sql`WITH resumed AS (
-          UPDATE cases SET status = held_from, held_from = NULL, status_on = greatest(status_on, ${on}::date), version = version + 1
-           WHERE status = 'on_hold' ${scopeSql(scope)}
-          RETURNING id, state_code, status, status_on)
-        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason)
-        SELECT id, state_code, status_on, ${actor.id}, 'on_hold', status, ${opts.reason ?? null} FROM resumed
-        RETURNING state_code AS "stateCode"`,
-  );
+  const moved = await resumeCasesInScope(db, { scope: scopeFilter(scope), on, actor: actor.id, reason: opts.reason ?? null });
   return finish(db, actor, 'case.resume', moved, { on, scope });
 }
