@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { AppError, ErrorCode, httpStatusOf, isAppError, type RowProblem } from '../errors/app-error.ts';
+import { type AppError, ErrorCode, httpStatusOf, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { catalogueKeys, translator, type Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { databaseError } from '../db/database-error.ts';

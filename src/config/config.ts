@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appError } from '../i18n/problem.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { LANGS, langOfLocale } from '../i18n/lang.ts';
 
 /**

@@ -16,7 +16,10 @@ export function picker<T>(entries: readonly (readonly [T, number])[]): (r: numbe
   const total = entries.reduce((n, [, w]) => n + w, 0);
   const cumulative: number[] = [];
   let acc = 0;
-  for (const [, w] of entries) cumulative.push((acc += w / total));
+  for (const [, w] of entries) {
+    acc += w / total;
+    cumulative.push(acc);
+  }
   return (r) => {
     let lo = 0;
     let hi = cumulative.length - 1;

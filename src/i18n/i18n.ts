@@ -80,7 +80,10 @@ const counts = new Map<Lang, Intl.NumberFormat>();
  */
 export function formatCount(n: number, lang: Lang): string {
   let f = counts.get(lang);
-  if (!f) counts.set(lang, (f = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang, { maximumFractionDigits: 0 })));
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang, { maximumFractionDigits: 0 });
+    counts.set(lang, f);
+  }
   return f.format(n);
 }
 

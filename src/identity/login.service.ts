@@ -113,7 +113,7 @@ const locked = (retryAfter: number) =>
 
 async function readAccount(db: Executor, key: AccountKey): Promise<Account | undefined> {
   const a = await selectAccountForUpdate(db, key);
-  return a && a.totpSecret ? { ...a, totpSecret: openSecret(a.totpSecret) } : a;
+  return a?.totpSecret ? { ...a, totpSecret: openSecret(a.totpSecret) } : a;
 }
 
 /**
@@ -152,7 +152,7 @@ async function recordSuccess(db: Executor, userId: number): Promise<void> {
 }
 
 /** Takes the step of a TOTP code, unless that step (or a later one) was already used: a code is good once. */
-async function useTotpStep(db: Executor, userId: number, step: number): Promise<boolean> {
+async function spendTotpStep(db: Executor, userId: number, step: number): Promise<boolean> {
   return takeTotpStep(db, userId, step);
 }
 
@@ -227,7 +227,7 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
 
   // 2. The password, outside any transaction: argon2 takes its time on purpose.
   const { account } = checked;
-  const usable = account && account.passwordHash && !account.disabled;
+  const usable = account?.passwordHash && !account.disabled;
   const passwordOk = usable ? await verifyPassword(account.passwordHash!, input.password) : await verifyAgainstDummy(input.password);
 
   // 3. The outcome, committed whatever it is.
@@ -254,7 +254,7 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
     let passed = false;
     if (input.totp !== undefined && account.totpEnabled && account.totpSecret) {
       const step = matchTotp(account.totpSecret, input.totp, input.now ?? Date.now());
-      if (step === null || !(await useTotpStep(tx, account.id, step))) return failure('totp');
+      if (step === null || !(await spendTotpStep(tx, account.id, step))) return failure('totp');
       passed = true;
     }
     await markLoginAttemptSucceeded(tx, checked.attemptId);
@@ -345,7 +345,7 @@ export async function verifyTotp(
         details: { outcome, address: input.address, ...details },
       });
     const step = matchTotp(account.totpSecret, input.code, input.now ?? Date.now());
-    if (step === null || !(await useTotpStep(tx, account.id, step))) {
+    if (step === null || !(await spendTotpStep(tx, account.id, step))) {
       const lockedFor = await recordFailure(tx, account.id);
       await audit(lockedFor === null ? 'failure' : 'lockout', { reason: step === null ? 'wrong_code' : 'reused_code' });
       return { error: lockedFor === null ? appError(ErrorCode.Unauthenticated, 'totpInvalid') : locked(lockedFor) };

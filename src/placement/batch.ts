@@ -86,9 +86,9 @@ export async function placeInBatches(o: BatchOptions, highsIn?: Highs): Promise<
     const perWeek: number[] = [];
     for (let w = 0; w < o.weeks.length; w++) {
       const week = o.weeks[w]!;
-      week.households.forEach((h, i) =>
-        seen.push({ household: { ...h, links: undefined, tie: undefined } as Household, scores: week.scores.slice(i * P, (i + 1) * P) }),
-      );
+      week.households.forEach((h, i) => {
+        seen.push({ household: { ...h, links: undefined, tie: undefined } as Household, scores: week.scores.slice(i * P, (i + 1) * P) });
+      });
       let batch = withCapacity(week, left);
       if (dynamic && w + 1 < o.weeks.length) {
         // Mean capacity prices over sampled futures: the remaining weeks resampled from the households seen.
@@ -104,7 +104,9 @@ export async function placeInBatches(o: BatchOptions, highsIn?: Highs): Promise<
               rows.push(s.scores);
             }
           future.scores = new Float64Array(rows.length * P);
-          rows.forEach((r, i) => future.scores.set(r, i * P));
+          rows.forEach((r, i) => {
+            future.scores.set(r, i * P);
+          });
           const sample = concat([{ households: batch.households, scores: batch.scores }, future], batch);
           const y = lpPrices(highs, sample, performance.now() + (limit * 1000) / futures);
           for (let r = 0; r < P * D; r++) price[r]! += y[r]! / futures;

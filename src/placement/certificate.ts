@@ -132,7 +132,7 @@ export function certify(
   // A group that is not tied can only use the capacity the tied groups leave (they are at their
   // places in every feasible assignment): a place it does not fit in is no option for it.
   const tiedUse = new Float64Array(P * D);
-  groups.forEach((members, g) => {
+  groups.forEach((_members, g) => {
     const tie = groupTie(g);
     if (tie !== undefined) for (let d = 0; d < D; d++) tiedUse[placeIndex.get(tie)! * D + d]! += groupSize(g, d);
   });

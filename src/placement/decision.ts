@@ -60,7 +60,11 @@ export interface RunResult {
 export function instanceOf(r: Pick<RunResult, 'dimensions' | 'places' | 'households'>): PlacementInstance {
   const P = r.places.length;
   const scores = new Float64Array(r.households.length * P).fill(NaN);
-  r.households.forEach((h, i) => r.places.forEach((p, j) => (scores[i * P + j] = h.scores[p.code] ?? NaN)));
+  r.households.forEach((h, i) => {
+    r.places.forEach((p, j) => {
+      scores[i * P + j] = h.scores[p.code] ?? NaN;
+    });
+  });
   return {
     dimensions: r.dimensions.filter((d): d is (typeof DIMENSIONS)[number] => (DIMENSIONS as readonly string[]).includes(d)),
     households: r.households.map((h) => ({

@@ -127,7 +127,9 @@ export function generateInstance(o: GeneratorOptions): PlacementInstance {
     const p = Math.floor(random() * P);
     const hh = households[h]!;
     if (Number.isNaN(scores[h * P + p]!) || !hh.size.every((s, d) => tied[p * D + d]! + s <= places[p]!.capacity[d]!)) continue;
-    hh.size.forEach((s, d) => (tied[p * D + d]! += s));
+    hh.size.forEach((s, d) => {
+      tied[p * D + d]! += s;
+    });
     households[h] = { ...hh, tie: places[p]!.id };
   }
   return { dimensions, households, places, scores };

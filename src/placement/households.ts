@@ -85,8 +85,8 @@ export const workingAdults = (members: readonly MemberFacts[], year: number): nu
 /** A place's profile as the score model reads it (a missing or odd value: the defaults of places.ts). */
 export function placeProfile(profile: Record<string, unknown>): PlaceProfile {
   const strings = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
-  const rate = typeof profile['employmentRate'] === 'number' ? profile['employmentRate'] : 0.746;
-  return { employmentRate: rate, languages: strings(profile['languages']), communities: strings(profile['communities']) };
+  const rate = typeof profile.employmentRate === 'number' ? profile.employmentRate : 0.746;
+  return { employmentRate: rate, languages: strings(profile.languages), communities: strings(profile.communities) };
 }
 
 /** The capacity left at a place after the households placed there already (never below 0). */

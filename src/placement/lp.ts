@@ -165,7 +165,9 @@ export function solveRelaxation(
       });
       if (added.length === 0 || performance.now() >= o.deadline) {
         const x = new Float64Array(problem.place.length);
-        opts.forEach((k, j) => (x[k] = sol.colValue[j]!));
+        opts.forEach((k, j) => {
+          x[k] = sol.colValue[j]!;
+        });
         return { x, y, objective: m.getObjectiveValue(), complete: added.length === 0, rounds, columns: opts.length };
       }
       const c = columns(problem, added, groupOf);
@@ -226,7 +228,9 @@ export function solveMip(
     m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6 });
     if (o.start) {
       const col = new Float64Array(opts.length);
-      opts.forEach((k, j) => (col[j] = o.start![groupOf[k]!] === problem.place[k] ? 1 : 0));
+      opts.forEach((k, j) => {
+        col[j] = o.start![groupOf[k]!] === problem.place[k] ? 1 : 0;
+      });
       m.setSolution({ colValue: col });
     }
     const cb = highs.constants.callbackType;

@@ -74,6 +74,8 @@ export function bruteForce(instance: PlacementInstance): { objective: number; as
     choice[i]!++;
   }
   const assignment: Record<string, string | null> = {};
-  households.forEach((h, i) => (assignment[h.id] = bestChoice[i]! < 0 ? null : places[bestChoice[i]!]!.id));
+  households.forEach((h, i) => {
+    assignment[h.id] = bestChoice[i]! < 0 ? null : places[bestChoice[i]!]!.id;
+  });
   return { objective: best, assignment };
 }

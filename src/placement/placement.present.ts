@@ -23,7 +23,7 @@ export function placesTable(places: readonly PlaceRow[], t: T): string {
       p.name,
       p.kind,
       ...DIMENSIONS.map((d) => String(p.capacity[d] ?? 0)),
-      String(p.profile['employmentRate'] ?? ''),
+      String(p.profile.employmentRate ?? ''),
       String(p.version),
     ]),
   });

@@ -231,7 +231,11 @@ export function compile(instance: PlacementInstance): Compiled {
   const G = members.length;
   const placeIndex = new Map(places.map((p, i) => [p.id, i]));
   const capacity = new Float64Array(P * D);
-  places.forEach((p, i) => p.capacity.forEach((c, d) => (capacity[i * D + d] = c)));
+  places.forEach((p, i) => {
+    p.capacity.forEach((c, d) => {
+      capacity[i * D + d] = c;
+    });
+  });
   const size = new Float64Array(G * D);
   const penalty = new Float64Array(G);
   const tie = new Int32Array(G).fill(-1);

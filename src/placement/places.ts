@@ -125,8 +125,8 @@ export function jsonPlaceRecords(value: unknown): { row: number; values: Record<
   if (!list) return null;
   return list.map((item, i) => {
     const o = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
-    const capacity = o['capacity'] && typeof o['capacity'] === 'object' ? (o['capacity'] as Record<string, unknown>) : {};
-    const profile = o['profile'] && typeof o['profile'] === 'object' ? (o['profile'] as Record<string, unknown>) : {};
+    const capacity = o.capacity && typeof o.capacity === 'object' ? (o.capacity as Record<string, unknown>) : {};
+    const profile = o.profile && typeof o.profile === 'object' ? (o.profile as Record<string, unknown>) : {};
     return { row: i + 1, values: { ...profile, ...capacity, ...o } };
   });
 }

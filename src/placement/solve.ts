@@ -236,7 +236,9 @@ export function improveByNeighbourhoods(
     const before = problemObjective(sub, start);
     const mip = solveMip(highs, sub, { deadline: Math.min(o.deadline, performance.now() + 500), relGap: 1e-9, start });
     if (mip && mip.objective > before + 1e-9) {
-      groups.forEach((g, i) => (placeOf[g] = mip.placeOf[i]!));
+      groups.forEach((g, i) => {
+        placeOf[g] = mip.placeOf[i]!;
+      });
       idle = 0;
       objective = problemObjective(problem, placeOf);
       o.progress?.({
@@ -262,7 +264,9 @@ function prepare(instance: PlacementInstance) {
   const { sub, groups } = restrict(compiled.problem, fixedTies);
   const lift = (subPlaceOf: Int32Array) => {
     const placeOf = Int32Array.from(compiled.tie);
-    groups.forEach((g, i) => (placeOf[g] = subPlaceOf[i]!));
+    groups.forEach((g, i) => {
+      placeOf[g] = subPlaceOf[i]!;
+    });
     return placeOf;
   };
   return { compiled, sub, lift, tiedGroups: compiled.problem.G - groups.length };
@@ -354,7 +358,9 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
       start,
     });
     if (repaired && repaired.objective >= problemObjective(residual.sub, start))
-      residual.groups.forEach((g, i) => (placeOf[g] = repaired.placeOf[i]!));
+      residual.groups.forEach((g, i) => {
+        placeOf[g] = repaired.placeOf[i]!;
+      });
   }
   const localMoves = localSearch(sub, placeOf, deadline);
   const optimalNow = () => subBound - problemObjective(sub, placeOf) <= 1e-9 * Math.max(1, Math.abs(subBound));

@@ -37,6 +37,7 @@ function secured(c: Context) {
  * single page (the router in the browser takes it from there). Without a build, `/` says how to
  * make one (`npm start` builds it first).
  */
+// biome-ignore lint/suspicious/noExplicitAny: the interface is mounted on any app, whatever its bindings and variables
 export function mountWeb(app: Hono<any>, root = WEB_ROOT): void {
   const index = `${root}index.html`;
   // The page, read once per build (a rebuild replaces it and the hashed assets it names), not per request.
