@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
-import { RoundSelect } from '../state-of-play/round-select.tsx';
-import { useRoundInAddress } from '../state-of-play/round-in-address.tsx';
+import { RoundBody, useRoundInAddress } from '../state-of-play/round-page.tsx';
 import { READS_ROUND_CASES, signedIn, useMe } from '../api/session.ts';
-import { useForecast, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
+import { useForecast, useStateOfPlay, type StateOfPlay } from '../state-of-play/state-of-play.queries.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { departures, keyFigures, months, stateFigures } from './dashboard.figures.ts';
 import { DeparturesPanel } from './departures.panel.tsx';
@@ -23,12 +22,13 @@ import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
  */
 export function DashboardPage() {
   const intl = useIntl();
-  const { rounds, round, sop, choose, waiting } = useRoundInAddress('/dashboard');
+  const choice = useRoundInAddress();
+  const round = choice.round;
+  const sop = useStateOfPlay(round?.id);
   // The forecast is made from the case records the reader's role reads: none for some roles, who are not shown one.
   const me = useMe();
   const forecastable = signedIn(me.data) && READS_ROUND_CASES.includes(me.data.user.role);
   const forecast = useForecast(round?.id, sop.isSuccess && forecastable);
-  const body = waiting ?? (sop.data && round ? <Figures sop={sop.data} round={round} forecast={forecastable ? forecast : null} /> : null);
 
   return (
     <>
@@ -45,8 +45,9 @@ export function DashboardPage() {
           </p>
         )}
       </PageHeader>
-      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
-      {body}
+      <RoundBody choice={choice} query={sop}>
+        {(data, r) => <Figures sop={data} round={r} forecast={forecastable ? forecast : null} />}
+      </RoundBody>
     </>
   );
 }

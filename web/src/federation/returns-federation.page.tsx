@@ -1,9 +1,8 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { stateName } from '../admin/states.ts';
 import { useMe } from '../api/session.ts';
-import { RoundSelect } from '../state-of-play/round-select.tsx';
-import { useFiguresLang, useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
+import { RoundBody, useRoundInAddress } from '../state-of-play/round-page.tsx';
+import { useFiguresLang } from '../state-of-play/state-of-play.queries.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay, formatMoment, formatShare } from '../ui/format.ts';
@@ -16,7 +15,7 @@ import {
   type ReturnsStateOfPlay,
   type SentReturn,
 } from './federation.api.ts';
-import { NotReady, roundWaiting } from '../ui/page-state.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 
 type SopRow = ReturnsStateOfPlay['states'][number];
 type MatrixRow = ReturnsMatrix['states'][number];
@@ -48,32 +47,19 @@ export function FederationReturnsPage() {
 }
 
 function CommissionView() {
-  const search = useSearch({ strict: false }) as { round?: string };
-  const navigate = useNavigate();
-  const { rounds, round } = useSelectedRound(search.round);
+  const choice = useRoundInAddress();
   const lang = useFiguresLang();
-  const matrix = useReturnsMatrix(round?.id);
-  const sop = useStateOfPlayFromReturns(round?.id, undefined, lang);
-
-  let body = roundWaiting({ rounds, round, requested: search.round, queries: [matrix, sop] });
-  if (body === null && matrix.data && sop.data)
-    body = (
-      <>
-        <Matrix m={matrix.data} />
-        <StateOfPlayFromReturns s={sop.data} />
-      </>
-    );
+  const matrix = useReturnsMatrix(choice.round?.id);
+  const sop = useStateOfPlayFromReturns(choice.round?.id, undefined, lang);
   return (
-    <>
-      {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect
-          rounds={rounds.data}
-          value={round?.id}
-          onChange={(id) => void navigate({ to: '/federation', search: { round: id } })}
-        />
+    <RoundBody choice={choice} query={matrix} also={[sop]}>
+      {(m) => (
+        <>
+          <Matrix m={m} />
+          <StateOfPlayFromReturns s={sop.data!} />
+        </>
       )}
-      {body}
-    </>
+    </RoundBody>
   );
 }
 

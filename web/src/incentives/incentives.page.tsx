@@ -1,10 +1,9 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useSearch } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ApiError } from '../api/client.ts';
 import { signedIn, useMe } from '../api/session.ts';
-import { RoundSelect } from '../state-of-play/round-select.tsx';
-import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
+import { RoundBody, useRoundInAddress } from '../state-of-play/round-page.tsx';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { Field, fieldErrorsOf } from '../ui/field.tsx';
@@ -25,7 +24,7 @@ import {
 import { IncentiveHistory } from './case-incentives.tsx';
 import { euros, rateName } from './incentive.ts';
 import './incentives.css';
-import { NotReady, roundWaiting } from '../ui/page-state.tsx';
+import { NotReady } from '../ui/page-state.tsx';
 import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
 /**
@@ -37,35 +36,12 @@ import { Shipped, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 export function IncentivesPage() {
   const intl = useIntl();
   const shipped = useShipped();
-  const search = useSearch({ strict: false }) as { round?: string; state?: string };
-  const navigate = useNavigate();
+  const search = useSearch({ strict: false }) as { state?: string };
   const me = useMe();
-  const { rounds, round } = useSelectedRound(search.round);
-  const report = useIncentiveReport(round?.id, search.state);
-  const budget = useBudget(round?.id);
+  const choice = useRoundInAddress();
+  const report = useIncentiveReport(choice.round?.id, search.state);
+  const budget = useBudget(choice.round?.id);
   const officerState = signedIn(me.data) && me.data.user.role === 'state_officer' ? me.data.user.stateCode : null;
-  const choose = (id: string) =>
-    void navigate({ to: '/incentives', search: { round: id, ...(search.state ? { state: search.state } : {}) } });
-
-  let body = roundWaiting({ rounds, round, requested: search.round, queries: [report] });
-  if (body === null && report.data)
-    body = (
-      <>
-        {budget.data && <BudgetPanel budget={budget.data} />}
-        {report.data.rates.length === 0 ? (
-          <Notice>
-            <FormattedMessage id="incentives.noRates" />
-          </Notice>
-        ) : (
-          <>
-            <RatesPanel report={report.data} />
-            <TotalsPanel report={report.data} />
-            {report.data.persons && <PersonsPanel report={report.data} persons={report.data.persons} />}
-            {officerState && <ClaimsPanel round={report.data.round} state={officerState} />}
-          </>
-        )}
-      </>
-    );
 
   return (
     <div className="incentives">
@@ -81,8 +57,25 @@ export function IncentivesPage() {
           )
         }
       />
-      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
-      {body}
+      <RoundBody choice={choice} query={report}>
+        {(r) => (
+          <>
+            {budget.data && <BudgetPanel budget={budget.data} />}
+            {r.rates.length === 0 ? (
+              <Notice>
+                <FormattedMessage id="incentives.noRates" />
+              </Notice>
+            ) : (
+              <>
+                <RatesPanel report={r} />
+                <TotalsPanel report={r} />
+                {r.persons && <PersonsPanel report={r} persons={r.persons} />}
+                {officerState && <ClaimsPanel round={r.round} state={officerState} />}
+              </>
+            )}
+          </>
+        )}
+      </RoundBody>
     </div>
   );
 }

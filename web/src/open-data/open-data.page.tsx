@@ -1,18 +1,16 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption } from '../charts/option.ts';
 import { COLOURS } from '../charts/style.ts';
-import { RoundSelect } from '../state-of-play/round-select.tsx';
+import { RoundBody, useRoundOf } from '../state-of-play/round-page.tsx';
 import { countryName } from '../ui/country-name.ts';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
-import { ErrorNotice, PageHeader } from '../ui/status.tsx';
+import { PageHeader } from '../ui/status.tsx';
 import { openDataFile, useOpenData, useOpenDataRounds, type OpenData, type OpenDataState } from './open-data.queries.ts';
-import { NotReady } from '../ui/page-state.tsx';
 import { apiLanguage, type Locale } from '../i18n/locales.ts';
 
 const DEFAULT_ROUND = '2020-2021';
@@ -27,27 +25,17 @@ const DEFAULT_ROUND = '2020-2021';
 export function OpenDataPage() {
   const intl = useIntl();
   const lang = apiLanguage(intl.locale);
-  const search = useSearch({ strict: false }) as { round?: string };
-  const navigate = useNavigate();
-  const rounds = useOpenDataRounds();
-  const roundId = search.round ?? (rounds.data ? (rounds.data.find((r) => r.id === DEFAULT_ROUND) ?? rounds.data.at(-1))?.id : undefined);
-  const data = useOpenData(roundId, lang);
+  const choice = useRoundOf(useOpenDataRounds(), (list) => list.find((r) => r.id === DEFAULT_ROUND) ?? list.at(-1));
+  const data = useOpenData(choice.round?.id, lang);
   return (
     <div className="open-data">
       <PageHeader title={<FormattedMessage id="openData.title" />} />
       <p className="lead">
         <FormattedMessage id="openData.intro" />
       </p>
-      {rounds.isError && <ErrorNotice error={rounds.error} />}
-      {rounds.data && rounds.data.length > 0 && (
-        // RoundSelect reads a round's id and title only, which the public list gives.
-        <RoundSelect
-          rounds={rounds.data as unknown as Parameters<typeof RoundSelect>[0]['rounds']}
-          value={roundId}
-          onChange={(id) => void navigate({ to: '/open-data', search: { round: id } })}
-        />
-      )}
-      {data.status !== 'success' ? <NotReady query={data} whenIdle="notFound" /> : <Figures o={data.data} lang={lang} />}
+      <RoundBody choice={choice} query={data}>
+        {(o) => <Figures o={o} lang={lang} />}
+      </RoundBody>
     </div>
   );
 }

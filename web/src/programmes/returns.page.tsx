@@ -1,4 +1,3 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { stateName } from '../admin/states.ts';
@@ -6,15 +5,13 @@ import { ChartPanel } from '../charts/chart-panel.tsx';
 import { LazyChart } from '../charts/lazy.ts';
 import type { ChartOption } from '../charts/option.ts';
 import { COLOURS } from '../charts/style.ts';
-import { RoundSelect } from '../state-of-play/round-select.tsx';
-import { useSelectedRound } from '../state-of-play/state-of-play.queries.ts';
+import { RoundBody, useRoundInAddress } from '../state-of-play/round-page.tsx';
 import { DataTable, type Column } from '../ui/data-table.tsx';
 import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { formatCount, formatDay } from '../ui/format.ts';
 import { Notice, PageHeader } from '../ui/status.tsx';
 import { useAdmissions, type AdmissionReturns } from './programmes.api.ts';
 import './programmes.css';
-import { roundWaiting } from '../ui/page-state.tsx';
 
 type StateLine = AdmissionReturns['states'][number];
 /** One colour per pathway, told apart by colour-blind readers too (Okabe–Ito); the table carries the meaning as text. */
@@ -26,13 +23,8 @@ const PATHWAY_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', 
  * figures as `pathways report admissions`; the Commission sees every state's, a state its own.
  */
 export function ReturnsPage() {
-  const search = useSearch({ strict: false }) as { round?: string };
-  const navigate = useNavigate();
-  const { rounds, round } = useSelectedRound(search.round);
-  const returns = useAdmissions(round ? { round: round.id } : {});
-
-  let body = roundWaiting({ rounds, round, requested: search.round, queries: [returns] });
-  if (body === null && returns.data) body = <Returns r={returns.data} />;
+  const choice = useRoundInAddress();
+  const returns = useAdmissions(choice.round ? { round: choice.round.id } : {});
 
   return (
     <div className="programmes">
@@ -40,10 +32,9 @@ export function ReturnsPage() {
       <p className="lead">
         <FormattedMessage id="returns.lead" />
       </p>
-      {rounds.data && rounds.data.length > 0 && (
-        <RoundSelect rounds={rounds.data} value={round?.id} onChange={(id) => void navigate({ to: '/returns', search: { round: id } })} />
-      )}
-      {body}
+      <RoundBody choice={choice} query={returns}>
+        {(r) => <Returns r={r} />}
+      </RoundBody>
     </div>
   );
 }

@@ -3,13 +3,16 @@ import { FormattedMessage } from 'react-intl';
 import type { Round } from './state-of-play.queries.ts';
 import { Shipped, shippedKeys } from '../i18n/shipped.tsx';
 
+/** A round as a list of rounds names it (the signed-in list's or the open data's). */
+export type ListedRound = Pick<Round, 'id' | 'title'>;
+
 /** The round a page shows, chosen from the rounds the API lists; the choice goes into the address (`?round=`). */
 export function RoundSelect({
   rounds,
   value,
   onChange,
 }: {
-  rounds: readonly Round[];
+  rounds: readonly ListedRound[];
   value: string | undefined;
   onChange: (id: string) => void;
 }) {

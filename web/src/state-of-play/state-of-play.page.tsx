@@ -6,10 +6,9 @@ import { DownloadButtons, exportLink } from '../ui/download-buttons.tsx';
 import { verdictOf } from '../ui/statement.ts';
 import { PageHeader } from '../ui/status.tsx';
 import { formatCount, formatDay, formatShare, formatStatement } from '../ui/format.ts';
-import { RoundSelect } from './round-select.tsx';
-import { useRoundInAddress } from './round-in-address.tsx';
+import { RoundBody, useRoundInAddress } from './round-page.tsx';
 import { stateOfPlaySheet, topDepartures, totalsOf } from './state-of-play.figures.ts';
-import type { DocumentFigure, Round, StateOfPlay, StateOfPlayRow } from './state-of-play.queries.ts';
+import { useStateOfPlay, type DocumentFigure, type Round, type StateOfPlay, type StateOfPlayRow } from './state-of-play.queries.ts';
 import './state-of-play.css';
 import { actShortName, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 
@@ -23,8 +22,8 @@ import { actShortName, shippedKeys, useShipped } from '../i18n/shipped.tsx';
 export function StateOfPlayPage() {
   const intl = useIntl();
   const shipped = useShipped();
-  const { rounds, round, sop, choose, waiting } = useRoundInAddress('/state-of-play');
-  const body = waiting ?? (sop.data && round ? <Report sop={sop.data} round={round} /> : null);
+  const choice = useRoundInAddress();
+  const sop = useStateOfPlay(choice.round?.id);
 
   return (
     <div className="state-of-play">
@@ -48,8 +47,9 @@ export function StateOfPlayPage() {
           <FormattedMessage id="stateOfPlay.asOf" values={{ date: formatDay(intl, sop.data.asOf) }} />
         </p>
       )}
-      {rounds.data && rounds.data.length > 0 && <RoundSelect rounds={rounds.data} value={round?.id} onChange={choose} />}
-      {body}
+      <RoundBody choice={choice} query={sop}>
+        {(data, round) => <Report sop={data} round={round} />}
+      </RoundBody>
     </div>
   );
 }

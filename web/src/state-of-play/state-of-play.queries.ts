@@ -29,14 +29,6 @@ export function useRounds() {
   });
 }
 
-/** The round of the address, or the default; undefined while the rounds load or when the id is not a round. */
-export function useSelectedRound(requested: string | undefined): { rounds: ReturnType<typeof useRounds>; round: Round | undefined } {
-  const rounds = useRounds();
-  const list = rounds.data ?? [];
-  const round = requested ? list.find((r) => r.id === requested) : defaultRound(list);
-  return { rounds, round };
-}
-
 /** The language of names in the figures: the API speaks English and Dutch (the Annex's); English for the other languages. */
 export const useFiguresLang = (): Locale => apiLanguage(useIntl().locale);
 
