@@ -7,14 +7,8 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { translator } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import { VULNERABLE_GROUPS } from '../incentives/incentive.ts';
-import {
-  caseIncentives,
-  incentiveReport,
-  listClaims,
-  makeClaim,
-  recordVulnerableGroups,
-  roundBudget,
-} from '../incentives/incentive.service.ts';
+import { caseIncentives, recordVulnerableGroups } from '../cases/case-incentives.service.ts';
+import { incentiveReport, listClaims, makeClaim, roundBudget } from '../incentives/incentive.service.ts';
 import { errorResponses, langOf } from './errors.ts';
 import { caseEtag, caseVersionOf, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
 import { idempotency, idempotencyHeader } from './idempotency.ts';

@@ -7,11 +7,11 @@ import type { Database, Tx } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { CODE, PROGRAMME_KINDS, PROGRAMME_STATUSES, programmeChange, programmeInput } from '../programmes/programme.ts';
+import { joinProgramme } from '../cases/join-programme.ts';
 import {
   changeProgramme,
   createProgramme,
   getProgramme,
-  joinProgramme,
   listProgrammes,
   moveProgramme,
   recordCondition,

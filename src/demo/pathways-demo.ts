@@ -4,6 +4,7 @@ import { inScope } from '../access/scope.ts';
 import type { Actor } from '../audit/audit.ts';
 import { getCase } from '../cases/case.service.ts';
 import { importPersons } from '../cases/person.import.ts';
+import { joinProgramme } from '../cases/join-programme.ts';
 import { CASE_OPTIONAL_COLUMNS } from '../cases/person-row.ts';
 import { createCandidate, transitionCandidate } from '../complementary/candidate.service.ts';
 import type { CandidateStatus } from '../complementary/candidate.ts';
@@ -16,7 +17,7 @@ import type { CsvRecord } from '../files/csv-source.ts';
 import { PLACEABLE } from '../placement/households.ts';
 import { decide, getRun, importPlaces, startRun } from '../placement/placement.service.ts';
 import type { PlaceInput } from '../placement/places.ts';
-import { createProgramme, getProgramme, joinProgramme, listProgrammes, moveProgramme } from '../programmes/programme.service.ts';
+import { createProgramme, getProgramme, listProgrammes, moveProgramme } from '../programmes/programme.service.ts';
 import type { ProgrammeKind } from '../programmes/programme.ts';
 import {
   createMemorandum,

@@ -5,19 +5,10 @@ import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import type { Translate } from '../i18n/i18n.ts';
-import { findCase, recordVulnerableGroups as recordCaseGroups } from '../cases/case-changes.service.ts';
 import { findState } from '../reference/state.ts';
 import { getRound, listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, type BudgetFigure, type Incentive, type Round } from '../rounds/round.ts';
-import {
-  canonical,
-  describeIncentive,
-  evidenceOf,
-  isVulnerableGroup,
-  rateFor,
-  VULNERABLE_GROUPS,
-  type IncentiveEvidence,
-} from './incentive.ts';
+import { canonical, describeIncentive, evidenceOf, rateFor, type IncentiveEvidence } from './incentive.ts';
 import {
   caseIncentiveRows,
   claimRows,
@@ -122,7 +113,7 @@ export async function refreshIncentives(
   return { computed: found.length, changed: changes.length };
 }
 
-// ── One case: its members' incentives and history; recording a member's vulnerable groups ──────
+// ── One case: its members' incentives and history ─────────────────────────────────────────────
 
 /** A line of a person's incentive history (the person is the member it belongs to). */
 export type IncentiveChange = Omit<ChangeRow, 'personRef'>;
@@ -144,19 +135,15 @@ export interface MemberIncentive {
   history: IncentiveChange[];
 }
 
-/** The incentives of a case's members, each with its history (why each change), explained in `t`'s language. Audited. */
-export async function caseIncentives(
-  db: Executor,
-  principal: Principal,
-  opts: { stateCode: string; caseRef: string; t: Translate },
-): Promise<{ caseId: number; version: number; members: MemberIncentive[] }> {
-  const { stateCode, caseRef } = opts;
-  // A person's incentive is part of the case: its state's officers only (the Commission reads totals).
-  authorize(policies.listCases, principal, { stateCode });
-  const c = await findCase(db, stateCode, caseRef);
-  const { members, changes } = await caseIncentiveRows(db, c.id);
+/**
+ * The incentives of a case's members, each with its history (why each change), explained in `t`'s
+ * language: the part of src/cases/case-incentives.service.ts that reads this folder's tables (that
+ * use case authorises the read, finds the case and writes the audit line).
+ */
+export async function incentivesOfCase(db: Executor, caseId: number, t: Translate): Promise<MemberIncentive[]> {
+  const { members, changes } = await caseIncentiveRows(db, caseId);
   const rates = new Map<string, Incentive[]>((await listRounds(db)).map((r) => [r.id, r.incentives]));
-  const out: MemberIncentive[] = members.map((m) => {
+  return members.map((m) => {
     const incentive =
       m.evidence && m.roundId && m.arrivedOn && m.amount !== null
         ? {
@@ -166,23 +153,13 @@ export async function caseIncentives(
             amount: m.amount,
             currency: 'EUR',
             evidence: m.evidence,
-            explanation: explain(m.evidence, m.rateId, rates.get(m.roundId) ?? [], opts.t),
+            explanation: explain(m.evidence, m.rateId, rates.get(m.roundId) ?? [], t),
             revision: m.revision ?? 1,
           }
         : null;
     const history = changes.filter((h) => h.personRef === m.personRef).map(({ personRef: _, ...h }) => h);
     return { personRef: m.personRef, vulnerableGroups: m.vulnerableGroups, incentive, history };
   });
-  await recordAudit(db, {
-    actor: principal,
-    action: 'incentive.read',
-    purpose: 'AMIF incentives: the incentives of a case and their history',
-    subject: `case:${stateCode}:${caseRef}`,
-    stateCode,
-    recordIds: [`case:${caseRef}`, ...out.map((m) => `person:${m.personRef}`)],
-    fields: ['vulnerableGroups', 'incentive', 'history'],
-  });
-  return { caseId: c.id, version: c.version, members: out };
 }
 
 /** The words of a stored incentive: the evidence, and which rate it decided and why. */
@@ -194,38 +171,6 @@ function explain(e: IncentiveEvidence, rateId: string | null, rates: readonly In
     d.rate?.id === rateId ? d : { rate: rates.find((r) => r.id === rateId) ?? null, because: null, groups: [] },
     t,
   );
-}
-
-/**
- * Records the vulnerable groups of a case's member (the state's own finding, beside the case's
- * categories and the person's needs), raises the case's version, and recomputes the member's
- * incentive (reason `evidence`). Refused against an older version of the case. Audited.
- */
-export async function recordVulnerableGroups(
-  db: Executor,
-  principal: Principal,
-  opts: { stateCode: string; caseRef: string; personRef: string; groups: string[]; expectedVersion?: number; t: Translate },
-): Promise<{ version: number; member: MemberIncentive }> {
-  const { stateCode, caseRef, personRef } = opts;
-  authorize(policies.changeCase, principal, { stateCode });
-  const unknown = opts.groups.filter((g) => !isVulnerableGroup(g));
-  if (unknown.length > 0)
-    throw appError(ErrorCode.BadInput, 'vulnerableGroupUnknown', { p1: unknown.join(', '), p2: VULNERABLE_GROUPS.join(', ') });
-  const groups = [...new Set(opts.groups)].sort();
-  const { version } = await recordCaseGroups({
-    db,
-    actor: principal,
-    stateCode,
-    caseRef,
-    personRef,
-    groups,
-    ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
-    then: async (personId) => {
-      await refreshIncentives(db, principal, { personIds: [personId], reason: 'evidence' });
-    },
-  });
-  const read = await caseIncentives(db, principal, { stateCode, caseRef, t: opts.t });
-  return { version, member: read.members.find((m) => m.personRef === personRef)! };
 }
 
 // ── The report of a round ────────────────────────────────────────────────────────────────────
@@ -331,7 +276,10 @@ export async function incentiveReport(
     states.set(t.stateCode, s);
   }
   const total = { persons: 0, amount: 0 };
-  for (const s of states.values()) (total.persons += s.persons), (total.amount += s.amount);
+  for (const s of states.values()) {
+    total.persons += s.persons;
+    total.amount += s.amount;
+  }
   return {
     round: round.id,
     title: round.title,

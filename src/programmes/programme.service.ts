@@ -2,7 +2,6 @@ import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
-import { assignProgramme } from '../cases/case-changes.service.ts';
 import { appError } from '../i18n/problem.ts';
 import { findRound } from '../rounds/round.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
@@ -27,8 +26,9 @@ import {
 
 /**
  * Programmes: list, read, create, change, move through their statuses, record a finding on an
- * activation condition, and a case joining one. Programmes carry no person: reading them needs no
- * audit line; every change writes one, as does a case joining a programme (the case is a person's).
+ * activation condition, and which programme a case may join (the joining is a change of the case:
+ * src/cases/join-programme.ts). Programmes carry no person: reading them needs no audit line; every
+ * change writes one.
  */
 
 export interface Programme extends ProgrammeRow {
@@ -249,39 +249,21 @@ export async function recordCondition(opts: {
 }
 
 /**
- * A case joins a programme (or leaves it: `programme` null). The programme must be the case's
- * state's or an EU one, active, and of the case's pathway: its admissions then count under it in
- * the returns of point 27. Raises the case's version (its ETag); audited.
+ * The id of the programme `code` if a case of `stateCode` and `pathway` may join it: the programme
+ * is the case's state's or an EU one, of the case's pathway, and active; otherwise the reason why
+ * not (NotFound, BadInput). The rule src/cases/join-programme.ts asks before it assigns the case.
  */
-export async function joinProgramme(opts: {
-  db: Executor;
-  actor: Actor;
-  stateCode: string;
-  caseRef: string;
-  programme: string | null;
-  expectedVersion: number;
-}): Promise<{ caseRef: string; programme: string | null; version: number }> {
-  const { db, actor, stateCode, caseRef } = opts;
-  authorize(policies.changeCase, actor, { stateCode });
-  const { version } = await assignProgramme({
-    db,
-    actor,
-    stateCode,
-    caseRef,
-    programme: opts.programme,
-    expectedVersion: opts.expectedVersion,
-    resolve: async (c) => {
-      if (opts.programme === null) return null;
-      const p = await found(db, opts.programme);
-      if (p.stateCode !== null && p.stateCode !== stateCode)
-        throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: stateCode });
-      if (p.pathway !== c.pathway)
-        throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: caseRef, p4: c.pathway });
-      if (p.status !== 'active') throw appError(ErrorCode.BadInput, 'programmeNotActive', { p1: p.code, p2: p.status });
-      return p.id;
-    },
-  });
-  return { caseRef, programme: opts.programme, version };
+export async function programmeForCase(
+  db: Executor,
+  c: { code: string; stateCode: string; caseRef: string; pathway: string },
+): Promise<number> {
+  const p = await found(db, c.code);
+  if (p.stateCode !== null && p.stateCode !== c.stateCode)
+    throw appError(ErrorCode.BadInput, 'programmeOtherState', { p1: p.code, p2: p.stateCode, p3: c.stateCode });
+  if (p.pathway !== c.pathway)
+    throw appError(ErrorCode.BadInput, 'programmePathway', { p1: p.code, p2: p.pathway, p3: c.caseRef, p4: c.pathway });
+  if (p.status !== 'active') throw appError(ErrorCode.BadInput, 'programmeNotActive', { p1: p.code, p2: p.status });
+  return p.id;
 }
 
 /** One of the EU's own programmes (no state), loaded with the platform's reference data (src/seed). */

@@ -3,7 +3,7 @@ import { operator } from '../../src/access/principal.ts';
 import { inScope } from '../../src/access/scope.ts';
 import { importPersonsFile } from '../../src/cases/person.import.ts';
 import { translator } from '../../src/i18n/i18n.ts';
-import { recordVulnerableGroups } from '../../src/incentives/incentive.service.ts';
+import { recordVulnerableGroups } from '../../src/cases/case-incentives.service.ts';
 import { tempDir, writePersonsCsv } from '../files.ts';
 import { axeViolations } from './axe.ts';
 import { openBrowser } from './chromium.ts';
