@@ -30,3 +30,8 @@ export async function setTransactionPublicScope(tx: Tx): Promise<void> {
     sql`SELECT set_config('pathways.tenant', 'public', true), set_config('pathways.organisation', '', true), set_config('pathways.auditor', 'off', true)`,
   );
 }
+
+/** The tenant alone, the rest of the scope kept (a received return, once its signature holds). */
+export async function setTransactionTenant(tx: Tx, tenant: string): Promise<void> {
+  await tx.execute(sql`SELECT set_config('pathways.tenant', ${tenant}, true)`);
+}

@@ -5,6 +5,7 @@ import {
   setTransactionOrganisationState,
   setTransactionPublicScope,
   setTransactionScope,
+  setTransactionTenant,
 } from './scope.repository.ts';
 
 /**
@@ -46,4 +47,12 @@ export async function inPublicScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
     await setTransactionPublicScope(tx);
     return work(tx);
   });
+}
+
+/**
+ * From here on, the transaction acts in one state's scope only (row-level security): a public
+ * transaction that has verified who speaks for the state (a return's signature), for the rest of it.
+ */
+export async function narrowScopeToState(tx: Tx, stateCode: string): Promise<void> {
+  await setTransactionTenant(tx, stateCode);
 }

@@ -264,4 +264,9 @@ export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** One round trip to the database (the server's `/health`): resolves when it answers, rejects when it fails. */
+export async function pingDatabase(db: Executor): Promise<void> {
+  await db.execute(sql`SELECT 1`);
+}
+
 export { sql };

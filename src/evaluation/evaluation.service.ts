@@ -1,14 +1,13 @@
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
-import { sql } from 'drizzle-orm';
 import { appError } from '../i18n/problem.ts';
-import type { Modality, Status } from '../cases/stage.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { pledgesByState } from '../state-of-play/state-of-play.service.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate, type Round } from '../rounds/round.ts';
-import type { CaseHistory, Priority } from './case-history.ts';
+import type { CaseHistory } from './case-history.ts';
+import { selectCaseHistories } from './evaluation.repository.ts';
 import type { Forecast } from './forecast.ts';
 import { forecastOffThread } from './forecast-thread.ts';
 import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type ProcessingTimes } from './processing-times.ts';
@@ -20,25 +19,7 @@ import { GROUP_DIMENSIONS, processingTimes, type GroupDimension, type Processing
  * referral day, its history back-filled later) takes the next one's day.
  */
 export async function loadHistories(db: Executor, roundId: string): Promise<CaseHistory[]> {
-  // Through `statistics_cases` (migration 0007): the Commission's scope gets every state's histories
-  // without case references, a state's scope its own.
-  const cases = await rows<{
-    seq: number;
-    stateCode: string;
-    caseRef: string | null;
-    pathway: string;
-    countryOfDeparture: string;
-    priority: Priority;
-    modality: Modality | null;
-    persons: number;
-    events: { status: Status; on: string; reason: string | null }[];
-  }>(
-    db,
-    sql`SELECT c.seq, c.state_code AS "stateCode", c.case_ref AS "caseRef", c.pathway, c.country_of_departure AS "countryOfDeparture",
-               c.priority, c.modality, c.persons, c.events
-          FROM statistics_cases(${roundId}) c
-         ORDER BY c.seq`,
-  );
+  const cases = await selectCaseHistories(db, roundId);
   return cases.map((c) => {
     const evs: CaseHistory['events'] = c.events.map((e) =>
       e.reason ? { status: e.status, on: e.on, reason: e.reason } : { status: e.status, on: e.on },

@@ -1,9 +1,9 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
-import { inPublicScope, inScope } from '../access/scope.ts';
+import { inPublicScope, inScope, narrowScopeToState } from '../access/scope.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { sql, type Db, type Executor } from '../db/db.ts';
+import type { Db, Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { roundStates } from '../pledges/pledge.service.ts';
@@ -159,7 +159,7 @@ export async function receiveReturn(opts: { db: Db; body: unknown; now?: Date })
     if (!publicKey || !signatureHolds(envelope, publicKey)) throw appError(ErrorCode.Unauthenticated, 'returnSignatureInvalid');
 
     // Verified: from here on the transaction acts in the state's scope only (row-level security).
-    await tx.execute(sql`SELECT set_config('pathways.tenant', ${p.state}, true)`);
+    await narrowScopeToState(tx, p.state);
     await getRound(tx, p.round);
     const digest = digestOf(p);
     const [sameDay, sameNonce] = await Promise.all([returnsOfDay(tx, p.state, p.round, p.asOf), returnByNonce(tx, p.nonce)]);

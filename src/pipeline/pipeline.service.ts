@@ -1,10 +1,10 @@
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
-import { sql } from 'drizzle-orm';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { STATES } from '../reference/state.ts';
 import { getRound } from '../rounds/round.service.ts';
-import { assemblePipeline, type Pipeline, type PipelineCell } from './pipeline.ts';
+import { selectPipelineCells } from './pipeline.repository.ts';
+import { assemblePipeline, type Pipeline } from './pipeline.ts';
 
 /**
  * Where the cases of a round stand: per state, cases and persons in each status. A case belongs to
@@ -15,12 +15,7 @@ import { assemblePipeline, type Pipeline, type PipelineCell } from './pipeline.t
 export async function pipeline(opts: { db: Executor; roundId: string }): Promise<Pipeline> {
   const { db, roundId } = opts;
   await getRound(db, roundId);
-  const cells = await rows<PipelineCell>(
-    db,
-    sql`SELECT c.state_code AS "stateCode", c.status, count(*)::int AS cases, sum(c.persons)::int AS persons
-          FROM statistics_cases(${roundId}) c
-         GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
+  const cells = await selectPipelineCells(db, roundId);
   return assemblePipeline(
     roundId,
     STATES.map((s) => s.code),

@@ -5,6 +5,11 @@ import type { PlaceInput } from './places.ts';
 
 /** The SQL of placement (issue 8). Every query names the state as well: row-level security is the second wall, not the first. */
 
+/** Holds a state's placement runs for the rest of the transaction: one start or one set of decisions at a time. */
+export async function lockPlacementRuns(db: Executor, stateCode: string): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`placement-run:${stateCode}`}, 0))`);
+}
+
 export interface PlaceRow extends PlaceFacts {
   stateCode: string;
   version: number;

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { authorize, policies } from '../access/policy.ts';
 import { inScope } from '../access/scope.ts';
 import { recordAudit, type Actor } from '../audit/audit.ts';
-import { rows, sql, type Db, type Executor } from '../db/db.ts';
+import type { Db, Executor } from '../db/db.ts';
 import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
 import { readCsv, inputName, type FileInput } from '../files/csv-source.ts';
+import { getRound } from '../rounds/round.service.ts';
 import { certify } from './certificate.ts';
 import { checkChanges, valueAt, type RunResult } from './decision.ts';
 import { buildInstance, householdSize } from './households.ts';
@@ -16,6 +17,7 @@ import {
   currentPlacements,
   finishRun,
   insertRun,
+  lockPlacementRuns,
   placeRow,
   placeRows,
   placeableCases,
@@ -180,12 +182,8 @@ export async function startRun(opts: {
   authorize(policies.planPlacement, actor, { stateCode });
   const year = opts.year ?? new Date().getUTCFullYear();
   const started = await inScope(db, actor, async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`placement-run:${stateCode}`}, 0))`);
-    const [round] = await rows<{ id: string }>(tx, sql`SELECT id FROM rounds WHERE id = ${roundId}`);
-    if (!round) {
-      const known = await rows<{ id: string }>(tx, sql`SELECT id FROM rounds ORDER BY id`);
-      throw appError(ErrorCode.NotFound, 'roundNotFound', { p1: roundId, p2: known.map((r) => r.id).join(', ') || '–' });
-    }
+    await lockPlacementRuns(tx, stateCode);
+    await getRound(tx, roundId);
     for (const r of await activeRuns(tx, stateCode, STALE_RUN_SECONDS)) {
       if (!r.stale) throw appError(ErrorCode.Conflict, 'placementRunActive', { p1: stateCode, p2: r.id });
       await finishRun(tx, r.id, { error: 'the run was interrupted (the server stopped before it ended)' });
@@ -354,7 +352,7 @@ export async function decide(opts: {
 }): Promise<{ placements: PlacementRow[]; cost: number }> {
   const { db, actor, stateCode, runId, decisions } = opts;
   authorize(policies.planPlacement, actor, { stateCode });
-  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`placement-run:${stateCode}`}, 0))`);
+  await lockPlacementRuns(db, stateCode);
   const run = await runRow(db, stateCode, runId);
   if (!run) throw appError(ErrorCode.NotFound, 'placementRunNotFound', { p1: runId });
   if (run.status !== 'done' || !run.result) throw appError(ErrorCode.Conflict, 'placementRunNotDone', { p1: runId, p2: run.status });

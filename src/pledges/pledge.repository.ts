@@ -59,6 +59,26 @@ export async function upsertPledge(db: Executor, p: Pledge): Promise<{ outcome: 
   return { outcome: 'updated', before: existing.places };
 }
 
+/** A line of a pledge's history: its places before and after a change, who made it and from which file. */
+export async function insertPledgeChange(
+  db: Executor,
+  change: { roundId: string; pledge: Pledge; placesBefore: number | null; actor: string; source: string },
+): Promise<void> {
+  const p = change.pledge;
+  await db.insert(pledgeChanges).values({
+    roundId: change.roundId,
+    stateCode: p.stateCode,
+    pathway: p.pathway,
+    carryOver: p.carryOver,
+    countryOfDeparture: p.countryOfDeparture ?? '',
+    targetGroup: p.targetGroup ?? '',
+    placesBefore: change.placesBefore,
+    placesAfter: p.places,
+    actor: change.actor,
+    source: change.source,
+  });
+}
+
 export interface PledgeChange {
   at: string;
   actor: string;

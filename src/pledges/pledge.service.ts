@@ -17,7 +17,7 @@ import {
   type Pledge,
   type PledgeTotals,
 } from './pledge.ts';
-import { listPledgeChanges, listPledges, upsertPledge } from './pledge.repository.ts';
+import { insertPledgeChange, listPledgeChanges, listPledges, upsertPledge } from './pledge.repository.ts';
 
 /** A round's pledges (the read other folders use). */
 export { listPledges };
@@ -41,7 +41,6 @@ export async function readPledgeChanges(opts: { db: Executor; actor: Actor; roun
   await getRound(opts.db, opts.roundId);
   return listPledgeChanges(opts.db, opts.roundId, opts.stateCode);
 }
-import { pledgeChanges } from './pledge.table.ts';
 
 export interface PledgeListing {
   round: Round;
@@ -157,18 +156,7 @@ export async function savePledges(opts: {
       const { outcome, before } = await upsertPledge(tx, p);
       summary[outcome]++;
       if (outcome !== 'unchanged') {
-        await tx.insert(pledgeChanges).values({
-          roundId,
-          stateCode: p.stateCode,
-          pathway: p.pathway,
-          carryOver: p.carryOver,
-          countryOfDeparture: p.countryOfDeparture ?? '',
-          targetGroup: p.targetGroup ?? '',
-          placesBefore: before ?? null,
-          placesAfter: p.places,
-          actor: actor.id,
-          source: path,
-        });
+        await insertPledgeChange(tx, { roundId, pledge: p, placesBefore: before ?? null, actor: actor.id, source: path });
         await recordAudit(tx, {
           actor,
           action: `pledge.${outcome === 'added' ? 'add' : 'change'}`,

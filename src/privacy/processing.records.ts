@@ -1,6 +1,7 @@
-import { sql, rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { Lang } from '../i18n/lang.ts';
+import { roundRetentions } from '../rounds/round-privacy.service.ts';
 
 /**
  * The records of processing activities (GDPR art. 30(1)), as configuration: each activity the
@@ -76,12 +77,7 @@ export interface ProcessingRecords {
 
 /** The records, their words in a language (`--lang`), the retention of every round from the database. */
 export async function processingRecords(db: Executor, sponsorMonths: number, lang: Lang = 'en'): Promise<ProcessingRecords> {
-  const retentionByRound = await rows<ProcessingRecords['retentionByRound'][number]>(
-    db,
-    sql`SELECT id AS "roundId", title, end_date::text AS "endDate", retention_months AS "retentionMonths",
-               (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
-          FROM rounds ORDER BY start_date`,
-  );
+  const retentionByRound = await roundRetentions({ db });
   return { generatedAt: new Date().toISOString(), activities: processingActivities(sponsorMonths, lang), retentionByRound };
 }
 

@@ -1,12 +1,12 @@
-import { sql } from 'drizzle-orm';
 import { authorize, policies } from '../access/policy.ts';
 import type { Actor } from '../audit/audit.ts';
-import { rows, type Executor } from '../db/db.ts';
+import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate } from '../rounds/round.ts';
-import { admissionReturns, type AdmissionCount, type AdmissionReturns, type CandidateCount, type SupportCount } from './returns.ts';
+import { selectAdmissionCounts, selectPathwaySupportCounts } from './returns.repository.ts';
+import { admissionReturns, type AdmissionReturns, type CandidateCount, type SupportCount } from './returns.ts';
 
 /**
  * The returns of point 27 for a period (a round's, or from–to): the admissions from the owner-run
@@ -38,18 +38,9 @@ export async function admissionsReport(opts: {
     for (const d of [from, to]) if (!isValidIsoDate(d)) throw appError(ErrorCode.BadInput, 'dateInvalid', { p1: d });
     if (from > to) throw appError(ErrorCode.BadInput, 'returnsPeriodOrder', { p1: from, p2: to });
   }
-  const only = state ? sql`AND state_code = ${state}` : sql``;
-  const admissions = await rows<AdmissionCount>(
-    db,
-    sql`SELECT state_code AS "stateCode", pathway, programme_code AS "programmeCode", programme_kind AS "programmeKind", persons
-          FROM statistics_admissions(${from}::date, ${to}::date) WHERE true ${only}`,
-  );
+  const admissions = await selectAdmissionCounts(db, from, to, state);
   // Family reunification support and candidates admitted, counted by the owner-run function: the Commission every state's, a state its own.
-  const supportRows = await rows<{ stateCode: string; measure: string; category: string; n: number; familyMembers: number | null }>(
-    db,
-    sql`SELECT state_code AS "stateCode", measure, category, n, family_members AS "familyMembers"
-          FROM statistics_pathway_support(${from}::date, ${to}::date) WHERE true ${only}`,
-  );
+  const supportRows = await selectPathwaySupportCounts(db, from, to, state);
   const bySupportState = new Map<string, SupportCount>();
   for (const r of supportRows.filter((x) => x.measure === 'family_reunification')) {
     const s = bySupportState.get(r.stateCode) ?? { stateCode: r.stateCode, requests: 0, familyMembers: 0, byOutcome: {} };

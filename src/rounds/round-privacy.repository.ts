@@ -8,3 +8,12 @@ export const roundsRetainedUntilBefore = (db: Executor, today: string) =>
     sql`SELECT id AS "roundId", (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
           FROM rounds WHERE end_date + make_interval(months => retention_months) < ${today}::date ORDER BY start_date`,
   );
+
+/** Every round with its retention period and the day it ends, in the order they started. */
+export const roundsRetention = (db: Executor) =>
+  rows<{ roundId: string; title: string; endDate: string; retentionMonths: number; retainUntil: string }>(
+    db,
+    sql`SELECT id AS "roundId", title, end_date::text AS "endDate", retention_months AS "retentionMonths",
+               (end_date + make_interval(months => retention_months))::date::text AS "retainUntil"
+          FROM rounds ORDER BY start_date`,
+  );

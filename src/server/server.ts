@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createApi } from '../api/api.ts';
 import type { IdentityRouteOptions } from '../identity/identity.routes.ts';
 import { onApiError, onNotFound } from '../api/errors.ts';
-import { sql, type Database } from '../db/db.ts';
+import { pingDatabase, type Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { mountWeb } from '../web/web.routes.ts';
@@ -31,12 +31,9 @@ export function createApp(database: Database, opts: { identity?: IdentityRouteOp
   // with it (the process is alive and working; a load balancer must not take it out of service).
   let probe: Promise<void> | null = null;
   app.get('/health', async (c) => {
-    probe ??= database.db
-      .execute(sql`SELECT 1`)
-      .then(() => undefined)
-      .finally(() => {
-        probe = null;
-      });
+    probe ??= pingDatabase(database.db).finally(() => {
+      probe = null;
+    });
     const answer = await Promise.race([
       probe.then(
         () => 'ok' as const,
