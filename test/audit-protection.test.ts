@@ -14,6 +14,7 @@ import { main } from '../src/cli/main.ts';
 import { APP_ROLE, type Database } from '../src/db/db.ts';
 import { openSeededDatabase } from '../src/seed/seed.ts';
 import { databaseKinds } from './databases.ts';
+import { openPgliteCopy } from './template.ts';
 import { asOwner, databaseRefusal } from './owner.ts';
 
 const OPERATOR = operator('audit-protection-test');
@@ -226,7 +227,7 @@ describe('the command line: audit anchor and audit verify (embedded database)', 
       );
       return { code, out: out.join(''), err: err.join('') };
     };
-    const database = await openSeededDatabase({ dataDir: data, scope: '*' });
+    const database = await openPgliteCopy({ dataDir: data, scope: '*' });
     try {
       await someLines(database, 'NL', 4);
     } finally {

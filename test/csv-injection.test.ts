@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { main } from '../src/cli/main.ts';
-import { type Database } from '../src/db/db.ts';
-import { openSeededDatabase } from '../src/seed/seed.ts';
+import type { Database } from '../src/db/db.ts';
+import { openPgliteCopy } from './template.ts';
 import { csvCell, csvText } from '../src/exchange/csv-cell.ts';
 import type { Dataset } from '../src/exchange/dataset.ts';
 import { datasetToCsv, datasetToHxl, datasetToSdmxCsv } from '../src/exchange/writers.ts';
@@ -135,7 +135,7 @@ describe('`pledges list --format csv` on the embedded database', () => {
   const data = join(dir, 'db');
 
   beforeAll(async () => {
-    const database = await openSeededDatabase({ dataDir: data, scope: '*' });
+    const database = await openPgliteCopy({ dataDir: data, scope: '*' });
     try {
       const actor = operator('csv-injection-test');
       const pledges: Pledge[] = ATTACKS.map((note, i) => ({

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database } from '../src/db/db.ts';
+import type { Database } from '../src/db/db.ts';
 import { openSeededDatabase } from '../src/seed/seed.ts';
+import { createTestDatabase, databaseUrl, openPgliteCopy } from './template.ts';
 
 /**
  * The databases every database test runs on: the embedded one always, PostgreSQL where
- * DATABASE_URL is set (CI sets it). Each test suite gets a fresh, migrated, seeded database.
+ * DATABASE_URL is set (CI sets it). Each test suite gets a fresh, migrated, seeded database: a copy
+ * of the run's template (test/template.ts).
  */
 export interface TestDatabaseKind {
   name: 'pglite' | 'postgres';
@@ -13,30 +15,22 @@ export interface TestDatabaseKind {
 }
 
 export const databaseKinds: TestDatabaseKind[] = [
-  { name: 'pglite', open: () => openSeededDatabase({ dataDir: 'memory://', scope: '*' }) },
+  { name: 'pglite', open: () => freshPglite() },
   ...(process.env.DATABASE_URL ? [{ name: 'postgres' as const, open: () => freshPostgres(process.env.DATABASE_URL!) }] : []),
 ];
 
-/** A new database on the server of `adminUrl`, dropped again when the handle is closed. */
+/** A new embedded database in memory, migrated and seeded (`openSeededDatabase`): a copy of the run's template. */
+export function freshPglite(opts: { scope?: '*'; thread?: boolean } = { scope: '*' }): Promise<Database> {
+  return openPgliteCopy({ dataDir: 'memory://', ...opts });
+}
+
+/** A new database on the server of `adminUrl` (a copy of the run's template), dropped again when the handle is closed. */
 export async function freshPostgres(adminUrl: string, opts: { scope?: '*' } = { scope: '*' }): Promise<Database> {
   const name = `pathways_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  await createTestDatabase(adminUrl, name);
   // Where the application's role can log in (CI), the suite connects as it, as production should.
-  let appUrl: string | undefined;
-  if (process.env.DATABASE_APP_URL) {
-    const u = new URL(process.env.DATABASE_APP_URL);
-    u.pathname = `/${name}`;
-    appUrl = u.toString();
-  }
-  const database = await openSeededDatabase({ url: url.toString(), appUrl, ...opts });
+  const appUrl = process.env.DATABASE_APP_URL ? databaseUrl(process.env.DATABASE_APP_URL, name) : undefined;
+  const database = await openSeededDatabase({ url: databaseUrl(adminUrl, name), appUrl, ...opts });
   return {
     ...database,
     async close() {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
-import { openSeededDatabase } from '../src/seed/seed.ts';
+import { openPgliteCopy } from './template.ts';
 import { buildStateReturn } from '../src/federation/federation.service.ts';
 import {
   buildReturn,
@@ -233,7 +233,7 @@ afterAll(() => {
 });
 
 async function withStateDb<T>(work: (d: Database) => Promise<T>): Promise<T> {
-  const d = await openSeededDatabase({ dataDir: stateDir, scope: '*' });
+  const d = await openPgliteCopy({ dataDir: stateDir, scope: '*' });
   try {
     return await work(d);
   } finally {

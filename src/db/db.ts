@@ -65,6 +65,12 @@ export interface OpenOptions {
    * and not the event loop (issue 19); false runs it in this thread (the thread's own tests compare).
    */
   thread?: boolean | undefined;
+  /**
+   * The embedded database's data folder as a tarball (PGlite's `dumpDataDir`), loaded into a folder
+   * that holds none yet instead of an empty database: the tests open copies of one migrated, seeded
+   * database (test/template.ts). The migrations and `prepare` still run and find nothing left to do.
+   */
+  loadDataDir?: Uint8Array<ArrayBuffer> | undefined;
 }
 
 /** The role the application runs as: no table of its own, row-level security applies to it. */
@@ -89,8 +95,11 @@ async function openPglite(dataDir: string, opts: OpenOptions): Promise<Database>
     const where = inMemory ? 'memory://' : join(dataDir, 'pgdata');
     client =
       opts.thread === false
-        ? await PGlite.create(where, { parsers: { [DATE_OID]: keepText, [TIMESTAMPTZ_OID]: keepText } })
-        : await openThreadedPglite(where, [DATE_OID, TIMESTAMPTZ_OID]);
+        ? await PGlite.create(where, {
+            parsers: { [DATE_OID]: keepText, [TIMESTAMPTZ_OID]: keepText },
+            ...(opts.loadDataDir ? { loadDataDir: new Blob([opts.loadDataDir]) } : {}),
+          })
+        : await openThreadedPglite(where, [DATE_OID, TIMESTAMPTZ_OID], opts.loadDataDir);
     const db = drizzlePglite({ client: client instanceof PGlite ? client : asPglite(client), schema });
     await migratePglite(db, { migrationsFolder });
     await opts.prepare?.(db as unknown as Db);

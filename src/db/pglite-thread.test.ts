@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from './db.ts';
-import { openSeededDatabase } from '../seed/seed.ts';
+import { openPgliteCopy } from '../../test/template.ts';
 
 /** The longest the event loop went without a turn while `work` ran, and how long `work` took. */
 async function heldWhile(work: () => Promise<unknown>): Promise<{ longestGapMs: number; workMs: number }> {
@@ -28,8 +28,8 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
   let threaded: Database;
   let inThread: Database;
   beforeAll(async () => {
-    threaded = await openSeededDatabase({ dataDir: 'memory://', scope: '*' });
-    inThread = await openSeededDatabase({ dataDir: 'memory://', scope: '*', thread: false });
+    threaded = await openPgliteCopy({ dataDir: 'memory://', scope: '*' });
+    inThread = await openPgliteCopy({ dataDir: 'memory://', scope: '*', thread: false });
   }, 120_000);
   afterAll(async () => {
     await threaded?.close();

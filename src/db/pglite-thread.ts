@@ -60,9 +60,12 @@ function revive(plain: Record<string, unknown>): Error {
   return e;
 }
 
-/** Opens PGlite at `dataDir` in a worker thread; resolves once it is open. `keepText`: the types whose text the parsers keep for every query. */
-export async function openThreadedPglite(dataDir: string, keepText: number[]): Promise<ThreadedPglite> {
-  const worker = new Worker(new URL('./pglite.worker.mjs', import.meta.url), { workerData: { dataDir, keepText } });
+/**
+ * Opens PGlite at `dataDir` in a worker thread; resolves once it is open. `keepText`: the types whose
+ * text the parsers keep for every query; `loadDataDir`: a dump of a data folder to start from.
+ */
+export async function openThreadedPglite(dataDir: string, keepText: number[], loadDataDir?: Uint8Array<ArrayBuffer>): Promise<ThreadedPglite> {
+  const worker = new Worker(new URL('./pglite.worker.mjs', import.meta.url), { workerData: { dataDir, keepText, loadDataDir } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 1;
   let nextTx = 1;

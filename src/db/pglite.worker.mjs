@@ -9,8 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 /** A parser PGlite is given for each type of these: the value as the server wrote it (dates and times stay text). */
 const keep = (v) => v;
 
-/** @type {{ dataDir: string, keepText: number[] }} */
-const { dataDir, keepText } = workerData;
+/** @type {{ dataDir: string, keepText: number[], loadDataDir?: Uint8Array }} */
+const { dataDir, keepText, loadDataDir } = workerData;
 
 /** Transactions open, by id: the PGlite transaction and how to end it. */
 const open = new Map();
@@ -38,7 +38,11 @@ function queryOptions(o) {
   return oids ? { ...rest, parsers: Object.fromEntries(oids.map((oid) => [oid, keep])) } : rest;
 }
 
-const pg = await PGlite.create(dataDir, { parsers: Object.fromEntries(keepText.map((oid) => [oid, keep])) });
+const pg = await PGlite.create(dataDir, {
+  parsers: Object.fromEntries(keepText.map((oid) => [oid, keep])),
+  // A dump of a data folder to start from (OpenOptions.loadDataDir: the tests' copies of one template).
+  ...(loadDataDir ? { loadDataDir: new Blob([loadDataDir]) } : {}),
+});
 
 async function handle(m) {
   switch (m.op) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Database } from '../db/db.ts';
-import { openSeededDatabase } from '../seed/seed.ts';
+import { openPgliteCopy } from '../../test/template.ts';
 import { createApp, HEALTH_PROBE_WAIT_MS } from './server.ts';
 
 /**
@@ -11,7 +11,7 @@ import { createApp, HEALTH_PROBE_WAIT_MS } from './server.ts';
 describe('/health on the embedded database', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openSeededDatabase({ dataDir: 'memory://' });
+    database = await openPgliteCopy({ dataDir: 'memory://' });
   }, 120_000);
   afterAll(async () => {
     await database?.close();
@@ -40,7 +40,7 @@ describe('/health on the embedded database', () => {
   });
 
   it('answers 503 when the database is gone', async () => {
-    const other = await openSeededDatabase({ dataDir: 'memory://' });
+    const other = await openPgliteCopy({ dataDir: 'memory://' });
     const app = createApp(other);
     await other.close();
     const res = await app.request('/health');

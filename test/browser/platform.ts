@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { TOTP, Secret } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { operator, type Role } from '../../src/access/principal.ts';
-import { type Database } from '../../src/db/db.ts';
-import { openSeededDatabase } from '../../src/seed/seed.ts';
+import type { Database } from '../../src/db/db.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import type { IdentityRouteOptions } from '../../src/identity/identity.routes.ts';
 import { startServer } from '../../src/server/server.ts';
 import { WEB_ROOT } from '../../src/web/web.routes.ts';
 import { addAccount } from '../sessions.ts';
+import { openPgliteCopy } from '../template.ts';
 
 /**
  * The whole platform for a browser test: a fresh embedded database (reference data and the 2020
@@ -40,7 +40,7 @@ export async function startPlatform(
 ): Promise<Platform> {
   if (!existsSync(`${WEB_ROOT}index.html`))
     throw new Error(`No build of the web interface in ${WEB_ROOT}: \`npm run build:web\` failed or did not run.`);
-  const database = await openSeededDatabase({ dataDir: 'memory://', scope: '*' });
+  const database = await openPgliteCopy({ dataDir: 'memory://', scope: '*' });
   if (opts.demoPersons)
     await loadDemo({ db: database.db, actor: operator('test-setup'), persons: opts.demoPersons, seed: opts.seed ?? 2020 });
   const server = await startServer({
