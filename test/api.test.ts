@@ -12,7 +12,7 @@ import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { signIn } from './sessions.ts';
+import { signInAs } from './factories.ts';
 
 /**
  * The HTTP API end to end, on each database: every resource's happy path and its refusals, the one
@@ -91,7 +91,7 @@ function caseFile(): string {
   );
 }
 
-type Session = Awaited<ReturnType<typeof signIn>>;
+type Session = Awaited<ReturnType<typeof signInAs.officer>>;
 type Answer = { status: number; headers: Headers; body: any; text: string };
 
 describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
@@ -154,13 +154,13 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
                                     SELECT id, state_code, 'ngo-x', ARRAY['reception'] FROM cases WHERE case_ref = 'N-01'`),
     );
     app = createApp(database, { identity: {} });
-    nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
-    be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
-    commission = await signIn(database, { role: 'commission_analyst' });
-    commission2 = await signIn(database, { role: 'commission_analyst' });
-    partner = await signIn(database, { role: 'referral_partner', stateCode: 'NL', organisation: 'unhcr' });
-    partnerBe = await signIn(database, { role: 'referral_partner', stateCode: 'BE', organisation: 'unhcr' });
-    sponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'ngo-x' });
+    nl = await signInAs.officer(database, 'NL');
+    be = await signInAs.officer(database, 'BE');
+    commission = await signInAs.analyst(database);
+    commission2 = await signInAs.analyst(database);
+    partner = await signInAs.partner(database, 'NL', 'unhcr');
+    partnerBe = await signInAs.partner(database, 'BE', 'unhcr');
+    sponsor = await signInAs.sponsor(database, 'NL', 'ngo-x');
   });
   afterAll(async () => database?.close());
 

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
-import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
-import { importCasesFile } from '../src/cases/person.import.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
-import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
-import { tempDir, writeFile } from './files.ts';
-import { apiCaller, signIn, type Session } from './sessions.ts';
+import { buildCases, type HouseholdSpec, signInAs } from './factories.ts';
+import { apiCaller, type Session } from './sessions.ts';
 
 /**
  * Complementary pathways through the API on both databases: a candidate of a labour and of an
@@ -17,41 +14,28 @@ import { apiCaller, signIn, type Session } from './sessions.ts';
  * the days they took; all of it a state's own, audited.
  */
 const OP = operator('complementary-test');
-const dir = tempDir();
 const UUID = 'f2b15a0e-e65a-438a-affb-29b9d50b77d1';
-
-function caseFile(): string {
-  const columns = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
-  const row = (ref: string, person: string, pathway: string, state = 'SE') => {
-    const r: Record<string, string> = {
-      case_ref: ref,
-      person_ref: person,
-      member_state: state,
-      pathway,
-      round: '',
-      citizenship: 'AFG',
-      sex: 'F',
-      birth_year: '1995',
-      country_of_departure: 'PAK',
-      arrived_on: '',
-      primary_category: 'legal_physical_protection',
-      secondary_category: 'women_girls_at_risk',
-      priority: 'urgent',
-    };
-    return columns.map((c) => r[c] ?? '');
-  };
-  return writeFile(
-    dir,
-    'cases.csv',
-    toCsv(columns, [
-      row('SE-L-1', 'SE-L-1-A', 'labour'),
-      row('SE-L-1', 'SE-L-1-B', 'labour'),
-      row('SE-E-1', 'SE-E-1-A', 'education'),
-      row('SE-R-1', 'SE-R-1-A', 'resettlement'),
-      row('FI-L-1', 'FI-L-1-A', 'labour', 'FI'),
-    ]),
-  );
-}
+/** A household of the fixture: an Afghan woman at risk departing from Pakistan (urgent), with its members. */
+const household = (ref: string, pathway: string, persons: string[], state = 'SE'): HouseholdSpec => ({
+  case_ref: ref,
+  member_state: state,
+  pathway,
+  round: '',
+  citizenship: 'AFG',
+  sex: 'F',
+  birth_year: '1995',
+  country_of_departure: 'PAK',
+  primary_category: 'legal_physical_protection',
+  secondary_category: 'women_girls_at_risk',
+  priority: 'urgent',
+  members: persons.map((person_ref) => ({ person_ref })),
+});
+const HOUSEHOLDS = [
+  household('SE-L-1', 'labour', ['SE-L-1-A', 'SE-L-1-B']),
+  household('SE-E-1', 'education', ['SE-E-1-A']),
+  household('SE-R-1', 'resettlement', ['SE-R-1-A']),
+  household('FI-L-1', 'labour', ['FI-L-1-A'], 'FI'),
+];
 
 describe.each(databaseKinds)('complementary pathways on $name', (kind) => {
   let database: Database;
@@ -70,11 +54,11 @@ describe.each(databaseKinds)('complementary pathways on $name', (kind) => {
 
   beforeAll(async () => {
     database = await kind.open();
-    await importCasesFile({ db: database.db, actor: OP, path: caseFile() });
+    await buildCases(database, HOUSEHOLDS, { actor: OP });
     app = createApp(database, { identity: {} });
-    se = await signIn(database, { role: 'state_officer', stateCode: 'SE' });
-    fi = await signIn(database, { role: 'state_officer', stateCode: 'FI' });
-    commission = await signIn(database, { role: 'commission_analyst' });
+    se = await signInAs.officer(database, 'SE');
+    fi = await signInAs.officer(database, 'FI');
+    commission = await signInAs.analyst(database);
     for (const body of [
       { code: 'SE-LAB-1', state: 'SE', kind: 'labour', title: 'Nurses', details: { employer: 'Region Skåne', occupations: ['2221'] } },
       {

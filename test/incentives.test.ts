@@ -16,7 +16,8 @@ import { createApp } from '../src/server/server.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { apiCaller, signIn, type Session } from './sessions.ts';
+import { signInAs } from './factories.ts';
+import { apiCaller, type Session } from './sessions.ts';
 
 /**
  * The AMIF incentives on a database (both kinds): computed on arrival in the arrival's transaction,
@@ -118,10 +119,10 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
       await arrive(s!, ref!);
     for (const ref of ['NL-HA', 'NL-EA']) await arrive('NL', ref, '2026-03-02');
     app = createApp(database);
-    nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
-    be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
-    commission = await signIn(database, { role: 'commission_analyst' });
-    partner = await signIn(database, { role: 'referral_partner', stateCode: 'NL', organisation: 'unhcr' });
+    nl = await signInAs.officer(database, 'NL');
+    be = await signInAs.officer(database, 'BE');
+    commission = await signInAs.analyst(database);
+    partner = await signInAs.partner(database, 'NL', 'unhcr');
   }, 120_000);
   afterAll(async () => database?.close());
 

@@ -14,7 +14,8 @@ import { eraseSubject, exportSubject } from '../src/privacy/subject.service.ts';
 import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
-import { apiCaller, signIn, type Session } from './sessions.ts';
+import { signInAs } from './factories.ts';
+import { apiCaller, type Session } from './sessions.ts';
 
 /**
  * Placement in the platform (issue 8) on both databases: places imported (a bad file refused whole),
@@ -133,8 +134,8 @@ describe.each(databaseKinds)('placement on $name', (kind) => {
       ),
     );
     app = createApp(database, { identity: {} });
-    officer = await signIn(database, { role: 'state_officer', stateCode: state });
-    stranger = await signIn(database, { role: 'state_officer', stateCode: other });
+    officer = await signInAs.officer(database, state);
+    stranger = await signInAs.officer(database, other);
   }, 120_000);
   afterAll(async () => database?.close());
 

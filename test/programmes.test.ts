@@ -12,7 +12,8 @@ import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { cliRunner } from './cli-run.ts';
 import { tempDir, writeFile, writePersonsCsv } from './files.ts';
-import { apiCaller, signIn, type Session } from './sessions.ts';
+import { signInAs } from './factories.ts';
+import { apiCaller, type Session } from './sessions.ts';
 
 /**
  * Programmes through the API (the VHAS's conditions, a state's own, a case joining one) and the
@@ -104,9 +105,9 @@ describe.each(databaseKinds)('programmes and the returns of point 27 on $name', 
     database = await kind.open();
     await importCasesFile({ db: database.db, actor: OP, path: caseFile() });
     app = createApp(database, { identity: {} });
-    nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
-    de = await signIn(database, { role: 'state_officer', stateCode: 'DE' });
-    commission = await signIn(database, { role: 'commission_analyst' });
+    nl = await signInAs.officer(database, 'NL');
+    de = await signInAs.officer(database, 'DE');
+    commission = await signInAs.analyst(database);
   });
   afterAll(async () => database?.close());
 

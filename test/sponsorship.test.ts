@@ -1,21 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPONSOR_PHASES } from '../src/access/fields.ts';
 import { operator } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
-import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
-import { importCasesFile } from '../src/cases/person.import.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
 import { openSeededDatabase } from '../src/seed/seed.ts';
-import { toCsv } from '../src/presentation/table.ts';
 import { createApp } from '../src/server/server.ts';
 import { createSponsor } from '../src/sponsorship/sponsor.service.ts';
 import { tasksFor } from '../src/sponsorship/sponsorship.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds } from './databases.ts';
-import { tempDir, writeFile } from './files.ts';
+import { buildCases, type HouseholdSpec, signInAs } from './factories.ts';
+import { tempDir } from './files.ts';
 import { databaseRefusal } from './owner.ts';
-import { apiCaller, signIn, type Session } from './sessions.ts';
+import { apiCaller, type Session } from './sessions.ts';
 
 /**
  * Community sponsorship through the API, on each database: a sponsor recorded, screened and
@@ -24,36 +21,30 @@ import { apiCaller, signIn, type Session } from './sessions.ts';
  * messages); the safety net (the sponsor loses sight of the household: row-level security, not only
  * the service); the counts of breakdowns for the state and the Commission; the audit lines.
  */
-const dir = tempDir();
 const OP = operator('sponsorship-test');
-const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 
-function caseFile(): string {
-  const base = {
-    member_state: 'NL',
-    pathway: 'community_sponsorship',
-    round: '2020-2021',
-    citizenship: 'SYR',
-    birth_year: '1985',
-    country_of_departure: 'LBN',
-    relationship: 'principal',
-  };
-  const lines: Record<string, string>[] = [
-    { ...base, case_ref: 'S-01', person_ref: 'S-01-A', sex: 'F' },
-    { ...base, case_ref: 'S-01', person_ref: 'S-01-B', sex: 'M', birth_year: '2014', relationship: 'child', needs: 'medical' },
-    { ...base, case_ref: 'S-02', person_ref: 'S-02-A', sex: 'M', needs: 'disability(wheelchair access)' },
-    { ...base, case_ref: 'S-03', person_ref: 'S-03-A', sex: 'M', pathway: 'labour' },
-    { ...base, case_ref: 'B-1', person_ref: 'B-1-A', member_state: 'BE', sex: 'F' },
-  ];
-  return writeFile(
-    dir,
-    `sponsorship-${randomUUID()}.csv`,
-    toCsv(
-      COLUMNS,
-      lines.map((r) => COLUMNS.map((k) => r[k as keyof typeof r] ?? '')),
-    ),
-  );
-}
+/** The households of the fixture: three NL households for community sponsorship (one on the labour pathway), one of BE. */
+const HOUSEHOLDS: HouseholdSpec[] = [
+  {
+    case_ref: 'S-01',
+    members: [
+      { person_ref: 'S-01-A', sex: 'F' },
+      { person_ref: 'S-01-B', sex: 'M', birth_year: '2014', relationship: 'child', needs: 'medical' },
+    ],
+  },
+  { case_ref: 'S-02', members: [{ person_ref: 'S-02-A', sex: 'M', needs: 'disability(wheelchair access)' }] },
+  { case_ref: 'S-03', pathway: 'labour', members: [{ person_ref: 'S-03-A', sex: 'M' }] },
+  { case_ref: 'B-1', member_state: 'BE', members: [{ person_ref: 'B-1-A', sex: 'F' }] },
+].map((h) => ({
+  member_state: 'NL',
+  pathway: 'community_sponsorship',
+  round: '2020-2021',
+  citizenship: 'SYR',
+  birth_year: '1985',
+  country_of_departure: 'LBN',
+  relationship: 'principal',
+  ...h,
+}));
 const ROLES = {
   selection: 'state',
   pre_departure: 'shared',
@@ -90,13 +81,13 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 
   beforeAll(async () => {
     database = await kind.open();
-    await importCasesFile({ db: database.db, actor: OP, path: caseFile() });
+    await buildCases(database, HOUSEHOLDS, { actor: OP });
     app = createApp(database);
-    nl = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
-    be = await signIn(database, { role: 'state_officer', stateCode: 'BE' });
-    commission = await signIn(database, { role: 'commission_analyst' });
-    sponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'utrecht-welcome' });
-    otherSponsor = await signIn(database, { role: 'sponsor', stateCode: 'NL', organisation: 'other-group' });
+    nl = await signInAs.officer(database, 'NL');
+    be = await signInAs.officer(database, 'BE');
+    commission = await signInAs.analyst(database);
+    sponsor = await signInAs.sponsor(database, 'NL', 'utrecht-welcome');
+    otherSponsor = await signInAs.sponsor(database, 'NL', 'other-group');
   }, 120_000);
   afterAll(async () => database?.close());
 

@@ -22,7 +22,7 @@ import { createApp } from '../src/server/server.ts';
 import { cliRunner } from './cli-run.ts';
 import { databaseKinds, UNHCR_ARRIVALS } from './databases.ts';
 import { tempDir } from './files.ts';
-import { signIn } from './sessions.ts';
+import { signInAs } from './factories.ts';
 
 /** UNHCR's public file (CC BY 4.0), shipped with the platform: data/unhcr/README.md. */
 const UNHCR_FILE = UNHCR_ARRIVALS;
@@ -350,8 +350,8 @@ describe.each(databaseKinds)('reference statistics on $name', (kind) => {
 
   it('answers through the API: the Commission uploads, an officer is refused, anyone signed in reads the reconciliation', async () => {
     const app = createApp(database);
-    const analyst = await signIn(database, { role: 'commission_analyst' });
-    const officer = await signIn(database, { role: 'state_officer', stateCode: 'DE' });
+    const analyst = await signInAs.analyst(database);
+    const officer = await signInAs.officer(database, 'DE');
     const upload = (headers: Record<string, string>, body: string, query = 'source=unhcr&extractedOn=2025-12-01') =>
       app.request(`http://pathways.test/api/statistics/datasets?${query}`, {
         method: 'POST',

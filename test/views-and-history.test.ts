@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/db.ts';
 import { createApp } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
-import { signIn } from './sessions.ts';
+import { signInAs } from './factories.ts';
 
 /**
  * What the web interface keeps on the server instead of in the browser (saved views, per account),
@@ -19,9 +19,9 @@ describe.each(databaseKinds)('saved views and pledge history on $name', (kind) =
   beforeAll(async () => {
     database = await kind.open();
     app = createApp(database);
-    nl = (await signIn(database, { role: 'state_officer', stateCode: 'NL' })).headers;
-    nl2 = (await signIn(database, { role: 'state_officer', stateCode: 'NL' })).headers;
-    commission = (await signIn(database, { role: 'commission_analyst' })).headers;
+    nl = (await signInAs.officer(database, 'NL')).headers;
+    nl2 = (await signInAs.officer(database, 'NL')).headers;
+    commission = (await signInAs.analyst(database)).headers;
   });
   afterAll(async () => database?.close());
 
