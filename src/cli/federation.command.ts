@@ -1,16 +1,20 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
-import { listKeys, listSent, registerKey, returnsMatrix, revokeKey, stateOfPlayFromReturns } from '../federation/federation.service.ts';
-import { keysTable, matrixTable, returnsStateOfPlayTable, sentTable } from '../federation/federation.present.ts';
-import { fingerprintOf } from '../federation/return.ts';
-import { returnSigningKey, sendReturn } from '../federation/send-return.ts';
 import { appError } from '../i18n/problem.ts';
-import { renderTable } from '../presentation/table.ts';
-import { formatOption, isoDate, stateCodeOf } from './options.ts';
+import { formatOption, isoDate, stateCodeOf, withLookups } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../federation/federation.service.ts')),
+  ...(await import('../federation/federation.present.ts')),
+  ...(await import('../federation/return.ts')),
+  ...(await import('../federation/send-return.ts')),
+  ...(await import('../presentation/table.ts')),
+});
 
 export interface FederationCommandContext extends CommandContext {
   /** PATHWAYS_RETURN_KEY: the file of the state's private key, when --key is not given. */
@@ -33,6 +37,7 @@ const httpUrl = (v: string) => {
  * state of play built from the returns received.
  */
 export function registerFederationCommands(program: Command, ctx: FederationCommandContext): void {
+  withLookups(program);
   const returns = program
     .command('returns')
     .description("a Member State's signed returns to the Commission (points 26 and 27): keys, sending, receipts, the Commission's view");
@@ -41,7 +46,8 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .command('keygen')
     .description("make the state's Ed25519 key pair: the private key to a file (mode 0600), the public key printed for the Commission")
     .requiredOption('--out <file>', 'file for the private key (PEM); never overwritten')
-    .action((o: { out: string }) => {
+    .action(async (o: { out: string }) => {
+      const { fingerprintOf } = await load();
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       try {
         writeFileSync(o.out, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
@@ -59,6 +65,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .requiredOption('--state <state>', 'Member State (protocol code, ISO code or name)')
     .requiredOption('--public-key <file>', 'the public key (PEM) the state sent')
     .action(async (o: { state: string; publicKey: string }, cmd: Command) => {
+      const { inScope, registerKey } = await load();
       const stateCode = stateCodeOf(o.state);
       const pem = readFileSync(o.publicKey, 'utf8');
       const key = await ctx.withDb(cmd, ({ db }) =>
@@ -72,6 +79,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .description('the Commission revokes a key: returns signed with it are refused from then on')
     .argument('<fingerprint>', "the key's fingerprint (64 hexadecimal digits)", fingerprintArg)
     .action(async (fingerprint: string, _o: unknown, cmd: Command) => {
+      const { inScope, revokeKey } = await load();
       const key = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => revokeKey({ db: tx, actor: ctx.actor, fingerprint })));
       ctx.out(ctx.t()('federation.cli.revoked', { fingerprint: key.fingerprint, state: key.state }));
     });
@@ -81,6 +89,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .description('the keys registered, per state, revoked or not')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) => {
+      const { inScope, listKeys, keysTable, renderTable } = await load();
       const keys = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listKeys({ db: tx, actor: ctx.actor })));
       ctx.out(o.format === 'json' ? JSON.stringify(keys, null, 2) : renderTable(keysTable(keys, ctx.lang())));
     });
@@ -95,6 +104,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .option('--key <file>', 'private key (PEM) to sign with; default PATHWAYS_RETURN_KEY')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { to: string; round: string; state: string; asOf?: string; key?: string; format: string }, cmd: Command) => {
+      const { returnSigningKey, sendReturn } = await load();
       const keyFile = o.key ?? ctx.returnKey;
       if (!keyFile) throw appError(ErrorCode.BadInput, 'returnKeyMissing');
       let pem: string;
@@ -134,6 +144,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .option('--round <id>', 'only this round (returns received)')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { state?: string; round?: string; format: string }, cmd: Command) => {
+      const { inScope, listSent, returnsMatrix, matrixTable, sentTable, renderTable } = await load();
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const { sent, received } = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, async (tx) => ({
@@ -158,6 +169,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .option('--round <id>', 'the round (its states are all listed, reported or not)')
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round?: string; format: string }, cmd: Command) => {
+      const { inScope, returnsMatrix, matrixTable, renderTable } = await load();
       const m = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => returnsMatrix({ db: tx, actor: ctx.actor, round: o.round })),
       );
@@ -179,6 +191,7 @@ export function registerFederationCommands(program: Command, ctx: FederationComm
     .option('--as-of <date>', 'the day (YYYY-MM-DD); default today', isoDate)
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; asOf?: string; format: string }, cmd: Command) => {
+      const { inScope, stateOfPlayFromReturns, returnsStateOfPlayTable, renderTable } = await load();
       const sop = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
           stateOfPlayFromReturns({ db: tx, actor: ctx.actor, roundId: o.round, asOf: o.asOf, lang: ctx.lang() }),

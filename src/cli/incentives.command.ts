@@ -1,17 +1,21 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { shippedBy } from '../i18n/i18n.ts';
 import { shippedKeys } from '../i18n/shipped-keys.ts';
-import { incentiveCsv, incentiveTables, incentiveWorkbook } from '../incentives/incentive.present.ts';
-import { incentiveReport, makeClaim, refreshIncentives } from '../incentives/incentive.service.ts';
-import { renderTable, toCsv } from '../presentation/table.ts';
-import { incentiveDataset } from '../incentives/incentive.dataset.ts';
-import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
+import { formatOption, isoDate, langOption, reportCommand, stateCodeOf, withLookups } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../incentives/incentive.present.ts')),
+  ...(await import('../incentives/incentive.service.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../incentives/incentive.dataset.ts')),
+});
 
 /**
  * `pathways report incentives` (per person and in totals, as a table, CSV, JSON or an XLSX workbook
@@ -19,7 +23,8 @@ import type { CommandContext } from './privacy.command.ts';
  * `pathways incentives refresh` (recompute after the round's rates changed).
  */
 export function registerIncentiveCommands(program: Command, ctx: CommandContext): void {
-  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  withLookups(program);
+  const report = reportCommand(program);
   report
     .command('incentives')
     .description(
@@ -31,6 +36,8 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .addOption(langOption())
     .action(async (o: { round: string; state?: string; format: string; output?: string }, cmd: Command) => {
+      const { inScope, incentiveCsv, incentiveTables, incentiveWorkbook, incentiveReport, renderTable, toCsv, incentiveDataset } =
+        await load();
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : null;
       // The language is known once the command's options are read (in withDb): the translator is taken there.
@@ -67,6 +74,7 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .requiredOption('--from <date>', 'first day of the period (YYYY-MM-DD)', isoDate)
     .requiredOption('--to <date>', 'last day of the period (YYYY-MM-DD)', isoDate)
     .action(async (o: { round: string; state: string; from: string; to: string }, cmd: Command) => {
+      const { inScope, makeClaim } = await load();
       const stateCode = stateCodeOf(o.state);
       const c = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => makeClaim(tx, ctx.actor, { roundId: o.round, stateCode, from: o.from, to: o.to })),
@@ -80,6 +88,7 @@ export function registerIncentiveCommands(program: Command, ctx: CommandContext)
     .description("recompute every arrived person's incentive (after a round's rates changed); each change gets a line of history")
     .option('--state <state>', 'only this Member State')
     .action(async (o: { state?: string }, cmd: Command) => {
+      const { inScope, refreshIncentives } = await load();
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const s = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => refreshIncentives(tx, ctx.actor, { ...(stateCode ? { stateCode } : {}), reason: 'rates' })),

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
-import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { placementsTable, placesTable, runText } from '../placement/placement.present.ts';
-import { decide, getRun, importPlaces, listPlaces, readPlacesFile, startRun } from '../placement/placement.service.ts';
 import { TIME_LIMIT } from '../placement/decision.ts';
-import { formatOption, positiveInt, stateCodeOf } from './options.ts';
+import { formatOption, positiveInt, stateCodeOf, withLookups } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
-import { progressBar } from './progress.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../placement/placement.present.ts')),
+  ...(await import('../placement/placement.service.ts')),
+  ...(await import('./progress.ts')),
+});
 
 /**
  * `pathways placement places import|list`, `pathways placement solve` (the optimiser, with a progress
@@ -15,6 +19,7 @@ import { progressBar } from './progress.ts';
  * proposal). The same services as the API, in the operator's scope, audited.
  */
 export function registerPlacementCommands(program: Command, ctx: CommandContext): void {
+  withLookups(program);
   const placement = program
     .command('placement')
     .description('placing households at receiving places: proposal by the optimiser, decision by a caseworker');
@@ -24,6 +29,7 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .description('add or change places by code from a CSV or JSON file, all or none')
     .requiredOption('--state <state>', 'the Member State')
     .action(async (file: string, o: { state: string }, cmd: Command) => {
+      const { inScope, importPlaces, readPlacesFile } = await load();
       const stateCode = stateCodeOf(o.state);
       const list = await readPlacesFile(file);
       const r = await ctx.withDb(cmd, ({ db }) =>
@@ -36,6 +42,7 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .description("a Member State's places with their capacities")
     .requiredOption('--state <state>', 'the Member State')
     .action(async (o: { state: string }, cmd: Command) => {
+      const { inScope, placesTable, listPlaces } = await load();
       const stateCode = stateCodeOf(o.state);
       const list = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listPlaces({ db: tx, actor: ctx.actor, stateCode })));
       ctx.out(placesTable(list, ctx.t()));
@@ -52,6 +59,7 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .option('--time-limit <seconds>', `time limit (${TIME_LIMIT.min}–${TIME_LIMIT.max})`, positiveInt, TIME_LIMIT.default)
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { round: string; state: string; places?: string; timeLimit: number; format: string }, cmd: Command) => {
+      const { inScope, runText, getRun, importPlaces, readPlacesFile, startRun, progressBar } = await load();
       const stateCode = stateCodeOf(o.state);
       if (o.timeLimit > TIME_LIMIT.max) throw appError(ErrorCode.BadInput, 'placementTimeLimit', { p1: TIME_LIMIT.max });
       const file = o.places ? await readPlacesFile(o.places) : null;
@@ -85,6 +93,7 @@ export function registerPlacementCommands(program: Command, ctx: CommandContext)
     .option('--household <ref=place...>', 'a household and the place decided (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--reason <text>', 'why (for a change by hand)')
     .action(async (o: { run: number; state: string; all?: boolean; household?: string[]; reason?: string }, cmd: Command) => {
+      const { inScope, placementsTable, decide, getRun } = await load();
       const stateCode = stateCodeOf(o.state);
       if (!o.all === !o.household?.length) throw appError(ErrorCode.BadInput, 'placementConfirmWhat');
       const pairs = (o.household ?? []).map((h) => {

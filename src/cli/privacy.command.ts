@@ -1,29 +1,29 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import type { Principal } from '../access/principal.ts';
-import { assertAuditIntact, listAudit, verifyAudit } from '../audit/audit.service.ts';
-import { anchorKey, readAnchors, writeAnchors, type AnchorFiles } from '../audit/anchor.ts';
-import { inScope } from '../access/scope.ts';
-import type { Database } from '../db/db.ts';
-import { renderTable } from '../presentation/table.ts';
-import { processingRecords, processingRecordsMarkdown } from '../privacy/processing.records.ts';
-import { runStorageLimitation, vacuumEmbedded } from '../privacy/retention.ts';
-import { eraseSubject, exportSubject } from '../privacy/subject.service.ts';
-import type { Lang } from '../reference/country.ts';
-import { formatOption, positiveInt, stateCodeOf } from './options.ts';
+import type { AnchorFiles } from '../audit/anchor.ts';
+import { formatOption, positiveInt, stateCodeOf, withLookups } from './options.ts';
 
-/** What a command module needs of the CLI around it. */
-export interface CommandContext {
-  withDb: <T>(cmd: Command, work: (d: Database) => Promise<T>) => Promise<T>;
-  actor: Principal;
-  out: (s: string) => void;
-  t: () => (key: string, params?: Record<string, string | number>) => string;
-  /** The language of the output, once the command's options are read (--lang, else PATHWAYS_LANG). */
-  lang: () => Lang;
-}
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../audit/audit.service.ts')),
+  ...(await import('../audit/anchor.ts')),
+  ...(await import('../access/scope.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../privacy/processing.records.ts')),
+  ...(await import('../privacy/retention.ts')),
+  ...(await import('../privacy/subject.service.ts')),
+});
+
+import type { CommandContext } from './context.ts';
+
+export type { CommandContext } from './context.ts';
 
 /** `pathways audit verify|anchor|list`: the audit trail, for the operator and the auditors. */
-export function registerAuditCommands(program: Command, ctx: CommandContext & { anchorFiles: (cmd: Command) => AnchorFiles }): void {
+export function registerAuditCommands(
+  program: Command,
+  ctx: CommandContext & { anchorFiles: (cmd: Command) => Promise<AnchorFiles> },
+): void {
+  withLookups(program);
   const audit = program.command('audit').description('the audit trail: verify its hash chains, list its lines');
   audit
     .command('verify')
@@ -33,7 +33,8 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const files = ctx.anchorFiles(cmd);
+        const { assertAuditIntact, verifyAudit, anchorKey, readAnchors, inScope, renderTable } = await load();
+        const files = await ctx.anchorFiles(cmd);
         const { anchors, forged } = readAnchors(files.anchorFile, anchorKey(files.keyFile).publicKey);
         const reports = await inScope(db, ctx.actor, (tx) => verifyAudit(tx, { anchors, forged }));
         if (o.format === 'json') ctx.out(JSON.stringify(reports, null, 2));
@@ -62,7 +63,8 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
     )
     .action(async (_o: unknown, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
-        const files = ctx.anchorFiles(cmd);
+        const { writeAnchors, inScope } = await load();
+        const files = await ctx.anchorFiles(cmd);
         const taken = await inScope(db, ctx.actor, (tx) => writeAnchors(tx, files));
         ctx.out(ctx.t()('audit.anchored', { anchors: taken.length, file: files.anchorFile }));
       }),
@@ -75,6 +77,7 @@ export function registerAuditCommands(program: Command, ctx: CommandContext & { 
     .option('--limit <n>', 'how many (1–1000)', positiveInt, 50)
     .action(async (o: { state?: string; action?: string; limit: number }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { listAudit, renderTable } = await load();
         const lines = await db.transaction((tx) =>
           listAudit(tx, ctx.actor, {
             stateCode: o.state ? stateCodeOf(o.state) : null,
@@ -104,6 +107,7 @@ export function registerPrivacyCommands(
   program: Command,
   ctx: CommandContext & { sponsorRetentionMonths: number; uploadRetentionHours: number },
 ): void {
+  withLookups(program);
   const privacy = program
     .command('privacy')
     .description("data protection: a subject's access and erasure, retention, records of processing");
@@ -116,6 +120,7 @@ export function registerPrivacyCommands(
     .option('--out <file>', 'write to a file instead of the terminal')
     .action(async (o: { state: string; case: string; person: string; out?: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { exportSubject } = await load();
         const data = await db.transaction((tx) =>
           exportSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, personRef: o.person }, ctx.t()),
         );
@@ -134,6 +139,7 @@ export function registerPrivacyCommands(
     .requiredOption('--reason <text>', 'the request (who, when)')
     .action(async (o: { state: string; case: string; reason: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { eraseSubject } = await load();
         const r = await db.transaction((tx) =>
           eraseSubject(tx, ctx.actor, { stateCode: stateCodeOf(o.state), caseRef: o.case, reason: o.reason }),
         );
@@ -148,6 +154,7 @@ export function registerPrivacyCommands(
     .option('--today <date>', 'the day to judge by (YYYY-MM-DD)', new Date().toISOString().slice(0, 10))
     .action(async (o: { today: string }, cmd: Command) =>
       ctx.withDb(cmd, async (database) => {
+        const { runStorageLimitation, vacuumEmbedded } = await load();
         const r = await database.db.transaction((tx) =>
           runStorageLimitation(tx, ctx.actor, o.today, ctx.sponsorRetentionMonths, ctx.uploadRetentionHours),
         );
@@ -168,6 +175,7 @@ export function registerPrivacyCommands(
     .addOption(formatOption(['md', 'json'], 'md'))
     .action(async (o: { format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { processingRecords, processingRecordsMarkdown } = await load();
         const records = await db.transaction((tx) => processingRecords(tx, ctx.sponsorRetentionMonths, ctx.lang()));
         ctx.out(o.format === 'json' ? JSON.stringify(records, null, 2) : processingRecordsMarkdown(records, ctx.lang()));
       }),

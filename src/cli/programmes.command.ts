@@ -1,19 +1,24 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { returnsCsv, returnsTables, returnsWorkbook } from '../programmes/returns.present.ts';
-import { admissionsReport } from '../programmes/returns.service.ts';
-import { renderTable, toCsv } from '../presentation/table.ts';
-import { returnsDataset } from '../programmes/returns.dataset.ts';
-import { formatOption, isoDate, langOption, stateCodeOf } from './options.ts';
+import { formatOption, isoDate, langOption, reportCommand, stateCodeOf, withLookups } from './options.ts';
 import { writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
 
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../programmes/returns.present.ts')),
+  ...(await import('../programmes/returns.service.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../programmes/returns.dataset.ts')),
+});
+
 /** `pathways report admissions`: the returns of point 27 for a round's period or from–to, as a table, CSV, JSON or XLSX. */
 export function registerProgrammeCommands(program: Command, ctx: CommandContext): void {
-  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  withLookups(program);
+  const report = reportCommand(program);
   report
     .command('admissions')
     .description(
@@ -27,6 +32,7 @@ export function registerProgrammeCommands(program: Command, ctx: CommandContext)
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .addOption(langOption())
     .action(async (o: { round?: string; from?: string; to?: string; state?: string; format: string; output?: string }, cmd: Command) => {
+      const { inScope, returnsCsv, returnsTables, returnsWorkbook, admissionsReport, renderTable, toCsv, returnsDataset } = await load();
       if (o.format === 'xlsx' && !o.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>

@@ -24,3 +24,13 @@ export function progressBar(tty: boolean, label: string) {
     },
   };
 }
+
+/** Runs long work with a progress bar on a terminal, and takes the bar away however the work ends. */
+export async function withProgress<T>(tty: boolean, label: string, work: (bar: ReturnType<typeof progressBar>) => Promise<T>): Promise<T> {
+  const bar = progressBar(tty, label);
+  try {
+    return await work(bar);
+  } finally {
+    bar.stop();
+  }
+}

@@ -1,11 +1,15 @@
 import { Option, type Command } from 'commander';
-import { inScope } from '../access/scope.ts';
-import { renderTable, toCsv } from '../presentation/table.ts';
 import { SPONSOR_STATUSES, type SponsorStatus } from '../sponsorship/sponsor.ts';
-import { listSponsors } from '../sponsorship/sponsor.service.ts';
-import { listSponsorships } from '../sponsorship/sponsorship.service.ts';
-import { formatOption, stateCodeOf } from './options.ts';
+import { formatOption, stateCodeOf, withLookups } from './options.ts';
 import type { CommandContext } from './privacy.command.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../sponsorship/sponsor.service.ts')),
+  ...(await import('../sponsorship/sponsorship.service.ts')),
+});
 
 /**
  * `pathways sponsors list` (a state's sponsors, by status) and `pathways sponsorships breakdowns`
@@ -13,8 +17,10 @@ import type { CommandContext } from './privacy.command.ts';
  * read through the same services as the API, in the operator's scope, audited.
  */
 export function registerSponsorshipCommands(program: Command, ctx: CommandContext): void {
+  withLookups(program);
   const format = () => formatOption(['table', 'csv', 'json']);
-  const print = (o: { format: string }, headers: string[], rows: (string | number | null)[][], json: unknown) =>
+  const print = async (o: { format: string }, headers: string[], rows: (string | number | null)[][], json: unknown) => {
+    const { renderTable, toCsv } = await load();
     ctx.out(
       o.format === 'json'
         ? JSON.stringify(json, null, 2)
@@ -22,6 +28,7 @@ export function registerSponsorshipCommands(program: Command, ctx: CommandContex
           ? toCsv(headers, rows)
           : renderTable({ headers, rows: rows.map((r) => r.map((v) => (v === null ? '—' : String(v)))) }),
     );
+  };
 
   program
     .command('sponsors')
@@ -32,12 +39,13 @@ export function registerSponsorshipCommands(program: Command, ctx: CommandContex
     .addOption(new Option('--status <status>', 'only sponsors in this status').choices([...SPONSOR_STATUSES]))
     .addOption(format())
     .action(async (o: { state: string; status?: SponsorStatus; format: string }, cmd: Command) => {
+      const { inScope, listSponsors } = await load();
       const stateCode = stateCodeOf(o.state);
       const list = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => listSponsors({ db: tx, actor: ctx.actor, stateCode, status: o.status })),
       );
       const t = ctx.t();
-      print(
+      await print(
         o,
         [
           'id',
@@ -60,12 +68,13 @@ export function registerSponsorshipCommands(program: Command, ctx: CommandContex
     .requiredOption('--state <state>', 'the Member State')
     .addOption(format())
     .action(async (o: { state: string; format: string }, cmd: Command) => {
+      const { inScope, listSponsorships } = await load();
       const stateCode = stateCodeOf(o.state);
       const list = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) => listSponsorships({ db: tx, actor: ctx.actor, stateCode, status: 'broken_down' })),
       );
       const t = ctx.t();
-      print(
+      await print(
         o,
         [
           'id',

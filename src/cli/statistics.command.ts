@@ -1,39 +1,29 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { inScope } from '../access/scope.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { fileSize } from '../files/csv-source.ts';
-import { renderTable, toCsv } from '../presentation/table.ts';
 import { isPathway, type Pathway } from '../rounds/round.ts';
-import {
-  contextTables,
-  datasetsTable,
-  figuresCsv,
-  figuresTable,
-  reconciliationCsv,
-  reconciliationTable,
-} from '../statistics/statistics.present.ts';
-import {
-  importStatistics,
-  listDatasets,
-  reconciliationReport,
-  removeDataset,
-  statisticsContext,
-  statisticsFigures,
-} from '../statistics/statistics.service.ts';
-import { isStatisticsSource, type StatisticsSource } from '../statistics/statistics.ts';
-import { reconciliationDataset } from '../statistics/reconciliation.ts';
-import { formatOption, isoDate, langOption, positiveInt, stateCodeOf } from './options.ts';
+import type { StatisticsSource } from '../statistics/statistics.ts';
+import { formatOption, isoDate, langOption, lookups, positiveInt, reportCommand, stateCodeOf, withLookups } from './options.ts';
 import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.ts';
 import type { CommandContext } from './privacy.command.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../files/csv-source.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../statistics/statistics.present.ts')),
+  ...(await import('../statistics/statistics.service.ts')),
+  ...(await import('../statistics/reconciliation.ts')),
+});
 
 const year = (v: string) => {
   if (!/^\d{4}$/.test(v)) throw appError(ErrorCode.BadInput, 'statsYearInvalid', { p1: v });
   return Number(v);
 };
 const source = (v: string): StatisticsSource => {
-  if (!isStatisticsSource(v)) throw appError(ErrorCode.BadInput, 'statsSource', { p1: v });
+  if (!lookups().statistics.isStatisticsSource(v)) throw appError(ErrorCode.BadInput, 'statsSource', { p1: v });
   return v;
 };
 const pathways = (v: string): Pathway[] =>
@@ -48,6 +38,7 @@ const pathways = (v: string): Pathway[] =>
  * statistics (UNHCR, Eurostat) kept per source, and the platform's arrivals beside them.
  */
 export function registerStatisticsCommands(program: Command, ctx: CommandContext): void {
+  withLookups(program);
   const stats = program
     .command('stats')
     .description('reference statistics of UNHCR and Eurostat, each kept with its source, extraction date and definitions');
@@ -62,6 +53,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .option('--code <code>', "the publisher's code of the table (Eurostat: e.g. migr_asyresa), where the file does not say it")
     .addOption(langOption())
     .action(async (src: StatisticsSource, file: string, o: { extractedOn?: string; code?: string }, cmd: Command) => {
+      const { inScope, fileSize, importStatistics } = await load();
       fileSize(file);
       const bytes = readFileSync(file);
       const out = await ctx.withDb(cmd, ({ db }) =>
@@ -106,6 +98,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .addOption(formatOption(['table', 'json']))
     .addOption(langOption())
     .action(async (o: { format: string }, cmd: Command) => {
+      const { inScope, renderTable, datasetsTable, listDatasets } = await load();
       const all = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => listDatasets(tx, ctx.actor)));
       const t = ctx.t();
       if (o.format === 'json') return ctx.out(JSON.stringify(all, null, 2));
@@ -122,6 +115,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .addOption(formatOption(['table', 'csv', 'json']))
     .addOption(langOption())
     .action(async (o: { source: StatisticsSource; state?: string; year?: number; dataset?: number; format: string }, cmd: Command) => {
+      const { inScope, renderTable, toCsv, datasetsTable, figuresCsv, figuresTable, statisticsFigures } = await load();
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
@@ -150,6 +144,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .argument('<id>', 'dataset id', positiveInt)
     .addOption(langOption())
     .action(async (id: number, _o: unknown, cmd: Command) => {
+      const { inScope, removeDataset } = await load();
       const d = await ctx.withDb(cmd, ({ db }) => inScope(db, ctx.actor, (tx) => removeDataset({ db: tx, actor: ctx.actor, id })));
       ctx.out(ctx.t()('stats.removed', { id: d.id, source: d.source, code: d.code, figures: d.figures }));
     });
@@ -162,6 +157,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .addOption(formatOption(['table', 'json']))
     .addOption(langOption())
     .action(async (o: { dataset?: number; format: string }, cmd: Command) => {
+      const { inScope, renderTable, contextTables, statisticsContext } = await load();
       const c = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>
           statisticsContext({ db: tx, actor: ctx.actor, ...(o.dataset !== undefined && { datasetId: o.dataset }) }),
@@ -174,7 +170,7 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
       ctx.out([v.title, '', renderTable(v.years), '', renderTable(v.document), '', ...v.notes].join('\n'));
     });
 
-  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('reports');
+  const report = reportCommand(program);
   report
     .command('reconciliation')
     .description(
@@ -187,6 +183,8 @@ export function registerStatisticsCommands(program: Command, ctx: CommandContext
     .option('--output <file>', 'write to this file (needed for xlsx)')
     .addOption(langOption())
     .action(async (o: { year: number; state?: string; pathways?: Pathway[]; format: string; output?: string }, cmd: Command) => {
+      const { inScope, renderTable, toCsv, reconciliationCsv, reconciliationTable, reconciliationReport, reconciliationDataset } =
+        await load();
       const stateCode = o.state ? stateCodeOf(o.state) : undefined;
       const r = await ctx.withDb(cmd, ({ db }) =>
         inScope(db, ctx.actor, (tx) =>

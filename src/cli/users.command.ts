@@ -1,25 +1,21 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Readable } from 'node:stream';
 import { ROLES, type Principal, type Role } from '../access/principal.ts';
-import { inScope } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
-import { renderTable } from '../presentation/table.ts';
-import { formatOption, stateCodeOf } from './options.ts';
-import { IDENTITY_SCOPE } from '../identity/authenticate.ts';
-import { checkNewPassword } from '../identity/password.ts';
-import { secondFactorRequired } from '../identity/session.ts';
-import {
-  checkAccountFields,
-  createUser,
-  disableUser,
-  ensureFirstAdministrator,
-  listUsers,
-  resetTotp,
-  setPassword,
-} from '../identity/user.service.ts';
+import { formatOption, stateCodeOf, withLookups } from './options.ts';
+
+/** The services and presenters, imported when a command runs (not for `pathways --help`). */
+const load = async () => ({
+  ...(await import('../access/scope.ts')),
+  ...(await import('../presentation/table.ts')),
+  ...(await import('../identity/authenticate.ts')),
+  ...(await import('../identity/password.ts')),
+  ...(await import('../identity/session.ts')),
+  ...(await import('../identity/user.service.ts')),
+});
 
 /** What the user commands need of the command line (src/cli/main.ts). */
 export interface UserCommandContext {
@@ -39,6 +35,7 @@ export interface UserCommandContext {
  * secret, so no administrator ever holds another person's second factor.
  */
 export function registerUserCommands(program: Command, ctx: UserCommandContext): void {
+  withLookups(program);
   const { io, t } = ctx;
   const users = program.command('users').description('accounts of the platform: add, list, disable, password, reset-totp');
 
@@ -73,6 +70,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
         },
         cmd: Command,
       ) => {
+        const { inScope, secondFactorRequired, checkAccountFields, createUser } = await load();
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);
         // Said before the password is asked for (the service checks the same again).
         checkAccountFields({
@@ -109,6 +107,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { state?: string; format: string }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { inScope, renderTable, listUsers } = await load();
         const stateCode = o.state === undefined ? null : stateCodeOf(o.state);
         const list = await inScope(db, ctx.actor, (tx) => listUsers(tx, ctx.actor, { stateCode }));
         if (o.format === 'json') return io.out(JSON.stringify(list, null, 2));
@@ -147,6 +146,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .argument('<username>', 'the account')
     .action(async (username: string, _o: unknown, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { inScope, disableUser } = await load();
         const r = await inScope(db, ctx.actor, (tx) => disableUser(tx, ctx.actor, username));
         io.out(t()('users.disabled', { username, sessions: r.sessionsEnded }));
       }),
@@ -159,6 +159,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, o: { passwordStdin?: boolean }, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { inScope, setPassword } = await load();
         const password = (await passwordFor({ username, ...(o.passwordStdin ? { passwordStdin: true } : {}) }, ctx))!;
         const r = await inScope(db, ctx.actor, (tx) => setPassword(tx, ctx.actor, username, password));
         io.out(t()('users.passwordSet', { username, sessions: r.sessionsEnded }));
@@ -171,6 +172,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .argument('<username>', 'the account')
     .action(async (username: string, _o: unknown, cmd: Command) =>
       ctx.withDb(cmd, async ({ db }) => {
+        const { inScope, resetTotp } = await load();
         const r = await inScope(db, ctx.actor, (tx) => resetTotp(tx, ctx.actor, username));
         io.out(t()('users.totpReset', { username, sessions: r.sessionsEnded }));
       }),
@@ -182,6 +184,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
  * its random password once. The administrator sets up TOTP at first sign-in (the role needs it).
  */
 export async function announceFirstAdministrator(database: Database, io: { out: (s: string) => void }, t: Translate): Promise<void> {
+  const { IDENTITY_SCOPE, inScope, ensureFirstAdministrator } = await load();
   const by: Principal = { ...IDENTITY_SCOPE, id: 'system:first-run' };
   const created = await inScope(database.db, by, (tx) => ensureFirstAdministrator(tx, by));
   if (created) io.out(t('users.firstAdmin', created));
@@ -191,6 +194,7 @@ async function passwordFor(
   o: { username: string; oidcIssuer?: string; passwordStdin?: boolean },
   ctx: UserCommandContext,
 ): Promise<string | null> {
+  const { checkNewPassword } = await load();
   const stdin = ctx.stdin ?? process.stdin;
   let password: string;
   if (o.passwordStdin) password = await readAll(stdin);

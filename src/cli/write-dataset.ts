@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Dataset } from '../exchange/dataset.ts';
-import { writeDatasetAs, type ExportFormat } from '../exchange/writers.ts';
+import type { ExportFormat } from '../exchange/writers.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
@@ -18,6 +18,8 @@ export async function writeDataset(opts: {
   output?: string | undefined;
 }): Promise<void> {
   if (opts.format === 'xlsx' && !opts.output) throw appError(ErrorCode.BadInput, 'outputNeeded', { p1: 'xlsx' });
+  // The writers bring exceljs: loaded when a dataset is written, not at every start.
+  const { writeDatasetAs } = await import('../exchange/writers.ts');
   const body = await writeDatasetAs(opts.format, opts.dataset, opts.t);
   if (opts.output) {
     writeFileSync(opts.output, body);

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
  * rather than test an old one), and does not stop the other tests.
  */
 export default function setup() {
+  // The command line's tests spawn bin/pathways.js: the compiled program is built first, once, when older than src/.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/build.js', import.meta.url)), '--if-stale'], { stdio: 'inherit' });
   try {
     execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/build-web.js', import.meta.url))], { stdio: 'inherit' });
   } catch {
