@@ -76,10 +76,11 @@ async function pgliteTemplate(key: string): Promise<string> {
   } finally {
     await database.close();
   }
-  // Older templates (another key) left by earlier runs, a day old or more.
+  // Templates of other keys left by earlier runs, two hours old or more (a run still going may read its own).
   for (const name of readdirSync(CACHE)) {
     const path = join(CACHE, name);
-    if (path !== file && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { force: true });
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (path !== file && age > 7_200_000) rmSync(path, { force: true });
   }
   return file;
 }
