@@ -76,6 +76,27 @@ describe('the dependency checker', () => {
     ]);
   });
 
+  it('counts a table’s foreign key to another folder’s table as no folder dependency, and a call back as one', () => {
+    const withKey = {
+      ...clean,
+      'src/c/c.table.ts':
+        "import { pgTable, text } from 'drizzle-orm/pg-core';\nimport { bThings } from '../b/b.table.ts';\nexport const cThings = pgTable('c_things', { b: text('b').references(() => bThings.id) });\n",
+      'src/c/c.repository.ts':
+        "import { cThings } from './c.table.ts';\nexport const add = (db: any) => db.insert(cThings).values({ b: 'x' });\n",
+      'src/c/c.service.ts': "import { add } from './c.repository.ts';\nexport const addC = (db: unknown) => add(db);\n",
+      'src/b/b.service.ts':
+        "import { touch } from './b.repository.ts';\nimport { addC } from '../c/c.service.ts';\nexport const run = async (db: unknown) => { await touch(db); await addC(db); };\n",
+    };
+    expect(rulesAndFiles(tree(withKey))).toEqual([]);
+    expect(folderGraph(tree(withKey)).get('c')).toBeUndefined();
+    const callBack = {
+      ...withKey,
+      'src/c/c.service.ts':
+        "import { add } from './c.repository.ts';\nimport { isB } from '../b/b.ts';\nexport const addC = (db: unknown) => (isB('b') ? add(db) : undefined);\n",
+    };
+    expect(rulesAndFiles(tree(callBack))).toEqual(['folder-cycle src/b/b.service.ts']);
+  });
+
   it('draws the folder graph from the imports', () => {
     expect([...folderGraph(tree(clean))]).toEqual([
       ['a', ['b']],

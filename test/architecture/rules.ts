@@ -215,6 +215,9 @@ function fileEdges(parsed: Map<string, Parsed>): { from: string; to: string; fil
     const from = folderOf(p.file);
     if (!from || graphExempt(p.file)) continue;
     for (const imp of p.imports) {
+      // A table's import of another table is a foreign key: the schema's graph follows the data
+      // (a person's incentives point at the person), not the calls, so it is no folder dependency.
+      if (isTable(p.file) && isTable(imp.target)) continue;
       const to = imp.specifier.startsWith('.') ? folderOf(imp.target) : undefined;
       if (to && to !== from && to.startsWith('web:') === from.startsWith('web:'))
         out.push({ from, to, file: p.file, line: imp.line, target: imp.target });
