@@ -40,7 +40,7 @@ import {
 } from './harness.ts';
 
 const SEED = 2020;
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const ACTOR = __cliActor('bench');
 /** The importer's chunk size (src/cases/person.import.ts), used by the phase measurement. */
 const CHUNK = 20_000;

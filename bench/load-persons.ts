@@ -10,7 +10,7 @@
  *   trigger on its transition table, as an import does. The template is dropped at the end.
  */
 import { importPersons } from '../src/cases/person.import.ts';
-import { cliActor } from '../src/audit/audit.ts';
+import { cliActor } from '../src/audit/audit-line.service.ts';
 import { PersonRowReader, type PersonRow } from '../src/cases/person-row.ts';
 import { sql } from '../src/db/db.ts';
 import { demoRecords, demoSource } from '../src/demo/demo.ts';

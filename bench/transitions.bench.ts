@@ -11,7 +11,7 @@ import type { CsvRecord } from '../src/files/csv-source.ts';
 import { fmtInt, fmtX, progress, timed, withFreshDatabase, type DbKind } from './harness.ts';
 
 const PATH: Stage[] = ['under_review', 'accepted', 'checks', 'pre_departure', 'travel_arranged', 'departed', 'arrived'];
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const ACTOR = __cliActor('bench');
 
 export interface TransitionsResult {

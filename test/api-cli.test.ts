@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor } from '../src/audit/audit.ts';
+import { cliActor } from '../src/audit/audit-line.service.ts';
 import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { importCasesFile } from '../src/cases/person.import.ts';
 import { main } from '../src/cli/main.ts';

@@ -9,7 +9,7 @@ import { operator } from '../src/access/principal.ts';
 import { inOperatorScope, inScope } from '../src/access/scope.ts';
 import { anchorFiles, anchorKey, readAnchors, writeAnchors, type AnchorFiles } from '../src/audit/anchor.ts';
 import { verifyAudit } from '../src/audit/audit.service.ts';
-import { recordAudit } from '../src/audit/audit.ts';
+import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { main } from '../src/cli/main.ts';
 import { APP_ROLE, type Database } from '../src/db/db.ts';
 import { openSeededDatabase } from '../src/seed/seed.ts';

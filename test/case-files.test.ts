@@ -11,7 +11,7 @@ import { toCsv } from '../src/presentation/table.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
 
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const actor = __cliActor('importer');
 const dir = tempDir();
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];

@@ -10,7 +10,7 @@ import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writePersonsCsv } from './files.ts';
 
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const actor = __cliActor('caseworker-1');
 const dir = tempDir();
 const person = (caseRef: string, personRef: string, over: Record<string, string> = {}) => ({

@@ -11,7 +11,7 @@ import { pipeline } from '../src/pipeline/pipeline.service.ts';
 import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const actor = __cliActor('demo');
 const PERSONS = 4000;
 const SEED = 4;

@@ -11,7 +11,7 @@ import { stateOfPlay } from '../src/state-of-play/state-of-play.service.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile, writePersonsCsv } from './files.ts';
 
-import { cliActor as __cliActor } from '../src/audit/audit.ts';
+import { cliActor as __cliActor } from '../src/audit/audit-line.service.ts';
 const actor = __cliActor('test');
 const dir = tempDir();
 const count = async (db: Database['db'], table: string) =>

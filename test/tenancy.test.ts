@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator, type Principal } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
 import { assertAuditIntact, verifyAudit } from '../src/audit/audit.service.ts';
-import { recordAudit } from '../src/audit/audit.ts';
+import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { getCase, listCases } from '../src/cases/case.service.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
 import { loadDemo } from '../src/demo/load-demo.ts';

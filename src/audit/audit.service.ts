@@ -3,7 +3,7 @@ import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from './audit-line.service.ts';
 import { brokenAnchors, type Anchor } from './anchor.ts';
 import { selectAuditChains, selectAuditLines, selectBrokenAuditLines } from './audit.repository.ts';
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/db.ts';
-import type { Actor } from './audit.ts';
+import type { Actor } from './audit-line.service.ts';
 import { insertImportRecord, updateImportCounts } from './audit.repository.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
 import { AppError, ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';

@@ -1,6 +1,6 @@
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import type { Translate } from '../i18n/i18n.ts';

@@ -36,3 +36,12 @@ export async function selectCaseWithPerson(
   );
   return c ?? null;
 }
+
+/** `state:case_ref` of the cases whose reference starts with `prefix` and that have not changed since they were created (version 1). */
+export async function selectUnchangedCaseKeys(db: Executor, prefix: string): Promise<string[]> {
+  const found = await rows<{ k: string }>(
+    db,
+    sql`SELECT state_code || ':' || case_ref AS k FROM cases WHERE case_ref LIKE ${`${prefix}%`} AND version = 1`,
+  );
+  return found.map((r) => r.k);
+}

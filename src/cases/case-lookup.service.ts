@@ -1,5 +1,10 @@
 import type { Executor } from '../db/db.ts';
-import { selectCaseWithPerson, selectHouseholdForMatch, type HouseholdForMatchRow } from './case-lookup.repository.ts';
+import {
+  selectCaseWithPerson,
+  selectHouseholdForMatch,
+  selectUnchangedCaseKeys,
+  type HouseholdForMatchRow,
+} from './case-lookup.repository.ts';
 
 /**
  * Cases as other folders read them (sponsorship, complementary pathways), without their SQL. The
@@ -21,4 +26,12 @@ export function findCaseWithPerson(
   personRef: string,
 ): Promise<{ id: number; pathway: string; person: string | null } | null> {
   return selectCaseWithPerson(db, stateCode, caseRef, personRef);
+}
+
+/**
+ * The cases (as `state:case_ref`) whose reference starts with `prefix` and that nothing has changed
+ * since their referral: the demo gives its histories only to these, so a second run adds nothing.
+ */
+export function unchangedCaseKeys(db: Executor, prefix: string): Promise<Set<string>> {
+  return selectUnchangedCaseKeys(db, prefix).then((keys) => new Set(keys));
 }

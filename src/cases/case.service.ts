@@ -1,5 +1,5 @@
 import { appError } from '../i18n/problem.ts';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import type { CaseDetail, CaseSummary } from './case.ts';

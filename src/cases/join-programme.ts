@@ -1,5 +1,5 @@
 import { authorize, policies } from '../access/policy.ts';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
 import { programmeForCase } from '../programmes/programme.service.ts';
 import { checkCaseVersion, findCase } from './case-changes.service.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appError, rowProblem } from '../i18n/problem.ts';
 import { createReadStream } from 'node:fs';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import { finishImportRecord, startImportRecord } from '../audit/import-record.service.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode, type RowProblem } from '../errors/app-error.ts';

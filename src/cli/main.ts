@@ -100,7 +100,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   // The operator the command line acts as: read (with the audit module) when a command runs, not for --help.
   let actor: Principal | undefined;
   program.hook('preAction', async () => {
-    actor ??= (await import('../audit/audit.ts')).cliActor(config.PATHWAYS_ACTOR);
+    actor ??= (await import('../audit/audit-line.service.ts')).cliActor(config.PATHWAYS_ACTOR);
   });
   const ctx: CliContext = {
     io,

@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
-import type { Actor } from '../audit/audit.ts';
+import type { Actor } from '../audit/audit-line.service.ts';
 import { appendCaseHistories, type HistoryToAppend } from '../cases/append-case-histories.ts';
 import { importPersons, type PersonImportProgress, type PersonImportSummary } from '../cases/person.import.ts';
 import { CASE_OPTIONAL_COLUMNS } from '../cases/person-row.ts';
-import { rows, type Executor } from '../db/db.ts';
+import { unchangedCaseKeys } from '../cases/case-lookup.service.ts';
+import type { Executor } from '../db/db.ts';
 import type { CsvRecord } from '../files/csv-source.ts';
 import { demoCaseHistories } from './case-histories.ts';
 
@@ -56,14 +56,7 @@ export async function loadDemo(opts: {
       onProgress: (p) => opts.onProgress?.({ rows: p.rows, fraction: Math.min(1, p.rows / persons) * 0.6 }),
     });
     // Histories go only to the cases that have none beyond their referral (a second run adds nothing).
-    const fresh = new Set(
-      (
-        await rows<{ k: string }>(
-          tx,
-          sql`SELECT state_code || ':' || case_ref AS k FROM cases WHERE case_ref LIKE ${`DEMO-${seed}-H%`} AND version = 1`,
-        )
-      ).map((r) => r.k),
-    );
+    const fresh = await unchangedCaseKeys(tx, `DEMO-${seed}-H`);
     let moves = 0;
     let done = 0;
     let batch: HistoryToAppend[] = [];

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inScope } from '../access/scope.ts';
-import type { Actor } from '../audit/audit.ts';
+import type { Actor } from '../audit/audit-line.service.ts';
 import { getCase } from '../cases/case.service.ts';
 import { importPersons } from '../cases/person.import.ts';
 import { joinProgramme } from '../cases/join-programme.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import { inScope } from '../access/scope.ts';
 import type { Principal, Role } from '../access/principal.ts';
 import type { Db, Executor } from '../db/db.ts';

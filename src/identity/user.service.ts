@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../db/db.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import { authorize, policies, systemAdminMayManage } from '../access/policy.ts';
 import { AGREEMENT_ROLES, ORGANISATION_ROLES, STATE_ROLES, type Principal, type Role } from '../access/principal.ts';
 import { ErrorCode } from '../errors/app-error.ts';

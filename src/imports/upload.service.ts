@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import { importCaseEvents } from '../cases/case-events.import.ts';
 import { importCasesFile, importPersonsFile } from '../cases/person.import.ts';
 import type { Executor } from '../db/db.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { authorize, policies } from '../access/policy.ts';
 import { inScope } from '../access/scope.ts';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Db, Executor } from '../db/db.ts';
 import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';

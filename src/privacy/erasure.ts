@@ -1,5 +1,5 @@
 import type { Executor } from '../db/db.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import type { Principal } from '../access/principal.ts';
 import { caseErasureRefs, eraseCaseData, eraseCaseHistoryText } from '../cases/case-privacy.service.ts';
 import { reduceIncentiveEvidence, reduceIncentiveHistoryEvidence } from '../incentives/incentive-privacy.service.ts';

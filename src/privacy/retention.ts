@@ -1,6 +1,6 @@
 import type { Executor } from '../db/db.ts';
 import type { Principal } from '../access/principal.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit-line.service.ts';
 import { casesForRetention } from '../cases/case-privacy.service.ts';
 import { expireFamilyRequests } from '../complementary/family-reunification-privacy.service.ts';
 import { expireUploads } from '../imports/upload-privacy.service.ts';

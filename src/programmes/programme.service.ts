@@ -1,5 +1,5 @@
 import { authorize, policies } from '../access/policy.ts';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';

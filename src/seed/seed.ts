@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from '../audit/audit.ts';
+import { SYSTEM_ACTOR } from '../audit/audit-line.service.ts';
 import { openDatabase, type Database, type Db, type Executor, type OpenOptions } from '../db/db.ts';
 import { ANNEX_2020, ANNEX_2020_CARRY_OVER_NOTE, ANNEX_2020_ROUND } from '../pledges/annex-2020.data.ts';
 import { recordShippedPledge } from '../pledges/pledge.service.ts';

@@ -1,6 +1,6 @@
 import { endCaseSupport, grantCaseSupport } from '../cases/case-supporter.service.ts';
 import { authorize, policies } from '../access/policy.ts';
-import { recordAudit, type Actor } from '../audit/audit.ts';
+import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import { lockHouseholdForMatch } from '../cases/case-lookup.service.ts';
 import type { Executor } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
