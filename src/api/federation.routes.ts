@@ -196,13 +196,11 @@ const revokeKeyRoute = createRoute({
   },
 });
 
-const roundQuery = roundId
-  .optional()
-  .openapi({
-    param: { name: 'round', in: 'query' },
-    description: 'Only this round; its states are all listed, reported or not.',
-    example: '2020-2021',
-  });
+const roundQuery = roundId.optional().openapi({
+  param: { name: 'round', in: 'query' },
+  description: 'Only this round; its states are all listed, reported or not.',
+  example: '2020-2021',
+});
 
 const matrixRoute = createRoute({
   method: 'get',
@@ -223,12 +221,10 @@ const sopRoute = createRoute({
   request: {
     params: z.object({ round: roundParam }),
     query: z.object({
-      asOf: isoDate
-        .optional()
-        .openapi({
-          param: { name: 'asOf', in: 'query' },
-          description: 'Each state’s latest return on or before this day (default: today).',
-        }),
+      asOf: isoDate.optional().openapi({
+        param: { name: 'asOf', in: 'query' },
+        description: 'Each state’s latest return on or before this day (default: today).',
+      }),
       lang: langQuery,
     }),
   },

@@ -239,13 +239,19 @@ function toPledges(roundId: string, stateCode: string, input: z.infer<typeof Sav
   const problems: Record<string, string[]> = {};
   const seen = new Map<string, number>();
   const out: Pledge[] = [];
+  const problem = (key: string, message: string) => {
+    const list = problems[key] ?? [];
+    problems[key] = list;
+    list.push(message);
+  };
   input.forEach((x, i) => {
     let country: string | null = null;
     if (x.countryOfDeparture) {
       const found = findCountry(x.countryOfDeparture);
       if (found.ok) country = found.country.iso3;
       else
-        (problems[`pledges.${i}.countryOfDeparture`] ??= []).push(
+        problem(
+          `pledges.${i}.countryOfDeparture`,
           found.reason === 'ambiguous'
             ? t('problem.countryAmbiguous', { candidates: found.candidates.join(' / ') })
             : t('problem.countryUnknown'),
@@ -262,7 +268,7 @@ function toPledges(roundId: string, stateCode: string, input: z.infer<typeof Sav
       note: x.note,
     };
     const key = pledgeKey(pledge);
-    if (seen.has(key)) (problems[`pledges.${i}`] ??= []).push(t('validation.pledgeRepeated', { first: seen.get(key)! }));
+    if (seen.has(key)) problem(`pledges.${i}`, t('validation.pledgeRepeated', { first: seen.get(key)! }));
     seen.set(key, i);
     out.push(pledge);
   });

@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
-import { AppError, ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
+import { ErrorCode, isAppError, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
 import { columnCountProblem, inputName, type CsvRecord, type FileInput } from '../files/csv-source.ts';
 import { readRecords } from '../files/read-thread.ts';

@@ -138,7 +138,10 @@ export class PersonRowReader {
 
     const stateText = v('member_state');
     let state = this.states.get(stateText);
-    if (state === undefined) this.states.set(stateText, (state = findState(stateText)));
+    if (state === undefined) {
+      state = findState(stateText);
+      this.states.set(stateText, state);
+    }
     if (!stateText) bad('member_state', 'required');
     else if (!state) bad('member_state', 'stateUnknown');
 
@@ -258,7 +261,10 @@ export class PersonRowReader {
       return null;
     }
     let found = this.countries.get(text);
-    if (!found) this.countries.set(text, (found = findCountry(text)));
+    if (!found) {
+      found = findCountry(text);
+      this.countries.set(text, found);
+    }
     if (found.ok) return found.country.iso3;
     if (found.reason === 'ambiguous') bad(column, 'countryAmbiguous', { candidates: found.candidates.join(' / ') });
     else bad(column, column === 'citizenship' ? 'citizenshipUnknown' : 'countryUnknown');
@@ -284,7 +290,7 @@ export class HouseholdCheck {
     const firstPerson = this.persons.get(personKey);
     if (firstPerson !== undefined) {
       problems.push(
-        rowProblem(row, 'person_ref', rec['person_ref'] ?? '', 'personRepeated', {
+        rowProblem(row, 'person_ref', rec.person_ref ?? '', 'personRepeated', {
           person: p.personRef,
           case: p.caseRef,
           first: firstPerson,
@@ -319,7 +325,7 @@ export class HouseholdCheck {
       Object.values(p.caseFields).some((x) => x !== null && !(Array.isArray(x) && x.length === 0))
     ) {
       problems.push(
-        rowProblem(row, 'priority', rec['priority'] ?? '', 'householdDiffers', {
+        rowProblem(row, 'priority', rec.priority ?? '', 'householdDiffers', {
           first: h.row,
           theirs: 'priority, categories, partner, linked cases',
         }),

@@ -113,7 +113,7 @@ export async function importPersons(opts: {
           continue;
         }
         if (opts.onlyState !== undefined && read.person.stateCode !== opts.onlyState) {
-          note([rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'otherState', { state: opts.onlyState })]);
+          note([rowProblem(rec.row, 'member_state', rec.values.member_state ?? '', 'otherState', { state: opts.onlyState })]);
           continue;
         }
         const clash = households.check(read.person, rec.row, rec.values);

@@ -133,7 +133,7 @@ export function transition(current: CaseStatus, action: Action, reason?: string 
   }
 }
 
-const reasonGiven = (target: Status, reason?: string | null) => !NEEDS_REASON.has(target) || Boolean(reason && reason.trim());
+const reasonGiven = (target: Status, reason?: string | null) => !NEEDS_REASON.has(target) || Boolean(reason?.trim());
 
 /** Stages in which a case still counts towards future arrivals (for the pipeline and forecast). */
 export const PRE_ARRIVAL: readonly Stage[] = [

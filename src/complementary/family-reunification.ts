@@ -61,11 +61,10 @@ export function familyReunificationReport(requests: Iterable<RequestFacts>): Fam
   const by = new Map<string, { line: Omit<FamilyReunificationLine, 'days'>; days: number[] }>();
   for (const r of requests) {
     let acc = by.get(r.stateCode);
-    if (!acc)
-      by.set(
-        r.stateCode,
-        (acc = { line: { stateCode: r.stateCode, requests: 0, familyMembers: 0, open: 0, byKind: {}, byOutcome: {} }, days: [] }),
-      );
+    if (!acc) {
+      acc = { line: { stateCode: r.stateCode, requests: 0, familyMembers: 0, open: 0, byKind: {}, byOutcome: {} }, days: [] };
+      by.set(r.stateCode, acc);
+    }
     const l = acc.line;
     l.requests += 1;
     l.familyMembers += r.familyMembers;

@@ -64,7 +64,11 @@ function revive(plain: Record<string, unknown>): Error {
  * Opens PGlite at `dataDir` in a worker thread; resolves once it is open. `keepText`: the types whose
  * text the parsers keep for every query; `loadDataDir`: a dump of a data folder to start from.
  */
-export async function openThreadedPglite(dataDir: string, keepText: number[], loadDataDir?: Uint8Array<ArrayBuffer>): Promise<ThreadedPglite> {
+export async function openThreadedPglite(
+  dataDir: string,
+  keepText: number[],
+  loadDataDir?: Uint8Array<ArrayBuffer>,
+): Promise<ThreadedPglite> {
   const worker = new Worker(new URL('./pglite.worker.mjs', import.meta.url), { workerData: { dataDir, keepText, loadDataDir } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 1;
@@ -124,8 +128,14 @@ export async function openThreadedPglite(dataDir: string, keepText: number[], lo
         if (ended) throw new Error('Transaction is closed');
       };
       const tx = {
-        query: async <R>(sql: string, params?: unknown[], options?: QueryOptions) => (check(), ops.query<R>(sql, params, options)),
-        exec: async (sql: string, options?: QueryOptions) => (check(), ops.exec(sql, options)),
+        query: async <R>(sql: string, params?: unknown[], options?: QueryOptions) => {
+          check();
+          return ops.query<R>(sql, params, options);
+        },
+        exec: async (sql: string, options?: QueryOptions) => {
+          check();
+          return ops.exec(sql, options);
+        },
         sql: () => Promise.reject(new Error("tagged templates are not used with the embedded database's thread")),
         listen: () => Promise.reject(new Error("LISTEN is not used with the embedded database's thread")),
         rollback: async () => {

@@ -2,7 +2,7 @@ import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { appError } from '../i18n/problem.ts';
 import type { Executor } from '../db/db.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { pledgesByState } from '../state-of-play/state-of-play.service.ts';
 import { getRound } from '../rounds/round.service.ts';
 import { isValidIsoDate, type Round } from '../rounds/round.ts';
@@ -86,6 +86,7 @@ export interface ForecastInputs {
 export async function forecastInputs(db: Executor, opts: ForecastRequest): Promise<ForecastInputs> {
   const round = await getRound(db, opts.roundId);
   const today = new Date().toISOString().slice(0, 10);
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates compared as strings; Math.min would turn them into NaN
   const asOf = opts.asOf ?? (today < round.end ? today : round.end);
   if (!isValidIsoDate(asOf)) throw appError(ErrorCode.BadInput, 'asOfInvalid', { p1: asOf });
   const histories = await loadHistories(db, opts.roundId);

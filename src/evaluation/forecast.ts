@@ -164,7 +164,10 @@ export function forecastArrivals(opts: ForecastOptions): Forecast {
   const stateIndex = new Map<string, number>();
   const stateOf = (code: string) => {
     let i = stateIndex.get(code);
-    if (i === undefined) stateIndex.set(code, (i = stateIndex.size));
+    if (i === undefined) {
+      i = stateIndex.size;
+      stateIndex.set(code, i);
+    }
     return i;
   };
   const arrived: number[] = [];

@@ -49,5 +49,5 @@ export function csvCell(v: CsvValue): string {
 
 /** A whole CSV text: the header, then the rows, CRLF after each line. */
 export function csvText(header: readonly CsvValue[], rows: readonly (readonly CsvValue[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -286,6 +286,7 @@ export async function buildStateReturn(opts: {
   return inScope(opts.db, scoped, async (tx) => {
     const round = await getRound(tx, roundId);
     const sop = await stateOfPlay({ db: tx, roundId, asOf });
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates compared as strings; Math.min would turn them into NaN
     const to = asOf < round.end ? asOf : round.end;
     const admissions =
       to < round.start

@@ -78,7 +78,7 @@ export async function* readCsv(input: FileInput, opts: CsvSourceOptions): AsyncG
       }
       const values: Record<string, string> = {};
       for (let i = 0; i < header.length; i++) values[header[i]!] = record[i] ?? '';
-      if (record.length !== header.length) values['__columns'] = `${record.length}/${header.length}`;
+      if (record.length !== header.length) values.__columns = `${record.length}/${header.length}`;
       yield { row: rowNumber, values };
     }
   } catch (e) {
@@ -150,7 +150,7 @@ export function checkHeader(path: string, header: string[], opts: CsvSourceOptio
 
 /** A problem for a row whose number of fields differs from the header's, or null. */
 export function columnCountProblem(rec: CsvRecord) {
-  const counts = rec.values['__columns'];
+  const counts = rec.values.__columns;
   if (counts === undefined) return null;
   const [n, expected] = counts.split('/');
   return rowProblem(rec.row, '', n!, 'fieldCount', { n: n!, expected: expected! });

@@ -24,7 +24,7 @@ async function readMeasured(records: AsyncIterable<CsvRecord>): Promise<{ rows: 
 
 describe('an upload read off the request thread (issue 19, finding 3)', () => {
   it('reads 100,000 rows in a worker, in order with their row numbers, and the event loop is never held long', async () => {
-    const text = 'a,b\n' + Array.from({ length: 100_000 }, (_, i) => `${i},"x ${i}"`).join('\n') + '\n';
+    const text = `a,b\n${Array.from({ length: 100_000 }, (_, i) => `${i},"x ${i}"`).join('\n')}\n`;
     const { rows, error, maxLagMs } = await readMeasured(readRecords(upload(text), 'csv', opts));
     expect(error).toBeNull();
     expect(rows).toHaveLength(100_000);
@@ -34,7 +34,7 @@ describe('an upload read off the request thread (issue 19, finding 3)', () => {
   }, 60_000);
 
   it('reads 15 million empty lines without holding the event loop, and a 15 MB field is refused as it is read', async () => {
-    const empty = await readMeasured(readRecords(upload('a,b\n' + '\n'.repeat(15_000_000) + '1,2\n'), 'csv', opts));
+    const empty = await readMeasured(readRecords(upload(`a,b\n${'\n'.repeat(15_000_000)}1,2\n`), 'csv', opts));
     expect(empty.error).toBeNull();
     expect(empty.rows).toEqual([{ row: 2, values: { a: '1', b: '2' } }]);
     expect(empty.maxLagMs).toBeLessThan(300);
@@ -48,7 +48,7 @@ describe('an upload read off the request thread (issue 19, finding 3)', () => {
   it('says a refused header as the reader does, and ends the worker when the reader stops early', async () => {
     const bad = await readMeasured(readRecords(upload('a,x\n1,2\n'), 'csv', opts));
     expect((bad.error as AppError).message).toContain('missing column(s): b; unknown column(s): x');
-    const text = 'a,b\n' + '1,2\n'.repeat(50_000);
+    const text = `a,b\n${'1,2\n'.repeat(50_000)}`;
     let n = 0;
     for await (const _ of readRecords(upload(text), 'csv', opts)) if (++n === 10) break;
     expect(n).toBe(10);

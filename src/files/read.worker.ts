@@ -19,7 +19,14 @@ const send = (m: ReadMessage) => port.postMessage(m);
 
 let read = 0;
 let total = 0;
-const opts = { required: req.required, optional: req.optional, onProgress: (r: number, t: number) => ((read = r), (total = t)) };
+const opts = {
+  required: req.required,
+  optional: req.optional,
+  onProgress: (r: number, t: number) => {
+    read = r;
+    total = t;
+  },
+};
 try {
   const input = { name: req.name, bytes: req.bytes };
   let batch: CsvRecord[] = [];

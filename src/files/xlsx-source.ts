@@ -186,7 +186,10 @@ const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 const ATTRIBUTES = new Map<string, RegExp>();
 function attr(tag: Tag, name: string): string | undefined {
   let re = ATTRIBUTES.get(name);
-  if (!re) ATTRIBUTES.set(name, (re = new RegExp(`(?:^|\\s)(?:[\\w.-]+:)?${name}\\s*=\\s*("([^"]*)"|'([^']*)')`)));
+  if (!re) {
+    re = new RegExp(`(?:^|\\s)(?:[\\w.-]+:)?${name}\\s*=\\s*("([^"]*)"|'([^']*)')`);
+    ATTRIBUTES.set(name, re);
+  }
   const m = re.exec(tag.raw);
   return m ? decodeXml(m[2] ?? m[3] ?? '') : undefined;
 }
@@ -313,7 +316,7 @@ function* readSheetRows(xml: Iterable<string>, ctx: SheetContext): Generator<{ r
     yield* sheetEvents();
   } catch (e) {
     // a cell refused names its row
-    if (e instanceof Refused && e.params['row'] === undefined) e.params['row'] = rowNumber;
+    if (e instanceof Refused && e.params.row === undefined) e.params.row = rowNumber;
     throw e;
   }
   function* sheetEvents(): Generator<{ row: number; values: string[] }> {

@@ -19,7 +19,7 @@ const NL: Principal = {
 const person = (ref: string, birthYear = '1980') => `C-${ref},${ref},NL,resettlement,2020-2021,SYR,F,${birthYear},TUR,`;
 const file = (name: string, lines: string[]) => ({
   filename: name,
-  bytes: new TextEncoder().encode([PERSON_COLUMNS.join(','), ...lines].join('\n') + '\n'),
+  bytes: new TextEncoder().encode(`${[PERSON_COLUMNS.join(','), ...lines].join('\n')}\n`),
 });
 
 describe.each(databaseKinds)('retention of uploads on $name (issue 19, finding 10)', (kind) => {

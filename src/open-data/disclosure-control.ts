@@ -63,8 +63,14 @@ export function feasibleIntervals(bounds: Grid<Interval>): Grid<Interval> {
       const sumLo = parts.reduce((n, p) => n + p.lo, 0);
       const sumHi = parts.reduce((n, p) => n + p.hi, 0);
       const tighten = (x: Interval, lo: number, hi: number) => {
-        if (lo > x.lo) (x.lo = Math.ceil(lo)), (changed = true);
-        if (hi < x.hi) (x.hi = Math.floor(hi)), (changed = true);
+        if (lo > x.lo) {
+          x.lo = Math.ceil(lo);
+          changed = true;
+        }
+        if (hi < x.hi) {
+          x.hi = Math.floor(hi);
+          changed = true;
+        }
       };
       tighten(total, sumLo, sumHi);
       for (const p of parts) tighten(p, total.lo - (sumHi - p.hi), total.hi - (sumLo - p.lo));

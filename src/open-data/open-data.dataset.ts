@@ -21,7 +21,9 @@ export function openDataDataset(o: OpenData, t: Translate): Dataset {
   for (const s of [...o.states, { ...o.totals, code: TOTAL }]) {
     rows.push(row(s.code, TOTAL, s.pledged, s.carryOver, s.arrived));
     // Every cell, a true zero as 0: a row left out would read as "not known".
-    o.departures.forEach((d, j) => rows.push(row(s.code, d, null, null, s.byDeparture[j]!)));
+    o.departures.forEach((d, j) => {
+      rows.push(row(s.code, d, null, null, s.byDeparture[j]!));
+    });
   }
   return {
     dataflow: { agency: AGENCY, id: 'OPEN_DATA', version: '1.0' },

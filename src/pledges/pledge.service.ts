@@ -1,7 +1,7 @@
 import { authorize, policies } from '../access/policy.ts';
 import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import type { Executor } from '../db/db.ts';
-import { AppError, ErrorCode, type RowProblem } from '../errors/app-error.ts';
+import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { appError, rowProblem } from '../i18n/problem.ts';
 import { columnCountProblem, inputName, type FileInput } from '../files/csv-source.ts';
 import { readRecords } from '../files/read-thread.ts';
@@ -108,13 +108,13 @@ export async function importPledges(opts: {
       continue;
     }
     if (opts.onlyState !== undefined && parsed.pledge.stateCode !== opts.onlyState) {
-      problems.push(rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'otherState', { state: opts.onlyState }));
+      problems.push(rowProblem(rec.row, 'member_state', rec.values.member_state ?? '', 'otherState', { state: opts.onlyState }));
       continue;
     }
     const key = pledgeKey(parsed.pledge);
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push(rowProblem(rec.row, 'member_state', rec.values['member_state'] ?? '', 'pledgeRepeated', { first }));
+      problems.push(rowProblem(rec.row, 'member_state', rec.values.member_state ?? '', 'pledgeRepeated', { first }));
       continue;
     }
     seen.set(key, rec.row);

@@ -107,5 +107,5 @@ export function processingRecordsMarkdown(r: ProcessingRecords, lang: Lang = 'en
   const columns = ['round', 'ends', 'keptFor', 'anonymisedAfter'].map((c) => t(`records.md.${c}`));
   lines.push(`## ${t('records.md.retentionPerRound')}`, '', `| ${columns.join(' | ')} |`, '|---|---|---:|---|');
   for (const x of r.retentionByRound) lines.push(`| ${x.roundId} | ${x.endDate} | ${x.retentionMonths} | ${x.retainUntil} |`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

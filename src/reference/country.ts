@@ -98,6 +98,9 @@ export const countryName = (iso3: string, lang: Lang): string => {
   if (lang === 'nl') return c.nameNl;
   if (c.iso3 === STATELESS) return translator(lang)('country.stateless');
   let names = regionNames.get(lang);
-  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })));
+  if (!names) {
+    names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    regionNames.set(lang, names);
+  }
   return (c.iso2 ? names.of(c.iso2) : undefined) ?? countryNames.getName(iso3, lang) ?? c.nameEn;
 };

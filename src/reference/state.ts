@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { normaliseName, type Lang } from './country.ts';
 
@@ -116,7 +116,10 @@ export function stateName(s: Pick<State, 'nameEn' | 'nameNl' | 'iso2'>, lang: La
   if (lang === 'en') return s.nameEn;
   if (lang === 'nl') return s.nameNl;
   let names = regionNames.get(lang);
-  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })));
+  if (!names) {
+    names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    regionNames.set(lang, names);
+  }
   return names.of(s.iso2) ?? s.nameEn;
 }
 

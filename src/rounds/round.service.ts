@@ -1,7 +1,7 @@
 import { authorize, policies } from '../access/policy.ts';
 import type { Executor } from '../db/db.ts';
 import { appError } from '../i18n/problem.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { recordAudit, type Actor } from '../audit/audit-line.service.ts';
 import { findState } from '../reference/state.ts';
 import { findCountry } from '../reference/country.ts';

@@ -72,19 +72,19 @@ describe('the log on a terminal', () => {
     const lines = out.join('').trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d ERROR GET \/api\/broken 500 [\d.]+ ms req [0-9a-f]{8}$/);
-    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d INFO  retention ran login=\{"password":"\[redacted\]"\}$/);
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d INFO {2}retention ran login=\{"password":"\[redacted\]"\}$/);
     expect(out.join('')).not.toMatch(/P-77|hunter2|^\{/);
   });
 
   it('shows every request at level debug', async () => {
     const { out, logger } = pretty({ level: 'debug' });
     await app(logger).request('/api/ok');
-    expect(out.join('')).toMatch(/INFO  GET \/api\/ok 200 [\d.]+ ms/);
+    expect(out.join('')).toMatch(/INFO {2}GET \/api\/ok 200 [\d.]+ ms/);
   });
 
   it('writes any other record as time, level, message and its fields, and a slow request too', () => {
     expect(prettyLine({ level: 40, time: 0, service: 'pathways', msg: 'slow job', rounds: 3, state: 'NL' })).toMatch(
-      /^\d\d:\d\d:\d\d WARN  slow job rounds=3 state=NL$/,
+      /^\d\d:\d\d:\d\d WARN {2}slow job rounds=3 state=NL$/,
     );
     expect(prettyLine({ level: 30, time: 0, method: 'GET', route: '/x', status: 200, ms: 1500 })).toMatch(/GET \/x 200 1500 ms$/);
   });

@@ -453,7 +453,7 @@ export async function completeTask(opts: { db: Executor; actor: Actor; taskId: n
   const { db, actor, taskId } = opts;
   authorize(policies.useSponsorPortal, actor, undefined);
   const t = await selectPortalTask(db, taskId, actor.organisation, actor.stateCode);
-  if (!t || t.status !== 'active' || t.caseRef === null) throw appError(ErrorCode.NotFound, 'taskNotFound', { id: taskId });
+  if (t?.status !== 'active' || t.caseRef === null) throw appError(ErrorCode.NotFound, 'taskNotFound', { id: taskId });
   if (t.holder !== 'sponsor') throw appError(ErrorCode.Forbidden, 'taskOfState', { id: taskId });
   await markTaskDone(db, taskId, actor.id);
   await recordAudit(db, {

@@ -2,7 +2,7 @@ import { authorize, policies } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { appError } from '../i18n/problem.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ErrorCode } from '../errors/app-error.ts';
 import { roundStates } from '../pledges/pledge.service.ts';
 import type { Lang } from '../reference/country.ts';
 import { getRound } from '../rounds/round.service.ts';

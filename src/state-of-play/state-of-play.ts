@@ -65,7 +65,10 @@ export function assembleStateOfPlay(input: {
   const perState = new Map<string, { dep: Map<string, number>; month: Map<string, number>; total: number }>();
   for (const c of input.arrivals) {
     let s = perState.get(c.stateCode);
-    if (!s) perState.set(c.stateCode, (s = { dep: new Map(), month: new Map(), total: 0 }));
+    if (!s) {
+      s = { dep: new Map(), month: new Map(), total: 0 };
+      perState.set(c.stateCode, s);
+    }
     if (c.countryOfDeparture !== null) {
       s.total += c.persons;
       s.dep.set(c.countryOfDeparture, (s.dep.get(c.countryOfDeparture) ?? 0) + c.persons);
