@@ -313,16 +313,20 @@ export const PERSONAL_KEYS = [
 
 /** Every key of a JSON value, however deep. */
 export function keysOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) into.add(k), keysOf(v, into);
+  if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysOf(v, into);
+    }
   return into;
 }
 
 /** Every string of a JSON value, however deep. */
 export function stringsOf(value: unknown, into = new Set<string>()): Set<string> {
   if (typeof value === 'string') into.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, into));
+  else if (Array.isArray(value)) for (const v of value) stringsOf(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringsOf(v, into);
   return into;
 }
 

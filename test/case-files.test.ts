@@ -6,7 +6,7 @@ import { getCase } from '../src/cases/case.service.ts';
 import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS } from '../src/cases/person-row.ts';
 import { importCasesFile } from '../src/cases/person.import.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
-import { AppError } from '../src/errors/app-error.ts';
+import type { AppError } from '../src/errors/app-error.ts';
 import { toCsv } from '../src/presentation/table.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';

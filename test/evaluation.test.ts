@@ -45,8 +45,8 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
     const p = await pipeline({ db: database.db, roundId: '2020-2021' });
     expect(p.totals.persons).toBe(households.reduce((n, h) => n + h.members.length, 0));
     const lastStatus = (s: string) => households.filter((h) => h.events.at(-1)!.status === s).reduce((n, h) => n + h.members.length, 0);
-    expect(p.totals.byStatus['withdrawn']!.persons).toBe(lastStatus('withdrawn'));
-    expect(p.totals.byStatus['integration']!.persons).toBe(lastStatus('integration'));
+    expect(p.totals.byStatus.withdrawn!.persons).toBe(lastStatus('withdrawn'));
+    expect(p.totals.byStatus.integration!.persons).toBe(lastStatus('integration'));
   });
 
   it('earn each arrived person their AMIF incentive on arrival, as the histories record it', async () => {
@@ -85,7 +85,7 @@ describe.each(databaseKinds)('demo histories through the database on $name', (ki
       seed: 9,
     });
     expect(forecast.eu).toEqual(expected.eu);
-    expect(pledged['DE']).toBe(5500);
+    expect(pledged.DE).toBe(5500);
   });
 
   it('are not loaded twice for the same seed', async () => {

@@ -82,7 +82,11 @@ function schemaKeys(s: z.ZodType, into = new Set<string>()): Set<string> {
       def: { type: string; innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType; shape?: Record<string, z.ZodType> };
     }
   ).def;
-  if (def.type === 'object') for (const [k, v] of Object.entries(def.shape!)) into.add(k), schemaKeys(v, into);
+  if (def.type === 'object')
+    for (const [k, v] of Object.entries(def.shape!)) {
+      into.add(k);
+      schemaKeys(v, into);
+    }
   else if (def.type === 'optional' || def.type === 'nullable') schemaKeys(def.innerType!, into);
   else if (def.type === 'array') schemaKeys(def.element!, into);
   else if (def.type === 'record') schemaKeys(def.valueType!, into);
@@ -90,7 +94,7 @@ function schemaKeys(s: z.ZodType, into = new Set<string>()): Set<string> {
 }
 
 function jsonKeys(v: unknown, into = new Set<string>(), parent = ''): Set<string> {
-  if (Array.isArray(v)) v.forEach((x) => jsonKeys(x, into, parent));
+  if (Array.isArray(v)) for (const x of v) jsonKeys(x, into, parent);
   else if (v && typeof v === 'object')
     for (const [k, x] of Object.entries(v)) {
       if (CODE_MAPS[parent]) expect(k, `${parent} key`).toMatch(CODE_MAPS[parent]!);
@@ -102,8 +106,12 @@ function jsonKeys(v: unknown, into = new Set<string>(), parent = ''): Set<string
 
 function stringsOf(v: unknown, into = new Set<string>()): Set<string> {
   if (typeof v === 'string') into.add(v);
-  else if (Array.isArray(v)) v.forEach((x) => stringsOf(x, into));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) into.add(k), stringsOf(x, into);
+  else if (Array.isArray(v)) for (const x of v) stringsOf(x, into);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      into.add(k);
+      stringsOf(x, into);
+    }
   return into;
 }
 

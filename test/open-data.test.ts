@@ -80,15 +80,15 @@ function recovered(g: number[][], secondary: boolean) {
   const p = protectGrid(g, DISCLOSURE_METHOD, { secondary });
   const bounds = attack(p.published, p.primary);
   const out: { at: [number, number]; value: number; truth: number }[] = [];
-  p.published.forEach((r, i) =>
+  p.published.forEach((r, i) => {
     r.forEach((v, j) => {
       const b = bounds[i]![j]!;
       // The truth is always inside: the attacker's reasoning is sound.
       expect(g[i]![j]!).toBeGreaterThanOrEqual(b.lo);
       expect(g[i]![j]!).toBeLessThanOrEqual(b.hi);
       if (v === null && b.hi - b.lo < 1) out.push({ at: [i, j], value: b.lo, truth: g[i]![j]! });
-    }),
-  );
+    });
+  });
   return { recovered: out, protectedGrid: p };
 }
 
@@ -243,7 +243,9 @@ describe.each(databaseKinds)('the open data ($name)', (kind) => {
         if (truth > 0 && truth < 10) throw new Error(`a count of ${truth} was published`);
       };
       check(s.arrived, exact.arrived);
-      o.departures.forEach((d, j) => check(s.byDeparture[j]!, exact.byDeparture[d] ?? 0));
+      o.departures.forEach((d, j) => {
+        check(s.byDeparture[j]!, exact.byDeparture[d] ?? 0);
+      });
     });
     expect(withheld).toBeGreaterThan(0);
   });

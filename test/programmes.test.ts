@@ -85,7 +85,8 @@ function expected(state?: string) {
   for (const h of HOUSEHOLDS) {
     if ((state && h.state !== state) || !h.arrives || h.pathway === 'resettlement') continue;
     const persons = h.members - ('excluded' in h ? 1 : 0);
-    const s = (byState[h.state] ??= { byPathway: Object.fromEntries(RETURN_PATHWAYS.map((p) => [p, 0])), programmes: {}, total: 0 });
+    const s = byState[h.state] ?? { byPathway: Object.fromEntries(RETURN_PATHWAYS.map((p) => [p, 0])), programmes: {}, total: 0 };
+    byState[h.state] = s;
     s.byPathway[h.pathway]! += persons;
     s.programmes[`${h.pathway}:${h.programme ?? '-'}`] = (s.programmes[`${h.pathway}:${h.programme ?? '-'}`] ?? 0) + persons;
     s.total += persons;

@@ -116,7 +116,7 @@ function sdmxCsv(): string {
       ].join(','),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 function eurostatTsv(): string {
   const obs = eurostatObservations();
@@ -128,12 +128,10 @@ function eurostatTsv(): string {
     // Eurostat groups thousands with a space.
     return `${o.value.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}${o.flag ? ` ${o.flag}` : ''}`;
   };
-  return (
-    [
-      `freq,unit,citizen,sex,age,geo\\TIME_PERIOD\t${years.map((y) => `${y} `).join('\t')}`,
-      ...keys.map((k) => [k, ...years.map((y) => cell(k, y))].join('\t')),
-    ].join('\n') + '\n'
-  );
+  return `${[
+    `freq,unit,citizen,sex,age,geo\\TIME_PERIOD\t${years.map((y) => `${y} `).join('\t')}`,
+    ...keys.map((k) => [k, ...years.map((y) => cell(k, y))].join('\t')),
+  ].join('\n')}\n`;
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -168,7 +168,7 @@ describe('the EU dashboard and the state of play in the browser', () => {
       const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByRole('button', { name: /Download CSV/ }).click()]);
       const file = readFileSync((await download.path())!, 'utf8');
       const { headers, rows } = stateOfPlayCsvRows(sop as unknown as DomainStateOfPlay);
-      expect(file).toBe('\ufeff' + toCsv(headers, rows));
+      expect(file).toBe(`\ufeff${toCsv(headers, rows)}`);
       const lines = file.trim().split('\r\n');
       expect(lines).toHaveLength(sop.states.length + 2);
       expect(lines.at(-1)!.split(',').slice(0, 5)).toEqual([

@@ -117,7 +117,7 @@ async function firstRowLink(page: Page): Promise<string | null> {
     const here = location.pathname;
     const links = [...document.querySelectorAll<HTMLAnchorElement>('main table tbody tr a[href], main ul li a[href]')]
       .map((a) => new URL(a.href, location.href))
-      .filter((u) => u.origin === location.origin && u.pathname !== here && u.pathname.startsWith(here + '/'));
+      .filter((u) => u.origin === location.origin && u.pathname !== here && u.pathname.startsWith(`${here}/`));
     // Of the rounds, the demo's (the older rounds are the Commission's published figures: pledges, no cases).
     const u = links.find((l) => l.pathname.includes(round)) ?? links[0];
     return u ? u.pathname + u.search : null;

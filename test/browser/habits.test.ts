@@ -26,7 +26,7 @@ const person = (caseRef: string): Record<string, string> => ({
   country_of_departure: 'TUR',
 });
 const csvOf = (people: Record<string, string>[]) =>
-  [PERSON_COLUMNS.join(','), ...people.map((p) => PERSON_COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+  `${[PERSON_COLUMNS.join(','), ...people.map((p) => PERSON_COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n')}\r\n`;
 
 describe('habits a caseworker and an analyst expect (issue 20, point 4)', () => {
   let platform: Platform;

@@ -9,7 +9,7 @@ import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 type Person = Partial<Record<(typeof COLUMNS)[number], string>>;
 const csvOf = (people: Person[]) =>
-  [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+  `${[COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n')}\r\n`;
 
 const person = (caseRef: string, personRef: string, extra: Person = {}): Person => ({
   case_ref: caseRef,

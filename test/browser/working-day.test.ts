@@ -36,7 +36,7 @@ async function settled(page: Page, what: string): Promise<void> {
 
 const COLUMNS = [...PERSON_COLUMNS, ...CASE_OPTIONAL_COLUMNS];
 const csvOf = (people: Record<string, string>[]) =>
-  [COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n') + '\r\n';
+  `${[COLUMNS.join(','), ...people.map((p) => COLUMNS.map((c) => p[c] ?? '').join(','))].join('\r\n')}\r\n`;
 const person = (caseRef: string, personRef: string, extra: Record<string, string> = {}) => ({
   case_ref: caseRef,
   person_ref: personRef,

@@ -23,7 +23,7 @@ const ACTIONS = new Set(['I', 'A', 'R', 'D']);
 
 export function readSdmxCsv(text: string): { components: string[]; observations: SdmxObservation[] } {
   const [header, ...rows] = parse(text, { skip_empty_lines: true }) as string[][];
-  if (!header || header[0] !== 'STRUCTURE' || header[1] !== 'STRUCTURE_ID')
+  if (header?.[0] !== 'STRUCTURE' || header[1] !== 'STRUCTURE_ID')
     throw new Error('Not SDMX-CSV 2.0: the first columns must be STRUCTURE and STRUCTURE_ID');
   const hasAction = header[2] === 'ACTION';
   const components = header.slice(hasAction ? 3 : 2).map((h) => h.split(':')[0]!.trim());
