@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Principal } from '../access/principal.ts';
 import type { ApiClient } from '../api/client.ts';
 import type { Config } from '../config/config.ts';
+import type { ConfigPreview } from '../config/defaults.ts';
 import type { Database } from '../db/db.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import type { Lang } from '../reference/country.ts';
@@ -29,7 +30,10 @@ export type Remote = typeof import('./remote.ts');
 /** What the commands that main registered inline before need besides: the remote mode, the configuration, the terminal. */
 export interface CliContext extends CommandContext {
   io: Io;
+  /** The validated configuration: read in a command's action (the preAction hook validates it). */
   config: Config;
+  /** The configuration's values as the help shows them, before it is validated. */
+  preview: ConfigPreview;
   env: NodeJS.ProcessEnv;
   /**
    * A command that also works against a running instance (`--server`): through the API's client,

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import type { Principal } from '../access/principal.ts';
 import type { ApiClient } from '../api/client.ts';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
+import { previewConfig } from '../config/defaults.ts';
 import { databaseError } from '../db/database-error.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode, exitCodeOf, isAppError, type RowProblem } from '../errors/app-error.ts';
@@ -42,16 +43,18 @@ const defaultIo: Io = {
 
 /** Runs the CLI with the given arguments; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    return report(e, io, 'en');
-  }
-  let lang: Lang = config.PATHWAYS_LANG;
+  // The help shows the configuration's values as set; a command validates it first (and loads zod
+  // for that), so that `pathways --help` starts on commander and the catalogues alone.
+  const preview = previewConfig(env);
+  let validated: Config | undefined;
+  const config = (): Config => {
+    if (!validated) throw new Error('the configuration is read before a command runs');
+    return validated;
+  };
+  let lang: Lang = preview.PATHWAYS_LANG;
   const program = new Command('pathways')
     .description("Pathways: the EU's legal pathways to protection — pledges, persons and the Commission's state of play.")
-    .option('--data <dir>', 'folder of the embedded database (ignored when DATABASE_URL is set)', config.PATHWAYS_DATA)
+    .option('--data <dir>', 'folder of the embedded database (ignored when DATABASE_URL is set)', preview.PATHWAYS_DATA)
     .addOption(langOption())
     .option(
       '--server <url>',
@@ -70,14 +73,17 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   };
   const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
     const opts = readGlobals(cmd) as { data: string; server?: string };
-    if (opts.server ?? config.PATHWAYS_SERVER) throw appError(ErrorCode.BadInput, 'localOnly', { command: commandPath(cmd) });
+    if (opts.server ?? config().PATHWAYS_SERVER) throw appError(ErrorCode.BadInput, 'localOnly', { command: commandPath(cmd) });
     // The command line on the database's own machine acts as the operator, across every state.
     const { openSeededDatabase } = await import('../seed/seed.ts');
     const database = await openSeededDatabase({
-      url: config.DATABASE_URL,
-      appUrl: config.DATABASE_APP_URL,
+      url: config().DATABASE_URL,
+      appUrl: config().DATABASE_APP_URL,
       dataDir: opts.data,
       scope: '*',
+      // A command holds no server's event loop: the embedded database runs in this thread, which opens
+      // and closes it about 0.6 s sooner than a worker (the server keeps the worker, issue 19).
+      thread: false,
     });
     try {
       return await work(database);
@@ -89,10 +95,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const remoteOf = async (cmd: Command) => {
     const opts = cmd.optsWithGlobals() as { lang?: string; server?: string; tokenFile?: string };
     if (opts.lang && isLang(opts.lang)) lang = opts.lang;
-    const server = opts.server ?? config.PATHWAYS_SERVER;
+    const server = opts.server ?? config().PATHWAYS_SERVER;
     const remote = server ? await import('./remote.ts') : null;
     const api: ApiClient | null = remote
-      ? remote.serverClient({ server, tokenFile: opts.tokenFile, token: config.PATHWAYS_TOKEN, lang })
+      ? remote.serverClient({ server, tokenFile: opts.tokenFile, token: config().PATHWAYS_TOKEN, lang })
       : null;
     return remote && api ? { remote, api } : null;
   };
@@ -100,11 +106,18 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   // The operator the command line acts as: read (with the audit module) when a command runs, not for --help.
   let actor: Principal | undefined;
   program.hook('preAction', async () => {
-    actor ??= (await import('../audit/audit-line.service.ts')).cliActor(config.PATHWAYS_ACTOR);
+    if (!validated) {
+      validated = (await import('../config/config.ts')).loadConfig(env);
+      lang = validated.PATHWAYS_LANG;
+    }
+    actor ??= (await import('../audit/audit-line.service.ts')).cliActor(validated.PATHWAYS_ACTOR);
   });
   const ctx: CliContext = {
     io,
-    config,
+    get config(): Config {
+      return config();
+    },
+    preview,
     env,
     out: io.out,
     t: () => translator(lang),
@@ -126,17 +139,25 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   };
 
   /** The context with what one feature's commands need besides (the actor stays read when a command runs). */
-  const and = <E extends object>(extra: E): CliContext & E => Object.assign(Object.create(ctx) as CliContext, extra);
+  const and = <E extends object>(extra: E): CliContext & E =>
+    Object.defineProperties(Object.create(ctx) as CliContext, Object.getOwnPropertyDescriptors(extra)) as CliContext & E;
   registerAuditCommands(
     program,
     and({
       anchorFiles: async (cmd: Command) =>
-        (await import('../audit/anchor.ts')).anchorFiles(config, (cmd.optsWithGlobals() as { data: string }).data),
+        (await import('../audit/anchor.ts')).anchorFiles(config(), (cmd.optsWithGlobals() as { data: string }).data),
     }),
   );
   registerPrivacyCommands(
     program,
-    and({ sponsorRetentionMonths: config.PATHWAYS_SPONSOR_RETENTION_MONTHS, uploadRetentionHours: config.PATHWAYS_UPLOAD_RETENTION_HOURS }),
+    and({
+      get sponsorRetentionMonths() {
+        return config().PATHWAYS_SPONSOR_RETENTION_MONTHS;
+      },
+      get uploadRetentionHours() {
+        return config().PATHWAYS_UPLOAD_RETENTION_HOURS;
+      },
+    }),
   );
   registerUserCommands(program, ctx);
   registerRoundCommands(program, ctx);
@@ -150,7 +171,14 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   registerSponsorshipCommands(program, ctx);
   registerPlacementCommands(program, ctx);
   registerStatisticsCommands(program, ctx);
-  registerFederationCommands(program, and({ returnKey: config.PATHWAYS_RETURN_KEY }));
+  registerFederationCommands(
+    program,
+    and({
+      get returnKey() {
+        return config().PATHWAYS_RETURN_KEY;
+      },
+    }),
+  );
   registerDemoCommands(program, ctx);
   registerServerCommands(program, ctx);
 

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { LANGS } from '../i18n/lang.ts';
-import { isValidIsoDate } from '../rounds/round.ts';
+import { isValidIsoDate } from '../rounds/pathway.ts';
 
 /**
  * The lookups behind the parsers (a state's or a country's name in the 24 languages, a statistics

@@ -4,7 +4,7 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { formatCount, translator } from '../i18n/i18n.ts';
 import { appError } from '../i18n/problem.ts';
 import type { Lang } from '../reference/country.ts';
-import { isValidIsoDate } from '../rounds/round.ts';
+import { isValidIsoDate } from '../rounds/pathway.ts';
 import type { Io } from './context.ts';
 
 /** Counts for a message: each formatted as the language prints numbers, and `rows` kept as a number for the plural. */

@@ -7,14 +7,15 @@ import { portNumber, withLookups } from './options.ts';
 /** `pathways serve`: the platform over HTTP, with the daily retention job and the hourly anchors, until SIGINT or SIGTERM. */
 export function registerServerCommands(program: Command, ctx: CliContext): void {
   withLookups(program);
-  const { config, env, io } = ctx;
+  const { preview, env, io } = ctx;
   program
     .command('serve')
     .description('serve the platform over HTTP: the API (reference at /api/docs, document at /api/openapi.json) and /health')
-    .option('--port <port>', 'port (0 picks a free one)', portNumber, config.PORT)
-    .option('--host <host>', 'address to listen on', config.HOST)
+    .option('--port <port>', 'port (0 picks a free one)', portNumber, preview.PORT)
+    .option('--host <host>', 'address to listen on', preview.HOST)
     .action(async (o: { port: number; host: string }, cmd: Command) => {
       const opts = ctx.readGlobals(cmd);
+      const { config } = ctx;
       // Without its own login the application switches to its role on the owner's connections, and an
       // injected RESET ROLE would make it the owner again: refused in production, loudly warned elsewhere.
       if (config.DATABASE_URL && !config.DATABASE_APP_URL) {

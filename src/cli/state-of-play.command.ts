@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { isPathway } from '../rounds/round.ts';
+import { isPathway } from '../rounds/pathway.ts';
 import type { CliContext } from './context.ts';
 import { formatOption, langOption, reportCommand, withLookups } from './options.ts';
 import { checkedAsOf } from './output.ts';

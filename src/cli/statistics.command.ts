@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { isPathway, type Pathway } from '../rounds/round.ts';
+import { isPathway, type Pathway } from '../rounds/pathway.ts';
 import type { StatisticsSource } from '../statistics/statistics.ts';
 import { formatOption, isoDate, langOption, lookups, positiveInt, reportCommand, stateCodeOf, withLookups } from './options.ts';
 import { DATASET_FORMATS, isDatasetFormat, writeDataset } from './write-dataset.ts';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { appError } from '../i18n/problem.ts';
 import { ErrorCode } from '../errors/app-error.ts';
-import { LANGS, langOfLocale } from '../i18n/lang.ts';
+import { LANGS } from '../i18n/lang.ts';
+import { CONFIG_DEFAULTS, shellLang } from './defaults.ts';
 
 /**
  * The whole configuration, read once from the environment and validated at start.
@@ -17,9 +18,9 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  PATHWAYS_DATA: z.string().min(1).default('./.pathways'),
+  PATHWAYS_DATA: z.string().min(1).default(CONFIG_DEFAULTS.PATHWAYS_DATA),
   /** The command line's language: one of the 24 (`de`); unset, the shell's locale (LC_ALL, LC_MESSAGES, LANG) where it is one of them, else English. */
-  PATHWAYS_LANG: z.enum(LANGS).default('en'),
+  PATHWAYS_LANG: z.enum(LANGS).default(CONFIG_DEFAULTS.PATHWAYS_LANG),
   PATHWAYS_ACTOR: z.string().min(1).optional(),
   /** A running instance the command line talks to instead of the database (the CLI's --server overrides it). */
   PATHWAYS_SERVER: z
@@ -28,8 +29,8 @@ const schema = z.object({
     .optional(),
   /** The session token the command line sends to PATHWAYS_SERVER (or --token-file). */
   PATHWAYS_TOKEN: z.string().min(20).optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(CONFIG_DEFAULTS.PORT),
+  HOST: z.string().min(1).default(CONFIG_DEFAULTS.HOST),
   /** Sign-in by OpenID Connect (EU Login): the provider's issuer, this client's id and secret, the callback URL registered there. */
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -40,9 +41,9 @@ const schema = z.object({
   /** Key of the signed sign-in cookies (32+ characters); when unset, a random key per process. */
   PATHWAYS_SECRET: z.string().min(32).optional(),
   /** Months an ended sponsor and a closed family reunification request are kept before the retention job anonymises them. */
-  PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
+  PATHWAYS_SPONSOR_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(CONFIG_DEFAULTS.PATHWAYS_SPONSOR_RETENTION_MONTHS),
   /** Hours an uploaded file not committed (valid or refused) is kept before the daily retention job deletes it. */
-  PATHWAYS_UPLOAD_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
+  PATHWAYS_UPLOAD_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(CONFIG_DEFAULTS.PATHWAYS_UPLOAD_RETENTION_HOURS),
   /** A Member State's instance: the file of its Ed25519 private key (PEM) that signs its returns to the Commission (`pathways returns send`; --key overrides it). */
   PATHWAYS_RETURN_KEY: z.string().min(1).optional(),
   /** The audit trail's anchors (issue 19): the signing key (made on first use) and the append-only file; default in PATHWAYS_DATA. */
@@ -54,8 +55,7 @@ export type Config = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ''));
-  // POSIX: LC_ALL overrides LC_MESSAGES, which overrides LANG.
-  const shell = langOfLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
+  const shell = shellLang(env);
   if (cleaned.PATHWAYS_LANG === undefined && shell) cleaned.PATHWAYS_LANG = shell;
   const result = schema.safeParse(cleaned);
   if (!result.success) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidIsoDate, PATHWAYS, type Pathway } from './pathway.ts';
 
 /** What a rate may require: any one of them (an empty list: always). */
 export const INCENTIVE_CONDITIONS = ['priority_region', 'vulnerable_group'] as const;
@@ -19,18 +20,7 @@ export const VULNERABLE_GROUPS = [
   'emergency_resettlement',
 ] as const;
 
-/** The pathways of the framework (RULES.md §1, §4, §5; Regulation (EU) 2024/1350 for emergency admission). */
-export const PATHWAYS = [
-  'resettlement',
-  'humanitarian_admission',
-  'community_sponsorship',
-  'emergency_admission',
-  'education',
-  'labour',
-  'family_reunification',
-] as const;
-export type Pathway = (typeof PATHWAYS)[number];
-export const isPathway = (s: string): s is Pathway => (PATHWAYS as readonly string[]).includes(s);
+export { isPathway, isValidIsoDate, PATHWAYS, type Pathway } from './pathway.ts';
 
 const isoDate = z
   .string()
@@ -161,12 +151,6 @@ export function roundFromFile(f: RoundFile): Round {
     sources: f.sources,
     documentFigures: f.document_figures,
   };
-}
-
-export function isValidIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /**
