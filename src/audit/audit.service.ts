@@ -5,25 +5,10 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit } from './audit-line.service.ts';
 import { brokenAnchors, type Anchor } from './anchor.ts';
-import { selectAuditChains, selectAuditLines, selectBrokenAuditLines } from './audit.repository.ts';
+import { type AuditLineRow, selectAuditChains, selectAuditLines, selectBrokenAuditLines } from './audit.repository.ts';
 
-export interface AuditLine {
-  id: number;
-  at: string;
-  actor: string;
-  role: string | null;
-  tenant: string | null;
-  action: string;
-  purpose: string | null;
-  stateCode: string | null;
-  subject: string;
-  recordIds: string[];
-  fields: string[];
-  details: Record<string, unknown>;
-  chain: string;
-  seq: number;
-  hash: string;
-}
+/** A line of the audit trail as the API and the command line show it. */
+export type AuditLine = AuditLineRow;
 
 /**
  * The audit trail of a scope (a state, or null for the Commission's and the platform's own lines),

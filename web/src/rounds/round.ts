@@ -11,19 +11,11 @@ export type Qualifier = NonNullable<Round['target']>['qualifier'];
 export type StateCode = operations['getStatePledges']['parameters']['path']['state'];
 
 /**
- * The pathways of the framework, in the order of src/rounds/round.ts (PATHWAYS), the web's one copy
- * (that module brings zod into the page). A pathway the API adds and this list
- * misses is a type error (`exactly` in cases/case-options.ts).
+ * The pathways of the framework: the server's own list (src/rounds/pathway.ts, which imports nothing,
+ * so the page gets no zod with it). A pathway the API adds and this list misses is a type error
+ * (`exactly` in cases/case-options.ts).
  */
-export const PATHWAYS = [
-  'resettlement',
-  'humanitarian_admission',
-  'community_sponsorship',
-  'emergency_admission',
-  'education',
-  'labour',
-  'family_reunification',
-] as const satisfies readonly Pathway[];
+export { PATHWAYS } from '../../../src/rounds/pathway.ts';
 
 /** How a document qualifies a figure, as src/rounds/round.ts (QUALIFIERS). */
 export const QUALIFIERS: readonly Qualifier[] = ['exact', 'at_least', 'about', 'fewer_than', 'more_than'];
