@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Executor } from '../db/db.ts';
 import type { FamilyRequest } from './family-reunification.service.ts';
-import type { Outcome, RequestKind } from './family-reunification.ts';
+import type { Outcome, RequestFacts, RequestKind } from './family-reunification.ts';
 
 /** The SQL of family reunification support requests. */
 
@@ -60,23 +60,14 @@ export async function updateFamilyRequestClosed(db: Executor, id: number, outcom
   );
 }
 
-export interface FamilyRequestFigureRow {
-  stateCode: string;
-  kind: RequestKind;
-  familyMembers: number;
-  receivedOn: string;
-  closedOn: string | null;
-  outcome: string;
-}
-
 /** What the figures need of a state's requests, received between `from` and `to` when given. */
 export async function selectFamilyRequestFigures(
   db: Executor,
   stateCode: string,
   from: string | undefined,
   to: string | undefined,
-): Promise<FamilyRequestFigureRow[]> {
-  return rows<FamilyRequestFigureRow>(
+): Promise<RequestFacts[]> {
+  return rows<RequestFacts>(
     db,
     sql`SELECT state_code AS "stateCode", kind, family_members AS "familyMembers", received_on::text AS "receivedOn", closed_on::text AS "closedOn", outcome
           FROM family_reunification_requests WHERE state_code = ${stateCode}

@@ -23,6 +23,7 @@ import {
   setPendingTotpSecret,
   takeTotpStep,
   type AccountKey,
+  type AccountRow,
 } from './login.repository.ts';
 import { markOtherSessionsRevoked, markUnverifiedSessionsRevoked } from './session.repository.ts';
 import { updatePasswordHash } from './user.repository.ts';
@@ -72,19 +73,8 @@ export interface PasswordLogin {
   now?: number;
 }
 
-interface Account {
-  id: number;
-  username: string;
-  role: Role;
-  stateCode: string | null;
-  organisation: string | null;
-  passwordHash: string | null;
-  totpSecret: string | null;
-  totpEnabled: boolean;
-  totpLastStep: number | null;
-  lockedFor: number | null;
-  disabled: boolean;
-}
+/** An account as a sign-in reads it, its TOTP secret opened (src/identity/secret-box.ts). */
+type Account = AccountRow;
 
 const principalOf = (a: Pick<Account, 'id' | 'username' | 'role' | 'stateCode' | 'organisation'>): Principal => ({
   id: `user:${a.id}`,
@@ -149,11 +139,6 @@ async function recordFailure(db: Executor, userId: number): Promise<number | nul
 
 async function recordSuccess(db: Executor, userId: number): Promise<void> {
   await resetFailedLogins(db, userId);
-}
-
-/** Takes the step of a TOTP code, unless that step (or a later one) was already used: a code is good once. */
-async function spendTotpStep(db: Executor, userId: number, step: number): Promise<boolean> {
-  return takeTotpStep(db, userId, step);
 }
 
 type LoginOutcome = 'success' | 'failure' | 'lockout' | 'locked';
@@ -254,7 +239,7 @@ export async function loginWithPassword(db: Db, input: PasswordLogin): Promise<S
     let passed = false;
     if (input.totp !== undefined && account.totpEnabled && account.totpSecret) {
       const step = matchTotp(account.totpSecret, input.totp, input.now ?? Date.now());
-      if (step === null || !(await spendTotpStep(tx, account.id, step))) return failure('totp');
+      if (step === null || !(await takeTotpStep(tx, account.id, step))) return failure('totp');
       passed = true;
     }
     await markLoginAttemptSucceeded(tx, checked.attemptId);
@@ -345,7 +330,7 @@ export async function verifyTotp(
         details: { outcome, address: input.address, ...details },
       });
     const step = matchTotp(account.totpSecret, input.code, input.now ?? Date.now());
-    if (step === null || !(await spendTotpStep(tx, account.id, step))) {
+    if (step === null || !(await takeTotpStep(tx, account.id, step))) {
       const lockedFor = await recordFailure(tx, account.id);
       await audit(lockedFor === null ? 'failure' : 'lockout', { reason: step === null ? 'wrong_code' : 'reused_code' });
       return { error: lockedFor === null ? appError(ErrorCode.Unauthenticated, 'totpInvalid') : locked(lockedFor) };

@@ -19,6 +19,7 @@ import {
   markUserDisabled,
   selectUserSummaries,
   updatePasswordHash,
+  type UserSummaryRow,
 } from './user.repository.ts';
 
 export interface NewUser {
@@ -76,20 +77,7 @@ export async function createUser(db: Executor, by: Principal, input: NewUser): P
 }
 
 /** An account as the administration shows it: never its hash, its TOTP secret or its sessions. */
-export interface UserSummary {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  stateCode: string | null;
-  organisation: string | null;
-  password: boolean;
-  oidc: boolean;
-  totpEnabled: boolean;
-  locked: boolean;
-  disabled: boolean;
-  createdAt: string;
-}
+export type UserSummary = UserSummaryRow;
 
 /**
  * The users of a state (or, for the platform's administrator and the operator, every user). Reading
