@@ -106,10 +106,9 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   // The operator the command line acts as: read (with the audit module) when a command runs, not for --help.
   let actor: Principal | undefined;
   program.hook('preAction', async () => {
-    if (!validated) {
-      validated = (await import('../config/config.ts')).loadConfig(env);
-      lang = validated.PATHWAYS_LANG;
-    }
+    // The language was read from the same variables for the help (previewConfig); a valid
+    // configuration cannot name another.
+    validated ??= (await import('../config/config.ts')).loadConfig(env);
     actor ??= (await import('../audit/audit-line.service.ts')).cliActor(validated.PATHWAYS_ACTOR);
   });
   const ctx: CliContext = {
