@@ -30,6 +30,8 @@ type Op =
 interface WireOptions {
   rowMode?: 'array' | 'object';
   keepText?: number[];
+  /** The file of `COPY … FROM '/dev/blob'` (a Blob crosses to the thread without a copy of its bytes). */
+  blob?: Blob;
 }
 
 const PROBE = '\u0000probe';
@@ -37,11 +39,12 @@ const PROBE = '\u0000probe';
 /** Query options as they cross: the parsers become the list of types whose text is kept. */
 function wireOptions(options: QueryOptions | undefined): WireOptions | undefined {
   if (!options) return undefined;
-  const { rowMode, parsers, ...rest } = options;
+  const { rowMode, parsers, blob, ...rest } = options;
   const unsupported = Object.keys(rest).filter((k) => (rest as Record<string, unknown>)[k] !== undefined);
   if (unsupported.length > 0) throw new Error(`the embedded database's thread does not take the query options ${unsupported.join(', ')}`);
   const out: WireOptions = {};
   if (rowMode) out.rowMode = rowMode;
+  if (blob) out.blob = blob;
   if (parsers) {
     out.keepText = Object.entries(parsers).map(([oid, parse]) => {
       if (parse(PROBE, Number(oid)) !== PROBE)
