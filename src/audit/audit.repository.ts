@@ -96,21 +96,81 @@ export async function selectAuditChains(db: Executor): Promise<AuditChainRow[]> 
   );
 }
 
-/** The heads of the chains that hold a line. */
+/** The chain of the seals, as the anchors name it (no chain of lines has this name: theirs hold a dot). */
+export const SEAL_CHAIN = 'seals';
+
+/**
+ * The heads of the chains that hold a line, and the last seal as the head of the chain `seals`
+ * (read in the operator's scope).
+ */
 export async function selectAuditChainHeads(db: Executor): Promise<{ chain: string; seq: number; hash: string }[]> {
-  return rows(db, sql`SELECT chain, seq::int AS seq, hash FROM audit_chains_heads() WHERE seq > 0 ORDER BY chain`);
+  return rows(
+    db,
+    sql`SELECT chain, seq, hash FROM (
+          SELECT chain, seq::int AS seq, hash FROM audit_chains_heads() WHERE seq > 0
+          UNION ALL
+          (SELECT ${SEAL_CHAIN}, seq::int, hash FROM audit_seals ORDER BY seq DESC LIMIT 1)) h
+         ORDER BY chain`,
+  );
 }
 
-/** The lines at the given (chain, position) pairs, with their hash. */
+/** Seals the committed lines not sealed yet (migration 0014), in batches of at most `max` lines. */
+export async function sealAuditLines(db: Executor, max: number): Promise<{ batches: number; lines: number; unsealed: number }> {
+  const [r] = await rows<{ batches: number; lines: number; unsealed: number }>(
+    db,
+    sql`SELECT batches::int AS batches, lines::int AS lines, unsealed::int AS unsealed FROM audit_seal(${max})`,
+  );
+  return r!;
+}
+
+/**
+ * The seals whose lines (count and digest, recomputed from the lines between the batch before and
+ * this one, in the order (xid, id)), own hash or link to the batch before do not hold.
+ */
+export async function selectBrokenSeals(db: Executor): Promise<{ seq: number; linesOk: boolean; hashOk: boolean; linkOk: boolean }[]> {
+  return rows(
+    db,
+    sql`WITH s AS (
+          SELECT seq, last_xid, last_id, lines, digest, prev_hash, hash,
+                 coalesce(lag(last_xid) OVER w, '0'::xid8) AS from_xid, coalesce(lag(last_id) OVER w, 0) AS from_id,
+                 coalesce(lag(hash) OVER w, '') AS before_hash, coalesce(lag(seq) OVER w, 0) AS before_seq
+            FROM audit_seals WINDOW w AS (ORDER BY seq))
+        SELECT seq::int AS seq, "linesOk", "hashOk", "linkOk" FROM (
+          SELECT s.seq, (c.n = s.lines AND c.d IS NOT DISTINCT FROM s.digest) AS "linesOk",
+                 s.hash = audit_seal_hash(s.prev_hash, s.seq, s.last_xid, s.last_id, s.lines, s.digest) AS "hashOk",
+                 (s.prev_hash = s.before_hash AND s.seq = s.before_seq + 1) AS "linkOk"
+            FROM s CROSS JOIN LATERAL (
+              SELECT count(*)::int AS n, encode(sha256(convert_to(string_agg(a.hash, '' ORDER BY a.xid, a.id), 'UTF8')), 'hex') AS d
+                FROM audit_log a
+               WHERE (a.xid, a.id) > (s.from_xid, s.from_id) AND (a.xid, a.id) <= (s.last_xid, s.last_id)) c) x
+         WHERE NOT ("linesOk" AND "hashOk" AND "linkOk") ORDER BY seq`,
+  );
+}
+
+/** How far the seals reach: batches, lines sealed, the last seal's hash, and the lines after it (not sealed yet). */
+export async function selectSealReach(db: Executor): Promise<{ batches: number; sealed: number; head: string; unsealed: number }> {
+  const [r] = await rows<{ batches: number; sealed: number; head: string; unsealed: number }>(
+    db,
+    sql`WITH last AS (SELECT last_xid, last_id, hash FROM audit_seals ORDER BY seq DESC LIMIT 1)
+        SELECT (SELECT count(*)::int FROM audit_seals) AS batches, (SELECT coalesce(sum(lines), 0)::int FROM audit_seals) AS sealed,
+               coalesce((SELECT hash FROM last), '') AS head,
+               (SELECT count(*)::int FROM audit_log a
+                 WHERE (a.xid, a.id) > (coalesce((SELECT last_xid FROM last), '0'::xid8), coalesce((SELECT last_id FROM last), 0))) AS unsealed`,
+  );
+  return r!;
+}
+
+/** The lines (and seals, chain `seals`) at the given (chain, position) pairs, with their hash. */
 export async function selectAuditLinesAt(
   db: Executor,
   at: readonly { chain: string; seq: number }[],
 ): Promise<{ chain: string; seq: number; hash: string }[]> {
   return rows(
     db,
-    sql`SELECT a.chain, a.seq::int AS seq, a.hash FROM audit_log a
-          JOIN unnest(${sql.param(at.map((x) => x.chain))}::text[], ${sql.param(at.map((x) => x.seq))}::bigint[]) AS k(chain, seq)
-            ON a.chain = k.chain AND a.seq = k.seq`,
+    sql`WITH k(chain, seq) AS (SELECT * FROM unnest(${sql.param(at.map((x) => x.chain))}::text[], ${sql.param(at.map((x) => x.seq))}::bigint[]))
+        SELECT a.chain, a.seq::int AS seq, a.hash FROM audit_log a JOIN k ON a.chain = k.chain AND a.seq = k.seq
+        UNION ALL
+        SELECT k.chain, s.seq::int, s.hash FROM audit_seals s JOIN k ON k.chain = ${SEAL_CHAIN} AND s.seq = k.seq`,
   );
 }
 

@@ -5,7 +5,18 @@ import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 import { recordAudit } from './audit-line.service.ts';
 import { brokenAnchors, type Anchor } from './anchor.ts';
-import { type AuditLineRow, selectAuditChains, selectAuditLines, selectBrokenAuditLines } from './audit.repository.ts';
+import {
+  type AuditLineRow,
+  SEAL_CHAIN,
+  sealAuditLines,
+  selectAuditChains,
+  selectAuditLines,
+  selectBrokenAuditLines,
+  selectBrokenSeals,
+  selectSealReach,
+} from './audit.repository.ts';
+
+export { SEAL_CHAIN } from './audit.repository.ts';
 
 /** A line of the audit trail as the API and the command line show it. */
 export type AuditLine = AuditLineRow;
@@ -51,9 +62,27 @@ export interface ChainReport {
    * if re-hashed consistently, or removed); `signature`: a line of the anchor file whose signature
    * does not hold (src/audit/anchor.ts).
    */
-  problems: { id: number | null; seq: number; problem: 'hash' | 'link' | 'gap' | 'head' | 'anchor' | 'signature' }[];
+  problems: { id: number | null; seq: number; problem: 'hash' | 'link' | 'gap' | 'head' | 'anchor' | 'signature' | 'seal' }[];
   /** How many anchors of this chain were checked. */
   anchors?: number;
+  /**
+   * Only on the report of the seals (chain `seals`, which holds no line of its own: `entries` 0):
+   * the batches, the lines they seal, and the lines after the last seal, not sealed yet. A problem
+   * `seal` names a batch whose lines (count or digest), hash or link to the batch before do not hold.
+   */
+  seals?: { batches: number; sealed: number; unsealed: number };
+}
+
+/** Batches of at most this many lines. */
+export const SEAL_BATCH = 10_000;
+
+/**
+ * Seals the committed lines that are not sealed yet (migration 0014): in the order (transaction,
+ * line), only lines whose transaction and every older one have ended, so that a line committing late
+ * is sealed in a later batch and never skipped. Runs in the operator's scope; one sealer at a time.
+ */
+export async function sealAudit(db: Executor): Promise<{ batches: number; lines: number; unsealed: number }> {
+  return sealAuditLines(db, SEAL_BATCH);
 }
 
 /**
@@ -75,11 +104,11 @@ export async function verifyAudit(
   // A chain an anchor names but the database no longer holds at all is reported too.
   const forged = (opts.forged ?? []).map((f) => ({ line: f.line, chain: f.chain ?? '?' }));
   for (const a of [...anchors, ...forged]) {
-    if (!chains.some((c) => c.chain === a.chain)) {
+    if (a.chain !== SEAL_CHAIN && !chains.some((c) => c.chain === a.chain)) {
       chains.push({ chain: a.chain, entries: 0, lastSeq: null, lastHash: null, headSeq: null, headHash: null });
     }
   }
-  return chains.map((c) => {
+  const reports = chains.map((c) => {
     const problems: ChainReport['problems'] = bad
       .filter((b) => b.chain === c.chain)
       .map((b) => ({ id: b.id, seq: b.seq, problem: !b.hashOk ? 'hash' : !b.linkOk ? 'link' : 'gap' }));
@@ -90,6 +119,18 @@ export async function verifyAudit(
     if (opts.anchors) report.anchors = anchors.filter((a) => a.chain === c.chain).length;
     return report;
   });
+  const reach = await selectSealReach(db);
+  const seals: ChainReport = {
+    chain: SEAL_CHAIN,
+    entries: 0,
+    head: reach.head,
+    problems: (await selectBrokenSeals(db)).map((b) => ({ id: null, seq: b.seq, problem: 'seal' as const })),
+    seals: { batches: reach.batches, sealed: reach.sealed, unsealed: reach.unsealed },
+  };
+  for (const a of broken.filter((x) => x.chain === SEAL_CHAIN)) seals.problems.push({ id: null, seq: a.seq, problem: 'anchor' });
+  for (const f of forged.filter((x) => x.chain === SEAL_CHAIN)) seals.problems.push({ id: null, seq: f.line, problem: 'signature' });
+  if (opts.anchors) seals.anchors = anchors.filter((a) => a.chain === SEAL_CHAIN).length;
+  return [...reports, seals];
 }
 
 export function assertAuditIntact(reports: ChainReport[]): void {

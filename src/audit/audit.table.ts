@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, integer, jsonb, pgTable, text, timestamp, index, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL's 64-bit transaction id (`pg_current_xact_id()`), read as text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /**
  * One line per read or write of personal data, and per change of the ledger, written in the
@@ -23,14 +26,40 @@ export const auditLog = pgTable(
     /** The records read or written (case and person references) and the fields shown or changed. */
     recordIds: text('record_ids').array().notNull().default(sql`'{}'::text[]`),
     fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
-    /** The hash chain (one chain per tenant), set by a trigger: see the migrations and `audit verify`. */
+    /**
+     * The hash chain, set by a trigger: one chain per tenant and database connection, so that no two
+     * connections share a chain's head (migration 0014); see `audit verify`.
+     */
     chain: text('chain'),
     seq: bigint('seq', { mode: 'number' }),
     prevHash: text('prev_hash'),
     hash: text('hash'),
+    /** The inserting transaction (`pg_current_xact_id()`): the sealer seals a line once every transaction before it has ended. */
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
   },
-  (t) => [index('audit_log_state_at').on(t.stateCode, t.at), uniqueIndex('audit_log_chain_seq').on(t.chain, t.seq)],
+  (t) => [
+    index('audit_log_state_at').on(t.stateCode, t.at),
+    uniqueIndex('audit_log_chain_seq').on(t.chain, t.seq),
+    index('audit_log_xid_id').on(t.xid, t.id),
+  ],
 );
+
+/**
+ * The seals of the audit trail (migration 0014): batch after batch of committed lines in the order of
+ * (xid, id), each with the SHA-256 of its lines' hashes in that order, chained to the batch before.
+ * Only `audit_seal()` writes it; nothing changes or removes a seal.
+ */
+export const auditSeals = pgTable('audit_seals', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  /** The last line of the batch in the seal order; the batch runs from the previous batch's last line. */
+  lastXid: xid8('last_xid').notNull(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull(),
+  lines: integer('lines').notNull(),
+  digest: text('digest').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** A file (or demo batch) taken in: what it was, who brought it, what it changed. */
 export const imports = pgTable('imports', {

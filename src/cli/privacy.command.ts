@@ -18,7 +18,7 @@ import type { CommandContext } from './context.ts';
 
 export type { CommandContext } from './context.ts';
 
-/** `pathways audit verify|anchor|list`: the audit trail, for the operator and the auditors. */
+/** `pathways audit verify|seal|anchor|list`: the audit trail, for the operator and the auditors. */
 export function registerAuditCommands(
   program: Command,
   ctx: CommandContext & { anchorFiles: (cmd: Command) => Promise<AnchorFiles> },
@@ -28,7 +28,7 @@ export function registerAuditCommands(
   audit
     .command('verify')
     .description(
-      'recompute every chain of the audit trail and check it against every signed anchor; exit 1 if a line was changed or removed',
+      'recompute every chain and seal of the audit trail and check them against every signed anchor; exit 1 if a line was changed or removed',
     )
     .addOption(formatOption(['table', 'json']))
     .action(async (o: { format: string }, cmd: Command) =>
@@ -37,12 +37,15 @@ export function registerAuditCommands(
         const files = await ctx.anchorFiles(cmd);
         const { anchors, forged } = readAnchors(files.anchorFile, anchorKey(files.keyFile).publicKey);
         const reports = await inScope(db, ctx.actor, (tx) => verifyAudit(tx, { anchors, forged }));
+        // The seals' report holds no line of its own: shown as a row only when it has a problem.
+        const seals = reports.find((r) => r.seals)!;
+        const chains = reports.filter((r) => !r.seals);
         if (o.format === 'json') ctx.out(JSON.stringify(reports, null, 2));
         else
           ctx.out(
             renderTable({
               headers: [ctx.t()('audit.chain'), ctx.t()('audit.entries'), ctx.t()('audit.head'), ctx.t()('audit.problems')],
-              rows: reports.map((r) => [
+              rows: [...chains, ...(seals.problems.length > 0 ? [seals] : [])].map((r) => [
                 r.chain,
                 String(r.entries),
                 r.head.slice(0, 16),
@@ -50,10 +53,23 @@ export function registerAuditCommands(
               ]),
             }),
           );
+        if (o.format !== 'json') ctx.out(ctx.t()('audit.sealReach', seals.seals!));
         assertAuditIntact(reports);
         if (o.format !== 'json')
-          ctx.out(ctx.t()('audit.intact', { chains: reports.length, entries: reports.reduce((n, r) => n + r.entries, 0) }));
+          ctx.out(ctx.t()('audit.intact', { chains: chains.length, entries: chains.reduce((n, r) => n + r.entries, 0) }));
         if (o.format !== 'json') ctx.out(ctx.t()('audit.anchorsChecked', { anchors: anchors.length, file: files.anchorFile }));
+      }),
+    );
+  audit
+    .command('seal')
+    .description(
+      'seal the committed lines not sealed yet into the chain of seals, in batches (the server does so every second and when it stops)',
+    )
+    .action(async (_o: unknown, cmd: Command) =>
+      ctx.withDb(cmd, async ({ db }) => {
+        const { sealAudit, inScope } = await load();
+        const sealed = await inScope(db, ctx.actor, (tx) => sealAudit(tx));
+        ctx.out(ctx.t()('audit.sealed', sealed));
       }),
     );
   audit

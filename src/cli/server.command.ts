@@ -4,7 +4,7 @@ import { appError } from '../i18n/problem.ts';
 import type { CliContext } from './context.ts';
 import { portNumber, withLookups } from './options.ts';
 
-/** `pathways serve`: the platform over HTTP, with the daily retention job and the hourly anchors, until SIGINT or SIGTERM. */
+/** `pathways serve`: the platform over HTTP, with the daily retention job, the audit sealer and the hourly anchors, until SIGINT or SIGTERM. */
 export function registerServerCommands(program: Command, ctx: CliContext): void {
   withLookups(program);
   const { preview, env, io } = ctx;
@@ -50,6 +50,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
         config.PATHWAYS_SPONSOR_RETENTION_MONTHS,
         config.PATHWAYS_UPLOAD_RETENTION_HOURS,
       );
+      const stopSealer = server.scheduleSealer(database, logger, config.PATHWAYS_AUDIT_SEAL_MS);
       const stopAnchors = server.scheduleAnchors(database, logger, anchorFiles(config, opts.data));
       io.out(ctx.t()('serve.listening', { url: running.url, location: database.location }));
       if (!secrets.sealingConfigured(config.PATHWAYS_SECRET)) io.err(ctx.t()('serve.secretMissing'));
@@ -59,6 +60,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
           process.off('SIGTERM', stop);
           stopRetention();
           await running.close();
+          await stopSealer();
           await stopAnchors();
           await database.close();
           resolve();

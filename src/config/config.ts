@@ -49,6 +49,8 @@ const schema = z.object({
   /** The audit trail's anchors (issue 19): the signing key (made on first use) and the append-only file; default in PATHWAYS_DATA. */
   PATHWAYS_AUDIT_ANCHOR_KEY: z.string().min(1).optional(),
   PATHWAYS_AUDIT_ANCHORS: z.string().min(1).optional(),
+  /** How often the server seals the audit trail's committed lines (issue 17), in milliseconds. */
+  PATHWAYS_AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(CONFIG_DEFAULTS.PATHWAYS_AUDIT_SEAL_MS),
 });
 
 export type Config = z.infer<typeof schema>;

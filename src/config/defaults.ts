@@ -8,6 +8,7 @@ export const CONFIG_DEFAULTS = {
   HOST: '127.0.0.1',
   PATHWAYS_SPONSOR_RETENTION_MONTHS: 60,
   PATHWAYS_UPLOAD_RETENTION_HOURS: 24,
+  PATHWAYS_AUDIT_SEAL_MS: 1000,
 } as const;
 
 /** What the command line shows in its help before the configuration is validated (a command validates it first). */

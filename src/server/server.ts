@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { operator } from '../access/principal.ts';
 import { inOperatorScope } from '../access/scope.ts';
 import { writeAnchors, type AnchorFiles } from '../audit/anchor.ts';
+import { sealAudit } from '../audit/audit.service.ts';
 import { runStorageLimitation, vacuumEmbedded } from '../privacy/retention.ts';
 import { requestLogger } from './logger.ts';
 import type { AddressInfo } from 'node:net';
@@ -150,6 +151,33 @@ export function scheduleAnchors(database: Database, logger: Logger, files: Ancho
   hourly.unref();
   return async () => {
     clearInterval(hourly);
+    await run();
+  };
+}
+
+/**
+ * The audit trail's sealer (issue 17, migration 0014): every `everyMs` the committed lines not sealed
+ * yet are sealed, in the operator's scope, on a connection of its own (never one a request waits for);
+ * once more when the server stops (the returned function, awaited before the database closes). A
+ * line whose seal a kill -9 prevented is sealed by the next run, here or `pathways audit seal`.
+ */
+export function scheduleSealer(database: Database, logger: Logger, everyMs = 1000): () => Promise<void> {
+  const actor = operator('audit-sealer');
+  let running: Promise<void> | null = null;
+  const run = () =>
+    (running ??= inOperatorScope(database, actor, (tx) => sealAudit(tx))
+      .then((r) => {
+        if (r.batches > 0) logger.debug({ job: 'audit-seal', batches: r.batches, lines: r.lines, unsealed: r.unsealed }, 'audit sealed');
+      })
+      .catch((e: Error) => logger.error({ job: 'audit-seal', error: e.name, message: e.message }, 'audit seal failed'))
+      .finally(() => {
+        running = null;
+      }));
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
     await run();
   };
 }
