@@ -15,7 +15,7 @@
  * - The binding constraints (capacity used up, with its price) and, per household, why it got its
  *   place: its score, the best alternatives and what ruled each out.
  */
-import { linkGroups, scoreOf, type Assignment, type Dimension, type PlacementInstance } from './placement.ts';
+import { linkGroups, relativeGap, scoreOf, type Assignment, type Dimension, type PlacementInstance } from './placement.ts';
 
 export type RuledOutBy = 'tie' | 'link' | 'capacity' | 'price';
 
@@ -58,7 +58,7 @@ export interface Certificate {
   violations: string[];
   objective: number;
   bound: { claimed: number; proven: number; valid: boolean };
-  /** (proven bound − objective) / max(1, |proven bound|). */
+  /** (proven bound − objective) / |proven bound| (placement.ts, `relativeGap`). */
   gap: number;
   binding: Binding[];
   explanations: Explanation[];
@@ -227,7 +227,7 @@ export function certify(
     violations,
     objective,
     bound: { claimed: claim.bound, proven, valid: boundValid },
-    gap: (proven - objective) / Math.max(1, Math.abs(proven)),
+    gap: relativeGap(proven, objective),
     binding,
     explanations,
   };

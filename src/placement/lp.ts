@@ -51,7 +51,7 @@ export function groupOfOptions(problem: Problem): Int32Array {
   return out;
 }
 
-function model(highs: Highs, problem: Problem, opts: readonly number[], groupOf: Int32Array, integer: boolean) {
+function model(highs: Highs, problem: Problem, opts: readonly number[], groupOf: Int32Array, integer: boolean, mustPlace?: Uint8Array) {
   const { G, P, D } = problem;
   const rows = G + P * D;
   const c = columns(problem, opts, groupOf);
@@ -60,6 +60,8 @@ function model(highs: Highs, problem: Problem, opts: readonly number[], groupOf:
   const rowUpper = new Float64Array(rows);
   rowUpper.fill(1, 0, G);
   rowUpper.set(problem.capacity, G);
+  const rowLower = new Float64Array(rows).fill(-highs.infinity);
+  if (mustPlace) for (let g = 0; g < G; g++) if (mustPlace[g]) rowLower[g] = 1;
   const m = highs.createModel({
     numCols: opts.length,
     numRows: rows,
@@ -68,7 +70,7 @@ function model(highs: Highs, problem: Problem, opts: readonly number[], groupOf:
     colCost: c.cost,
     colLower: new Float64Array(opts.length),
     colUpper: new Float64Array(opts.length).fill(1),
-    rowLower: new Float64Array(rows).fill(-highs.infinity),
+    rowLower,
     rowUpper,
     matrix: { format: 'csc', numRows: rows, numCols: opts.length, starts: c.starts, indices: c.indices, values: c.values },
     ...(integer ? { integrality: new Int32Array(opts.length).fill(highs.constants.variableType.integer) } : {}),
@@ -202,6 +204,8 @@ export interface MipResult {
   bound: number;
   optimal: boolean;
   status: number;
+  /** HiGHS proved the model has no solution (objective and bound −Infinity). */
+  infeasible?: boolean;
 }
 
 /**
@@ -211,19 +215,30 @@ export interface MipResult {
 export function solveMip(
   highs: Highs,
   problem: Problem,
-  o: { deadline: number; relGap?: number; start?: Int32Array; keep?: (k: number) => boolean; progress?: Progress },
+  o: {
+    deadline: number;
+    relGap?: number;
+    start?: Int32Array;
+    keep?: (k: number) => boolean;
+    /** Groups that must be placed (their row Σ x = 1, not ≤ 1). */
+    mustPlace?: Uint8Array;
+    progress?: Progress;
+  },
 ): MipResult | null {
   const { G } = problem;
   const groupOf = groupOfOptions(problem);
   const opts: number[] = [];
   for (let k = 0; k < problem.place.length; k++) if (useful(problem, k, groupOf[k]!) && (o.keep?.(k) ?? true)) opts.push(k);
-  if (G === 0 || opts.length === 0) {
+  const forced = o.mustPlace?.some((m) => m === 1) ?? false;
+  if (G === 0 || (opts.length === 0 && !forced)) {
     const placeOf = new Int32Array(G).fill(-1);
     let objective = 0;
     for (let g = 0; g < G; g++) objective -= problem.penalty[g]!;
     return { placeOf, objective, bound: objective, optimal: true, status: 7 };
   }
-  const m = model(highs, problem, opts, groupOf, true);
+  if (opts.length === 0)
+    return { placeOf: new Int32Array(G).fill(-1), objective: -Infinity, bound: -Infinity, optimal: true, status: 8, infeasible: true };
+  const m = model(highs, problem, opts, groupOf, true, o.mustPlace);
   try {
     m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6 });
     if (o.start) {
@@ -248,6 +263,8 @@ export function solveMip(
         : undefined,
     );
     const status = run.modelStatus;
+    if (status === highs.constants.modelStatus.infeasible)
+      return { placeOf: new Int32Array(G).fill(-1), objective: -Infinity, bound: -Infinity, optimal: true, status, infeasible: true };
     if (Number(m.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return null;
     const sol = m.getSolution();
     const placeOf = new Int32Array(G).fill(-1);

@@ -34,7 +34,7 @@ import {
   type RunRow,
 } from './placement.repository.ts';
 import type { PlacementResult } from './solve.ts';
-import { solveInThread } from './solve-thread.ts';
+import { placementPool, solveInThread } from './solve-thread.ts';
 
 /**
  * Placement in the platform (issue 8): a state's receiving places, the optimiser's run as a job in a
@@ -325,6 +325,11 @@ export async function getRun(opts: { db: Executor; actor: Actor; stateCode: stri
 
 export async function listRuns(opts: { db: Executor; actor: Actor; stateCode: string; limit?: number }): Promise<RunRow[]> {
   authorize(policies.planPlacement, opts.actor, { stateCode: opts.stateCode });
+  // Whoever lists the runs is about to start one: the solver's thread starts now (HiGHS loaded, about
+  // 2 s), so the run does not wait for it. An idle thread keeps no process alive.
+  void placementPool()
+    .warm()
+    .catch(() => undefined);
   return runRows(opts.db, opts.stateCode, opts.limit ?? 20);
 }
 

@@ -182,6 +182,19 @@ export function validateInstance(instance: PlacementInstance): void {
   if (problems.length) throw new PlacementInputError(problems);
 }
 
+/**
+ * The relative gap between an upper bound and an objective: (bound − objective) / |bound|, the same at
+ * every scale (scores of 1e-5 give the gap scores of 1 give). A bound of 0 is divided by |objective|
+ * instead (0 when both are 0); an infinite or missing bound gives Infinity.
+ */
+export function relativeGap(bound: number, objective: number): number {
+  if (!Number.isFinite(bound) || !Number.isFinite(objective)) return Number.POSITIVE_INFINITY;
+  const diff = bound - objective;
+  if (Math.abs(diff) <= 1e-12 * Math.max(Math.abs(bound), Math.abs(objective))) return 0;
+  const scale = bound !== 0 ? Math.abs(bound) : Math.abs(objective);
+  return scale === 0 ? 0 : diff / scale;
+}
+
 /** The objective of an assignment (no feasibility check: see certificate.ts). */
 export function objectiveOf(instance: PlacementInstance, assignment: Assignment): number {
   const placeIndex = new Map(instance.places.map((p, i) => [p.id, i]));

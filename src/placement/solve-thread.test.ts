@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { certify } from './certificate.ts';
 import { generateInstance } from './generator.ts';
 import { PlacementInputError } from './placement.ts';
-import { PlacementTimeoutError, solveInThread } from './solve-thread.ts';
+import { PlacementCancelledError, PlacementTimeoutError, SolverPool, solveInThread } from './solve-thread.ts';
 
 describe('the solver in a worker thread', () => {
   it('honours the time limit, reports progress, and leaves the main thread free meanwhile', async () => {
@@ -35,5 +35,63 @@ describe('the solver in a worker thread', () => {
     const bad = { ...instance, households: instance.households.map((h, i) => (i === 0 ? { ...h, tie: 'nowhere' } : h)) };
     await expect(solveInThread(bad, { timeLimitSeconds: 5 })).rejects.toThrow(/tied to unknown place "nowhere"/);
     await expect(solveInThread(bad, { timeLimitSeconds: 5 })).rejects.toBeInstanceOf(PlacementInputError);
+  });
+});
+
+describe('the warm pool', () => {
+  const pool = new SolverPool({ size: 1 });
+  afterAll(() => pool.close());
+  const small = generateInstance({ households: 20, places: 5, dimensions: 2, seed: 3 });
+
+  it('runs every job on the thread it started once, with HiGHS already loaded', async () => {
+    await pool.warm();
+    expect(pool.stats().threadsStarted).toBe(1);
+    const first = await pool.solve(small, { timeLimitSeconds: 5 });
+    const second = await pool.solve(small, { timeLimitSeconds: 5 });
+    expect(pool.stats()).toEqual({ threadsStarted: 1, jobsPerThread: [2] });
+    expect(second.objective).toBeCloseTo(first.objective, 9);
+    expect(certify(small, second).valid).toBe(true);
+    expect(second.memory.wasmBytes).toBeGreaterThan(0);
+  });
+
+  it('queues a job while the thread is busy, and answers both', async () => {
+    const [a, b] = await Promise.all([
+      pool.solve(small, { timeLimitSeconds: 5 }),
+      pool.solve(small, { timeLimitSeconds: 5, baseline: true }),
+    ]);
+    expect(a.method).toBe('method');
+    expect(b.method).toBe('baseline');
+    expect(b.objective).toBeCloseTo(a.objective, 6);
+    expect(pool.stats().threadsStarted).toBe(1);
+  });
+
+  it('cancels a running job by ending its thread, and the next job runs on a fresh warm thread', async () => {
+    const large = generateInstance({ households: 3000, places: 50, dimensions: 3, seed: 9 });
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = pool.solve(large, { timeLimitSeconds: 60, signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    await expect(running).rejects.toBeInstanceOf(PlacementCancelledError);
+    expect(performance.now() - started).toBeLessThan(10_000); // far below the 60 s limit
+    const before = pool.stats().threadsStarted;
+    expect(before).toBe(2); // the cancelled thread was replaced at once
+    const after = await pool.solve(small, { timeLimitSeconds: 5 });
+    expect(certify(small, after).valid).toBe(true);
+    expect(pool.stats().threadsStarted).toBe(before);
+  });
+
+  it('drops a queued job that is cancelled before it starts, and still honours the time limit of the one running', async () => {
+    const large = generateInstance({ households: 3000, places: 50, dimensions: 3, seed: 9 });
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = pool.solve(large, { timeLimitSeconds: 2 });
+    const queued = pool.solve(small, { timeLimitSeconds: 5, signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toBeInstanceOf(PlacementCancelledError);
+    const r = await running;
+    // Within 5 % of the limit inside the thread (its own clock), and the answer soon after.
+    expect(r.stats.ms.total).toBeLessThan(2_000 * 1.05);
+    expect(performance.now() - started).toBeLessThan(2_000 + 1_500);
+    expect(certify(large, r).valid).toBe(true);
   });
 });

@@ -1,22 +1,34 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort } from 'node:worker_threads';
+import { loadHighs } from './lp.ts';
 import type { PlacementInstance } from './placement.ts';
 import { solveBaseline, solvePlacement, type SolveOptions } from './solve.ts';
 
-// The solver in a thread of its own (src/placement/solve-thread.ts): progress and the result as messages.
-const { instance, options, baseline } = workerData as {
-  instance: PlacementInstance;
-  options: Omit<SolveOptions, 'progress'>;
-  baseline?: boolean;
-};
-const progress: SolveOptions['progress'] = (event) => parentPort!.postMessage({ type: 'progress', event });
-try {
-  const result = await (baseline ? solveBaseline : solvePlacement)(instance, { ...options, progress });
-  parentPort!.postMessage({ type: 'result', result });
-} catch (e) {
-  parentPort!.postMessage({
-    type: 'error',
-    message: (e as Error).message,
-    name: (e as Error).name,
-    problems: (e as { problems?: string[] }).problems,
-  });
-}
+// A solver thread of the pool (src/placement/solve-thread.ts): HiGHS is loaded once, before the first
+// job, and says so ('ready'); then one job at a time, its progress and its result as messages, with
+// the memory the thread holds after it (HiGHS's WebAssembly memory only grows: the pool retires a
+// thread that has grown too much).
+type Job = { type: 'job'; id: number; instance: PlacementInstance; options: Omit<SolveOptions, 'progress'>; baseline?: boolean };
+
+const highs = await loadHighs();
+parentPort!.postMessage({ type: 'ready' });
+parentPort!.on('message', async (job: Job) => {
+  const progress: SolveOptions['progress'] = (event) => parentPort!.postMessage({ type: 'progress', id: job.id, event });
+  try {
+    const result = await (job.baseline ? solveBaseline : solvePlacement)(job.instance, { ...job.options, progress }, highs);
+    parentPort!.postMessage({
+      type: 'result',
+      id: job.id,
+      result,
+      memory: { wasmBytes: highs.memoryBytes, heapBytes: getHeapStatistics().total_heap_size },
+    });
+  } catch (e) {
+    parentPort!.postMessage({
+      type: 'error',
+      id: job.id,
+      message: (e as Error).message,
+      name: (e as Error).name,
+      problems: (e as { problems?: string[] }).problems,
+    });
+  }
+});
