@@ -8,8 +8,18 @@ import { ErrorCode, type RowProblem } from '../errors/app-error.ts';
 import { columnCountProblem, fileSize, inputName, type CsvRecord, type FileInput } from '../files/csv-source.ts';
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.service.ts';
-import { turnOffJit, writePersonChunk } from './case.repository.ts';
-import { CASE_OPTIONAL_COLUMNS, HouseholdCheck, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
+import {
+  analyzePersonStage,
+  copyIntoPersonStage,
+  createPersonStage,
+  dropPersonStage,
+  stagedProblems,
+  stageLine,
+  writeStagedPersons,
+  type RawCells,
+  type StagedProblem,
+} from './person-copy.repository.ts';
+import { CASE_OPTIONAL_COLUMNS, PERSON_COLUMNS, PersonRowReader, type PersonRow } from './person-row.ts';
 import { readRecords } from '../files/read-thread.ts';
 
 export interface PersonImportSummary {
@@ -30,13 +40,23 @@ export interface PersonImportProgress {
   fraction: number | null;
 }
 
-const CHUNK = 20_000;
 /** Problems kept in full; beyond this only their number grows, so a broken file cannot exhaust memory. */
 const MAX_PROBLEMS = 10_000;
+/** Text gathered before it is handed to the COPY. */
+const COPY_BATCH = 1 << 16;
+/**
+ * The share of the progress bar that reading the file (and streaming it to the database) fills; the
+ * set-based steps after it fill the rest: the checks across rows, cases, persons, arrivals, incentives.
+ */
+const READ_SHARE = 0.5;
+const STEP_SHARE = [0.6, 0.75, 0.9, 0.93] as const;
 
 /**
- * Imports persons (and their cases) from records: one pass that validates every row and writes
- * in chunks inside one transaction. When any row is bad, the transaction is rolled back and every
+ * Imports persons (and their cases) from records, in one transaction: each row is validated as it
+ * is read and streamed with COPY into a staging table (src/cases/person-copy.repository.ts); the
+ * checks across rows (a person twice, a household that disagrees with itself) run set-based on the
+ * staging table, so that no key of the file is held in memory; then set-based statements write
+ * cases, persons and the case history. When any row is bad, the transaction is rolled back and every
  * bad row reported: nothing of a failing input is written. The aggregates of the state of play
  * follow in the same transaction (triggers).
  */
@@ -55,8 +75,7 @@ export async function importPersons(opts: {
   const { db, actor, records, source } = opts;
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const reader = new PersonRowReader(await listRounds(db), today);
-  const households = new HouseholdCheck();
-  const problems: RowProblem[] = [];
+  let problems: RowProblem[] = [];
   let problemCount = 0;
   const note = (ps: RowProblem[]) => {
     problemCount += ps.length;
@@ -67,7 +86,6 @@ export async function importPersons(opts: {
   let summary: PersonImportSummary | undefined;
   try {
     await db.transaction(async (tx) => {
-      await turnOffJit(tx);
       const importId = await startImportRecord(tx, { kind: 'persons', source, sha256: opts.sha256 ?? null, actor });
       const s: PersonImportSummary = {
         importId,
@@ -79,58 +97,78 @@ export async function importPersons(opts: {
         casesUpdated: 0,
         outsideAnyRound: 0,
       };
-      const perState = new Map<string, { added: number; updated: number }>();
-      let chunk: PersonRow[] = [];
-      const flush = async () => {
-        if (chunk.length === 0 || problemCount > 0) {
-          chunk = [];
-          return;
+      const progress = (fraction: number | null) => opts.onProgress?.({ rows: s.rows, fraction });
+      await createPersonStage(tx);
+      const copy = await copyIntoPersonStage(tx);
+      // Whether the file has the case columns (`cases import`): then they are the case's, else the case keeps its own.
+      let ext = false;
+      let lines = '';
+      try {
+        for await (const rec of records) {
+          s.rows++;
+          if (s.rows % 5000 === 0) {
+            const f = opts.fraction?.() ?? null;
+            progress(f === null ? null : f * READ_SHARE);
+          }
+          const width = columnCountProblem(rec);
+          if (width) {
+            note([width]);
+            continue;
+          }
+          const read = reader.read(rec.values, rec.row);
+          if (!read.ok) {
+            note(read.problems);
+            continue;
+          }
+          const p = read.person;
+          if (opts.onlyState !== undefined && p.stateCode !== opts.onlyState) {
+            note([rowProblem(rec.row, 'member_state', rec.values.member_state ?? '', 'otherState', { state: opts.onlyState })]);
+            continue;
+          }
+          if (p.arrivedOn !== null && p.roundId === null) s.outsideAnyRound++;
+          if (p.caseFields) ext = true;
+          // Every valid row goes to the staging table, also after a bad one: the checks across rows
+          // must see them all, so that every bad row of the file is listed.
+          lines += stageLine(p, rec.row, householdCaseFields(p), rawCells(rec.values, p));
+          if (lines.length >= COPY_BATCH) {
+            await copy.write(lines);
+            lines = '';
+          }
         }
-        const out = await writePersonChunk(tx, chunk, s.importId, actor.id, today);
-        s.casesAdded += out.casesAdded;
-        s.casesUpdated += out.casesUpdated;
-        for (const st of out.byState) {
-          s.added += st.added;
-          s.updated += st.updated;
-          const sum = perState.get(st.stateCode) ?? { added: 0, updated: 0 };
-          sum.added += st.added;
-          sum.updated += st.updated;
-          perState.set(st.stateCode, sum);
-        }
-        chunk = [];
-      };
-
-      for await (const rec of records) {
-        s.rows++;
-        const width = columnCountProblem(rec);
-        if (width) {
-          note([width]);
-          continue;
-        }
-        const read = reader.read(rec.values, rec.row);
-        if (!read.ok) {
-          note(read.problems);
-          continue;
-        }
-        if (opts.onlyState !== undefined && read.person.stateCode !== opts.onlyState) {
-          note([rowProblem(rec.row, 'member_state', rec.values.member_state ?? '', 'otherState', { state: opts.onlyState })]);
-          continue;
-        }
-        const clash = households.check(read.person, rec.row, rec.values);
-        if (clash.length > 0) {
-          note(clash);
-          continue;
-        }
-        if (read.person.arrivedOn !== null && read.person.roundId === null) s.outsideAnyRound++;
-        if (problemCount === 0) {
-          chunk.push(read.person);
-          if (chunk.length >= CHUNK) await flush();
-        }
-        if (s.rows % 5000 === 0) opts.onProgress?.({ rows: s.rows, fraction: opts.fraction?.() ?? null });
+        if (lines) await copy.write(lines);
+        await copy.end();
+      } catch (e) {
+        await copy.abort();
+        throw e;
       }
-      await flush();
-      opts.onProgress?.({ rows: s.rows, fraction: 1 });
+      progress(READ_SHARE);
+
+      await analyzePersonStage(tx);
+      const across = await stagedProblems(tx, MAX_PROBLEMS);
+      if (across.total > 0) {
+        problemCount += across.total;
+        // Both lists are in row order, each cut at MAX_PROBLEMS: the first MAX_PROBLEMS of the two together.
+        problems = [...problems, ...across.problems.map(asRowProblem)].sort((a, b) => a.row - b.row).slice(0, MAX_PROBLEMS);
+      }
       if (problemCount > 0) throw new Rollback();
+      progress(STEP_SHARE[0]);
+
+      const out = await writeStagedPersons(tx, {
+        importId,
+        actor: actor.id,
+        today,
+        ext,
+        onStep: (done) => progress(STEP_SHARE[Math.min(done, STEP_SHARE.length - 1)]!),
+      });
+      await dropPersonStage(tx);
+      s.casesAdded = out.casesAdded;
+      s.casesUpdated = out.casesUpdated;
+      const perState = new Map<string, { added: number; updated: number }>();
+      for (const st of out.byState) {
+        s.added += st.added;
+        s.updated += st.updated;
+        perState.set(st.stateCode, { added: st.added, updated: st.updated });
+      }
 
       // Persons imported as arrived (or whose evidence the file changed) get their AMIF incentive.
       await refreshIncentives(tx, actor, { importId: s.importId, reason: 'evidence' });
@@ -146,6 +184,7 @@ export async function importPersons(opts: {
           details: { source, sha256: opts.sha256 ?? null, ...counts },
         });
       }
+      progress(1);
       summary = s;
     });
   } catch (e) {
@@ -160,6 +199,45 @@ export async function importPersons(opts: {
     );
   }
   return summary!;
+}
+
+/**
+ * The case columns of a row as the household check compares them: null where the row states none
+ * (a later member may leave them empty), else all of them, so that two rows agree only when they
+ * state the same.
+ */
+function householdCaseFields(p: PersonRow): string | null {
+  const c = p.caseFields;
+  if (!c || !Object.values(c).some((x) => x !== null && !(Array.isArray(x) && x.length === 0))) return null;
+  return JSON.stringify(c);
+}
+
+/** The file's text of the cells a problem across rows may quote, where it differs from the value read. */
+function rawCells(rec: Record<string, string>, p: PersonRow): RawCells | null {
+  const raw: RawCells = {};
+  let any = false;
+  const keep = (column: keyof RawCells, read: string | null) => {
+    const text = rec[column] ?? '';
+    if (text !== (read ?? '')) {
+      raw[column] = text;
+      any = true;
+    }
+  };
+  keep('person_ref', p.personRef);
+  keep('pathway', p.pathway);
+  keep('round', p.namedRound);
+  keep('country_of_departure', p.countryOfDeparture);
+  if (p.caseFields) keep('priority', p.caseFields.priority);
+  return any ? raw : null;
+}
+
+/** A problem found across rows, as the row-by-row household check words it. */
+function asRowProblem(p: StagedProblem): RowProblem {
+  const value = p.raw?.[p.column as keyof RawCells] ?? p.mine ?? '';
+  if (p.code === 'personRepeated')
+    return rowProblem(p.row, 'person_ref', value, 'personRepeated', { person: p.personRef, case: p.caseRef, first: p.first });
+  const theirs = p.column === 'priority' ? 'priority, categories, partner, linked cases' : (p.theirs ?? '–');
+  return rowProblem(p.row, p.column, value, 'householdDiffers', { first: p.first, theirs });
 }
 
 type FileImport = {
