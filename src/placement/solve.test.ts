@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certify } from './certificate.ts';
 import { generateInstance } from './generator.ts';
-import { loadHighs } from './lp.ts';
+import { rng } from '../evaluation/random.ts';
+import { lagrangianPrices, loadHighs, solveRelaxation } from './lp.ts';
 import { bruteForce, smallInstance } from './placement.factory.ts';
-import { objectiveOf, type PlacementInstance } from './placement.ts';
-import { solveBaseline, solvePlacement } from './solve.ts';
+import { compile, objectiveOf, relativeGap, type PlacementInstance } from './placement.ts';
+import { reducedCostFixing, solveBaseline, solvePlacement } from './solve.ts';
 
 const allUnplaced = (instance: PlacementInstance) => instance.households.reduce((s, h) => s - h.penalty, 0);
 const tiedValue = (instance: PlacementInstance) =>
@@ -76,5 +77,77 @@ describe('a generated instance of 400 households × 20 places × 3 dimensions', 
     expect(method.bound).toBeGreaterThanOrEqual(baseline.objective - 1e-9);
     expect(certificate.explanations).toHaveLength(400);
     expect(certificate.binding.length).toBeGreaterThan(0);
+  });
+});
+
+describe('reduced-cost fixing', () => {
+  it('never removes an option (or staying unplaced) of the optimum found by brute force, for LP prices and for arbitrary prices, on 60 small random instances', async () => {
+    const highs = await loadHighs();
+    let removed = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const instance = smallInstance(seed);
+      const exact = bruteForce(instance);
+      const { problem, members } = compile(instance);
+      const placeIndex = new Map(instance.places.map((p, i) => [p.id, i]));
+      const optimum = Int32Array.from(members, (group) => {
+        const to = exact.assignment[instance.households[group[0]!]!.id];
+        return to == null ? -1 : placeIndex.get(to)!;
+      });
+      const random = rng(seed);
+      // The LP's prices (HiGHS refuses an LP without a useful option: the Lagrangian's then), and arbitrary ones.
+      const lp = (() => {
+        try {
+          return solveRelaxation(highs, problem, { deadline: performance.now() + 5000 }).y;
+        } catch {
+          return lagrangianPrices(problem, { deadline: performance.now() + 1000 }).y;
+        }
+      })();
+      const pricesList = [lp, Float64Array.from({ length: problem.P * problem.D }, () => random() * 2)];
+      for (const y of pricesList)
+        for (const incumbent of [exact.objective, exact.objective - random()]) {
+          const fixing = reducedCostFixing(problem, y, incumbent);
+          expect(fixing.bound).toBeGreaterThanOrEqual(exact.objective - 1e-9); // any prices bound the optimum
+          for (let g = 0; g < problem.G; g++) {
+            if (optimum[g]! < 0) expect(fixing.unplacedAllowed[g], `seed ${seed}, group ${g} unplaced`).toBe(1);
+            else {
+              let k = problem.start[g]!;
+              while (problem.place[k] !== optimum[g]) k++;
+              expect(fixing.keep[k], `seed ${seed}, group ${g} at place ${optimum[g]}`).toBe(1);
+            }
+          }
+          removed += problem.place.length - fixing.columns;
+        }
+    }
+    expect(removed).toBeGreaterThan(0); // it does fix something: the check above is not vacuous
+  });
+});
+
+describe('the relative gap', () => {
+  it('is (bound − objective) / |bound| at every scale, guarded at 0', () => {
+    expect(relativeGap(200, 199)).toBeCloseTo(0.005, 15);
+    expect(relativeGap(200e-5, 199e-5)).toBeCloseTo(0.005, 12);
+    expect(relativeGap(-4, -5)).toBeCloseTo(0.25, 15);
+    expect(relativeGap(0, -2)).toBe(1);
+    expect(relativeGap(0, 0)).toBe(0);
+    expect(relativeGap(3, 3)).toBe(0);
+    expect(relativeGap(Number.POSITIVE_INFINITY, 3)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('is the same in the certificate and the result when every score and penalty is scaled by 1e-5; a proven optimum has gap 0 and its LP gap apart', async () => {
+    const highs = await loadHighs();
+    const instance = generateInstance({ households: 60, places: 6, dimensions: 2, seed: 4 });
+    const scaled: PlacementInstance = {
+      ...instance,
+      households: instance.households.map((h) => ({ ...h, penalty: h.penalty * 1e-5 })),
+      scores: instance.scores.map((s) => s * 1e-5),
+    };
+    const r = await solvePlacement(instance, { timeLimitSeconds: 10 }, highs);
+    const c = certify(instance, r);
+    const cs = certify(scaled, { assignment: r.assignment, bound: r.bound * 1e-5, prices: r.prices.map((p) => p * 1e-5) });
+    expect(cs.valid).toBe(true);
+    expect(c.gap).toBeGreaterThan(1e-6); // a real LP gap, so the scale would show under the old max(1, |bound|)
+    expect(cs.gap).toBeCloseTo(c.gap, 9);
+    expect(r.lpGap).toBeCloseTo(c.gap, 9);
+    expect(r.gap).toBe(r.optimal ? 0 : r.lpGap);
   });
 });
