@@ -125,7 +125,8 @@ export async function sealAuditLines(db: Executor, max: number): Promise<{ batch
 
 /**
  * The seals whose lines (count and digest, recomputed from the lines between the batch before and
- * this one, in the order (xid, id)), own hash or link to the batch before do not hold.
+ * this one, in the order (xid, id), each line's hash recomputed from its fields), own hash or link to
+ * the batch before do not hold.
  */
 export async function selectBrokenSeals(db: Executor): Promise<{ seq: number; linesOk: boolean; hashOk: boolean; linkOk: boolean }[]> {
   return rows(
@@ -140,7 +141,7 @@ export async function selectBrokenSeals(db: Executor): Promise<{ seq: number; li
                  s.hash = audit_seal_hash(s.prev_hash, s.seq, s.last_xid, s.last_id, s.lines, s.digest) AS "hashOk",
                  (s.prev_hash = s.before_hash AND s.seq = s.before_seq + 1) AS "linkOk"
             FROM s CROSS JOIN LATERAL (
-              SELECT count(*)::int AS n, encode(sha256(convert_to(string_agg(a.hash, '' ORDER BY a.xid, a.id), 'UTF8')), 'hex') AS d
+              SELECT count(*)::int AS n, encode(sha256(convert_to(string_agg(audit_entry_hash(a), '' ORDER BY a.xid, a.id), 'UTF8')), 'hex') AS d
                 FROM audit_log a
                WHERE (a.xid, a.id) > (s.from_xid, s.from_id) AND (a.xid, a.id) <= (s.last_xid, s.last_id)) c) x
          WHERE NOT ("linesOk" AND "hashOk" AND "linkOk") ORDER BY seq`,

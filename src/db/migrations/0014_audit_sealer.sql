@@ -24,8 +24,8 @@ CREATE INDEX "audit_log_xid_id" ON "audit_log" USING btree ("xid","id");--> stat
 --   2. Every line records its transaction (`xid`, pg_current_xact_id()). The sealer (`audit_seal()`,
 --      run by the server every second and by `pathways audit seal`) takes the committed lines in the
 --      order (xid, id) in batches: a batch holds only lines whose transaction id is below the oldest
---      transaction still running (pg_snapshot_xmin of the current snapshot). Every transaction below
---      that horizon has ended, and a transaction that starts later gets a larger id, so no line can
+--      transaction of this database still running (see audit_seal()). Every transaction below that
+--      horizon has ended, and a transaction that starts later gets a larger id, so no line can
 --      ever appear in a range already sealed: a line that commits late is sealed in a later batch,
 --      never skipped. Each batch stores how many lines it holds, the SHA-256 of their hashes in that
 --      order, and its own hash chained to the batch before (audit_seals, which nothing changes).
@@ -71,6 +71,8 @@ $$;
 CREATE OR REPLACE FUNCTION audit_seal(p_max int DEFAULT 10000) RETURNS TABLE (batches int, lines bigint, unsealed bigint)
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
+  snap pg_snapshot;
+  oldest xid8;
   horizon xid8;
   last_seq bigint;
   last_hash text;
@@ -87,8 +89,24 @@ BEGIN
     RAISE EXCEPTION 'the audit trail is sealed in the operator''s scope only' USING ERRCODE = 'insufficient_privilege';
   END IF;
   PERFORM pg_advisory_xact_lock(727275);
-  -- Taken after the lock: a sealer that waited sees the batches of the one before it.
-  horizon := pg_snapshot_xmin(pg_current_snapshot());
+  -- The horizon, taken after the lock (a sealer that waited sees the batches of the one before it):
+  -- the oldest transaction of THIS database still running, else the snapshot's xmax (every id below
+  -- it has ended, every id given out later is at least it). pg_snapshot_xmin would be the oldest of
+  -- the whole server: a long transaction of another database (a benchmark's import) would hold the
+  -- seals back for no reason. A transaction of this database that gets its id after the snapshot gets
+  -- one at or above its xmax; one running at the snapshot is in its xip and, if still running when
+  -- pg_stat_activity is read, found there (a prepared transaction in pg_prepared_xacts); one that
+  -- ended in between has committed or rolled back, and the next statement's snapshot sees which. The
+  -- sealer's own transaction, if it has an id, counts too (the snapshot leaves it out).
+  snap := pg_current_snapshot();
+  PERFORM pg_stat_clear_snapshot();
+  SELECT min(x) INTO oldest FROM pg_snapshot_xip(snap) x
+   WHERE (x::text::numeric % 4294967296)::text IN (
+     SELECT a.backend_xid::text FROM pg_stat_activity a
+      WHERE a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) AND a.backend_xid IS NOT NULL
+     UNION ALL
+     SELECT p.transaction::text FROM pg_prepared_xacts p WHERE p.database = current_database());
+  horizon := least(pg_snapshot_xmax(snap), oldest, pg_current_xact_id_if_assigned());
   LOOP
     SELECT s.seq, s.hash, s.last_xid, s.last_id INTO last_seq, last_hash, from_xid, from_id FROM audit_seals s ORDER BY s.seq DESC LIMIT 1;
     IF NOT FOUND THEN
