@@ -597,9 +597,9 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    shrinks step 5's model. Up to 60 % of what is left.
   let fixing = reducedCostFixing(sub, y, problemObjective(sub, placeOf));
   const neighbourhoods =
-    !optimalNow() && fixing.columns > EXACT_MIP_COLUMNS / 4
+    !optimalNow() && fixing.columns > 2 * G
       ? improveByNeighbourhoods(h, sub, placeOf, rc, {
-          deadline: performance.now() + (deadline - performance.now()) * 0.6,
+          deadline: performance.now() + (deadline - performance.now()) * 0.4,
           target: subBound,
           ...(progress ? { progress } : {}),
         })

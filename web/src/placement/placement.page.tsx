@@ -24,7 +24,19 @@ import {
   type PlacementRun,
   type StateCode,
 } from './placement.api.ts';
-import { costOf, decidedIn, groupsOf, optionsOf, personsByPlace, planOf, type Household, type Plan } from './plan.ts';
+import {
+  costOf,
+  decidedIn,
+  groupsOf,
+  lpGapOf,
+  optionsOf,
+  personsByPlace,
+  planOf,
+  RANDOM_DRAWS,
+  worthOfRun,
+  type Household,
+  type Plan,
+} from './plan.ts';
 import { TIME_LIMIT } from '../../../src/placement/decision.ts';
 import './placement.css';
 import { NotReady } from '../ui/page-state.tsx';
@@ -428,6 +440,7 @@ function Proposal({ state, run, result }: { state: StateCode; run: PlacementRun;
   return (
     <>
       <Certificate result={result} plan={plan} />
+      <Worth result={result} />
       <div className="grid-2">
         <Binding result={result} placeName={placeName} dimension={dimension} />
         <Unplaced result={result} plan={plan} />
@@ -609,6 +622,9 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
     bound: formatScore(intl, result.bound),
     gap: formatGap(intl, result.gap),
   };
+  // The sentences speak of the LP bound shown: their gap is the LP's (for a proven optimum, the
+  // relaxation's integrality gap, not the proposal's shortfall), the card's the proposal's own.
+  const sentence = { ...values, gap: formatGap(intl, lpGapOf(result)) };
   return (
     <section className="panel" aria-labelledby="placement-certificate" data-testid="placement-certificate">
       <h2 id="placement-certificate">
@@ -634,7 +650,7 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
         ))}
       </dl>
       <p data-testid="placement-meaning">
-        <FormattedMessage id={result.optimal ? 'placement.meaningOptimal' : 'placement.meaning'} values={values} />{' '}
+        <FormattedMessage id={result.optimal ? 'placement.meaningOptimal' : 'placement.meaning'} values={sentence} />{' '}
         <FormattedMessage
           id={result.certificate.valid ? 'placement.checked' : 'placement.notChecked'}
           values={{ proven: formatScore(intl, result.certificate.provenBound) }}
@@ -650,6 +666,54 @@ function Certificate({ result, plan }: { result: PlacementResult; plan: Plan }) 
           }}
         />
       </p>
+    </section>
+  );
+}
+
+/** What the optimisation is worth: the proposal against greedy placement in arrival order and random feasible placements. */
+function Worth({ result }: { result: PlacementResult }) {
+  const intl = useIntl();
+  const worth = useMemo(() => worthOfRun(result), [result]);
+  const gain = (g: number) => (Number.isFinite(g) ? formatGap(intl, g) : '–');
+  const rows: [string, string, number, string][] = [
+    ['placement.worth.proposal', 'placement-worth-proposal', result.objective, '–'],
+    ['placement.worth.greedy', 'placement-worth-greedy', worth.greedy, gain(worth.gainOverGreedy)],
+    ['placement.worth.random', 'placement-worth-random', worth.random, gain(worth.gainOverRandom)],
+  ];
+  return (
+    <section className="panel" aria-labelledby="placement-worth" data-testid="placement-worth">
+      <h2 id="placement-worth">
+        <FormattedMessage id="placement.worth.title" />
+      </h2>
+      <p className="hint">
+        <FormattedMessage id="placement.worth.intro" values={{ draws: formatCount(intl, RANDOM_DRAWS) }} />
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">
+              <FormattedMessage id="placement.worth.rule" />
+            </th>
+            <th scope="col">
+              <FormattedMessage id="placement.worth.score" />
+            </th>
+            <th scope="col">
+              <FormattedMessage id="placement.worth.gain" />
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, testId, score, g]) => (
+            <tr key={testId} data-testid={testId}>
+              <th scope="row">
+                <FormattedMessage id={label} />
+              </th>
+              <td className="figure">{formatScore(intl, score)}</td>
+              <td className="figure">{g}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { checkChanges, instanceOf, valueAt, type ChangeCheck, type RunResult } from '../../../src/placement/decision.ts';
-import { objectiveOf } from '../../../src/placement/placement.ts';
+import { worthOf, type Worth } from '../../../src/placement/compare.ts';
+import { objectiveOf, relativeGap } from '../../../src/placement/placement.ts';
 import type { components } from '../../../src/api/openapi.types.ts';
 
 /**
@@ -116,3 +117,12 @@ export function personsByPlace(result: PlacementResult, plan: Plan): { code: str
     used: p.capacity[d]! - plan.left.get(p.code)![d]!,
   }));
 }
+
+/** The LP relaxation's gap of the proposal, (LP bound − objective) / |LP bound|: for a proven optimum, the relaxation's integrality gap. */
+export const lpGapOf = (r: PlacementResult): number => relativeGap(r.bound, r.objective);
+
+/** How many random feasible placements the page draws (seeded: the same figures every time). */
+export const RANDOM_DRAWS = 20;
+
+/** The proposal against greedy placement in arrival order and random feasible placements (compare.ts). */
+export const worthOfRun = (r: PlacementResult): Worth => worthOf(instanceOf(asRun(r)), r.objective, RANDOM_DRAWS);
