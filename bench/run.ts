@@ -301,39 +301,57 @@ function webReport(webs: WebResult[]): string {
 
 function apiReport(apis: ApiResult[]): string {
   if (apis.length === 0) return '';
+  const g = API_GOAL;
+  const goalOf = (kind: DbKind, read: boolean) =>
+    kind === 'pglite'
+      ? `≥ ${fmtPct(g.pgliteShare)}`
+      : read
+        ? `≥ ${fmtPct(g.readShare)}, ≥ ${fmtInt(g.readPerSecond)} req/s, p99 ≤ ${g.readP99Ms} ms`
+        : `≥ ${fmtPct(g.moveShare)}, p99 ≤ ${g.moveP99Ms} ms`;
+  const met = (kind: DbKind, read: boolean, r: ApiResult['reads'], share: number) =>
+    kind === 'pglite'
+      ? share >= g.pgliteShare
+      : read
+        ? share >= g.readShare && r.perSecond >= g.readPerSecond && r.p99Ms <= g.readP99Ms
+        : share >= g.moveShare && r.p99Ms <= g.moveP99Ms;
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   const rowsOf = (a: ApiResult) =>
-    [a.bare, a.reads, a.transitions].map((r) => {
-      const share = r.perSecond / a.bare.perSecond;
-      const judged = r !== a.bare;
+    (
+      [
+        [a.reads, a.bareReads, true],
+        [a.transitions, a.bareMoves, false],
+      ] as const
+    ).flatMap(([r, base, read]) => {
+      const share = r.perSecond / base.perSecond;
+      const cells = (x: typeof r) => [fmtInt(x.perSecond), `${x.p50Ms} ms`, `${x.p99Ms} ms`, fmtInt(x.non2xx + x.errors)];
       return [
-        a.kind,
-        fmtInt(a.persons),
-        a.connections,
-        r.label,
-        fmtInt(r.requests),
-        fmtInt(r.perSecond),
-        `${r.p50Ms} ms`,
-        `${r.p99Ms} ms`,
-        fmtInt(r.non2xx + r.errors),
-        judged ? fmtPct(share) : '100 %',
-        judged ? (share >= API_GOAL.share && r.p99Ms <= API_GOAL.p99Ms ? 'met' : 'not met') : '–',
+        [a.kind, x(a.connections), base.label, ...cells(base), '100 %', '–', load(a.load.before)],
+        [
+          a.kind,
+          x(a.connections),
+          r.label,
+          ...cells(r),
+          fmtPct(share),
+          `${goalOf(a.kind, read)}: ${met(a.kind, read, r, share) ? 'met' : 'not met'}`,
+          load(a.load.after),
+        ],
       ];
     });
+  const x = (n: number) => String(n);
   return [
-    '\n## The API under load (autocannon on loopback, in the same process), against the bare JSON endpoint of the same framework in the same run\n',
+    '\n## The API under load (autocannon on loopback, in the same process; `npm run bench -- --only api`), each figure beside its baseline in the same run\n',
     markdownTable(
       [
         'database',
-        'persons',
         'connections',
         'requests',
-        'total',
         'req/s',
         'p50',
         'p99',
         'non-2xx or errors',
-        'share of bare',
-        `goal ≥ ${fmtPct(API_GOAL.share)}, p99 ≤ ${API_GOAL.p99Ms} ms`,
+        'share of baseline',
+        'goal',
+        'load (1 / 5 / 15 min)',
       ],
       apis.flatMap(rowsOf),
     ),
