@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator } from '../../src/access/principal.ts';
 import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
-import type { RunResult } from '../../src/placement/decision.ts';
+import { worthOf } from '../../src/placement/compare.ts';
+import { instanceOf, type RunResult } from '../../src/placement/decision.ts';
+import { relativeGap } from '../../src/placement/placement.ts';
 import { importPlaces } from '../../src/placement/placement.service.ts';
 import { checkPlaces } from '../../src/placement/places.ts';
 import {
@@ -222,6 +224,14 @@ describe('placement in the browser', () => {
       expect(await page.getByTestId('placement-bound').textContent()).toBe(score(r.bound));
       expect(await page.getByTestId('placement-gap').textContent()).toBe(percent(r.gap));
       expect(await page.getByTestId('placement-meaning').textContent()).toContain(score(r.bound));
+      // The LP's gap in the sentence, apart from the proposal's own (0 for a proven optimum).
+      expect(await page.getByTestId('placement-meaning').textContent()).toContain(percent(relativeGap(r.bound, r.objective)));
+      // What the optimisation is worth: greedy in arrival order and random placements, computed here from the run's instance.
+      const worth = worthOf(instanceOf(r), r.objective, 20);
+      const worthRow = async (id: string) => (await page.getByTestId(id).locator('td').allTextContents()).map((t) => t.trim());
+      expect(await worthRow('placement-worth-greedy')).toEqual([score(worth.greedy), percent(worth.gainOverGreedy)]);
+      expect(await worthRow('placement-worth-random')).toEqual([score(worth.random), percent(worth.gainOverRandom)]);
+      expect(worth.greedy).toBeLessThanOrEqual(r.objective + 1e-9);
       // The binding capacities and the unplaced, as the run reports them.
       if (r.binding.length) expect(await page.getByTestId('placement-binding').locator('tbody tr').count()).toBe(r.binding.length);
       if (r.unplaced.length) expect(await page.getByTestId('placement-unplaced').locator('tbody tr').count()).toBe(r.unplaced.length);
