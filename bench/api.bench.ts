@@ -13,14 +13,17 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import pino from 'pino';
-import { operator } from '../src/access/principal.ts';
+import { caseFieldsFor, presentCase, shownFields } from '../src/access/fields.ts';
+import { operator, type Principal } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
+import { setTransactionScope } from '../src/access/scope.repository.ts';
+import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { selectCaseResource } from '../src/cases/case-views.repository.ts';
 import { caseEventRows, selectCaseDetail, selectCaseMembers } from '../src/cases/case.repository.ts';
 import { HOLDABLE_STAGES } from '../src/cases/stage.ts';
 import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 import { loadDemo } from '../src/demo/load-demo.ts';
-import { createSession } from '../src/identity/session.ts';
+import { createSession, sessionUser } from '../src/identity/session.ts';
 import { createUser } from '../src/identity/user.service.ts';
 import { scheduleSealer, startServer } from '../src/server/server.ts';
 import { fmtInt, progress, withFreshDatabase, type DbKind } from './harness.ts';
@@ -50,6 +53,93 @@ export interface ApiResult {
   transitions: LoadResult;
   /** The machine's load average (1, 5, 15 min) before and after. */
   load: { before: number[]; after: number[] };
+  /** Where one audited case read spends its time, one request at a time, mean µs per part. */
+  phases: ReadPhases;
+}
+
+export interface ReadPhases {
+  runs: number;
+  /** The session's lookup (session_principal()), as a request without the principal in memory makes it. */
+  authUs: number;
+  /** BEGIN, up to the transaction's first statement. */
+  beginUs: number;
+  /** The scope's settings (one statement). */
+  scopeUs: number;
+  /** The case read's four SELECTs: its lookup, the case, its members, its history. */
+  selectsUs: number;
+  /** Choosing the fields the role sees (presentCase), in JavaScript. */
+  presentUs: number;
+  /** The audit line's INSERT (and its chain's head). */
+  auditUs: number;
+  /** COMMIT (the line's WAL flushed). */
+  commitUs: number;
+}
+
+/**
+ * One audited case read taken apart: the same calls the route makes, one request at a time on one
+ * connection, each part timed (no HTTP: that is the difference between the two servers' figures).
+ */
+async function readPhases(
+  database: Database,
+  who: Principal,
+  token: string,
+  state: string,
+  refs: string[],
+  runs: number,
+): Promise<ReadPhases> {
+  const t = { authUs: 0, beginUs: 0, scopeUs: 0, selectsUs: 0, presentUs: 0, auditUs: 0, commitUs: 0 };
+  const us = (from: bigint) => Number(process.hrtime.bigint() - from) / 1000;
+  for (let i = 0; i < runs; i++) {
+    const ref = refs[i % refs.length]!;
+    let at = process.hrtime.bigint();
+    const user = await sessionUser(database.db, token);
+    if (!user) throw new Error('the bench session ended');
+    t.authUs += us(at);
+    at = process.hrtime.bigint();
+    let end = at;
+    await database.db.transaction(async (tx) => {
+      t.beginUs += us(at);
+      at = process.hrtime.bigint();
+      await setTransactionScope(tx, { tenant: state, organisation: '', auditor: false });
+      t.scopeUs += us(at);
+      at = process.hrtime.bigint();
+      const r = (await selectCaseResource(tx, state, ref))!;
+      const detail = {
+        ...(await selectCaseDetail(tx, r.id))!,
+        members: await selectCaseMembers(tx, r.id),
+        history: await caseEventRows(tx, r.id),
+      };
+      t.selectsUs += us(at);
+      at = process.hrtime.bigint();
+      const fields = caseFieldsFor(who, []);
+      presentCase(who, detail as never, []);
+      t.presentUs += us(at);
+      at = process.hrtime.bigint();
+      await recordAudit(tx, {
+        actor: who,
+        action: 'case.read',
+        purpose: 'case management: one case',
+        subject: `case:${state}:${ref}`,
+        stateCode: state,
+        recordIds: [`case:${ref}`, ...detail.members.map((m) => `person:${m.personRef}`)],
+        fields: shownFields(fields, true),
+      });
+      t.auditUs += us(at);
+      end = process.hrtime.bigint();
+    });
+    t.commitUs += us(end);
+  }
+  const mean = (x: number) => Math.round(x / runs);
+  return {
+    runs,
+    authUs: mean(t.authUs),
+    beginUs: mean(t.beginUs),
+    scopeUs: mean(t.scopeUs),
+    selectsUs: mean(t.selectsUs),
+    presentUs: mean(t.presentUs),
+    auditUs: mean(t.auditUs),
+    commitUs: mean(t.commitUs),
+  };
 }
 
 type Req = { method: string; path: string; headers?: Record<string, string>; body?: string };
@@ -244,8 +334,20 @@ export async function apiBenchmark(opts: {
           },
         ],
       });
+      progress(`api ${kind}: one audited case read taken apart, 1,000 times`);
+      const officer = (await sessionUser(app.db, token))!.principal;
+      const phases = await readPhases(
+        app,
+        officer,
+        token,
+        state,
+        cases.map((c) => c.ref),
+        1000,
+      );
+      progress(`api ${kind}: ${JSON.stringify(phases)}`);
       return {
         kind,
+        phases,
         persons: opts.persons,
         connections,
         seconds,

@@ -355,6 +355,16 @@ function apiReport(apis: ApiResult[]): string {
       ],
       apis.flatMap(rowsOf),
     ),
+    "\n### Where one audited case read spends its time (the route's calls one at a time on one connection, mean µs)\n",
+    markdownTable(
+      ['database', 'runs', 'session lookup', 'BEGIN', 'scope', 'four SELECTs', 'presentation', 'audit line', 'COMMIT', 'total'],
+      apis.map(({ kind, phases: p }) => [
+        kind,
+        fmtInt(p.runs),
+        ...[p.authUs, p.beginUs, p.scopeUs, p.selectsUs, p.presentUs, p.auditUs, p.commitUs].map((x) => `${fmtInt(x)} µs`),
+        `${fmtInt(p.authUs + p.beginUs + p.scopeUs + p.selectsUs + p.presentUs + p.auditUs + p.commitUs)} µs`,
+      ]),
+    ),
     '',
   ].join('\n');
 }

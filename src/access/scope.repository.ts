@@ -1,4 +1,4 @@
-import { sql, type Tx } from '../db/db.ts';
+import { rows, sql, type Tx } from '../db/db.ts';
 
 /**
  * The database scope of a transaction: the settings the row-level security policies read
@@ -10,6 +10,35 @@ export async function setTransactionScope(tx: Tx, scope: { tenant: string; organ
     sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation}, true),
                  set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
   );
+}
+
+/** A session whose principal a server kept in memory, checked again in every transaction of its request. */
+export interface SessionCheck {
+  tokenHash: string;
+  idleMinutes: number;
+  userId: number;
+  role: string;
+  stateCode: string | null;
+  organisation: string | null;
+}
+
+/**
+ * The scope, and in the same statement whether the session is still live and the same principal
+ * (`session_check()`, migration 0014): false when it was revoked, expired, went idle, or its user
+ * was disabled or changed, by any process.
+ */
+export async function setTransactionScopeChecked(
+  tx: Tx,
+  scope: { tenant: string; organisation: string; auditor: boolean },
+  s: SessionCheck,
+): Promise<boolean> {
+  const [row] = await rows<{ live: boolean }>(
+    tx,
+    sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true) IS NOT NULL AND set_config('pathways.organisation', ${scope.organisation}, true) IS NOT NULL
+                 AND set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true) IS NOT NULL
+                 AND session_check(${s.tokenHash}, ${s.idleMinutes}, ${s.userId}, ${s.role}, ${s.stateCode}, ${s.organisation}) AS live`,
+  );
+  return row?.live === true;
 }
 
 /** A referral partner's agreement state (migration 0013). */

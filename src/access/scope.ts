@@ -1,12 +1,37 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Db, Tx } from '../db/db.ts';
+import { ErrorCode } from '../errors/app-error.ts';
+import { appError } from '../i18n/problem.ts';
 import { scopeOf, type Principal } from './principal.ts';
 import {
+  type SessionCheck,
+  setTransactionScopeChecked,
   setTransactionOperatorScope,
   setTransactionOrganisationState,
   setTransactionPublicScope,
   setTransactionScope,
   setTransactionTenant,
 } from './scope.repository.ts';
+
+export type { SessionCheck } from './scope.repository.ts';
+
+/**
+ * The session of the request being served, where the server took its principal from memory
+ * (src/identity/authenticate.ts): every transaction of the request then checks, in the statement that
+ * sets its scope, that the session is still live and the same principal, so that a revocation or a
+ * disabled user takes effect at the next transaction, made by whichever process. Data can only be
+ * reached through a scope (row-level security), so no data is read on a principal not checked; a
+ * request that opened no scope is checked once at its end, before its answer leaves.
+ */
+export const requestSession = new AsyncLocalStorage<SessionCheck & { onFailure?: () => void; answered?: boolean; checked?: boolean }>();
+
+/**
+ * Whether the session is still live and the same principal, on its own (a request that reached no
+ * data through a scope: its answer is given only if so).
+ */
+export async function sessionStillLive(db: Db, session: SessionCheck): Promise<boolean> {
+  return db.transaction((tx) => setTransactionScopeChecked(tx, { tenant: '', organisation: '', auditor: false }, session));
+}
 
 /**
  * Runs `work` in one transaction whose database scope is the principal's: the row-level security
@@ -15,8 +40,17 @@ import {
  */
 export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) => Promise<T>): Promise<T> {
   const scope = scopeOf(principal);
+  const store = requestSession.getStore();
+  // Work a request started that goes on after its answer (a placement run) is not the request's any more.
+  const session = store?.answered ? undefined : store;
   return db.transaction(async (tx) => {
-    await setTransactionScope(tx, { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor });
+    const settings = { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor };
+    if (!session) await setTransactionScope(tx, settings);
+    else if (await setTransactionScopeChecked(tx, settings, session)) session.checked = true;
+    else {
+      session.onFailure?.();
+      throw appError(ErrorCode.Unauthenticated, 'sessionOver');
+    }
     // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
     // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
     if (scope.organisationState) await setTransactionOrganisationState(tx, scope.organisationState);

@@ -2,10 +2,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import { operator, type Principal } from '../access/principal.ts';
+import { requestSession, sessionStillLive } from '../access/scope.ts';
 import type { Database } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
-import { sessionUser, type SessionUser } from './session.ts';
+import { IDLE_MINUTES, sessionUser, tokenHash, type SessionUser } from './session.ts';
 
 export const SESSION_COOKIE = '__Host-pathways_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -50,11 +51,22 @@ export function authenticateAwaiting(
   return sessionMiddleware(database, opts, true);
 }
 
+/** How long a server keeps a session's principal in memory, and for how many sessions at most. */
+const CACHE_MS = 60_000;
+const CACHE_MAX = 10_000;
+
 function sessionMiddleware(
   database: Database,
   opts: AuthenticateOptions,
   allowAwaiting: boolean,
 ): MiddlewareHandler<{ Variables: SessionVariables }> {
+  // The principals of full sessions, by token hash (issue 17): a request of a known session needs no
+  // lookup of its own. It is not trusted for that: every transaction of the request checks, in the
+  // statement that sets its scope, that the session is still live and the same principal
+  // (src/access/scope.ts, session_check() of migration 0014), so that a revocation or a disabled user
+  // takes effect at once, whichever process made it. The routes of a session still awaiting its
+  // second factor (allowAwaiting) look it up every time.
+  const cache = new Map<string, { user: SessionUser; until: number }>();
   return async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = header?.match(BEARER)?.[1];
@@ -64,7 +76,11 @@ function sessionMiddleware(
     const unsafe = UNSAFE.has(c.req.method);
     // A cross-site request is refused before the session is even looked up (or touched).
     if (!bearer && unsafe) refuseCrossSite(c, opts.origins);
-    const user = await sessionUser(database.db, token);
+    const hash = tokenHash(token);
+    const now = Date.now();
+    const hit = allowAwaiting ? undefined : cache.get(hash);
+    const cached = hit !== undefined && hit.until > now && hit.user.principal.userId !== null;
+    const user = cached ? hit.user : await sessionUser(database.db, token);
     if (!user) throw appError(ErrorCode.Unauthenticated, 'sessionOver');
     if (user.awaitingSecondFactor && !allowAwaiting) throw appError(ErrorCode.Unauthenticated, 'secondFactorRequired');
     if (!bearer && unsafe && !sameSecret(c.req.header(CSRF_HEADER), user.csrfToken)) throw appError(ErrorCode.Forbidden, 'csrfMissing');
@@ -72,7 +88,37 @@ function sessionMiddleware(
     c.set('authMethod', bearer ? 'bearer' : 'cookie');
     c.set('session', user);
     c.set('sessionToken', token);
-    await next();
+    if (!cached) {
+      if (!allowAwaiting && !user.awaitingSecondFactor && user.principal.userId !== null) {
+        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+        cache.set(hash, { user, until: now + CACHE_MS });
+      }
+      await next();
+      return;
+    }
+    const p = user.principal;
+    const check = {
+      tokenHash: hash,
+      idleMinutes: IDLE_MINUTES,
+      userId: p.userId!,
+      role: p.role,
+      stateCode: p.stateCode,
+      organisation: p.organisation,
+      onFailure: () => cache.delete(hash),
+      answered: false,
+      checked: false,
+    };
+    try {
+      await requestSession.run(check, () => next());
+    } finally {
+      check.answered = true;
+    }
+    // No transaction of the request checked the session (it read nothing through a scope): checked
+    // now, before the answer leaves, which is replaced by the refusal if the session has ended.
+    if (!check.checked && !(await sessionStillLive(database.db, check))) {
+      cache.delete(hash);
+      throw appError(ErrorCode.Unauthenticated, 'sessionOver');
+    }
   };
 }
 

@@ -151,3 +151,35 @@ GRANT SELECT ON audit_seals TO pathways_operator;
 CREATE TRIGGER audit_seals_immutable BEFORE UPDATE OR DELETE ON audit_seals FOR EACH ROW EXECUTE FUNCTION audit_log_immutable();
 --> statement-breakpoint
 CREATE TRIGGER audit_seals_no_truncate BEFORE TRUNCATE ON audit_seals FOR EACH STATEMENT EXECUTE FUNCTION audit_log_immutable();
+--> statement-breakpoint
+-- Issue 17, the request path: a server that keeps a session's principal in memory checks, in the same
+-- statement that sets a transaction's scope, that the session is still live (not revoked, expired or
+-- idle, its user not disabled) and still the same principal (user, role, state, organisation), so that
+-- a revocation or a change made by any process takes effect at the next transaction, without a
+-- round trip of its own. Touches last_seen_at at most every 30 s, as session_principal() does.
+CREATE OR REPLACE FUNCTION session_check(p_token_hash text, p_idle_minutes int, p_user_id int, p_role text, p_state text, p_organisation text)
+RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  scope constant text := pathways_tenant();
+  seen timestamptz;
+  live boolean;
+BEGIN
+  PERFORM set_config('pathways.tenant', 'ADMIN', true);
+  SELECT s.last_seen_at INTO seen
+    FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.token_hash = p_token_hash AND s.user_id = p_user_id
+     AND s.revoked_at IS NULL AND s.expires_at > now()
+     AND s.last_seen_at > now() - make_interval(mins => p_idle_minutes)
+     AND u.disabled_at IS NULL AND u.role = p_role
+     AND u.state_code IS NOT DISTINCT FROM p_state AND u.organisation IS NOT DISTINCT FROM p_organisation;
+  live := FOUND;
+  IF live AND seen < now() - interval '30 seconds' THEN
+    UPDATE sessions SET last_seen_at = now() WHERE token_hash = p_token_hash;
+  END IF;
+  PERFORM set_config('pathways.tenant', scope, true);
+  RETURN live;
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION session_check(text, int, int, text, text, text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION session_check(text, int, int, text, text, text) TO pathways_app;
