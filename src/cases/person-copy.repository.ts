@@ -100,9 +100,33 @@ export function stageLine(p: PersonRow, row: number, caseFields: string | null, 
   ].join('\t')}\n`;
 }
 
-/** Statistics of the staging table for the planner, once it is filled. */
-export async function analyzePersonStage(tx: Executor): Promise<void> {
+/**
+ * Once the staging table is filled: its statistics for the planner, and its households, one row per
+ * case (`person_import_households`): the values the case takes (the rows of a household agree, and a
+ * case column is stated by a row or left empty by all of them, so each aggregate gives the
+ * household's value; `disagree` where they do not), its first row and its first arrival. Gives
+ * whether any household disagrees with itself.
+ */
+export async function stageHouseholds(tx: Executor): Promise<{ disagree: boolean }> {
   await tx.execute(sql.raw(`ANALYZE pg_temp.${STAGE}`));
+  await tx.execute(sql.raw(`DROP TABLE IF EXISTS pg_temp.${STAGE}_households`));
+  await tx.execute(
+    sql.raw(`CREATE TEMP TABLE ${STAGE}_households ON COMMIT DROP AS
+      SELECT state_code, case_ref, min(row) AS first, min(pathway) AS pathway, min(named_round) AS named_round,
+             min(country_of_departure) AS country_of_departure, min(arrived_on) AS first_arrival,
+             max(priority) AS priority, max(primary_category) AS primary_category, max(secondary_category) AS secondary_category,
+             max(referring_partner) AS referring_partner, max(partner_ref) AS partner_ref, max(linked_refs) AS linked_refs,
+             max(referred_on) AS referred_on,
+             (min(pathway) <> max(pathway) OR min(country_of_departure) <> max(country_of_departure)
+               OR min(named_round) <> max(named_round) OR (bool_or(named_round IS NULL) AND bool_or(named_round IS NOT NULL))
+               OR (count(case_fields) > 0 AND (min(case_fields) <> max(case_fields) OR count(case_fields) < count(*)))) AS disagree
+        FROM pg_temp.${STAGE} GROUP BY state_code, case_ref`),
+  );
+  const [found] = await rows<{ disagree: boolean }>(
+    tx,
+    sql.raw(`SELECT EXISTS (SELECT 1 FROM pg_temp.${STAGE}_households WHERE disagree) AS disagree`),
+  );
+  return { disagree: found?.disagree === true };
 }
 
 export interface StagedProblem {
@@ -142,11 +166,7 @@ export async function stagedProblems(tx: Executor, limit: number): Promise<{ tot
          WHERE s.row > d.first
       ), households AS (
         -- Households whose rows do not all agree: the only ones compared row by row below.
-        SELECT state_code, case_ref, min(row) AS first FROM pg_temp.${STAGE}
-         GROUP BY state_code, case_ref
-        HAVING min(pathway) <> max(pathway) OR min(country_of_departure) <> max(country_of_departure)
-            OR min(named_round) <> max(named_round) OR (bool_or(named_round IS NULL) AND bool_or(named_round IS NOT NULL))
-            OR (count(case_fields) > 0 AND (min(case_fields) <> max(case_fields) OR count(case_fields) < count(*)))
+        SELECT state_code, case_ref, first FROM pg_temp.${STAGE}_households WHERE disagree
       ), differs AS (
         SELECT s.row, x.ord, x."column", 'householdDiffers' AS code, h.first, s.person_ref AS "personRef", s.case_ref AS "caseRef",
                x.theirs, x.mine, s.raw
@@ -159,7 +179,7 @@ export async function stagedProblems(tx: Executor, limit: number): Promise<{ tot
             (3, 'country_of_departure', s.country_of_departure <> f.country_of_departure, f.country_of_departure, s.country_of_departure),
             (4, 'priority', s.case_fields IS NOT NULL AND s.case_fields IS DISTINCT FROM f.case_fields, NULL, s.priority)
           ) AS x(ord, "column", differ, theirs, mine)
-         WHERE x.differ
+           WHERE x.differ
            AND NOT EXISTS (SELECT 1 FROM pg_temp.${STAGE} e
                             WHERE e.state_code = s.state_code AND e.case_ref = s.case_ref AND e.person_ref = s.person_ref AND e.row < s.row)
       ), problems AS (
@@ -195,16 +215,15 @@ export async function writeStagedPersons(
   const { importId, actor, today, ext } = o;
   await tx.execute(sql.raw(`DROP TABLE IF EXISTS pg_temp.${STAGE}_changed`));
   await tx.execute(sql.raw(`CREATE TEMP TABLE ${STAGE}_changed (id bigint PRIMARY KEY) ON COMMIT DROP`));
-  // One row per household: the rows of a household agree (checked before), and a case column is
-  // stated by a row or left empty by all of them, so each aggregate gives the household's value; a
-  // case with an arrived member is created at 'arrived' on the first arrival, any other at 'referred'.
+  // One row per household (stageHouseholds); a case with an arrived member is created at 'arrived'
+  // on the first arrival, any other at 'referred'.
   const [cases] = await rows<{ added: number; updated: number }>(
     tx,
     sql`WITH h AS (
-          SELECT state_code AS s, case_ref AS r, min(pathway) AS p, min(named_round) AS rd, min(country_of_departure) AS d,
-                 min(arrived_on) AS a, max(priority) AS pr, max(primary_category) AS c1, max(secondary_category) AS c2,
-                 max(referring_partner) AS rp, max(partner_ref) AS pref, max(linked_refs) AS lr, max(referred_on) AS ro
-            FROM pg_temp.person_import_stage GROUP BY state_code, case_ref
+          SELECT state_code AS s, case_ref AS r, pathway AS p, named_round AS rd, country_of_departure AS d, first_arrival AS a,
+                 priority AS pr, primary_category AS c1, secondary_category AS c2, referring_partner AS rp, partner_ref AS pref,
+                 linked_refs AS lr, referred_on AS ro
+            FROM pg_temp.person_import_stage_households
         ), up AS (
           INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on,
                                  priority, primary_category, secondary_category, referring_partner, partner_ref, linked_refs)
@@ -280,11 +299,10 @@ export async function writeStagedPersons(
   await tx.execute(sql`
     WITH a AS (
       SELECT c.id, c.state_code, c.status, p.first_arrival
-        FROM cases c
+        FROM pg_temp.person_import_stage_households h
+        JOIN cases c ON c.state_code = h.state_code AND c.case_ref = h.case_ref
         CROSS JOIN LATERAL (SELECT min(p.arrived_on) AS first_arrival FROM persons p WHERE p.case_id = c.id AND p.arrived_on IS NOT NULL) p
-       WHERE c.status = ANY(${sql.param([...PRE_ARRIVAL, 'on_hold'])}::text[]) AND p.first_arrival IS NOT NULL
-         AND EXISTS (SELECT 1 FROM pg_temp.person_import_stage s
-                      WHERE s.state_code = c.state_code AND s.case_ref = c.case_ref AND s.arrived_on IS NOT NULL)
+       WHERE h.first_arrival IS NOT NULL AND c.status = ANY(${sql.param([...PRE_ARRIVAL, 'on_hold'])}::text[]) AND p.first_arrival IS NOT NULL
     ), upd AS (
       UPDATE cases c SET status = 'arrived', held_from = NULL, status_on = a.first_arrival, version = c.version + 1
         FROM a WHERE c.id = a.id
@@ -297,7 +315,16 @@ export async function writeStagedPersons(
   return { casesAdded: cases?.added ?? 0, casesUpdated: cases?.updated ?? 0, byState };
 }
 
+/**
+ * Whether `e` is the refusal of a persons upsert that met the same person twice (a row of the file
+ * repeated): PostgreSQL's cardinality violation. The import then lists the repeated rows.
+ */
+export function isRepeatedRow(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code ?? (e as { cause?: { code?: unknown } })?.cause?.code;
+  return code === '21000';
+}
+
 /** Drops the staging tables (they would go at commit; a caller's transaction may go on after the import). */
 export async function dropPersonStage(tx: Executor): Promise<void> {
-  await tx.execute(sql.raw(`DROP TABLE IF EXISTS pg_temp.${STAGE}, pg_temp.${STAGE}_changed`));
+  await tx.execute(sql.raw(`DROP TABLE IF EXISTS pg_temp.${STAGE}, pg_temp.${STAGE}_changed, pg_temp.${STAGE}_households`));
 }

@@ -9,10 +9,11 @@ import { columnCountProblem, fileSize, inputName, type CsvRecord, type FileInput
 import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.service.ts';
 import {
-  analyzePersonStage,
   copyIntoPersonStage,
   createPersonStage,
   dropPersonStage,
+  isRepeatedRow,
+  stageHouseholds,
   stagedProblems,
   stageLine,
   writeStagedPersons,
@@ -143,23 +144,38 @@ export async function importPersons(opts: {
       }
       progress(READ_SHARE);
 
-      await analyzePersonStage(tx);
-      const across = await stagedProblems(tx, MAX_PROBLEMS);
-      if (across.total > 0) {
+      // The checks across rows. A household that disagrees with itself is seen in the households'
+      // aggregate, which the writes need anyway; a person repeated is refused by the persons upsert
+      // itself (below), so a good file pays for no check of its own. Every bad row is then listed.
+      const listAcross = async () => {
+        const across = await stagedProblems(tx, MAX_PROBLEMS);
+        if (across.total === 0) return;
         problemCount += across.total;
         // Both lists are in row order, each cut at MAX_PROBLEMS: the first MAX_PROBLEMS of the two together.
         problems = [...problems, ...across.problems.map(asRowProblem)].sort((a, b) => a.row - b.row).slice(0, MAX_PROBLEMS);
-      }
+      };
+      const { disagree } = await stageHouseholds(tx);
+      if (problemCount > 0 || disagree) await listAcross();
       if (problemCount > 0) throw new Rollback();
       progress(STEP_SHARE[0]);
 
-      const out = await writeStagedPersons(tx, {
-        importId,
-        actor: actor.id,
-        today,
-        ext,
-        onStep: (done) => progress(STEP_SHARE[Math.min(done, STEP_SHARE.length - 1)]!),
-      });
+      let out: Awaited<ReturnType<typeof writeStagedPersons>>;
+      try {
+        out = await tx.transaction((sp) =>
+          writeStagedPersons(sp, {
+            importId,
+            actor: actor.id,
+            today,
+            ext,
+            onStep: (done) => progress(STEP_SHARE[Math.min(done, STEP_SHARE.length - 1)]!),
+          }),
+        );
+      } catch (e) {
+        if (!isRepeatedRow(e)) throw e;
+        await listAcross();
+        if (problemCount === 0) throw e;
+        throw new Rollback();
+      }
       await dropPersonStage(tx);
       s.casesAdded = out.casesAdded;
       s.casesUpdated = out.casesUpdated;
