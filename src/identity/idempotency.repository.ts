@@ -3,6 +3,17 @@ import { rows, sql, type Executor } from '../db/db.ts';
 /** The SQL of the idempotency keys of the API's POSTs (`idempotency_keys`, src/api/idempotency.ts), one row per principal and key. */
 
 /**
+ * This transaction's commit does not wait for its WAL to reach the disk (issue 17): a claim or a kept
+ * answer lost in a crash costs nothing. The change the claim guards commits after it, synchronously,
+ * and flushing its commit flushes every earlier WAL record, the claim's included; a kept answer (or a
+ * release) lost leaves the claim "running" (409 until it expires), as a process that died before
+ * keeping it does. Only the claim's and the answer's transactions: the change and its audit line wait.
+ */
+export async function commitWithoutWaiting(db: Executor): Promise<void> {
+  await db.execute(sql`SET LOCAL synchronous_commit TO off`);
+}
+
+/**
  * Claims a key: inserted, or taken over when older than `hours`. True when this request holds the
  * claim.
  */

@@ -1,7 +1,13 @@
 import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { IDEMPOTENCY_HOURS } from './housekeeping.ts';
-import { claimIdempotencyKey, findIdempotencyKey, keepIdempotentAnswer, releaseIdempotencyKey } from './idempotency.repository.ts';
+import {
+  claimIdempotencyKey,
+  commitWithoutWaiting,
+  findIdempotencyKey,
+  keepIdempotentAnswer,
+  releaseIdempotencyKey,
+} from './idempotency.repository.ts';
 
 /**
  * The keys of the API's Idempotency-Key header (src/api/idempotency.ts), kept per principal: the
@@ -15,6 +21,7 @@ export type IdempotencyClaim =
 
 /** Claims a key for a request (a key older than IDEMPOTENCY_HOURS is free again), or says what holds it. */
 export async function claimIdempotency(db: Executor, p: Principal, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  await commitWithoutWaiting(db);
   if (await claimIdempotencyKey(db, p.id, key, requestHash, IDEMPOTENCY_HOURS)) return { kind: 'claimed' };
   const row = await findIdempotencyKey(db, p.id, key);
   // Released by a failing first request between our INSERT and SELECT: it is still settling.
@@ -25,12 +32,18 @@ export async function claimIdempotency(db: Executor, p: Principal, key: string, 
 }
 
 /** Releases a claim whose request failed (nothing was changed): the same key may be sent again. */
-export const releaseIdempotency = (db: Executor, p: Principal, key: string): Promise<void> => releaseIdempotencyKey(db, p.id, key);
+export async function releaseIdempotency(db: Executor, p: Principal, key: string): Promise<void> {
+  await commitWithoutWaiting(db);
+  await releaseIdempotencyKey(db, p.id, key);
+}
 
 /** Keeps the first answer of a key, for its replays. */
-export const keepIdempotentResponse = (
+export async function keepIdempotentResponse(
   db: Executor,
   p: Principal,
   key: string,
   answer: { status: number; body: string; headers: Record<string, string> },
-): Promise<void> => keepIdempotentAnswer(db, p.id, key, answer);
+): Promise<void> {
+  await commitWithoutWaiting(db);
+  await keepIdempotentAnswer(db, p.id, key, answer);
+}
