@@ -10,7 +10,7 @@ import { inScope } from '../src/access/scope.ts';
 import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { sealAudit, SEAL_CHAIN, verifyAudit, type ChainReport } from '../src/audit/audit.service.ts';
 import { main } from '../src/cli/main.ts';
-import { APP_ROLE, openDatabase, rows, sql, type Database } from '../src/db/db.ts';
+import { APP_ROLE, openDatabase, sql, type Database } from '../src/db/db.ts';
 import { databaseKinds } from './databases.ts';
 import { signInAs } from './factories.ts';
 import { asOwner, asUnscopedApp, databaseRefusal } from './owner.ts';
