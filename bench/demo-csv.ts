@@ -6,8 +6,11 @@ import { demoRecords } from '../src/demo/demo.ts';
 
 const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** Writes `persons` demo persons (seeded) to `path`, the columns exactly PERSON_COLUMNS. Returns the bytes written. */
-export async function writeDemoCsv(path: string, persons: number, seed: number): Promise<number> {
+/**
+ * Writes `persons` demo persons (seeded) to `path`, the columns exactly PERSON_COLUMNS. Returns the
+ * bytes written. `round`: the round every row names (the demo names one only for persons not arrived).
+ */
+export async function writeDemoCsv(path: string, persons: number, seed: number, round?: string): Promise<number> {
   const out = createWriteStream(path);
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   const write = async (text: string) => {
@@ -15,6 +18,7 @@ export async function writeDemoCsv(path: string, persons: number, seed: number):
   };
   let buffer = `${PERSON_COLUMNS.join(',')}\n`;
   for (const rec of demoRecords({ persons, seed })) {
+    if (round !== undefined) rec.values.round = round;
     buffer += `${PERSON_COLUMNS.map((c) => field(rec.values[c] ?? '')).join(',')}\n`;
     if (buffer.length >= 1 << 16) {
       await write(buffer);
