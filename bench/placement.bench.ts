@@ -230,7 +230,18 @@ function solveOutside(instance: PlacementInstance, limitSeconds: number): Outsid
     const t0 = performance.now();
     const out = spawnSync(
       'cbc',
-      [join(dir, 'model.lp'), 'sec', String(limitSeconds), 'threads', '1', 'solve', 'solution', join(dir, 'model.sol')],
+      [
+        join(dir, 'model.lp'),
+        'timeMode',
+        'elapsed',
+        'sec',
+        String(limitSeconds),
+        'threads',
+        '1',
+        'solve',
+        'solution',
+        join(dir, 'model.sol'),
+      ],
       {
         encoding: 'utf8',
         timeout: (limitSeconds + 60) * 1000,
@@ -241,6 +252,8 @@ function solveOutside(instance: PlacementInstance, limitSeconds: number): Outsid
     if (!existsSync(join(dir, 'model.sol')))
       return { solver: 'CBC', objective: Number.NaN, optimal: false, feasible: false, ms, note: 'no solution file' };
     const [head, ...rows] = readFileSync(join(dir, 'model.sol'), 'utf8').split('\n');
+    if (/no integer solution|infeasible/i.test(head ?? ''))
+      return { solver: 'CBC', objective: Number.NaN, optimal: false, feasible: false, ms, note: (head ?? '').trim() };
     const subPlace = new Int32Array(sub.G).fill(-1);
     const groupOf = groupOfOptions(sub);
     for (const row of rows) {
@@ -475,7 +488,11 @@ export function placementReport(r: PlacementBenchResult | null): string {
     return `${s.objective.toFixed(3)}, ${proof}${lp}; ${fmtMs(s.ms)} (solver ${fmtMs(s.solverMs)}); ${fmtInt(s.wasmMiB)} + ${fmtInt(s.heapMiB)} MiB`;
   };
   const outside = (x: Outside | null) =>
-    !x ? 'not run' : `${x.objective.toFixed(3)}${x.optimal ? ', proven optimal' : ''}${x.feasible ? '' : ' (INFEASIBLE)'}; ${fmtMs(x.ms)}`;
+    !x
+      ? 'not run'
+      : !Number.isFinite(x.objective)
+        ? `no solution (${x.note}); ${fmtMs(x.ms)}`
+        : `${x.objective.toFixed(3)}${x.optimal ? ', proven optimal' : ''}${x.feasible ? '' : ' (INFEASIBLE)'}; ${fmtMs(x.ms)}`;
   const body = r.rows.map((row) => [
     row.label,
     row.size,

@@ -84,6 +84,8 @@ export async function placeInBatches(o: BatchOptions, highsIn?: Highs): Promise<
     const left = Float64Array.from(year);
     const seen: { household: Household; scores: Float64Array }[] = [];
     const perWeek: number[] = [];
+    // Each week's Lagrangian starts from last week's capacity prices (the same places, less capacity left).
+    let prices: number[] | undefined;
     for (let w = 0; w < o.weeks.length; w++) {
       const week = o.weeks[w]!;
       week.households.forEach((h, i) => {
@@ -122,7 +124,8 @@ export async function placeInBatches(o: BatchOptions, highsIn?: Highs): Promise<
         });
         batch = { ...batch, scores };
       }
-      const result = await solvePlacement(batch, { timeLimitSeconds: limit }, highs);
+      const result = await solvePlacement(batch, { timeLimitSeconds: limit, ...(prices ? { prices } : {}) }, highs);
+      if (result.prices.length) prices = result.prices;
       perWeek.push(objectiveOf(week, result.assignment)); // scored with the true scores
       const index = new Map(week.places.map((p, i) => [p.id, i]));
       week.households.forEach((h) => {
