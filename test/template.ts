@@ -201,15 +201,20 @@ export async function createTestDatabase(adminUrl: string, name: string): Promis
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    let copied = false;
     if (template) {
       try {
         await whileInUse(() => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-        return;
+        copied = true;
       } catch (e) {
         if ((e as { code?: string }).code !== '3D000') throw e;
       }
     }
-    await admin.query(`CREATE DATABASE ${name}`);
+    if (!copied) await admin.query(`CREATE DATABASE ${name}`);
+    // A test database lives for one suite: its commits need not wait for the log to reach the disk
+    // (a crash of the server would lose the last ones, which no test survives anyway). Set on the
+    // test's database only; the server's default, and the benchmarks' databases, keep theirs.
+    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   } finally {
     await admin.end();
   }

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,29 +15,34 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+let shared: Promise<Browser> | undefined;
+
+/** The test file's one Chromium, launched at its first use and closed after the file's last test. */
+function browser(): Promise<Browser> {
+  shared ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return shared;
+}
+
+afterAll(async () => {
+  const launched = shared;
+  shared = undefined;
+  if (launched) await (await launched).close();
+});
+
 /**
- * A real Chromium with a fresh profile (its own --user-data-dir, removed on close), driven by
- * playwright-core (which downloads no browser). Language and viewport as a person's would be.
+ * A real Chromium page in a fresh browser context: its own cookies, storage and cache, as a fresh
+ * profile has, in the test file's one Chromium (launching Chromium for each took a second or more;
+ * a context takes a few milliseconds). Driven by playwright-core (which downloads no browser).
+ * Language and viewport as a person's would be.
  */
 export async function openBrowser(
   opts: { locale?: string; width?: number; height?: number } = {},
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'pathways-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
+  const context = await (await browser()).newContext({
     locale: opts.locale ?? 'en-GB',
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     acceptDownloads: true,
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  const page = await context.newPage();
+  return { context, page, close: () => context.close() };
 }
