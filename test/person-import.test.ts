@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/audit/audit-line.service.ts';
 import { importPersonsFile } from '../src/cases/person.import.ts';
+import { HouseholdCheck, PersonRowReader } from '../src/cases/person-row.ts';
+import type { RowProblem } from '../src/errors/app-error.ts';
 import { rows, sql, type Database } from '../src/db/db.ts';
 import { demoRecords } from '../src/demo/demo.ts';
 import { AppError } from '../src/errors/app-error.ts';
@@ -197,6 +199,37 @@ describe.each(labels)('the person import on $label', (kind) => {
         params: expect.objectContaining({ first: 2502 }),
       }),
     ]);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('finds across rows exactly the problems the row-by-row household check finds', async () => {
+    const { db } = database;
+    const before = await snapshot(db);
+    const file = [...demoRecords({ persons: 4000, seed: 37 })].map((r) => ({ ...r.values }));
+    // Every kind of clash, many times over: persons repeated (some repeated twice), households that
+    // state another pathway, round or country of departure on a later row, and bad cells beside them.
+    for (let i = 150; i < file.length; i += 53) {
+      const k = ((i / 97) % 5) | 0;
+      if (k === 0) file[i] = { ...file[i - 140]! };
+      else if (k === 1 && file[i - 1]!.case_ref === file[i]!.case_ref) file[i] = { ...file[i]!, pathway: 'Community_Sponsorship' };
+      else if (k === 2) file[i] = { ...file[i]!, round: file[i]!.round ? '' : '2018-2019' };
+      else if (k === 3) file[i] = { ...file[i]!, country_of_departure: file[i]!.country_of_departure === 'LBN' ? 'Jordan' : 'LBN' };
+      else file[i] = { ...file[i]!, sex: 'unknowable' };
+    }
+    file.push({ ...file[150 - 140]! });
+    const reader = new PersonRowReader(await listRounds(db), today);
+    const check = new HouseholdCheck();
+    const expected: RowProblem[] = [];
+    file.forEach((values, i) => {
+      const read = reader.read(values, i + 2);
+      if (!read.ok) expected.push(...read.problems);
+      else expected.push(...check.check(read.person, i + 2, values));
+    });
+    expect(expected.length).toBeGreaterThan(50);
+    const error = (await importPersonsFile({ db, actor, path: writePersonsCsv(dir, file) }).catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    const byRow = (ps: RowProblem[]) => [...ps].sort((a, b) => a.row - b.row || cmp(a.column, b.column));
+    expect(byRow(error.details as RowProblem[])).toEqual(byRow(expected));
     expect(await snapshot(db)).toEqual(before);
   });
 

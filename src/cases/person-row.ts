@@ -274,7 +274,10 @@ export class PersonRowReader {
 
 /**
  * Checks rows against each other: a person appears once, and the rows of one case agree on the
- * state, pathway, round and country of departure of the household.
+ * state, pathway, round and country of departure of the household. The rule row by row, holding
+ * every key of the file: the import applies the same rule set-based on its staging table
+ * (`stagedProblems` in person-copy.repository.ts), so that a file of millions of rows holds no key
+ * in memory, and test/person-import.test.ts holds the two to the same answers.
  */
 export class HouseholdCheck {
   private readonly persons = new Map<string, number>();
