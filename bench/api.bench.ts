@@ -181,10 +181,44 @@ async function load(label: string, url: string, opts: { connections: number; sec
 }
 
 /**
+ * A figure and its baseline in alternating slices (five of each, `seconds` in all each), so that a
+ * change of the shared machine's load falls on both alike: requests and errors summed, req/s over the
+ * whole time, p50 the slices' median, p99 the worst slice's.
+ */
+async function paired(
+  seconds: number,
+  base: (s: number) => Promise<LoadResult>,
+  ours: (s: number) => Promise<LoadResult>,
+): Promise<[LoadResult, LoadResult]> {
+  const slices = 5;
+  const a: LoadResult[] = [];
+  const b: LoadResult[] = [];
+  for (let i = 0; i < slices; i++) {
+    a.push(await base(seconds / slices));
+    b.push(await ours(seconds / slices));
+  }
+  const merge = (xs: LoadResult[]): LoadResult => {
+    const sum = (f: (x: LoadResult) => number) => xs.reduce((n, x) => n + f(x), 0);
+    const p50s = xs.map((x) => x.p50Ms).sort((x, y) => x - y);
+    return {
+      label: xs[0]!.label,
+      requests: sum((x) => x.requests),
+      perSecond: sum((x) => x.requests) / seconds,
+      p50Ms: p50s[Math.floor(p50s.length / 2)]!,
+      p99Ms: Math.max(...xs.map((x) => x.p99Ms)),
+      non2xx: sum((x) => x.non2xx),
+      errors: sum((x) => x.errors),
+    };
+  };
+  return [merge(a), merge(b)];
+}
+
+/**
  * The baselines' server: the case read's own SELECTs (its lookup, the case, its members, its
  * history) one after the other on the bench's connection, which holds the operator's scope for the
  * session (no transaction, no scope set, no session, no audit line), answered as JSON; and a bare
- * UPDATE of a case in its own transaction.
+ * UPDATE of a case in its own transaction (its version left as it is, so that the transitions' If-Match
+ * still holds).
  */
 function bareApp(database: Database): Hono {
   const { db } = database;
@@ -202,7 +236,7 @@ function bareApp(database: Database): Hono {
     .post('/bare/cases/:id', async (c) => {
       const id = Number(c.req.param('id'));
       const [row] = await db.transaction((tx) =>
-        rows<{ version: number }>(tx, sql`UPDATE cases SET version = version + 1 WHERE id = ${id} RETURNING version`),
+        rows<{ version: number }>(tx, sql`UPDATE cases SET status_on = status_on WHERE id = ${id} RETURNING version`),
       );
       return c.json(row ?? {});
     });
@@ -257,45 +291,50 @@ export async function apiBenchmark(opts: {
     const before = loadavg();
     try {
       let b = 0;
-      const bareReads = await load('case reads: the same SELECTs, no authentication, scope or audit (baseline)', bare.url, {
-        connections,
-        seconds,
-        steps: [
-          { next: () => ({ method: 'GET', path: `/bare/states/${state}/cases/${encodeURIComponent(cases[b++ % cases.length]!.ref)}` }) },
-        ],
-      });
       let i = 0;
-      const reads = await load('case reads (authenticated, audited)', server.url, {
-        connections,
+      const [bareReads, reads] = await paired(
         seconds,
-        steps: [
-          {
-            next: () => ({
-              method: 'GET',
-              path: `/api/states/${state}/cases/${encodeURIComponent(cases[i++ % cases.length]!.ref)}`,
-              headers: auth,
-            }),
-          },
-        ],
-      });
-      // Each connection moves its own cases, so that no two wait on one row, as the transitions below.
-      let m = 0;
-      const bareMoves = await load('a bare UPDATE of the case in its own transaction (baseline)', bare.url, {
-        connections,
-        seconds,
-        steps: [{ next: () => ({ method: 'POST', path: `/bare/cases/${holdable[m++ % holdable.length]!.id}` }) }],
-      });
-      // A sequence takes a free case, holds it and resumes it, with the version each answer gives back
-      // (read afresh: the baseline's UPDATEs raised them).
-      type Held = { id: number; ref: string; version: number };
-      const versions = new Map(
-        (
-          await inScope(database.db, op, (tx) =>
-            rows<{ id: number; version: number }>(tx, sql`SELECT id::int AS id, version FROM cases WHERE state_code = ${state}`),
-          )
-        ).map((v) => [v.id, v.version]),
+        (s) =>
+          load('case reads: the same SELECTs, no authentication, scope or audit (baseline)', bare.url, {
+            connections,
+            seconds: s,
+            steps: [
+              {
+                next: () => ({ method: 'GET', path: `/bare/states/${state}/cases/${encodeURIComponent(cases[b++ % cases.length]!.ref)}` }),
+              },
+            ],
+          }),
+        (s) =>
+          load('case reads (authenticated, audited)', server.url, {
+            connections,
+            seconds: s,
+            steps: [
+              {
+                next: () => ({
+                  method: 'GET',
+                  path: `/api/states/${state}/cases/${encodeURIComponent(cases[i++ % cases.length]!.ref)}`,
+                  headers: auth,
+                }),
+              },
+            ],
+          }),
       );
-      const free: Held[] = holdable.map((c) => ({ id: c.id, ref: c.ref, version: versions.get(c.id) ?? c.version }));
+      // A sequence takes a free case, holds it and resumes it, with the version each answer gives back.
+      // Each slice starts from the state's holdable cases as they are (a slice's end cuts the sequences
+      // it was in the middle of, and leaves their cases on hold).
+      type Held = { id: number; ref: string; version: number };
+      let free: Held[] = [];
+      const refill = async () => {
+        free = (
+          await inScope(database.db, op, (tx) =>
+            rows<{ id: number; ref: string; version: number; status: string }>(
+              tx,
+              sql`SELECT id::int AS id, case_ref AS ref, version, status FROM cases WHERE state_code = ${state} ORDER BY id`,
+            ),
+          )
+        ).filter((c) => (HOLDABLE_STAGES as readonly string[]).includes(c.status));
+        if (free.length < connections) throw new Error(`only ${free.length} holdable cases left in ${state}: load more persons`);
+      };
       let key = 0;
       const move = (c: Held, body: object): Req => ({
         method: 'POST',
@@ -314,26 +353,40 @@ export async function apiBenchmark(opts: {
         const r = JSON.parse(body) as { version?: number; details?: { version?: number } };
         c.version = r.version ?? r.details?.version ?? c.version;
       };
-      const transitions = await load('stage transitions (hold / resume, If-Match, Idempotency-Key, audited)', server.url, {
-        connections,
+      // The bare UPDATEs go over the same cases, a connection at a time on its own case, as the transitions.
+      let m = 0;
+      const [bareMoves, transitions] = await paired(
         seconds,
-        steps: [
-          {
-            next: (ctx) => {
-              ctx.c = free.shift()!;
-              return move(ctx.c as Held, { action: 'hold', reason: 'bench' });
-            },
-            onResponse: (ctx, status, body) => seen(ctx.c as Held, body, status),
-          },
-          {
-            next: (ctx) => move(ctx.c as Held, { action: 'resume' }),
-            onResponse: (ctx, status, body) => {
-              seen(ctx.c as Held, body, status);
-              free.push(ctx.c as Held);
-            },
-          },
-        ],
-      });
+        (s) =>
+          load('a bare UPDATE of the case in its own transaction (baseline)', bare.url, {
+            connections,
+            seconds: s,
+            steps: [{ next: () => ({ method: 'POST', path: `/bare/cases/${holdable[m++ % holdable.length]!.id}` }) }],
+          }),
+        async (s) => {
+          await refill();
+          return load('stage transitions (hold / resume, If-Match, Idempotency-Key, audited)', server.url, {
+            connections,
+            seconds: s,
+            steps: [
+              {
+                next: (ctx) => {
+                  ctx.c = free.shift()!;
+                  return move(ctx.c as Held, { action: 'hold', reason: 'bench' });
+                },
+                onResponse: (ctx, status, body) => seen(ctx.c as Held, body, status),
+              },
+              {
+                next: (ctx) => move(ctx.c as Held, { action: 'resume' }),
+                onResponse: (ctx, status, body) => {
+                  seen(ctx.c as Held, body, status);
+                  free.push(ctx.c as Held);
+                },
+              },
+            ],
+          });
+        },
+      );
       progress(`api ${kind}: one audited case read taken apart, 1,000 times`);
       const officer = (await sessionUser(app.db, token))!.principal;
       const phases = await readPhases(
