@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // PGlite instances are memory-hungry and the machine has two cores.
     maxWorkers: 2,
+    // The longest files first (test/sequencer.ts), also on a fresh clone with no durations cached.
+    sequence: { sequencer: LongestFirst },
   },
 });
