@@ -15,6 +15,18 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/**
+ * The cookies of a browser that signed in through the page (`sessionOf`): a context opened with
+ * them is the same person signed in, as a second window of the same browser would be.
+ */
+export type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** The session cookies of `context`, without the language a person chose (a new window keeps its own). */
+export async function sessionOf(context: BrowserContext): Promise<Session> {
+  const state = await context.storageState();
+  return { ...state, cookies: state.cookies.filter((c) => c.name !== 'pathways_lang') };
+}
+
 let shared: Promise<Browser> | undefined;
 
 /** The test file's one Chromium, launched at its first use and closed after the file's last test. */
@@ -36,9 +48,10 @@ afterAll(async () => {
  * Language and viewport as a person's would be.
  */
 export async function openBrowser(
-  opts: { locale?: string; width?: number; height?: number } = {},
+  opts: { locale?: string; width?: number; height?: number; session?: Session } = {},
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const context = await (await browser()).newContext({
+    ...(opts.session ? { storageState: opts.session } : {}),
     locale: opts.locale ?? 'en-GB',
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     acceptDownloads: true,

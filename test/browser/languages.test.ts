@@ -7,7 +7,7 @@ import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
 import { loadPathwaysDemo } from '../../src/demo/pathways-demo.ts';
 import { axeViolations } from './axe.ts';
-import { openBrowser } from './chromium.ts';
+import { openBrowser, type Session, sessionOf } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
 /**
@@ -66,6 +66,7 @@ describe('the interface in German, Polish, Greek, Bulgarian, Irish and French', 
   let state: string;
   let caseRef: string;
   const keys = Object.keys(catalogue('en')).filter((k) => k.split('.').length >= 3);
+  const sessions = new Map<string, Session>();
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: PERSONS, seed: SEED });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
@@ -87,10 +88,14 @@ describe('the interface in German, Polish, Greek, Bulgarian, Irish and French', 
       expect(english.length).toBeGreaterThan(100);
       const found: string[] = [];
       for (const who of ['nobody', 'commission_analyst', 'state_officer'] as const) {
-        const b = await openBrowser({ locale: lang, width: 1280 });
+        // Signed in through the page once per role (in the first language); the others' windows start with that session.
+        const session = sessions.get(who);
+        const b = await openBrowser({ locale: lang, width: 1280, ...(session ? { session } : {}) });
         try {
-          if (who !== 'nobody')
+          if (who !== 'nobody' && !session) {
             await signInThroughPage(b.page, platform, await platform.account(who, who === 'state_officer' ? state : null, null));
+            sessions.set(who, await sessionOf(b.context));
+          }
           for (const p of PAGES.filter((x) => x.who === who)) {
             await b.page.goto(`${platform.url}${p.path(caseRef)}`);
             await b.page.waitForFunction((l) => document.documentElement.lang.split('-')[0] === l, lang);

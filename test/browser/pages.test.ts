@@ -8,7 +8,7 @@ import { inScope } from '../../src/access/scope.ts';
 import { rows, sql } from '../../src/db/db.ts';
 import { loadPathwaysDemo, placementState } from '../../src/demo/pathways-demo.ts';
 import { axeViolations } from './axe.ts';
-import { openBrowser } from './chromium.ts';
+import { openBrowser, type Session, sessionOf } from './chromium.ts';
 import { signInThroughPage, startPlatform, type Platform } from './platform.ts';
 
 /**
@@ -87,6 +87,7 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
   let placeState: string;
   const stateOf = (p: PageCase) => (p.state === 'placement' ? placeState : (p.state ?? state));
   let caseRef: string;
+  const sessions = new Map<string, Session>();
   beforeAll(async () => {
     platform = await startPlatform({ demoPersons: PERSONS, seed: SEED });
     const [first] = await inScope(platform.database.db, operator('test'), (tx) =>
@@ -115,7 +116,9 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
       for (const [key, pages] of byRole) {
         const who = pages[0]!.who;
         const pageState = stateOf(pages[0]!);
-        const b = await openBrowser({ locale: lang === 'en' ? 'en-GB' : 'nl-NL' });
+        // Signed in through the page once per role and state; the other language's window starts with that session.
+        const session = sessions.get(key);
+        const b = await openBrowser({ locale: lang === 'en' ? 'en-GB' : 'nl-NL', ...(session ? { session } : {}) });
         const errors: string[] = [];
         b.page.on('pageerror', (e) => errors.push(String(e)));
         b.page.on('console', (m) => {
@@ -123,13 +126,14 @@ describe('every page, in English and Dutch: accessible, and a screenshot of each
           if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text());
         });
         try {
-          if (who !== 'nobody') {
+          if (who !== 'nobody' && !session) {
             const account = await platform.account(
               who,
               who === 'state_officer' || who === 'sponsor' ? pageState : null,
               who === 'sponsor' ? SPONSOR : null,
             );
             await signInThroughPage(b.page, platform, account);
+            sessions.set(key, await sessionOf(b.context));
           }
           for (const p of pages) {
             await b.page.goto(`${platform.url}${p.path({ caseRef, state })}`);
