@@ -5,8 +5,8 @@ import { generateInstance } from './generator.ts';
 import { rng } from '../evaluation/random.ts';
 import { lagrangianPrices, loadHighs, solveRelaxation } from './lp.ts';
 import { bruteForce, smallInstance } from './placement.factory.ts';
-import { compile, objectiveOf, relativeGap, type PlacementInstance } from './placement.ts';
-import { reducedCostFixing, solveBaseline, solvePlacement } from './solve.ts';
+import { compile, objectiveOf, problemObjective, relativeGap, toAssignment, type PlacementInstance } from './placement.ts';
+import { reducedCostFixing, restrict, solveBaseline, solveExact, solvePlacement } from './solve.ts';
 
 const allUnplaced = (instance: PlacementInstance) => instance.households.reduce((s, h) => s - h.penalty, 0);
 const tiedValue = (instance: PlacementInstance) =>
@@ -149,5 +149,48 @@ describe('the relative gap', () => {
     expect(cs.gap).toBeCloseTo(c.gap, 9);
     expect(r.lpGap).toBeCloseTo(c.gap, 9);
     expect(r.gap).toBe(r.optimal ? 0 : r.lpGap);
+  });
+});
+
+describe('the exact stage after reduced-cost fixing', () => {
+  it('proves the brute-force optimum on 40 small random instances, from the worst incumbent (all unplaced) and from the optimum itself', async () => {
+    const highs = await loadHighs();
+    for (let seed = 1; seed <= 40; seed++) {
+      const instance = smallInstance(seed);
+      const exact = bruteForce(instance);
+      const compiled = compile(instance);
+      const { sub, groups } = restrict(
+        compiled.problem,
+        Int32Array.from(compiled.tie, (t) => (t >= 0 ? t : -2)),
+      );
+      const lift = (placeOf: Int32Array) => {
+        const full = Int32Array.from(compiled.tie);
+        groups.forEach((g, i) => {
+          full[g] = placeOf[i]!;
+        });
+        return full;
+      };
+      const y = (() => {
+        try {
+          return solveRelaxation(highs, sub, { deadline: performance.now() + 5000 }).y;
+        } catch {
+          return lagrangianPrices(sub, { deadline: performance.now() + 1000 }).y;
+        }
+      })();
+      const placeIndex = new Map(instance.places.map((p, i) => [p.id, i]));
+      const optimum = Int32Array.from(groups, (g) => {
+        const to = exact.assignment[instance.households[compiled.members[g]![0]!]!.id];
+        return to == null ? -1 : placeIndex.get(to)!;
+      });
+      for (const incumbent of [new Int32Array(sub.G).fill(-1), optimum]) {
+        const fixing = reducedCostFixing(sub, y, problemObjective(sub, incumbent));
+        const r = solveExact(highs, sub, fixing, incumbent, { deadline: performance.now() + 10_000, relGap: 1e-9 });
+        expect(r.optimal, `seed ${seed}`).toBe(true);
+        const full = lift(r.placeOf);
+        expect(problemObjective(compiled.problem, full), `seed ${seed}`).toBeCloseTo(exact.objective, 9);
+        const c = certify(instance, { assignment: toAssignment(compiled, full), bound: Number.POSITIVE_INFINITY, prices: [] });
+        expect(c.feasible, `seed ${seed}: ${c.violations.join('; ')}`).toBe(true);
+      }
+    }
   });
 });

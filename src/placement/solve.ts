@@ -421,7 +421,10 @@ export function solveExact(
       columns: sub.place.length,
       groups: sub.G,
     };
-  if (mip.infeasible)
+  // The fixed groups alone overfill a place (possible only within the threshold's tolerance): nothing
+  // better than the incumbent exists. HiGHS proves the same for a model with groups left; without
+  // any, solveMip would not look at the capacities.
+  if (mip.infeasible || sub.capacity.some((c) => c < -1e-9))
     return {
       placeOf: Int32Array.from(incumbent),
       objective: incumbentObjective,
@@ -432,7 +435,7 @@ export function solveExact(
     };
   const placeOf = lift(mip.placeOf);
   const objective = problemObjective(problem, placeOf);
-  const better = objective > incumbentObjective;
+  const better = objective > incumbentObjective && fitsCapacity(problem, placeOf);
   return {
     placeOf: better ? placeOf : Int32Array.from(incumbent),
     objective: Math.max(objective, incumbentObjective),
@@ -441,6 +444,15 @@ export function solveExact(
     columns: sub.place.length,
     groups: sub.G,
   };
+}
+
+/** Whether a group-level solution keeps every capacity (compatibility is the options' own). */
+function fitsCapacity(problem: Problem, placeOf: Int32Array): boolean {
+  const { D } = problem;
+  const used = new Float64Array(problem.capacity.length);
+  for (let g = 0; g < problem.G; g++)
+    if (placeOf[g]! >= 0) for (let d = 0; d < D; d++) used[placeOf[g]! * D + d]! += problem.size[g * D + d]!;
+  return used.every((u, r) => u <= problem.capacity[r]! + 1e-9 * Math.max(1, problem.capacity[r]!));
 }
 
 function prepare(instance: PlacementInstance) {
