@@ -3,15 +3,14 @@ import { rows, sql, type Executor } from '../db/db.ts';
 /** The SQL of the idempotency keys of the API's POSTs (`idempotency_keys`, src/api/idempotency.ts), one row per principal and key. */
 
 /**
- * This transaction's commit does not wait for its WAL to reach the disk (issue 17): a claim or a kept
- * answer lost in a crash costs nothing. The change the claim guards commits after it, synchronously,
- * and flushing its commit flushes every earlier WAL record, the claim's included; a kept answer (or a
+ * The claim, its release and the kept answer each set, in their own statement, that their
+ * transaction's commit does not wait for its WAL to reach the disk (issue 17): a claim or a kept answer
+ * lost in a crash costs nothing. The change the claim guards commits after it, synchronously, and
+ * flushing its commit flushes every earlier WAL record, the claim's included; a kept answer (or a
  * release) lost leaves the claim "running" (409 until it expires), as a process that died before
- * keeping it does. Only the claim's and the answer's transactions: the change and its audit line wait.
+ * keeping it does. Only these transactions: the change and its audit line wait for the disk.
  */
-export async function commitWithoutWaiting(db: Executor): Promise<void> {
-  await db.execute(sql`SET LOCAL synchronous_commit TO off`);
-}
+const NO_WAIT = sql`(SELECT set_config('synchronous_commit', 'off', true)) AS no_wait`;
 
 /**
  * Claims a key: inserted, or taken over when older than `hours`. True when this request holds the
@@ -26,7 +25,7 @@ export async function claimIdempotencyKey(
 ): Promise<boolean> {
   const inserted = await rows<{ ok: number }>(
     db,
-    sql`INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (${principal}, ${key}, ${requestHash})
+    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} FROM ${NO_WAIT}
         ON CONFLICT (principal, key) DO UPDATE
           SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
           WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
@@ -52,7 +51,7 @@ export async function findIdempotencyKey(db: Executor, principal: string, key: s
 
 /** Releases a claim whose answer was not kept (the request failed). */
 export async function releaseIdempotencyKey(db: Executor, principal: string, key: string): Promise<void> {
-  await db.execute(sql`DELETE FROM idempotency_keys WHERE principal = ${principal} AND key = ${key} AND status IS NULL`);
+  await db.execute(sql`DELETE FROM idempotency_keys USING ${NO_WAIT} WHERE principal = ${principal} AND key = ${key} AND status IS NULL`);
 }
 
 /** Keeps the first answer (the body as a JSON string, so that a replay is byte for byte). */
@@ -63,7 +62,7 @@ export async function keepIdempotentAnswer(
   answer: { status: number; body: string; headers: Record<string, string> },
 ): Promise<void> {
   await db.execute(sql`UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
-                      WHERE principal = ${principal} AND key = ${key}`);
+                      FROM ${NO_WAIT} WHERE principal = ${principal} AND key = ${key}`);
 }
 
 /** Removes the keys older than `hours`; returns how many. */

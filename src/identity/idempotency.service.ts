@@ -1,13 +1,7 @@
 import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { IDEMPOTENCY_HOURS } from './housekeeping.ts';
-import {
-  claimIdempotencyKey,
-  commitWithoutWaiting,
-  findIdempotencyKey,
-  keepIdempotentAnswer,
-  releaseIdempotencyKey,
-} from './idempotency.repository.ts';
+import { claimIdempotencyKey, findIdempotencyKey, keepIdempotentAnswer, releaseIdempotencyKey } from './idempotency.repository.ts';
 
 /**
  * The keys of the API's Idempotency-Key header (src/api/idempotency.ts), kept per principal: the
@@ -21,7 +15,6 @@ export type IdempotencyClaim =
 
 /** Claims a key for a request (a key older than IDEMPOTENCY_HOURS is free again), or says what holds it. */
 export async function claimIdempotency(db: Executor, p: Principal, key: string, requestHash: string): Promise<IdempotencyClaim> {
-  await commitWithoutWaiting(db);
   if (await claimIdempotencyKey(db, p.id, key, requestHash, IDEMPOTENCY_HOURS)) return { kind: 'claimed' };
   const row = await findIdempotencyKey(db, p.id, key);
   // Released by a failing first request between our INSERT and SELECT: it is still settling.
@@ -33,7 +26,6 @@ export async function claimIdempotency(db: Executor, p: Principal, key: string, 
 
 /** Releases a claim whose request failed (nothing was changed): the same key may be sent again. */
 export async function releaseIdempotency(db: Executor, p: Principal, key: string): Promise<void> {
-  await commitWithoutWaiting(db);
   await releaseIdempotencyKey(db, p.id, key);
 }
 
@@ -44,6 +36,5 @@ export async function keepIdempotentResponse(
   key: string,
   answer: { status: number; body: string; headers: Record<string, string> },
 ): Promise<void> {
-  await commitWithoutWaiting(db);
   await keepIdempotentAnswer(db, p.id, key, answer);
 }
