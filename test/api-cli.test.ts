@@ -9,6 +9,7 @@ import { toCsv } from '../src/presentation/table.ts';
 import { startServer } from '../src/server/server.ts';
 import { databaseKinds } from './databases.ts';
 import { tempDir, writeFile } from './files.ts';
+import { openPgliteCopy } from './template.ts';
 import { signIn } from './sessions.ts';
 
 /**
@@ -58,10 +59,11 @@ const FILE = writeFile(
 );
 
 type Run = { code: number; out: string; err: string };
-async function cli(argv: string[], env: Record<string, string>): Promise<Run> {
+async function cli(argv: string[], env: Record<string, string>, database?: Database): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'pathways', ...argv], { out: (s) => out.push(s), err: (s) => err.push(s), tty: false }, env);
+  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), tty: false, ...(database ? { database } : {}) };
+  const code = await main(['node', 'pathways', ...argv], io, env);
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -74,7 +76,9 @@ describe.each(databaseKinds)('the command line with --server, against a server o
   let token = '';
   let actorId = '';
   const data = join(dir, `local-${kind.name}`);
-  const local = (...args: string[]) => cli(['--data', data, ...args], { PATHWAYS_ACTOR: actorId });
+  // The local side's folder, opened once as the command line opens it (test/cli-run.ts says why).
+  let localDb: Database;
+  const local = (...args: string[]) => cli(['--data', data, ...args], { PATHWAYS_ACTOR: actorId }, localDb);
   const remote = (...args: string[]) => cli(['--server', server.url, ...args], { PATHWAYS_TOKEN: token });
   /** The same command both ways: the same exit code, the same output, the same error. */
   const same = async (...args: string[]) => {
@@ -84,6 +88,7 @@ describe.each(databaseKinds)('the command line with --server, against a server o
   };
 
   beforeAll(async () => {
+    localDb = await openPgliteCopy({ dataDir: data, scope: '*', thread: false });
     database = await kind.open();
     const officer = await signIn(database, { role: 'state_officer', stateCode: 'NL' });
     token = officer.token;
@@ -96,6 +101,7 @@ describe.each(databaseKinds)('the command line with --server, against a server o
   afterAll(async () => {
     await server?.close();
     await database?.close();
+    await localDb?.close();
   });
 
   it('lists rounds and pledges as the local mode does', async () => {

@@ -13,7 +13,8 @@ import { tempDir, writeFile } from './files.ts';
 const dir = tempDir();
 const data = join(dir, 'db');
 
-const run = cliRunner(data, 'cli-test');
+// Each command opens and closes the folder itself, as a program run does: this suite tests the opening.
+const run = cliRunner(data, 'cli-test', { keepOpen: false });
 
 const annex = annexFromSeed();
 /** A state's places in the Annex as shipped (the seed's figures), by its Dutch name. */
@@ -223,7 +224,7 @@ describe('the embedded database folder', () => {
   it('says so plainly when the port is taken, and lets its own folder go', async () => {
     const other = join(dir, 'other-db');
     const port = new URL(url).port;
-    const taken = await cliRunner(other, 'cli-test')('serve', '--port', port);
+    const taken = await cliRunner(other, 'cli-test', { keepOpen: false })('serve', '--port', port);
     expect(taken).toMatchObject({
       code: 2,
       err: expect.stringMatching(new RegExp(`Port ${port} on 127.0.0.1 is in use by another program`)),

@@ -157,7 +157,14 @@ describe('`pledges list --format csv` on the embedded database', () => {
   });
 
   it('defuses every note the listing prints', async () => {
-    const { code, out } = await cliRunner(data, 'csv-injection-test')('pledges', 'list', '--round', '2020-2021', '--format', 'csv');
+    const { code, out } = await cliRunner(data, 'csv-injection-test', { keepOpen: false })(
+      'pledges',
+      'list',
+      '--round',
+      '2020-2021',
+      '--format',
+      'csv',
+    );
     expect(code).toBe(0);
     expectNoFormula(out);
     const notes = fieldsBothWays(out)

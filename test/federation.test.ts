@@ -227,7 +227,8 @@ let keyFile: string;
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'pathways-state-'));
   keyDir = mkdtempSync(join(tmpdir(), 'pathways-keys-'));
-  stateCli = cliRunner(stateDir, 'state-operator');
+  // The suite opens the folder itself between commands: each command opens and closes it.
+  stateCli = cliRunner(stateDir, 'state-operator', { keepOpen: false });
   const demo = await stateCli('demo', '--persons', String(PERSONS));
   expect(demo.code, demo.err).toBe(0);
   const sop = await stateCli('report', 'state-of-play', '--round', ROUND, '--as-of', AS_OF, '--format', 'json');

@@ -370,7 +370,7 @@ describe.each(databaseKinds)('community sponsorship on $name', (kind) => {
 describe('sponsorship on the command line', () => {
   const dir = tempDir();
   const data = `${dir}/db`;
-  const run = cliRunner(data, 'officer-nl');
+  const run = cliRunner(data, 'officer-nl', { keepOpen: false });
 
   it('lists a state’s sponsors and its breakdowns, as a table, CSV or JSON', async () => {
     expect(JSON.parse((await run('sponsors', 'list', '--state', 'NL', '--format', 'json')).out)).toEqual([]);

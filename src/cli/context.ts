@@ -12,6 +12,12 @@ export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   tty: boolean;
+  /**
+   * The embedded database of `--data`, already open, for a caller that runs many commands in one
+   * process on one folder (the tests' runner, test/cli-run.ts): the commands use it and leave it open.
+   * A program run has none, and each command opens and closes the folder's database itself.
+   */
+  database?: Database;
 }
 
 /** What a command module needs of the CLI around it (src/cli/main.ts). */

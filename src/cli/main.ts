@@ -74,6 +74,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
   const withDb = async <T>(cmd: Command, work: (d: Database) => Promise<T>): Promise<T> => {
     const opts = readGlobals(cmd) as { data: string; server?: string };
     if (opts.server ?? config().PATHWAYS_SERVER) throw appError(ErrorCode.BadInput, 'localOnly', { command: commandPath(cmd) });
+    if (io.database) return work(io.database);
     // The command line on the database's own machine acts as the operator, across every state.
     const { openSeededDatabase } = await import('../seed/seed.ts');
     const database = await openSeededDatabase({

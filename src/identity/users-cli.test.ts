@@ -174,7 +174,7 @@ describe('pathways users, through the command line', () => {
 
   it('is registered: add, list and disable run from `pathways`', async () => {
     // Imported here: the whole command line (and the server behind it) loads only for this test.
-    const run = (await import('../../test/cli-run.ts')).cliRunner(data, 'cli-test');
+    const run = (await import('../../test/cli-run.ts')).cliRunner(data, 'cli-test', { keepOpen: false });
     const add = await run(
       'users',
       'add',
