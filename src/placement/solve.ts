@@ -613,9 +613,11 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 4. Large neighbourhoods while the exact model is too large: the groups at a few full places and
   //    those that could move there, re-solved exactly on the capacity the others leave; each gain
   //    shrinks step 5's model. Up to 60 % of what is left.
-  let fixing = reducedCostFixing(sub, y, problemObjective(sub, placeOf));
+  // Past the deadline nothing more is computed (in a cold thread on a loaded machine even the fixing's
+  // pass over the options took 0.4 s).
+  const timeLeft = () => performance.now() < deadline - 50;
   const neighbourhoods =
-    !optimalNow() && fixing.columns > 2 * G
+    !optimalNow() && timeLeft() && reducedCostFixing(sub, y, problemObjective(sub, placeOf)).columns > 2 * G
       ? improveByNeighbourhoods(h, sub, placeOf, rc, {
           deadline: performance.now() + (deadline - performance.now()) * 0.4,
           target: subBound,
@@ -627,12 +629,12 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 5. The exact MIP over what reduced-cost fixing leaves (see `reducedCostFixing`): every assignment
   //    better than the incumbent lies in it, so when it ends (or has no solution) the incumbent or its
   //    answer is proven optimal.
-  fixing = reducedCostFixing(sub, y, incumbent);
   let optimal = optimalNow();
   let exactMipColumns = 0;
   let exactGroups = 0;
   let mipBound: number | null = null;
-  if (!optimal && performance.now() < deadline - 50 && fixing.columns <= EXACT_MIP_COLUMNS) {
+  const fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
+  if (!optimal && fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS) {
     const exact = solveExact(h, sub, fixing, placeOf, { deadline, relGap: options.relGap ?? 1e-6, ...(progress ? { progress } : {}) });
     exactMipColumns = exact.columns;
     exactGroups = exact.groups;

@@ -1,16 +1,21 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import { generateInstance } from './generator.ts';
 import { loadHighs } from './lp.ts';
 import type { PlacementInstance } from './placement.ts';
 import { solveBaseline, solvePlacement, type SolveOptions } from './solve.ts';
 
-// A solver thread of the pool (src/placement/solve-thread.ts): HiGHS is loaded once, before the first
-// job, and says so ('ready'); then one job at a time, its progress and its result as messages, with
-// the memory the thread holds after it (HiGHS's WebAssembly memory only grows: the pool retires a
-// thread that has grown too much).
+// A solver thread of the pool (src/placement/solve-thread.ts): HiGHS is loaded once and the solver
+// warmed before the first job, then it says so ('ready'); then one job at a time, its progress and
+// its result as messages, with the memory the thread holds after it (HiGHS's WebAssembly memory only
+// grows: the pool retires a thread that has grown too much).
 type Job = { type: 'job'; id: number; instance: PlacementInstance; options: Omit<SolveOptions, 'progress'>; baseline?: boolean };
 
 const highs = await loadHighs();
+// A small solve before the first job, so that the solver's code is compiled by V8 when a job comes:
+// in a cold thread on a loaded machine the first passes over the options ran 10 times slower, past
+// the time limit.
+await solvePlacement(generateInstance({ households: 60, places: 8, dimensions: 3, seed: 1 }), { timeLimitSeconds: 2 }, highs);
 parentPort!.postMessage({ type: 'ready' });
 parentPort!.on('message', async (job: Job) => {
   const progress: SolveOptions['progress'] = (event) => parentPort!.postMessage({ type: 'progress', id: job.id, event });
