@@ -222,7 +222,7 @@ export async function writeStagedPersons(
     sql`WITH h AS (
           SELECT state_code AS s, case_ref AS r, pathway AS p, named_round AS rd, country_of_departure AS d, first_arrival AS a,
                  priority AS pr, primary_category AS c1, secondary_category AS c2, referring_partner AS rp, partner_ref AS pref,
-                 linked_refs AS lr, referred_on AS ro
+                 linked_refs AS lr, referred_on AS ro, first
             FROM pg_temp.person_import_stage_households
         ), up AS (
           INSERT INTO cases AS c (state_code, case_ref, pathway, round_id, country_of_departure, import_id, status, status_on,
@@ -230,6 +230,9 @@ export async function writeStagedPersons(
           SELECT s, r, p, rd, d, ${importId}::bigint, CASE WHEN a IS NULL THEN 'referred' ELSE 'arrived' END, coalesce(a, ro),
                  coalesce(pr, 'normal'), c1, c2, rp, pref, coalesce(string_to_array(lr, chr(31)), '{}')
             FROM h
+           -- New cases numbered in the file's order (a household by its first row), as the row-by-row import numbered them:
+           -- whatever lists cases by id (the forecast's draws among them) gives the same answer for the same file.
+           ORDER BY first
           ON CONFLICT (state_code, case_ref) DO UPDATE
              SET pathway = excluded.pathway, round_id = excluded.round_id,
                  country_of_departure = excluded.country_of_departure, import_id = excluded.import_id, version = c.version + 1,
@@ -261,6 +264,7 @@ export async function writeStagedPersons(
           SELECT c.id, s.person_ref, s.state_code, s.pathway, s.round_id, s.country_of_departure, s.citizenship, s.sex, s.birth_year, s.arrived_on, ${importId}::bigint,
                  s.relationship, coalesce(s.needs::jsonb, '[]'::jsonb)
             FROM pg_temp.person_import_stage s JOIN cases c ON c.state_code = s.state_code AND c.case_ref = s.case_ref
+           ORDER BY s.row
           ON CONFLICT (case_id, person_ref) DO UPDATE
              SET pathway = excluded.pathway, round_id = coalesce(excluded.round_id, p.round_id), country_of_departure = excluded.country_of_departure,
                  citizenship = excluded.citizenship, sex = excluded.sex, birth_year = excluded.birth_year,
