@@ -17,7 +17,7 @@ import { SESSION_COOKIE } from '../src/identity/authenticate.ts';
 import { createUser } from '../src/identity/user.service.ts';
 import { startServer } from '../src/server/server.ts';
 import { WEB_ROOT } from '../src/web/web.routes.ts';
-import { openBrowser } from '../test/browser/chromium.ts';
+import { closeBrowser, openBrowser } from '../test/browser/chromium.ts';
 import { fmtInt, percentile, progress, withFreshDatabase, type DbKind } from './harness.ts';
 import { execFileSync } from 'node:child_process';
 
@@ -154,6 +154,7 @@ export async function webBenchmark(opts: {
       };
     } finally {
       await b.close();
+      await closeBrowser();
       await server.close();
     }
   });

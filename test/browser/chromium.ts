@@ -1,5 +1,4 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,11 +34,15 @@ function browser(): Promise<Browser> {
   return shared;
 }
 
-afterAll(async () => {
+/** Closes the file's Chromium (a test file does after its last test; a benchmark when it is done). */
+export async function closeBrowser(): Promise<void> {
   const launched = shared;
   shared = undefined;
   if (launched) await (await launched).close();
-});
+}
+
+// In a test run, after the file's last test; outside vitest (the benchmarks) the caller closes it.
+if (process.env.VITEST) (await import('vitest')).afterAll(closeBrowser);
 
 /**
  * A real Chromium page in a fresh browser context: its own cookies, storage and cache, as a fresh
