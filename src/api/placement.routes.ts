@@ -12,6 +12,7 @@ import {
   listPlacements,
   listPlaces,
   listRuns,
+  prepareSolver,
   startRun,
 } from '../placement/placement.service.ts';
 import { TIME_LIMIT } from '../placement/decision.ts';
@@ -352,7 +353,10 @@ export function placementRoutes(database: Database) {
   app.openapi(listRunsRoute, async (c) => {
     const p = principalOf(c);
     const { state } = c.req.valid('param');
-    return c.json({ runs: await inScope(database.db, p, (tx) => listRuns({ db: tx, actor: p, stateCode: state })) }, 200);
+    const runs = await inScope(database.db, p, (tx) => listRuns({ db: tx, actor: p, stateCode: state }));
+    // Whoever lists the runs is about to start one: the solver's threads start now.
+    prepareSolver();
+    return c.json({ runs }, 200);
   });
   app.openapi({ ...startRunRoute, middleware: [idempotency(database)] }, async (c) => {
     const p = principalOf(c);

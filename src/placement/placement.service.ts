@@ -325,12 +325,19 @@ export async function getRun(opts: { db: Executor; actor: Actor; stateCode: stri
 
 export async function listRuns(opts: { db: Executor; actor: Actor; stateCode: string; limit?: number }): Promise<RunRow[]> {
   authorize(policies.planPlacement, opts.actor, { stateCode: opts.stateCode });
-  // Whoever lists the runs is about to start one: the solver's thread starts now (HiGHS loaded, about
-  // 2 s), so the run does not wait for it. An idle thread keeps no process alive.
+  return runRows(opts.db, opts.stateCode, opts.limit ?? 20);
+}
+
+/**
+ * Starts the solver's threads (HiGHS loaded, about 2 s) without waiting for them: called where a
+ * person is about to start a run (the placement page lists the runs first), so that the run does not
+ * wait for them. An idle thread keeps no process alive. Not part of `listRuns`, which a command or a
+ * report may call with no run to follow.
+ */
+export function prepareSolver(): void {
   void placementPool()
     .warm()
     .catch(() => undefined);
-  return runRows(opts.db, opts.stateCode, opts.limit ?? 20);
 }
 
 // ── Decisions ────────────────────────────────────────────────────────────────────────────────
