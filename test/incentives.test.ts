@@ -216,6 +216,31 @@ describe.each(databaseKinds)('AMIF incentives on $name', (kind) => {
     expect(await count()).toBe(before);
   });
 
+  it('reads, decides and writes a page of persons at a time: pages of three find and restore what one page does', async () => {
+    const table = () =>
+      op((tx) =>
+        rows<{ id: number; rateId: string | null; amount: number; evidence: unknown; revision: number }>(
+          tx,
+          sql`SELECT person_id::int AS id, rate_id AS "rateId", amount, evidence, revision FROM person_incentives ORDER BY person_id`,
+        ),
+      );
+    const before = await table();
+    expect(before.length).toBe(8);
+    // Pages of three over eight persons: every person is read once (3 + 3 + 2), none is changed.
+    expect(await op((tx) => refreshIncentives(tx, OP, { reason: 'rates', pageSize: 3 }))).toEqual({ computed: 8, changed: 0 });
+    // Every stored amount set wrong: each page puts its persons' back, with a line of history each.
+    await op((tx) => tx.execute(sql`UPDATE person_incentives SET amount = amount + 1`));
+    expect(await op((tx) => refreshIncentives(tx, OP, { reason: 'rates', pageSize: 3 }))).toEqual({ computed: 8, changed: 8 });
+    expect(await table()).toEqual(before.map((r) => ({ ...r, revision: r.revision + 1 })));
+    const lines = await op((tx) =>
+      rows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM incentive_changes WHERE reason = 'rates' AND amount_before = amount_after + 1`,
+      ),
+    );
+    expect(lines[0]!.n).toBe(8);
+  });
+
   it("gives a state's officer their persons, with totals equal to the sum of the persons' amounts; audits the read", async () => {
     const r = await call(nl, 'GET', '/api/rounds/2020-2021/incentives');
     expect(r.status, r.text).toBe(200);

@@ -43,11 +43,18 @@ function filterSql(f: PersonFilter): SQL {
 
 /**
  * Arrived persons who count (not excluded) in the given rounds, with their case's evidence and their
- * incentive. The incentives are read by key in a second statement and matched here: a join would be
- * planned on the statistics of an empty table right after a first computation (the embedded
- * database has no autovacuum), a nested loop over every pair.
+ * incentive, `limit` at most, in the order of their id and after `afterId` (a page of a keyset walk:
+ * `refreshIncentives` reads a whole import a page at a time, so that a million arrivals are never in
+ * memory at once). The incentives are read by key in a second statement and matched here: a join
+ * would be planned on the statistics of an empty table right after a first computation (the
+ * embedded database has no autovacuum), a nested loop over every pair.
  */
-export async function evidenceRows(db: Executor, roundIds: string[], f: PersonFilter): Promise<EvidenceRow[]> {
+export async function evidenceRows(
+  db: Executor,
+  roundIds: string[],
+  f: PersonFilter,
+  page: { afterId: number; limit: number } = { afterId: 0, limit: 2_147_483_647 },
+): Promise<EvidenceRow[]> {
   const found = await rows<EvidenceRow>(
     db,
     sql`SELECT p.id::int AS id, p.state_code AS "stateCode", p.round_id AS "roundId", p.arrived_on AS "arrivedOn", p.pathway,
@@ -55,7 +62,10 @@ export async function evidenceRows(db: Executor, roundIds: string[], f: PersonFi
                c.priority, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory"
           FROM persons p
           JOIN cases c ON c.id = p.case_id
-         WHERE p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}`,
+         WHERE p.id > ${page.afterId} AND p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL
+           AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}
+         ORDER BY p.id
+         LIMIT ${page.limit}`,
   );
   if (found.length === 0) return found;
   const current = await rows<{

@@ -35,6 +35,11 @@ import {
 
 export type RefreshReason = 'arrival' | 'evidence' | 'rates';
 
+/** Persons read, decided and written at a time by `refreshIncentives`. */
+export const REFRESH_PAGE = 20_000;
+/** Distinct evidence inputs whose decision a refresh keeps (a bound on its memory, not on its result). */
+const DECIDED_MAX = 50_000;
+
 export interface RefreshSummary {
   /** Arrived persons whose incentive was computed. */
   computed: number;
@@ -51,7 +56,7 @@ export interface RefreshSummary {
 export async function refreshIncentives(
   db: Executor,
   principal: Principal,
-  opts: { personIds?: number[]; caseIds?: number[]; stateCode?: string; importId?: number; reason: RefreshReason },
+  opts: { personIds?: number[]; caseIds?: number[]; stateCode?: string; importId?: number; reason: RefreshReason; pageSize?: number },
 ): Promise<RefreshSummary> {
   if (opts.stateCode !== undefined) authorize(policies.changeCase, principal, { stateCode: opts.stateCode });
   const rounds = new Map((await listRounds(db)).filter((r) => r.incentives.length > 0).map((r) => [r.id, r]));
@@ -66,40 +71,72 @@ export async function refreshIncentives(
           : opts.importId !== undefined
             ? { importId: opts.importId }
             : {};
-  const found = await evidenceRows(db, [...rounds.keys()], filter);
+  // A page of persons at a time (their id order), each page's changes written before the next is read:
+  // the memory of a refresh stays that of one page however many persons it covers (an import of a
+  // million arrivals), and a person's rate is decided once per distinct evidence and round.
   const states = new Set<string>();
-  const changes: IncentiveWrite[] = [];
-  for (const p of found) {
-    const round = rounds.get(p.roundId)!;
-    const evidence = evidenceOf(p, p, round);
-    const d = rateFor(round.incentives, evidence);
-    const rateId = d.rate?.id ?? null;
-    const same =
-      p.revision !== null &&
-      p.rateId === rateId &&
-      p.amount === d.amount &&
-      p.oldRound === p.roundId &&
-      p.oldArrived === p.arrivedOn &&
-      canonical(p.evidence) === canonical(evidence);
-    if (same) continue;
-    states.add(p.stateCode);
-    changes.push({
-      personId: p.id,
-      stateCode: p.stateCode,
-      roundId: p.roundId,
-      arrivedOn: p.arrivedOn,
-      rateId,
-      amount: d.amount,
-      evidence,
-      revision: (p.revision ?? 0) + 1,
-      before: { rateId: p.rateId, amount: p.amount, evidence: p.evidence },
-      reason: p.revision === null ? 'arrival' : opts.reason,
-    });
+  const changedIn: Record<string, { changed: number; rounds: Set<string> }> = {};
+  const decided = new Map<string, { evidence: IncentiveEvidence; rateId: string | null; amount: number; key: string }>();
+  let computed = 0;
+  let changedAll = 0;
+  for (let afterId = 0; ; ) {
+    const found = await evidenceRows(db, [...rounds.keys()], filter, { afterId, limit: opts.pageSize ?? REFRESH_PAGE });
+    if (found.length === 0) break;
+    afterId = found[found.length - 1]!.id;
+    computed += found.length;
+    const changes: IncentiveWrite[] = [];
+    for (const p of found) {
+      const inputs = JSON.stringify([
+        p.roundId,
+        p.pathway,
+        p.countryOfDeparture,
+        p.needs,
+        p.vulnerableGroups,
+        p.priority,
+        p.primaryCategory,
+        p.secondaryCategory,
+      ]);
+      let d = decided.get(inputs);
+      if (!d) {
+        const round = rounds.get(p.roundId)!;
+        const evidence = evidenceOf(p, p, round);
+        const rate = rateFor(round.incentives, evidence);
+        d = { evidence, rateId: rate.rate?.id ?? null, amount: rate.amount, key: canonical(evidence) };
+        if (decided.size < DECIDED_MAX) decided.set(inputs, d);
+      }
+      const same =
+        p.revision !== null &&
+        p.rateId === d.rateId &&
+        p.amount === d.amount &&
+        p.oldRound === p.roundId &&
+        p.oldArrived === p.arrivedOn &&
+        canonical(p.evidence) === d.key;
+      if (same) continue;
+      if (!states.has(p.stateCode)) {
+        authorize(policies.changeCase, principal, { stateCode: p.stateCode });
+        states.add(p.stateCode);
+      }
+      changes.push({
+        personId: p.id,
+        stateCode: p.stateCode,
+        roundId: p.roundId,
+        arrivedOn: p.arrivedOn,
+        rateId: d.rateId,
+        amount: d.amount,
+        evidence: d.evidence,
+        revision: (p.revision ?? 0) + 1,
+        before: { rateId: p.rateId, amount: p.amount, evidence: p.evidence },
+        reason: p.revision === null ? 'arrival' : opts.reason,
+      });
+      const mine = (changedIn[p.stateCode] ??= { changed: 0, rounds: new Set() });
+      mine.changed += 1;
+      mine.rounds.add(p.roundId);
+    }
+    await writeIncentives(db, changes, principal.id);
+    changedAll += changes.length;
   }
-  for (const s of states) authorize(policies.changeCase, principal, { stateCode: s });
-  await writeIncentives(db, changes, principal.id);
   for (const s of [...states].sort()) {
-    const mine = changes.filter((c) => c.stateCode === s);
+    const mine = changedIn[s]!;
     await recordAudit(db, {
       actor: principal,
       action: 'incentive.compute',
@@ -107,10 +144,10 @@ export async function refreshIncentives(
       subject: `state:${s}`,
       stateCode: s,
       fields: ['rateId', 'amount', 'evidence'],
-      details: { reason: opts.reason, changed: mine.length, rounds: [...new Set(mine.map((c) => c.roundId))] },
+      details: { reason: opts.reason, changed: mine.changed, rounds: [...mine.rounds] },
     });
   }
-  return { computed: found.length, changed: changes.length };
+  return { computed, changed: changedAll };
 }
 
 // ── One case: its members' incentives and history ─────────────────────────────────────────────
