@@ -75,7 +75,7 @@ export async function refreshIncentives(
   // the memory of a refresh stays that of one page however many persons it covers (an import of a
   // million arrivals), and a person's rate is decided once per distinct evidence and round.
   const states = new Set<string>();
-  const changedIn: Record<string, { changed: number; rounds: Set<string> }> = {};
+  const changedIn = new Map<string, { changed: number; rounds: Set<string> }>();
   const decided = new Map<string, { evidence: IncentiveEvidence; rateId: string | null; amount: number; key: string }>();
   let computed = 0;
   let changedAll = 0;
@@ -128,7 +128,8 @@ export async function refreshIncentives(
         before: { rateId: p.rateId, amount: p.amount, evidence: p.evidence },
         reason: p.revision === null ? 'arrival' : opts.reason,
       });
-      const mine = (changedIn[p.stateCode] ??= { changed: 0, rounds: new Set() });
+      const mine = changedIn.get(p.stateCode) ?? { changed: 0, rounds: new Set<string>() };
+      changedIn.set(p.stateCode, mine);
       mine.changed += 1;
       mine.rounds.add(p.roundId);
     }
@@ -136,7 +137,7 @@ export async function refreshIncentives(
     changedAll += changes.length;
   }
   for (const s of [...states].sort()) {
-    const mine = changedIn[s]!;
+    const mine = changedIn.get(s)!;
     await recordAudit(db, {
       actor: principal,
       action: 'incentive.compute',
