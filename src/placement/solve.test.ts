@@ -52,11 +52,15 @@ describe('the method against brute force', () => {
           const certificate = certify(instance, result);
           expect(certificate.violations).toEqual([]);
           expect(certificate.valid).toBe(true);
-          expect(result.objective).toBeGreaterThanOrEqual(Math.max(allUnplaced(instance), tiedValue(instance)) - 1e-9);
+          // A tied household is placed at its tie whatever its score, so the floor is the others unplaced and
+          // the tied at their ties; with no tie, everyone unplaced. (The floor was the larger of the two,
+          // wrong where a tie scores below its penalty: seed 39548, 6 households, 1 place, kept below.)
+          expect(result.objective).toBeGreaterThanOrEqual(tiedValue(instance) - 1e-9);
+          if (instance.households.every((h) => h.tie === undefined)) expect(tiedValue(instance)).toBe(allUnplaced(instance));
           expect(result.bound).toBeGreaterThanOrEqual(result.objective - 1e-9);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, examples: [[39548, 6, 1]] },
     );
   });
 });
