@@ -43,53 +43,63 @@ function filterSql(f: PersonFilter): SQL {
 
 /**
  * Arrived persons who count (not excluded) in the given rounds, with their case's evidence and their
- * incentive, `limit` at most, in the order of their id and after `afterId` (a page of a keyset walk:
- * `refreshIncentives` reads a whole import a page at a time, so that a million arrivals are never in
- * memory at once). The incentives are read by key in a second statement and matched here: a join
- * would be planned on the statistics of an empty table right after a first computation (the
- * embedded database has no autovacuum), a nested loop over every pair.
+ * incentive, handed to `onPage` `pageSize` at a time from one cursor (a single pass of one query,
+ * whatever its plan; a page's writes are done before the next page is read), so that a refresh of a
+ * million arrivals never holds them all in memory. (Pages by keyset — `p.id > last … LIMIT n` — were
+ * tried: planned on the statistics of a table just filled in the same transaction, each page scanned
+ * every person again, 532 s for an import of a million.) The incentives are read by key in a second
+ * statement per page and matched here: a join would be planned on the statistics of an empty table
+ * right after a first computation (the embedded database has no autovacuum), a nested loop over
+ * every pair.
  */
-export async function evidenceRows(
+export async function forEachEvidencePage(
   db: Executor,
   roundIds: string[],
   f: PersonFilter,
-  page: { afterId: number; limit: number } = { afterId: 0, limit: 2_147_483_647 },
-): Promise<EvidenceRow[]> {
-  const found = await rows<EvidenceRow>(
-    db,
-    sql`SELECT p.id::int AS id, p.state_code AS "stateCode", p.round_id AS "roundId", p.arrived_on AS "arrivedOn", p.pathway,
-               p.country_of_departure AS "countryOfDeparture", p.needs, p.vulnerable_groups AS "vulnerableGroups",
-               c.priority, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory"
-          FROM persons p
-          JOIN cases c ON c.id = p.case_id
-         WHERE p.id > ${page.afterId} AND p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL
-           AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}
-         ORDER BY p.id
-         LIMIT ${page.limit}`,
-  );
-  if (found.length === 0) return found;
-  const current = await rows<{
-    id: number;
-    rateId: string | null;
-    amount: number;
-    evidence: IncentiveEvidence;
-    revision: number;
-    oldRound: string;
-    oldArrived: string;
-  }>(
-    db,
-    sql`SELECT person_id::int AS id, rate_id AS "rateId", amount, evidence, revision, round_id AS "oldRound", arrived_on AS "oldArrived"
-          FROM person_incentives WHERE person_id = ANY(${sql.param(found.map((p) => p.id))}::bigint[])`,
-  );
-  const byId = new Map(current.map((c) => [c.id, c]));
-  for (const p of found) {
-    const c = byId.get(p.id);
-    Object.assign(
-      p,
-      c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null },
+  pageSize: number,
+  onPage: (page: EvidenceRow[]) => Promise<void>,
+): Promise<void> {
+  // A savepoint within the caller's transaction (a transaction of its own when given the handle): a
+  // cursor lives in a transaction, and an error closes it with the savepoint.
+  await db.transaction(async (tx) => {
+    await tx.execute(
+      sql`DECLARE incentive_evidence NO SCROLL CURSOR FOR
+          SELECT p.id::int AS id, p.state_code AS "stateCode", p.round_id AS "roundId", p.arrived_on AS "arrivedOn", p.pathway,
+                 p.country_of_departure AS "countryOfDeparture", p.needs, p.vulnerable_groups AS "vulnerableGroups",
+                 c.priority, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory"
+            FROM persons p
+            JOIN cases c ON c.id = p.case_id
+           WHERE p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}`,
     );
-  }
-  return found;
+    const next = sql.raw(`FETCH FORWARD ${Math.max(1, Math.floor(pageSize))} FROM incentive_evidence`);
+    for (;;) {
+      const found = await rows<EvidenceRow>(tx, next);
+      if (found.length === 0) break;
+      const current = await rows<{
+        id: number;
+        rateId: string | null;
+        amount: number;
+        evidence: IncentiveEvidence;
+        revision: number;
+        oldRound: string;
+        oldArrived: string;
+      }>(
+        tx,
+        sql`SELECT person_id::int AS id, rate_id AS "rateId", amount, evidence, revision, round_id AS "oldRound", arrived_on AS "oldArrived"
+              FROM person_incentives WHERE person_id = ANY(${sql.param(found.map((p) => p.id))}::bigint[])`,
+      );
+      const byId = new Map(current.map((c) => [c.id, c]));
+      for (const p of found) {
+        const c = byId.get(p.id);
+        Object.assign(
+          p,
+          c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null },
+        );
+      }
+      await onPage(found);
+    }
+    await tx.execute(sql`CLOSE incentive_evidence`);
+  });
 }
 
 export interface IncentiveWrite {

@@ -14,7 +14,7 @@ import {
   claimRows,
   claimSums,
   committedAllStates,
-  evidenceRows,
+  forEachEvidencePage,
   incentiveRows,
   incentiveTotals,
   insertClaim,
@@ -71,7 +71,7 @@ export async function refreshIncentives(
           : opts.importId !== undefined
             ? { importId: opts.importId }
             : {};
-  // A page of persons at a time (their id order), each page's changes written before the next is read:
+  // A page of persons at a time (from one cursor), each page's changes written before the next is read:
   // the memory of a refresh stays that of one page however many persons it covers (an import of a
   // million arrivals), and a person's rate is decided once per distinct evidence and round.
   const states = new Set<string>();
@@ -79,10 +79,7 @@ export async function refreshIncentives(
   const decided = new Map<string, { evidence: IncentiveEvidence; rateId: string | null; amount: number; key: string }>();
   let computed = 0;
   let changedAll = 0;
-  for (let afterId = 0; ; ) {
-    const found = await evidenceRows(db, [...rounds.keys()], filter, { afterId, limit: opts.pageSize ?? REFRESH_PAGE });
-    if (found.length === 0) break;
-    afterId = found[found.length - 1]!.id;
+  await forEachEvidencePage(db, [...rounds.keys()], filter, opts.pageSize ?? REFRESH_PAGE, async (found) => {
     computed += found.length;
     const changes: IncentiveWrite[] = [];
     for (const p of found) {
@@ -135,7 +132,7 @@ export async function refreshIncentives(
     }
     await writeIncentives(db, changes, principal.id);
     changedAll += changes.length;
-  }
+  });
   for (const s of [...states].sort()) {
     const mine = changedIn.get(s)!;
     await recordAudit(db, {
