@@ -20,9 +20,11 @@ import { setTransactionScope } from '../src/access/scope.repository.ts';
 import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { selectCaseResource } from '../src/cases/case-views.repository.ts';
 import { caseEventRows, selectCaseDetail, selectCaseMembers } from '../src/cases/case.repository.ts';
+import { advanceCase, parseAction } from '../src/cases/advance-case.ts';
 import { HOLDABLE_STAGES } from '../src/cases/stage.ts';
 import { openDatabase, rows, sql, type Database } from '../src/db/db.ts';
 import { loadDemo } from '../src/demo/load-demo.ts';
+import { claimIdempotency, keepIdempotentResponse } from '../src/identity/idempotency.service.ts';
 import { createSession, sessionUser } from '../src/identity/session.ts';
 import { createUser } from '../src/identity/user.service.ts';
 import { scheduleSealer, startServer } from '../src/server/server.ts';
@@ -55,6 +57,20 @@ export interface ApiResult {
   load: { before: number[]; after: number[] };
   /** Where one audited case read spends its time, one request at a time, mean µs per part. */
   phases: ReadPhases;
+  /** Where one stage transition spends its time, one request at a time, mean µs per transaction. */
+  movePhases: MovePhases;
+}
+
+export interface MovePhases {
+  runs: number;
+  /** The Idempotency-Key's claim: its own transaction (scope, INSERT), committed. */
+  claimUs: number;
+  /** The move: the case found, advanceCase (rules, version, history line, audit line), committed. */
+  moveUs: number;
+  /** The answer kept for a replay: its own transaction, committed. */
+  keepUs: number;
+  /** The baseline's bare UPDATE of the same case in its own transaction. */
+  bareUs: number;
 }
 
 export interface ReadPhases {
@@ -140,6 +156,62 @@ async function readPhases(
     auditUs: mean(t.auditUs),
     commitUs: mean(t.commitUs),
   };
+}
+
+/**
+ * One stage transition taken apart: the three transactions the route makes (the key's claim, the move,
+ * the answer kept), one request at a time on one connection, each timed with its COMMIT; beside the
+ * baseline's bare UPDATE of the same case. Each run holds a case and resumes it (two moves).
+ */
+async function movePhases(
+  database: Database,
+  who: Principal,
+  state: string,
+  held: { ref: string; id: number }[],
+  runs: number,
+): Promise<MovePhases> {
+  const t = { claimUs: 0, moveUs: 0, keepUs: 0, bareUs: 0 };
+  const us = (from: bigint) => Number(process.hrtime.bigint() - from) / 1000;
+  let moves = 0;
+  for (let i = 0; i < runs; i++) {
+    const c = held[i % held.length]!;
+    for (const action of ['hold', 'resume'] as const) {
+      const key = `phases-${i}-${action}`;
+      let at = process.hrtime.bigint();
+      const claimed = await inScope(database.db, who, (tx) => claimIdempotency(tx, who, key, `hash-${key}`));
+      if (claimed.kind !== 'claimed') throw new Error(`the bench's key ${key} was not free`);
+      t.claimUs += us(at);
+      at = process.hrtime.bigint();
+      const result = await inScope(database.db, who, async (tx) => {
+        const r = await selectCaseResource(tx, state, c.ref);
+        if (!r) throw new Error(`no case ${c.ref}`);
+        return advanceCase({
+          db: tx,
+          actor: who,
+          stateCode: state,
+          caseRef: c.ref,
+          action: parseAction(action),
+          reason: action === 'hold' ? 'bench' : null,
+        });
+      });
+      t.moveUs += us(at);
+      at = process.hrtime.bigint();
+      await inScope(database.db, who, (tx) =>
+        keepIdempotentResponse(tx, who, key, {
+          status: 200,
+          body: JSON.stringify(result),
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+      t.keepUs += us(at);
+      at = process.hrtime.bigint();
+      await database.db.transaction((tx) => tx.execute(sql`UPDATE cases SET status_on = status_on WHERE id = ${c.id}`));
+      t.bareUs += us(at);
+      moves++;
+    }
+  }
+  const mean = (x: number) => Math.round(x / moves);
+  return { runs: moves, claimUs: mean(t.claimUs), moveUs: mean(t.moveUs), keepUs: mean(t.keepUs), bareUs: mean(t.bareUs) };
 }
 
 type Req = { method: string; path: string; headers?: Record<string, string>; body?: string };
@@ -404,9 +476,14 @@ export async function apiBenchmark(opts: {
         1000,
       );
       progress(`api ${kind}: ${JSON.stringify(phases)}`);
+      progress(`api ${kind}: one stage transition taken apart, 200 holds and 200 resumes`);
+      await refill();
+      const moved = await movePhases(app, officer, state, free.slice(0, 50), 200);
+      progress(`api ${kind}: ${JSON.stringify(moved)}`);
       return {
         kind,
         phases,
+        movePhases: moved,
         persons: opts.persons,
         connections,
         seconds,

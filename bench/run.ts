@@ -387,6 +387,16 @@ function apiReport(apis: ApiResult[]): string {
         `${fmtInt(p.authUs + p.beginUs + p.scopeUs + p.selectsUs + p.presentUs + p.auditUs + p.commitUs)} µs`,
       ]),
     ),
+    "\n### Where one stage transition spends its time (the route's three transactions one at a time on one connection, each with its COMMIT, mean µs), beside the bare UPDATE\n",
+    markdownTable(
+      ['database', 'moves', "the key's claim", 'the move (advanceCase)', 'the answer kept', 'all three', 'bare UPDATE', 'bare ÷ all three'],
+      apis.map(({ kind, movePhases: m }) => [
+        kind,
+        fmtInt(m.runs),
+        ...[m.claimUs, m.moveUs, m.keepUs, m.claimUs + m.moveUs + m.keepUs, m.bareUs].map((x) => `${fmtInt(x)} µs`),
+        fmtPct(m.bareUs / (m.claimUs + m.moveUs + m.keepUs)),
+      ]),
+    ),
     '',
   ].join('\n');
 }
