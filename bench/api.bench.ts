@@ -161,20 +161,22 @@ async function readPhases(
 /**
  * One stage transition taken apart: the three transactions the route makes (the key's claim, the move,
  * the answer kept), one request at a time on one connection, each timed with its COMMIT; beside the
- * baseline's bare UPDATE of the same case. Each run holds a case and resumes it (two moves).
+ * baseline's bare UPDATE of the same case (on `bare`, the baseline server's connection). Each run holds
+ * a case and resumes it (two moves).
  */
 async function movePhases(
   database: Database,
+  bare: Database,
   who: Principal,
   state: string,
-  held: { ref: string; id: number }[],
+  cases: { ref: string; id: number }[],
   runs: number,
 ): Promise<MovePhases> {
   const t = { claimUs: 0, moveUs: 0, keepUs: 0, bareUs: 0 };
   const us = (from: bigint) => Number(process.hrtime.bigint() - from) / 1000;
   let moves = 0;
   for (let i = 0; i < runs; i++) {
-    const c = held[i % held.length]!;
+    const c = cases[i % cases.length]!;
     for (const action of ['hold', 'resume'] as const) {
       const key = `phases-${i}-${action}`;
       let at = process.hrtime.bigint();
@@ -205,7 +207,7 @@ async function movePhases(
       );
       t.keepUs += us(at);
       at = process.hrtime.bigint();
-      await database.db.transaction((tx) => tx.execute(sql`UPDATE cases SET status_on = status_on WHERE id = ${c.id}`));
+      if (!(await bareUpdate(bare, c.id))) throw new Error(`the bare UPDATE found no case ${c.id}: its connection must see every state`);
       t.bareUs += us(at);
       moves++;
     }
@@ -305,13 +307,15 @@ function bareApp(database: Database): Hono {
       ];
       return c.json({ ...detail, members, history });
     })
-    .post('/bare/cases/:id', async (c) => {
-      const id = Number(c.req.param('id'));
-      const [row] = await db.transaction((tx) =>
-        rows<{ version: number }>(tx, sql`UPDATE cases SET status_on = status_on WHERE id = ${id} RETURNING version`),
-      );
-      return c.json(row ?? {});
-    });
+    .post('/bare/cases/:id', async (c) => c.json((await bareUpdate(database, Number(c.req.param('id')))) ?? {}));
+}
+
+/** The baselines' bare UPDATE of a case in its own transaction (its version left as it is); undefined where no case was updated. */
+async function bareUpdate(database: Database, id: number): Promise<{ version: number } | undefined> {
+  const [row] = await database.db.transaction((tx) =>
+    rows<{ version: number }>(tx, sql`UPDATE cases SET status_on = status_on WHERE id = ${id} RETURNING version`),
+  );
+  return row;
 }
 
 async function listen(fetch: Hono['fetch']): Promise<{ url: string; close: () => Promise<void> }> {
@@ -478,7 +482,7 @@ export async function apiBenchmark(opts: {
       progress(`api ${kind}: ${JSON.stringify(phases)}`);
       progress(`api ${kind}: one stage transition taken apart, 200 holds and 200 resumes`);
       await refill();
-      const moved = await movePhases(app, officer, state, free.slice(0, 50), 200);
+      const moved = await movePhases(app, database, officer, state, free.slice(0, 50), 200);
       progress(`api ${kind}: ${JSON.stringify(moved)}`);
       return {
         kind,

@@ -44,7 +44,8 @@ function filterSql(f: PersonFilter): SQL {
 /**
  * Arrived persons who count (not excluded) in the given rounds, with their case's evidence and their
  * incentive, handed to `onPage` `pageSize` at a time from one cursor (a single pass of one query,
- * whatever its plan; a page's writes are done before the next page is read), so that a refresh of a
+ * whatever its plan; a page's writes, on the cursor's transaction `tx`, are done before the next page
+ * is read), so that a refresh of a
  * million arrivals never holds them all in memory. (Pages by keyset — `p.id > last … LIMIT n` — were
  * tried: planned on the statistics of a table just filled in the same transaction, each page scanned
  * every person again, 532 s for an import of a million.) The incentives are read by key in a second
@@ -57,7 +58,7 @@ export async function forEachEvidencePage(
   roundIds: string[],
   f: PersonFilter,
   pageSize: number,
-  onPage: (page: EvidenceRow[]) => Promise<void>,
+  onPage: (page: EvidenceRow[], tx: Executor) => Promise<void>,
 ): Promise<void> {
   // A savepoint within the caller's transaction (a transaction of its own when given the handle): a
   // cursor lives in a transaction, and an error closes it with the savepoint.
@@ -96,7 +97,7 @@ export async function forEachEvidencePage(
           c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null },
         );
       }
-      await onPage(found);
+      await onPage(found, tx);
     }
     await tx.execute(sql`CLOSE incentive_evidence`);
   });

@@ -50,8 +50,8 @@ export interface RefreshSummary {
 /**
  * Computes the incentive of every arrived, not excluded person of the scope whose round has rates,
  * and writes those that are new or changed (rate, amount, evidence, round, arrival day) with a line
- * of history: a new one's reason is `arrival`, a changed one's the reason given. One read, chunked
- * writes, in the caller's transaction.
+ * of history: a new one's reason is `arrival`, a changed one's the reason given. Read, decided and
+ * written a page at a time (`pageSize`, default REFRESH_PAGE), in the caller's transaction.
  */
 export async function refreshIncentives(
   db: Executor,
@@ -74,12 +74,11 @@ export async function refreshIncentives(
   // A page of persons at a time (from one cursor), each page's changes written before the next is read:
   // the memory of a refresh stays that of one page however many persons it covers (an import of a
   // million arrivals), and a person's rate is decided once per distinct evidence and round.
-  const states = new Set<string>();
+  // Per state whose incentives changed (authorised at its first change): how many, in which rounds.
   const changedIn = new Map<string, { changed: number; rounds: Set<string> }>();
   const decided = new Map<string, { evidence: IncentiveEvidence; rateId: string | null; amount: number; key: string }>();
   let computed = 0;
-  let changedAll = 0;
-  await forEachEvidencePage(db, [...rounds.keys()], filter, opts.pageSize ?? REFRESH_PAGE, async (found) => {
+  await forEachEvidencePage(db, [...rounds.keys()], filter, opts.pageSize ?? REFRESH_PAGE, async (found, tx) => {
     computed += found.length;
     const changes: IncentiveWrite[] = [];
     for (const p of found) {
@@ -109,10 +108,6 @@ export async function refreshIncentives(
         p.oldArrived === p.arrivedOn &&
         canonical(p.evidence) === d.key;
       if (same) continue;
-      if (!states.has(p.stateCode)) {
-        authorize(policies.changeCase, principal, { stateCode: p.stateCode });
-        states.add(p.stateCode);
-      }
       changes.push({
         personId: p.id,
         stateCode: p.stateCode,
@@ -125,16 +120,21 @@ export async function refreshIncentives(
         before: { rateId: p.rateId, amount: p.amount, evidence: p.evidence },
         reason: p.revision === null ? 'arrival' : opts.reason,
       });
-      const mine = changedIn.get(p.stateCode) ?? { changed: 0, rounds: new Set<string>() };
-      changedIn.set(p.stateCode, mine);
+      let mine = changedIn.get(p.stateCode);
+      if (!mine) {
+        authorize(policies.changeCase, principal, { stateCode: p.stateCode });
+        mine = { changed: 0, rounds: new Set<string>() };
+        changedIn.set(p.stateCode, mine);
+      }
       mine.changed += 1;
       mine.rounds.add(p.roundId);
     }
-    await writeIncentives(db, changes, principal.id);
-    changedAll += changes.length;
+    await writeIncentives(tx, changes, principal.id);
   });
-  for (const s of [...states].sort()) {
+  let changed = 0;
+  for (const s of [...changedIn.keys()].sort()) {
     const mine = changedIn.get(s)!;
+    changed += mine.changed;
     await recordAudit(db, {
       actor: principal,
       action: 'incentive.compute',
@@ -145,7 +145,7 @@ export async function refreshIncentives(
       details: { reason: opts.reason, changed: mine.changed, rounds: [...mine.rounds] },
     });
   }
-  return { computed, changed: changedAll };
+  return { computed, changed };
 }
 
 // ── One case: its members' incentives and history ─────────────────────────────────────────────

@@ -223,6 +223,8 @@ export function solveMip(
     keep?: (k: number) => boolean;
     /** Groups that must be placed (their row Σ x = 1, not ≤ 1). */
     mustPlace?: Uint8Array;
+    /** No run (null) where more options than this are kept: HiGHS does not keep its time limit on a model much larger. */
+    maxColumns?: number;
     progress?: Progress;
   },
 ): MipResult | null {
@@ -239,6 +241,7 @@ export function solveMip(
   }
   if (opts.length === 0)
     return { placeOf: new Int32Array(G).fill(-1), objective: -Infinity, bound: -Infinity, optimal: true, status: 8, infeasible: true };
+  if (o.maxColumns !== undefined && opts.length > o.maxColumns) return null;
   const m = model(highs, problem, opts, groupOf, true, o.mustPlace);
   try {
     m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6 });

@@ -6,7 +6,7 @@ import { rng } from '../evaluation/random.ts';
 import { lagrangianPrices, loadHighs, solveRelaxation } from './lp.ts';
 import { bruteForce, smallInstance } from './placement.factory.ts';
 import { compile, objectiveOf, problemObjective, relativeGap, toAssignment, type PlacementInstance } from './placement.ts';
-import { reducedCostFixing, restrict, solveBaseline, solveExact, solvePlacement } from './solve.ts';
+import { prepare, reducedCostFixing, solveBaseline, solveExact, solvePlacement } from './solve.ts';
 
 const allUnplaced = (instance: PlacementInstance) => instance.households.reduce((s, h) => s - h.penalty, 0);
 const tiedValue = (instance: PlacementInstance) =>
@@ -162,18 +162,7 @@ describe('the exact stage after reduced-cost fixing', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const instance = smallInstance(seed);
       const exact = bruteForce(instance);
-      const compiled = compile(instance);
-      const { sub, groups } = restrict(
-        compiled.problem,
-        Int32Array.from(compiled.tie, (t) => (t >= 0 ? t : -2)),
-      );
-      const lift = (placeOf: Int32Array) => {
-        const full = Int32Array.from(compiled.tie);
-        groups.forEach((g, i) => {
-          full[g] = placeOf[i]!;
-        });
-        return full;
-      };
+      const { compiled, sub, groups, lift } = prepare(instance);
       const y = (() => {
         try {
           return solveRelaxation(highs, sub, { deadline: performance.now() + 5000 }).y;

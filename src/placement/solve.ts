@@ -455,7 +455,11 @@ function fitsCapacity(problem: Problem, placeOf: Int32Array): boolean {
   return used.every((u, r) => u <= problem.capacity[r]! + 1e-9 * Math.max(1, problem.capacity[r]!));
 }
 
-function prepare(instance: PlacementInstance) {
+/**
+ * An instance as the solver sees it: compiled, its tied groups fixed at their ties and taken out
+ * (`sub`, whose groups are `groups` of the whole), and `lift` to put a solution of `sub` back.
+ */
+export function prepare(instance: PlacementInstance) {
   const compiled = compile(instance);
   const fixedTies = Int32Array.from(compiled.tie, (t) => (t >= 0 ? t : FREE));
   const { sub, groups } = restrict(compiled.problem, fixedTies);
@@ -466,7 +470,7 @@ function prepare(instance: PlacementInstance) {
     });
     return placeOf;
   };
-  return { compiled, sub, lift, tiedGroups: compiled.problem.G - groups.length };
+  return { compiled, sub, groups, lift, tiedGroups: compiled.problem.G - groups.length };
 }
 
 function result(
@@ -592,20 +596,19 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    good as the best (reduced cost ≥ −δ, δ such that about four options a group remain), from the
   //    incumbent. Its incumbent is what makes step 5's reduced-cost fixing strong: on HIAS FY16 the
   //    repair stops 0.42 below the LP bound (4,907 of 5,292 options stay), the optimum is 0.044 below it.
-  //    Only where that MIP is of a size HiGHS keeps its time limit on: on 33,000 × 200 × 3 (about
-  //    130,000 options kept) its run took 108 s past a limit of 9 s, and the whole run was aborted;
-  //    there the neighbourhoods of step 4 do its work.
-  const delta = nearThreshold(rc, 4 * G);
-  const keepNear = (k: number) => rc[k]! >= delta || sub.place[k] === placeOf[groupOf[k]!];
-  let nearColumns = 0;
-  for (let k = 0; k < rc.length; k++) if (keepNear(k)) nearColumns++;
-  if (!optimalNow() && performance.now() < deadline - 100 && nearColumns <= EXACT_MIP_COLUMNS) {
-    const keep = keepNear;
+  //    Only where that MIP is of a size HiGHS keeps its time limit on (EXACT_MIP_COLUMNS options): on
+  //    33,000 × 200 × 3 (about 130,000 options kept) its run took 108 s past a limit of 9 s, and the
+  //    whole run was aborted; there the neighbourhoods of step 4 do its work. (About four a group are
+  //    kept, more where reduced costs tie at δ: solveMip's maxColumns says for sure.)
+  if (!optimalNow() && performance.now() < deadline - 100 && Math.min(rc.length, 4 * G) <= EXACT_MIP_COLUMNS) {
+    const delta = nearThreshold(rc, 4 * G);
+    const keep = (k: number) => rc[k]! >= delta || sub.place[k] === placeOf[groupOf[k]!];
     const mip = solveMip(h, sub, {
       deadline: Math.min(deadline, performance.now() + (deadline - performance.now()) * 0.35),
       relGap: 1e-9,
       start: Int32Array.from(placeOf),
       keep,
+      maxColumns: EXACT_MIP_COLUMNS,
     });
     if (mip && mip.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(mip.placeOf);
     localSearch(sub, placeOf, deadline);
@@ -626,8 +629,9 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // Past the deadline nothing more is computed (in a cold thread on a loaded machine even the fixing's
   // pass over the options took 0.4 s).
   const timeLeft = () => performance.now() < deadline - 50;
+  let fixing = !optimalNow() && timeLeft() ? reducedCostFixing(sub, y, problemObjective(sub, placeOf)) : null;
   let neighbourhoods =
-    !optimalNow() && timeLeft() && reducedCostFixing(sub, y, problemObjective(sub, placeOf)).columns > EXACT_MIP_COLUMNS
+    fixing && fixing.columns > EXACT_MIP_COLUMNS
       ? improveByNeighbourhoods(h, sub, placeOf, rc, {
           deadline: performance.now() + (deadline - performance.now()) * 0.4,
           target: subBound,
@@ -643,7 +647,8 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   let exactMipColumns = 0;
   let exactGroups = 0;
   let mipBound: number | null = null;
-  const fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
+  // Fixed again only where step 4 found a better incumbent (a better one fixes more).
+  if (fixing && incumbent > fixing.incumbent) fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
   if (!optimal && fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS) {
     const exact = solveExact(h, sub, fixing, placeOf, { deadline, relGap: options.relGap ?? 1e-6, ...(progress ? { progress } : {}) });
     exactMipColumns = exact.columns;
@@ -659,9 +664,8 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 6. Where the exact MIP was too large to run, the time that is left goes to more neighbourhoods
   //    (other random ones each pass), rather than ending early: on 3,300 × 50 × 3 the run ended at 7 s
   //    of 10.
-  if (!optimal && exactMipColumns === 0)
+  if (!optimal && fixing && fixing.columns > EXACT_MIP_COLUMNS)
     for (let pass = 2; timeLeft() && !optimalNow(); pass++) {
-      const before = problemObjective(sub, placeOf);
       const rounds = improveByNeighbourhoods(h, sub, placeOf, rc, {
         deadline,
         target: subBound,
@@ -669,7 +673,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
         ...(progress ? { progress } : {}),
       });
       neighbourhoods += rounds;
-      if (rounds === 0 || (pass > 20 && problemObjective(sub, placeOf) <= before)) break;
+      if (rounds === 0) break;
     }
   incumbent = problemObjective(sub, placeOf);
 
