@@ -63,12 +63,16 @@ export interface ApiResult {
 
 export interface MovePhases {
   runs: number;
-  /** The Idempotency-Key's claim: its own transaction (scope, INSERT), committed. */
+  /** BEGIN and the scope. */
+  beginUs: number;
+  /** The Idempotency-Key's claim, in the move's transaction (an INSERT). */
   claimUs: number;
-  /** The move: the case found, advanceCase (rules, version, history line, audit line), committed. */
+  /** The move: advanceCase (the case read and locked, rules, version and history line, audit line). */
   moveUs: number;
-  /** The answer kept for a replay: its own transaction, committed. */
+  /** The answer kept for a replay, in the same transaction (an UPDATE). */
   keepUs: number;
+  /** The COMMIT (the WAL flushed). */
+  commitUs: number;
   /** The baseline's bare UPDATE of the same case in its own transaction. */
   bareUs: number;
 }
@@ -159,10 +163,10 @@ async function readPhases(
 }
 
 /**
- * One stage transition taken apart: the three transactions the route makes (the key's claim, the move,
- * the answer kept), one request at a time on one connection, each timed with its COMMIT; beside the
- * baseline's bare UPDATE of the same case (on `bare`, the baseline server's connection). Each run holds
- * a case and resumes it (two moves).
+ * One stage transition taken apart: the route's one transaction (its scope, the key's claim, the move,
+ * the answer kept, the COMMIT), one request at a time on one connection, each part timed; beside the
+ * baseline's bare UPDATE of the same case (on `bare`, the baseline server's connection). Each run
+ * holds a case and resumes it (two moves).
  */
 async function movePhases(
   database: Database,
@@ -172,7 +176,7 @@ async function movePhases(
   cases: { ref: string; id: number }[],
   runs: number,
 ): Promise<MovePhases> {
-  const t = { claimUs: 0, moveUs: 0, keepUs: 0, bareUs: 0 };
+  const t = { beginUs: 0, claimUs: 0, moveUs: 0, keepUs: 0, commitUs: 0, bareUs: 0 };
   const us = (from: bigint) => Number(process.hrtime.bigint() - from) / 1000;
   let moves = 0;
   for (let i = 0; i < runs; i++) {
@@ -180,14 +184,15 @@ async function movePhases(
     for (const action of ['hold', 'resume'] as const) {
       const key = `phases-${i}-${action}`;
       let at = process.hrtime.bigint();
-      const claimed = await inScope(database.db, who, (tx) => claimIdempotency(tx, who, key, `hash-${key}`));
-      if (claimed.kind !== 'claimed') throw new Error(`the bench's key ${key} was not free`);
-      t.claimUs += us(at);
-      at = process.hrtime.bigint();
-      const result = await inScope(database.db, who, async (tx) => {
-        const r = await selectCaseResource(tx, state, c.ref);
-        if (!r) throw new Error(`no case ${c.ref}`);
-        return advanceCase({
+      let end = at;
+      await inScope(database.db, who, async (tx) => {
+        t.beginUs += us(at);
+        at = process.hrtime.bigint();
+        const claimed = await claimIdempotency(tx, who, key, `hash-${key}`, { inChange: true });
+        if (claimed.kind !== 'claimed') throw new Error(`the bench's key ${key} was not free`);
+        t.claimUs += us(at);
+        at = process.hrtime.bigint();
+        const { caseId: _, ...answer } = await advanceCase({
           db: tx,
           actor: who,
           stateCode: state,
@@ -195,17 +200,19 @@ async function movePhases(
           action: parseAction(action),
           reason: action === 'hold' ? 'bench' : null,
         });
+        t.moveUs += us(at);
+        at = process.hrtime.bigint();
+        await keepIdempotentResponse(
+          tx,
+          who,
+          key,
+          { status: 200, body: JSON.stringify(answer), headers: { 'content-type': 'application/json' } },
+          { inChange: true },
+        );
+        t.keepUs += us(at);
+        end = process.hrtime.bigint();
       });
-      t.moveUs += us(at);
-      at = process.hrtime.bigint();
-      await inScope(database.db, who, (tx) =>
-        keepIdempotentResponse(tx, who, key, {
-          status: 200,
-          body: JSON.stringify(result),
-          headers: { 'content-type': 'application/json' },
-        }),
-      );
-      t.keepUs += us(at);
+      t.commitUs += us(end);
       at = process.hrtime.bigint();
       if (!(await bareUpdate(bare, c.id))) throw new Error(`the bare UPDATE found no case ${c.id}: its connection must see every state`);
       t.bareUs += us(at);
@@ -213,7 +220,15 @@ async function movePhases(
     }
   }
   const mean = (x: number) => Math.round(x / moves);
-  return { runs: moves, claimUs: mean(t.claimUs), moveUs: mean(t.moveUs), keepUs: mean(t.keepUs), bareUs: mean(t.bareUs) };
+  return {
+    runs: moves,
+    beginUs: mean(t.beginUs),
+    claimUs: mean(t.claimUs),
+    moveUs: mean(t.moveUs),
+    keepUs: mean(t.keepUs),
+    commitUs: mean(t.commitUs),
+    bareUs: mean(t.bareUs),
+  };
 }
 
 type Req = { method: string; path: string; headers?: Record<string, string>; body?: string };

@@ -1,4 +1,4 @@
-import { rows, sql, type Tx } from '../db/db.ts';
+import { FIRST_IN_TRANSACTION, rows, sql, type Tx } from '../db/db.ts';
 
 /**
  * The database scope of a transaction: the settings the row-level security policies read
@@ -7,7 +7,7 @@ import { rows, sql, type Tx } from '../db/db.ts';
 
 export async function setTransactionScope(tx: Tx, scope: { tenant: string; organisation: string; auditor: boolean }): Promise<void> {
   await tx.execute(
-    sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation}, true),
+    sql`${FIRST_IN_TRANSACTION}SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation}, true),
                  set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true)`,
   );
 }
@@ -34,7 +34,7 @@ export async function setTransactionScopeChecked(
 ): Promise<boolean> {
   const [row] = await rows<{ live: boolean }>(
     tx,
-    sql`SELECT set_config('pathways.tenant', ${scope.tenant}, true) IS NOT NULL AND set_config('pathways.organisation', ${scope.organisation}, true) IS NOT NULL
+    sql`${FIRST_IN_TRANSACTION}SELECT set_config('pathways.tenant', ${scope.tenant}, true) IS NOT NULL AND set_config('pathways.organisation', ${scope.organisation}, true) IS NOT NULL
                  AND set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true) IS NOT NULL
                  AND session_check(${s.tokenHash}, ${s.idleMinutes}, ${s.userId}, ${s.role}, ${s.stateCode}, ${s.organisation}) AS live`,
   );

@@ -15,7 +15,7 @@ import { appError } from '../i18n/problem.ts';
 import { PATHWAYS } from '../rounds/round.ts';
 import { errorResponses } from './errors.ts';
 import { caseEtag, caseVersionOf, etagHeader, ifMatchHeader, requireIfMatch } from './etag.ts';
-import { idempotency, idempotencyHeader } from './idempotency.ts';
+import { idempotency, idempotencyHeader, inIdempotentScope } from './idempotency.ts';
 import { principalOf, router } from './router.ts';
 import { CaseEvent, CaseSummary, CaseView, caseRefParam, category, isoDate, modality, priority, stateParam, status } from './schemas.ts';
 
@@ -273,17 +273,15 @@ export function casesRoutes(database: Database) {
     return c.json({ history }, 200);
   });
 
-  app.openapi({ ...transitionRoute, middleware: [idempotency(database)] }, async (c) => {
+  // The key is claimed, the case moved and the answer kept in one transaction (issue 17).
+  app.openapi({ ...transitionRoute, middleware: [idempotency(database, { inChange: true })] }, async (c) => {
     const p = principalOf(c);
     const { state, ref } = c.req.valid('param');
     authorize(policies.changeCase, p, { stateCode: state });
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
-    const { result, id } = await inScope(database.db, p, async (tx) => {
-      const r = await caseResource(tx, state, ref);
-      if (!r) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: state });
-      const expectedVersion = caseVersionOf(tags, r.id);
-      const result = await advanceCase({
+    const done = await inIdempotentScope(c, database, p, async (tx) => {
+      const { caseId, ...answer } = await advanceCase({
         db: tx,
         actor: p,
         stateCode: state,
@@ -292,13 +290,19 @@ export function casesRoutes(database: Database) {
         reason: body.reason ?? null,
         modality: body.modality ?? null,
         on: body.on,
-        expectedVersion,
+        expectedVersion: (id) => caseVersionOf(tags, id),
         ...(body.members ? { acceptedMembers: body.members } : {}),
       });
-      return { result, id: r.id };
+      const etag = caseEtag(caseId, answer.version);
+      return {
+        answer: { status: 200, body: JSON.stringify(answer), headers: { 'content-type': 'application/json', etag } },
+        value: { answer, etag },
+      };
     });
-    c.header('etag', caseEtag(id, result.version));
-    return c.json(result, 200);
+    // A replay is this route's own first answer, byte for byte (or the 409/422 of the key).
+    if ('replay' in done) return done.replay as never;
+    c.header('etag', done.value.etag);
+    return c.json(done.value.answer, 200);
   });
 
   for (const [route, action] of [

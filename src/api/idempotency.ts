@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
-import type { Database } from '../db/db.ts';
+import type { Database, Tx } from '../db/db.ts';
 import { claimIdempotency, keepIdempotentResponse, releaseIdempotency, type IdempotencyClaim } from '../identity/idempotency.service.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
@@ -24,6 +24,11 @@ import { appError } from '../i18n/problem.ts';
  *
  * A claim left by a process that died between its commit and keeping the answer stays "running"
  * (409) until it expires: a retry must not run a change twice.
+ *
+ * A route whose change is one transaction (a case's move) claims the key in that transaction instead
+ * (`idempotency(database, { inChange: true })` and inIdempotentScope): claim, change and kept answer
+ * commit together or not at all, so there is no "running" state to see and nothing to release; a
+ * duplicate arriving while the first runs waits for it and gets its answer.
  */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -37,7 +42,7 @@ export const idempotencyHeader = z
   .openapi({
     param: { name: 'Idempotency-Key', in: 'header', required: true },
     description:
-      'A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours.',
+      'A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours.',
     example: '0b7cdbb7-8c5b-4d2e-9a43-2f0c5f4dd0a1',
   });
 
@@ -46,8 +51,80 @@ async function claim(database: Database, p: Principal, key: string, requestHash:
   return inScope(database.db, p, (tx) => claimIdempotency(tx, p, key, requestHash));
 }
 
-/** The route middleware of a POST that takes Idempotency-Key; runs after authentication. */
-export function idempotency(database: Database): MiddlewareHandler<{ Variables: { principal: Principal } }> {
+/** The answer a claim that this request does not hold gives instead: the first answer, 409 or 422. */
+function notClaimed(claimed: Exclude<IdempotencyClaim, { kind: 'claimed' }>): Response {
+  if (claimed.kind === 'other-request') throw appError(ErrorCode.Unprocessable, 'idempotencyKeyReused');
+  if (claimed.kind === 'running') throw appError(ErrorCode.Conflict, 'idempotencyInProgress');
+  const headers = { ...claimed.headers, 'idempotent-replayed': 'true' };
+  return new Response(typeof claimed.body === 'string' && claimed.body !== '' ? claimed.body : null, {
+    status: claimed.status,
+    headers,
+  });
+}
+
+/** The key and request of a POST whose route claims its key in its own transaction (`inChange`), until it does. */
+interface PendingKey {
+  key: string;
+  requestHash: string;
+  used: boolean;
+}
+const pending = new WeakMap<Request, PendingKey>();
+
+/** A kept answer: the status, the body as sent (JSON text) and the headers a replay repeats. */
+export interface IdempotentAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Rolls back the transaction of a request whose key another request holds (or held). */
+class NotClaimed extends Error {
+  constructor(readonly claimed: Exclude<IdempotencyClaim, { kind: 'claimed' }>) {
+    super('idempotency key not claimed');
+  }
+}
+
+/**
+ * The transaction of a route that takes its Idempotency-Key with `inChange` (issue 17): the key is
+ * claimed in the same transaction as the change, first, and the answer kept in it last, so that a
+ * move costs one commit instead of three and can never be left "running". A duplicate sent while the
+ * first runs waits for its commit (the unique key's insert waits for the first's transaction) and
+ * then gets the first answer; when the first fails, its claim rolls back with it and the duplicate
+ * runs as if it were first. `work` returns the answer to keep and what the route needs to send it;
+ * the route answers with exactly that body and status.
+ */
+export async function inIdempotentScope<T>(
+  c: Context,
+  database: Database,
+  p: Principal,
+  work: (tx: Tx) => Promise<{ answer: IdempotentAnswer; value: T }>,
+): Promise<{ replay: Response } | { value: T }> {
+  const key = pending.get(c.req.raw);
+  if (!key) throw new Error('inIdempotentScope: the route has no idempotency({ inChange: true }) middleware');
+  key.used = true;
+  try {
+    return await inScope(database.db, p, async (tx) => {
+      const claimed = await claimIdempotency(tx, p, key.key, key.requestHash, { inChange: true });
+      if (claimed.kind !== 'claimed') throw new NotClaimed(claimed);
+      const { answer, value } = await work(tx);
+      await keepIdempotentResponse(tx, p, key.key, answer, { inChange: true });
+      return { value };
+    });
+  } catch (e) {
+    if (e instanceof NotClaimed) return { replay: notClaimed(e.claimed) };
+    throw e;
+  }
+}
+
+/**
+ * The route middleware of a POST that takes Idempotency-Key; runs after authentication. With
+ * `inChange`, the route claims the key in its own transaction (inIdempotentScope); without, the key
+ * is claimed here in a transaction of its own, and the answer kept in another.
+ */
+export function idempotency(
+  database: Database,
+  opts: { inChange?: boolean } = {},
+): MiddlewareHandler<{ Variables: { principal: Principal } }> {
   return async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) throw appError(ErrorCode.BadInput, 'idempotencyKeyRequired');
@@ -61,17 +138,18 @@ export function idempotency(database: Database): MiddlewareHandler<{ Variables: 
       .update(body)
       .digest('hex');
 
-    const claimed = await claim(database, p, key, requestHash);
-    if (claimed.kind === 'other-request') throw appError(ErrorCode.Unprocessable, 'idempotencyKeyReused');
-    if (claimed.kind === 'running') throw appError(ErrorCode.Conflict, 'idempotencyInProgress');
-    if (claimed.kind === 'replay') {
-      const headers = { ...claimed.headers, 'idempotent-replayed': 'true' };
-      return new Response(typeof claimed.body === 'string' && claimed.body !== '' ? claimed.body : null, {
-        status: claimed.status,
-        headers,
-      });
+    if (opts.inChange) {
+      const mine: PendingKey = { key, requestHash, used: false };
+      pending.set(c.req.raw, mine);
+      await next();
+      // A route that answered 2xx without claiming its key would run again on every retry.
+      if (c.res.status >= 200 && c.res.status < 300 && !c.error && !mine.used)
+        throw new Error(`${c.req.method} ${url.pathname} answered without claiming its Idempotency-Key`);
+      return;
     }
 
+    const claimed = await claim(database, p, key, requestHash);
+    if (claimed.kind !== 'claimed') return notClaimed(claimed);
     // Once the change is made, the claim is never released: a retry must replay, not run it again.
     let changed = false;
     try {

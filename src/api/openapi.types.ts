@@ -3777,7 +3777,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -4275,7 +4275,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -4823,7 +4823,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -4967,7 +4967,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -5078,7 +5078,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -5771,7 +5771,7 @@ export interface operations {
                 round?: string;
             };
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -5990,7 +5990,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -6216,7 +6216,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6326,7 +6326,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6440,7 +6440,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6553,7 +6553,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -6853,7 +6853,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -7502,7 +7502,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -7806,7 +7806,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -8013,7 +8013,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -8155,7 +8155,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -8297,7 +8297,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -8525,7 +8525,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -8635,7 +8635,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -8863,7 +8863,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -8973,7 +8973,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -9115,7 +9115,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -9505,7 +9505,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -9647,7 +9647,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -9884,7 +9884,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -10170,7 +10170,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -10378,7 +10378,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -10762,7 +10762,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -10895,7 +10895,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -11345,7 +11345,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -11565,7 +11565,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -11699,7 +11699,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -11922,7 +11922,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -12057,7 +12057,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
                 /** @description The ETag of the resource as you read it. Missing: 428. No longer the current version: 412 (read it again). */
                 "If-Match": string;
@@ -13018,7 +13018,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -13126,7 +13126,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -13516,7 +13516,7 @@ export interface operations {
                 filename?: string;
             };
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -14086,7 +14086,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -14415,7 +14415,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -14631,7 +14631,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409. Kept 24 hours. */
+                /** @description A unique value per change (a UUID), sent again unchanged when retrying it: the same key with the same request replays the first answer (header `Idempotent-Replayed: true`); with another request: 422; while the first is still running: 409, or, where the change is one transaction (a move of a case), the first answer once it is given. Kept 24 hours. */
                 "Idempotency-Key": string;
             };
             path: {

@@ -7,14 +7,7 @@ import { refreshIncentives } from '../incentives/incentive.service.ts';
 import { listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, roundForDate } from '../rounds/round.ts';
 import { checkCaseVersion } from './case-changes.service.ts';
-import {
-  excludeMembers,
-  insertCaseEvent,
-  recordMembersArrival,
-  selectCaseToMove,
-  selectMemberRefs,
-  updateCaseStatus,
-} from './case.repository.ts';
+import { excludeMembers, moveCase, recordMembersArrival, selectCaseToMove, selectMemberRefs } from './case.repository.ts';
 import { isStage, MODALITIES, transition, type Action, type Modality, type Status } from './stage.ts';
 
 const en = translator('en');
@@ -25,7 +18,12 @@ export interface AdvanceResult {
   version: number;
   /** Persons whose arrival this move recorded. */
   arrived: number;
+  /** The case's id (for its ETag); not part of the API's answer (MoveAnswer). */
+  caseId: number;
 }
+
+/** A move as the API answers it. */
+export type MoveAnswer = Omit<AdvanceResult, 'caseId'>;
 
 /**
  * Moves one case: advance to a stage, hold, resume or withdraw. The pure `transition` decides; this
@@ -43,8 +41,11 @@ export async function advanceCase(opts: {
   modality?: Modality | null;
   /** The day it happened; default today. */
   on?: string;
-  /** The version the user saw; when given and stale, the change is refused. */
-  expectedVersion?: number;
+  /**
+   * The version the user saw; when given and stale, the change is refused. A function of the case's
+   * id where the version comes from an If-Match that names the case by id (412 when none does).
+   */
+  expectedVersion?: number | ((caseId: number) => number);
   /**
    * A split decision: on acceptance, the members accepted (by person_ref); the others are excluded
    * with the move's reason, and neither travel nor count on arrival.
@@ -62,7 +63,7 @@ export async function advanceCase(opts: {
 
   const c = await selectCaseToMove(db, stateCode, caseRef);
   if (!c) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
-  checkCaseVersion(caseRef, opts.expectedVersion, c.version);
+  checkCaseVersion(caseRef, typeof opts.expectedVersion === 'function' ? opts.expectedVersion(c.id) : opts.expectedVersion, c.version);
   if (c.statusOn && on < c.statusOn) {
     throw appError(ErrorCode.BadInput, 'moveBeforeStatus', { p1: caseRef, p2: c.status, p3: c.statusOn, p4: on });
   }
@@ -95,25 +96,22 @@ export async function advanceCase(opts: {
     if (excluded.length > 0 && !opts.reason?.trim()) throw appError(ErrorCode.BadInput, 'splitReason', { p1: excluded.join(', ') });
     if (excluded.length > 0) await excludeMembers(db, c.id, excluded, opts.reason!);
   }
-  await updateCaseStatus(db, {
+  const moved = await moveCase(db, {
     id: c.id,
+    stateCode,
     fromVersion: c.version,
+    from: c.status,
     status: next.status,
     heldFrom: next.heldFrom,
     on,
     version,
     modality: reviewModality,
-  });
-  await insertCaseEvent(db, {
-    caseId: c.id,
-    stateCode,
-    on,
     actor: actor.id,
-    from: c.status,
-    to: next.status,
     reason: opts.reason ?? null,
     details: { ...(opts.modality ? { modality: opts.modality } : {}), ...(excluded.length ? { excluded } : {}) },
   });
+  // The case is locked since it was read (FOR UPDATE): its version cannot have moved in between.
+  if (!moved) throw new Error(`case ${stateCode}/${caseRef} was not at version ${c.version} though locked`);
 
   let arrived = 0;
   if (next.status === 'arrived') {
@@ -138,7 +136,7 @@ export async function advanceCase(opts: {
       ...(excluded.length ? { excluded } : {}),
     },
   });
-  return { from: c.status, to: next.status, version, arrived };
+  return { from: c.status, to: next.status, version, arrived, caseId: c.id };
 }
 
 /** Reads an action from the words of the CLI or API: a stage, or hold, resume, withdraw. */

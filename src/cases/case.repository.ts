@@ -132,43 +132,43 @@ export async function excludeMembers(db: Executor, caseId: number, personRefs: s
   );
 }
 
-/** Writes a case's new status and version (only where it is still at the version read); the modality where one is given. */
-export async function updateCaseStatus(
+/**
+ * Moves a case: writes its new status and version (only where it is still at the version read; the
+ * modality where one is given) and adds the line of its history, in one statement. The caller holds
+ * the case locked since it read its version (selectCaseToMove: FOR UPDATE), so the version cannot
+ * have moved. One statement, one round trip (issue 17). False when the case was not at that version:
+ * then nothing was written.
+ */
+export async function moveCase(
   db: Executor,
   c: {
     id: number;
+    stateCode: string;
     fromVersion: number;
+    from: Status;
     status: Status;
     heldFrom: Stage | null;
     on: string;
     version: number;
     modality: Modality | null;
-  },
-): Promise<void> {
-  await db.execute(sql`
-    UPDATE cases SET status = ${c.status}, held_from = ${c.heldFrom}, status_on = ${c.on}::date, version = ${c.version},
-                     modality = coalesce(${c.modality}, modality)
-     WHERE id = ${c.id} AND version = ${c.fromVersion}`);
-}
-
-/** Adds a line to a case's history. */
-export async function insertCaseEvent(
-  db: Executor,
-  e: {
-    caseId: number;
-    stateCode: string;
-    on: string;
     actor: string;
-    from: Status;
-    to: Status;
     reason: string | null;
     details: Record<string, unknown>;
   },
-): Promise<void> {
-  await db.execute(sql`
-    INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
-    VALUES (${e.caseId}, ${e.stateCode}, ${e.on}::date, ${e.actor}, ${e.from}, ${e.to}, ${e.reason},
-            ${JSON.stringify(e.details)}::jsonb)`);
+): Promise<boolean> {
+  const moved = await rows<{ ok: number }>(
+    db,
+    sql`WITH moved AS (
+          UPDATE cases SET status = ${c.status}, held_from = ${c.heldFrom}, status_on = ${c.on}::date, version = ${c.version},
+                           modality = coalesce(${c.modality}, modality)
+           WHERE id = ${c.id} AND version = ${c.fromVersion}
+          RETURNING id)
+        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
+        SELECT moved.id, ${c.stateCode}, ${c.on}::date, ${c.actor}, ${c.from}, ${c.status}, ${c.reason}, ${JSON.stringify(c.details)}::jsonb
+          FROM moved
+        RETURNING 1 AS ok`,
+  );
+  return moved.length === 1;
 }
 
 /**

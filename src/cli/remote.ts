@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createApiClient, newIdempotencyKey, type ApiClient } from '../api/client.ts';
 import { caseEtag } from '../api/etag.ts';
-import type { AdvanceResult } from '../cases/advance-case.ts';
+import type { MoveAnswer } from '../cases/advance-case.ts';
 import type { CaseDetail, CaseSummary } from '../cases/case.ts';
 import type { BulkResult } from '../cases/hold-cases.ts';
 import type { Action, Modality } from '../cases/stage.ts';
@@ -126,7 +126,7 @@ export async function remoteAdvance(
     version?: number | undefined;
     members?: string[] | undefined;
   },
-): Promise<AdvanceResult> {
+): Promise<MoveAnswer> {
   const { detail, etag } = await remoteCase(api, o.state, o.ref);
   const ifMatch = o.version !== undefined ? caseEtag(detail.id, o.version) : etag;
   const r = await api.POST('/api/states/{state}/cases/{ref}/transitions', {
@@ -139,7 +139,7 @@ export async function remoteAdvance(
       ...(o.members ? { members: o.members } : {}),
     },
   });
-  return data(r) as AdvanceResult;
+  return data(r) as MoveAnswer;
 }
 
 export async function remoteBulk(

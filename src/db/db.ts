@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -225,15 +226,45 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
 const PREPARED_PER_CONNECTION = 1000;
 
 /**
+ * Marks the statement a transaction begins with (its scope: src/access/scope.repository.ts), which
+ * on PostgreSQL then carries the transaction's BEGIN in the same round trip (preparedStatements).
+ */
+export const FIRST_IN_TRANSACTION = sql.raw(`${'/*first*/'} `);
+const FIRST_MARK = '/*first*/ ';
+const NO_RESULT = { command: '', rowCount: null, rows: [], fields: [] };
+
+/** pg's own conversion of a parameter to the text it sends: a literal of it means the same. */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (v: unknown) => unknown };
+
+/**
  * Parameterised queries become named prepared statements on each connection: PostgreSQL then
  * plans a query once per connection instead of at every call, which row-level security makes
  * costly (its policies are planned into every query). The name is a hash of the text; a
  * connection keeps at most PREPARED_PER_CONNECTION of them, beyond which queries go unnamed.
+ *
+ * One round trip fewer per transaction (issue 17): BEGIN waits for the transaction's first
+ * statement. Where that statement is marked FIRST_IN_TRANSACTION (the scope, which needs no plan to
+ * keep), both go in one simple query (`BEGIN; SELECT …`), its parameters written as literals of what
+ * pg itself would send (prepareValue, then the driver's escapeLiteral); any other goes after BEGIN,
+ * as it would have. A transaction that ends before any statement sends nothing at all. (Sending
+ * more statements that way, unprepared, measured slower: they lose their kept plans.)
  */
 function preparedStatements(client: pg.PoolClient): void {
   const names = new Set<string>();
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+  let pendingBegin = false;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  /** The statement with its parameters as literals, or null where one cannot be (binary data). */
+  const inline = (text: string, values: unknown[]): string | null => {
+    const literals: string[] = [];
+    for (const v of values) {
+      const t = prepareValue(v);
+      if (t === null || t === undefined) literals.push('NULL');
+      else if (typeof t === 'string') literals.push(client.escapeLiteral(t));
+      else return null;
+    }
+    return text.replace(/\$(\d+)/g, (_, n: string) => literals[Number(n) - 1]!);
+  };
+  const named = (config: unknown, rest: unknown[]): Promise<unknown> => {
     if (config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name) {
       const c = config as { text: string; values?: unknown[] };
       const values = c.values ?? (Array.isArray(rest[0]) ? rest[0] : undefined);
@@ -246,6 +277,30 @@ function preparedStatements(client: pg.PoolClient): void {
       }
     }
     return query(config, ...rest);
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    const text =
+      typeof config === 'string'
+        ? config
+        : config && typeof config === 'object' && 'text' in config
+          ? (config as { text: string }).text
+          : undefined;
+    // Callbacks (pg-pool's own queries) and anything else pass as they are: they are never inside our transactions.
+    if (rest.some((r) => typeof r === 'function') || text === undefined) return named(config, rest);
+    const values = (config as { values?: unknown[] } | null)?.values ?? (Array.isArray(rest[0]) ? (rest[0] as unknown[]) : []);
+    const word = values.length === 0 ? text.trim().toLowerCase() : '';
+    if (word === 'begin' && !pendingBegin) {
+      pendingBegin = true;
+      return Promise.resolve({ ...NO_RESULT, command: 'BEGIN' });
+    }
+    if (!pendingBegin) return named(config, rest);
+    pendingBegin = false;
+    // Nothing ran: nothing to commit or roll back.
+    if (word === 'commit' || word === 'rollback') return Promise.resolve({ ...NO_RESULT, command: word.toUpperCase() });
+    const types = (config as { types?: unknown } | null)?.types;
+    const self = text.startsWith(FIRST_MARK) && !(config as { rowMode?: unknown } | null)?.rowMode ? inline(text, values) : null;
+    if (self !== null) return query({ text: `BEGIN;\n${self}`, ...(types ? { types } : {}) }).then((r) => (r as unknown[]).at(-1));
+    return query('BEGIN').then(() => named(config, rest));
   };
 }
 

@@ -76,6 +76,7 @@ export async function openThreadedPglite(
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 1;
   let nextTx = 1;
+  let openTransactions = 0;
   let closed = false;
   let closing = false;
   let failure: Error | null = null;
@@ -124,7 +125,17 @@ export async function openThreadedPglite(
     ...on(undefined),
     async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
       const id = nextTx++;
-      await call({ op: 'begin', tx: id });
+      // Where no other transaction is open, BEGIN is not waited for (issue 17: a round trip to the
+      // thread fewer): the thread takes the messages in order and runs the first statement once BEGIN
+      // has (or fails it with BEGIN). Behind an open one, the work waits for its BEGIN, as it would on
+      // PGlite's one connection in this thread.
+      const begun = call({ op: 'begin', tx: id });
+      begun.catch(() => {});
+      if (openTransactions++ > 0)
+        await begun.catch((e) => {
+          openTransactions--;
+          throw e;
+        });
       let ended = false;
       const ops = on(id);
       const check = () => {
@@ -152,6 +163,7 @@ export async function openThreadedPglite(
       } as unknown as Transaction;
       try {
         const result = await work(tx);
+        await begun;
         if (!ended) {
           ended = true;
           await call({ op: 'commit', tx: id });
@@ -163,6 +175,8 @@ export async function openThreadedPglite(
           await call({ op: 'rollback', tx: id }).catch(() => {});
         }
         throw e;
+      } finally {
+        openTransactions--;
       }
     },
     async close() {

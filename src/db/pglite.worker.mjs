@@ -44,16 +44,22 @@ const pg = await PGlite.create(dataDir, {
   ...(loadDataDir ? { loadDataDir: new Blob([loadDataDir]) } : {}),
 });
 
+/** An open transaction's PGlite handle, once its BEGIN has run (messages arrive in order: 'begin' first). */
+async function opened(id) {
+  const entry = open.get(id);
+  if (!entry) throw new Error(`transaction ${id} is not open`);
+  await entry.began;
+  return entry.tx;
+}
+
 async function handle(m) {
   switch (m.op) {
     case 'query': {
-      const on = m.tx ? open.get(m.tx)?.tx : pg;
-      if (!on) throw new Error(`transaction ${m.tx} is not open`);
+      const on = m.tx ? await opened(m.tx) : pg;
       return await on.query(m.sql, m.params, queryOptions(m.options));
     }
     case 'exec': {
-      const on = m.tx ? open.get(m.tx)?.tx : pg;
-      if (!on) throw new Error(`transaction ${m.tx} is not open`);
+      const on = m.tx ? await opened(m.tx) : pg;
       return await on.exec(m.sql, queryOptions(m.options));
     }
     case 'begin': {
@@ -74,13 +80,18 @@ async function handle(m) {
         )
         .finally(() => open.delete(m.tx));
       entry.done.catch(() => {}); // awaited by 'commit' or 'rollback'
+      // The calling thread does not wait for BEGIN (issue 17): its first statement may already be on
+      // its way, and waits here, in order, for BEGIN to have run (opened).
+      entry.began = Promise.race([began, entry.done]);
+      entry.began.catch(() => {});
       open.set(m.tx, entry);
-      await Promise.race([began, entry.done]);
+      await entry.began;
       return null;
     }
     case 'commit': {
       const entry = open.get(m.tx);
       if (!entry) throw new Error(`transaction ${m.tx} is not open`);
+      await entry.began;
       entry.commit();
       await entry.done;
       return null;
@@ -88,6 +99,7 @@ async function handle(m) {
     case 'rollback': {
       const entry = open.get(m.tx);
       if (!entry) return null;
+      await entry.began.catch(() => {});
       const reason = new Error('rolled back');
       entry.rollback(reason);
       await entry.done.catch((e) => {

@@ -11,10 +11,16 @@ import { rows, sql, type Executor } from '../db/db.ts';
  * keeping it does. Only these transactions: the change and its audit line wait for the disk.
  */
 const NO_WAIT = sql`(SELECT set_config('synchronous_commit', 'off', true)) AS no_wait`;
+/**
+ * A claim or a kept answer made inside the transaction of the change it guards: it must not touch
+ * synchronous_commit, which would let that change's own commit return before its WAL is on disk.
+ */
+const WAIT = sql`(SELECT 1) AS wait`;
 
 /**
  * Claims a key: inserted, or taken over when older than `hours`. True when this request holds the
- * claim.
+ * claim. `inChange`: the claim is made in the transaction of the change itself (and so is the kept
+ * answer), which then commits as that change does; a duplicate's claim waits for that commit.
  */
 export async function claimIdempotencyKey(
   db: Executor,
@@ -22,10 +28,11 @@ export async function claimIdempotencyKey(
   key: string,
   requestHash: string,
   hours: number,
+  opts: { inChange?: boolean } = {},
 ): Promise<boolean> {
   const inserted = await rows<{ ok: number }>(
     db,
-    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} FROM ${NO_WAIT}
+    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} FROM ${opts.inChange ? WAIT : NO_WAIT}
         ON CONFLICT (principal, key) DO UPDATE
           SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
           WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
@@ -60,9 +67,10 @@ export async function keepIdempotentAnswer(
   principal: string,
   key: string,
   answer: { status: number; body: string; headers: Record<string, string> },
+  opts: { inChange?: boolean } = {},
 ): Promise<void> {
   await db.execute(sql`UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
-                      FROM ${NO_WAIT} WHERE principal = ${principal} AND key = ${key}`);
+                      FROM ${opts.inChange ? WAIT : NO_WAIT} WHERE principal = ${principal} AND key = ${key}`);
 }
 
 /** Removes the keys older than `hours`; returns how many. */

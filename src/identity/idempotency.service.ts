@@ -13,9 +13,19 @@ export type IdempotencyClaim =
   | { kind: 'running' }
   | { kind: 'other-request' };
 
-/** Claims a key for a request (a key older than IDEMPOTENCY_HOURS is free again), or says what holds it. */
-export async function claimIdempotency(db: Executor, p: Principal, key: string, requestHash: string): Promise<IdempotencyClaim> {
-  if (await claimIdempotencyKey(db, p.id, key, requestHash, IDEMPOTENCY_HOURS)) return { kind: 'claimed' };
+/**
+ * Claims a key for a request (a key older than IDEMPOTENCY_HOURS is free again), or says what holds
+ * it. `inChange`: in the transaction of the change itself, whose commit then also commits the claim
+ * (the answer must be kept in it too: keepIdempotentResponse with `inChange`).
+ */
+export async function claimIdempotency(
+  db: Executor,
+  p: Principal,
+  key: string,
+  requestHash: string,
+  opts: { inChange?: boolean } = {},
+): Promise<IdempotencyClaim> {
+  if (await claimIdempotencyKey(db, p.id, key, requestHash, IDEMPOTENCY_HOURS, opts)) return { kind: 'claimed' };
   const row = await findIdempotencyKey(db, p.id, key);
   // Released by a failing first request between our INSERT and SELECT: it is still settling.
   if (!row) return { kind: 'running' };
@@ -35,6 +45,7 @@ export async function keepIdempotentResponse(
   p: Principal,
   key: string,
   answer: { status: number; body: string; headers: Record<string, string> },
+  opts: { inChange?: boolean } = {},
 ): Promise<void> {
-  await keepIdempotentAnswer(db, p.id, key, answer);
+  await keepIdempotentAnswer(db, p.id, key, answer, opts);
 }
