@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operator, type Principal } from '../src/access/principal.ts';
 import { inScope } from '../src/access/scope.ts';
+import { setTransactionScope } from '../src/access/scope.repository.ts';
 import { assertAuditIntact, verifyAudit } from '../src/audit/audit.service.ts';
 import { recordAudit } from '../src/audit/audit-line.service.ts';
 import { getCase, listCases } from '../src/cases/case.service.ts';
@@ -57,6 +58,30 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     });
   }, 120_000);
   afterAll(async () => database?.close());
+
+  it('sets a scope whose values hold quotes, backslashes and dollar signs exactly as given, for the whole transaction and no longer', async () => {
+    // On PostgreSQL the transaction's BEGIN and its scope go in one simple query, the values written as
+    // literals (src/db/db.ts, FIRST_IN_TRANSACTION): a value must stay a value.
+    const hostile = "x' OR '1'='1 \\' $1 $$ $2; SELECT 1; --";
+    const read = sql`SELECT current_setting('pathways.organisation') AS o, current_setting('pathways.tenant') AS t`;
+    const seen = await database.db.transaction(async (tx) => {
+      await setTransactionScope(tx, { tenant: 'NL', organisation: hostile, auditor: false });
+      // A setting local to the transaction (set_config(…, true)) outlives its statement only inside a transaction block.
+      return rows<{ o: string; t: string }>(tx, read);
+    });
+    expect(seen).toEqual([{ o: hostile, t: 'NL' }]);
+    // Rolled back, and in the next transaction, nothing of it is left; a transaction without a statement does nothing.
+    await expect(
+      database.db.transaction(async (tx) => {
+        await setTransactionScope(tx, { tenant: 'BE', organisation: 'gone', auditor: false });
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    await database.db.transaction(async () => {});
+    const after = await database.db.transaction((tx) => rows<{ o: string; t: string }>(tx, read));
+    // (The operator's connections start in the scope '*'.)
+    expect(after).toEqual([{ o: '', t: '*' }]);
+  });
 
   it('forces row-level security, with a policy, on every table that has a state column', async () => {
     expect(stateTables).toEqual(expect.arrayContaining(['cases', 'persons', 'case_events', 'pledges', 'audit_log', 'users']));
