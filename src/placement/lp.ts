@@ -225,6 +225,8 @@ export function solveMip(
     mustPlace?: Uint8Array;
     /** No run (null) where more options than this are kept: HiGHS does not keep its time limit on a model much larger. */
     maxColumns?: number;
+    /** HiGHS's presolve (default on); off where it costs more than it finds (see solvePlacement). */
+    presolve?: boolean;
     progress?: Progress;
   },
 ): MipResult | null {
@@ -244,7 +246,7 @@ export function solveMip(
   if (o.maxColumns !== undefined && opts.length > o.maxColumns) return null;
   const m = model(highs, problem, opts, groupOf, true, o.mustPlace);
   try {
-    m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6 });
+    m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6, ...(o.presolve === false ? { presolve: 'off' } : {}) });
     if (o.start) {
       const col = new Float64Array(opts.length);
       opts.forEach((k, j) => {
