@@ -116,34 +116,43 @@ export interface IncentiveWrite {
   reason: string;
 }
 
-/** Writes the incentives that changed and their history lines, in chunks (one statement of each per chunk). */
+/**
+ * Writes the incentives that changed and their history lines, in chunks: one statement per chunk
+ * for both tables (issue 17: the columns cross once and each evidence is read as JSON once, where two
+ * statements sent and parsed them twice). Evidence shared by many persons (the same rate decided for
+ * the same facts) is written out once.
+ */
 export async function writeIncentives(db: Executor, changes: IncentiveWrite[], actor: string, chunk = 10_000): Promise<void> {
+  const json = new WeakMap<object, string>();
+  const text = (e: IncentiveEvidence | null): string | null => {
+    if (e === null) return null;
+    let t = json.get(e);
+    if (t === undefined) {
+      t = JSON.stringify(e);
+      json.set(e, t);
+    }
+    return t;
+  };
   for (let i = 0; i < changes.length; i += chunk) {
     const part = changes.slice(i, i + chunk);
     const col = <T>(f: (c: IncentiveWrite) => T) => sql.param(part.map(f));
-    const ids = col((c) => c.personId);
-    const states = col((c) => c.stateCode);
-    const roundIds = col((c) => c.roundId);
-    const rates = col((c) => c.rateId);
-    const amounts = col((c) => c.amount);
-    const evidence = col((c) => JSON.stringify(c.evidence));
-    const revisions = col((c) => c.revision);
     await db.execute(sql`
-      INSERT INTO person_incentives (person_id, state_code, round_id, arrived_on, rate_id, amount, evidence, revision, computed_at)
-      SELECT u.id, u.s, u.r, u.d, u.rate, u.amount, u.ev::jsonb, u.rev, now()
-        FROM unnest(${ids}::bigint[], ${states}::text[], ${roundIds}::text[], ${col((c) => c.arrivedOn)}::date[], ${rates}::text[],
-                    ${amounts}::int[], ${evidence}::text[], ${revisions}::int[]) AS u(id, s, r, d, rate, amount, ev, rev)
-      ON CONFLICT (person_id) DO UPDATE
-         SET state_code = excluded.state_code, round_id = excluded.round_id, arrived_on = excluded.arrived_on, rate_id = excluded.rate_id,
-             amount = excluded.amount, evidence = excluded.evidence, revision = excluded.revision, computed_at = excluded.computed_at`);
-    await db.execute(sql`
+      WITH u AS MATERIALIZED (
+        SELECT u.id, u.s, u.r, u.d, u.rate, u.amount, u.ev::jsonb AS ev, u.rev, u.rb, u.ab, u.eb::jsonb AS eb, u.why
+          FROM unnest(${col((c) => c.personId)}::bigint[], ${col((c) => c.stateCode)}::text[], ${col((c) => c.roundId)}::text[],
+                      ${col((c) => c.arrivedOn)}::date[], ${col((c) => c.rateId)}::text[], ${col((c) => c.amount)}::int[],
+                      ${col((c) => text(c.evidence))}::text[], ${col((c) => c.revision)}::int[], ${col((c) => c.before.rateId)}::text[],
+                      ${col((c) => c.before.amount)}::int[], ${col((c) => text(c.before.evidence))}::text[], ${col((c) => c.reason)}::text[])
+               AS u(id, s, r, d, rate, amount, ev, rev, rb, ab, eb, why)),
+      kept AS (
+        INSERT INTO person_incentives (person_id, state_code, round_id, arrived_on, rate_id, amount, evidence, revision, computed_at)
+        SELECT id, s, r, d, rate, amount, ev, rev, now() FROM u
+        ON CONFLICT (person_id) DO UPDATE
+           SET state_code = excluded.state_code, round_id = excluded.round_id, arrived_on = excluded.arrived_on, rate_id = excluded.rate_id,
+               amount = excluded.amount, evidence = excluded.evidence, revision = excluded.revision, computed_at = excluded.computed_at)
       INSERT INTO incentive_changes (person_id, state_code, round_id, revision, rate_before, amount_before, rate_after, amount_after,
                                      evidence_before, evidence_after, reason, actor)
-      SELECT u.id, u.s, u.r, u.rev, u.rb, u.ab, u.rate, u.amount, u.eb::jsonb, u.ev::jsonb, u.why, ${actor}
-        FROM unnest(${ids}::bigint[], ${states}::text[], ${roundIds}::text[], ${revisions}::int[], ${col((c) => c.before.rateId)}::text[],
-                    ${col((c) => c.before.amount)}::int[], ${rates}::text[], ${amounts}::int[],
-                    ${col((c) => (c.before.evidence ? JSON.stringify(c.before.evidence) : null))}::text[], ${evidence}::text[],
-                    ${col((c) => c.reason)}::text[]) AS u(id, s, r, rev, rb, ab, rate, amount, eb, ev, why)`);
+      SELECT id, s, r, rev, rb, ab, rate, amount, eb, ev, why, ${actor} FROM u`);
   }
 }
 
