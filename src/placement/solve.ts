@@ -666,7 +666,12 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // Fixed again only where step 4 found a better incumbent (a better one fixes more).
   if (fixing && incumbent > fixing.incumbent) fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
   if (!optimal && fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS) {
-    const exact = solveExact(h, sub, fixing, placeOf, { deadline, relGap: options.relGap ?? 1e-6, presolve, ...(progress ? { progress } : {}) });
+    const exact = solveExact(h, sub, fixing, placeOf, {
+      deadline,
+      relGap: options.relGap ?? 1e-6,
+      presolve,
+      ...(progress ? { progress } : {}),
+    });
     exactMipColumns = exact.columns;
     exactGroups = exact.groups;
     if (exact.objective > incumbent + 1e-12) {
