@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { rows, sql, type Executor } from '../db/db.ts';
-import { auditLog, imports } from './audit.table.ts';
+import { RESULT_UNREAD, rows, sql, type Executor } from '../db/db.ts';
+import { imports } from './audit.table.ts';
 
 /** The SQL of the audit trail: its lines, the chains' heads (`audit_chains_heads()`), the checks of the chains. */
 
@@ -35,8 +35,17 @@ export interface NewAuditLine {
   details: Record<string, unknown>;
 }
 
+/**
+ * Adds a line (its chain, hash and transaction set by the trigger of migration 0014). Nothing reads
+ * its result: on the embedded database it goes with the transaction's next statement or its COMMIT
+ * (RESULT_UNREAD), and fails the transaction there if it fails.
+ */
 export async function insertAuditLine(db: Executor, line: NewAuditLine): Promise<void> {
-  await db.insert(auditLog).values(line);
+  await db.execute(
+    sql`${RESULT_UNREAD}INSERT INTO audit_log (actor, role, tenant, action, purpose, subject, state_code, record_ids, fields, details)
+        VALUES (${line.actor}, ${line.role}, ${line.tenant}, ${line.action}, ${line.purpose}, ${line.subject}, ${line.stateCode},
+                ${sql.param(line.recordIds)}::text[], ${sql.param(line.fields)}::text[], ${JSON.stringify(line.details)}::jsonb)`,
+  );
 }
 
 export async function selectAuditLines(

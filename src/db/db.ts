@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { lockDataDir } from './lockfile.ts';
-import { asPglite, openThreadedPglite, type ThreadedPglite } from './pglite-thread.ts';
+import { asPglite, LATER_MARK, openThreadedPglite, type ThreadedPglite } from './pglite-thread.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -231,6 +231,13 @@ const PREPARED_PER_CONNECTION = 1000;
  */
 export const FIRST_IN_TRANSACTION = sql.raw(`${'/*first*/'} `);
 const FIRST_MARK = '/*first*/ ';
+/**
+ * Marks a statement whose result nobody reads and whose failure nobody catches apart (an audit line,
+ * a kept answer). On the embedded database in its thread it goes with the transaction's next
+ * message (src/db/pglite-thread.ts, LATER_MARK). On PostgreSQL it changes nothing: sent with the
+ * COMMIT as one simple query it would lose its prepared plan, which measured slower (issue 17).
+ */
+export const RESULT_UNREAD = sql.raw(LATER_MARK);
 const NO_RESULT = { command: '', rowCount: null, rows: [], fields: [] };
 
 /** pg's own conversion of a parameter to the text it sends: a literal of it means the same. */

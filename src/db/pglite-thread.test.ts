@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rows, type Database } from './db.ts';
+import { openDatabase, RESULT_UNREAD, rows, type Database } from './db.ts';
 import { openPgliteCopy } from '../../test/template.ts';
 
 /** The longest the event loop went without a turn while `work` ran, and how long `work` took. */
@@ -44,6 +44,36 @@ describe('the embedded database in its own thread (issue 19, finding 3)', () => 
     expect(baseline.longestGapMs).toBeGreaterThan(baseline.workMs * 0.8);
     expect(own.workMs).toBeGreaterThan(200);
     expect(own.longestGapMs).toBeLessThan(Math.min(150, own.workMs / 2));
+  });
+
+  it('runs a statement marked RESULT_UNREAD with the next message, in order, and fails the whole transaction with it', async () => {
+    const db = threaded.db;
+    await db.execute(sql`CREATE TEMP TABLE later_t (v int PRIMARY KEY)`);
+    // Run before the statement that follows it in the same transaction: that statement sees its row.
+    const seen = await db.transaction(async (tx) => {
+      await tx.execute(sql`${RESULT_UNREAD}INSERT INTO later_t VALUES (1)`);
+      return rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM later_t`);
+    });
+    expect(seen).toEqual([{ n: 1 }]);
+    // Waiting for the COMMIT: its failure is the commit's, and nothing of the transaction stays.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO later_t VALUES (2)`);
+        await tx.execute(sql`${RESULT_UNREAD}INSERT INTO later_t VALUES (1)`);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    // Rolled back with the transaction, the statement never runs.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute(sql`${RESULT_UNREAD}INSERT INTO later_t VALUES (3)`);
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(await rows(db, sql`SELECT v FROM later_t ORDER BY v`)).toEqual([{ v: 1 }]);
+    // And the same in this thread, where the mark changes nothing.
+    await inThread.db.execute(sql`CREATE TEMP TABLE later_t (v int PRIMARY KEY)`);
+    await inThread.db.transaction((tx) => tx.execute(sql`${RESULT_UNREAD}INSERT INTO later_t VALUES (1)`));
+    expect(await rows(inThread.db, sql`SELECT v FROM later_t`)).toEqual([{ v: 1 }]);
   });
 
   it('returns the same rows, types and errors as PGlite in this thread', async () => {

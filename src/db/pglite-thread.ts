@@ -21,11 +21,28 @@ export interface ThreadedPglite {
   readonly closed: boolean;
 }
 
+/** A statement of a transaction whose result nobody reads, sent with the transaction's next message. */
+interface Later {
+  sql: string;
+  params: unknown[] | undefined;
+  options: WireOptions | undefined;
+}
+
 type Op =
-  | { op: 'query'; sql: string; params: unknown[] | undefined; options: WireOptions | undefined; tx: number | undefined }
-  | { op: 'exec'; sql: string; options: WireOptions | undefined; tx: number | undefined }
-  | { op: 'begin' | 'commit' | 'rollback'; tx: number }
+  | { op: 'query'; sql: string; params: unknown[] | undefined; options: WireOptions | undefined; tx: number | undefined; before?: Later[] }
+  | { op: 'exec'; sql: string; options: WireOptions | undefined; tx: number | undefined; before?: Later[] }
+  | { op: 'begin' | 'rollback'; tx: number }
+  | { op: 'commit'; tx: number; before?: Later[] }
   | { op: 'close' };
+
+/**
+ * The mark of a statement whose result nobody reads and whose failure nobody catches apart (an audit
+ * line, a kept answer: `RESULT_UNREAD` of src/db/db.ts). Inside a transaction it does not cross to the
+ * thread on its own: it goes with the transaction's next message (a statement or the COMMIT), and
+ * runs there first, in order; its error fails that message and the transaction with it (issue 17: a
+ * round trip to the thread fewer each).
+ */
+export const LATER_MARK = '/*later*/ ';
 
 interface WireOptions {
   rowMode?: 'array' | 'object';
@@ -137,24 +154,30 @@ export async function openThreadedPglite(
           throw e;
         });
       let ended = false;
-      const ops = on(id);
+      let later: Later[] = [];
+      const take = () => (later.length > 0 ? { before: later.splice(0) } : {});
       const check = () => {
         if (ended) throw new Error('Transaction is closed');
       };
       const tx = {
         query: async <R>(sql: string, params?: unknown[], options?: QueryOptions) => {
           check();
-          return ops.query<R>(sql, params, options);
+          if (sql.startsWith(LATER_MARK)) {
+            later.push({ sql, params, options: wireOptions(options) });
+            return { rows: [], fields: [] } as unknown as Results<R>;
+          }
+          return call<Results<R>>({ op: 'query', sql, params, options: wireOptions(options), tx: id, ...take() });
         },
         exec: async (sql: string, options?: QueryOptions) => {
           check();
-          return ops.exec(sql, options);
+          return call<Results[]>({ op: 'exec', sql, options: wireOptions(options), tx: id, ...take() });
         },
         sql: () => Promise.reject(new Error("tagged templates are not used with the embedded database's thread")),
         listen: () => Promise.reject(new Error("LISTEN is not used with the embedded database's thread")),
         rollback: async () => {
           check();
           ended = true;
+          later = [];
           await call({ op: 'rollback', tx: id });
         },
         get closed() {
@@ -166,7 +189,8 @@ export async function openThreadedPglite(
         await begun;
         if (!ended) {
           ended = true;
-          await call({ op: 'commit', tx: id });
+          // What waits runs first; if it fails, the thread rolls the transaction back and says so.
+          await call({ op: 'commit', tx: id, ...take() });
         }
         return result;
       } catch (e) {

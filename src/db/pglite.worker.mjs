@@ -52,14 +52,21 @@ async function opened(id) {
   return entry.tx;
 }
 
+/** The statements of a transaction that waited for this message (src/db/pglite-thread.ts, LATER_MARK), in order. */
+async function runBefore(on, before) {
+  for (const b of before ?? []) await on.query(b.sql, b.params, queryOptions(b.options));
+}
+
 async function handle(m) {
   switch (m.op) {
     case 'query': {
       const on = m.tx ? await opened(m.tx) : pg;
+      await runBefore(on, m.before);
       return await on.query(m.sql, m.params, queryOptions(m.options));
     }
     case 'exec': {
       const on = m.tx ? await opened(m.tx) : pg;
+      await runBefore(on, m.before);
       return await on.exec(m.sql, queryOptions(m.options));
     }
     case 'begin': {
@@ -92,6 +99,14 @@ async function handle(m) {
       const entry = open.get(m.tx);
       if (!entry) throw new Error(`transaction ${m.tx} is not open`);
       await entry.began;
+      try {
+        await runBefore(entry.tx, m.before);
+      } catch (e) {
+        // The transaction fails with the statement that waited for its COMMIT: nothing of it stays.
+        entry.rollback(e);
+        await entry.done.catch(() => {});
+        throw e;
+      }
       entry.commit();
       await entry.done;
       return null;

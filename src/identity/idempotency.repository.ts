@@ -1,4 +1,4 @@
-import { rows, sql, type Executor } from '../db/db.ts';
+import { RESULT_UNREAD, rows, sql, type Executor } from '../db/db.ts';
 
 /** The SQL of the idempotency keys of the API's POSTs (`idempotency_keys`, src/api/idempotency.ts), one row per principal and key. */
 
@@ -69,7 +69,8 @@ export async function keepIdempotentAnswer(
   answer: { status: number; body: string; headers: Record<string, string> },
   opts: { inChange?: boolean } = {},
 ): Promise<void> {
-  await db.execute(sql`UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
+  // Nothing reads its result: on the embedded database it goes with the COMMIT (RESULT_UNREAD).
+  await db.execute(sql`${RESULT_UNREAD}UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
                       FROM ${opts.inChange ? WAIT : NO_WAIT} WHERE principal = ${principal} AND key = ${key}`);
 }
 
