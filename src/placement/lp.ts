@@ -227,6 +227,8 @@ export function solveMip(
     maxColumns?: number;
     /** HiGHS's presolve (default on); off where it costs more than it finds (see solvePlacement). */
     presolve?: boolean;
+    /** HiGHS's restarts of its search after a root reduction (default on; see solveExact). */
+    restart?: boolean;
     progress?: Progress;
   },
 ): MipResult | null {
@@ -246,7 +248,12 @@ export function solveMip(
   if (o.maxColumns !== undefined && opts.length > o.maxColumns) return null;
   const m = model(highs, problem, opts, groupOf, true, o.mustPlace);
   try {
-    m.options.set({ time_limit: seconds(o.deadline), mip_rel_gap: o.relGap ?? 1e-6, ...(o.presolve === false ? { presolve: 'off' } : {}) });
+    m.options.set({
+      time_limit: seconds(o.deadline),
+      mip_rel_gap: o.relGap ?? 1e-6,
+      ...(o.presolve === false ? { presolve: 'off' } : {}),
+      ...(o.restart === false ? { mip_allow_restart: false } : {}),
+    });
     if (o.start) {
       const col = new Float64Array(opts.length);
       opts.forEach((k, j) => {
