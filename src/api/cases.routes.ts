@@ -280,8 +280,10 @@ export function casesRoutes(database: Database) {
     authorize(policies.changeCase, p, { stateCode: state });
     const tags = requireIfMatch(c);
     const body = c.req.valid('json');
-    const done = await inIdempotentScope(c, database, p, async (tx) => {
-      const { caseId, ...answer } = await advanceCase({
+    // The route's 200 answer, as JSON text: the copy kept for a replay is the one sent (a replay, or
+    // the key's 409 or 422, is answered from there too).
+    const answer = await inIdempotentScope(c, database, p, async (tx) => {
+      const { caseId, ...moved } = await advanceCase({
         db: tx,
         actor: p,
         stateCode: state,
@@ -293,16 +295,13 @@ export function casesRoutes(database: Database) {
         expectedVersion: (id) => caseVersionOf(tags, id),
         ...(body.members ? { acceptedMembers: body.members } : {}),
       });
-      const etag = caseEtag(caseId, answer.version);
       return {
-        answer: { status: 200, body: JSON.stringify(answer), headers: { 'content-type': 'application/json', etag } },
-        value: { answer, etag },
+        status: 200,
+        body: JSON.stringify(moved),
+        headers: { 'content-type': 'application/json', etag: caseEtag(caseId, moved.version) },
       };
     });
-    // A replay is this route's own first answer, byte for byte (or the 409/422 of the key).
-    if ('replay' in done) return done.replay as never;
-    c.header('etag', done.value.etag);
-    return c.json(done.value.answer, 200);
+    return answer as never;
   });
 
   for (const [route, action] of [

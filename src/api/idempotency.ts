@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database, Tx } from '../db/db.ts';
@@ -90,28 +91,28 @@ class NotClaimed extends Error {
  * move costs one commit instead of three and can never be left "running". A duplicate sent while the
  * first runs waits for its commit (the unique key's insert waits for the first's transaction) and
  * then gets the first answer; when the first fails, its claim rolls back with it and the duplicate
- * runs as if it were first. `work` returns the answer to keep and what the route needs to send it;
- * the route answers with exactly that body and status.
+ * runs as if it were first. `work` returns the answer; what is kept is what is sent, byte for byte.
  */
-export async function inIdempotentScope<T>(
+export async function inIdempotentScope(
   c: Context,
   database: Database,
   p: Principal,
-  work: (tx: Tx) => Promise<{ answer: IdempotentAnswer; value: T }>,
-): Promise<{ replay: Response } | { value: T }> {
+  work: (tx: Tx) => Promise<IdempotentAnswer>,
+): Promise<Response> {
   const key = pending.get(c.req.raw);
   if (!key) throw new Error('inIdempotentScope: the route has no idempotency({ inChange: true }) middleware');
   key.used = true;
   try {
-    return await inScope(database.db, p, async (tx) => {
+    const answer = await inScope(database.db, p, async (tx) => {
       const claimed = await claimIdempotency(tx, p, key.key, key.requestHash, { inChange: true });
       if (claimed.kind !== 'claimed') throw new NotClaimed(claimed);
-      const { answer, value } = await work(tx);
+      const answer = await work(tx);
       await keepIdempotentResponse(tx, p, key.key, answer, { inChange: true });
-      return { value };
+      return answer;
     });
+    return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   } catch (e) {
-    if (e instanceof NotClaimed) return { replay: notClaimed(e.claimed) };
+    if (e instanceof NotClaimed) return notClaimed(e.claimed);
     throw e;
   }
 }

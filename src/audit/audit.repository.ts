@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { RESULT_UNREAD, rows, sql, type Executor } from '../db/db.ts';
-import { imports } from './audit.table.ts';
+import { auditLog, imports } from './audit.table.ts';
 
 /** The SQL of the audit trail: its lines, the chains' heads (`audit_chains_heads()`), the checks of the chains. */
 
@@ -41,11 +41,7 @@ export interface NewAuditLine {
  * (RESULT_UNREAD), and fails the transaction there if it fails.
  */
 export async function insertAuditLine(db: Executor, line: NewAuditLine): Promise<void> {
-  await db.execute(
-    sql`${RESULT_UNREAD}INSERT INTO audit_log (actor, role, tenant, action, purpose, subject, state_code, record_ids, fields, details)
-        VALUES (${line.actor}, ${line.role}, ${line.tenant}, ${line.action}, ${line.purpose}, ${line.subject}, ${line.stateCode},
-                ${sql.param(line.recordIds)}::text[], ${sql.param(line.fields)}::text[], ${JSON.stringify(line.details)}::jsonb)`,
-  );
+  await db.execute(sql`${RESULT_UNREAD}${db.insert(auditLog).values(line).getSQL()}`);
 }
 
 export async function selectAuditLines(

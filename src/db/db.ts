@@ -229,8 +229,8 @@ const PREPARED_PER_CONNECTION = 1000;
  * Marks the statement a transaction begins with (its scope: src/access/scope.repository.ts), which
  * on PostgreSQL then carries the transaction's BEGIN in the same round trip (preparedStatements).
  */
-export const FIRST_IN_TRANSACTION = sql.raw(`${'/*first*/'} `);
 const FIRST_MARK = '/*first*/ ';
+export const FIRST_IN_TRANSACTION = sql.raw(FIRST_MARK);
 /**
  * Marks a statement whose result nobody reads and whose failure nobody catches apart (an audit line,
  * a kept answer). On the embedded database in its thread it goes with the transaction's next

@@ -12,10 +12,11 @@ import { RESULT_UNREAD, rows, sql, type Executor } from '../db/db.ts';
  */
 const NO_WAIT = sql`(SELECT set_config('synchronous_commit', 'off', true)) AS no_wait`;
 /**
- * A claim or a kept answer made inside the transaction of the change it guards: it must not touch
- * synchronous_commit, which would let that change's own commit return before its WAL is on disk.
+ * NO_WAIT as the FROM of a claim or a kept answer, except one made inside the transaction of the change
+ * it guards (`inChange`): that must not touch synchronous_commit, which would let the change's own
+ * commit return before its WAL is on disk.
  */
-const WAIT = sql`(SELECT 1) AS wait`;
+const fromNoWait = (inChange: boolean | undefined) => (inChange ? sql`` : sql`FROM ${NO_WAIT}`);
 
 /**
  * Claims a key: inserted, or taken over when older than `hours`. True when this request holds the
@@ -32,7 +33,7 @@ export async function claimIdempotencyKey(
 ): Promise<boolean> {
   const inserted = await rows<{ ok: number }>(
     db,
-    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} FROM ${opts.inChange ? WAIT : NO_WAIT}
+    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} ${fromNoWait(opts.inChange)}
         ON CONFLICT (principal, key) DO UPDATE
           SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
           WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
@@ -71,7 +72,7 @@ export async function keepIdempotentAnswer(
 ): Promise<void> {
   // Nothing reads its result: on the embedded database it goes with the COMMIT (RESULT_UNREAD).
   await db.execute(sql`${RESULT_UNREAD}UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
-                      FROM ${opts.inChange ? WAIT : NO_WAIT} WHERE principal = ${principal} AND key = ${key}`);
+                      ${fromNoWait(opts.inChange)} WHERE principal = ${principal} AND key = ${key}`);
 }
 
 /** Removes the keys older than `hours`; returns how many. */
