@@ -97,6 +97,18 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     for (const f of flags) expect(f.policies, f.t).toBeGreaterThan(0);
   });
 
+  it('reads the scope once per statement in every policy (an InitPlan), never once per row (migration 0015)', async () => {
+    const policies = await rows<{ name: string; qual: string | null; check: string | null }>(
+      database.db,
+      sql`SELECT tablename || '.' || policyname AS name, qual, with_check AS check FROM pg_policies WHERE schemaname = 'public'`,
+    );
+    const scoped = policies.filter((p) => /pathways_(tenant|organisation|organisation_state)\(\)/.test(`${p.qual} ${p.check}`));
+    // The policies of the tenant tables and of the sponsors' and partners' scopes all name the scope.
+    expect(scoped.length).toBeGreaterThan(20);
+    const perRow = /(?<!SELECT )pathways_(tenant|organisation|organisation_state)\(\)/;
+    for (const p of scoped) expect({ name: p.name, perRow: perRow.test(`${p.qual} ${p.check}`) }).toEqual({ name: p.name, perRow: false });
+  });
+
   it('runs the application as a role that owns nothing and cannot bypass the policies', async () => {
     const [me] = await asUnscopedApp<{ role: string; superuser: boolean; bypass: boolean; owned: number }>(
       database,

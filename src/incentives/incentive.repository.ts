@@ -4,25 +4,34 @@ import type { IncentiveEvidence } from './incentive.ts';
 
 /** The SQL of the incentives: set-based reads, chunked writes. */
 
-/** What `refreshIncentives` reads of each arrived person: the evidence's inputs and the incentive as it stands. */
-export interface EvidenceRow {
-  id: number;
-  stateCode: string;
-  roundId: string;
-  arrivedOn: string;
-  pathway: string;
-  countryOfDeparture: string;
-  needs: { type: string }[];
-  vulnerableGroups: string[];
-  priority: string;
-  primaryCategory: string | null;
-  secondaryCategory: string | null;
+/**
+ * The inputs of an arrived person's evidence (src/incentives/incentive.ts `evidenceOf`), as the text
+ * of one JSON array: round, pathway, country of departure, the types of the needs (a need's note
+ * decides nothing), the groups recorded, and the case's priority and categories. Equal inputs give
+ * equal text (jsonb's output is canonical), so a rate is decided once per distinct text and joined
+ * back to the persons by it in SQL (`EvidenceKey` reads it).
+ */
+const EVIDENCE_KEY = sql`jsonb_build_array(p.round_id, p.pathway, p.country_of_departure, jsonb_path_query_array(p.needs, '$[*].type'),
+  to_jsonb(p.vulnerable_groups), c.priority, c.primary_category, c.secondary_category)::text`;
+
+/** `EVIDENCE_KEY`'s array, read. */
+export type EvidenceKey = [
+  roundId: string,
+  pathway: string,
+  countryOfDeparture: string,
+  needTypes: string[],
+  vulnerableGroups: string[],
+  priority: string,
+  primaryCategory: string | null,
+  secondaryCategory: string | null,
+];
+
+/** What was decided for one `EvidenceKey`: the rate and the evidence to keep. */
+export interface EvidenceDecision {
+  key: string;
   rateId: string | null;
-  amount: number | null;
-  evidence: IncentiveEvidence | null;
-  revision: number | null;
-  oldRound: string | null;
-  oldArrived: string | null;
+  amount: number;
+  evidence: IncentiveEvidence;
 }
 
 export type PersonFilter =
@@ -41,119 +50,120 @@ function filterSql(f: PersonFilter): SQL {
   return sql``;
 }
 
-/**
- * Arrived persons who count (not excluded) in the given rounds, with their case's evidence and their
- * incentive, handed to `onPage` `pageSize` at a time from one cursor (a single pass of one query,
- * whatever its plan; a page's writes, on the cursor's transaction `tx`, are done before the next page
- * is read), so that a refresh of a
- * million arrivals never holds them all in memory. (Pages by keyset — `p.id > last … LIMIT n` — were
- * tried: planned on the statistics of a table just filled in the same transaction, each page scanned
- * every person again, 532 s for an import of a million.) The incentives are read by key in a second
- * statement per page and matched here: a join would be planned on the statistics of an empty table
- * right after a first computation (the embedded database has no autovacuum), a nested loop over
- * every pair.
- */
-export async function forEachEvidencePage(
-  db: Executor,
-  roundIds: string[],
-  f: PersonFilter,
-  pageSize: number,
-  onPage: (page: EvidenceRow[], tx: Executor) => Promise<void>,
-): Promise<void> {
-  // A savepoint within the caller's transaction (a transaction of its own when given the handle): a
-  // cursor lives in a transaction, and an error closes it with the savepoint.
-  await db.transaction(async (tx) => {
-    await tx.execute(
-      sql`DECLARE incentive_evidence NO SCROLL CURSOR FOR
-          SELECT p.id::int AS id, p.state_code AS "stateCode", p.round_id AS "roundId", p.arrived_on AS "arrivedOn", p.pathway,
-                 p.country_of_departure AS "countryOfDeparture", p.needs, p.vulnerable_groups AS "vulnerableGroups",
-                 c.priority, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory"
-            FROM persons p
-            JOIN cases c ON c.id = p.case_id
-           WHERE p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL AND p.round_id = ANY(${sql.param(roundIds)}::text[]) ${filterSql(f)}`,
-    );
-    const next = sql.raw(`FETCH FORWARD ${Math.max(1, Math.floor(pageSize))} FROM incentive_evidence`);
-    for (;;) {
-      const found = await rows<EvidenceRow>(tx, next);
-      if (found.length === 0) break;
-      const current = await rows<{
-        id: number;
-        rateId: string | null;
-        amount: number;
-        evidence: IncentiveEvidence;
-        revision: number;
-        oldRound: string;
-        oldArrived: string;
-      }>(
-        tx,
-        sql`SELECT person_id::int AS id, rate_id AS "rateId", amount, evidence, revision, round_id AS "oldRound", arrived_on AS "oldArrived"
-              FROM person_incentives WHERE person_id = ANY(${sql.param(found.map((p) => p.id))}::bigint[])`,
-      );
-      const byId = new Map(current.map((c) => [c.id, c]));
-      for (const p of found) {
-        const c = byId.get(p.id);
-        Object.assign(
-          p,
-          c ? { ...c, id: p.id } : { rateId: null, amount: null, evidence: null, revision: null, oldRound: null, oldArrived: null },
-        );
-      }
-      await onPage(found, tx);
-    }
-    await tx.execute(sql`CLOSE incentive_evidence`);
-  });
-}
-
-export interface IncentiveWrite {
-  personId: number;
+/** Per state whose incentives a refresh changed: how many, in which rounds. */
+export interface ChangedIn {
   stateCode: string;
-  roundId: string;
-  arrivedOn: string;
-  rateId: string | null;
-  amount: number;
-  evidence: IncentiveEvidence;
-  revision: number;
-  before: { rateId: string | null; amount: number | null; evidence: IncentiveEvidence | null };
-  reason: string;
+  changed: number;
+  rounds: string[];
 }
 
 /**
- * Writes the incentives that changed and their history lines, in chunks: one statement per chunk
- * for both tables (issue 17: the columns cross once and each evidence is read as JSON once, where two
- * statements sent and parsed them twice). Evidence shared by many persons (the same rate decided for
- * the same facts) is written out once.
+ * Issue 17: the incentives of the arrived, not excluded persons of `f` in `roundIds`, set-based.
+ * The distinct evidence inputs are read (`EVIDENCE_KEY`; a page of `pageSize` at a time from one
+ * cursor where the filter is not a list of ids), `decide` gives each its rate, and one statement per
+ * range of `pageSize` person ids joins the persons to the decisions, compares with the incentive
+ * as it stands and writes the new or changed ones (`person_incentives`) with their line of history
+ * (`incentive_changes`; reason `arrival` for a first computation, else `reason`). No person crosses to
+ * the process: a million arrivals of one round are a handful of distinct inputs. The decisions of
+ * more than one page wait in a temporary table. `onChanged` sees each statement's changes per state
+ * before the next runs (a throw there undoes the refresh).
  */
-export async function writeIncentives(db: Executor, changes: IncentiveWrite[], actor: string, chunk = 10_000): Promise<void> {
-  const json = new WeakMap<object, string>();
-  const text = (e: IncentiveEvidence | null): string | null => {
-    if (e === null) return null;
-    let t = json.get(e);
-    if (t === undefined) {
-      t = JSON.stringify(e);
-      json.set(e, t);
-    }
-    return t;
+export async function refreshIncentiveRows(
+  db: Executor,
+  o: {
+    roundIds: string[];
+    filter: PersonFilter;
+    pageSize: number;
+    reason: string;
+    actor: string;
+    decide: (keys: EvidenceKey[]) => Omit<EvidenceDecision, 'key'>[];
+    onChanged: (changed: ChangedIn[]) => void;
+  },
+): Promise<{ computed: number }> {
+  const pageSize = Math.max(1, Math.floor(o.pageSize));
+  const arrived = sql`p.arrived_on IS NOT NULL AND p.excluded_reason IS NULL AND p.round_id = ANY(${sql.param(o.roundIds)}::text[]) ${filterSql(o.filter)}`;
+  const distinct = sql`SELECT ${EVIDENCE_KEY} AS key, min(p.id)::float8 AS lo, max(p.id)::float8 AS hi
+                         FROM persons p JOIN cases c ON c.id = p.case_id WHERE ${arrived} GROUP BY 1`;
+  type KeyRow = { key: string; lo: number; hi: number };
+  const decided = (page: KeyRow[]): EvidenceDecision[] => {
+    const d = o.decide(page.map((k) => JSON.parse(k.key) as EvidenceKey));
+    return page.map((k, i) => ({ key: k.key, ...d[i]! }));
   };
-  for (let i = 0; i < changes.length; i += chunk) {
-    const part = changes.slice(i, i + chunk);
-    const col = <T>(f: (c: IncentiveWrite) => T) => sql.param(part.map(f));
-    await db.execute(sql`
-      WITH u AS MATERIALIZED (
-        SELECT u.id, u.s, u.r, u.d, u.rate, u.amount, u.ev::jsonb AS ev, u.rev, u.rb, u.ab, u.eb::jsonb AS eb, u.why
-          FROM unnest(${col((c) => c.personId)}::bigint[], ${col((c) => c.stateCode)}::text[], ${col((c) => c.roundId)}::text[],
-                      ${col((c) => c.arrivedOn)}::date[], ${col((c) => c.rateId)}::text[], ${col((c) => c.amount)}::int[],
-                      ${col((c) => text(c.evidence))}::text[], ${col((c) => c.revision)}::int[], ${col((c) => c.before.rateId)}::text[],
-                      ${col((c) => c.before.amount)}::int[], ${col((c) => text(c.before.evidence))}::text[], ${col((c) => c.reason)}::text[])
-               AS u(id, s, r, d, rate, amount, ev, rev, rb, ab, eb, why)),
-      kept AS (
-        INSERT INTO person_incentives (person_id, state_code, round_id, arrived_on, rate_id, amount, evidence, revision, computed_at)
-        SELECT id, s, r, d, rate, amount, ev, rev, now() FROM u
-        ON CONFLICT (person_id) DO UPDATE
-           SET state_code = excluded.state_code, round_id = excluded.round_id, arrived_on = excluded.arrived_on, rate_id = excluded.rate_id,
-               amount = excluded.amount, evidence = excluded.evidence, revision = excluded.revision, computed_at = excluded.computed_at)
-      INSERT INTO incentive_changes (person_id, state_code, round_id, revision, rate_before, amount_before, rate_after, amount_after,
-                                     evidence_before, evidence_after, reason, actor)
-      SELECT id, s, r, rev, rb, ab, rate, amount, eb, ev, why, ${actor} FROM u`);
+  const unnested = (d: EvidenceDecision[]) =>
+    sql`(SELECT m.key, m.rate, m.amount, m.ev::jsonb AS ev
+           FROM unnest(${sql.param(d.map((x) => x.key))}::text[], ${sql.param(d.map((x) => x.rateId))}::text[],
+                       ${sql.param(d.map((x) => x.amount))}::int[], ${sql.param(d.map((x) => JSON.stringify(x.evidence)))}::text[])
+                AS m(key, rate, amount, ev))`;
+  const write = async (tx: Executor, mapping: SQL, range: SQL): Promise<number> => {
+    const found = await rows<{ stateCode: string | null; n: number; rounds: string[] | null }>(
+      tx,
+      sql`WITH src AS MATERIALIZED (
+            SELECT p.id, p.state_code AS s, p.round_id AS r, p.arrived_on AS d, m.rate, m.amount, m.ev,
+                   i.person_id IS NULL AS fresh, i.rate_id AS rb, i.amount AS ab, i.evidence AS eb, coalesce(i.revision, 0) + 1 AS rev,
+                   (i.person_id IS NULL OR i.rate_id IS DISTINCT FROM m.rate OR i.amount <> m.amount OR i.round_id <> p.round_id
+                    OR i.arrived_on <> p.arrived_on OR i.evidence <> m.ev) AS changed
+              FROM persons p
+              JOIN cases c ON c.id = p.case_id
+              -- The key computed once per person (OFFSET 0 keeps it a subquery), not once per pair.
+              CROSS JOIN LATERAL (SELECT ${EVIDENCE_KEY} AS key OFFSET 0) k
+              JOIN ${mapping} m ON m.key = k.key
+              LEFT JOIN LATERAL (SELECT * FROM person_incentives pi WHERE pi.person_id = p.id) i ON true
+             WHERE ${arrived} ${range}),
+          ch AS MATERIALIZED (SELECT * FROM src WHERE changed),
+          kept AS (
+            INSERT INTO person_incentives (person_id, state_code, round_id, arrived_on, rate_id, amount, evidence, revision, computed_at)
+            SELECT id, s, r, d, rate, amount, ev, rev, now() FROM ch
+            ON CONFLICT (person_id) DO UPDATE
+               SET state_code = excluded.state_code, round_id = excluded.round_id, arrived_on = excluded.arrived_on, rate_id = excluded.rate_id,
+                   amount = excluded.amount, evidence = excluded.evidence, revision = excluded.revision, computed_at = excluded.computed_at),
+          lines AS (
+            INSERT INTO incentive_changes (person_id, state_code, round_id, revision, rate_before, amount_before, rate_after, amount_after,
+                                           evidence_before, evidence_after, reason, actor)
+            SELECT id, s, r, rev, rb, ab, rate, amount, eb, ev, CASE WHEN fresh THEN 'arrival' ELSE ${o.reason} END, ${o.actor} FROM ch)
+          SELECT NULL::text AS "stateCode", count(*)::int AS n, NULL::text[] AS rounds FROM src
+          UNION ALL
+          SELECT s, count(*)::int, array_agg(DISTINCT r ORDER BY r) FROM ch GROUP BY s`,
+    );
+    o.onChanged(found.filter((f) => f.stateCode !== null).map((f) => ({ stateCode: f.stateCode!, changed: f.n, rounds: f.rounds! })));
+    return found.find((f) => f.stateCode === null)?.n ?? 0;
+  };
+  // A list of ids: the keys of a few persons, read at once, and one statement.
+  if ('personIds' in o.filter || 'caseIds' in o.filter) {
+    const keys = await rows<KeyRow>(db, distinct);
+    if (keys.length === 0) return { computed: 0 };
+    return { computed: await write(db, unnested(decided(keys)), sql``) };
   }
+  // A state, an import or every person: the keys from a cursor, a page at a time, their decisions in a
+  // temporary table; then the persons a range of ids at a time. A savepoint within the caller's
+  // transaction (a transaction of its own when given the handle): a cursor and the table live in it.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`DECLARE incentive_keys NO SCROLL CURSOR FOR ${distinct}`);
+    await tx.execute(
+      sql`CREATE TEMPORARY TABLE incentive_decided (key text PRIMARY KEY, rate text, amount int NOT NULL, ev jsonb NOT NULL) ON COMMIT DROP`,
+    );
+    const next = sql.raw(`FETCH FORWARD ${pageSize} FROM incentive_keys`);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (;;) {
+      const page = await rows<KeyRow>(tx, next);
+      if (page.length === 0) break;
+      for (const k of page) {
+        lo = Math.min(lo, k.lo);
+        hi = Math.max(hi, k.hi);
+      }
+      await tx.execute(sql`INSERT INTO pg_temp.incentive_decided SELECT * FROM ${unnested(decided(page))} d`);
+    }
+    await tx.execute(sql`CLOSE incentive_keys`);
+    let computed = 0;
+    if (lo <= hi) {
+      await tx.execute(sql`ANALYZE pg_temp.incentive_decided`);
+      for (let from = lo; from <= hi; from += pageSize) {
+        computed += await write(tx, sql`pg_temp.incentive_decided`, sql`AND p.id >= ${from} AND p.id < ${from + pageSize}`);
+      }
+    }
+    await tx.execute(sql`DROP TABLE pg_temp.incentive_decided`);
+    return { computed };
+  });
 }
 
 /** One person's incentive as the report lists it. */

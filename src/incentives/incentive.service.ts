@@ -8,21 +8,19 @@ import type { Translate } from '../i18n/i18n.ts';
 import { findState } from '../reference/state.ts';
 import { getRound, listRounds } from '../rounds/round.service.ts';
 import { isValidIsoDate, type BudgetFigure, type Incentive, type Round } from '../rounds/round.ts';
-import { canonical, describeIncentive, evidenceOf, rateFor, type IncentiveEvidence } from './incentive.ts';
+import { describeIncentive, evidenceOf, rateFor, type IncentiveEvidence } from './incentive.ts';
 import {
   caseIncentiveRows,
   claimRows,
   claimSums,
   committedAllStates,
-  forEachEvidencePage,
   incentiveRows,
   incentiveTotals,
   insertClaim,
   overlappingClaims,
-  writeIncentives,
+  refreshIncentiveRows,
   type ChangeRow,
   type ClaimRow,
-  type IncentiveWrite,
   type PersonFilter,
   type RateTotal,
 } from './incentive.repository.ts';
@@ -35,10 +33,8 @@ import {
 
 export type RefreshReason = 'arrival' | 'evidence' | 'rates';
 
-/** Persons read, decided and written at a time by `refreshIncentives`. */
+/** Distinct evidence inputs read, and person ids written, at a time by `refreshIncentives`. */
 export const REFRESH_PAGE = 20_000;
-/** Distinct evidence inputs whose decision a refresh keeps (a bound on its memory, not on its result). */
-const DECIDED_MAX = 50_000;
 
 export interface RefreshSummary {
   /** Arrived persons whose incentive was computed. */
@@ -50,8 +46,10 @@ export interface RefreshSummary {
 /**
  * Computes the incentive of every arrived, not excluded person of the scope whose round has rates,
  * and writes those that are new or changed (rate, amount, evidence, round, arrival day) with a line
- * of history: a new one's reason is `arrival`, a changed one's the reason given. Read, decided and
- * written a page at a time (`pageSize`, default REFRESH_PAGE), in the caller's transaction.
+ * of history: a new one's reason is `arrival`, a changed one's the reason given. Set-based
+ * (`refreshIncentiveRows`): a rate is decided here once per distinct evidence input, and the persons
+ * are joined to the decisions and written by the database, `pageSize` ids at a time (default
+ * REFRESH_PAGE), in the caller's transaction.
  */
 export async function refreshIncentives(
   db: Executor,
@@ -71,65 +69,38 @@ export async function refreshIncentives(
           : opts.importId !== undefined
             ? { importId: opts.importId }
             : {};
-  // A page of persons at a time (from one cursor), each page's changes written before the next is read:
-  // the memory of a refresh stays that of one page however many persons it covers (an import of a
-  // million arrivals), and a person's rate is decided once per distinct evidence and round.
   // Per state whose incentives changed (authorised at its first change): how many, in which rounds.
   const changedIn = new Map<string, { changed: number; rounds: Set<string> }>();
-  const decided = new Map<string, { evidence: IncentiveEvidence; rateId: string | null; amount: number; key: string }>();
-  let computed = 0;
-  await forEachEvidencePage(db, [...rounds.keys()], filter, opts.pageSize ?? REFRESH_PAGE, async (found, tx) => {
-    computed += found.length;
-    const changes: IncentiveWrite[] = [];
-    for (const p of found) {
-      const inputs = JSON.stringify([
-        p.roundId,
-        p.pathway,
-        p.countryOfDeparture,
-        p.needs,
-        p.vulnerableGroups,
-        p.priority,
-        p.primaryCategory,
-        p.secondaryCategory,
-      ]);
-      let d = decided.get(inputs);
-      if (!d) {
-        const round = rounds.get(p.roundId)!;
-        const evidence = evidenceOf(p, p, round);
+  const { computed } = await refreshIncentiveRows(db, {
+    roundIds: [...rounds.keys()],
+    filter,
+    pageSize: opts.pageSize ?? REFRESH_PAGE,
+    reason: opts.reason,
+    actor: principal.id,
+    // A rate is decided once per distinct evidence input (a million arrivals of a round are a handful).
+    decide: (keys) =>
+      keys.map(([roundId, pathway, countryOfDeparture, needTypes, vulnerableGroups, priority, primaryCategory, secondaryCategory]) => {
+        const round = rounds.get(roundId)!;
+        const evidence = evidenceOf(
+          { pathway, countryOfDeparture, needs: needTypes.map((type) => ({ type })), vulnerableGroups },
+          { priority, primaryCategory, secondaryCategory },
+          round,
+        );
         const rate = rateFor(round.incentives, evidence);
-        d = { evidence, rateId: rate.rate?.id ?? null, amount: rate.amount, key: canonical(evidence) };
-        if (decided.size < DECIDED_MAX) decided.set(inputs, d);
+        return { evidence, rateId: rate.rate?.id ?? null, amount: rate.amount };
+      }),
+    onChanged: (found) => {
+      for (const f of found) {
+        let mine = changedIn.get(f.stateCode);
+        if (!mine) {
+          authorize(policies.changeCase, principal, { stateCode: f.stateCode });
+          mine = { changed: 0, rounds: new Set<string>() };
+          changedIn.set(f.stateCode, mine);
+        }
+        mine.changed += f.changed;
+        for (const r of f.rounds) mine.rounds.add(r);
       }
-      const same =
-        p.revision !== null &&
-        p.rateId === d.rateId &&
-        p.amount === d.amount &&
-        p.oldRound === p.roundId &&
-        p.oldArrived === p.arrivedOn &&
-        canonical(p.evidence) === d.key;
-      if (same) continue;
-      changes.push({
-        personId: p.id,
-        stateCode: p.stateCode,
-        roundId: p.roundId,
-        arrivedOn: p.arrivedOn,
-        rateId: d.rateId,
-        amount: d.amount,
-        evidence: d.evidence,
-        revision: (p.revision ?? 0) + 1,
-        before: { rateId: p.rateId, amount: p.amount, evidence: p.evidence },
-        reason: p.revision === null ? 'arrival' : opts.reason,
-      });
-      let mine = changedIn.get(p.stateCode);
-      if (!mine) {
-        authorize(policies.changeCase, principal, { stateCode: p.stateCode });
-        mine = { changed: 0, rounds: new Set<string>() };
-        changedIn.set(p.stateCode, mine);
-      }
-      mine.changed += 1;
-      mine.rounds.add(p.roundId);
-    }
-    await writeIncentives(tx, changes, principal.id);
+    },
   });
   let changed = 0;
   for (const s of [...changedIn.keys()].sort()) {
