@@ -24,7 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { cliActor } from '../src/audit/audit-line.service.ts';
 import { importPersonsFile, type PersonImportSummary } from '../src/cases/person.import.ts';
 import { PERSON_COLUMNS, PersonRowReader } from '../src/cases/person-row.ts';
-import { APP_ROLE } from '../src/db/db.ts';
+import { APP_ROLE, NO_JIT } from '../src/db/db.ts';
 import { columnCountProblem, readCsv } from '../src/files/csv-source.ts';
 import { listRounds } from '../src/rounds/round.repository.ts';
 import { writeDemoCsv } from './demo-csv.ts';
@@ -489,8 +489,9 @@ async function measureSetBased(kind: DbKind, adminUrl: string | undefined, path:
     progress(`import phases ${kind}: set-based ceiling (COPY to staging, INSERT … SELECT)`);
     const p: SetBasedPhase = { copyMs: 0, casesMs: 0, caseHistoryMs: 0, personsMs: 0, commitMs: 0, totalMs: 0 };
     // One session for the whole transaction, the COPY included.
-    // As the owner (the bare database, in the operator's scope where the owner is bound by the policies).
-    const client = db.url ? new pg.Client({ connectionString: db.url, options: '-c pathways.tenant=*' }) : null;
+    // As the owner (the bare database, in the operator's scope where the owner is bound by the policies),
+    // with the platform's own settings (no JIT: src/db/db.ts).
+    const client = db.url ? new pg.Client({ connectionString: db.url, options: `-c pathways.tenant=* ${NO_JIT}` }) : null;
     await client?.connect();
     await db.pglite?.exec('RESET ROLE');
     const session = {

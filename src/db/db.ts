@@ -79,6 +79,8 @@ export const APP_ROLE = 'pathways_app';
 /** The operator's role: the application's rights, bound by row-level security, and the scope '*' (migration 0012). */
 export const OPERATOR_ROLE = 'pathways_operator';
 
+/** A connection's setting: no JIT compilation (see `openPostgres`). */
+export const NO_JIT = '-c jit=off';
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const DATE_OID = 1082;
 const TIMESTAMPTZ_OID = 1184;
@@ -149,13 +151,18 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   const owner = new pg.Pool({ connectionString: url, max: 1, types });
   // The operator ('*') switches from the owner to its own role; the application connects as its role
   // (DATABASE_APP_URL) or, where that is unset, switches to it (which a connection can undo: RESET ROLE).
-  const operatorStartup = `-c role=${OPERATOR_ROLE} -c pathways.tenant=*`;
-  const startup = opts.scope ? operatorStartup : opts.appUrl ? '' : `-c role=${APP_ROLE}`;
+  // Issue 17: no JIT compilation for the platform's statements. Row-level security makes the planner's
+  // estimates of ordinary statements large (a write of 20,000 incentives, the distinct evidence of an
+  // import) and past jit_above_cost on tables of a million rows, whose compilation then took
+  // 0.57–0.83 s of a statement that ran in 0.2–0.6 s (docs/benchmarks.md). Nothing the platform runs
+  // is a long analytic scan that compiled expressions would pay back.
+  const operatorStartup = `-c role=${OPERATOR_ROLE} -c pathways.tenant=* ${NO_JIT}`;
+  const startup = opts.scope ? operatorStartup : opts.appUrl ? NO_JIT : `-c role=${APP_ROLE} ${NO_JIT}`;
   const pool = new pg.Pool({
     connectionString: opts.scope ? url : (opts.appUrl ?? url),
     max: 8,
     types,
-    ...(startup ? { options: startup } : {}),
+    options: startup,
   });
   const location = redact(url);
   let operatorPool: pg.Pool | undefined;
