@@ -107,6 +107,12 @@ describe.each(databaseKinds)('tenancy in the database ($name)', (kind) => {
     expect(scoped.length).toBeGreaterThan(20);
     const perRow = /(?<!SELECT )pathways_(tenant|organisation|organisation_state)\(\)/;
     for (const p of scoped) expect({ name: p.name, perRow: perRow.test(`${p.qual} ${p.check}`) }).toEqual({ name: p.name, perRow: false });
+    // And the scope's function is inlined there (migration 0016): the plan reads the setting itself, no call.
+    const plan = (await asUnscopedApp<{ 'QUERY PLAN': string }>(database, 'EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM cases'))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toContain("current_setting('pathways.tenant'");
+    expect(plan).not.toContain('pathways_tenant(');
   });
 
   it('runs the application as a role that owns nothing and cannot bypass the policies', async () => {
