@@ -64,6 +64,22 @@ describe.each(databaseKinds)('sessions kept in memory ($name)', (kind) => {
     expect((await list(officer.headers)).status).toBe(401);
   });
 
+  it('reads and writes nothing for a session over, though the statements follow its check without waiting for it', async () => {
+    // The check fails the transaction (migration 0017) and the route's statements are already on the
+    // wire behind it (src/db/db.ts, FIRST_UNREAD): none of them may take effect, the audit line included.
+    const officer = await signInAs.officer(database, 'BE');
+    expect((await list(officer.headers)).status).toBe(200);
+    const audited = async () => Number((await asOwner<{ n: string }>(database, 'SELECT count(*) AS n FROM audit_log'))[0]!.n);
+    const before = await audited();
+    expect((await list(officer.headers)).status).toBe(200);
+    // The control: a list that is served writes its audit line.
+    expect(await audited()).toBe(before + 1);
+    await elsewhere.db.transaction((tx) => revokeSession(tx, officer.token));
+    const lines = await audited();
+    expect((await list(officer.headers)).status).toBe(401);
+    expect(await audited()).toBe(lines);
+  });
+
   it('refuses a session whose user was disabled, or whose role or state changed, at the next request', async () => {
     for (const change of [`disabled_at = now()`, `role = 'auditor'`, `state_code = 'NL'`]) {
       const officer = await signInAs.officer(database, 'BE');

@@ -1,4 +1,4 @@
-import { FIRST_IN_TRANSACTION, rows, sql, type Tx } from '../db/db.ts';
+import { FIRST_IN_TRANSACTION, FIRST_UNREAD, rows, sql, type Tx } from '../db/db.ts';
 
 /**
  * The database scope of a transaction: the settings the row-level security policies read
@@ -39,6 +39,27 @@ export async function setTransactionScopeChecked(
                  AND session_check(${s.tokenHash}, ${s.idleMinutes}, ${s.userId}, ${s.role}, ${s.stateCode}, ${s.organisation}) AS live`,
   );
   return row?.live === true;
+}
+
+/** The SQLSTATE `session_required()` fails a transaction with (migration 0017). */
+export const SESSION_OVER = 'PWS01';
+
+/**
+ * The scope, and in the same statement the session's check that fails the transaction where the
+ * session is over (`session_required()`, migration 0017: SQLSTATE `SESSION_OVER`). Nothing reads its
+ * answer, so the transaction's next statement follows it on the wire without a wait (FIRST_UNREAD);
+ * the failure, where there is one, is that next statement's, and no data is read after it.
+ */
+export async function setTransactionScopeRequired(
+  tx: Tx,
+  scope: { tenant: string; organisation: string; auditor: boolean },
+  s: SessionCheck,
+): Promise<void> {
+  await tx.execute(
+    sql`${FIRST_UNREAD}SELECT set_config('pathways.tenant', ${scope.tenant}, true), set_config('pathways.organisation', ${scope.organisation}, true),
+                 set_config('pathways.auditor', ${scope.auditor ? 'on' : 'off'}, true),
+                 session_required(${s.tokenHash}, ${s.idleMinutes}, ${s.userId}, ${s.role}, ${s.stateCode}, ${s.organisation})`,
+  );
 }
 
 /** A referral partner's agreement state (migration 0013). */

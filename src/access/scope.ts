@@ -5,7 +5,9 @@ import { appError } from '../i18n/problem.ts';
 import { scopeOf, type Principal } from './principal.ts';
 import {
   type SessionCheck,
+  SESSION_OVER,
   setTransactionScopeChecked,
+  setTransactionScopeRequired,
   setTransactionOperatorScope,
   setTransactionOrganisationState,
   setTransactionPublicScope,
@@ -43,19 +45,45 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
   const store = requestSession.getStore();
   // Work a request started that goes on after its answer (a placement run) is not the request's any more.
   const session = store?.answered ? undefined : store;
-  return db.transaction(async (tx) => {
-    const settings = { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor };
-    if (!session) await setTransactionScope(tx, settings);
-    else if (await setTransactionScopeChecked(tx, settings, session)) session.checked = true;
-    else {
+  const settings = { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor };
+  const inTransaction = (tx: Tx) => {
+    // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
+    // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
+    if (scope.organisationState) return setTransactionOrganisationState(tx, scope.organisationState).then(() => work(tx));
+    return work(tx);
+  };
+  if (!session) {
+    return db.transaction(async (tx) => {
+      await setTransactionScope(tx, settings);
+      return inTransaction(tx);
+    });
+  }
+  // The check fails the transaction where the session is over (SESSION_OVER), at its next statement:
+  // the statements of `work` follow it on the wire without waiting for it, and read nothing after it.
+  try {
+    const done = await db.transaction(async (tx) => {
+      await setTransactionScopeRequired(tx, settings, session);
+      return inTransaction(tx);
+    });
+    session.checked = true;
+    return done;
+  } catch (e) {
+    // A failure that is not the check's may still come after it (work that caught the check's error
+    // and went on in the failed transaction): where the session was not yet known live, it is asked.
+    if (isSessionOver(e) || (!session.checked && !(await sessionStillLive(db, session)))) {
       session.onFailure?.();
       throw appError(ErrorCode.Unauthenticated, 'sessionOver');
     }
-    // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
-    // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
-    if (scope.organisationState) await setTransactionOrganisationState(tx, scope.organisationState);
-    return work(tx);
-  });
+    throw e;
+  }
+}
+
+/** The check's failure (migration 0017), as the driver gives it or wrapped by drizzle. */
+function isSessionOver(e: unknown): boolean {
+  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
+    if ((c as { code?: unknown }).code === SESSION_OVER) return true;
+  }
+  return false;
 }
 
 /**

@@ -96,7 +96,9 @@ export async function advanceCase(opts: {
     if (excluded.length > 0 && !opts.reason?.trim()) throw appError(ErrorCode.BadInput, 'splitReason', { p1: excluded.join(', ') });
     if (excluded.length > 0) await excludeMembers(db, c.id, excluded, opts.reason!);
   }
-  const moved = await moveCase(db, {
+  // The case is locked since it was read (FOR UPDATE): its version cannot have moved in between (the
+  // statement fails the transaction if it had).
+  await moveCase(db, {
     id: c.id,
     stateCode,
     fromVersion: c.version,
@@ -110,8 +112,6 @@ export async function advanceCase(opts: {
     reason: opts.reason ?? null,
     details: { ...(opts.modality ? { modality: opts.modality } : {}), ...(excluded.length ? { excluded } : {}) },
   });
-  // The case is locked since it was read (FOR UPDATE): its version cannot have moved in between.
-  if (!moved) throw new Error(`case ${stateCode}/${caseRef} was not at version ${c.version} though locked`);
 
   let arrived = 0;
   if (next.status === 'arrived') {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Executor } from '../db/db.ts';
+import { RESULT_UNREAD, rows, type Executor } from '../db/db.ts';
 import type { CaseDetail, CaseEvent, CasePerson, CaseSummary } from './case.ts';
 import type { Modality, Stage, Status } from './stage.ts';
 
@@ -155,20 +155,22 @@ export async function moveCase(
     reason: string | null;
     details: Record<string, unknown>;
   },
-): Promise<boolean> {
-  const moved = await rows<{ ok: number }>(
-    db,
-    sql`WITH moved AS (
+): Promise<void> {
+  // Nothing reads its answer (RESULT_UNREAD): the statements after it follow it on the wire. A case not
+  // at `fromVersion` fails the statement, and the transaction with it (pathways_assert, migration 0017).
+  await db.execute(
+    sql`${RESULT_UNREAD}WITH moved AS (
           UPDATE cases SET status = ${c.status}, held_from = ${c.heldFrom}, status_on = ${c.on}::date, version = ${c.version},
                            modality = coalesce(${c.modality}, modality)
            WHERE id = ${c.id} AND version = ${c.fromVersion}
-          RETURNING id)
-        INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
-        SELECT moved.id, ${c.stateCode}, ${c.on}::date, ${c.actor}, ${c.from}, ${c.status}, ${c.reason}, ${JSON.stringify(c.details)}::jsonb
-          FROM moved
-        RETURNING 1 AS ok`,
+          RETURNING id),
+        logged AS (
+          INSERT INTO case_events (case_id, state_code, "on", actor, from_status, to_status, reason, details)
+          SELECT moved.id, ${c.stateCode}, ${c.on}::date, ${c.actor}, ${c.from}, ${c.status}, ${c.reason}, ${JSON.stringify(c.details)}::jsonb
+            FROM moved
+          RETURNING 1)
+        SELECT pathways_assert((SELECT count(*) FROM logged) = 1, ${`case ${c.stateCode} #${c.id} was not at version ${c.fromVersion}`})`,
   );
-  return moved.length === 1;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Executor } from './db.ts';
+import { settleUnread, type Executor } from './db.ts';
 
 /**
  * Lines of PostgreSQL's COPY text format into a table, in the caller's transaction: the fastest way
@@ -52,6 +52,8 @@ function isPgClient(c: DriverClient): c is pg.PoolClient | pg.Client {
 }
 
 async function pgCopy(client: pg.PoolClient | pg.Client, statement: string): Promise<CopyWriter> {
+  // The statements sent before it and not waited for (RESULT_UNREAD), answered first.
+  await settleUnread(client);
   const stream: Writable = client.query(copyFrom(statement));
   let failure: Error | null = null;
   const failed = new Promise<never>((_, reject) =>

@@ -241,10 +241,19 @@ export const FIRST_IN_TRANSACTION = sql.raw(FIRST_MARK);
 /**
  * Marks a statement whose result nobody reads and whose failure nobody catches apart (an audit line,
  * a kept answer). On the embedded database in its thread it goes with the transaction's next
- * message (src/db/pglite-thread.ts, LATER_MARK). On PostgreSQL it changes nothing: sent with the
- * COMMIT as one simple query it would lose its prepared plan, which measured slower (issue 17).
+ * message (src/db/pglite-thread.ts, LATER_MARK). On PostgreSQL, inside a transaction, it is sent at
+ * once as the prepared statement it is, and the caller goes on without waiting for its answer: the
+ * transaction's next statement (or its COMMIT) follows it on the wire in the same round trip
+ * (pg's pipeline mode, for as long as such a statement is unanswered), and its error is that next
+ * statement's (preparedStatements).
  */
 export const RESULT_UNREAD = sql.raw(LATER_MARK);
+/**
+ * Both: the statement a transaction begins with, whose result nobody reads (a scope that fails the
+ * transaction where it fails). On PostgreSQL BEGIN and it go in one simple query, and the transaction's
+ * next statement follows without a wait.
+ */
+export const FIRST_UNREAD = sql.raw(LATER_MARK + FIRST_MARK);
 const NO_RESULT = { command: '', rowCount: null, rows: [], fields: [] };
 
 /** pg's own conversion of a parameter to the text it sends: a literal of it means the same. */
@@ -262,11 +271,106 @@ const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { 
  * pg itself would send (prepareValue, then the driver's escapeLiteral); any other goes after BEGIN,
  * as it would have. A transaction that ends before any statement sends nothing at all. (Sending
  * more statements that way, unprepared, measured slower: they lose their kept plans.)
+ *
+ * A statement marked RESULT_UNREAD inside a transaction is not waited for (issue 17): it is sent, the
+ * caller gets an empty result at once, and the connection stays in pg's pipeline mode until every
+ * such statement has its answer, so that the transaction's next statement goes out behind it without
+ * a round trip in between. That next statement's answer waits for theirs: where one of them failed,
+ * the next statement fails with its error (PostgreSQL answers a COMMIT after a failed statement
+ * with a ROLLBACK, not an error; here it is the error), but a ROLLBACK still rolls back. A COPY or
+ * any query of its own kind (pipeline mode refuses those) first waits for them, outside the pipeline.
  */
 function preparedStatements(client: pg.PoolClient): void {
   const names = new Set<string>();
   let pendingBegin = false;
-  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let inTransaction = false;
+  /** The RESULT_UNREAD statements sent and not yet answered (each settles to its error, or null). */
+  let unread: Promise<unknown>[] = [];
+  const pipelined = client as unknown as { pipeline: boolean; _sentQueryQueue: unknown[]; _queryQueue: unknown[]; _activeQuery: unknown };
+  /** Out of pipeline mode once nothing is on the wire: pg's ordinary mode then takes over where it left. */
+  const leavePipeline = () => {
+    if (
+      unread.length === 0 &&
+      pipelined.pipeline &&
+      !pipelined._activeQuery &&
+      pipelined._sentQueryQueue.length === 0 &&
+      pipelined._queryQueue.length === 0
+    )
+      pipelined.pipeline = false;
+  };
+  /** The answers of the unread statements sent before: the first error among them, or null. */
+  const unreadError = async (): Promise<unknown> => {
+    const waiting = unread;
+    if (waiting.length === 0) return null;
+    const errors = await Promise.all(waiting);
+    unread = unread.filter((u) => !waiting.includes(u));
+    return errors.find((e) => e !== null) ?? null;
+  };
+  const raw = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  // The statements sent without a wait go out in one write with the statement that follows them: each
+  // write to a socket is a system call and a packet, the largest part of this process's CPU under load.
+  const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    stream.uncork();
+  };
+  const cork = () => {
+    if (corked) return;
+    corked = true;
+    stream.cork();
+    // Whatever comes next, not later than the next turn of the event loop.
+    setImmediate(uncork);
+  };
+  /** A query sent behind unread statements: its answer, but their error where one failed (a ROLLBACK is still a ROLLBACK). */
+  const query = (config: unknown, ...rest: unknown[]): Promise<unknown> => {
+    leavePipeline();
+    if (unread.length === 0 || rest.some((r) => typeof r === 'function')) return raw(config, ...rest);
+    const plain =
+      typeof config === 'string' ||
+      (config !== null && typeof config === 'object' && 'text' in config && !('submit' in config) && !('rows' in config));
+    // A ROLLBACK (or to a savepoint) undoes the unread statements with the rest: their error is not its own.
+    const text = typeof config === 'string' ? config : (config as { text?: unknown }).text;
+    const rollback = typeof text === 'string' && /^\s*rollback\b/i.test(text);
+    // Pipeline mode refuses a COPY or a cursor, which pg returns at once as a stream: the caller waits first (settleUnread).
+    if (!plain) throw new Error('A COPY or a cursor waits for the statements sent before it (settleUnread of src/db/db.ts)');
+    const sent = raw(config, ...rest);
+    uncork();
+    const answer = sent.then(
+      (r) => ({ r, e: null as unknown }),
+      (e: unknown) => ({ r: undefined, e }),
+    );
+    return Promise.all([answer, unreadError()]).then(([a, e]) => {
+      leavePipeline();
+      if (e !== null && !rollback) throw e;
+      if (a.e !== null) throw a.e;
+      return a.r;
+    });
+  };
+  (client as unknown as Unsettled)[SETTLE] = async () => {
+    if (pendingBegin) {
+      pendingBegin = false;
+      sendUnread('BEGIN', []);
+    }
+    uncork();
+    const e = await unreadError();
+    leavePipeline();
+    if (e !== null) throw e;
+  };
+  const sendUnread = (config: unknown, rest: unknown[]): Promise<unknown> => {
+    pipelined.pipeline = true;
+    cork();
+    unread.push(
+      raw(withName(config, rest), ...rest).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
+    return Promise.resolve({ ...NO_RESULT, command: 'UNREAD' });
+  };
+  const inTransactionQuery = (config: unknown, rest: unknown[], text: string): Promise<unknown> =>
+    text.startsWith(LATER_MARK) && !(config as { rowMode?: unknown } | null)?.rowMode ? sendUnread(config, rest) : named(config, rest);
   /** The statement with its parameters as literals, or null where one cannot be (binary data). */
   const inline = (text: string, values: unknown[]): string | null => {
     const literals: string[] = [];
@@ -278,7 +382,8 @@ function preparedStatements(client: pg.PoolClient): void {
     }
     return text.replace(/\$(\d+)/g, (_, n: string) => literals[Number(n) - 1]!);
   };
-  const named = (config: unknown, rest: unknown[]): Promise<unknown> => {
+  /** The query as a named prepared statement, where it can be one. */
+  const withName = (config: unknown, rest: unknown[]): unknown => {
     if (config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name) {
       const c = config as { text: string; values?: unknown[] };
       const values = c.values ?? (Array.isArray(rest[0]) ? rest[0] : undefined);
@@ -286,12 +391,13 @@ function preparedStatements(client: pg.PoolClient): void {
         const name = `p${createHash('sha1').update(c.text).digest('base64url')}`;
         if (names.has(name) || names.size < PREPARED_PER_CONNECTION) {
           names.add(name);
-          return query({ ...c, name }, ...rest);
+          return { ...c, name };
         }
       }
     }
-    return query(config, ...rest);
+    return config;
   };
+  const named = (config: unknown, rest: unknown[]): Promise<unknown> => query(withName(config, rest), ...rest);
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
     const text =
       typeof config === 'string'
@@ -305,17 +411,37 @@ function preparedStatements(client: pg.PoolClient): void {
     const word = values.length === 0 ? text.trim().toLowerCase() : '';
     if (word === 'begin' && !pendingBegin) {
       pendingBegin = true;
+      inTransaction = true;
       return Promise.resolve({ ...NO_RESULT, command: 'BEGIN' });
     }
-    if (!pendingBegin) return named(config, rest);
+    if (word === 'commit' || word === 'rollback') inTransaction = false;
+    // Outside a transaction a statement is waited for: the connection goes back to the pool with its answer.
+    if (!pendingBegin) return inTransaction ? inTransactionQuery(config, rest, text) : named(config, rest);
     pendingBegin = false;
     // Nothing ran: nothing to commit or roll back.
     if (word === 'commit' || word === 'rollback') return Promise.resolve({ ...NO_RESULT, command: word.toUpperCase() });
     const types = (config as { types?: unknown } | null)?.types;
-    const self = text.startsWith(FIRST_MARK) && !(config as { rowMode?: unknown } | null)?.rowMode ? inline(text, values) : null;
+    const unreadFirst = text.startsWith(LATER_MARK + FIRST_MARK);
+    const first = (text.startsWith(FIRST_MARK) || unreadFirst) && !(config as { rowMode?: unknown } | null)?.rowMode;
+    const self = first ? inline(text, values) : null;
+    // The scope whose answer nobody reads (it fails the transaction where it fails): the next statement follows it.
+    if (self !== null && unreadFirst) return sendUnread({ text: `BEGIN;\n${self}` }, []);
     if (self !== null) return query({ text: `BEGIN;\n${self}`, ...(types ? { types } : {}) }).then((r) => (r as unknown[]).at(-1));
-    return query('BEGIN').then(() => named(config, rest));
+    // Any other goes on the wire behind BEGIN, whose answer nobody reads either.
+    sendUnread('BEGIN', []);
+    return inTransactionQuery(config, rest, text);
   };
+}
+
+const SETTLE = Symbol('settleUnread');
+type Unsettled = { [SETTLE]?: () => Promise<void> };
+
+/**
+ * Before a query that pg hands back at once as a stream (a COPY): the transaction's BEGIN sent and
+ * every statement sent before it answered, their error thrown (pg's pipeline mode refuses streams).
+ */
+export async function settleUnread(client: unknown): Promise<void> {
+  await (client as Unsettled)[SETTLE]?.();
 }
 
 function ownerName(url: string): string {
