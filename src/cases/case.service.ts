@@ -46,9 +46,8 @@ export async function getCase(opts: {
 }): Promise<CaseDetail> {
   const { db, actor, stateCode, caseRef } = opts;
   const id = opts.caseId ?? (await findCaseId(db, stateCode, caseRef));
-  const c = await selectCaseDetail(db, id);
-  const members = await selectCaseMembers(db, id);
-  const history = await caseEventRows(db, id);
+  // Sent together: on PostgreSQL the three go out in one write and come back in one round trip (src/db/db.ts).
+  const [c, members, history] = await Promise.all([selectCaseDetail(db, id), selectCaseMembers(db, id), caseEventRows(db, id)]);
   await recordAudit(db, {
     actor,
     action: 'case.read',

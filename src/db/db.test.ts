@@ -129,6 +129,32 @@ describe.each(databaseKinds)('statements whose result nobody reads ($name)', (ki
     expect(await Promise.all([40, 41, 42].map(count))).toEqual([1, 1, 1]);
   });
 
+  it('gives statements sent together in a transaction each its own answer, and fails them together', async () => {
+    const answers = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO unread_t (v) VALUES (60), (61)`);
+      return Promise.all([
+        rows<{ v: number }>(tx, sql`SELECT v FROM unread_t WHERE v = ${60}`),
+        rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM unread_t WHERE v IN (60, 61)`),
+        rows<{ v: number }>(tx, sql`SELECT v FROM unread_t WHERE v = ${61}`),
+        rows<{ s: string }>(tx, sql`SELECT ${'a'}::text || ${'b'}::text AS s`),
+      ]);
+    });
+    expect(answers).toEqual([[{ v: 60 }], [{ n: 2 }], [{ v: 61 }], [{ s: 'ab' }]]);
+    // One of them failing fails the transaction: nothing of it stays, and the connections serve the next one.
+    const failure = await database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO unread_t (v) VALUES (62)`);
+        await Promise.all([
+          rows(tx, sql`SELECT v FROM unread_t WHERE v = ${62}`),
+          tx.execute(sql`INSERT INTO unread_t (v) VALUES (${60})`),
+          rows(tx, sql`SELECT v FROM unread_t WHERE v = ${61}`),
+        ]);
+      })
+      .catch((e: unknown) => e);
+    expect(codeOf(failure)).toBe('23505');
+    expect(await Promise.all([60, 61, 62].map(count))).toEqual([1, 1, 0]);
+  });
+
   it('keeps every transaction apart when many run at once on the pool', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => 100 + i);
     const seen = await Promise.all(

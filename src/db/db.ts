@@ -326,10 +326,19 @@ function preparedStatements(client: pg.PoolClient): void {
   /** A query sent behind unread statements: its answer, but their error where one failed (a ROLLBACK is still a ROLLBACK). */
   const query = (config: unknown, ...rest: unknown[]): Promise<unknown> => {
     leavePipeline();
-    if (unread.length === 0 || rest.some((r) => typeof r === 'function')) return raw(config, ...rest);
+    if (rest.some((r) => typeof r === 'function')) return raw(config, ...rest);
     const plain =
       typeof config === 'string' ||
       (config !== null && typeof config === 'object' && 'text' in config && !('submit' in config) && !('rows' in config));
+    if (unread.length === 0) {
+      // Statements of one transaction sent together (Promise.all): each follows the one still on the
+      // wire without waiting for its answer, the ones sent in the same turn in one write.
+      const busy = pipelined._activeQuery || pipelined._queryQueue.length > 0 || pipelined._sentQueryQueue.length > 0;
+      if (!(inTransaction && plain && busy)) return raw(config, ...rest);
+      pipelined.pipeline = true;
+      cork();
+      return raw(config, ...rest).finally(leavePipeline);
+    }
     // A ROLLBACK (or to a savepoint) undoes the unread statements with the rest: their error is not its own.
     const text = typeof config === 'string' ? config : (config as { text?: unknown }).text;
     const rollback = typeof text === 'string' && /^\s*rollback\b/i.test(text);
