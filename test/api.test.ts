@@ -710,6 +710,15 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(right.body).toEqual({ from: read.body.status, to: 'under_review', version: read.body.version + 1, arrived: 0 });
     const again = await post(nl, path, move, { 'idempotency-key': key, 'if-match': read.headers.get('etag')! });
     expect([again.status, again.text, again.headers.get('idempotent-replayed')]).toEqual([200, right.text, 'true']);
+    // The same key with another move: 422, and the case stays as the first move left it.
+    const other = await post(
+      nl,
+      path,
+      { action: 'hold', reason: 'checks' },
+      { 'idempotency-key': key, 'if-match': right.headers.get('etag')! },
+    );
+    expect(other).toMatchObject({ status: 422, body: { code: 'unprocessable' } });
+    expect((await get(nl, '/api/states/NL/cases/N-06')).body).toMatchObject({ status: 'under_review', version: read.body.version + 1 });
   });
 
   // ── If-Match under concurrency ───────────────────────────────────────────────────────────────

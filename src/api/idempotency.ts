@@ -5,7 +5,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import type { Database, Tx } from '../db/db.ts';
-import { claimIdempotency, keepIdempotentResponse, releaseIdempotency, type IdempotencyClaim } from '../identity/idempotency.service.ts';
+import {
+  claimIdempotency,
+  claimIdempotencyInChange,
+  isIdempotencyKeyHeld,
+  keepIdempotentResponse,
+  releaseIdempotency,
+  type IdempotencyClaim,
+} from '../identity/idempotency.service.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
 
@@ -102,18 +109,39 @@ export async function inIdempotentScope(
   const key = pending.get(c.req.raw);
   if (!key) throw new Error('inIdempotentScope: the route has no idempotency({ inChange: true }) middleware');
   key.used = true;
-  try {
-    const answer = await inScope(database.db, p, async (tx) => {
-      const claimed = await claimIdempotency(tx, p, key.key, key.requestHash, { inChange: true });
-      if (claimed.kind !== 'claimed') throw new NotClaimed(claimed);
-      const answer = await work(tx);
-      await keepIdempotentResponse(tx, p, key.key, answer, { inChange: true });
-      return answer;
-    });
-    return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
-  } catch (e) {
-    if (e instanceof NotClaimed) return notClaimed(e.claimed);
-    throw e;
+  // The claim is sent without waiting for its answer and the change follows it; where another request
+  // holds the key, the transaction fails (isIdempotencyKeyHeld) and a transaction of its own says what
+  // holds it: the first answer, 409 or 422. A key freed in between (the holder's claim expired, or it
+  // was purged) is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await inScope(database.db, p, async (tx) => {
+        await claimIdempotencyInChange(tx, p, key.key, key.requestHash);
+        const answer = await work(tx);
+        await keepIdempotentResponse(tx, p, key.key, answer, { inChange: true });
+        return answer;
+      });
+      return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
+    } catch (e) {
+      if (!isIdempotencyKeyHeld(e)) throw e;
+      try {
+        await inScope(database.db, p, async (tx) => {
+          const claimed = await claimIdempotency(tx, p, key.key, key.requestHash, { inChange: true });
+          // Free again: this claim rolls back, and the change runs from the start.
+          throw claimed.kind === 'claimed' ? new FreeAgain() : new NotClaimed(claimed);
+        });
+      } catch (held) {
+        if (held instanceof NotClaimed) return notClaimed(held.claimed);
+        if (!(held instanceof FreeAgain) || attempt >= 3) throw held;
+      }
+    }
+  }
+}
+
+/** Rolls back the look at a key that turned out free again (inIdempotentScope tries the change again). */
+class FreeAgain extends Error {
+  constructor() {
+    super('idempotency key free again');
   }
 }
 

@@ -42,6 +42,43 @@ export async function claimIdempotencyKey(
   return inserted.length > 0;
 }
 
+/** The message of the check that fails a claim made without waiting (`claimIdempotencyKeyUnread`). */
+const KEY_HELD = 'idempotency key held';
+
+/**
+ * The claim of a change's own transaction (`inChange`), sent without waiting for its answer
+ * (RESULT_UNREAD: the change's first statement follows it on the wire, issue 17). Where another
+ * request holds the key (or held it and committed), the statement fails, and the transaction with it
+ * (`pathways_assert`, migration 0017; `isKeyHeld` tells that failure apart): the caller then asks
+ * what holds it in a transaction of its own (`claimIdempotencyKey` and `findIdempotencyKey`).
+ */
+export async function claimIdempotencyKeyUnread(
+  db: Executor,
+  principal: string,
+  key: string,
+  requestHash: string,
+  hours: number,
+): Promise<void> {
+  await db.execute(
+    sql`${RESULT_UNREAD}WITH claimed AS (
+          INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash}
+          ON CONFLICT (principal, key) DO UPDATE
+            SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
+            WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
+          RETURNING 1)
+        SELECT pathways_assert((SELECT count(*) FROM claimed) = 1, ${KEY_HELD})`,
+  );
+}
+
+/** Whether `e` (as the driver gives it, or wrapped) is the failure of `claimIdempotencyKeyUnread`'s check. */
+export function isKeyHeld(e: unknown): boolean {
+  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
+    const { code, message } = c as { code?: unknown; message?: unknown };
+    if (code === 'P0004' && message === KEY_HELD) return true;
+  }
+  return false;
+}
+
 export interface IdempotencyKeyRow {
   requestHash: string;
   status: number | null;

@@ -1,7 +1,14 @@
 import type { Principal } from '../access/principal.ts';
 import type { Executor } from '../db/db.ts';
 import { IDEMPOTENCY_HOURS } from './housekeeping.ts';
-import { claimIdempotencyKey, findIdempotencyKey, keepIdempotentAnswer, releaseIdempotencyKey } from './idempotency.repository.ts';
+import {
+  claimIdempotencyKey,
+  claimIdempotencyKeyUnread,
+  findIdempotencyKey,
+  isKeyHeld,
+  keepIdempotentAnswer,
+  releaseIdempotencyKey,
+} from './idempotency.repository.ts';
 
 /**
  * The keys of the API's Idempotency-Key header (src/api/idempotency.ts), kept per principal: the
@@ -32,6 +39,21 @@ export async function claimIdempotency(
   if (row.requestHash !== requestHash) return { kind: 'other-request' };
   if (row.status === null) return { kind: 'running' };
   return { kind: 'replay', status: row.status, body: row.response, headers: row.headers ?? {} };
+}
+
+/**
+ * Claims a key in the transaction of the change itself without waiting for the answer (issue 17): the
+ * change's statements follow it. Where the key is held, the transaction fails at its next statement
+ * with an error `isIdempotencyKeyHeld` recognises; `claimIdempotency` in a transaction of its own then
+ * says what holds it.
+ */
+export async function claimIdempotencyInChange(db: Executor, p: Principal, key: string, requestHash: string): Promise<void> {
+  await claimIdempotencyKeyUnread(db, p.id, key, requestHash, IDEMPOTENCY_HOURS);
+}
+
+/** Whether a transaction failed because its claim (`claimIdempotencyInChange`) found the key held. */
+export function isIdempotencyKeyHeld(e: unknown): boolean {
+  return isKeyHeld(e);
 }
 
 /** Releases a claim whose request failed (nothing was changed): the same key may be sent again. */
