@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { databaseFailure } from '../db/database-error.ts';
 import type { Database, Db, Tx } from '../db/db.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { appError } from '../i18n/problem.ts';
@@ -46,10 +47,10 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
   // Work a request started that goes on after its answer (a placement run) is not the request's any more.
   const session = store?.answered ? undefined : store;
   const settings = { tenant: scope.tenant, organisation: scope.organisation ?? '', auditor: !!scope.auditor };
-  const inTransaction = (tx: Tx) => {
+  const inTransaction = async (tx: Tx) => {
     // A referral partner's agreement state (migration 0013). Unset for every other scope, where the
     // setting reads as empty and the partner policy (which also asks for tenant 'partner') shows nothing.
-    if (scope.organisationState) return setTransactionOrganisationState(tx, scope.organisationState).then(() => work(tx));
+    if (scope.organisationState) await setTransactionOrganisationState(tx, scope.organisationState);
     return work(tx);
   };
   if (!session) {
@@ -60,6 +61,8 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
   }
   // The check fails the transaction where the session is over (SESSION_OVER), at its next statement:
   // the statements of `work` follow it on the wire without waiting for it, and read nothing after it.
+  // A transaction that fails otherwise leaves the session unchecked, and the authentication asks
+  // once more before the request's answer leaves (src/identity/authenticate.ts).
   try {
     const done = await db.transaction(async (tx) => {
       await setTransactionScopeRequired(tx, settings, session);
@@ -68,22 +71,10 @@ export async function inScope<T>(db: Db, principal: Principal, work: (tx: Tx) =>
     session.checked = true;
     return done;
   } catch (e) {
-    // A failure that is not the check's may still come after it (work that caught the check's error
-    // and went on in the failed transaction): where the session was not yet known live, it is asked.
-    if (isSessionOver(e) || (!session.checked && !(await sessionStillLive(db, session)))) {
-      session.onFailure?.();
-      throw appError(ErrorCode.Unauthenticated, 'sessionOver');
-    }
-    throw e;
+    if (databaseFailure(e)?.code !== SESSION_OVER) throw e;
+    session.onFailure?.();
+    throw appError(ErrorCode.Unauthenticated, 'sessionOver');
   }
-}
-
-/** The check's failure (migration 0017), as the driver gives it or wrapped by drizzle. */
-function isSessionOver(e: unknown): boolean {
-  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
-    if ((c as { code?: unknown }).code === SESSION_OVER) return true;
-  }
-  return false;
 }
 
 /**

@@ -36,9 +36,9 @@ export interface NewAuditLine {
 }
 
 /**
- * Adds a line (its chain, hash and transaction set by the trigger of migration 0014). Nothing reads
- * its result: on the embedded database it goes with the transaction's next statement or its COMMIT
- * (RESULT_UNREAD), and fails the transaction there if it fails.
+ * Adds a line (its chain, hash and transaction set by the trigger of migrations 0014 and 0017).
+ * Nothing reads its result (RESULT_UNREAD): it goes with the transaction's next statement or its
+ * COMMIT, and fails the transaction there if it fails.
  */
 export async function insertAuditLine(db: Executor, line: NewAuditLine): Promise<void> {
   await db.execute(sql`${RESULT_UNREAD}${db.insert(auditLog).values(line).getSQL()}`);

@@ -378,8 +378,10 @@ function preparedStatements(client: pg.PoolClient): void {
     );
     return Promise.resolve({ ...NO_RESULT, command: 'UNREAD' });
   };
+  /** Whether the caller reads rows as arrays (drizzle's selects): such a statement is always waited for. */
+  const rowMode = (config: unknown) => Boolean((config as { rowMode?: unknown } | null)?.rowMode);
   const inTransactionQuery = (config: unknown, rest: unknown[], text: string): Promise<unknown> =>
-    text.startsWith(LATER_MARK) && !(config as { rowMode?: unknown } | null)?.rowMode ? sendUnread(config, rest) : named(config, rest);
+    text.startsWith(LATER_MARK) && !rowMode(config) ? sendUnread(config, rest) : named(config, rest);
   /** The statement with its parameters as literals, or null where one cannot be (binary data). */
   const inline = (text: string, values: unknown[]): string | null => {
     const literals: string[] = [];
@@ -431,7 +433,7 @@ function preparedStatements(client: pg.PoolClient): void {
     if (word === 'commit' || word === 'rollback') return Promise.resolve({ ...NO_RESULT, command: word.toUpperCase() });
     const types = (config as { types?: unknown } | null)?.types;
     const unreadFirst = text.startsWith(LATER_MARK + FIRST_MARK);
-    const first = (text.startsWith(FIRST_MARK) || unreadFirst) && !(config as { rowMode?: unknown } | null)?.rowMode;
+    const first = (text.startsWith(FIRST_MARK) || unreadFirst) && !rowMode(config);
     const self = first ? inline(text, values) : null;
     // The scope whose answer nobody reads (it fails the transaction where it fails): the next statement follows it.
     if (self !== null && unreadFirst) return sendUnread({ text: `BEGIN;\n${self}` }, []);

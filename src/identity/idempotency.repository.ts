@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { RESULT_UNREAD, rows, sql, type Executor } from '../db/db.ts';
 
 /** The SQL of the idempotency keys of the API's POSTs (`idempotency_keys`, src/api/idempotency.ts), one row per principal and key. */
@@ -31,25 +32,27 @@ export async function claimIdempotencyKey(
   hours: number,
   opts: { inChange?: boolean } = {},
 ): Promise<boolean> {
-  const inserted = await rows<{ ok: number }>(
-    db,
-    sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} ${fromNoWait(opts.inChange)}
-        ON CONFLICT (principal, key) DO UPDATE
-          SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
-          WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
-        RETURNING 1 AS ok`,
-  );
+  const inserted = await rows<{ ok: number }>(db, claimStatement(principal, key, requestHash, hours, fromNoWait(opts.inChange)));
   return inserted.length > 0;
 }
 
-/** The message of the check that fails a claim made without waiting (`claimIdempotencyKeyUnread`). */
-const KEY_HELD = 'idempotency key held';
+/** The claim: the key inserted, or taken over where older than `hours`; a row (`ok`) where it is this request's. */
+function claimStatement(principal: string, key: string, requestHash: string, hours: number, from: SQL): SQL {
+  return sql`INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash} ${from}
+             ON CONFLICT (principal, key) DO UPDATE
+               SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
+               WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
+             RETURNING 1 AS ok`;
+}
+
+/** The message of the check that fails a claim made without waiting (`claimIdempotencyKeyUnread`), SQLSTATE P0004. */
+export const KEY_HELD = 'idempotency key held';
 
 /**
  * The claim of a change's own transaction (`inChange`), sent without waiting for its answer
  * (RESULT_UNREAD: the change's first statement follows it on the wire, issue 17). Where another
  * request holds the key (or held it and committed), the statement fails, and the transaction with it
- * (`pathways_assert`, migration 0017; `isKeyHeld` tells that failure apart): the caller then asks
+ * (`pathways_assert`, migration 0017, with the message KEY_HELD): the caller then asks
  * what holds it in a transaction of its own (`claimIdempotencyKey` and `findIdempotencyKey`).
  */
 export async function claimIdempotencyKeyUnread(
@@ -60,23 +63,9 @@ export async function claimIdempotencyKeyUnread(
   hours: number,
 ): Promise<void> {
   await db.execute(
-    sql`${RESULT_UNREAD}WITH claimed AS (
-          INSERT INTO idempotency_keys (principal, key, request_hash) SELECT ${principal}, ${key}, ${requestHash}
-          ON CONFLICT (principal, key) DO UPDATE
-            SET request_hash = excluded.request_hash, status = NULL, response = NULL, headers = NULL, created_at = now()
-            WHERE idempotency_keys.created_at < now() - make_interval(hours => ${hours})
-          RETURNING 1)
+    sql`${RESULT_UNREAD}WITH claimed AS (${claimStatement(principal, key, requestHash, hours, sql``)})
         SELECT pathways_assert((SELECT count(*) FROM claimed) = 1, ${KEY_HELD})`,
   );
-}
-
-/** Whether `e` (as the driver gives it, or wrapped) is the failure of `claimIdempotencyKeyUnread`'s check. */
-export function isKeyHeld(e: unknown): boolean {
-  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
-    const { code, message } = c as { code?: unknown; message?: unknown };
-    if (code === 'P0004' && message === KEY_HELD) return true;
-  }
-  return false;
 }
 
 export interface IdempotencyKeyRow {
@@ -107,7 +96,7 @@ export async function keepIdempotentAnswer(
   answer: { status: number; body: string; headers: Record<string, string> },
   opts: { inChange?: boolean } = {},
 ): Promise<void> {
-  // Nothing reads its result: on the embedded database it goes with the COMMIT (RESULT_UNREAD).
+  // Nothing reads its result (RESULT_UNREAD): it goes on the wire with the COMMIT.
   await db.execute(sql`${RESULT_UNREAD}UPDATE idempotency_keys SET status = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb, headers = ${JSON.stringify(answer.headers)}::jsonb
                       ${fromNoWait(opts.inChange)} WHERE principal = ${principal} AND key = ${key}`);
 }

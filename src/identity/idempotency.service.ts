@@ -1,11 +1,12 @@
 import type { Principal } from '../access/principal.ts';
+import { databaseFailure } from '../db/database-error.ts';
 import type { Executor } from '../db/db.ts';
 import { IDEMPOTENCY_HOURS } from './housekeeping.ts';
 import {
   claimIdempotencyKey,
   claimIdempotencyKeyUnread,
   findIdempotencyKey,
-  isKeyHeld,
+  KEY_HELD,
   keepIdempotentAnswer,
   releaseIdempotencyKey,
 } from './idempotency.repository.ts';
@@ -53,7 +54,8 @@ export async function claimIdempotencyInChange(db: Executor, p: Principal, key: 
 
 /** Whether a transaction failed because its claim (`claimIdempotencyInChange`) found the key held. */
 export function isIdempotencyKeyHeld(e: unknown): boolean {
-  return isKeyHeld(e);
+  const failure = databaseFailure(e);
+  return failure?.code === 'P0004' && failure.message === KEY_HELD;
 }
 
 /** Releases a claim whose request failed (nothing was changed): the same key may be sent again. */
