@@ -4,7 +4,8 @@
  * The method (issue 8): linked households are merged into one group and tied groups fixed at their
  * place beforehand (placement.ts, `restrict`); then
  * 1. capacity prices from the Lagrangian dual (lp.ts), and from them the LP relaxation in HiGHS by
- *    column generation over each group's best-priced options;
+ *    column generation over each group's best-priced options (above `LP_MAX_OPTIONS` options the
+ *    LP is not tried: the Lagrangian takes half the time, its prices and greedy stand in for the LP's);
  * 2. the groups the LP places integrally are fixed; the fractional ones (about as many as the
  *    binding capacity rows) are solved exactly by a small MIP on the capacity left, over their
  *    options with positive LP value, reduced cost 0 or among their three best scores; a local
@@ -40,6 +41,8 @@ export interface SolveOptions {
   relGap?: number;
   /** Options per group in the LP's first round (column generation adds the others as needed). */
   perGroup?: number;
+  /** Above this many options the LP relaxation is not tried (default `LP_MAX_OPTIONS`). */
+  lpMaxOptions?: number;
   /** Capacity prices to start the Lagrangian from (places × dimensions), e.g. the last run's. */
   prices?: readonly number[];
   progress?: Progress;
@@ -240,6 +243,16 @@ export function swapSearch(problem: Problem, placeOf: Int32Array, deadline: numb
   return swaps;
 }
 
+/**
+ * Above this many options HiGHS's LP relaxation is not tried: its first rounds do not end in the
+ * time, and what they leave is worse than the Lagrangian prices with more steps. 33,000 × 200 × 3
+ * (4.0 million options, 60 s, in-process): the LP finished one round of two in its 70 % of the time
+ * and the answer was 2.24 % from the bound; without it, the Lagrangian's 471 steps in half the time
+ * and the neighbourhoods in the rest gave 1.57 %. 10,000 × 100 × 3 (630,000 options, 30 s): the LP
+ * ends in 8.8 s and the answer is 0.076 % from its bound; without it, 0.88 %.
+ */
+export const LP_MAX_OPTIONS = 2_000_000;
+
 /** Above this many options the exact MIP is not tried: HiGHS would spend the time in its presolve. */
 const EXACT_MIP_COLUMNS = 60_000;
 
@@ -250,6 +263,15 @@ const EXACT_MIP_COLUMNS = 60_000;
  * in-process: all five proven in 6.7, 4.2, 0.9, 3.1, 2.8 s against 7.8, 6.6, 1.1, 5.0, 4.4 s at 1e-9).
  */
 const STEP3_GAP = 1e-3;
+
+/**
+ * Groups freed in one neighbourhood. Small enough that HiGHS proves most of them within their 500 ms,
+ * so more of them run: in-process, 3,300 × 50 × 3, seeds 1–5, 10 s, the answer was 0.041, 0.048,
+ * 0.058, 0.057, 0.055 % from the LP bound with 100 (120: 0.038–0.061 %), against 0.055, 0.097,
+ * 0.107, 0.111, 0.082 % with 200 and 0.112–0.155 % with 300; on 33,000 × 200 × 3 (60 s) 2.24 %
+ * against 2.64 %.
+ */
+const NEIGHBOURHOOD_GROUPS = 100;
 
 /**
  * The local search of large neighbourhoods: a few places (full ones first), the groups there and the
@@ -289,7 +311,7 @@ export function improveByNeighbourhoods(
     const fixed = Int32Array.from(placeOf);
     let freed = 0;
     const offset = Math.floor(random() * G);
-    for (let i = 0; i < G && freed < 200; i++) {
+    for (let i = 0; i < G && freed < NEIGHBOURHOOD_GROUPS; i++) {
       const g = (offset + i) % G;
       let near = placeOf[g]! >= 0 && chosen.has(placeOf[g]!);
       for (let k = problem.start[g]!; k < problem.start[g + 1]! && !near; k++) near = chosen.has(problem.place[k]!) && rc[k]! >= -0.05;
@@ -529,7 +551,13 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    their greedy assignment stand in (the bound stays valid, only weaker).
   const budget = deadline - t0;
   const warm = options.prices?.length === sub.P * D ? { start: Float64Array.from(options.prices) } : {};
-  const lagrangian = lagrangianPrices(sub, { deadline: t0 + budget * 0.25, iterations: 300, ...warm });
+  // Above LP_MAX_OPTIONS the LP is not tried and the Lagrangian steps get half the time, not 300 steps.
+  const tryLp = sub.place.length <= (options.lpMaxOptions ?? LP_MAX_OPTIONS);
+  const lagrangian = lagrangianPrices(sub, {
+    deadline: t0 + budget * (tryLp ? 0.25 : 0.5),
+    iterations: tryLp ? 300 : 100_000,
+    ...warm,
+  });
   progress?.({
     phase: 'prices',
     message: `Lagrangian prices (${lagrangian.iterations} steps): bound ${lagrangian.bound.toFixed(4)}, greedy ${lagrangian.bestObjective.toFixed(4)}`,
@@ -540,16 +568,22 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // tried for issue 18: on 3,300 × 50 × 3 its bound was 0.5 % weaker than the full LP's and the answer
   // 0.7–1.3 % lower; on 33,000 × 200 × 3 no better. Not kept: the LP runs over every group.)
   let relaxation: ReturnType<typeof solveRelaxation> | null = null;
-  try {
-    relaxation = solveRelaxation(h, sub, {
-      deadline: t0 + budget * 0.7,
-      perGroup: options.perGroup ?? 3,
-      prices: lagrangian.y,
-      ...(progress ? { progress } : {}),
+  if (!tryLp)
+    progress?.({
+      phase: 'lp',
+      message: `LP relaxation not tried: ${sub.place.length} options, more than HiGHS solves in the time; Lagrangian prices and greedy`,
     });
-  } catch (e) {
-    progress?.({ phase: 'lp', message: `LP relaxation not finished (${(e as Error).message}): Lagrangian prices and greedy` });
-  }
+  else
+    try {
+      relaxation = solveRelaxation(h, sub, {
+        deadline: t0 + budget * 0.7,
+        perGroup: options.perGroup ?? 3,
+        prices: lagrangian.y,
+        ...(progress ? { progress } : {}),
+      });
+    } catch (e) {
+      progress?.({ phase: 'lp', message: `LP relaxation not finished (${(e as Error).message}): Lagrangian prices and greedy` });
+    }
   const fromLp = relaxation ? dualBound(sub, relaxation.y) : null;
   const useLp = fromLp !== null && fromLp.bound <= lagrangian.bound;
   const y = useLp ? relaxation!.y : lagrangian.y;
