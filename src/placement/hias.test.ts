@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../../test/shared-data.ts';
 import { certify } from './certificate.ts';
 import { parseHias, readHiasFiles } from './hias.ts';
-import { solvePlacement } from './solve.ts';
+import { solveBaseline, solvePlacement } from './solve.ts';
 
 // The real HIAS instances carry no licence: never in this repository, they stay in
 // ../shared/data/placement-hias (see its SOURCES.md). Where the folder is absent these tests are
@@ -45,4 +45,20 @@ describe.skipIf(HIAS.skip)(HIAS.title('the HIAS loader'), () => {
     expect(certify(instance, result).valid).toBe(true);
     expect(result.gap).toBeLessThan(0.01);
   });
+
+  it.each(['FY16', 'FY17'] as const)(
+    '%s: the method (the knapsack stage, then the exact MIP) proves the same optimum as plain MIP proves on its own',
+    async (year) => {
+      const { instance } = parseHias(readHiasFiles(DIR, year));
+      const phases: string[] = [];
+      const method = await solvePlacement(instance, { timeLimitSeconds: 20, progress: (e) => void phases.push(e.phase) });
+      const baseline = await solveBaseline(instance, { timeLimitSeconds: 30 });
+      expect(phases).toContain('knapsacks');
+      expect(baseline.optimal).toBe(true);
+      expect(method.optimal).toBe(true);
+      expect(method.objective).toBeCloseTo(baseline.objective, 6);
+      expect(certify(instance, method).valid).toBe(true);
+    },
+    60_000,
+  );
 });
