@@ -335,18 +335,27 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
     if (!existsSync(`${HIAS_DIR}/FY16_size.csv`)) progress(`placement: no HIAS instances in ${HIAS_DIR} (PATHWAYS_HIAS_DIR): skipped`);
     else {
       const got: PlacementRow[] = [];
-      for (const year of ['FY16', 'FY17'] as const)
-        got.push(await run('hias', `HIAS ${year}`, year === 'FY16' ? '499 × 21 × 1' : '329 × 21 × 1', { hias: year }, 10, { worth: true }));
+      // The median is each year's over three runs of the method (the row's and two more, each in a warm
+      // worker of its own); it was the lower of the two years' single runs (nearest rank over two values).
+      const times: number[][] = [];
+      for (const year of ['FY16', 'FY17'] as const) {
+        const row = await run('hias', `HIAS ${year}`, year === 'FY16' ? '499 × 21 × 1' : '329 × 21 × 1', { hias: year }, 10, { worth: true });
+        got.push(row);
+        const runs = [row.method];
+        for (let i = 0; i < 2; i++) runs.push(await solveThroughPool(instanceOf({ hias: year }), false, 10));
+        progress(`placement: HIAS ${year} method again: ${runs.slice(1).map((r) => r.aborted ?? `${fmtMs(r.ms)}${r.optimal ? ', proven optimal' : ''}`).join('; ')}`);
+        times.push(runs.map((r) => (r.aborted || !r.optimal ? Number.POSITIVE_INFINITY : r.ms)));
+      }
       goals.push({
         case: 'HIAS FY16, FY17',
         goal: 'proven optimal, median ≤ 1 s',
         measured: got
           .map(
-            (r) =>
-              `${r.label.slice(5)}: ${r.method.optimal ? 'proven optimal' : `not proven (gap ${fmtPct(r.method.gap)})`} in ${fmtMs(r.method.ms)}`,
+            (r, i) =>
+              `${r.label.slice(5)}: ${r.method.optimal ? 'proven optimal' : `not proven (gap ${fmtPct(r.method.gap)})`}, median ${fmtMs(median(times[i]!))} of ${times[i]!.map(fmtMs).join(', ')}`,
           )
           .join('; '),
-        met: got.every((r) => r.method.optimal) && median(got.map((r) => r.method.ms)) <= 1000,
+        met: got.every((r) => r.method.optimal) && times.every((t) => median(t) <= 1000),
       });
     }
   }
