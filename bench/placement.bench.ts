@@ -339,11 +339,18 @@ export async function placementBenchmark(o: { cases?: readonly PlacementCase[]; 
       // worker of its own); it was the lower of the two years' single runs (nearest rank over two values).
       const times: number[][] = [];
       for (const year of ['FY16', 'FY17'] as const) {
-        const row = await run('hias', `HIAS ${year}`, year === 'FY16' ? '499 × 21 × 1' : '329 × 21 × 1', { hias: year }, 10, { worth: true });
+        const row = await run('hias', `HIAS ${year}`, year === 'FY16' ? '499 × 21 × 1' : '329 × 21 × 1', { hias: year }, 10, {
+          worth: true,
+        });
         got.push(row);
         const runs = [row.method];
         for (let i = 0; i < 2; i++) runs.push(await solveThroughPool(instanceOf({ hias: year }), false, 10));
-        progress(`placement: HIAS ${year} method again: ${runs.slice(1).map((r) => r.aborted ?? `${fmtMs(r.ms)}${r.optimal ? ', proven optimal' : ''}`).join('; ')}`);
+        progress(
+          `placement: HIAS ${year} method again: ${runs
+            .slice(1)
+            .map((r) => r.aborted ?? `${fmtMs(r.ms)}${r.optimal ? ', proven optimal' : ''}`)
+            .join('; ')}`,
+        );
         times.push(runs.map((r) => (r.aborted || !r.optimal ? Number.POSITIVE_INFINITY : r.ms)));
       }
       goals.push({

@@ -118,6 +118,8 @@ describe('the knapsack stage', () => {
     // the optimum (so better assignments were there to keep).
     expect(fixedSomething).toBeGreaterThan(5);
     expect(belowOptimum).toBeGreaterThan(0);
+    // And its bound alone proves the optimum on most of these small ones.
+    expect(proved).toBeGreaterThan(45);
   });
 
   it('in the method: on small one-dimensional instances where it runs, the result is the optimum found by enumeration, certified', async () => {
