@@ -41,7 +41,7 @@ export function oneDimensionalIntegral(problem: Problem): boolean {
   return work <= MAX_WORK;
 }
 
-/** The best 0/1 knapsack of `items` (gain, weight) within `capacity`, and which items it takes. */
+/** The best 0/1 knapsack of the items (`gains[i]`, `weights[i]`) within `capacity`, and which items it takes. */
 export function knapsack(gains: ArrayLike<number>, weights: ArrayLike<number>, capacity: number): { value: number; take: Uint8Array } {
   const n = gains.length;
   const C = Math.max(0, capacity);
@@ -196,12 +196,12 @@ export function knapsackStage(
   // the left-out groups placed greedily instead of by knapsacks, 286.0411–286.0738 and 208.9588–208.9756.)
   let bestRaw = Number.NEGATIVE_INFINITY;
   const offer = (placeOf: Int32Array) => {
-    const raw = gainOf(placeOf);
-    if (raw > bestRaw - SEARCH_SLACK) {
-      bestRaw = Math.max(bestRaw, raw);
-      o.improve?.(placeOf);
+    let v = gainOf(placeOf);
+    if (o.improve && v > bestRaw - SEARCH_SLACK) {
+      bestRaw = Math.max(bestRaw, v);
+      o.improve(placeOf);
+      v = gainOf(placeOf);
     }
-    const v = gainOf(placeOf);
     if (v > bestGain + 1e-12) {
       bestGain = v;
       best.set(placeOf);

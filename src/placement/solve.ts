@@ -34,7 +34,7 @@ import {
   type PlacementInstance,
   type Problem,
 } from './placement.ts';
-import { knapsackStage, oneDimensionalIntegral } from './knapsack.ts';
+import { type KnapsackStage, knapsackStage, oneDimensionalIntegral } from './knapsack.ts';
 import { groupOfOptions, lagrangianPrices, loadHighs, solveMip, solveRelaxation, type Progress } from './lp.ts';
 
 export interface SolveOptions {
@@ -255,7 +255,7 @@ export function swapSearch(problem: Problem, placeOf: Int32Array, deadline: numb
  * and the neighbourhoods in the rest gave 1.57 %. 10,000 × 100 × 3 (630,000 options, 30 s): the LP
  * ends in 8.8 s and the answer is 0.076 % from its bound; without it, 0.88 %.
  */
-export const LP_MAX_OPTIONS = 2_000_000;
+const LP_MAX_OPTIONS = 2_000_000;
 
 /** Above this many options the exact MIP is not tried: HiGHS would spend the time in its presolve. */
 const EXACT_MIP_COLUMNS = 60_000;
@@ -359,7 +359,10 @@ export interface Fixing {
   unplacedAllowed: Uint8Array;
   /** Options kept. */
   columns: number;
-  /** The LP bound of the prices, and the incumbent the fixing is against. */
+  /**
+   * The LP bound of the prices, and the incumbent the fixing is against (the knapsack stage's fixing
+   * keeps a subset of what the LP's would against the same incumbent).
+   */
   bound: number;
   incumbent: number;
 }
@@ -656,11 +659,9 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //     against 2.7–2.9 s with step 3, FY16 0.81–0.93 s against 0.66–0.72 s (with 150 steps, not 300:
   //     1.79–2.0 s and 0.62–0.66 s; HiGHS's exact MIP takes 0.9–1.6 s on FY17 depending on the
   //     incumbent it starts from).
-  let stageFixing: Fixing | null = null;
-  let stageBound: number | null = null;
-  let stageProved = false;
+  let stage: KnapsackStage | null = null;
   if (!optimalNow() && performance.now() < deadline - 100 && oneDimensionalIntegral(sub)) {
-    const stage = knapsackStage(sub, {
+    stage = knapsackStage(sub, {
       y,
       incumbent: placeOf,
       deadline: Math.min(deadline, performance.now() + (deadline - performance.now()) * 0.3),
@@ -669,20 +670,10 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
       },
     });
     if (stage.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(stage.placeOf);
-    stageBound = stage.rootBound;
-    stageProved = stage.optimal;
-    if (!stage.optimal)
-      stageFixing = {
-        keep: stage.keep,
-        unplacedAllowed: stage.unplacedAllowed,
-        columns: stage.columns,
-        bound: subBound,
-        incumbent: problemObjective(sub, placeOf),
-      };
     progress?.({
       phase: 'knapsacks',
-      message: `knapsack bound ${stage.rootBound.toFixed(4)} (${stage.steps} steps): objective ${problemObjective(sub, placeOf).toFixed(4)}, ${stage.columns} of ${sub.place.length} options left`,
-      objective: problemObjective(sub, placeOf),
+      message: `knapsack bound ${stage.rootBound.toFixed(4)} (${stage.steps} steps): objective ${stage.objective.toFixed(4)}, ${stage.columns} of ${sub.place.length} options left`,
+      objective: stage.objective,
       bound: stage.rootBound,
     });
   }
@@ -695,7 +686,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    33,000 × 200 × 3 (about 130,000 options kept) its run took 108 s past a limit of 9 s, and the
   //    whole run was aborted; there the neighbourhoods of step 4 do its work. (About four a group are
   //    kept, more where reduced costs tie at δ: solveMip's maxColumns says for sure.)
-  if (!optimalNow() && stageBound === null && performance.now() < deadline - 100 && Math.min(rc.length, 4 * G) <= EXACT_MIP_COLUMNS) {
+  if (!optimalNow() && stage === null && performance.now() < deadline - 100 && Math.min(rc.length, 4 * G) <= EXACT_MIP_COLUMNS) {
     const delta = nearThreshold(rc, 4 * G);
     const keep = (k: number) => rc[k]! >= delta || sub.place[k] === placeOf[groupOf[k]!];
     const mip = solveMip(h, sub, {
@@ -725,9 +716,14 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // Past the deadline nothing more is computed (in a cold thread on a loaded machine even the fixing's
   // pass over the options took 0.4 s).
   const timeLeft = () => performance.now() < deadline - 50;
-  let fixing = stageProved
-    ? null
-    : (stageFixing ?? (!optimalNow() && timeLeft() ? reducedCostFixing(sub, y, problemObjective(sub, placeOf)) : null));
+  // The knapsack stage's fixing (it applies the LP's first), or the LP's.
+  let fixing: Fixing | null = stage
+    ? stage.optimal
+      ? null
+      : { keep: stage.keep, unplacedAllowed: stage.unplacedAllowed, columns: stage.columns, bound: subBound, incumbent: stage.objective }
+    : !optimalNow() && timeLeft()
+      ? reducedCostFixing(sub, y, problemObjective(sub, placeOf))
+      : null;
   let neighbourhoods =
     fixing && fixing.columns > EXACT_MIP_COLUMNS
       ? improveByNeighbourhoods(h, sub, placeOf, rc, {
@@ -741,10 +737,10 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 5. The exact MIP over what reduced-cost fixing leaves (see `reducedCostFixing`): every assignment
   //    better than the incumbent lies in it, so when it ends (or has no solution) the incumbent or its
   //    answer is proven optimal.
-  let optimal = optimalNow() || stageProved;
+  let optimal = optimalNow() || (stage?.optimal ?? false);
   let exactMipColumns = 0;
   let exactGroups = 0;
-  let mipBound: number | null = stageBound;
+  let mipBound: number | null = stage?.rootBound ?? null;
   // Fixed again only where step 4 found a better incumbent (a better one fixes more).
   if (fixing && incumbent > fixing.incumbent) fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
   if (!optimal && fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS) {
