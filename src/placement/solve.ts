@@ -257,8 +257,20 @@ export function swapSearch(problem: Problem, placeOf: Int32Array, deadline: numb
  */
 const LP_MAX_OPTIONS = 2_000_000;
 
-/** Above this many options the exact MIP is not tried: HiGHS would spend the time in its presolve. */
-const EXACT_MIP_COLUMNS = 60_000;
+/** Above this many options step 3's MIP (price and branch) is not tried: HiGHS would spend the time in its presolve. */
+const PRICE_AND_BRANCH_COLUMNS = 60_000;
+
+/**
+ * Above this many options after reduced-cost fixing, step 5's exact MIP is not tried and the
+ * neighbourhoods get the time. Between 20,000 and 60,000 options HiGHS spent the time in the root
+ * of a MIP it could not prove, and found nothing better there than the neighbourhoods did (3 dimensions, 10 s,
+ * in-process: six instances from 800 × 50 to 2,000 × 40, 21,910–54,802 options left, all six closer to the bound
+ * with the neighbourhoods: 0.061–0.160 % against 0.094–0.383 %); nor could it stop at its time limit there: the
+ * root has no checkpoint, and 1,500 × 40 × 3 in 3 s (36,563 options) ended 0.07–0.42 s past the limit in a quiet
+ * process, 1.8 s in CI. The weekly batches with capacity for the batch alone (about 15,000 options) keep the exact
+ * MIP, which served them better than neighbourhoods first (see step 4).
+ */
+const EXACT_MIP_COLUMNS = 20_000;
 
 /**
  * The gap at which step 3's MIP stops: its answer is the incumbent that step 5's reduced-cost fixing
@@ -682,11 +694,11 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   //    good as the best (reduced cost ≥ −δ, δ such that about four options a group remain), from the
   //    incumbent. Its incumbent is what makes step 5's reduced-cost fixing strong: on HIAS FY16 the
   //    repair stops 0.42 below the LP bound (4,907 of 5,292 options stay), the optimum is 0.044 below it.
-  //    Only where that MIP is of a size HiGHS keeps its time limit on (EXACT_MIP_COLUMNS options): on
+  //    Only where that MIP is of a size HiGHS keeps its time limit on (PRICE_AND_BRANCH_COLUMNS options): on
   //    33,000 × 200 × 3 (about 130,000 options kept) its run took 108 s past a limit of 9 s, and the
   //    whole run was aborted; there the neighbourhoods of step 4 do its work. (About four a group are
   //    kept, more where reduced costs tie at δ: solveMip's maxColumns says for sure.)
-  if (!optimalNow() && stage === null && performance.now() < deadline - 100 && Math.min(rc.length, 4 * G) <= EXACT_MIP_COLUMNS) {
+  if (!optimalNow() && stage === null && performance.now() < deadline - 100 && Math.min(rc.length, 4 * G) <= PRICE_AND_BRANCH_COLUMNS) {
     const delta = nearThreshold(rc, 4 * G);
     const keep = (k: number) => rc[k]! >= delta || sub.place[k] === placeOf[groupOf[k]!];
     const mip = solveMip(h, sub, {
@@ -694,7 +706,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
       relGap: STEP3_GAP,
       start: Int32Array.from(placeOf),
       keep,
-      maxColumns: EXACT_MIP_COLUMNS,
+      maxColumns: PRICE_AND_BRANCH_COLUMNS,
       presolve,
     });
     if (mip && mip.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(mip.placeOf);
