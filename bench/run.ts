@@ -379,7 +379,7 @@ function apiReport(apis: ApiResult[]): string {
     ),
     "\n### Where one audited case read spends its time (the route's calls one at a time on one connection, mean µs)\n",
     markdownTable(
-      ['database', 'runs', 'session lookup', 'BEGIN', 'scope', 'four SELECTs', 'presentation', 'audit line', 'COMMIT', 'total'],
+      ['database', 'runs', 'session lookup', 'BEGIN', 'scope', 'three SELECTs', 'presentation', 'audit line', 'COMMIT', 'total'],
       apis.map(({ kind, phases: p }) => [
         kind,
         fmtInt(p.runs),

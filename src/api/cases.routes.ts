@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { caseFieldsFor, presentCase, shownFields } from '../access/fields.ts';
-import { authorize, policies } from '../access/policy.ts';
+import { authorize, policies, readsEveryCaseOf } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { inScope } from '../access/scope.ts';
 import { advanceCase, parseAction } from '../cases/advance-case.ts';
@@ -242,6 +242,19 @@ export function casesRoutes(database: Database) {
     const p = principalOf(c);
     const { state, ref } = c.req.valid('param');
     const { view, etag } = await inScope(database.db, p, async (tx) => {
+      // The operator and the state's officers may read every case of the state, in every field: the
+      // case is read at once, by its reference, without a lookup before (one round trip fewer).
+      if (readsEveryCaseOf(p, state)) {
+        const detail = await getCase({
+          db: tx,
+          actor: p,
+          stateCode: state,
+          caseRef: ref,
+          shown: shownFields(caseFieldsFor(p), true),
+          notFound: () => appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: state }),
+        });
+        return { view: presentCase(p, detail), etag: caseEtag(detail.id, detail.version) };
+      }
       const r = await readableCase(tx, p, state, ref);
       const detail = await getCase({
         db: tx,

@@ -8,12 +8,22 @@ export const SUMMARY = sql`c.id::int AS id, c.state_code AS "stateCode", c.case_
   c.country_of_departure AS "countryOfDeparture", c.status, c.held_from AS "heldFrom", c.status_on AS "statusOn", c.version,
   c.priority, c.modality, (SELECT count(*)::int FROM persons p WHERE p.case_id = c.id) AS persons`;
 
+/**
+ * A case named by its id, or by its state and reference where its id is not known yet: then the
+ * statements that read it need no lookup before them, and go out together with nothing to wait for.
+ */
+export type CaseKey = number | { stateCode: string; caseRef: string };
+
+/** The id of the case `key` names, as an SQL expression. */
+const caseIdOf = (key: CaseKey) =>
+  typeof key === 'number' ? sql`${key}` : sql`(SELECT id FROM cases WHERE state_code = ${key.stateCode} AND case_ref = ${key.caseRef})`;
+
 /** The history of one case, oldest first, as every view shows it. */
-export function caseEventRows(db: Executor, caseId: number): Promise<CaseEvent[]> {
+export function caseEventRows(db: Executor, key: CaseKey): Promise<CaseEvent[]> {
   return rows<CaseEvent>(
     db,
     sql`SELECT "on", recorded_at::text AS "recordedAt", actor, from_status AS "fromStatus", to_status AS "toStatus", reason, details
-          FROM case_events WHERE case_id = ${caseId} ORDER BY id`,
+          FROM case_events WHERE case_id = ${caseIdOf(key)} ORDER BY id`,
   );
 }
 
@@ -71,23 +81,23 @@ export async function selectCaseId(db: Executor, stateCode: string, caseRef: str
 /** A case's summary with its categories, partner and linked cases (without members and history). */
 export async function selectCaseDetail(
   db: Executor,
-  caseId: number,
+  key: CaseKey,
 ): Promise<(CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>) | undefined> {
   const [c] = await rows<CaseSummary & Omit<CaseDetail, keyof CaseSummary | 'members' | 'history'>>(
     db,
     sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory",
                c.referring_partner AS "referringPartner", c.partner_ref AS "partnerRef", c.linked_refs AS "linkedRefs"
-          FROM cases c WHERE c.id = ${caseId}`,
+          FROM cases c WHERE ${typeof key === 'number' ? sql`c.id = ${key}` : sql`c.state_code = ${key.stateCode} AND c.case_ref = ${key.caseRef}`}`,
   );
   return c;
 }
 
 /** The members of a case, by their reference. */
-export function selectCaseMembers(db: Executor, caseId: number): Promise<CasePerson[]> {
+export function selectCaseMembers(db: Executor, key: CaseKey): Promise<CasePerson[]> {
   return rows<CasePerson>(
     db,
     sql`SELECT person_ref AS "personRef", citizenship, sex, birth_year AS "birthYear", relationship, arrived_on AS "arrivedOn", round_id AS "roundId", needs, excluded_reason AS "excludedReason"
-          FROM persons WHERE case_id = ${caseId} ORDER BY person_ref`,
+          FROM persons WHERE case_id = ${caseIdOf(key)} ORDER BY person_ref`,
   );
 }
 

@@ -40,14 +40,20 @@ export async function getCase(opts: {
   db: Executor;
   actor: Actor;
   stateCode: string;
-  caseRef: string /** Known already (the caller looked the case up). */;
-  caseId?: number /** The fields the caller will show (its role's), for the audit line; default all read. */;
+  caseRef: string;
+  /** Known already (the caller looked the case up). */
+  caseId?: number;
+  /** The fields the caller will show (its role's), for the audit line; default all read. */
   shown?: string[];
+  /** The error where there is no such case (default: the command line's, which names its command to list them). */
+  notFound?: () => Error;
 }): Promise<CaseDetail> {
   const { db, actor, stateCode, caseRef } = opts;
-  const id = opts.caseId ?? (await findCaseId(db, stateCode, caseRef));
-  // Sent together: on PostgreSQL the three go out in one write and come back in one round trip (src/db/db.ts).
-  const [c, members, history] = await Promise.all([selectCaseDetail(db, id), selectCaseMembers(db, id), caseEventRows(db, id)]);
+  // Sent together: on PostgreSQL the three go out in one write and come back in one round trip
+  // (src/db/db.ts). Where the id is not known, they name the case by its state and reference: no lookup first.
+  const key = opts.caseId ?? { stateCode, caseRef };
+  const [c, members, history] = await Promise.all([selectCaseDetail(db, key), selectCaseMembers(db, key), caseEventRows(db, key)]);
+  if (!c) throw opts.notFound?.() ?? appError(ErrorCode.NotFound, 'caseNotFoundInSee', { p1: caseRef, p2: stateCode, p3: stateCode });
   await recordAudit(db, {
     actor,
     action: 'case.read',
@@ -55,9 +61,9 @@ export async function getCase(opts: {
     subject: `case:${stateCode}:${caseRef}`,
     stateCode,
     recordIds: [`case:${caseRef}`, ...members.map((m) => `person:${m.personRef}`)],
-    fields: opts.shown ?? [...Object.keys(c ?? {}), ...(members[0] ? Object.keys(members[0]).map((k) => `members.${k}`) : []), 'history'],
+    fields: opts.shown ?? [...Object.keys(c), ...(members[0] ? Object.keys(members[0]).map((k) => `members.${k}`) : []), 'history'],
   });
-  return { ...c!, members, history };
+  return { ...c, members, history };
 }
 
 /** The state of a case given only its reference; asks for --state where two states use the reference. */
