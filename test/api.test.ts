@@ -365,6 +365,12 @@ describe.each(databaseKinds)('the HTTP API on $name', (kind) => {
     expect(missing.text).toContain('N/none');
     expect(missing.text).not.toContain('pathways cases list');
     expect(await auditOf(nl.principal.id, 'case.read')).toHaveLength(reads);
+    // The same for its history, whose lookup and rows go out together.
+    const historyReads = (await auditOf(nl.principal.id, 'case.history.read')).length;
+    const noHistory = await get(nl, `/api/states/NL/cases/${encodeURIComponent('N/none')}/history`);
+    expect(noHistory.status).toBe(404);
+    expect(noHistory.text).toContain('N/none');
+    expect(await auditOf(nl.principal.id, 'case.history.read')).toHaveLength(historyReads);
   });
 
   it('audits a list with the case references it returned, and a read with the fields it showed', async () => {

@@ -108,10 +108,11 @@ export async function caseHistory(opts: {
   actor: Actor;
   stateCode: string;
   caseRef: string;
-  caseId: number;
+  /** The case's id where the caller looked it up; else it is read by its state and reference. */
+  caseId?: number;
 }): Promise<CaseEvent[]> {
   const { db, actor, stateCode, caseRef } = opts;
-  const history = await caseEventRows(db, opts.caseId);
+  const history = await caseEventRows(db, opts.caseId ?? { stateCode, caseRef });
   await recordAudit(db, {
     actor,
     action: 'case.history.read',
