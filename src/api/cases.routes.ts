@@ -216,9 +216,12 @@ const householdsRoute = createRoute({
 });
 
 /** The case a path names, as the caller's scope sees it, after the `readCase` policy; 404 where none. */
+/** The API's answer where a state has no case of that reference. */
+const caseNotFound = (stateCode: string, caseRef: string) => appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
+
 async function readableCase(db: Executor, p: Principal, stateCode: string, caseRef: string) {
   const resource = await caseResource(db, stateCode, caseRef);
-  if (!resource) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
+  if (!resource) throw caseNotFound(stateCode, caseRef);
   authorize(policies.readCase, p, resource);
   const phases = resource.supporters.find((s) => s.organisation === p.organisation)?.phases ?? [];
   return { ...resource, phases };
@@ -251,7 +254,7 @@ export function casesRoutes(database: Database) {
           stateCode: state,
           caseRef: ref,
           shown: shownFields(caseFieldsFor(p), true),
-          notFound: () => appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: state }),
+          notFound: () => caseNotFound(state, ref),
         });
         return { view: presentCase(p, detail), etag: caseEtag(detail.id, detail.version) };
       }
@@ -281,7 +284,7 @@ export function casesRoutes(database: Database) {
           caseResource(tx, state, ref),
           caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref }),
         ]);
-        if (!r) throw appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: ref, p2: state });
+        if (!r) throw caseNotFound(state, ref);
         return { history: rows, etag: caseEtag(r.id, r.version) };
       }
       const r = await readableCase(tx, p, state, ref);
