@@ -87,7 +87,7 @@ export async function selectCaseDetail(
     db,
     sql`SELECT ${SUMMARY}, c.primary_category AS "primaryCategory", c.secondary_category AS "secondaryCategory",
                c.referring_partner AS "referringPartner", c.partner_ref AS "partnerRef", c.linked_refs AS "linkedRefs"
-          FROM cases c WHERE ${typeof key === 'number' ? sql`c.id = ${key}` : sql`c.state_code = ${key.stateCode} AND c.case_ref = ${key.caseRef}`}`,
+          FROM cases c WHERE c.id = ${caseIdOf(key)}`,
   );
   return c;
 }

@@ -100,17 +100,17 @@ describe('the knapsack stage', () => {
         proved++;
         continue;
       }
-      if (stage.keep.some((k) => k === 0) || stage.unplacedAllowed.some((u) => u === 0)) fixedSomething++;
+      if (stage.fixing.keep.some((k) => k === 0) || stage.fixing.unplacedAllowed.some((u) => u === 0)) fixedSomething++;
       for (const a of assignments(sub)) {
         if (problemObjective(sub, a) <= stage.objective + 1e-9) continue;
         for (let g = 0; g < sub.G; g++) {
           if (a[g]! < 0) {
-            expect(stage.unplacedAllowed[g], `seed ${seed}: a better assignment leaves group ${g} unplaced`).toBe(1);
+            expect(stage.fixing.unplacedAllowed[g], `seed ${seed}: a better assignment leaves group ${g} unplaced`).toBe(1);
             continue;
           }
           let k = sub.start[g]!;
           while (sub.place[k] !== a[g]) k++;
-          expect(stage.keep[k], `seed ${seed}: a better assignment places group ${g} at ${a[g]}`).toBe(1);
+          expect(stage.fixing.keep[k], `seed ${seed}: a better assignment places group ${g} at ${a[g]}`).toBe(1);
         }
       }
     }

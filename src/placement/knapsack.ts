@@ -15,13 +15,14 @@
  *   root bound with g taken out of every knapsack (its μ_g and its items), plus k's gain, with p's
  *   knapsack at the capacity less g's size; each place's knapsack without one item at any capacity
  *   comes from the knapsacks of the items before it and after it. The LP's reduced-cost fixing
- *   (solve.ts) is applied first against the better incumbent.
+ *   (fixing.ts) is applied first against the better incumbent.
  * Gains: an option's gain is its score plus the group's penalty (what placing adds to leaving it
  * unplaced); an assignment's objective is its gains less Σ penalty. A branch and bound of our own over
  * these knapsacks with the multipliers kept from the root was tried and not kept: on HIAS FY17, given
  * the optimum, it could not prove it in 8 s (HiGHS proves it in about 1 s over what the fixing leaves).
  * Pure: no solver, no I/O.
  */
+import { dualBound, type Fixing, reducedCostFixing } from './fixing.ts';
 import type { Problem } from './placement.ts';
 
 /** Above this many units of capacity × options the dynamic programs are too large to be fast. */
@@ -79,11 +80,8 @@ export interface KnapsackStage {
   /** The knapsack bound at the root, after the subgradient steps (objective scale). */
   rootBound: number;
   steps: number;
-  /** Per option: not excluded by the fixing; per group: "unplaced" not excluded (solve.ts's `Fixing`). */
-  keep: Uint8Array;
-  unplacedAllowed: Uint8Array;
-  /** Options kept by the fixing. */
-  columns: number;
+  /** The LP's reduced-cost fixing and the knapsacks' child bounds against `objective` (nothing removed where `optimal`). */
+  fixing: Fixing;
 }
 
 /**
@@ -208,14 +206,9 @@ export function knapsackStage(
     }
   };
 
-  // 1. Multipliers: from the LP's duals (μ_g = the group's best priced gain), then subgradient steps.
-  const mu0 = new Float64Array(G);
-  for (let g = 0; g < G; g++) {
-    let u = 0;
-    for (let k = start[g]!; k < start[g + 1]!; k++) u = Math.max(u, gain[k]! - weight[g]! * o.y[place[k]!]!);
-    mu0[g] = u;
-  }
-  let mu = Float64Array.from(mu0);
+  // 1. Multipliers: from the LP's duals (μ_g = the group's best priced gain: its dual u_g, fixing.ts, in
+  //    gains), then subgradient steps.
+  let mu = Float64Array.from(dualBound(problem, o.y).u, (u, g) => u + penalty[g]!);
   let bestMu = Float64Array.from(mu);
   let rootBound = Number.POSITIVE_INFINITY;
   let lambda = 1;
@@ -246,30 +239,30 @@ export function knapsackStage(
     mu = next;
   }
   mu = bestMu;
+  let lpBound = Number.POSITIVE_INFINITY;
   const result = (optimal: boolean): KnapsackStage => ({
     placeOf: best,
     objective: bestGain - penalties,
     optimal,
     rootBound: rootBound - penalties,
     steps,
-    keep: allowed,
-    unplacedAllowed,
-    columns: allowed.reduce((n, a) => n + a, 0),
+    fixing: {
+      keep: allowed,
+      unplacedAllowed,
+      columns: allowed.reduce((n, a) => n + a, 0),
+      bound: lpBound,
+      incumbent: bestGain - penalties,
+    },
   });
   if (rootBound <= bestGain + tolerance()) return result(true);
 
-  // 2. Reduced-cost fixing by the LP's prices (as solve.ts's `reducedCostFixing`, now against the
-  //    better incumbent), then by the knapsacks' child bounds.
-  {
-    let lpBound = 0;
-    for (let p = 0; p < P; p++) lpBound += capacity[p]! * o.y[p]!;
-    for (let g = 0; g < G; g++) lpBound += mu0[g]!;
-    const threshold = -(lpBound - bestGain) - tolerance();
-    for (let g = 0; g < G; g++) {
-      if (-mu0[g]! < threshold && best[g]! >= 0) unplacedAllowed[g] = 0;
-      for (let k = start[g]!; k < start[g + 1]!; k++)
-        if (place[k] !== best[g] && gain[k]! - weight[g]! * o.y[place[k]!]! - mu0[g]! < threshold) allowed[k] = 0;
-    }
+  // 2. Reduced-cost fixing by the LP's prices (fixing.ts), now against the better incumbent, then by the
+  //    knapsacks' child bounds. The incumbent's own choices stay (see below).
+  const lp = reducedCostFixing(problem, o.y, bestGain - penalties);
+  lpBound = lp.bound;
+  for (let g = 0; g < G; g++) {
+    if (!lp.unplacedAllowed[g] && best[g]! >= 0) unplacedAllowed[g] = 0;
+    for (let k = start[g]!; k < start[g + 1]!; k++) if (!lp.keep[k] && place[k] !== best[g]) allowed[k] = 0;
   }
 
   // Child bounds at the root: for each place, the knapsack without one group at any capacity, from

@@ -6,7 +6,8 @@ import { rng } from '../evaluation/random.ts';
 import { lagrangianPrices, loadHighs, solveRelaxation } from './lp.ts';
 import { bruteForce, smallInstance } from './placement.factory.ts';
 import { compile, objectiveOf, problemObjective, relativeGap, toAssignment, type PlacementInstance } from './placement.ts';
-import { prepare, reducedCostFixing, solveBaseline, solveExact, solvePlacement } from './solve.ts';
+import { reducedCostFixing } from './fixing.ts';
+import { prepare, solveBaseline, solveExact, solvePlacement } from './solve.ts';
 
 const allUnplaced = (instance: PlacementInstance) => instance.households.reduce((s, h) => s - h.penalty, 0);
 const tiedValue = (instance: PlacementInstance) =>

@@ -34,6 +34,7 @@ import {
   type PlacementInstance,
   type Problem,
 } from './placement.ts';
+import { dualBound, type Fixing, reducedCostFixing } from './fixing.ts';
 import { type KnapsackStage, knapsackStage, oneDimensionalIntegral } from './knapsack.ts';
 import { groupOfOptions, lagrangianPrices, loadHighs, solveMip, solveRelaxation, type Progress } from './lp.ts';
 
@@ -132,29 +133,6 @@ export function restrict(problem: Problem, fixed: Int32Array, keep?: (k: number)
     sub: { D, P, G, capacity, size, penalty, start, place: Int32Array.from(place), score: Float64Array.from(score) },
     groups: Int32Array.from(groups),
   };
-}
-
-/**
- * u_g = max(−penalty, max over options (score − size·y)) for each group, and the LP bound
- * Σ cap·y + Σ u_g: valid for any y ≥ 0 (LP duality; see certificate.ts).
- */
-export function dualBound(problem: Problem, y: Float64Array): { u: Float64Array; bound: number } {
-  const { D, P, G } = problem;
-  const u = new Float64Array(G);
-  let bound = 0;
-  for (let r = 0; r < P * D; r++) bound += Math.max(0, problem.capacity[r]!) * y[r]!;
-  for (let g = 0; g < G; g++) {
-    let best = -problem.penalty[g]!;
-    for (let k = problem.start[g]!; k < problem.start[g + 1]!; k++) {
-      let v = problem.score[k]!;
-      const p = problem.place[k]!;
-      for (let d = 0; d < D; d++) v -= problem.size[g * D + d]! * y[p * D + d]!;
-      if (v > best) best = v;
-    }
-    u[g] = best;
-    bound += best;
-  }
-  return { u, bound };
 }
 
 /** Moves single groups to a better place with room left, until none can move (or the deadline). */
@@ -364,52 +342,6 @@ function nearThreshold(rc: Float64Array, count: number): number {
   return Math.min(-1e-6, sorted[rc.length - count]!);
 }
 
-export interface Fixing {
-  /** Per option: it can be in an assignment better than the incumbent. */
-  keep: Uint8Array;
-  /** Per group: staying unplaced can be in an assignment better than the incumbent. */
-  unplacedAllowed: Uint8Array;
-  /** Options kept. */
-  columns: number;
-  /**
-   * The LP bound of the prices, and the incumbent the fixing is against (the knapsack stage's fixing
-   * keeps a subset of what the LP's would against the same incumbent).
-   */
-  bound: number;
-  incumbent: number;
-}
-
-/**
- * Reduced-cost fixing. For prices y ≥ 0, u_g = max(−penalty_g, max_k (score_k − size_g·y_p(k))) and
- * the bound B = Σ cap·y + Σ u_g, every assignment x has
- *   B − objective(x) = Σ_g (u_g − value_g(x)) + Σ_pd y_pd·(cap_pd − used_pd(x)),
- * a sum of terms ≥ 0 (value_g less the priced capacity it uses is at most u_g). So an assignment at
- * least as good as the incumbent z has each term ≤ B − z: it places a group only at an option whose
- * reduced cost score − size·y − u_g is ≥ −(B − z), and leaves it unplaced only if −penalty − u_g is.
- * The options and unplaced choices below that are removed; no assignment ≥ z is lost.
- */
-export function reducedCostFixing(problem: Problem, y: Float64Array, incumbent: number): Fixing {
-  const { D, G } = problem;
-  const { u, bound } = dualBound(problem, y);
-  const threshold = -(bound - incumbent) - 1e-9 * Math.max(1, Math.abs(bound));
-  const keep = new Uint8Array(problem.place.length);
-  const unplacedAllowed = new Uint8Array(G);
-  let columns = 0;
-  for (let g = 0; g < G; g++) {
-    if (-problem.penalty[g]! - u[g]! >= threshold) unplacedAllowed[g] = 1;
-    for (let k = problem.start[g]!; k < problem.start[g + 1]!; k++) {
-      let rc = problem.score[k]! - u[g]!;
-      const p = problem.place[k]!;
-      for (let d = 0; d < D; d++) rc -= problem.size[g * D + d]! * y[p * D + d]!;
-      if (rc >= threshold) {
-        keep[k] = 1;
-        columns++;
-      }
-    }
-  }
-  return { keep, unplacedAllowed, columns, bound, incumbent };
-}
-
 /**
  * The exact stage: the groups reduced-cost fixing leaves one choice are fixed there (their capacity
  * taken off), the others solved by HiGHS's MIP over their kept options (a group that may not stay
@@ -440,7 +372,7 @@ export function solveExact(
   const mustPlace = Uint8Array.from(groups, (g) => 1 - fixing.unplacedAllowed[g]!);
   o.progress?.({
     phase: 'exact',
-    message: `exact MIP over ${groups.length} of ${G} groups, ${sub.place.length} of ${problem.place.length} options (reduced cost ≥ ${(fixing.incumbent - fixing.bound).toExponential(2)})`,
+    message: `exact MIP over ${groups.length} of ${G} groups, ${sub.place.length} of ${problem.place.length} options left by the fixing against ${fixing.incumbent.toFixed(4)} (the LP bound ${fixing.bound.toFixed(4)})`,
   });
   const lift = (subPlaceOf: Int32Array) => {
     const placeOf = Int32Array.from(fixed, (p) => (p === FREE ? -1 : p));
@@ -684,7 +616,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
     if (stage.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(stage.placeOf);
     progress?.({
       phase: 'knapsacks',
-      message: `knapsack bound ${stage.rootBound.toFixed(4)} (${stage.steps} steps): objective ${stage.objective.toFixed(4)}, ${stage.columns} of ${sub.place.length} options left`,
+      message: `knapsack bound ${stage.rootBound.toFixed(4)} (${stage.steps} steps): objective ${stage.objective.toFixed(4)}, ${stage.fixing.columns} of ${sub.place.length} options left`,
       objective: stage.objective,
       bound: stage.rootBound,
     });
@@ -732,7 +664,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   let fixing: Fixing | null = stage
     ? stage.optimal
       ? null
-      : { keep: stage.keep, unplacedAllowed: stage.unplacedAllowed, columns: stage.columns, bound: subBound, incumbent: stage.objective }
+      : stage.fixing
     : !optimalNow() && timeLeft()
       ? reducedCostFixing(sub, y, problemObjective(sub, placeOf))
       : null;
