@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyField, copyInto } from './copy.ts';
-import { RESULT_UNREAD, rows, type Database } from './db.ts';
+import pg from 'pg';
+import { missingPipelineParts, RESULT_UNREAD, rows, type Database } from './db.ts';
 import { databaseKinds } from '../../test/databases.ts';
 import { asOwner } from '../../test/owner.ts';
 
@@ -172,5 +173,23 @@ describe.each(databaseKinds)('statements whose result nobody reads ($name)', (ki
     );
     expect(seen).toEqual(ids.map((v) => (v % 3 === 0 ? '23505' : 1)));
     expect(await Promise.all(ids.map(count))).toEqual(ids.map((v) => (v % 3 === 0 ? 0 : 1)));
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('pg, as package.json pins it', () => {
+  it('has every part of its client that the pipeline reads, and a client without them is named for each', async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      expect(missingPipelineParts(client)).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    // Another pg, whose client keeps its queues elsewhere: each part it lacks is named.
+    expect(missingPipelineParts({ pipeline: false, _queryQueue: [], connection: { stream: {} } })).toEqual([
+      '_sentQueryQueue',
+      '_activeQuery',
+      'connection.stream.cork',
+    ]);
   });
 });

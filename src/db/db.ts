@@ -190,6 +190,11 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     const conn = await owner.connect();
     let ready = false;
     try {
+      const missing = missingPipelineParts(conn);
+      if (missing.length > 0)
+        throw new Error(
+          `This version of pg lacks what src/db/db.ts pipelines statements with (${missing.join(', ')}): install the version package.json pins`,
+        );
       await conn.query('SELECT pg_advisory_lock(727274)');
       const ownerDb = drizzlePg({ client: conn });
       await migratePg(ownerDb, { migrationsFolder });
@@ -236,6 +241,24 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
 }
 
 const PREPARED_PER_CONNECTION = 1000;
+
+/**
+ * The parts of pg's client that preparedStatements reads besides its public API (pg is pinned in
+ * package.json for them): its pipeline switch, its three queues and its socket's cork. Returns the
+ * ones missing, so that another version of pg is refused when the database opens, with their names,
+ * and not by a transaction that goes wrong later.
+ */
+export function missingPipelineParts(client: unknown): string[] {
+  const c = client as Record<string, unknown> & { connection?: { stream?: Record<string, unknown> } };
+  const missing: string[] = [];
+  if (typeof c.pipeline !== 'boolean') missing.push('pipeline');
+  for (const queue of ['_sentQueryQueue', '_queryQueue'] as const) if (!Array.isArray(c[queue])) missing.push(queue);
+  if (!('_activeQuery' in c)) missing.push('_activeQuery');
+  if (typeof c.connection?.stream?.cork !== 'function' || typeof c.connection.stream.uncork !== 'function')
+    missing.push('connection.stream.cork');
+  if (typeof prepareValue !== 'function') missing.push("pg/lib/utils.js's prepareValue");
+  return missing;
+}
 
 /**
  * Marks the statement a transaction begins with (its scope: src/access/scope.repository.ts), which
