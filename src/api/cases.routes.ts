@@ -215,10 +215,10 @@ const householdsRoute = createRoute({
   responses: { 200: { description: 'A page of households.', content: { 'application/json': { schema: ViewPage } } }, ...errorResponses() },
 });
 
-/** The case a path names, as the caller's scope sees it, after the `readCase` policy; 404 where none. */
 /** The API's answer where a state has no case of that reference. */
 const caseNotFound = (stateCode: string, caseRef: string) => appError(ErrorCode.NotFound, 'caseNotFoundIn', { p1: caseRef, p2: stateCode });
 
+/** The case a path names, as the caller's scope sees it, after the `readCase` policy; 404 where none. */
 async function readableCase(db: Executor, p: Principal, stateCode: string, caseRef: string) {
   const resource = await caseResource(db, stateCode, caseRef);
   if (!resource) throw caseNotFound(stateCode, caseRef);
@@ -245,29 +245,21 @@ export function casesRoutes(database: Database) {
     const p = principalOf(c);
     const { state, ref } = c.req.valid('param');
     const { view, etag } = await inScope(database.db, p, async (tx) => {
-      // The operator and the state's officers may read every case of the state, in every field: the
-      // case is read at once, by its reference, without a lookup before (one round trip fewer).
-      if (readsEveryCaseOf(p, state)) {
-        const detail = await getCase({
-          db: tx,
-          actor: p,
-          stateCode: state,
-          caseRef: ref,
-          shown: shownFields(caseFieldsFor(p), true),
-          notFound: () => caseNotFound(state, ref),
-        });
-        return { view: presentCase(p, detail), etag: caseEtag(detail.id, detail.version) };
-      }
-      const r = await readableCase(tx, p, state, ref);
+      // The operator and the state's officers may read every case of the state, in every field
+      // (`readsEveryCaseOf`): for them the case is read at once, by its reference, with no lookup before
+      // (one round trip fewer). Others have it looked up first, for the `readCase` policy and their phases.
+      const r = readsEveryCaseOf(p, state) ? null : await readableCase(tx, p, state, ref);
+      const phases = r?.phases ?? [];
       const detail = await getCase({
         db: tx,
         actor: p,
         stateCode: state,
         caseRef: ref,
-        caseId: r.id,
-        shown: shownFields(caseFieldsFor(p, r.phases), true),
+        ...(r ? { caseId: r.id } : {}),
+        shown: shownFields(caseFieldsFor(p, phases), true),
+        notFound: () => caseNotFound(state, ref),
       });
-      return { view: presentCase(p, detail, r.phases), etag: caseEtag(detail.id, detail.version) };
+      return { view: presentCase(p, detail, phases), etag: caseEtag(detail.id, detail.version) };
     });
     c.header('etag', etag);
     return c.json(view, 200);
@@ -277,23 +269,17 @@ export function casesRoutes(database: Database) {
     const p = principalOf(c);
     const { state, ref } = c.req.valid('param');
     const { history, etag } = await inScope(database.db, p, async (tx) => {
-      // As for the case itself: the operator and the state's officers need no lookup before the read
-      // (the lookup, for the ETag, and the history go out together; a missing case undoes the line).
-      if (readsEveryCaseOf(p, state)) {
-        const [r, rows] = await Promise.all([
-          caseResource(tx, state, ref),
-          caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref }),
-        ]);
-        if (!r) throw caseNotFound(state, ref);
-        return { history: rows, etag: caseEtag(r.id, r.version) };
-      }
-      const r = await readableCase(tx, p, state, ref);
-      if (!caseFieldsFor(p, r.phases).history)
+      // As for the case itself: the operator and the state's officers need no lookup before the read.
+      // Their case (for the ETag) and its history go out together; a missing case undoes the line.
+      const looked = readsEveryCaseOf(p, state) ? null : await readableCase(tx, p, state, ref);
+      if (looked && !caseFieldsFor(p, looked.phases).history)
         throw appError(ErrorCode.Forbidden, 'forbidden', { policy: 'readCaseHistory', role: p.role });
-      return {
-        history: await caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref, caseId: r.id }),
-        etag: caseEtag(r.id, r.version),
-      };
+      const [r, rows] = await Promise.all([
+        looked ?? caseResource(tx, state, ref),
+        caseHistory({ db: tx, actor: p, stateCode: state, caseRef: ref, ...(looked ? { caseId: looked.id } : {}) }),
+      ]);
+      if (!r) throw caseNotFound(state, ref);
+      return { history: rows, etag: caseEtag(r.id, r.version) };
     });
     c.header('etag', etag);
     return c.json({ history }, 200);

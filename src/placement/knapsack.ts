@@ -208,7 +208,8 @@ export function knapsackStage(
 
   // 1. Multipliers: from the LP's duals (μ_g = the group's best priced gain: its dual u_g, fixing.ts, in
   //    gains), then subgradient steps.
-  let mu = Float64Array.from(dualBound(problem, o.y).u, (u, g) => u + penalty[g]!);
+  const dual = dualBound(problem, o.y);
+  let mu = Float64Array.from(dual.u, (u, g) => u + penalty[g]!);
   let bestMu = Float64Array.from(mu);
   let rootBound = Number.POSITIVE_INFINITY;
   let lambda = 1;
@@ -239,7 +240,6 @@ export function knapsackStage(
     mu = next;
   }
   mu = bestMu;
-  let lpBound = Number.POSITIVE_INFINITY;
   const result = (optimal: boolean): KnapsackStage => ({
     placeOf: best,
     objective: bestGain - penalties,
@@ -250,7 +250,7 @@ export function knapsackStage(
       keep: allowed,
       unplacedAllowed,
       columns: allowed.reduce((n, a) => n + a, 0),
-      bound: lpBound,
+      bound: dual.bound,
       incumbent: bestGain - penalties,
     },
   });
@@ -259,7 +259,6 @@ export function knapsackStage(
   // 2. Reduced-cost fixing by the LP's prices (fixing.ts), now against the better incumbent, then by the
   //    knapsacks' child bounds. The incumbent's own choices stay (see below).
   const lp = reducedCostFixing(problem, o.y, bestGain - penalties);
-  lpBound = lp.bound;
   for (let g = 0; g < G; g++) {
     if (!lp.unplacedAllowed[g] && best[g]! >= 0) unplacedAllowed[g] = 0;
     for (let k = start[g]!; k < start[g + 1]!; k++) if (!lp.keep[k] && place[k] !== best[g]) allowed[k] = 0;
