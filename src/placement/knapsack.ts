@@ -79,6 +79,8 @@ export interface KnapsackStage {
   optimal: boolean;
   /** The knapsack bound at the root, after the subgradient steps (objective scale). */
   rootBound: number;
+  /** The multipliers of the root bound (in gains: score + penalty). */
+  mu: Float64Array;
   steps: number;
   /** The LP's reduced-cost fixing and the knapsacks' child bounds against `objective` (nothing removed where `optimal`). */
   fixing: Fixing;
@@ -245,6 +247,7 @@ export function knapsackStage(
     objective: bestGain - penalties,
     optimal,
     rootBound: rootBound - penalties,
+    mu,
     steps,
     fixing: {
       keep: allowed,

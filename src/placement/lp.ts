@@ -230,6 +230,11 @@ export function solveMip(
     /** HiGHS's restarts of its search after a root reduction (default on; see solveExact). */
     restart?: boolean;
     progress?: Progress;
+    /**
+     * Asked at HiGHS's checkpoints (in its MIP and in the simplex of its LPs): true stops the run, which
+     * then ends as interrupted (not optimal), with the best solution it has.
+     */
+    interrupt?: () => boolean;
   },
 ): MipResult | null {
   const { G } = problem;
@@ -263,15 +268,25 @@ export function solveMip(
     }
     const cb = highs.constants.callbackType;
     const progress = o.progress;
+    const interrupt = o.interrupt;
+    const stop = (e: { interrupt(): void }): undefined => {
+      if (interrupt!()) e.interrupt();
+      return undefined;
+    };
     const run = m.run(
-      progress
+      progress || interrupt
         ? {
-            [cb.mipImprovingSolution]: (e) =>
-              void progress({
-                phase: 'mip',
-                message: `MIP: new solution ${e.data.objective_function_value?.toFixed(4)}`,
-                objective: e.data.objective_function_value as number,
-              }),
+            ...(progress
+              ? {
+                  [cb.mipImprovingSolution]: (e: { data: { objective_function_value?: number } }): undefined =>
+                    void progress({
+                      phase: 'mip',
+                      message: `MIP: new solution ${e.data.objective_function_value?.toFixed(4)}`,
+                      objective: e.data.objective_function_value as number,
+                    }),
+                }
+              : {}),
+            ...(interrupt ? { [cb.mipInterrupt]: stop, [cb.simplexInterrupt]: stop } : {}),
           }
         : undefined,
     );

@@ -33,7 +33,7 @@ export class PlacementCancelledError extends Error {
   }
 }
 
-export type ThreadSolveOptions = Omit<SolveOptions, 'progress'> & {
+export type ThreadSolveOptions = Omit<SolveOptions, 'progress' | 'exactRace'> & {
   progress?: Progress;
   /** Plain MIP (the baseline) instead of the method. */
   baseline?: boolean;

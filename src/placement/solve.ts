@@ -36,6 +36,7 @@ import {
 } from './placement.ts';
 import { dualBound, type Fixing, reducedCostFixing } from './fixing.ts';
 import { type KnapsackStage, knapsackStage, oneDimensionalIntegral } from './knapsack.ts';
+import { knapsackSearch } from './knapsack-tree.ts';
 import { groupOfOptions, lagrangianPrices, loadHighs, solveMip, solveRelaxation, type Progress } from './lp.ts';
 
 export interface SolveOptions {
@@ -50,6 +51,11 @@ export interface SolveOptions {
   /** Capacity prices to start the Lagrangian from (places × dimensions), e.g. the last run's. */
   prices?: readonly number[];
   progress?: Progress;
+  /**
+   * Where given (the solver threads give one), the exact MIP of step 5 runs in another thread while the
+   * knapsacks' branch and bound (step 2c) runs here, and the first to prove the optimum ends the other.
+   */
+  exactRace?: ExactRace;
 }
 
 export interface PlacementResult {
@@ -93,6 +99,8 @@ export interface PlacementResult {
     exactMipColumns: number;
     /** Groups left to the exact MIP by reduced-cost fixing. */
     exactGroups: number;
+    /** Nodes of the knapsacks' branch and bound (knapsack-tree.ts; one dimension only). */
+    treeNodes: number;
     ms: { lp: number; repair: number; exact: number; total: number };
   };
 }
@@ -251,6 +259,34 @@ const PRICE_AND_BRANCH_COLUMNS = 60_000;
 const EXACT_MIP_COLUMNS = 20_000;
 
 /**
+ * The knapsacks' branch and bound (step 2c) gets at most this long, and TREE_SHARE of the time left.
+ * HIAS, in-process, warm: FY17 is proven in it in about 0.3 s (143 nodes); FY16's tree needs 2,200
+ * nodes and 5 s, where HiGHS's exact MIP takes 0.2–0.3 s, so what the tree does not end soon is left to
+ * HiGHS.
+ */
+const TREE_MS = 500;
+const TREE_SHARE = 0.2;
+
+/**
+ * The knapsack stage's fixing against its own incumbent, narrowed by the LP's against a better one
+ * (each keeps every assignment better than its incumbent); the incumbent's own choices stay, so that
+ * HiGHS can start from it.
+ */
+function tighten(problem: Problem, stage: Fixing, lp: Fixing, placeOf: Int32Array): Fixing {
+  const keep = new Uint8Array(stage.keep.length);
+  const unplacedAllowed = new Uint8Array(problem.G);
+  let columns = 0;
+  for (let g = 0; g < problem.G; g++) {
+    unplacedAllowed[g] = (stage.unplacedAllowed[g]! & lp.unplacedAllowed[g]!) | (placeOf[g]! < 0 ? 1 : 0);
+    for (let k = problem.start[g]!; k < problem.start[g + 1]!; k++) {
+      keep[k] = (stage.keep[k]! & lp.keep[k]!) | (problem.place[k] === placeOf[g] ? 1 : 0);
+      columns += keep[k]!;
+    }
+  }
+  return { keep, unplacedAllowed, columns, bound: lp.bound, incumbent: lp.incumbent };
+}
+
+/**
  * The gap at which step 3's MIP stops: its answer is the incumbent that step 5's reduced-cost fixing
  * measures against, and step 5 proves; within 0.1 % of its own bound is good enough for that, and
  * the time its proof took goes to step 5 (the weekly batches with capacity for a quarter, seeds 1–5,
@@ -342,6 +378,45 @@ function nearThreshold(rc: Float64Array, count: number): number {
   return Math.min(-1e-6, sorted[rc.length - count]!);
 }
 
+/** What the exact stage found: its answer (at least the incumbent), whether proven optimal, HiGHS's bound lifted to the problem, and its model's size. */
+export interface ExactAnswer {
+  placeOf: Int32Array;
+  objective: number;
+  optimal: boolean;
+  bound: number | null;
+  columns: number;
+  groups: number;
+  /** Its time, where it ran in another thread. */
+  ms?: number;
+}
+
+/**
+ * The exact stage run elsewhere (another thread, exact-thread.ts) while the knapsacks' branch and bound
+ * runs here: whichever proves the optimum first ends the other.
+ */
+export interface ExactRace {
+  /** Null where it cannot run (its thread has stopped). */
+  start(problem: Problem, fixing: Fixing, incumbent: Int32Array, o: { ms: number; relGap: number; presolve: boolean }): ExactRun | null;
+}
+/** What exact-thread.ts sends its thread. */
+export interface ExactJob {
+  id: number;
+  problem: Problem;
+  fixing: Fixing;
+  incumbent: Int32Array;
+  ms: number;
+  relGap: number;
+  presolve: boolean;
+}
+export interface ExactRun {
+  /** Its answer once it ended, else null; does not block. */
+  poll(): ExactAnswer | null;
+  /** Its answer, waiting at most `ms` for it to end. */
+  wait(ms: number): ExactAnswer | null;
+  /** Asks it to stop at HiGHS's next checkpoint. */
+  cancel(): void;
+}
+
 /**
  * The exact stage: the groups reduced-cost fixing leaves one choice are fixed there (their capacity
  * taken off), the others solved by HiGHS's MIP over their kept options (a group that may not stay
@@ -353,8 +428,8 @@ export function solveExact(
   problem: Problem,
   fixing: Fixing,
   incumbent: Int32Array,
-  o: { deadline: number; relGap: number; presolve?: boolean; progress?: Progress },
-): { placeOf: Int32Array; objective: number; optimal: boolean; bound: number | null; columns: number; groups: number } {
+  o: { deadline: number; relGap: number; presolve?: boolean; progress?: Progress; interrupt?: () => boolean },
+): ExactAnswer {
   const { G } = problem;
   const fixed = new Int32Array(G).fill(FREE);
   for (let g = 0; g < G; g++) {
@@ -395,6 +470,7 @@ export function solveExact(
     // batches with capacity for a quarter, seeds 1–5, proven in 4.7, 3.5, 1.6, 2.6, 2.1 s against 5.9,
     // 4.2, 1.8, 3.1, 2.9 s; HIAS FY17 2.7 s against 3.1 s; the batch alone unchanged).
     restart: false,
+    ...(o.interrupt ? { interrupt: o.interrupt } : {}),
     ...(startFits ? { start } : {}),
     ...(o.progress ? { progress: o.progress } : {}),
   });
@@ -621,6 +697,51 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
       bound: stage.rootBound,
     });
   }
+  // 2c. The branch and bound of knapsack-tree.ts over what the stage's fixing leaves. With a race
+  //     (options.exactRace, the solver threads), step 5's exact MIP starts at once in another thread
+  //     from the same incumbent and fixing, and the first to prove the optimum ends the other: on
+  //     HIAS FY17 the tree proves it in about 0.2 s where HiGHS takes about 1 s, on FY16 HiGHS takes
+  //     0.2 s where the tree needs 2,000 nodes. Without one, the tree gets TREE_MS (or TREE_SHARE of
+  //     the time left) and step 5 the rest.
+  let treeOptimal = false;
+  let treeNodes = 0;
+  let raced: ExactAnswer | null = null;
+  if (stage && !stage.optimal && performance.now() < deadline - 100) {
+    const run =
+      options.exactRace && stage.fixing.columns <= EXACT_MIP_COLUMNS
+        ? options.exactRace.start(sub, stage.fixing, placeOf, {
+            ms: deadline - performance.now(),
+            relGap: options.relGap ?? 1e-6,
+            presolve,
+          })
+        : null;
+    const tree = knapsackSearch(sub, {
+      mu: stage.mu,
+      keep: stage.fixing.keep,
+      unplacedAllowed: stage.fixing.unplacedAllowed,
+      incumbent: placeOf,
+      rootBound: stage.rootBound,
+      deadline: run ? deadline : Math.min(deadline, performance.now() + Math.min(TREE_MS, (deadline - performance.now()) * TREE_SHARE)),
+      ...(run
+        ? {
+            stop: () => {
+              raced = run.poll();
+              return raced !== null;
+            },
+          }
+        : {}),
+    });
+    treeNodes = tree.nodes;
+    if (tree.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(tree.placeOf);
+    treeOptimal = tree.optimal;
+    if (run && treeOptimal) run.cancel();
+    else if (run) raced = run.wait(Math.max(0, deadline - performance.now()) + 200);
+    progress?.({
+      phase: 'tree',
+      message: `branch and bound over the knapsacks: ${tree.nodes} nodes, objective ${problemObjective(sub, placeOf).toFixed(4)}${tree.optimal ? ', proven optimal' : raced ? `; the exact MIP in the other thread ${raced.optimal ? 'proved' : 'ended at'} ${raced.objective.toFixed(4)} in ${raced.ms?.toFixed(0)} ms` : ', not finished'}`,
+      objective: problemObjective(sub, placeOf),
+    });
+  }
 
   // 3. Price and branch, unless already optimal (or the knapsack stage ran): the MIP over the options the prices make nearly as
   //    good as the best (reduced cost ≥ −δ, δ such that about four options a group remain), from the
@@ -681,19 +802,22 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 5. The exact MIP over what reduced-cost fixing leaves (see `reducedCostFixing`): every assignment
   //    better than the incumbent lies in it, so when it ends (or has no solution) the incumbent or its
   //    answer is proven optimal.
-  let optimal = optimalNow() || (stage?.optimal ?? false);
+  let optimal = optimalNow() || (stage?.optimal ?? false) || treeOptimal;
   let exactMipColumns = 0;
   let exactGroups = 0;
   let mipBound: number | null = stage?.rootBound ?? null;
   // Fixed again only where step 4 found a better incumbent (a better one fixes more).
-  if (fixing && incumbent > fixing.incumbent) fixing = !optimal && timeLeft() ? reducedCostFixing(sub, y, incumbent) : null;
-  if (!optimal && fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS) {
-    const exact = solveExact(h, sub, fixing, placeOf, {
-      deadline,
-      relGap: options.relGap ?? 1e-6,
-      presolve,
-      ...(progress ? { progress } : {}),
-    });
+  if (fixing && incumbent > fixing.incumbent)
+    fixing = !optimal && timeLeft() ? tighten(sub, fixing, reducedCostFixing(sub, y, incumbent), placeOf) : null;
+  if (!optimal && (raced || (fixing && timeLeft() && fixing.columns <= EXACT_MIP_COLUMNS))) {
+    const exact =
+      raced ??
+      solveExact(h, sub, fixing!, placeOf, {
+        deadline,
+        relGap: options.relGap ?? 1e-6,
+        presolve,
+        ...(progress ? { progress } : {}),
+      });
     exactMipColumns = exact.columns;
     exactGroups = exact.groups;
     if (exact.objective > incumbent + 1e-12) {
@@ -740,6 +864,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
       neighbourhoods,
       exactMipColumns,
       exactGroups,
+      treeNodes,
       ms: { lp: tLp - t0, repair: tRepair - tLp, exact: tEnd - tRepair, total: tEnd - t0 },
     },
   });
@@ -776,6 +901,7 @@ export async function solveBaseline(instance: PlacementInstance, options: SolveO
       neighbourhoods: 0,
       exactMipColumns: 0,
       exactGroups: 0,
+      treeNodes: 0,
       ms: { lp: 0, repair: 0, exact: total, total },
     },
   });
