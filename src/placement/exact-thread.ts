@@ -9,7 +9,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ExactAnswer, ExactJob, ExactRace } from './solve.ts';
 
-export async function startExactThread(): Promise<ExactRace> {
+export async function startExactThread(): Promise<ExactRace & { close(): Promise<number> }> {
   const worker = new Worker(new URL('./exact.worker.mjs', import.meta.url));
   worker.unref();
   const { port1, port2 } = new MessageChannel();
@@ -55,5 +55,6 @@ export async function startExactThread(): Promise<ExactRace> {
         },
       };
     },
+    close: () => worker.terminate(),
   };
 }

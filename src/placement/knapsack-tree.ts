@@ -283,7 +283,9 @@ export function knapsackTree(
           if (!(unplaced[g] && mu[g]! <= 0 && sg > 0)) norm += sg * sg;
         }
         if (norm === 0) {
-          // The knapsacks' choices are one assignment, worth the bound: the node is solved.
+          // The knapsacks' choices are one assignment, worth the bound: the node is solved (its
+          // assignment offered even where the step did not lower the bound).
+          if (!better) offer(repair(allowed));
           return null;
         }
         if (lambda < 1e-4) break;

@@ -3,34 +3,9 @@ import { rng } from '../evaluation/random.ts';
 import { certify } from './certificate.ts';
 import { knapsack, knapsackStage, oneDimensionalIntegral } from './knapsack.ts';
 import { lagrangianPrices } from './lp.ts';
-import { bruteForce, smallInstance } from './placement.factory.ts';
-import { problemObjective, type Problem } from './placement.ts';
+import { assignments, bruteForce, smallInstance } from './placement.factory.ts';
+import { problemObjective } from './placement.ts';
 import { prepare, solvePlacement } from './solve.ts';
-
-/** Every assignment of a small problem that keeps the capacities (a place per group, −1 unplaced). */
-function* assignments(problem: Problem): Generator<Int32Array> {
-  const { G, start, place, size, capacity } = problem;
-  const placeOf = new Int32Array(G).fill(-1);
-  const free = Float64Array.from(capacity);
-  function* from(g: number): Generator<Int32Array> {
-    if (g === G) {
-      yield placeOf;
-      return;
-    }
-    placeOf[g] = -1;
-    yield* from(g + 1);
-    for (let k = start[g]!; k < start[g + 1]!; k++) {
-      const p = place[k]!;
-      if (size[g]! > free[p]!) continue;
-      free[p]! -= size[g]!;
-      placeOf[g] = p;
-      yield* from(g + 1);
-      free[p]! += size[g]!;
-    }
-    placeOf[g] = -1;
-  }
-  yield* from(0);
-}
 
 describe('the 0/1 knapsack by dynamic programming', () => {
   it('finds the best subset found by enumerating all of them, on 300 random item sets (negative gains and items too large included)', () => {

@@ -4,7 +4,7 @@
  * optimum by enumerating every assignment (independent of compile() and of every solver).
  */
 import { rng } from '../evaluation/random.ts';
-import { linkGroups, type Assignment, type Household, type Place, type PlacementInstance } from './placement.ts';
+import { linkGroups, type Assignment, type Household, type Place, type PlacementInstance, type Problem } from './placement.ts';
 
 export function smallInstance(seed: number, o: { households?: number; places?: number; dimensions?: 1 | 2 } = {}): PlacementInstance {
   const random = rng(seed);
@@ -78,4 +78,29 @@ export function bruteForce(instance: PlacementInstance): { objective: number; as
     assignment[h.id] = bestChoice[i]! < 0 ? null : places[bestChoice[i]!]!.id;
   });
   return { objective: best, assignment };
+}
+
+/** Every assignment of a small problem that keeps the capacities (a place per group, −1 unplaced). */
+export function* assignments(problem: Problem): Generator<Int32Array> {
+  const { G, start, place, size, capacity } = problem;
+  const placeOf = new Int32Array(G).fill(-1);
+  const free = Float64Array.from(capacity);
+  function* from(g: number): Generator<Int32Array> {
+    if (g === G) {
+      yield placeOf;
+      return;
+    }
+    placeOf[g] = -1;
+    yield* from(g + 1);
+    for (let k = start[g]!; k < start[g + 1]!; k++) {
+      const p = place[k]!;
+      if (size[g]! > free[p]!) continue;
+      free[p]! -= size[g]!;
+      placeOf[g] = p;
+      yield* from(g + 1);
+      free[p]! += size[g]!;
+    }
+    placeOf[g] = -1;
+  }
+  yield* from(0);
 }
