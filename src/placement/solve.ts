@@ -259,10 +259,19 @@ const PRICE_AND_BRANCH_COLUMNS = 60_000;
 const EXACT_MIP_COLUMNS = 20_000;
 
 /**
- * The knapsacks' branch and bound (step 2c) gets at most this long, and TREE_SHARE of the time left.
- * HIAS, in-process, warm: FY17 is proven in it in about 0.3 s (143 nodes); FY16's tree needs 2,200
- * nodes and 5 s, where HiGHS's exact MIP takes 0.2–0.3 s, so what the tree does not end soon is left to
- * HiGHS.
+ * Subgradient steps of the knapsack stage (step 2b). HIAS through the solver threads, with the race of
+ * step 2c, five runs each, ms end to end: 150 steps FY16 685–1,032 (median 778), FY17 516–683 (596);
+ * 100 steps 669–771 (757) and 653–735 (681); 200 steps 753–981 (874) and 607–817 (721); 60 steps FY16
+ * 2.1–2.2 s (its incumbent is weaker, and HiGHS's exact MIP slower from it). With 300, in the slower
+ * hour before: FY16 1.15–1.42 s, FY17 0.69–0.96 s.
+ */
+const STAGE_STEPS = 150;
+
+/**
+ * Without a race (a solve outside the solver threads), the knapsacks' branch and bound (step 2c) gets
+ * at most this long, and TREE_SHARE of the time left, before step 5. HIAS, in-process, warm, five runs:
+ * FY17 proven by the tree in 433–608 ms end to end (203 nodes); FY16's tree would need about 2,000
+ * nodes, so it stops at the limit and HiGHS proves FY16 after it (1.1–1.3 s in all).
  */
 const TREE_MS = 500;
 const TREE_SHARE = 0.2;
@@ -676,12 +685,12 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
   // 2b. One dimension in whole units (HIAS): the knapsack stage of knapsack.ts in place of step 3. Its
   //     bound is tighter than the LP's, its incumbent comes from the knapsacks' choices, and its fixing
   //     leaves step 5 fewer options. HIAS, in-process, warm, to the proven optimum: FY17 1.11–1.25 s
-  //     against 2.7–2.9 s with step 3, FY16 0.81–0.93 s against 0.66–0.72 s (with 150 steps, not 300:
-  //     1.79–2.0 s and 0.62–0.66 s; HiGHS's exact MIP takes 0.9–1.6 s on FY17 depending on the
-  //     incumbent it starts from).
+  //     against 2.7–2.9 s with step 3, FY16 0.81–0.93 s against 0.66–0.72 s. STAGE_STEPS steps: with
+  //     the tree of step 2c proving FY17, fewer than before (300) serve both years.
   let stage: KnapsackStage | null = null;
   if (!optimalNow() && performance.now() < deadline - 100 && oneDimensionalIntegral(sub)) {
     stage = knapsackStage(sub, {
+      steps: STAGE_STEPS,
       y,
       incumbent: placeOf,
       deadline: Math.min(deadline, performance.now() + (deadline - performance.now()) * 0.3),
