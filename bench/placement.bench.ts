@@ -126,7 +126,7 @@ async function solveThroughPool(instance: PlacementInstance, baseline: boolean, 
       aborted: null,
       detail: baseline
         ? ''
-        : `LP ${st.lpComplete ? 'solved' : st.lpRounds ? 'stopped by the time' : 'not solved in time'} (${st.lpRounds} rounds, ${fmtInt(st.lpColumns)} columns, ${fmtMs(st.ms.lp)}); ${st.fractionalGroups} fractional; ${st.neighbourhoods} neighbourhoods; exact MIP ${st.exactMipColumns ? `over ${fmtInt(st.exactGroups)} groups, ${fmtInt(st.exactMipColumns)} options after reduced-cost fixing` : 'not run'}${r.mipBound !== null ? `; HiGHS's bound ${r.mipBound.toFixed(3)}` : ''}`,
+        : `LP ${st.lpComplete ? 'solved' : st.lpRounds ? 'stopped by the time' : 'not solved in time'} (${st.lpRounds} rounds, ${fmtInt(st.lpColumns)} columns, ${fmtMs(st.ms.lp)}); ${st.fractionalGroups} fractional; ${st.neighbourhoods} neighbourhoods; ${st.treeNodes ? `the knapsacks' tree ${fmtInt(st.treeNodes)} nodes; ` : ''}exact MIP ${st.exactMipColumns ? `over ${fmtInt(st.exactGroups)} groups, ${fmtInt(st.exactMipColumns)} options after reduced-cost fixing` : 'not run'}${r.mipBound !== null ? `; the exact stages' bound ${r.mipBound.toFixed(3)}` : ''}`,
     };
   } catch (e) {
     return {

@@ -77,13 +77,14 @@ export interface PlacementResult {
    * baseline (no LP bound).
    */
   lpGap: number | null;
-  /** Proven optimal: the exact MIP ended, or the objective reached the bound (the LP's or the knapsacks'). */
+  /** Proven optimal: the exact MIP or the knapsacks' tree ended, or the objective reached the bound (the LP's or the knapsacks'). */
   optimal: boolean;
   /**
    * The tighter bound HiGHS proved in the exact MIP (method: over the options the reduced costs
    * leave, valid for all since no better solution uses the others), or the knapsack stage's
-   * (knapsack.ts, one dimension), whichever is lower; null when neither ran. HiGHS's word and the
-   * stage's, not checked by the certificate; the LP bound of `bound` is.
+   * (knapsack.ts, one dimension), whichever is lower, or the objective where the knapsacks' tree
+   * (knapsack-tree.ts) proved it; null when none ran. HiGHS's word and the stages', not checked by
+   * the certificate; the LP bound of `bound` is.
    */
   mipBound: number | null;
   stats: {
