@@ -32,25 +32,33 @@ interface Node {
   bound: number;
 }
 
+/** Where a tree starts: the stage's multipliers, its fixing and the incumbent, and when it must end. */
+export interface TreeStart {
+  /** The stage's multipliers, in gains (score + penalty). */
+  mu: Float64Array;
+  keep: Uint8Array;
+  unplacedAllowed: Uint8Array;
+  incumbent: Int32Array;
+  deadline: number;
+  /** A node is pruned when its bound is within this of the incumbent, relative (default 1e-9). */
+  relGap?: number;
+  /** Asked before every node: true ends the search, not complete. */
+  stop?: () => boolean;
+}
+
+/**
+ * The tree over `keep` and `unplacedAllowed` (every assignment better than `incumbent` must lie in
+ * them), from the multipliers `mu`, until it ends, `deadline` or `stop`. Optimal where it ended with
+ * nothing left above the incumbent (or the target: see `knapsackSearch`).
+ */
 export function knapsackTree(
   problem: Problem,
-  o: {
-    /** The stage's multipliers, in gains (score + penalty). */
-    mu: Float64Array;
-    keep: Uint8Array;
-    unplacedAllowed: Uint8Array;
-    incumbent: Int32Array;
-    deadline: number;
-    /** A node is pruned when its bound is within this of the incumbent, relative (default 1e-9). */
-    relGap?: number;
+  o: TreeStart & {
+    /** Subgradient steps at the tree's root (default 60) and at each node after (default 20. HIAS FY17 without a target: 10 steps a node, 13,895 nodes; 30, 1,654; 60, 1,651. With it, from the same start: 20 steps, 135 nodes; 30, 185). */
     rootSteps?: number;
     nodeSteps?: number;
-    improve?: (placeOf: Int32Array) => void;
-    slack?: number;
     /** Nodes are pruned at or below this (objective scale) while the search hunts for better; see `knapsackSearch`. */
     target?: number;
-    /** Asked before every node: true ends the search, not complete. */
-    stop?: () => boolean;
   },
 ): KnapsackTree {
   const { G, P, start, place, score, penalty } = problem;
@@ -82,45 +90,21 @@ export function knapsackTree(
   const B = new Float64Array((maxN + 1) * maxW);
   const items = new Int32Array(maxN);
 
-  const gainOf = (placeOf: Int32Array) => {
-    let v = 0;
-    for (let g = 0; g < G; g++) {
-      const p = placeOf[g]!;
-      if (p < 0) continue;
-      for (let k = start[g]!; k < start[g + 1]!; k++) if (place[k] === p) v += gain[k]!;
-    }
-    return v;
-  };
   const best = Int32Array.from(o.incumbent);
-  let bestGain = gainOf(best);
+  // In gains: the objective with every penalty added back.
+  let bestGain = problemObjective(problem, best) + penalties;
   const relGap = o.relGap ?? 1e-9;
   // Nodes are pruned at or below this: the incumbent, or a target above it (objective scale) while the search hunts for better.
   const floor = o.target === undefined ? Number.NEGATIVE_INFINITY : o.target + penalties;
   const cut = () => Math.max(bestGain + tol, floor);
   let tol = relGap * Math.max(1, Math.abs(bestGain - penalties));
-  // The node's best repaired assignment, searched locally once the node's steps end.
-  let nodeBest: Int32Array | null = null;
-  let nodeBestGain = Number.NEGATIVE_INFINITY;
-  /** `trial`, worth `v` in gains. */
+  // (A local search of each node's best repaired assignment, swapSearch of solve.ts, was tried: on
+  // HIAS FY17 the optimum came at the same node with it as without.)
+  /** `trial`, worth `v` in gains: the new incumbent where it is better. */
   const offer = (v: number) => {
-    if (v > nodeBestGain) {
-      nodeBestGain = v;
-      nodeBest = Int32Array.from(trial);
-    }
-    accept(trial, v);
-  };
-  const searchNodeBest = () => {
-    if (nodeBest && o.improve && nodeBestGain > bestGain - (o.slack ?? 0.05)) {
-      o.improve(nodeBest);
-      accept(nodeBest, gainOf(nodeBest));
-    }
-    nodeBest = null;
-    nodeBestGain = Number.NEGATIVE_INFINITY;
-  };
-  const accept = (placeOf: Int32Array, v: number) => {
     if (v > bestGain + 1e-12) {
       bestGain = v;
-      best.set(placeOf);
+      best.set(trial);
       tol = relGap * Math.max(1, Math.abs(bestGain - penalties));
     }
   };
@@ -427,7 +411,6 @@ export function knapsackTree(
     if (!(node.bound > cut())) continue;
     nodes++;
     const branch = evaluate(node, first ? rootSteps : nodeSteps);
-    searchNodeBest();
     first = false;
     if (!branch) continue;
     const { g, children } = branch;
@@ -458,17 +441,9 @@ const TARGET_SHARE = 0.25;
 /** The tree from the knapsack stage, first with a target (`TARGET_SHARE`), then, if nothing was above it, without. */
 export function knapsackSearch(
   problem: Problem,
-  o: {
-    mu: Float64Array;
-    keep: Uint8Array;
-    unplacedAllowed: Uint8Array;
-    incumbent: Int32Array;
+  o: TreeStart & {
     /** The stage's root bound (objective scale). */
     rootBound: number;
-    deadline: number;
-    relGap?: number;
-    improve?: (placeOf: Int32Array) => void;
-    stop?: () => boolean;
   },
 ): KnapsackTree & { targets: number } {
   const first = problemObjective(problem, o.incumbent);
