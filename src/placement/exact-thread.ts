@@ -34,19 +34,26 @@ export async function startExactThread(): Promise<ExactRace & { close(): Promise
       const job: ExactJob = { id: ++next, problem, fixing, incumbent, ...o };
       port1.postMessage(job);
       let answer: ExactAnswer | null = null;
+      let failed = false;
       // Answers of earlier jobs (stopped, still ending) are passed over.
       const take = () => {
         for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
-          const { id, answer: a } = m.message as { id: number; answer: ExactAnswer | null };
-          if (id === job.id) answer = a;
+          const { id, answer: a, error } = m.message as { id: number; answer: ExactAnswer | null; error?: string };
+          if (id !== job.id) continue;
+          answer = a;
+          failed = error !== undefined;
         }
         return answer;
       };
       return {
         poll: () => answer ?? take(),
+        failed() {
+          if (!failed) take();
+          return failed;
+        },
         wait(ms) {
           const end = performance.now() + ms;
-          for (let left = ms; !(answer ?? take()) && left > 0; left = end - performance.now())
+          for (let left = ms; !(answer ?? take()) && !failed && left > 0; left = end - performance.now())
             Atomics.wait(words, 1, Atomics.load(words, 1), Math.min(left, 20));
           return answer;
         },

@@ -26,16 +26,24 @@ const highs = await loadHighs();
 }
 port.on('message', (job: ExactJob) => {
   let answer: ExactAnswer | null = null;
+  let error: string | undefined;
   const t0 = performance.now();
-  if (Atomics.load(words, 0) !== job.id)
-    answer = solveExact(highs, job.problem, job.fixing, job.incumbent, {
-      deadline: performance.now() + job.ms,
-      relGap: job.relGap,
-      presolve: job.presolve,
-      interrupt: () => Atomics.load(words, 0) === job.id,
-    });
-  port.postMessage({ id: job.id, answer: answer && { ...answer, ms: performance.now() - t0 } });
+  try {
+    if (Atomics.load(words, 0) !== job.id)
+      answer = solveExact(highs, job.problem, job.fixing, job.incumbent, {
+        deadline: performance.now() + job.ms,
+        relGap: job.relGap,
+        presolve: job.presolve,
+        interrupt: () => Atomics.load(words, 0) === job.id,
+      });
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  port.postMessage({ id: job.id, answer: answer && { ...answer, ms: performance.now() - t0 }, error });
   Atomics.store(words, 1, job.id);
   Atomics.notify(words, 1);
+  // An error may leave HiGHS's module in a bad state (as in solve.worker.ts): the thread ends, and its
+  // solver thread runs step 5 itself from then on.
+  if (error !== undefined) process.exit(1);
 });
 parentPort!.postMessage('ready');

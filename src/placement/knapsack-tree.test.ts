@@ -6,7 +6,7 @@ import { knapsackSearch, knapsackTree } from './knapsack-tree.ts';
 import { loadHighs } from './lp.ts';
 import { assignments, smallInstance } from './placement.factory.ts';
 import { type Problem, problemObjective } from './placement.ts';
-import { prepare, solveBaseline, solveExact, solvePlacement } from './solve.ts';
+import { type ExactRace, prepare, solveBaseline, solveExact, solvePlacement } from './solve.ts';
 import { SolverPool } from './solve-thread.ts';
 
 /** The tree's model with nothing fixed, from a weak start: one subgradient step from zero prices, everyone unplaced. */
@@ -148,6 +148,49 @@ describe('the race of the tree and the exact MIP (exact-thread.ts)', () => {
     const answer = run.wait(20_000);
     expect(performance.now() - asked).toBeLessThan(5_000);
     expect(answer?.optimal).toBe(false);
+  });
+
+  it('reports a job that fails in its thread at once; the thread ends and takes no more jobs', async () => {
+    const thread = await startExactThread();
+    threads.push(thread);
+    const { sub } = prepare(generateInstance({ households: 30, places: 4, dimensions: 1, seed: 2 }));
+    const incumbent = new Int32Array(sub.G).fill(-1);
+    // A model that solveExact cannot read: it throws in the thread.
+    const broken = thread.start(null as unknown as Problem, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false })!;
+    const began = performance.now();
+    expect(broken.wait(10_000)).toBeNull();
+    expect(broken.failed()).toBe(true);
+    expect(performance.now() - began).toBeLessThan(5_000);
+    let next = thread.start(sub, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
+    for (let i = 0; i < 50 && next !== null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      next = thread.start(sub, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
+    }
+    expect(next).toBeNull();
+  });
+
+  it('where the exact MIP fails in its thread, the solver proves the optimum itself', async () => {
+    const instance = generateInstance({ households: 150, places: 10, dimensions: 1, seed: 1 });
+    let started = 0;
+    const failing: ExactRace = {
+      start: () => {
+        started++;
+        return { poll: () => null, failed: () => true, wait: () => null, cancel: () => undefined };
+      },
+    };
+    const messages: string[] = [];
+    const raced = await solvePlacement(instance, {
+      timeLimitSeconds: 20,
+      exactRace: failing,
+      progress: (e) => messages.push(`${e.phase}: ${e.message}`),
+    });
+    const alone = await solvePlacement(instance, { timeLimitSeconds: 20 });
+    expect(started).toBe(1);
+    // The tree stopped at once, and the exact MIP ran here.
+    expect(messages.find((m) => m.startsWith('tree:'))).toMatch(/: 0 nodes, .*not finished/);
+    expect(messages.some((m) => m.startsWith('exact:'))).toBe(true);
+    expect(raced.optimal).toBe(true);
+    expect(raced.objective).toBeCloseTo(alone.objective, 9);
   });
 
   it('through the solver threads, a one-dimensional instance the two race on is proven optimal, as in one thread alone', async () => {

@@ -421,6 +421,8 @@ export interface ExactJob {
 export interface ExactRun {
   /** Its answer once it ended, else null; does not block. */
   poll(): ExactAnswer | null;
+  /** It ended in an error (then the solver runs step 5 itself); does not block. */
+  failed(): boolean;
   /** Its answer, waiting at most `ms` for it to end. */
   wait(ms: number): ExactAnswer | null;
   /** Asks it to stop at HiGHS's next checkpoint. */
@@ -736,7 +738,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
         ? {
             stop: () => {
               raced = run.poll();
-              return raced !== null;
+              return raced !== null || run.failed();
             },
           }
         : {}),
@@ -745,7 +747,7 @@ export async function solvePlacement(instance: PlacementInstance, options: Solve
     if (tree.objective > problemObjective(sub, placeOf) + 1e-12) placeOf.set(tree.placeOf);
     treeOptimal = tree.optimal;
     if (run && treeOptimal) run.cancel();
-    else if (run) raced = run.wait(Math.max(0, deadline - performance.now()) + 200);
+    else if (run && !run.failed()) raced = run.wait(Math.max(0, deadline - performance.now()) + 200);
     progress?.({
       phase: 'tree',
       message: `branch and bound over the knapsacks: ${tree.nodes} nodes, objective ${problemObjective(sub, placeOf).toFixed(4)}${tree.optimal ? ', proven optimal' : raced ? `; the exact MIP in the other thread ${raced.optimal ? 'proved' : 'ended at'} ${raced.objective.toFixed(4)} in ${raced.ms?.toFixed(0)} ms` : ', not finished'}`,
