@@ -47,10 +47,7 @@ export async function startExactThread(): Promise<ExactRace & { close(): Promise
       };
       return {
         poll: () => answer ?? take(),
-        failed() {
-          if (!failed) take();
-          return failed;
-        },
+        failed: () => failed,
         wait(ms) {
           const end = performance.now() + ms;
           for (let left = ms; !(answer ?? take()) && !failed && left > 0; left = end - performance.now())

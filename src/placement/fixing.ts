@@ -43,6 +43,17 @@ export interface Fixing {
   incumbent: number;
 }
 
+/** A fixing that removes nothing: every option and every "unplaced" kept (the exact MIP over the whole problem). */
+export function keepAll(problem: Problem): Fixing {
+  return {
+    keep: new Uint8Array(problem.place.length).fill(1),
+    unplacedAllowed: new Uint8Array(problem.G).fill(1),
+    columns: problem.place.length,
+    bound: Number.POSITIVE_INFINITY,
+    incumbent: Number.NEGATIVE_INFINITY,
+  };
+}
+
 /**
  * Reduced-cost fixing. For prices y ≥ 0, u_g = max(−penalty_g, max_k (score_k − size_g·y_p(k))) and
  * the bound B = Σ cap·y + Σ u_g, every assignment x has

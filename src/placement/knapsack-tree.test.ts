@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startExactThread } from './exact-thread.ts';
+import { keepAll } from './fixing.ts';
 import { generateInstance } from './generator.ts';
 import { knapsackStage } from './knapsack.ts';
 import { knapsackSearch, knapsackTree } from './knapsack-tree.ts';
@@ -13,10 +14,11 @@ import { SolverPool } from './solve-thread.ts';
 function weakStart(sub: Problem) {
   const incumbent = new Int32Array(sub.G).fill(-1);
   const stage = knapsackStage(sub, { y: new Float64Array(sub.P), incumbent, deadline: performance.now() + 5000, steps: 1 });
+  const { keep, unplacedAllowed } = keepAll(sub);
   return {
     mu: stage.mu,
-    keep: new Uint8Array(sub.place.length).fill(1),
-    unplacedAllowed: new Uint8Array(sub.G).fill(1),
+    keep,
+    unplacedAllowed,
     incumbent,
     rootBound: stage.rootBound,
     deadline: performance.now() + 10_000,
@@ -105,13 +107,6 @@ describe("the knapsacks' branch and bound", () => {
 });
 
 describe('the race of the tree and the exact MIP (exact-thread.ts)', () => {
-  const everything = (sub: Problem) => ({
-    keep: new Uint8Array(sub.place.length).fill(1),
-    unplacedAllowed: new Uint8Array(sub.G).fill(1),
-    columns: sub.place.length,
-    bound: 0,
-    incumbent: 0,
-  });
   const threads: { close(): Promise<unknown> }[] = [];
   afterAll(async () => {
     await Promise.all(threads.map((t) => t.close()));
@@ -123,12 +118,12 @@ describe('the race of the tree and the exact MIP (exact-thread.ts)', () => {
     const highs = await loadHighs();
     const { sub } = prepare(generateInstance({ households: 60, places: 8, dimensions: 1, seed: 4 }));
     const incumbent = new Int32Array(sub.G).fill(-1);
-    const here = solveExact(highs, sub, everything(sub), incumbent, {
+    const here = solveExact(highs, sub, keepAll(sub), incumbent, {
       deadline: performance.now() + 20_000,
       relGap: 1e-6,
       presolve: false,
     });
-    const run = thread.start(sub, everything(sub), incumbent, { ms: 20_000, relGap: 1e-6, presolve: false });
+    const run = thread.start(sub, keepAll(sub), incumbent, { ms: 20_000, relGap: 1e-6, presolve: false });
     const there = run!.wait(30_000);
     expect(here.optimal).toBe(true);
     expect(there?.optimal).toBe(true);
@@ -140,7 +135,7 @@ describe('the race of the tree and the exact MIP (exact-thread.ts)', () => {
     threads.push(thread);
     // A model HiGHS does not prove in a second: 200 households × 50 places × 3 dimensions, every option.
     const { sub } = prepare(generateInstance({ households: 200, places: 50, dimensions: 3, seed: 1 }));
-    const run = thread.start(sub, everything(sub), new Int32Array(sub.G).fill(-1), { ms: 60_000, relGap: 1e-9, presolve: true })!;
+    const run = thread.start(sub, keepAll(sub), new Int32Array(sub.G).fill(-1), { ms: 60_000, relGap: 1e-9, presolve: true })!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(run.poll()).toBeNull();
     const asked = performance.now();
@@ -156,15 +151,15 @@ describe('the race of the tree and the exact MIP (exact-thread.ts)', () => {
     const { sub } = prepare(generateInstance({ households: 30, places: 4, dimensions: 1, seed: 2 }));
     const incumbent = new Int32Array(sub.G).fill(-1);
     // A model that solveExact cannot read: it throws in the thread.
-    const broken = thread.start(null as unknown as Problem, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false })!;
+    const broken = thread.start(null as unknown as Problem, keepAll(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false })!;
     const began = performance.now();
     expect(broken.wait(10_000)).toBeNull();
     expect(broken.failed()).toBe(true);
     expect(performance.now() - began).toBeLessThan(5_000);
-    let next = thread.start(sub, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
+    let next = thread.start(sub, keepAll(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
     for (let i = 0; i < 50 && next !== null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      next = thread.start(sub, everything(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
+      next = thread.start(sub, keepAll(sub), incumbent, { ms: 10_000, relGap: 1e-6, presolve: false });
     }
     expect(next).toBeNull();
   });

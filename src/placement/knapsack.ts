@@ -71,6 +71,25 @@ export function knapsack(gains: ArrayLike<number>, weights: ArrayLike<number>, c
   return { value: dp[C]!, take };
 }
 
+/**
+ * The problem in the knapsacks' terms (this stage and knapsack-tree.ts): whole sizes and capacities,
+ * each option's gain (its score plus the group's penalty) and group, and Σ penalty (an assignment's
+ * objective is its gains less it).
+ */
+export function knapsackModel(problem: Problem) {
+  const { G, start, place, score, penalty } = problem;
+  let penalties = 0;
+  for (let g = 0; g < G; g++) penalties += penalty[g]!;
+  const gain = new Float64Array(place.length);
+  const groupOf = new Int32Array(place.length);
+  for (let g = 0; g < G; g++)
+    for (let k = start[g]!; k < start[g + 1]!; k++) {
+      gain[k] = score[k]! + penalty[g]!;
+      groupOf[k] = g;
+    }
+  return { weight: Int32Array.from(problem.size), capacity: Int32Array.from(problem.capacity), penalties, gain, groupOf };
+}
+
 export interface KnapsackStage {
   /** The best assignment found (the incumbent given, or better). */
   placeOf: Int32Array;
@@ -105,18 +124,8 @@ export function knapsackStage(
     improve?: (placeOf: Int32Array) => void;
   },
 ): KnapsackStage {
-  const { G, P, start, place, score, penalty } = problem;
-  const weight = Int32Array.from(problem.size);
-  const capacity = Int32Array.from(problem.capacity);
-  let penalties = 0;
-  for (let g = 0; g < G; g++) penalties += penalty[g]!;
-  const gain = new Float64Array(place.length);
-  const groupOf = new Int32Array(place.length);
-  for (let g = 0; g < G; g++)
-    for (let k = start[g]!; k < start[g + 1]!; k++) {
-      gain[k] = score[k]! + penalty[g]!;
-      groupOf[k] = g;
-    }
+  const { G, P, start, place, penalty } = problem;
+  const { weight, capacity, penalties, gain, groupOf } = knapsackModel(problem);
   const atPlace: number[][] = Array.from({ length: P }, () => []);
   for (let k = 0; k < place.length; k++) atPlace[place[k]!]!.push(k);
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { PlacementInputError, type PlacementInstance } from './placement.ts';
 import type { Progress } from './lp.ts';
-import type { PlacementResult, SolveOptions } from './solve.ts';
+import type { PlacementResult, PortableSolveOptions } from './solve.ts';
 
 /**
  * A solve takes seconds to a minute of CPU, and HiGHS blocks the thread it runs on: it runs in a
@@ -33,7 +33,7 @@ export class PlacementCancelledError extends Error {
   }
 }
 
-export type ThreadSolveOptions = Omit<SolveOptions, 'progress' | 'exactRace'> & {
+export type ThreadSolveOptions = PortableSolveOptions & {
   progress?: Progress;
   /** Plain MIP (the baseline) instead of the method. */
   baseline?: boolean;

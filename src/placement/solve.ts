@@ -58,6 +58,9 @@ export interface SolveOptions {
   exactRace?: ExactRace;
 }
 
+/** The options a solve in a solver thread is sent with (what crosses to the thread: no callbacks). */
+export type PortableSolveOptions = Omit<SolveOptions, 'progress' | 'exactRace'>;
+
 export interface PlacementResult {
   method: 'method' | 'baseline';
   assignment: Assignment;
@@ -421,7 +424,7 @@ export interface ExactJob {
 export interface ExactRun {
   /** Its answer once it ended, else null; does not block. */
   poll(): ExactAnswer | null;
-  /** It ended in an error (then the solver runs step 5 itself); does not block. */
+  /** It ended in an error (then the solver runs step 5 itself), as of the last `poll` or `wait`. */
   failed(): boolean;
   /** Its answer, waiting at most `ms` for it to end. */
   wait(ms: number): ExactAnswer | null;
